@@ -136,9 +136,10 @@ bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uin
 
 /* The kernel's direct map of physical memory: a pointer through which the
  * kernel reads and writes the `len` bytes at `pa`. The range must lie inside
- * one page and inside RAM; otherwise NULL. On the simulator the page is
- * backed on first touch. Accesses through it are not decision points and are
- * charged by the caller (uk_arch_charge). */
+ * one RAM region (as reported by uk_arch_mem_region), where the direct map
+ * is contiguous; otherwise NULL. On the simulator pages are backed on first
+ * touch. Accesses through it are not decision points and are charged by the
+ * caller (uk_arch_charge). */
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len);
 
 /* ------------------------------------------------------------------------ */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trace sink: a compact in-memory record of what happened, and a running
+ * hash over it.
+ *
+ * Every record is (virtual time, CPU, kind, three numbers). Records never
+ * hold host pointers, so the same scenario, build and seed give the same
+ * records and the same hash on any machine. When `keep` is off (exploration)
+ * only the hash is updated; when the buffer reaches its limit, records stop
+ * being stored (and `truncated` is set) but the hash goes on.
+ *
+ * Kinds: 0x0001..0x00ff the engine (below), 0x0100..0x0fff the kernel
+ * (ukern/trace.h), 0x1000..0x1fff the machine model (hwmodel).
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sim_trace_kind {
+	SIM_TR_RUN_START = 0x0001,   /* a = seed, b = CPUs */
+	SIM_TR_CPU_PICK = 0x0002,    /* a = chosen CPU, b = candidates, c = decision index */
+	SIM_TR_CPU_HALT = 0x0003,    /* cpu halted */
+	SIM_TR_CPU_WAKE = 0x0004,    /* a = CPU woken */
+	SIM_TR_IRQ_TAKE = 0x0005,    /* cpu takes an interrupt */
+	SIM_TR_RUN_END = 0x0006,     /* a = enum sim_result, b = steps */
+	SIM_TR_USER = 0x0010,        /* free for tests and demos: a, b, c as they like */
+	SIM_TR_TASK_RUN = 0x0011,    /* sim tasks: a = task id */
+	SIM_TR_TASK_BLOCK = 0x0012,  /* a = task id, b = channel id */
+	SIM_TR_TASK_WAKE = 0x0013,   /* a = task id, b = channel id */
+	SIM_TR_TASK_EXIT = 0x0014,   /* a = task id */
+};
+
+struct sim_trace_rec {
+	uint64_t time;
+	uint16_t kind;
+	uint16_t cpu;
+	uint32_t pad;
+	uint64_t a, b, c;
+};
+
+struct sim_trace {
+	struct sim_trace_rec *recs;
+	size_t len, cap, limit;
+	uint64_t hash;
+	uint64_t count;      /* records emitted, stored or not */
+	bool keep;
+	bool truncated;
+};
+
+/* limit = most records to store (0: store none, only hash). */
+void sim_trace_init(struct sim_trace *t, size_t limit);
+void sim_trace_fini(struct sim_trace *t);
+void sim_trace_reset(struct sim_trace *t);
+
+void sim_trace_store(struct sim_trace *t, const struct sim_trace_rec *r);
+
+static inline uint64_t sim_trace_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+static inline void sim_trace_emit(struct sim_trace *t, uint64_t time, unsigned cpu, uint16_t kind,
+				  uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t h = t->hash;
+	h = sim_trace_mix(h, time);
+	h = sim_trace_mix(h, ((uint64_t)kind << 16) | (cpu & 0xffff));
+	h = sim_trace_mix(h, a);
+	h = sim_trace_mix(h, b);
+	h = sim_trace_mix(h, c);
+	t->hash = h;
+	t->count++;
+	if (t->keep) {
+		struct sim_trace_rec r = {time, kind, (uint16_t)cpu, 0, a, b, c};
+		sim_trace_store(t, &r);
+	}
+}
+
+#endif /* SIM_TRACE_H */

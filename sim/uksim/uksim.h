@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the uksim command line. */
+#ifndef UKSIM_H
+#define UKSIM_H
+
+#include <glib.h>
+#include <stdio.h>
+
+/* Exit codes, everywhere (DESIGN.md section 5). */
+enum uksim_exit {
+	UKSIM_EXIT_OK = 0,       /* expectations met */
+	UKSIM_EXIT_FAILED = 1,   /* an expectation failed */
+	UKSIM_EXIT_USAGE = 2,    /* bad usage or bad input */
+	UKSIM_EXIT_INTERNAL = 3, /* internal error */
+};
+
+struct uksim_cmd {
+	const char *name;
+	const char *params;   /* shown after the name in usage, e.g. "FILE..." */
+	const char *summary;
+	/* Runs the command; argv[0] is the command's name. `uksim help CMD`
+	 * calls it with --help. Returns an exit code. */
+	int (*main)(const struct uksim_cmd *cmd, int argc, char **argv);
+};
+
+/* Parse `argc/argv` (argv[0] is the command name) with `entries`. On a bad
+ * option prints the error and the usage on stderr and returns false. */
+gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *argc, char ***argv);
+
+
+/* Write `s` as a JSON string (with quotes) to `f`. */
+void uksim_json_string(FILE *f, const char *s);
+
+int uksim_cmd_bench(const struct uksim_cmd *cmd, int argc, char **argv);
+int uksim_cmd_demo(const struct uksim_cmd *cmd, int argc, char **argv);
+
+#endif /* UKSIM_H */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <ukern/err.h>
 
-static const char *const err_names[] = {
+/* Fixed-width names, not pointers: the table needs no relocation, so it
+ * stays in read-only data even in position-independent builds. */
+static const char err_names[][16] = {
 	"UK_OK",      "UK_EINVAL",   "UK_ENOMEM",  "UK_EPERM",    "UK_EBADH",
 	"UK_EFAULT",  "UK_EAGAIN",   "UK_ESTALE",  "UK_EFUTURE",  "UK_EBUSY",
 	"UK_EDEADLK", "UK_ENOENT",   "UK_ESRCH",   "UK_ETIMEDOUT", "UK_ENOSYS",

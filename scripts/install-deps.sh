@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ukern needs to build and test, if missing.
+# Uses sudo when not run as root.
+set -euo pipefail
+pkgs=(meson ninja-build pkg-config gcc libglib2.0-dev check libcmocka-dev python3)
+if [ "${UKERN_FUZZ_DEPS:-0}" = 1 ]; then
+	pkgs+=(clang libclang-rt-14-dev afl++)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

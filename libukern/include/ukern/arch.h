@@ -317,6 +317,7 @@ enum uk_cost {
 	UK_COST_IPI,             /* sending one IPI */
 	UK_COST_IRQ_ENTRY,       /* taking one interrupt */
 	UK_COST_DEVICE_ACCESS,   /* one device register access */
+	UK_COST_USER_NS,         /* one ns of user-mode computation (programs' own work) */
 	UK_COST_COUNT
 };
 

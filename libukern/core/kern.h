@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kern.h: the kernel's private types and the functions the core files share.
+ *
+ * Locking: everything here is protected by the kernel lock (kernel_lock),
+ * except the TLB shootdown handshake (vm.c), which runs without it.
+ */
+#ifndef UKERN_CORE_KERN_H
+#define UKERN_CORE_KERN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ukern/arch.h>
+#include <ukern/err.h>
+#include <ukern/kernel.h>
+#include <ukern/sched.h>
+#include <ukern/syscall.h>
+#include <ukern/trace.h>
+#include <ukern/user.h>
+
+#include "core/list.h"
+
+#ifdef UK_CHECKING
+#define UK_CHECK(k, cond, what)                                                                 \
+	do {                                                                                    \
+		if (!(cond))                                                                    \
+			uk_arch_fatal((k)->a, (what));                                          \
+	} while (0)
+#else
+#define UK_CHECK(k, cond, what) ((void)0)
+#endif
+
+/* ---- kernel objects (kobj.c) ---- */
+
+enum kobj_type { KOBJ_NONE = 0, KOBJ_PROCESS, KOBJ_THREAD, KOBJ_MUTEX, KOBJ_NOPREEMPT };
+
+/* Header of every object a handle can name. `refs` counts handles plus the
+ * kernel's own references; the object is freed when it reaches 0. */
+struct kobj {
+	uint32_t type;
+	uint32_t refs;
+	uint64_t id;
+};
+
+#define KALLOC_CLASSES 8 /* 32 .. 4096 bytes */
+struct kalloc {
+	void *free[KALLOC_CLASSES];
+	uint64_t pages;
+};
+
+/* ---- frames (frame.c) ---- */
+
+#define FRAME_MAX_REGIONS 16
+struct frame_region {
+	uk_paddr_t base;
+	uint64_t pages;
+	uint64_t next; /* pages below `next` have been handed out at least once */
+};
+struct frame_alloc {
+	struct frame_region region[FRAME_MAX_REGIONS];
+	unsigned nregions;
+	uk_paddr_t free_head; /* freed frames, linked through their first word; 0 = none */
+	uint64_t total, free;
+};
+
+/* ---- address spaces (vm.c) ---- */
+
+/* Software bit in a non-present PTE: demand-zero page (W and NX kept beside it). */
+#define UK_PTE_SW_LAZY (1ull << 9)
+
+struct vspace {
+	uk_paddr_t root; /* PML4 frame */
+	uint16_t pcid;
+	uint64_t cpu_mask; /* CPUs that may hold TLB entries tagged pcid */
+	uint64_t pages;    /* present + lazy leaf pages */
+	uint64_t pt_pages; /* page-table frames, root included */
+};
+
+/* One shootdown in flight (the kernel lock serialises initiators). */
+struct shootdown {
+	volatile uint64_t targets; /* CPUs that have not flushed yet */
+	struct vspace *vs;
+	bool drop; /* the space is being destroyed: CPUs still on it load empty_vs */
+	uint64_t pcid;
+	uk_vaddr_t va;
+	uint64_t pages; /* 0: the whole PCID */
+};
+
+/* ---- handles (cap.c) ---- */
+
+#define HANDLE_SLOTS 128
+struct handle_slot {
+	struct kobj *obj; /* NULL: free */
+	uint32_t rights;
+	uint16_t gen;
+};
+
+struct process {
+	struct kobj o;
+	struct vspace vs;
+	struct handle_slot handles[HANDLE_SLOTS];
+	unsigned live_threads;
+	unsigned max_prio;
+	bool torn_down;
+	const char *name;
+};
+
+/* ---- threads (thread.c) ---- */
+
+enum thread_state { TS_NEW = 0, TS_READY, TS_RUNNING, TS_BLOCKED, TS_DEAD };
+
+struct mutex;
+
+struct uk_user {
+	struct uk_kernel *k;
+	struct uk_thread *t;
+};
+
+struct uk_thread {
+	struct kobj o;
+	struct uk_sched_node sn; /* sn.prio is the effective priority */
+	struct uk_user user;
+	struct process *proc; /* NULL for idle threads */
+	struct uk_arch_thread *ctx;
+	enum thread_state state;
+	unsigned base_prio;
+	unsigned cpu; /* CPU running it, or last ran on */
+	bool is_idle, killed, in_kernel, has_pending_fault, preempt_pending;
+	unsigned program, fault_program;
+	uint64_t arg, pending_fault;
+	int exit_code;
+	/* blocking */
+	struct uk_thread *wq_next; /* link in the wait queue it is on */
+	struct uk_waitq *wq;
+	enum uk_wait_kind wait_kind;
+	uint64_t wait_object;
+	int wait_result;
+	struct mutex *blocked_on; /* the mutex it waits for (PI chain) */
+	struct mutex *held;       /* mutexes it owns, linked by mutex.held_next */
+	struct uk_waitq joiners;
+	uint64_t futex_space, futex_uaddr;
+	/* no-preemption section */
+	bool np_active, np_overran;
+	uint64_t np_deadline, np_budget;
+	/* accounting */
+	uint64_t blocked_since, blocked_total, blocked_max, blocked_count, preempted_count;
+	struct list all_link;
+	const char *name;
+};
+
+struct mutex {
+	struct kobj o;
+	struct uk_thread *owner;
+	struct uk_waitq waiters; /* priority order */
+	struct mutex *held_next;
+};
+
+struct nopreempt_cap {
+	struct kobj o;
+};
+
+/* ---- per CPU ---- */
+
+struct cpu {
+	unsigned id;
+	bool started;
+	bool need_resched;
+	bool slice_expired; /* the pending resched is a slice end (requeue at the back) */
+	struct uk_thread idle;
+	struct uk_thread *current;
+	struct uk_thread *reap; /* dead thread whose context the next thread destroys */
+	void *sched_state;
+	struct vspace *active_vs; /* root loaded in CR3 (stays loaded while idle) */
+	uint64_t slice_deadline;
+};
+
+#define MAX_PROGRAMS 64
+#define FUTEX_BUCKETS 64
+
+struct program {
+	const char *name;
+	uk_user_entry_fn fn;
+};
+
+struct uk_kernel {
+	struct uk_arch *a;
+	struct uk_kernel_config cfg;
+	const struct uk_sched_ops *sched; /* points at sched_ops */
+	struct uk_sched_ops sched_ops;
+	volatile uint64_t lock; /* kernel lock: 0 free, else holder cpu + 1 */
+	unsigned ncpus;
+	uint64_t all_cpus;
+	struct frame_alloc frames;
+	struct kalloc kalloc;
+	uint64_t pcid_used[4096 / 64];
+	uint64_t next_id;
+	struct list threads; /* every thread not yet freed */
+	struct uk_waitq futex[FUTEX_BUCKETS];
+	struct program programs[MAX_PROGRAMS];
+	unsigned nprograms;
+	struct shootdown sd;
+	struct vspace empty_vs; /* no user mappings, PCID 0; loaded when a space dies under a CPU */
+	uk_device_irq_fn device_irq;
+	void *device_irq_ctx;
+	uk_syscall_ext_fn syscall_ext;
+	void *syscall_ext_ctx;
+	struct uk_kernel_stats stats;
+	struct cpu cpus[UK_MAX_CPUS];
+};
+
+/* kernel.c */
+void kernel_lock(struct uk_kernel *k);
+void kernel_unlock(struct uk_kernel *k);
+struct cpu *this_cpu(struct uk_kernel *k);
+uint64_t kernel_new_id(struct uk_kernel *k);
+void kernel_interrupt(void *ctx, unsigned vector);
+
+/* frame.c */
+void frame_init(struct uk_kernel *k, uk_paddr_t skip_base, uint64_t skip_pages);
+int frame_alloc(struct uk_kernel *k, uk_paddr_t *pa);     /* zeroed frame */
+void frame_free(struct uk_kernel *k, uk_paddr_t pa);
+void *frame_ptr(struct uk_kernel *k, uk_paddr_t pa);      /* direct map of one frame */
+
+/* kobj.c */
+void *kalloc(struct uk_kernel *k, size_t size);           /* zeroed, <= 4096, NULL when out */
+void kfree(struct uk_kernel *k, void *p, size_t size);
+void kobj_init(struct uk_kernel *k, struct kobj *o, enum kobj_type type);
+void kobj_get(struct kobj *o);
+void kobj_put(struct uk_kernel *k, struct kobj *o);       /* frees at 0 */
+
+/* vm.c */
+int vm_space_init(struct uk_kernel *k, struct vspace *vs);
+void vm_space_destroy(struct uk_kernel *k, struct vspace *vs);
+int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, unsigned prot,
+	   unsigned flags);
+int vm_unmap(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len);
+int vm_protect(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, unsigned prot);
+int vm_fault(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint32_t code);
+uint64_t *vm_pte(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va); /* leaf PTE or NULL */
+void vm_activate(struct uk_kernel *k, struct cpu *c, struct vspace *vs);
+void vm_tlb_service(struct uk_kernel *k);
+int vm_check_range(uk_vaddr_t va, uint64_t len);
+
+/* sched.c */
+void sched_make_ready(struct uk_kernel *k, struct uk_thread *t);
+void sched_block_current(struct uk_kernel *k);
+void sched_yield_current(struct uk_kernel *k, enum uk_enqueue_how how);
+_Noreturn void sched_exit_current(struct uk_kernel *k);
+void sched_switch_tail(struct uk_kernel *k);
+void sched_tick(struct uk_kernel *k, struct cpu *c);
+void sched_set_prio(struct uk_kernel *k, struct uk_thread *t, unsigned prio);
+void sched_preempt_point(struct uk_kernel *k);
+void sched_idle_loop(struct uk_kernel *k, struct cpu *c);
+void sched_arm_timer(struct uk_kernel *k, struct cpu *c);
+void sched_check(struct uk_kernel *k);
+
+/* thread.c */
+int thread_create(struct uk_kernel *k, struct process *p, unsigned program, uint64_t arg,
+		  unsigned prio, uint64_t affinity, struct uk_thread **out);
+int thread_start(struct uk_kernel *k, struct uk_thread *t);
+_Noreturn void thread_exit_current(struct uk_kernel *k, int code);
+int thread_kill(struct uk_kernel *k, struct uk_thread *t);
+int thread_wait(struct uk_kernel *k, struct uk_thread *t, int *code);
+int thread_set_prio(struct uk_kernel *k, struct uk_thread *t, unsigned prio);
+int thread_set_affinity(struct uk_kernel *k, struct uk_thread *t, uint64_t mask);
+bool thread_fault(struct uk_kernel *k, struct uk_thread *t, uk_vaddr_t addr, uint32_t code);
+void thread_user_return(struct uk_kernel *k, struct uk_thread *t);
+void thread_free(struct uk_kernel *k, struct uk_thread *t);
+void thread_info(struct uk_thread *t, struct uk_thread_info *out);
+
+/* waitq (mutex.c) */
+int waitq_block(struct uk_kernel *k, struct uk_waitq *q, enum uk_wait_kind kind, uint64_t object);
+void waitq_enqueue_current(struct uk_kernel *k, struct uk_waitq *q, enum uk_wait_kind kind,
+			   uint64_t object);
+int waitq_sleep(struct uk_kernel *k);
+struct uk_thread *waitq_first(struct uk_waitq *q);
+bool waitq_remove(struct uk_waitq *q, struct uk_thread *t);
+void waitq_insert(struct uk_waitq *q, struct uk_thread *t);
+void waitq_wake_thread(struct uk_kernel *k, struct uk_thread *t, int result);
+
+/* mutex.c */
+struct mutex *mutex_create(struct uk_kernel *k);
+int mutex_lock(struct uk_kernel *k, struct mutex *m, bool try_only);
+int mutex_unlock(struct uk_kernel *k, struct mutex *m);
+void mutex_release_all(struct uk_kernel *k, struct uk_thread *t);
+void mutex_waiter_gone(struct uk_kernel *k, struct uk_thread *t);
+void pi_update(struct uk_kernel *k, struct uk_thread *t);
+void pi_check(struct uk_kernel *k);
+
+/* futex.c */
+int futex_wait(struct uk_kernel *k, uk_vaddr_t uaddr, uint32_t expected);
+int futex_wake(struct uk_kernel *k, uk_vaddr_t uaddr, uint32_t count);
+
+/* nopreempt.c */
+int nopreempt_begin(struct uk_kernel *k, struct uk_thread *t, uint64_t budget);
+int nopreempt_end(struct uk_kernel *k, struct uk_thread *t);
+bool nopreempt_blocks_preemption(struct uk_kernel *k, struct uk_thread *t);
+void nopreempt_timer(struct uk_kernel *k, struct cpu *c);
+
+/* cap.c */
+int cap_install(struct uk_kernel *k, struct process *p, struct kobj *o, uint32_t rights);
+int cap_install_at(struct uk_kernel *k, struct process *p, unsigned slot, struct kobj *o,
+		   uint32_t rights);
+int cap_lookup(struct process *p, uint64_t h, enum kobj_type type, uint32_t rights,
+	       struct kobj **out);
+int cap_dup(struct uk_kernel *k, struct process *p, uint64_t h, uint64_t rights);
+int cap_close(struct uk_kernel *k, struct process *p, uint64_t h);
+int cap_rights(struct process *p, uint64_t h);
+void cap_close_all(struct uk_kernel *k, struct process *p);
+void cap_check(struct uk_kernel *k, struct process *p);
+
+/* process.c */
+int process_create(struct uk_kernel *k, unsigned max_prio, const char *name, struct process **out);
+void process_thread_gone(struct uk_kernel *k, struct process *p);
+void process_free(struct uk_kernel *k, struct process *p);
+
+/* user.c: copies for syscalls (kernel lock held); demand-zero faults are
+ * resolved, anything else is UK_EFAULT (a bad syscall pointer never kills). */
+int user_copy_in(struct uk_kernel *k, void *dst, uk_vaddr_t src, size_t len);
+int user_copy_out(struct uk_kernel *k, uk_vaddr_t dst, const void *src, size_t len);
+void user_deliver_fault(struct uk_user *u);
+void thread_trampoline(void *arg);
+
+/* syscall.c */
+long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);
+
+static inline void stat_inc(uint64_t *c) { (*c)++; }
+static inline uint64_t bit64(unsigned i) { return (uint64_t)1 << i; }
+
+#endif /* UKERN_CORE_KERN_H */

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kobj.c: the kernel object allocator.
+ *
+ * Power-of-two size classes from 32 bytes to one page. A class that runs
+ * dry takes a fresh frame from frame.c and cuts it into objects; freed
+ * objects go back on their class's list (pages are not returned, which keeps
+ * the allocator O(1) and deterministic). Memory is reached through the
+ * direct map, so the kernel never needs a heap of its own.
+ */
+#include "core/kern.h"
+#include "lib/string.h"
+
+static int kalloc_class(size_t size)
+{
+	size_t c = 32;
+	for (int i = 0; i < KALLOC_CLASSES; i++, c <<= 1)
+		if (size <= c)
+			return i;
+	return -1;
+}
+
+static bool kalloc_refill(struct uk_kernel *k, int cls)
+{
+	size_t osize = (size_t)32 << cls;
+	uk_paddr_t pa;
+	char *page;
+
+	if (frame_alloc(k, &pa) < 0)
+		return false;
+	k->kalloc.pages++;
+	page = frame_ptr(k, pa);
+	for (size_t off = 0; off + osize <= UK_PAGE_SIZE; off += osize) {
+		void **obj = (void **)(void *)(page + off);
+		*obj = k->kalloc.free[cls];
+		k->kalloc.free[cls] = obj;
+	}
+	return true;
+}
+
+void *kalloc(struct uk_kernel *k, size_t size)
+{
+	int cls = kalloc_class(size);
+	void **obj;
+
+	if (cls < 0 || size == 0)
+		return NULL;
+	if (!k->kalloc.free[cls] && !kalloc_refill(k, cls))
+		return NULL;
+	obj = k->kalloc.free[cls];
+	k->kalloc.free[cls] = *obj;
+	uk_memset(obj, 0, (size_t)32 << cls);
+	return obj;
+}
+
+void kfree(struct uk_kernel *k, void *p, size_t size)
+{
+	int cls = kalloc_class(size);
+	if (!p)
+		return;
+	if (cls < 0)
+		uk_arch_fatal(k->a, "kobj: freeing an object of impossible size");
+	*(void **)p = k->kalloc.free[cls];
+	k->kalloc.free[cls] = p;
+}
+
+void kobj_init(struct uk_kernel *k, struct kobj *o, enum kobj_type type)
+{
+	o->type = type;
+	o->refs = 1;
+	o->id = kernel_new_id(k);
+}
+
+void kobj_get(struct kobj *o)
+{
+	o->refs++;
+}
+
+void kobj_put(struct uk_kernel *k, struct kobj *o)
+{
+	if (o->refs == 0)
+		uk_arch_fatal(k->a, "kobj: reference count underflow");
+	if (--o->refs)
+		return;
+	switch (o->type) {
+	case KOBJ_THREAD:
+		thread_free(k, (struct uk_thread *)o);
+		break;
+	case KOBJ_PROCESS:
+		process_free(k, (struct process *)o);
+		break;
+	case KOBJ_MUTEX:
+		kfree(k, o, sizeof(struct mutex));
+		break;
+	case KOBJ_NOPREEMPT:
+		kfree(k, o, sizeof(struct nopreempt_cap));
+		break;
+	default:
+		uk_arch_fatal(k->a, "kobj: freeing an object of unknown type");
+	}
+}
+
+void *uk_sched_alloc(struct uk_kernel *k, unsigned size)
+{
+	return kalloc(k, size);
+}

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sched.c: thread states, switching, slices and preemption. Which thread
+ * runs next and where a thread goes are the policy's (struct uk_sched_ops);
+ * this file keeps the mechanism.
+ *
+ * Invariants (kernel lock held): a READY thread is on exactly one run queue;
+ * a RUNNING thread is cpus[t->cpu].current and on no queue; the kernel lock
+ * is held across uk_arch_thread_switch and released by the thread switched to.
+ */
+#include "core/kern.h"
+
+static struct uk_thread *node_thread(struct uk_sched_node *n)
+{
+	return container_of(n, struct uk_thread, sn);
+}
+
+unsigned uk_sched_cpu_count(struct uk_kernel *k)
+{
+	return k->ncpus;
+}
+
+bool uk_sched_cpu_running_prio(struct uk_kernel *k, unsigned cpu, unsigned *prio)
+{
+	struct uk_thread *t = k->cpus[cpu].current;
+	if (!t || t->is_idle)
+		return false;
+	*prio = t->sn.prio;
+	return true;
+}
+
+void *uk_sched_cpu_state(struct uk_kernel *k, unsigned cpu)
+{
+	return k->cpus[cpu].sched_state;
+}
+
+uint64_t uk_sched_default_slice(struct uk_kernel *k)
+{
+	return k->cfg.timeslice_ns;
+}
+
+_Noreturn void uk_sched_fatal(struct uk_kernel *k, const char *what)
+{
+	uk_arch_fatal(k->a, what);
+}
+
+void sched_check(struct uk_kernel *k)
+{
+	if (!k->sched->check)
+		return;
+	for (unsigned c = 0; c < k->ncpus; c++)
+		k->sched->check(k, k->cpus[c].sched_state);
+}
+
+/* Make `cpu` look at its run queue: directly when it is this CPU, by IPI
+ * otherwise (only once CPUs run; before that they look when they start). */
+static void sched_kick_cpu(struct uk_kernel *k, unsigned cpu, unsigned me)
+{
+	struct cpu *c = &k->cpus[cpu];
+
+	if (!c->started)
+		return;
+	if (cpu == me) {
+		c->need_resched = true;
+		return;
+	}
+	uk_arch_ipi_send(k->a, cpu, UK_VEC_RESCHED);
+	uk_arch_charge(k->a, UK_COST_IPI, 1);
+	k->stats.ipis_sent++;
+	k->stats.resched_ipis++;
+}
+
+static unsigned current_cpu_or_none(struct uk_kernel *k)
+{
+	for (unsigned c = 0; c < k->ncpus; c++)
+		if (k->cpus[c].started)
+			return uk_arch_cpu_id(k->a);
+	return UK_CPU_NONE;
+}
+
+/* Whether the thread now queued with priority `prio` on `cpu` should take
+ * the CPU from what runs there. */
+static bool sched_wants_cpu(struct uk_kernel *k, unsigned cpu, struct uk_thread *t)
+{
+	struct uk_thread *cur = k->cpus[cpu].current;
+	return !cur || cur->is_idle || k->sched->should_preempt(&cur->sn, &t->sn);
+}
+
+void sched_make_ready(struct uk_kernel *k, struct uk_thread *t)
+{
+	unsigned me = current_cpu_or_none(k);
+	unsigned cpu = k->sched->select_cpu(k, &t->sn, me);
+
+	if (cpu >= k->ncpus || !(t->sn.affinity & bit64(cpu)))
+		uk_arch_fatal(k->a, "sched: policy placed a thread outside its affinity");
+	t->state = TS_READY;
+	k->sched->enqueue(k->cpus[cpu].sched_state, &t->sn, UK_ENQ_BACK);
+	uk_arch_trace(k->a, UK_TRACE_CORE_WAKE, t->o.id, cpu, me);
+	if (sched_wants_cpu(k, cpu, t)) {
+		k->cpus[cpu].slice_expired = false;
+		sched_kick_cpu(k, cpu, me);
+	}
+}
+
+void sched_arm_timer(struct uk_kernel *k, struct cpu *c)
+{
+	struct uk_thread *t = c->current;
+	uint64_t now, slice, deadline = UINT64_MAX;
+
+	if (!t || t->is_idle) {
+		uk_arch_timer_disarm(k->a);
+		return;
+	}
+	now = uk_arch_now(k->a);
+	slice = k->sched->slice_ns(k, &t->sn);
+	c->slice_deadline = slice ? now + slice : UINT64_MAX;
+	deadline = c->slice_deadline;
+	if (t->np_active && t->np_deadline < deadline)
+		deadline = t->np_deadline;
+	if (deadline == UINT64_MAX)
+		uk_arch_timer_disarm(k->a);
+	else
+		uk_arch_timer_arm(k->a, deadline);
+}
+
+void sched_switch_tail(struct uk_kernel *k)
+{
+	struct cpu *c = this_cpu(k);
+	struct uk_thread *dead = c->reap;
+
+	if (!dead || dead == c->current)
+		return;
+	c->reap = NULL;
+	uk_arch_thread_destroy(k->a, dead->ctx);
+	dead->ctx = NULL;
+	kobj_put(k, &dead->o); /* the reference the thread held on itself while alive */
+}
+
+static void sched_switch(struct uk_kernel *k, struct cpu *c, struct uk_thread *prev,
+			 struct uk_thread *next)
+{
+	next->state = TS_RUNNING;
+	c->need_resched = false;
+	c->slice_expired = false;
+	if (prev == next) {
+		sched_arm_timer(k, c);
+		return;
+	}
+	next->cpu = c->id;
+	next->sn.last_cpu = c->id;
+	c->current = next;
+	if (!next->is_idle)
+		vm_activate(k, c, &next->proc->vs);
+	sched_arm_timer(k, c);
+	k->stats.switches++;
+	uk_arch_charge(k->a, UK_COST_CTX_SWITCH, 1);
+	uk_arch_trace(k->a, UK_TRACE_CORE_SWITCH, c->id, prev->o.id, next->o.id);
+#ifdef UK_CHECKING
+	sched_check(k);
+#endif
+	uk_arch_thread_switch(k->a, prev->ctx, next->ctx);
+	sched_switch_tail(k);
+}
+
+static struct uk_thread *sched_pick(struct uk_kernel *k, struct cpu *c)
+{
+	struct uk_sched_node *n = k->sched->pick_next(c->sched_state);
+	return n ? node_thread(n) : &c->idle;
+}
+
+void sched_block_current(struct uk_kernel *k)
+{
+	struct cpu *c = this_cpu(k);
+	struct uk_thread *t = c->current;
+
+	if (t->is_idle || t->state == TS_RUNNING)
+		uk_arch_fatal(k->a, "sched: blocking a thread that did not leave RUNNING");
+	sched_switch(k, c, t, sched_pick(k, c));
+}
+
+void sched_yield_current(struct uk_kernel *k, enum uk_enqueue_how how)
+{
+	struct cpu *c = this_cpu(k);
+	struct uk_thread *t = c->current, *next;
+
+	if (!(t->sn.affinity & bit64(c->id))) {
+		/* Its affinity moved away from this CPU: place it afresh. */
+		sched_make_ready(k, t);
+	} else {
+		t->state = TS_READY;
+		k->sched->enqueue(c->sched_state, &t->sn, how);
+	}
+	next = sched_pick(k, c);
+	if (next != t)
+		t->preempted_count++;
+	sched_switch(k, c, t, next);
+}
+
+_Noreturn void sched_exit_current(struct uk_kernel *k)
+{
+	struct cpu *c = this_cpu(k);
+	struct uk_thread *t = c->current;
+
+	c->reap = t;
+	sched_switch(k, c, t, sched_pick(k, c));
+	uk_arch_fatal(k->a, "sched: a dead thread was switched back to");
+}
+
+/* The timer interrupt: end the slice, or let the no-preemption logic decide. */
+void sched_tick(struct uk_kernel *k, struct cpu *c)
+{
+	struct uk_thread *t = c->current;
+	uint64_t now = uk_arch_now(k->a);
+
+	k->stats.timer_ticks++;
+	if (!t || t->is_idle)
+		return;
+	if (t->np_active) {
+		nopreempt_timer(k, c);
+		return;
+	}
+	if (now >= c->slice_deadline) {
+		c->need_resched = true;
+		c->slice_expired = true;
+	} else {
+		uk_arch_timer_arm(k->a, c->slice_deadline);
+	}
+}
+
+/* At a kernel exit of the current thread: give the CPU away if asked to. */
+void sched_preempt_point(struct uk_kernel *k)
+{
+	struct cpu *c = this_cpu(k);
+	struct uk_thread *t = c->current;
+	unsigned top;
+
+	if (!c->need_resched || t->is_idle)
+		return;
+	if (nopreempt_blocks_preemption(k, t)) {
+		c->need_resched = false;
+		t->preempt_pending = true;
+		k->stats.nopreempt_deferred_preemptions++;
+		return;
+	}
+	if (!c->slice_expired && k->sched->top_prio(c->sched_state, &top) && top <= t->sn.prio) {
+		/* A wake-up that no longer outranks us (it was placed elsewhere
+		 * or its priority dropped): nothing to do. */
+		c->need_resched = false;
+		return;
+	}
+	k->stats.preemptions++;
+	uk_arch_trace(k->a, UK_TRACE_CORE_PREEMPT, c->id, t->o.id, c->slice_expired);
+	sched_yield_current(k, c->slice_expired ? UK_ENQ_BACK : UK_ENQ_FRONT);
+}
+
+/* Change the effective priority of `t`, keeping queues and CPUs right. */
+void sched_set_prio(struct uk_kernel *k, struct uk_thread *t, unsigned prio)
+{
+	unsigned me = current_cpu_or_none(k);
+	unsigned old = t->sn.prio;
+
+	if (old == prio)
+		return;
+	if (t->state == TS_READY) {
+		unsigned cpu = t->sn.queued_cpu;
+		k->sched->dequeue(k->cpus[cpu].sched_state, &t->sn);
+		t->sn.prio = prio;
+		k->sched->enqueue(k->cpus[cpu].sched_state, &t->sn, UK_ENQ_BACK);
+		if (prio > old && sched_wants_cpu(k, cpu, t))
+			sched_kick_cpu(k, cpu, me);
+		return;
+	}
+	t->sn.prio = prio;
+	if (t->state == TS_RUNNING && prio < old) {
+		unsigned top;
+		struct cpu *c = &k->cpus[t->cpu];
+		if (k->sched->top_prio(c->sched_state, &top) && top > prio)
+			sched_kick_cpu(k, t->cpu, me);
+	}
+}
+
+/* The idle loop of CPU c; entered with the kernel lock held, never leaves. */
+void sched_idle_loop(struct uk_kernel *k, struct cpu *c)
+{
+	for (;;) {
+		struct uk_sched_node *n = k->sched->pick_next(c->sched_state);
+		if (n) {
+			sched_switch(k, c, &c->idle, node_thread(n));
+			continue;
+		}
+		c->need_resched = false;
+		k->stats.idle_halts++;
+		kernel_unlock(k);
+		uk_arch_halt(k->a);
+		(void)uk_arch_irq_save(k->a);
+		kernel_lock(k);
+	}
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * syscall.h: system call numbers, handle rights and flags.
+ *
+ * Shared by the kernel and user programs. Numbers never change once
+ * released. Every call returns a non-negative value on success or a negative
+ * enum uk_err; the errors each call can return are listed beside it and in
+ * docs/kernel.md. Every call can also return UK_EKILLED when the calling
+ * thread was killed while it waited (it then exits instead of returning).
+ * UK_ENOSYS is returned for an unknown number.
+ */
+#ifndef UKERN_SYSCALL_H
+#define UKERN_SYSCALL_H
+
+#include <stdint.h>
+
+enum uk_sysno {
+	UK_SYS_NULL = 0,             /* () -> 0 */
+	UK_SYS_YIELD = 1,            /* () -> 0 */
+	UK_SYS_THREAD_CREATE = 2,    /* (proc_h, program, arg, prio, affinity) -> thread handle;
+				      * EBADH EPERM(MANAGE) EINVAL(program, prio > process max, affinity) ENOMEM */
+	UK_SYS_THREAD_START = 3,     /* (thread_h) -> 0; EBADH EPERM(MANAGE) EBUSY(already started) */
+	UK_SYS_THREAD_EXIT = 4,      /* (code) -> does not return */
+	UK_SYS_THREAD_KILL = 5,      /* (thread_h) -> 0; EBADH EPERM(MANAGE) ESRCH(already dead) */
+	UK_SYS_THREAD_WAIT = 6,      /* (thread_h, code_uaddr or 0) -> 0; EBADH EPERM(WAIT)
+				      * EDEADLK(waiting on itself) EFAULT EINVAL(not started) */
+	UK_SYS_THREAD_SET_PRIO = 7,  /* (thread_h, prio) -> 0; EBADH EPERM(MANAGE) EINVAL ESRCH */
+	UK_SYS_THREAD_SET_AFFINITY = 8, /* (thread_h, mask) -> 0; EBADH EPERM(MANAGE) EINVAL ESRCH */
+	UK_SYS_THREAD_SET_FAULT_HANDLER = 9, /* (thread_h, program or UK_NO_PROGRAM) -> 0;
+				      * EBADH EPERM(MANAGE) EINVAL */
+	UK_SYS_HANDLE_DUP = 10,      /* (h, rights) -> new handle; EBADH EPERM(GRANT, or more rights
+				      * than h has) EINVAL(unknown right bits) ENOMEM(table full) */
+	UK_SYS_HANDLE_CLOSE = 11,    /* (h) -> 0; EBADH */
+	UK_SYS_HANDLE_RIGHTS = 12,   /* (h) -> rights; EBADH */
+	UK_SYS_MUTEX_CREATE = 13,    /* () -> mutex handle (all mutex rights); ENOMEM */
+	UK_SYS_MUTEX_LOCK = 14,      /* (mutex_h) -> 0; EBADH EPERM(WAIT) EDEADLK(own it, or cycle) */
+	UK_SYS_MUTEX_TRYLOCK = 15,   /* (mutex_h) -> 0; EBADH EPERM(WAIT) EBUSY(held) EDEADLK */
+	UK_SYS_MUTEX_UNLOCK = 16,    /* (mutex_h) -> 0; EBADH EPERM(SIGNAL, or not the owner) */
+	UK_SYS_FUTEX_WAIT = 17,      /* (uaddr, expected) -> 0; EINVAL(unaligned) EFAULT
+				      * EAGAIN(*uaddr != expected) */
+	UK_SYS_FUTEX_WAKE = 18,      /* (uaddr, count) -> woken; EINVAL(unaligned, count 0) */
+	UK_SYS_VM_MAP = 19,          /* (proc_h, va, len, prot, flags) -> 0; EBADH EPERM(MAP)
+				      * EINVAL(alignment, prot, flags, len 0) ERANGE(outside user
+				      * space) EEXIST(overlaps a mapping) ENOMEM */
+	UK_SYS_VM_UNMAP = 20,        /* (proc_h, va, len) -> 0; EBADH EPERM EINVAL ERANGE
+				      * ENOENT(nothing mapped there) */
+	UK_SYS_VM_PROTECT = 21,      /* (proc_h, va, len, prot) -> 0; EBADH EPERM EINVAL ERANGE
+				      * ENOENT(a page in the range is not mapped) */
+	UK_SYS_NOPREEMPT_BEGIN = 22, /* (np_h, budget_ns) -> 0; EBADH EPERM(NOPREEMPT)
+				      * EINVAL(0 or above the kernel's maximum) EBUSY(in one) */
+	UK_SYS_NOPREEMPT_END = 23,   /* () -> 0; EINVAL(not in one) EOVERRUN(budget overran) */
+	UK_SYS_CLOCK = 24,           /* () -> virtual ns of the current CPU */
+	UK_SYS_THREAD_ID = 25,       /* () -> the calling thread's id */
+	UK_SYS_COUNT = 26,
+	/* 64 .. 127: extension calls (IRQ objects, IPC), dispatched to the hook
+	 * set with uk_kernel_set_syscall_extension. */
+	UK_SYS_EXT_FIRST = 64,
+	UK_SYS_EXT_LAST = 127,
+};
+
+/* Handle rights. */
+#define UK_RIGHT_READ (1u << 0)
+#define UK_RIGHT_WRITE (1u << 1)
+#define UK_RIGHT_SIGNAL (1u << 2)    /* mutex unlock */
+#define UK_RIGHT_WAIT (1u << 3)      /* mutex lock, thread wait */
+#define UK_RIGHT_MAP (1u << 4)       /* vm map/unmap/protect in a process */
+#define UK_RIGHT_GRANT (1u << 5)     /* duplicate the handle */
+#define UK_RIGHT_MANAGE (1u << 6)    /* create threads in a process; start, kill, set prio... */
+#define UK_RIGHT_NOPREEMPT (1u << 7) /* open a no-preemption section */
+#define UK_RIGHTS_ALL 0xffu
+
+/* Handles are small positive integers; 0 is never valid. A process made by
+ * uk_kernel_spawn starts with these. */
+#define UK_HANDLE_INVALID 0u
+#define UK_HANDLE_PROCESS_SELF 0x100u   /* its own process, all rights */
+#define UK_HANDLE_THREAD_INITIAL 0x101u /* its first thread, all rights */
+#define UK_HANDLE_NOPREEMPT 0x102u      /* with UK_SPAWN_NOPREEMPT: the no-preemption capability */
+
+/* vm_map prot bits (READ is required: x86 pages are always readable). */
+#define UK_PROT_READ (1u << 0)
+#define UK_PROT_WRITE (1u << 1)
+#define UK_PROT_EXEC (1u << 2)
+/* vm_map flags. */
+#define UK_VM_LAZY (1u << 0) /* demand-zero: frames are allocated at first touch */
+
+/* The user part of the virtual address space: [UK_USER_BASE, UK_USER_END). */
+#define UK_USER_BASE 0x1000ull
+#define UK_USER_END 0x0000800000000000ull
+
+/* "No program" (clears a fault handler). */
+#define UK_NO_PROGRAM 0xffffffffu
+
+/* A fault handler is called as program(u, info) with info packed: */
+#define UK_FAULT_OVERRUN (1u << 15) /* code bit: a no-preemption budget overran */
+#define UK_FAULT_PACK(addr, code) (((uint64_t)(code) << 48) | ((addr) & 0xffffffffffffull))
+#define UK_FAULT_ADDR(info) ((info) & 0xffffffffffffull)
+#define UK_FAULT_CODE(info) ((uint32_t)((info) >> 48))
+
+#endif /* UKERN_SYSCALL_H */

@@ -25,7 +25,7 @@ static const struct uksim_cmd commands[] = {
 	{"run", "FILE", "run one schedule of a scenario and check its expectations", cmd_not_built},
 	{"explore", "FILE|DIR", "search schedules of scenarios for violations", cmd_not_built},
 	{"replay", "FILE --token T", "replay one schedule exactly from a replay token", cmd_not_built},
-	{"check", "FILE...", "validate scenario files without running them", cmd_not_built},
+	{"check", "FILE...", "validate scenario files without running them", uksim_cmd_check},
 	{"bench", "[NAME...]", "measure the speed of the engine, machine model and kernel",
 	 uksim_cmd_bench},
 	{"demo", "", "run the engine demo (producer/consumer tasks on simulated CPUs)",

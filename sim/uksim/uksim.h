@@ -32,6 +32,7 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 void uksim_json_string(FILE *f, const char *s);
 
 int uksim_cmd_bench(const struct uksim_cmd *cmd, int argc, char **argv);
+int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_demo(const struct uksim_cmd *cmd, int argc, char **argv);
 
 #endif /* UKSIM_H */

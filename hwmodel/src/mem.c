@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical memory. Each RAM region is one anonymous MAP_NORESERVE mapping:
+ * the host backs a page only when it is first touched, so a machine with
+ * many gigabytes of RAM costs nothing until used, and any range inside a
+ * region is contiguous on the host (the kernel's direct map relies on it).
+ * RAM above 3 GiB is moved above 4 GiB to leave the PC's MMIO hole free.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *err,
+		      size_t errlen)
+{
+	struct hw_region *r = &m->mem.r[m->mem.nregions];
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return hw_errf(err, errlen, HW_ENOMEM,
+			       "cannot reserve %llu bytes of host address space for RAM",
+			       (unsigned long long)size);
+	/* Large calloc()s come from fresh mmap()s too: zero pages, lazily. */
+	r->owner = calloc(size >> HW_PAGE_SHIFT, sizeof(*r->owner));
+	if (!r->owner) {
+		munmap(p, size);
+		return hw_errf(err, errlen, HW_ENOMEM, "cannot allocate frame owner tags");
+	}
+	r->base = base;
+	r->size = size;
+	r->host = p;
+	m->mem.nregions++;
+	return HW_OK;
+}
+
+int hw_mem_init(struct hw_machine *m, uint64_t ram, char *err, size_t errlen)
+{
+	if (ram == 0 || (ram & (HW_PAGE_SIZE - 1)))
+		return hw_errf(err, errlen, HW_EINVAL,
+			       "ram size %llu is not a positive multiple of 4096",
+			       (unsigned long long)ram);
+	if (ram > (1ull << HW_MAXPHYADDR) / 2)
+		return hw_errf(err, errlen, HW_EINVAL, "ram size %llu is too large",
+			       (unsigned long long)ram);
+	uint64_t low = ram < HW_MMIO_HOLE_START ? ram : HW_MMIO_HOLE_START;
+	int rc = region_add(m, 0, low, err, errlen);
+	if (rc == HW_OK && ram > low)
+		rc = region_add(m, HW_HIGH_RAM_START, ram - low, err, errlen);
+	return rc;
+}
+
+void hw_mem_fini(struct hw_machine *m)
+{
+	for (unsigned i = 0; i < m->mem.nregions; i++) {
+		munmap(m->mem.r[i].host, m->mem.r[i].size);
+		free(m->mem.r[i].owner);
+	}
+	m->mem.nregions = 0;
+}
+
+static const struct hw_region *region_of(const struct hw_machine *m, uint64_t pa)
+{
+	for (unsigned i = 0; i < m->mem.nregions; i++) {
+		const struct hw_region *r = &m->mem.r[i];
+		if (pa >= r->base && pa - r->base < r->size)
+			return r;
+	}
+	return NULL;
+}
+
+bool hw_mem_region(const struct hw_machine *m, unsigned index, uint64_t *base, uint64_t *size)
+{
+	if (index >= m->mem.nregions)
+		return false;
+	*base = m->mem.r[index].base;
+	*size = m->mem.r[index].size;
+	return true;
+}
+
+void *hw_mem_ptr(struct hw_machine *m, uint64_t pa, size_t len)
+{
+	const struct hw_region *r = region_of(m, pa);
+	if (len == 0)
+		len = 1;
+	if (!r || len > r->size - (pa - r->base))
+		return NULL;
+	return r->host + (pa - r->base);
+}
+
+bool hw_mem_is_ram(const struct hw_machine *m, uint64_t pa, uint64_t len)
+{
+	while (len > 0) {
+		const struct hw_region *r = region_of(m, pa);
+		if (!r)
+			return false;
+		uint64_t room = r->size - (pa - r->base);
+		if (room >= len)
+			return true;
+		pa += room;
+		len -= room;
+	}
+	return true;
+}
+
+/* Copy in pieces, one region at a time. */
+static int mem_copy(struct hw_machine *m, uint64_t pa, void *buf, size_t len, bool to_mem)
+{
+	if (!hw_mem_is_ram(m, pa, len))
+		return HW_EFAULT;
+	uint8_t *b = buf;
+	while (len > 0) {
+		const struct hw_region *r = region_of(m, pa);
+		uint64_t room = r->size - (pa - r->base);
+		size_t n = len < room ? len : (size_t)room;
+		uint8_t *host = r->host + (pa - r->base);
+		if (to_mem)
+			memcpy(host, b, n);
+		else
+			memcpy(b, host, n);
+		pa += n;
+		b += n;
+		len -= n;
+	}
+	return HW_OK;
+}
+
+int hw_mem_read(struct hw_machine *m, uint64_t pa, void *dst, size_t len)
+{
+	return mem_copy(m, pa, dst, len, false);
+}
+
+int hw_mem_write(struct hw_machine *m, uint64_t pa, const void *src, size_t len)
+{
+	return mem_copy(m, pa, (void *)src, len, true);
+}
+
+uint64_t hw_mem_read64(struct hw_machine *m, uint64_t pa)
+{
+	uint64_t *p = hw_mem_ptr(m, pa & ~7ull, 8);
+	return p ? *p : ~0ull;
+}
+
+int hw_mem_write64(struct hw_machine *m, uint64_t pa, uint64_t v)
+{
+	uint64_t *p = hw_mem_ptr(m, pa & ~7ull, 8);
+	if (!p)
+		return HW_EFAULT;
+	*p = v;
+	return HW_OK;
+}
+
+int hw_mem_set_owner(struct hw_machine *m, uint64_t pa, uint64_t len, uint32_t owner)
+{
+	if (len == 0)
+		return HW_OK;
+	uint64_t first = pa & ~(HW_PAGE_SIZE - 1);
+	uint64_t last = (pa + len - 1) & ~(HW_PAGE_SIZE - 1);
+	if (pa + len < pa || !hw_mem_is_ram(m, first, last - first + HW_PAGE_SIZE))
+		return HW_EFAULT;
+	for (uint64_t f = first; f <= last; f += HW_PAGE_SIZE) {
+		const struct hw_region *r = region_of(m, f);
+		r->owner[(f - r->base) >> HW_PAGE_SHIFT] = owner;
+	}
+	return HW_OK;
+}
+
+uint32_t hw_mem_owner(const struct hw_machine *m, uint64_t pa)
+{
+	const struct hw_region *r = region_of(m, pa);
+	return r ? r->owner[(pa - r->base) >> HW_PAGE_SHIFT] : HW_OWNER_NONE;
+}
+
+uint64_t hw_mem_resident_frames(const struct hw_machine *m)
+{
+	uint64_t n = 0;
+	long hps = sysconf(_SC_PAGESIZE);
+	if (hps <= 0)
+		return 0;
+	unsigned char vec[4096];
+	for (unsigned i = 0; i < m->mem.nregions; i++) {
+		const struct hw_region *r = &m->mem.r[i];
+		uint64_t chunk = (uint64_t)hps * sizeof(vec);
+		for (uint64_t off = 0; off < r->size; off += chunk) {
+			uint64_t len = r->size - off < chunk ? r->size - off : chunk;
+			if (mincore(r->host + off, len, vec) != 0)
+				return 0;
+			for (uint64_t k = 0; k < (len + hps - 1) / hps; k++)
+				n += vec[k] & 1;
+		}
+	}
+	return n * (uint64_t)hps / HW_PAGE_SIZE;
+}

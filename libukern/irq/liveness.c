@@ -135,7 +135,7 @@ static void close_step(struct live *L, struct live_pin *lp, size_t idx)
 	lp->redeliver_due = lp->detach_due = false;
 }
 
-/* The BEGIN phase (BEGIN then one SEQ per attached sink) ends at the first
+/* The BEGIN phase (BEGIN, the service mask, one SEQ per attached sink) ends at the first
  * other event: every sink attached before the BEGIN must have taken part. */
 static void close_seq_phase(struct live *L, struct live_pin *lp, size_t idx)
 {
@@ -332,7 +332,7 @@ size_t uk_irq_liveness_check(const struct uk_irq_log *log, const struct uk_irq_l
 			flag(&L, 0, i, e->pin, NONE, "too many pins to follow");
 			return L.found;
 		}
-		if (e->kind != UK_IRQ_EV_SEQ || e->step != lp->step)
+		if ((e->kind != UK_IRQ_EV_SEQ && e->kind != UK_IRQ_EV_MASK) || e->step != lp->step)
 			close_seq_phase(&L, lp, i);
 		if (e->step != lp->step)
 			close_step(&L, lp, i);

@@ -225,6 +225,15 @@ static inline void decide(struct uk_arch *a)
 		sim_decide(a->e);
 }
 
+/* An atomic operation costs time like any other kernel work. Without the
+ * charge a CPU spinning on a word would spin at a fixed virtual time, and
+ * the holder, never earlier than the spinner, would never run. */
+static inline void atomic_point(struct uk_arch *a)
+{
+	uk_arch_charge(a, UK_COST_KERNEL_OP, 1);
+	decide(a);
+}
+
 unsigned uk_arch_cpu_count(struct uk_arch *a)
 {
 	return a->e->ncpus;
@@ -291,19 +300,19 @@ void uk_arch_spin_unlock(struct uk_arch *a, uk_spinlock_t *l)
 
 uint64_t uk_arch_atomic_load(struct uk_arch *a, const volatile uint64_t *p)
 {
-	decide(a);
+	atomic_point(a);
 	return *p;
 }
 
 void uk_arch_atomic_store(struct uk_arch *a, volatile uint64_t *p, uint64_t v)
 {
-	decide(a);
+	atomic_point(a);
 	*p = v;
 }
 
 uint64_t uk_arch_atomic_fetch_add(struct uk_arch *a, volatile uint64_t *p, uint64_t v)
 {
-	decide(a);
+	atomic_point(a);
 	uint64_t old = *p;
 	*p = old + v;
 	return old;
@@ -312,7 +321,7 @@ uint64_t uk_arch_atomic_fetch_add(struct uk_arch *a, volatile uint64_t *p, uint6
 bool uk_arch_atomic_cas(struct uk_arch *a, volatile uint64_t *p, uint64_t *expected,
 			uint64_t desired)
 {
-	decide(a);
+	atomic_point(a);
 	if (*p == *expected) {
 		*p = desired;
 		return true;

@@ -1,3 +1,168 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The alternative models: seL4 (one handler, ACK unmasks, no NAK), Linux
+ * (shared handlers, the unhandled statistic, polling, ONESHOT) and Zircon
+ * (software triggers with timestamps), selected per pin or per kernel.
+ */
 #include "irq_fake.h"
-int main(void){return 0;}
+
+static void test_sel4_single_handler_ack_unmasks(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin;
+	struct uk_irq_sink a, b;
+	(void)state;
+
+	fake_init(&f);
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, UK_IRQ_MODEL_SEL4);
+	fake_sink(&pin, &a, 1);
+	uk_irq_sink_init(&b, 2);
+	assert_int_equal(uk_irq_sink_attach(&pin, &b, 0), UK_EBUSY);
+	uk_irq_pin_raise(&pin, 0);
+	assert_int_equal(f.hwmask[1], 1); /* masked until the ACK, edge too */
+	assert_int_equal(uk_irq_sink_nak(&a, ALL, 1, 0), UK_ENOSYS);
+	assert_true(a.indefinite);
+	assert_int_equal(uk_irq_sink_ack(&a, ALL, 1, 0), UK_OK);
+	assert_int_equal(f.hwmask[1], 0);
+	assert_false(pin.in_service);
+	/* A dead handler still cannot hold the line: detach stalls and retries. */
+	uk_irq_pin_raise(&pin, 0);
+	assert_int_equal(uk_irq_sink_detach(&a, 0), UK_OK);
+	assert_true(pin.stalled);
+	fake_tick(&f, &pin, 100 * MS);
+	/* Retried; the kept edge found nobody again and backs off. */
+	assert_int_equal(pin.stalls, 2);
+	assert_int_equal(f.timer[1], 300 * MS);
+	fake_assert_clean(&f, 100 * MS);
+}
+
+static void test_model_selected_per_kernel(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin, other;
+	(void)state;
+
+	fake_init(&f);
+	f.host.model = UK_IRQ_MODEL_ZIRCON;
+	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, UK_IRQ_MODEL_DEFAULT);
+	fake_pin(&f, &other, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, UK_IRQ_MODEL_SEQ);
+	assert_int_equal(pin.model, UK_IRQ_MODEL_ZIRCON);
+	assert_int_equal(other.model, UK_IRQ_MODEL_SEQ);
+}
+
+static void run_linux_window(struct fake *f, struct uk_irq_pin *pin, struct uk_irq_sink *s,
+			     unsigned unhandled)
+{
+	for (unsigned i = 0; i < UK_IRQ_LINUX_WINDOW; i++) {
+		uk_irq_pin_raise(pin, 0);
+		if (i < unhandled)
+			assert_int_equal(uk_irq_sink_nak(s, ALL, s->seq, 0), UK_OK);
+		else
+			assert_int_equal(uk_irq_sink_ack(s, ALL, s->seq, 0), UK_OK);
+		assert_false(pin->in_service); /* Linux counts, never stalls */
+	}
+	(void)f;
+}
+
+static void test_linux_unhandled_statistic(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin;
+	struct uk_irq_sink s;
+	(void)state;
+
+	fake_init(&f);
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, UK_IRQ_MODEL_LINUX);
+	fake_sink(&pin, &s, 1);
+	/* 99,900 of 100,000 unhandled is still tolerated... */
+	run_linux_window(&f, &pin, &s, UK_IRQ_LINUX_THRESHOLD);
+	assert_false(pin.linux_disabled);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
+	assert_int_equal(f.hwmask[1], 0);
+	/* ... 99,901 disables the line and polls it every 100 ms. */
+	run_linux_window(&f, &pin, &s, UK_IRQ_LINUX_THRESHOLD + 1);
+	assert_true(pin.linux_disabled);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_DISABLED], 1);
+	assert_int_equal(f.hwmask[1], 1);
+	assert_int_equal(f.timer[1], 100 * MS);
+	uint64_t seq = s.seq;
+	fake_tick(&f, &pin, 100 * MS);
+	assert_int_equal(s.seq, seq + 1); /* polled: the handler is asked */
+	assert_int_equal(uk_irq_sink_ack(&s, ALL, s.seq, 100 * MS), UK_OK);
+	assert_int_equal(f.hwmask[1], 1); /* stays disabled */
+	assert_int_equal(f.timer[1], 200 * MS);
+	fake_tick(&f, &pin, 200 * MS);
+	assert_int_equal(s.seq, seq + 2);
+	assert_int_equal(f.violations, 0);
+}
+
+static void test_linux_shared_and_oneshot(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin edge, oneshot;
+	struct uk_irq_pin_config cfg = { .id = 2, .trigger = UK_TRIGGER_EDGE,
+					 .model = UK_IRQ_MODEL_LINUX, .flags = UK_IRQ_PIN_ONESHOT };
+	struct uk_irq_sink a, b, c;
+	(void)state;
+
+	fake_init(&f);
+	fake_pin(&f, &edge, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, UK_IRQ_MODEL_LINUX);
+	assert_int_equal(uk_irq_pin_init(&oneshot, &f.host, &f.ioapic, &cfg), UK_OK);
+	fake_sink(&edge, &a, 1);
+	fake_sink(&edge, &b, 2); /* shared handlers */
+	fake_sink(&oneshot, &c, 3);
+	uk_irq_pin_raise(&edge, 0);
+	uk_irq_pin_raise(&oneshot, 0);
+	assert_int_equal(f.hwmask[1], 0); /* plain edge: open */
+	assert_int_equal(f.hwmask[2], 1); /* ONESHOT: masked until the thread is done */
+	assert_int_equal(uk_irq_sink_nak(&a, ALL, 1, 0), UK_OK);
+	assert_int_equal(uk_irq_sink_nak(&b, ALL, 1, 0), UK_OK);
+	assert_false(edge.in_service); /* unhandled: counted, not stalled */
+	assert_int_equal(edge.linux_unhandled, 1);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
+	assert_int_equal(uk_irq_sink_ack(&c, ALL, 1, 0), UK_OK);
+	assert_int_equal(f.hwmask[2], 0);
+	fake_assert_clean(&f, 0);
+}
+
+static void test_zircon_virtual_interrupt(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin virt, seq;
+	struct uk_irq_pin_config cfg = { .id = 1, .model = UK_IRQ_MODEL_ZIRCON };
+	struct uk_irq_sink s, t;
+	(void)state;
+
+	fake_init(&f);
+	assert_int_equal(uk_irq_pin_init(&virt, &f.host, NULL, &cfg), UK_OK);
+	fake_pin(&f, &seq, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, UK_IRQ_MODEL_SEQ);
+	fake_sink(&virt, &s, 1);
+	uk_irq_sink_init(&t, 2);
+	assert_int_equal(uk_irq_sink_attach(&virt, &t, 0), UK_EBUSY);
+	assert_int_equal(uk_irq_pin_trigger(&seq, 5, 10), UK_EINVAL);
+	assert_int_equal(uk_irq_pin_trigger(&virt, 1234, 2000), UK_OK);
+	assert_int_equal(uk_irq_sink_poll(&s, ALL, 0), 1);
+	assert_int_equal(uk_irq_sink_timestamp(&s), 1234);
+	/* Triggers during the episode coalesce; the first timestamp wins. */
+	assert_int_equal(uk_irq_pin_trigger(&virt, 3000, 3000), UK_OK);
+	assert_int_equal(uk_irq_pin_trigger(&virt, 4000, 4000), UK_OK);
+	assert_int_equal(uk_irq_sink_nak(&s, ALL, 1, 4000), UK_ENOSYS);
+	assert_int_equal(uk_irq_sink_ack(&s, ALL, 1, 5000), UK_OK);
+	assert_int_equal(s.seq, 2);
+	assert_int_equal(uk_irq_sink_timestamp(&s), 3000);
+	assert_int_equal(uk_irq_sink_ack(&s, ALL, 2, 6000), UK_OK);
+	assert_false(virt.in_service);
+	fake_assert_clean(&f, 6000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sel4_single_handler_ack_unmasks),
+		cmocka_unit_test(test_model_selected_per_kernel),
+		cmocka_unit_test(test_linux_unhandled_statistic),
+		cmocka_unit_test(test_linux_shared_and_oneshot),
+		cmocka_unit_test(test_zircon_virtual_interrupt),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mock_arch.h: a small arch.h for the core's unit tests.
+ *
+ * RAM is a host buffer; the CPU id and clocks are settable; IPIs, TLB
+ * flushes and root loads are recorded; user copies walk the kernel's page
+ * tables in software with user-mode permission checks. Thread switches are
+ * real (ucontext). One CPU runs at a time: mock_run(cpu) runs that CPU's
+ * boot context (uk_kernel_cpu_main) until it halts with nothing left to do
+ * (no pending IPI, no armed timer), then returns to the test.
+ */
+#ifndef MOCK_ARCH_H
+#define MOCK_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ukern/arch.h>
+#include <ukern/kernel.h>
+
+#define MOCK_LOG_MAX 65536
+#define MOCK_RAM_BASE 0x100000ull
+
+struct mock_ipi {
+	unsigned from, to, vector;
+};
+
+enum mock_flush_kind { MOCK_FLUSH_PAGE, MOCK_FLUSH_PCID, MOCK_FLUSH_ALL, MOCK_FLUSH_ROOT };
+struct mock_flush {
+	enum mock_flush_kind kind;
+	unsigned cpu;
+	uint16_t pcid;
+	uint64_t va;
+};
+
+/* Create the (single, global) mock machine. */
+struct uk_arch *mock_create(unsigned ncpus, uint64_t ram_bytes);
+void mock_destroy(void);
+
+/* Boot a kernel on it with `cfg` (NULL: defaults); fails the test on error. */
+struct uk_kernel *mock_boot(const struct uk_kernel_config *cfg);
+
+void mock_set_cpu(unsigned cpu);
+unsigned mock_cpu(void);
+uint64_t mock_now(unsigned cpu);
+void mock_set_now(unsigned cpu, uint64_t ns);
+
+/* Run CPU `cpu` until it halts with nothing to do. */
+void mock_run(struct uk_kernel *k, unsigned cpu);
+
+/* User-side computation of `ns` virtual ns on the current CPU, in 1 us
+ * steps, each a decision point where interrupts are taken. */
+void mock_spin(uint64_t ns);
+
+/* Deliver TLB IPIs at once (calling the kernel's handler as the target). */
+void mock_set_sync_tlb(bool on);
+
+/* Logs. */
+unsigned mock_ipi_count(void);
+const struct mock_ipi *mock_ipi(unsigned i);
+unsigned mock_flush_count(void);
+const struct mock_flush *mock_flush(unsigned i);
+void mock_clear_logs(void);
+uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
+uint64_t mock_trace_count(uint16_t kind);
+
+/* The PTE that maps `va` in the space with root `root`, or 0. */
+uint64_t mock_pte(uk_paddr_t root, uk_vaddr_t va);
+uk_paddr_t mock_root(unsigned cpu);
+
+
+
+/* The mock machine (valid after mock_create). */
+struct uk_arch *mock_machine(void);
+#endif /* MOCK_ARCH_H */

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/* Frame allocator and kernel object allocator. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static void test_frame_exhaustion_and_reuse(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uint64_t free0 = k->frames.free, n = 0;
+	uk_paddr_t *got = calloc(free0 + 1, sizeof(*got));
+	uk_paddr_t pa;
+
+	assert_true(free0 > 100);
+	assert_int_equal(k->stats.frames_free, free0);
+	while (frame_alloc(k, &pa) == 0) {
+		uint8_t *p = frame_ptr(k, pa);
+		assert_int_equal(pa & (UK_PAGE_SIZE - 1), 0);
+		for (unsigned i = 0; i < UK_PAGE_SIZE; i++)
+			assert_int_equal(p[i], 0); /* handed out zeroed */
+		memset(p, 0xa5, UK_PAGE_SIZE);
+		for (uint64_t j = 0; j < n; j++)
+			assert_true(got[j] != pa);
+		got[n++] = pa;
+	}
+	assert_int_equal(n, free0);
+	assert_int_equal(frame_alloc(k, &pa), UK_ENOMEM);
+	assert_int_equal(k->stats.frames_free, 0);
+	for (uint64_t j = 0; j < n; j++)
+		frame_free(k, got[j]);
+	assert_int_equal(k->frames.free, free0);
+	/* Reused frames come back zeroed too. */
+	assert_int_equal(frame_alloc(k, &pa), 0);
+	assert_int_equal(((uint8_t *)frame_ptr(k, pa))[100], 0);
+	free(got);
+	shutdown();
+}
+
+static void test_kalloc_classes_and_exhaustion(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	void *a = kalloc(k, 1), *b = kalloc(k, 33), *c = kalloc(k, 4096);
+	unsigned n = 0;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_null(kalloc(k, 4097));
+	assert_null(kalloc(k, 0));
+	memset(b, 1, 64);
+	memset(c, 2, 4096);
+	assert_int_equal(((uint8_t *)a)[0], 0);
+	kfree(k, b, 33);
+	assert_ptr_equal(kalloc(k, 40), b); /* same class, LIFO */
+	while (kalloc(k, 4096))
+		n++;
+	assert_int_equal(k->frames.free, 0);
+	assert_true(n > 100);
+	/* Small classes run dry too once no frame is left. */
+	while (kalloc(k, 32))
+		;
+	assert_null(kalloc(k, 32));
+	shutdown();
+}
+
+static void test_create_fails_without_memory(void **state)
+{
+	struct uk_kernel *k = NULL;
+	struct uk_kernel_config c;
+
+	mock_create(2, 4 * UK_PAGE_SIZE); /* too small for the instance */
+	assert_int_equal(uk_kernel_create(mock_machine(), NULL, &k), UK_ENOMEM);
+	mock_destroy();
+	mock_create(2, 1 << 20);
+	uk_kernel_config_default(&c);
+	c.pi_max_depth = 0;
+	assert_int_equal(uk_kernel_create(mock_machine(), &c, &k), UK_EINVAL);
+	mock_destroy();
+}
+
+static void test_kobj_refcount_frees(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct mutex *m = mutex_create(k);
+	assert_non_null(m);
+	assert_int_equal(m->o.type, KOBJ_MUTEX);
+	assert_int_equal(m->o.refs, 1);
+	kobj_get(&m->o);
+	kobj_put(k, &m->o);
+	assert_int_equal(m->o.refs, 1);
+	kobj_put(k, &m->o);
+	assert_ptr_equal(mutex_create(k), m); /* freed, and reused */
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frame_exhaustion_and_reuse),
+		cmocka_unit_test(test_kalloc_classes_and_exhaustion),
+		cmocka_unit_test(test_create_fails_without_memory),
+		cmocka_unit_test(test_kobj_refcount_frees),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

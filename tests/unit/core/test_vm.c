@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* Page tables: map, unmap, protect, demand-zero, exact PTE bits, TLB shootdown. */
+#include <string.h>
+
+#include "harness.h"
+
+#define VA 0x400000ull
+#define PG UK_PAGE_SIZE
+#define FLAGS(pte) ((pte) & ~UK_PTE_ADDR_MASK)
+
+static struct process *new_process(struct uk_kernel *k)
+{
+	struct process *p;
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	return p;
+}
+
+static void test_map_exact_bits(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p = new_process(k);
+	struct vspace *vs = &p->vs;
+	uint64_t free0 = k->frames.free, pml4e;
+
+	assert_int_equal(vm_map(k, vs, VA, 2 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	assert_int_equal(FLAGS(mock_pte(vs->root, VA)), UK_PTE_P | UK_PTE_W | UK_PTE_U | UK_PTE_NX);
+	assert_int_equal(FLAGS(mock_pte(vs->root, VA + PG)), UK_PTE_P | UK_PTE_W | UK_PTE_U | UK_PTE_NX);
+	assert_int_equal(mock_pte(vs->root, VA + 2 * PG), 0);
+	assert_int_equal(vm_map(k, vs, VA + 4 * PG, PG, UK_PROT_READ, 0), 0);
+	assert_int_equal(FLAGS(mock_pte(vs->root, VA + 4 * PG)), UK_PTE_P | UK_PTE_U | UK_PTE_NX);
+	assert_int_equal(vm_map(k, vs, VA + 5 * PG, PG, UK_PROT_READ | UK_PROT_EXEC, 0), 0);
+	assert_int_equal(FLAGS(mock_pte(vs->root, VA + 5 * PG)), UK_PTE_P | UK_PTE_U);
+	/* Intermediate entries grant everything; the leaf decides. */
+	pml4e = ((uint64_t *)frame_ptr(k, vs->root))[0];
+	assert_int_equal(FLAGS(pml4e), UK_PTE_P | UK_PTE_W | UK_PTE_U);
+	/* 4 leaf frames + PDPT + PD + PT. */
+	assert_int_equal(free0 - k->frames.free, 4 + 3);
+	assert_int_equal(vs->pages, 4);
+	shutdown();
+}
+
+static void test_map_errors(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	unsigned rw = UK_PROT_READ | UK_PROT_WRITE;
+
+	assert_int_equal(vm_map(k, vs, VA + 1, PG, rw, 0), UK_EINVAL);
+	assert_int_equal(vm_map(k, vs, VA, PG + 1, rw, 0), UK_EINVAL);
+	assert_int_equal(vm_map(k, vs, VA, 0, rw, 0), UK_EINVAL);
+	assert_int_equal(vm_map(k, vs, VA, PG, 0, 0), UK_EINVAL);
+	assert_int_equal(vm_map(k, vs, VA, PG, UK_PROT_WRITE, 0), UK_EINVAL);
+	assert_int_equal(vm_map(k, vs, VA, PG, rw | 8, 0), UK_EINVAL);
+	assert_int_equal(vm_map(k, vs, VA, PG, rw, 2), UK_EINVAL);
+	assert_int_equal(vm_map(k, vs, 0, PG, rw, 0), UK_ERANGE);
+	assert_int_equal(vm_map(k, vs, UK_USER_END, PG, rw, 0), UK_ERANGE);
+	assert_int_equal(vm_map(k, vs, UK_USER_END - PG, 2 * PG, rw, 0), UK_ERANGE);
+	assert_int_equal(vm_map(k, vs, PG, 0xfffffffffffff000ull, rw, 0), UK_ERANGE);
+	assert_int_equal(vm_map(k, vs, VA, 2 * PG, rw, 0), 0);
+	assert_int_equal(vm_map(k, vs, VA + PG, PG, rw, 0), UK_EEXIST);
+	assert_int_equal(vm_map(k, vs, VA - PG, 2 * PG, rw, UK_VM_LAZY), UK_EEXIST);
+	assert_int_equal(vm_unmap(k, vs, VA + 8 * PG, PG), UK_ENOENT);
+	assert_int_equal(vm_protect(k, vs, VA, 3 * PG, UK_PROT_READ), UK_ENOENT);
+	assert_int_equal(vm_protect(k, vs, VA, PG, 0), UK_EINVAL);
+	shutdown();
+}
+
+static void test_map_out_of_memory_rolls_back(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t free0 = k->frames.free;
+
+	assert_int_equal(vm_map(k, vs, VA, (free0 + 10) * PG, UK_PROT_READ, 0), UK_ENOMEM);
+	assert_int_equal(vs->pages, 0);
+	assert_int_equal(mock_pte(vs->root, VA), 0);
+	/* Only the page tables built on the way stay (freed with the space). */
+	assert_true(free0 - k->frames.free <= 4);
+	shutdown();
+}
+
+static void test_lazy_and_demand_zero(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t pte, free0;
+
+	assert_int_equal(vm_map(k, vs, VA, 2 * PG, UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY), 0);
+	assert_int_equal(mock_pte(vs->root, VA), UK_PTE_SW_LAZY | UK_PTE_W | UK_PTE_U | UK_PTE_NX);
+	assert_int_equal(vm_map(k, vs, VA + 2 * PG, PG, UK_PROT_READ, UK_VM_LAZY), 0);
+	free0 = k->frames.free;
+	assert_int_equal(vm_fault(k, vs, VA + 0x123, UK_PF_U | UK_PF_W), 0);
+	pte = mock_pte(vs->root, VA);
+	assert_int_equal(FLAGS(pte), UK_PTE_P | UK_PTE_W | UK_PTE_U | UK_PTE_NX);
+	assert_int_equal(free0 - k->frames.free, 1);
+	assert_int_equal(((uint8_t *)frame_ptr(k, pte & UK_PTE_ADDR_MASK))[0x123], 0);
+	assert_int_equal(k->stats.demand_zero_fills, 1);
+	/* A write to a read-only demand-zero page is a real fault. */
+	assert_int_equal(vm_fault(k, vs, VA + 2 * PG, UK_PF_U | UK_PF_W), UK_EFAULT);
+	assert_int_equal(vm_fault(k, vs, VA + 2 * PG, UK_PF_U), 0);
+	assert_int_equal(FLAGS(mock_pte(vs->root, VA + 2 * PG)), UK_PTE_P | UK_PTE_U | UK_PTE_NX);
+	/* Unmapped, kernel half, and write to read-only present. */
+	assert_int_equal(vm_fault(k, vs, VA + 9 * PG, UK_PF_U), UK_EFAULT);
+	assert_int_equal(vm_fault(k, vs, UK_USER_END + 5, UK_PF_U), UK_EFAULT);
+	assert_int_equal(vm_fault(k, vs, VA + 2 * PG, UK_PF_U | UK_PF_W | UK_PF_P), UK_EFAULT);
+	assert_int_equal(vm_fault(k, vs, VA + 2 * PG, UK_PF_U | UK_PF_I), UK_EFAULT); /* NX */
+	shutdown();
+}
+
+static void test_protect_and_unmap(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t free0 = k->frames.free, frame;
+
+	assert_int_equal(vm_map(k, vs, VA, 2 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	assert_int_equal(vm_map(k, vs, VA + 2 * PG, PG, UK_PROT_READ, UK_VM_LAZY), 0);
+	frame = mock_pte(vs->root, VA) & UK_PTE_ADDR_MASK;
+	assert_int_equal(vm_protect(k, vs, VA, 3 * PG, UK_PROT_READ | UK_PROT_EXEC), 0);
+	assert_int_equal(mock_pte(vs->root, VA), frame | UK_PTE_P | UK_PTE_U);
+	assert_int_equal(mock_pte(vs->root, VA + 2 * PG), UK_PTE_SW_LAZY | UK_PTE_U);
+	assert_int_equal(vm_protect(k, vs, VA, PG, UK_PROT_READ | UK_PROT_WRITE), 0);
+	assert_int_equal(mock_pte(vs->root, VA), frame | UK_PTE_P | UK_PTE_U | UK_PTE_W | UK_PTE_NX);
+	assert_int_equal(vm_unmap(k, vs, VA, 4 * PG), 0);
+	assert_int_equal(mock_pte(vs->root, VA), 0);
+	assert_int_equal(mock_pte(vs->root, VA + 2 * PG), 0);
+	assert_int_equal(vs->pages, 0);
+	assert_int_equal(free0 - k->frames.free, 3); /* only the tables remain */
+	assert_int_equal(vm_unmap(k, vs, VA, PG), UK_ENOENT);
+	shutdown();
+}
+
+static void test_copy_through_tables(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	struct uk_fault f;
+	char buf[16] = "hello", out[16] = { 0 };
+
+	vm_activate(k, &k->cpus[0], vs);
+	assert_int_equal(mock_root(0), vs->root);
+	assert_int_equal(vm_map(k, vs, VA, PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	assert_int_equal(vm_map(k, vs, VA + PG, PG, UK_PROT_READ, 0), 0);
+	assert_int_equal(uk_arch_copy_to_user(k->a, VA + PG - 3, buf, 6, &f), UK_EFAULT);
+	assert_int_equal(f.addr, VA + PG);
+	assert_int_equal(f.code, UK_PF_U | UK_PF_W | UK_PF_P);
+	assert_int_equal(uk_arch_copy_to_user(k->a, VA + 8, buf, 6, &f), 0);
+	assert_int_equal(uk_arch_copy_from_user(k->a, out, VA + 8, 6, &f), 0);
+	assert_string_equal(out, "hello");
+	assert_int_equal(uk_arch_copy_from_user(k->a, out, VA + 3 * PG, 1, &f), UK_EFAULT);
+	assert_int_equal(f.code, UK_PF_U);
+	shutdown();
+}
+
+static unsigned ipis_to(unsigned cpu, unsigned vector)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < mock_ipi_count(); i++)
+		if (mock_ipi(i)->to == cpu && mock_ipi(i)->vector == vector)
+			n++;
+	return n;
+}
+
+static unsigned flushes_on(unsigned cpu, enum mock_flush_kind kind)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < mock_flush_count(); i++)
+		if (mock_flush(i)->cpu == cpu && mock_flush(i)->kind == kind)
+			n++;
+	return n;
+}
+
+static void test_shootdown_targets_exactly_the_caching_cpus(void **state)
+{
+	struct uk_kernel *k = boot(4, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+
+	mock_set_sync_tlb(true);
+	assert_int_equal(vm_map(k, vs, VA, 4 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	/* CPUs 0 and 2 load the space; 2 then moves to another one. 1 and 3 never do. */
+	mock_set_cpu(0);
+	vm_activate(k, &k->cpus[0], vs);
+	mock_set_cpu(2);
+	vm_activate(k, &k->cpus[2], vs);
+	vm_activate(k, &k->cpus[2], &k->empty_vs);
+	assert_int_equal(vs->cpu_mask, 0x5);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	assert_int_equal(vm_protect(k, vs, VA, PG, UK_PROT_READ), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(ipis_to(2, UK_VEC_TLB), 1);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 1);
+	assert_int_equal(mock_flush(0)->va, VA);
+	/* CPU 2 does not run the space: it drops the whole PCID and leaves the mask. */
+	assert_int_equal(flushes_on(2, MOCK_FLUSH_PCID), 1);
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PCID) + flushes_on(3, MOCK_FLUSH_PCID), 0);
+	assert_int_equal(vs->cpu_mask, 0x1);
+	assert_int_equal(k->stats.tlb_shootdown_ipis, 1);
+	/* Now only CPU 0 may cache it: no IPI at all. */
+	mock_clear_logs();
+	assert_int_equal(vm_unmap(k, vs, VA, PG), 0);
+	assert_int_equal(mock_ipi_count(), 0);
+	/* CPU 3 runs it: it gets the IPI, flushes the pages and stays in the mask. */
+	mock_set_cpu(3);
+	vm_activate(k, &k->cpus[3], vs);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	assert_int_equal(vm_unmap(k, vs, VA + PG, 2 * PG), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(ipis_to(3, UK_VEC_TLB), 1);
+	assert_int_equal(flushes_on(3, MOCK_FLUSH_PAGE), 2);
+	assert_int_equal(vs->cpu_mask, 0x9);
+	/* Lazy mappings and demand-zero fills never need a shootdown. */
+	mock_clear_logs();
+	assert_int_equal(vm_map(k, vs, VA + 8 * PG, PG, UK_PROT_READ, UK_VM_LAZY), 0);
+	assert_int_equal(vm_fault(k, vs, VA + 8 * PG, UK_PF_U), 0);
+	assert_int_equal(mock_ipi_count(), 0);
+	shutdown();
+}
+
+static void test_space_destroy_frees_everything(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	uint64_t free0 = k->frames.free;
+	struct vspace vs;
+
+	assert_int_equal(vm_space_init(k, &vs), 0);
+	assert_int_equal(vm_map(k, &vs, VA, 3 * PG, UK_PROT_READ, 0), 0);
+	assert_int_equal(vm_map(k, &vs, 0x7f0000000000ull, PG, UK_PROT_READ, 0), 0);
+	mock_set_sync_tlb(true);
+	mock_set_cpu(1);
+	vm_activate(k, &k->cpus[1], &vs);
+	mock_set_cpu(0);
+	vm_space_destroy(k, &vs);
+	assert_ptr_equal(k->cpus[1].active_vs, &k->empty_vs); /* moved off the dying root */
+	assert_int_equal(k->frames.free, free0);
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_map_exact_bits),
+		cmocka_unit_test(test_map_errors),
+		cmocka_unit_test(test_map_out_of_memory_rolls_back),
+		cmocka_unit_test(test_lazy_and_demand_zero),
+		cmocka_unit_test(test_protect_and_unmap),
+		cmocka_unit_test(test_copy_through_tables),
+		cmocka_unit_test(test_shootdown_targets_exactly_the_caching_cpus),
+		cmocka_unit_test(test_space_destroy_frees_everything),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/* IOAPIC (82093AA): level/edge semantics, remote IRR, masks, the held edge. */
+#include "hwtest.h"
+
+#define IO 0u /* controller index of the IOAPIC */
+#define VEC 0x50u
+
+static struct hwt *with_latency(int64_t ns)
+{
+	return hwt_new_cfg((struct hw_machine_config){.ncpus = 2, .irq_msg_ns = ns});
+}
+
+static void route(struct hwt *x, unsigned pin, enum hw_trigger trig, bool masked)
+{
+	ck_assert_int_eq(hw_intc_route(x->m, IO, pin, VEC, 0, trig, HW_POLARITY_HIGH, 0), HW_OK);
+	ck_assert_int_eq(hw_intc_mask(x->m, IO, pin, masked, 0), HW_OK);
+}
+
+static void take_and_eoi(struct hwt *x, uint64_t now)
+{
+	ck_assert_uint_eq(hw_lapic_accept(x->m, 0, now), VEC);
+	ck_assert_int_eq(hw_lapic_eoi(x->m, 0, now), (int)VEC);
+}
+
+START_TEST(level_line_still_asserted_is_delivered_again_after_eoi)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 5, HW_TRIGGER_LEVEL, false);
+	hw_intc_set_line(x->m, IO, 5, true, 10);
+	ck_assert(hw_lapic_irr(x->m, 0, VEC));
+	ck_assert(hw_lapic_tmr(x->m, 0, VEC));
+	ck_assert(hw_ioapic_remote_irr(x->m, 5));
+	take_and_eoi(x, 20); /* the line is still high */
+	ck_assert(hw_lapic_irr(x->m, 0, VEC));
+	ck_assert(hw_ioapic_remote_irr(x->m, 5));
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, IO, 5, &st);
+	ck_assert_uint_eq(st.delivered, 2);
+	/* Deasserted before the EOI: not delivered a third time. */
+	hw_intc_set_line(x->m, IO, 5, false, 30);
+	take_and_eoi(x, 40);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	ck_assert(!hw_ioapic_remote_irr(x->m, 5));
+	hw_intc_stats(x->m, IO, 5, &st);
+	ck_assert_uint_eq(st.delivered, 2);
+	const struct hwt_ev *bc = hwt_last(x, HW_TRACE_EOI_BCAST);
+	ck_assert_ptr_nonnull(bc);
+	ck_assert_uint_eq(bc->a, VEC);
+	ck_assert_uint_eq(bc->b, 1);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(remote_irr_blocks_redelivery_until_eoi)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 3, HW_TRIGGER_LEVEL, false);
+	hw_intc_set_line(x->m, IO, 3, true, 0);
+	ck_assert_uint_eq(hw_lapic_accept(x->m, 0, 1), VEC);
+	/* The line drops and rises again: remote IRR holds the message back. */
+	hw_intc_set_line(x->m, IO, 3, false, 2);
+	hw_intc_set_line(x->m, IO, 3, true, 3);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	ck_assert(hw_ioapic_remote_irr(x->m, 3));
+	ck_assert(hw_ioapic_rte(x->m, 3) & HW_RTE_REMOTE_IRR);
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, IO, 3, &st);
+	ck_assert_uint_eq(st.delivered, 1);
+	/* The directed EOI (the kernel's intc_eoi) releases it. */
+	ck_assert_int_eq(hw_intc_eoi(x->m, IO, 3, 4), HW_OK);
+	ck_assert(hw_lapic_irr(x->m, 0, VEC));
+	hw_intc_stats(x->m, IO, 3, &st);
+	ck_assert_uint_eq(st.delivered, 2);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(masked_level_is_delivered_on_unmask_if_still_asserted)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 7, HW_TRIGGER_LEVEL, true);
+	hw_intc_set_line(x->m, IO, 7, true, 0);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	ck_assert(hw_intc_line(x->m, IO, 7));
+	hw_intc_mask(x->m, IO, 7, false, 5);
+	ck_assert(hw_lapic_irr(x->m, 0, VEC));
+	const struct hwt_ev *mk = hwt_last(x, HW_TRACE_MASK);
+	ck_assert_uint_eq(mk->b, 7);
+	ck_assert_uint_eq(mk->c, 0);
+	ck_assert(!hw_intc_masked(x->m, IO, 7));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(edge_on_masked_pin_is_dropped_and_counted)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 9, HW_TRIGGER_EDGE, true);
+	hw_intc_pulse(x->m, IO, 9, 10);
+	hw_intc_pulse(x->m, IO, 9, 20);
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, IO, 9, &st);
+	ck_assert_uint_eq(st.dropped, 2);
+	ck_assert_uint_eq(st.delivered, 0);
+	hw_intc_stats(x->m, IO, ~0u, &st);
+	ck_assert_uint_eq(st.dropped, 2);
+	const struct hwt_ev *d = hwt_last(x, HW_TRACE_DROP);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->a, IO);
+	ck_assert_uint_eq(d->b, 9);
+	ck_assert_uint_eq(d->c, HW_DROP_MASKED);
+	ck_assert_uint_eq(d->t, 20);
+	/* Unmasking brings nothing back. */
+	hw_intc_mask(x->m, IO, 9, false, 30);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	/* Unmasked, the next edge gets through. */
+	hw_intc_pulse(x->m, IO, 9, 40);
+	ck_assert(hw_lapic_irr(x->m, 0, VEC));
+	ck_assert(!hw_lapic_tmr(x->m, 0, VEC));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(held_edge_is_delivered_on_unmask)
+{
+	struct hwt *x = with_latency(500);
+	route(x, 4, HW_TRIGGER_EDGE, false);
+	hw_intc_pulse(x->m, IO, 4, 0); /* in flight until 500 */
+	ck_assert(hw_ioapic_rte(x->m, 4) & HW_RTE_DELIVS);
+	hw_intc_mask(x->m, IO, 4, true, 100); /* masked inside the window: held */
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_HOLD), 1);
+	hw_intc_pulse(x->m, IO, 4, 200); /* a second edge while masked: dropped */
+	hw_evq_run_until(&x->q, 2000);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, IO, 4, &st);
+	ck_assert_uint_eq(st.held, 1);
+	ck_assert_uint_eq(st.dropped, 1);
+	ck_assert_uint_eq(st.delivered, 0);
+	hw_intc_mask(x->m, IO, 4, false, 2000);
+	hw_evq_run_until(&x->q, 2499);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	hw_evq_run_until(&x->q, 2500);
+	ck_assert(hw_lapic_irr(x->m, 0, VEC)); /* exactly the held one */
+	hw_intc_stats(x->m, IO, 4, &st);
+	ck_assert_uint_eq(st.delivered, 1);
+	ck_assert(!(hw_ioapic_rte(x->m, 4) & HW_RTE_DELIVS));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(edges_in_flight_coalesce)
+{
+	struct hwt *x = with_latency(500);
+	route(x, 4, HW_TRIGGER_EDGE, false);
+	hw_intc_pulse(x->m, IO, 4, 0);
+	hw_intc_pulse(x->m, IO, 4, 100);
+	hw_evq_run_until(&x->q, 1000);
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, IO, 4, &st);
+	ck_assert_uint_eq(st.coalesced, 1);
+	ck_assert_uint_eq(st.delivered, 1);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(level_withdrawn_before_posting_is_not_delivered)
+{
+	struct hwt *x = with_latency(500);
+	route(x, 2, HW_TRIGGER_LEVEL, false);
+	hw_intc_set_line(x->m, IO, 2, true, 0);
+	hw_intc_set_line(x->m, IO, 2, false, 100);
+	hw_evq_run_until(&x->q, 1000);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	ck_assert(!hw_ioapic_remote_irr(x->m, 2));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(eoi_broadcast_matches_by_vector)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 1, HW_TRIGGER_LEVEL, false);
+	route(x, 2, HW_TRIGGER_LEVEL, false); /* same vector: a kernel bug */
+	hw_intc_set_line(x->m, IO, 1, true, 0);
+	hw_intc_set_line(x->m, IO, 2, true, 0);
+	ck_assert(hw_ioapic_remote_irr(x->m, 1) && hw_ioapic_remote_irr(x->m, 2));
+	hw_intc_set_line(x->m, IO, 1, false, 1);
+	hw_intc_set_line(x->m, IO, 2, false, 1);
+	take_and_eoi(x, 2);
+	ck_assert(!hw_ioapic_remote_irr(x->m, 1) && !hw_ioapic_remote_irr(x->m, 2));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(suppressed_broadcast_needs_directed_eoi)
+{
+	struct hwt *x = hwt_new(2);
+	uint32_t svr = hw_lapic_read(x->m, 0, 0, HW_LAPIC_SVR);
+	hw_lapic_write(x->m, 0, 0, HW_LAPIC_SVR, svr | HW_LAPIC_SVR_NO_EOI_BCAST);
+	route(x, 6, HW_TRIGGER_LEVEL, false);
+	hw_intc_set_line(x->m, IO, 6, true, 0);
+	hw_intc_set_line(x->m, IO, 6, false, 1);
+	take_and_eoi(x, 2);
+	ck_assert(hw_ioapic_remote_irr(x->m, 6)); /* stuck without a directed EOI */
+	hw_intc_eoi(x->m, IO, 6, 3);
+	ck_assert(!hw_ioapic_remote_irr(x->m, 6));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(level_to_edge_clears_remote_irr)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 8, HW_TRIGGER_LEVEL, false);
+	hw_intc_set_line(x->m, IO, 8, true, 0);
+	hw_intc_set_line(x->m, IO, 8, false, 1);
+	ck_assert(hw_ioapic_remote_irr(x->m, 8));
+	route(x, 8, HW_TRIGGER_EDGE, false);
+	ck_assert(!hw_ioapic_remote_irr(x->m, 8));
+	const struct hwt_ev *r = hwt_last(x, HW_TRACE_REMOTE_IRR);
+	ck_assert_uint_eq(r->b, 8);
+	ck_assert_uint_eq(r->c, 0);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(registers_through_ioregsel_and_iowin)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+	uint64_t v;
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, HW_IOAPIC_REG_VER);
+	hw_mmio_read(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, &v);
+	ck_assert_uint_eq(v, 0x00170011);
+	/* Program pin 10: vector 0x61, level, low, masked, to CPU 1. */
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE, 4, HW_IOAPIC_REG_RTE + 21);
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, 1u << 24);
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE, 4, HW_IOAPIC_REG_RTE + 20);
+	uint32_t lo = 0x61 | (uint32_t)(HW_RTE_LEVEL | HW_RTE_POLARITY_LOW | HW_RTE_MASKED |
+					 HW_RTE_REMOTE_IRR); /* read-only bit: ignored */
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, lo);
+	uint64_t rte = hw_ioapic_rte(m, 10);
+	ck_assert_uint_eq(rte & 0xff, 0x61);
+	ck_assert(rte & HW_RTE_MASKED);
+	ck_assert(!(rte & HW_RTE_REMOTE_IRR));
+	ck_assert_uint_eq(rte >> HW_RTE_DEST_SHIFT, 1);
+	hw_mmio_read(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, &v);
+	ck_assert_uint_eq(v, lo & ~(uint32_t)HW_RTE_REMOTE_IRR);
+	/* Nothing drives pin 10's (active-high) wire, but the RTE says
+	 * active-low: the idle line looks asserted, as with a wrong _PRT. */
+	ck_assert(hw_intc_line(m, IO, 10));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(power_on_state_and_bad_destinations)
+{
+	struct hwt *x = hwt_new(2);
+	for (unsigned p = 0; p < HW_IOAPIC_PINS; p++)
+		ck_assert(hw_intc_masked(x->m, IO, p));
+	/* A raw RTE naming APIC ID 7 on a 2-CPU machine: dropped, traced. */
+	hw_ioapic_set_rte(x->m, 0, 0x70 | (7ull << HW_RTE_DEST_SHIFT), 0);
+	hw_intc_pulse(x->m, IO, 0, 1);
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DROP)->c, HW_DROP_BAD_DEST);
+	/* NMI delivery mode is not modelled: dropped, traced. */
+	hw_ioapic_set_rte(x->m, 0, 0x70 | (4ull << HW_RTE_DELMODE_SHIFT), 2);
+	hw_intc_pulse(x->m, IO, 0, 3);
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DROP)->c, HW_DROP_UNSUPPORTED);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(trace_tells_the_story)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 5, HW_TRIGGER_LEVEL, false);
+	x->nev = 0;
+	hw_intc_set_line(x->m, IO, 5, true, 100);
+	/* line, send, remote IRR, deliver: in that order, at time 100 */
+	uint16_t want[] = {HW_TRACE_LINE, HW_TRACE_SEND, HW_TRACE_REMOTE_IRR, HW_TRACE_DELIVER};
+	ck_assert_uint_eq(x->nev, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert_uint_eq(x->ev[i].kind, want[i]);
+		ck_assert_uint_eq(x->ev[i].t, 100);
+	}
+	ck_assert_uint_eq(x->ev[3].cpu, 0);
+	ck_assert_uint_eq(x->ev[3].a, VEC);
+	ck_assert_uint_eq(x->ev[3].c, HW_SRC_IOAPIC);
+	hwt_free(x);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hwmodel-ioapic");
+	TCase *tc = tcase_create("ioapic");
+	tcase_add_test(tc, level_line_still_asserted_is_delivered_again_after_eoi);
+	tcase_add_test(tc, remote_irr_blocks_redelivery_until_eoi);
+	tcase_add_test(tc, masked_level_is_delivered_on_unmask_if_still_asserted);
+	tcase_add_test(tc, edge_on_masked_pin_is_dropped_and_counted);
+	tcase_add_test(tc, held_edge_is_delivered_on_unmask);
+	tcase_add_test(tc, edges_in_flight_coalesce);
+	tcase_add_test(tc, level_withdrawn_before_posting_is_not_delivered);
+	tcase_add_test(tc, eoi_broadcast_matches_by_vector);
+	tcase_add_test(tc, suppressed_broadcast_needs_directed_eoi);
+	tcase_add_test(tc, level_to_edge_clears_remote_irr);
+	tcase_add_test(tc, registers_through_ioregsel_and_iowin);
+	tcase_add_test(tc, power_on_state_and_bad_destinations);
+	tcase_add_test(tc, trace_tells_the_story);
+	suite_add_tcase(s, tc);
+	return hwt_run(s);
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/* Local APIC: priorities, accept/EOI, TPR, spurious, timer, IPIs. */
+#include "hwtest.h"
+
+START_TEST(priority_classes_and_accept_order)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_deliver(m, 0, 0, 0x41, false, HW_SRC_IPI);
+	ck_assert_uint_eq(x->wakes[0], 1);
+	hw_lapic_deliver(m, 0, 0, 0x52, false, HW_SRC_IPI);
+	hw_lapic_deliver(m, 0, 0, 0x5f, false, HW_SRC_IPI);
+	ck_assert_int_eq(hw_lapic_next_vector(m, 0), 0x5f);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 1), 0x5f);
+	ck_assert(hw_lapic_isr(m, 0, 0x5f));
+	ck_assert(!hw_lapic_irr(m, 0, 0x5f));
+	/* 0x52 is in the same class as 0x5f in service: held back. */
+	ck_assert_int_eq(hw_lapic_next_vector(m, 0), HW_VEC_NONE);
+	/* A higher class preempts. */
+	hw_lapic_deliver(m, 0, 2, 0x61, false, HW_SRC_IPI);
+	ck_assert_int_eq(hw_lapic_next_vector(m, 0), 0x61);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 3), 0x61);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 4), 0x61);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 5), 0x5f);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 6), 0x52);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 7), 0x52);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 8), 0x41);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 9), 0x41);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 10), HW_VEC_NONE);
+	struct hw_lapic_stats st;
+	hw_lapic_stats(m, 0, &st);
+	ck_assert_uint_eq(st.accepted, 4);
+	ck_assert_uint_eq(st.eoi, 4);
+	ck_assert_uint_eq(st.eoi_empty, 1);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(irr_coalesces_a_second_delivery)
+{
+	struct hwt *x = hwt_new(1);
+	hw_lapic_deliver(x->m, 0, 0, 0x40, false, HW_SRC_IPI);
+	hw_lapic_deliver(x->m, 0, 0, 0x40, false, HW_SRC_IPI);
+	struct hw_lapic_stats st;
+	hw_lapic_stats(x->m, 0, &st);
+	ck_assert_uint_eq(st.delivered, 1);
+	ck_assert_uint_eq(st.coalesced, 1);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_IRR_COALESCE), 1);
+	ck_assert_uint_eq(hw_lapic_accept(x->m, 0, 0), 0x40);
+	ck_assert_uint_eq(hw_lapic_accept(x->m, 0, 0), 0xff); /* nothing left: spurious */
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(tpr_blocks_and_spurious_vector)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_set_tpr(m, 0, 0, 0x50);
+	hw_lapic_deliver(m, 0, 0, 0x55, false, HW_SRC_IPI);
+	ck_assert_uint_eq(x->wakes[0], 0); /* not deliverable: no wake */
+	ck_assert_int_eq(hw_lapic_next_vector(m, 0), HW_VEC_NONE);
+	hw_lapic_set_spurious(m, 0, 0xef);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 0), 0xef);
+	ck_assert(!hw_lapic_isr(m, 0, 0xef));
+	struct hw_lapic_stats st;
+	hw_lapic_stats(m, 0, &st);
+	ck_assert_uint_eq(st.spurious, 1);
+	hw_lapic_set_tpr(m, 0, 1, 0x40);
+	ck_assert_uint_eq(x->wakes[0], 1); /* lowering the TPR made 0x55 deliverable */
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 2), 0x55);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 2, HW_LAPIC_PPR), 0x50);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(illegal_vectors)
+{
+	struct hwt *x = hwt_new(2);
+	hw_lapic_deliver(x->m, 1, 0, 7, false, HW_SRC_MSI);
+	ck_assert(!hw_lapic_irr(x->m, 1, 7));
+	ck_assert_uint_eq(hw_lapic_read(x->m, 1, 0, HW_LAPIC_ESR) & HW_ESR_RECV_ILLEGAL,
+			  HW_ESR_RECV_ILLEGAL);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 0, HW_IPI_DEST, 1, 3), HW_EINVAL);
+	ck_assert_uint_eq(hw_lapic_read(x->m, 0, 0, HW_LAPIC_ESR) & HW_ESR_SEND_ILLEGAL,
+			  HW_ESR_SEND_ILLEGAL);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(ipis_fixed_all_but_self_self)
+{
+	struct hwt *x = hwt_new(4);
+	struct hw_machine *m = x->m;
+	ck_assert_int_eq(hw_lapic_send_ipi(m, 0, 10, HW_IPI_DEST, 2, 0xf0), HW_OK);
+	ck_assert(hw_lapic_irr(m, 2, 0xf0));
+	ck_assert(!hw_lapic_irr(m, 1, 0xf0));
+	ck_assert_uint_eq(x->wakes[2], 1);
+	ck_assert_int_eq(hw_lapic_send_ipi(m, 1, 11, HW_IPI_ALL_BUT_SELF, 0, 0xf1), HW_OK);
+	ck_assert(hw_lapic_irr(m, 0, 0xf1) && hw_lapic_irr(m, 2, 0xf1) && hw_lapic_irr(m, 3, 0xf1));
+	ck_assert(!hw_lapic_irr(m, 1, 0xf1));
+	ck_assert_int_eq(hw_lapic_send_ipi(m, 3, 12, HW_IPI_SELF, 0, 0xf2), HW_OK);
+	ck_assert(hw_lapic_irr(m, 3, 0xf2));
+	ck_assert(!hw_lapic_irr(m, 0, 0xf2));
+	ck_assert_int_eq(hw_lapic_send_ipi(m, 0, 13, HW_IPI_DEST, 9, 0xf0), HW_EINVAL);
+	/* Through the ICR registers. */
+	hw_lapic_write(m, 0, 14, HW_LAPIC_ICR_HI, 1u << 24);
+	hw_lapic_write(m, 0, 14, HW_LAPIC_ICR_LO, 0xf3);
+	ck_assert(hw_lapic_irr(m, 1, 0xf3));
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_IPI);
+	ck_assert_uint_eq(ev->cpu, 0);
+	ck_assert_uint_eq(ev->a, 1);
+	ck_assert_uint_eq(ev->b, 0xf3);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(timer_oneshot_and_periodic)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	ck_assert_int_eq(hw_lapic_timer_oneshot(m, 0, 100, 0xfd, 1000), HW_OK);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), 1100);
+	hw_evq_run_until(&x->q, 1099);
+	ck_assert(!hw_lapic_irr(m, 0, 0xfd));
+	hw_evq_run_until(&x->q, 1100);
+	ck_assert(hw_lapic_irr(m, 0, 0xfd));
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), HW_TIME_NEVER);
+	hw_lapic_accept(m, 0, 1200);
+	hw_lapic_eoi(m, 0, 1200);
+	ck_assert_int_eq(hw_lapic_timer_periodic(m, 0, 2000, 0xfd, 500), HW_OK);
+	unsigned fired = 0;
+	for (uint64_t t = 2000; t <= 4000; t += 50) {
+		hw_evq_run_until(&x->q, t);
+		if (hw_lapic_irr(m, 0, 0xfd)) {
+			fired++;
+			hw_lapic_accept(m, 0, t);
+			hw_lapic_eoi(m, 0, t);
+		}
+	}
+	ck_assert_uint_eq(fired, 4); /* 2500, 3000, 3500, 4000 */
+	hw_lapic_timer_stop(m, 0, 4000);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), HW_TIME_NEVER);
+	/* A deadline in the past fires at once. */
+	ck_assert_int_eq(hw_lapic_timer_deadline(m, 0, 5000, 0xfd, 10), HW_OK);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), 5000);
+	ck_assert_int_eq(hw_lapic_timer_oneshot(m, 0, 0, 5, 10), HW_EINVAL);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(timer_registers)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_write(m, 0, 0, HW_LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
+	hw_lapic_write(m, 0, 0, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_ONESHOT);
+	hw_lapic_write(m, 0, 0, HW_LAPIC_TIMER_INIT, 100); /* 1600 ns */
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), 1600);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 800, HW_LAPIC_TIMER_CUR), 50);
+	/* Masked: fires, but delivers nothing. */
+	hw_lapic_write(m, 0, 0, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_MASKED);
+	hw_evq_run_until(&x->q, 2000);
+	ck_assert(!hw_lapic_irr(m, 0, 0xfd));
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_TIMER);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->b, 1);
+	hwt_free(x);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hwmodel-lapic");
+	TCase *tc = tcase_create("lapic");
+	tcase_add_test(tc, priority_classes_and_accept_order);
+	tcase_add_test(tc, irr_coalesces_a_second_delivery);
+	tcase_add_test(tc, tpr_blocks_and_spurious_vector);
+	tcase_add_test(tc, illegal_vectors);
+	tcase_add_test(tc, ipis_fixed_all_but_self_self);
+	tcase_add_test(tc, timer_oneshot_and_periodic);
+	tcase_add_test(tc, timer_registers);
+	suite_add_tcase(s, tc);
+	return hwt_run(s);
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* Physical memory: sparse backing, regions, bounds, owner tags. */
+#include "hwtest.h"
+
+START_TEST(big_ram_costs_nothing_until_touched)
+{
+	struct hwt *x = hwt_new_cfg((struct hw_machine_config){.ncpus = 1, .ram_bytes = 16ull << 30});
+	uint64_t before = hw_mem_resident_frames(x->m);
+	ck_assert_uint_lt(before, 16);
+	/* Touch the last byte of high RAM and one page in low RAM. */
+	uint64_t base, size;
+	ck_assert(hw_mem_region(x->m, 1, &base, &size));
+	ck_assert_uint_eq(base, HW_HIGH_RAM_START);
+	ck_assert_uint_eq(size, (16ull << 30) - HW_MMIO_HOLE_START);
+	uint8_t *p = hw_mem_ptr(x->m, base + size - 1, 1);
+	ck_assert_ptr_nonnull(p);
+	*p = 0x5a;
+	*(uint8_t *)hw_mem_ptr(x->m, 0x1000, 1) = 1;
+	uint64_t after = hw_mem_resident_frames(x->m);
+	ck_assert_uint_ge(after, before + 2);
+	ck_assert_uint_lt(after, before + 16);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(regions_skip_the_mmio_hole)
+{
+	struct hwt *x = hwt_new_cfg((struct hw_machine_config){.ncpus = 1, .ram_bytes = 4ull << 30});
+	uint64_t base, size;
+	ck_assert(hw_mem_region(x->m, 0, &base, &size));
+	ck_assert_uint_eq(base, 0);
+	ck_assert_uint_eq(size, 3ull << 30);
+	ck_assert(hw_mem_region(x->m, 1, &base, &size));
+	ck_assert_uint_eq(base, 4ull << 30);
+	ck_assert_uint_eq(size, 1ull << 30);
+	ck_assert(!hw_mem_region(x->m, 2, &base, &size));
+	ck_assert(!hw_mem_is_ram(x->m, HW_MMIO_HOLE_START, 1));
+	ck_assert(hw_mem_is_ram(x->m, HW_MMIO_HOLE_START - 1, 1));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(ptr_is_contiguous_inside_a_region_and_bounded)
+{
+	struct hwt *x = hwt_new(1);
+	uint64_t ram = 64ull << 20;
+	uint8_t *a = hw_mem_ptr(x->m, 0x10000, 1);
+	uint8_t *b = hw_mem_ptr(x->m, 0x10000 + (1 << 20), 1);
+	ck_assert_ptr_eq(a + (1 << 20), b);
+	ck_assert_ptr_nonnull(hw_mem_ptr(x->m, 0, ram));
+	ck_assert_ptr_null(hw_mem_ptr(x->m, 0, ram + 1));
+	ck_assert_ptr_null(hw_mem_ptr(x->m, ram, 1));
+	ck_assert_ptr_null(hw_mem_ptr(x->m, ram - 4, 8));
+	ck_assert_ptr_null(hw_mem_ptr(x->m, ~0ull, 1));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(read_write_and_all_ones_outside_ram)
+{
+	struct hwt *x = hwt_new(1);
+	char buf[16] = "hello, machine";
+	char out[16] = {0};
+	ck_assert_int_eq(hw_mem_write(x->m, 0x2000, buf, sizeof(buf)), HW_OK);
+	ck_assert_int_eq(hw_mem_read(x->m, 0x2000, out, sizeof(out)), HW_OK);
+	ck_assert_str_eq(out, "hello, machine");
+	ck_assert_int_eq(hw_mem_write(x->m, (64ull << 20) - 8, buf, 16), HW_EFAULT);
+	ck_assert_int_eq(hw_mem_read(x->m, 1ull << 40, out, 1), HW_EFAULT);
+	ck_assert_uint_eq(hw_mem_read64(x->m, 1ull << 40), ~0ull);
+	ck_assert_int_eq(hw_mem_write64(x->m, 0x3000, 0x1122334455667788ull), HW_OK);
+	ck_assert_uint_eq(hw_mem_read64(x->m, 0x3000), 0x1122334455667788ull);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(owner_tags_per_frame)
+{
+	struct hwt *x = hwt_new(1);
+	ck_assert_uint_eq(hw_mem_owner(x->m, 0x5000), HW_OWNER_NONE);
+	/* 0x5800 + 0x1000 touches frames 0x5000 and 0x6000. */
+	ck_assert_int_eq(hw_mem_set_owner(x->m, 0x5800, 0x1000, 7), HW_OK);
+	ck_assert_uint_eq(hw_mem_owner(x->m, 0x5000), 7);
+	ck_assert_uint_eq(hw_mem_owner(x->m, 0x6fff), 7);
+	ck_assert_uint_eq(hw_mem_owner(x->m, 0x7000), HW_OWNER_NONE);
+	ck_assert_uint_eq(hw_mem_owner(x->m, 0x4fff), HW_OWNER_NONE);
+	ck_assert_int_eq(hw_mem_set_owner(x->m, (64ull << 20) - 4096, 8192, 3), HW_EFAULT);
+	ck_assert_uint_eq(hw_mem_owner(x->m, (64ull << 20) - 4096), HW_OWNER_NONE);
+	ck_assert_uint_eq(hw_mem_owner(x->m, 1ull << 40), HW_OWNER_NONE);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(two_machines_are_independent)
+{
+	struct hwt *x = hwt_new(1), *y = hwt_new(1);
+	*(uint32_t *)hw_mem_ptr(x->m, 0x1000, 4) = 1;
+	*(uint32_t *)hw_mem_ptr(y->m, 0x1000, 4) = 2;
+	ck_assert_uint_eq(*(uint32_t *)hw_mem_ptr(x->m, 0x1000, 4), 1);
+	hw_mem_set_owner(x->m, 0x1000, 1, 9);
+	ck_assert_uint_eq(hw_mem_owner(y->m, 0x1000), HW_OWNER_NONE);
+	hwt_free(x);
+	hwt_free(y);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hwmodel-memory");
+	TCase *tc = tcase_create("memory");
+	tcase_add_test(tc, big_ram_costs_nothing_until_touched);
+	tcase_add_test(tc, regions_skip_the_mmio_hole);
+	tcase_add_test(tc, ptr_is_contiguous_inside_a_region_and_bounded);
+	tcase_add_test(tc, read_write_and_all_ones_outside_ram);
+	tcase_add_test(tc, owner_tags_per_frame);
+	tcase_add_test(tc, two_machines_are_independent);
+	suite_add_tcase(s, tc);
+	return hwt_run(s);
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* The PLIC-like claim/complete controller. */
+#include "hwtest.h"
+
+#define PL 2u
+
+static struct hwt *plic_machine(void)
+{
+	return hwt_new_cfg((struct hw_machine_config){.ncpus = 2, .plic_sources = 16});
+}
+
+START_TEST(claim_complete_cycle)
+{
+	struct hwt *x = plic_machine();
+	struct hw_intc_info info;
+	ck_assert_int_eq(hw_intc_info(x->m, PL, &info), HW_OK);
+	ck_assert_int_eq(info.kind, HW_INTC_PLIC);
+	ck_assert_uint_eq(info.pins, 17);
+	ck_assert_int_eq(hw_intc_find(x->m, HW_INTC_PLIC), 2);
+	ck_assert_int_eq(hw_intc_route(x->m, PL, 5, 0x80, 1, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 0),
+			 HW_OK);
+	ck_assert(hw_intc_masked(x->m, PL, 5)); /* routing leaves the mask as it was */
+	hw_intc_mask(x->m, PL, 5, false, 0);
+	hw_intc_set_line(x->m, PL, 5, true, 1);
+	ck_assert(hw_plic_pending(x->m, 5));
+	ck_assert(hw_lapic_irr(x->m, 1, 0x80));
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 1, 2), 5);
+	ck_assert(!hw_plic_pending(x->m, 5));
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 1, 3), HW_EAGAIN);
+	/* Still asserted at completion: pending again. */
+	ck_assert_int_eq(hw_intc_eoi(x->m, PL, 5, 4), HW_OK);
+	ck_assert(hw_plic_pending(x->m, 5));
+	hw_intc_set_line(x->m, PL, 5, false, 5);
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 1, 6), 5);
+	hw_intc_eoi(x->m, PL, 5, 7);
+	ck_assert(!hw_plic_pending(x->m, 5));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(completion_for_disabled_source_is_ignored)
+{
+	struct hwt *x = plic_machine();
+	hw_intc_route(x->m, PL, 3, 0x81, 0, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 0);
+	hw_intc_mask(x->m, PL, 3, false, 0);
+	hw_intc_set_line(x->m, PL, 3, true, 1);
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 0, 2), 3);
+	/* The kernel masks (disables) in service, handles, then completes. */
+	hw_intc_mask(x->m, PL, 3, true, 3);
+	hw_intc_set_line(x->m, PL, 3, false, 4);
+	ck_assert_int_eq(hw_intc_eoi(x->m, PL, 3, 5), HW_OK); /* silently ignored */
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, PL, 3, &st);
+	ck_assert_uint_eq(st.ignored, 1);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_PLIC_IGNORED);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->b, 3);
+	/* The source is stuck: re-enabled and asserted, it never pends. */
+	hw_intc_mask(x->m, PL, 3, false, 6);
+	hw_intc_set_line(x->m, PL, 3, true, 7);
+	ck_assert(!hw_plic_pending(x->m, 3));
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 0, 8), HW_EAGAIN);
+	/* A completion while enabled finally frees it. */
+	hw_intc_eoi(x->m, PL, 3, 9);
+	ck_assert(hw_plic_pending(x->m, 3));
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(priority_threshold_and_enables)
+{
+	struct hwt *x = plic_machine();
+	hw_intc_route(x->m, PL, 1, 0x82, 0, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 0);
+	hw_intc_route(x->m, PL, 2, 0x82, 0, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 0);
+	hw_intc_mask(x->m, PL, 1, false, 0);
+	hw_intc_mask(x->m, PL, 2, false, 0);
+	hw_plic_set_priority(x->m, 2, 5, 0);
+	hw_intc_set_line(x->m, PL, 1, true, 0);
+	hw_intc_set_line(x->m, PL, 2, true, 0);
+	hw_plic_set_threshold(x->m, 0, 5, 0);
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 0, 1), HW_EAGAIN); /* both at or below 5 */
+	hw_plic_set_threshold(x->m, 0, 0, 1);
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 0, 2), 2); /* higher priority first */
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 0, 3), 1);
+	/* Context 1 has nothing enabled. */
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 1, 4), HW_EAGAIN);
+	ck_assert_int_eq(hw_plic_set_priority(x->m, 0, 1, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_route(x->m, PL, 0, 0x82, 0, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 0),
+			 HW_EINVAL);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(registers_claim_and_complete)
+{
+	struct hwt *x = plic_machine();
+	struct hw_machine *m = x->m;
+	uint64_t v;
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + 4 * 7, 4, 3);              /* priority */
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + HW_PLIC_ENABLE, 4, 1u << 7); /* ctx 0 */
+	hw_intc_set_line(m, PL, 7, true, 0);
+	hw_mmio_read(m, 0, 0, HW_PLIC_BASE + HW_PLIC_PENDING, 4, &v);
+	ck_assert_uint_eq(v, 1u << 7);
+	hw_mmio_read(m, 0, 1, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, &v);
+	ck_assert_uint_eq(v, 7);
+	hw_mmio_read(m, 0, 1, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, &v);
+	ck_assert_uint_eq(v, 0);
+	hw_intc_set_line(m, PL, 7, false, 2);
+	hw_mmio_write(m, 0, 3, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 7);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 1);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(edge_source_while_claimed_is_lost)
+{
+	struct hwt *x = plic_machine();
+	hw_intc_route(x->m, PL, 4, 0x83, 0, HW_TRIGGER_EDGE, HW_POLARITY_HIGH, 0);
+	hw_intc_mask(x->m, PL, 4, false, 0);
+	hw_intc_pulse(x->m, PL, 4, 1);
+	ck_assert_int_eq(hw_intc_claim(x->m, PL, 0, 2), 4);
+	hw_intc_pulse(x->m, PL, 4, 3);
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, PL, 4, &st);
+	ck_assert_uint_eq(st.dropped, 1);
+	hw_intc_eoi(x->m, PL, 4, 4);
+	ck_assert(!hw_plic_pending(x->m, 4));
+	hwt_free(x);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hwmodel-plic");
+	TCase *tc = tcase_create("plic");
+	tcase_add_test(tc, claim_complete_cycle);
+	tcase_add_test(tc, completion_for_disabled_source_is_ignored);
+	tcase_add_test(tc, priority_threshold_and_enables);
+	tcase_add_test(tc, registers_claim_and_complete);
+	tcase_add_test(tc, edge_source_while_claimed_is_lost);
+	suite_add_tcase(s, tc);
+	return hwt_run(s);
+}

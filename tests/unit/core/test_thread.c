@@ -1,2 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/* Threads: create, start, exit, wait, kill, faults, describe_blocked. */
+#include <stdio.h>
+
 #include "harness.h"
-int main(void){return 0;}
+
+static struct {
+	struct uk_kernel *k;
+	int steps;
+	long rc[16];
+	uint64_t fault_info;
+	int handler_calls;
+	int after_fault;
+} g;
+
+static void child_exit_7(struct uk_user *u, uint64_t arg)
+{
+	g.steps++;
+	uk_sys_thread_exit(u, 7);
+}
+
+static void child_returns(struct uk_user *u, uint64_t arg)
+{
+	g.steps++;
+}
+
+static void child_blocks_forever(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x200000, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0 ||
+	       true);
+	uk_sys_futex_wait(u, 0x200000, 0);
+	g.after_fault = 99; /* never: it is killed while waiting */
+}
+
+static unsigned prog(struct uk_kernel *k, uk_user_entry_fn fn)
+{
+	return (unsigned)uk_kernel_register_program(k, "child", fn);
+}
+
+static void parent(struct uk_user *u, uint64_t arg)
+{
+	struct uk_kernel *k = g.k;
+	int32_t code = 0;
+	long h;
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x100000, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	/* exit code through wait */
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_exit_7), 0, 10, 0);
+	UCHECK(h > 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == UK_EBUSY);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, 0x100000) == 0);
+	UCHECK(uk_user_read(u, 0x100000, &code, 4) == 0);
+	UCHECK(code == 7);
+	UCHECK(uk_sys_thread_kill(u, (uint32_t)h) == UK_ESRCH);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
+	/* returning from the entry exits with 0 */
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_returns), 0, 1, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, 0x100000) == 0);
+	UCHECK(uk_user_read(u, 0x100000, &code, 4) == 0 && code == 0);
+	/* killing a thread that never started */
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_returns), 0, 1, 0);
+	UCHECK(uk_sys_thread_kill(u, (uint32_t)h) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, 0x100000) == 0);
+	UCHECK(uk_user_read(u, 0x100000, &code, 4) == 0 && code == UK_EKILLED);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == UK_EBUSY);
+	/* killing a blocked thread */
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_blocks_forever), 0, 20, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0); /* runs now and blocks */
+	UCHECK(uk_kernel_describe_blocked(k, NULL, NULL) == 1);
+	UCHECK(uk_sys_thread_kill(u, (uint32_t)h) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, 0x100000) == 0);
+	UCHECK(uk_user_read(u, 0x100000, &code, 4) == 0 && code == UK_EKILLED);
+	UCHECK(g.after_fault == 0);
+	/* bad arguments */
+	UCHECK(uk_sys_thread_wait(u, UK_HANDLE_THREAD_INITIAL, 0) == UK_EDEADLK);
+	UCHECK(uk_sys_thread_wait(u, UK_HANDLE_PROCESS_SELF, 0) == UK_EBADH);
+	UCHECK(uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 60, 0, 1, 0) == UK_EINVAL);
+	UCHECK(uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 0, 0, 256, 0) == UK_EINVAL);
+	UCHECK(uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 0, 0, 1, 1ull << 40) == UK_EINVAL);
+	UCHECK(uk_sys_thread_create(u, UK_HANDLE_THREAD_INITIAL, 0, 0, 1, 0) == UK_EBADH);
+	UCHECK(uk_sys_thread_set_prio(u, UK_HANDLE_THREAD_INITIAL, 300) == UK_EINVAL);
+	UCHECK(uk_sys_thread_set_affinity(u, UK_HANDLE_THREAD_INITIAL, 0) == UK_EINVAL);
+	UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, 1000) == UK_EINVAL);
+	UCHECK(uk_syscall6(u, 999, 0, 0, 0, 0, 0, 0) == UK_ENOSYS);
+	UCHECK(uk_syscall6(u, UK_SYS_EXT_FIRST, 0, 0, 0, 0, 0, 0) == UK_ENOSYS);
+	UCHECK(uk_sys_thread_wait(u, UK_HANDLE_THREAD_INITIAL + 0x100, 0) == UK_EBADH);
+	g.steps += 100;
+}
+
+static void test_lifecycle(void **state)
+{
+	struct uk_kernel_stats st;
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, parent, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.steps, 102);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(st.threads_created, 5);
+	assert_int_equal(st.threads_exited, 5);
+	/* everything was given back: processes, threads, tables */
+	assert_int_equal(st.frames_free, g.k->frames.free);
+	shutdown();
+}
+
+static void fault_handler(struct uk_user *u, uint64_t info)
+{
+	g.fault_info = info;
+	g.handler_calls++;
+}
+
+static void faulter(struct uk_user *u, uint64_t arg)
+{
+	uint32_t v = 1;
+	if (arg) {
+		unsigned fh = (unsigned)uk_kernel_register_program(g.k, "fh", fault_handler);
+		UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, fh) == 0);
+	}
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x100000, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0);
+	UCHECK(uk_user_read(u, 0x100000, &v, 4) == 0 && v == 0);
+	g.rc[0] = uk_user_write(u, 0x100004, &v, 4); /* read-only page */
+	g.after_fault = 1;
+}
+
+static void test_fault_kills_without_handler(void **state)
+{
+	struct uk_kernel_stats st;
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, faulter, 0, 5, 0);
+	mock_run(g.k, 0);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_fault, 0);
+	assert_int_equal(st.user_faults_killed, 1);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
+static void test_fault_goes_to_handler(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, faulter, 1, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_fault, 1);
+	assert_int_equal(g.handler_calls, 1);
+	assert_int_equal(g.rc[0], UK_EFAULT);
+	assert_int_equal(UK_FAULT_ADDR(g.fault_info), 0x100004);
+	assert_int_equal(UK_FAULT_CODE(g.fault_info), UK_PF_U | UK_PF_W | UK_PF_P);
+	shutdown();
+}
+
+static void lock_forever(struct uk_user *u, uint64_t h)
+{
+	uk_sys_mutex_lock(u, (uint32_t)h);
+}
+
+static void deadlocker(struct uk_user *u, uint64_t arg)
+{
+	long m = uk_sys_mutex_create(u);
+	long h;
+	UCHECK(m > 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)m) == 0);
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				 (unsigned)uk_kernel_register_program(g.k, "w", lock_forever), (uint64_t)m, 9, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	uk_sys_thread_wait(u, (uint32_t)h, 0); /* never returns: deadlock */
+}
+
+static unsigned nblocked_mutex, nblocked_join;
+static void on_blocked(void *ctx, const struct uk_thread_info *t)
+{
+	if (t->wait_kind == UK_WAIT_MUTEX)
+		nblocked_mutex++;
+	if (t->wait_kind == UK_WAIT_JOIN)
+		nblocked_join++;
+	fprintf(stderr, "blocked: thread %llu (%s) waits kind %d on %llu owned by %llu\n",
+		(unsigned long long)t->tid, t->name, t->wait_kind, (unsigned long long)t->wait_object,
+		(unsigned long long)t->wait_owner);
+}
+
+static void test_describe_blocked_reports_deadlock(void **state)
+{
+	uint64_t tid;
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	tid = spawn_prog(g.k, deadlocker, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(uk_kernel_runnable_count(g.k), 0);
+	assert_int_equal(uk_kernel_describe_blocked(g.k, on_blocked, NULL), 2);
+	assert_int_equal(nblocked_mutex, 1);
+	assert_int_equal(nblocked_join, 1);
+	assert_int_equal(eff_prio(g.k, tid), 9); /* inherited from the blocked waiter */
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_fault_kills_without_handler),
+		cmocka_unit_test(test_fault_goes_to_handler),
+		cmocka_unit_test(test_describe_blocked_reports_deadlock),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

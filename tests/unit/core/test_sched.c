@@ -1,2 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* Scheduler: the fixed policy's bitmap pick and round robin, placement,
+ * preemption decisions and IPIs, and runs on the mock machine. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "harness.h"
-int main(void){return 0;}
+
+static struct uk_sched_node node(unsigned prio, uint64_t tid)
+{
+	struct uk_sched_node n = { .prio = prio, .tid = tid, .affinity = ~0ull,
+				   .queued_cpu = UK_CPU_NONE, .last_cpu = UK_CPU_NONE };
+	return n;
+}
+
+static void test_fixed_pick_order_and_round_robin(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct uk_sched_ops ops;
+	struct uk_sched_node n[8];
+	unsigned prios[8] = { 5, 200, 5, 0, 255, 63, 64, 5 };
+	void *rq = NULL;
+	unsigned top;
+
+	uk_sched_fixed_ops(&ops);
+	assert_int_equal(ops.cpu_init(k, 0, &rq), 0);
+	assert_false(ops.top_prio(rq, &top));
+	assert_null(ops.pick_next(rq));
+	for (unsigned i = 0; i < 8; i++) {
+		n[i] = node(prios[i], i);
+		ops.enqueue(rq, &n[i], UK_ENQ_BACK);
+	}
+	ops.check(k, rq);
+	assert_true(ops.top_prio(rq, &top));
+	assert_int_equal(top, 255);
+	assert_ptr_equal(ops.pick_next(rq), &n[4]);
+	assert_ptr_equal(ops.pick_next(rq), &n[1]);
+	assert_ptr_equal(ops.pick_next(rq), &n[6]); /* 64: second bitmap word */
+	assert_ptr_equal(ops.pick_next(rq), &n[5]); /* 63 */
+	/* equal priorities: FIFO; FRONT goes ahead of its equals */
+	assert_ptr_equal(ops.pick_next(rq), &n[0]);
+	ops.enqueue(rq, &n[0], UK_ENQ_FRONT);
+	assert_ptr_equal(ops.pick_next(rq), &n[0]);
+	ops.enqueue(rq, &n[0], UK_ENQ_BACK);
+	assert_ptr_equal(ops.pick_next(rq), &n[2]);
+	assert_ptr_equal(ops.pick_next(rq), &n[7]);
+	assert_ptr_equal(ops.pick_next(rq), &n[0]);
+	/* dequeue from the middle keeps the bitmap exact */
+	ops.dequeue(rq, &n[3]);
+	ops.check(k, rq);
+	assert_false(ops.top_prio(rq, &top));
+	shutdown();
+}
+
+static struct uk_thread *fake_thread(unsigned prio, uint64_t id)
+{
+	struct uk_thread *t = calloc(1, sizeof(*t));
+	t->sn = node(prio, id);
+	t->base_prio = prio;
+	t->o.id = id;
+	t->state = TS_RUNNING;
+	return t;
+}
+
+/* Mark CPUs started, running threads of the given priorities (-1: idle). */
+static struct uk_thread *cpus_running(struct uk_kernel *k, const int *prio)
+{
+	static struct uk_thread *fakes[4];
+	for (unsigned c = 0; c < k->ncpus; c++) {
+		k->cpus[c].started = true;
+		if (prio[c] < 0) {
+			k->cpus[c].current = &k->cpus[c].idle;
+		} else {
+			fakes[c] = fake_thread((unsigned)prio[c], 100 + c);
+			k->cpus[c].current = fakes[c];
+			fakes[c]->cpu = c;
+		}
+	}
+	return fakes[0];
+}
+
+static void test_placement(void **state)
+{
+	struct uk_kernel *k = boot(4, 4 << 20, NULL);
+	int prios[4] = { 50, 3, -1, 20 };
+	struct uk_sched_node n = node(10, 1);
+
+	cpus_running(k, prios);
+	/* an idle CPU first */
+	assert_int_equal(k->sched->select_cpu(k, &n, 0), 2);
+	/* then one it would preempt (CPU 1 runs 3 < 10), its last CPU winning ties */
+	n.affinity = 0xb;
+	assert_int_equal(k->sched->select_cpu(k, &n, 0), 1);
+	/* affinity is obeyed even when that means waiting */
+	n.affinity = 0x1;
+	assert_int_equal(k->sched->select_cpu(k, &n, 2), 0);
+	/* among CPUs where it must wait, the last CPU, else the shortest queue */
+	n.affinity = 0x9;
+	n.last_cpu = 3;
+	assert_int_equal(k->sched->select_cpu(k, &n, 0), 3);
+	shutdown();
+}
+
+static void test_wakeup_preempts_locally_or_by_ipi(void **state)
+{
+	struct uk_kernel *k = boot(4, 4 << 20, NULL);
+	int prios[4] = { 5, 5, 40, 40 };
+	struct uk_thread *t;
+
+	cpus_running(k, prios);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	/* a higher-priority thread woken on this CPU: resched flag, no IPI */
+	t = fake_thread(10, 1);
+	t->state = TS_BLOCKED;
+	t->sn.affinity = 0x1;
+	sched_make_ready(k, t);
+	assert_int_equal(t->state, TS_READY);
+	assert_int_equal(t->sn.queued_cpu, 0);
+	assert_true(k->cpus[0].need_resched);
+	assert_int_equal(mock_ipi_count(), 0);
+	/* on a remote CPU: exactly one resched IPI to it */
+	t = fake_thread(10, 2);
+	t->sn.affinity = 0x2;
+	sched_make_ready(k, t);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(mock_ipi(0)->to, 1);
+	assert_int_equal(mock_ipi(0)->vector, UK_VEC_RESCHED);
+	/* a remote CPU running something more urgent: queued, no IPI */
+	t = fake_thread(10, 3);
+	t->sn.affinity = 0x4;
+	sched_make_ready(k, t);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_false(k->cpus[2].need_resched);
+	sched_check(k);
+	shutdown();
+}
+
+/* ---- runs ---- */
+
+static struct {
+	struct uk_kernel *k;
+	char log[4096];
+	unsigned n;
+} g;
+
+static void logc(char c)
+{
+	if (g.n < sizeof(g.log) - 1)
+		g.log[g.n++] = c;
+}
+
+static void yielder(struct uk_user *u, uint64_t c)
+{
+	for (int i = 0; i < 5; i++) {
+		logc((char)c);
+		uk_sys_yield(u);
+	}
+}
+
+static void test_yield_alternates(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, yielder, 'a', 7, 0);
+	spawn_prog(g.k, yielder, 'b', 7, 0);
+	mock_run(g.k, 0);
+	assert_string_equal(g.log, "ababababab");
+	shutdown();
+}
+
+static void spinner(struct uk_user *u, uint64_t c)
+{
+	for (int i = 0; i < 30; i++) {
+		logc((char)c);
+		mock_spin(10000); /* 10 us of user work */
+	}
+}
+
+static void test_timer_round_robin(void **state)
+{
+	struct uk_kernel_config cfg = config_with(50000, true, 8); /* 50 us slices */
+	struct uk_kernel_stats st;
+	unsigned runs = 0;
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, spinner, 'a', 7, 0);
+	spawn_prog(g.k, spinner, 'b', 7, 0);
+	spawn_prog(g.k, spinner, 'c', 7, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(g.n, 90);
+	/* Each slice is ~5 steps; the three take turns in order a, b, c. */
+	for (unsigned i = 1; i < g.n; i++)
+		if (g.log[i] != g.log[i - 1])
+			runs++;
+	assert_true(runs >= 15);
+	assert_memory_equal(g.log, "aaaaa", 5);
+	assert_true(strchr(g.log, 'c') < strrchr(g.log, 'a'));
+	uk_kernel_get_stats(g.k, &st);
+	assert_true(st.preemptions >= 15);
+	assert_true(st.timer_ticks >= 15);
+	shutdown();
+}
+
+static void high(struct uk_user *u, uint64_t arg)
+{
+	logc('H');
+}
+
+static void low(struct uk_user *u, uint64_t arg)
+{
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(g.k, "high", high), 0,
+				      (unsigned)arg, 0);
+	logc('1');
+	uk_sys_thread_start(u, (uint32_t)h);
+	logc('2');
+}
+
+static void test_higher_priority_wakeup_preempts(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, low, 9, 3, 0); /* child at 9 > 3: runs at once */
+	mock_run(g.k, 0);
+	assert_string_equal(g.log, "1H2");
+	shutdown();
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, low, 3, 3, 0); /* equal priority: no preemption */
+	mock_run(g.k, 0);
+	assert_string_equal(g.log, "12H");
+	shutdown();
+}
+
+static void test_cpus_pick_their_own_queues(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(2, 8 << 20, NULL);
+	spawn_prog(g.k, high, 0, 5, 0); /* placed on CPU 0 */
+	spawn_prog(g.k, high, 0, 5, 0); /* CPU 0 has a queue now: CPU 1 */
+	assert_int_equal(((struct fixed_rq_peek { unsigned cpu, count; } *)g.k->cpus[1].sched_state)->count, 1);
+	mock_run(g.k, 1);
+	assert_string_equal(g.log, "H");
+	mock_run(g.k, 0);
+	assert_string_equal(g.log, "HH");
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixed_pick_order_and_round_robin),
+		cmocka_unit_test(test_placement),
+		cmocka_unit_test(test_wakeup_preempts_locally_or_by_ipi),
+		cmocka_unit_test(test_yield_alternates),
+		cmocka_unit_test(test_timer_round_robin),
+		cmocka_unit_test(test_higher_priority_wakeup_preempts),
+		cmocka_unit_test(test_cpus_pick_their_own_queues),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

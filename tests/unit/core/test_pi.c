@@ -1,2 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/* Priority inheritance: transitive boost, bounded depth, exact undo on
+ * release, no boost when switched off, and the priority-inversion sweep. */
+#include <stdio.h>
+
 #include "harness.h"
-int main(void){return 0;}
+
+static struct {
+	struct uk_kernel *k;
+	uint64_t tid[8];
+	long m1, m2;
+	unsigned seen[16];
+	unsigned nseen;
+	uint64_t high_blocked;
+	unsigned medium_work_us, nmedium;
+	unsigned order[32];
+	unsigned norder;
+} g;
+
+static uint64_t self(struct uk_user *u)
+{
+	return (uint64_t)uk_sys_thread_id(u);
+}
+
+static void see(unsigned v)
+{
+	g.seen[g.nseen++] = v;
+}
+
+static long start(struct uk_user *u, uk_user_entry_fn fn, uint64_t arg, unsigned prio)
+{
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(g.k, "t", fn), arg, prio, 0);
+	UCHECK(h > 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	return h;
+}
+
+/* H: waits on m2. */
+static void chain_high(struct uk_user *u, uint64_t arg)
+{
+	g.tid[2] = self(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+}
+
+/* Mid: holds m2, waits on m1. */
+static void chain_mid(struct uk_user *u, uint64_t arg)
+{
+	g.tid[1] = self(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	see(eff_prio(g.k, g.tid[1])); /* [2] still inherits H while it holds m2 */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+	see(eff_prio(g.k, g.tid[1])); /* [3] back to its own */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+}
+
+/* L: holds m1. Mid (5) blocks on m1, then H (10) blocks on m2 held by Mid. */
+static void chain_low(struct uk_user *u, uint64_t arg)
+{
+	g.tid[0] = self(u);
+	g.m1 = uk_sys_mutex_create(u);
+	g.m2 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	start(u, chain_mid, 0, 5);
+	start(u, chain_high, 0, 10);
+	see(eff_prio(g.k, g.tid[0])); /* [0] L */
+	see(eff_prio(g.k, g.tid[1])); /* [1] Mid */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	see(eff_prio(g.k, g.tid[0])); /* [4] L after release */
+}
+
+static void run_chain(bool pi, unsigned depth)
+{
+	struct uk_kernel_config cfg = config_with(1000000, pi, depth);
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, chain_low, 0, 1, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nseen, 5);
+}
+
+static void test_transitive_boost_and_undo(void **state)
+{
+	struct uk_kernel_stats st;
+	run_chain(true, 8);
+	/* seen in order: L's view [0],[1], then Mid [2],[3] after L released, then L [4] */
+	assert_int_equal(g.seen[0], 10); /* L inherits H through Mid */
+	assert_int_equal(g.seen[1], 10);
+	assert_int_equal(g.seen[2], 10);
+	assert_int_equal(g.seen[3], 5);
+	assert_int_equal(g.seen[4], 1);
+	uk_kernel_get_stats(g.k, &st);
+	assert_true(st.pi_boosts >= 3);
+	assert_int_equal(st.pi_depth_limited, 0);
+	shutdown();
+}
+
+static void test_depth_bound(void **state)
+{
+	struct uk_kernel_stats st;
+	run_chain(true, 1);
+	assert_int_equal(g.seen[0], 5);  /* the boost from H stops at Mid */
+	assert_int_equal(g.seen[1], 10);
+	uk_kernel_get_stats(g.k, &st);
+	assert_true(st.pi_depth_limited >= 1);
+	shutdown();
+}
+
+static void test_no_boost_when_off(void **state)
+{
+	struct uk_kernel_stats st;
+	run_chain(false, 8);
+	assert_int_equal(g.seen[0], 1);
+	assert_int_equal(g.seen[1], 5);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(st.pi_boosts, 0);
+	shutdown();
+}
+
+/* Exact undo with two mutexes carrying different boosts. */
+static void waiter(struct uk_user *u, uint64_t h)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)h) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)h) == 0);
+}
+
+static void holder_of_two(struct uk_user *u, uint64_t arg)
+{
+	uint64_t me = self(u);
+	g.m1 = uk_sys_mutex_create(u);
+	g.m2 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	start(u, waiter, (uint64_t)g.m1, 10);
+	see(eff_prio(g.k, me));
+	start(u, waiter, (uint64_t)g.m2, 20);
+	see(eff_prio(g.k, me));
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+	see(eff_prio(g.k, me));
+	UCHECK(uk_sys_thread_set_prio(u, UK_HANDLE_THREAD_INITIAL, 4) == 0);
+	see(eff_prio(g.k, me)); /* a base change under a boost keeps the boost */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	see(eff_prio(g.k, me));
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == UK_EPERM);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == UK_EDEADLK);
+	UCHECK(uk_sys_mutex_trylock(u, (uint32_t)g.m1) == UK_EDEADLK);
+}
+
+static void test_exact_undo_per_mutex(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, holder_of_two, 0, 1, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nseen, 5);
+	assert_int_equal(g.seen[0], 10);
+	assert_int_equal(g.seen[1], 20);
+	assert_int_equal(g.seen[2], 10); /* m2's boost gone, m1's stays */
+	assert_int_equal(g.seen[3], 10);
+	assert_int_equal(g.seen[4], 4);  /* nothing held: the new base */
+	shutdown();
+}
+
+/* ---- the priority-inversion sweep ---- */
+
+static void inv_high(struct uk_user *u, uint64_t m)
+{
+	uint64_t me = self(u);
+	struct uk_thread_info info;
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)m) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)m) == 0);
+	uk_kernel_thread_info(g.k, me, &info);
+	g.high_blocked = info.blocked_ns_max;
+}
+
+static void inv_medium(struct uk_user *u, uint64_t arg)
+{
+	mock_spin((uint64_t)g.medium_work_us * 1000);
+}
+
+static void inv_low(struct uk_user *u, uint64_t arg)
+{
+	long m = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)m) == 0);
+	start(u, inv_high, (uint64_t)m, 10);  /* preempts us and blocks on m */
+	for (unsigned i = 0; i < g.nmedium; i++)
+		start(u, inv_medium, 0, 5);  /* medium load on the same CPU */
+	mock_spin(50000);                       /* the critical section: 50 us */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)m) == 0);
+}
+
+static uint64_t inversion_run(bool pi, unsigned nmedium)
+{
+	struct uk_kernel_config cfg = config_with(100000, pi, 8);
+	uint64_t blocked;
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 16 << 20, &cfg);
+	g.nmedium = nmedium;
+	g.medium_work_us = 300;
+	spawn_prog(g.k, inv_low, 0, 1, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	blocked = g.high_blocked;
+	shutdown();
+	return blocked;
+}
+
+static void test_priority_inversion_sweep(void **state)
+{
+	static const unsigned loads[] = { 1, 2, 4, 8, 16 };
+	uint64_t on[5], off[5];
+
+	for (unsigned i = 0; i < 5; i++) {
+		on[i] = inversion_run(true, loads[i]);
+		off[i] = inversion_run(false, loads[i]);
+		fprintf(stderr, "medium threads %2u: high blocked %8llu ns with PI, %8llu ns without\n",
+			loads[i], (unsigned long long)on[i], (unsigned long long)off[i]);
+	}
+	for (unsigned i = 0; i < 5; i++) {
+		/* bounded: the critical section plus a little kernel overhead per
+		 * medium thread started, independent of their 300 us of work */
+		assert_true(on[i] >= 50000);
+		assert_true(on[i] < 50000 + 20000);
+		assert_true(on[i] - on[0] < 5000);
+	}
+	for (unsigned i = 1; i < 5; i++) {
+		assert_true(off[i] > off[i - 1] + 250000 * (loads[i] - loads[i - 1]));
+		assert_true(off[i] > on[i] * 4);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_transitive_boost_and_undo),
+		cmocka_unit_test(test_depth_bound),
+		cmocka_unit_test(test_no_boost_when_off),
+		cmocka_unit_test(test_exact_undo_per_mutex),
+		cmocka_unit_test(test_priority_inversion_sweep),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

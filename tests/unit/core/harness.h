@@ -4,6 +4,7 @@
 #define CORE_TEST_HARNESS_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>

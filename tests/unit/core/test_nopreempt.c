@@ -1,2 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* No-preemption sections: never preempted inside the budget, faulted on overrun. */
 #include "harness.h"
-int main(void){return 0;}
+
+static struct {
+	struct uk_kernel *k;
+	bool in_section;
+	int ran_during_section;
+	int others_ran;
+	long end_rc;
+	int after_overrun;
+	uint64_t fault_info;
+	int handler_calls;
+	uint64_t tid;
+} g;
+
+static void other(struct uk_user *u, uint64_t arg)
+{
+	if (g.in_section)
+		g.ran_during_section++;
+	g.others_ran++;
+	mock_spin(20000);
+}
+
+static long start(struct uk_user *u, uk_user_entry_fn fn, unsigned prio)
+{
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(g.k, "o", fn), 0, prio, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	return h;
+}
+
+static void inside_budget(struct uk_user *u, uint64_t arg)
+{
+	struct uk_thread_info info;
+	g.tid = (uint64_t)uk_sys_thread_id(u);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 500000) == 0);
+	g.in_section = true;
+	start(u, other, 5);  /* same priority */
+	start(u, other, 20); /* higher: would preempt at once */
+	mock_spin(400000);   /* 400 us: eight 50 us slice ends go by */
+	uk_kernel_thread_info(g.k, g.tid, &info);
+	UCHECK(info.preempted_count == 0);
+	g.in_section = false;
+	g.end_rc = uk_sys_nopreempt_end(u); /* the deferred preemption happens here */
+	UCHECK(g.others_ran >= 1);
+}
+
+static void test_inside_budget_never_preempted(void **state)
+{
+	struct uk_kernel_config cfg = config_with(50000, true, 8);
+	struct uk_kernel_stats st;
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, inside_budget, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.ran_during_section, 0);
+	assert_int_equal(g.others_ran, 2);
+	assert_int_equal(g.end_rc, 0);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(st.nopreempt_overruns, 0);
+	assert_true(st.nopreempt_deferred_preemptions >= 1);
+	shutdown();
+}
+
+static void overrunner(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 100000) == 0);
+	mock_spin(300000);
+	g.after_overrun = 1;
+	g.end_rc = uk_sys_nopreempt_end(u);
+}
+
+static void test_overrun_kills(void **state)
+{
+	struct uk_kernel_stats st;
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, overrunner, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_overrun, 0);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(st.nopreempt_overruns, 1);
+	assert_int_equal(st.user_faults_killed, 1);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
+static void overrun_handler(struct uk_user *u, uint64_t info)
+{
+	g.fault_info = info;
+	g.handler_calls++;
+}
+
+static void overrunner_with_handler(struct uk_user *u, uint64_t arg)
+{
+	unsigned fh = (unsigned)uk_kernel_register_program(g.k, "fh", overrun_handler);
+	UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, fh) == 0);
+	overrunner(u, arg);
+}
+
+static void test_overrun_goes_to_fault_handler(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, overrunner_with_handler, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_overrun, 1);
+	assert_int_equal(g.end_rc, UK_EOVERRUN);
+	assert_int_equal(g.handler_calls, 1);
+	assert_int_equal(UK_FAULT_CODE(g.fault_info), UK_FAULT_OVERRUN);
+	shutdown();
+}
+
+static void validation(struct uk_user *u, uint64_t arg)
+{
+	long weak;
+	UCHECK(uk_sys_nopreempt_end(u) == UK_EINVAL);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 0) == UK_EINVAL);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 1000001) == UK_EINVAL);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_PROCESS_SELF, 1000) == UK_EBADH);
+	weak = uk_sys_handle_dup(u, UK_HANDLE_NOPREEMPT, UK_RIGHT_READ);
+	UCHECK(weak > 0);
+	UCHECK(uk_sys_nopreempt_begin(u, (uint32_t)weak, 1000) == UK_EPERM);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 1000) == 0);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 1000) == UK_EBUSY);
+	UCHECK(uk_sys_nopreempt_end(u) == 0);
+	g.after_overrun = 1;
+}
+
+static void no_capability(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 1000) == UK_EBADH);
+	g.after_overrun++;
+}
+
+static void test_validation(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, validation, 0, 5, UK_SPAWN_NOPREEMPT);
+	spawn_prog(g.k, no_capability, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_overrun, 2);
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inside_budget_never_preempted),
+		cmocka_unit_test(test_overrun_kills),
+		cmocka_unit_test(test_overrun_goes_to_fault_handler),
+		cmocka_unit_test(test_validation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,2 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* Capabilities: rights, duplicate with fewer rights, close, bad handles. */
 #include "harness.h"
-int main(void){return 0;}
+
+static void test_table_direct(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p;
+	struct mutex *m;
+	struct kobj *o;
+	int h, d;
+
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	m = mutex_create(k);
+	h = cap_install(k, p, &m->o, UK_RIGHT_WAIT | UK_RIGHT_SIGNAL | UK_RIGHT_GRANT);
+	assert_true(h > 0);
+	assert_int_equal(m->o.refs, 2);
+	assert_int_equal(cap_lookup(p, (uint64_t)h, KOBJ_MUTEX, UK_RIGHT_WAIT, &o), 0);
+	assert_ptr_equal(o, &m->o);
+	assert_int_equal(cap_lookup(p, (uint64_t)h, KOBJ_MUTEX, UK_RIGHT_MAP, &o), UK_EPERM);
+	assert_int_equal(cap_lookup(p, (uint64_t)h, KOBJ_THREAD, 0, &o), UK_EBADH);
+	d = cap_dup(k, p, (uint64_t)h, UK_RIGHT_WAIT);
+	assert_true(d > 0 && d != h);
+	assert_int_equal(cap_rights(p, (uint64_t)d), UK_RIGHT_WAIT);
+	assert_int_equal(cap_dup(k, p, (uint64_t)d, UK_RIGHT_WAIT), UK_EPERM); /* no GRANT */
+	assert_int_equal(cap_dup(k, p, (uint64_t)h, UK_RIGHT_MAP), UK_EPERM);  /* more rights */
+	assert_int_equal(cap_dup(k, p, (uint64_t)h, 1u << 20), UK_EINVAL);
+	assert_int_equal(m->o.refs, 3);
+	assert_int_equal(cap_close(k, p, (uint64_t)d), 0);
+	assert_int_equal(cap_close(k, p, (uint64_t)d), UK_EBADH);
+	/* the slot is reused with a new generation: the old value stays dead */
+	d = cap_install(k, p, &m->o, UK_RIGHT_READ);
+	assert_int_equal(cap_rights(p, (uint64_t)d), UK_RIGHT_READ);
+	assert_int_equal(cap_lookup(p, (uint64_t)d - 0x100, KOBJ_NONE, 0, &o), UK_EBADH);
+	/* malformed values */
+	assert_int_equal(cap_rights(p, 0), UK_EBADH);
+	assert_int_equal(cap_rights(p, 0x1ff), UK_EBADH);
+	assert_int_equal(cap_rights(p, ~0ull), UK_EBADH);
+	assert_int_equal(cap_rights(p, 0x100000000ull | (uint64_t)h), UK_EBADH);
+	cap_check(k, p);
+	shutdown();
+}
+
+static void test_table_full(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p;
+	struct mutex *m;
+	int n = 0, h;
+
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	m = mutex_create(k);
+	while ((h = cap_install(k, p, &m->o, UK_RIGHTS_ALL)) > 0)
+		n++;
+	assert_int_equal(h, UK_ENOMEM);
+	assert_int_equal(n, HANDLE_SLOTS - 1); /* slot 0 is the process itself */
+	cap_close_all(k, p);
+	assert_int_equal(m->o.refs, 1);
+	shutdown();
+}
+
+static struct {
+	struct uk_kernel *k;
+	int done;
+} g;
+
+static void rights_prog(struct uk_user *u, uint64_t arg)
+{
+	long m = uk_sys_mutex_create(u), ro, t, pr;
+
+	UCHECK(m > 0);
+	UCHECK(uk_sys_handle_rights(u, (uint32_t)m) == UK_RIGHTS_ALL);
+	ro = uk_sys_handle_dup(u, (uint32_t)m, UK_RIGHT_WAIT);
+	UCHECK(ro > 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)ro) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)ro) == UK_EPERM); /* no SIGNAL */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)m) == 0);
+	UCHECK(uk_sys_handle_dup(u, (uint32_t)ro, UK_RIGHT_WAIT) == UK_EPERM);
+	UCHECK(uk_sys_mutex_lock(u, UK_HANDLE_PROCESS_SELF) == UK_EBADH);
+	/* a process handle without MAP cannot map; without MANAGE cannot create */
+	pr = uk_sys_handle_dup(u, UK_HANDLE_PROCESS_SELF, UK_RIGHT_READ);
+	UCHECK(uk_sys_vm_map(u, (uint32_t)pr, 0x100000, 4096, UK_PROT_READ, 0) == UK_EPERM);
+	UCHECK(uk_sys_thread_create(u, (uint32_t)pr, 0, 0, 1, 0) == UK_EPERM);
+	/* a thread handle without MANAGE cannot kill; without WAIT cannot wait */
+	t = uk_sys_handle_dup(u, UK_HANDLE_THREAD_INITIAL, UK_RIGHT_READ);
+	UCHECK(uk_sys_thread_kill(u, (uint32_t)t) == UK_EPERM);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)t, 0) == UK_EPERM);
+	UCHECK(uk_sys_thread_set_prio(u, (uint32_t)t, 3) == UK_EPERM);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)t) == 0);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)t) == UK_EBADH);
+	UCHECK(uk_sys_handle_rights(u, (uint32_t)t) == UK_EBADH);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)m) == 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)m) == UK_EBADH);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)ro) == 0); /* the object lives on */
+	g.done = 1;
+}
+
+static void test_rights_through_syscalls(void **state)
+{
+	g.done = 0;
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, rights_prog, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.done, 1);
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_direct),
+		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_rights_through_syscalls),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

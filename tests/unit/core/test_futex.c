@@ -1,2 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* Futex wait/wake on simulated user memory. */
 #include "harness.h"
-int main(void){return 0;}
+
+#define WORD 0x300000ull
+
+static struct {
+	struct uk_kernel *k;
+	char log[64];
+	unsigned n;
+	long rc[8];
+} g;
+
+static void logc(char c) { g.log[g.n++] = c; }
+
+static void sleeper(struct uk_user *u, uint64_t c)
+{
+	logc((char)c);
+	UCHECK(uk_sys_futex_wait(u, WORD, 0) == 0);
+	logc((char)(c - 32)); /* upper case: woken */
+}
+
+static void futex_main(struct uk_user *u, uint64_t arg)
+{
+	uint32_t one = 1;
+	unsigned p = (unsigned)uk_kernel_register_program(g.k, "sleeper", sleeper);
+	long a, b, c;
+
+	/* demand-zero word: reading it fills the page */
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, WORD, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY) == 0);
+	UCHECK(uk_sys_futex_wait(u, WORD, 5) == UK_EAGAIN);
+	UCHECK(uk_sys_futex_wait(u, WORD + 2, 0) == UK_EINVAL);
+	UCHECK(uk_sys_futex_wait(u, WORD + UK_PAGE_SIZE, 0) == UK_EFAULT);
+	UCHECK(uk_sys_futex_wait(u, UK_USER_END, 0) == UK_EFAULT);
+	UCHECK(uk_sys_futex_wait(u, 0, 0) == UK_EFAULT);
+	UCHECK(uk_sys_futex_wake(u, WORD, 0) == UK_EINVAL);
+	UCHECK(uk_sys_futex_wake(u, WORD + 1, 1) == UK_EINVAL);
+	UCHECK(uk_sys_futex_wake(u, WORD, 10) == 0);
+	/* three sleepers at different priorities (above ours: they run and block) */
+	a = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'a', 6, 0);
+	b = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'b', 8, 0);
+	c = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'c', 7, 0);
+	uk_sys_thread_start(u, (uint32_t)a);
+	uk_sys_thread_start(u, (uint32_t)b);
+	uk_sys_thread_start(u, (uint32_t)c);
+	UCHECK(uk_user_write(u, WORD, &one, 4) == 0);
+	g.rc[0] = uk_sys_futex_wake(u, WORD, 1); /* the most urgent: b */
+	g.rc[1] = uk_sys_futex_wake(u, WORD, 10);
+	g.rc[2] = uk_sys_futex_wake(u, WORD, 10);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)a, 0) == 0);
+}
+
+static void test_wait_wake(void **state)
+{
+	struct uk_kernel_stats st;
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, futex_main, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_string_equal(g.log, "abcBCA");
+	assert_int_equal(g.rc[0], 1);
+	assert_int_equal(g.rc[1], 2);
+	assert_int_equal(g.rc[2], 0);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(st.futex_waits, 3);
+	assert_int_equal(st.futex_wakes, 3);
+	assert_int_equal(st.demand_zero_fills, 1);
+	shutdown();
+}
+
+/* Futex keys are per process: a wake in another process does not match. */
+static void other_process_waker(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, WORD, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0);
+	g.rc[3] = uk_sys_futex_wake(u, WORD, 10);
+}
+
+static void lone_sleeper(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, WORD, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0);
+	uk_sys_futex_wait(u, WORD, 0);
+	logc('!');
+}
+
+static void test_keys_are_per_process(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, lone_sleeper, 0, 5, 0);
+	spawn_prog(g.k, other_process_waker, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.rc[3], 0);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(uk_kernel_describe_blocked(g.k, NULL, NULL), 1);
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wait_wake),
+		cmocka_unit_test(test_keys_are_per_process),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

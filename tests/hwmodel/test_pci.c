@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* PCI configuration space: enumeration, IDs, BARs, interrupt bits, MSI cap. */
+#include "hwtest.h"
+
+struct found {
+	unsigned bus, dev, fn;
+	uint16_t vendor, device;
+};
+
+/* Enumerate as a driver would: function 0 first, others if multi-function. */
+static unsigned enumerate(struct hw_machine *m, struct found *out, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned bus = 0; bus < 256; bus++) {
+		for (unsigned dev = 0; dev < 32; dev++) {
+			uint32_t id, hdr;
+			hw_pci_cfg_read(m, bus, dev, 0, HW_PCI_VENDOR, 4, &id);
+			if ((id & 0xffff) == 0xffff)
+				continue;
+			hw_pci_cfg_read(m, bus, dev, 0, HW_PCI_HEADER_TYPE, 1, &hdr);
+			unsigned nfn = (hdr & 0x80) ? 8 : 1;
+			for (unsigned fn = 0; fn < nfn; fn++) {
+				hw_pci_cfg_read(m, bus, dev, fn, HW_PCI_VENDOR, 4, &id);
+				if ((id & 0xffff) == 0xffff || n == max)
+					continue;
+				out[n++] = (struct found){bus, dev, fn, (uint16_t)id,
+							  (uint16_t)(id >> 16)};
+			}
+		}
+	}
+	return n;
+}
+
+static struct hwt *pci_machine(void)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_dev_desc d[] = {
+		{.kind = HW_DEV_SCRIPT, .name = "a", .pci = true, .bus = 0, .slot = 3,
+		 .vendor = 0x8086, .device = 0x100e, .mmio_base = 0xc0000000, .irq_mode = HW_IRQ_LEVEL,
+		 .irq_pin = 11, .active_low = true},
+		{.kind = HW_DEV_BLOCK, .name = "b", .pci = true, .bus = 0, .slot = 3, .fn = 2,
+		 .mmio_base = 0xc0001000, .irq_mode = HW_IRQ_MSI, .irq_pin = 4},
+		{.kind = HW_DEV_UART, .name = "c", .pci = true, .bus = 1, .slot = 0,
+		 .mmio_base = 0xc0010000, .mmio_size = 0x10000, .irq_mode = HW_IRQ_EDGE, .irq_pin = 4},
+	};
+	for (unsigned i = 0; i < 3; i++)
+		ck_assert_msg(hw_machine_add_device(x->m, &d[i], x->err, sizeof(x->err)) == HW_OK,
+			      "%s", x->err);
+	return x;
+}
+
+START_TEST(enumeration_finds_the_configured_devices)
+{
+	struct hwt *x = pci_machine();
+	struct found f[8];
+	unsigned n = enumerate(x->m, f, 8);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(f[0].bus == 0 && f[0].dev == 3 && f[0].fn == 0);
+	ck_assert_uint_eq(f[0].vendor, 0x8086);
+	ck_assert_uint_eq(f[0].device, 0x100e);
+	ck_assert(f[1].bus == 0 && f[1].dev == 3 && f[1].fn == 2); /* found via multi-function */
+	ck_assert_uint_eq(f[1].vendor, 0x1b36);
+	ck_assert(f[2].bus == 1 && f[2].dev == 0 && f[2].fn == 0);
+	uint32_t v;
+	hw_pci_cfg_read(x->m, 0, 4, 0, 0, 2, &v);
+	ck_assert_uint_eq(v, 0xffff);
+	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 32, 0, 0, 4, &v), HW_EINVAL);
+	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 1, 0, 1, 2, &v), HW_EINVAL); /* misaligned */
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(mechanism_one_ports)
+{
+	struct hwt *x = pci_machine();
+	uint32_t v;
+	hw_pio_write(x->m, 0, 0, 0xcf8, 4, 0x80000000u | (1u << 16) | HW_PCI_VENDOR);
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcfc, 4, &v), HW_OK);
+	ck_assert_uint_eq(v & 0xffff, 0x1b36);
+	hw_pio_write(x->m, 0, 0, 0xcf8, 4, 0x80000000u | (3u << 11) | 0x3c);
+	hw_pio_read(x->m, 0, 0, 0xcfd, 1, &v);
+	ck_assert_uint_eq(v, 1); /* interrupt pin INTA# */
+	hw_pio_read(x->m, 0, 0, 0xcfc, 1, &v);
+	ck_assert_uint_eq(v, 11); /* interrupt line as firmware left it */
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(bar_sizing_and_relocation)
+{
+	struct hwt *x = pci_machine();
+	uint32_t v;
+	hw_pci_cfg_read(x->m, 1, 0, 0, HW_PCI_BAR0, 4, &v);
+	ck_assert_uint_eq(v, 0xc0010000);
+	hw_pci_cfg_write(x->m, 0, 1, 0, 0, HW_PCI_BAR0, 4, 0xffffffffu);
+	hw_pci_cfg_read(x->m, 1, 0, 0, HW_PCI_BAR0, 4, &v);
+	ck_assert_uint_eq(v, 0xffff0000u); /* 64 KiB */
+	hw_pci_cfg_write(x->m, 0, 1, 0, 0, HW_PCI_BAR0, 4, 0xd0000000u);
+	struct hw_dev *c = hw_dev_find(x->m, "c");
+	uint64_t base, size;
+	hw_dev_window(c, &base, &size);
+	ck_assert_uint_eq(base, 0xd0000000u);
+	uint64_t r;
+	hw_mmio_write(x->m, 0, 0, 0xd0000000u + HW_UART_SCR, 1, 0x42);
+	ck_assert_int_eq(hw_mmio_read(x->m, 0, 0, 0xd0000000u + HW_UART_SCR, 1, &r), HW_OK);
+	ck_assert_uint_eq(r, 0x42);
+	ck_assert_int_eq(hw_mmio_read(x->m, 0, 0, 0xc0010000u + HW_UART_SCR, 1, &r), HW_ENOENT);
+	ck_assert_uint_eq(r, 0xff);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(interrupt_status_and_disable_bits)
+{
+	struct hwt *x = pci_machine();
+	struct hw_machine *m = x->m;
+	hw_intc_route(m, 0, 11, 0x60, 0, HW_TRIGGER_LEVEL, HW_POLARITY_LOW, 0);
+	hw_intc_mask(m, 0, 11, false, 0);
+	ck_assert(!hw_intc_line(m, 0, 11)); /* active-low idle wire, programmed low: quiet */
+	uint32_t v;
+	hw_dev_action_by_name(m, "a", 1, HW_ACT_ASSERT, 0);
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_STATUS, 2, &v);
+	ck_assert(v & HW_PCI_STATUS_INT);
+	ck_assert(hw_intc_line(m, 0, 11));
+	ck_assert(hw_lapic_irr(m, 0, 0x60));
+	/* Interrupt disable: the wire drops, the status bit stays. */
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_COMMAND, 2, &v);
+	ck_assert_uint_eq(v, HW_PCI_CMD_MEM | HW_PCI_CMD_MASTER);
+	hw_pci_cfg_write(m, 2, 0, 3, 0, HW_PCI_COMMAND, 2, v | HW_PCI_CMD_INTX_DISABLE);
+	ck_assert(!hw_intc_line(m, 0, 11));
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_STATUS, 2, &v);
+	ck_assert(v & HW_PCI_STATUS_INT);
+	hw_pci_cfg_write(m, 3, 0, 3, 0, HW_PCI_COMMAND, 2, HW_PCI_CMD_MEM);
+	ck_assert(hw_intc_line(m, 0, 11));
+	/* Memory space off: register reads return all-ones. */
+	hw_pci_cfg_write(m, 4, 0, 3, 0, HW_PCI_COMMAND, 2, 0);
+	uint64_t r;
+	hw_mmio_read(m, 0, 4, 0xc0000000 + HW_SCRIPT_CONTROL, 4, &r);
+	ck_assert_uint_eq(r, 0xffffffffu);
+	hwt_free(x);
+}
+END_TEST
+
+START_TEST(msi_capability_is_the_msi_source)
+{
+	struct hwt *x = pci_machine();
+	struct hw_machine *m = x->m;
+	uint32_t v;
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_STATUS, 2, &v);
+	ck_assert(v & HW_PCI_STATUS_CAP);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_CAP_PTR, 1, &v);
+	ck_assert_uint_eq(v, HW_PCI_MSI_CAP);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP, 1, &v);
+	ck_assert_uint_eq(v, 0x05);
+	/* The kernel routes the source; the driver enables MSI in config space. */
+	hw_intc_route(m, 1, 4, 0x90, 1, HW_TRIGGER_EDGE, HW_POLARITY_HIGH, 0);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 4, 4, &v);
+	ck_assert_uint_eq(v, 0xfee01000u);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, &v);
+	ck_assert_uint_eq(v, 0x90);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 2, 2, &v);
+	ck_assert_uint_eq(v & HW_PCI_MSI_ENABLE, 0);
+	hw_mmio_write(m, 0, 0, 0xc0001000 + HW_BLK_CONTROL, 4, 1); /* device interrupt enable */
+	hw_dev_action_by_name(m, "b", 0, HW_ACT_ASSERT, 0);
+	ck_assert(!hw_lapic_irr(m, 1, 0x90)); /* MSI not enabled yet: dropped */
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DROP)->c, HW_DROP_DISABLED);
+	hw_dev_action_by_name(m, "b", 0, HW_ACT_DEASSERT, 0);
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 2, 2, HW_PCI_MSI_ENABLE);
+	hw_dev_action_by_name(m, "b", 1, HW_ACT_ASSERT, 0);
+	ck_assert(hw_lapic_irr(m, 1, 0x90));
+	hwt_free(x);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hwmodel-pci");
+	TCase *tc = tcase_create("pci");
+	tcase_add_test(tc, enumeration_finds_the_configured_devices);
+	tcase_add_test(tc, mechanism_one_ports);
+	tcase_add_test(tc, bar_sizing_and_relocation);
+	tcase_add_test(tc, interrupt_status_and_disable_bits);
+	tcase_add_test(tc, msi_capability_is_the_msi_source);
+	suite_add_tcase(s, tc);
+	return hwt_run(s);
+}

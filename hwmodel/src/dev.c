@@ -414,3 +414,45 @@ int hw_dev_action_by_name(struct hw_machine *m, const char *name, uint64_t now,
 	struct hw_dev *d = hw_dev_find(m, name);
 	return d ? hw_dev_action(m, d, now, act, arg) : HW_ENOENT;
 }
+
+/* ---- names ---- */
+
+static const char *const kind_names[] = {
+	[HW_DEV_SCRIPT] = "script",
+	[HW_DEV_HPET] = "hpet",
+	[HW_DEV_UART] = "uart",
+	[HW_DEV_BLOCK] = "block",
+};
+
+static const char *const action_names[] = {
+	[HW_ACT_ASSERT] = "assert",
+	[HW_ACT_DEASSERT] = "deassert",
+	[HW_ACT_PULSE] = "pulse",
+	[HW_ACT_RESET] = "reset",
+	[HW_ACT_COMPLETE] = "complete",
+};
+
+static int lookup(const char *const *names, int n, const char *name)
+{
+	for (int i = 1; name && i < n; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return HW_EINVAL;
+}
+
+int hw_dev_kind_lookup(const char *name)
+{
+	return lookup(kind_names, (int)(sizeof(kind_names) / sizeof(kind_names[0])), name);
+}
+
+int hw_dev_action_lookup(const char *name)
+{
+	return lookup(action_names, (int)(sizeof(action_names) / sizeof(action_names[0])), name);
+}
+
+const char *hw_dev_kind_name(int kind)
+{
+	if (kind < 1 || kind >= (int)(sizeof(kind_names) / sizeof(kind_names[0])))
+		return NULL;
+	return kind_names[kind];
+}

@@ -184,6 +184,21 @@ START_TEST(unsupported_actions_are_errors)
 }
 END_TEST
 
+START_TEST(names_for_scenarios)
+{
+	ck_assert_int_eq(hw_dev_kind_lookup("script"), HW_DEV_SCRIPT);
+	ck_assert_int_eq(hw_dev_kind_lookup("block"), HW_DEV_BLOCK);
+	ck_assert_int_eq(hw_dev_kind_lookup("nic"), HW_EINVAL);
+	ck_assert_int_eq(hw_dev_kind_lookup(NULL), HW_EINVAL);
+	ck_assert_str_eq(hw_dev_kind_name(HW_DEV_HPET), "hpet");
+	ck_assert_ptr_null(hw_dev_kind_name(0));
+	ck_assert_ptr_null(hw_dev_kind_name(99));
+	ck_assert_int_eq(hw_dev_action_lookup("pulse"), HW_ACT_PULSE);
+	ck_assert_int_eq(hw_dev_action_lookup("complete"), HW_ACT_COMPLETE);
+	ck_assert_int_eq(hw_dev_action_lookup("explode"), HW_EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-config");
@@ -192,6 +207,7 @@ int main(void)
 	tcase_add_test(tc, bad_devices);
 	tcase_add_test(tc, bad_routes_and_pins);
 	tcase_add_test(tc, unsupported_actions_are_errors);
+	tcase_add_test(tc, names_for_scenarios);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

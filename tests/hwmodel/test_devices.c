@@ -92,6 +92,27 @@ START_TEST(script_edge_every_event_is_an_edge)
 }
 END_TEST
 
+START_TEST(script_msi_every_assert_is_a_message)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_dev_desc d = script("s", S0, HW_IRQ_MSI, 6, HW_STATUS_CLEAR_ON_READ);
+	d.pci = true;
+	d.slot = 7;
+	d.cpu = 1;
+	add(x, d); /* vector 0x50 on CPU 1 via MSI source 6 */
+	hw_pci_cfg_write(x->m, 0, 0, 7, 0, HW_PCI_MSI_CAP + 2, 2, HW_PCI_MSI_ENABLE);
+	hw_dev_action_by_name(x->m, "s", 1, HW_ACT_ASSERT, 0);
+	hw_dev_action_by_name(x->m, "s", 2, HW_ACT_ASSERT, 0);
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, 1, 6, &st);
+	ck_assert_uint_eq(st.delivered, 2);
+	ck_assert(hw_lapic_irr(x->m, 1, 0x50));
+	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 3), 1);
+	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_COUNT, 4, 3), 2);
+	hwt_free(x);
+}
+END_TEST
+
 START_TEST(script_pulse_on_level_is_a_glitch_not_mine)
 {
 	struct hwt *x = hwt_new(1);
@@ -376,6 +397,7 @@ int main(void)
 	tcase_add_test(tc, script_level_w1c_tells_the_driver_it_was_mine);
 	tcase_add_test(tc, script_clear_on_read);
 	tcase_add_test(tc, script_edge_every_event_is_an_edge);
+	tcase_add_test(tc, script_msi_every_assert_is_a_message);
 	tcase_add_test(tc, script_pulse_on_level_is_a_glitch_not_mine);
 	tcase_add_test(tc, script_reset_may_leave_a_spurious_assertion);
 	tcase_add_test(tc, shared_level_line_is_wired_or);

@@ -88,6 +88,13 @@ enum hw_dev_action {
 	HW_ACT_RESET = 4,    /* device reset; arg 1 leaves a spurious assertion */
 	HW_ACT_COMPLETE = 5, /* finish outstanding work now (block: in-flight request; UART: arg = received byte) */
 };
+/* Names as a scenario file spells them ("script", "hpet", "uart", "block";
+ * "assert", "deassert", "pulse", "reset", "complete"): the enum value, or
+ * HW_EINVAL for an unknown name. */
+int hw_dev_kind_lookup(const char *name);
+int hw_dev_action_lookup(const char *name);
+const char *hw_dev_kind_name(int kind); /* NULL for an unknown kind */
+
 /* HW_EINVAL for an action the kind does not support. */
 int hw_dev_action(struct hw_machine *m, struct hw_dev *d, uint64_t now, enum hw_dev_action act,
 		  uint64_t arg);

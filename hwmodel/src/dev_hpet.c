@@ -166,33 +166,42 @@ static void cmp_write(struct dev_hpet *h, struct hpet_timer *t, uint64_t now, ui
 	arm(t, now);
 }
 
+/* A 32-bit access to either half of a 64-bit register merges into it. */
+static uint64_t merge(uint64_t old, uint64_t off, unsigned size, uint64_t val)
+{
+	if (size == 8)
+		return val;
+	if (off & 4)
+		return (old & 0xffffffffull) | ((uint64_t)(uint32_t)val << 32);
+	return (old & ~0xffffffffull) | (uint32_t)val;
+}
+
 static void hpet_write(struct hw_dev *d, uint64_t now, uint64_t off, unsigned size, uint64_t val)
 {
 	struct dev_hpet *h = hpet_of(d);
 	uint64_t reg = off & ~7ull;
-	if (size == 4 && (off & 4))
-		val <<= 32; /* high halves: only the comparator and counter matter */
 	if (reg == HW_HPET_CONFIG) {
 		uint64_t cnt = counter(h, now);
-		h->config = val & 3;
+		h->config = merge(h->config, off, size, val) & 3;
 		h->base = cnt;
 		h->enabled_at = now;
 		for (unsigned i = 0; i < h->ntimers; i++)
 			arm(&h->t[i], now);
 	} else if (reg == HW_HPET_ISR) {
-		h->isr &= ~val;
+		uint64_t clr = merge(0, off, size, val);
+		h->isr &= ~clr;
 		for (unsigned i = 0; i < h->ntimers; i++)
-			if (val & (1ull << i))
+			if (clr & (1ull << i))
 				set_wire(&h->t[i], false, now);
 	} else if (reg == HW_HPET_COUNTER && !running(h)) {
-		h->base = size == 4 ? (h->base & ~0xffffffffull) | (uint32_t)val : val;
+		h->base = merge(h->base, off, size, val); /* writable only while halted */
 	} else if (reg >= HW_HPET_TIMER(0) && reg < HW_HPET_TIMER(h->ntimers)) {
 		struct hpet_timer *t = &h->t[(reg - HW_HPET_TIMER(0)) / 0x20];
 		unsigned r = (unsigned)(reg - HW_HPET_TIMER(0)) % 0x20;
-		if (r == 0 && !(size == 4 && (off & 4)))
-			timer_config_write(h, t, now, (uint32_t)val);
+		if (r == 0)
+			timer_config_write(h, t, now, (uint32_t)merge(t->config, off, size, val));
 		else if (r == 8)
-			cmp_write(h, t, now, size == 4 && !(off & 4) ? (t->cmp & ~0xffffffffull) | (uint32_t)val : val);
+			cmp_write(h, t, now, merge(t->cmp, off, size, val));
 	}
 }
 

@@ -217,6 +217,23 @@ START_TEST(hpet_comparator_in_the_past_waits_for_wrap)
 }
 END_TEST
 
+START_TEST(hpet_32bit_accesses_like_linux)
+{
+	struct hwt *x = hwt_new(1);
+	add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
+	wr(x, HPET + HW_HPET_CONFIG, 4, HW_HPET_CFG_ENABLE, 0);
+	wr(x, HPET + HW_HPET_CONFIG + 4, 4, 0, 0); /* the high half: no effect on enable */
+	wr(x, HPET + HW_HPET_TIMER(0), 4,
+	   HW_HPET_TN_ENABLE | HW_HPET_TN_32BIT | (21u << HW_HPET_TN_ROUTE_SHIFT), 0);
+	uint32_t cnt = (uint32_t)rd(x, HPET + HW_HPET_COUNTER, 4, 1000);
+	ck_assert_uint_eq(cnt, 10);
+	wr(x, HPET + HW_HPET_TIMER(0) + 8, 4, cnt + 50, 1000);
+	ck_assert_uint_eq(hw_evq_next_time(&x->q), 6000);
+	ck_assert_uint_eq(rd(x, HPET + HW_HPET_TIMER(0) + 4, 4, 1000), 0x00f00000u); /* route cap: 20-23 */
+	hwt_free(x);
+}
+END_TEST
+
 START_TEST(hpet_periodic)
 {
 	struct hwt *x = hwt_new(1);
@@ -403,6 +420,7 @@ int main(void)
 	tcase_add_test(tc, shared_level_line_is_wired_or);
 	tcase_add_test(tc, hpet_one_shot_edge_and_level);
 	tcase_add_test(tc, hpet_comparator_in_the_past_waits_for_wrap);
+	tcase_add_test(tc, hpet_32bit_accesses_like_linux);
 	tcase_add_test(tc, hpet_periodic);
 	tcase_add_test(tc, uart_output_goes_to_the_trace);
 	tcase_add_test(tc, uart_interrupts_need_out2);

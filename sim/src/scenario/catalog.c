@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The default catalog: the built-in programs, device kinds and names planned
+ * for the runtime (issue 7). The runtime may replace `programs` with its own
+ * registry; see sim/uks_catalog.h.
+ */
+#include "sim/uks_catalog.h"
+
+#include <string.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const mistakes[] = {"none", "ack-before-clear", "nak-all", "never-answer",
+				       "stale-seq", NULL};
+static const char *const strategies[] = {"physmap", "window", "grant", NULL};
+
+static const struct uks_arg_spec irq_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device whose IRQ it serves"},
+	{"mistake", UKS_ARG_ENUM, mistakes, false, "none", "a deliberate protocol mistake"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt"},
+	{"count", UKS_ARG_INT, NULL, false, "0", "interrupts to serve before exiting (0: forever)"},
+	{"nak-first", UKS_ARG_BOOL, NULL, false, "off", "NAK when its device did not interrupt"},
+};
+
+static const struct uks_arg_spec irq_kick_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it resets and kicks"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt"},
+	{"reset-every", UKS_ARG_INT, NULL, false, "0", "reset the device every N interrupts"},
+};
+
+static const struct uks_arg_spec vfs_client_args[] = {
+	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
+	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
+	{"strategy", UKS_ARG_ENUM, strategies, false, NULL, "transfer strategy (default: machine)"},
+	{"calls", UKS_ARG_INT, NULL, false, "1", "number of open/read/close rounds"},
+	{"size", UKS_ARG_SIZE, NULL, false, "4KiB", "bytes read per round"},
+};
+
+static const struct uks_arg_spec vfs_server_args[] = {
+	{"endpoint", UKS_ARG_ENDPOINT, NULL, true, NULL, "where it receives calls"},
+	{"fs", UKS_ARG_ENDPOINT, NULL, false, NULL, "the FS server it forwards to"},
+	{"work", UKS_ARG_TIME, NULL, false, "1us", "CPU time per call"},
+};
+
+static const struct uks_arg_spec fs_server_args[] = {
+	{"endpoint", UKS_ARG_ENDPOINT, NULL, true, NULL, "where it receives calls"},
+	{"disk", UKS_ARG_DEVICE, NULL, false, NULL, "the block device it reads"},
+	{"work", UKS_ARG_TIME, NULL, false, "5us", "CPU time per call"},
+};
+
+static const struct uks_arg_spec pci_server_args[] = {
+	{"endpoint", UKS_ARG_ENDPOINT, NULL, true, NULL, "where it receives config requests"},
+	{"work", UKS_ARG_TIME, NULL, false, "1us", "CPU time per request"},
+};
+
+static const struct uks_arg_spec pci_driver_args[] = {
+	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the PCI server's endpoint"},
+	{"device", UKS_ARG_DEVICE, NULL, false, NULL, "the device it configures"},
+	{"calls", UKS_ARG_INT, NULL, false, "10", "config requests to make"},
+	{"period", UKS_ARG_TIME, NULL, false, "100us", "time between requests"},
+	{"deadline", UKS_ARG_TIME, NULL, false, NULL, "latency it needs per request"},
+};
+
+static const struct uks_arg_spec load_args[] = {
+	{"work", UKS_ARG_TIME, NULL, false, "100us", "CPU time burnt per period"},
+	{"period", UKS_ARG_TIME, NULL, false, "0", "0: burn forever"},
+	{"until", UKS_ARG_TIME, NULL, false, NULL, "stop at this time"},
+};
+
+static const struct uks_arg_spec mutex_holder_args[] = {
+	{"mutex", UKS_ARG_STRING, NULL, false, "\"m\"", "the shared kernel mutex's name"},
+	{"hold", UKS_ARG_TIME, NULL, false, "1ms", "CPU time spent holding it"},
+	{"start", UKS_ARG_TIME, NULL, false, "0", "when it takes the mutex"},
+};
+
+static const struct uks_arg_spec mutex_waiter_args[] = {
+	{"mutex", UKS_ARG_STRING, NULL, false, "\"m\"", "the shared kernel mutex's name"},
+	{"start", UKS_ARG_TIME, NULL, false, "0", "when it asks for the mutex"},
+	{"deadline", UKS_ARG_TIME, NULL, false, NULL, "the wait it tolerates"},
+};
+
+static const struct uks_arg_spec nopreempt_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, false, NULL, "the device it programs in sequence"},
+	{"budget", UKS_ARG_TIME, NULL, true, NULL, "the declared no-preemption budget"},
+	{"work", UKS_ARG_TIME, NULL, true, NULL, "time actually spent inside the section"},
+	{"rounds", UKS_ARG_INT, NULL, false, "1", "sections to run"},
+};
+
+static const struct uks_arg_spec spinner_args[] = {
+	{"iterations", UKS_ARG_INT, NULL, false, "0", "yield loop iterations (0: forever)"},
+};
+
+#define PROG(name, args, doc) {name, args, N(args), doc}
+
+static const struct uks_program_spec programs[] = {
+	PROG("irq-driver", irq_driver_args, "waits for its IRQ, clears the device, ACKs (or errs)"),
+	PROG("irq-driver-kick", irq_kick_args, "a driver that resets its device and kicks the IRQ"),
+	PROG("vfs-client", vfs_client_args, "opens and reads a file through the VFS server"),
+	PROG("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces"),
+	PROG("fs-server", fs_server_args, "a file system server behind the VFS"),
+	PROG("pci-server", pci_server_args, "owns PCI config space and serves requests"),
+	PROG("pci-driver", pci_driver_args, "a priority-sensitive client of the PCI server"),
+	PROG("load", load_args, "a CPU burner"),
+	PROG("mutex-holder", mutex_holder_args, "takes a kernel mutex and computes while holding it"),
+	PROG("mutex-waiter", mutex_waiter_args, "wants the same mutex (priority inversion)"),
+	PROG("nopreempt-driver", nopreempt_args, "touches hardware inside a no-preemption section"),
+	{"spinner", spinner_args, N(spinner_args), "yields in a loop"},
+};
+
+static const struct uks_arg_spec hpet_args[] = {
+	{"period", UKS_ARG_TIME, NULL, false, NULL, "periodic interrupt (none: one-shot by script)"},
+};
+
+static const struct uks_arg_spec uart_args[] = {
+	{"baud", UKS_ARG_INT, NULL, false, "115200", "line speed"},
+};
+
+static const struct uks_arg_spec block_args[] = {
+	{"latency", UKS_ARG_TIME, NULL, false, "50us", "time to complete one request"},
+	{"size", UKS_ARG_SIZE, NULL, false, "1MiB", "capacity"},
+};
+
+static const struct uks_program_spec device_kinds[] = {
+	{"scripted", NULL, 0, "raises and lowers its line only when the timeline says"},
+	PROG("hpet", hpet_args, "a timer"),
+	PROG("uart", uart_args, "a serial port"),
+	PROG("block", block_args, "a disk with request/complete"),
+};
+
+static const struct uks_metric_spec counters[] = {
+	{"nobody-cared", UKS_ARG_DEVICE, true, "all-NAK episodes reported"},
+	{"handled", UKS_ARG_DEVICE, true, "episodes ended by an ACK or kick"},
+	{"raised", UKS_ARG_DEVICE, true, "raises delivered"},
+	{"acks", UKS_ARG_DEVICE, true, "ACKs accepted"},
+	{"naks", UKS_ARG_DEVICE, true, "NAKs accepted"},
+	{"rejected", UKS_ARG_PROCESS, true, "ACK/NAK/wait calls rejected with an error"},
+	{"timeouts", UKS_ARG_DEVICE, true, "ACK timeout reports"},
+	{"stalls", UKS_ARG_DEVICE, true, "NAK stalls entered"},
+	{"lost-edges", UKS_ARG_DEVICE, true, "edges lost while unmasked"},
+	{"dropped-edges", UKS_ARG_DEVICE, true, "edges dropped on masked pins"},
+	{"spurious", UKS_ARG_DEVICE, true, "spurious interrupts"},
+	{"ipis", UKS_ARG_NONE, false, "inter-processor interrupts sent"},
+	{"copies", UKS_ARG_ENDPOINT, true, "bytes copied by transfers"},
+	{"page-walks", UKS_ARG_NONE, false, "software page walks"},
+	{"tlb-shootdowns", UKS_ARG_NONE, false, "TLB shootdowns"},
+	{"faults", UKS_ARG_PROCESS, true, "transfer faults charged"},
+	{"switches", UKS_ARG_NONE, false, "context switches"},
+	{"budget-overruns", UKS_ARG_PROCESS, true, "no-preemption budget overruns"},
+	{"exits", UKS_ARG_PROCESS, true, "threads that finished"},
+};
+
+static const struct uks_metric_spec latencies[] = {
+	{"irq", UKS_ARG_DEVICE, false, "raise to the driver's wait returning"},
+	{"handled", UKS_ARG_DEVICE, false, "raise to the episode ending handled"},
+	{"ipc", UKS_ARG_ENDPOINT, false, "call to reply"},
+	{"wakeup", UKS_ARG_PROCESS, false, "runnable to running"},
+	{"nopreempt", UKS_ARG_PROCESS, true, "longest non-preemptible stretch"},
+};
+
+static const char *const costs[] = {"skylake", "zen3", "slow-ipi", NULL};
+static const char *const irq_models[] = {"managarm", "sel4", "linux", "zircon", NULL};
+static const char *const schedulers[] = {"fixed", NULL};
+static const char *const violations[] = {
+	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
+	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
+	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault", NULL,
+};
+
+static const struct uks_catalog default_catalog = {
+	.programs = programs,
+	.nprograms = N(programs),
+	.device_kinds = device_kinds,
+	.ndevice_kinds = N(device_kinds),
+	.counters = counters,
+	.ncounters = N(counters),
+	.latencies = latencies,
+	.nlatencies = N(latencies),
+	.cost_presets = costs,
+	.irq_models = irq_models,
+	.transfers = strategies,
+	.schedulers = schedulers,
+	.violations = violations,
+	.allow_unknown_programs = false,
+};
+
+const struct uks_catalog *uks_default_catalog(void)
+{
+	return &default_catalog;
+}
+
+const struct uks_program_spec *uks_catalog_program(const struct uks_catalog *cat,
+						   const char *name)
+{
+	for (size_t i = 0; i < cat->nprograms; i++)
+		if (!strcmp(cat->programs[i].name, name))
+			return &cat->programs[i];
+	return NULL;
+}
+
+const struct uks_program_spec *uks_catalog_device_kind(const struct uks_catalog *cat,
+						       const char *name)
+{
+	for (size_t i = 0; i < cat->ndevice_kinds; i++)
+		if (!strcmp(cat->device_kinds[i].name, name))
+			return &cat->device_kinds[i];
+	return NULL;
+}
+
+const struct uks_metric_spec *uks_catalog_counter(const struct uks_catalog *cat, const char *name)
+{
+	for (size_t i = 0; i < cat->ncounters; i++)
+		if (!strcmp(cat->counters[i].name, name))
+			return &cat->counters[i];
+	return NULL;
+}
+
+const struct uks_metric_spec *uks_catalog_latency(const struct uks_catalog *cat, const char *name)
+{
+	for (size_t i = 0; i < cat->nlatencies; i++)
+		if (!strcmp(cat->latencies[i].name, name))
+			return &cat->latencies[i];
+	return NULL;
+}
+
+int uks_name_index(const char *const *list, const char *name)
+{
+	for (int i = 0; list && list[i]; i++)
+		if (!strcmp(list[i], name))
+			return i;
+	return -1;
+}

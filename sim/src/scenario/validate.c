@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checks that need the whole scenario (names may be used before they are
+ * defined, or in another file): references resolved, numbers in range for
+ * this machine, shared lines consistent, expectations sensible. Nothing
+ * here needs the runtime.
+ */
+#include "uks_int.h"
+
+#include <string.h>
+
+/* Index of the item named `name` in an array of structs whose first two
+ * members are a uks_pos and a name, or -1. */
+#define FIND(arr, n, key)                                                                          \
+	({                                                                                         \
+		int _r = -1;                                                                       \
+		for (size_t _i = 0; _i < (n) && _r < 0; _i++)                                      \
+			if (!strcmp((arr)[_i].name, (key)))                                        \
+				_r = (int)_i;                                                      \
+		_r;                                                                                \
+	})
+
+static G_GNUC_NORETURN void fail_unknown_ref(struct uks_parser *p, struct uks_pos pos,
+					     const char *name, const char *what,
+					     const char *const *names)
+{
+	struct uks_token t;
+	memset(&t, 0, sizeof(t));
+	t.pos = pos;
+	t.len = (uint32_t)strlen(name);
+	g_strlcpy(t.text, name, sizeof(t.text));
+	uks_fail_unknown(p, &t, what, names);
+}
+
+/* Resolve `name` as a device, process or endpoint (by `type`). */
+static int resolve(struct uks_parser *p, enum uks_arg_type type, const char *name,
+		   struct uks_pos pos)
+{
+	const struct uks_scenario *s = p->s;
+	int r;
+	switch (type) {
+	case UKS_ARG_DEVICE:
+		if ((r = FIND(s->devices, s->ndevices, name)) < 0)
+			fail_unknown_ref(p, pos, name, "device",
+					 uks_names_of(p, (const char *)s->devices +
+								 offsetof(struct uks_device, name),
+						      s->ndevices, sizeof(s->devices[0])));
+		return r;
+	case UKS_ARG_PROCESS:
+		if ((r = FIND(s->processes, s->nprocesses, name)) < 0)
+			fail_unknown_ref(p, pos, name, "process",
+					 uks_names_of(p, (const char *)s->processes +
+								 offsetof(struct uks_process, name),
+						      s->nprocesses, sizeof(s->processes[0])));
+		return r;
+	default:
+		if ((r = FIND(s->endpoints, s->nendpoints, name)) < 0)
+			fail_unknown_ref(p, pos, name, "endpoint",
+					 uks_names_of(p, (const char *)s->endpoints +
+								 offsetof(struct uks_endpoint, name),
+						      s->nendpoints, sizeof(s->endpoints[0])));
+		return r;
+	}
+}
+
+static void resolve_args(struct uks_parser *p, struct uks_arg *args, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct uks_arg *a = &args[i];
+		if (a->kind == UKS_VAL_DEVICE)
+			a->ref = resolve(p, UKS_ARG_DEVICE, a->str, a->value_pos);
+		else if (a->kind == UKS_VAL_PROCESS)
+			a->ref = resolve(p, UKS_ARG_PROCESS, a->str, a->value_pos);
+		else if (a->kind == UKS_VAL_ENDPOINT)
+			a->ref = resolve(p, UKS_ARG_ENDPOINT, a->str, a->value_pos);
+	}
+}
+
+static const char *line_name(enum uks_line_kind k)
+{
+	return k == UKS_LINE_IOAPIC ? "IOAPIC pin" : k == UKS_LINE_MSI ? "MSI source" : "PLIC source";
+}
+
+static void check_line(struct uks_parser *p, size_t i)
+{
+	const struct uks_scenario *s = p->s;
+	const struct uks_device *d = &s->devices[i];
+	const struct uks_machine *m = &s->machine;
+	if (d->line_kind == UKS_LINE_MSI && d->line >= m->msi_sources)
+		uks_fail(p, d->line_pos, 3, NULL, NULL, "MSI source %u does not exist: the machine has %u",
+			 d->line, m->msi_sources);
+	if (d->line_kind == UKS_LINE_PLIC && !m->plic_sources)
+		uks_fail(p, d->line_pos, 3, "expected controller plic sources N in the machine",
+			 NULL, "the machine has no PLIC");
+	if (d->line_kind == UKS_LINE_PLIC && (d->line < 1 || d->line > m->plic_sources))
+		uks_fail(p, d->line_pos, 3, NULL, NULL, "PLIC source %u is not in 1..%u", d->line,
+			 m->plic_sources);
+	for (size_t j = 0; j < i; j++) {
+		const struct uks_device *o = &s->devices[j];
+		if (o->line_kind != d->line_kind || o->line != d->line || !d->line_kind)
+			continue;
+		/* Only IOAPIC lines are shared (wired-OR); messages and PLIC
+		 * sources belong to one device. */
+		if (d->line_kind != UKS_LINE_IOAPIC)
+			uks_fail(p, d->line_pos, 3, NULL, NULL, "%s %u is already used by '%s'",
+				 line_name(d->line_kind), d->line, o->name);
+		if (o->trigger != d->trigger || o->polarity != d->polarity)
+			uks_fail(p, d->line_pos, 3, NULL, NULL,
+				 "'%s' shares IOAPIC pin %u with '%s' but not its trigger mode and "
+				 "polarity (%s %s)",
+				 d->name, d->line, o->name, o->trigger ? "level" : "edge",
+				 o->polarity ? "low" : "high");
+	}
+}
+
+static void check_devices(struct uks_parser *p)
+{
+	struct uks_scenario *s = p->s;
+	for (size_t i = 0; i < s->ndevices; i++) {
+		struct uks_device *d = &s->devices[i];
+		resolve_args(p, d->args, d->nargs);
+		check_line(p, i);
+		for (size_t j = 0; j < i && d->pci; j++) {
+			const struct uks_device *o = &s->devices[j];
+			if (o->pci && o->pci_bus == d->pci_bus && o->pci_dev == d->pci_dev &&
+			    o->pci_fn == d->pci_fn)
+				uks_fail(p, d->pos, (uint32_t)strlen(d->name), NULL, NULL,
+					 "'%s' and '%s' are both at PCI %u:%u.%u", o->name, d->name,
+					 d->pci_bus, d->pci_dev, d->pci_fn);
+		}
+	}
+}
+
+static void check_processes(struct uks_parser *p)
+{
+	struct uks_scenario *s = p->s;
+	uint32_t cpus = s->machine.cpus;
+	uint64_t all = cpus >= 64 ? ~0ull : (1ull << cpus) - 1;
+	for (size_t i = 0; i < s->nprocesses; i++) {
+		struct uks_process *pr = &s->processes[i];
+		for (size_t j = 0; j < pr->nthreads; j++) {
+			struct uks_thread *th = &pr->threads[j];
+			resolve_args(p, th->args, th->nargs);
+			if (th->affinity == ~0ull) {
+				th->affinity = all;
+			} else if (th->affinity & ~all) {
+				unsigned bad = (unsigned)__builtin_ctzll(th->affinity & ~all);
+				uks_fail(p, th->affinity_pos, 1, NULL, NULL,
+					 "CPU %u does not exist: the machine has %u CPU%s", bad, cpus,
+					 cpus == 1 ? "" : "s");
+			}
+		}
+		for (size_t j = 0; j < pr->ncaps; j++) {
+			struct uks_cap *c = &pr->caps[j];
+			if (c->kind == UKS_CAP_IRQ || c->kind == UKS_CAP_PCI)
+				c->ref = resolve(p, UKS_ARG_DEVICE, c->target, c->target_pos);
+			else if (c->kind == UKS_CAP_ENDPOINT)
+				c->ref = resolve(p, UKS_ARG_ENDPOINT, c->target, c->target_pos);
+			if (c->kind == UKS_CAP_IRQ && !s->devices[c->ref].line_kind)
+				uks_fail(p, c->target_pos, 1, NULL, NULL, "device '%s' has no IRQ line",
+					 c->target);
+			if (c->kind == UKS_CAP_PCI && !s->devices[c->ref].pci)
+				uks_fail(p, c->target_pos, 1, NULL, NULL, "device '%s' is not on PCI",
+					 c->target);
+		}
+	}
+}
+
+static void check_timeline(struct uks_parser *p)
+{
+	struct uks_scenario *s = p->s;
+	for (size_t i = 0; i < s->nactions; i++) {
+		struct uks_action *a = &s->actions[i];
+		bool kill = a->kind == UKS_ACT_KILL;
+		a->target = resolve(p, kill ? UKS_ARG_PROCESS : UKS_ARG_DEVICE, a->target_name,
+				    a->target_pos);
+		if (kill || a->kind == UKS_ACT_RESET || a->kind == UKS_ACT_DELAY ||
+		    a->kind == UKS_ACT_COMPLETE)
+			continue;
+		if (!s->devices[a->target].line_kind)
+			uks_fail(p, a->target_pos, (uint32_t)strlen(a->target_name), NULL, NULL,
+				 "device '%s' has no IRQ line to %s",
+				 a->target_name, uks_action_name(a->kind));
+	}
+}
+
+static void check_expects(struct uks_parser *p)
+{
+	struct uks_scenario *s = p->s;
+	for (size_t i = 0; i < s->nexpects; i++) {
+		struct uks_expect *e = &s->expects[i];
+		if (e->ref_name)
+			e->ref = resolve(p, e->ref_type, e->ref_name, e->ref_pos);
+		if (e->kind == UKS_EXPECT_VIOLATION && e->name[0] == 'I' && !s->invariants)
+			uks_fail(p, e->pos, 9, NULL, NULL,
+				 "violation %s is an invariant, but invariants are off", e->name);
+		if (e->kind == UKS_EXPECT_LATENCY && (e->cmp == UKS_CMP_GT || e->cmp == UKS_CMP_GE) &&
+		    !e->value)
+			uks_fail(p, e->pos, 7, NULL, NULL, "a latency is always >= 0");
+	}
+}
+
+void uks_validate(struct uks_parser *p)
+{
+	check_devices(p);
+	check_processes(p);
+	check_timeline(p);
+	check_expects(p);
+}

@@ -56,6 +56,10 @@ void hw_lapic_deliver(struct hw_machine *m, unsigned cpu, uint64_t now, unsigned
 		lapic_error(m, l, now, HW_ESR_RECV_ILLEGAL, vector);
 		return;
 	}
+	if (!(l->svr & HW_LAPIC_SVR_ENABLE)) { /* software-disabled: fixed interrupts refused */
+		hw_trace(m, now, cpu, HW_TRACE_DROP, src, vector, HW_DROP_APIC_OFF);
+		return;
+	}
 	/* TMR follows the trigger of the latest accepted message (SDM 11.8.4). */
 	if (level)
 		bit_set(l->tmr, vector);

@@ -88,6 +88,23 @@ START_TEST(illegal_vectors)
 }
 END_TEST
 
+START_TEST(software_disabled_lapic_refuses_interrupts)
+{
+	struct hwt *x = hwt_new(2);
+	uint32_t svr = hw_lapic_read(x->m, 1, 0, HW_LAPIC_SVR);
+	ck_assert(svr & HW_LAPIC_SVR_ENABLE);
+	ck_assert_uint_eq(svr & 0xff, 0xff);
+	hw_lapic_write(x->m, 1, 0, HW_LAPIC_SVR, svr & ~HW_LAPIC_SVR_ENABLE);
+	hw_lapic_send_ipi(x->m, 0, 1, HW_IPI_DEST, 1, 0xf0);
+	ck_assert(!hw_lapic_irr(x->m, 1, 0xf0));
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DROP)->c, HW_DROP_APIC_OFF);
+	hw_lapic_write(x->m, 1, 2, HW_LAPIC_SVR, svr);
+	hw_lapic_send_ipi(x->m, 0, 3, HW_IPI_DEST, 1, 0xf0);
+	ck_assert(hw_lapic_irr(x->m, 1, 0xf0));
+	hwt_free(x);
+}
+END_TEST
+
 START_TEST(ipis_fixed_all_but_self_self)
 {
 	struct hwt *x = hwt_new(4);
@@ -177,6 +194,7 @@ int main(void)
 	tcase_add_test(tc, irr_coalesces_a_second_delivery);
 	tcase_add_test(tc, tpr_blocks_and_spurious_vector);
 	tcase_add_test(tc, illegal_vectors);
+	tcase_add_test(tc, software_disabled_lapic_refuses_interrupts);
 	tcase_add_test(tc, ipis_fixed_all_but_self_self);
 	tcase_add_test(tc, timer_oneshot_and_periodic);
 	tcase_add_test(tc, timer_registers);

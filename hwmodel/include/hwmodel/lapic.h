@@ -7,7 +7,9 @@
  *
  * Priority: class = vector >> 4. An IRR vector is deliverable when its class
  * is above the processor priority class, max(TPR class, highest ISR class).
- * Vectors 0..15 are illegal: receiving one sets the ESR and drops it.
+ * Vectors 0..15 are illegal: receiving one sets the ESR and drops it. A
+ * LAPIC software-disabled through SVR bit 8 refuses fixed interrupts (they
+ * are dropped and traced); at reset it is enabled, as firmware leaves it.
  * The timer counts in ns (a 1 GHz timer clock) times the divide value;
  * the TSC-deadline mode takes an absolute virtual time.
  */

@@ -58,6 +58,7 @@ enum hw_drop_reason {
 	HW_DROP_ILLEGAL_VEC = 5, /* vector below 16 */
 	HW_DROP_INTX_OFF = 6,    /* PCI command register's interrupt-disable bit */
 	HW_DROP_IN_FLIGHT = 7,   /* PLIC edge while the source is pending or claimed */
+	HW_DROP_APIC_OFF = 8,    /* the destination LAPIC is software-disabled (SVR bit 8) */
 };
 
 /* Who sent an interrupt to a LAPIC (HW_TRACE_DELIVER, c). */

@@ -16,7 +16,7 @@
 #define HW_TRACE_MASK 0x1002u        /* ctrl, pin, masked (0/1) */
 #define HW_TRACE_REMOTE_IRR 0x1003u  /* ctrl, pin, new remote IRR (0/1) */
 #define HW_TRACE_SEND 0x1004u        /* ctrl, pin, vector: message sent (send pending set) */
-#define HW_TRACE_DROP 0x1005u        /* ctrl, pin, reason (HW_DROP_*) */
+#define HW_TRACE_DROP 0x1005u        /* ctrl, pin, reason (HW_DROP_*); from a LAPIC (cpu set): source, vector, reason */
 #define HW_TRACE_HOLD 0x1006u        /* ctrl, pin, vector: edge held across a mask */
 #define HW_TRACE_COALESCE 0x1007u    /* ctrl, pin, vector: edge merged into a pending send */
 #define HW_TRACE_EOI_BCAST 0x1008u   /* vector, pins whose remote IRR it cleared, 0 */

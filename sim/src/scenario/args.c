@@ -69,8 +69,6 @@ static void parse_unchecked(struct uks_parser *p, struct uks_arg *a)
 
 static void parse_typed(struct uks_parser *p, struct uks_arg *a, const struct uks_arg_spec *as)
 {
-	char what[96];
-	g_snprintf(what, sizeof(what), "value of %s", as->name);
 	switch (as->type) {
 	case UKS_ARG_INT:
 		a->kind = UKS_VAL_INT;
@@ -94,7 +92,7 @@ static void parse_typed(struct uks_parser *p, struct uks_arg *a, const struct uk
 		break;
 	case UKS_ARG_ENUM:
 		a->kind = UKS_VAL_IDENT;
-		a->str = uks_str(p, as->choices[uks_parse_choice(p, what, as->choices)]);
+		a->str = uks_str(p, as->choices[uks_parse_choice(p, as->name, as->choices)]);
 		break;
 	case UKS_ARG_DEVICE:
 	case UKS_ARG_PROCESS:
@@ -114,12 +112,9 @@ static void parse_one(struct uks_parser *p, const struct uks_program_spec *spec,
 {
 	struct uks_token nt = *uks_expect(p, T_IDENT, "an argument name");
 	const struct uks_arg_spec *as = NULL;
-	if (spec && !(as = find_spec(spec, nt.text))) {
-		char what[UKS_MAX_TOKEN + 32];
-		g_snprintf(what, sizeof(what), "argument of '%s'", owner);
-		uks_fail_unknown(p, &nt, what,
-				 uks_names_of(p, spec->args, spec->nargs, sizeof(spec->args[0])));
-	}
+	if (spec && !(as = find_spec(spec, nt.text)))
+		uks_fail_names(p, &nt, uks_names_of(p, spec->args, spec->nargs, sizeof(spec->args[0])),
+			       "'%s' has no argument '%s'", owner, nt.text);
 	for (size_t i = 0; i < *nargs; i++)
 		if (!strcmp((*args)[i].name, nt.text))
 			uks_fail(p, nt.pos, nt.len, NULL, NULL, "argument '%s' given twice", nt.text);

@@ -87,28 +87,29 @@ char *uks_expected_list(const char *const *names)
 	return g_string_free(s, FALSE);
 }
 
-/* Levenshtein distance, capped: long words are never "near". */
+/* Edit distance counting a swap of neighbours as one edit (optimal string
+ * alignment), capped: long words are never "near". */
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 64 || lb > 64)
 		return SIZE_MAX;
-	size_t row[65];
+	size_t d[65][65];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			best = MIN(best, row[j] + 1);
-			best = MIN(best, row[j - 1] + 1);
-			row[j] = best;
-			diag = up;
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			best = MIN(best, d[i - 1][j] + 1);
+			best = MIN(best, d[i][j - 1] + 1);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+				best = MIN(best, d[i - 2][j - 2] + 1);
+			d[i][j] = best;
 		}
 	}
-	return row[lb];
+	return d[la][lb];
 }
 
 const char *uks_nearest(const char *word, const char *const *names)
@@ -133,20 +134,29 @@ char *uks_did_you_mean(const char *word, const char *const *names)
 	return n ? g_strdup_printf("did you mean '%s'?", n) : NULL;
 }
 
-void uks_fail_unknown(struct uks_parser *p, const struct uks_token *t, const char *what,
-		      const char *const *names)
+void uks_fail_names(struct uks_parser *p, const struct uks_token *t, const char *const *names,
+		    const char *fmt, ...)
 {
-	/* uks_fail copies expected and hint and never returns: move the heap
-	 * strings to the stack first so nothing is left to free. */
-	char ebuf[2048], hbuf[UKS_MAX_TOKEN + 32];
-	char *e = uks_expected_list(names);
+	/* uks_fail copies expected and hint and never returns: build them on
+	 * the stack so nothing is left to free. */
+	char ebuf[2048], hbuf[UKS_MAX_TOKEN + 32], mbuf[UKS_MAX_TOKEN + 256];
+	char *e = names && names[0] ? uks_expected_list(names) : g_strdup("expected a defined name, but none is defined yet");
 	char *h = uks_did_you_mean(t->text, names);
 	g_strlcpy(ebuf, e, sizeof(ebuf));
 	g_strlcpy(hbuf, h ? h : "", sizeof(hbuf));
 	g_free(e);
 	g_free(h);
-	uks_fail(p, t->pos, t->len, ebuf, hbuf[0] ? hbuf : NULL, "unknown %s '%s'", what,
-		 t->text);
+	va_list ap;
+	va_start(ap, fmt);
+	g_vsnprintf(mbuf, sizeof(mbuf), fmt, ap);
+	va_end(ap);
+	uks_fail(p, t->pos, t->len, ebuf, hbuf[0] ? hbuf : NULL, "%s", mbuf);
+}
+
+void uks_fail_unknown(struct uks_parser *p, const struct uks_token *t, const char *what,
+		      const char *const *names)
+{
+	uks_fail_names(p, t, names, "unknown %s '%s'", what, t->text);
 }
 
 char *uks_diag_format(const struct uks_diag *d)

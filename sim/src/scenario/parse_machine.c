@@ -101,7 +101,7 @@ static void check_new_name(struct uks_parser *p, const char *name, struct uks_po
 			prev = &s->endpoints[i].pos, what = "endpoint";
 	if (prev)
 		uks_fail(p, pos, (uint32_t)strlen(name), NULL, NULL,
-			 "'%s' is already defined as a %s at %s:%u:%u", name, what, prev->file,
+			 "'%s' is already defined (the %s at %s:%u:%u)", name, what, prev->file,
 			 prev->line, prev->col);
 }
 

@@ -95,7 +95,12 @@ char *uks_expected_list(const char *const *names);
 const char *uks_nearest(const char *word, const char *const *names);
 /* "did you mean 'x'?" or NULL; g_free the result. */
 char *uks_did_you_mean(const char *word, const char *const *names);
-/* Fail with an unknown-name error for `word` of category `what`. */
+/* Fail at token `t` with a message, the list of known names and the
+ * nearest of them. */
+G_GNUC_NORETURN void uks_fail_names(struct uks_parser *p, const struct uks_token *t,
+				    const char *const *names, const char *fmt, ...)
+	G_GNUC_PRINTF(4, 5);
+/* Fail with "unknown WHAT 'word'", the known names and the nearest. */
 G_GNUC_NORETURN void uks_fail_unknown(struct uks_parser *p, const struct uks_token *t,
 				      const char *what, const char *const *names);
 

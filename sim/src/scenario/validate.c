@@ -32,12 +32,36 @@ static G_GNUC_NORETURN void fail_unknown_ref(struct uks_parser *p, struct uks_po
 	uks_fail_unknown(p, &t, what, names);
 }
 
+static const char *type_word(enum uks_arg_type t)
+{
+	return t == UKS_ARG_DEVICE ? "device" : t == UKS_ARG_PROCESS ? "process" : "endpoint";
+}
+
+/* A name of the wrong sort ("kill nic0") gets its own message. */
+static void check_other_sort(struct uks_parser *p, enum uks_arg_type type, const char *name,
+			     struct uks_pos pos)
+{
+	const struct uks_scenario *s = p->s;
+	enum uks_arg_type is = UKS_ARG_NONE;
+	if (FIND(s->devices, s->ndevices, name) >= 0)
+		is = UKS_ARG_DEVICE;
+	else if (FIND(s->processes, s->nprocesses, name) >= 0)
+		is = UKS_ARG_PROCESS;
+	else if (FIND(s->endpoints, s->nendpoints, name) >= 0)
+		is = UKS_ARG_ENDPOINT;
+	if (is != UKS_ARG_NONE && is != type)
+		uks_fail(p, pos, (uint32_t)strlen(name), NULL, NULL, "'%s' is %s %s, not %s %s",
+			 name, is == UKS_ARG_ENDPOINT ? "an" : "a", type_word(is),
+			 type == UKS_ARG_ENDPOINT ? "an" : "a", type_word(type));
+}
+
 /* Resolve `name` as a device, process or endpoint (by `type`). */
 static int resolve(struct uks_parser *p, enum uks_arg_type type, const char *name,
 		   struct uks_pos pos)
 {
 	const struct uks_scenario *s = p->s;
 	int r;
+	check_other_sort(p, type, name, pos);
 	switch (type) {
 	case UKS_ARG_DEVICE:
 		if ((r = FIND(s->devices, s->ndevices, name)) < 0)
@@ -107,8 +131,8 @@ static void check_line(struct uks_parser *p, size_t i)
 		if (o->trigger != d->trigger || o->polarity != d->polarity)
 			uks_fail(p, d->line_pos, 3, NULL, NULL,
 				 "'%s' shares IOAPIC pin %u with '%s' but not its trigger mode and "
-				 "polarity (%s %s)",
-				 d->name, d->line, o->name, o->trigger ? "level" : "edge",
+				 "polarity ('%s' is %s %s)",
+				 d->name, d->line, o->name, o->name, o->trigger ? "level" : "edge",
 				 o->polarity ? "low" : "high");
 	}
 }

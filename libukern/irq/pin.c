@@ -170,7 +170,7 @@ void irq_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, bool by_ack, u
 	pin->stalled = false;
 	pin->retry_ns = UK_IRQ_NEVER;
 #if defined(UK_IRQ_PLANT_BUG) && UK_IRQ_PLANT_BUG == 1
-	/* Planted bug for the fuzzing demo: forget to unmask on ACK. */
+	/* Planted bug 1 for the fuzzing demo: forget to unmask on ACK. */
 	if (!by_ack)
 		irq_mask_set(pin, UK_IRQ_MASK_SERVICE | UK_IRQ_MASK_STALL, false, now);
 	else

@@ -132,7 +132,12 @@ static void ack_timeout(struct uk_irq_pin *pin, uint64_t now)
 void uk_irq_pin_timer(struct uk_irq_pin *pin, uint64_t now_ns)
 {
 	irq_step(pin);
+#if defined(UK_IRQ_PLANT_BUG) && UK_IRQ_PLANT_BUG == 2
+	/* Planted bug 2 (managarm's): a stalled non-maskable pin never retries. */
+	if (pin->stalled && now_ns >= pin->retry_ns && irq_pin_maskable(pin))
+#else
 	if (pin->stalled && now_ns >= pin->retry_ns)
+#endif
 		irq_episode_end(pin, UK_IRQ_END_RETRIED, false, now_ns);
 	if (now_ns >= timeout_deadline(pin))
 		ack_timeout(pin, now_ns);

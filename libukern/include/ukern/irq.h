@@ -19,6 +19,10 @@
  *
  * Locking is the caller's: all calls on one pin (and its sinks) must be
  * serialised, e.g. by the pin's spinlock with interrupts disabled.
+ * Callbacks run inside a transition and must not call back into the machine
+ * for the same pin: a controller that would deliver at once on unmask (a
+ * level line still asserted) queues the delivery, and the kernel feeds it to
+ * uk_irq_pin_raise() after the transition returns.
  */
 #ifndef UKERN_IRQ_H
 #define UKERN_IRQ_H

@@ -43,6 +43,7 @@ static void test_configure(void **state)
 	assert_int_equal(pin.trigger, UK_TRIGGER_LEVEL);
 	assert_int_equal(pin.polarity, UK_POLARITY_LOW);
 	assert_int_equal(uk_irq_pin_configure(&pin, (enum uk_trigger)7, UK_POLARITY_LOW), UK_EINVAL);
+	assert_int_equal(uk_irq_pin_configure(&pin, UK_TRIGGER_EDGE, (enum uk_polarity)7), UK_EINVAL);
 	uk_irq_pin_raise(&pin, 0);
 	assert_int_equal(uk_irq_pin_configure(&pin, UK_TRIGGER_EDGE, UK_POLARITY_HIGH), UK_EBUSY);
 	assert_int_equal(pin.trigger, UK_TRIGGER_LEVEL);

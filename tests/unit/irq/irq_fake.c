@@ -75,11 +75,22 @@ static void host_violation(void *ctx, const struct uk_irq_violation *v)
 	f->violations++;
 }
 
+static void host_trace(void *ctx, uint16_t kind, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct fake *f = fake_of(ctx);
+	(void)a0;
+	(void)a1;
+	(void)a2;
+	f->traces++;
+	f->last_trace_kind = kind;
+}
+
 static const struct uk_irq_host_ops host_ops = {
 	.notify = host_notify,
 	.arm_timer = host_arm,
 	.report = host_report,
 	.violation = host_violation,
+	.trace = host_trace,
 };
 
 void fake_init(struct fake *f)
@@ -147,4 +158,9 @@ void fake_assert_clean(const struct fake *f, uint64_t end_ns)
 			f->violation.transition, f->violation.what);
 	assert_int_equal(f->violations, 0);
 	assert_int_equal(fake_live(f, end_ns), 0);
+	/* Every event is traced too, in the IRQ range of trace kinds. */
+	assert_int_equal(f->traces, f->log.len + f->log.lost);
+	if (f->traces)
+		assert_true(f->last_trace_kind > UK_TRACE_IRQ_BASE &&
+			    f->last_trace_kind <= UK_TRACE_IRQ_BASE + 0xff);
 }

@@ -42,6 +42,8 @@ struct fake {
 	struct uk_irq_violation violation;
 	struct uk_irq_event ev[8192];
 	struct uk_irq_log log;
+	uint64_t traces;           /* trace callbacks (one per log event) */
+	uint16_t last_trace_kind;
 	bool lie_about_mask;       /* hw_masked() returns the opposite (I8 test) */
 };
 

@@ -120,7 +120,8 @@ static void lex_number(struct uks_parser *p, struct uks_token *t)
 	}
 	t->text[n] = 0;
 	n = 0;
-	while (is_alpha(cur(lx))) {
+	/* Hex numbers take no unit: 0x10B would be ambiguous. */
+	while (base == 10 && is_alpha(cur(lx))) {
 		if (n == UKS_MAX_TOKEN)
 			uks_fail(p, t->pos, 1, NULL, NULL, "unit longer than %d characters",
 				 UKS_MAX_TOKEN);

@@ -245,8 +245,11 @@ static void parse_load(struct uks_parser *p, const struct uks_token *kw)
 	if (g_path_is_absolute(t->str)) {
 		l->path = uks_str(p, t->str);
 	} else {
+		const char *rel = t->str;
+		while (rel[0] == '.' && rel[1] == '/')
+			rel += 2;
 		char *dir = g_path_get_dirname(pos.file);
-		char *full = strcmp(dir, ".") ? g_build_filename(dir, t->str, NULL) : g_strdup(t->str);
+		char *full = strcmp(dir, ".") ? g_build_filename(dir, rel, NULL) : g_strdup(rel);
 		l->path = uks_str(p, full);
 		g_free(dir);
 		g_free(full);

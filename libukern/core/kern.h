@@ -127,7 +127,7 @@ struct uk_thread {
 	enum thread_state state;
 	unsigned base_prio;
 	unsigned cpu; /* CPU running it, or last ran on */
-	bool is_idle, killed, in_kernel, has_pending_fault, preempt_pending;
+	bool is_idle, killed, in_kernel, has_pending_fault, in_fault_handler, preempt_pending;
 	unsigned program, fault_program;
 	uint64_t arg, pending_fault;
 	int exit_code;
@@ -245,6 +245,7 @@ int vm_check_range(uk_vaddr_t va, uint64_t len);
 
 /* sched.c */
 void sched_make_ready(struct uk_kernel *k, struct uk_thread *t);
+void sched_make_ready_from(struct uk_kernel *k, struct uk_thread *t, unsigned waker_cpu);
 void sched_block_current(struct uk_kernel *k);
 void sched_yield_current(struct uk_kernel *k, enum uk_enqueue_how how);
 _Noreturn void sched_exit_current(struct uk_kernel *k);
@@ -259,7 +260,7 @@ void sched_check(struct uk_kernel *k);
 /* thread.c */
 int thread_create(struct uk_kernel *k, struct process *p, unsigned program, uint64_t arg,
 		  unsigned prio, uint64_t affinity, struct uk_thread **out);
-int thread_start(struct uk_kernel *k, struct uk_thread *t);
+int thread_start(struct uk_kernel *k, struct uk_thread *t, unsigned waker_cpu);
 _Noreturn void thread_exit_current(struct uk_kernel *k, int code);
 int thread_kill(struct uk_kernel *k, struct uk_thread *t);
 int thread_wait(struct uk_kernel *k, struct uk_thread *t, int *code);

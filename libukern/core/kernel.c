@@ -215,7 +215,7 @@ int uk_kernel_spawn(struct uk_kernel *k, const struct uk_spawn *s, uint64_t *tid
 		if (s->flags & UK_SPAWN_NOPREEMPT)
 			rc = spawn_nopreempt_cap(k, p);
 		if (rc == 0) {
-			rc = thread_start(k, t);
+			rc = thread_start(k, t, UK_CPU_NONE);
 			*tid = t->o.id;
 			uk_arch_trace(k->a, UK_TRACE_CORE_SPAWN, t->o.id, p->o.id, s->prio);
 		}

@@ -88,7 +88,13 @@ static bool sched_wants_cpu(struct uk_kernel *k, unsigned cpu, struct uk_thread 
 
 void sched_make_ready(struct uk_kernel *k, struct uk_thread *t)
 {
-	unsigned me = current_cpu_or_none(k);
+	sched_make_ready_from(k, t, current_cpu_or_none(k));
+}
+
+/* `me` is the waking CPU, or UK_CPU_NONE from the host (uk_kernel_spawn
+ * while the machine is stopped): then any started target gets an IPI. */
+void sched_make_ready_from(struct uk_kernel *k, struct uk_thread *t, unsigned me)
+{
 	unsigned cpu = k->sched->select_cpu(k, &t->sn, me);
 
 	if (cpu >= k->ncpus || !(t->sn.affinity & bit64(cpu)))

@@ -48,7 +48,7 @@ static long sys_thread_start(struct uk_kernel *k, struct uk_thread *t, const uin
 {
 	struct kobj *o;
 	int rc = lookup(t, a[0], KOBJ_THREAD, UK_RIGHT_MANAGE, &o);
-	return rc < 0 ? rc : thread_start(k, (struct uk_thread *)o);
+	return rc < 0 ? rc : thread_start(k, (struct uk_thread *)o, uk_arch_cpu_id(k->a));
 }
 
 static long sys_thread_exit(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])

@@ -71,12 +71,12 @@ void thread_trampoline(void *arg)
 	uk_sys_thread_exit(&t->user, 0);
 }
 
-int thread_start(struct uk_kernel *k, struct uk_thread *t)
+int thread_start(struct uk_kernel *k, struct uk_thread *t, unsigned waker_cpu)
 {
 	if (t->state != TS_NEW)
 		return UK_EBUSY;
 	kobj_get(&t->o); /* alive */
-	sched_make_ready(k, t);
+	sched_make_ready_from(k, t, waker_cpu);
 	return 0;
 }
 
@@ -204,7 +204,7 @@ int thread_set_affinity(struct uk_kernel *k, struct uk_thread *t, uint64_t mask)
 bool thread_fault(struct uk_kernel *k, struct uk_thread *t, uk_vaddr_t addr, uint32_t code)
 {
 	uk_arch_trace(k->a, UK_TRACE_CORE_FAULT, t->o.id, addr, code);
-	if (t->fault_program != UK_NO_PROGRAM && !t->has_pending_fault) {
+	if (t->fault_program != UK_NO_PROGRAM && !t->has_pending_fault && !t->in_fault_handler) {
 		t->has_pending_fault = true;
 		t->pending_fault = UK_FAULT_PACK(addr, code);
 		k->stats.user_faults_handled++;

@@ -39,19 +39,22 @@ long uk_syscall(struct uk_user *u, unsigned nr, const uint64_t args[6])
 	return rc;
 }
 
-/* Run the fault handler for a fault queued by thread_fault, in user mode. */
+/* Run the fault handler for a fault queued by thread_fault, in user mode.
+ * A fault while the handler runs is not queued again (thread_fault kills
+ * the thread then), so handlers never nest. */
 void user_deliver_fault(struct uk_user *u)
 {
 	struct uk_thread *t = u->t;
 	struct uk_kernel *k = u->k;
 	uint64_t info;
 
-	if (!t->has_pending_fault)
+	if (!t->has_pending_fault || t->in_fault_handler)
 		return;
 	info = t->pending_fault;
-	t->pending_fault = 0;
-	k->programs[t->fault_program].fn(u, info);
 	t->has_pending_fault = false;
+	t->in_fault_handler = true;
+	k->programs[t->fault_program].fn(u, info);
+	t->in_fault_handler = false;
 }
 
 /* Copies for syscalls, kernel lock held. */

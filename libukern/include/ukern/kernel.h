@@ -11,8 +11,10 @@
  *     the frame allocator over the rest, and registers the kernel's interrupt
  *     entry with uk_arch_set_interrupt_handler.
  *  2. uk_kernel_register_program() for every user program, and
- *     uk_kernel_spawn() for the processes that exist at boot. Both before the
- *     run (they take no lock).
+ *     uk_kernel_spawn() for the processes that exist at boot. Both take no
+ *     lock: call them before the run or while the machine is stopped (no
+ *     CPU inside the kernel). A spawn on a running machine wakes the chosen
+ *     CPU with a resched IPI.
  *  3. On every CPU, on its boot context: uk_kernel_cpu_main(k). It never
  *     returns: it is that CPU's idle loop (pick a thread and switch to it;
  *     uk_arch_halt when nothing is runnable).

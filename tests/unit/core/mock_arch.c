@@ -64,6 +64,7 @@ struct uk_arch *mock_create(unsigned ncpus, uint64_t ram_bytes)
 	for (unsigned i = 0; i < ncpus; i++) {
 		mock.irq_on[i] = true;
 		mock.boot[i].is_boot = true;
+		mock.sync_tlb = true;
 	}
 	return &mock;
 }

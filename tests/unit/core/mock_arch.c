@@ -24,6 +24,7 @@ struct uk_arch_thread {
 	void *arg;
 	char *stack;
 	bool is_boot;
+	struct uk_arch_thread *next_live; /* all contexts not destroyed, freed by mock_destroy */
 };
 
 struct uk_arch {
@@ -43,6 +44,7 @@ struct uk_arch {
 	struct uk_kernel *k;
 	ucontext_t harness;
 	struct uk_arch_thread *starting;
+	struct uk_arch_thread *live;
 	bool sync_tlb;
 	struct mock_ipi ipis[MOCK_LOG_MAX];
 	unsigned nipis;
@@ -71,6 +73,12 @@ struct uk_arch *mock_create(unsigned ncpus, uint64_t ram_bytes)
 
 void mock_destroy(void)
 {
+	while (mock.live) {
+		struct uk_arch_thread *t = mock.live;
+		mock.live = t->next_live;
+		free(t->stack);
+		free(t);
+	}
 	for (unsigned i = 0; i < UK_MAX_CPUS; i++)
 		free(mock.boot[i].stack);
 	free(mock.ram);
@@ -242,14 +250,20 @@ int uk_arch_thread_create(struct uk_arch *a, void (*entry)(void *), void *arg, c
 	t->uc.uc_stack.ss_size = MOCK_STACK;
 	t->uc.uc_link = NULL;
 	makecontext(&t->uc, mock_thread_start, 0);
+	t->next_live = a->live;
+	a->live = t;
 	*out = t;
 	return 0;
 }
 
 void uk_arch_thread_destroy(struct uk_arch *a, struct uk_arch_thread *t)
 {
+	struct uk_arch_thread **pp = &a->live;
 	if (t->is_boot)
 		fail_msg("mock: destroying a boot context");
+	while (*pp != t)
+		pp = &(*pp)->next_live;
+	*pp = t->next_live;
 	free(t->stack);
 	free(t);
 }

@@ -52,9 +52,13 @@ static void test_fixed_pick_order_and_round_robin(void **state)
 	shutdown();
 }
 
+static struct uk_thread fakes_pool[16];
+static unsigned nfakes;
+
 static struct uk_thread *fake_thread(unsigned prio, uint64_t id)
 {
-	struct uk_thread *t = calloc(1, sizeof(*t));
+	struct uk_thread *t = &fakes_pool[nfakes++ % 16];
+	memset(t, 0, sizeof(*t));
 	t->sn = node(prio, id);
 	t->base_prio = prio;
 	t->o.id = id;

@@ -28,6 +28,9 @@ long uk_syscall(struct uk_user *u, unsigned nr, const uint64_t args[6])
 	rc = syscall_dispatch(k, t, nr, args ? args : zero_args);
 	if (rc < 0)
 		k->stats.syscall_errors++;
+#ifdef UK_CHECKING
+	cap_check(k, t->proc);
+#endif
 	thread_user_return(k, t);
 	sched_preempt_point(k);
 	thread_user_return(k, t);

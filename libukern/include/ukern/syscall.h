@@ -18,12 +18,14 @@ enum uk_sysno {
 	UK_SYS_NULL = 0,             /* () -> 0 */
 	UK_SYS_YIELD = 1,            /* () -> 0 */
 	UK_SYS_THREAD_CREATE = 2,    /* (proc_h, program, arg, prio, affinity) -> thread handle;
-				      * EBADH EPERM(MANAGE) EINVAL(program, prio > process max, affinity) ENOMEM */
+				      * EBADH EPERM(MANAGE) EINVAL(program, prio > process max, affinity)
+				      * ESRCH(the process has no live thread left) ENOMEM */
 	UK_SYS_THREAD_START = 3,     /* (thread_h) -> 0; EBADH EPERM(MANAGE) EBUSY(already started) */
 	UK_SYS_THREAD_EXIT = 4,      /* (code) -> does not return */
 	UK_SYS_THREAD_KILL = 5,      /* (thread_h) -> 0; EBADH EPERM(MANAGE) ESRCH(already dead) */
 	UK_SYS_THREAD_WAIT = 6,      /* (thread_h, code_uaddr or 0) -> 0; EBADH EPERM(WAIT)
-				      * EDEADLK(waiting on itself) EFAULT EINVAL(not started) */
+				      * EDEADLK(waiting on itself) EFAULT(code_uaddr); a thread not
+				      * yet started is waited for like any other */
 	UK_SYS_THREAD_SET_PRIO = 7,  /* (thread_h, prio) -> 0; EBADH EPERM(MANAGE) EINVAL ESRCH */
 	UK_SYS_THREAD_SET_AFFINITY = 8, /* (thread_h, mask) -> 0; EBADH EPERM(MANAGE) EINVAL ESRCH */
 	UK_SYS_THREAD_SET_FAULT_HANDLER = 9, /* (thread_h, program or UK_NO_PROGRAM) -> 0;

@@ -65,7 +65,7 @@ int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 	gboolean json = FALSE;
 	GOptionEntry entries[] = {
 		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON object per file on stdout", NULL},
-		{NULL},
+		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;

@@ -68,11 +68,14 @@ void uks_fail(struct uks_parser *p, struct uks_pos pos, uint32_t len, const char
 		d->hint = g_strdup(hint);
 		/* Name the include chain, innermost first, if the error is in
 		 * an included file. */
-		if (p->stack && p->stack->len > 1 && p->lx && pos.file == p->lx->file) {
+		const struct uks_pos *up = g_hash_table_lookup(p->parents, pos.file);
+		if (up) {
 			GString *n = g_string_new("included from ");
-			for (guint i = p->stack->len - 1; i > 0; i--)
-				g_string_append_printf(n, "%s%s", i < p->stack->len - 1 ? ", " : "",
-						       (const char *)g_ptr_array_index(p->stack, i - 1));
+			for (int depth = 0; up && depth <= UKS_MAX_INCLUDE_DEPTH; depth++) {
+				g_string_append_printf(n, "%s%s:%u", depth ? ", " : "", up->file,
+						       up->line);
+				up = g_hash_table_lookup(p->parents, up->file);
+			}
 			d->note = g_string_free(n, FALSE);
 		}
 	}

@@ -107,7 +107,11 @@ void uks_read_include(struct uks_parser *p, struct uks_pos at, uint32_t len, con
 		g_error_free(err);
 		uks_fail(p, at, len, NULL, NULL, "cannot read included file: %s", msg);
 	}
-	parse_text(p, add_file(p, d, text, n), text, n);
+	const char *file = add_file(p, d, text, n);
+	struct uks_pos *parent = g_new(struct uks_pos, 1);
+	*parent = at;
+	g_hash_table_insert(p->parents, (gpointer)file, parent);
+	parse_text(p, file, text, n);
 }
 
 static struct uks_parser *parser_new(const struct uks_catalog *cat, unsigned flags,
@@ -124,6 +128,7 @@ static struct uks_parser *parser_new(const struct uks_catalog *cat, unsigned fla
 	p->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	p->scratch = g_ptr_array_new();
 	p->lexers = g_ptr_array_new_with_free_func(g_free);
+	p->parents = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	p->last_action = -1;
 	return p;
 }
@@ -136,6 +141,7 @@ static void parser_free(struct uks_parser *p)
 	g_hash_table_destroy(p->seen);
 	g_ptr_array_free(p->scratch, TRUE);
 	g_ptr_array_free(p->lexers, TRUE);
+	g_hash_table_destroy(p->parents);
 	g_free(p);
 }
 

@@ -63,6 +63,7 @@ struct uks_parser {
 	GPtrArray *stack;         /* display paths of the include chain (interned) */
 	GPtrArray *canon;         /* the same, canonical (owned) */
 	GHashTable *seen;         /* canonical paths already read (include once) */
+	GHashTable *parents;      /* file -> its include line (struct uks_pos *, owned) */
 	bool have_scenario_name;
 	/* timeline: the previous action for `at +X` */
 	int last_action;

@@ -2,11 +2,15 @@
 /*
  * uksim check FILE...: validate scenario files without running them.
  * Prints "FILE: ok (summary)" or the error with its source line; exits 0 if
- * every file is valid, 2 if any is not (or on bad usage).
+ * every file is valid, 2 if any is not (or on bad usage). A directory stands
+ * for every *.uks file below it, in name order (fragments, *.uksi, are only
+ * checked through the files that include them).
  */
 #include "uksim.h"
 
 #include "sim/scenario.h"
+
+#include <string.h>
 
 static size_t count_threads(const struct uks_scenario *s)
 {
@@ -16,13 +20,22 @@ static size_t count_threads(const struct uks_scenario *s)
 	return n;
 }
 
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 static void print_ok(const char *file, const struct uks_scenario *s, gboolean json)
 {
 	if (!json) {
-		printf("%s: ok (%u CPU%s, %zu devices, %zu processes, %zu threads, %zu timeline "
-		       "actions, %zu expectations)\n",
-		       file, s->machine.cpus, s->machine.cpus == 1 ? "" : "s", s->ndevices,
-		       s->nprocesses, count_threads(s), s->nactions, s->nexpects);
+		size_t threads = count_threads(s);
+		printf("%s: ok (%u %s, %zu %s, %zu %s, %zu %s, %zu timeline %s, %zu %s)\n", file,
+		       s->machine.cpus, plural(s->machine.cpus, "CPU", "CPUs"), s->ndevices,
+		       plural(s->ndevices, "device", "devices"), s->nprocesses,
+		       plural(s->nprocesses, "process", "processes"), threads,
+		       plural(threads, "thread", "threads"), s->nactions,
+		       plural(s->nactions, "action", "actions"), s->nexpects,
+		       plural(s->nexpects, "expectation", "expectations"));
 		return;
 	}
 	printf("{\"file\": ");
@@ -60,6 +73,56 @@ static void print_error(const char *file, const struct uks_diag *d, gboolean jso
 	printf("}}\n");
 }
 
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add `path` (a file) or the *.uks files below it (a directory) to `out`. */
+static void collect(const char *path, int depth, GPtrArray *out)
+{
+	if (depth > 32 || !g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		g_ptr_array_add(out, g_strdup(path));
+		return;
+	}
+	GDir *dir = g_dir_open(path, 0, NULL);
+	if (!dir) {
+		g_ptr_array_add(out, g_strdup(path)); /* reported as unreadable */
+		return;
+	}
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	for (const char *n; (n = g_dir_read_name(dir));)
+		g_ptr_array_add(names, g_build_filename(path, n, NULL));
+	g_dir_close(dir);
+	g_ptr_array_sort(names, compare_names);
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = g_ptr_array_index(names, i);
+		if (g_file_test(n, G_FILE_TEST_IS_DIR))
+			collect(n, depth + 1, out);
+		else if (g_str_has_suffix(n, ".uks"))
+			g_ptr_array_add(out, g_strdup(n));
+	}
+	g_ptr_array_free(names, TRUE);
+}
+
+static int check_one(const char *file, gboolean json)
+{
+	struct uks_scenario *s = NULL;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	int rc = UKSIM_EXIT_OK;
+	if (uks_parse_file(file, NULL, &s, &d) == 0) {
+		print_ok(file, s, json);
+		uks_scenario_free(s);
+	} else {
+		print_error(file, &d, json);
+		rc = UKSIM_EXIT_USAGE;
+	}
+	uks_diag_clear(&d);
+	fflush(stdout);
+	return rc;
+}
+
 int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 {
 	gboolean json = FALSE;
@@ -74,19 +137,17 @@ int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 				"Usage: uksim check [--json] FILE...\n");
 		return UKSIM_EXIT_USAGE;
 	}
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+	for (int i = 1; i < argc; i++)
+		collect(argv[i], 0, files);
 	int rc = UKSIM_EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		struct uks_scenario *s = NULL;
-		struct uks_diag d;
-		uks_diag_init(&d);
-		if (uks_parse_file(argv[i], NULL, &s, &d) == 0) {
-			print_ok(argv[i], s, json);
-			uks_scenario_free(s);
-		} else {
-			print_error(argv[i], &d, json);
+	for (guint i = 0; i < files->len; i++)
+		if (check_one(g_ptr_array_index(files, i), json) != UKSIM_EXIT_OK)
 			rc = UKSIM_EXIT_USAGE;
-		}
-		uks_diag_clear(&d);
+	if (!files->len) {
+		fprintf(stderr, "uksim check: no .uks files found\n");
+		rc = UKSIM_EXIT_USAGE;
 	}
+	g_ptr_array_free(files, TRUE);
 	return rc;
 }

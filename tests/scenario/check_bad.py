@@ -52,6 +52,12 @@ for name in files:
         print("  " + r.stderr.replace("\n", "\n  "))
     else:
         print(f"ok: {name}: {head}")
+# The directory as a whole: every file fails, so exit 2 with one report each.
+r = subprocess.run([uksim, "check", bad_dir], capture_output=True, text=True)
+if r.returncode != 2 or r.stderr.count(": error: ") != len(files):
+    print(f"FAIL: uksim check {bad_dir}: exit {r.returncode}, "
+          f"{r.stderr.count(': error: ')} errors for {len(files)} files")
+    fails += 1
 print(f"{len(files)} files, {fails} failed")
 if len(files) < 30:
     print("FAIL: fewer than 30 malformed scenarios")

@@ -307,7 +307,8 @@ int uks_parse_string_flags(const char *name, const char *text, size_t len,
 void uks_scenario_free(struct uks_scenario *s);
 
 /* A 64-bit hash of the normalized model (not of the text: whitespace,
- * comments, file names and positions do not change it; any value does). */
+ * comments, file and scenario names and positions do not change it; any
+ * value does). The same on every host. */
 uint64_t uks_scenario_hash(const struct uks_scenario *s);
 
 /* Names of enum values as the language spells them. */

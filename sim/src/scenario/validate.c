@@ -181,11 +181,11 @@ static void check_processes(struct uks_parser *p)
 			else if (c->kind == UKS_CAP_ENDPOINT)
 				c->ref = resolve(p, UKS_ARG_ENDPOINT, c->target, c->target_pos);
 			if (c->kind == UKS_CAP_IRQ && !s->devices[c->ref].line_kind)
-				uks_fail(p, c->target_pos, 1, NULL, NULL, "device '%s' has no IRQ line",
-					 c->target);
+				uks_fail(p, c->target_pos, (uint32_t)strlen(c->target), NULL, NULL,
+					 "device '%s' has no IRQ line", c->target);
 			if (c->kind == UKS_CAP_PCI && !s->devices[c->ref].pci)
-				uks_fail(p, c->target_pos, 1, NULL, NULL, "device '%s' is not on PCI",
-					 c->target);
+				uks_fail(p, c->target_pos, (uint32_t)strlen(c->target), NULL, NULL,
+					 "device '%s' is not on PCI", c->target);
 		}
 	}
 }

@@ -33,7 +33,8 @@ void frame_init(struct uk_kernel *k, uk_paddr_t skip_base, uint64_t skip_pages)
 			continue;
 		r->base = base;
 		r->pages = size >> UK_PAGE_SHIFT;
-		r->next = base == skip_base ? skip_pages : 0;
+		r->first = base == skip_base ? skip_pages : 0;
+		r->next = r->first;
 		if (r->next >= r->pages)
 			continue;
 		f->total += r->pages - r->next;
@@ -43,6 +44,8 @@ void frame_init(struct uk_kernel *k, uk_paddr_t skip_base, uint64_t skip_pages)
 	k->stats.frames_total = f->total;
 	k->stats.frames_free = f->free;
 }
+
+static bool frame_is_ram(struct frame_alloc *f, uk_paddr_t pa);
 
 static bool frame_from_regions(struct frame_alloc *f, uk_paddr_t *pa)
 {
@@ -64,6 +67,8 @@ int frame_alloc(struct uk_kernel *k, uk_paddr_t *pa)
 	if (f->free_head) {
 		got = f->free_head;
 		f->free_head = *(uk_paddr_t *)frame_ptr(k, got);
+		if (f->free_head && ((f->free_head & (UK_PAGE_SIZE - 1)) || !frame_is_ram(f, f->free_head)))
+			uk_arch_fatal(k->a, "frame: free list corrupt (a freed frame was written)");
 	} else if (!frame_from_regions(f, &got)) {
 		UK_CHECK(k, f->free == 0, "frame: free count disagrees with the regions");
 		return UK_ENOMEM;
@@ -79,7 +84,7 @@ static bool frame_is_ram(struct frame_alloc *f, uk_paddr_t pa)
 {
 	for (unsigned i = 0; i < f->nregions; i++) {
 		struct frame_region *r = &f->region[i];
-		if (pa >= r->base && pa < r->base + (r->next << UK_PAGE_SHIFT))
+		if (pa >= r->base + (r->first << UK_PAGE_SHIFT) && pa < r->base + (r->next << UK_PAGE_SHIFT))
 			return true;
 	}
 	return false;

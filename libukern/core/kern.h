@@ -56,7 +56,8 @@ struct kalloc {
 struct frame_region {
 	uk_paddr_t base;
 	uint64_t pages;
-	uint64_t next; /* pages below `next` have been handed out at least once */
+	uint64_t first; /* pages below `first` hold the kernel instance */
+	uint64_t next;  /* pages in [first, next) have been handed out at least once */
 };
 struct frame_alloc {
 	struct frame_region region[FRAME_MAX_REGIONS];
@@ -189,7 +190,11 @@ struct uk_kernel {
 	struct uk_kernel_config cfg;
 	const struct uk_sched_ops *sched; /* points at sched_ops */
 	struct uk_sched_ops sched_ops;
-	volatile uint64_t lock; /* kernel lock: 0 free, else holder cpu + 1 */
+	/* The kernel lock: a ticket lock, so waiting CPUs are served in order
+	 * (a test-and-set lock starves them when release and re-acquire cost
+	 * no virtual time, as on the simulator's "time" chooser). */
+	volatile uint64_t lock_next, lock_serving;
+	uint64_t lock_cpu; /* holder cpu + 1, 0 when free (diagnostics) */
 	unsigned ncpus;
 	uint64_t all_cpus;
 	struct frame_alloc frames;

@@ -24,22 +24,21 @@ void uk_kernel_config_default(struct uk_kernel_config *cfg)
 void kernel_lock(struct uk_kernel *k)
 {
 	uint64_t me = uk_arch_cpu_id(k->a) + 1u;
+	uint64_t ticket;
 
-	for (;;) {
-		uint64_t expected = 0;
-		if (uk_arch_atomic_cas(k->a, &k->lock, &expected, me))
-			return;
-		if (expected == me)
-			uk_arch_fatal(k->a, "kernel: kernel lock taken twice by one CPU");
-		/* The holder may be waiting for our TLB flush. */
-		vm_tlb_service(k);
-	}
+	if (k->lock_cpu == me)
+		uk_arch_fatal(k->a, "kernel: kernel lock taken twice by one CPU");
+	ticket = uk_arch_atomic_fetch_add(k->a, &k->lock_next, 1);
+	while (uk_arch_atomic_load(k->a, &k->lock_serving) != ticket)
+		vm_tlb_service(k); /* the holder may be waiting for our TLB flush */
+	k->lock_cpu = me;
 }
 
 void kernel_unlock(struct uk_kernel *k)
 {
-	UK_CHECK(k, k->lock == uk_arch_cpu_id(k->a) + 1u, "kernel: unlocking a lock we do not hold");
-	uk_arch_atomic_store(k->a, &k->lock, 0);
+	UK_CHECK(k, k->lock_cpu == uk_arch_cpu_id(k->a) + 1u, "kernel: unlocking a lock we do not hold");
+	k->lock_cpu = 0;
+	uk_arch_atomic_store(k->a, &k->lock_serving, k->lock_serving + 1);
 }
 
 struct cpu *this_cpu(struct uk_kernel *k)

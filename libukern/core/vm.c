@@ -59,6 +59,26 @@ static uint64_t *pt_walk(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, 
 	return &table[pt_index(va, 0)];
 }
 
+/* Like pt_walk without creating, but when a table is missing also say where
+ * the next possibly mapped page starts, so loops over large sparse ranges
+ * take time in proportion to what is mapped, not to the range. */
+static uint64_t *pt_lookup(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uk_vaddr_t *next)
+{
+	uint64_t *table = pt_table(k, vs->root);
+
+	for (int level = 3; level > 0; level--) {
+		uint64_t e = table[pt_index(va, level)];
+		if (!(e & UK_PTE_P)) {
+			uint64_t span = 1ull << (UK_PAGE_SHIFT + 9 * level);
+			*next = (va & ~(span - 1)) + span;
+			return NULL;
+		}
+		table = pt_table(k, e);
+	}
+	*next = va + UK_PAGE_SIZE;
+	return &table[pt_index(va, 0)];
+}
+
 uint64_t *vm_pte(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va)
 {
 	return pt_walk(k, vs, va, false);
@@ -256,26 +276,48 @@ void vm_space_destroy(struct uk_kernel *k, struct vspace *vs)
 
 /* ---- map, unmap, protect, fault ---- */
 
-static void vm_unmap_pages(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t pages,
-			   uint64_t *present)
+/* Unmap [va, end): clear the leaves, and every SHOOTDOWN_MAX_PAGES present
+ * pages shoot the span down on every CPU that may cache it and only then
+ * free the frames, so a stale TLB entry elsewhere can never write into a
+ * frame that was handed out again. Returns how many leaves were mapped. */
+static uint64_t vm_unmap_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uk_vaddr_t end,
+			       bool shootdown)
 {
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t *pte = pt_walk(k, vs, va + (i << UK_PAGE_SHIFT), false);
+	uk_paddr_t frames[SHOOTDOWN_MAX_PAGES];
+	unsigned nframes = 0;
+	uk_vaddr_t span_start = va, next;
+	uint64_t cleared = 0;
+
+	for (; va < end; va = next) {
+		uint64_t *pte = pt_lookup(k, vs, va, &next);
 		if (!pte || !pte_mapped(*pte))
 			continue;
-		if (*pte & UK_PTE_P) {
-			frame_free(k, *pte & UK_PTE_ADDR_MASK);
-			(*present)++;
-		}
+		if (*pte & UK_PTE_P)
+			frames[nframes++] = *pte & UK_PTE_ADDR_MASK;
 		*pte = 0;
 		vs->pages--;
+		cleared++;
+		if (nframes == SHOOTDOWN_MAX_PAGES || next >= end) {
+			uint64_t span = (next - span_start) >> UK_PAGE_SHIFT;
+			if (nframes && shootdown)
+				vm_shootdown(k, vs, span_start, span, false);
+			for (unsigned i = 0; i < nframes; i++)
+				frame_free(k, frames[i]);
+			nframes = 0;
+			span_start = next;
+		}
 	}
+	if (nframes && shootdown)
+		vm_shootdown(k, vs, span_start, (end - span_start) >> UK_PAGE_SHIFT, false);
+	for (unsigned i = 0; i < nframes; i++)
+		frame_free(k, frames[i]);
+	return cleared;
 }
 
 int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, unsigned prot,
 	   unsigned flags)
 {
-	uint64_t pages = len >> UK_PAGE_SHIFT, done, unused = 0;
+	uint64_t pages = len >> UK_PAGE_SHIFT, done;
 	uint64_t bits = prot_bits(prot);
 	int rc;
 
@@ -283,8 +325,8 @@ int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, 
 		return rc;
 	if ((rc = prot_check(prot)) < 0 || (flags & ~UK_VM_LAZY))
 		return UK_EINVAL;
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t *pte = pt_walk(k, vs, va + (i << UK_PAGE_SHIFT), false);
+	for (uk_vaddr_t a = va, next; a < va + len; a = next) {
+		uint64_t *pte = pt_lookup(k, vs, a, &next);
 		if (pte && pte_mapped(*pte))
 			return UK_EEXIST;
 	}
@@ -306,7 +348,7 @@ int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, 
 	if (done < pages) {
 		/* Out of frames: undo this call's pages (they were never visible
 		 * in a TLB: the entries were not present before). */
-		vm_unmap_pages(k, vs, va, done, &unused);
+		vm_unmap_range(k, vs, va, va + (done << UK_PAGE_SHIFT), false);
 		return UK_ENOMEM;
 	}
 	return 0;
@@ -314,17 +356,11 @@ int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, 
 
 int vm_unmap(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len)
 {
-	uint64_t before = vs->pages, present = 0;
 	int rc;
 
 	if ((rc = vm_check_range(va, len)) < 0)
 		return rc;
-	vm_unmap_pages(k, vs, va, len >> UK_PAGE_SHIFT, &present);
-	if (vs->pages == before)
-		return UK_ENOENT;
-	if (present)
-		vm_shootdown(k, vs, va, len >> UK_PAGE_SHIFT, false);
-	return 0;
+	return vm_unmap_range(k, vs, va, va + len, true) ? 0 : UK_ENOENT;
 }
 
 int vm_protect(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, unsigned prot)

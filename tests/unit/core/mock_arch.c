@@ -45,6 +45,7 @@ struct uk_arch {
 	ucontext_t harness;
 	struct uk_arch_thread *starting;
 	struct uk_arch_thread *live;
+	void (*ipi_hook)(unsigned to, unsigned vector);
 	bool sync_tlb;
 	struct mock_ipi ipis[MOCK_LOG_MAX];
 	unsigned nipis;
@@ -98,6 +99,7 @@ unsigned mock_cpu(void) { return mock.cur; }
 uint64_t mock_now(unsigned cpu) { return mock.now[cpu]; }
 void mock_set_now(unsigned cpu, uint64_t ns) { mock.now[cpu] = ns; }
 void mock_set_sync_tlb(bool on) { mock.sync_tlb = on; }
+void mock_set_ipi_hook(void (*fn)(unsigned to, unsigned vector)) { mock.ipi_hook = fn; }
 unsigned mock_ipi_count(void) { return mock.nipis; }
 const struct mock_ipi *mock_ipi(unsigned i) { return &mock.ipis[i]; }
 unsigned mock_flush_count(void) { return mock.nflushes; }
@@ -432,6 +434,8 @@ void uk_arch_ipi_send(struct uk_arch *a, unsigned cpu, unsigned vector)
 {
 	if (a->nipis < MOCK_LOG_MAX)
 		a->ipis[a->nipis++] = (struct mock_ipi){ a->cur, cpu, vector };
+	if (a->ipi_hook)
+		a->ipi_hook(cpu, vector);
 	if (vector == UK_VEC_TLB && a->sync_tlb) {
 		unsigned me = a->cur;
 		bool on = a->irq_on[cpu];

@@ -55,6 +55,9 @@ void mock_spin(uint64_t ns);
 /* Deliver TLB IPIs at once (calling the kernel's handler as the target). */
 void mock_set_sync_tlb(bool on);
 
+/* Called for every IPI sent, before it is delivered. */
+void mock_set_ipi_hook(void (*fn)(unsigned to, unsigned vector));
+
 /* Logs. */
 unsigned mock_ipi_count(void);
 const struct mock_ipi *mock_ipi(unsigned i);

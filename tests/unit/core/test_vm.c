@@ -237,6 +237,53 @@ static void test_space_destroy_frees_everything(void **state)
 	shutdown();
 }
 
+static struct uk_kernel *hook_k;
+static uint64_t free_at_ipi;
+
+static void record_free_frames(unsigned to, unsigned vector)
+{
+	free_at_ipi = hook_k->frames.free;
+}
+
+/* A frame goes back to the allocator only after every CPU that may cache
+ * its translation has flushed it: a stale entry must never write into a
+ * frame handed out again. */
+static void test_unmap_frees_after_shootdown(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t before;
+
+	hook_k = k;
+	assert_int_equal(vm_map(k, vs, VA, 3 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	mock_set_cpu(1);
+	vm_activate(k, &k->cpus[1], vs);
+	mock_set_cpu(0);
+	before = k->frames.free;
+	mock_set_ipi_hook(record_free_frames);
+	assert_int_equal(vm_unmap(k, vs, VA, 3 * PG), 0);
+	mock_set_ipi_hook(NULL);
+	assert_int_equal(free_at_ipi, before);
+	assert_int_equal(k->frames.free, before + 3);
+	shutdown();
+}
+
+/* Loops over huge sparse ranges skip missing tables (bounded time). */
+static void test_huge_sparse_ranges(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t all = UK_USER_END - UK_USER_BASE;
+
+	assert_int_equal(vm_unmap(k, vs, UK_USER_BASE, all), UK_ENOENT);
+	assert_int_equal(vm_map(k, vs, 0x7f0000000000ull, PG, UK_PROT_READ, 0), 0);
+	assert_int_equal(vm_map(k, vs, UK_USER_BASE, all, UK_PROT_READ, UK_VM_LAZY), UK_EEXIST);
+	assert_int_equal(vm_protect(k, vs, UK_USER_BASE, all, UK_PROT_READ), UK_ENOENT);
+	assert_int_equal(vm_unmap(k, vs, UK_USER_BASE, all), 0);
+	assert_int_equal(vs->pages, 0);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +295,8 @@ int main(void)
 		cmocka_unit_test(test_copy_through_tables),
 		cmocka_unit_test(test_shootdown_targets_exactly_the_caching_cpus),
 		cmocka_unit_test(test_space_destroy_frees_everything),
+		cmocka_unit_test(test_unmap_frees_after_shootdown),
+		cmocka_unit_test(test_huge_sparse_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #define PEND_RESCHED 1u
 #define PEND_CALL 2u
 #define PEND_TLB 4u
+#define PEND_DEVICE 8u
 
 struct uk_arch_thread {
 	ucontext_t uc;
@@ -35,6 +36,7 @@ struct uk_arch {
 	uint64_t now[UK_MAX_CPUS];
 	uint64_t timer[UK_MAX_CPUS]; /* 0: disarmed */
 	uint64_t pending[UK_MAX_CPUS];
+	unsigned device_vector[UK_MAX_CPUS];
 	uk_paddr_t root[UK_MAX_CPUS];
 	uint16_t pcid[UK_MAX_CPUS];
 	struct uk_arch_thread boot[UK_MAX_CPUS];
@@ -98,6 +100,12 @@ void mock_set_cpu(unsigned cpu) { mock.cur = cpu; }
 unsigned mock_cpu(void) { return mock.cur; }
 uint64_t mock_now(unsigned cpu) { return mock.now[cpu]; }
 void mock_set_now(unsigned cpu, uint64_t ns) { mock.now[cpu] = ns; }
+void mock_raise_device(unsigned cpu, unsigned vector)
+{
+	mock.device_vector[cpu] = vector;
+	mock.pending[cpu] |= PEND_DEVICE;
+}
+
 void mock_set_sync_tlb(bool on) { mock.sync_tlb = on; }
 void mock_set_ipi_hook(void (*fn)(unsigned to, unsigned vector)) { mock.ipi_hook = fn; }
 unsigned mock_ipi_count(void) { return mock.nipis; }
@@ -147,6 +155,9 @@ static void mock_deliver(struct uk_arch *a)
 		} else if (a->pending[c] & PEND_RESCHED) {
 			a->pending[c] &= ~PEND_RESCHED;
 			mock_take(a, UK_VEC_RESCHED);
+		} else if (a->pending[c] & PEND_DEVICE) {
+			a->pending[c] &= ~PEND_DEVICE;
+			mock_take(a, a->device_vector[c]);
 		} else if (a->pending[c] & PEND_CALL) {
 			a->pending[c] &= ~PEND_CALL;
 			mock_take(a, UK_VEC_CALL);

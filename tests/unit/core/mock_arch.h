@@ -58,6 +58,10 @@ void mock_set_sync_tlb(bool on);
 /* Called for every IPI sent, before it is delivered. */
 void mock_set_ipi_hook(void (*fn)(unsigned to, unsigned vector));
 
+/* Raise device interrupt `vector` on `cpu` (taken at its next decision
+ * point with interrupts enabled, or when it halts). */
+void mock_raise_device(unsigned cpu, unsigned vector);
+
 /* Logs. */
 unsigned mock_ipi_count(void);
 const struct mock_ipi *mock_ipi(unsigned i);

@@ -201,6 +201,101 @@ static void test_describe_blocked_reports_deadlock(void **state)
 	shutdown();
 }
 
+/* The hooks the IRQ and IPC glue will use: an extension syscall that
+ * blocks on a uk_waitq, woken from the device interrupt hook. */
+static struct uk_waitq ext_q;
+static unsigned device_calls;
+
+static long ext_syscall(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
+			const uint64_t args[6])
+{
+	if (nr != UK_SYS_EXT_FIRST)
+		return UK_ENOSYS;
+	return uk_waitq_block(k, u, &ext_q, args[0]);
+}
+
+static void device_irq(void *ctx, struct uk_kernel *k, unsigned vector)
+{
+	device_calls++;
+	uk_waitq_wake(k, &ext_q, 1, (int)vector);
+}
+
+static void irq_waiter(struct uk_user *u, uint64_t arg)
+{
+	g.rc[0] = uk_syscall6(u, UK_SYS_EXT_FIRST, 42, 0, 0, 0, 0, 0);
+	g.rc[1] = uk_syscall6(u, UK_SYS_EXT_FIRST + 1, 0, 0, 0, 0, 0, 0);
+}
+
+static void show_other(void *ctx, const struct uk_thread_info *t)
+{
+	g.rc[2] = t->wait_kind;
+	g.rc[3] = (long)t->wait_object;
+}
+
+static void test_extension_hooks(void **state)
+{
+	struct uk_kernel_stats st;
+	g = (typeof(g)){ 0 };
+	ext_q = (struct uk_waitq){ 0 };
+	device_calls = 0;
+	g.k = boot(1, 8 << 20, NULL);
+	uk_kernel_set_syscall_extension(g.k, ext_syscall, NULL);
+	uk_kernel_set_device_irq_handler(g.k, device_irq, NULL);
+	spawn_prog(g.k, irq_waiter, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(uk_kernel_describe_blocked(g.k, show_other, NULL), 1);
+	assert_int_equal(g.rc[2], UK_WAIT_OTHER);
+	assert_int_equal(g.rc[3], 42);
+	mock_raise_device(0, 100);
+	mock_run(g.k, 0);
+	assert_int_equal(device_calls, 1);
+	assert_int_equal(g.rc[0], 100);
+	assert_int_equal(g.rc[1], UK_ENOSYS);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	/* without a hook a device vector is counted as spurious */
+	uk_kernel_set_device_irq_handler(g.k, NULL, NULL);
+	mock_raise_device(0, 101);
+	mock_run(g.k, 0);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(st.device_irqs, 1);
+	assert_int_equal(st.spurious_irqs, 1);
+	shutdown();
+}
+
+/* A thread placed on another CPU and killed before it ever ran exits there
+ * without running its program. */
+static void never_runs(struct uk_user *u, uint64_t arg)
+{
+	g.after_fault = 77;
+}
+
+static void remote_killer(struct uk_user *u, uint64_t arg)
+{
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(g.k, never_runs), 0, 9, 0x2);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0); /* queued on CPU 1, IPI sent */
+	UCHECK(uk_sys_thread_kill(u, (uint32_t)h) == 0);
+	g.rc[0] = uk_sys_thread_wait(u, (uint32_t)h, 0);
+}
+
+static void test_kill_ready_on_other_cpu(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(2, 8 << 20, NULL);
+	spawn_prog(g.k, remote_killer, 0, 5, 0);
+	mock_run(g.k, 1);           /* CPU 1 boots and halts: nothing for it yet */
+	mock_clear_logs();
+	mock_run(g.k, 0);           /* CPU 0 runs the killer until it waits */
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(mock_ipi(0)->to, 1);
+	mock_run(g.k, 1);           /* CPU 1 takes the IPI; the thread exits at once */
+	mock_run(g.k, 0);           /* the joiner finishes */
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_fault, 0);
+	assert_int_equal(g.rc[0], 0);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +303,8 @@ int main(void)
 		cmocka_unit_test(test_fault_kills_without_handler),
 		cmocka_unit_test(test_fault_goes_to_handler),
 		cmocka_unit_test(test_describe_blocked_reports_deadlock),
+		cmocka_unit_test(test_extension_hooks),
+		cmocka_unit_test(test_kill_ready_on_other_cpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

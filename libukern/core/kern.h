@@ -197,6 +197,7 @@ struct uk_kernel {
 	uint64_t lock_cpu; /* holder cpu + 1, 0 when free (diagnostics) */
 	unsigned ncpus;
 	uint64_t all_cpus;
+	bool cpus_running; /* some CPU entered uk_kernel_cpu_main (else: host context) */
 	struct frame_alloc frames;
 	struct kalloc kalloc;
 	uint64_t pcid_used[4096 / 64];

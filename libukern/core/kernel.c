@@ -165,6 +165,7 @@ _Noreturn void uk_kernel_cpu_main(struct uk_kernel *k)
 	c->idle.ctx = uk_arch_boot_thread(k->a);
 	c->current = &c->idle;
 	c->started = true;
+	k->cpus_running = true;
 	vm_activate(k, c, &k->empty_vs);
 	sched_idle_loop(k, c);
 	uk_arch_fatal(k->a, "kernel: idle loop returned");

@@ -72,10 +72,7 @@ static void sched_kick_cpu(struct uk_kernel *k, unsigned cpu, unsigned me)
 
 static unsigned current_cpu_or_none(struct uk_kernel *k)
 {
-	for (unsigned c = 0; c < k->ncpus; c++)
-		if (k->cpus[c].started)
-			return uk_arch_cpu_id(k->a);
-	return UK_CPU_NONE;
+	return k->cpus_running ? uk_arch_cpu_id(k->a) : UK_CPU_NONE;
 }
 
 /* Whether the thread now queued with priority `prio` on `cpu` should take

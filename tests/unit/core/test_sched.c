@@ -70,6 +70,7 @@ static struct uk_thread *fake_thread(unsigned prio, uint64_t id)
 static struct uk_thread *cpus_running(struct uk_kernel *k, const int *prio)
 {
 	static struct uk_thread *fakes[4];
+	k->cpus_running = true;
 	for (unsigned c = 0; c < k->ncpus; c++) {
 		k->cpus[c].started = true;
 		if (prio[c] < 0) {

@@ -6,7 +6,9 @@
  */
 #include "irq_internal.h"
 
-static const char *const inv_names[] = {
+/* Fixed-width strings, not pointers: the table needs no relocation and stays
+ * read-only even in position-independent builds (no writable data). */
+static const char inv_names[][64] = {
 	"",
 	"I1 owed answers == indefinite sinks",
 	"I2 an indefinite sink means the pin is in service",
@@ -155,18 +157,23 @@ static bool check_i10(const struct uk_irq_pin *pin, struct uk_irq_violation *v)
 	return false;
 }
 
-typedef bool (*check_fn)(const struct uk_irq_pin *, struct uk_irq_violation *);
-
-static const check_fn checks[] = {
-	NULL,	  check_i1, check_i2, check_i3, check_i4, check_i5,
-	check_i6, check_i7, check_i8, check_i9, check_i10,
-};
-
+/* A switch rather than a table of function pointers, which would need
+ * relocation and so land in writable data in position-independent builds. */
 bool irq_check_one(const struct uk_irq_pin *pin, unsigned inv, struct uk_irq_violation *v)
 {
-	if (inv < 1 || inv > 10)
-		return false;
-	return checks[inv](pin, v);
+	switch (inv) {
+	case 1: return check_i1(pin, v);
+	case 2: return check_i2(pin, v);
+	case 3: return check_i3(pin, v);
+	case 4: return check_i4(pin, v);
+	case 5: return check_i5(pin, v);
+	case 6: return check_i6(pin, v);
+	case 7: return check_i7(pin, v);
+	case 8: return check_i8(pin, v);
+	case 9: return check_i9(pin, v);
+	case 10: return check_i10(pin, v);
+	default: return false;
+	}
 }
 
 unsigned uk_irq_pin_check(const struct uk_irq_pin *pin, struct uk_irq_violation *v)

@@ -42,7 +42,8 @@ struct live {
 	struct live_pin pins[UK_IRQ_LIVE_MAX_PINS];
 };
 
-static const char *const prop_names[] = {
+/* Fixed-width strings: no relocation, so no writable data (see check.c). */
+static const char prop_names[][72] = {
 	"L0 log cannot be judged",
 	"L1 no edge lost while unmasked",
 	"L2 unmasked in the step that ends a handled episode",

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #if SIM_FIBER_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -148,6 +149,13 @@ int sim_fiber_init(struct sim_fiber *f, struct sim_stack_pool *pool, sim_fiber_f
 	struct sim_stack *s = stack_get(pool);
 	if (!s)
 		return -1;
+#if SIM_FIBER_ASAN
+	/* A reused stack may still carry the redzone poison of frames that a
+	 * previous fiber left behind when it was abandoned mid-call (a thread
+	 * that exited, a run that ended): clear it, or ASan reports false
+	 * stack-buffer-underflows in the new fiber. */
+	ASAN_UNPOISON_MEMORY_REGION(s->lo, s->size);
+#endif
 	f->stack = s;
 	f->stack_lo = s->lo;
 	f->stack_size = s->size;

@@ -48,7 +48,7 @@ int uksim_cmd_bench(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json,
 		 "One JSON object per line: bench, unit, value (median), min, max, samples, iters", NULL},
 		{"list", 0, 0, G_OPTION_ARG_NONE, &o.list, "List the benchmarks and exit", NULL},
-		{NULL},
+		{0},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;

@@ -22,7 +22,7 @@ int uksim_cmd_demo(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"deadlock", 0, 0, G_OPTION_ARG_NONE, &deadlock, "Add two tasks that wait on each other", NULL},
 		{"livelock", 0, 0, G_OPTION_ARG_NONE, &livelock, "Add a task that never stops", NULL},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL},
-		{NULL},
+		{0},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;

@@ -14,7 +14,7 @@
 
 static int cmd_not_built(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	GOptionEntry entries[] = {{NULL}};
+	GOptionEntry entries[] = {{0}};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;
 	fprintf(stderr, "uksim %s: not built yet in this version of ukern\n", cmd->name);

@@ -333,6 +333,12 @@ void thread_trampoline(void *arg);
 /* syscall.c */
 long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);
 
+/* The IRQ object calls (UK_SYS_IRQ_FIRST..LAST), in irq/sys_irq.c, and the
+ * IPC and transfer calls (UK_SYS_IPC_FIRST..LAST), in ipc/sys_ipc.c. Called
+ * with the kernel lock held, like every syscall. */
+long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);
+long ipc_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);
+
 static inline void stat_inc(uint64_t *c) { (*c)++; }
 static inline uint64_t bit64(unsigned i) { return (uint64_t)1 << i; }
 

@@ -299,6 +299,10 @@ long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, con
 	default:
 		break;
 	}
+	if (nr >= UK_SYS_IRQ_FIRST && nr <= UK_SYS_IRQ_LAST)
+		return irq_syscall(k, t, nr, a);
+	if (nr >= UK_SYS_IPC_FIRST && nr <= UK_SYS_IPC_LAST)
+		return ipc_syscall(k, t, nr, a);
 	if (nr >= UK_SYS_EXT_FIRST && nr <= UK_SYS_EXT_LAST && k->syscall_ext)
 		return k->syscall_ext(k->syscall_ext_ctx, k, &t->user, nr, a);
 	return UK_ENOSYS;

@@ -53,7 +53,13 @@ enum uk_sysno {
 	UK_SYS_NOPREEMPT_END = 23,   /* () -> 0; EINVAL(not in one) EOVERRUN(budget overran) */
 	UK_SYS_CLOCK = 24,           /* () -> virtual ns of the current CPU */
 	UK_SYS_THREAD_ID = 25,       /* () -> the calling thread's id */
-	UK_SYS_COUNT = 26,
+	UK_SYS_COUNT = 26,            /* core calls are 0 .. UK_SYS_COUNT-1 */
+	/* 32 .. 47: IRQ objects (ukern/irq_sys.h). */
+	UK_SYS_IRQ_FIRST = 32,
+	UK_SYS_IRQ_LAST = 47,
+	/* 48 .. 63: IPC and memory transfer (ukern/ipc.h). */
+	UK_SYS_IPC_FIRST = 48,
+	UK_SYS_IPC_LAST = 63,
 	/* 64 .. 127: extension calls (IRQ objects, IPC), dispatched to the hook
 	 * set with uk_kernel_set_syscall_extension. */
 	UK_SYS_EXT_FIRST = 64,

@@ -35,43 +35,31 @@ const char *sim_result_name(enum sim_result r)
 /* Choosers                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* Candidates all share the earliest clock (window 0): keep the current CPU
- * if it is one of them, else the lowest-numbered. */
-static unsigned time_pick(void *state, struct sim_engine *e, const unsigned *cand, unsigned n,
-			  int current)
+static unsigned time_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
 {
 	(void)state;
-	uint64_t best = UINT64_MAX;
-	unsigned pick = 0;
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t clk = e->cpu[cand[i]].clock;
-		if (clk < best || (clk == best && (int)cand[i] == current)) {
-			best = clk;
-			pick = i;
-		}
-	}
-	return pick;
+	(void)e;
+	return c->dflt;
 }
 
-static unsigned random_pick(void *state, struct sim_engine *e, const unsigned *cand, unsigned n,
-			    int current)
+/* Uniform among CPU candidates and values; an interrupt is deferred one time
+ * in four, so interrupts land at varied points without starving. */
+static unsigned random_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
 {
 	(void)state;
-	(void)cand;
-	(void)current;
-	return (unsigned)sim_rng_below(&e->rng, n);
+	if (c->kind == SIM_CHOICE_IRQ)
+		return sim_rng_below(&e->rng, 4) == 0;
+	return (unsigned)sim_rng_below(&e->rng, c->n);
 }
 
 const struct sim_chooser_ops sim_chooser_time = {
 	.name = "time",
-	.pick_cpu = time_pick,
-	.take_irq = NULL,
+	.choose = time_choose,
 };
 
 const struct sim_chooser_ops sim_chooser_random = {
 	.name = "random",
-	.pick_cpu = random_pick,
-	.take_irq = NULL,
+	.choose = random_choose,
 };
 
 const struct sim_chooser_ops *sim_chooser_find(const char *name)
@@ -201,17 +189,42 @@ static void compute_horizon(struct sim_engine *e)
 	e->horizon = h;
 }
 
-static void dlog_append(struct sim_engine *e, unsigned choice)
+static void dlog_append(struct sim_engine *e, const struct sim_choice *c, unsigned choice)
 {
 	if (e->dlog_len == e->dlog_cap) {
 		size_t cap = e->dlog_cap ? e->dlog_cap * 2 : DLOG_INITIAL;
-		uint8_t *d = realloc(e->dlog, cap);
+		struct sim_decision *d = realloc(e->dlog, cap * sizeof(*d));
 		if (!d)
 			sim_engine_stop(e, SIM_ERROR, "out of memory for the decision log");
 		e->dlog = d;
 		e->dlog_cap = cap;
 	}
-	e->dlog[e->dlog_len++] = (uint8_t)choice;
+	e->dlog[e->dlog_len++] = (struct sim_decision){(uint8_t)c->kind, (uint8_t)c->n,
+						       (uint8_t)choice, (uint8_t)c->dflt};
+}
+
+/* Every choice goes through here: ask the chooser, keep it in range, count
+ * it and log it. */
+static unsigned choose(struct sim_engine *e, struct sim_choice *c)
+{
+	c->index = e->decisions;
+	unsigned k = e->chooser->choose(e->chooser_state, e, c);
+	if (k >= c->n)
+		k = c->dflt;
+	e->decisions++;
+	if (e->record_decisions)
+		dlog_append(e, c, k);
+	return k;
+}
+
+unsigned sim_choose_value(struct sim_engine *e, unsigned n, unsigned dflt)
+{
+	if (n < 2)
+		return 0;
+	if (n > 255)
+		n = 255;
+	struct sim_choice c = {.kind = SIM_CHOICE_VALUE, .n = n, .dflt = dflt < n ? dflt : 0};
+	return choose(e, &c);
 }
 
 static void fire_next_event(struct sim_engine *e)
@@ -318,13 +331,16 @@ static void schedule(struct sim_engine *e)
 		if (n == 1)
 			d = cand[0];
 		if (n > 1) {
-			unsigned k = e->chooser->pick_cpu(e->chooser_state, e, cand, n, current);
-			if (k >= n)
-				k = n - 1;
-			d = cand[k];
-			e->decisions++;
-			if (e->record_decisions)
-				dlog_append(e, k);
+			/* Default: the earliest clock; on a tie, the current CPU. */
+			unsigned dflt = 0;
+			for (unsigned i = 1; i < n; i++) {
+				uint64_t ci = e->cpu[cand[i]].clock, cd = e->cpu[cand[dflt]].clock;
+				if (ci < cd || (ci == cd && (int)cand[i] == current))
+					dflt = i;
+			}
+			struct sim_choice c = {.kind = SIM_CHOICE_CPU, .n = n, .dflt = dflt,
+					       .cand = cand, .current = current};
+			d = cand[choose(e, &c)];
 		}
 		if ((int)d != current)
 			sim_trace_emit(&e->trace, e->cpu[d].clock, d, SIM_TR_CPU_PICK, d, n, e->decisions);
@@ -354,10 +370,17 @@ static void take_irq(struct sim_engine *e)
 static void maybe_take_irq(struct sim_engine *e)
 {
 	/* Handlers may leave further interrupts pending; take them in turn,
-	 * as long as the chooser agrees. */
+	 * as long as the chooser agrees, and never defer one too long. */
 	while (e->cpu[e->cur].irq_ready) {
-		if (e->chooser->take_irq && !e->chooser->take_irq(e->chooser_state, e, e->cur))
-			break;
+		struct sim_cpu *c = &e->cpu[e->cur];
+		if (e->chooser != &sim_chooser_time && c->irq_defers < SIM_MAX_IRQ_DEFERS) {
+			struct sim_choice ch = {.kind = SIM_CHOICE_IRQ, .n = 2, .dflt = 0, .cpu = e->cur};
+			if (choose(e, &ch) == 1) {
+				c->irq_defers++;
+				break;
+			}
+		}
+		c->irq_defers = 0;
 		take_irq(e);
 	}
 }
@@ -402,8 +425,10 @@ void sim_cpu_halt(struct sim_engine *e)
 	}
 	/* Woken by an interrupt: the hardware takes it before the next
 	 * instruction, whatever the chooser would prefer. */
-	if (e->cpu[e->cur].irq_ready)
+	if (e->cpu[e->cur].irq_ready) {
+		e->cpu[e->cur].irq_defers = 0;
 		take_irq(e);
+	}
 	maybe_take_irq(e);
 }
 

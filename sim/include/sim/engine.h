@@ -54,27 +54,45 @@ const char *sim_result_name(enum sim_result r);
 /* ------------------------------------------------------------------------ */
 
 /*
- * At a decision point with more than one candidate CPU, the chooser picks
- * which runs; when a CPU with a ready interrupt resumes, it decides whether
- * the interrupt is taken there. Both see the engine (clocks, rng, decision
- * count). Policies: "time" (faithful to virtual time: the earliest CPU runs,
- * ties keep the current CPU, interrupts are taken at once) and "random"
- * (uniform among the candidates inside the race window). The explorer adds
- * its own policies through the same table.
+ * Every choice the engine (or a client, through sim_choose) leaves open goes
+ * through the chooser's one entry point:
+ *   SIM_CHOICE_CPU    which of the candidate CPUs runs next (n >= 2);
+ *   SIM_CHOICE_IRQ    whether a CPU resuming with a ready interrupt takes it
+ *                     now (0) or runs on (1); the engine bounds deferrals;
+ *   SIM_CHOICE_VALUE  a value in [0, n) a client asks for, e.g. where in its
+ *                     window a timeline action falls.
+ * Each choice has a default: what virtual time alone would do (the earliest
+ * CPU, ties keeping the current one; take the interrupt; the value the
+ * client names). A schedule is therefore the list of places where it departs
+ * from the defaults, which is what replay tokens store.
+ * Policies: "time" (always the default), "random" (uniform among CPU
+ * candidates in the race window, occasional interrupt deferral, uniform
+ * values); the explorer adds PCT and scripted (replay, bounded search).
  */
+enum sim_choice_kind { SIM_CHOICE_CPU = 0, SIM_CHOICE_IRQ = 1, SIM_CHOICE_VALUE = 2 };
+
+struct sim_choice {
+	enum sim_choice_kind kind;
+	unsigned n;            /* options: 0 .. n-1 (n >= 2) */
+	unsigned dflt;         /* the default option */
+	const unsigned *cand;  /* SIM_CHOICE_CPU: the candidate CPUs, ascending */
+	int current;           /* SIM_CHOICE_CPU: the CPU at the decision point, or -1 */
+	unsigned cpu;          /* SIM_CHOICE_IRQ: the CPU with the interrupt */
+	uint64_t index;        /* this choice's number in the run (0, 1, ...) */
+};
+
 struct sim_chooser_ops {
 	const char *name;
-	/* Return an index into cand[0..n-1] (CPU numbers, ascending, n >= 2).
-	 * `current` is the CPU that reached the decision point, or -1. */
-	unsigned (*pick_cpu)(void *state, struct sim_engine *e, const unsigned *cand, unsigned n,
-			     int current);
-	/* Whether CPU `cpu`, resuming with a ready interrupt, takes it now. NULL
-	 * means always. A policy that defers must not defer forever. */
-	bool (*take_irq)(void *state, struct sim_engine *e, unsigned cpu);
+	unsigned (*choose)(void *state, struct sim_engine *e, const struct sim_choice *c);
 };
 
 extern const struct sim_chooser_ops sim_chooser_time;
 extern const struct sim_chooser_ops sim_chooser_random;
+
+/* One recorded choice: which option was taken and what the default was. */
+struct sim_decision {
+	uint8_t kind, n, choice, dflt;
+};
 
 /* Look a policy up by name ("time", "random"); NULL if unknown. */
 const struct sim_chooser_ops *sim_chooser_find(const char *name);
@@ -118,6 +136,7 @@ struct sim_cpu {
 	bool irq_pending;           /* the client has an interrupt for this CPU */
 	bool irq_enabled;           /* the CPU's interrupt flag */
 	bool irq_ready;             /* irq_pending && irq_enabled */
+	unsigned irq_defers;        /* consecutive deferrals of a ready interrupt */
 	uint64_t switches, irqs_taken, halts;
 };
 
@@ -140,8 +159,8 @@ struct sim_engine {
 	uint64_t seed;
 	const struct sim_chooser_ops *chooser;
 	void *chooser_state;
-	uint64_t decisions;         /* choices with >= 2 candidates */
-	uint8_t *dlog;              /* decision log: index chosen at each decision */
+	uint64_t decisions;         /* choices with >= 2 options */
+	struct sim_decision *dlog;  /* every choice, when record_decisions */
 	size_t dlog_len, dlog_cap;
 	bool record_decisions;
 
@@ -176,6 +195,14 @@ void sim_cpu_start(struct sim_engine *e, unsigned cpu, struct sim_fiber *f);
 enum sim_result sim_engine_run(struct sim_engine *e);
 
 /* --- Calls made from inside the simulation (on a CPU's fiber) ----------- */
+
+/* Ask the chooser for a value in [0, n) with default `dflt` (a client's own
+ * nondeterminism, e.g. the place of a windowed timeline action). Recorded
+ * like every other choice. n < 2 returns 0 without asking. */
+unsigned sim_choose_value(struct sim_engine *e, unsigned n, unsigned dflt);
+
+/* At most this many deferrals of a ready interrupt in a row on one CPU. */
+#define SIM_MAX_IRQ_DEFERS 8
 
 /* A decision point. */
 void sim_decide_slow(struct sim_engine *e);

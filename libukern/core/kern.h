@@ -162,6 +162,20 @@ struct nopreempt_cap {
 	struct kobj o;
 };
 
+/* ---- kernel timers (timer.c) ---- */
+
+struct ktimer;
+typedef void (*ktimer_fn)(struct uk_kernel *k, struct ktimer *tm, uint64_t now);
+struct ktimer {
+	struct ktimer *next; /* in k->timers, by deadline */
+	uint64_t deadline;   /* UINT64_MAX while not queued */
+	bool queued;
+	ktimer_fn fn;        /* called with the kernel lock held, interrupts off */
+};
+/* Deadlines from here on never come (2^63 ns, 292 years): such a timer is
+ * not queued, so a CPU clock never jumps there. */
+#define UK_TIMER_NEVER_FROM (1ull << 63)
+
 /* ---- per CPU ---- */
 
 struct cpu {
@@ -213,6 +227,8 @@ struct uk_kernel {
 	uk_syscall_ext_fn syscall_ext;
 	void *syscall_ext_ctx;
 	struct uk_kernel_stats stats;
+	struct ktimer *timers;   /* kernel timers, earliest first (timer.c) */
+	struct irq_state *irq;   /* IRQ lines and the IRQ host (irq/kobj.c); NULL until first use */
 	struct cpu cpus[UK_MAX_CPUS];
 };
 
@@ -222,6 +238,15 @@ void kernel_unlock(struct uk_kernel *k);
 struct cpu *this_cpu(struct uk_kernel *k);
 uint64_t kernel_new_id(struct uk_kernel *k);
 void kernel_interrupt(void *ctx, unsigned vector);
+
+/* timer.c */
+void ktimer_init(struct ktimer *tm, ktimer_fn fn);
+void ktimer_set(struct uk_kernel *k, struct ktimer *tm, uint64_t deadline);
+void ktimer_cancel(struct uk_kernel *k, struct ktimer *tm);
+uint64_t ktimer_next(struct uk_kernel *k);
+void ktimer_run(struct uk_kernel *k, uint64_t now);
+void cpu_timer_program(struct uk_kernel *k, struct cpu *c);
+int ktimer_sleep_until(struct uk_kernel *k, uint64_t deadline);
 
 /* frame.c */
 void frame_init(struct uk_kernel *k, uk_paddr_t skip_base, uint64_t skip_pages);

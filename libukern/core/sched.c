@@ -108,22 +108,14 @@ void sched_make_ready_from(struct uk_kernel *k, struct uk_thread *t, unsigned me
 void sched_arm_timer(struct uk_kernel *k, struct cpu *c)
 {
 	struct uk_thread *t = c->current;
-	uint64_t now, slice, deadline = UINT64_MAX;
+	uint64_t slice;
 
-	if (!t || t->is_idle) {
-		uk_arch_timer_disarm(k->a);
-		return;
+	c->slice_deadline = UINT64_MAX;
+	if (t && !t->is_idle) {
+		slice = k->sched->slice_ns(k, &t->sn);
+		c->slice_deadline = slice ? uk_arch_now(k->a) + slice : UINT64_MAX;
 	}
-	now = uk_arch_now(k->a);
-	slice = k->sched->slice_ns(k, &t->sn);
-	c->slice_deadline = slice ? now + slice : UINT64_MAX;
-	deadline = c->slice_deadline;
-	if (t->np_active && t->np_deadline < deadline)
-		deadline = t->np_deadline;
-	if (deadline == UINT64_MAX)
-		uk_arch_timer_disarm(k->a);
-	else
-		uk_arch_timer_arm(k->a, deadline);
+	cpu_timer_program(k, c);
 }
 
 void sched_switch_tail(struct uk_kernel *k)
@@ -209,24 +201,28 @@ _Noreturn void sched_exit_current(struct uk_kernel *k)
 	uk_arch_fatal(k->a, "sched: a dead thread was switched back to");
 }
 
-/* The timer interrupt: end the slice, or let the no-preemption logic decide. */
+/* The timer interrupt: run due kernel timers, then end the slice or let the
+ * no-preemption logic decide. */
 void sched_tick(struct uk_kernel *k, struct cpu *c)
 {
 	struct uk_thread *t = c->current;
 	uint64_t now = uk_arch_now(k->a);
 
 	k->stats.timer_ticks++;
+	ktimer_run(k, now); /* may wake threads: need_resched */
 	if (!t || t->is_idle)
-		return;
+		return; /* the idle loop reprograms the timer before it halts */
 	if (t->np_active) {
 		nopreempt_timer(k, c);
+		if (t->np_active)
+			cpu_timer_program(k, c); /* kernel timers may come first */
 		return;
 	}
 	if (now >= c->slice_deadline) {
 		c->need_resched = true;
 		c->slice_expired = true;
 	} else {
-		uk_arch_timer_arm(k->a, c->slice_deadline);
+		cpu_timer_program(k, c);
 	}
 }
 
@@ -293,6 +289,7 @@ void sched_idle_loop(struct uk_kernel *k, struct cpu *c)
 		}
 		c->need_resched = false;
 		k->stats.idle_halts++;
+		cpu_timer_program(k, c); /* wake for the next kernel timer */
 		kernel_unlock(k);
 		uk_arch_halt(k->a);
 		(void)uk_arch_irq_save(k->a);

@@ -238,6 +238,18 @@ static long sys_thread_id(struct uk_kernel *k, struct uk_thread *t, const uint64
 	return (long)t->o.id;
 }
 
+static long sys_sleep(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	uint64_t now = uk_arch_now(k->a), deadline;
+
+	if (a[1] & UK_SLEEP_ABS)
+		deadline = a[0];
+	else
+		deadline = a[0] > UINT64_MAX - now ? UINT64_MAX : now + a[0];
+	k->stats.sleeps++;
+	return ktimer_sleep_until(k, deadline);
+}
+
 /* A switch rather than a table of pointers: no relocated data in the
  * library (it must show no writable or relocated symbols), and compilers
  * turn it into a jump table anyway. */
@@ -296,6 +308,8 @@ long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, con
 		return sys_clock(k, t, a);
 	case UK_SYS_THREAD_ID:
 		return sys_thread_id(k, t, a);
+	case UK_SYS_SLEEP:
+		return sys_sleep(k, t, a);
 	default:
 		break;
 	}

@@ -149,3 +149,18 @@ int uk_user_write(struct uk_user *u, uk_vaddr_t va, const void *buf, size_t len)
 {
 	return user_access(u, va, NULL, buf, len, true);
 }
+
+/* User computation: interrupts stay enabled (user mode), and each chunk
+ * ends at a decision point where a due timer or device interrupt is taken
+ * (and may preempt or kill this thread, as at any user instruction). */
+void uk_user_work(struct uk_user *u, uint64_t ns)
+{
+	struct uk_arch *a = u->k->a;
+
+	while (ns) {
+		uint64_t chunk = ns < 1000 ? ns : 1000;
+		uk_arch_charge(a, UK_COST_USER_NS, chunk);
+		ns -= chunk;
+		uk_arch_yield_point(a);
+	}
+}

@@ -256,7 +256,7 @@ static void chaos_prog(struct uk_user *u, uint64_t arg)
 		/* Calls that end or block the caller for good are made rarely
 		 * by the harness, never at random. */
 		if (nr == UK_SYS_THREAD_EXIT || nr == UK_SYS_FUTEX_WAIT || nr == UK_SYS_THREAD_WAIT ||
-		    nr == UK_SYS_MUTEX_LOCK || nr == UK_SYS_THREAD_KILL)
+		    nr == UK_SYS_MUTEX_LOCK || nr == UK_SYS_THREAD_KILL || nr == UK_SYS_SLEEP)
 			nr = UK_SYS_NULL;
 		long rc = uk_syscall(u, nr, a);
 		if (!documented_result(rc))

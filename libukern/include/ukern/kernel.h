@@ -97,6 +97,13 @@ struct uk_kernel_stats {
 	uint64_t futex_waits, futex_wakes;
 	uint64_t timer_ticks, device_irqs, spurious_irqs;
 	uint64_t frames_total, frames_free;
+	/* Kernel timers and sleeps. */
+	uint64_t kernel_timers_fired, sleeps;
+	/* IRQ objects (docs/irq.md): episodes started, reports, invariant
+	 * violations found by the checking build, interrupts on vectors that
+	 * map to no line. */
+	uint64_t irq_episodes, irq_nobody_cared, irq_ack_timeouts, irq_disabled;
+	uint64_t irq_violations, irq_unrouted;
 };
 void uk_kernel_get_stats(struct uk_kernel *k, struct uk_kernel_stats *out);
 

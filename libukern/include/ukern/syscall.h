@@ -53,7 +53,11 @@ enum uk_sysno {
 	UK_SYS_NOPREEMPT_END = 23,   /* () -> 0; EINVAL(not in one) EOVERRUN(budget overran) */
 	UK_SYS_CLOCK = 24,           /* () -> virtual ns of the current CPU */
 	UK_SYS_THREAD_ID = 25,       /* () -> the calling thread's id */
-	UK_SYS_COUNT = 26,            /* core calls are 0 .. UK_SYS_COUNT-1 */
+	UK_SYS_SLEEP = 26,           /* (ns, flags) -> 0; sleeps ns from now, or until the absolute
+				      * virtual time ns with UK_SLEEP_ABS; a time already past
+				      * returns at once; other flag bits are reserved and ignored;
+				      * a deadline at or past 2^63 ns never comes (only a kill ends it) */
+	UK_SYS_COUNT = 27,            /* core calls are 0 .. UK_SYS_COUNT-1 */
 	/* 32 .. 47: IRQ objects (ukern/irq_sys.h). */
 	UK_SYS_IRQ_FIRST = 32,
 	UK_SYS_IRQ_LAST = 47,
@@ -94,6 +98,9 @@ enum uk_sysno {
 /* The user part of the virtual address space: [UK_USER_BASE, UK_USER_END). */
 #define UK_USER_BASE 0x1000ull
 #define UK_USER_END 0x0000800000000000ull
+
+/* uk_sys_sleep flags. */
+#define UK_SLEEP_ABS (1u << 0) /* ns is an absolute virtual time */
 
 /* "No program" (clears a fault handler). */
 #define UK_NO_PROGRAM 0xffffffffu

@@ -117,4 +117,18 @@ static inline long uk_sys_nopreempt_begin(struct uk_user *u, uint32_t np_h, uint
 }
 static inline long uk_sys_nopreempt_end(struct uk_user *u) { return uk_syscall6(u, UK_SYS_NOPREEMPT_END, 0, 0, 0, 0, 0, 0); }
 
+/* Sleep for `ns` of virtual time (UK_SYS_SLEEP). */
+static inline long uk_sys_sleep(struct uk_user *u, uint64_t ns) { return uk_syscall6(u, UK_SYS_SLEEP, ns, 0, 0, 0, 0, 0); }
+/* Sleep until the absolute virtual time `t_ns`. */
+static inline long uk_sys_sleep_until(struct uk_user *u, uint64_t t_ns)
+{
+	return uk_syscall6(u, UK_SYS_SLEEP, t_ns, UK_SLEEP_ABS, 0, 0, 0, 0);
+}
+
+/* User-mode computation of `ns` virtual ns (UK_COST_USER_NS), charged in
+ * chunks of at most 1 us with a decision point between chunks and
+ * interrupts enabled, so timer interrupts, preemption and device
+ * interrupts happen inside it as they would in a real compute loop. */
+void uk_user_work(struct uk_user *u, uint64_t ns);
+
 #endif /* UKERN_USER_H */

@@ -399,6 +399,38 @@ START_TEST(hash_include_equals_inline)
 }
 END_TEST
 
+/* Parsers share nothing: two threads parse the same file and agree. */
+static gpointer parse_many(gpointer data)
+{
+	uint64_t *h = data;
+	char *path = g_build_filename(UKS_TEST_DIR, "good", "all-constructs.uks", NULL);
+	for (int i = 0; i < 50; i++) {
+		struct uks_scenario *s = NULL;
+		if (uks_parse_file(path, NULL, &s, NULL))
+			break;
+		uint64_t v = uks_scenario_hash(s);
+		if (i && v != *h)
+			*h = 0;
+		else
+			*h = v;
+		uks_scenario_free(s);
+	}
+	g_free(path);
+	return NULL;
+}
+
+START_TEST(hash_parallel)
+{
+	uint64_t a = 0, b = 0;
+	GThread *ta = g_thread_new("a", parse_many, &a);
+	GThread *tb = g_thread_new("b", parse_many, &b);
+	g_thread_join(ta);
+	g_thread_join(tb);
+	ck_assert_uint_ne(a, 0);
+	ck_assert_uint_eq(a, b);
+}
+END_TEST
+
 /* ---- the catalog ---- */
 
 START_TEST(catalog_default)
@@ -482,7 +514,7 @@ int main(void)
 	SUITE("parse", defaults, machine_fields, numbers_and_units, all_constructs, flagship,
 	      one_line_and_semicolons);
 	SUITE("include", include_relative, include_disabled);
-	SUITE("hash", hash_stable, hash_include_equals_inline);
+	SUITE("hash", hash_stable, hash_include_equals_inline, hash_parallel);
 	SUITE("catalog", catalog_default, catalog_custom, load_allows_unknown);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -77,7 +77,7 @@ struct uks_arg {
 /* ---- machine ---- */
 
 struct uks_machine {
-	struct uks_pos pos;   /* of the (last) machine block; file:1:1 if none */
+	struct uks_pos pos;   /* of the last machine block; all zero if none */
 	uint32_t cpus;        /* 1..64, default 1 */
 	uint64_t memory;      /* bytes, multiple of 4 KiB, default 64 MiB */
 	const char *cost;     /* cost preset, default "skylake" */

@@ -286,7 +286,7 @@ char *uks_diag_format(const struct uks_diag *d);
 
 /* ---- parsing ---- */
 
-#define UKS_PARSE_NO_INCLUDE (1u << 0) /* `include` and `load` are errors (fuzzing) */
+#define UKS_PARSE_NO_INCLUDE (1u << 0) /* `include` is an error: never read a file (fuzzing) */
 
 /* Parse and validate the file at `path` with its includes (resolved
  * relative to the including file). `cat` NULL means the default catalog.

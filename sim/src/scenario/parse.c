@@ -130,8 +130,6 @@ static uint64_t with_unit(struct uks_parser *p, const char *what, const struct u
 	struct uks_token u = *t;
 	u.pos.col += (uint32_t)strlen(t->text);
 	u.len = (uint32_t)strlen(t->unit);
-	if (!strncmp(t->text, "0x", 2) || !strncmp(t->text, "0X", 2))
-		u.pos.col += 2;
 	g_strlcpy(u.text, t->unit, sizeof(u.text));
 	char wbuf[64];
 	g_snprintf(wbuf, sizeof(wbuf), "%s unit", kind);
@@ -220,10 +218,8 @@ static void parse_include(struct uks_parser *p, const struct uks_token *kw)
 	const struct uks_token *t = uks_expect(p, T_STRING, "the included file's path in quotes");
 	struct uks_pos spos = t->pos;
 	uint32_t slen = t->len;
-	char *rel = g_strdup(t->str);
 	/* The path outlives the token; keep it in the scenario's strings. */
-	const char *path = uks_str(p, rel);
-	g_free(rel);
+	const char *path = uks_str(p, t->str);
 	uks_end_statement(p);
 	if (p->flags & UKS_PARSE_NO_INCLUDE)
 		uks_fail(p, pos, 7, NULL, NULL, "includes are disabled here");

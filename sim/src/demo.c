@@ -20,6 +20,7 @@ struct demo {
 	struct hw_event tick;
 	uint64_t ticks_pending, ticks_handled, tokens;
 	bool data_ok, stopping;
+	uint64_t counter;
 	unsigned live_pairs;
 	struct sim_task *handler;
 };
@@ -104,6 +105,26 @@ static void deadlock_b(struct sim_task *t, void *arg)
 	sim_task_block(t, CHAN_DEADLOCK_B, "lock A, held by task dl-a");
 }
 
+#define RACE_ROUNDS 20
+
+/* Read, compute, write back: a lost update if the other CPU's read falls
+ * between this read and write. Task a reads at 50, 150, ... and writes 20 ns
+ * later; task b starts 50 ns later, so in virtual-time order their windows
+ * never overlap, and only a reordering inside a race window of 30 ns or
+ * more loses an update. */
+static void race_task(struct sim_task *t, void *arg)
+{
+	struct demo *d = arg;
+	if (t->cpu != 0)
+		sim_task_work(t, 50);
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		uint64_t v = d->counter;
+		sim_task_work(t, 20);
+		d->counter = v + 1;
+		sim_task_work(t, 80);
+	}
+}
+
 static void spinner(struct sim_task *t, void *arg)
 {
 	(void)arg;
@@ -141,6 +162,9 @@ static int demo_spawn_all(struct demo *d)
 	}
 	if (cfg->livelock && !sim_task_spawn(ts, 0, "spinner", spinner, d))
 		return -1;
+	if (cfg->race && (!sim_task_spawn(ts, 0, "race-a", race_task, d) ||
+			  !sim_task_spawn(ts, cfg->cpus - 1, "race-b", race_task, d)))
+		return -1;
 	return 0;
 }
 
@@ -150,13 +174,13 @@ int sim_demo_run(const struct sim_demo_config *cfg_in, struct sim_demo_result *r
 	memset(res, 0, sizeof(*res));
 	if (!cfg.cpus)
 		cfg.cpus = 2;
-	if (!cfg.pairs && !cfg.deadlock && !cfg.livelock)
+	if (!cfg.pairs && !cfg.deadlock && !cfg.livelock && !cfg.race)
 		cfg.pairs = 2;
 	if (!cfg.rounds)
 		cfg.rounds = 100;
 	if (!cfg.chooser)
 		cfg.chooser = "time";
-	const struct sim_chooser_ops *ch = sim_chooser_find(cfg.chooser);
+	const struct sim_chooser_ops *ch = cfg.chooser_ops ? cfg.chooser_ops : sim_chooser_find(cfg.chooser);
 	if (!ch) {
 		snprintf(res->message, sizeof(res->message), "unknown chooser '%s' (known: time, random)",
 			 cfg.chooser);
@@ -169,6 +193,8 @@ int sim_demo_run(const struct sim_demo_config *cfg_in, struct sim_demo_result *r
 		.race_window_ns = cfg.window_ns,
 		.step_bound = cfg.step_bound,
 		.trace_limit = cfg.trace_limit,
+		.chooser_state = cfg.chooser_state,
+		.record_decisions = cfg.record_decisions,
 	};
 	struct sim_engine *e = sim_engine_create(&ec, res->message, sizeof(res->message));
 	if (!e)
@@ -204,6 +230,14 @@ int sim_demo_run(const struct sim_demo_config *cfg_in, struct sim_demo_result *r
 	res->ticks_handled = d->ticks_handled;
 	res->tokens = d->tokens;
 	res->data_ok = d->data_ok && d->tokens == (uint64_t)cfg.pairs * cfg.rounds;
+	res->lost_update = cfg.race && d->counter != 2 * RACE_ROUNDS;
+	if (cfg.record_decisions && e->dlog_len) {
+		res->dlog = malloc(e->dlog_len * sizeof(*res->dlog));
+		if (res->dlog) {
+			memcpy(res->dlog, e->dlog, e->dlog_len * sizeof(*res->dlog));
+			res->dlog_len = e->dlog_len;
+		}
+	}
 	sim_tasks_fini(&d->ts);
 	rc = 0;
 out:

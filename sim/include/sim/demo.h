@@ -22,6 +22,12 @@ struct sim_demo_config {
 	uint64_t step_bound;   /* 0: engine default */
 	bool deadlock;         /* add two tasks that wait on each other */
 	bool livelock;         /* add a task that spins forever */
+	bool race;             /* add two tasks that increment a shared counter
+				* without a lock, interleaved in time so that only
+				* a reordering inside the race window loses an update */
+	const struct sim_chooser_ops *chooser_ops; /* overrides `chooser` */
+	void *chooser_state;
+	bool record_decisions; /* copy the decision log into the result */
 	size_t trace_limit;    /* records to keep; 0: hash only */
 };
 
@@ -32,6 +38,9 @@ struct sim_demo_result {
 	uint64_t trace_records;
 	uint64_t steps, decisions, virtual_ns, ticks_handled, tokens;
 	bool data_ok;          /* every consumer saw its tokens in order */
+	bool lost_update;      /* the race tasks lost an increment */
+	struct sim_decision *dlog; /* with record_decisions (malloc'd; free it) */
+	size_t dlog_len;
 };
 
 /* Run the demo once. Returns 0, or -1 for a bad configuration (message in

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The explorer: runs a target under many schedules, looking for one that
+ * breaks it, and makes any schedule it finds replayable and small.
+ *
+ * A target is anything that builds a simulation with the engine
+ * configuration the explorer hands it (chooser, seed, race window), runs
+ * it, and judges it (a scenario, the engine demo, a test's own machine).
+ * Strategies:
+ *   random   each run uses the random chooser with its own seed;
+ *   pct      probabilistic concurrency testing (Burckhardt et al., ASPLOS
+ *            2010): random priorities over CPUs and interrupt sources, the
+ *            highest-priority candidate runs, and at D-1 random change
+ *            points the running CPU drops below all others;
+ *   bounded  every schedule that departs from virtual-time order in at most
+ *            K places (CPU picks, interrupt placements, windowed actions),
+ *            by iterative deepening, saying when the space is exhausted.
+ * Any schedule can be written as a scripted one: the list of (choice index,
+ * option) where it departs from the defaults. Replay tokens carry that list,
+ * and shrinking removes or softens its entries while the same violation
+ * still happens.
+ *
+ * Runs share nothing: with -j workers each run's seed depends only on the
+ * master seed and the run's index, and results are merged in index order,
+ * so any -j gives the same results.
+ */
+#ifndef SIM_EXPLORE_H
+#define SIM_EXPLORE_H
+
+#include <sim/engine.h>
+
+enum sim_strategy { SIM_STRAT_RANDOM = 0, SIM_STRAT_PCT, SIM_STRAT_BOUNDED, SIM_STRAT_SCRIPT };
+
+const char *sim_strategy_name(enum sim_strategy s);
+int sim_strategy_parse(const char *name, enum sim_strategy *out);
+
+struct sim_deviation {
+	uint32_t index;  /* the choice's number in the run */
+	uint8_t choice;  /* the option taken instead of the default */
+};
+
+/* Everything needed to run one schedule again. */
+struct sim_schedule {
+	enum sim_strategy strategy;
+	uint64_t seed;              /* random, pct */
+	unsigned depth;             /* pct: D (D-1 change points) */
+	uint64_t horizon;           /* pct: k, the choices a run is expected to make */
+	struct sim_deviation *dev;  /* script: sorted by index (owned) */
+	size_t ndev;
+};
+
+void sim_schedule_fini(struct sim_schedule *s);
+int sim_schedule_copy(struct sim_schedule *dst, const struct sim_schedule *src);
+
+/* What one run came to. */
+struct sim_outcome {
+	enum sim_result result;
+	bool violation;             /* the target's verdict */
+	char violation_id[32];      /* "I3", "L1", "deadlock", "expect", ... */
+	char message[512];
+	uint64_t time_ns;           /* when it went wrong */
+	unsigned cpu;
+	uint64_t trace_hash;
+	uint64_t decisions, steps;
+	uint64_t irq_signature;     /* hash of the order of IRQ transitions */
+	struct sim_decision *dlog;  /* the choices made (owned), if recorded */
+	size_t dlog_len;
+};
+
+void sim_outcome_fini(struct sim_outcome *o);
+
+struct sim_target {
+	const char *name;
+	uint64_t hash;              /* content hash of what is run (the scenario) */
+	uint64_t race_window_ns;
+	void *ctx;
+	/* Build, run and judge one simulation with the engine configured by
+	 * `ecfg` (the target adds its own settings: CPUs, trace, step bound).
+	 * Must fill `out` (result, violation, trace hash, decisions; the
+	 * decision log when ecfg->record_decisions). May be called from
+	 * several threads at once with the same ctx. Returns 0, or -1 on an
+	 * internal error (message in out->message). */
+	int (*run)(void *ctx, const struct sim_engine_config *ecfg, struct sim_outcome *out);
+};
+
+/* Run one schedule of `t`. With `record`, the decision log is kept. */
+int sim_run_schedule(const struct sim_target *t, const struct sim_schedule *s, bool record,
+		     struct sim_outcome *out);
+
+/* The scripted form of a run: its departures from the defaults. */
+int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_schedule *out);
+
+struct sim_explore_config {
+	enum sim_strategy strategy;
+	uint64_t seed;
+	uint64_t runs;              /* random/pct: schedules to run; bounded: a cap (0: none) */
+	double time_s;              /* stop after this much host time (0: no limit) */
+	unsigned depth;             /* pct: D, default 3 */
+	unsigned preemptions;       /* bounded: K, default 2 */
+	unsigned jobs;              /* worker threads, default 1 */
+	unsigned shard, nshards;    /* run only indices with index % nshards == shard */
+	bool check_determinism;     /* run each schedule twice and compare hashes */
+	bool stop_on_first;         /* stop at the first violation (lowest index) */
+	/* Called from the thread that called sim_explore, now and then. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total, uint64_t violations,
+			 double seconds);
+	void *progress_ctx;
+};
+
+struct sim_explore_result {
+	uint64_t schedules;         /* runs made */
+	uint64_t violations;        /* runs that broke the target */
+	uint64_t decisions;         /* choices over all runs */
+	uint64_t distinct_irq;      /* distinct orders of IRQ transitions seen */
+	double seconds;             /* host time */
+	bool exhausted;             /* bounded: every schedule up to K was run */
+	unsigned bound;             /* bounded: the K reached */
+	bool nondeterministic;      /* --check-determinism found a difference */
+	uint64_t nondet_index;
+	/* The violation with the lowest run index, if any. */
+	bool found;
+	uint64_t found_index;
+	struct sim_schedule found_schedule;
+	struct sim_outcome found_outcome;
+	char error[640];            /* internal error, if sim_explore returned -1 */
+};
+
+int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg,
+		struct sim_explore_result *res);
+void sim_explore_result_fini(struct sim_explore_result *res);
+
+/* Shrink a violating schedule: the result is scripted, no longer, and still
+ * breaks the target with the same violation id. `budget` caps the runs. */
+int sim_shrink(const struct sim_target *t, const struct sim_schedule *in, const char *violation_id,
+	       unsigned budget, struct sim_schedule *out, unsigned *runs_used);
+
+/* Replay tokens: "uk1." base32 text with the format version, the target's
+ * hash, the build id, the strategy and its parameters, and the deviations.
+ * Encoding returns a malloc'd string. Decoding checks the version, the
+ * target hash and the build id, and says which one differs. */
+char *sim_token_encode(uint64_t target_hash, const struct sim_schedule *s);
+int sim_token_decode(const char *token, uint64_t target_hash, struct sim_schedule *out, char *err,
+		     size_t errlen);
+
+/* An id of this build of the simulator (the replay token refuses others). */
+uint64_t sim_build_id(void);
+
+/* Choosers used by the explorer (the state is made per run). */
+struct sim_pct_state;
+struct sim_script_state;
+const struct sim_chooser_ops *sim_chooser_pct(void);
+const struct sim_chooser_ops *sim_chooser_script(void);
+
+#endif /* SIM_EXPLORE_H */

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The explorer's choosers (PCT and scripted) and running one schedule.
+ */
+#include <sim/explore.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *sim_strategy_name(enum sim_strategy s)
+{
+	switch (s) {
+	case SIM_STRAT_RANDOM: return "random";
+	case SIM_STRAT_PCT: return "pct";
+	case SIM_STRAT_BOUNDED: return "bounded";
+	case SIM_STRAT_SCRIPT: return "script";
+	}
+	return "?";
+}
+
+int sim_strategy_parse(const char *name, enum sim_strategy *out)
+{
+	for (int s = SIM_STRAT_RANDOM; s <= SIM_STRAT_BOUNDED; s++) {
+		if (!strcmp(name, sim_strategy_name((enum sim_strategy)s))) {
+			*out = (enum sim_strategy)s;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void sim_schedule_fini(struct sim_schedule *s)
+{
+	free(s->dev);
+	s->dev = NULL;
+	s->ndev = 0;
+}
+
+int sim_schedule_copy(struct sim_schedule *dst, const struct sim_schedule *src)
+{
+	*dst = *src;
+	dst->dev = NULL;
+	if (src->ndev) {
+		dst->dev = malloc(src->ndev * sizeof(*dst->dev));
+		if (!dst->dev)
+			return -1;
+		memcpy(dst->dev, src->dev, src->ndev * sizeof(*dst->dev));
+	}
+	return 0;
+}
+
+void sim_outcome_fini(struct sim_outcome *o)
+{
+	free(o->dlog);
+	o->dlog = NULL;
+	o->dlog_len = 0;
+}
+
+int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_schedule *out)
+{
+	*out = (struct sim_schedule){.strategy = SIM_STRAT_SCRIPT};
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += log[i].choice != log[i].dflt;
+	if (k) {
+		out->dev = malloc(k * sizeof(*out->dev));
+		if (!out->dev)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (log[i].choice != log[i].dflt)
+			out->dev[out->ndev++] = (struct sim_deviation){(uint32_t)i, log[i].choice};
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* PCT                                                                      */
+/* ------------------------------------------------------------------------ */
+
+#define PCT_MAX_CHANGES 32
+
+/* Entities are the CPUs (0 .. n-1) and each CPU's interrupt source
+ * (n .. 2n-1). Higher priority runs first. */
+struct sim_pct_state {
+	struct sim_rng rng;
+	int prio[2 * SIM_MAX_CPUS];
+	uint64_t change[PCT_MAX_CHANGES];
+	unsigned nchange, next;
+};
+
+static void pct_init(struct sim_pct_state *p, unsigned ncpus, const struct sim_schedule *s)
+{
+	unsigned depth = s->depth ? s->depth : 3;
+	unsigned ent = 2 * ncpus;
+	sim_rng_seed(&p->rng, s->seed ^ 0x9c7c0ffee5eedull);
+	/* A random permutation of depth .. depth+ent-1: all above the values
+	 * given at change points (depth-1 .. 1). */
+	for (unsigned i = 0; i < ent; i++)
+		p->prio[i] = (int)(depth + i);
+	for (unsigned i = ent - 1; i > 0; i--) {
+		unsigned j = (unsigned)sim_rng_below(&p->rng, i + 1);
+		int t = p->prio[i];
+		p->prio[i] = p->prio[j];
+		p->prio[j] = t;
+	}
+	uint64_t k = s->horizon ? s->horizon : 1000;
+	p->nchange = depth - 1 < PCT_MAX_CHANGES ? depth - 1 : PCT_MAX_CHANGES;
+	for (unsigned i = 0; i < p->nchange; i++)
+		p->change[i] = sim_rng_below(&p->rng, k);
+	/* Sorted, so the change points are met in order. */
+	for (unsigned i = 1; i < p->nchange; i++)
+		for (unsigned j = i; j > 0 && p->change[j - 1] > p->change[j]; j--) {
+			uint64_t t = p->change[j];
+			p->change[j] = p->change[j - 1];
+			p->change[j - 1] = t;
+		}
+	p->next = 0;
+}
+
+static unsigned pct_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
+{
+	struct sim_pct_state *p = state;
+	unsigned n = e->ncpus;
+	/* At the j-th change point the CPU that is running drops below every
+	 * other entity, as the thread at a PCT change point does. */
+	while (p->next < p->nchange && p->change[p->next] <= c->index) {
+		int running = c->kind == SIM_CHOICE_CPU ? c->current : (int)c->cpu;
+		if (running >= 0)
+			p->prio[running] = (int)(p->nchange - p->next);
+		p->next++;
+	}
+	switch (c->kind) {
+	case SIM_CHOICE_CPU: {
+		unsigned best = 0;
+		for (unsigned i = 1; i < c->n; i++)
+			if (p->prio[c->cand[i]] > p->prio[c->cand[best]])
+				best = i;
+		return best;
+	}
+	case SIM_CHOICE_IRQ:
+		return p->prio[n + c->cpu] > p->prio[c->cpu] ? 0 : 1;
+	default:
+		return (unsigned)sim_rng_below(&p->rng, c->n);
+	}
+}
+
+static const struct sim_chooser_ops pct_ops = {.name = "pct", .choose = pct_choose};
+
+const struct sim_chooser_ops *sim_chooser_pct(void)
+{
+	return &pct_ops;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scripted                                                                 */
+/* ------------------------------------------------------------------------ */
+
+struct sim_script_state {
+	const struct sim_deviation *dev;
+	size_t ndev, next;
+};
+
+static unsigned script_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
+{
+	struct sim_script_state *s = state;
+	(void)e;
+	while (s->next < s->ndev && s->dev[s->next].index < c->index)
+		s->next++;
+	if (s->next < s->ndev && s->dev[s->next].index == c->index) {
+		unsigned k = s->dev[s->next++].choice;
+		return k < c->n ? k : c->dflt;
+	}
+	return c->dflt;
+}
+
+static const struct sim_chooser_ops script_ops = {.name = "script", .choose = script_choose};
+
+const struct sim_chooser_ops *sim_chooser_script(void)
+{
+	return &script_ops;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One schedule                                                             */
+/* ------------------------------------------------------------------------ */
+
+int sim_run_schedule(const struct sim_target *t, const struct sim_schedule *s, bool record,
+		     struct sim_outcome *out)
+{
+	struct sim_engine_config ec = {
+		.seed = s->seed,
+		.race_window_ns = t->race_window_ns,
+		.record_decisions = record,
+	};
+	struct sim_pct_state pct;
+	struct sim_script_state script = {s->dev, s->ndev, 0};
+	switch (s->strategy) {
+	case SIM_STRAT_RANDOM:
+		ec.chooser = &sim_chooser_random;
+		break;
+	case SIM_STRAT_PCT:
+		/* The CPU count is the target's; size the state for the most. */
+		pct_init(&pct, SIM_MAX_CPUS, s);
+		ec.chooser = &pct_ops;
+		ec.chooser_state = &pct;
+		break;
+	case SIM_STRAT_BOUNDED:
+	case SIM_STRAT_SCRIPT:
+		ec.chooser = &script_ops;
+		ec.chooser_state = &script;
+		break;
+	}
+	memset(out, 0, sizeof(*out));
+	return t->run(t->ctx, &ec, out);
+}

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The exploration driver: random, PCT and bounded strategies over worker
+ * threads, with results that do not depend on the number of workers.
+ */
+#include <sim/explore.h>
+#include <sim/bench.h>
+
+#include <glib.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One unit of work: a schedule to run, and what came of it. */
+struct job {
+	uint64_t index;             /* the run's global index */
+	struct sim_schedule sched;
+	struct sim_outcome out;
+	bool done, failed;
+	bool nondet;
+};
+
+struct pool {
+	const struct sim_target *t;
+	const struct sim_explore_config *cfg;
+	struct job *jobs;
+	size_t njobs;
+	bool record;                /* keep decision logs (bounded needs them) */
+	size_t next;                /* next job to hand out */
+	size_t stop_at;             /* jobs at or past this index are skipped */
+	pthread_mutex_t lock;
+	uint64_t started_ns;
+	bool out_of_time;
+};
+
+static bool time_up(struct pool *p)
+{
+	if (p->cfg->time_s <= 0)
+		return false;
+	return (double)(sim_bench_now_ns() - p->started_ns) / 1e9 >= p->cfg->time_s;
+}
+
+static void run_job(struct pool *p, struct job *j)
+{
+	if (sim_run_schedule(p->t, &j->sched, p->record, &j->out) != 0) {
+		j->failed = true;
+		return;
+	}
+	if (p->cfg->check_determinism) {
+		struct sim_outcome again;
+		if (sim_run_schedule(p->t, &j->sched, false, &again) != 0 ||
+		    again.trace_hash != j->out.trace_hash)
+			j->nondet = true;
+		sim_outcome_fini(&again);
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		if (!p->out_of_time && time_up(p))
+			p->out_of_time = true;
+		size_t i = p->next;
+		if (i >= p->njobs || i >= p->stop_at || p->out_of_time) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		p->next++;
+		pthread_mutex_unlock(&p->lock);
+
+		struct job *j = &p->jobs[i];
+		run_job(p, j);
+
+		pthread_mutex_lock(&p->lock);
+		j->done = true;
+		/* With stop_on_first, jobs after the earliest violation are not
+		 * needed; jobs before it still run, so the earliest is found
+		 * whatever the number of workers. */
+		if (p->cfg->stop_on_first && j->out.violation && i < p->stop_at)
+			p->stop_at = i + 1;
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+/* Run jobs[0 .. n) on cfg->jobs threads. */
+static void run_pool(struct pool *p)
+{
+	unsigned nthreads = p->cfg->jobs ? p->cfg->jobs : 1;
+	if (nthreads == 1) {
+		worker(p);
+		return;
+	}
+	pthread_t *th = calloc(nthreads, sizeof(*th));
+	unsigned started = 0;
+	for (unsigned i = 0; th && i < nthreads; i++)
+		if (pthread_create(&th[i], NULL, worker, p) == 0)
+			started++;
+	if (started == 0)
+		worker(p);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+}
+
+struct tally {
+	struct sim_explore_result *res;
+	GHashTable *irq_seen;
+};
+
+/* Fold finished jobs into the result, in index order. Returns -1 on an
+ * internal error. */
+static int tally_jobs(struct tally *ty, struct pool *p)
+{
+	struct sim_explore_result *res = ty->res;
+	for (size_t i = 0; i < p->njobs; i++) {
+		struct job *j = &p->jobs[i];
+		if (!j->done)
+			continue;
+		if (j->failed) {
+			snprintf(res->error, sizeof(res->error), "run %llu: %s",
+				 (unsigned long long)j->index, j->out.message);
+			return -1;
+		}
+		res->schedules++;
+		res->decisions += j->out.decisions;
+		uint64_t *sig = g_new(uint64_t, 1);
+		*sig = j->out.irq_signature;
+		if (!g_hash_table_add(ty->irq_seen, sig))
+			g_free(sig);
+		if (j->nondet && !res->nondeterministic) {
+			res->nondeterministic = true;
+			res->nondet_index = j->index;
+		}
+		if (j->out.violation) {
+			res->violations++;
+			if (!res->found) {
+				res->found = true;
+				res->found_index = j->index;
+				if (sim_schedule_copy(&res->found_schedule, &j->sched) != 0)
+					return -1;
+				res->found_outcome = j->out;
+				res->found_outcome.dlog = NULL;
+				res->found_outcome.dlog_len = 0;
+			}
+		}
+	}
+	return 0;
+}
+
+static void free_jobs(struct job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sim_schedule_fini(&jobs[i].sched);
+		sim_outcome_fini(&jobs[i].out);
+	}
+	free(jobs);
+}
+
+static void pool_init(struct pool *p, const struct sim_target *t, const struct sim_explore_config *cfg,
+		      struct job *jobs, size_t n, bool record, uint64_t started)
+{
+	*p = (struct pool){.t = t, .cfg = cfg, .jobs = jobs, .njobs = n, .record = record,
+			   .stop_at = n, .started_ns = started};
+	pthread_mutex_init(&p->lock, NULL);
+}
+
+static uint64_t run_seed(uint64_t master, uint64_t index)
+{
+	uint64_t x = master ^ (index * 0x9e3779b97f4a7c15ull);
+	return sim_splitmix64(&x);
+}
+
+/* Batches of this many runs keep memory flat however many runs there are. */
+#define BATCH 4096
+
+static int explore_sampled(const struct sim_target *t, const struct sim_explore_config *cfg,
+			   struct tally *ty, uint64_t started)
+{
+	struct sim_explore_result *res = ty->res;
+	/* PCT needs the number of choices a run makes: take it from the
+	 * virtual-time schedule. */
+	uint64_t horizon = 0;
+	if (cfg->strategy == SIM_STRAT_PCT) {
+		struct sim_schedule base = {.strategy = SIM_STRAT_SCRIPT};
+		struct sim_outcome o;
+		if (sim_run_schedule(t, &base, false, &o) != 0) {
+			snprintf(res->error, sizeof(res->error), "%s", o.message);
+			return -1;
+		}
+		horizon = o.decisions > 16 ? o.decisions : 16;
+		sim_outcome_fini(&o);
+	}
+	uint64_t total = cfg->runs ? cfg->runs : (cfg->time_s > 0 ? UINT64_MAX : 1000);
+	unsigned nshards = cfg->nshards ? cfg->nshards : 1;
+	for (uint64_t first = 0; first < total;) {
+		struct job *jobs = calloc(BATCH, sizeof(*jobs));
+		if (!jobs)
+			return -1;
+		size_t n = 0;
+		uint64_t idx = first;
+		for (; idx < total && n < BATCH; idx++) {
+			if (idx % nshards != cfg->shard)
+				continue;
+			jobs[n].index = idx;
+			jobs[n].sched = (struct sim_schedule){
+				.strategy = cfg->strategy,
+				.seed = run_seed(cfg->seed, idx),
+				.depth = cfg->depth ? cfg->depth : 3,
+				.horizon = horizon,
+			};
+			n++;
+		}
+		struct pool p;
+		pool_init(&p, t, cfg, jobs, n, false, started);
+		run_pool(&p);
+		int rc = tally_jobs(ty, &p);
+		bool stop = p.out_of_time || (cfg->stop_on_first && res->found);
+		pthread_mutex_destroy(&p.lock);
+		free_jobs(jobs, n);
+		if (rc != 0)
+			return -1;
+		if (cfg->progress)
+			cfg->progress(cfg->progress_ctx, res->schedules, total, res->violations,
+				      (double)(sim_bench_now_ns() - started) / 1e9);
+		first = idx;
+		if (stop)
+			break;
+	}
+	return 0;
+}
+
+/* Children of a schedule in bounded search: one more departure, after the
+ * last one, at every choice its run made, to every other option. */
+static size_t count_children(const struct job *j)
+{
+	size_t from = j->sched.ndev ? j->sched.dev[j->sched.ndev - 1].index + 1 : 0, n = 0;
+	for (size_t i = from; i < j->out.dlog_len; i++)
+		n += j->out.dlog[i].n - 1;
+	return n;
+}
+
+static int add_children(const struct job *j, struct job *out, size_t *n)
+{
+	size_t from = j->sched.ndev ? j->sched.dev[j->sched.ndev - 1].index + 1 : 0;
+	for (size_t i = from; i < j->out.dlog_len; i++) {
+		const struct sim_decision *d = &j->out.dlog[i];
+		for (unsigned opt = 0; opt < d->n; opt++) {
+			if (opt == d->dflt)
+				continue;
+			struct sim_schedule *s = &out[*n].sched;
+			*s = (struct sim_schedule){.strategy = SIM_STRAT_SCRIPT};
+			s->dev = malloc((j->sched.ndev + 1) * sizeof(*s->dev));
+			if (!s->dev)
+				return -1;
+			memcpy(s->dev, j->sched.dev, j->sched.ndev * sizeof(*s->dev));
+			s->dev[j->sched.ndev] = (struct sim_deviation){(uint32_t)i, (uint8_t)opt};
+			s->ndev = j->sched.ndev + 1;
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
+static int explore_bounded(const struct sim_target *t, const struct sim_explore_config *cfg,
+			   struct tally *ty, uint64_t started)
+{
+	struct sim_explore_result *res = ty->res;
+	unsigned kmax = cfg->preemptions;
+	struct job *level = calloc(1, sizeof(*level));
+	size_t nlevel = 1;
+	uint64_t base = 0;
+	if (!level)
+		return -1;
+	level[0].sched = (struct sim_schedule){.strategy = SIM_STRAT_SCRIPT};
+	res->exhausted = false;
+	for (unsigned k = 0;; k++) {
+		size_t n = nlevel;
+		bool capped = false;
+		if (cfg->runs && base + n > cfg->runs) {
+			n = (size_t)(cfg->runs - base);
+			capped = true;
+		}
+		for (size_t i = 0; i < nlevel; i++)
+			level[i].index = base + i;
+		struct pool p;
+		pool_init(&p, t, cfg, level, n, k < kmax, started);
+		run_pool(&p);
+		int rc = tally_jobs(ty, &p);
+		bool out_of_time = p.out_of_time;
+		pthread_mutex_destroy(&p.lock);
+		if (cfg->progress)
+			cfg->progress(cfg->progress_ctx, res->schedules, 0, res->violations,
+				      (double)(sim_bench_now_ns() - started) / 1e9);
+		res->bound = k;
+		if (rc != 0 || out_of_time || capped || (cfg->stop_on_first && res->found) || k == kmax) {
+			res->exhausted = rc == 0 && !out_of_time && !capped && k == kmax;
+			free_jobs(level, nlevel);
+			return rc;
+		}
+		/* The next level: every schedule with one more departure. */
+		size_t total = 0;
+		for (size_t i = 0; i < nlevel; i++)
+			total += count_children(&level[i]);
+		struct job *next = calloc(total ? total : 1, sizeof(*next));
+		size_t nnext = 0;
+		for (size_t i = 0; next && i < nlevel; i++)
+			if (add_children(&level[i], next, &nnext) != 0)
+				break;
+		free_jobs(level, nlevel);
+		if (!next)
+			return -1;
+		base += nlevel;
+		level = next;
+		nlevel = nnext;
+		if (nlevel == 0) {
+			/* Nothing departs any further: the space is smaller than K. */
+			res->exhausted = true;
+			free(level);
+			return 0;
+		}
+	}
+}
+
+int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg,
+		struct sim_explore_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	struct tally ty = {res, g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL)};
+	uint64_t started = sim_bench_now_ns();
+	int rc;
+	if (cfg->nshards && cfg->shard >= cfg->nshards) {
+		snprintf(res->error, sizeof(res->error), "shard %u is not below %u", cfg->shard,
+			 cfg->nshards);
+		rc = -1;
+	} else if (cfg->strategy == SIM_STRAT_BOUNDED) {
+		rc = explore_bounded(t, cfg, &ty, started);
+	} else {
+		rc = explore_sampled(t, cfg, &ty, started);
+	}
+	res->distinct_irq = g_hash_table_size(ty.irq_seen);
+	g_hash_table_destroy(ty.irq_seen);
+	res->seconds = (double)(sim_bench_now_ns() - started) / 1e9;
+	if (rc != 0 && !res->error[0])
+		snprintf(res->error, sizeof(res->error), "out of memory");
+	return rc;
+}
+
+void sim_explore_result_fini(struct sim_explore_result *res)
+{
+	sim_schedule_fini(&res->found_schedule);
+	sim_outcome_fini(&res->found_outcome);
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Check tests of the explorer on the engine demo's lost-update race: two
+ * tasks on two CPUs read, compute and write a shared counter, interleaved
+ * in virtual time so that the time-faithful schedule is correct and only a
+ * reordering inside the race window loses an update.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sim/demo.h>
+#include <sim/explore.h>
+
+static int race_run(void *ctx, const struct sim_engine_config *ecfg, struct sim_outcome *out)
+{
+	(void)ctx;
+	struct sim_demo_config cfg = {
+		.cpus = 2, .race = true, .seed = ecfg->seed, .chooser_ops = ecfg->chooser,
+		.chooser_state = ecfg->chooser_state, .window_ns = ecfg->race_window_ns,
+		.record_decisions = ecfg->record_decisions,
+	};
+	struct sim_demo_result r;
+	if (sim_demo_run(&cfg, &r) != 0) {
+		snprintf(out->message, sizeof(out->message), "%.500s", r.message);
+		return -1;
+	}
+	out->result = r.result;
+	out->violation = r.lost_update || r.result != SIM_DONE;
+	snprintf(out->violation_id, sizeof(out->violation_id), "%s",
+		 r.lost_update ? "lost-update" : sim_result_name(r.result));
+	out->trace_hash = r.trace_hash;
+	out->decisions = r.decisions;
+	out->steps = r.steps;
+	out->irq_signature = r.trace_hash;
+	out->dlog = r.dlog;
+	out->dlog_len = r.dlog_len;
+	return 0;
+}
+
+static struct sim_target race_target(uint64_t window)
+{
+	return (struct sim_target){.name = "race", .hash = 0x1234abcd5678ef90ull,
+				   .race_window_ns = window, .run = race_run};
+}
+
+START_TEST(default_schedule_is_correct)
+{
+	struct sim_target t = race_target(50);
+	struct sim_schedule none = {.strategy = SIM_STRAT_SCRIPT};
+	struct sim_outcome o;
+	ck_assert_int_eq(sim_run_schedule(&t, &none, true, &o), 0);
+	ck_assert(!o.violation);
+	ck_assert_uint_gt(o.dlog_len, 0);
+	for (size_t i = 0; i < o.dlog_len; i++)
+		ck_assert_uint_eq(o.dlog[i].choice, o.dlog[i].dflt);
+	sim_outcome_fini(&o);
+}
+END_TEST
+
+static void explore(enum sim_strategy s, unsigned jobs, uint64_t runs, struct sim_explore_result *res)
+{
+	struct sim_target t = race_target(50);
+	struct sim_explore_config cfg = {.strategy = s, .seed = 7, .runs = runs, .jobs = jobs,
+					 .depth = 3, .preemptions = 2};
+	ck_assert_int_eq(sim_explore(&t, &cfg, res), 0);
+}
+
+START_TEST(random_finds_and_replays)
+{
+	struct sim_explore_result res;
+	explore(SIM_STRAT_RANDOM, 1, 500, &res);
+	ck_assert_uint_eq(res.schedules, 500);
+	ck_assert(res.found);
+	ck_assert_str_eq(res.found_outcome.violation_id, "lost-update");
+	/* The token replays the very same run. */
+	struct sim_target t = race_target(50);
+	char *tok = sim_token_encode(t.hash, &res.found_schedule);
+	ck_assert_ptr_nonnull(strstr(tok, "uk1-1234abcd5678ef90-"));
+	struct sim_schedule back;
+	char err[256];
+	ck_assert_int_eq(sim_token_decode(tok, t.hash, &back, err, sizeof(err)), 0);
+	struct sim_outcome o;
+	ck_assert_int_eq(sim_run_schedule(&t, &back, false, &o), 0);
+	ck_assert(o.violation);
+	ck_assert_uint_eq(o.trace_hash, res.found_outcome.trace_hash);
+	sim_outcome_fini(&o);
+	sim_schedule_fini(&back);
+	free(tok);
+	sim_explore_result_fini(&res);
+}
+END_TEST
+
+START_TEST(pct_finds)
+{
+	struct sim_explore_result res;
+	explore(SIM_STRAT_PCT, 1, 2000, &res);
+	ck_assert(res.found);
+	ck_assert_str_eq(res.found_outcome.violation_id, "lost-update");
+	ck_assert_uint_eq(res.found_schedule.strategy, SIM_STRAT_PCT);
+	sim_explore_result_fini(&res);
+}
+END_TEST
+
+START_TEST(bounded_finds_with_one_departure)
+{
+	struct sim_target t = race_target(50);
+	struct sim_explore_config cfg = {.strategy = SIM_STRAT_BOUNDED, .preemptions = 1,
+					 .stop_on_first = true};
+	struct sim_explore_result res;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &res), 0);
+	ck_assert(res.found);
+	ck_assert_uint_eq(res.found_schedule.ndev, 1);
+	sim_explore_result_fini(&res);
+}
+END_TEST
+
+START_TEST(bounded_exhausts_a_correct_target)
+{
+	/* With no race window nothing can be reordered: the space is the
+	 * default schedule alone, and it is correct. */
+	struct sim_target t = race_target(0);
+	struct sim_explore_config cfg = {.strategy = SIM_STRAT_BOUNDED, .preemptions = 3};
+	struct sim_explore_result res;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &res), 0);
+	ck_assert(!res.found);
+	ck_assert(res.exhausted);
+	ck_assert_uint_ge(res.schedules, 1);
+	sim_explore_result_fini(&res);
+}
+END_TEST
+
+START_TEST(jobs_do_not_change_results)
+{
+	struct sim_explore_result one, two;
+	explore(SIM_STRAT_RANDOM, 1, 300, &one);
+	explore(SIM_STRAT_RANDOM, 2, 300, &two);
+	ck_assert_uint_eq(one.schedules, two.schedules);
+	ck_assert_uint_eq(one.violations, two.violations);
+	ck_assert_uint_eq(one.decisions, two.decisions);
+	ck_assert_uint_eq(one.found_index, two.found_index);
+	ck_assert_uint_eq(one.found_outcome.trace_hash, two.found_outcome.trace_hash);
+	sim_explore_result_fini(&one);
+	sim_explore_result_fini(&two);
+	/* Bounded search too. */
+	struct sim_target t = race_target(50);
+	struct sim_explore_config c1 = {.strategy = SIM_STRAT_BOUNDED, .preemptions = 2, .jobs = 1};
+	struct sim_explore_config c2 = c1;
+	c2.jobs = 2;
+	ck_assert_int_eq(sim_explore(&t, &c1, &one), 0);
+	ck_assert_int_eq(sim_explore(&t, &c2, &two), 0);
+	ck_assert_uint_eq(one.schedules, two.schedules);
+	ck_assert_uint_eq(one.violations, two.violations);
+	ck_assert_uint_eq(one.found_index, two.found_index);
+	sim_explore_result_fini(&one);
+	sim_explore_result_fini(&two);
+}
+END_TEST
+
+START_TEST(shards_partition_the_runs)
+{
+	struct sim_target t = race_target(50);
+	struct sim_explore_config cfg = {.strategy = SIM_STRAT_RANDOM, .seed = 3, .runs = 200};
+	struct sim_explore_result all, a, b;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &all), 0);
+	cfg.nshards = 2;
+	cfg.shard = 0;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &a), 0);
+	cfg.shard = 1;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &b), 0);
+	ck_assert_uint_eq(a.schedules + b.schedules, all.schedules);
+	ck_assert_uint_eq(a.violations + b.violations, all.violations);
+	uint64_t first = a.found && (!b.found || a.found_index < b.found_index) ? a.found_index : b.found_index;
+	ck_assert_uint_eq(first, all.found_index);
+	cfg.shard = 2;
+	struct sim_explore_result bad;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &bad), -1);
+	sim_explore_result_fini(&all);
+	sim_explore_result_fini(&a);
+	sim_explore_result_fini(&b);
+}
+END_TEST
+
+START_TEST(shrink_keeps_the_violation)
+{
+	struct sim_explore_result res;
+	explore(SIM_STRAT_RANDOM, 1, 500, &res);
+	ck_assert(res.found);
+	struct sim_target t = race_target(50);
+	struct sim_schedule small;
+	unsigned runs;
+	ck_assert_int_eq(sim_shrink(&t, &res.found_schedule, "lost-update", 500, &small, &runs), 0);
+	ck_assert_uint_ge(small.ndev, 1);
+	ck_assert_uint_le(small.ndev, 2);
+	struct sim_outcome o;
+	ck_assert_int_eq(sim_run_schedule(&t, &small, false, &o), 0);
+	ck_assert(o.violation);
+	ck_assert_str_eq(o.violation_id, "lost-update");
+	sim_outcome_fini(&o);
+	/* A schedule that does not break the target cannot be shrunk. */
+	struct sim_schedule none = {.strategy = SIM_STRAT_SCRIPT};
+	struct sim_schedule out;
+	ck_assert_int_eq(sim_shrink(&t, &none, "lost-update", 10, &out, &runs), -1);
+	sim_schedule_fini(&small);
+	sim_explore_result_fini(&res);
+}
+END_TEST
+
+START_TEST(tokens_refuse_what_they_cannot_replay)
+{
+	struct sim_deviation dev[] = {{5, 1}, {40, 0}, {41, 2}};
+	struct sim_schedule s = {.strategy = SIM_STRAT_SCRIPT, .dev = dev, .ndev = 3};
+	char *tok = sim_token_encode(42, &s);
+	struct sim_schedule back;
+	char err[256];
+	ck_assert_int_eq(sim_token_decode(tok, 42, &back, err, sizeof(err)), 0);
+	ck_assert_uint_eq(back.ndev, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_uint_eq(back.dev[i].index, dev[i].index);
+		ck_assert_uint_eq(back.dev[i].choice, dev[i].choice);
+	}
+	sim_schedule_fini(&back);
+	ck_assert_int_eq(sim_token_decode(tok, 43, &back, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "another version of this scenario"));
+	tok[3] = '9';
+	ck_assert_int_eq(sim_token_decode(tok, 42, &back, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is not the one this build reads"));
+	free(tok);
+	const char *bad[] = {"", "xyz", "uk1-", "uk1-0000000000000042-00000000-s1.1",
+			     "uk1-000000000000002a-zzzzzzzz-s", "uk1-000000000000002a-00000000-q1"};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_int_eq(sim_token_decode(bad[i], 42, &back, err, sizeof(err)), -1);
+	/* A token of this build with a broken schedule part. */
+	struct sim_schedule empty = {.strategy = SIM_STRAT_SCRIPT};
+	char *good = sim_token_encode(42, &empty);
+	char *broken = malloc(strlen(good) + 8);
+	strcpy(broken, good);
+	strcat(broken, "1..");
+	ck_assert_int_eq(sim_token_decode(broken, 42, &back, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "malformed"));
+	free(broken);
+	free(good);
+}
+END_TEST
+
+START_TEST(determinism_check_is_quiet_on_a_deterministic_target)
+{
+	struct sim_target t = race_target(50);
+	struct sim_explore_config cfg = {.strategy = SIM_STRAT_RANDOM, .runs = 100,
+					 .check_determinism = true};
+	struct sim_explore_result res;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &res), 0);
+	ck_assert(!res.nondeterministic);
+	sim_explore_result_fini(&res);
+}
+END_TEST
+
+static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n, double timeout)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(name);
+	tcase_set_timeout(tc, timeout);
+	for (unsigned i = 0; i < n; i++)
+		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+#define SUITE(name, timeout, ...)                                                              \
+	do {                                                                                   \
+		const TTest *const t_[] = {__VA_ARGS__};                                       \
+		srunner_add_suite(sr, suite_of(name, t_, sizeof(t_) / sizeof(t_[0]), timeout)); \
+	} while (0)
+
+int main(void)
+{
+	SRunner *sr = srunner_create(NULL);
+	SUITE("strategies", 120, default_schedule_is_correct, random_finds_and_replays, pct_finds,
+	      bounded_finds_with_one_departure, bounded_exhausts_a_correct_target);
+	SUITE("parallel", 120, jobs_do_not_change_results, shards_partition_the_runs,
+	      determinism_check_is_quiet_on_a_deterministic_target);
+	SUITE("replay", 120, shrink_keeps_the_violation, tokens_refuse_what_they_cannot_replay);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

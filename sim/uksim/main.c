@@ -22,7 +22,7 @@ static int cmd_not_built(const struct uksim_cmd *cmd, int argc, char **argv)
 }
 
 static const struct uksim_cmd commands[] = {
-	{"run", "FILE", "run one schedule of a scenario and check its expectations", cmd_not_built},
+	{"run", "FILE", "run one schedule of a scenario and check its expectations", uksim_cmd_run},
 	{"explore", "FILE|DIR", "search schedules of scenarios for violations", cmd_not_built},
 	{"replay", "FILE --token T", "replay one schedule exactly from a replay token", cmd_not_built},
 	{"check", "FILE...", "validate scenario files without running them", uksim_cmd_check},

@@ -238,6 +238,11 @@ int sim_demo_run(const struct sim_demo_config *cfg_in, struct sim_demo_result *r
 			res->dlog_len = e->dlog_len;
 		}
 	}
+	if (cfg.trace_limit) {
+		/* Hand the records over; the engine keeps an empty trace. */
+		res->trace = e->trace;
+		sim_trace_init(&e->trace, 0);
+	}
 	sim_tasks_fini(&d->ts);
 	rc = 0;
 out:

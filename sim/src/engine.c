@@ -199,8 +199,16 @@ static void dlog_append(struct sim_engine *e, const struct sim_choice *c, unsign
 		e->dlog = d;
 		e->dlog_cap = cap;
 	}
-	e->dlog[e->dlog_len++] = (struct sim_decision){(uint8_t)c->kind, (uint8_t)c->n,
-						       (uint8_t)choice, (uint8_t)c->dflt};
+	struct sim_decision *d = &e->dlog[e->dlog_len++];
+	*d = (struct sim_decision){.kind = (uint8_t)c->kind, .n = (uint8_t)c->n,
+				   .choice = (uint8_t)choice, .dflt = (uint8_t)c->dflt,
+				   .cpu = (uint8_t)e->cur, .time = sim_now(e)};
+	if (c->kind == SIM_CHOICE_CPU) {
+		d->choice_cpu = (uint8_t)c->cand[choice];
+		d->dflt_cpu = (uint8_t)c->cand[c->dflt];
+	} else if (c->kind == SIM_CHOICE_IRQ) {
+		d->cpu = (uint8_t)c->cpu;
+	}
 }
 
 /* Every choice goes through here: ask the chooser, keep it in range, count

@@ -12,19 +12,12 @@
 
 #include <string.h>
 
-static int cmd_not_built(const struct uksim_cmd *cmd, int argc, char **argv)
-{
-	GOptionEntry entries[] = {{0}};
-	if (!uksim_parse(cmd, entries, &argc, &argv))
-		return UKSIM_EXIT_USAGE;
-	fprintf(stderr, "uksim %s: not built yet in this version of ukern\n", cmd->name);
-	return UKSIM_EXIT_USAGE;
-}
-
 static const struct uksim_cmd commands[] = {
 	{"run", "FILE", "run one schedule of a scenario and check its expectations", uksim_cmd_run},
-	{"explore", "FILE|DIR", "search schedules of scenarios for violations", cmd_not_built},
-	{"replay", "FILE --token T", "replay one schedule exactly from a replay token", cmd_not_built},
+	{"explore", "TARGET...", "search schedules of scenarios (or demo:race) for violations",
+	 uksim_cmd_explore},
+	{"replay", "TARGET --token T", "replay one schedule exactly from a replay token",
+	 uksim_cmd_replay},
 	{"check", "FILE...", "validate scenario files without running them", uksim_cmd_check},
 	{"bench", "[NAME...]", "measure the speed of the engine, machine model and kernel",
 	 uksim_cmd_bench},

@@ -54,10 +54,50 @@ expect 0 "help bench" -- "$UKSIM" help bench
 contains out "--json" "help bench shows --json"
 expect 2 "help of an unknown command" -- "$UKSIM" help frobnicate
 
-for cmd in run explore replay; do
+for cmd in run; do
 	expect 2 "$cmd not built yet" -- "$UKSIM" $cmd x.uks
 	contains err "not built yet" "$cmd says it is not built"
 done
+
+# explore and replay, on the built-in lost-update race.
+expect 0 "explore demo:race (random)" -- "$UKSIM" explore demo:race --runs 300 -j 2 --json \
+	--trace "$tmp/race.json" --vcd "$tmp/race.vcd"
+python3 - "$tmp/out" "$tmp/race.json" <<'PY' || { echo "FAIL: explore --json / --trace output"; fails=$((fails + 1)); }
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()]
+v = [l for l in lines if l["type"] == "violation"]
+s = [l for l in lines if l["type"] == "summary"]
+assert len(v) == 1 and len(s) == 1, lines
+assert v[0]["id"] == "lost-update" and v[0]["token"].startswith("uk1-"), v
+assert s[0]["schedules"] == 300 and s[0]["verdict"] == "expected violation found", s
+open(sys.argv[1] + ".token", "w").write(v[0]["shrunk_token"] + " " + v[0]["token"])
+t = json.load(open(sys.argv[2]))
+ev = t["traceEvents"]
+assert any(e.get("ph") == "M" and e.get("name") == "thread_name" for e in ev)
+assert any(e.get("ph") == "X" or e.get("ph") == "i" or e.get("ph") == "M" for e in ev)
+PY
+head -1 "$tmp/race.vcd" | grep -q '^\$date' || { echo "FAIL: VCD header"; fails=$((fails + 1)); }
+grep -q '^\$enddefinitions \$end' "$tmp/race.vcd" || { echo "FAIL: VCD definitions"; fails=$((fails + 1)); }
+read -r shrunk full < "$tmp/out.token"
+expect 0 "replay the shrunk token" -- "$UKSIM" replay demo:race --token "$shrunk" --json
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["violation"]=="lost-update", o' "$tmp/out" ||
+	{ echo "FAIL: replay shows the violation"; fails=$((fails + 1)); }
+expect 0 "replay the full token twice, same trace" -- "$UKSIM" replay demo:race --token "$full" --json
+cp "$tmp/out" "$tmp/replay1"
+"$UKSIM" replay demo:race --token "$full" --json >"$tmp/replay2" 2>/dev/null
+cmp -s "$tmp/replay1" "$tmp/replay2" || { echo "FAIL: replay is not exact"; fails=$((fails + 1)); }
+expect 2 "replay a token of another scenario" -- "$UKSIM" replay demo:race --token uk1-0000000000000001-00000000-s
+contains err "another version of this scenario" "token mismatch explained"
+expect 2 "replay a malformed token" -- "$UKSIM" replay demo:race --token garbage
+contains err "malformed replay token" "malformed token explained"
+expect 0 "explore demo:race (pct)" -- "$UKSIM" explore demo:race --strategy pct --runs 2000 -q --no-shrink
+expect 0 "explore demo:race (bounded)" -- "$UKSIM" explore demo:race --strategy bounded --preemptions 1 -q
+contains out "expected violation found" "bounded finds the race"
+expect 1 "explore demo:race with no window finds nothing" -- "$UKSIM" explore demo:race --strategy bounded --window 0 --preemptions 3 -q
+contains out "space exhausted" "bounded says the space is exhausted"
+expect 2 "explore an unknown target" -- "$UKSIM" explore demo:nothing
+expect 2 "explore with a bad shard" -- "$UKSIM" explore demo:race --shard 3/2
+expect 2 "explore with a bad strategy" -- "$UKSIM" explore demo:race --strategy guess
 
 expect 0 "bench --list" -- "$UKSIM" bench --list
 for b in fiber_switch event_queue pthread_handoff; do

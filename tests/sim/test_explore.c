@@ -19,7 +19,7 @@ static int race_run(void *ctx, const struct sim_engine_config *ecfg, struct sim_
 	struct sim_demo_config cfg = {
 		.cpus = 2, .race = true, .seed = ecfg->seed, .chooser_ops = ecfg->chooser,
 		.chooser_state = ecfg->chooser_state, .window_ns = ecfg->race_window_ns,
-		.record_decisions = ecfg->record_decisions,
+		.record_decisions = ecfg->record_decisions, .trace_limit = ecfg->trace_limit,
 	};
 	struct sim_demo_result r;
 	if (sim_demo_run(&cfg, &r) != 0) {
@@ -36,6 +36,8 @@ static int race_run(void *ctx, const struct sim_engine_config *ecfg, struct sim_
 	out->irq_signature = r.trace_hash;
 	out->dlog = r.dlog;
 	out->dlog_len = r.dlog_len;
+	out->trace = r.trace;
+	out->ncpus = 2;
 	return 0;
 }
 

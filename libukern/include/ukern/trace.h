@@ -16,4 +16,12 @@
 /* 0x0300 .. 0x03ff: IPC and memory transfer. */
 #define UK_TRACE_IPC_BASE 0x0300u
 
+/* Kinds the trace exporters give a meaning of their own (sim/export.h):
+ * the number of threads ready to run on a CPU [cpu, ready], and an IPC
+ * call leaving its caller and reaching its server [call id, endpoint id,
+ * thread id], drawn as a flow from one to the other. */
+#define UK_TRACE_CORE_RUNQ (UK_TRACE_CORE_BASE + 0x80u)
+#define UK_TRACE_IPC_CALL (UK_TRACE_IPC_BASE + 0x80u)
+#define UK_TRACE_IPC_RECV (UK_TRACE_IPC_BASE + 0x81u)
+
 #endif /* UKERN_TRACE_H */

@@ -41,6 +41,7 @@ struct sim_demo_result {
 	bool lost_update;      /* the race tasks lost an increment */
 	struct sim_decision *dlog; /* with record_decisions (malloc'd; free it) */
 	size_t dlog_len;
+	struct sim_trace trace;    /* with trace_limit: the records (free with sim_trace_fini) */
 };
 
 /* Run the demo once. Returns 0, or -1 for a bad configuration (message in

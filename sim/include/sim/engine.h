@@ -89,9 +89,14 @@ struct sim_chooser_ops {
 extern const struct sim_chooser_ops sim_chooser_time;
 extern const struct sim_chooser_ops sim_chooser_random;
 
-/* One recorded choice: which option was taken and what the default was. */
+/* One recorded choice: which option was taken and what the default was,
+ * when and where (for CPU choices, which CPUs those options were). */
 struct sim_decision {
 	uint8_t kind, n, choice, dflt;
+	uint8_t cpu;                /* the CPU at the decision point */
+	uint8_t choice_cpu, dflt_cpu; /* SIM_CHOICE_CPU: the CPUs behind the options */
+	uint8_t pad;
+	uint64_t time;
 };
 
 /* Look a policy up by name ("time", "random"); NULL if unknown. */

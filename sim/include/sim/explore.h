@@ -65,6 +65,10 @@ struct sim_outcome {
 	uint64_t irq_signature;     /* hash of the order of IRQ transitions */
 	struct sim_decision *dlog;  /* the choices made (owned), if recorded */
 	size_t dlog_len;
+	/* With ecfg->trace_limit > 0 the target hands over its trace records
+	 * (owned; for exporters and stories) and the machine's CPU count. */
+	struct sim_trace trace;
+	unsigned ncpus;
 };
 
 void sim_outcome_fini(struct sim_outcome *o);
@@ -86,6 +90,14 @@ struct sim_target {
 /* Run one schedule of `t`. With `record`, the decision log is kept. */
 int sim_run_schedule(const struct sim_target *t, const struct sim_schedule *s, bool record,
 		     struct sim_outcome *out);
+/* The same, keeping up to `trace_limit` trace records in out->trace. */
+int sim_run_schedule_traced(const struct sim_target *t, const struct sim_schedule *s, bool record,
+			    size_t trace_limit, struct sim_outcome *out);
+
+/* A plain-words account of a run's departures from virtual-time order and
+ * of the last trace records before it went wrong (out->trace must be
+ * kept). Returns a malloc'd string. */
+char *sim_story(const struct sim_outcome *o, unsigned context_records);
 
 /* The scripted form of a run: its departures from the defaults. */
 int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_schedule *out);

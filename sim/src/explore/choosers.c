@@ -54,6 +54,7 @@ void sim_outcome_fini(struct sim_outcome *o)
 	free(o->dlog);
 	o->dlog = NULL;
 	o->dlog_len = 0;
+	sim_trace_fini(&o->trace);
 }
 
 int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_schedule *out)
@@ -187,10 +188,17 @@ const struct sim_chooser_ops *sim_chooser_script(void)
 int sim_run_schedule(const struct sim_target *t, const struct sim_schedule *s, bool record,
 		     struct sim_outcome *out)
 {
+	return sim_run_schedule_traced(t, s, record, 0, out);
+}
+
+int sim_run_schedule_traced(const struct sim_target *t, const struct sim_schedule *s, bool record,
+			    size_t trace_limit, struct sim_outcome *out)
+{
 	struct sim_engine_config ec = {
 		.seed = s->seed,
 		.race_window_ns = t->race_window_ns,
 		.record_decisions = record,
+		.trace_limit = trace_limit,
 	};
 	struct sim_pct_state pct;
 	struct sim_script_state script = {s->dev, s->ndev, 0};

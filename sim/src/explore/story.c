@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The story of a run: where it left virtual-time order, and what happened
+ * just before it went wrong, in plain words.
+ */
+#include <sim/explore.h>
+#include <sim/export.h>
+
+#include <glib.h>
+#include <stdlib.h>
+
+static void departure(GString *s, const struct sim_decision *d, size_t index)
+{
+	g_string_append_printf(s, "  %8llu ns  choice #%zu: ", (unsigned long long)d->time, index);
+	switch (d->kind) {
+	case SIM_CHOICE_CPU:
+		g_string_append_printf(s, "CPU %u runs before CPU %u, which was earlier in virtual time\n",
+				       d->choice_cpu, d->dflt_cpu);
+		break;
+	case SIM_CHOICE_IRQ:
+		g_string_append_printf(s, "CPU %u runs on with an interrupt pending instead of taking it\n",
+				       d->cpu);
+		break;
+	default:
+		g_string_append_printf(s, "a windowed timeline action takes place %u of %u (default %u)\n",
+				       d->choice, d->n, d->dflt);
+		break;
+	}
+}
+
+char *sim_story(const struct sim_outcome *o, unsigned context_records)
+{
+	GString *s = g_string_new(NULL);
+	size_t ndev = 0;
+	for (size_t i = 0; i < o->dlog_len; i++)
+		ndev += o->dlog[i].choice != o->dlog[i].dflt;
+	if (ndev == 0)
+		g_string_append(s, "It happens in virtual-time order: no choice departs from the default.\n");
+	else
+		g_string_append_printf(s, "It takes %zu departure%s from virtual-time order:\n", ndev,
+				       ndev == 1 ? "" : "s");
+	for (size_t i = 0; i < o->dlog_len; i++)
+		if (o->dlog[i].choice != o->dlog[i].dflt)
+			departure(s, &o->dlog[i], i);
+	if (o->trace.len && context_records) {
+		size_t n;
+		struct sim_trace_rec *r = sim_trace_sorted(&o->trace, &n);
+		/* The records up to the moment it went wrong (or the end). */
+		size_t end = n;
+		if (o->violation && o->time_ns)
+			for (end = 0; end < n && r[end].time <= o->time_ns; end++)
+				;
+		size_t start = end > context_records ? end - context_records : 0;
+		g_string_append_printf(s, "The last %zu events before it went wrong:\n", end - start);
+		char line[160];
+		for (size_t i = start; i < end; i++) {
+			sim_trace_describe(&r[i], line, sizeof(line));
+			if (r[i].cpu == 0xffff)
+				g_string_append_printf(s, "  %8llu ns  hw     %s\n",
+						       (unsigned long long)r[i].time, line);
+			else
+				g_string_append_printf(s, "  %8llu ns  CPU %-2u %s\n",
+						       (unsigned long long)r[i].time, r[i].cpu, line);
+		}
+		free(r);
+	}
+	if (o->violation)
+		g_string_append_printf(s, "Then: %s %s\n", o->violation_id, o->message);
+	return g_string_free(s, FALSE);
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Chrome/Perfetto trace-event JSON ("JSON Object Format": an object with a
+ * traceEvents array). Timestamps are microseconds with nanosecond decimals.
+ *
+ *   pid 1  "CPUs"      a track (tid) per CPU: complete events (ph X) for
+ *                      each thread's stretch on the CPU, instants (ph i) for
+ *                      interrupts taken;
+ *   pid 2  "IRQ pins"  async slices (ph b/e, one id per pin) for each
+ *                      service episode, instants for ACK/NAK/kick/reports;
+ *   pid 3  "lines"     counters (ph C): each interrupt line's level, and
+ *                      the threads ready to run per CPU when the kernel
+ *                      traces its run queues;
+ *   flows (ph s/f) from an IPC caller to the server that receives the call,
+ *   when the kernel traces IPC.
+ */
+#include <sim/export.h>
+
+#include <hwmodel/trace.h>
+#include <stdlib.h>
+#include <ukern/irq_log.h>
+#include <ukern/kernel.h>
+#include <ukern/trace.h>
+
+#define SIM_TRACE_MAX_CPUS 64
+
+struct slice {
+	uint64_t tid, start;
+	bool open;
+};
+
+static void ts(FILE *f, uint64_t ns)
+{
+	fprintf(f, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Writes ",\n" before every event but the first. */
+struct out {
+	FILE *f;
+	bool first;
+};
+
+static void ev_begin(struct out *o)
+{
+	fputs(o->first ? "\n" : ",\n", o->f);
+	o->first = false;
+}
+
+static void thread_slice(struct out *o, unsigned cpu, const struct slice *s, uint64_t end)
+{
+	ev_begin(o);
+	fprintf(o->f, "{\"name\":\"thread %llu\",\"cat\":\"thread\",\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"ts\":",
+		(unsigned long long)s->tid, cpu);
+	ts(o->f, s->start);
+	fputs(",\"dur\":", o->f);
+	ts(o->f, end - s->start);
+	fprintf(o->f, ",\"args\":{\"tid\":%llu}}", (unsigned long long)s->tid);
+}
+
+static void instant(struct out *o, int pid, unsigned tid, const char *name, uint64_t t,
+		    const struct sim_trace_rec *r)
+{
+	ev_begin(o);
+	fprintf(o->f, "{\"name\":\"%s\",\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%u,\"ts\":", name, pid,
+		tid);
+	ts(o->f, t);
+	fprintf(o->f, ",\"args\":{\"a\":%llu,\"b\":%llu,\"c\":%llu}}", (unsigned long long)r->a,
+		(unsigned long long)r->b, (unsigned long long)r->c);
+}
+
+static void irq_async(struct out *o, const char *ph, const struct sim_trace_rec *r)
+{
+	ev_begin(o);
+	fprintf(o->f, "{\"name\":\"pin %llu\",\"cat\":\"irq\",\"ph\":\"%s\",\"id\":%llu,\"pid\":2,\"tid\":%llu,\"ts\":",
+		(unsigned long long)r->a, ph, (unsigned long long)r->a, (unsigned long long)r->a);
+	ts(o->f, r->time);
+	fprintf(o->f, ",\"args\":{\"episode\":%llu}}", (unsigned long long)r->c);
+}
+
+static void counter(struct out *o, const char *name, uint64_t t, const char *key, uint64_t v)
+{
+	ev_begin(o);
+	fprintf(o->f, "{\"name\":");
+	json_str(o->f, name);
+	fprintf(o->f, ",\"ph\":\"C\",\"pid\":3,\"ts\":");
+	ts(o->f, t);
+	fprintf(o->f, ",\"args\":{\"%s\":%llu}}", key, (unsigned long long)v);
+}
+
+static void flow(struct out *o, const char *ph, const struct sim_trace_rec *r, uint64_t id)
+{
+	ev_begin(o);
+	fprintf(o->f, "{\"name\":\"ipc call\",\"cat\":\"ipc\",\"ph\":\"%s\",\"id\":%llu,\"pid\":1,\"tid\":%u,\"ts\":",
+		ph, (unsigned long long)id, r->cpu);
+	ts(o->f, r->time);
+	fputs(ph[0] == 'f' ? ",\"bp\":\"e\"}" : "}", o->f);
+}
+
+static void metadata(struct out *o, unsigned ncpus, const char *title)
+{
+	char name[128];
+	ev_begin(o);
+	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":", o->f);
+	snprintf(name, sizeof(name), "CPUs: %s", title ? title : "ukern");
+	json_str(o->f, name);
+	fputs("}}", o->f);
+	for (unsigned c = 0; c < ncpus; c++) {
+		ev_begin(o);
+		fprintf(o->f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"args\":{\"name\":\"CPU %u\"}}",
+			c, c);
+	}
+	ev_begin(o);
+	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":2,\"args\":{\"name\":\"IRQ pins\"}}", o->f);
+	ev_begin(o);
+	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":3,\"args\":{\"name\":\"lines and queues\"}}", o->f);
+}
+
+int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *title, FILE *f)
+{
+	size_t n;
+	struct sim_trace_rec *r = sim_trace_sorted(t, &n);
+	struct slice run[SIM_TRACE_MAX_CPUS] = {{0}};
+	struct out o = {f, true};
+	uint64_t last = 0;
+	char name[64];
+
+	if (ncpus > SIM_TRACE_MAX_CPUS)
+		ncpus = SIM_TRACE_MAX_CPUS;
+	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", f);
+	metadata(&o, ncpus, title);
+	for (size_t i = 0; i < n; i++) {
+		const struct sim_trace_rec *e = &r[i];
+		last = e->time;
+		switch (e->kind) {
+		case UK_TRACE_CORE_SWITCH:
+			if (e->a < ncpus) {
+				struct slice *s = &run[e->a];
+				if (s->open && e->time > s->start)
+					thread_slice(&o, (unsigned)e->a, s, e->time);
+				*s = (struct slice){e->c, e->time, true};
+			}
+			break;
+		case SIM_TR_IRQ_TAKE:
+			if (e->cpu < ncpus)
+				instant(&o, 1, e->cpu, "interrupt", e->time, e);
+			break;
+		case UK_TRACE_IRQ(UK_IRQ_EV_BEGIN):
+			irq_async(&o, "b", e);
+			break;
+		case UK_TRACE_IRQ(UK_IRQ_EV_END):
+			irq_async(&o, "e", e);
+			break;
+		case UK_TRACE_IRQ(UK_IRQ_EV_ACK):
+		case UK_TRACE_IRQ(UK_IRQ_EV_NAK):
+		case UK_TRACE_IRQ(UK_IRQ_EV_KICK):
+		case UK_TRACE_IRQ(UK_IRQ_EV_NOBODY):
+		case UK_TRACE_IRQ(UK_IRQ_EV_TIMEOUT):
+		case UK_TRACE_IRQ(UK_IRQ_EV_STALL):
+			instant(&o, 2, (unsigned)e->a, sim_trace_kind_name(e->kind), e->time, e);
+			break;
+		case HW_TRACE_LINE:
+			snprintf(name, sizeof(name), "line %llu.%llu", (unsigned long long)e->a,
+				 (unsigned long long)e->b);
+			counter(&o, name, e->time, "level", e->c);
+			break;
+		case UK_TRACE_CORE_RUNQ:
+			snprintf(name, sizeof(name), "ready on CPU %llu", (unsigned long long)e->a);
+			counter(&o, name, e->time, "threads", e->b);
+			break;
+		case UK_TRACE_IPC_CALL:
+			flow(&o, "s", e, e->a);
+			break;
+		case UK_TRACE_IPC_RECV:
+			flow(&o, "f", e, e->a);
+			break;
+		default:
+			break;
+		}
+	}
+	for (unsigned c = 0; c < ncpus; c++)
+		if (run[c].open && last > run[c].start)
+			thread_slice(&o, c, &run[c], last);
+	fputs("\n]}\n", f);
+	free(r);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uksim explore TARGET [options]: search schedules for a violation.
+ * uksim replay TARGET --token T: run one schedule exactly again.
+ *
+ * A TARGET is a scenario file or a built-in demonstration ("demo:race").
+ */
+#include "uksim.h"
+#include "targets.h"
+
+#include <sim/export.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STORY_CONTEXT 12
+#define TRACE_KEEP (1u << 20)
+
+struct explore_opts {
+	gchar *strategy;
+	gint64 runs, seed, window;
+	gdouble time_s;
+	gint depth, preemptions, jobs;
+	gchar *shard;
+	gboolean json, check_det, first, no_shrink, quiet;
+	gchar *trace_json, *trace_vcd;
+	gchar *token;
+};
+
+static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violations, double seconds)
+{
+	(void)ctx;
+	double rate = seconds > 0 ? (double)done / seconds : 0;
+	if (total && total != UINT64_MAX && rate > 0)
+		fprintf(stderr, "\r  %llu/%llu schedules  %.0f/s  %llu violations  ~%.0fs left   ",
+			(unsigned long long)done, (unsigned long long)total, rate,
+			(unsigned long long)violations, (double)(total - done) / rate);
+	else
+		fprintf(stderr, "\r  %llu schedules  %.0f/s  %llu violations   ", (unsigned long long)done,
+			rate, (unsigned long long)violations);
+	fflush(stderr);
+}
+
+static int parse_shard(const char *s, unsigned *i, unsigned *n)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	const char *q = end + 1;
+	unsigned long b = strtoul(q, &end, 10);
+	if (end == q || *end || b == 0 || a >= b || b > 1000000)
+		return -1;
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+}
+
+/* Run `s` again with its trace kept, and write the exports asked for. */
+static int export_traces(const struct uksim_target *ut, const struct sim_schedule *s,
+			 const struct explore_opts *o, struct sim_outcome *out)
+{
+	if (sim_run_schedule_traced(&ut->t, s, true, TRACE_KEEP, out) != 0) {
+		fprintf(stderr, "uksim: internal error: %s\n", out->message);
+		return UKSIM_EXIT_INTERNAL;
+	}
+	const char *paths[2] = {o->trace_json, o->trace_vcd};
+	for (int k = 0; k < 2; k++) {
+		if (!paths[k])
+			continue;
+		FILE *f = fopen(paths[k], "w");
+		int rc = -1;
+		if (f) {
+			rc = k == 0 ? sim_export_chrome(&out->trace, out->ncpus, ut->name, f)
+				    : sim_export_vcd(&out->trace, ut->name, f);
+			rc |= fclose(f);
+		}
+		if (rc != 0) {
+			fprintf(stderr, "uksim: cannot write %s\n", paths[k]);
+			return UKSIM_EXIT_USAGE;
+		}
+	}
+	return UKSIM_EXIT_OK;
+}
+
+static void print_violation_json(const struct uksim_target *ut, const struct sim_explore_result *r,
+				 const char *token, const char *shrunk, unsigned shrunk_dev)
+{
+	const struct sim_outcome *o = &r->found_outcome;
+	printf("{\"type\":\"violation\",\"target\":");
+	uksim_json_string(stdout, ut->name);
+	printf(",\"run\":%llu,\"id\":", (unsigned long long)r->found_index);
+	uksim_json_string(stdout, o->violation_id);
+	printf(",\"message\":");
+	uksim_json_string(stdout, o->message);
+	printf(",\"time_ns\":%llu,\"cpu\":%u,\"trace_hash\":\"%016llx\",\"token\":",
+	       (unsigned long long)o->time_ns, o->cpu, (unsigned long long)o->trace_hash);
+	uksim_json_string(stdout, token);
+	if (shrunk) {
+		printf(",\"shrunk_token\":");
+		uksim_json_string(stdout, shrunk);
+		printf(",\"shrunk_departures\":%u", shrunk_dev);
+	}
+	printf("}\n");
+}
+
+static const char *verdict(const struct uksim_target *ut, const struct sim_explore_result *r, int *code)
+{
+	if (r->nondeterministic) {
+		*code = UKSIM_EXIT_INTERNAL;
+		return "NONDETERMINISTIC: a schedule gave two different traces";
+	}
+	if (ut->expect_violation[0]) {
+		bool ok = r->found && !strcmp(r->found_outcome.violation_id, ut->expect_violation);
+		*code = ok ? UKSIM_EXIT_OK : UKSIM_EXIT_FAILED;
+		return ok ? "expected violation found" : "expected violation NOT found";
+	}
+	*code = r->found ? UKSIM_EXIT_FAILED : UKSIM_EXIT_OK;
+	if (r->found)
+		return "VIOLATION";
+	return r->exhausted ? "no violation (space exhausted)" : "no violation";
+}
+
+static int explore_one(const struct uksim_target *ut, const struct sim_explore_config *cfg,
+		       const struct explore_opts *o)
+{
+	struct sim_explore_result r;
+	if (!o->json && !o->quiet)
+		printf("exploring %s with %s (seed %lld, %u worker%s)\n", ut->name,
+		       sim_strategy_name(cfg->strategy), (long long)cfg->seed, cfg->jobs,
+		       cfg->jobs == 1 ? "" : "s");
+	int rc = sim_explore(&ut->t, cfg, &r);
+	if (cfg->progress)
+		fputs("\r\033[K", stderr);
+	if (rc != 0) {
+		fprintf(stderr, "uksim explore: %s: %s\n", ut->name, r.error);
+		sim_explore_result_fini(&r);
+		return UKSIM_EXIT_INTERNAL;
+	}
+	int code = UKSIM_EXIT_OK;
+	char *token = NULL, *shrunk_token = NULL;
+	struct sim_schedule shrunk = {.strategy = SIM_STRAT_SCRIPT};
+	unsigned shrink_runs = 0;
+	bool have_shrunk = false;
+	if (r.found) {
+		token = sim_token_encode(ut->t.hash, &r.found_schedule);
+		if (!o->no_shrink &&
+		    sim_shrink(&ut->t, &r.found_schedule, r.found_outcome.violation_id, 2000, &shrunk,
+			       &shrink_runs) == 0) {
+			have_shrunk = true;
+			shrunk_token = sim_token_encode(ut->t.hash, &shrunk);
+		}
+	}
+	const char *v = verdict(ut, &r, &code);
+	if (o->json) {
+		if (r.found)
+			print_violation_json(ut, &r, token, shrunk_token, (unsigned)shrunk.ndev);
+		printf("{\"type\":\"summary\",\"target\":");
+		uksim_json_string(stdout, ut->name);
+		printf(",\"strategy\":\"%s\",\"seed\":%lld,\"shard\":\"%u/%u\",\"schedules\":%llu,"
+		       "\"violations\":%llu,\"schedules_per_s\":%.1f,\"decisions_per_schedule\":%.2f,"
+		       "\"distinct_irq_interleavings\":%llu,\"exhausted\":%s,\"bound\":%u,\"verdict\":",
+		       sim_strategy_name(cfg->strategy), (long long)cfg->seed, cfg->shard,
+		       cfg->nshards ? cfg->nshards : 1, (unsigned long long)r.schedules,
+		       (unsigned long long)r.violations, r.seconds > 0 ? (double)r.schedules / r.seconds : 0,
+		       r.schedules ? (double)r.decisions / (double)r.schedules : 0,
+		       (unsigned long long)r.distinct_irq, r.exhausted ? "true" : "false", r.bound);
+		uksim_json_string(stdout, v);
+		printf(",\"exit\":%d}\n", code);
+	} else {
+		if (r.found) {
+			const struct sim_outcome *fo = &r.found_outcome;
+			printf("  violation %s in schedule %llu at %llu ns on CPU %u: %s\n", fo->violation_id,
+			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, fo->cpu,
+			       fo->message);
+			printf("  replay: uksim replay %s --token %s\n", ut->name, token);
+			if (have_shrunk)
+				printf("  shrunk to %zu departure%s (%u runs): uksim replay %s --token %s\n",
+				       shrunk.ndev, shrunk.ndev == 1 ? "" : "s", shrink_runs, ut->name,
+				       shrunk_token);
+		}
+		if (cfg->strategy == SIM_STRAT_BOUNDED)
+			printf("  %s with up to %u departure%s from virtual-time order\n",
+			       r.exhausted ? "space exhausted" : "search stopped", r.bound,
+			       r.bound == 1 ? "" : "s");
+		printf("  %llu schedules in %.2f s (%.0f/s), %.1f choices per schedule, %llu distinct IRQ "
+		       "interleavings\n",
+		       (unsigned long long)r.schedules, r.seconds,
+		       r.seconds > 0 ? (double)r.schedules / r.seconds : 0,
+		       r.schedules ? (double)r.decisions / (double)r.schedules : 0,
+		       (unsigned long long)r.distinct_irq);
+		printf("  verdict: %s\n", v);
+	}
+	/* The story and the timelines of the (shrunk) violation, or of the
+	 * virtual-time schedule when nothing was found. */
+	if ((r.found && !o->json && !o->quiet) || o->trace_json || o->trace_vcd) {
+		struct sim_schedule none = {.strategy = SIM_STRAT_SCRIPT};
+		const struct sim_schedule *show = have_shrunk ? &shrunk : r.found ? &r.found_schedule : &none;
+		struct sim_outcome out;
+		int erc = export_traces(ut, show, o, &out);
+		if (erc != 0) {
+			code = erc;
+		} else if (r.found && !o->json && !o->quiet) {
+			char *story = sim_story(&out, STORY_CONTEXT);
+			fputs(story, stdout);
+			free(story);
+		}
+		sim_outcome_fini(&out);
+	}
+	free(token);
+	free(shrunk_token);
+	sim_schedule_fini(&shrunk);
+	sim_explore_result_fini(&r);
+	return code;
+}
+
+int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
+{
+	struct explore_opts o = {.runs = -1, .seed = 1, .window = -1, .depth = 3, .preemptions = 2,
+				 .jobs = 0};
+	GOptionEntry entries[] = {
+		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
+		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
+		{"time", 0, 0, G_OPTION_ARG_DOUBLE, &o.time_s, "Stop after S seconds of host time", "S"},
+		{"depth", 0, 0, G_OPTION_ARG_INT, &o.depth, "PCT depth D: D-1 priority change points (default 3)", "D"},
+		{"preemptions", 0, 0, G_OPTION_ARG_INT, &o.preemptions, "Bounded: departures from virtual-time order, K (default 2)", "K"},
+		{"seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Master seed (default 1)", "S"},
+		{"jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Worker threads (default: the number of cores)", "N"},
+		{"shard", 0, 0, G_OPTION_ARG_STRING, &o.shard, "Run only schedules I, I+N, I+2N, ... of the sweep", "I/N"},
+		{"window", 0, 0, G_OPTION_ARG_INT64, &o.window, "Race window in ns (default: the target's)", "NS"},
+		{"check-determinism", 0, 0, G_OPTION_ARG_NONE, &o.check_det, "Run each schedule twice and compare trace hashes", NULL},
+		{"first", 0, 0, G_OPTION_ARG_NONE, &o.first, "Stop at the first violation", NULL},
+		{"no-shrink", 0, 0, G_OPTION_ARG_NONE, &o.no_shrink, "Do not shrink a violating schedule", NULL},
+		{"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_json, "Write the violation's timeline as Chrome/Perfetto JSON", "FILE"},
+		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_vcd, "Write its IRQ lines and sequences as VCD (GTKWave)", "FILE"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "JSON lines: one per violation, then a summary", NULL},
+		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress line and no story", NULL},
+		{0},
+	};
+	int code = UKSIM_EXIT_USAGE;
+	if (!uksim_parse(cmd, entries, &argc, &argv))
+		goto out;
+	if (argc < 2) {
+		fprintf(stderr, "uksim explore: which target? (a scenario file or demo:race)\n");
+		goto out;
+	}
+	struct sim_explore_config cfg = {
+		.strategy = SIM_STRAT_RANDOM, .seed = (uint64_t)o.seed, .time_s = o.time_s,
+		.check_determinism = o.check_det, .stop_on_first = o.first,
+	};
+	if (o.strategy && (sim_strategy_parse(o.strategy, &cfg.strategy) != 0)) {
+		fprintf(stderr, "uksim explore: unknown strategy '%s' (random, pct, bounded)\n", o.strategy);
+		goto out;
+	}
+	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
+	    o.time_s < 0 || (o.runs < 0 && o.runs != -1)) {
+		fprintf(stderr, "uksim explore: --depth 1..32, --preemptions 0..16, others not negative\n");
+		goto out;
+	}
+	if (o.shard && parse_shard(o.shard, &cfg.shard, &cfg.nshards) != 0) {
+		fprintf(stderr, "uksim explore: --shard wants I/N with 0 <= I < N\n");
+		goto out;
+	}
+	cfg.depth = (unsigned)o.depth;
+	cfg.preemptions = (unsigned)o.preemptions;
+	cfg.runs = o.runs >= 0 ? (uint64_t)o.runs
+			       : (cfg.strategy == SIM_STRAT_BOUNDED || o.time_s > 0 ? 0 : 10000);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg.jobs = o.jobs ? (unsigned)o.jobs : (unsigned)(cores > 0 ? cores : 1);
+	if (!o.json && !o.quiet && isatty(STDERR_FILENO))
+		cfg.progress = progress;
+	code = UKSIM_EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		struct uksim_target ut;
+		char err[512];
+		if (uksim_target_open(argv[i], o.window, &ut, err, sizeof(err)) != 0) {
+			fprintf(stderr, "uksim explore: %s\n", err);
+			code = UKSIM_EXIT_USAGE;
+			break;
+		}
+		int c = explore_one(&ut, &cfg, &o);
+		uksim_target_close(&ut);
+		if (c > code)
+			code = c;
+	}
+out:
+	g_free(o.strategy);
+	g_free(o.shard);
+	g_free(o.trace_json);
+	g_free(o.trace_vcd);
+	return code;
+}
+
+int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
+{
+	struct explore_opts o = {.window = -1};
+	GOptionEntry entries[] = {
+		{"token", 0, 0, G_OPTION_ARG_STRING, &o.token, "The replay token printed by uksim explore", "T"},
+		{"window", 0, 0, G_OPTION_ARG_INT64, &o.window, "Race window in ns (must match the exploration)", "NS"},
+		{"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_json, "Write the timeline as Chrome/Perfetto JSON", "FILE"},
+		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_vcd, "Write IRQ lines and sequences as VCD (GTKWave)", "FILE"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL},
+		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No story", NULL},
+		{0},
+	};
+	int code = UKSIM_EXIT_USAGE;
+	struct uksim_target ut = {0};
+	bool opened = false;
+	struct sim_schedule s = {.strategy = SIM_STRAT_SCRIPT};
+	char err[512];
+	if (!uksim_parse(cmd, entries, &argc, &argv))
+		goto out;
+	if (argc != 2 || !o.token) {
+		fprintf(stderr, "uksim replay: usage: uksim replay TARGET --token T\n");
+		goto out;
+	}
+	if (uksim_target_open(argv[1], o.window, &ut, err, sizeof(err)) != 0) {
+		fprintf(stderr, "uksim replay: %s\n", err);
+		goto out;
+	}
+	opened = true;
+	if (sim_token_decode(o.token, ut.t.hash, &s, err, sizeof(err)) != 0) {
+		fprintf(stderr, "uksim replay: %s\n", err);
+		goto out;
+	}
+	struct sim_outcome out;
+	code = export_traces(&ut, &s, &o, &out);
+	if (code == UKSIM_EXIT_OK) {
+		bool expected = ut.expect_violation[0] && out.violation &&
+				!strcmp(out.violation_id, ut.expect_violation);
+		code = (out.violation && !expected) || (ut.expect_violation[0] && !expected)
+			       ? UKSIM_EXIT_FAILED : UKSIM_EXIT_OK;
+		if (o.json) {
+			printf("{\"target\":");
+			uksim_json_string(stdout, ut.name);
+			printf(",\"result\":\"%s\",\"violation\":", sim_result_name(out.result));
+			if (out.violation)
+				uksim_json_string(stdout, out.violation_id);
+			else
+				printf("null");
+			printf(",\"message\":");
+			uksim_json_string(stdout, out.message);
+			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu}\n",
+			       (unsigned long long)out.trace_hash, (unsigned long long)out.decisions);
+		} else {
+			printf("replay of %s: %s\n", ut.name, sim_result_name(out.result));
+			if (out.violation)
+				printf("  violation %s at %llu ns on CPU %u: %s\n", out.violation_id,
+				       (unsigned long long)out.time_ns, out.cpu, out.message);
+			else
+				printf("  no violation\n");
+			printf("  trace hash %016llx, %llu choices\n", (unsigned long long)out.trace_hash,
+			       (unsigned long long)out.decisions);
+			if (!o.quiet) {
+				char *story = sim_story(&out, STORY_CONTEXT);
+				fputs(story, stdout);
+				free(story);
+			}
+		}
+	}
+	sim_outcome_fini(&out);
+out:
+	sim_schedule_fini(&s);
+	if (opened)
+		uksim_target_close(&ut);
+	g_free(o.token);
+	g_free(o.trace_json);
+	g_free(o.trace_vcd);
+	return code;
+}

@@ -608,7 +608,8 @@ int sim_machine_create(const struct sim_machine_config *cfg, struct sim_machine 
 		       size_t errlen)
 {
 	*out = NULL;
-	const struct sim_chooser_ops *ch = sim_chooser_find(cfg->chooser ? cfg->chooser : "time");
+	const struct sim_chooser_ops *ch =
+		cfg->chooser_ops ? cfg->chooser_ops : sim_chooser_find(cfg->chooser ? cfg->chooser : "time");
 	if (!ch) {
 		snprintf(err, errlen, "unknown chooser '%s' (known: time, random)", cfg->chooser);
 		return -1;
@@ -627,6 +628,8 @@ int sim_machine_create(const struct sim_machine_config *cfg, struct sim_machine 
 		.stop_time_ns = cfg->stop_time_ns,
 		.trace_limit = cfg->trace_limit,
 		.record_decisions = cfg->record_decisions,
+		.chooser_state = cfg->chooser_state,
+		.stack_pool = cfg->stack_pool,
 	};
 	sm->e = sim_engine_create(&ec, err, errlen);
 	if (!sm->e)

@@ -195,6 +195,7 @@ int sim_demo_run(const struct sim_demo_config *cfg_in, struct sim_demo_result *r
 		.trace_limit = cfg.trace_limit,
 		.chooser_state = cfg.chooser_state,
 		.record_decisions = cfg.record_decisions,
+		.stack_pool = cfg.stack_pool,
 	};
 	struct sim_engine *e = sim_engine_create(&ec, res->message, sizeof(res->message));
 	if (!e)

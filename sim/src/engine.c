@@ -101,7 +101,8 @@ struct sim_engine *sim_engine_create(const struct sim_engine_config *cfg, char *
 	e->stop_time = cfg->stop_time_ns ? cfg->stop_time_ns : UINT64_MAX - 1;
 	e->record_decisions = cfg->record_decisions;
 	sim_trace_init(&e->trace, cfg->trace_limit);
-	sim_stack_pool_init(&e->stacks, cfg->stack_size ? cfg->stack_size : DEFAULT_STACK_SIZE);
+	sim_stack_pool_init(&e->own_stacks, cfg->stack_size ? cfg->stack_size : DEFAULT_STACK_SIZE);
+	e->stacks = cfg->stack_pool ? cfg->stack_pool : &e->own_stacks;
 	for (unsigned i = 0; i < e->ncpus; i++)
 		e->cpu[i].irq_enabled = true;
 	e->result = SIM_RUNNING;
@@ -114,7 +115,7 @@ void sim_engine_destroy(struct sim_engine *e)
 		return;
 	hw_evq_fini(&e->evq);
 	sim_trace_fini(&e->trace);
-	sim_stack_pool_fini(&e->stacks);
+	sim_stack_pool_fini(&e->own_stacks);
 	free(e->dlog);
 	free(e);
 }
@@ -139,12 +140,12 @@ static void fiber_returned(struct sim_fiber *f)
 int sim_engine_fiber_init(struct sim_engine *e, struct sim_fiber *f, sim_fiber_fn fn, void *arg,
 			  const char *name)
 {
-	return sim_fiber_init(f, &e->stacks, fn, arg, fiber_returned, name);
+	return sim_fiber_init(f, e->stacks, fn, arg, fiber_returned, name);
 }
 
 void sim_engine_fiber_fini(struct sim_engine *e, struct sim_fiber *f)
 {
-	sim_fiber_fini(f, &e->stacks);
+	sim_fiber_fini(f, e->stacks);
 }
 
 void sim_cpu_start(struct sim_engine *e, unsigned cpu, struct sim_fiber *f)

@@ -14,6 +14,7 @@ static int demo_race_run(void *ctx, const struct sim_engine_config *ecfg, struct
 		.cpus = 2, .race = true, .seed = ecfg->seed, .chooser_ops = ecfg->chooser,
 		.chooser_state = ecfg->chooser_state, .window_ns = ecfg->race_window_ns,
 		.record_decisions = ecfg->record_decisions, .trace_limit = ecfg->trace_limit,
+		.stack_pool = ecfg->stack_pool,
 	};
 	struct sim_demo_result r;
 	if (sim_demo_run(&cfg, &r) != 0) {

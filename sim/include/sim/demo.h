@@ -28,6 +28,7 @@ struct sim_demo_config {
 	const struct sim_chooser_ops *chooser_ops; /* overrides `chooser` */
 	void *chooser_state;
 	bool record_decisions; /* copy the decision log into the result */
+	struct sim_stack_pool *stack_pool; /* reuse stacks across runs (optional) */
 	size_t trace_limit;    /* records to keep; 0: hash only */
 };
 

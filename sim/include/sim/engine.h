@@ -130,6 +130,10 @@ struct sim_engine_config {
 	uint64_t step_bound;        /* decision points before SIM_LIVELOCK; 0: 100,000,000 */
 	uint64_t stop_time_ns;      /* end the run once virtual time passes it; 0: never */
 	size_t stack_size;          /* fiber stack bytes; 0: default */
+	/* A stack pool that outlives the engine (not owned), so successive runs
+	 * on one host thread reuse stacks instead of mapping new ones; NULL:
+	 * the engine keeps its own. Never share one between host threads. */
+	struct sim_stack_pool *stack_pool;
 	size_t trace_limit;         /* trace records to keep in memory; 0: hash only */
 	bool record_decisions;      /* keep the decision log (for replay tokens) */
 };
@@ -173,7 +177,8 @@ struct sim_engine {
 	void *client_ctx;
 
 	struct sim_trace trace;
-	struct sim_stack_pool stacks;
+	struct sim_stack_pool own_stacks;
+	struct sim_stack_pool *stacks; /* own_stacks, or the config's pool */
 	struct sim_fiber main_fiber;
 
 	enum sim_result result;

@@ -27,6 +27,9 @@ struct sim_machine_config {
 	unsigned plic_sources;      /* 0: no PLIC */
 	uint64_t seed;
 	const char *chooser;        /* "time" (default), "random" */
+	const struct sim_chooser_ops *chooser_ops; /* overrides `chooser` (the explorer's) */
+	void *chooser_state;
+	struct sim_stack_pool *stack_pool; /* reuse fiber stacks across runs (optional) */
 	uint64_t race_window_ns;
 	uint64_t step_bound;        /* 0: engine default */
 	uint64_t stop_time_ns;      /* 0: none */

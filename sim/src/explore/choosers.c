@@ -194,11 +194,18 @@ int sim_run_schedule(const struct sim_target *t, const struct sim_schedule *s, b
 int sim_run_schedule_traced(const struct sim_target *t, const struct sim_schedule *s, bool record,
 			    size_t trace_limit, struct sim_outcome *out)
 {
+	return sim_run_schedule_pooled(t, s, record, trace_limit, NULL, out);
+}
+
+int sim_run_schedule_pooled(const struct sim_target *t, const struct sim_schedule *s, bool record,
+			    size_t trace_limit, struct sim_stack_pool *pool, struct sim_outcome *out)
+{
 	struct sim_engine_config ec = {
 		.seed = s->seed,
 		.race_window_ns = t->race_window_ns,
 		.record_decisions = record,
 		.trace_limit = trace_limit,
+		.stack_pool = pool,
 	};
 	struct sim_pct_state pct;
 	struct sim_script_state script = {s->dev, s->ndev, 0};

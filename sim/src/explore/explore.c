@@ -41,15 +41,15 @@ static bool time_up(struct pool *p)
 	return (double)(sim_bench_now_ns() - p->started_ns) / 1e9 >= p->cfg->time_s;
 }
 
-static void run_job(struct pool *p, struct job *j)
+static void run_job(struct pool *p, struct job *j, struct sim_stack_pool *stacks)
 {
-	if (sim_run_schedule(p->t, &j->sched, p->record, &j->out) != 0) {
+	if (sim_run_schedule_pooled(p->t, &j->sched, p->record, 0, stacks, &j->out) != 0) {
 		j->failed = true;
 		return;
 	}
 	if (p->cfg->check_determinism) {
 		struct sim_outcome again;
-		if (sim_run_schedule(p->t, &j->sched, false, &again) != 0 ||
+		if (sim_run_schedule_pooled(p->t, &j->sched, false, 0, stacks, &again) != 0 ||
 		    again.trace_hash != j->out.trace_hash)
 			j->nondet = true;
 		sim_outcome_fini(&again);
@@ -59,6 +59,9 @@ static void run_job(struct pool *p, struct job *j)
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	/* Each worker keeps its fiber stacks from run to run. */
+	struct sim_stack_pool stacks;
+	sim_stack_pool_init(&stacks, 256 * 1024);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		if (!p->out_of_time && time_up(p))
@@ -66,13 +69,14 @@ static void *worker(void *arg)
 		size_t i = p->next;
 		if (i >= p->njobs || i >= p->stop_at || p->out_of_time) {
 			pthread_mutex_unlock(&p->lock);
+			sim_stack_pool_fini(&stacks);
 			return NULL;
 		}
 		p->next++;
 		pthread_mutex_unlock(&p->lock);
 
 		struct job *j = &p->jobs[i];
-		run_job(p, j);
+		run_job(p, j, &stacks);
 
 		pthread_mutex_lock(&p->lock);
 		j->done = true;

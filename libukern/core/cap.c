@@ -42,6 +42,7 @@ int cap_install_at(struct uk_kernel *k, struct process *p, unsigned slot, struct
 		s->gen = 1;
 	s->obj = o;
 	s->rights = rights & UK_RIGHTS_ALL;
+	s->badge = 0;
 	kobj_get(o);
 	return (int)handle_value(slot, s->gen);
 }
@@ -70,6 +71,7 @@ int cap_lookup(struct process *p, uint64_t h, enum kobj_type type, uint32_t righ
 int cap_dup(struct uk_kernel *k, struct process *p, uint64_t h, uint64_t rights)
 {
 	struct handle_slot *s = handle_slot(p, h);
+	int rc;
 
 	if (!s)
 		return UK_EBADH;
@@ -79,7 +81,10 @@ int cap_dup(struct uk_kernel *k, struct process *p, uint64_t h, uint64_t rights)
 		return UK_EINVAL;
 	if (rights & ~(uint64_t)s->rights)
 		return UK_EPERM;
-	return cap_install(k, p, s->obj, (uint32_t)rights);
+	rc = cap_install(k, p, s->obj, (uint32_t)rights);
+	if (rc > 0)
+		cap_set_badge(p, (uint64_t)rc, s->badge); /* a copy keeps the badge */
+	return rc;
 }
 
 int cap_close(struct uk_kernel *k, struct process *p, uint64_t h)
@@ -103,6 +108,22 @@ int cap_rights(struct process *p, uint64_t h)
 	return s ? (int)s->rights : UK_EBADH;
 }
 
+uint64_t cap_badge(struct process *p, uint64_t h)
+{
+	struct handle_slot *s = handle_slot(p, h);
+	return s ? s->badge : 0;
+}
+
+int cap_set_badge(struct process *p, uint64_t h, uint64_t badge)
+{
+	struct handle_slot *s = handle_slot(p, h);
+
+	if (!s)
+		return UK_EBADH;
+	s->badge = badge;
+	return 0;
+}
+
 void cap_close_all(struct uk_kernel *k, struct process *p)
 {
 	for (unsigned slot = 0; slot < HANDLE_SLOTS; slot++) {
@@ -120,7 +141,7 @@ void cap_check(struct uk_kernel *k, struct process *p)
 		if (!s->obj)
 			continue;
 		if (s->gen == 0 || s->obj->refs == 0 || s->obj->type == KOBJ_NONE ||
-		    s->obj->type > KOBJ_NOPREEMPT || (s->rights & ~UK_RIGHTS_ALL))
+		    s->obj->type > KOBJ_LAST || (s->rights & ~UK_RIGHTS_ALL))
 			uk_arch_fatal(k->a, "cap: handle table slot is corrupt");
 	}
 }

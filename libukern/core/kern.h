@@ -14,6 +14,7 @@
 
 #include <ukern/arch.h>
 #include <ukern/err.h>
+#include <ukern/ipc.h>
 #include <ukern/kernel.h>
 #include <ukern/sched.h>
 #include <ukern/syscall.h>
@@ -34,7 +35,12 @@
 
 /* ---- kernel objects (kobj.c) ---- */
 
-enum kobj_type { KOBJ_NONE = 0, KOBJ_PROCESS, KOBJ_THREAD, KOBJ_MUTEX, KOBJ_NOPREEMPT };
+enum kobj_type {
+	KOBJ_NONE = 0, KOBJ_PROCESS, KOBJ_THREAD, KOBJ_MUTEX, KOBJ_NOPREEMPT,
+	/* IPC objects (ipc/ipc_internal.h) */
+	KOBJ_ENDPOINT, KOBJ_REPLY, KOBJ_NTFN, KOBJ_GRANT,
+	KOBJ_LAST = KOBJ_GRANT
+};
 
 /* Header of every object a handle can name. `refs` counts handles plus the
  * kernel's own references; the object is freed when it reaches 0. */
@@ -96,6 +102,7 @@ struct handle_slot {
 	struct kobj *obj; /* NULL: free */
 	uint32_t rights;
 	uint16_t gen;
+	uint64_t badge; /* endpoints: given to the receiver of a call made through it */
 };
 
 struct process {
@@ -141,6 +148,16 @@ struct uk_thread {
 	struct mutex *blocked_on; /* the mutex it waits for (PI chain) */
 	struct mutex *held;       /* mutexes it owns, linked by mutex.held_next */
 	struct uk_waitq joiners;
+	/* IPC (ipc/): see ipc_internal.h */
+	bool wq_fifo;                     /* its wait queue is FIFO: PI must not reorder it */
+	struct ipc_endpoint *ipc_ep;      /* calling: queued on this endpoint */
+	struct ipc_reply *ipc_reply;      /* calling: received, waiting for this reply */
+	struct ipc_reply *ipc_recv_reply; /* receiving: the reply object to bind */
+	struct ipc_reply *ipc_serving;    /* reply objects bound to callers it serves */
+	struct ipc_endpoint *ipc_served_ep; /* endpoint it last received from (PI) */
+	struct uk_msg ipc_regs;           /* its message registers (ukern/ipc.h) */
+	struct uk_xfer_result ipc_xres;   /* what its last transfer did */
+	uint64_t ipc_badge;               /* badge of the handle it calls through */
 	uint64_t futex_space, futex_uaddr;
 	/* no-preemption section */
 	bool np_active, np_overran;
@@ -273,6 +290,8 @@ uint64_t *vm_pte(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va); /* leaf
 void vm_activate(struct uk_kernel *k, struct cpu *c, struct vspace *vs);
 void vm_tlb_service(struct uk_kernel *k);
 int vm_check_range(uk_vaddr_t va, uint64_t len);
+uint64_t *vm_pte_alloc(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va); /* creates tables */
+void vm_flush_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t pages);
 
 /* sched.c */
 void sched_make_ready(struct uk_kernel *k, struct uk_thread *t);
@@ -321,6 +340,17 @@ void mutex_waiter_gone(struct uk_kernel *k, struct uk_thread *t);
 void pi_update(struct uk_kernel *k, struct uk_thread *t);
 void pi_check(struct uk_kernel *k);
 
+/* PI over IPC (ipc/endpoint.c), used by mutex.c */
+struct ipc_endpoint;
+struct ipc_reply;
+struct uk_msg;
+unsigned ipc_pi_inherit(struct uk_thread *t, unsigned prio);
+struct uk_thread *ipc_pi_next(struct uk_thread *t);
+void ipc_waiter_gone(struct uk_kernel *k, struct uk_thread *t);
+void ipc_thread_dead(struct uk_kernel *k, struct uk_thread *t);
+void ipc_kobj_free(struct uk_kernel *k, struct kobj *o);
+struct uk_thread *pi_next_owner(struct uk_thread *t);
+
 /* futex.c */
 int futex_wait(struct uk_kernel *k, uk_vaddr_t uaddr, uint32_t expected);
 int futex_wake(struct uk_kernel *k, uk_vaddr_t uaddr, uint32_t count);
@@ -340,6 +370,8 @@ int cap_lookup(struct process *p, uint64_t h, enum kobj_type type, uint32_t righ
 int cap_dup(struct uk_kernel *k, struct process *p, uint64_t h, uint64_t rights);
 int cap_close(struct uk_kernel *k, struct process *p, uint64_t h);
 int cap_rights(struct process *p, uint64_t h);
+uint64_t cap_badge(struct process *p, uint64_t h);
+int cap_set_badge(struct process *p, uint64_t h, uint64_t badge);
 void cap_close_all(struct uk_kernel *k, struct process *p);
 void cap_check(struct uk_kernel *k, struct process *p);
 

@@ -95,6 +95,12 @@ void kobj_put(struct uk_kernel *k, struct kobj *o)
 	case KOBJ_NOPREEMPT:
 		kfree(k, o, sizeof(struct nopreempt_cap));
 		break;
+	case KOBJ_ENDPOINT:
+	case KOBJ_REPLY:
+	case KOBJ_NTFN:
+	case KOBJ_GRANT:
+		ipc_kobj_free(k, o);
+		break;
 	default:
 		uk_arch_fatal(k->a, "kobj: freeing an object of unknown type");
 	}

@@ -12,6 +12,11 @@
  * a thread's effective priority changes while it waits on a mutex, the change
  * is passed on to that mutex's owner, and so on up the chain, at most
  * cfg.pi_max_depth owners per update (bounded time in the kernel).
+ *
+ * IPC calls join the same chains (ipc/endpoint.c): a server also inherits
+ * from the callers it serves and those queued on its endpoint, and a blocked
+ * caller's next owner is its server (pi_next_owner), so one definition and
+ * one update walk cover mutexes, calls and mixes of both.
  */
 #include "core/kern.h"
 
@@ -123,7 +128,7 @@ static unsigned pi_target(struct uk_kernel *k, struct uk_thread *t)
 		if (w && w->sn.prio > prio)
 			prio = w->sn.prio;
 	}
-	return prio;
+	return ipc_pi_inherit(t, prio); /* callers it serves or that queue for it */
 }
 
 /* Recompute t's effective priority; true when it changed. */
@@ -136,7 +141,7 @@ static bool pi_recompute(struct uk_kernel *k, struct uk_thread *t)
 	if (prio > old && prio > t->base_prio)
 		k->stats.pi_boosts++;
 	uk_arch_trace(k->a, UK_TRACE_CORE_PI_BOOST, t->o.id, old, prio);
-	if (t->state == TS_BLOCKED && t->wq) {
+	if (t->state == TS_BLOCKED && t->wq && !t->wq_fifo) {
 		struct uk_waitq *q = t->wq;
 		waitq_remove(q, t);
 		t->sn.prio = prio;
@@ -154,10 +159,18 @@ void pi_update(struct uk_kernel *k, struct uk_thread *t)
 			k->stats.pi_depth_limited++;
 			return;
 		}
-		if (!pi_recompute(k, t) || !t->blocked_on)
+		if (!pi_recompute(k, t))
 			return;
-		t = t->blocked_on->owner;
+		t = pi_next_owner(t);
 	}
+}
+
+/* The thread `t` waits for: a mutex owner, or the server of its call. */
+struct uk_thread *pi_next_owner(struct uk_thread *t)
+{
+	if (t->blocked_on)
+		return t->blocked_on->owner;
+	return ipc_pi_next(t);
 }
 
 /* Checking builds: every held mutex names its owner, every waiter is on
@@ -215,9 +228,7 @@ static bool mutex_would_deadlock(struct mutex *m, struct uk_thread *t)
 	for (unsigned i = 0; o && i < 256; i++) {
 		if (o == t)
 			return true;
-		if (!o->blocked_on)
-			return false;
-		o = o->blocked_on->owner;
+		o = pi_next_owner(o);
 	}
 	return false;
 }

@@ -86,6 +86,7 @@ static void thread_mark_dead(struct uk_kernel *k, struct uk_thread *t, int code)
 	t->state = TS_DEAD;
 	t->np_active = false;
 	mutex_release_all(k, t);
+	ipc_thread_dead(k, t);
 	uk_waitq_wake(k, &t->joiners, UINT32_MAX, 0);
 	k->stats.threads_exited++;
 	uk_arch_trace(k->a, UK_TRACE_CORE_EXIT, t->o.id, (uint64_t)(int64_t)code, t->killed);
@@ -126,6 +127,8 @@ int thread_kill(struct uk_kernel *k, struct uk_thread *t)
 	case TS_BLOCKED:
 		if (t->blocked_on)
 			mutex_waiter_gone(k, t);
+		else if (t->ipc_ep || t->ipc_reply)
+			ipc_waiter_gone(k, t);
 		else if (t->wq)
 			waitq_remove(t->wq, t);
 		waitq_wake_thread(k, t, UK_EKILLED);

@@ -79,6 +79,11 @@ static uint64_t *pt_lookup(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va
 	return &table[pt_index(va, 0)];
 }
 
+uint64_t *vm_pte_alloc(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va)
+{
+	return pt_walk(k, vs, va, true);
+}
+
 uint64_t *vm_pte(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va)
 {
 	return pt_walk(k, vs, va, false);
@@ -214,6 +219,13 @@ static void vm_shootdown(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, 
 	while (uk_arch_atomic_load(k->a, &sd->targets) != 0)
 		;
 	sd->vs = NULL;
+}
+
+/* Invalidate `pages` pages at `va` of `vs` here and on every other CPU that
+ * may cache them (the transfer window of ipc/xfer_window.c). */
+void vm_flush_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t pages)
+{
+	vm_shootdown(k, vs, va, pages, false);
 }
 
 void vm_activate(struct uk_kernel *k, struct cpu *c, struct vspace *vs)

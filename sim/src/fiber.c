@@ -186,6 +186,10 @@ void sim_fiber_fini(struct sim_fiber *f, struct sim_stack_pool *pool)
 void sim_fiber_adopt_thread(struct sim_fiber *f, const char *name)
 {
 	*f = (struct sim_fiber){.name = name};
+#if SIM_FIBER_ASAN
+	/* Only the sanitizer needs the thread's stack bounds. Finding them for
+	 * a process's initial thread reads /proc/self/maps, far too slow to do
+	 * for every run. */
 	pthread_attr_t attr;
 	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
 		void *lo;
@@ -196,6 +200,7 @@ void sim_fiber_adopt_thread(struct sim_fiber *f, const char *name)
 		}
 		pthread_attr_destroy(&attr);
 	}
+#endif
 }
 
 void sim_fiber_switch(struct sim_fiber *from, struct sim_fiber *to)

@@ -49,6 +49,8 @@ struct uk_kernel_config {
 	bool priority_inheritance;        /* default true; false for comparison runs */
 	unsigned pi_max_depth;            /* longest chain a boost follows; default 8 */
 	uint64_t nopreempt_max_ns;        /* largest budget a section may declare; default 1 ms */
+	unsigned xfer_strategy;           /* transfer strategy of endpoints that name none
+					   * (UK_XFER_* of ukern/ipc.h); 0: physmap */
 };
 
 /* Fill `cfg` with the defaults above. */
@@ -104,6 +106,14 @@ struct uk_kernel_stats {
 	 * map to no line. */
 	uint64_t irq_episodes, irq_nobody_cared, irq_ack_timeouts, irq_disabled;
 	uint64_t irq_violations, irq_unrouted;
+	/* IPC (docs/ipc.md). xfer[s] counts strategy s: 1 physmap, 2 window, 3 grant. */
+	uint64_t ipc_calls, ipc_replies, ipc_receives, ntfn_signals;
+	struct uk_xfer_stats {
+		uint64_t transfers, bytes, copies, walks, tlb_invalidations, shootdown_ipis;
+		uint64_t faults;           /* client pages faulted in (demand-zero) */
+		uint64_t failed;           /* transfers that returned an error */
+		uint64_t max_nopreempt_ns; /* longest transfer, virtual ns, kernel lock held */
+	} xfer[4];
 };
 void uk_kernel_get_stats(struct uk_kernel *k, struct uk_kernel_stats *out);
 

@@ -56,6 +56,10 @@ static void run_job(struct pool *p, struct job *j, struct sim_stack_pool *stacks
 	}
 }
 
+/* Jobs are handed out a few at a time: short runs would otherwise spend
+ * their time on the lock. */
+#define CLAIM 8
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -66,26 +70,38 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&p->lock);
 		if (!p->out_of_time && time_up(p))
 			p->out_of_time = true;
-		size_t i = p->next;
-		if (i >= p->njobs || i >= p->stop_at || p->out_of_time) {
+		size_t first = p->next, last = first + CLAIM;
+		if (last > p->njobs)
+			last = p->njobs;
+		size_t stop = __atomic_load_n(&p->stop_at, __ATOMIC_RELAXED);
+		if (last > stop)
+			last = stop;
+		if (first >= last || p->out_of_time) {
 			pthread_mutex_unlock(&p->lock);
 			sim_stack_pool_fini(&stacks);
 			return NULL;
 		}
-		p->next++;
+		p->next = last;
 		pthread_mutex_unlock(&p->lock);
 
-		struct job *j = &p->jobs[i];
-		run_job(p, j, &stacks);
-
-		pthread_mutex_lock(&p->lock);
-		j->done = true;
-		/* With stop_on_first, jobs after the earliest violation are not
-		 * needed; jobs before it still run, so the earliest is found
-		 * whatever the number of workers. */
-		if (p->cfg->stop_on_first && j->out.violation && i < p->stop_at)
-			p->stop_at = i + 1;
-		pthread_mutex_unlock(&p->lock);
+		for (size_t i = first; i < last; i++) {
+			struct job *j = &p->jobs[i];
+			/* A violation found meanwhile makes later jobs moot. */
+			if (p->cfg->stop_on_first && i >= __atomic_load_n(&p->stop_at, __ATOMIC_RELAXED))
+				break;
+			run_job(p, j, &stacks);
+			/* Read only after the workers are joined: no lock needed. */
+			j->done = true;
+			/* With stop_on_first, jobs after the earliest violation are
+			 * not needed; jobs before it still run, so the earliest is
+			 * found whatever the number of workers. */
+			if (p->cfg->stop_on_first && j->out.violation) {
+				pthread_mutex_lock(&p->lock);
+				if (i < p->stop_at)
+					__atomic_store_n(&p->stop_at, i + 1, __ATOMIC_RELAXED);
+				pthread_mutex_unlock(&p->lock);
+			}
+		}
 	}
 }
 

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * endpoint.c: synchronous call and receive, and priority inheritance over
+ * calls.
+ *
+ * A call meets a waiting receiver at once (registers copied thread to
+ * thread, the receiver's reply object bound to the caller), or queues on
+ * the endpoint in priority order (FIFO with UK_EP_FIFO). Nothing here
+ * allocates: reply objects are made beforehand by the server.
+ *
+ * PI (mutex.c does the arithmetic): a thread's effective priority also
+ * counts the callers it serves (bound reply objects) and the callers queued
+ * on the endpoint it last received from; a blocked caller's "owner" in the
+ * chain is the thread serving it, or the endpoint's server while it is
+ * queued. pi_update follows that chain up to cfg.pi_max_depth; a call that
+ * would close a cycle is refused with UK_EDEADLK.
+ */
+#include "ipc/ipc_internal.h"
+
+struct ipc_endpoint *endpoint_create(struct uk_kernel *k, uint32_t flags)
+{
+	struct ipc_endpoint *ep = kalloc(k, sizeof(*ep));
+	unsigned s = flags >> UK_EP_STRATEGY_SHIFT;
+
+	if (!ep)
+		return NULL;
+	kobj_init(k, &ep->o, KOBJ_ENDPOINT);
+	ep->flags = flags;
+	if (s == UK_XFER_DEFAULT)
+		s = k->cfg.xfer_strategy ? k->cfg.xfer_strategy : UK_XFER_PHYSMAP;
+	ep->strategy = s;
+	return ep;
+}
+
+/* ---- PI hooks for mutex.c ---- */
+
+static unsigned queue_max_prio(const struct ipc_endpoint *ep, unsigned prio)
+{
+	for (struct uk_thread *w = ep->sendq.first; w; w = w->wq_next) {
+		if (w->sn.prio > prio)
+			prio = w->sn.prio;
+		if (!(ep->flags & UK_EP_FIFO))
+			break; /* priority order: the first is the highest */
+	}
+	return prio;
+}
+
+unsigned ipc_pi_inherit(struct uk_thread *t, unsigned prio)
+{
+	for (struct ipc_reply *r = t->ipc_serving; r; r = r->serving_next)
+		if (r->caller->sn.prio > prio)
+			prio = r->caller->sn.prio;
+	if (t->ipc_served_ep)
+		prio = queue_max_prio(t->ipc_served_ep, prio);
+	return prio;
+}
+
+struct uk_thread *ipc_pi_next(struct uk_thread *t)
+{
+	if (t->ipc_reply)
+		return t->ipc_reply->server;
+	if (t->ipc_ep)
+		return t->ipc_ep->server;
+	return NULL;
+}
+
+/* ---- serving ---- */
+
+/* `t` stops being the endpoint's server (it receives again, or dies). */
+static void served_leave(struct uk_kernel *k, struct uk_thread *t)
+{
+	struct ipc_endpoint *ep = t->ipc_served_ep;
+
+	if (!ep)
+		return;
+	if (ep->server == t)
+		ep->server = NULL;
+	t->ipc_served_ep = NULL;
+	pi_update(k, t);
+	kobj_put(k, &ep->o);
+}
+
+static void served_enter(struct uk_thread *t, struct ipc_endpoint *ep)
+{
+	ep->server = t;
+	t->ipc_served_ep = ep;
+	kobj_get(&ep->o);
+}
+
+/* Block the current thread on no queue (a caller waiting for its reply). */
+static void block_for_reply(struct uk_kernel *k, struct uk_thread *t, uint64_t object)
+{
+	t->state = TS_BLOCKED;
+	t->wait_kind = UK_WAIT_OTHER;
+	t->wait_object = object;
+	t->wait_result = 0;
+	t->blocked_since = uk_arch_now(k->a);
+	t->blocked_count++;
+	uk_arch_trace(k->a, UK_TRACE_CORE_BLOCK, t->o.id, UK_WAIT_OTHER, object);
+}
+
+static void sendq_insert(struct ipc_endpoint *ep, struct uk_thread *t)
+{
+	struct uk_thread **pp = (struct uk_thread **)&ep->sendq.first;
+
+	if (!(ep->flags & UK_EP_FIFO)) {
+		waitq_insert(&ep->sendq, t);
+		return;
+	}
+	while (*pp)
+		pp = &(*pp)->wq_next;
+	t->wq_next = NULL;
+	*pp = t;
+	t->wq = &ep->sendq;
+	t->wq_fifo = true;
+}
+
+static void sendq_remove(struct ipc_endpoint *ep, struct uk_thread *t)
+{
+	waitq_remove(&ep->sendq, t);
+	t->wq_fifo = false;
+	t->ipc_ep = NULL;
+}
+
+static bool call_would_deadlock(struct ipc_endpoint *ep, struct uk_thread *t)
+{
+	struct uk_thread *o = ep->server;
+
+	for (unsigned i = 0; o && i < 256; i++) {
+		if (o == t)
+			return true;
+		o = pi_next_owner(o);
+	}
+	return false;
+}
+
+int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep, uint64_t badge)
+{
+	struct uk_thread *r = waitq_first(&ep->recvq);
+	bool queued = false;
+	int rc;
+
+	t->ipc_badge = badge;
+	if (r) {
+		waitq_remove(&ep->recvq, r);
+		msg_deliver(k, &r->ipc_regs, &t->ipc_regs, t->proc, r->proc, badge);
+		reply_bind(r->ipc_recv_reply, t, r, ep);
+		served_enter(r, ep);
+		block_for_reply(k, t, ep->o.id);
+		waitq_wake_thread(k, r, 0);
+		pi_update(k, r);
+	} else {
+		if (call_would_deadlock(ep, t))
+			return UK_EDEADLK;
+		queued = true;
+		kobj_get(&ep->o);
+		t->ipc_ep = ep;
+		block_for_reply(k, t, ep->o.id);
+		sendq_insert(ep, t);
+		if (ep->server)
+			pi_update(k, ep->server);
+	}
+	k->stats.ipc_calls++;
+#ifdef UK_CHECKING
+	pi_check(k);
+#endif
+	rc = waitq_sleep(k);
+	if (queued)
+		kobj_put(k, &ep->o);
+	return rc;
+}
+
+int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep,
+		  struct ipc_reply *r)
+{
+	struct uk_thread *c;
+	int rc;
+
+	if (r->state == REPLY_BOUND)
+		return UK_EBUSY;
+	k->stats.ipc_receives++;
+	served_leave(k, t);
+	c = waitq_first(&ep->sendq);
+	if (c) {
+		sendq_remove(ep, c);
+		msg_deliver(k, &t->ipc_regs, &c->ipc_regs, c->proc, t->proc, c->ipc_badge);
+		reply_bind(r, c, t, ep);
+		served_enter(t, ep);
+		pi_update(k, t);
+		return 0;
+	}
+	t->ipc_recv_reply = r;
+	kobj_get(&r->o);
+	kobj_get(&ep->o);
+	rc = waitq_block(k, &ep->recvq, UK_WAIT_OTHER, ep->o.id);
+	t->ipc_recv_reply = NULL;
+	kobj_put(k, &r->o);
+	kobj_put(k, &ep->o);
+	return rc;
+}
+
+/* A blocked caller was killed: leave the endpoint's queue, or unbind. */
+void ipc_waiter_gone(struct uk_kernel *k, struct uk_thread *t)
+{
+	struct ipc_endpoint *ep = t->ipc_ep;
+
+	if (ep) {
+		sendq_remove(ep, t);
+		if (ep->server)
+			pi_update(k, ep->server);
+	} else if (t->ipc_reply) {
+		reply_unbind(k, t->ipc_reply, REPLY_CALLER_GONE);
+	}
+}
+
+/* A dying thread: the callers it serves get UK_ESRCH. */
+void ipc_thread_dead(struct uk_kernel *k, struct uk_thread *t)
+{
+	while (t->ipc_serving) {
+		struct ipc_reply *r = t->ipc_serving;
+		struct uk_thread *c = r->caller;
+		reply_unbind(k, r, REPLY_IDLE);
+		waitq_wake_thread(k, c, UK_ESRCH);
+	}
+	served_leave(k, t);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ipc_internal.h: the IPC objects and the calls the ipc/ files share, plus
+ * the small kernel-internal API other subsystems use (notification_signal
+ * for IRQ sinks bound to a notification).
+ *
+ * Locking: everything runs with the kernel lock held, like every syscall.
+ */
+#ifndef UKERN_IPC_INTERNAL_H
+#define UKERN_IPC_INTERNAL_H
+
+#include <ukern/ipc.h>
+
+#include "core/kern.h"
+
+/* A synchronous endpoint: callers wait in `sendq` until a receiver takes
+ * them, receivers wait in `recvq` until a caller comes. At most one queue is
+ * non-empty. `server` is the thread that last received from it and has not
+ * gone back to receiving: callers queued here (and, through the chain,
+ * whoever waits on them) lend it their priority. */
+struct ipc_endpoint {
+	struct kobj o;
+	struct uk_waitq sendq, recvq;
+	struct uk_thread *server;
+	uint32_t flags;    /* UK_EP_* */
+	unsigned strategy; /* UK_XFER_* (never DEFAULT) */
+};
+
+/* A one-shot reply capability (seL4 MCS style reply object): a receive binds
+ * it to the caller it took; reply, or the caller's death, unbinds it. While
+ * bound, `caller` waits (blocked, on no queue) and `server` serves it. */
+enum reply_state { REPLY_IDLE = 0, REPLY_BOUND, REPLY_REPLIED, REPLY_CALLER_GONE };
+struct ipc_reply {
+	struct kobj o;
+	enum reply_state state;
+	struct uk_thread *caller, *server;
+	unsigned strategy;         /* transfer strategy of the endpoint of the call */
+	struct ipc_reply *serving_next; /* in server->ipc_serving */
+};
+
+struct ipc_ntfn {
+	struct kobj o;
+	uint32_t bits;
+	struct uk_waitq waiters;
+};
+
+struct ipc_grant {
+	struct kobj o;
+	struct process *owner; /* referenced */
+	uk_vaddr_t va;
+	uint64_t len;
+	uint32_t rights; /* UK_RIGHT_READ / UK_RIGHT_WRITE: what the peer may do */
+	bool revoked;
+};
+
+/* endpoint.c */
+struct ipc_endpoint *endpoint_create(struct uk_kernel *k, uint32_t flags);
+/* The message is the calling thread's registers (t->ipc_regs). */
+int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep, uint64_t badge);
+int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep,
+		  struct ipc_reply *r);
+
+/* reply.c */
+struct ipc_reply *reply_create(struct uk_kernel *k);
+int reply_check(struct ipc_reply *r);
+int reply_send(struct uk_kernel *k, struct ipc_reply *r, struct uk_thread *from);
+void reply_bind(struct ipc_reply *r, struct uk_thread *caller, struct uk_thread *server,
+		struct ipc_endpoint *ep);
+void reply_unbind(struct uk_kernel *k, struct ipc_reply *r, enum reply_state why);
+/* Copy the used registers; pass src->cap (a handle of `from`) to `to`. */
+void msg_deliver(struct uk_kernel *k, struct uk_msg *dst, const struct uk_msg *src,
+		 struct process *from, struct process *to, uint64_t badge);
+int msg_check(struct process *p, const struct uk_msg *m);
+
+/* notification.c */
+struct ipc_ntfn *ntfn_create(struct uk_kernel *k);
+void notification_signal(struct uk_kernel *k, struct ipc_ntfn *n, uint32_t bits);
+int ntfn_wait(struct uk_kernel *k, struct ipc_ntfn *n);
+int ntfn_poll(struct ipc_ntfn *n);
+/* The notification handle `h` of process `p` with the SIGNAL right (for the
+ * IRQ glue that binds a sink to it). 0, UK_EBADH or UK_EPERM. */
+int ntfn_lookup(struct process *p, uint64_t h, struct ipc_ntfn **out);
+
+/* grant.c */
+int grant_create(struct uk_kernel *k, struct process *owner, uk_vaddr_t va, uint64_t len,
+		 uint32_t rights, struct ipc_grant **out);
+int grant_revoke(struct ipc_grant *g, struct process *caller);
+
+/* xfer.c and xfer_*.c: one transfer between the current (local) space and
+ * `remote`'s space. */
+struct xfer {
+	struct uk_kernel *k;
+	struct process *remote;
+	uk_vaddr_t local, rva;
+	uint64_t len;
+	bool write;     /* local -> remote */
+	unsigned strategy;
+	struct uk_xfer_stats *st;
+	struct uk_xfer_result res;
+};
+int xfer_run(struct xfer *x);
+/* Translate remote page `va` (page aligned) with a counted software walk,
+ * faulting in demand-zero pages; the frame or a negative error (res set). */
+int xfer_remote_frame(struct xfer *x, uk_vaddr_t va, uk_paddr_t *pa);
+/* Copy between local `lva` and the direct-map pointer `p`; faults of the
+ * local buffer set res and return UK_EFAULT. */
+int xfer_local_copy(struct xfer *x, uk_vaddr_t lva, void *p, uint64_t n);
+int xfer_physmap(struct xfer *x);
+int xfer_window(struct xfer *x);
+
+#endif /* UKERN_IPC_INTERNAL_H */

@@ -1,0 +1,834 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Check integration tests of IPC and memory transfer on the simulated
+ * machine: every call and its error paths, the VFS open() example under each
+ * transfer strategy with exact counts, isolation (no path reads a client's
+ * memory without a bound reply object or a valid grant), PI over call
+ * chains, cycle detection, notifications, and the PCI example.
+ *
+ * Each Check suite is registered as its own meson test (CK_RUN_SUITE).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sim/machine.h>
+#include <sim/programs_ipc.h>
+#include <ukern/ipc.h>
+
+#define MAXR 64
+
+/* Shared state; programs get a pointer to it as their argument. */
+struct world {
+	struct sim_machine *sm;
+	uint64_t tid[8];
+	uint32_t h[16];      /* handles, set on the host before the run */
+	long r[MAXR];        /* results recorded by programs, checked after the run */
+	unsigned nr;
+	long c[MAXR];        /* a second lane, for the client of a two-program test */
+	unsigned nc;
+	unsigned eff[8];     /* effective priorities seen during the run */
+	int order[8];
+	unsigned norder;
+};
+
+/* The value first: the call may block while other programs record. */
+#define REC(w, v)                                                                                 \
+	do {                                                                                      \
+		long v_ = (long)(v);                                                              \
+		(w)->r[(w)->nr < MAXR ? (w)->nr++ : MAXR - 1] = v_;                               \
+	} while (0)
+#define RECC(w, v)                                                                                \
+	do {                                                                                      \
+		long v_ = (long)(v);                                                              \
+		(w)->c[(w)->nc < MAXR ? (w)->nc++ : MAXR - 1] = v_;                               \
+	} while (0)
+
+static struct world *W(uint64_t arg)
+{
+	return (struct world *)(uintptr_t)arg;
+}
+
+static struct sim_machine *machine(unsigned cpus, const struct uk_kernel_config *kcfg)
+{
+	char err[256];
+	struct sim_machine *sm = NULL;
+	struct sim_machine_config cfg = {.cpus = cpus, .kernel = kcfg, .trace_limit = 1 << 12};
+	if (sim_machine_create(&cfg, &sm, err, sizeof(err)) != 0)
+		ck_abort_msg("machine: %s", err);
+	return sm;
+}
+
+static uint64_t spawn(struct sim_machine *sm, const char *name, uk_user_entry_fn fn, void *arg,
+		      unsigned prio)
+{
+	int prog = uk_kernel_register_program(sm->k, name, fn);
+	ck_assert_int_ge(prog, 0);
+	struct uk_spawn s = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)arg,
+			     .prio = prio, .max_prio = 255, .affinity = 1, .name = name};
+	uint64_t tid = 0;
+	ck_assert_int_eq(uk_kernel_spawn(sm->k, &s, &tid), 0);
+	return tid;
+}
+
+static unsigned eff_prio(struct world *w, uint64_t tid)
+{
+	struct uk_thread_info ti;
+	ck_assert_int_eq(uk_kernel_thread_info(w->sm->k, tid, &ti), 0);
+	return ti.eff_prio;
+}
+
+static void check_lane(const long *got, unsigned ngot, const long *want, unsigned n)
+{
+	ck_assert_uint_eq(ngot, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_msg(got[i] == want[i], "result %u: got %ld (%s), want %ld (%s)", i, got[i],
+			      uk_err_name((int)got[i]), want[i], uk_err_name((int)want[i]));
+}
+
+static void check_results(struct world *w, const long *want, unsigned n)
+{
+	if (getenv("IPC_TEST_VERBOSE"))
+		for (unsigned i = 0; i < w->nr; i++)
+			fprintf(stderr, "r[%u] = %ld\n", i, w->r[i]);
+	ck_assert_uint_eq(w->nr, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_msg(w->r[i] == want[i], "result %u: got %ld (%s), want %ld (%s)", i, w->r[i],
+			      uk_err_name((int)w->r[i]), want[i], uk_err_name((int)want[i]));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Endpoints: call, receive, reply, reply-and-receive, badges, errors       */
+/* ------------------------------------------------------------------------ */
+
+/* h[0] server: endpoint (all rights); h[1] client: send right, badge 42;
+ * h[2] client: receive-only copy (no send right). */
+static void ep_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	REC(w, uk_reply(u, reply, &(struct uk_msg){0}));       /* never bound */
+	REC(w, uk_reply(u, reply, &(struct uk_msg){.words = 9})); /* too many registers */
+	REC(w, uk_recv(u, w->h[0], &m, reply));
+	REC(w, m.badge);
+	REC(w, m.words);
+	REC(w, m.mr[0] + m.mr[1] + m.mr[2] + m.mr[3]);
+	REC(w, uk_recv(u, w->h[0], &m, reply));                /* reply object still bound */
+	m = (struct uk_msg){.words = 4, .mr = {7, 8, 9, 10}};
+	REC(w, uk_reply_recv(u, reply, &m, w->h[0]));          /* reply, then the second call */
+	REC(w, m.mr[0]);
+	m.words = 1;
+	m.mr[0] = 99;
+	REC(w, uk_reply(u, reply, &m));
+	REC(w, uk_reply(u, reply, &m));                        /* second reply */
+	REC(w, uk_reply(u, 0x7777, &m));                       /* no such handle */
+	REC(w, uk_recv(u, reply, &m, reply));                  /* a reply object is no endpoint */
+}
+
+static void ep_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {.label = 5, .words = 4, .mr = {1, 2, 3, 4}};
+
+	RECC(w, uk_call(u, w->h[2], &m));                        /* no send right */
+	m.words = UK_MSG_WORDS + 1;
+	RECC(w, uk_call(u, w->h[1], &m));                        /* too many registers */
+	m.words = 4;
+	RECC(w, uk_call(u, w->h[1], &m));
+	RECC(w, m.words * 1000 + m.mr[0] + m.mr[3]);              /* 4 words, 7 + 10 */
+	m = (struct uk_msg){.words = 1, .mr = {5}};
+	RECC(w, uk_call(u, w->h[1], &m));
+	RECC(w, m.mr[0]);
+	RECC(w, m.badge);                                         /* replies carry no badge */
+}
+
+START_TEST(call_recv_reply_and_errors)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", ep_server, &w, 100);
+	w.tid[1] = spawn(w.sm, "client", ep_client, &w, 90);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], 0);
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1],
+						 UK_RIGHT_WRITE, 42);
+	w.h[2] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1],
+						 UK_RIGHT_READ, 0);
+	ck_assert_int_gt((int)w.h[2], 0);
+	/* The host API refuses more rights than the source has, and a second badge. */
+	ck_assert_int_eq(uk_kernel_give_handle(w.sm->k, w.tid[1], w.h[2], w.tid[0], UK_RIGHT_WRITE, 0),
+			 UK_EPERM);
+	ck_assert_int_eq(uk_kernel_give_handle(w.sm->k, w.tid[1], w.h[1], w.tid[0], UK_RIGHT_WRITE, 7),
+			 UK_EBUSY);
+	ck_assert_int_eq(uk_kernel_give_handle(w.sm->k, 9999, w.h[1], w.tid[0], 0, 0), UK_ESRCH);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long srv[] = {UK_ENOENT, UK_EINVAL, 0, 42, 4, 10, UK_EBUSY, 0, 5, 0, UK_EALREADY,
+			    UK_EBADH, UK_EBADH};
+	const long cli[] = {UK_EPERM, UK_EINVAL, 0, 4017, 0, 99, 0};
+	check_lane(w.r, w.nr, srv, 13);
+	check_lane(w.c, w.nc, cli, 7);
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(w.sm->k, &st);
+	ck_assert_uint_eq(st.ipc_calls, 2);
+	ck_assert_uint_eq(st.ipc_replies, 2);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
+/* Handles travel in messages; mint makes badged copies; dup keeps the badge. */
+static void pass_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	REC(w, uk_recv(u, w->h[0], &m, reply));
+	REC(w, m.cap > 0);
+	REC(w, uk_ntfn_signal(u, m.cap, 4));   /* the notification came with the call */
+	REC(w, uk_sys_handle_rights(u, m.cap));
+	m = (struct uk_msg){0};
+	REC(w, uk_reply(u, reply, &m));
+	REC(w, uk_recv(u, w->h[0], &m, reply));
+	REC(w, m.badge);
+	REC(w, uk_reply(u, reply, &(struct uk_msg){0}));
+}
+
+static void pass_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	long n = uk_ntfn_create(u), minted;
+	struct uk_msg m = {.words = 0};
+
+	m.cap = (uint32_t)n;
+	RECC(w, uk_call(u, w->h[1], &m));
+	RECC(w, uk_ntfn_poll(u, (uint32_t)n));
+	RECC(w, uk_ep_mint(u, w->h[1], 0, UK_RIGHT_WRITE));          /* badge 0 */
+	minted = uk_ep_mint(u, w->h[1], 77, UK_RIGHT_WRITE);
+	RECC(w, minted > 0);
+	RECC(w, uk_ep_mint(u, (uint32_t)minted, 78, UK_RIGHT_WRITE)); /* no GRANT on the copy */
+	m = (struct uk_msg){0};
+	RECC(w, uk_call(u, (uint32_t)minted, &m));
+	m.cap = 0x4242;                                              /* no such handle */
+	RECC(w, uk_call(u, w->h[1], &m));
+}
+
+START_TEST(handles_in_messages_and_badges)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", pass_server, &w, 100);
+	w.tid[1] = spawn(w.sm, "client", pass_client, &w, 100);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], UK_EP_FIFO);
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1],
+						 UK_RIGHT_WRITE | UK_RIGHT_GRANT, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long srv[] = {0, 1, 0, UK_RIGHT_SIGNAL | UK_RIGHT_WAIT | UK_RIGHT_GRANT, 0, 0, 77, 0};
+	const long cli[] = {0, 4, UK_EINVAL, 1, UK_EBUSY, 0, UK_EBADH};
+	check_lane(w.r, w.nr, srv, 8);
+	check_lane(w.c, w.nc, cli, 7);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
+/* A reply to a caller that was killed is UK_ESRCH; a server that dies
+ * while serving makes the call fail with UK_ESRCH. h[3]: the victim's
+ * thread handle in the server. */
+static void dead_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	struct uk_xfer_result xr;
+
+	REC(w, uk_recv(u, w->h[0], &m, reply));
+	REC(w, uk_sys_thread_kill(u, w->h[3]));
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, 0x100000, 0x100000, 8, &xr));
+	REC(w, uk_reply(u, reply, &m));
+	REC(w, uk_recv(u, w->h[0], &m, reply)); /* the second caller; then die without replying */
+}
+
+static void dead_caller(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {.words = 1};
+	uk_call(u, w->h[1], &m);
+	REC(w, 999); /* never: killed while waiting */
+}
+
+static void orphan_caller(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {.words = 1};
+	uk_sys_yield(u);
+	REC(w, uk_call(u, w->h[2], &m));
+}
+
+START_TEST(dead_caller_and_dead_server)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", dead_server, &w, 100);
+	w.tid[1] = spawn(w.sm, "victim", dead_caller, &w, 90);
+	w.tid[2] = spawn(w.sm, "orphan", orphan_caller, &w, 80);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], 0);
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1], UK_RIGHT_WRITE, 0);
+	w.h[2] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[2], UK_RIGHT_WRITE, 0);
+	w.h[3] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[1], UK_HANDLE_THREAD_INITIAL, w.tid[0],
+						 UK_RIGHT_MANAGE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long want[] = {0, 0, UK_ESRCH, UK_ESRCH, 0, UK_ESRCH};
+	check_results(&w, want, 6);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
+/* FIFO and priority-ordered endpoints: three callers of priorities 10, 30,
+ * 20 queue while the server is busy; the server sees them in arrival or
+ * priority order. */
+static void order_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	uk_sys_sleep(u, 1000000); /* let the callers queue */
+	for (int i = 0; i < 3; i++) {
+		uk_recv(u, w->h[0], &m, reply);
+		w->order[w->norder++] = (int)m.badge;
+		uk_reply(u, reply, &m);
+	}
+}
+
+static void order_caller(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint64_t me = (uint64_t)uk_sys_thread_id(u);
+	unsigned i = me == w->tid[1] ? 1 : me == w->tid[2] ? 2 : 3;
+	struct uk_msg m = {.words = 0};
+	uk_sys_sleep(u, 100000 * i); /* arrive in order 1, 2, 3 */
+	uk_call(u, w->h[i], &m);
+}
+
+static void run_order(uint32_t flags, const int *want)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", order_server, &w, 5);
+	w.tid[1] = spawn(w.sm, "c10", order_caller, &w, 10);
+	w.tid[2] = spawn(w.sm, "c30", order_caller, &w, 30);
+	w.tid[3] = spawn(w.sm, "c20", order_caller, &w, 20);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], flags);
+	for (unsigned i = 1; i <= 3; i++)
+		w.h[i] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[i],
+							 UK_RIGHT_WRITE, i);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	ck_assert_uint_eq(w.norder, 3);
+	for (unsigned i = 0; i < 3; i++)
+		ck_assert_int_eq(w.order[i], want[i]);
+	sim_machine_destroy(w.sm);
+}
+
+START_TEST(fifo_and_priority_queues)
+{
+	const int fifo[] = {1, 2, 3}, prio[] = {2, 3, 1};
+	run_order(UK_EP_FIFO, fifo);
+	run_order(0, prio);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Notifications                                                            */
+/* ------------------------------------------------------------------------ */
+
+static void ntfn_signaller(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uk_ntfn_signal(u, w->h[0], 0x5);
+	uk_ntfn_signal(u, w->h[0], 0x2);
+}
+
+/* The waiter makes the notification and a lower-priority signaller thread
+ * in its own process (h[3] is the signaller's program number). */
+static void ntfn_waiter(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	long n = uk_ntfn_create(u), th;
+	w->h[0] = (uint32_t)n;
+	REC(w, uk_ntfn_poll(u, (uint32_t)n));
+	th = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, w->h[3], arg, 50, 1);
+	uk_sys_thread_start(u, (uint32_t)th);
+	REC(w, uk_ntfn_wait(u, (uint32_t)n)); /* the signaller's first signal */
+	REC(w, uk_ntfn_signal(u, (uint32_t)n, 0));
+	REC(w, uk_ntfn_signal(u, (uint32_t)n, 0x80000000u));
+	long wo = uk_sys_handle_dup(u, (uint32_t)n, UK_RIGHT_WAIT);
+	REC(w, uk_ntfn_signal(u, (uint32_t)wo, 1));
+	REC(w, uk_ntfn_wait(u, w->h[1]));     /* an endpoint, not a notification */
+	REC(w, uk_ntfn_wait(u, (uint32_t)n)); /* the second signal */
+	REC(w, uk_ntfn_signal(u, (uint32_t)n, 0x30));
+	REC(w, uk_ntfn_wait(u, (uint32_t)n)); /* bits already set: no block */
+}
+
+START_TEST(notifications)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.h[3] = (uint32_t)uk_kernel_register_program(w.sm->k, "signaller", ntfn_signaller);
+	w.tid[0] = spawn(w.sm, "waiter", ntfn_waiter, &w, 100);
+	w.h[1] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long want[] = {0, 5, UK_EINVAL, UK_EINVAL, UK_EPERM, UK_EBADH, 2, 0, 0x30};
+	check_results(&w, want, 9);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* The VFS example under each strategy, exact counts                         */
+/* ------------------------------------------------------------------------ */
+
+#define PATH_VA (0x10000000ull + UK_PAGE_SIZE - 100) /* 100 bytes, then 200 on the next page */
+#define PATH_LEN 300
+
+static struct uk_xfer_stats run_vfs(unsigned strategy, unsigned cpus, unsigned opens,
+				    struct ipc_vfs_config *out)
+{
+	struct ipc_vfs_config c = {.strategy = strategy, .path_va = PATH_VA, .path_len = PATH_LEN,
+				   .opens = opens};
+	struct sim_machine *sm = machine(cpus, NULL);
+	uint64_t cl = spawn(sm, "client", ipc_vfs_client, &c, 100);
+	uint64_t vfs = spawn(sm, "vfs", ipc_vfs_server, &c, 50);
+	uint64_t fs = spawn(sm, "fs", ipc_fs_server, &c, 40);
+	int ve = uk_kernel_ipc_endpoint(sm->k, vfs, UK_EP_STRATEGY(strategy));
+	int fe = uk_kernel_ipc_endpoint(sm->k, fs, 0);
+	c.vfs_ep = (uint32_t)ve;
+	c.fs_ep = (uint32_t)fe;
+	c.client_ep = (uint32_t)uk_kernel_give_handle(sm->k, vfs, c.vfs_ep, cl, UK_RIGHT_WRITE, 1);
+	c.vfs_fs_ep = (uint32_t)uk_kernel_give_handle(sm->k, fs, c.fs_ep, vfs, UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(sm), SIM_DONE);
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(sm->k, &st);
+	sim_machine_destroy(sm);
+	*out = c;
+	return st.xfer[strategy];
+}
+
+static void check_vfs_result(const struct ipc_vfs_config *c, unsigned opens)
+{
+	char path[PATH_LEN];
+	uint64_t h = 1469598103934665603ull;
+	ipc_vfs_make_path(path, PATH_LEN);
+	for (unsigned i = 0; i < PATH_LEN; i++)
+		h = (h ^ (uint8_t)path[i]) * 1099511628211ull;
+	ck_assert_int_eq(c->client_rc, 0);
+	ck_assert_int_eq(c->xfer_rc, PATH_LEN);
+	ck_assert_uint_eq(c->served, opens);
+	ck_assert_uint_eq(c->path_hash, h);
+	ck_assert_int_eq(c->fd, (long)(3 + h % 61));
+}
+
+START_TEST(vfs_open_physmap_counts)
+{
+	struct ipc_vfs_config c;
+	struct uk_xfer_stats s = run_vfs(UK_XFER_PHYSMAP, 1, 1, &c);
+	check_vfs_result(&c, 1);
+	ck_assert_uint_eq(s.transfers, 1);
+	ck_assert_uint_eq(s.bytes, 300);
+	ck_assert_uint_eq(s.copies, 2);
+	ck_assert_uint_eq(s.walks, 2);
+	ck_assert_uint_eq(s.tlb_invalidations, 0);
+	ck_assert_uint_eq(s.shootdown_ipis, 0);
+	ck_assert_uint_eq(s.faults, 0);
+	ck_assert_uint_eq(s.failed, 0);
+	ck_assert_uint_gt(s.max_nopreempt_ns, 0);
+}
+END_TEST
+
+START_TEST(vfs_open_window_counts)
+{
+	struct ipc_vfs_config c;
+	struct uk_xfer_stats s = run_vfs(UK_XFER_WINDOW, 1, 1, &c);
+	check_vfs_result(&c, 1);
+	ck_assert_uint_eq(s.transfers, 1);
+	ck_assert_uint_eq(s.bytes, 300);
+	ck_assert_uint_eq(s.copies, 2);
+	ck_assert_uint_eq(s.walks, 2);
+	ck_assert_uint_eq(s.tlb_invalidations, 2);
+	ck_assert_uint_eq(s.shootdown_ipis, 0);
+	ck_assert_uint_eq(s.faults, 0);
+	/* Three opens: three transfers, each mapping and invalidating two pages. */
+	s = run_vfs(UK_XFER_WINDOW, 1, 3, &c);
+	check_vfs_result(&c, 3);
+	ck_assert_uint_eq(s.transfers, 3);
+	ck_assert_uint_eq(s.tlb_invalidations, 6);
+}
+END_TEST
+
+START_TEST(vfs_open_grant_counts)
+{
+	struct ipc_vfs_config c;
+	struct uk_xfer_stats s = run_vfs(UK_XFER_GRANT, 1, 1, &c);
+	check_vfs_result(&c, 1);
+	ck_assert_uint_eq(s.transfers, 1);
+	ck_assert_uint_eq(s.bytes, 300);
+	ck_assert_uint_eq(s.copies, 2);
+	ck_assert_uint_eq(s.walks, 2);
+	ck_assert_uint_eq(s.tlb_invalidations, 0);
+	ck_assert_uint_eq(s.shootdown_ipis, 0);
+	ck_assert_uint_eq(s.faults, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Isolation: no path reads a client's memory without a bound reply object  */
+/* or a valid grant                                                         */
+/* ------------------------------------------------------------------------ */
+
+#define SECRET_VA 0x30000000ull
+#define SRV_BUF 0x40000000ull
+
+/* h[0] server ep; h[1] client send; h[4] in server: a grant handle value
+ * that is valid in the client's table only. */
+static void iso_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	const char secret[] = "top secret";
+	struct uk_msg m = {.words = 2};
+
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, SECRET_VA, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, SECRET_VA + 2 * UK_PAGE_SIZE, UK_PAGE_SIZE,
+		      UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY);
+	uk_user_write(u, SECRET_VA, secret, sizeof(secret));
+	long g = uk_grant_create(u, SECRET_VA, 64, UK_RIGHT_READ);
+	w->h[5] = (uint32_t)g; /* a value the server will try in its own table */
+	m.cap = (uint32_t)g;
+	RECC(w, uk_call(u, w->h[1], &m));
+	/* After the call: revoke and call again so the server tries the stale grant. */
+	RECC(w, uk_grant_revoke(u, (uint32_t)g));
+	RECC(w, uk_grant_revoke(u, (uint32_t)g));
+	m = (struct uk_msg){.words = 0};
+	RECC(w, uk_call(u, w->h[1], &m));
+}
+
+static void iso_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u), other = (uint32_t)uk_reply_create(u);
+	struct uk_xfer_result xr;
+	struct uk_msg m = {0};
+	char buf[16] = {0};
+
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, SRV_BUF, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	/* Before any call: no reply object is bound, no grant is held. */
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, SRV_BUF, SECRET_VA, 8, &xr));   /* 0: ENOENT */
+	REC(w, uk_xfer(u, 0, UK_XFER_READ, SRV_BUF, SECRET_VA, 8, &xr));       /* 1: EBADH */
+	REC(w, uk_recv(u, w->h[0], &m, reply));                                /* 2 */
+	uint32_t g = m.cap;
+	REC(w, uk_xfer(u, other, UK_XFER_READ, SRV_BUF, SECRET_VA, 8, &xr));   /* 3: unbound one */
+	REC(w, uk_xfer_grant(u, w->h[5] == g ? 0x7f01 : w->h[5], UK_XFER_READ, SRV_BUF, 0, 8, &xr)); /* 4 */
+	REC(w, uk_xfer_grant(u, g, UK_XFER_READ, SRV_BUF, 60, 8, &xr));        /* 5: past the grant */
+	REC(w, uk_xfer_grant(u, g, UK_XFER_WRITE, SRV_BUF, 0, 8, &xr));        /* 6: read-only grant */
+	long ro = uk_sys_handle_dup(u, g, 0);
+	REC(w, uk_xfer_grant(u, (uint32_t)ro, UK_XFER_READ, SRV_BUF, 0, 8, &xr)); /* 7: handle lacks READ */
+	REC(w, uk_xfer_grant(u, g, UK_XFER_READ, SRV_BUF, 0, 11, &xr));        /* 8: allowed */
+	uk_user_read(u, SRV_BUF, buf, 11);
+	REC(w, strcmp(buf, "top secret"));                                     /* 9 */
+	/* Past the end of the mapping: the page after SECRET_VA is unmapped. */
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, SRV_BUF, SECRET_VA + UK_PAGE_SIZE - 8, 16, &xr)); /* 10 */
+	REC(w, xr.bytes * 10 + xr.fault_side);                                 /* 11: 8 bytes, REMOTE */
+	REC(w, xr.fault_addr == SECRET_VA + UK_PAGE_SIZE);                     /* 12 */
+	/* The server's own buffer faults: LOCAL. */
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, 0x50000000, SECRET_VA, 8, &xr)); /* 13 */
+	REC(w, xr.fault_side);                                                 /* 14 */
+	/* Outside user space: ERANGE; bad direction, zero length: EINVAL. */
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, SRV_BUF, UK_USER_END - 4, 8, &xr)); /* 15 */
+	REC(w, uk_xfer(u, reply, 7, SRV_BUF, SECRET_VA, 8, &xr));              /* 16 */
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, SRV_BUF, SECRET_VA, 0, &xr));   /* 17 */
+	/* A demand-zero page of the client is faulted in for it. */
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, SRV_BUF, SECRET_VA + 2 * UK_PAGE_SIZE, 8, &xr)); /* 18 */
+	/* Writing into the client's memory works the same way. */
+	REC(w, uk_xfer(u, reply, UK_XFER_WRITE, SRV_BUF, SECRET_VA + 32, 4, &xr)); /* 19 */
+	REC(w, uk_reply(u, reply, &(struct uk_msg){0}));                       /* 20 */
+	/* Stale reply object: the call was answered. */
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, SRV_BUF, SECRET_VA, 8, &xr));   /* 21: EALREADY */
+	REC(w, uk_recv(u, w->h[0], &m, reply));                                /* 22: second call */
+	REC(w, uk_xfer_grant(u, g, UK_XFER_READ, SRV_BUF, 0, 8, &xr));         /* 23: revoked */
+	REC(w, uk_grant_revoke(u, g));                                         /* 24: not the owner */
+	REC(w, uk_reply(u, reply, &(struct uk_msg){0}));                       /* 25 */
+}
+
+START_TEST(server_cannot_read_without_reply_or_grant)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", iso_server, &w, 100);
+	w.tid[1] = spawn(w.sm, "client", iso_client, &w, 90);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], UK_EP_STRATEGY(UK_XFER_PHYSMAP));
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1], UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long srv[] = {UK_ENOENT, UK_EBADH, 0, UK_ENOENT, UK_EBADH, UK_ERANGE, UK_EPERM, UK_EPERM,
+			    11, 0, UK_EFAULT, 80 + UK_XFER_FAULT_REMOTE, 1, UK_EFAULT,
+			    UK_XFER_FAULT_LOCAL, UK_ERANGE, UK_EINVAL, UK_EINVAL, 8, 4, 0, UK_EALREADY, 0,
+			    UK_ESTALE, UK_EPERM, 0};
+	const long cli[] = {0, 0, UK_EALREADY, 0};
+	check_lane(w.r, w.nr, srv, 26);
+	check_lane(w.c, w.nc, cli, 4);
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(w.sm->k, &st);
+	ck_assert_uint_eq(st.xfer[UK_XFER_PHYSMAP].faults, 1);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
+/* A grant-strategy endpoint refuses uk_xfer through the reply object. */
+static void grant_only_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_xfer_result xr;
+	struct uk_msg m = {0};
+
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, SRV_BUF, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	uk_recv(u, w->h[0], &m, reply);
+	REC(w, uk_xfer(u, reply, UK_XFER_READ, SRV_BUF, SECRET_VA, 8, &xr));
+	uk_reply(u, reply, &m);
+}
+
+static void grant_only_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {0};
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, SECRET_VA, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	uk_call(u, w->h[1], &m);
+}
+
+START_TEST(grant_endpoint_refuses_reply_transfers)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", grant_only_server, &w, 100);
+	w.tid[1] = spawn(w.sm, "client", grant_only_client, &w, 90);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], UK_EP_STRATEGY(UK_XFER_GRANT));
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1], UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long want[] = {UK_EPERM};
+	check_results(&w, want, 1);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* PI over a 3-level call chain, cycles                                      */
+/* ------------------------------------------------------------------------ */
+
+/* client (200) -> mid (50) -> leaf (20); optional load (100). tid[0..3]. */
+static void chain_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {.words = 1};
+	uk_sys_sleep(u, 10000); /* the load runs by then */
+	REC(w, uk_call(u, w->h[1], &m));
+	w->order[w->norder++] = 0;
+}
+
+static void chain_mid(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	uk_recv(u, w->h[0], &m, reply);
+	w->eff[1] = eff_prio(w, w->tid[1]);
+	uk_user_work(u, 50000);
+	m.words = 1;
+	REC(w, uk_call(u, w->h[3], &m));
+	uk_reply(u, reply, &m);
+	w->eff[4] = eff_prio(w, w->tid[1]);
+}
+
+static void chain_leaf(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	uk_recv(u, w->h[2], &m, reply);
+	w->eff[2] = eff_prio(w, w->tid[2]);
+	w->eff[3] = eff_prio(w, w->tid[1]); /* mid, blocked in its call */
+	uk_user_work(u, 50000);
+	uk_reply(u, reply, &m);
+	w->eff[5] = eff_prio(w, w->tid[2]);
+}
+
+static void chain_load(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uk_sys_sleep(u, 5000);    /* the servers get to their receive first */
+	uk_user_work(u, 5000000); /* 5 ms: far longer than the chain's work */
+	w->order[w->norder++] = 1;
+}
+
+static void run_chain(bool load, bool pi)
+{
+	struct world w = {0};
+	struct uk_kernel_config kc;
+	uk_kernel_config_default(&kc);
+	kc.priority_inheritance = pi;
+	w.sm = machine(1, &kc);
+	w.tid[0] = spawn(w.sm, "client", chain_client, &w, 200);
+	w.tid[1] = spawn(w.sm, "mid", chain_mid, &w, 50);
+	w.tid[2] = spawn(w.sm, "leaf", chain_leaf, &w, 20);
+	if (load)
+		w.tid[3] = spawn(w.sm, "load", chain_load, &w, 100);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[1], 0);
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[1], w.h[0], w.tid[0], UK_RIGHT_WRITE, 0);
+	w.h[2] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[2], 0);
+	w.h[3] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[2], w.h[2], w.tid[1], UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long want[] = {0, 0};
+	check_results(&w, want, 2);
+	if (pi) {
+		ck_assert_uint_eq(w.eff[1], 200); /* mid serves the client */
+		ck_assert_uint_eq(w.eff[2], 200); /* leaf serves mid, which carries the client's priority */
+		ck_assert_uint_eq(w.eff[3], 200);
+		ck_assert_uint_eq(w.eff[5], 20);  /* undone on reply */
+		ck_assert_uint_eq(w.eff[4], 50);
+	} else {
+		ck_assert_uint_eq(w.eff[1], 50);
+		ck_assert_uint_eq(w.eff[2], 20);
+	}
+	if (load) {
+		/* With PI the client finishes before the load; without, after. */
+		ck_assert_uint_eq(w.norder, 2);
+		ck_assert_int_eq(w.order[0], (pi ? 0 : 1));
+	}
+	sim_machine_destroy(w.sm);
+}
+
+START_TEST(pi_three_level_chain)
+{
+	run_chain(false, true);
+	run_chain(true, true);
+	run_chain(true, false);
+}
+END_TEST
+
+/* A serves epA, B serves epB. X calls A; A calls B; B calls A: a cycle. */
+static void cyc_x(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {0};
+	REC(w, uk_call(u, w->h[2], &m));
+}
+
+static void cyc_a(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	uk_recv(u, w->h[0], &m, reply);
+	m = (struct uk_msg){0};
+	REC(w, uk_call(u, w->h[3], &m)); /* to B */
+	REC(w, uk_call(u, w->h[0], &m)); /* to itself: a cycle of one */
+	uk_reply(u, reply, &m);
+}
+
+static void cyc_b(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	uk_recv(u, w->h[1], &m, reply);
+	m = (struct uk_msg){0};
+	REC(w, uk_call(u, w->h[4], &m)); /* to A, which waits for us */
+	uk_reply(u, reply, &m);
+}
+
+START_TEST(call_cycle_is_edeadlk)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "A", cyc_a, &w, 100);
+	w.tid[1] = spawn(w.sm, "B", cyc_b, &w, 100);
+	w.tid[2] = spawn(w.sm, "X", cyc_x, &w, 50);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], 0); /* epA in A */
+	w.h[1] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[1], 0); /* epB in B */
+	w.h[2] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[2], UK_RIGHT_WRITE, 0);
+	w.h[3] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[1], w.h[1], w.tid[0], UK_RIGHT_WRITE, 0);
+	w.h[4] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1], UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long want[] = {UK_EDEADLK, 0, UK_EDEADLK, 0};
+	check_results(&w, want, 4);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
+/* The PCI example: with PI the high driver's worst latency stays near two
+ * service times; without, the load delays it. */
+static uint64_t run_pci(bool pi, struct ipc_pci_config *out)
+{
+	struct ipc_pci_config c = {.reads = 4, .service_ns = 20000, .load_ns = 2000000,
+				   .high_delay_ns = 30000};
+	struct uk_kernel_config kc;
+	uk_kernel_config_default(&kc);
+	kc.priority_inheritance = pi;
+	struct sim_machine *sm = machine(1, &kc);
+	uint64_t srv = spawn(sm, "pci", ipc_pci_server, &c, 10);
+	uint64_t lo = spawn(sm, "drv-low", ipc_pci_driver_low, &c, 50);
+	uint64_t hi = spawn(sm, "drv-high", ipc_pci_driver_high, &c, 200);
+	spawn(sm, "load", ipc_pci_load, &c, 100);
+	c.server_ep = (uint32_t)uk_kernel_ipc_endpoint(sm->k, srv, 0);
+	c.low_ep = (uint32_t)uk_kernel_give_handle(sm->k, srv, c.server_ep, lo, UK_RIGHT_WRITE, 1);
+	c.high_ep = (uint32_t)uk_kernel_give_handle(sm->k, srv, c.server_ep, hi, UK_RIGHT_WRITE, 2);
+	ck_assert_int_eq(sim_machine_run(sm), SIM_DONE);
+	sim_machine_destroy(sm);
+	*out = c;
+	return c.high_latency_max_ns;
+}
+
+START_TEST(pci_server_with_and_without_pi)
+{
+	struct ipc_pci_config c;
+	uint64_t with = run_pci(true, &c);
+	ck_assert_uint_eq(c.served, 8);
+	ck_assert_uint_eq(c.served_high, 4);
+	ck_assert_int_eq(c.last_rc, 0);
+	ck_assert_uint_lt(with, 3 * c.service_ns);
+	uint64_t without = run_pci(false, &c);
+	ck_assert_uint_eq(c.served, 8);
+	ck_assert_uint_gt(without, c.load_ns / 2);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n, double timeout)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(name);
+	tcase_set_timeout(tc, timeout);
+	for (unsigned i = 0; i < n; i++)
+		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+#define SUITE(name, timeout, ...)                                                              \
+	do {                                                                                   \
+		const TTest *const t_[] = {__VA_ARGS__};                                       \
+		srunner_add_suite(sr, suite_of(name, t_, sizeof(t_) / sizeof(t_[0]), timeout)); \
+	} while (0)
+
+int main(void)
+{
+	SRunner *sr = srunner_create(NULL);
+	SUITE("endpoint", 60, call_recv_reply_and_errors, handles_in_messages_and_badges,
+	      dead_caller_and_dead_server, fifo_and_priority_queues);
+	SUITE("ntfn", 60, notifications);
+	SUITE("xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
+	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers);
+	SUITE("pi", 60, pi_three_level_chain, call_cycle_is_edeadlk, pci_server_with_and_without_pi);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The engine demo (see sim/demo.h). */
 #include <sim/demo.h>
+#include <sim/explore.h>
 #include <sim/tasks.h>
 
 #include <stdio.h>
@@ -253,4 +254,51 @@ out:
 	free(d);
 	sim_engine_destroy(e);
 	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The race as an explorer target                                           */
+/* ------------------------------------------------------------------------ */
+
+static int race_target_run(void *ctx, const struct sim_engine_config *ecfg, struct sim_outcome *out)
+{
+	(void)ctx;
+	struct sim_demo_config cfg = {
+		.cpus = 2, .race = true, .seed = ecfg->seed, .chooser_ops = ecfg->chooser,
+		.chooser_state = ecfg->chooser_state, .window_ns = ecfg->race_window_ns,
+		.record_decisions = ecfg->record_decisions, .trace_limit = ecfg->trace_limit,
+		.stack_pool = ecfg->stack_pool,
+	};
+	struct sim_demo_result r;
+	if (sim_demo_run(&cfg, &r) != 0) {
+		snprintf(out->message, sizeof(out->message), "%.500s", r.message);
+		return -1;
+	}
+	out->result = r.result;
+	out->violation = r.lost_update || r.result != SIM_DONE;
+	if (r.lost_update) {
+		snprintf(out->violation_id, sizeof(out->violation_id), "lost-update");
+		snprintf(out->message, sizeof(out->message),
+			 "two read-modify-write sequences overlapped: an increment of the shared "
+			 "counter was lost");
+	} else if (r.result != SIM_DONE) {
+		snprintf(out->violation_id, sizeof(out->violation_id), "%s", sim_result_name(r.result));
+		snprintf(out->message, sizeof(out->message), "%.500s", r.message);
+	}
+	out->time_ns = r.virtual_ns;
+	out->trace_hash = r.trace_hash;
+	out->decisions = r.decisions;
+	out->steps = r.steps;
+	out->irq_signature = r.trace_hash;
+	out->dlog = r.dlog;
+	out->dlog_len = r.dlog_len;
+	out->trace = r.trace;
+	out->ncpus = 2;
+	return 0;
+}
+
+void sim_demo_race_target(struct sim_target *out)
+{
+	*out = (struct sim_target){.name = "demo:race", .hash = 0x6465726163650001ull,
+				   .race_window_ns = 50, .run = race_target_run};
 }

@@ -7,6 +7,8 @@
  * Each Check suite is registered as its own meson test (CK_RUN_SUITE).
  */
 #include <check.h>
+
+#include "suites.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,35 +534,15 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
-static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n, double timeout)
-{
-	Suite *s = suite_create(name);
-	TCase *tc = tcase_create(name);
-	tcase_set_timeout(tc, timeout);
-	for (unsigned i = 0; i < n; i++)
-		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-#define SUITE(name, timeout, ...)                                                              \
-	do {                                                                                   \
-		const TTest *const t_[] = {__VA_ARGS__};                                       \
-		srunner_add_suite(sr, suite_of(name, t_, sizeof(t_) / sizeof(t_[0]), timeout)); \
-	} while (0)
-
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
-	SUITE("fiber", 30, fiber_many, fiber_deep_stack);
-	SUITE("evq", 30, evq_order_and_stability, evq_remove_and_run_until);
-	SUITE("rng", 30, rng_reproducible, trace_hash_and_truncation);
-	SUITE("engine", 30, engine_time_faithful, engine_halt_until_event, engine_bad_config);
-	SUITE("chooser", 120, chooser_determinism_1000_seeds, chooser_time_ignores_seed);
-	SUITE("deadlock", 30, deadlock_reported, livelock_step_bound);
-	SUITE("parallel", 60, two_instances_in_two_threads);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	SIM_SUITE(sr, "fiber", 30, fiber_many, fiber_deep_stack);
+	SIM_SUITE(sr, "evq", 30, evq_order_and_stability, evq_remove_and_run_until);
+	SIM_SUITE(sr, "rng", 30, rng_reproducible, trace_hash_and_truncation);
+	SIM_SUITE(sr, "engine", 30, engine_time_faithful, engine_halt_until_event, engine_bad_config);
+	SIM_SUITE(sr, "chooser", 120, chooser_determinism_1000_seeds, chooser_time_ignores_seed);
+	SIM_SUITE(sr, "deadlock", 30, deadlock_reported, livelock_step_bound);
+	SIM_SUITE(sr, "parallel", 60, two_instances_in_two_threads);
+	return sim_run_suites(sr);
 }

@@ -6,6 +6,8 @@
  * reordering inside the race window loses an update.
  */
 #include <check.h>
+
+#include "suites.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,39 +15,13 @@
 #include <sim/demo.h>
 #include <sim/explore.h>
 
-static int race_run(void *ctx, const struct sim_engine_config *ecfg, struct sim_outcome *out)
-{
-	(void)ctx;
-	struct sim_demo_config cfg = {
-		.cpus = 2, .race = true, .seed = ecfg->seed, .chooser_ops = ecfg->chooser,
-		.chooser_state = ecfg->chooser_state, .window_ns = ecfg->race_window_ns,
-		.record_decisions = ecfg->record_decisions, .trace_limit = ecfg->trace_limit,
-		.stack_pool = ecfg->stack_pool,
-	};
-	struct sim_demo_result r;
-	if (sim_demo_run(&cfg, &r) != 0) {
-		snprintf(out->message, sizeof(out->message), "%.500s", r.message);
-		return -1;
-	}
-	out->result = r.result;
-	out->violation = r.lost_update || r.result != SIM_DONE;
-	snprintf(out->violation_id, sizeof(out->violation_id), "%s",
-		 r.lost_update ? "lost-update" : sim_result_name(r.result));
-	out->trace_hash = r.trace_hash;
-	out->decisions = r.decisions;
-	out->steps = r.steps;
-	out->irq_signature = r.trace_hash;
-	out->dlog = r.dlog;
-	out->dlog_len = r.dlog_len;
-	out->trace = r.trace;
-	out->ncpus = 2;
-	return 0;
-}
-
 static struct sim_target race_target(uint64_t window)
 {
-	return (struct sim_target){.name = "race", .hash = 0x1234abcd5678ef90ull,
-				   .race_window_ns = window, .run = race_run};
+	struct sim_target t;
+	sim_demo_race_target(&t);
+	t.hash = 0x1234abcd5678ef90ull;
+	t.race_window_ns = window;
+	return t;
 }
 
 START_TEST(default_schedule_is_correct)
@@ -259,33 +235,13 @@ START_TEST(determinism_check_is_quiet_on_a_deterministic_target)
 }
 END_TEST
 
-static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n, double timeout)
-{
-	Suite *s = suite_create(name);
-	TCase *tc = tcase_create(name);
-	tcase_set_timeout(tc, timeout);
-	for (unsigned i = 0; i < n; i++)
-		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-#define SUITE(name, timeout, ...)                                                              \
-	do {                                                                                   \
-		const TTest *const t_[] = {__VA_ARGS__};                                       \
-		srunner_add_suite(sr, suite_of(name, t_, sizeof(t_) / sizeof(t_[0]), timeout)); \
-	} while (0)
-
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
-	SUITE("strategies", 120, default_schedule_is_correct, random_finds_and_replays, pct_finds,
+	SIM_SUITE(sr, "strategies", 120, default_schedule_is_correct, random_finds_and_replays, pct_finds,
 	      bounded_finds_with_one_departure, bounded_exhausts_a_correct_target);
-	SUITE("parallel", 120, jobs_do_not_change_results, shards_partition_the_runs,
+	SIM_SUITE(sr, "parallel", 120, jobs_do_not_change_results, shards_partition_the_runs,
 	      determinism_check_is_quiet_on_a_deterministic_target);
-	SUITE("replay", 120, shrink_keeps_the_violation, tokens_refuse_what_they_cannot_replay);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	SIM_SUITE(sr, "replay", 120, shrink_keeps_the_violation, tokens_refuse_what_they_cannot_replay);
+	return sim_run_suites(sr);
 }

@@ -8,6 +8,8 @@
  * Each Check suite is registered as its own meson test (CK_RUN_SUITE).
  */
 #include <check.h>
+
+#include "suites.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -291,32 +293,12 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
-static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n, double timeout)
-{
-	Suite *s = suite_create(name);
-	TCase *tc = tcase_create(name);
-	tcase_set_timeout(tc, timeout);
-	for (unsigned i = 0; i < n; i++)
-		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-#define SUITE(name, timeout, ...)                                                              \
-	do {                                                                                   \
-		const TTest *const t_[] = {__VA_ARGS__};                                       \
-		srunner_add_suite(sr, suite_of(name, t_, sizeof(t_) / sizeof(t_[0]), timeout)); \
-	} while (0)
-
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
-	SUITE("boot", 60, boot_four_cpus, placement_spreads_threads);
-	SUITE("memory", 60, user_memory_demand_zero_and_fault_kills, address_spaces_are_isolated);
-	SUITE("deadlock", 60, deadlock_names_the_waiters);
-	SUITE("chaos", 300, random_syscalls_never_break_the_kernel);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	SIM_SUITE(sr, "boot", 60, boot_four_cpus, placement_spreads_threads);
+	SIM_SUITE(sr, "memory", 60, user_memory_demand_zero_and_fault_kills, address_spaces_are_isolated);
+	SIM_SUITE(sr, "deadlock", 60, deadlock_names_the_waiters);
+	SIM_SUITE(sr, "chaos", 300, random_syscalls_never_break_the_kernel);
+	return sim_run_suites(sr);
 }

@@ -49,4 +49,9 @@ struct sim_demo_result {
  * res->message) or when memory runs out. */
 int sim_demo_run(const struct sim_demo_config *cfg, struct sim_demo_result *res);
 
+/* The lost-update race as an explorer target (sim/explore.h): violation
+ * "lost-update", race window 50 ns. */
+struct sim_target;
+void sim_demo_race_target(struct sim_target *out);
+
 #endif /* SIM_DEMO_H */

@@ -569,6 +569,41 @@ bool uk_arch_intc_line(struct uk_arch *a, unsigned ctrl, unsigned pin)
 	return hw_intc_line(a->hw, ctrl, pin);
 }
 
+bool uk_arch_intc_masked(struct uk_arch *a, unsigned ctrl, unsigned pin)
+{
+	return hw_intc_masked(a->hw, ctrl, pin);
+}
+
+static int mmio_check(uk_paddr_t pa, unsigned size)
+{
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return UK_EINVAL;
+	return (pa & (size - 1)) ? UK_EINVAL : 0;
+}
+
+int uk_arch_mmio_read(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t *val)
+{
+	int rc = mmio_check(pa, size);
+	*val = ~0ull;
+	if (rc < 0)
+		return rc;
+	decide(a);
+	uk_arch_charge(a, UK_COST_DEVICE_ACCESS, 1);
+	rc = hw_mmio_read(a->hw, sim_current_cpu(a->e), sim_now(a->e), pa, size, val);
+	return rc == 0 ? 0 : rc == HW_ENOENT ? UK_ENOENT : UK_EINVAL;
+}
+
+int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t val)
+{
+	int rc = mmio_check(pa, size);
+	if (rc < 0)
+		return rc;
+	decide(a);
+	uk_arch_charge(a, UK_COST_DEVICE_ACCESS, 1);
+	rc = hw_mmio_write(a->hw, sim_current_cpu(a->e), sim_now(a->e), pa, size, val);
+	return rc == 0 ? 0 : rc == HW_ENOENT ? UK_ENOENT : UK_EINVAL;
+}
+
 void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 {
 	if ((unsigned)what >= UK_COST_COUNT)

@@ -302,6 +302,22 @@ int uk_arch_intc_claim(struct uk_arch *a, unsigned ctrl);
  * polarity). Drivers never see this; the kernel uses it for diagnostics. */
 bool uk_arch_intc_line(struct uk_arch *a, unsigned ctrl, unsigned pin);
 
+/* The controller's own mask bit for `pin` (false on MSI, which cannot be
+ * masked, and for a pin out of range). For invariant I8: the kernel's view
+ * of the mask must equal the hardware's. */
+bool uk_arch_intc_masked(struct uk_arch *a, unsigned ctrl, unsigned pin);
+
+/* ------------------------------------------------------------------------ */
+/* Device registers                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Read or write a device register at physical address `pa` (MMIO), `size`
+ * 1, 2, 4 or 8 bytes, naturally aligned. Charged as UK_COST_DEVICE_ACCESS.
+ * UK_EINVAL for a bad size or alignment, UK_ENOENT when nothing decodes the
+ * address (a read then yields all ones). DECISION POINTS. */
+int uk_arch_mmio_read(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t *val);
+int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t val);
+
 /* ------------------------------------------------------------------------ */
 /* Cost accounting, tracing and fatal errors                                */
 /* ------------------------------------------------------------------------ */

@@ -476,6 +476,14 @@ int uk_arch_intc_mask(struct uk_arch *a, unsigned ctrl, unsigned pin, bool maske
 int uk_arch_intc_eoi(struct uk_arch *a, unsigned ctrl, unsigned pin) { return UK_EINVAL; }
 int uk_arch_intc_claim(struct uk_arch *a, unsigned ctrl) { return UK_EAGAIN; }
 bool uk_arch_intc_line(struct uk_arch *a, unsigned ctrl, unsigned pin) { return false; }
+bool uk_arch_intc_masked(struct uk_arch *a, unsigned ctrl, unsigned pin) { return false; }
+/* No devices on the mock: nothing decodes any address. */
+int uk_arch_mmio_read(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t *val)
+{
+	*val = ~0ull;
+	return UK_ENOENT;
+}
+int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t val) { return UK_ENOENT; }
 
 void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 {

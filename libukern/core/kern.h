@@ -39,7 +39,8 @@ enum kobj_type {
 	KOBJ_NONE = 0, KOBJ_PROCESS, KOBJ_THREAD, KOBJ_MUTEX, KOBJ_NOPREEMPT,
 	/* IPC objects (ipc/ipc_internal.h) */
 	KOBJ_ENDPOINT, KOBJ_REPLY, KOBJ_NTFN, KOBJ_GRANT,
-	KOBJ_LAST = KOBJ_GRANT
+	KOBJ_IRQ_SINK, /* struct irq_sink_obj (irq/irq_kobj.h) */
+	KOBJ_LAST = KOBJ_IRQ_SINK
 };
 
 /* Header of every object a handle can name. `refs` counts handles plus the
@@ -245,7 +246,7 @@ struct uk_kernel {
 	void *syscall_ext_ctx;
 	struct uk_kernel_stats stats;
 	struct ktimer *timers;   /* kernel timers, earliest first (timer.c) */
-	struct irq_state *irq;   /* IRQ lines and the IRQ host (irq/kobj.c); NULL until first use */
+	struct irq_state *irq;   /* IRQ lines and the IRQ host (irq/irq_kobj.c); NULL until first use */
 	struct cpu cpus[UK_MAX_CPUS];
 };
 
@@ -386,6 +387,12 @@ int user_copy_in(struct uk_kernel *k, void *dst, uk_vaddr_t src, size_t len);
 int user_copy_out(struct uk_kernel *k, uk_vaddr_t dst, const void *src, size_t len);
 void user_deliver_fault(struct uk_user *u);
 void thread_trampoline(void *arg);
+
+/* irq/irq_kobj.c: device vectors that belong to an IRQ line (false: not
+ * ours), and the end of a sink object (detach; an owed answer is a NAK). */
+struct irq_sink_obj;
+bool irq_interrupt(struct uk_kernel *k, unsigned vector);
+void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s);
 
 /* syscall.c */
 long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);

@@ -232,6 +232,8 @@ static void interrupt_dispatch(struct uk_kernel *k, struct cpu *c, unsigned vect
 		sched_tick(k, c);
 	} else if (vector == UK_VEC_RESCHED) {
 		c->need_resched = true;
+	} else if (irq_interrupt(k, vector)) {
+		k->stats.device_irqs++; /* an IRQ line's: raised on its pin */
 	} else if (vector >= UK_VEC_FIRST_DEVICE && vector <= UK_VEC_LAST_DEVICE && k->device_irq) {
 		k->stats.device_irqs++;
 		k->device_irq(k->device_irq_ctx, k, vector);

@@ -95,6 +95,9 @@ void kobj_put(struct uk_kernel *k, struct kobj *o)
 	case KOBJ_NOPREEMPT:
 		kfree(k, o, sizeof(struct nopreempt_cap));
 		break;
+	case KOBJ_IRQ_SINK:
+		irq_sink_free(k, (struct irq_sink_obj *)o);
+		break;
 	case KOBJ_ENDPOINT:
 	case KOBJ_REPLY:
 	case KOBJ_NTFN:

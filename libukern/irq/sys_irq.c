@@ -1,12 +1,147 @@
 /* SPDX-License-Identifier: MIT */
-/* IRQ object system calls (UK_SYS_IRQ_FIRST .. UK_SYS_IRQ_LAST). */
+/*
+ * sys_irq.c: decoding of the IRQ object and device register calls
+ * (UK_SYS_IRQ_FIRST .. UK_SYS_IRQ_LAST, ukern/irq_sys.h). Arguments are
+ * untrusted: each bad one is a documented error. The operations are in
+ * irq_kobj.c and the pure machine (pin.c, sink.c).
+ */
 #include "core/kern.h"
+#include "irq/irq_kobj.h"
+
+/* Handle rights -> the machine's rights. */
+static uint32_t sink_rights(struct process *p, uint64_t h)
+{
+	int r = cap_rights(p, h);
+	uint32_t out = 0;
+
+	if (r < 0)
+		return 0;
+	if (r & UK_RIGHT_WAIT)
+		out |= UK_IRQ_RIGHT_WAIT;
+	if (r & UK_RIGHT_SIGNAL)
+		out |= UK_IRQ_RIGHT_SIGNAL;
+	return out;
+}
+
+static int sink_lookup(struct uk_thread *t, uint64_t h, uint32_t need,
+		       struct irq_sink_obj **s, uint32_t *rights)
+{
+	struct kobj *o;
+	int rc = cap_lookup(t->proc, h, KOBJ_IRQ_SINK, need, &o);
+
+	if (rc < 0)
+		return rc;
+	*s = (struct irq_sink_obj *)o;
+	*rights = sink_rights(t->proc, h);
+	return 0;
+}
+
+static bool trigger_ok(uint64_t v) { return v == UK_TRIGGER_EDGE || v == UK_TRIGGER_LEVEL; }
+static bool polarity_ok(uint64_t v) { return v == UK_POLARITY_HIGH || v == UK_POLARITY_LOW; }
+
+static long sys_irq_attach(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	int rc, h;
+
+	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_PLIC || a[1] > UINT32_MAX ||
+	    !trigger_ok(a[2]) || !polarity_ok(a[3]))
+		return UK_EINVAL;
+	rc = irq_sink_create(k, (enum uk_irq_source)a[0], (unsigned)a[1], (enum uk_trigger)a[2],
+			     (enum uk_polarity)a[3], &s);
+	if (rc < 0)
+		return rc;
+	h = cap_install(k, t->proc, &s->o, UK_IRQ_SINK_RIGHTS);
+	kobj_put(k, &s->o); /* the handle holds it now, or it is detached and freed */
+	return h;
+}
+
+static long sys_irq_wait(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], 0, &s, &rights);
+	return rc < 0 ? rc : irq_sink_wait(k, s, rights, a[1]);
+}
+
+static long sys_irq_answer(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6], bool ack)
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	uint64_t now = uk_arch_now(k->a);
+	int rc = sink_lookup(t, a[0], 0, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	return ack ? uk_irq_sink_ack(&s->sink, rights, a[1], now)
+		   : uk_irq_sink_nak(&s->sink, rights, a[1], now);
+}
+
+static long sys_irq_kick(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], 0, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	if (a[1] > 1)
+		return UK_EINVAL;
+	return uk_irq_sink_kick(&s->sink, rights, a[1] == 1, uk_arch_now(k->a));
+}
+
+static long sys_irq_configure(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], UK_RIGHT_MANAGE, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	if (!trigger_ok(a[1]) || !polarity_ok(a[2]))
+		return UK_EINVAL;
+	return irq_sink_configure(k, s, (enum uk_trigger)a[1], (enum uk_polarity)a[2]);
+}
+
+/* Device registers: unchecked for now (docs/irq.md). */
+static long sys_dev_read(struct uk_kernel *k, const uint64_t a[6])
+{
+	uint64_t v;
+	int rc;
+
+	if (a[1] != 1 && a[1] != 2 && a[1] != 4)
+		return UK_EINVAL;
+	rc = uk_arch_mmio_read(k->a, a[0], (unsigned)a[1], &v);
+	return rc < 0 ? rc : (long)(v & 0xffffffffull);
+}
+
+static long sys_dev_write(struct uk_kernel *k, const uint64_t a[6])
+{
+	if (a[1] != 1 && a[1] != 2 && a[1] != 4)
+		return UK_EINVAL;
+	return uk_arch_mmio_write(k->a, a[0], (unsigned)a[1], a[2]);
+}
 
 long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6])
 {
-	(void)k;
-	(void)t;
-	(void)nr;
-	(void)a;
-	return UK_ENOSYS;
+	switch (nr) {
+	case UK_SYS_IRQ_ATTACH:
+		return sys_irq_attach(k, t, a);
+	case UK_SYS_IRQ_WAIT:
+		return sys_irq_wait(k, t, a);
+	case UK_SYS_IRQ_ACK:
+		return sys_irq_answer(k, t, a, true);
+	case UK_SYS_IRQ_NAK:
+		return sys_irq_answer(k, t, a, false);
+	case UK_SYS_IRQ_KICK:
+		return sys_irq_kick(k, t, a);
+	case UK_SYS_IRQ_CONFIGURE:
+		return sys_irq_configure(k, t, a);
+	case UK_SYS_DEV_READ:
+		return sys_dev_read(k, a);
+	case UK_SYS_DEV_WRITE:
+		return sys_dev_write(k, a);
+	default:
+		return UK_ENOSYS;
+	}
 }

@@ -187,6 +187,20 @@ int uk_waitq_block(struct uk_kernel *k, struct uk_user *u, struct uk_waitq *q, u
  * uk_waitq_block return `result`. Returns how many were woken. */
 unsigned uk_waitq_wake(struct uk_kernel *k, struct uk_waitq *q, unsigned max, int result);
 
+/* IRQ objects, host side (machine stopped, like the inspection calls).
+ * Lines and sinks are made by the attach syscall (ukern/irq_sys.h). */
+struct uk_irq_log;
+/* Append every IRQ event to `log` (ukern/irq_log.h) for the liveness
+ * checker; NULL stops. The buffer must outlive the run. UK_ENOMEM. */
+int uk_kernel_irq_set_log(struct uk_kernel *k, struct uk_irq_log *log);
+/* ACK timeout (0: off; default 1 s) and the NAK-on-behalf policy. */
+int uk_kernel_irq_set_policy(struct uk_kernel *k, uint64_t ack_timeout_ns, bool nak_on_timeout);
+/* IRQ invariant violations so far (checking builds); the first one's text
+ * goes to buf (empty when none). A violation never stops the run: it is
+ * counted, traced (UK_TRACE_IRQ_VIOLATION) and kept here. */
+uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len);
+#define UK_TRACE_IRQ_VIOLATION (UK_TRACE_IRQ_BASE + 0x80) /* [invariant, pin, sink] */
+
 /* Trace kinds of the core (uk_arch_trace). Arguments in brackets. */
 #define UK_TRACE_CORE_SWITCH (UK_TRACE_CORE_BASE + 0x01)     /* [cpu, from tid, to tid] */
 #define UK_TRACE_CORE_PREEMPT (UK_TRACE_CORE_BASE + 0x02)    /* [cpu, tid, by prio] */

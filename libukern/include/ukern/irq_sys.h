@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * irq_sys.h: IRQ objects and device registers for user programs (drivers).
+ *
+ * A driver attaches a *sink* to an interrupt source (an IOAPIC pin = GSI, an
+ * MSI source, a PLIC source) and gets a handle with UK_RIGHT_WAIT (wait),
+ * UK_RIGHT_SIGNAL (ack, nak, kick), UK_RIGHT_MANAGE (configure) and
+ * UK_RIGHT_GRANT (dup). A handle duplicated with fewer rights can do less.
+ * Closing the last handle detaches the sink; if it owed an answer that
+ * counts as a NAK (docs/irq.md). The driver loop reads:
+ *
+ *	uint64_t seq = 0;
+ *	for (;;) {
+ *		seq = uk_irq_wait(u, irq, seq);          // blocks; < 0 is an error
+ *		if (my_device_raised(u)) { clear_device(u); uk_irq_ack(u, irq, seq); }
+ *		else uk_irq_nak(u, irq, seq);
+ *	}
+ *
+ * Errors are negative enum uk_err values, listed beside each call; every
+ * call may also return UK_EKILLED (the caller was killed while it waited).
+ */
+#ifndef UKERN_IRQ_SYS_H
+#define UKERN_IRQ_SYS_H
+
+#include <stdint.h>
+
+#include <ukern/arch.h>
+#include <ukern/user.h>
+
+enum uk_irq_sysno {
+	/* (source kind, source, trigger, polarity) -> sink handle.
+	 * EINVAL(kind, source out of range, trigger, polarity, level on MSI)
+	 * ENOENT(the machine has no such controller) EBUSY(the line is in
+	 * service with another trigger/polarity; a second sink on a
+	 * single-handler model) ENOMEM(objects, vectors, handle slots). */
+	UK_SYS_IRQ_ATTACH = 32,
+	/* (h, seq) -> the sink's current sequence once newer than seq (blocks
+	 * while equal). EBADH EPERM(WAIT) EFUTURE(seq newer than any issued)
+	 * EINVAL(the sink is detached and would block forever). */
+	UK_SYS_IRQ_WAIT = 33,
+	/* (h, seq) -> 0. EBADH EPERM(SIGNAL) EFUTURE ESTALE(older sequence, or
+	 * the episode ended without this answer) EALREADY(answered) EINVAL. */
+	UK_SYS_IRQ_ACK = 34,
+	/* (h, seq) -> 0. As ACK, plus ENOSYS on models without NAK. */
+	UK_SYS_IRQ_NAK = 35,
+	/* (h, clear) -> 0: end the current episode as handled (and any stall);
+	 * clear = 1 also counts as the caller's ACK. EBADH EPERM(SIGNAL)
+	 * EINVAL(clear not 0 or 1, detached). */
+	UK_SYS_IRQ_KICK = 36,
+	/* (h, trigger, polarity) -> 0: reprogram the line. EBADH
+	 * EPERM(MANAGE) EINVAL(values, level on MSI) EBUSY(in service). */
+	UK_SYS_IRQ_CONFIGURE = 37,
+	/* (pa, size) -> the register value (size 1, 2 or 4 bytes).
+	 * EINVAL(size, unaligned) ENOENT(nothing decodes pa). Unchecked: any
+	 * program may touch any device register (no MMIO capability yet). */
+	UK_SYS_DEV_READ = 38,
+	/* (pa, size, value) -> 0. EINVAL ENOENT, as DEV_READ. */
+	UK_SYS_DEV_WRITE = 39,
+};
+
+/* Source kinds for UK_SYS_IRQ_ATTACH. */
+enum uk_irq_source {
+	UK_IRQ_SRC_GSI = 1,  /* IOAPIC pin */
+	UK_IRQ_SRC_MSI = 2,  /* MSI source (always edge) */
+	UK_IRQ_SRC_PLIC = 3, /* PLIC source */
+};
+
+/* Rights of a fresh sink handle. */
+#define UK_IRQ_SINK_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_SIGNAL | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
+
+static inline long uk_irq_attach(struct uk_user *u, enum uk_irq_source kind, unsigned source,
+				 enum uk_trigger trig, enum uk_polarity pol)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_ATTACH, (uint64_t)kind, source, (uint64_t)trig,
+			   (uint64_t)pol, 0, 0);
+}
+static inline long uk_irq_attach_gsi(struct uk_user *u, unsigned gsi, enum uk_trigger trig,
+				     enum uk_polarity pol)
+{
+	return uk_irq_attach(u, UK_IRQ_SRC_GSI, gsi, trig, pol);
+}
+static inline long uk_irq_attach_msi(struct uk_user *u, unsigned source)
+{
+	return uk_irq_attach(u, UK_IRQ_SRC_MSI, source, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+}
+static inline long uk_irq_wait(struct uk_user *u, long h, uint64_t seq)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_WAIT, (uint64_t)h, seq, 0, 0, 0, 0);
+}
+static inline long uk_irq_ack(struct uk_user *u, long h, uint64_t seq)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_ACK, (uint64_t)h, seq, 0, 0, 0, 0);
+}
+static inline long uk_irq_nak(struct uk_user *u, long h, uint64_t seq)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_NAK, (uint64_t)h, seq, 0, 0, 0, 0);
+}
+static inline long uk_irq_kick(struct uk_user *u, long h, bool clear)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)h, clear ? 1 : 0, 0, 0, 0, 0);
+}
+static inline long uk_irq_configure(struct uk_user *u, long h, enum uk_trigger trig,
+				    enum uk_polarity pol)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, (uint64_t)trig, (uint64_t)pol, 0,
+			   0, 0);
+}
+static inline long uk_dev_read32(struct uk_user *u, uk_paddr_t pa)
+{
+	return uk_syscall6(u, UK_SYS_DEV_READ, pa, 4, 0, 0, 0, 0);
+}
+static inline long uk_dev_write32(struct uk_user *u, uk_paddr_t pa, uint32_t val)
+{
+	return uk_syscall6(u, UK_SYS_DEV_WRITE, pa, 4, val, 0, 0, 0);
+}
+
+#endif /* UKERN_IRQ_SYS_H */

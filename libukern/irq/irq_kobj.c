@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * irq_kobj.c: the kernel objects around the pure IRQ machine (irq.h).
+ *
+ *  - struct irq_state: one per kernel, made on first use: the IRQ host, one
+ *    chip per interrupt controller, the lines, and vector -> line routing.
+ *  - struct irq_line: one per (controller, pin), never freed: the pin, its
+ *    vector and its kernel timer (stall retry, ACK timeout).
+ *  - struct irq_sink_obj: what a sink handle names (KOBJ_IRQ_SINK): the sink
+ *    and the wait queue its waiters sleep on.
+ *
+ * Everything runs under the kernel lock, which also serialises the machine's
+ * calls per pin. The hot path (interrupt -> raise -> notify -> wake; ACK ->
+ * unmask) allocates nothing and logs nothing but trace records.
+ */
+#include "core/kern.h"
+#include "irq/irq_kobj.h"
+#include "lib/string.h"
+
+#define IRQ_MAX_CTRLS 4
+#define IRQ_NVEC (UK_VEC_LAST_DEVICE - UK_VEC_FIRST_DEVICE + 1)
+#define IRQ_VIOLATION_TEXT 160
+
+struct irq_line {
+	struct uk_irq_pin pin;
+	struct ktimer tm;
+	struct uk_kernel *k;
+	struct irq_line *next; /* in irq_state.lines */
+	unsigned ctrl, vector;
+};
+
+struct irq_state {
+	struct uk_irq_host host;
+	struct uk_irq_host_ops host_ops; /* filled at run time: no relocated tables */
+	struct uk_irq_chip_ops chip_ops;
+	struct uk_irq_chip chip[IRQ_MAX_CTRLS];
+	bool chip_ready[IRQ_MAX_CTRLS];
+	struct irq_line *lines;
+	struct irq_line *vec_line[IRQ_NVEC];
+	uint32_t next_pin_id, next_sink_id;
+	char violation[IRQ_VIOLATION_TEXT]; /* the first one, for the host */
+};
+
+/* ---- callbacks from the machine ---- */
+
+static struct uk_kernel *chip_kernel(void *ctx)
+{
+	return ctx;
+}
+
+static void chip_mask(void *ctx, const struct uk_irq_pin *pin, bool masked)
+{
+	(void)uk_arch_intc_mask(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin, masked);
+}
+
+static void chip_eoi(void *ctx, const struct uk_irq_pin *pin)
+{
+	(void)uk_arch_intc_eoi(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin);
+}
+
+/* End of service: the PLIC completion (hw_intc_eoi completes on the PLIC). */
+static void chip_eos(void *ctx, const struct uk_irq_pin *pin)
+{
+	(void)uk_arch_intc_eoi(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin);
+}
+
+static int chip_hw_masked(void *ctx, const struct uk_irq_pin *pin)
+{
+	if (!(pin->chip->strategy & UK_INTC_MASKABLE))
+		return -1;
+	return uk_arch_intc_masked(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin) ? 1 : 0;
+}
+
+static void host_notify(void *ctx, struct uk_irq_sink *sink)
+{
+	struct irq_sink_obj *s = container_of(sink, struct irq_sink_obj, sink);
+	uk_waitq_wake(ctx, &s->waiters, UINT32_MAX, 0);
+}
+
+static void line_timer(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
+{
+	struct irq_line *l = container_of(tm, struct irq_line, tm);
+	uk_irq_pin_timer(&l->pin, now);
+}
+
+static void host_arm_timer(void *ctx, struct uk_irq_pin *pin, uint64_t deadline)
+{
+	struct irq_line *l = container_of(pin, struct irq_line, pin);
+	ktimer_set(ctx, &l->tm, deadline); /* UK_IRQ_NEVER cancels */
+}
+
+static void host_report(void *ctx, enum uk_irq_report kind, const struct uk_irq_pin *pin,
+			const struct uk_irq_sink *sink)
+{
+	struct uk_kernel *k = ctx;
+	(void)pin;
+	(void)sink;
+	if (kind == UK_IRQ_REPORT_NOBODY_CARED)
+		k->stats.irq_nobody_cared++;
+	else if (kind == UK_IRQ_REPORT_ACK_TIMEOUT)
+		k->stats.irq_ack_timeouts++;
+	else if (kind == UK_IRQ_REPORT_DISABLED)
+		k->stats.irq_disabled++;
+	/* The machine traces the matching UK_IRQ_EV_* event itself. */
+}
+
+/* Append `s` to buf at *n (always NUL-terminated, truncating). */
+static void text_add(char *buf, size_t len, size_t *n, const char *s)
+{
+	while (s && *s && *n + 1 < len)
+		buf[(*n)++] = *s++;
+	buf[*n] = '\0';
+}
+
+static void text_num(char *buf, size_t len, size_t *n, uint64_t v)
+{
+	char d[21];
+	int i = 20;
+	d[i] = '\0';
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i > 0);
+	text_add(buf, len, n, &d[i]);
+}
+
+/* A broken invariant is recorded, traced and counted; the run goes on (the
+ * scenario layer decides whether that fails it). */
+static void host_violation(void *ctx, const struct uk_irq_violation *v)
+{
+	struct uk_kernel *k = ctx;
+	struct irq_state *st = k->irq;
+	size_t n = 0;
+
+	k->stats.irq_violations++;
+	uk_arch_trace(k->a, UK_TRACE_IRQ_VIOLATION, v->inv, v->pin, v->sink);
+	if (!st || st->violation[0])
+		return;
+	text_add(st->violation, sizeof(st->violation), &n, "I");
+	text_num(st->violation, sizeof(st->violation), &n, v->inv);
+	text_add(st->violation, sizeof(st->violation), &n, " broken on pin ");
+	text_num(st->violation, sizeof(st->violation), &n, v->pin);
+	if (v->sink != UINT32_MAX) {
+		text_add(st->violation, sizeof(st->violation), &n, " sink ");
+		text_num(st->violation, sizeof(st->violation), &n, v->sink);
+	}
+	text_add(st->violation, sizeof(st->violation), &n, " after ");
+	text_add(st->violation, sizeof(st->violation), &n, v->transition);
+	text_add(st->violation, sizeof(st->violation), &n, ": ");
+	text_add(st->violation, sizeof(st->violation), &n, v->what);
+}
+
+static void host_trace(void *ctx, uint16_t kind, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct uk_kernel *k = ctx;
+	if (kind == UK_TRACE_IRQ(UK_IRQ_EV_BEGIN))
+		k->stats.irq_episodes++;
+	uk_arch_trace(k->a, kind, a0, a1, a2);
+}
+
+/* ---- the per-kernel state ---- */
+
+struct irq_state *irq_state_get(struct uk_kernel *k)
+{
+	struct irq_state *st = k->irq;
+
+	if (st)
+		return st;
+	if (!(st = kalloc(k, sizeof(*st))))
+		return NULL;
+	st->host_ops.notify = host_notify;
+	st->host_ops.arm_timer = host_arm_timer;
+	st->host_ops.report = host_report;
+	st->host_ops.violation = host_violation;
+	st->host_ops.trace = host_trace;
+	st->chip_ops.mask = chip_mask;
+	st->chip_ops.eoi = chip_eoi;
+	st->chip_ops.eos = chip_eos;
+	st->chip_ops.hw_masked = chip_hw_masked;
+	uk_irq_host_init(&st->host, &st->host_ops, k);
+	k->irq = st;
+	return st;
+}
+
+/* The controller of `kind` (the first one), set up as a chip on first use. */
+static int irq_find_ctrl(struct uk_kernel *k, struct irq_state *st, enum uk_intc_kind kind,
+			 unsigned *ctrl, unsigned *pins)
+{
+	struct uk_intc_info info;
+
+	for (unsigned c = 0; c < IRQ_MAX_CTRLS && uk_arch_intc_info(k->a, c, &info) == 0; c++) {
+		if (info.kind != kind)
+			continue;
+		if (!st->chip_ready[c]) {
+			uk_irq_chip_init(&st->chip[c], kind, info.strategy, &st->chip_ops, k, c);
+			st->chip_ready[c] = true;
+		}
+		*ctrl = c;
+		*pins = info.pins;
+		return 0;
+	}
+	return UK_ENOENT;
+}
+
+static struct irq_line *irq_line_find(struct irq_state *st, unsigned ctrl, unsigned hwpin)
+{
+	for (struct irq_line *l = st->lines; l; l = l->next)
+		if (l->ctrl == ctrl && l->pin.hwpin == hwpin)
+			return l;
+	return NULL;
+}
+
+static int irq_vector_alloc(struct irq_state *st)
+{
+	for (unsigned i = 0; i < IRQ_NVEC; i++)
+		if (!st->vec_line[i])
+			return (int)(UK_VEC_FIRST_DEVICE + i);
+	return UK_ENOMEM;
+}
+
+static int irq_line_create(struct uk_kernel *k, struct irq_state *st, unsigned ctrl,
+			   unsigned hwpin, enum uk_trigger trig, enum uk_polarity pol,
+			   struct irq_line **out)
+{
+	struct uk_irq_pin_config cfg = {.hwpin = hwpin, .trigger = trig, .polarity = pol,
+					.model = UK_IRQ_MODEL_DEFAULT};
+	int vec = irq_vector_alloc(st), rc;
+	struct irq_line *l;
+
+	if (vec < 0)
+		return vec;
+	if (!(l = kalloc(k, sizeof(*l))))
+		return UK_ENOMEM;
+	/* Route first (the pin stays masked), then let the machine unmask it. */
+	rc = uk_arch_intc_route(k->a, ctrl, hwpin, (unsigned)vec, uk_arch_cpu_id(k->a), trig, pol);
+	cfg.id = st->next_pin_id;
+	if (rc == 0)
+		rc = uk_irq_pin_init(&l->pin, &st->host, &st->chip[ctrl], &cfg);
+	if (rc < 0) {
+		kfree(k, l, sizeof(*l));
+		return rc;
+	}
+	st->next_pin_id++;
+	l->k = k;
+	l->ctrl = ctrl;
+	l->vector = (unsigned)vec;
+	ktimer_init(&l->tm, line_timer);
+	l->next = st->lines;
+	st->lines = l;
+	st->vec_line[vec - (int)UK_VEC_FIRST_DEVICE] = l;
+	*out = l;
+	return 0;
+}
+
+/* Reprogram an existing line's trigger and polarity (out of service only). */
+static int irq_line_configure(struct uk_kernel *k, struct irq_line *l, enum uk_trigger trig,
+		       enum uk_polarity pol)
+{
+	int rc;
+
+	if (l->pin.trigger == trig && l->pin.polarity == pol)
+		return 0;
+	if ((rc = uk_irq_pin_configure(&l->pin, trig, pol)) < 0)
+		return rc;
+	return uk_arch_intc_route(k->a, l->ctrl, l->pin.hwpin, l->vector, uk_arch_cpu_id(k->a),
+				  trig, pol);
+}
+
+int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trigger trig,
+		       enum uk_polarity pol)
+{
+	if (!s->line)
+		return UK_EINVAL;
+	return irq_line_configure(k, s->line, trig, pol);
+}
+
+static enum uk_intc_kind source_kind(enum uk_irq_source src)
+{
+	return src == UK_IRQ_SRC_GSI ? UK_INTC_IOAPIC : src == UK_IRQ_SRC_MSI ? UK_INTC_MSI
+									     : UK_INTC_PLIC;
+}
+
+/* Attach a new sink to (kind, source); returns it with one reference. */
+int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source,
+		    enum uk_trigger trig, enum uk_polarity pol, struct irq_sink_obj **out)
+{
+	struct irq_state *st = irq_state_get(k);
+	struct irq_line *l;
+	struct irq_sink_obj *s;
+	unsigned ctrl, pins;
+	int rc;
+
+	if (!st)
+		return UK_ENOMEM;
+	if ((rc = irq_find_ctrl(k, st, source_kind(src), &ctrl, &pins)) < 0)
+		return rc;
+	if (source >= pins || (src == UK_IRQ_SRC_MSI && trig != UK_TRIGGER_EDGE))
+		return UK_EINVAL;
+	l = irq_line_find(st, ctrl, source);
+	if (l)
+		rc = irq_line_configure(k, l, trig, pol);
+	else
+		rc = irq_line_create(k, st, ctrl, source, trig, pol, &l);
+	if (rc < 0)
+		return rc;
+	if (!(s = kalloc(k, sizeof(*s))))
+		return UK_ENOMEM;
+	kobj_init(k, &s->o, KOBJ_IRQ_SINK);
+	uk_irq_sink_init(&s->sink, st->next_sink_id);
+	if ((rc = uk_irq_sink_attach(&l->pin, &s->sink, uk_arch_now(k->a))) < 0) {
+		kfree(k, s, sizeof(*s));
+		return rc;
+	}
+	st->next_sink_id++;
+	s->line = l;
+	*out = s;
+	return 0;
+}
+
+/* The last reference went: detach (an owed answer counts as a NAK). */
+void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s)
+{
+	if (s->sink.pin)
+		(void)uk_irq_sink_detach(&s->sink, uk_arch_now(k->a));
+	kfree(k, s, sizeof(*s));
+}
+
+/* Blocking wait: poll, sleep until notified, poll again. */
+long irq_sink_wait(struct uk_kernel *k, struct irq_sink_obj *s, uint32_t rights, uint64_t seq)
+{
+	for (;;) {
+		int64_t r = uk_irq_sink_poll(&s->sink, rights, seq);
+		int rc;
+
+		if (r != UK_EAGAIN)
+			return (long)r;
+		kobj_get(&s->o); /* a close while we sleep must not free it */
+		rc = waitq_block(k, &s->waiters, UK_WAIT_OTHER, s->o.id);
+		kobj_put(k, &s->o);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* The interrupt entry for device vectors (kernel lock held, interrupts
+ * off). Returns false when the vector belongs to no line. */
+bool irq_interrupt(struct uk_kernel *k, unsigned vector)
+{
+	struct irq_state *st = k->irq;
+	struct irq_line *l;
+
+	if (!st || vector < UK_VEC_FIRST_DEVICE || vector > UK_VEC_LAST_DEVICE)
+		return false;
+	l = st->vec_line[vector - UK_VEC_FIRST_DEVICE];
+	if (!l)
+		return false;
+	if (l->pin.chip->kind == UK_INTC_PLIC) {
+		/* The claim names the source; it may be another line's. */
+		int src = uk_arch_intc_claim(k->a, l->ctrl);
+		if (src < 0 || !(l = irq_line_find(st, l->ctrl, (unsigned)src))) {
+			k->stats.irq_unrouted++;
+			return true;
+		}
+	}
+	uk_irq_pin_raise(&l->pin, uk_arch_now(k->a));
+	return true;
+}
+
+/* ---- host side ---- */
+
+int uk_kernel_irq_set_log(struct uk_kernel *k, struct uk_irq_log *log)
+{
+	struct irq_state *st = irq_state_get(k);
+	if (!st)
+		return UK_ENOMEM;
+	st->host.log = log;
+	return 0;
+}
+
+int uk_kernel_irq_set_policy(struct uk_kernel *k, uint64_t ack_timeout_ns, bool nak_on_timeout)
+{
+	struct irq_state *st = irq_state_get(k);
+	if (!st)
+		return UK_ENOMEM;
+	st->host.ack_timeout_ns = ack_timeout_ns;
+	st->host.flags = nak_on_timeout ? UK_IRQ_HOST_NAK_ON_TIMEOUT : 0;
+	return 0;
+}
+
+uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len)
+{
+	struct irq_state *st = k->irq;
+	size_t n = 0;
+
+	if (buf && len) {
+		buf[0] = '\0';
+		if (st)
+			text_add(buf, len, &n, st->violation);
+	}
+	return k->stats.irq_violations;
+}

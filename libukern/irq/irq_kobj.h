@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * irq_kobj.h: the IRQ kernel objects (irq_kobj.c) as the syscall layer
+ * (sys_irq.c) and the core (kernel.c, kobj free) see them.
+ */
+#ifndef UKERN_IRQ_KOBJ_H
+#define UKERN_IRQ_KOBJ_H
+
+#include <ukern/irq.h>
+#include <ukern/irq_sys.h>
+
+#include "core/kern.h"
+
+struct irq_line;
+
+/* What a sink handle names. */
+struct irq_sink_obj {
+	struct kobj o;
+	struct uk_irq_sink sink;
+	struct uk_waitq waiters;
+	struct irq_line *line;
+};
+
+struct irq_state *irq_state_get(struct uk_kernel *k);
+int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source,
+		    enum uk_trigger trig, enum uk_polarity pol, struct irq_sink_obj **out);
+int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trigger trig,
+		       enum uk_polarity pol);
+long irq_sink_wait(struct uk_kernel *k, struct irq_sink_obj *s, uint32_t rights, uint64_t seq);
+
+#endif /* UKERN_IRQ_KOBJ_H */

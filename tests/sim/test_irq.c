@@ -1,0 +1,755 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Check integration tests of the IRQ objects on the simulated machine: the
+ * nine races of issue 5, each with drivers written as user programs, devices
+ * driven from a timeline of engine events, and assertions on the specific
+ * report or invariant the race is about (kernel counters, the IRQ event
+ * log, what the drivers saw), plus the liveness checker over the whole log.
+ *
+ * Each race is its own Check suite and meson test (CK_RUN_SUITE).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hwmodel/dev.h>
+#include <hwmodel/evq.h>
+#include <hwmodel/intc.h>
+#include <sim/machine.h>
+#include <ukern/irq.h>
+#include <ukern/irq_log.h>
+#include <ukern/irq_sys.h>
+#include <ukern/user.h>
+
+#define MS 1000000ull
+#define US 1000ull
+#define IOAPIC 0u
+#define LOG_CAP 8192
+#define MAX_EPISODES 64
+#define DEV_BASE(i) (0xc0000000ull + (uint64_t)(i) * 0x1000)
+
+/* ------------------------------------------------------------------------ */
+/* The world: machine, devices, timeline, event log                         */
+/* ------------------------------------------------------------------------ */
+
+struct world;
+
+/* One scheduled device action (hw_dev_action at a virtual time). */
+struct act {
+	struct hw_event ev; /* first: the engine hands us this pointer */
+	struct world *w;
+	struct hw_dev *dev;
+	enum hw_dev_action what;
+	uint64_t arg;
+};
+
+struct world {
+	struct sim_machine *sm;
+	uint64_t end_ns;
+	struct hw_dev *dev[4];
+	unsigned ndev;
+	struct act acts[16];
+	unsigned nacts;
+	struct hw_event tick; /* keeps the run going to end_ns */
+	struct uk_irq_log log;
+	struct uk_irq_event *ev;
+};
+
+static void act_fire(struct hw_event *ev, uint64_t now)
+{
+	struct act *a = (struct act *)ev;
+	if (!a->dev) /* a free-standing MSI source sends its message */
+		ck_assert_int_eq(hw_msi_send(a->w->sm->hw, (unsigned)a->arg, now), 0);
+	else
+		ck_assert_int_eq(hw_dev_action(a->w->sm->hw, a->dev, now, a->what, a->arg), 0);
+}
+
+static void tick_fire(struct hw_event *ev, uint64_t now)
+{
+	struct world *w = (struct world *)((char *)ev - offsetof(struct world, tick));
+	/* Past end_ns too: a pending event past the stop time ends the run
+	 * as "time limit reached" rather than as a deadlock of the drivers
+	 * that wait for interrupts forever. */
+	if (now <= w->end_ns)
+		hw_evq_insert(&w->sm->e->evq, ev, now + 10 * MS);
+}
+
+static struct world *world_new(uint64_t end_ns)
+{
+	char err[256];
+	struct world *w = calloc(1, sizeof(*w));
+	struct sim_machine_config cfg = {.cpus = 1, .stop_time_ns = end_ns, .trace_limit = 1 << 16};
+	ck_assert_ptr_nonnull(w);
+	if (sim_machine_create(&cfg, &w->sm, err, sizeof(err)) != 0)
+		ck_abort_msg("machine: %s", err);
+	w->end_ns = end_ns;
+	w->ev = calloc(LOG_CAP, sizeof(*w->ev));
+	uk_irq_log_init(&w->log, w->ev, LOG_CAP);
+	ck_assert_int_eq(uk_kernel_irq_set_log(w->sm->k, &w->log), 0);
+	hw_event_init(&w->tick, tick_fire);
+	hw_evq_insert(&w->sm->e->evq, &w->tick, 10 * MS);
+	return w;
+}
+
+static void world_free(struct world *w)
+{
+	sim_machine_destroy(w->sm);
+	free(w->ev);
+	free(w);
+}
+
+/* A scripted device (W1C status) on IOAPIC pin `pin`, or MSI source `pin`. */
+static unsigned add_device(struct world *w, int mode, unsigned pin)
+{
+	char err[256], name[8];
+	unsigned i = w->ndev++;
+	snprintf(name, sizeof(name), "dev%u", i);
+	struct hw_dev_desc d = {.kind = HW_DEV_SCRIPT, .name = name, .mmio_base = DEV_BASE(i),
+				.mmio_size = 0x1000, .irq_mode = mode, .irq_ctrl = IOAPIC,
+				.irq_pin = pin, .status_mode = HW_STATUS_W1C};
+
+	if (hw_machine_add_device(w->sm->hw, &d, err, sizeof(err)) < 0)
+		ck_abort_msg("device: %s", err);
+	w->dev[i] = hw_dev_find(w->sm->hw, name);
+	ck_assert_ptr_nonnull(w->dev[i]);
+	return i;
+}
+
+static void at(struct world *w, uint64_t t, unsigned dev, enum hw_dev_action what, uint64_t arg)
+{
+	struct act *a = &w->acts[w->nacts++];
+	*a = (struct act){.w = w, .dev = w->dev[dev], .what = what, .arg = arg};
+	hw_event_init(&a->ev, act_fire);
+	ck_assert_int_eq(hw_evq_insert(&w->sm->e->evq, &a->ev, t), 0);
+}
+
+/* Free-standing MSI source `src` sends its message at `t`. */
+static void msi_at(struct world *w, uint64_t t, unsigned src)
+{
+	struct act *a = &w->acts[w->nacts++];
+	*a = (struct act){.w = w, .arg = src};
+	hw_event_init(&a->ev, act_fire);
+	ck_assert_int_eq(hw_evq_insert(&w->sm->e->evq, &a->ev, t), 0);
+}
+
+static void run(struct world *w)
+{
+	enum sim_result r = sim_machine_run(w->sm);
+	ck_assert_msg(r == SIM_DONE, "run ended %s: %s", sim_result_name(r), w->sm->e->message);
+	ck_assert_uint_eq(w->log.lost, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Drivers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Quirks, one per race. */
+#define DRV_ACK_BEFORE_CLEAR_ONCE (1u << 0) /* race 3: the first ACK precedes the clear */
+#define DRV_STALE_ACK (1u << 1)             /* race 1: ACK the previous sequence first */
+#define DRV_EXIT_ON_FIRST (1u << 2)         /* race 6: die owing the first answer */
+#define DRV_KICK_CLEAR (1u << 3)            /* race 5: answer "mine" with kick|clear */
+#define DRV_KICK_AFTER_NAK (1u << 4)        /* race 4: after a NAK, recover, then kick */
+#define DRV_CLOSE_AFTER_ATTACH (1u << 5)    /* race 9: attach, then close the handle */
+#define DRV_FUTURE (1u << 6)                /* race 8: misuse before the loop */
+
+struct drv {
+	struct world *w;
+	int src;          /* enum uk_irq_source */
+	unsigned source;
+	enum uk_trigger trig;
+	unsigned dev;     /* its device (index in w->dev) */
+	unsigned flags;
+	uint64_t attach_at;   /* sleep until then before attaching */
+	uint64_t gap_ns;      /* work between clearing the device and the ACK */
+	uint64_t work_first;  /* work before answering the first episode */
+	uint64_t kick_delay;  /* DRV_KICK_AFTER_NAK: time to recover the device */
+	/* What it saw. */
+	long attach_rc, wait_err;
+	unsigned episodes;
+	uint64_t seq[MAX_EPISODES], seq_t[MAX_EPISODES];
+	long answer[MAX_EPISODES]; /* rc of the ACK/NAK/kick that answered each episode */
+	bool mine[MAX_EPISODES];
+	long stale_rc, kick_rc, late_rc;
+	long misuse[8];
+};
+
+static uint64_t now_ns(struct uk_user *u) { return (uint64_t)uk_sys_clock(u); }
+
+static bool device_says_mine(struct uk_user *u, struct drv *d)
+{
+	long v = uk_dev_read32(u, DEV_BASE(d->dev) + HW_SCRIPT_STATUS);
+	ck_assert_int_ge(v, 0);
+	return (v & HW_SCRIPT_STATUS_IRQ) != 0;
+}
+
+static void device_clear(struct uk_user *u, struct drv *d)
+{
+	ck_assert_int_eq(uk_dev_write32(u, DEV_BASE(d->dev) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ), 0);
+}
+
+static void misuse_first(struct uk_user *u, struct drv *d, long irq)
+{
+	long ro = uk_sys_handle_dup(u, (uint32_t)irq, UK_RIGHT_WAIT);
+	d->misuse[0] = uk_irq_wait(u, irq, 5);         /* from the future */
+	d->misuse[1] = uk_irq_ack(u, irq, 7);          /* from the future */
+	d->misuse[2] = uk_irq_ack(u, irq, 0);          /* no episode yet */
+	d->misuse[3] = uk_irq_ack(u, ro, 0);           /* no signal right */
+	d->misuse[4] = uk_irq_kick(u, ro, false);      /* no signal right */
+	d->misuse[5] = uk_irq_wait(u, 0x7777, 0);      /* no such handle */
+	d->misuse[6] = uk_irq_attach(u, UK_IRQ_SRC_GSI, 99, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	d->misuse[7] = uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)irq, 2, 0, 0, 0, 0);
+	uk_sys_handle_close(u, (uint32_t)ro);
+}
+
+/* The seed's driver loop, with the quirk of the race under test. */
+static void driver(struct uk_user *u, uint64_t arg)
+{
+	struct drv *d = (struct drv *)(uintptr_t)arg;
+	uint64_t seq = 0, prev = 0;
+	long irq;
+
+	if (d->attach_at)
+		uk_sys_sleep_until(u, d->attach_at);
+	irq = uk_irq_attach(u, d->src, d->source, d->trig, UK_POLARITY_HIGH);
+	d->attach_rc = irq;
+	if (irq < 0)
+		return;
+	if (d->flags & DRV_CLOSE_AFTER_ATTACH) {
+		uk_sys_handle_close(u, (uint32_t)irq);
+		return;
+	}
+	if (d->flags & DRV_FUTURE)
+		misuse_first(u, d, irq);
+	for (;;) {
+		long r = uk_irq_wait(u, irq, seq);
+		unsigned n = d->episodes;
+		if (r < 0) {
+			d->wait_err = r;
+			return;
+		}
+		prev = seq;
+		seq = (uint64_t)r;
+		if (n < MAX_EPISODES) {
+			d->seq[n] = seq;
+			d->seq_t[n] = now_ns(u);
+		}
+		d->episodes++;
+		if (d->flags & DRV_EXIT_ON_FIRST)
+			return; /* dies owing its answer */
+		if (n == 0 && d->work_first)
+			uk_user_work(u, d->work_first);
+		long rc;
+		bool mine = device_says_mine(u, d);
+		if (mine && n == 0 && (d->flags & DRV_ACK_BEFORE_CLEAR_ONCE)) {
+			rc = uk_irq_ack(u, irq, seq); /* the bug: the line is still up */
+			uk_user_work(u, 50 * US);      /* ...and the unmasked line fires */
+			device_clear(u, d);
+		} else if (mine) {
+			device_clear(u, d);
+			if (d->gap_ns)
+				uk_user_work(u, d->gap_ns);
+			if ((d->flags & DRV_STALE_ACK) && prev)
+				d->stale_rc = uk_irq_ack(u, irq, prev);
+			rc = (d->flags & DRV_KICK_CLEAR) ? uk_irq_kick(u, irq, true)
+							 : uk_irq_ack(u, irq, seq);
+		} else {
+			rc = uk_irq_nak(u, irq, seq);
+			if (d->flags & DRV_KICK_AFTER_NAK) {
+				uk_sys_sleep(u, d->kick_delay); /* re-initialise the device */
+				d->kick_rc = uk_irq_kick(u, irq, false);
+			}
+		}
+		if (n < MAX_EPISODES) {
+			d->answer[n] = rc;
+			d->mine[n] = mine;
+		}
+	}
+}
+
+static void spawn_driver(struct world *w, struct drv *d, const char *name, unsigned prio)
+{
+	int prog = uk_kernel_register_program(w->sm->k, name, driver);
+	uint64_t tid;
+	ck_assert_int_ge(prog, 0);
+	d->w = w;
+	struct uk_spawn s = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)d,
+			     .prio = prio, .max_prio = 255, .name = name};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &tid), 0);
+}
+
+static struct drv gsi_driver(unsigned pin, enum uk_trigger trig, unsigned dev)
+{
+	return (struct drv){.src = UK_IRQ_SRC_GSI, .source = pin, .trig = trig, .dev = dev};
+}
+
+/* ------------------------------------------------------------------------ */
+/* Looking at the event log                                                 */
+/* ------------------------------------------------------------------------ */
+
+#define ANY UINT32_MAX
+
+static void dump_log(const struct world *w)
+{
+	for (size_t i = 0; i < w->log.len; i++) {
+		const struct uk_irq_event *e = &w->log.ev[i];
+		fprintf(stderr, "%zu t=%llu step=%llu kind=%u pin=%u sink=%d arg=%llu flags=%x\n", i,
+			(unsigned long long)e->t, (unsigned long long)e->step, e->kind, e->pin,
+			(int)e->sink, (unsigned long long)e->arg, e->flags);
+	}
+}
+
+static unsigned count_ev(const struct world *w, uint16_t kind, uint32_t sink, uint16_t flags)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < w->log.len; i++) {
+		const struct uk_irq_event *e = &w->log.ev[i];
+		if (e->kind == kind && (sink == ANY || e->sink == sink) &&
+		    (e->flags & flags) == flags)
+			n++;
+	}
+	return n;
+}
+
+/* The n-th event of `kind` (0-based), or NULL. */
+static const struct uk_irq_event *nth_ev(const struct world *w, uint16_t kind, unsigned n)
+{
+	for (size_t i = 0; i < w->log.len; i++)
+		if (w->log.ev[i].kind == kind && n-- == 0)
+			return &w->log.ev[i];
+	return NULL;
+}
+
+static unsigned count_end(const struct world *w, enum uk_irq_end how)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < w->log.len; i++)
+		n += w->log.ev[i].kind == UK_IRQ_EV_END && w->log.ev[i].arg == how;
+	return n;
+}
+
+static struct uk_kernel_stats stats(const struct world *w)
+{
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(w->sm->k, &st);
+	return st;
+}
+
+/* No invariant broke, and the log satisfies L1..L7 at the end of the run. */
+static void check_clean(const struct world *w)
+{
+	char text[200];
+	uint64_t v = uk_kernel_irq_violation(w->sm->k, text, sizeof(text));
+	ck_assert_msg(v == 0, "%llu invariant violations, first: %s", (unsigned long long)v, text);
+	struct uk_irq_live_params p = {.ack_timeout_ns = UK_IRQ_ACK_TIMEOUT_NS, .end_ns = w->end_ns};
+	struct uk_irq_live_violation out[4];
+	size_t n = uk_irq_liveness_check(&w->log, &p, out, 4);
+	for (size_t i = 0; i < n && i < 4; i++)
+		fprintf(stderr, "L%u at event %zu (pin %u sink %u): %s\n", out[i].prop, out[i].index,
+			out[i].pin, out[i].sink, out[i].msg);
+	ck_assert_uint_eq(n, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The races                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* 1. A shared level line where one driver ACKs a stale sequence: the stale
+ * ACK is rejected (UK_ESTALE) and changes nothing; the current one works. */
+START_TEST(race1_shared_level_stale_ack)
+{
+	struct world *w = world_new(50 * MS);
+	unsigned da = add_device(w, HW_IRQ_LEVEL, 5), db = add_device(w, HW_IRQ_LEVEL, 5);
+	struct drv a = gsi_driver(5, UK_TRIGGER_LEVEL, da), b = gsi_driver(5, UK_TRIGGER_LEVEL, db);
+	b.flags = DRV_STALE_ACK;
+	spawn_driver(w, &a, "drv-a", 100);
+	spawn_driver(w, &b, "drv-b", 100);
+	at(w, 1 * MS, da, HW_ACT_ASSERT, 1);
+	at(w, 5 * MS, db, HW_ACT_ASSERT, 2);
+	at(w, 9 * MS, da, HW_ACT_ASSERT, 3);
+	run(w);
+
+	/* Three episodes, each seen by both sinks, each ACKed by its owner. */
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_episodes, 3);
+	ck_assert_uint_eq(a.episodes, 3);
+	ck_assert_uint_eq(b.episodes, 3);
+	ck_assert(b.mine[1] && !b.mine[0] && !b.mine[2]);
+	/* B's stale ACK (of episode 2's predecessor) is rejected... */
+	ck_assert_int_eq(b.stale_rc, UK_ESTALE);
+	/* ...and its real ACK of episode 2 is accepted. */
+	ck_assert_int_eq(b.answer[1], 0);
+	ck_assert_int_eq(a.answer[0], 0);
+	ck_assert_int_eq(a.answer[2], 0);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_ACK, ANY, 0), 3);
+	ck_assert_uint_eq(count_end(w, UK_IRQ_END_HANDLED), 3);
+	ck_assert_uint_eq(st.irq_nobody_cared, 0);
+	ck_assert(!hw_intc_masked(w->sm->hw, IOAPIC, 5));
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* 2. An edge arriving after the driver cleared the device but before its
+ * ACK: buffered during the episode and delivered again when it ends. */
+START_TEST(race2_edge_between_clear_and_ack)
+{
+	struct world *w = world_new(20 * MS);
+	unsigned dv = add_device(w, HW_IRQ_EDGE, 6);
+	struct drv d = gsi_driver(6, UK_TRIGGER_EDGE, dv);
+	d.gap_ns = 300 * US; /* clear ... 300 us of work ... ACK */
+	spawn_driver(w, &d, "drv-edge", 100);
+	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
+	at(w, 1 * MS + 150 * US, dv, HW_ACT_ASSERT, 2); /* inside the gap */
+	run(w);
+
+	ck_assert_uint_eq(d.episodes, 2);
+	ck_assert(d.mine[0] && d.mine[1]);
+	ck_assert_int_eq(d.answer[0], 0);
+	ck_assert_int_eq(d.answer[1], 0);
+	/* The second edge was buffered and re-delivered, not lost. */
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_BEGIN, ANY, UK_IRQ_EVF_REDELIVER), 1);
+	const struct uk_irq_event *r2 = nth_ev(w, UK_IRQ_EV_RAISE, 1);
+	ck_assert_ptr_nonnull(r2);
+	ck_assert_uint_eq(r2->arg, UK_IRQ_RAISE_BUFFERED);
+	/* Delivered again only after the first ACK. */
+	ck_assert_uint_ge(d.seq_t[1], d.seq_t[0] + 300 * US);
+	ck_assert_uint_eq(stats(w).irq_nobody_cared, 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* 3. A level line ACKed before the device is cleared: it raises again at
+ * once, nobody claims it, one "nobody cared" report, the line stays masked
+ * 100 ms and is retried; the driver sees the next real episode. */
+START_TEST(race3_level_ack_before_clear_stalls)
+{
+	struct world *w = world_new(400 * MS);
+	unsigned dv = add_device(w, HW_IRQ_LEVEL, 7);
+	struct drv d = gsi_driver(7, UK_TRIGGER_LEVEL, dv);
+	d.flags = DRV_ACK_BEFORE_CLEAR_ONCE;
+	spawn_driver(w, &d, "drv-buggy", 100);
+	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
+	at(w, 300 * MS, dv, HW_ACT_ASSERT, 2);
+	run(w);
+
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_nobody_cared, 1);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_NOBODY, ANY, 0), 1);
+	/* Episodes: the real one, the spurious re-raise (NAKed), the real
+	 * one at 300 ms. */
+	ck_assert_uint_eq(d.episodes, 3);
+	ck_assert(d.mine[0] && !d.mine[1] && d.mine[2]);
+	ck_assert_int_eq(d.answer[1], 0); /* the NAK */
+	ck_assert_int_eq(d.answer[2], 0);
+	/* The stall: 100 ms, masked the whole time, then retried. */
+	const struct uk_irq_event *stall = nth_ev(w, UK_IRQ_EV_STALL, 0);
+	ck_assert_ptr_nonnull(stall);
+	ck_assert_uint_eq(stall->arg, UK_IRQ_STALL_BASE_NS);
+	ck_assert_ptr_null(nth_ev(w, UK_IRQ_EV_STALL, 1));
+	ck_assert_uint_eq(count_end(w, UK_IRQ_END_RETRIED), 1);
+	uint64_t masked_at = 0, unmasked_at = 0;
+	for (size_t i = 0; i < w->log.len; i++) {
+		const struct uk_irq_event *e = &w->log.ev[i];
+		if (e->kind == UK_IRQ_EV_END && e->arg == UK_IRQ_END_RETRIED)
+			unmasked_at = e->t;
+		if (e->kind == UK_IRQ_EV_MASK && e->arg == 1 && e->t <= stall->t)
+			masked_at = e->t;
+	}
+	ck_assert_uint_gt(masked_at, 0);
+	/* Retried when the timer fires: at the deadline, plus the interrupt
+	 * entry of a halted CPU. */
+	ck_assert_uint_ge(unmasked_at, stall->t + UK_IRQ_STALL_BASE_NS);
+	ck_assert_uint_lt(unmasked_at, stall->t + UK_IRQ_STALL_BASE_NS + 10 * US);
+	/* The next real interrupt arrives after the retry and is handled. */
+	ck_assert_uint_ge(d.seq_t[2], 300 * MS);
+	ck_assert(!hw_intc_masked(w->sm->hw, IOAPIC, 7));
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* 4. A device reset that leaves a spurious assertion: the driver NAKs, the
+ * line stalls; once the driver has re-initialised the device it kicks,
+ * which ends the stall long before the 100 ms retry. */
+START_TEST(race4_reset_spurious_kick_recovers)
+{
+	struct world *w = world_new(100 * MS);
+	unsigned dv = add_device(w, HW_IRQ_LEVEL, 8);
+	struct drv d = gsi_driver(8, UK_TRIGGER_LEVEL, dv);
+	d.flags = DRV_KICK_AFTER_NAK;
+	d.kick_delay = 10 * MS;
+	spawn_driver(w, &d, "drv-reset", 100);
+	at(w, 1 * MS, dv, HW_ACT_RESET, 1);     /* leaves the line stuck */
+	at(w, 8 * MS, dv, HW_ACT_DEASSERT, 0);  /* the re-initialisation clears it */
+	at(w, 30 * MS, dv, HW_ACT_ASSERT, 7);   /* a real interrupt afterwards */
+	run(w);
+
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_nobody_cared, 1);
+	ck_assert_int_eq(d.kick_rc, 0);
+	/* The kick ended the stalled episode as handled, at ~11 ms. */
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_KICK, ANY, 0), 1);
+	const struct uk_irq_event *k = nth_ev(w, UK_IRQ_EV_KICK, 0);
+	ck_assert_uint_eq(k->arg, 1);
+	ck_assert_uint_lt(k->t, 20 * MS);
+	ck_assert_uint_eq(count_end(w, UK_IRQ_END_RETRIED), 0);
+	/* Then the real interrupt is delivered and handled. */
+	ck_assert_uint_eq(d.episodes, 2);
+	ck_assert(!d.mine[0] && d.mine[1]);
+	ck_assert_uint_ge(d.seq_t[1], 30 * MS);
+	ck_assert_int_eq(d.answer[1], 0);
+	ck_assert(!hw_intc_masked(w->sm->hw, IOAPIC, 8));
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* 5. A sink attached during an episode stands by, joins the next one, and
+ * answers it with kick|clear, which counts as its ACK. */
+START_TEST(race5_attach_during_episode)
+{
+	struct world *w = world_new(30 * MS);
+	unsigned da = add_device(w, HW_IRQ_LEVEL, 9), db = add_device(w, HW_IRQ_LEVEL, 9);
+	struct drv a = gsi_driver(9, UK_TRIGGER_LEVEL, da), b = gsi_driver(9, UK_TRIGGER_LEVEL, db);
+	a.work_first = 2 * MS;      /* episode 1 lasts from 1 ms to ~3 ms */
+	b.attach_at = 2 * MS;       /* attaches in the middle of it */
+	b.flags = DRV_KICK_CLEAR;
+	spawn_driver(w, &a, "drv-a", 100);
+	spawn_driver(w, &b, "drv-late", 100);
+	at(w, 1 * MS, da, HW_ACT_ASSERT, 1);
+	at(w, 10 * MS, db, HW_ACT_ASSERT, 2);
+	run(w);
+
+	ck_assert_int_ge(b.attach_rc, 0);
+	/* The attach happened during episode 1 (it stood by). */
+	const struct uk_irq_event *att = nth_ev(w, UK_IRQ_EV_ATTACH, 1);
+	ck_assert_ptr_nonnull(att);
+	ck_assert_uint_eq(att->arg, 1);
+	uint32_t late = att->sink;
+	/* B took no part in episode 1: its first sequence came with episode 2. */
+	ck_assert_uint_eq(b.episodes, 1);
+	ck_assert_uint_eq(b.seq[0], 1);
+	ck_assert_uint_ge(b.seq_t[0], 10 * MS);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_SEQ, late, 0), 1);
+	/* Its kick|clear was its answer: an ACK flagged KICK, ending episode 2. */
+	ck_assert_int_eq(b.answer[0], 0);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_ACK, late, UK_IRQ_EVF_KICK), 1);
+	ck_assert_uint_eq(count_end(w, UK_IRQ_END_HANDLED), 2);
+	ck_assert_uint_eq(a.episodes, 2);
+	ck_assert_int_eq(a.answer[0], 0);
+	ck_assert_uint_eq(stats(w).irq_nobody_cared, 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* 6. A driver that dies while it owes an answer: its detach counts as a
+ * NAK (with the other sink's NAK: nobody cared, stall), it never holds the
+ * line, and the line recovers for the surviving sink. */
+START_TEST(race6_driver_dies_owing)
+{
+	struct world *w = world_new(300 * MS);
+	unsigned da = add_device(w, HW_IRQ_LEVEL, 10), db = add_device(w, HW_IRQ_LEVEL, 10);
+	struct drv a = gsi_driver(10, UK_TRIGGER_LEVEL, da), b = gsi_driver(10, UK_TRIGGER_LEVEL, db);
+	a.flags = DRV_EXIT_ON_FIRST;
+	spawn_driver(w, &a, "drv-dies", 100);
+	spawn_driver(w, &b, "drv-b", 100);
+	at(w, 1 * MS, da, HW_ACT_ASSERT, 1);
+	at(w, 50 * MS, da, HW_ACT_RESET, 0);    /* a supervisor resets the orphan */
+	at(w, 150 * MS, db, HW_ACT_ASSERT, 2);
+	run(w);
+
+	ck_assert_uint_eq(a.episodes, 1);
+	/* The dead sink's obligation became a NAK by detach. */
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_NAK, ANY, UK_IRQ_EVF_DETACH), 1);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_DETACH, ANY, 0), 1);
+	ck_assert_uint_eq(nth_ev(w, UK_IRQ_EV_DETACH, 0)->arg, 1);
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_nobody_cared, 1);
+	ck_assert_uint_eq(count_end(w, UK_IRQ_END_RETRIED), 1);
+	/* B saw episode 1 (NAK) and episode 2 (its own, ACKed). */
+	ck_assert_uint_eq(b.episodes, 2);
+	ck_assert(!b.mine[0] && b.mine[1]);
+	ck_assert_int_eq(b.answer[1], 0);
+	ck_assert_uint_ge(b.seq_t[1], 150 * MS);
+	ck_assert(!hw_intc_masked(w->sm->hw, IOAPIC, 10));
+	check_clean(w); /* L6: a dead sink never holds the line */
+	world_free(w);
+}
+END_TEST
+
+/* 7. A non-maskable MSI that every sink NAKs: reported, stalled without a
+ * mask, retried after 100 ms; real MSIs that came meanwhile and after are
+ * delivered. */
+START_TEST(race7_msi_all_nak_recovers)
+{
+	/* MSI source 4 is free-standing (its messages are sent by the
+	 * timeline); the drivers' status registers are scripted devices
+	 * without an interrupt line of their own. */
+	struct world *w = world_new(300 * MS);
+	unsigned dv = add_device(w, HW_IRQ_NONE, 0), dn = add_device(w, HW_IRQ_NONE, 0);
+	struct drv a = {.src = UK_IRQ_SRC_MSI, .source = 4, .trig = UK_TRIGGER_EDGE, .dev = dv};
+	struct drv b = a;
+	b.dev = dn; /* B's device never has anything */
+	spawn_driver(w, &a, "drv-msi-a", 100);
+	spawn_driver(w, &b, "drv-msi-b", 100);
+	msi_at(w, 1 * MS, 4);                   /* a stray message: nobody's */
+	at(w, 50 * MS, dv, HW_ACT_ASSERT, 1);   /* real, during the stall */
+	msi_at(w, 50 * MS, 4);
+	at(w, 200 * MS, dv, HW_ACT_ASSERT, 2);  /* real, after */
+	msi_at(w, 200 * MS, 4);
+	run(w);
+
+	struct uk_kernel_stats st = stats(w);
+	if (getenv("IRQ_TEST_DUMP"))
+		dump_log(w);
+	ck_assert_uint_eq(st.irq_nobody_cared, 1);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_STALL, ANY, 0), 1);
+	ck_assert_uint_eq(count_end(w, UK_IRQ_END_RETRIED), 1);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_MASK, ANY, 0), 0); /* MSI: never masked */
+	/* The MSI during the stall was kept and delivered at the retry. */
+	ck_assert_uint_eq(a.episodes, 3);
+	ck_assert(!a.mine[0] && a.mine[1] && a.mine[2]);
+	ck_assert_uint_ge(a.seq_t[1], 101 * MS);
+	ck_assert_uint_lt(a.seq_t[1], 110 * MS);
+	ck_assert_int_eq(a.answer[1], 0);
+	ck_assert_int_eq(a.answer[2], 0);
+	ck_assert_uint_ge(a.seq_t[2], 200 * MS);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* 8. A wait with a sequence from the future is an error (UK_EFUTURE), as
+ * are other misuses; none of them asserts or changes the sink. */
+START_TEST(race8_future_sequence)
+{
+	struct world *w = world_new(10 * MS);
+	unsigned dv = add_device(w, HW_IRQ_LEVEL, 11);
+	struct drv d = gsi_driver(11, UK_TRIGGER_LEVEL, dv);
+	d.flags = DRV_FUTURE;
+	spawn_driver(w, &d, "drv-future", 100);
+	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
+	run(w);
+
+	ck_assert_int_eq(d.misuse[0], UK_EFUTURE);
+	ck_assert_int_eq(d.misuse[1], UK_EFUTURE);
+	ck_assert_int_eq(d.misuse[2], UK_ESTALE);
+	ck_assert_int_eq(d.misuse[3], UK_EPERM);
+	ck_assert_int_eq(d.misuse[4], UK_EPERM);
+	ck_assert_int_eq(d.misuse[5], UK_EBADH);
+	ck_assert_int_eq(d.misuse[6], UK_EINVAL);
+	ck_assert_int_eq(d.misuse[7], UK_EINVAL);
+	/* The sink works normally afterwards. */
+	ck_assert_uint_eq(d.episodes, 1);
+	ck_assert_uint_eq(d.seq[0], 1);
+	ck_assert_int_eq(d.answer[0], 0);
+	ck_assert_uint_eq(stats(w).irq_episodes, 1);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* 9. An asserted level line with no sink attached: nobody cared at every
+ * retry, the stall backs off 100, 200, 400, 800 ms; a driver attached
+ * during the stall gets the line at the next retry and clears it. */
+START_TEST(race9_level_without_sink)
+{
+	struct world *w = world_new(1600 * MS);
+	unsigned dv = add_device(w, HW_IRQ_LEVEL, 12);
+	struct drv gone = gsi_driver(12, UK_TRIGGER_LEVEL, dv), late = gone;
+	gone.flags = DRV_CLOSE_AFTER_ATTACH; /* sets the line up, then leaves */
+	late.attach_at = 1000 * MS;
+	spawn_driver(w, &gone, "drv-gone", 100);
+	spawn_driver(w, &late, "drv-late", 100);
+	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
+	run(w);
+
+	/* Stalls at ~1, 101, 301, 701 ms, each reported once. */
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_STALL, ANY, 0), 4);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_uint_eq(nth_ev(w, UK_IRQ_EV_STALL, i)->arg, UK_IRQ_STALL_BASE_NS << i);
+	ck_assert_uint_eq(stats(w).irq_nobody_cared, 4);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_NOBODY, ANY, 0), 4);
+	/* The late sink attached during the 4th stall and got the retry at
+	 * ~1501 ms, cleared the device and ACKed: the line is open again. */
+	ck_assert_uint_eq(late.episodes, 1);
+	ck_assert(late.mine[0]);
+	ck_assert_uint_ge(late.seq_t[0], 1501 * MS);
+	ck_assert_int_eq(late.answer[0], 0);
+	ck_assert_uint_eq(count_end(w, UK_IRQ_END_HANDLED), 1);
+	ck_assert(!hw_intc_masked(w->sm->hw, IOAPIC, 12));
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Kernel timers, seen from user programs                                   */
+/* ------------------------------------------------------------------------ */
+
+static void sleeper(struct uk_user *u, uint64_t arg)
+{
+	uint64_t *out = (uint64_t *)(uintptr_t)arg;
+	uint64_t t0 = now_ns(u);
+	ck_assert_int_eq(uk_sys_sleep(u, 5 * MS), 0);
+	out[0] = now_ns(u) - t0;
+	ck_assert_int_eq(uk_sys_sleep_until(u, 20 * MS), 0);
+	out[1] = now_ns(u);
+	ck_assert_int_eq(uk_sys_sleep_until(u, 1 * MS), 0); /* past: at once */
+	t0 = now_ns(u);
+	uk_user_work(u, 3 * MS); /* preemptible computation */
+	out[2] = now_ns(u) - t0;
+}
+
+START_TEST(sleep_and_work)
+{
+	struct world *w = world_new(100 * MS);
+	uint64_t out[3] = {0};
+	int prog = uk_kernel_register_program(w->sm->k, "sleeper", sleeper);
+	uint64_t tid;
+	struct uk_spawn s = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)out,
+			     .prio = 10, .max_prio = 255};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &tid), 0);
+	run(w);
+	ck_assert_uint_ge(out[0], 5 * MS);
+	ck_assert_uint_lt(out[0], 5 * MS + 50 * US);
+	ck_assert_uint_ge(out[1], 20 * MS);
+	ck_assert_uint_lt(out[1], 20 * MS + 50 * US);
+	ck_assert_uint_ge(out[2], 3 * MS);
+	ck_assert_uint_ge(stats(w).sleeps, 3);
+	world_free(w);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+static Suite *suite_of(const char *name, const TTest *t)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(name);
+	tcase_set_timeout(tc, 120);
+	_tcase_add_test(tc, t, 0, 0, 0, 1);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite_of("race1", race1_shared_level_stale_ack));
+	srunner_add_suite(sr, suite_of("race2", race2_edge_between_clear_and_ack));
+	srunner_add_suite(sr, suite_of("race3", race3_level_ack_before_clear_stalls));
+	srunner_add_suite(sr, suite_of("race4", race4_reset_spurious_kick_recovers));
+	srunner_add_suite(sr, suite_of("race5", race5_attach_during_episode));
+	srunner_add_suite(sr, suite_of("race6", race6_driver_dies_owing));
+	srunner_add_suite(sr, suite_of("race7", race7_msi_all_nak_recovers));
+	srunner_add_suite(sr, suite_of("race8", race8_future_sequence));
+	srunner_add_suite(sr, suite_of("race9", race9_level_without_sink));
+	srunner_add_suite(sr, suite_of("timers", sleep_and_work));
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

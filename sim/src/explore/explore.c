@@ -275,7 +275,8 @@ static int add_children(const struct job *j, struct job *out, size_t *n)
 			s->dev = malloc((j->sched.ndev + 1) * sizeof(*s->dev));
 			if (!s->dev)
 				return -1;
-			memcpy(s->dev, j->sched.dev, j->sched.ndev * sizeof(*s->dev));
+			if (j->sched.ndev)
+				memcpy(s->dev, j->sched.dev, j->sched.ndev * sizeof(*s->dev));
 			s->dev[j->sched.ndev] = (struct sim_deviation){(uint32_t)i, (uint8_t)opt};
 			s->ndev = j->sched.ndev + 1;
 			(*n)++;

@@ -60,8 +60,10 @@ int sim_shrink(const struct sim_target *t, const struct sim_schedule *in, const 
 			trial.dev = malloc((cur.ndev ? cur.ndev : 1) * sizeof(*trial.dev));
 			if (!trial.dev)
 				break;
-			memcpy(trial.dev, cur.dev, i * sizeof(*trial.dev));
-			memcpy(trial.dev + i, cur.dev + i + 1, (cur.ndev - i - 1) * sizeof(*trial.dev));
+			if (i)
+				memcpy(trial.dev, cur.dev, i * sizeof(*trial.dev));
+			if (cur.ndev - i - 1)
+				memcpy(trial.dev + i, cur.dev + i + 1, (cur.ndev - i - 1) * sizeof(*trial.dev));
 			trial.ndev = cur.ndev - 1;
 			runs++;
 			int rc = still_breaks(t, &trial, violation_id, &cur, &breaks);

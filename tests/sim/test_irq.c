@@ -75,11 +75,12 @@ static void tick_fire(struct hw_event *ev, uint64_t now)
 		hw_evq_insert(&w->sm->e->evq, ev, now + 10 * MS);
 }
 
-static struct world *world_new(uint64_t end_ns)
+static struct world *world_new_cfg(uint64_t end_ns, unsigned plic_sources)
 {
 	char err[256];
 	struct world *w = calloc(1, sizeof(*w));
-	struct sim_machine_config cfg = {.cpus = 1, .stop_time_ns = end_ns, .trace_limit = 1 << 16};
+	struct sim_machine_config cfg = {.cpus = 1, .stop_time_ns = end_ns, .trace_limit = 1 << 16,
+					 .plic_sources = plic_sources};
 	ck_assert_ptr_nonnull(w);
 	if (sim_machine_create(&cfg, &w->sm, err, sizeof(err)) != 0)
 		ck_abort_msg("machine: %s", err);
@@ -92,6 +93,11 @@ static struct world *world_new(uint64_t end_ns)
 	return w;
 }
 
+static struct world *world_new(uint64_t end_ns)
+{
+	return world_new_cfg(end_ns, 0);
+}
+
 static void world_free(struct world *w)
 {
 	sim_machine_destroy(w->sm);
@@ -99,14 +105,21 @@ static void world_free(struct world *w)
 	free(w);
 }
 
-/* A scripted device (W1C status) on IOAPIC pin `pin`, or MSI source `pin`. */
+/* A scripted device (W1C status) on pin `pin` of controller `ctrl`. */
+static unsigned add_device_on(struct world *w, int mode, unsigned ctrl, unsigned pin);
+
 static unsigned add_device(struct world *w, int mode, unsigned pin)
+{
+	return add_device_on(w, mode, IOAPIC, pin);
+}
+
+static unsigned add_device_on(struct world *w, int mode, unsigned ctrl, unsigned pin)
 {
 	char err[256], name[8];
 	unsigned i = w->ndev++;
 	snprintf(name, sizeof(name), "dev%u", i);
 	struct hw_dev_desc d = {.kind = HW_DEV_SCRIPT, .name = name, .mmio_base = DEV_BASE(i),
-				.mmio_size = 0x1000, .irq_mode = mode, .irq_ctrl = IOAPIC,
+				.mmio_size = 0x1000, .irq_mode = mode, .irq_ctrl = ctrl,
 				.irq_pin = pin, .status_mode = HW_STATUS_W1C};
 
 	if (hw_machine_add_device(w->sm->hw, &d, err, sizeof(err)) < 0)
@@ -152,6 +165,7 @@ static void run(struct world *w)
 #define DRV_KICK_AFTER_NAK (1u << 4)        /* race 4: after a NAK, recover, then kick */
 #define DRV_CLOSE_AFTER_ATTACH (1u << 5)    /* race 9: attach, then close the handle */
 #define DRV_FUTURE (1u << 6)                /* race 8: misuse before the loop */
+#define DRV_SILENT_FIRST (1u << 7)          /* never answers the first episode */
 
 struct drv {
 	struct world *w;
@@ -237,6 +251,11 @@ static void driver(struct uk_user *u, uint64_t arg)
 		d->episodes++;
 		if (d->flags & DRV_EXIT_ON_FIRST)
 			return; /* dies owing its answer */
+		if (n == 0 && (d->flags & DRV_SILENT_FIRST)) {
+			uk_sys_sleep(u, 2000 * MS); /* hung: the kernel times it out */
+			d->late_rc = uk_irq_ack(u, irq, seq);
+			continue;
+		}
 		if (n == 0 && d->work_first)
 			uk_user_work(u, d->work_first);
 		long rc;
@@ -687,6 +706,63 @@ START_TEST(race9_level_without_sink)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* Beyond the nine: ACK timeout, the PLIC                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A driver that hangs owing an answer is reported once after the ACK
+ * timeout (1 s), naming its sink; with NAK-on-behalf the kernel NAKs for
+ * it, the line stalls and is retried; the hung driver's late ACK is stale. */
+START_TEST(ack_timeout_nak_on_behalf)
+{
+	struct world *w = world_new(2500 * MS);
+	unsigned dv = add_device(w, HW_IRQ_EDGE, 13);
+	struct drv d = gsi_driver(13, UK_TRIGGER_EDGE, dv);
+	d.flags = DRV_SILENT_FIRST;
+	ck_assert_int_eq(uk_kernel_irq_set_policy(w->sm->k, UK_IRQ_ACK_TIMEOUT_NS, true), 0);
+	spawn_driver(w, &d, "drv-hung", 100);
+	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
+	run(w);
+
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_ack_timeouts, 1);
+	const struct uk_irq_event *to = nth_ev(w, UK_IRQ_EV_TIMEOUT, 0);
+	ck_assert_ptr_nonnull(to);
+	ck_assert_uint_ge(to->t, 1 * MS + UK_IRQ_ACK_TIMEOUT_NS);
+	ck_assert_uint_lt(to->t, 1 * MS + UK_IRQ_ACK_TIMEOUT_NS + 100 * US);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_NAK, ANY, UK_IRQ_EVF_BEHALF), 1);
+	ck_assert_uint_eq(st.irq_nobody_cared, 1);
+	ck_assert_int_eq(d.late_rc, UK_EALREADY); /* the kernel answered for it */
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* A PLIC source: the kernel claims it, the driver clears and ACKs, the
+ * completion (end of service) re-enables it for the next one. */
+START_TEST(plic_claim_complete)
+{
+	struct world *w = world_new_cfg(20 * MS, 8);
+	int plic = hw_intc_find(w->sm->hw, HW_INTC_PLIC);
+	ck_assert_int_ge(plic, 0);
+	unsigned dv = add_device_on(w, HW_IRQ_LEVEL, (unsigned)plic, 3);
+	struct drv d = {.src = UK_IRQ_SRC_PLIC, .source = 3, .trig = UK_TRIGGER_LEVEL, .dev = dv};
+	spawn_driver(w, &d, "drv-plic", 100);
+	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
+	at(w, 5 * MS, dv, HW_ACT_ASSERT, 2);
+	run(w);
+
+	ck_assert_uint_eq(d.episodes, 2);
+	ck_assert(d.mine[0] && d.mine[1]);
+	ck_assert_int_eq(d.answer[0], 0);
+	ck_assert_int_eq(d.answer[1], 0);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_EOS, ANY, 0), 2);
+	ck_assert_uint_eq(stats(w).irq_unrouted, 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* Kernel timers, seen from user programs                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -747,6 +823,8 @@ int main(void)
 	srunner_add_suite(sr, suite_of("race7", race7_msi_all_nak_recovers));
 	srunner_add_suite(sr, suite_of("race8", race8_future_sequence));
 	srunner_add_suite(sr, suite_of("race9", race9_level_without_sink));
+	srunner_add_suite(sr, suite_of("ack-timeout", ack_timeout_nak_on_behalf));
+	srunner_add_suite(sr, suite_of("plic", plic_claim_complete));
 	srunner_add_suite(sr, suite_of("timers", sleep_and_work));
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -258,6 +258,8 @@ void thread_info(struct uk_thread *t, struct uk_thread_info *out)
 		out->wait_owner = t->blocked_on->owner->o.id;
 	else if (t->wait_kind == UK_WAIT_JOIN)
 		out->wait_owner = t->wait_object;
+	else if (t->state == TS_BLOCKED && pi_next_owner(t))
+		out->wait_owner = pi_next_owner(t)->o.id; /* an IPC call: its server */
 	out->blocked_ns_total = t->blocked_total;
 	out->blocked_ns_max = t->blocked_max;
 	out->blocked_count = t->blocked_count;

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmocka tests of libukern/ipc against the core's mock arch: the window
+ * strategy's real PTE writes, invalidations and shootdown IPIs on two CPUs;
+ * PI through a mixed chain (a caller blocked on a mutex held by a server);
+ * handles closed while calls wait; the kernel-held message registers.
+ */
+#include <stdio.h>
+
+#include <ukern/ipc.h>
+
+#include "harness.h"
+
+#define BUF 0x10000000ull
+#define WINDOW_BASE 0xffffff8000000000ull
+
+static struct {
+	struct uk_kernel *k;
+	uint32_t ep_srv, ep_cli, ntfn;
+	long rc[16];
+	unsigned nrc;
+	uint64_t tid[4];
+	unsigned eff;
+	long mutex;
+} g;
+
+static void rec(long v)
+{
+	g.rc[g.nrc++] = v;
+}
+
+static uint64_t spawn_on(uk_user_entry_fn fn, unsigned prio, uint64_t affinity)
+{
+	int prog = uk_kernel_register_program(g.k, "t", fn);
+	struct uk_spawn s = {.program = (unsigned)prog, .prio = prio, .max_prio = 255,
+			     .affinity = affinity, .name = "t"};
+	uint64_t tid = 0;
+	assert_int_equal(uk_kernel_spawn(g.k, &s, &tid), 0);
+	return tid;
+}
+
+/* ---- window on two CPUs ---- */
+
+static void helper_wait(struct uk_user *u, uint64_t arg)
+{
+	uk_ntfn_wait(u, g.ntfn); /* runs the server's space on CPU 1, then sleeps */
+}
+
+static void win_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	char buf[8] = {0};
+
+	g.ntfn = (uint32_t)uk_ntfn_create(u);
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(g.k, "helper", helper_wait),
+				      0, 5, 2);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	rec(uk_xfer(u, reply, UK_XFER_READ, BUF, m.mr[0], 8, NULL));
+	UCHECK(uk_user_read(u, BUF, buf, 8) == 0);
+	rec(buf[0] == 'w' && buf[7] == 'z');
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	uk_ntfn_signal(u, g.ntfn, 1);
+}
+
+static void win_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {.words = 1, .mr = {BUF + UK_PAGE_SIZE - 4}};
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, 2 * UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_user_write(u, BUF + UK_PAGE_SIZE - 4, "wxyabcdz", 8) == 0);
+	rec(uk_call(u, g.ep_cli, &m));
+}
+
+static void test_window_shootdown_on_two_cpus(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(2, 16 << 20, NULL);
+	mock_set_sync_tlb(true);
+	uint64_t srv = spawn_on(win_server, 10, 1);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, srv, UK_EP_STRATEGY(UK_XFER_WINDOW));
+	mock_run(g.k, 0); /* the server blocks in recv */
+	mock_run(g.k, 1); /* the helper runs the server's space on CPU 1 */
+	uint64_t cli = spawn_on(win_client, 20, 1);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, srv, g.ep_srv, cli, UK_RIGHT_WRITE, 0);
+	mock_clear_logs();
+	mock_run(g.k, 0);
+	mock_run(g.k, 1);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 3);
+	assert_int_equal(g.rc[0], 8);
+	assert_int_equal(g.rc[1], 1);
+	assert_int_equal(g.rc[2], 0);
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(g.k, &st);
+	struct uk_xfer_stats *x = &st.xfer[UK_XFER_WINDOW];
+	assert_int_equal(x->transfers, 1);
+	assert_int_equal(x->copies, 2);
+	assert_int_equal(x->walks, 2);
+	assert_int_equal(x->tlb_invalidations, 2);
+	assert_int_equal(x->shootdown_ipis, 1); /* CPU 1 ran the space: one batch, one IPI */
+	/* The window pages of CPU 0 were invalidated on both CPUs. */
+	unsigned local = 0, remote = 0;
+	for (unsigned i = 0; i < mock_flush_count(); i++) {
+		const struct mock_flush *f = mock_flush(i);
+		if (f->kind == MOCK_FLUSH_PAGE && f->va >= WINDOW_BASE)
+			*(f->cpu == 0 ? &local : &remote) += 1;
+	}
+	assert_int_equal(local, 2);
+	assert_int_equal(remote, 2);
+	shutdown();
+}
+
+/* ---- PI through a mutex and a call ---- */
+
+/* server (base 10) serves a call and, while serving, holds a mutex; a
+ * high thread (50) of the server's process blocks on that mutex; the caller
+ * (30) is blocked in its call. The server must run at 50 (mutex) and then
+ * at 30 (call) after it unlocks, and at 10 after replying. */
+static void mix_high(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.mutex) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.mutex) == 0);
+}
+
+static void mix_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	g.mutex = uk_sys_mutex_create(u);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	rec(eff_prio(g.k, g.tid[0])); /* 30: serves the caller */
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.mutex) == 0);
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(g.k, "high", mix_high), 0,
+				      50, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	rec(eff_prio(g.k, g.tid[0])); /* 50: the high thread waits on our mutex */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.mutex) == 0);
+	rec(eff_prio(g.k, g.tid[0])); /* 30 */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	rec(eff_prio(g.k, g.tid[0])); /* 10 */
+}
+
+static void mix_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {0};
+	rec(uk_call(u, g.ep_cli, &m));
+}
+
+static void test_pi_mutex_and_call(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	g.tid[0] = spawn_prog(g.k, mix_server, 0, 10, 0);
+	g.tid[1] = spawn_prog(g.k, mix_client, 0, 30, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, g.tid[0], 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, g.tid[0], g.ep_srv, g.tid[1], UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 5);
+	assert_int_equal(g.rc[0], 30);
+	assert_int_equal(g.rc[1], 50);
+	assert_int_equal(g.rc[2], 30);
+	/* rc[3] is the client's 0 (it outranks the server once replied). */
+	assert_int_equal(g.rc[3], 0);
+	assert_int_equal(g.rc[4], 10);
+	shutdown();
+}
+
+/* ---- handles closed while calls wait; registers ---- */
+
+static void close_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {.words = 2, .mr = {11, 22}};
+	rec(uk_call(u, g.ep_cli, &m)); /* queued; the server closes its handle meanwhile */
+	rec((long)(m.mr[0] + m.mr[1]));
+}
+
+static void close_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	long dup = uk_sys_handle_dup(u, g.ep_srv, UK_RIGHT_READ);
+
+	uk_sys_yield(u); /* the client queues */
+	UCHECK(uk_sys_handle_close(u, g.ep_srv) == 0);
+	UCHECK(uk_recv(u, (uint32_t)dup, &m, reply) == 0);
+	rec((long)m.words);
+	/* The registers are the thread's: what the wrapper stored is what came. */
+	rec((long)(uk_user_regs(u)->mr[1]));
+	m.mr[0] = 1;
+	m.mr[1] = 2;
+	UCHECK(uk_sys_handle_close(u, reply) == 0); /* the bound call keeps the object */
+	rec(uk_reply(u, reply, &m));               /* but the handle is gone */
+}
+
+static void test_close_while_waiting(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, close_server, 0, 20, 0);
+	uint64_t c = spawn_prog(g.k, close_client, 0, 20, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, UK_EP_FIFO);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	/* server: words 2, mr[1] 22, reply EBADH; then the server exits and the
+	 * client's call ends with ESRCH, its registers untouched (11 + 22). */
+	assert_int_equal(g.nrc, 5);
+	assert_int_equal(g.rc[0], 2);
+	assert_int_equal(g.rc[1], 22);
+	assert_int_equal(g.rc[2], UK_EBADH);
+	assert_int_equal(g.rc[3], UK_ESRCH);
+	assert_int_equal(g.rc[4], 33);
+	shutdown();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_window_shootdown_on_two_cpus),
+		cmocka_unit_test(test_pi_mutex_and_call),
+		cmocka_unit_test(test_close_while_waiting),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

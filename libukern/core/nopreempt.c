@@ -28,8 +28,7 @@ int nopreempt_begin(struct uk_kernel *k, struct uk_thread *t, uint64_t budget)
 	t->np_deadline = now + budget;
 	k->stats.nopreempt_sections++;
 	uk_arch_trace(k->a, UK_TRACE_CORE_NOPREEMPT, t->o.id, budget, 0);
-	if (t->np_deadline < c->slice_deadline)
-		uk_arch_timer_arm(k->a, t->np_deadline);
+	cpu_timer_program(k, c); /* the earliest of slice, budget, kernel timers */
 	return 0;
 }
 
@@ -39,8 +38,8 @@ static void nopreempt_resched_if_deferred(struct uk_kernel *k, struct cpu *c, st
 		t->preempt_pending = false;
 		c->need_resched = true;
 		c->slice_expired = true;
-	} else if (c->slice_deadline != UINT64_MAX) {
-		uk_arch_timer_arm(k->a, c->slice_deadline);
+	} else {
+		cpu_timer_program(k, c); /* a kernel timer may come before the slice end */
 	}
 }
 

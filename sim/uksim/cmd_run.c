@@ -2,11 +2,108 @@
 /* uksim run FILE: run one schedule of a scenario and check its expectations. */
 #include "uksim.h"
 
+#include <stdlib.h>
+
+#include <sim/runtime.h>
+
+struct run_opts {
+	gint64 seed, window, trace_limit;
+	gboolean json;
+	gchar **loads;
+};
+
+static int bad_scenario(struct uks_diag *d)
+{
+	char *text = uks_diag_format(d);
+	fputs(text, stderr);
+	free(text);
+	uks_diag_clear(d);
+	return UKSIM_EXIT_USAGE;
+}
+
+/* Parse, load the scenario's objects, check its programs. */
+static int prepare(const char *file, struct sim_registry *reg, bool lenient,
+		   struct uks_scenario **out)
+{
+	struct uks_catalog cat;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	sim_registry_catalog(reg, lenient, &cat);
+	if (uks_parse_file(file, &cat, out, &d) != 0)
+		return bad_scenario(&d);
+	if (sim_registry_load_scenario(reg, *out, &d) != 0 || sim_runtime_check(*out, reg, &d) != 0) {
+		uks_scenario_free(*out);
+		*out = NULL;
+		return bad_scenario(&d);
+	}
+	return UKSIM_EXIT_OK;
+}
+
+static int run_one(const char *file, const struct run_opts *ro)
+{
+	char err[512];
+	struct sim_registry *reg = NULL;
+	size_t nloads = ro->loads ? g_strv_length(ro->loads) : 0;
+	if (sim_registry_create((const char *const *)ro->loads, nloads, &reg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "uksim run: %s\n", err);
+		return UKSIM_EXIT_USAGE;
+	}
+	struct uks_scenario *s = NULL;
+	int rc = prepare(file, reg, nloads > 0, &s);
+	if (rc != UKSIM_EXIT_OK) {
+		sim_registry_free(reg);
+		return rc;
+	}
+	struct sim_runtime_options o = {
+		.registry = reg,
+		.race_window_ns = (uint64_t)ro->window,
+		.trace_limit = (size_t)ro->trace_limit,
+	};
+	struct sim_run_report r;
+	if (sim_runtime_run(s, &o, NULL, (uint64_t)ro->seed, &r) != 0) {
+		fprintf(stderr, "uksim run: out of memory\n");
+		rc = UKSIM_EXIT_INTERNAL;
+	} else {
+		if (ro->json)
+			sim_report_print_json(stdout, s, &r);
+		else
+			sim_report_print_human(stdout, s, &r);
+		rc = r.internal_error || r.result == SIM_ERROR ? UKSIM_EXIT_INTERNAL
+			: r.all_met			       ? UKSIM_EXIT_OK
+							       : UKSIM_EXIT_FAILED;
+		sim_run_report_fini(&r);
+	}
+	uks_scenario_free(s);
+	sim_registry_free(reg);
+	return rc;
+}
+
 int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	GOptionEntry entries[] = {{0}};
+	struct run_opts ro = {.seed = 1, .window = 0, .trace_limit = 65536};
+	GOptionEntry entries[] = {
+		{"seed", 0, 0, G_OPTION_ARG_INT64, &ro.seed, "seed of the run (default 1)", "N"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &ro.json, "print one JSON object", NULL},
+		{"window", 0, 0, G_OPTION_ARG_INT64, &ro.window,
+		 "race window in ns (default 1000; used by random choosers)", "NS"},
+		{"load", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &ro.loads,
+		 "load the programs of a shared object (repeatable)", "SO"},
+		{"trace-limit", 0, 0, G_OPTION_ARG_INT64, &ro.trace_limit,
+		 "trace records kept for the report (default 65536)", "N"},
+		{0},
+	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;
-	fprintf(stderr, "uksim %s: not built yet in this version of ukern\n", cmd->name);
-	return UKSIM_EXIT_USAGE;
+	int rc;
+	if (argc != 2) {
+		fprintf(stderr, "uksim run: expected one scenario file (uksim help run)\n");
+		rc = UKSIM_EXIT_USAGE;
+	} else if (ro.seed < 0 || ro.window < 0 || ro.trace_limit < 0) {
+		fprintf(stderr, "uksim run: --seed, --window and --trace-limit take numbers >= 0\n");
+		rc = UKSIM_EXIT_USAGE;
+	} else {
+		rc = run_one(argv[1], &ro);
+	}
+	g_strfreev(ro.loads);
+	return rc;
 }

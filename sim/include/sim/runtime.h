@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scenario runtime: a validated scenario (sim/scenario.h) becomes a
+ * booted simulated machine with its devices, processes and timeline; one
+ * schedule runs; the expectations are judged. See docs/running.md.
+ *
+ *   sim_registry_create()       built-in programs (+ shared objects)
+ *   sim_registry_catalog()      the catalog to parse with
+ *   uks_parse_file()            the scenario
+ *   sim_registry_load_scenario()  its `load "x.so"` lines
+ *   sim_runtime_check()         every program known, arguments typed
+ *   sim_runtime_run()           one schedule -> struct sim_run_report
+ *   sim_report_print_human/json()
+ *
+ * The explorer's view of the same thing is sim_scenario_target().
+ * Nothing here has writable global state: runs of the same scenario may go
+ * on in several threads at once (the scenario and the registry are only
+ * read).
+ */
+#ifndef SIM_RUNTIME_H
+#define SIM_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sim/engine.h>
+#include <sim/explore.h>
+#include <sim/programs.h>
+#include <sim/scenario.h>
+
+/* ---- the program registry ---- */
+
+struct sim_registry;
+
+/* Built-ins plus the programs of each shared object in `so_paths`.
+ * Returns 0, or -1 with a reason in err (missing file, missing symbol,
+ * duplicate name). */
+int sim_registry_create(const char *const *so_paths, size_t nso, struct sim_registry **out,
+			char *err, size_t errlen);
+/* Add the programs of one shared object (GModule). Loading the same path
+ * twice is a no-op. */
+int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_t errlen);
+/* The scenario's own `load` lines; on error `diag` names the line. */
+int sim_registry_load_scenario(struct sim_registry *r, const struct uks_scenario *s,
+			       struct uks_diag *diag);
+void sim_registry_free(struct sim_registry *r);
+const struct sim_program *sim_registry_find(const struct sim_registry *r, const char *name);
+/* The default catalog with the registry's programs. `allow_unknown` for a
+ * run that will load shared objects named on the command line. The
+ * catalog points into the registry: keep the registry alive. */
+void sim_registry_catalog(const struct sim_registry *r, bool allow_unknown,
+			  struct uks_catalog *out);
+
+/* ---- options ---- */
+
+#define SIM_RUNTIME_DEFAULT_WINDOW_NS 1000u /* the race window when none is given */
+#define SIM_RUNTIME_WINDOW_STEPS 16u        /* places a windowed action may take */
+
+struct sim_runtime_options {
+	const struct sim_registry *registry; /* NULL: built-ins only */
+	uint64_t race_window_ns;   /* 0: SIM_RUNTIME_DEFAULT_WINDOW_NS */
+	size_t trace_limit;        /* trace records kept (0: hash only) */
+	uint64_t step_bound;       /* 0: engine default */
+	/* Without `end-by`, the run stops this long after the last timeline
+	 * action (IRQ stalls retry forever); 0: ack-timeout + 1 s. */
+	uint64_t quiet_ns;
+};
+
+/* Every program of the scenario known and its arguments well typed. */
+int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r,
+		      struct uks_diag *diag);
+
+/* ---- one run ---- */
+
+struct sim_expect_verdict {
+	const struct uks_expect *e;
+	bool met;
+	bool never;            /* latency: an event was never served */
+	uint64_t observed;     /* the counter / latency (ns) seen */
+	char text[192];        /* the expectation as written */
+};
+
+struct sim_violation {
+	char id[32];           /* "I3", "L1", "deadlock", "nobody-cared", "expect", ... */
+	uint64_t time_ns;
+	int cpu;               /* -1: not tied to one CPU */
+	char message[320];
+};
+
+struct sim_run_stats {
+	uint64_t end_ns, steps, decisions, switches, preemptions, syscalls, ipis;
+	uint64_t irq_episodes, raised, handled, acks, naks, nobody_cared, timeouts, stalls;
+	uint64_t rejected, spurious, dropped_edges, irq_violations;
+	uint64_t nopreempt_sections, budget_overruns, ipc_calls, copied_bytes, page_walks;
+	uint64_t tlb_shootdowns, threads_exited, threads_killed, timeline_actions;
+};
+
+struct sim_run_report {
+	const char *scenario;
+	uint64_t seed;
+	enum sim_result result;        /* deadlocks of idle servers count as SIM_DONE */
+	bool all_met;
+	bool internal_error;           /* the run could not be built or ran into SIM_ERROR */
+	struct sim_expect_verdict *expects;
+	size_t nexpects;
+	struct sim_violation *violations; /* what the run showed, in time order */
+	size_t nviolations;
+	struct sim_run_stats stats;
+	uint64_t trace_hash, irq_signature;
+	char message[1024];            /* the engine's last word, or the internal error */
+	/* With options.trace_limit: the records (owned). */
+	struct sim_trace_rec *trace;
+	size_t trace_len;
+	/* With ecfg->record_decisions: the decision log (owned). */
+	struct sim_decision *dlog;
+	size_t dlog_len;
+};
+
+/* Build, run and judge one schedule. `ecfg` gives the chooser, its state,
+ * the seed and record_decisions (NULL: the time chooser with `seed`);
+ * the race window comes from ecfg when it sets one, else from `o`.
+ * Returns 0 (the report is filled, even for internal errors: see
+ * `internal_error`), or -1 when memory runs out. */
+int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_options *o,
+		    const struct sim_engine_config *ecfg, uint64_t seed, struct sim_run_report *out);
+void sim_run_report_fini(struct sim_run_report *r);
+
+/* Human output: one line per expectation with its verdict and position,
+ * the statistics, and on failure when/where it went wrong. */
+void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r);
+/* One JSON object: scenario, result, expectations, violations, seed, stats. */
+void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r);
+/* "pass", "fail", "error". */
+const char *sim_report_result(const struct sim_run_report *r);
+
+/* ---- the explorer's target ---- */
+
+/* Fill `out` for sim_explore/sim_run_schedule: `run` builds, runs and
+ * judges one simulation. The outcome is a violation when an invariant or
+ * liveness property broke, a deadlock or livelock happened, or an
+ * expectation failed (id "expect"); for an `expect violation ID` scenario,
+ * showing ID is reported as the violation ID. `s` and `o->registry` must
+ * outlive the target. Returns 0, or -1 when memory runs out. */
+int sim_scenario_target(const struct uks_scenario *s, const struct sim_runtime_options *o,
+			struct sim_target *out);
+void sim_scenario_target_fini(struct sim_target *t);
+
+#endif /* SIM_RUNTIME_H */

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * From a scenario model to a machine ready to run: the engine and machine
+ * as the scenario's `machine` block says, its devices on their lines, its
+ * processes spawned, the IRQ log and policy set. The timeline is armed by
+ * timeline.c; the run and the verdict are run.c and judge.c.
+ */
+#include "rt_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ukern/irq_sys.h>
+
+/* Device windows: one 64 KiB slot per device from here, inside the PCI
+ * hole, so platform and PCI devices alike get a fixed, predictable base. */
+#define RT_MMIO_BASE 0xd0000000ull
+#define RT_MMIO_SLOT 0x10000ull
+#define RT_MMIO_SIZE 0x1000ull
+
+static uint64_t arg_num(const struct uks_arg *a, size_t n, const char *name, uint64_t dflt)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(a[i].name, name))
+			return a[i].num;
+	return dflt;
+}
+
+static int dev_kind(const char *kind)
+{
+	if (!strcmp(kind, "scripted"))
+		return HW_DEV_SCRIPT;
+	if (!strcmp(kind, "hpet"))
+		return HW_DEV_HPET;
+	if (!strcmp(kind, "uart"))
+		return HW_DEV_UART;
+	if (!strcmp(kind, "block"))
+		return HW_DEV_BLOCK;
+	return -1;
+}
+
+static int add_device(struct sim_rt *rt, size_t i)
+{
+	const struct uks_device *d = &rt->s->devices[i];
+	struct hw_machine *hw = rt->sm->hw;
+	struct hw_dev_desc desc = {
+		.kind = dev_kind(d->kind),
+		.name = d->name,
+		.pci = d->pci,
+		.bus = d->pci_bus,
+		.slot = d->pci_dev,
+		.fn = d->pci_fn,
+		.mmio_base = RT_MMIO_BASE + RT_MMIO_SLOT * i,
+		.mmio_size = RT_MMIO_SIZE,
+		.irq_mode = HW_IRQ_NONE,
+		.status_mode = d->status == UKS_STATUS_CLEAR_ON_READ ? HW_STATUS_CLEAR_ON_READ
+								    : HW_STATUS_W1C,
+	};
+	if (desc.kind < 0) {
+		snprintf(rt->err, sizeof(rt->err), "device '%s': kind '%s' cannot be simulated",
+			 d->name, d->kind);
+		return -1;
+	}
+	switch (d->line_kind) {
+	case UKS_LINE_IOAPIC:
+	case UKS_LINE_PLIC:
+		desc.irq_mode = d->trigger == UKS_TRIGGER_LEVEL ? HW_IRQ_LEVEL : HW_IRQ_EDGE;
+		desc.irq_ctrl = (unsigned)hw_intc_find(hw, d->line_kind == UKS_LINE_IOAPIC
+								 ? HW_INTC_IOAPIC
+								 : HW_INTC_PLIC);
+		desc.irq_pin = d->line;
+		desc.active_low = d->polarity == UKS_POLARITY_LOW;
+		break;
+	case UKS_LINE_MSI:
+		desc.irq_mode = HW_IRQ_MSI;
+		desc.irq_pin = d->line;
+		break;
+	case UKS_LINE_NONE:
+		break;
+	}
+	if (desc.kind == HW_DEV_BLOCK) {
+		desc.disk_bytes = arg_num(d->args, d->nargs, "size", 1u << 20);
+		desc.latency_ns = arg_num(d->args, d->nargs, "latency", 50000);
+	}
+	if (desc.kind == HW_DEV_HPET)
+		desc.mmio_size = 0x400;
+	char err[256];
+	if (hw_machine_add_device(hw, &desc, err, sizeof(err)) < 0) {
+		snprintf(rt->err, sizeof(rt->err), "%s:%u:%u: device '%s': %s", d->pos.file,
+			 d->pos.line, d->pos.col, d->name, err);
+		return -1;
+	}
+	struct rt_dev *rd = &rt->dev[i];
+	rd->hw = hw_dev_find(hw, d->name);
+	uint64_t base = 0, size = 0;
+	hw_dev_window(rd->hw, &base, &size);
+	rd->mmio = base;
+	rd->pin_id = -1;
+	return 0;
+}
+
+/* Room for every assertion's time in the latency queues, in one block. */
+static int alloc_pending(struct sim_rt *rt)
+{
+	const struct uks_scenario *s = rt->s;
+	size_t total = 0;
+	for (size_t i = 0; i < s->nactions; i++) {
+		const struct uks_action *a = &s->actions[i];
+		if (a->kind == UKS_ACT_ASSERT || a->kind == UKS_ACT_COMPLETE) {
+			rt->dev[a->target].asserts++;
+			total += 2;
+		}
+	}
+	rt->pend_store = malloc((total ? total : 1) * sizeof(uint64_t));
+	if (!rt->pend_store)
+		return -1;
+	uint64_t *p = rt->pend_store;
+	for (size_t i = 0; i < s->ndevices; i++) {
+		struct rt_dev *d = &rt->dev[i];
+		d->lat_irq.t = p;
+		d->lat_irq.cap = (uint32_t)d->asserts;
+		p += d->asserts;
+		d->lat_handled.t = p;
+		d->lat_handled.cap = (uint32_t)d->asserts;
+		p += d->asserts;
+		d->asserts = 0;
+	}
+	return 0;
+}
+
+static uint64_t cpu_mask(const struct uks_scenario *s, uint64_t aff)
+{
+	uint64_t all = s->machine.cpus >= 64 ? ~0ull : (1ull << s->machine.cpus) - 1;
+	aff &= all;
+	return aff ? aff : all;
+}
+
+static bool proc_has_nopreempt(const struct uks_process *p, uint64_t *budget)
+{
+	for (size_t c = 0; c < p->ncaps; c++)
+		if (p->caps[c].kind == UKS_CAP_NOPREEMPT) {
+			*budget = p->caps[c].budget_ns;
+			return true;
+		}
+	return false;
+}
+
+static int spawn_processes(struct sim_rt *rt)
+{
+	const struct uks_scenario *s = rt->s;
+	size_t t = 0;
+	for (size_t p = 0; p < s->nprocesses; p++) {
+		const struct uks_process *up = &s->processes[p];
+		struct rt_proc *rp = &rt->proc[p];
+		rp->rt = rt;
+		rp->index = (int)p;
+		rp->first_thread = t;
+		rp->kill_action = -1;
+		for (size_t j = 0; j < up->nthreads; j++, t++) {
+			struct sim_prog_ctx *c = &rt->thr[t];
+			c->rt = rt;
+			c->proc = (int)p;
+			c->thread = (int)j;
+			c->ut = &up->threads[j];
+			c->prog = sim_registry_find(rt->reg, c->ut->program);
+			if (!c->prog) {
+				snprintf(rt->err, sizeof(rt->err), "%s:%u:%u: unknown program '%s'",
+					 c->ut->program_pos.file, c->ut->program_pos.line,
+					 c->ut->program_pos.col, c->ut->program);
+				return -1;
+			}
+		}
+		uint32_t flags = proc_has_nopreempt(up, &rp->np_budget) ? UK_SPAWN_NOPREEMPT : 0;
+		const struct uks_thread *t0 = &up->threads[0];
+		struct uk_spawn sp = {
+			.program = (unsigned)rt->tramp_prog,
+			.arg = (uint64_t)(uintptr_t)&rt->thr[rp->first_thread],
+			.prio = t0->prio,
+			.max_prio = 255,
+			.affinity = cpu_mask(s, t0->affinity),
+			.flags = flags,
+			.name = up->name,
+		};
+		int rc = uk_kernel_spawn(rt->sm->k, &sp, &rp->first_tid);
+		if (rc != 0) {
+			snprintf(rt->err, sizeof(rt->err), "process '%s' could not be spawned: %s",
+				 up->name, uk_err_name(rc));
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < s->nactions; i++) {
+		const struct uks_action *a = &s->actions[i];
+		if (a->kind == UKS_ACT_KILL && rt->proc[a->target].kill_action < 0)
+			rt->proc[a->target].kill_action = (int)i;
+	}
+	return 0;
+}
+
+static uint64_t max_nopreempt(const struct uks_scenario *s)
+{
+	uint64_t m = 0;
+	for (size_t p = 0; p < s->nprocesses; p++)
+		for (size_t c = 0; c < s->processes[p].ncaps; c++)
+			if (s->processes[p].caps[c].kind == UKS_CAP_NOPREEMPT &&
+			    s->processes[p].caps[c].budget_ns > m)
+				m = s->processes[p].caps[c].budget_ns;
+	return m;
+}
+
+static uint64_t stop_time(const struct uks_scenario *s, const struct sim_runtime_options *o)
+{
+	if (s->end_by_ns)
+		return s->end_by_ns;
+	uint64_t last = 0;
+	for (size_t i = 0; i < s->nactions; i++)
+		if (s->actions[i].latest > last)
+			last = s->actions[i].latest;
+	uint64_t quiet = o && o->quiet_ns ? o->quiet_ns : s->machine.ack_timeout_ns + 1000000000ull;
+	return last + quiet;
+}
+
+static int alloc_run(struct sim_rt *rt)
+{
+	const struct uks_scenario *s = rt->s;
+	for (size_t p = 0; p < s->nprocesses; p++)
+		rt->nthr += s->processes[p].nthreads;
+	rt->dev = calloc(s->ndevices ? s->ndevices : 1, sizeof(*rt->dev));
+	rt->proc = calloc(s->nprocesses ? s->nprocesses : 1, sizeof(*rt->proc));
+	rt->thr = calloc(rt->nthr ? rt->nthr : 1, sizeof(*rt->thr));
+	rt->act = calloc(s->nactions ? s->nactions : 1, sizeof(*rt->act));
+	rt->ep = calloc(s->nendpoints ? s->nendpoints : 1, sizeof(*rt->ep));
+	/* The IRQ log grows with the timeline; a full log is judged as L0
+	 * (not judged), never as a crash. */
+	size_t cap = 256 + 48 * s->nactions;
+	if (cap > (1u << 20))
+		cap = 1u << 20;
+	rt->logbuf = malloc(cap * sizeof(*rt->logbuf));
+	if (!rt->dev || !rt->proc || !rt->thr || !rt->act || !rt->ep || !rt->logbuf)
+		return -1;
+	uk_irq_log_init(&rt->log, rt->logbuf, cap);
+	for (size_t p = 0; p < s->nprocesses; p++) {
+		rt->proc[p].ep_handle = calloc(s->nendpoints ? s->nendpoints : 1, sizeof(uint32_t));
+		if (!rt->proc[p].ep_handle)
+			return -1;
+	}
+	return alloc_pending(rt);
+}
+
+static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
+			const struct sim_engine_config *ecfg, uint64_t seed)
+{
+	const struct uks_scenario *s = rt->s;
+	struct uk_kernel_config kc;
+	uk_kernel_config_default(&kc);
+	kc.timeslice_ns = s->machine.timeslice_ns;
+	kc.priority_inheritance = s->machine.priority_inheritance;
+	uint64_t np = max_nopreempt(s);
+	if (np > kc.nopreempt_max_ns)
+		kc.nopreempt_max_ns = np;
+	uint64_t window = ecfg && ecfg->race_window_ns ? ecfg->race_window_ns
+			  : o && o->race_window_ns    ? o->race_window_ns
+						      : SIM_RUNTIME_DEFAULT_WINDOW_NS;
+	struct sim_machine_config mc = {
+		.cpus = s->machine.cpus,
+		.ram_bytes = s->machine.memory,
+		.cost_preset = s->machine.cost,
+		.plic_sources = s->machine.plic_sources,
+		.seed = ecfg ? ecfg->seed : seed,
+		.chooser = "time",
+		.chooser_ops = ecfg ? ecfg->chooser : NULL,
+		.chooser_state = ecfg ? ecfg->chooser_state : NULL,
+		.stack_pool = ecfg ? ecfg->stack_pool : NULL,
+		.race_window_ns = window,
+		.step_bound = ecfg && ecfg->step_bound ? ecfg->step_bound : o ? o->step_bound : 0,
+		.stop_time_ns = stop_time(s, o),
+		.trace_limit = o ? o->trace_limit : 0,
+		.record_decisions = ecfg && ecfg->record_decisions,
+		.kernel = &kc,
+	};
+	return sim_machine_create(&mc, &rt->sm, rt->err, sizeof(rt->err));
+}
+
+int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_runtime_options *o,
+	     const struct sim_engine_config *ecfg, uint64_t seed)
+{
+	rt->s = s;
+	rt->reg = o ? o->registry : NULL;
+	if (alloc_run(rt) != 0) {
+		snprintf(rt->err, sizeof(rt->err), "out of memory");
+		return -1;
+	}
+	if (make_machine(rt, o, ecfg, seed) != 0)
+		return -1;
+	struct uk_kernel *k = rt->sm->k;
+	rt->tramp_prog = uk_kernel_register_program(k, "scenario-thread", rt_thread_main);
+	rt->reaper_prog = uk_kernel_register_program(k, "scenario-kill", rt_reaper_main);
+	if (rt->tramp_prog < 0 || rt->reaper_prog < 0) {
+		snprintf(rt->err, sizeof(rt->err), "the kernel's program table is full");
+		return -1;
+	}
+	if (uk_kernel_irq_set_log(k, &rt->log) != 0 ||
+	    uk_kernel_irq_set_policy(k, s->machine.ack_timeout_ns, false) != 0) {
+		snprintf(rt->err, sizeof(rt->err), "the kernel's IRQ objects could not be set up");
+		return -1;
+	}
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (add_device(rt, i) != 0)
+			return -1;
+	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0)
+		return -1;
+	return rt_timeline_arm(rt);
+}
+
+void rt_destroy(struct sim_rt *rt)
+{
+	if (rt->sm)
+		sim_machine_destroy(rt->sm);
+	if (rt->proc)
+		for (size_t p = 0; p < rt->s->nprocesses; p++)
+			free(rt->proc[p].ep_handle);
+	free(rt->dev);
+	free(rt->proc);
+	free(rt->thr);
+	free(rt->act);
+	free(rt->ep);
+	free(rt->logbuf);
+	free(rt->pend_store);
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Programs from shared objects (`uksim run --load ./x.so`, a scenario's
+ * `load "x.so"` line), through GModule. The object exports
+ * `const struct sim_program ukern_programs[]`, ended by a NULL name; its
+ * programs call the kernel through ukern/user.h and the sim_prog_* hooks,
+ * which the uksim executable exports (gmodule-2.0 links it with
+ * --export-dynamic).
+ *
+ * Modules stay loaded until the registry is freed: runs call into them.
+ */
+#include "rt_int.h"
+
+#include <gmodule.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rt_module {
+	GModule *mod;
+	char *path;
+	struct rt_module *next;
+};
+
+static bool already_loaded(const struct sim_registry *r, const char *path)
+{
+	for (const struct rt_module *m = r->modules; m; m = m->next)
+		if (!strcmp(m->path, path))
+			return true;
+	return false;
+}
+
+int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_t errlen)
+{
+	if (already_loaded(r, path))
+		return 0;
+	if (!g_module_supported()) {
+		snprintf(err, errlen, "%s: this build cannot load shared objects", path);
+		return -1;
+	}
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		snprintf(err, errlen, "%s: no such file", path);
+		return -1;
+	}
+	/* A path without a directory would make dlopen search the library
+	 * path; a researcher means the file in the current directory. */
+	char *full = g_path_is_absolute(path) ? g_strdup(path)
+					      : g_build_filename(".", path, NULL);
+	GModule *mod = g_module_open(full, G_MODULE_BIND_LOCAL);
+	g_free(full);
+	if (!mod) {
+		snprintf(err, errlen, "%s: cannot load: %s", path, g_module_error());
+		return -1;
+	}
+	gpointer sym = NULL;
+	if (!g_module_symbol(mod, SIM_PROGRAMS_SYMBOL, &sym) || !sym) {
+		snprintf(err, errlen, "%s: no '%s' table (export const struct sim_program %s[])",
+			 path, SIM_PROGRAMS_SYMBOL, SIM_PROGRAMS_SYMBOL);
+		g_module_close(mod);
+		return -1;
+	}
+	struct rt_module *m = calloc(1, sizeof(*m));
+	if (!m) {
+		g_module_close(mod);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	m->mod = mod;
+	m->path = g_strdup(path);
+	m->next = r->modules;
+	r->modules = m;
+	const struct sim_program *tab = sym;
+	size_t before = r->n;
+	for (size_t i = 0; tab[i].name; i++) {
+		if (i >= 4096) {
+			snprintf(err, errlen, "%s: '%s' has no end (a {0} entry)", path,
+				 SIM_PROGRAMS_SYMBOL);
+			return -1;
+		}
+		if (rt_registry_add(r, &tab[i], path, err, errlen) != 0)
+			return -1;
+	}
+	if (r->n == before) {
+		snprintf(err, errlen, "%s: '%s' lists no program", path, SIM_PROGRAMS_SYMBOL);
+		return -1;
+	}
+	return 0;
+}
+
+int sim_registry_load_scenario(struct sim_registry *r, const struct uks_scenario *s,
+			       struct uks_diag *diag)
+{
+	for (size_t i = 0; i < s->nloads; i++) {
+		char err[512];
+		if (sim_registry_load(r, s->loads[i].path, err, sizeof(err)) != 0) {
+			rt_diag_set(diag, &s->loads[i].pos, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void rt_registry_unload(struct sim_registry *r)
+{
+	while (r->modules) {
+		struct rt_module *m = r->modules;
+		r->modules = m->next;
+		g_module_close(m->mod);
+		g_free(m->path);
+		free(m);
+	}
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupt drivers, written as the seed discussion's loop on the IRQ
+ * objects of ukern/irq_sys.h:
+ *
+ *	seq = wait(irq, seq);
+ *	if (my device says it interrupted) { clear it; ack(seq); handle it; }
+ *	else nak(seq);
+ *
+ * `irq-driver` can be told to make one of the classic mistakes:
+ *   ack-before-clear  ACK, handle, and only then clear the device: on a
+ *                     level line the still-asserted line raises again at
+ *                     once (use a write-1-to-clear device: with
+ *                     clear-on-read, looking is clearing);
+ *   nak-all           NAK every interrupt, its own included;
+ *   never-answer      clear its device but never ACK or NAK;
+ *   stale-seq         ACK with the sequence before the current one (an
+ *                     off-by-one the kernel rejects), so it never answers;
+ * and `nak-first = on` makes it NAK the first interrupt it sees whatever
+ * the device says: a driver that, after a device reset, cannot yet tell
+ * whether an interrupt is its own.
+ */
+#include "rt_int.h"
+
+#include <string.h>
+
+#include <hwmodel/dev.h>
+#include <ukern/irq_sys.h>
+
+enum mistake { M_NONE, M_ACK_BEFORE_CLEAR, M_NAK_ALL, M_NEVER_ANSWER, M_STALE_SEQ };
+
+static enum mistake mistake_of(const struct sim_prog_ctx *c)
+{
+	const char *m = sim_prog_str(c, "mistake", "none");
+	if (!strcmp(m, "ack-before-clear"))
+		return M_ACK_BEFORE_CLEAR;
+	if (!strcmp(m, "nak-all"))
+		return M_NAK_ALL;
+	if (!strcmp(m, "never-answer"))
+		return M_NEVER_ANSWER;
+	if (!strcmp(m, "stale-seq"))
+		return M_STALE_SEQ;
+	return M_NONE;
+}
+
+/* Attach to the device's line; < 0 when the thread may not (no irq cap,
+ * no line) or the kernel refuses. */
+static long attach(struct uk_user *u, struct sim_prog_ctx *c, int dev, struct sim_dev_info *di)
+{
+	if (sim_prog_device(c, dev, di) != 0 || !di->has_line || !di->irq_cap) {
+		sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+		return UK_EPERM;
+	}
+	long h = uk_irq_attach(u, di->src_kind, di->source, di->trigger, di->polarity);
+	if (h < 0)
+		sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+	return h;
+}
+
+/* Wait for the next episode; 0 when the driver should stop. */
+static uint64_t wait_next(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev,
+			  uint64_t seq)
+{
+	sim_prog_idle(c, true);
+	long r = uk_irq_wait(u, h, seq);
+	sim_prog_idle(c, false);
+	if (r <= 0) {
+		sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+		return 0;
+	}
+	sim_prog_note(c, SIM_NOTE_WOKEN, dev, 0);
+	return (uint64_t)r;
+}
+
+/* Is the interrupt ours? A clear-on-read status is cleared by looking. */
+static bool device_claims(struct uk_user *u, struct sim_prog_ctx *c, int dev,
+			  const struct sim_dev_info *di)
+{
+	long v = uk_dev_read32(u, di->mmio + HW_SCRIPT_STATUS);
+	bool mine = v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
+	if (mine)
+		sim_prog_note(c, SIM_NOTE_CLAIM, dev, 0);
+	return mine;
+}
+
+static void device_clear(struct uk_user *u, const struct sim_dev_info *di)
+{
+	if (di->w1c)
+		uk_dev_write32(u, di->mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+}
+
+static void answer(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev, uint64_t seq,
+		   bool ack)
+{
+	long rc = ack ? uk_irq_ack(u, h, seq) : uk_irq_nak(u, h, seq);
+	if (rc == 0) {
+		sim_prog_note(c, ack ? SIM_NOTE_ACK : SIM_NOTE_NAK, dev, 0);
+		return;
+	}
+	sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+	/* On a shared line another driver's ACK may end the episode while
+	 * this one serves its device: the interrupt was still handled. */
+	if (ack && rc == UK_ESTALE)
+		sim_prog_note(c, SIM_NOTE_SERVED_LATE, dev, 0);
+}
+
+static void serve_mine(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev,
+		       const struct sim_dev_info *di, uint64_t seq, enum mistake m, uint64_t work)
+{
+	switch (m) {
+	case M_ACK_BEFORE_CLEAR:
+		answer(u, c, h, dev, seq, true);
+		uk_user_work(u, work);
+		device_clear(u, di);
+		return;
+	case M_NEVER_ANSWER:
+		device_clear(u, di);
+		uk_user_work(u, work);
+		return;
+	case M_STALE_SEQ: {
+		device_clear(u, di);
+		long rc = uk_irq_ack(u, h, seq - 1);
+		sim_prog_note(c, rc == 0 ? SIM_NOTE_ACK : SIM_NOTE_REJECTED, dev, 0);
+		uk_user_work(u, work);
+		return;
+	}
+	default:
+		device_clear(u, di);
+		answer(u, c, h, dev, seq, true);
+		uk_user_work(u, work);
+		return;
+	}
+}
+
+void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c)
+{
+	int dev = sim_prog_ref(c, "device");
+	enum mistake m = mistake_of(c);
+	uint64_t work = sim_prog_num(c, "work", 2000);
+	uint64_t count = sim_prog_num(c, "count", 0);
+	bool nak_first = sim_prog_num(c, "nak-first", 0) != 0;
+	struct sim_dev_info di;
+	long h = attach(u, c, dev, &di);
+	if (h < 0)
+		return;
+	uint64_t seq = 0, served = 0;
+	bool first = true;
+	while ((seq = wait_next(u, c, h, dev, seq)) != 0) {
+		if (m == M_NAK_ALL || (nak_first && first)) {
+			first = false;
+			answer(u, c, h, dev, seq, false);
+			continue;
+		}
+		if (!device_claims(u, c, dev, &di)) {
+			if (m != M_NEVER_ANSWER)
+				answer(u, c, h, dev, seq, false);
+			continue;
+		}
+		serve_mine(u, c, h, dev, &di, seq, m, work);
+		if (count && ++served >= count)
+			break;
+	}
+	uk_sys_handle_close(u, (uint32_t)h);
+}
+
+/* A driver that cannot always tell whether an interrupt is its own: every
+ * `reset-every` interrupts it resets its device's interrupt logic, and
+ * until the device claims an interrupt again it kicks (ends the episode as
+ * handled) instead of guessing with a NAK. Its own interrupts are cleared
+ * and answered with kick|clear, which counts as its ACK. */
+void rt_prog_irq_driver_kick(struct uk_user *u, struct sim_prog_ctx *c)
+{
+	int dev = sim_prog_ref(c, "device");
+	uint64_t work = sim_prog_num(c, "work", 2000);
+	uint64_t every = sim_prog_num(c, "reset-every", 0);
+	struct sim_dev_info di;
+	long h = attach(u, c, dev, &di);
+	if (h < 0)
+		return;
+	uint64_t seq = 0, served = 0;
+	bool unsure = false;
+	while ((seq = wait_next(u, c, h, dev, seq)) != 0) {
+		bool mine = device_claims(u, c, dev, &di);
+		if (mine) {
+			device_clear(u, &di);
+			uk_user_work(u, work);
+			unsure = false;
+		} else if (!unsure) {
+			answer(u, c, h, dev, seq, false);
+			continue;
+		}
+		long rc = uk_irq_kick(u, h, true);
+		sim_prog_note(c, rc == 0 ? SIM_NOTE_KICK : SIM_NOTE_REJECTED, dev, 0);
+		if (mine && every && ++served % every == 0) {
+			uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 0);
+			uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 1);
+			unsure = true;
+		}
+	}
+	uk_sys_handle_close(u, (uint32_t)h);
+}

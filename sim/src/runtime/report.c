@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A run's report for people (one line per expectation, the statistics, and
+ * where it went wrong) and for programs (one JSON object).
+ */
+#include "rt_int.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+uint64_t rt_stat_walks(const struct uk_kernel_stats *st)
+{
+	uint64_t w = 0;
+	for (int i = 0; i < 4; i++)
+		w += st->xfer[i].walks;
+	return w;
+}
+
+static void fmt_time(uint64_t ns, char *buf, size_t len)
+{
+	if (ns >= 1000000000ull && ns % 1000000 == 0)
+		snprintf(buf, len, "%llus", (unsigned long long)(ns / 1000000000ull));
+	else if (ns >= 1000000ull && ns % 1000 == 0)
+		snprintf(buf, len, "%gms", (double)ns / 1e6);
+	else if (ns >= 1000ull)
+		snprintf(buf, len, "%gus", (double)ns / 1e3);
+	else
+		snprintf(buf, len, "%lluns", (unsigned long long)ns);
+}
+
+void rt_expect_text(const struct uks_expect *x, char *buf, size_t len)
+{
+	char v[32], ref[48] = "";
+	if (x->ref_name)
+		snprintf(ref, sizeof(ref), "(%s)", x->ref_name);
+	switch (x->kind) {
+	case UKS_EXPECT_COUNT:
+		snprintf(buf, len, "count %s%s %s %llu", x->name, ref, uks_cmp_name(x->cmp),
+			 (unsigned long long)x->value);
+		break;
+	case UKS_EXPECT_LATENCY:
+		fmt_time(x->value, v, sizeof(v));
+		snprintf(buf, len, "latency %s%s %s %s", x->name, ref, uks_cmp_name(x->cmp), v);
+		break;
+	case UKS_EXPECT_NO_DEADLOCK:
+		snprintf(buf, len, "no-deadlock");
+		break;
+	case UKS_EXPECT_VIOLATION:
+		snprintf(buf, len, "violation %s", x->name);
+		break;
+	}
+}
+
+void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
+		   struct sim_run_report *out)
+{
+	struct sim_run_stats *s = &out->stats;
+	const struct sim_engine *e = rt->sm->e;
+	s->end_ns = rt_end_time(rt);
+	s->steps = e->steps;
+	s->decisions = e->decisions;
+	s->switches = st->switches;
+	s->preemptions = st->preemptions;
+	s->syscalls = st->syscalls;
+	s->ipis = st->ipis_sent;
+	s->irq_episodes = st->irq_episodes;
+	s->nobody_cared = st->irq_nobody_cared;
+	s->timeouts = st->irq_ack_timeouts;
+	s->irq_violations = st->irq_violations;
+	s->nopreempt_sections = st->nopreempt_sections;
+	s->budget_overruns = st->nopreempt_overruns;
+	s->ipc_calls = st->ipc_calls;
+	s->page_walks = rt_stat_walks(st);
+	s->tlb_shootdowns = st->tlb_shootdowns;
+	s->threads_exited = st->threads_exited;
+	s->threads_killed = st->threads_killed;
+	s->timeline_actions = rt->actions_fired;
+	for (size_t i = 0; i < rt->log.len; i++) {
+		uint16_t k = rt->log.ev[i].kind;
+		s->raised += k == UK_IRQ_EV_RAISE;
+		s->stalls += k == UK_IRQ_EV_STALL;
+	}
+	for (size_t i = 0; i < rt->s->ndevices; i++) {
+		s->handled += rt->dev[i].handled;
+		s->acks += rt->dev[i].acks;
+		s->naks += rt->dev[i].naks;
+		s->spurious += rt->dev[i].spurious;
+		s->dropped_edges += rt->dev[i].dropped;
+	}
+	for (size_t i = 0; i < rt->s->nprocesses; i++)
+		s->rejected += rt->proc[i].rejected;
+	for (size_t i = 0; i < rt->s->nendpoints; i++)
+		s->copied_bytes += rt->ep[i].copied;
+	for (int i = 0; i < 4; i++)
+		s->copied_bytes += st->xfer[i].bytes;
+}
+
+const char *sim_report_result(const struct sim_run_report *r)
+{
+	if (r->internal_error || r->result == SIM_ERROR)
+		return "error";
+	return r->all_met ? "pass" : "fail";
+}
+
+static void observed(const struct sim_expect_verdict *v, char *buf, size_t len)
+{
+	char t[32];
+	switch (v->e->kind) {
+	case UKS_EXPECT_COUNT:
+		snprintf(buf, len, "saw %llu", (unsigned long long)v->observed);
+		break;
+	case UKS_EXPECT_LATENCY:
+		fmt_time(v->observed, t, sizeof(t));
+		if (v->never)
+			snprintf(buf, len, "an event was never served (longest served: %s)", t);
+		else
+			snprintf(buf, len, "saw %s", t);
+		break;
+	case UKS_EXPECT_NO_DEADLOCK:
+		snprintf(buf, len, "%s", v->met ? "none" : "deadlocked");
+		break;
+	case UKS_EXPECT_VIOLATION:
+		snprintf(buf, len, "%s", v->met ? "shown" : "not shown in this schedule");
+		break;
+	}
+}
+
+#define U(x) ((unsigned long long)(x))
+
+void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)
+{
+	fprintf(f, "scenario %s (%s), seed %llu\n", s->name, s->nfiles ? s->files[0] : "?",
+		U(r->seed));
+	if (r->internal_error) {
+		fprintf(f, "error: %s\n", r->message);
+		return;
+	}
+	for (size_t i = 0; i < r->nexpects; i++) {
+		const struct sim_expect_verdict *v = &r->expects[i];
+		char obs[96];
+		observed(v, obs, sizeof(obs));
+		fprintf(f, "  %s %s:%u:%u  %s  (%s)\n", v->met ? "\u2713" : "\u2717",
+			v->e->pos.file, v->e->pos.line, v->e->pos.col, v->text, obs);
+	}
+	const struct sim_run_stats *t = &r->stats;
+	char end[32];
+	fmt_time(t->end_ns, end, sizeof(end));
+	fprintf(f, "result: %s (%s; %s)\n", sim_report_result(r), sim_result_name(r->result),
+		r->message);
+	fprintf(f, "stats: %s virtual, %llu steps, %llu decisions, %llu switches, %llu preemptions, "
+		   "%llu syscalls, %llu IPIs\n",
+		end, U(t->steps), U(t->decisions), U(t->switches), U(t->preemptions), U(t->syscalls),
+		U(t->ipis));
+	fprintf(f, "  irq: %llu raised, %llu episodes, %llu handled, %llu ACKs, %llu NAKs, "
+		   "%llu nobody-cared, %llu stalls, %llu timeouts, %llu rejected, %llu dropped edges\n",
+		U(t->raised), U(t->irq_episodes), U(t->handled), U(t->acks), U(t->naks),
+		U(t->nobody_cared), U(t->stalls), U(t->timeouts), U(t->rejected), U(t->dropped_edges));
+	fprintf(f, "  kernel: %llu IPC calls, %llu bytes copied, %llu page walks, %llu shootdowns, "
+		   "%llu no-preemption sections (%llu overran), %llu threads exited, %llu killed\n",
+		U(t->ipc_calls), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
+		U(t->nopreempt_sections), U(t->budget_overruns), U(t->threads_exited),
+		U(t->threads_killed));
+	for (size_t i = 0; i < r->nviolations; i++) {
+		const struct sim_violation *v = &r->violations[i];
+		char when[32], cpu[16] = "no CPU";
+		fmt_time(v->time_ns, when, sizeof(when));
+		if (v->cpu >= 0)
+			snprintf(cpu, sizeof(cpu), "CPU %d", v->cpu);
+		fprintf(f, "%s at %s (%llu ns) on %s: %s: %s\n",
+			i == 0 && !r->all_met ? "went wrong" : "showed", when, U(v->time_ns), cpu, v->id,
+			v->message);
+	}
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_stats(FILE *f, const struct sim_run_stats *t)
+{
+	fprintf(f, "{\"end_ns\": %llu, \"steps\": %llu, \"decisions\": %llu, \"switches\": %llu, "
+		   "\"preemptions\": %llu, \"syscalls\": %llu, \"ipis\": %llu, \"raised\": %llu, "
+		   "\"episodes\": %llu, \"handled\": %llu, \"acks\": %llu, \"naks\": %llu, "
+		   "\"nobody_cared\": %llu, \"stalls\": %llu, \"timeouts\": %llu, \"rejected\": %llu, "
+		   "\"spurious\": %llu, \"dropped_edges\": %llu, \"irq_violations\": %llu, "
+		   "\"ipc_calls\": %llu, \"copied_bytes\": %llu, \"page_walks\": %llu, "
+		   "\"tlb_shootdowns\": %llu, \"nopreempt_sections\": %llu, \"budget_overruns\": %llu, "
+		   "\"threads_exited\": %llu, \"threads_killed\": %llu, \"timeline_actions\": %llu}",
+		U(t->end_ns), U(t->steps), U(t->decisions), U(t->switches), U(t->preemptions),
+		U(t->syscalls), U(t->ipis), U(t->raised), U(t->irq_episodes), U(t->handled),
+		U(t->acks), U(t->naks), U(t->nobody_cared), U(t->stalls), U(t->timeouts),
+		U(t->rejected), U(t->spurious), U(t->dropped_edges), U(t->irq_violations),
+		U(t->ipc_calls), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
+		U(t->nopreempt_sections), U(t->budget_overruns), U(t->threads_exited),
+		U(t->threads_killed), U(t->timeline_actions));
+}
+
+void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)
+{
+	fputs("{\"scenario\": ", f);
+	json_str(f, s->name);
+	fputs(", \"file\": ", f);
+	json_str(f, s->nfiles ? s->files[0] : "");
+	fprintf(f, ", \"result\": \"%s\", \"engine\": \"%s\", \"seed\": %llu, \"message\": ",
+		sim_report_result(r), sim_result_name(r->result), U(r->seed));
+	json_str(f, r->message);
+	fputs(", \"expectations\": [", f);
+	for (size_t i = 0; i < r->nexpects; i++) {
+		const struct sim_expect_verdict *v = &r->expects[i];
+		fprintf(f, "%s{\"text\": ", i ? ", " : "");
+		json_str(f, v->text);
+		fprintf(f, ", \"line\": %u, \"column\": %u, \"met\": %s, \"observed\": %llu%s}",
+			v->e->pos.line, v->e->pos.col, v->met ? "true" : "false", U(v->observed),
+			v->never ? ", \"never\": true" : "");
+	}
+	fputs("], \"violations\": [", f);
+	for (size_t i = 0; i < r->nviolations; i++) {
+		const struct sim_violation *v = &r->violations[i];
+		fprintf(f, "%s{\"id\": ", i ? ", " : "");
+		json_str(f, v->id);
+		fprintf(f, ", \"time_ns\": %llu, \"cpu\": %d, \"message\": ", U(v->time_ns), v->cpu);
+		json_str(f, v->message);
+		fputc('}', f);
+	}
+	fputs("], \"stats\": ", f);
+	json_stats(f, &r->stats);
+	fprintf(f, ", \"trace_hash\": \"%016llx\", \"irq_signature\": \"%016llx\"}\n",
+		U(r->trace_hash), U(r->irq_signature));
+}

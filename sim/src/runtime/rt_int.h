@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the runtime: one run's state (struct sim_rt) and the pieces
+ * the runtime's files share. Everything of a run hangs off its sim_rt, so
+ * runs in different host threads share nothing but the read-only scenario
+ * and registry.
+ */
+#ifndef SIM_RT_INT_H
+#define SIM_RT_INT_H
+
+#include <sim/machine.h>
+#include <sim/runtime.h>
+#include <ukern/irq_log.h>
+
+struct rt_module;
+
+struct sim_registry {
+	struct sim_program *progs;
+	struct uks_program_spec *specs; /* the same programs, as the catalog wants them */
+	size_t n, cap;
+	struct rt_module *modules;
+};
+
+int rt_registry_add(struct sim_registry *r, const struct sim_program *p, const char *origin,
+		    char *err, size_t errlen);
+void rt_registry_unload(struct sim_registry *r);
+struct sim_program rt_builtin_with_spec(const struct sim_program *p);
+void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg);
+
+/* A queue of assertion times waiting to be served (latencies). */
+struct rt_pending {
+	uint64_t *t;
+	uint32_t head, tail, cap;
+	uint64_t max;     /* the longest wait served so far */
+};
+
+struct rt_dev {
+	struct hw_dev *hw;
+	uk_paddr_t mmio;
+	int pin_id;          /* in the IRQ log, or -1 (found after the run) */
+	bool drop_next;      /* drop-edge fault armed */
+	uint64_t delay_next; /* delay fault armed (ns) */
+	uint64_t woken, claims, acks, naks, kicks, handled, spurious, dropped, asserts;
+	struct rt_pending lat_irq, lat_handled;
+};
+
+#define RT_MAX_MUTEXES 8
+
+struct rt_proc {
+	struct sim_rt *rt;
+	int index;
+	size_t first_thread;         /* index into sim_rt.thr */
+	uint64_t first_tid;
+	uint32_t thread_h[UKS_MAX_THREADS]; /* handles made by thread 0 (0 for itself) */
+	struct { const char *name; uint32_t h; } mutex[RT_MAX_MUTEXES];
+	unsigned nmutex;
+	uint32_t *ep_handle;         /* per scenario endpoint (0: none) */
+	int kill_action;             /* earliest kill of this process, or -1 */
+	uint64_t np_budget;
+	uint64_t rejected, faults, overruns, exits, wakeup_max, nopreempt_max;
+};
+
+struct sim_prog_ctx {
+	struct sim_rt *rt;
+	int proc, thread;
+	const struct uks_thread *ut;
+	const struct sim_program *prog;
+	uint64_t tid;
+	bool idle;
+	bool in_section; /* inside a no-preemption section (overrun accounting) */
+};
+
+struct rt_action {
+	struct hw_event ev;
+	struct sim_rt *rt;
+	uint32_t idx;
+	uint64_t when;
+	bool fired;
+};
+
+struct rt_ep {
+	uint64_t ipc_max, copied, calls;
+};
+
+struct sim_rt {
+	const struct uks_scenario *s;
+	const struct sim_registry *reg;
+	struct sim_machine *sm;
+	struct rt_dev *dev;
+	struct rt_proc *proc;
+	struct sim_prog_ctx *thr;
+	size_t nthr;
+	struct rt_action *act;
+	struct rt_ep *ep;
+	struct hw_event start_ev;
+	int tramp_prog, reaper_prog;
+	uint64_t last_action_ns;
+	uint64_t actions_fired;
+	struct uk_irq_log log;
+	struct uk_irq_event *logbuf;
+	uint64_t *pend_store;       /* backing store of every rt_pending */
+	char err[512];
+};
+
+/* build.c */
+int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_runtime_options *o,
+	     const struct sim_engine_config *ecfg, uint64_t seed);
+void rt_destroy(struct sim_rt *rt);
+/* timeline.c */
+int rt_timeline_arm(struct sim_rt *rt);
+void rt_pending_push(struct rt_pending *p, uint64_t t);
+void rt_pending_serve(struct rt_pending *p, uint64_t now);
+/* threads.c */
+void rt_thread_main(struct uk_user *u, uint64_t arg);
+void rt_reaper_main(struct uk_user *u, uint64_t arg);
+/* judge.c */
+void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out);
+void rt_expect_text(const struct uks_expect *x, char *buf, size_t len);
+void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
+		   struct sim_run_report *out);
+uint64_t rt_stat_walks(const struct uk_kernel_stats *st);
+/* violations.c */
+enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res);
+uint64_t rt_end_time(const struct sim_rt *rt);
+bool rt_expected(const struct uks_scenario *s, const char *id);
+void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out);
+uint64_t rt_irq_signature(const struct sim_rt *rt);
+/* programs_*.c */
+void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_irq_driver_kick(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_load(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_spinner(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_mutex_holder(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_mutex_waiter(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_nopreempt_driver(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_vfs_client(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_vfs_server(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_fs_server(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_pci_server(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_pci_driver(struct uk_user *u, struct sim_prog_ctx *c);
+/* ipc glue (rt_ipc.c) */
+int rt_ipc_setup(struct sim_rt *rt);
+
+#endif /* SIM_RT_INT_H */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One run of a scenario: build, run, judge, tear down; and the checks made
+ * before any run (every program known, arguments of the right kind).
+ */
+#include "rt_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg)
+{
+	if (!d)
+		return;
+	uks_diag_clear(d);
+	d->set = true;
+	d->file = strdup(pos->file ? pos->file : "?");
+	d->line = pos->line;
+	d->col = pos->col ? pos->col : 1;
+	d->len = 1;
+	d->message = strdup(msg);
+}
+
+static bool arg_kind_ok(const struct uks_arg_spec *sp, const struct uks_arg *a)
+{
+	switch (sp->type) {
+	case UKS_ARG_INT: return a->kind == UKS_VAL_INT;
+	case UKS_ARG_TIME: return a->kind == UKS_VAL_TIME;
+	case UKS_ARG_SIZE: return a->kind == UKS_VAL_SIZE || a->kind == UKS_VAL_INT;
+	case UKS_ARG_BOOL: return a->kind == UKS_VAL_BOOL;
+	case UKS_ARG_STRING: return a->kind == UKS_VAL_STRING;
+	case UKS_ARG_ENUM:
+		if (a->kind != UKS_VAL_IDENT)
+			return false;
+		for (size_t i = 0; sp->choices && sp->choices[i]; i++)
+			if (!strcmp(sp->choices[i], a->str))
+				return true;
+		return false;
+	default: return a->kind == UKS_VAL_IDENT || a->ref >= 0;
+	}
+}
+
+/* A program only known at run time had its arguments left unchecked by the
+ * parser: check them against the program's own spec now. */
+static int check_thread(const struct uks_thread *t, const struct sim_program *p,
+			struct uks_diag *diag)
+{
+	char msg[256];
+	if (!p->args)
+		return 0;
+	for (size_t i = 0; i < t->nargs; i++) {
+		const struct uks_arg *a = &t->args[i];
+		const struct uks_arg_spec *sp = NULL;
+		for (size_t j = 0; j < p->nargs; j++)
+			if (!strcmp(p->args[j].name, a->name))
+				sp = &p->args[j];
+		if (!sp) {
+			snprintf(msg, sizeof(msg), "'%s' has no argument '%s'", p->name, a->name);
+			rt_diag_set(diag, &a->pos, msg);
+			return -1;
+		}
+		if (!arg_kind_ok(sp, a)) {
+			snprintf(msg, sizeof(msg), "argument '%s' of '%s' has the wrong kind of value",
+				 a->name, p->name);
+			rt_diag_set(diag, &a->value_pos, msg);
+			return -1;
+		}
+	}
+	for (size_t j = 0; j < p->nargs; j++) {
+		bool given = false;
+		for (size_t i = 0; i < t->nargs; i++)
+			given |= !strcmp(t->args[i].name, p->args[j].name);
+		if (p->args[j].required && !given) {
+			snprintf(msg, sizeof(msg), "'%s' needs argument '%s'", p->name,
+				 p->args[j].name);
+			rt_diag_set(diag, &t->program_pos, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *mutex_of(const struct uks_thread *t)
+{
+	for (size_t i = 0; i < t->nargs; i++)
+		if (!strcmp(t->args[i].name, "mutex") && t->args[i].str)
+			return t->args[i].str;
+	if (!strcmp(t->program, "mutex-holder") || !strcmp(t->program, "mutex-waiter"))
+		return "m";
+	return NULL;
+}
+
+/* Named mutexes live in one process (the process's first thread makes
+ * them); the same name in two processes would silently be two mutexes. */
+static int check_mutexes(const struct uks_scenario *s, struct uks_diag *diag)
+{
+	for (size_t p = 0; p < s->nprocesses; p++)
+		for (size_t j = 0; j < s->processes[p].nthreads; j++) {
+			const char *m = mutex_of(&s->processes[p].threads[j]);
+			for (size_t q = p + 1; m && q < s->nprocesses; q++)
+				for (size_t k = 0; k < s->processes[q].nthreads; k++) {
+					const char *o = mutex_of(&s->processes[q].threads[k]);
+					if (!o || strcmp(m, o))
+						continue;
+					char msg[256];
+					snprintf(msg, sizeof(msg),
+						 "mutex '%s' is also used by process '%s': a named mutex "
+						 "lives in one process (put the threads in one process)",
+						 m, s->processes[p].name);
+					rt_diag_set(diag, &s->processes[q].threads[k].pos, msg);
+					return -1;
+				}
+		}
+	return 0;
+}
+
+int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r,
+		      struct uks_diag *diag)
+{
+	for (size_t p = 0; p < s->nprocesses; p++)
+		for (size_t j = 0; j < s->processes[p].nthreads; j++) {
+			const struct uks_thread *t = &s->processes[p].threads[j];
+			const struct sim_program *prog = sim_registry_find(r, t->program);
+			if (!prog) {
+				char msg[256];
+				snprintf(msg, sizeof(msg),
+					 "program '%s' is not built in and no loaded object has it",
+					 t->program);
+				rt_diag_set(diag, &t->program_pos, msg);
+				return -1;
+			}
+			if (!t->spec && check_thread(t, prog, diag) != 0)
+				return -1;
+		}
+	return check_mutexes(s, diag);
+}
+
+int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_options *o,
+		    const struct sim_engine_config *ecfg, uint64_t seed, struct sim_run_report *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->scenario = s->name;
+	out->seed = ecfg ? ecfg->seed : seed;
+	struct sim_runtime_options dflt = {0};
+	struct sim_registry *own = NULL;
+	if (!o)
+		o = &dflt;
+	if (!o->registry) {
+		/* Built-ins only: a registry of our own for this run. */
+		dflt = *o;
+		if (sim_registry_create(NULL, 0, &own, out->message, sizeof(out->message)) != 0)
+			return -1;
+		dflt.registry = own;
+		o = &dflt;
+	}
+	struct sim_rt *rt = calloc(1, sizeof(*rt));
+	if (!rt) {
+		sim_registry_free(own);
+		return -1;
+	}
+	enum sim_result res = SIM_ERROR;
+	if (rt_build(rt, s, o, ecfg, seed) == 0)
+		res = sim_machine_run(rt->sm);
+	else
+		out->internal_error = true;
+	if (out->internal_error) {
+		snprintf(out->message, sizeof(out->message), "%s", rt->err);
+		out->result = SIM_ERROR;
+	} else {
+		rt_judge(rt, res, out);
+	}
+	rt_destroy(rt);
+	free(rt);
+	sim_registry_free(own);
+	return 0;
+}
+
+void sim_run_report_fini(struct sim_run_report *r)
+{
+	free(r->expects);
+	free(r->violations);
+	free(r->trace);
+	free(r->dlog);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The explorer's target for a scenario: each `run` builds, runs and judges
+ * one simulation with the engine configuration the explorer hands it, and
+ * turns the report into a struct sim_outcome. The context is read-only
+ * after creation, so runs may go on in several threads at once.
+ */
+#include "rt_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct scenario_target {
+	const struct uks_scenario *s;
+	struct sim_runtime_options o;
+	struct sim_registry *own; /* built-ins, when the options name no registry */
+	const char *expected;     /* the `expect violation` id, or NULL */
+};
+
+static const char *expected_violation(const struct uks_scenario *s)
+{
+	for (size_t i = 0; i < s->nexpects; i++)
+		if (s->expects[i].kind == UKS_EXPECT_VIOLATION)
+			return s->expects[i].name;
+	return NULL;
+}
+
+static bool hard(const char *id, bool invariants)
+{
+	if (id[0] == 'I' || id[0] == 'L')
+		return invariants;
+	return !strcmp(id, "deadlock") || !strcmp(id, "livelock");
+}
+
+static void set_violation(struct sim_outcome *out, const struct sim_violation *v, const char *id)
+{
+	out->violation = true;
+	snprintf(out->violation_id, sizeof(out->violation_id), "%s", id);
+	snprintf(out->message, sizeof(out->message), "%s", v ? v->message : "");
+	out->time_ns = v ? v->time_ns : 0;
+	out->cpu = v && v->cpu >= 0 ? (unsigned)v->cpu : 0;
+}
+
+static void first_failed(const struct sim_run_report *r, struct sim_outcome *out)
+{
+	for (size_t i = 0; i < r->nexpects; i++) {
+		const struct sim_expect_verdict *v = &r->expects[i];
+		if (v->met || v->e->kind == UKS_EXPECT_VIOLATION)
+			continue;
+		out->violation = true;
+		snprintf(out->violation_id, sizeof(out->violation_id), "expect");
+		snprintf(out->message, sizeof(out->message), "%s:%u:%u: %s not met (saw %llu)",
+			 v->e->pos.file, v->e->pos.line, v->e->pos.col, v->text,
+			 (unsigned long long)v->observed);
+		out->time_ns = r->stats.end_ns;
+		return;
+	}
+}
+
+static void outcome(const struct scenario_target *t, const struct sim_run_report *r,
+		    struct sim_outcome *out)
+{
+	out->result = r->result;
+	out->trace_hash = r->trace_hash;
+	out->decisions = r->stats.decisions;
+	out->steps = r->stats.steps;
+	out->irq_signature = r->irq_signature;
+	if (t->expected)
+		for (size_t i = 0; i < r->nviolations; i++)
+			if (!strcmp(r->violations[i].id, t->expected)) {
+				set_violation(out, &r->violations[i], t->expected);
+				return;
+			}
+	for (size_t i = 0; i < r->nviolations; i++)
+		if (hard(r->violations[i].id, t->s->invariants)) {
+			set_violation(out, &r->violations[i], r->violations[i].id);
+			return;
+		}
+	first_failed(r, out);
+}
+
+static int target_run(void *ctx, const struct sim_engine_config *ecfg, struct sim_outcome *out)
+{
+	const struct scenario_target *t = ctx;
+	struct sim_run_report r;
+	memset(out, 0, sizeof(*out));
+	if (sim_runtime_run(t->s, &t->o, ecfg, ecfg->seed, &r) != 0) {
+		snprintf(out->message, sizeof(out->message), "out of memory");
+		return -1;
+	}
+	if (r.internal_error || r.result == SIM_ERROR) {
+		snprintf(out->message, sizeof(out->message), "%.500s", r.message);
+		out->result = SIM_ERROR;
+		sim_run_report_fini(&r);
+		return -1;
+	}
+	outcome(t, &r, out);
+	out->dlog = r.dlog;
+	out->dlog_len = r.dlog_len;
+	r.dlog = NULL;
+	sim_run_report_fini(&r);
+	return 0;
+}
+
+int sim_scenario_target(const struct uks_scenario *s, const struct sim_runtime_options *o,
+			struct sim_target *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct scenario_target *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	t->s = s;
+	if (o)
+		t->o = *o;
+	t->o.trace_limit = 0; /* exploration keeps the hash only */
+	if (!t->o.registry) {
+		char err[256];
+		if (sim_registry_create(NULL, 0, &t->own, err, sizeof(err)) != 0) {
+			free(t);
+			return -1;
+		}
+		t->o.registry = t->own;
+	}
+	t->expected = expected_violation(s);
+	out->name = s->name;
+	out->hash = uks_scenario_hash(s);
+	out->race_window_ns = t->o.race_window_ns ? t->o.race_window_ns
+						  : SIM_RUNTIME_DEFAULT_WINDOW_NS;
+	out->ctx = t;
+	out->run = target_run;
+	return 0;
+}
+
+void sim_scenario_target_fini(struct sim_target *t)
+{
+	struct scenario_target *st = t ? t->ctx : NULL;
+	if (!st)
+		return;
+	sim_registry_free(st->own);
+	free(st);
+	t->ctx = NULL;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The timeline on the engine's event queue.
+ *
+ * One event at time 0 (before any CPU runs) places every windowed action:
+ * the explorer's chooser picks one of up to SIM_RUNTIME_WINDOW_STEPS evenly
+ * spaced places in [earliest, latest] (default: the window's start), so the
+ * strategies and replay tokens cover windows like any other choice. An
+ * action written `at +T` after a windowed one follows its placement. Then
+ * every action gets its own event; equal times fire in file order (the
+ * queue breaks ties by insertion).
+ *
+ * Device actions go to hwmodel (hw_dev_action). Faults hwmodel does not
+ * model are kept here: `drop-edge` swallows the device's next raising action
+ * (counted as a dropped edge), `delay` postpones its next action. `kill` is
+ * carried out by a thread of the victim process (threads.c), since killing
+ * takes the kernel lock and an event may fire while a CPU holds it.
+ */
+#include "rt_int.h"
+
+void rt_pending_push(struct rt_pending *p, uint64_t t)
+{
+	if (p->tail < p->cap)
+		p->t[p->tail++] = t;
+}
+
+void rt_pending_serve(struct rt_pending *p, uint64_t now)
+{
+	while (p->head < p->tail && p->t[p->head] <= now) {
+		uint64_t w = now - p->t[p->head++];
+		if (w > p->max)
+			p->max = w;
+	}
+}
+
+static uint64_t place(struct sim_engine *e, const struct uks_action *a)
+{
+	uint64_t span = a->latest - a->earliest;
+	unsigned n = SIM_RUNTIME_WINDOW_STEPS;
+	if (span < n - 1)
+		n = (unsigned)span + 1;
+	if (n < 2)
+		return a->earliest;
+	unsigned k = sim_choose_value(e, n, 0);
+	return a->earliest + span / (n - 1) * k;
+}
+
+static bool raises(enum uks_action_kind k)
+{
+	return k == UKS_ACT_ASSERT || k == UKS_ACT_PULSE || k == UKS_ACT_COMPLETE ||
+	       k == UKS_ACT_SPURIOUS;
+}
+
+static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_t now)
+{
+	struct rt_dev *d = &rt->dev[a->target];
+	struct hw_machine *hw = rt->sm->hw;
+	if (raises(a->kind) && d->drop_next) {
+		d->drop_next = false;
+		d->dropped++;
+		return;
+	}
+	switch (a->kind) {
+	case UKS_ACT_ASSERT:
+	case UKS_ACT_COMPLETE:
+		rt_pending_push(&d->lat_irq, now);
+		rt_pending_push(&d->lat_handled, now);
+		hw_dev_action(hw, d->hw, now, a->kind == UKS_ACT_ASSERT ? HW_ACT_ASSERT : HW_ACT_COMPLETE,
+			      0);
+		break;
+	case UKS_ACT_DEASSERT:
+		hw_dev_action(hw, d->hw, now, HW_ACT_DEASSERT, 0);
+		break;
+	case UKS_ACT_PULSE:
+		hw_dev_action(hw, d->hw, now, HW_ACT_PULSE, 0);
+		break;
+	case UKS_ACT_SPURIOUS:
+		/* A glitch the device cannot claim: its status stays clear. */
+		d->spurious++;
+		hw_dev_action(hw, d->hw, now, HW_ACT_PULSE, 0);
+		break;
+	case UKS_ACT_RESET:
+		if (a->spurious)
+			d->spurious++;
+		/* Whatever was pending is gone with the reset. */
+		d->lat_irq.head = d->lat_irq.tail;
+		d->lat_handled.head = d->lat_handled.tail;
+		hw_dev_action(hw, d->hw, now, HW_ACT_RESET, a->spurious ? 1 : 0);
+		break;
+	case UKS_ACT_DROP_EDGE:
+		d->drop_next = true;
+		break;
+	case UKS_ACT_DELAY:
+		d->delay_next = a->duration;
+		break;
+	case UKS_ACT_KILL:
+		break;
+	}
+}
+
+static void action_fire(struct hw_event *ev, uint64_t now)
+{
+	struct rt_action *ra = HW_CONTAINER_OF(ev, struct rt_action, ev);
+	struct sim_rt *rt = ra->rt;
+	const struct uks_action *a = &rt->s->actions[ra->idx];
+	if (a->kind != UKS_ACT_KILL && a->kind != UKS_ACT_DELAY && a->kind != UKS_ACT_DROP_EDGE) {
+		struct rt_dev *d = &rt->dev[a->target];
+		if (d->delay_next) {
+			uint64_t late = d->delay_next;
+			d->delay_next = 0;
+			sim_event_at(rt->sm->e, &ra->ev, now + late);
+			return;
+		}
+	}
+	ra->fired = true;
+	rt->actions_fired++;
+	sim_trace(rt->sm->e, SIM_TR_USER, 0x7100 + a->kind, (uint64_t)a->target, ra->idx);
+	device_action(rt, a, now);
+}
+
+static void start_fire(struct hw_event *ev, uint64_t now)
+{
+	struct sim_rt *rt = HW_CONTAINER_OF(ev, struct sim_rt, start_ev);
+	const struct uks_scenario *s = rt->s;
+	struct sim_engine *e = rt->sm->e;
+	(void)now;
+	for (size_t i = 0; i < s->nactions; i++) {
+		const struct uks_action *a = &s->actions[i];
+		struct rt_action *ra = &rt->act[i];
+		if (a->time_kind == UKS_AT_WINDOW)
+			ra->when = place(e, a);
+		else if (a->time_kind == UKS_AT_RELATIVE && a->prev >= 0)
+			ra->when = rt->act[a->prev].when + a->offset;
+		else
+			ra->when = a->earliest;
+		if (ra->when > rt->last_action_ns)
+			rt->last_action_ns = ra->when;
+		if (a->kind != UKS_ACT_KILL)
+			sim_event_at(e, &ra->ev, ra->when);
+	}
+}
+
+int rt_timeline_arm(struct sim_rt *rt)
+{
+	for (size_t i = 0; i < rt->s->nactions; i++) {
+		hw_event_init(&rt->act[i].ev, action_fire);
+		rt->act[i].rt = rt;
+		rt->act[i].idx = (uint32_t)i;
+	}
+	hw_event_init(&rt->start_ev, start_fire);
+	if (sim_event_at(rt->sm->e, &rt->start_ev, 0) != 0) {
+		snprintf(rt->err, sizeof(rt->err), "out of memory for the timeline");
+		return -1;
+	}
+	return 0;
+}

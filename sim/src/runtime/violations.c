@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What went wrong in a run, as violations with an id, a time and a CPU:
+ * IRQ invariants (the kernel's checking build), liveness L1..L7 (the IRQ
+ * event log, judged after the run), deadlock and livelock (the engine, with
+ * idle servers told apart from real deadlocks), and the kernel's reports
+ * (nobody cared, ACK timeout, budget overrun, a thread killed by a fault).
+ */
+#include "rt_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ukern/irq.h>
+
+struct blocked_scan {
+	const struct sim_rt *rt;
+	unsigned busy; /* blocked threads that do not wait for input */
+};
+
+static void scan_one(void *ctx, const struct uk_thread_info *t)
+{
+	struct blocked_scan *b = ctx;
+	for (size_t i = 0; i < b->rt->nthr; i++)
+		if (b->rt->thr[i].tid == t->tid && b->rt->thr[i].idle)
+			return;
+	b->busy++;
+}
+
+/* Servers and drivers that wait for requests or interrupts once the
+ * timeline is over are not deadlocked: the run is simply quiet. */
+enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res)
+{
+	if (res != SIM_DEADLOCK)
+		return res;
+	struct blocked_scan b = {rt, 0};
+	uk_kernel_describe_blocked(rt->sm->k, scan_one, &b);
+	if (b.busy)
+		return res;
+	struct sim_engine *e = rt->sm->e;
+	snprintf(e->message, sizeof(e->message), "quiet at %llu ns: every thread left waits for input",
+		 (unsigned long long)rt_end_time(rt));
+	return SIM_DONE;
+}
+
+uint64_t rt_end_time(const struct sim_rt *rt)
+{
+	const struct sim_engine *e = rt->sm->e;
+	uint64_t t = 0;
+	for (unsigned i = 0; i < e->ncpus; i++)
+		if (e->cpu[i].clock > t)
+			t = e->cpu[i].clock;
+	if (e->stop_time != UINT64_MAX - 1 && t > e->stop_time)
+		t = e->stop_time;
+	return t;
+}
+
+bool rt_expected(const struct uks_scenario *s, const char *id)
+{
+	for (size_t i = 0; i < s->nexpects; i++)
+		if (s->expects[i].kind == UKS_EXPECT_VIOLATION && !strcmp(s->expects[i].name, id))
+			return true;
+	return false;
+}
+
+static struct sim_violation *add(struct sim_run_report *out, size_t *cap, const char *id,
+				 uint64_t t, int cpu)
+{
+	if (out->nviolations == *cap) {
+		size_t n = *cap ? *cap * 2 : 8;
+		struct sim_violation *v = realloc(out->violations, n * sizeof(*v));
+		if (!v)
+			return NULL;
+		out->violations = v;
+		*cap = n;
+	}
+	struct sim_violation *v = &out->violations[out->nviolations++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->id, sizeof(v->id), "%s", id);
+	v->time_ns = t;
+	v->cpu = cpu;
+	return v;
+}
+
+/* The first trace record of `kind` (with c == `c` unless c is ~0). */
+static const struct sim_trace_rec *trace_find(const struct sim_rt *rt, uint16_t kind, uint64_t c)
+{
+	const struct sim_trace *t = &rt->sm->e->trace;
+	for (size_t i = 0; i < t->len; i++)
+		if (t->recs[i].kind == kind && (c == ~0ull || t->recs[i].c == c))
+			return &t->recs[i];
+	return NULL;
+}
+
+static void pin_devices(const struct sim_rt *rt, uint32_t pin, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < rt->s->ndevices && n < len; i++)
+		if (rt->dev[i].pin_id == (int)pin)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      rt->s->devices[i].name);
+	if (!buf[0])
+		snprintf(buf, len, "pin %u", pin);
+}
+
+static void irq_invariant(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	char text[256];
+	if (uk_kernel_irq_violation(rt->sm->k, text, sizeof(text)) == 0)
+		return;
+	char id[8] = "I?";
+	size_t k = 0;
+	while (k < 4 && (text[k] == 'I' || (text[k] >= '0' && text[k] <= '9'))) {
+		id[k] = text[k];
+		k++;
+	}
+	id[k] = 0;
+	const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_IRQ_VIOLATION, ~0ull);
+	struct sim_violation *v = add(out, cap, id, r ? r->time : rt_end_time(rt),
+				      r ? (int)r->cpu : -1);
+	if (v)
+		snprintf(v->message, sizeof(v->message), "%s", text);
+}
+
+static void liveness(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	struct uk_irq_live_params p = {.ack_timeout_ns = rt->s->machine.ack_timeout_ns,
+				       .end_ns = rt_end_time(rt)};
+	struct uk_irq_live_violation lv[8];
+	size_t n = uk_irq_liveness_check(&rt->log, &p, lv, 8);
+	for (size_t i = 0; i < n && i < 8; i++) {
+		if (lv[i].prop == 0)
+			continue; /* the log could not be judged (too long) */
+		char id[16];
+		snprintf(id, sizeof(id), "L%u", lv[i].prop % 100);
+		uint64_t t = lv[i].index < rt->log.len ? rt->log.ev[lv[i].index].t : p.end_ns;
+		struct sim_violation *v = add(out, cap, id, t, -1);
+		char devs[96];
+		pin_devices(rt, lv[i].pin, devs, sizeof(devs));
+		if (v)
+			snprintf(v->message, sizeof(v->message), "%s (%s)", lv[i].msg, devs);
+	}
+}
+
+static void report_event(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap,
+			 uint16_t kind, const char *id, const char *what)
+{
+	for (size_t i = 0; i < rt->log.len; i++) {
+		const struct uk_irq_event *ev = &rt->log.ev[i];
+		if (ev->kind != kind)
+			continue;
+		char devs[96];
+		pin_devices(rt, ev->pin, devs, sizeof(devs));
+		struct sim_violation *v = add(out, cap, id, ev->t, -1);
+		if (v)
+			snprintf(v->message, sizeof(v->message), "%s on the line of %s (episode %llu)",
+				 what, devs, (unsigned long long)ev->arg);
+		return;
+	}
+}
+
+static void kernel_reports(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(rt->sm->k, &st);
+	report_event(rt, out, cap, UK_IRQ_EV_NOBODY, "nobody-cared", "nobody cared");
+	report_event(rt, out, cap, UK_IRQ_EV_TIMEOUT, "ack-timeout", "an ACK timed out");
+	if (st.nopreempt_overruns) {
+		const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_CORE_NOPREEMPT, 2);
+		struct sim_violation *v = add(out, cap, "budget-overrun", r ? r->time : rt_end_time(rt),
+					      r ? (int)r->cpu : -1);
+		if (v)
+			snprintf(v->message, sizeof(v->message),
+				 "%llu no-preemption section(s) overran the budget",
+				 (unsigned long long)st.nopreempt_overruns);
+	}
+	if (st.user_faults_killed) {
+		const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_CORE_FAULT, ~0ull);
+		struct sim_violation *v = add(out, cap, "fault", r ? r->time : rt_end_time(rt),
+					      r ? (int)r->cpu : -1);
+		if (v)
+			snprintf(v->message, sizeof(v->message), "%llu thread(s) killed by a fault",
+				 (unsigned long long)st.user_faults_killed);
+	}
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct sim_violation *x = a, *y = b;
+	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
+}
+
+void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out)
+{
+	size_t cap = 0;
+	irq_invariant(rt, out, &cap);
+	liveness(rt, out, &cap);
+	if (out->result == SIM_DEADLOCK || out->result == SIM_LIVELOCK) {
+		struct sim_violation *v = add(out, &cap, out->result == SIM_DEADLOCK ? "deadlock"
+										     : "livelock",
+					      rt_end_time(rt), -1);
+		if (v)
+			snprintf(v->message, sizeof(v->message), "%.300s", rt->sm->e->message);
+	}
+	kernel_reports(rt, out, &cap);
+	if (out->nviolations > 1)
+		qsort(out->violations, out->nviolations, sizeof(*out->violations), by_time);
+}
+
+/* The order of IRQ transitions, without their times: two runs with the
+ * same signature saw the same protocol story. */
+uint64_t rt_irq_signature(const struct sim_rt *rt)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < rt->log.len; i++) {
+		const struct uk_irq_event *ev = &rt->log.ev[i];
+		uint64_t arg = ev->kind == UK_IRQ_EV_END || ev->kind == UK_IRQ_EV_MASK ? ev->arg : 0;
+		h = sim_trace_mix(h, ((uint64_t)ev->kind << 48) ^ ((uint64_t)ev->pin << 32) ^ ev->sink);
+		h = sim_trace_mix(h, arg);
+	}
+	return h;
+}

@@ -325,21 +325,23 @@ void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s)
 	kfree(k, s, sizeof(*s));
 }
 
-/* Blocking wait: poll, sleep until notified, poll again. */
+/* Blocking wait: poll, sleep until notified, poll again. The waiter holds
+ * a reference throughout, so a close of the handle while it sleeps neither
+ * frees the sink under it nor detaches it before the waiter is done. */
 long irq_sink_wait(struct uk_kernel *k, struct irq_sink_obj *s, uint32_t rights, uint64_t seq)
 {
-	for (;;) {
-		int64_t r = uk_irq_sink_poll(&s->sink, rights, seq);
-		int rc;
+	int64_t r;
 
-		if (r != UK_EAGAIN)
-			return (long)r;
-		kobj_get(&s->o); /* a close while we sleep must not free it */
-		rc = waitq_block(k, &s->waiters, UK_WAIT_OTHER, s->o.id);
-		kobj_put(k, &s->o);
-		if (rc < 0)
-			return rc;
+	kobj_get(&s->o);
+	while ((r = uk_irq_sink_poll(&s->sink, rights, seq)) == UK_EAGAIN) {
+		int rc = waitq_block(k, &s->waiters, UK_WAIT_OTHER, s->o.id);
+		if (rc < 0) {
+			r = rc;
+			break;
+		}
 	}
+	kobj_put(k, &s->o); /* may be the last reference: detaches */
+	return (long)r;
 }
 
 /* The interrupt entry for device vectors (kernel lock held, interrupts

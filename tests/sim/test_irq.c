@@ -818,6 +818,56 @@ START_TEST(two_cpus_random_schedules)
 }
 END_TEST
 
+/* A handle closed by another thread while a thread waits on it: the waiter
+ * keeps the sink alive, gets the episode, and the sink is detached when the
+ * wait returns (its owed answer counts as a NAK); the handle is gone. */
+struct closing {
+	int closer_prog;
+	long irq, wait_rc, close_rc, ack_rc;
+};
+
+static void closer(struct uk_user *u, uint64_t arg)
+{
+	struct closing *c = (struct closing *)(uintptr_t)arg;
+	uk_sys_sleep(u, 500 * US); /* the waiter is blocked by now */
+	c->close_rc = uk_sys_handle_close(u, (uint32_t)c->irq);
+}
+
+static void waiter(struct uk_user *u, uint64_t arg)
+{
+	struct closing *c = (struct closing *)(uintptr_t)arg;
+	c->irq = uk_irq_attach_gsi(u, 16, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	long th = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, (unsigned)c->closer_prog, arg, 100, 0);
+	ck_assert_int_gt(th, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)th), 0);
+	c->wait_rc = uk_irq_wait(u, c->irq, 0);
+	c->ack_rc = uk_irq_ack(u, c->irq, 1);
+}
+
+START_TEST(close_while_waiting)
+{
+	struct world *w = world_new(20 * MS);
+	unsigned dv = add_device(w, HW_IRQ_LEVEL, 16);
+	struct closing c = {0};
+	uint64_t tid;
+	c.closer_prog = uk_kernel_register_program(w->sm->k, "closer", closer);
+	int prog = uk_kernel_register_program(w->sm->k, "waiter", waiter);
+	struct uk_spawn sp = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)&c,
+			      .prio = 100, .max_prio = 255};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
+	run(w);
+
+	ck_assert_int_eq(c.close_rc, 0);
+	ck_assert_int_eq(c.wait_rc, 1);      /* the waiter still got the episode */
+	ck_assert_int_eq(c.ack_rc, UK_EBADH); /* but its handle is gone */
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_NAK, ANY, UK_IRQ_EVF_DETACH), 1);
+	ck_assert_uint_eq(stats(w).irq_nobody_cared, 1);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Kernel timers, seen from user programs                                   */
 /* ------------------------------------------------------------------------ */
@@ -882,6 +932,7 @@ int main(void)
 	srunner_add_suite(sr, suite_of("ack-timeout", ack_timeout_nak_on_behalf));
 	srunner_add_suite(sr, suite_of("plic", plic_claim_complete));
 	srunner_add_suite(sr, suite_of("smp", two_cpus_random_schedules));
+	srunner_add_suite(sr, suite_of("close-while-waiting", close_while_waiting));
 	srunner_add_suite(sr, suite_of("timers", sleep_and_work));
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

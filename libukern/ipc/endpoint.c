@@ -122,6 +122,37 @@ static void sendq_remove(struct ipc_endpoint *ep, struct uk_thread *t)
 	t->ipc_ep = NULL;
 }
 
+/* The call's long message (caller's xfer_va/xfer_len) into the receiver's
+ * buffer (truncated to its size), with the endpoint's strategy, from
+ * whichever side runs here (`caller_runs`: the receiver's space is the
+ * remote one). Sets the receiver's xfer_len to the bytes delivered and the
+ * running thread's transfer result. */
+static int call_xfer(struct uk_kernel *k, struct ipc_endpoint *ep, struct uk_thread *caller,
+		     struct uk_thread *recv, bool caller_runs)
+{
+	struct uk_msg *c = &caller->ipc_regs, *r = &recv->ipc_regs;
+	uint64_t n = c->xfer_len < r->xfer_len ? c->xfer_len : r->xfer_len;
+	struct xfer x = {.k = k, .len = n, .write = caller_runs, .strategy = ep->strategy};
+	struct uk_thread *runs = caller_runs ? caller : recv;
+	int rc;
+
+	runs->ipc_xres = x.res;
+	if (n == 0) {
+		r->xfer_len = 0;
+		return 0;
+	}
+	if (ep->strategy == UK_XFER_GRANT)
+		return UK_EPERM; /* grant endpoints: memory moves through grants only */
+	x.remote = caller_runs ? recv->proc : caller->proc;
+	x.local = caller_runs ? c->xfer_va : r->xfer_va;
+	x.rva = caller_runs ? r->xfer_va : c->xfer_va;
+	rc = xfer_run(&x);
+	runs->ipc_xres = x.res;
+	if (rc == 0)
+		r->xfer_len = n;
+	return rc;
+}
+
 static bool call_would_deadlock(struct ipc_endpoint *ep, struct uk_thread *t)
 {
 	struct uk_thread *o = ep->server;
@@ -141,6 +172,8 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 	int rc;
 
 	t->ipc_badge = badge;
+	if (r && (rc = call_xfer(k, ep, t, r, true)) < 0)
+		return rc; /* the receiver keeps waiting */
 	if (r) {
 		waitq_remove(&ep->recvq, r);
 		msg_deliver(k, &r->ipc_regs, &t->ipc_regs, t->proc, r->proc, badge);
@@ -180,9 +213,22 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		return UK_EBUSY;
 	k->stats.ipc_receives++;
 	served_leave(k, t);
-	c = waitq_first(&ep->sendq);
-	if (c) {
+	while ((c = waitq_first(&ep->sendq)) != NULL) {
+		rc = call_xfer(k, ep, c, t, false);
+		if (rc < 0 && t->ipc_xres.fault_side == UK_XFER_FAULT_LOCAL)
+			return rc; /* our own buffer: the caller stays queued */
 		sendq_remove(ep, c);
+		if (rc < 0) {
+			/* The caller's buffer (or a grant endpoint): its call
+			 * fails, seen from the caller its own buffer faulted. */
+			c->ipc_xres = t->ipc_xres;
+			if (c->ipc_xres.fault_side)
+				c->ipc_xres.fault_side = UK_XFER_FAULT_LOCAL;
+			waitq_wake_thread(k, c, rc);
+			if (ep->server)
+				pi_update(k, ep->server);
+			continue;
+		}
 		msg_deliver(k, &t->ipc_regs, &c->ipc_regs, c->proc, t->proc, c->ipc_badge);
 		reply_bind(r, c, t, ep);
 		served_enter(t, ep);

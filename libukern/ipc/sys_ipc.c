@@ -23,6 +23,18 @@ static long install(struct uk_kernel *k, struct uk_thread *t, struct kobj *o, ui
 	return h;
 }
 
+/* The range [va, va + len) lies in user space (len > 0 checked before). */
+static bool user_range(uk_vaddr_t va, uint64_t len)
+{
+	return va >= UK_USER_BASE && va < UK_USER_END && len <= UK_USER_END - va;
+}
+
+/* A long-message buffer: none (len 0), or inside user space. */
+static int buf_check(uint64_t va, uint64_t len)
+{
+	return len == 0 || user_range(va, len) ? 0 : UK_ERANGE;
+}
+
 static long sys_ep_create(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	uint64_t s = a[0] >> UK_EP_STRATEGY_SHIFT;
@@ -57,23 +69,30 @@ static long sys_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[
 	struct ipc_endpoint *ep;
 	int rc = lookup(t, a[0], KOBJ_ENDPOINT, UK_RIGHT_WRITE, &ep);
 
-	if (rc < 0 || (rc = msg_check(t->proc, &t->ipc_regs)) < 0)
+	if (rc < 0 || (rc = msg_check(t->proc, &t->ipc_regs)) < 0 ||
+	    (rc = buf_check(t->ipc_regs.xfer_va, t->ipc_regs.xfer_len)) < 0)
 		return rc;
 	return endpoint_call(k, t, ep, cap_badge(t->proc, a[0]));
 }
 
-static long sys_recv(struct uk_kernel *k, struct uk_thread *t, uint64_t ep_h, struct ipc_reply *r)
+static long sys_recv(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6], uint64_t ep_h,
+		     struct ipc_reply *r)
 {
 	struct ipc_endpoint *ep;
 	int rc = lookup(t, ep_h, KOBJ_ENDPOINT, UK_RIGHT_READ, &ep);
-	return rc < 0 ? rc : endpoint_recv(k, t, ep, r);
+
+	if (rc < 0 || (rc = buf_check(a[1], a[3])) < 0)
+		return rc;
+	t->ipc_regs.xfer_va = a[1];
+	t->ipc_regs.xfer_len = a[3];
+	return endpoint_recv(k, t, ep, r);
 }
 
 static long sys_recv_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	struct ipc_reply *r;
 	int rc = lookup(t, a[2], KOBJ_REPLY, UK_RIGHT_READ, &r);
-	return rc < 0 ? rc : sys_recv(k, t, a[0], r);
+	return rc < 0 ? rc : sys_recv(k, t, a, a[0], r);
 }
 
 static long sys_reply(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -93,11 +112,11 @@ static long sys_reply_recv(struct uk_kernel *k, struct uk_thread *t, const uint6
 	int rc = lookup(t, a[0], KOBJ_REPLY, UK_RIGHT_READ | UK_RIGHT_WRITE, &r);
 
 	if (rc < 0 || (rc = lookup(t, a[2], KOBJ_ENDPOINT, UK_RIGHT_READ, &ep)) < 0 ||
-	    (rc = msg_check(t->proc, &t->ipc_regs)) < 0)
+	    (rc = msg_check(t->proc, &t->ipc_regs)) < 0 || (rc = buf_check(a[1], a[3])) < 0)
 		return rc;
 	if ((rc = reply_send(k, r, t)) < 0)
 		return rc;
-	return sys_recv(k, t, a[2], r);
+	return sys_recv(k, t, a, a[2], r);
 }
 
 static long sys_reply_create(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -134,12 +153,6 @@ static long sys_ntfn_wait(struct uk_kernel *k, struct uk_thread *t, const uint64
 	if (rc < 0)
 		return rc;
 	return poll ? ntfn_poll(n) : ntfn_wait(k, n);
-}
-
-/* The range [va, va + len) lies in user space (len > 0 checked before). */
-static bool user_range(uk_vaddr_t va, uint64_t len)
-{
-	return va >= UK_USER_BASE && va < UK_USER_END && len <= UK_USER_END - va;
 }
 
 static long xfer_finish(struct uk_thread *t, struct xfer *x)

@@ -618,6 +618,79 @@ START_TEST(grant_endpoint_refuses_reply_transfers)
 }
 END_TEST
 
+/* A long message carried by the call itself: the receiver names a buffer
+ * (uk_recv_buf) and gets min(sent, buffer) bytes. Both orders: receiver
+ * waiting (the copy runs on the caller's side) and caller queued (on the
+ * receiver's side). A caller whose buffer is unmapped gets UK_EFAULT. */
+#define LM_VA 0x60000000ull
+
+static void lm_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	char buf[64] = {0};
+
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, LM_VA, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	REC(w, uk_recv_buf(u, w->h[0], &m, reply, LM_VA, 64));   /* waits: the caller copies */
+	REC(w, m.xfer_len);
+	uk_user_read(u, LM_VA, buf, sizeof(buf));
+	REC(w, memcmp(buf, "/a/long/path", 12));
+	REC(w, uk_reply(u, reply, &m));
+	uk_sys_sleep(u, 100000);                                   /* the next callers queue */
+	REC(w, uk_recv_buf(u, w->h[0], &m, reply, LM_VA, 8));    /* the bad caller fails, the next comes */
+	REC(w, m.xfer_len);                                        /* truncated to 8 */
+	REC(w, m.label);
+	REC(w, uk_reply(u, reply, &m));
+	REC(w, uk_recv_buf(u, w->h[0], &m, reply, UK_USER_END - 4, 8)); /* ERANGE */
+}
+
+static void lm_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint64_t me = (uint64_t)uk_sys_thread_id(u);
+	struct uk_msg m = {.words = 0, .label = 7, .xfer_va = LM_VA, .xfer_len = 20};
+
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, LM_VA, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	uk_user_write(u, LM_VA, "/a/long/path/for/you", 20);
+	if (me == w->tid[1]) {
+		RECC(w, uk_call(u, w->h[1], &m));
+		uk_sys_sleep(u, 1000);
+		m.xfer_va = LM_VA + 2 * UK_PAGE_SIZE; /* not mapped */
+		m.label = 8;
+		RECC(w, uk_call(u, w->h[1], &m));
+		RECC(w, uk_user_xfer_result(u)->fault_side);
+	} else {
+		uk_sys_sleep(u, 2000);
+		m.label = 9;
+		RECC(w, uk_call(u, w->h[2], &m));
+	}
+}
+
+START_TEST(long_message_in_call)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", lm_server, &w, 100);
+	w.tid[1] = spawn(w.sm, "client", lm_client, &w, 90);
+	w.tid[2] = spawn(w.sm, "client2", lm_client, &w, 80);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], UK_EP_FIFO);
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1], UK_RIGHT_WRITE, 0);
+	w.h[2] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[2], UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long srv[] = {0, 20, 0, 0, 0, 8, 9, 0, UK_ERANGE};
+	const long cli[] = {0, UK_EFAULT, UK_XFER_FAULT_LOCAL, 0};
+	check_lane(w.r, w.nr, srv, 9);
+	check_lane(w.c, w.nc, cli, 4);
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(w.sm->k, &st);
+	ck_assert_uint_eq(st.xfer[UK_XFER_PHYSMAP].transfers, 3);
+	ck_assert_uint_eq(st.xfer[UK_XFER_PHYSMAP].bytes, 28);
+	ck_assert_uint_eq(st.xfer[UK_XFER_PHYSMAP].failed, 1);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* PI over a 3-level call chain, cycles                                      */
 /* ------------------------------------------------------------------------ */
@@ -825,7 +898,8 @@ int main(void)
 	      dead_caller_and_dead_server, fifo_and_priority_queues);
 	SUITE("ntfn", 60, notifications);
 	SUITE("xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
-	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers);
+	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers,
+	      long_message_in_call);
 	SUITE("pi", 60, pi_three_level_chain, call_cycle_is_edeadlk, pci_server_with_and_without_pi);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

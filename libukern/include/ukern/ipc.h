@@ -33,13 +33,16 @@ enum uk_sysno_ipc {
 				     * EBUSY(already badged) ENOMEM */
 	/* The message of CALL, RECV, REPLY, REPLY_RECV is in the registers. */
 	UK_SYS_CALL = 50,           /* (ep_h) -> 0, reply in the registers; EBADH EPERM(WRITE, cap
-				     * without GRANT) EINVAL(words) EDEADLK(cycle of calls)
-				     * ESRCH(the server died before replying) */
-	UK_SYS_RECV = 51,           /* (ep_h, -, reply_h) -> 0, request in the registers; EBADH
-				     * EPERM(READ) EBUSY(reply object bound) */
+				     * without GRANT; a long message on a grant endpoint) EINVAL
+				     * (words) ERANGE(xfer buffer) EDEADLK(cycle of calls)
+				     * ESRCH(the server died before replying) EFAULT(the long
+				     * message's buffer) ENOMEM */
+	UK_SYS_RECV = 51,           /* (ep_h, buf_va, reply_h, buf_len) -> 0, request in the
+				     * registers, long message in buf; EBADH EPERM(READ)
+				     * EBUSY(reply object bound) ERANGE(buf) EFAULT(buf) ENOMEM */
 	UK_SYS_REPLY = 52,          /* (reply_h) -> 0; EBADH EPERM(WRITE) EINVAL(words)
 				     * EALREADY(replied) ESRCH(caller died) ENOENT(never bound) */
-	UK_SYS_REPLY_RECV = 53,     /* (reply_h, -, ep_h) -> 0: reply then receive with the
+	UK_SYS_REPLY_RECV = 53,     /* (reply_h, buf_va, ep_h, buf_len) -> 0: reply then receive with the
 				     * same reply object; errors of REPLY (then no receive), RECV */
 	UK_SYS_REPLY_CREATE = 54,   /* () -> reply handle (READ|WRITE); ENOMEM */
 	UK_SYS_NTFN_CREATE = 55,    /* () -> notification handle (SIGNAL|WAIT|GRANT); ENOMEM */
@@ -84,6 +87,10 @@ struct uk_msg {
 	uint32_t cap;    /* send: a handle with GRANT to pass (0: none); receive: the new handle */
 	uint64_t badge;  /* set on receipt: the badge of the sender's handle (0: unbadged) */
 	uint64_t mr[UK_MSG_WORDS];
+	/* A long message carried with the call: the caller names a buffer in its
+	 * own memory; the receiver (uk_recv_buf) gets up to its buffer's size
+	 * copied in, and xfer_len says how many bytes came (0: none). */
+	uint64_t xfer_va, xfer_len;
 };
 
 /* Which buffer faulted in a transfer that returned UK_EFAULT. */
@@ -112,6 +119,8 @@ static inline void uk_msg_load(struct uk_msg *r, const struct uk_msg *m)
 	r->label = m->label;
 	r->words = m->words;
 	r->cap = m->cap;
+	r->xfer_va = m->xfer_va;
+	r->xfer_len = m->xfer_len;
 	for (uint32_t i = 0; i < m->words && i < UK_MSG_WORDS; i++)
 		r->mr[i] = m->mr[i];
 }
@@ -121,18 +130,20 @@ static inline void uk_msg_store(struct uk_msg *m, const struct uk_msg *r)
 	m->words = r->words;
 	m->cap = r->cap;
 	m->badge = r->badge;
+	m->xfer_va = r->xfer_va;
+	m->xfer_len = r->xfer_len;
 	for (uint32_t i = 0; i < r->words && i < UK_MSG_WORDS; i++)
 		m->mr[i] = r->mr[i];
 }
 /* Load `m`, make the call, store the answer into `m`. */
 static inline long uk_ipc_msg_call(struct uk_user *u, unsigned nr, uint64_t a0, struct uk_msg *m,
-				   uint64_t a2, bool load)
+				   uint64_t a2, bool load, uint64_t buf, uint64_t len)
 {
 	struct uk_msg *r = uk_user_regs(u);
 	long rc;
 	if (load)
 		uk_msg_load(r, m);
-	rc = uk_syscall6(u, nr, a0, 0, a2, 0, 0, 0);
+	rc = uk_syscall6(u, nr, a0, buf, a2, len, 0, 0);
 	if (rc == 0)
 		uk_msg_store(m, r);
 	return rc;
@@ -149,12 +160,18 @@ static inline long uk_ep_mint(struct uk_user *u, uint32_t ep, uint64_t badge, ui
 /* Send *m on `ep` and wait for the reply, which replaces *m. */
 static inline long uk_call(struct uk_user *u, uint32_t ep, struct uk_msg *m)
 {
-	return uk_ipc_msg_call(u, UK_SYS_CALL, ep, m, 0, true);
+	return uk_ipc_msg_call(u, UK_SYS_CALL, ep, m, 0, true, 0, 0);
 }
 /* Wait for a call on `ep`; bind `reply` to its caller; the request lands in *m. */
 static inline long uk_recv(struct uk_user *u, uint32_t ep, struct uk_msg *m, uint32_t reply)
 {
-	return uk_ipc_msg_call(u, UK_SYS_RECV, ep, m, reply, false);
+	return uk_ipc_msg_call(u, UK_SYS_RECV, ep, m, reply, false, 0, 0);
+}
+/* Receive with a buffer of `len` bytes at `buf` for the call's long message. */
+static inline long uk_recv_buf(struct uk_user *u, uint32_t ep, struct uk_msg *m, uint32_t reply,
+			       uk_vaddr_t buf, uint64_t len)
+{
+	return uk_ipc_msg_call(u, UK_SYS_RECV, ep, m, reply, false, buf, len);
 }
 static inline long uk_reply(struct uk_user *u, uint32_t reply, struct uk_msg *m)
 {
@@ -164,7 +181,12 @@ static inline long uk_reply(struct uk_user *u, uint32_t reply, struct uk_msg *m)
 /* Reply with *m, then receive the next request into *m. */
 static inline long uk_reply_recv(struct uk_user *u, uint32_t reply, struct uk_msg *m, uint32_t ep)
 {
-	return uk_ipc_msg_call(u, UK_SYS_REPLY_RECV, reply, m, ep, true);
+	return uk_ipc_msg_call(u, UK_SYS_REPLY_RECV, reply, m, ep, true, 0, 0);
+}
+static inline long uk_reply_recv_buf(struct uk_user *u, uint32_t reply, struct uk_msg *m,
+				     uint32_t ep, uk_vaddr_t buf, uint64_t len)
+{
+	return uk_ipc_msg_call(u, UK_SYS_REPLY_RECV, reply, m, ep, true, buf, len);
 }
 static inline long uk_reply_create(struct uk_user *u)
 {

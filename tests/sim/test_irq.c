@@ -906,16 +906,64 @@ START_TEST(sleep_and_work)
 }
 END_TEST
 
+/* uk_user_work is preemptible: a high-priority sleeper wakes on time and
+ * runs while a low-priority thread computes on the only CPU. */
+struct preempt_probe {
+	uint64_t woke_at, work_done_at;
+};
+
+static void worker_prog(struct uk_user *u, uint64_t arg)
+{
+	struct preempt_probe *p = (struct preempt_probe *)(uintptr_t)arg;
+	uk_user_work(u, 10 * MS);
+	p->work_done_at = now_ns(u);
+}
+
+static void urgent_prog(struct uk_user *u, uint64_t arg)
+{
+	struct preempt_probe *p = (struct preempt_probe *)(uintptr_t)arg;
+	uk_sys_sleep_until(u, 2 * MS);
+	p->woke_at = now_ns(u);
+}
+
+START_TEST(work_is_preemptible)
+{
+	struct world *w = world_new(50 * MS);
+	struct preempt_probe p = {0};
+	uint64_t tid;
+	int wp = uk_kernel_register_program(w->sm->k, "worker", worker_prog);
+	int up = uk_kernel_register_program(w->sm->k, "urgent", urgent_prog);
+	struct uk_spawn lo = {.program = (unsigned)wp, .arg = (uint64_t)(uintptr_t)&p, .prio = 10,
+			      .max_prio = 255};
+	struct uk_spawn hi = {.program = (unsigned)up, .arg = (uint64_t)(uintptr_t)&p, .prio = 200,
+			      .max_prio = 255};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &lo, &tid), 0);
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &hi, &tid), 0);
+	run(w);
+	ck_assert_uint_ge(p.woke_at, 2 * MS);
+	ck_assert_uint_lt(p.woke_at, 2 * MS + 20 * US); /* not after the 10 ms of work */
+	ck_assert_uint_ge(p.work_done_at, 10 * MS);
+	world_free(w);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 
-static Suite *suite_of(const char *name, const TTest *t)
+static Suite *suite_of2(const char *name, const TTest *t, const TTest *t2)
 {
 	Suite *s = suite_create(name);
 	TCase *tc = tcase_create(name);
 	tcase_set_timeout(tc, 120);
 	_tcase_add_test(tc, t, 0, 0, 0, 1);
+	if (t2)
+		_tcase_add_test(tc, t2, 0, 0, 0, 1);
 	suite_add_tcase(s, tc);
 	return s;
+}
+
+static Suite *suite_of(const char *name, const TTest *t)
+{
+	return suite_of2(name, t, NULL);
 }
 
 int main(void)
@@ -933,7 +981,7 @@ int main(void)
 	srunner_add_suite(sr, suite_of("plic", plic_claim_complete));
 	srunner_add_suite(sr, suite_of("smp", two_cpus_random_schedules));
 	srunner_add_suite(sr, suite_of("close-while-waiting", close_while_waiting));
-	srunner_add_suite(sr, suite_of("timers", sleep_and_work));
+	srunner_add_suite(sr, suite_of2("timers", sleep_and_work, work_is_preemptible));
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

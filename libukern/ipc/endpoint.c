@@ -76,7 +76,7 @@ static void served_leave(struct uk_kernel *k, struct uk_thread *t)
 	if (ep->server == t)
 		ep->server = NULL;
 	t->ipc_served_ep = NULL;
-	pi_update(k, t);
+	ipc_pi_lower(k, t);
 	kobj_put(k, &ep->o);
 }
 
@@ -181,7 +181,7 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		served_enter(r, ep);
 		block_for_reply(k, t, ep->o.id);
 		waitq_wake_thread(k, r, 0);
-		pi_update(k, r);
+		ipc_pi_raise(k, r, t->sn.prio);
 	} else {
 		if (call_would_deadlock(ep, t))
 			return UK_EDEADLK;
@@ -191,7 +191,7 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		block_for_reply(k, t, ep->o.id);
 		sendq_insert(ep, t);
 		if (ep->server)
-			pi_update(k, ep->server);
+			ipc_pi_raise(k, ep->server, t->sn.prio);
 	}
 	k->stats.ipc_calls++;
 #ifdef UK_CHECKING
@@ -226,13 +226,13 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 				c->ipc_xres.fault_side = UK_XFER_FAULT_LOCAL;
 			waitq_wake_thread(k, c, rc);
 			if (ep->server)
-				pi_update(k, ep->server);
+				ipc_pi_lower(k, ep->server);
 			continue;
 		}
 		msg_deliver(k, &t->ipc_regs, &c->ipc_regs, c->proc, t->proc, c->ipc_badge);
 		reply_bind(r, c, t, ep);
 		served_enter(t, ep);
-		pi_update(k, t);
+		pi_update(k, t); /* the caller and the rest of the queue */
 		return 0;
 	}
 	t->ipc_recv_reply = r;
@@ -253,7 +253,7 @@ void ipc_waiter_gone(struct uk_kernel *k, struct uk_thread *t)
 	if (ep) {
 		sendq_remove(ep, t);
 		if (ep->server)
-			pi_update(k, ep->server);
+			ipc_pi_lower(k, ep->server);
 	} else if (t->ipc_reply) {
 		reply_unbind(k, t->ipc_reply, REPLY_CALLER_GONE);
 	}

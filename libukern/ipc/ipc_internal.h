@@ -53,6 +53,20 @@ struct ipc_grant {
 	bool revoked;
 };
 
+/* PI shortcuts on the call path: a new source of priority `prio` can only
+ * raise `t` if it outranks it; a source leaving can only lower `t` if `t`
+ * runs above its base. Otherwise pi_update would find nothing to do. */
+static inline void ipc_pi_raise(struct uk_kernel *k, struct uk_thread *t, unsigned prio)
+{
+	if (prio > t->sn.prio)
+		pi_update(k, t);
+}
+static inline void ipc_pi_lower(struct uk_kernel *k, struct uk_thread *t)
+{
+	if (t->sn.prio > t->base_prio)
+		pi_update(k, t);
+}
+
 /* endpoint.c */
 struct ipc_endpoint *endpoint_create(struct uk_kernel *k, uint32_t flags);
 /* The message is the calling thread's registers (t->ipc_regs). */

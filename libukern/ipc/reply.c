@@ -108,7 +108,7 @@ void reply_unbind(struct uk_kernel *k, struct ipc_reply *r, enum reply_state why
 	r->state = why;
 	r->caller = NULL;
 	r->server = NULL;
-	pi_update(k, server);
+	ipc_pi_lower(k, server);
 	kobj_put(k, &r->o);
 }
 

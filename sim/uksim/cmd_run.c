@@ -68,7 +68,8 @@ static int run_one(const char *file, const struct run_opts *ro)
 			sim_report_print_json(stdout, s, &r);
 		else
 			sim_report_print_human(stdout, s, &r);
-		rc = r.internal_error || r.result == SIM_ERROR ? UKSIM_EXIT_INTERNAL
+		rc = r.bad_scenario ? UKSIM_EXIT_USAGE
+			: r.internal_error || r.result == SIM_ERROR ? UKSIM_EXIT_INTERNAL
 			: r.all_met			       ? UKSIM_EXIT_OK
 							       : UKSIM_EXIT_FAILED;
 		sim_run_report_fini(&r);

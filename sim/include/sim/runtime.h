@@ -103,6 +103,7 @@ struct sim_run_report {
 	enum sim_result result;        /* deadlocks of idle servers count as SIM_DONE */
 	bool all_met;
 	bool internal_error;           /* the run could not be built or ran into SIM_ERROR */
+	bool bad_scenario;             /* ... because the machine refused the scenario (exit 2) */
 	struct sim_expect_verdict *expects;
 	size_t nexpects;
 	struct sim_violation *violations; /* what the run showed, in time order */

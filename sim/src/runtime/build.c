@@ -87,8 +87,9 @@ static int add_device(struct sim_rt *rt, size_t i)
 		desc.mmio_size = 0x400;
 	char err[256];
 	if (hw_machine_add_device(hw, &desc, err, sizeof(err)) < 0) {
-		snprintf(rt->err, sizeof(rt->err), "%s:%u:%u: device '%s': %s", d->pos.file,
-			 d->pos.line, d->pos.col, d->name, err);
+		snprintf(rt->err, sizeof(rt->err), "%s:%u:%u: error: %s", d->pos.file, d->pos.line,
+			 d->pos.col, err);
+		rt->bad_scenario = true;
 		return -1;
 	}
 	struct rt_dev *rd = &rt->dev[i];
@@ -97,6 +98,15 @@ static int add_device(struct sim_rt *rt, size_t i)
 	hw_dev_window(rd->hw, &base, &size);
 	rd->mmio = base;
 	rd->pin_id = -1;
+	if (d->line_kind == UKS_LINE_MSI && d->pci) {
+		/* Firmware's part: the kernel routes the source (address and
+		 * data), the MSI enable bit of the capability is set here. */
+		uint32_t ctl = 0;
+		unsigned off = HW_PCI_MSI_CAP + 2;
+		hw_pci_cfg_read(hw, d->pci_bus, d->pci_dev, d->pci_fn, off, 2, &ctl);
+		hw_pci_cfg_write(hw, 0, d->pci_bus, d->pci_dev, d->pci_fn, off, 2,
+				 ctl | HW_PCI_MSI_ENABLE);
+	}
 	return 0;
 }
 
@@ -255,6 +265,7 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 	uk_kernel_config_default(&kc);
 	kc.timeslice_ns = s->machine.timeslice_ns;
 	kc.priority_inheritance = s->machine.priority_inheritance;
+	kc.xfer_strategy = rt_xfer_strategy(s->machine.transfer);
 	uint64_t np = max_nopreempt(s);
 	if (np > kc.nopreempt_max_ns)
 		kc.nopreempt_max_ns = np;

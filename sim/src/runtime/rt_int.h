@@ -95,11 +95,12 @@ struct sim_rt {
 	struct hw_event start_ev;
 	int tramp_prog, reaper_prog;
 	uint64_t last_action_ns;
-	uint64_t actions_fired;
+	uint64_t actions_fired, last_fired_ns;
 	struct uk_irq_log log;
 	struct uk_irq_event *logbuf;
 	uint64_t *pend_store;       /* backing store of every rt_pending */
 	char err[512];
+	bool bad_scenario; /* err is about the scenario, not the simulator */
 };
 
 /* build.c */
@@ -140,5 +141,6 @@ void rt_prog_pci_server(struct uk_user *u, struct sim_prog_ctx *c);
 void rt_prog_pci_driver(struct uk_user *u, struct sim_prog_ctx *c);
 /* ipc glue (rt_ipc.c) */
 int rt_ipc_setup(struct sim_rt *rt);
+unsigned rt_xfer_strategy(const char *name);
 
 #endif /* SIM_RT_INT_H */

@@ -166,6 +166,7 @@ int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_optio
 		out->internal_error = true;
 	if (out->internal_error) {
 		snprintf(out->message, sizeof(out->message), "%s", rt->err);
+		out->bad_scenario = rt->bad_scenario;
 		out->result = SIM_ERROR;
 	} else {
 		rt_judge(rt, res, out);

@@ -114,6 +114,7 @@ static void action_fire(struct hw_event *ev, uint64_t now)
 	}
 	ra->fired = true;
 	rt->actions_fired++;
+	rt->last_fired_ns = now;
 	sim_trace(rt->sm->e, SIM_TR_USER, 0x7100 + a->kind, (uint64_t)a->target, ra->idx);
 	device_action(rt, a, now);
 }

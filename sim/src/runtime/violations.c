@@ -47,7 +47,7 @@ enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res)
 uint64_t rt_end_time(const struct sim_rt *rt)
 {
 	const struct sim_engine *e = rt->sm->e;
-	uint64_t t = 0;
+	uint64_t t = rt->last_fired_ns;
 	for (unsigned i = 0; i < e->ncpus; i++)
 		if (e->cpu[i].clock > t)
 			t = e->cpu[i].clock;

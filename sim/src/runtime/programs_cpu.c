@@ -90,9 +90,11 @@ void rt_prog_nopreempt_driver(struct uk_user *u, struct sim_prog_ctx *c)
 		uk_user_work(u, work);
 		if (dev)
 			uk_dev_read32(u, di.mmio + HW_SCRIPT_COUNT);
+		/* The section's length, before the end lets deferred
+		 * preemptions in. */
+		sim_prog_note(c, SIM_NOTE_NOPREEMPT_NS, -1, sim_prog_now(c) - t0);
 		long rc = uk_sys_nopreempt_end(u);
 		c->in_section = false;
-		sim_prog_note(c, SIM_NOTE_NOPREEMPT_NS, -1, sim_prog_now(c) - t0);
 		if (rc == UK_EOVERRUN)
 			sim_prog_note(c, SIM_NOTE_OVERRUN, -1, 0);
 		uk_sys_yield(u);

@@ -89,8 +89,6 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 	}
 	for (size_t i = 0; i < rt->s->nprocesses; i++)
 		s->rejected += rt->proc[i].rejected;
-	for (size_t i = 0; i < rt->s->nendpoints; i++)
-		s->copied_bytes += rt->ep[i].copied;
 	for (int i = 0; i < 4; i++)
 		s->copied_bytes += st->xfer[i].bytes;
 }

@@ -15,6 +15,7 @@
 
 #include <sim/machine.h>
 #include <sim/programs_ipc.h>
+#include <sim/rng.h>
 #include <ukern/ipc.h>
 
 #define MAXR 64
@@ -873,6 +874,160 @@ START_TEST(pci_server_with_and_without_pi)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* Random IPC calls never break the kernel                                   */
+/* ------------------------------------------------------------------------ */
+
+#define E(x) (1u << (unsigned)(-(x)))
+
+/* The errors ukern/ipc.h documents for each call (plus EKILLED). */
+static uint32_t ipc_allowed(unsigned nr)
+{
+	uint32_t recv = E(UK_EBADH) | E(UK_EPERM) | E(UK_EBUSY) | E(UK_ERANGE) | E(UK_EFAULT) |
+			E(UK_ENOMEM);
+	uint32_t reply = E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_EALREADY) | E(UK_ESRCH) |
+			 E(UK_ENOENT);
+	switch (nr) {
+	case UK_SYS_EP_CREATE: return E(UK_EINVAL) | E(UK_ENOMEM);
+	case UK_SYS_EP_MINT: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_EBUSY) | E(UK_ENOMEM);
+	case UK_SYS_CALL:
+		return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ERANGE) | E(UK_EDEADLK) |
+		       E(UK_ESRCH) | E(UK_EFAULT) | E(UK_ENOMEM);
+	case UK_SYS_RECV: return recv;
+	case UK_SYS_REPLY: return reply;
+	case UK_SYS_REPLY_RECV: return recv | reply;
+	case UK_SYS_REPLY_CREATE:
+	case UK_SYS_NTFN_CREATE: return E(UK_ENOMEM);
+	case UK_SYS_NTFN_SIGNAL: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL);
+	case UK_SYS_NTFN_WAIT:
+	case UK_SYS_NTFN_POLL: return E(UK_EBADH) | E(UK_EPERM);
+	case UK_SYS_XFER:
+		return reply | E(UK_ERANGE) | E(UK_EFAULT) | E(UK_ENOMEM);
+	case UK_SYS_GRANT_CREATE: return E(UK_EINVAL) | E(UK_ERANGE) | E(UK_ENOMEM);
+	case UK_SYS_GRANT_REVOKE: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EALREADY);
+	case UK_SYS_XFER_GRANT:
+		return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ESTALE) | E(UK_ERANGE) |
+		       E(UK_ESRCH) | E(UK_EFAULT);
+	default: return E(UK_ENOSYS);
+	}
+}
+
+struct chaos {
+	struct sim_machine *sm;
+	uint32_t shared[3][2];  /* per process: two endpoint handles from the host */
+	uint64_t tid[3];
+	unsigned worker_prog;
+	uint64_t seed;
+	unsigned calls, bad, errors;
+};
+
+static uint64_t pick(struct sim_rng *r, const uint64_t *pool, unsigned n)
+{
+	switch (sim_rng_next(r) % 6) {
+	case 0: return sim_rng_next(r) % 0x400;        /* anything small */
+	case 1: return sim_rng_next(r);                /* anything */
+	default: return pool[sim_rng_next(r) % n];
+	}
+}
+
+static void chaos_worker(struct uk_user *u, uint64_t arg)
+{
+	struct chaos *c = (struct chaos *)(uintptr_t)(arg & ~7ull);
+	unsigned p = (unsigned)(arg & 3);
+	struct sim_rng r;
+	uint64_t pool[16] = {c->shared[p][0], c->shared[p][1], 0x1000, UK_PAGE_SIZE, 8, 64};
+	unsigned n = 6;
+
+	sim_rng_seed(&r, (uint64_t)uk_sys_thread_id(u) * 7919 + c->seed * 104729);
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x1000 * (1 + (uint64_t)uk_sys_thread_id(u) % 512) * 16,
+		      2 * UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY);
+	for (unsigned i = 0; i < 400; i++) {
+		unsigned nr = UK_SYS_IPC_FIRST + (unsigned)(sim_rng_next(&r) % 16);
+		uint64_t a[6];
+		struct uk_msg *regs = uk_user_regs(u);
+		for (unsigned j = 0; j < 6; j++)
+			a[j] = pick(&r, pool, n);
+		regs->words = (uint32_t)(sim_rng_next(&r) % 10);
+		regs->cap = sim_rng_next(&r) % 4 == 0 ? (uint32_t)pick(&r, pool, n) : 0;
+		regs->xfer_va = sim_rng_next(&r) % 4 == 0 ? pick(&r, pool, n) : 0;
+		regs->xfer_len = sim_rng_next(&r) % 64;
+		/* Calls that can block for good are rarer, so the run goes on. */
+		if ((nr == UK_SYS_CALL || nr == UK_SYS_RECV || nr == UK_SYS_REPLY_RECV ||
+		     nr == UK_SYS_NTFN_WAIT) && sim_rng_next(&r) % 4)
+			nr = UK_SYS_NTFN_POLL;
+		long rc = uk_syscall(u, nr, a);
+		c->calls++;
+		if (rc < 0) {
+			c->errors++;
+			if (rc < UK_EKILLED || (rc != UK_EKILLED && !(ipc_allowed(nr) & E(rc)))) {
+				fprintf(stderr, "ipc syscall %u returned undocumented %ld (%s)\n", nr, rc,
+					uk_err_name((int)rc));
+				c->bad++;
+			}
+		} else if (rc > 0 && rc < 0x10000 && n < 16 &&
+			   (nr == UK_SYS_EP_CREATE || nr == UK_SYS_EP_MINT || nr == UK_SYS_REPLY_CREATE ||
+			    nr == UK_SYS_NTFN_CREATE || nr == UK_SYS_GRANT_CREATE)) {
+			pool[n++] = (uint64_t)rc;
+		}
+	}
+}
+
+/* Each process's first thread starts two more workers, works, then kills
+ * its workers (some are blocked in IPC). */
+static void chaos_main(struct uk_user *u, uint64_t arg)
+{
+	struct chaos *c = (struct chaos *)(uintptr_t)(arg & ~7ull);
+	long th[2];
+	for (int i = 0; i < 2; i++) {
+		th[i] = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, c->worker_prog, arg,
+					     90 + (unsigned)i * 10, 0);
+		uk_sys_thread_start(u, (uint32_t)th[i]);
+	}
+	chaos_worker(u, arg);
+	uk_sys_sleep(u, 1000000);
+	for (int i = 0; i < 2; i++)
+		uk_sys_thread_kill(u, (uint32_t)th[i]);
+}
+
+static void run_chaos(unsigned cpus, uint64_t seed)
+{
+	struct chaos *c = calloc(1, sizeof(*c));
+	c->seed = seed;
+	c->sm = machine(cpus, NULL);
+	c->worker_prog = (unsigned)uk_kernel_register_program(c->sm->k, "worker", chaos_worker);
+	int prog = uk_kernel_register_program(c->sm->k, "main", chaos_main);
+	for (unsigned p = 0; p < 3; p++) {
+		struct uk_spawn sp = {.program = (unsigned)prog,
+				      .arg = (uint64_t)(uintptr_t)c | p, .prio = 100, .max_prio = 200,
+				      .name = "main"};
+		ck_assert_int_eq(uk_kernel_spawn(c->sm->k, &sp, &c->tid[p]), 0);
+	}
+	for (unsigned e = 0; e < 2; e++) {
+		c->shared[0][e] = (uint32_t)uk_kernel_ipc_endpoint(c->sm->k, c->tid[0],
+								   UK_EP_STRATEGY(e + 1) | (e ? UK_EP_FIFO : 0));
+		for (unsigned p = 1; p < 3; p++)
+			c->shared[p][e] = (uint32_t)uk_kernel_give_handle(c->sm->k, c->tid[0],
+									  c->shared[0][e], c->tid[p],
+									  UK_RIGHTS_ALL, 0);
+	}
+	enum sim_result res = sim_machine_run(c->sm);
+	if (getenv("IPC_TEST_VERBOSE"))
+		fprintf(stderr, "chaos seed %llu, %u cpus: %s, %u calls, %u errors\n",
+			(unsigned long long)seed, cpus, sim_result_name(res), c->calls, c->errors);
+	ck_assert_msg(res == SIM_DONE || res == SIM_DEADLOCK, "run ended %s", sim_result_name(res));
+	ck_assert_uint_eq(c->bad, 0);
+	ck_assert_uint_gt(c->calls, 1000);
+	sim_machine_destroy(c->sm);
+	free(c);
+}
+
+START_TEST(random_ipc_calls_never_break_the_kernel)
+{
+	for (uint64_t seed = 0; seed < 20; seed++)
+		run_chaos(1 + (unsigned)(seed % 2), seed);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 
 static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n, double timeout)
 {
@@ -901,6 +1056,7 @@ int main(void)
 	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers,
 	      long_message_in_call);
 	SUITE("pi", 60, pi_three_level_chain, call_cycle_is_edeadlk, pci_server_with_and_without_pi);
+	SUITE("chaos", 300, random_ipc_calls_never_break_the_kernel);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

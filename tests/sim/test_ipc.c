@@ -786,6 +786,75 @@ START_TEST(pi_three_level_chain)
 }
 END_TEST
 
+/* Bounded depth: client -> s1 -> s2 -> s3, all at 50. The leaf raises the
+ * client to 200 while the chain stands; the boost walks the chain only
+ * pi_max_depth owners far. h[0..2]: each server's endpoint in itself;
+ * h[3..5]: the send copies (client->s1, s1->s2, s2->s3); h[6]: the client's
+ * thread in s3. tid[0] client, tid[1..3] servers. */
+static void depth_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {0};
+	REC(w, uk_call(u, w->h[3], &m));
+}
+
+static void depth_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint64_t me = (uint64_t)uk_sys_thread_id(u);
+	unsigned i = me == w->tid[1] ? 0 : me == w->tid[2] ? 1 : 2;
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	uk_recv(u, w->h[i], &m, reply);
+	if (i < 2) {
+		uk_call(u, w->h[4 + i], &m);
+	} else {
+		uk_sys_thread_set_prio(u, w->h[6], 200);
+		for (unsigned j = 0; j < 4; j++)
+			w->eff[j] = eff_prio(w, w->tid[j]);
+	}
+	uk_reply(u, reply, &m);
+}
+
+static void run_depth(unsigned depth, const unsigned *want)
+{
+	struct world w = {0};
+	struct uk_kernel_config kc;
+	uk_kernel_config_default(&kc);
+	kc.pi_max_depth = depth;
+	w.sm = machine(1, &kc);
+	for (unsigned i = 1; i <= 3; i++)
+		w.tid[i] = spawn(w.sm, "server", depth_server, &w, 50);
+	w.tid[0] = spawn(w.sm, "client", depth_client, &w, 50);
+	for (unsigned i = 0; i < 3; i++)
+		w.h[i] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[1 + i], 0);
+	for (unsigned i = 0; i < 3; i++)
+		w.h[3 + i] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[1 + i], w.h[i], w.tid[i],
+							     UK_RIGHT_WRITE, 0);
+	w.h[6] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], UK_HANDLE_THREAD_INITIAL, w.tid[3],
+						 UK_RIGHT_MANAGE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	for (unsigned j = 0; j < 4; j++)
+		ck_assert_msg(w.eff[j] == want[j], "depth %u: thread %u at %u, want %u", depth, j,
+			      w.eff[j], want[j]);
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(w.sm->k, &st);
+	if (depth < 4)
+		ck_assert_uint_gt(st.pi_depth_limited, 0);
+	else
+		ck_assert_uint_eq(st.pi_depth_limited, 0);
+	sim_machine_destroy(w.sm);
+}
+
+START_TEST(pi_chain_depth_is_bounded)
+{
+	const unsigned full[] = {200, 200, 200, 200}, two[] = {200, 200, 50, 50};
+	run_depth(8, full);
+	run_depth(2, two);
+}
+END_TEST
+
 /* A serves epA, B serves epB. X calls A; A calls B; B calls A: a cycle. */
 static void cyc_x(struct uk_user *u, uint64_t arg)
 {
@@ -1055,7 +1124,8 @@ int main(void)
 	SUITE("xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
 	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers,
 	      long_message_in_call);
-	SUITE("pi", 60, pi_three_level_chain, call_cycle_is_edeadlk, pci_server_with_and_without_pi);
+	SUITE("pi", 60, pi_three_level_chain, pi_chain_depth_is_bounded, call_cycle_is_edeadlk,
+	      pci_server_with_and_without_pi);
 	SUITE("chaos", 300, random_ipc_calls_never_break_the_kernel);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

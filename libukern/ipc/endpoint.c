@@ -209,8 +209,8 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 	struct uk_thread *c;
 	int rc;
 
-	if (r->state == REPLY_BOUND)
-		return UK_EBUSY;
+	if (r->state == REPLY_BOUND || r->armed)
+		return UK_EBUSY; /* one call per reply object at a time */
 	k->stats.ipc_receives++;
 	served_leave(k, t);
 	while ((c = waitq_first(&ep->sendq)) != NULL) {
@@ -236,9 +236,11 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		return 0;
 	}
 	t->ipc_recv_reply = r;
+	r->armed = true;
 	kobj_get(&r->o);
 	kobj_get(&ep->o);
 	rc = waitq_block(k, &ep->recvq, UK_WAIT_OTHER, ep->o.id);
+	r->armed = false;
 	t->ipc_recv_reply = NULL;
 	kobj_put(k, &r->o);
 	kobj_put(k, &ep->o);

@@ -33,6 +33,7 @@ enum reply_state { REPLY_IDLE = 0, REPLY_BOUND, REPLY_REPLIED, REPLY_CALLER_GONE
 struct ipc_reply {
 	struct kobj o;
 	enum reply_state state;
+	bool armed;                /* a receiver waits with it (one at a time) */
 	struct uk_thread *caller, *server;
 	unsigned strategy;         /* transfer strategy of the endpoint of the call */
 	struct ipc_reply *serving_next; /* in server->ipc_serving */

@@ -39,7 +39,8 @@ enum uk_sysno_ipc {
 				     * message's buffer) ENOMEM */
 	UK_SYS_RECV = 51,           /* (ep_h, buf_va, reply_h, buf_len) -> 0, request in the
 				     * registers, long message in buf; EBADH EPERM(READ)
-				     * EBUSY(reply object bound) ERANGE(buf) EFAULT(buf) ENOMEM */
+				     * EBUSY(reply object bound or armed by a waiting receiver)
+				     * ERANGE(buf) EFAULT(buf) ENOMEM */
 	UK_SYS_REPLY = 52,          /* (reply_h) -> 0; EBADH EPERM(WRITE) EINVAL(words)
 				     * EALREADY(replied) ESRCH(caller died) ENOENT(never bound) */
 	UK_SYS_REPLY_RECV = 53,     /* (reply_h, buf_va, ep_h, buf_len) -> 0: reply then receive with the

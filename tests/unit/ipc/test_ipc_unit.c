@@ -221,12 +221,60 @@ static void test_close_while_waiting(void **state)
 	shutdown();
 }
 
+/* ---- one reply object, two receivers ---- */
+
+static uint32_t shared_reply;
+
+static void second_receiver(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {0};
+	rec(uk_recv(u, g.ep_srv, &m, shared_reply)); /* the object is armed by the first */
+}
+
+static void first_receiver(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {0};
+	shared_reply = (uint32_t)uk_reply_create(u);
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(g.k, "second", second_receiver),
+				      0, 5, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	rec(uk_recv(u, g.ep_srv, &m, shared_reply));
+	rec(uk_reply(u, shared_reply, &m));
+}
+
+static void one_caller(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {0};
+	rec(uk_call(u, g.ep_cli, &m));
+}
+
+static void test_reply_object_armed_once(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, first_receiver, 0, 20, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	mock_run(g.k, 0);
+	uint64_t c = spawn_prog(g.k, one_caller, 0, 10, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 4);
+	assert_int_equal(g.rc[0], UK_EBUSY); /* the second receiver */
+	assert_int_equal(g.rc[1], 0);        /* the first receives the call */
+	assert_int_equal(g.rc[2], 0);        /* and replies */
+	assert_int_equal(g.rc[3], 0);        /* the caller */
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window_shootdown_on_two_cpus),
 		cmocka_unit_test(test_pi_mutex_and_call),
 		cmocka_unit_test(test_close_while_waiting),
+		cmocka_unit_test(test_reply_object_armed_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,7 +130,7 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 	fprintf(f, "scenario %s (%s), seed %llu\n", s->name, s->nfiles ? s->files[0] : "?",
 		U(r->seed));
 	if (r->internal_error) {
-		fprintf(f, "error: %s\n", r->message);
+		fprintf(f, "%s%s\n", r->bad_scenario ? "" : "internal error: ", r->message);
 		return;
 	}
 	for (size_t i = 0; i < r->nexpects; i++) {

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Each kind of expectation, met and failed: counts, latencies, no-deadlock
+ * (with idle servers told apart from a real deadlock), invariants, end-by
+ * and expected violations.
+ */
+#include "rt_test.h"
+
+#define LINE                                                                                 \
+	"machine { cpus 2 }\n"                                                               \
+	"device d0 { kind scripted; irq ioapic 10 level high; status write-1-to-clear }\n"
+
+static void expect_verdicts(const char *text, const bool *want, size_t n)
+{
+	struct uks_scenario *s = rt_parse(text);
+	struct sim_run_report r;
+	rt_run(s, 1, 1 << 16, &r);
+	ck_assert_uint_eq(r.nexpects, n);
+	bool all = true;
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(r.expects[i].met == want[i], "%s: met %d (saw %llu)", r.expects[i].text,
+			      r.expects[i].met, (unsigned long long)r.expects[i].observed);
+		all &= want[i];
+	}
+	ck_assert_int_eq(r.all_met, all);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+}
+
+START_TEST(counts)
+{
+	static const bool want[] = {true, false, true, false, true, false, true};
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0) }\n"
+			     "timeline { at 10us assert d0\n at 50us assert d0 }\n"
+			     "expect { count acks(d0) == 2\n count acks(d0) != 2\n"
+			     " handled d0 at least 2\n count naks > 0\n count nobody-cared < 1\n"
+			     " count raised(d0) <= 1\n count switches >= 1 }\n",
+			want, 7);
+}
+END_TEST
+
+START_TEST(latencies)
+{
+	static const bool want[] = {true, false, true, false};
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0, work = 30us) prio 100; caps irq(d0) }\n"
+			     "timeline { at 10us assert d0 }\n"
+			     "expect { latency irq(d0) <= 20us\n latency irq(d0) < 1us\n"
+			     " latency handled(d0) <= 20us\n latency handled(d0) > 1ms }\n",
+			want, 4);
+}
+END_TEST
+
+/* An assertion never served fails any latency bound, however loose. */
+START_TEST(latency_never_served)
+{
+	static const bool want[] = {false, true};
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0, mistake = nak-all) prio 100; caps irq(d0) }\n"
+			     "timeline { at 10us assert d0 }\n"
+			     "expect { latency irq(d0) <= 1s\n count nobody-cared(d0) == 1\n end-by 1ms }\n",
+			want, 2);
+}
+END_TEST
+
+/* A driver waiting for interrupts after the timeline is not deadlocked; a
+ * client whose call nobody will ever receive is. */
+START_TEST(deadlock_vs_quiet)
+{
+	static const bool quiet[] = {true};
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0) }\n"
+			     "timeline { at 10us assert d0 }\nexpect no-deadlock\n",
+			quiet, 1);
+	static const bool stuck[] = {false};
+	/* A client calls an endpoint nobody serves: it waits for ever. */
+	expect_verdicts("endpoint e\n"
+			"process c { thread t program vfs-client(server = e); caps endpoint(e, send) }\n"
+			"expect no-deadlock\n",
+			stuck, 1);
+}
+END_TEST
+
+START_TEST(expected_violation)
+{
+	static const bool shown[] = {true};
+	expect_verdicts(LINE "machine { ack-timeout 100us }\n"
+			     "process p { thread t program irq-driver(device = d0, mistake = never-answer) prio 100; caps irq(d0) }\n"
+			     "timeline { at 10us assert d0 }\nexpect violation ack-timeout\n",
+			shown, 1);
+	static const bool not_shown[] = {false};
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0) }\n"
+			     "timeline { at 10us assert d0 }\nexpect violation nobody-cared\n",
+			not_shown, 1);
+}
+END_TEST
+
+/* end-by stops the run: a burner that would go on for a second is cut. */
+START_TEST(end_by_stops)
+{
+	struct uks_scenario *s = rt_parse("process p { thread t program load(work = 1s) }\n"
+					  "expect end-by 200us\n");
+	struct sim_run_report r;
+	rt_run(s, 1, 0, &r);
+	ck_assert_int_eq(r.result, SIM_DONE);
+	ck_assert_uint_le(r.stats.end_ns, 200000);
+	ck_assert(r.all_met);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+}
+END_TEST
+
+/* Deadlock: the engine's verdict, reported as the violation "deadlock". */
+START_TEST(deadlock_is_a_violation)
+{
+	struct uks_scenario *s = rt_parse(
+		"process p { thread a program mutex-holder(mutex = \"m\", hold = 10us)\n"
+		" thread b program mutex-waiter(mutex = \"m\") }\n"
+		"process q { thread t program irq-driver(device = d0) ; caps irq(d0) }\n"
+		"device d0 { kind scripted; irq ioapic 4 level high }\n"
+		"expect no-deadlock\n");
+	struct sim_run_report r;
+	rt_run(s, 1, 0, &r);
+	ck_assert(r.all_met); /* everything finished or idles: quiet */
+	ck_assert(!rt_shown(&r, "deadlock"));
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+}
+END_TEST
+
+static Suite *expect_suite(void)
+{
+	Suite *s = suite_create("expect");
+	TCase *tc = tcase_create("expect");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, counts);
+	tcase_add_test(tc, latencies);
+	tcase_add_test(tc, latency_never_served);
+	tcase_add_test(tc, deadlock_vs_quiet);
+	tcase_add_test(tc, expected_violation);
+	tcase_add_test(tc, end_by_stops);
+	tcase_add_test(tc, deadlock_is_a_violation);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RT_MAIN(expect_suite)

@@ -6,6 +6,9 @@
  * range and the rights on every transfer. Revoking makes every later
  * transfer fail with UK_ESTALE; the grant pins nothing (pages are walked at
  * transfer time, like the physmap strategy).
+ *
+ * Also where every IPC object goes when its last reference drops
+ * (ipc_kobj_free, called by kobj_put).
  */
 #include "ipc/ipc_internal.h"
 

@@ -1,0 +1,88 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# uksim run: exit codes, human and JSON output, --load.
+# Usage: test_run_cli.sh UKSIM SCENARIO_DIR MYDRIVER_SO
+set -u
+UKSIM=$1
+SCN=$2
+SO=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+expect() { # CODE DESCRIPTION -- COMMAND...
+	code=$1; what=$2; shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		echo "FAIL: $what: exit $rc, expected $code"; cat "$tmp/out" "$tmp/err"
+		fails=$((fails + 1))
+	else
+		echo "ok: $what"
+	fi
+}
+contains() { # FILE TEXT DESCRIPTION
+	if grep -q -- "$2" "$tmp/$1"; then echo "ok: $3"; else
+		echo "FAIL: $3: '$2' not in $1"; cat "$tmp/$1"; fails=$((fails + 1)); fi
+}
+
+expect 2 "no file" -- "$UKSIM" run
+expect 2 "two files" -- "$UKSIM" run a.uks b.uks
+expect 2 "missing file" -- "$UKSIM" run "$tmp/nope.uks"
+printf 'device d { kind scripted }\nprocess p { thread t program irq-drivr(device = d) }\n' >"$tmp/bad.uks"
+expect 2 "bad scenario" -- "$UKSIM" run "$tmp/bad.uks"
+contains err "bad.uks:2:" "the error names file:line"
+contains err "did you mean 'irq-driver'" "with a suggestion"
+
+expect 0 "flagship passes" -- "$UKSIM" run "$SCN/irq/flagship-shared-level.uks"
+contains out "result: pass" "human result line"
+contains out "flagship-shared-level.uks:47:3  count nobody-cared == 0" "one line per expectation with its position"
+contains out "stats:" "statistics"
+
+expect 0 "flagship --json --seed 7 --window 500" -- "$UKSIM" run "$SCN/irq/flagship-shared-level.uks" --json --seed 7 --window 500
+python3 - "$tmp/out" <<'PY' || fails=$((fails + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("scenario", "result", "expectations", "violations", "seed", "stats"):
+    assert k in d, k
+assert d["result"] == "pass" and d["seed"] == 7, d
+assert all(e["met"] for e in d["expectations"]) and "text" in d["expectations"][0]
+print("ok: JSON object")
+PY
+
+cat >"$tmp/fail.uks" <<'UKS'
+include "SCN/common/two-cpu.uksi"
+device d { kind scripted; irq ioapic 3 level high; status write-1-to-clear }
+process p { thread t program irq-driver(device = d, mistake = nak-all) prio 100; caps irq(d) }
+timeline { at 10us assert d }
+expect { count nobody-cared == 0
+  end-by 1ms }
+UKS
+sed -i "s|SCN|$SCN|" "$tmp/fail.uks"
+expect 1 "a failed expectation" -- "$UKSIM" run "$tmp/fail.uks"
+contains out "✗" "the failed line is marked"
+contains out "went wrong at" "when and where it went wrong"
+expect 1 "a failed expectation (--json)" -- "$UKSIM" run "$tmp/fail.uks" --json
+python3 - "$tmp/out" <<'PY' || fails=$((fails + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["result"] == "fail"
+v = d["violations"][0]
+assert v["id"] == "nobody-cared" and v["time_ns"] > 10000 and "cpu" in v and v["message"], v
+print("ok: JSON violations")
+PY
+
+cat >"$tmp/mine.uks" <<'UKS'
+device d0 { kind scripted; irq ioapic 6 level high; status write-1-to-clear }
+process p { thread t program my-driver(device = d0, count = 1); caps irq(d0) }
+timeline { at 10us assert d0 }
+expect { count acks(d0) == 1 }
+UKS
+expect 2 "a program nobody has" -- "$UKSIM" run "$tmp/mine.uks"
+expect 0 "--load runs a researcher's driver" -- "$UKSIM" run "$tmp/mine.uks" --load "$SO"
+expect 2 "--load of a missing object" -- "$UKSIM" run "$tmp/mine.uks" --load "$tmp/nope.so"
+contains err "no such file" "says what is missing"
+printf 'load "%s"\n' "$SO" | cat - "$tmp/mine.uks" >"$tmp/mine2.uks"
+expect 0 "a scenario's load line" -- "$UKSIM" run "$tmp/mine2.uks"
+
+[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -89,46 +89,51 @@ static void device_clear(struct uk_user *u, const struct sim_dev_info *di)
 		uk_dev_write32(u, di->mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 }
 
-static void answer(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev, uint64_t seq,
+/* Returns true when an ACK came too late: another sink's ACK had already
+ * ended the episode while this driver served its device. */
+static bool answer(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev, uint64_t seq,
 		   bool ack)
 {
 	long rc = ack ? uk_irq_ack(u, h, seq) : uk_irq_nak(u, h, seq);
 	if (rc == 0) {
 		sim_prog_note(c, ack ? SIM_NOTE_ACK : SIM_NOTE_NAK, dev, 0);
-		return;
+		return false;
 	}
 	sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
-	/* On a shared line another driver's ACK may end the episode while
-	 * this one serves its device: the interrupt was still handled. */
-	if (ack && rc == UK_ESTALE)
+	if (ack && rc == UK_ESTALE) {
 		sim_prog_note(c, SIM_NOTE_SERVED_LATE, dev, 0);
+		return true;
+	}
+	return false;
 }
 
-static void serve_mine(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev,
+/* Returns true when the driver's ACK was stale (see irq_driver). */
+static bool serve_mine(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev,
 		       const struct sim_dev_info *di, uint64_t seq, enum mistake m, uint64_t work)
 {
+	bool late;
 	switch (m) {
 	case M_ACK_BEFORE_CLEAR:
-		answer(u, c, h, dev, seq, true);
+		late = answer(u, c, h, dev, seq, true);
 		uk_user_work(u, work);
 		device_clear(u, di);
-		return;
+		return late;
 	case M_NEVER_ANSWER:
 		device_clear(u, di);
 		uk_user_work(u, work);
-		return;
+		return false;
 	case M_STALE_SEQ: {
 		device_clear(u, di);
 		long rc = uk_irq_ack(u, h, seq - 1);
 		sim_prog_note(c, rc == 0 ? SIM_NOTE_ACK : SIM_NOTE_REJECTED, dev, 0);
 		uk_user_work(u, work);
-		return;
+		return false;
 	}
 	default:
 		device_clear(u, di);
-		answer(u, c, h, dev, seq, true);
+		late = answer(u, c, h, dev, seq, true);
 		uk_user_work(u, work);
-		return;
+		return late;
 	}
 }
 
@@ -144,7 +149,7 @@ void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c)
 	if (h < 0)
 		return;
 	uint64_t seq = 0, served = 0;
-	bool first = true;
+	bool first = true, late = false;
 	while ((seq = wait_next(u, c, h, dev, seq)) != 0) {
 		if (m == M_NAK_ALL || (nak_first && first)) {
 			first = false;
@@ -152,11 +157,18 @@ void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c)
 			continue;
 		}
 		if (!device_claims(u, c, dev, &di)) {
+			/* After a stale ACK the line may have raised again
+			 * because of this device, before it was cleared: that
+			 * episode is this driver's to end. ACKing it is safe on
+			 * a level line (a device still asserting raises again);
+			 * a NAK would make it "nobody cared" (found by random
+			 * schedules of the flagship). */
 			if (m != M_NEVER_ANSWER)
-				answer(u, c, h, dev, seq, false);
+				answer(u, c, h, dev, seq, late && m == M_NONE);
+			late = false;
 			continue;
 		}
-		serve_mine(u, c, h, dev, &di, seq, m, work);
+		late = serve_mine(u, c, h, dev, &di, seq, m, work);
 		if (count && ++served >= count)
 			break;
 	}

@@ -51,7 +51,11 @@ uint64_t rt_end_time(const struct sim_rt *rt)
 	for (unsigned i = 0; i < e->ncpus; i++)
 		if (e->cpu[i].clock > t)
 			t = e->cpu[i].clock;
-	if (e->stop_time != UINT64_MAX - 1 && t > e->stop_time)
+	/* Cut at the time limit with something still to come: the run
+	 * lasted until the limit. */
+	uint64_t next = hw_evq_next_time(&e->evq);
+	if (e->stop_time != UINT64_MAX - 1 && (t > e->stop_time ||
+					       (next != HW_TIME_NEVER && next > e->stop_time)))
 		t = e->stop_time;
 	return t;
 }

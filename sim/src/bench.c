@@ -30,6 +30,7 @@ static const struct sim_bench *const bench_tables[] = {
 	sim_bench_engine,
 	sim_bench_hw,
 	sim_bench_kernel,
+	sim_bench_ipc,
 };
 
 const struct sim_bench *sim_bench_find(const char *name)

@@ -121,8 +121,48 @@ static const char *verdict(const struct uksim_target *ut, const struct sim_explo
 	return r->exhausted ? "no violation (space exhausted)" : "no violation";
 }
 
+/* One line of the verdict table printed after several targets. */
+struct verdict_row {
+	char target[256];
+	uint64_t schedules;
+	double rate;
+	char verdict[64];
+	int code;
+};
+
+/* Scenario files below a directory (sorted), or the argument itself. */
+static void collect_targets(const char *path, GPtrArray *out)
+{
+	if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		g_ptr_array_add(out, g_strdup(path));
+		return;
+	}
+	GDir *dir = g_dir_open(path, 0, NULL);
+	if (!dir)
+		return;
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	for (const char *n; (n = g_dir_read_name(dir));)
+		g_ptr_array_add(names, g_build_filename(path, n, NULL));
+	g_dir_close(dir);
+	/* Sorted by name, for a stable order. */
+	for (guint i = 1; i < names->len; i++)
+		for (guint j = i; j > 0 && strcmp(names->pdata[j - 1], names->pdata[j]) > 0; j--) {
+			gpointer t = names->pdata[j];
+			names->pdata[j] = names->pdata[j - 1];
+			names->pdata[j - 1] = t;
+		}
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = names->pdata[i];
+		if (g_file_test(n, G_FILE_TEST_IS_DIR))
+			collect_targets(n, out);
+		else if (g_str_has_suffix(n, ".uks"))
+			g_ptr_array_add(out, g_strdup(n));
+	}
+	g_ptr_array_free(names, TRUE);
+}
+
 static int explore_one(const struct uksim_target *ut, const struct sim_explore_config *cfg,
-		       const struct explore_opts *o)
+		       const struct explore_opts *o, struct verdict_row *row)
 {
 	struct sim_explore_result r;
 	if (!o->json && !o->quiet)
@@ -152,6 +192,10 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		}
 	}
 	const char *v = verdict(ut, &r, &code);
+	snprintf(row->target, sizeof(row->target), "%s", ut->name);
+	row->schedules = r.schedules;
+	row->rate = r.seconds > 0 ? (double)r.schedules / r.seconds : 0;
+	snprintf(row->verdict, sizeof(row->verdict), "%s", v);
 	if (o->json) {
 		if (r.found)
 			print_violation_json(ut, &r, token, shrunk_token, (unsigned)shrunk.ndev);
@@ -211,6 +255,7 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	free(shrunk_token);
 	sim_schedule_fini(&shrunk);
 	sim_explore_result_fini(&r);
+	row->code = code;
 	return code;
 }
 
@@ -270,19 +315,33 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	if (!o.json && !o.quiet && isatty(STDERR_FILENO))
 		cfg.progress = progress;
 	code = UKSIM_EXIT_OK;
-	for (int i = 1; i < argc; i++) {
+	GPtrArray *targets = g_ptr_array_new_with_free_func(g_free);
+	for (int i = 1; i < argc; i++)
+		collect_targets(argv[i], targets);
+	struct verdict_row *rows = g_new0(struct verdict_row, targets->len ? targets->len : 1);
+	guint done = 0;
+	for (guint i = 0; i < targets->len; i++) {
 		struct uksim_target ut;
-		char err[512];
-		if (uksim_target_open(argv[i], o.window, &ut, err, sizeof(err)) != 0) {
+		char err[2048];
+		if (uksim_target_open(targets->pdata[i], o.window, &ut, err, sizeof(err)) != 0) {
 			fprintf(stderr, "uksim explore: %s\n", err);
 			code = UKSIM_EXIT_USAGE;
 			break;
 		}
-		int c = explore_one(&ut, &cfg, &o);
+		int c = explore_one(&ut, &cfg, &o, &rows[done++]);
 		uksim_target_close(&ut);
 		if (c > code)
 			code = c;
 	}
+	if (done > 1 && !o.json) {
+		printf("\n%-52s %10s %10s  %s\n", "target", "schedules", "per s", "verdict");
+		for (guint i = 0; i < done; i++)
+			printf("%-52s %10llu %10.0f  %s%s\n", rows[i].target,
+			       (unsigned long long)rows[i].schedules, rows[i].rate, rows[i].verdict,
+			       rows[i].code ? "  <--" : "");
+	}
+	g_free(rows);
+	g_ptr_array_free(targets, TRUE);
 out:
 	g_free(o.strategy);
 	g_free(o.shard);

@@ -3,8 +3,68 @@
 #include "targets.h"
 
 #include <sim/demo.h>
+#include <sim/runtime.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+/* A scenario file: parsed with the built-in programs, checked, and made an
+ * explorer target by the runtime. */
+struct scenario_priv {
+	struct sim_registry *reg;
+	struct uks_scenario *s;
+};
+
+static void close_scenario(struct uksim_target *ut)
+{
+	struct scenario_priv *p = ut->priv;
+	sim_scenario_target_fini(&ut->t);
+	uks_scenario_free(p->s);
+	sim_registry_free(p->reg);
+	free(p);
+}
+
+static int open_scenario(const char *path, int64_t window_ns, struct uksim_target *out, char *err,
+			 size_t errlen)
+{
+	struct scenario_priv *p = calloc(1, sizeof(*p));
+	struct uks_diag d;
+	struct uks_catalog cat;
+	uks_diag_init(&d);
+	if (!p || sim_registry_create(NULL, 0, &p->reg, err, errlen) != 0) {
+		free(p);
+		return -1;
+	}
+	sim_registry_catalog(p->reg, false, &cat);
+	if (uks_parse_file(path, &cat, &p->s, &d) != 0 ||
+	    sim_registry_load_scenario(p->reg, p->s, &d) != 0 ||
+	    sim_runtime_check(p->s, p->reg, &d) != 0) {
+		char *msg = uks_diag_format(&d);
+		snprintf(err, errlen, "%s", msg ? msg : "bad scenario");
+		free(msg);
+		uks_diag_clear(&d);
+		uks_scenario_free(p->s);
+		sim_registry_free(p->reg);
+		free(p);
+		return -1;
+	}
+	struct sim_runtime_options o = {.registry = p->reg,
+					.race_window_ns = window_ns > 0 ? (uint64_t)window_ns : 0};
+	if (sim_scenario_target(p->s, &o, &out->t) != 0) {
+		snprintf(err, errlen, "out of memory");
+		uks_scenario_free(p->s);
+		sim_registry_free(p->reg);
+		free(p);
+		return -1;
+	}
+	for (size_t i = 0; i < p->s->nexpects; i++)
+		if (p->s->expects[i].kind == UKS_EXPECT_VIOLATION)
+			snprintf(out->expect_violation, sizeof(out->expect_violation), "%s",
+				 p->s->expects[i].name);
+	out->priv = p;
+	out->close = close_scenario;
+	return 0;
+}
 
 int uksim_target_open(const char *spec, int64_t window_ns, struct uksim_target *out, char *err,
 		      size_t errlen)
@@ -17,9 +77,7 @@ int uksim_target_open(const char *spec, int64_t window_ns, struct uksim_target *
 	} else if (!strncmp(spec, "demo:", 5)) {
 		snprintf(err, errlen, "unknown built-in target '%s' (known: demo:race)", spec);
 		return -1;
-	} else {
-		snprintf(err, errlen, "%s: scenario files need the scenario runtime, which is not built "
-				      "yet in this version of ukern (try demo:race)", spec);
+	} else if (open_scenario(spec, window_ns, out, err, errlen) != 0) {
 		return -1;
 	}
 	if (window_ns >= 0)

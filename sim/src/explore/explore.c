@@ -146,10 +146,11 @@ static int tally_jobs(struct tally *ty, struct pool *p)
 		}
 		res->schedules++;
 		res->decisions += j->out.decisions;
-		uint64_t *sig = g_new(uint64_t, 1);
-		*sig = j->out.irq_signature;
-		if (!g_hash_table_add(ty->irq_seen, sig))
-			g_free(sig);
+		if (!g_hash_table_contains(ty->irq_seen, &j->out.irq_signature)) {
+			uint64_t *sig = g_new(uint64_t, 1);
+			*sig = j->out.irq_signature;
+			g_hash_table_add(ty->irq_seen, sig);
+		}
 		if (j->nondet && !res->nondeterministic) {
 			res->nondeterministic = true;
 			res->nondet_index = j->index;

@@ -31,6 +31,7 @@ static const struct sim_bench *const bench_tables[] = {
 	sim_bench_hw,
 	sim_bench_kernel,
 	sim_bench_ipc,
+	sim_bench_explore,
 };
 
 const struct sim_bench *sim_bench_find(const char *name)

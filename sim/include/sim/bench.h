@@ -44,5 +44,6 @@ extern const struct sim_bench sim_bench_engine[]; /* sim/src/bench_engine.c */
 extern const struct sim_bench sim_bench_hw[];     /* sim/src/bench_hw.c */
 extern const struct sim_bench sim_bench_kernel[]; /* sim/src/bench_kernel.c */
 extern const struct sim_bench sim_bench_ipc[];    /* sim/src/bench_ipc.c */
+extern const struct sim_bench sim_bench_explore[]; /* sim/src/bench_explore.c */
 
 #endif /* SIM_BENCH_H */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Programs from shared objects (`uksim run --load ./x.so`, a scenario's
- * `load "x.so"` line), through GModule. The object exports
+ * `load "x.so"` line), through dlopen. (GModule would do the same, but then
+ * every program linking libsim would need gmodule too, and libsim's own
+ * dependencies do not include it.) The object exports
  * `const struct sim_program ukern_programs[]`, ended by a NULL name; its
  * programs call the kernel through ukern/user.h and the sim_prog_* hooks,
  * which the uksim executable exports (gmodule-2.0 links it with
@@ -11,13 +13,14 @@
  */
 #include "rt_int.h"
 
-#include <gmodule.h>
+#include <dlfcn.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct rt_module {
-	GModule *mod;
+	void *mod;
 	char *path;
 	struct rt_module *next;
 };
@@ -34,10 +37,6 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 {
 	if (already_loaded(r, path))
 		return 0;
-	if (!g_module_supported()) {
-		snprintf(err, errlen, "%s: this build cannot load shared objects", path);
-		return -1;
-	}
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		snprintf(err, errlen, "%s: no such file", path);
 		return -1;
@@ -46,22 +45,22 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 	 * path; a researcher means the file in the current directory. */
 	char *full = g_path_is_absolute(path) ? g_strdup(path)
 					      : g_build_filename(".", path, NULL);
-	GModule *mod = g_module_open(full, G_MODULE_BIND_LOCAL);
+	void *mod = dlopen(full, RTLD_NOW | RTLD_LOCAL);
 	g_free(full);
 	if (!mod) {
-		snprintf(err, errlen, "%s: cannot load: %s", path, g_module_error());
+		snprintf(err, errlen, "%s: cannot load: %s", path, dlerror());
 		return -1;
 	}
-	gpointer sym = NULL;
-	if (!g_module_symbol(mod, SIM_PROGRAMS_SYMBOL, &sym) || !sym) {
+	void *sym = dlsym(mod, SIM_PROGRAMS_SYMBOL);
+	if (!sym) {
 		snprintf(err, errlen, "%s: no '%s' table (export const struct sim_program %s[])",
 			 path, SIM_PROGRAMS_SYMBOL, SIM_PROGRAMS_SYMBOL);
-		g_module_close(mod);
+		dlclose(mod);
 		return -1;
 	}
 	struct rt_module *m = calloc(1, sizeof(*m));
 	if (!m) {
-		g_module_close(mod);
+		dlclose(mod);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -105,7 +104,7 @@ void rt_registry_unload(struct sim_registry *r)
 	while (r->modules) {
 		struct rt_module *m = r->modules;
 		r->modules = m->next;
-		g_module_close(m->mod);
+		dlclose(m->mod);
 		g_free(m->path);
 		free(m);
 	}

@@ -207,6 +207,7 @@ struct cpu {
 	void *sched_state;
 	struct vspace *active_vs; /* root loaded in CR3 (stays loaded while idle) */
 	uint64_t slice_deadline;
+	unsigned nready;          /* threads in this CPU's run queue (for the trace) */
 };
 
 #define MAX_PROGRAMS 64
@@ -393,6 +394,12 @@ void thread_trampoline(void *arg);
 struct irq_sink_obj;
 bool irq_interrupt(struct uk_kernel *k, unsigned vector);
 void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s);
+
+/* sched.c: the run queue of CPU `cpu` through the policy, counted and
+ * traced (UK_TRACE_CORE_RUNQ) so timelines can show queue lengths. */
+void rq_enqueue(struct uk_kernel *k, unsigned cpu, struct uk_sched_node *n, enum uk_enqueue_how how);
+void rq_dequeue(struct uk_kernel *k, unsigned cpu, struct uk_sched_node *n);
+struct uk_sched_node *rq_pick(struct uk_kernel *k, unsigned cpu);
 
 /* syscall.c */
 long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);

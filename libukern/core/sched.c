@@ -88,6 +88,29 @@ void sched_make_ready(struct uk_kernel *k, struct uk_thread *t)
 	sched_make_ready_from(k, t, current_cpu_or_none(k));
 }
 
+void rq_enqueue(struct uk_kernel *k, unsigned cpu, struct uk_sched_node *n, enum uk_enqueue_how how)
+{
+	struct cpu *c = &k->cpus[cpu];
+	k->sched->enqueue(c->sched_state, n, how);
+	uk_arch_trace(k->a, UK_TRACE_CORE_RUNQ, cpu, ++c->nready, 0);
+}
+
+void rq_dequeue(struct uk_kernel *k, unsigned cpu, struct uk_sched_node *n)
+{
+	struct cpu *c = &k->cpus[cpu];
+	k->sched->dequeue(c->sched_state, n);
+	uk_arch_trace(k->a, UK_TRACE_CORE_RUNQ, cpu, --c->nready, 0);
+}
+
+struct uk_sched_node *rq_pick(struct uk_kernel *k, unsigned cpu)
+{
+	struct cpu *c = &k->cpus[cpu];
+	struct uk_sched_node *n = k->sched->pick_next(c->sched_state);
+	if (n)
+		uk_arch_trace(k->a, UK_TRACE_CORE_RUNQ, cpu, --c->nready, 0);
+	return n;
+}
+
 /* `me` is the waking CPU, or UK_CPU_NONE from the host (uk_kernel_spawn
  * while the machine is stopped): then any started target gets an IPI. */
 void sched_make_ready_from(struct uk_kernel *k, struct uk_thread *t, unsigned me)
@@ -97,7 +120,7 @@ void sched_make_ready_from(struct uk_kernel *k, struct uk_thread *t, unsigned me
 	if (cpu >= k->ncpus || !(t->sn.affinity & bit64(cpu)))
 		uk_arch_fatal(k->a, "sched: policy placed a thread outside its affinity");
 	t->state = TS_READY;
-	k->sched->enqueue(k->cpus[cpu].sched_state, &t->sn, UK_ENQ_BACK);
+	rq_enqueue(k, cpu, &t->sn, UK_ENQ_BACK);
 	uk_arch_trace(k->a, UK_TRACE_CORE_WAKE, t->o.id, cpu, me);
 	if (sched_wants_cpu(k, cpu, t)) {
 		k->cpus[cpu].slice_expired = false;
@@ -159,7 +182,7 @@ static void sched_switch(struct uk_kernel *k, struct cpu *c, struct uk_thread *p
 
 static struct uk_thread *sched_pick(struct uk_kernel *k, struct cpu *c)
 {
-	struct uk_sched_node *n = k->sched->pick_next(c->sched_state);
+	struct uk_sched_node *n = rq_pick(k, c->id);
 	return n ? node_thread(n) : &c->idle;
 }
 
@@ -183,7 +206,7 @@ void sched_yield_current(struct uk_kernel *k, enum uk_enqueue_how how)
 		sched_make_ready(k, t);
 	} else {
 		t->state = TS_READY;
-		k->sched->enqueue(c->sched_state, &t->sn, how);
+		rq_enqueue(k, c->id, &t->sn, how);
 	}
 	next = sched_pick(k, c);
 	if (next != t)
@@ -262,9 +285,9 @@ void sched_set_prio(struct uk_kernel *k, struct uk_thread *t, unsigned prio)
 		return;
 	if (t->state == TS_READY) {
 		unsigned cpu = t->sn.queued_cpu;
-		k->sched->dequeue(k->cpus[cpu].sched_state, &t->sn);
+		rq_dequeue(k, cpu, &t->sn);
 		t->sn.prio = prio;
-		k->sched->enqueue(k->cpus[cpu].sched_state, &t->sn, UK_ENQ_BACK);
+		rq_enqueue(k, cpu, &t->sn, UK_ENQ_BACK);
 		if (prio > old && sched_wants_cpu(k, cpu, t))
 			sched_kick_cpu(k, cpu, me);
 		return;
@@ -282,7 +305,7 @@ void sched_set_prio(struct uk_kernel *k, struct uk_thread *t, unsigned prio)
 void sched_idle_loop(struct uk_kernel *k, struct cpu *c)
 {
 	for (;;) {
-		struct uk_sched_node *n = k->sched->pick_next(c->sched_state);
+		struct uk_sched_node *n = rq_pick(k, c->id);
 		if (n) {
 			sched_switch(k, c, &c->idle, node_thread(n));
 			continue;

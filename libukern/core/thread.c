@@ -185,7 +185,7 @@ int thread_set_affinity(struct uk_kernel *k, struct uk_thread *t, uint64_t mask)
 		return UK_ESRCH;
 	t->sn.affinity = mask;
 	if (t->state == TS_READY && !(mask & bit64(t->sn.queued_cpu))) {
-		k->sched->dequeue(k->cpus[t->sn.queued_cpu].sched_state, &t->sn);
+		rq_dequeue(k, t->sn.queued_cpu, &t->sn);
 		sched_make_ready(k, t);
 	} else if (t->state == TS_RUNNING && !(mask & bit64(t->cpu))) {
 		struct cpu *c = &k->cpus[t->cpu];

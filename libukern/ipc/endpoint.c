@@ -174,8 +174,12 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 	t->ipc_badge = badge;
 	if (r && (rc = call_xfer(k, ep, t, r, true)) < 0)
 		return rc; /* the receiver keeps waiting */
+	/* A caller has one call in flight at a time, so its id names the call
+	 * from here until a server receives it (a flow in timelines). */
+	uk_arch_trace(k->a, UK_TRACE_IPC_CALL, t->o.id, ep->o.id, t->o.id);
 	if (r) {
 		waitq_remove(&ep->recvq, r);
+		uk_arch_trace(k->a, UK_TRACE_IPC_RECV, t->o.id, ep->o.id, r->o.id);
 		msg_deliver(k, &r->ipc_regs, &t->ipc_regs, t->proc, r->proc, badge);
 		reply_bind(r->ipc_recv_reply, t, r, ep);
 		served_enter(r, ep);
@@ -229,6 +233,7 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 				ipc_pi_lower(k, ep->server);
 			continue;
 		}
+		uk_arch_trace(k->a, UK_TRACE_IPC_RECV, c->o.id, ep->o.id, t->o.id);
 		msg_deliver(k, &t->ipc_regs, &c->ipc_regs, c->proc, t->proc, c->ipc_badge);
 		reply_bind(r, c, t, ep);
 		served_enter(t, ep);

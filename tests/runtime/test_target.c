@@ -97,50 +97,16 @@ START_TEST(two_threads_at_once)
 }
 END_TEST
 
-/* sim_explore() itself is not used here: its tally double-frees an IRQ
- * signature seen twice (explore.c, g_hash_table_add then g_free), which
- * scenario runs hit at once. The loops below run the same schedules. */
-
-/* PCT with depth 3: the first of up to 10,000 seeds that shows `id`. */
-static bool pct_finds(const struct sim_target *t, const char *id)
+/* The explorer itself: the lowest run index that shows `id`. */
+static bool explore_finds(const struct sim_target *t, enum sim_strategy st, const char *id)
 {
-	for (uint64_t seed = 1; seed <= 10000; seed++) {
-		struct sim_schedule sch = {.strategy = SIM_STRAT_PCT, .seed = seed, .depth = 3,
-					   .horizon = 64};
-		struct sim_outcome o;
-		ck_assert_int_eq(sim_run_schedule(t, &sch, false, &o), 0);
-		bool hit = o.violation && !strcmp(o.violation_id, id);
-		sim_outcome_fini(&o);
-		if (hit)
-			return true;
-	}
-	return false;
-}
-
-static bool script_hits(const struct sim_target *t, struct sim_deviation *dev, size_t n,
-			const char *id, struct sim_outcome *o, bool record)
-{
-	struct sim_schedule sch = {.strategy = SIM_STRAT_SCRIPT, .dev = dev, .ndev = n};
-	ck_assert_int_eq(sim_run_schedule(t, &sch, record, o), 0);
-	return o->violation && !strcmp(o->violation_id, id);
-}
-
-/* Bounded search with K <= 1: the schedule of no departure, then every
- * single departure from it (each other option of each choice it made). */
-static bool bounded_finds(const struct sim_target *t, const char *id)
-{
-	struct sim_outcome base;
-	bool hit = script_hits(t, NULL, 0, id, &base, true);
-	for (size_t i = 0; !hit && i < base.dlog_len; i++)
-		for (unsigned k = 0; !hit && k < base.dlog[i].n; k++) {
-			if (k == base.dlog[i].dflt)
-				continue;
-			struct sim_deviation d = {(uint32_t)i, (uint8_t)k};
-			struct sim_outcome o;
-			hit = script_hits(t, &d, 1, id, &o, false);
-			sim_outcome_fini(&o);
-		}
-	sim_outcome_fini(&base);
+	struct sim_explore_config cfg = {.strategy = st, .seed = 1, .runs = 10000, .depth = 3,
+					 .preemptions = 3, .jobs = 1, .nshards = 1,
+					 .stop_on_first = true};
+	struct sim_explore_result res;
+	ck_assert_int_eq(sim_explore(t, &cfg, &res), 0);
+	bool hit = res.found && !strcmp(res.found_outcome.violation_id, id);
+	sim_explore_result_fini(&res);
 	return hit;
 }
 
@@ -156,9 +122,10 @@ START_TEST(strategies_find_expected_violations)
 		struct uks_scenario *s = load_file(v[i].file);
 		struct sim_target t;
 		ck_assert_int_eq(sim_scenario_target(s, NULL, &t), 0);
-		ck_assert_msg(pct_finds(&t, v[i].id), "%s: pct misses %s", v[i].file, v[i].id);
-		ck_assert_msg(bounded_finds(&t, v[i].id), "%s: bounded misses %s", v[i].file,
-			      v[i].id);
+		ck_assert_msg(explore_finds(&t, SIM_STRAT_PCT, v[i].id), "%s: pct misses %s",
+			      v[i].file, v[i].id);
+		ck_assert_msg(explore_finds(&t, SIM_STRAT_BOUNDED, v[i].id),
+			      "%s: bounded (K <= 3) misses %s", v[i].file, v[i].id);
 		sim_scenario_target_fini(&t);
 		uks_scenario_free(s);
 	}

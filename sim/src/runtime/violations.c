@@ -97,6 +97,18 @@ static const struct sim_trace_rec *trace_find(const struct sim_rt *rt, uint16_t 
 	return NULL;
 }
 
+/* The CPU an IRQ log event happened on, from its trace record (kept by
+ * `uksim run`), or -1. */
+static int event_cpu(const struct sim_rt *rt, const struct uk_irq_event *ev)
+{
+	const struct sim_trace *t = &rt->sm->e->trace;
+	for (size_t i = 0; i < t->len; i++)
+		if (t->recs[i].kind == UK_TRACE_IRQ(ev->kind) && t->recs[i].time == ev->t &&
+		    t->recs[i].a == ev->pin)
+			return t->recs[i].cpu == 0xffff ? -1 : (int)t->recs[i].cpu;
+	return -1;
+}
+
 static void pin_devices(const struct sim_rt *rt, uint32_t pin, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -139,8 +151,10 @@ static void liveness(const struct sim_rt *rt, struct sim_run_report *out, size_t
 			continue; /* the log could not be judged (too long) */
 		char id[16];
 		snprintf(id, sizeof(id), "L%u", lv[i].prop % 100);
-		uint64_t t = lv[i].index < rt->log.len ? rt->log.ev[lv[i].index].t : p.end_ns;
-		struct sim_violation *v = add(out, cap, id, t, -1);
+		const struct uk_irq_event *ev =
+			lv[i].index < rt->log.len ? &rt->log.ev[lv[i].index] : NULL;
+		struct sim_violation *v = add(out, cap, id, ev ? ev->t : p.end_ns,
+					      ev ? event_cpu(rt, ev) : -1);
 		char devs[96];
 		pin_devices(rt, lv[i].pin, devs, sizeof(devs));
 		if (v)
@@ -157,7 +171,7 @@ static void report_event(const struct sim_rt *rt, struct sim_run_report *out, si
 			continue;
 		char devs[96];
 		pin_devices(rt, ev->pin, devs, sizeof(devs));
-		struct sim_violation *v = add(out, cap, id, ev->t, -1);
+		struct sim_violation *v = add(out, cap, id, ev->t, event_cpu(rt, ev));
 		if (v)
 			snprintf(v->message, sizeof(v->message), "%s on the line of %s (episode %llu)",
 				 what, devs, (unsigned long long)ev->arg);

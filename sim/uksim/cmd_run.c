@@ -3,6 +3,7 @@
 #include "uksim.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <sim/runtime.h>
 
@@ -10,6 +11,7 @@ struct run_opts {
 	gint64 seed, window, trace_limit;
 	gboolean json;
 	gchar **loads;
+	gchar *chooser;
 };
 
 static int bad_scenario(struct uks_diag *d)
@@ -59,8 +61,15 @@ static int run_one(const char *file, const struct run_opts *ro)
 		.race_window_ns = (uint64_t)ro->window,
 		.trace_limit = (size_t)ro->trace_limit,
 	};
+	/* One schedule of the random strategy with this seed (the explorer's
+	 * view of "seed N"), or virtual-time order with --chooser time. */
+	struct sim_engine_config ec = {
+		.seed = (uint64_t)ro->seed,
+		.chooser = sim_chooser_find(ro->chooser ? ro->chooser : "random"),
+		.race_window_ns = (uint64_t)ro->window,
+	};
 	struct sim_run_report r;
-	if (sim_runtime_run(s, &o, NULL, (uint64_t)ro->seed, &r) != 0) {
+	if (sim_runtime_run(s, &o, &ec, (uint64_t)ro->seed, &r) != 0) {
 		fprintf(stderr, "uksim run: out of memory\n");
 		rc = UKSIM_EXIT_INTERNAL;
 	} else {
@@ -91,6 +100,9 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 		 "load the programs of a shared object (repeatable)", "SO"},
 		{"trace-limit", 0, 0, G_OPTION_ARG_INT64, &ro.trace_limit,
 		 "trace records kept for the report (default 65536)", "N"},
+		{"chooser", 0, 0, G_OPTION_ARG_STRING, &ro.chooser,
+		 "random (default: the seed picks the schedule) or time (virtual-time order)",
+		 "C"},
 		{0},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
@@ -102,9 +114,13 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 	} else if (ro.seed < 0 || ro.window < 0 || ro.trace_limit < 0) {
 		fprintf(stderr, "uksim run: --seed, --window and --trace-limit take numbers >= 0\n");
 		rc = UKSIM_EXIT_USAGE;
+	} else if (ro.chooser && strcmp(ro.chooser, "random") && strcmp(ro.chooser, "time")) {
+		fprintf(stderr, "uksim run: --chooser is random or time, not '%s'\n", ro.chooser);
+		rc = UKSIM_EXIT_USAGE;
 	} else {
 		rc = run_one(argv[1], &ro);
 	}
 	g_strfreev(ro.loads);
+	g_free(ro.chooser);
 	return rc;
 }

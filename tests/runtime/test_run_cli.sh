@@ -50,6 +50,13 @@ assert all(e["met"] for e in d["expectations"]) and "text" in d["expectations"][
 print("ok: JSON object")
 PY
 
+expect 0 "flagship in virtual-time order" -- "$UKSIM" run "$SCN/irq/flagship-shared-level.uks" --chooser time
+expect 2 "an unknown chooser" -- "$UKSIM" run "$SCN/irq/flagship-shared-level.uks" --chooser pct
+"$UKSIM" run "$SCN/irq/flagship-shared-level.uks" --json --seed 3 >"$tmp/a"
+"$UKSIM" run "$SCN/irq/flagship-shared-level.uks" --json --seed 3 >"$tmp/b"
+if cmp -s "$tmp/a" "$tmp/b"; then echo "ok: a seed replays to the same report"; else
+	echo "FAIL: seed 3 twice differs"; fails=$((fails + 1)); fi
+
 cat >"$tmp/fail.uks" <<'UKS'
 include "SCN/common/two-cpu.uksi"
 device d { kind scripted; irq ioapic 3 level high; status write-1-to-clear }

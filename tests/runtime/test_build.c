@@ -163,6 +163,27 @@ START_TEST(machine_refuses_bad_scenario)
 }
 END_TEST
 
+/* `uksim check` and `uksim run` agree: every program of the default
+ * catalog is built in, with the catalog's arguments. */
+START_TEST(catalog_and_registry_agree)
+{
+	char err[256];
+	struct sim_registry *r = NULL;
+	ck_assert_int_eq(sim_registry_create(NULL, 0, &r, err, sizeof(err)), 0);
+	const struct uks_catalog *dc = uks_default_catalog();
+	struct uks_catalog cat;
+	sim_registry_catalog(r, false, &cat);
+	ck_assert_uint_eq(cat.nprograms, dc->nprograms);
+	for (size_t i = 0; i < dc->nprograms; i++) {
+		const struct sim_program *p = sim_registry_find(r, dc->programs[i].name);
+		ck_assert_msg(p && p->fn, "%s has no built-in", dc->programs[i].name);
+		ck_assert_ptr_eq(p->args, dc->programs[i].args);
+		ck_assert_uint_eq(p->nargs, dc->programs[i].nargs);
+	}
+	sim_registry_free(r);
+}
+END_TEST
+
 static Suite *build_suite(void)
 {
 	Suite *s = suite_create("build");
@@ -174,6 +195,7 @@ static Suite *build_suite(void)
 	tcase_add_test(tc, windows_placed_by_the_chooser);
 	tcase_add_test(tc, threads_and_kill);
 	tcase_add_test(tc, machine_refuses_bad_scenario);
+	tcase_add_test(tc, catalog_and_registry_agree);
 	suite_add_tcase(s, tc);
 	return s;
 }

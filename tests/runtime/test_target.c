@@ -156,6 +156,22 @@ START_TEST(random_schedules_pass)
 }
 END_TEST
 
+/* The schedule that found the stale-ACK race (docs/running.md, section 8):
+ * with a driver that NAKs the re-raised episode it ended "nobody cared". */
+START_TEST(stale_ack_race_regression)
+{
+	struct uks_scenario *s = load_file("irq/flagship-shared-level.uks");
+	struct sim_target t;
+	ck_assert_int_eq(sim_scenario_target(s, NULL, &t), 0);
+	struct sim_outcome o;
+	run_random(&t, 5226, &o);
+	ck_assert_msg(!o.violation, "%s: %s", o.violation_id, o.message);
+	sim_outcome_fini(&o);
+	sim_scenario_target_fini(&t);
+	uks_scenario_free(s);
+}
+END_TEST
+
 static bool expects_violation(const struct uks_scenario *s)
 {
 	for (size_t i = 0; i < s->nexpects; i++)
@@ -217,6 +233,7 @@ static Suite *target_suite(void)
 	tcase_add_test(tc, strategies_find_expected_violations);
 	tcase_add_test(tc, random_schedules_pass);
 	tcase_add_test(tc, library_under_random_schedules);
+	tcase_add_test(tc, stale_ack_race_regression);
 	suite_add_tcase(s, tc);
 	return s;
 }

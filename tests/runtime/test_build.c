@@ -163,6 +163,25 @@ START_TEST(machine_refuses_bad_scenario)
 }
 END_TEST
 
+/* Runtime faults: `delay` postpones the device's next action, `drop-edge`
+ * swallows its next raising one. */
+START_TEST(delay_and_drop_edge)
+{
+	struct uks_scenario *s = rt_parse(ONE_DRIVER
+					  "timeline { at 5us delay d0 20us\n at 10us assert d0\n"
+					  " at 100us deassert d0\n at 200us drop-edge d0\n"
+					  " at 210us assert d0 }\n"
+					  "expect { count acks(d0) == 1\n count dropped-edges(d0) == 1 }\n");
+	struct sim_run_report r;
+	rt_run(s, 1, 1 << 16, &r);
+	ck_assert_uint_eq(action_time(&r, 0), 5000);  /* the delay itself */
+	ck_assert_uint_eq(action_time(&r, 1), 30000); /* assert: 10us + 20us */
+	ck_assert(r.all_met);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+}
+END_TEST
+
 /* `uksim check` and `uksim run` agree: every program of the default
  * catalog is built in, with the catalog's arguments. */
 START_TEST(catalog_and_registry_agree)
@@ -196,6 +215,7 @@ static Suite *build_suite(void)
 	tcase_add_test(tc, threads_and_kill);
 	tcase_add_test(tc, machine_refuses_bad_scenario);
 	tcase_add_test(tc, catalog_and_registry_agree);
+	tcase_add_test(tc, delay_and_drop_edge);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -125,6 +125,25 @@ START_TEST(deadlock_is_a_violation)
 }
 END_TEST
 
+/* Per-line counters name the right line, also on MSI and the PLIC. */
+START_TEST(line_counters_per_device)
+{
+	static const bool want[] = {true, true, true, true, true};
+	expect_verdicts("machine { cpus 2; controller plic sources 8 }\n"
+			"device u0 { kind scripted; irq plic 5 level; status write-1-to-clear }\n"
+			"device n0 { kind scripted; irq ioapic 3 level high; status write-1-to-clear }\n"
+			"device m0 { kind scripted; irq msi 2; status write-1-to-clear; pci 0:2.0 }\n"
+			"process p { thread t program irq-driver(device = u0, mistake = nak-all); caps irq(u0) }\n"
+			"process q { thread t program irq-driver(device = n0); caps irq(n0) }\n"
+			"process r { thread t program irq-driver(device = m0); caps irq(m0) }\n"
+			"timeline { at 10us assert u0\n at 12us assert n0\n at 14us assert m0 }\n"
+			"expect { count nobody-cared(u0) == 1\n count nobody-cared(n0) == 0\n"
+			" count raised(u0) == 1\n count raised(m0) == 1\n count stalls(m0) == 0\n"
+			" end-by 1ms }\n",
+			want, 5);
+}
+END_TEST
+
 static Suite *expect_suite(void)
 {
 	Suite *s = suite_create("expect");
@@ -137,6 +156,7 @@ static Suite *expect_suite(void)
 	tcase_add_test(tc, expected_violation);
 	tcase_add_test(tc, end_by_stops);
 	tcase_add_test(tc, deadlock_is_a_violation);
+	tcase_add_test(tc, line_counters_per_device);
 	suite_add_tcase(s, tc);
 	return s;
 }

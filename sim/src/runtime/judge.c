@@ -18,6 +18,39 @@
 
 #include <ukern/irq.h>
 
+static bool pin_mapped(const struct sim_rt *rt, uint32_t pin)
+{
+	for (size_t i = 0; i < rt->s->ndevices; i++)
+		if (rt->dev[i].pin_id == (int)pin)
+			return true;
+	return false;
+}
+
+/* The PLIC keeps its vectors to itself: when exactly one line of the log is
+ * still unnamed and exactly one PLIC source is in use, they are the same. */
+static void map_leftover_pin(struct sim_rt *rt)
+{
+	int dev = -1, pin = -1;
+	for (size_t i = 0; i < rt->s->ndevices; i++) {
+		if (rt->s->devices[i].line_kind != UKS_LINE_PLIC)
+			continue;
+		if (dev >= 0 && rt->s->devices[dev].line != rt->s->devices[i].line)
+			return;
+		dev = (int)i;
+	}
+	for (size_t i = 0; dev >= 0 && i < rt->log.len; i++) {
+		uint32_t p = rt->log.ev[i].pin;
+		if (rt->log.ev[i].kind != UK_IRQ_EV_ATTACH || pin_mapped(rt, p) || (int)p == pin)
+			continue;
+		if (pin >= 0)
+			return;
+		pin = (int)p;
+	}
+	for (size_t i = 0; pin >= 0 && i < rt->s->ndevices; i++)
+		if (rt->s->devices[i].line_kind == UKS_LINE_PLIC)
+			rt->dev[i].pin_id = pin;
+}
+
 static void find_pin_ids(struct sim_rt *rt)
 {
 	struct hw_machine *hw = rt->sm->hw;
@@ -35,6 +68,7 @@ static void find_pin_ids(struct sim_rt *rt)
 		}
 		rt->dev[i].pin_id = vec >= UK_VEC_FIRST_DEVICE ? (int)(vec - UK_VEC_FIRST_DEVICE) : -1;
 	}
+	map_leftover_pin(rt);
 }
 
 static uint64_t log_count(const struct sim_rt *rt, int pin, uint16_t kind, int end_how)

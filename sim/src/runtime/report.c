@@ -158,6 +158,17 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		U(t->ipc_calls), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
 		U(t->nopreempt_sections), U(t->budget_overruns), U(t->threads_exited),
 		U(t->threads_killed));
+	if (!r->all_met && r->nviolations == 0)
+		for (size_t i = 0; i < r->nexpects; i++) {
+			const struct sim_expect_verdict *v = &r->expects[i];
+			if (v->met)
+				continue;
+			char obs[96];
+			observed(v, obs, sizeof(obs));
+			fprintf(f, "went wrong: %s:%u:%u %s (%s), judged when the run ended at %s\n",
+				v->e->pos.file, v->e->pos.line, v->e->pos.col, v->text, obs, end);
+			break;
+		}
 	for (size_t i = 0; i < r->nviolations; i++) {
 		const struct sim_violation *v = &r->violations[i];
 		char when[32], cpu[16] = "no CPU";

@@ -147,6 +147,23 @@ START_TEST(threads_and_kill)
 }
 END_TEST
 
+/* A windowed kill follows its placement: the last place of 40..60us. */
+START_TEST(windowed_kill)
+{
+	struct uks_scenario *s = rt_parse("process q { thread a program load(work = 1ms) }\n"
+					  "timeline { at 40us..60us kill q }\n");
+	struct sim_engine_config ec = {.seed = 1, .chooser = &last_ops};
+	struct sim_runtime_options o = {0};
+	struct sim_run_report r;
+	ck_assert_int_eq(sim_runtime_run(s, &o, &ec, 1, &r), 0);
+	ck_assert_uint_eq(r.stats.threads_killed, 1);
+	ck_assert_uint_ge(r.stats.end_ns, 60000);
+	ck_assert_uint_lt(r.stats.end_ns, 70000);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+}
+END_TEST
+
 /* A bad device configuration the machine refuses is a scenario error. */
 START_TEST(machine_refuses_bad_scenario)
 {
@@ -216,6 +233,7 @@ static Suite *build_suite(void)
 	tcase_add_test(tc, machine_refuses_bad_scenario);
 	tcase_add_test(tc, catalog_and_registry_agree);
 	tcase_add_test(tc, delay_and_drop_edge);
+	tcase_add_test(tc, windowed_kill);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -55,6 +55,10 @@ static void check_other_sort(struct uks_parser *p, enum uks_arg_type type, const
 			 type == UKS_ARG_ENDPOINT ? "an" : "a", type_word(type));
 }
 
+/* The first name field of a table, for uks_names_of; NULL for an empty table
+ * (arithmetic on its NULL base would be undefined). */
+#define NAMES_AT(tab, n, type) ((n) ? (const char *)(tab) + offsetof(type, name) : NULL)
+
 /* Resolve `name` as a device, process or endpoint (by `type`). */
 static int resolve(struct uks_parser *p, enum uks_arg_type type, const char *name,
 		   struct uks_pos pos)
@@ -66,22 +70,19 @@ static int resolve(struct uks_parser *p, enum uks_arg_type type, const char *nam
 	case UKS_ARG_DEVICE:
 		if ((r = FIND(s->devices, s->ndevices, name)) < 0)
 			fail_unknown_ref(p, pos, name, "device",
-					 uks_names_of(p, (const char *)s->devices +
-								 offsetof(struct uks_device, name),
+					 uks_names_of(p, NAMES_AT(s->devices, s->ndevices, struct uks_device),
 						      s->ndevices, sizeof(s->devices[0])));
 		return r;
 	case UKS_ARG_PROCESS:
 		if ((r = FIND(s->processes, s->nprocesses, name)) < 0)
 			fail_unknown_ref(p, pos, name, "process",
-					 uks_names_of(p, (const char *)s->processes +
-								 offsetof(struct uks_process, name),
+					 uks_names_of(p, NAMES_AT(s->processes, s->nprocesses, struct uks_process),
 						      s->nprocesses, sizeof(s->processes[0])));
 		return r;
 	default:
 		if ((r = FIND(s->endpoints, s->nendpoints, name)) < 0)
 			fail_unknown_ref(p, pos, name, "endpoint",
-					 uks_names_of(p, (const char *)s->endpoints +
-								 offsetof(struct uks_endpoint, name),
+					 uks_names_of(p, NAMES_AT(s->endpoints, s->nendpoints, struct uks_endpoint),
 						      s->nendpoints, sizeof(s->endpoints[0])));
 		return r;
 	}

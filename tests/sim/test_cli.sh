@@ -3,6 +3,7 @@
 # Usage: test_cli.sh PATH/TO/uksim
 set -u
 UKSIM=$1
+SCENARIOS=${2:-}
 fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -98,6 +99,50 @@ contains out "space exhausted" "bounded says the space is exhausted"
 expect 2 "explore an unknown target" -- "$UKSIM" explore demo:nothing
 expect 2 "explore with a bad shard" -- "$UKSIM" explore demo:race --shard 3/2
 expect 2 "explore with a bad strategy" -- "$UKSIM" explore demo:race --strategy guess
+
+# Timelines of real runs: IRQ episodes, lines, run queues, IPC flows.
+if [ -n "$SCENARIOS" ]; then
+	expect 0 "explore the reset-window flagship with timelines" -- "$UKSIM" explore \
+		"$SCENARIOS/irq/flagship-reset-window.uks" --strategy bounded --first -j 1 \
+		--trace "$tmp/flag.json" --vcd "$tmp/flag.vcd"
+	contains out "It takes 1 departure" "the story of the shrunk schedule"
+	expect 0 "explore the VFS scenario with a timeline" -- "$UKSIM" explore \
+		"$SCENARIOS/ipc/vfs-open.uks" --runs 1 -q --trace "$tmp/vfs.json"
+	python3 - "$tmp/flag.json" "$tmp/vfs.json" "$tmp/flag.vcd" <<'PY' || { echo "FAIL: timelines"; fails=$((fails + 1)); }
+import json, sys
+flag = json.load(open(sys.argv[1]))["traceEvents"]
+phases = {e["ph"] for e in flag}
+assert {"M", "X", "b", "e", "C", "i"} <= phases, phases
+assert any(e["name"].startswith("ready on CPU") for e in flag if e["ph"] == "C")
+assert any(e["name"].startswith("line ") for e in flag if e["ph"] == "C")
+vfs = json.load(open(sys.argv[2]))["traceEvents"]
+s = sum(e["ph"] == "s" for e in vfs); f = sum(e["ph"] == "f" for e in vfs)
+assert s > 0 and s == f, (s, f)
+vcd = open(sys.argv[3]).read().split("$enddefinitions $end")
+assert len(vcd) == 2 and "$var wire 1" in vcd[0] and "_in_service" in vcd[0] and "_seq" in vcd[0]
+times = [int(l[1:]) for l in vcd[1].splitlines() if l.startswith("#")]
+assert times == sorted(times) and len(times) > 2, times
+PY
+	# In virtual-time order alone the reset-window race cannot happen.
+	expect 1 "an expected violation not found exits 1" -- "$UKSIM" explore \
+		"$SCENARIOS/irq/flagship-reset-window.uks" --strategy bounded --preemptions 0 -q
+	contains out "expected violation NOT found" "the verdict says it was not found"
+	# Every violation the explorer finds in the library replays to its trace hash.
+	for f in $(grep -rl "^[[:space:]]*violation\|expect violation" "$SCENARIOS" --include='*.uks'); do
+		for strat in pct bounded; do
+			expect 0 "$strat finds the violation of $(basename "$f")" -- "$UKSIM" explore "$f" \
+				--strategy $strat --preemptions 3 --runs 10000 --first --no-shrink -j 2 --json
+			read -r tok hash < <(python3 -c 'import json,sys
+v=[json.loads(l) for l in open(sys.argv[1]) if "\"violation\"" in l and json.loads(l)["type"]=="violation"][0]
+print(v["token"], v["trace_hash"])' "$tmp/out")
+			expect 0 "replay of $(basename "$f") ($strat)" -- "$UKSIM" replay "$f" --token "$tok" --json
+			python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["trace_hash"]==sys.argv[2], (o, sys.argv[2])' \
+				"$tmp/out" "$hash" || { echo "FAIL: replay hash of $f"; fails=$((fails + 1)); }
+		done
+	done
+	expect 0 "explore a directory and print the verdict table" -- "$UKSIM" explore "$SCENARIOS/xfer" --runs 20 -q
+	contains out "^target " "verdict table"
+fi
 
 expect 0 "bench --list" -- "$UKSIM" bench --list
 for b in fiber_switch event_queue pthread_handoff; do

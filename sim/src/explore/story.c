@@ -50,10 +50,19 @@ char *sim_story(const struct sim_outcome *o, unsigned context_records)
 		if (o->violation && o->time_ns)
 			for (end = 0; end < n && r[end].time <= o->time_ns; end++)
 				;
-		size_t start = end > context_records ? end - context_records : 0;
-		g_string_append_printf(s, "The last %zu events before it went wrong:\n", end - start);
+		/* The engine's own CPU picks are the departures above; leave
+		 * them out of the events. */
+		size_t kept = 0, start = end;
+		while (start > 0 && kept < context_records) {
+			start--;
+			if (r[start].kind != SIM_TR_CPU_PICK)
+				kept++;
+		}
+		g_string_append_printf(s, "The last %zu events before it went wrong:\n", kept);
 		char line[160];
 		for (size_t i = start; i < end; i++) {
+			if (r[i].kind == SIM_TR_CPU_PICK)
+				continue;
 			sim_trace_describe(&r[i], line, sizeof(line));
 			if (r[i].cpu == 0xffff)
 				g_string_append_printf(s, "  %8llu ns  hw     %s\n",

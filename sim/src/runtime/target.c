@@ -83,8 +83,12 @@ static int target_run(void *ctx, const struct sim_engine_config *ecfg, struct si
 {
 	const struct scenario_target *t = ctx;
 	struct sim_run_report r;
+	/* Exploration keeps the hash only; a replay for a story or a timeline
+	 * asks for records through ecfg->trace_limit. */
+	struct sim_runtime_options o = t->o;
+	o.trace_limit = ecfg->trace_limit;
 	memset(out, 0, sizeof(*out));
-	if (sim_runtime_run(t->s, &t->o, ecfg, ecfg->seed, &r) != 0) {
+	if (sim_runtime_run(t->s, &o, ecfg, ecfg->seed, &r) != 0) {
 		snprintf(out->message, sizeof(out->message), "out of memory");
 		return -1;
 	}
@@ -98,6 +102,16 @@ static int target_run(void *ctx, const struct sim_engine_config *ecfg, struct si
 	out->dlog = r.dlog;
 	out->dlog_len = r.dlog_len;
 	r.dlog = NULL;
+	out->ncpus = t->s->machine.cpus;
+	if (r.trace_len) {
+		/* Hand the records over as a trace the exporters can read. */
+		sim_trace_init(&out->trace, r.trace_len);
+		out->trace.recs = r.trace;
+		out->trace.len = out->trace.cap = r.trace_len;
+		out->trace.count = r.trace_len;
+		out->trace.hash = r.trace_hash;
+		r.trace = NULL;
+	}
 	sim_run_report_fini(&r);
 	return 0;
 }

@@ -20,6 +20,7 @@ struct hw_region {
 };
 
 struct hw_mem {
+	struct hw_ram_cache *cache; /* where regions come from and go back to, or NULL */
 	unsigned nregions;
 	struct hw_region r[HW_MAX_REGIONS];
 };

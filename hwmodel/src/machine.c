@@ -64,6 +64,7 @@ static int check_config(const struct hw_machine_config *cfg, char *err, size_t e
 static int build(struct hw_machine *m, const struct hw_machine_config *cfg, char *err,
 		 size_t errlen)
 {
+	m->mem.cache = cfg->ram_cache;
 	int rc = hw_mem_init(m, cfg->ram_bytes, err, errlen);
 	if (rc != HW_OK)
 		return rc;

@@ -13,10 +13,103 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* ---- the RAM cache ---- */
+
+#define RAM_CACHE_SLOTS 4
+
+struct hw_ram_cache {
+	struct cached {
+		uint8_t *host;
+		uint32_t *owner;
+		uint64_t size;
+	} slot[RAM_CACHE_SLOTS];
+	unsigned n;
+};
+
+struct hw_ram_cache *hw_ram_cache_create(void)
+{
+	return calloc(1, sizeof(struct hw_ram_cache));
+}
+
+void hw_ram_cache_destroy(struct hw_ram_cache *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < c->n; i++) {
+		munmap(c->slot[i].host, c->slot[i].size);
+		free(c->slot[i].owner);
+	}
+	free(c);
+}
+
+static bool cache_take(struct hw_ram_cache *c, uint64_t size, uint8_t **host, uint32_t **owner)
+{
+	for (unsigned i = 0; c && i < c->n; i++) {
+		if (c->slot[i].size != size)
+			continue;
+		*host = c->slot[i].host;
+		*owner = c->slot[i].owner;
+		c->slot[i] = c->slot[--c->n];
+		return true;
+	}
+	return false;
+}
+
+static bool page_is_zero(const uint8_t *p)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	for (size_t i = 0; i < HW_PAGE_SIZE / 8; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+/* Clear what the run left in a region: only resident pages can hold data;
+ * of those, only non-zero ones are written (writing a page that still maps
+ * the shared zero page would fault it in). Returns false if the host could
+ * not say which pages are resident. */
+static bool region_scrub(struct hw_region *r)
+{
+	size_t pages = r->size >> HW_PAGE_SHIFT;
+	unsigned char *vec = malloc(pages);
+	if (!vec || mincore(r->host, r->size, vec) != 0) {
+		free(vec);
+		return false;
+	}
+	for (size_t i = 0; i < pages; i++) {
+		uint8_t *pg = r->host + (i << HW_PAGE_SHIFT);
+		if ((vec[i] & 1) && !page_is_zero(pg))
+			memset(pg, 0, HW_PAGE_SIZE);
+	}
+	free(vec);
+	memset(r->owner, 0, pages * sizeof(*r->owner));
+	return true;
+}
+
+static void region_release(struct hw_ram_cache *c, struct hw_region *r)
+{
+	if (c && c->n < RAM_CACHE_SLOTS && region_scrub(r)) {
+		c->slot[c->n++] = (struct cached){r->host, r->owner, r->size};
+		return;
+	}
+	munmap(r->host, r->size);
+	free(r->owner);
+}
+
 static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *err,
 		      size_t errlen)
 {
 	struct hw_region *r = &m->mem.r[m->mem.nregions];
+	uint8_t *cached_host;
+	uint32_t *cached_owner;
+	if (cache_take(m->mem.cache, size, &cached_host, &cached_owner)) {
+		r->base = base;
+		r->size = size;
+		r->host = cached_host;
+		r->owner = cached_owner;
+		m->mem.nregions++;
+		return HW_OK;
+	}
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
@@ -54,10 +147,8 @@ int hw_mem_init(struct hw_machine *m, uint64_t ram, char *err, size_t errlen)
 
 void hw_mem_fini(struct hw_machine *m)
 {
-	for (unsigned i = 0; i < m->mem.nregions; i++) {
-		munmap(m->mem.r[i].host, m->mem.r[i].size);
-		free(m->mem.r[i].owner);
-	}
+	for (unsigned i = 0; i < m->mem.nregions; i++)
+		region_release(m->mem.cache, &m->mem.r[i]);
 	m->mem.nregions = 0;
 }
 

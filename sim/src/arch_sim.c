@@ -672,6 +672,7 @@ int sim_machine_create(const struct sim_machine_config *cfg, struct sim_machine 
 	struct hw_machine_config hc = {
 		.ncpus = ec.cpus,
 		.ram_bytes = cfg->ram_bytes ? cfg->ram_bytes : 64ull << 20,
+		.ram_cache = cfg->ram_cache,
 		.tlb_entries = cfg->tlb_entries,
 		.cost_preset = cfg->cost_preset,
 		.evq = &sm->e->evq,

@@ -118,6 +118,40 @@ START_TEST(two_machines_are_independent)
 }
 END_TEST
 
+/* A RAM cache hands the same mapping to the next machine, cleared: data and
+ * owner tags the last machine left are gone, and nothing is faulted in. */
+START_TEST(ram_cache_reuses_cleared_memory)
+{
+	struct hw_evq q;
+	struct hw_ram_cache *c = hw_ram_cache_create();
+	hw_evq_init(&q, 4);
+	struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 8ull << 20, .evq = &q, .ram_cache = c};
+	struct hw_machine *m;
+	char err[200];
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	uint8_t *first = hw_mem_ptr(m, 0, 1);
+	memset(hw_mem_ptr(m, 0x3000, 4096), 0xab, 4096);
+	*(uint8_t *)hw_mem_ptr(m, 0x7ff000 + 17, 1) = 1;
+	ck_assert_int_eq(hw_mem_set_owner(m, 0x3000, 4096, 7), HW_OK);
+	/* A page only read stays a zero page. */
+	ck_assert_uint_eq(*(volatile uint8_t *)hw_mem_ptr(m, 0x5000, 1), 0);
+	hw_machine_destroy(m);
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert_ptr_eq(hw_mem_ptr(m, 0, 1), first);
+	for (uint64_t pa = 0; pa < (8ull << 20); pa += 8)
+		ck_assert_uint_eq(hw_mem_read64(m, pa), 0);
+	ck_assert_uint_eq(hw_mem_owner(m, 0x3000), HW_OWNER_NONE);
+	hw_machine_destroy(m);
+	/* A machine of another size gets its own mapping. */
+	cfg.ram_bytes = 4ull << 20;
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert_ptr_ne(hw_mem_ptr(m, 0, 1), first);
+	hw_machine_destroy(m);
+	hw_ram_cache_destroy(c);
+	hw_evq_fini(&q);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-memory");
@@ -128,6 +162,7 @@ int main(void)
 	tcase_add_test(tc, read_write_and_all_ones_outside_ram);
 	tcase_add_test(tc, owner_tags_per_frame);
 	tcase_add_test(tc, two_machines_are_independent);
+	tcase_add_test(tc, ram_cache_reuses_cleared_memory);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

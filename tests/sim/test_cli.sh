@@ -140,6 +140,10 @@ print(v["token"], v["trace_hash"])' "$tmp/out")
 				"$tmp/out" "$hash" || { echo "FAIL: replay hash of $f"; fails=$((fails + 1)); }
 		done
 	done
+	# Reused fiber stacks and simulated RAM must not leak from one run into
+	# the next: every schedule runs twice, on warm and on cold workers.
+	expect 0 "the flagship is deterministic on reused workers" -- "$UKSIM" explore \
+		"$SCENARIOS/irq/flagship-shared-level.uks" --runs 200 -j 2 --check-determinism -q
 	expect 0 "explore a directory and print the verdict table" -- "$UKSIM" explore "$SCENARIOS/xfer" --runs 20 -q
 	contains out "^target " "verdict table"
 fi

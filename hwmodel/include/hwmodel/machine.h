@@ -54,6 +54,7 @@ struct hw_host {
 struct hw_machine_config {
 	unsigned ncpus;          /* 1 .. HW_MAX_CPUS */
 	uint64_t ram_bytes;      /* multiple of 4 KiB; above 3 GiB the rest goes above 4 GiB */
+	struct hw_ram_cache *ram_cache; /* reuse RAM mappings across machines (optional) */
 	unsigned tlb_entries;    /* per CPU, power of two >= 4 (4-way sets); 0 means 64 */
 	const char *cost_preset; /* NULL means "skylake"; see hwmodel/cost.h */
 	struct hw_evq *evq;      /* the simulation's event queue (required) */

@@ -48,4 +48,14 @@ uint32_t hw_mem_owner(const struct hw_machine *m, uint64_t pa);
  * uses mincore(), so never call it on a hot path. */
 uint64_t hw_mem_resident_frames(const struct hw_machine *m);
 
+/* A cache of RAM mappings that outlives machines, for many short runs on
+ * one host thread (an explorer worker): a machine takes a mapping of its
+ * size from the cache instead of mapping fresh memory, and gives it back
+ * zeroed when destroyed. Only the pages the host actually backs are
+ * cleared (found with mincore), so a run pays for what it touched, and no
+ * page is faulted in again. Never share one cache between threads. */
+struct hw_ram_cache;
+struct hw_ram_cache *hw_ram_cache_create(void);
+void hw_ram_cache_destroy(struct hw_ram_cache *c);
+
 #endif /* HWMODEL_MEM_H */

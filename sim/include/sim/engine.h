@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include <hwmodel/evq.h>
+#include <hwmodel/mem.h>
 #include <sim/fiber.h>
 #include <sim/rng.h>
 #include <sim/trace.h>
@@ -134,6 +135,9 @@ struct sim_engine_config {
 	 * on one host thread reuse stacks instead of mapping new ones; NULL:
 	 * the engine keeps its own. Never share one between host threads. */
 	struct sim_stack_pool *stack_pool;
+	/* Likewise for simulated RAM (hwmodel/mem.h): carried to the machine
+	 * the client builds; the engine itself does not use it. */
+	struct hw_ram_cache *ram_cache;
 	size_t trace_limit;         /* trace records to keep in memory; 0: hash only */
 	bool record_decisions;      /* keep the decision log (for replay tokens) */
 };

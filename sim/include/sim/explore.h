@@ -82,7 +82,7 @@ struct sim_target {
 	 * `ecfg` (the target adds its own settings: CPUs, trace, step bound).
 	 * Must fill `out` (result, violation, trace hash, decisions; the
 	 * decision log when ecfg->record_decisions), and pass ecfg->stack_pool
-	 * on to the engine it creates. May be called from
+	 * and ecfg->ram_cache on to the engine and machine it creates. May be called from
 	 * several threads at once with the same ctx. Returns 0, or -1 on an
 	 * internal error (message in out->message). */
 	int (*run)(void *ctx, const struct sim_engine_config *ecfg, struct sim_outcome *out);
@@ -99,6 +99,11 @@ int sim_run_schedule_traced(const struct sim_target *t, const struct sim_schedul
  * thread): what the explorer's workers do. */
 int sim_run_schedule_pooled(const struct sim_target *t, const struct sim_schedule *s, bool record,
 			    size_t trace_limit, struct sim_stack_pool *pool, struct sim_outcome *out);
+
+/* And on a RAM cache too (hwmodel/mem.h), also one per host thread. */
+int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedule *s, bool record,
+			    size_t trace_limit, struct sim_stack_pool *pool,
+			    struct hw_ram_cache *ram, struct sim_outcome *out);
 
 /* A plain-words account of a run's departures from virtual-time order and
  * of the last trace records before it went wrong (out->trace must be

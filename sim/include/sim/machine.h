@@ -30,6 +30,7 @@ struct sim_machine_config {
 	const struct sim_chooser_ops *chooser_ops; /* overrides `chooser` (the explorer's) */
 	void *chooser_state;
 	struct sim_stack_pool *stack_pool; /* reuse fiber stacks across runs (optional) */
+	struct hw_ram_cache *ram_cache;    /* reuse simulated RAM across runs (optional) */
 	uint64_t race_window_ns;
 	uint64_t step_bound;        /* 0: engine default */
 	uint64_t stop_time_ns;      /* 0: none */

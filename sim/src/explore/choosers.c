@@ -200,12 +200,20 @@ int sim_run_schedule_traced(const struct sim_target *t, const struct sim_schedul
 int sim_run_schedule_pooled(const struct sim_target *t, const struct sim_schedule *s, bool record,
 			    size_t trace_limit, struct sim_stack_pool *pool, struct sim_outcome *out)
 {
+	return sim_run_schedule_cached(t, s, record, trace_limit, pool, NULL, out);
+}
+
+int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedule *s, bool record,
+			    size_t trace_limit, struct sim_stack_pool *pool,
+			    struct hw_ram_cache *ram, struct sim_outcome *out)
+{
 	struct sim_engine_config ec = {
 		.seed = s->seed,
 		.race_window_ns = t->race_window_ns,
 		.record_decisions = record,
 		.trace_limit = trace_limit,
 		.stack_pool = pool,
+		.ram_cache = ram,
 	};
 	struct sim_pct_state pct;
 	struct sim_script_state script = {s->dev, s->ndev, 0};

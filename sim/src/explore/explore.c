@@ -4,6 +4,7 @@
  * threads, with results that do not depend on the number of workers.
  */
 #include <sim/explore.h>
+#include <hwmodel/mem.h>
 #include <sim/bench.h>
 
 #include <glib.h>
@@ -41,15 +42,16 @@ static bool time_up(struct pool *p)
 	return (double)(sim_bench_now_ns() - p->started_ns) / 1e9 >= p->cfg->time_s;
 }
 
-static void run_job(struct pool *p, struct job *j, struct sim_stack_pool *stacks)
+static void run_job(struct pool *p, struct job *j, struct sim_stack_pool *stacks,
+		    struct hw_ram_cache *ram)
 {
-	if (sim_run_schedule_pooled(p->t, &j->sched, p->record, 0, stacks, &j->out) != 0) {
+	if (sim_run_schedule_cached(p->t, &j->sched, p->record, 0, stacks, ram, &j->out) != 0) {
 		j->failed = true;
 		return;
 	}
 	if (p->cfg->check_determinism) {
 		struct sim_outcome again;
-		if (sim_run_schedule_pooled(p->t, &j->sched, false, 0, stacks, &again) != 0 ||
+		if (sim_run_schedule_cached(p->t, &j->sched, false, 0, stacks, ram, &again) != 0 ||
 		    again.trace_hash != j->out.trace_hash)
 			j->nondet = true;
 		sim_outcome_fini(&again);
@@ -63,8 +65,9 @@ static void run_job(struct pool *p, struct job *j, struct sim_stack_pool *stacks
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	/* Each worker keeps its fiber stacks from run to run. */
+	/* Each worker keeps its fiber stacks and simulated RAM from run to run. */
 	struct sim_stack_pool stacks;
+	struct hw_ram_cache *ram = hw_ram_cache_create();
 	sim_stack_pool_init(&stacks, 256 * 1024);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
@@ -79,6 +82,7 @@ static void *worker(void *arg)
 		if (first >= last || p->out_of_time) {
 			pthread_mutex_unlock(&p->lock);
 			sim_stack_pool_fini(&stacks);
+			hw_ram_cache_destroy(ram);
 			return NULL;
 		}
 		p->next = last;
@@ -89,7 +93,7 @@ static void *worker(void *arg)
 			/* A violation found meanwhile makes later jobs moot. */
 			if (p->cfg->stop_on_first && i >= __atomic_load_n(&p->stop_at, __ATOMIC_RELAXED))
 				break;
-			run_job(p, j, &stacks);
+			run_job(p, j, &stacks, ram);
 			/* Read only after the workers are joined: no lock needed. */
 			j->done = true;
 			/* With stop_on_first, jobs after the earliest violation are

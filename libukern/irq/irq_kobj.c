@@ -389,6 +389,17 @@ int uk_kernel_irq_set_policy(struct uk_kernel *k, uint64_t ack_timeout_ns, bool 
 	return 0;
 }
 
+int uk_kernel_irq_set_model(struct uk_kernel *k, int model)
+{
+	struct irq_state *st = irq_state_get(k);
+	if (!st)
+		return UK_ENOMEM;
+	if (model < UK_IRQ_MODEL_SEQ || model > UK_IRQ_MODEL_ZIRCON)
+		return UK_EINVAL;
+	st->host.model = (enum uk_irq_model)model;
+	return 0;
+}
+
 uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len)
 {
 	struct irq_state *st = k->irq;

@@ -15,6 +15,8 @@
 
 #include <sim/machine.h>
 #include <sim/rng.h>
+#include <ukern/irq.h>
+#include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
 /* A test's shared state; programs get a pointer to it as their argument. */
@@ -213,6 +215,50 @@ START_TEST(deadlock_names_the_waiters)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* IRQ models                                                               */
+/* ------------------------------------------------------------------------ */
+
+static void attach_shared_line(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = (struct world *)(uintptr_t)arg;
+	w->results[w->nresults++] = uk_irq_attach_gsi(u, 10, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	/* Hold the sink while the other driver attaches. */
+	uk_sys_sleep(u, 1000000);
+}
+
+/* Two drivers attach to one line: the ukern protocol shares it; seL4's
+ * one-handler model refuses the second. */
+static void shared_line_under(int model, long *first, long *second)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	ck_assert_int_eq(uk_kernel_irq_set_model(w.sm->k, model), 0);
+	spawn(w.sm, "drv-a", attach_shared_line, &w, 100, 0);
+	spawn(w.sm, "drv-b", attach_shared_line, &w, 90, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	ck_assert_uint_eq(w.nresults, 2);
+	*first = w.results[0];
+	*second = w.results[1];
+	sim_machine_destroy(w.sm);
+}
+
+START_TEST(irq_model_is_selectable)
+{
+	long a, b;
+	shared_line_under(UK_IRQ_MODEL_SEQ, &a, &b);
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_ge(b, 0);
+	shared_line_under(UK_IRQ_MODEL_SEL4, &a, &b);
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_eq(b, UK_EBUSY);
+	struct sim_machine *sm = machine(1, NULL);
+	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, 99), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, UK_IRQ_MODEL_DEFAULT), UK_EINVAL);
+	sim_machine_destroy(sm);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* Random system calls                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -298,7 +344,7 @@ int main(void)
 	SRunner *sr = srunner_create(NULL);
 	SIM_SUITE(sr, "boot", 60, boot_four_cpus, placement_spreads_threads);
 	SIM_SUITE(sr, "memory", 60, user_memory_demand_zero_and_fault_kills, address_spaces_are_isolated);
-	SIM_SUITE(sr, "deadlock", 60, deadlock_names_the_waiters);
+	SIM_SUITE(sr, "deadlock", 60, deadlock_names_the_waiters, irq_model_is_selectable);
 	SIM_SUITE(sr, "chaos", 300, random_syscalls_never_break_the_kernel);
 	return sim_run_suites(sr);
 }

@@ -195,6 +195,9 @@ struct uk_irq_log;
 int uk_kernel_irq_set_log(struct uk_kernel *k, struct uk_irq_log *log);
 /* ACK timeout (0: off; default 1 s) and the NAK-on-behalf policy. */
 int uk_kernel_irq_set_policy(struct uk_kernel *k, uint64_t ack_timeout_ns, bool nak_on_timeout);
+/* The rules IRQ lines attached from now on follow (ukern/irq.h: the ukern
+ * sequence protocol, seL4, Linux or Zircon style). UK_EINVAL otherwise. */
+int uk_kernel_irq_set_model(struct uk_kernel *k, int model);
 /* IRQ invariant violations so far (checking builds); the first one's text
  * goes to buf (empty when none). A violation never stops the run: it is
  * counted, traced (UK_TRACE_IRQ_VIOLATION) and kept here. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ukern/irq.h>
 #include <ukern/irq_sys.h>
 
 /* Device windows: one 64 KiB slot per device from here, inside the PCI
@@ -293,6 +294,19 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 	return sim_machine_create(&mc, &rt->sm, rt->err, sizeof(rt->err));
 }
 
+/* The scenario's `irq-model` as the kernel's; the catalog admits no other
+ * names. */
+static enum uk_irq_model irq_model_of(const char *name)
+{
+	if (name && !strcmp(name, "sel4"))
+		return UK_IRQ_MODEL_SEL4;
+	if (name && !strcmp(name, "linux"))
+		return UK_IRQ_MODEL_LINUX;
+	if (name && !strcmp(name, "zircon"))
+		return UK_IRQ_MODEL_ZIRCON;
+	return UK_IRQ_MODEL_SEQ;
+}
+
 int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_runtime_options *o,
 	     const struct sim_engine_config *ecfg, uint64_t seed)
 {
@@ -312,7 +326,8 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 		return -1;
 	}
 	if (uk_kernel_irq_set_log(k, &rt->log) != 0 ||
-	    uk_kernel_irq_set_policy(k, s->machine.ack_timeout_ns, false) != 0) {
+	    uk_kernel_irq_set_policy(k, s->machine.ack_timeout_ns, false) != 0 ||
+	    uk_kernel_irq_set_model(k, irq_model_of(s->machine.irq_model)) != 0) {
 		snprintf(rt->err, sizeof(rt->err), "the kernel's IRQ objects could not be set up");
 		return -1;
 	}

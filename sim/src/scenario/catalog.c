@@ -19,7 +19,7 @@ static const struct uks_arg_spec irq_driver_args[] = {
 	{"mistake", UKS_ARG_ENUM, mistakes, false, "none", "a deliberate protocol mistake"},
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt"},
 	{"count", UKS_ARG_INT, NULL, false, "0", "interrupts to serve before exiting (0: forever)"},
-	{"nak-first", UKS_ARG_BOOL, NULL, false, "off", "NAK when its device did not interrupt"},
+	{"nak-first", UKS_ARG_BOOL, NULL, false, "off", "NAK the first interrupt whatever the device says (cannot tell yet)"},
 };
 
 static const struct uks_arg_spec irq_kick_args[] = {

@@ -9,6 +9,8 @@
  * Each Check suite is registered as its own meson test (CK_RUN_SUITE).
  */
 #include <check.h>
+
+#include "suites.h"
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -1098,37 +1100,17 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
-static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n, double timeout)
-{
-	Suite *s = suite_create(name);
-	TCase *tc = tcase_create(name);
-	tcase_set_timeout(tc, timeout);
-	for (unsigned i = 0; i < n; i++)
-		_tcase_add_test(tc, tests[i], 0, 0, 0, 1);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-#define SUITE(name, timeout, ...)                                                              \
-	do {                                                                                   \
-		const TTest *const t_[] = {__VA_ARGS__};                                       \
-		srunner_add_suite(sr, suite_of(name, t_, sizeof(t_) / sizeof(t_[0]), timeout)); \
-	} while (0)
-
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
-	SUITE("endpoint", 60, call_recv_reply_and_errors, handles_in_messages_and_badges,
+	SIM_SUITE(sr, "endpoint", 60, call_recv_reply_and_errors, handles_in_messages_and_badges,
 	      dead_caller_and_dead_server, fifo_and_priority_queues);
-	SUITE("ntfn", 60, notifications);
-	SUITE("xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
+	SIM_SUITE(sr, "ntfn", 60, notifications);
+	SIM_SUITE(sr, "xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
 	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers,
 	      long_message_in_call);
-	SUITE("pi", 60, pi_three_level_chain, pi_chain_depth_is_bounded, call_cycle_is_edeadlk,
+	SIM_SUITE(sr, "pi", 60, pi_three_level_chain, pi_chain_depth_is_bounded, call_cycle_is_edeadlk,
 	      pci_server_with_and_without_pi);
-	SUITE("chaos", 300, random_ipc_calls_never_break_the_kernel);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	SIM_SUITE(sr, "chaos", 300, random_ipc_calls_never_break_the_kernel);
+	return sim_run_suites(sr);
 }

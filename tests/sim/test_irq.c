@@ -9,6 +9,8 @@
  * Each race is its own Check suite and meson test (CK_RUN_SUITE).
  */
 #include <check.h>
+
+#include "suites.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -949,41 +951,22 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
-static Suite *suite_of2(const char *name, const TTest *t, const TTest *t2)
-{
-	Suite *s = suite_create(name);
-	TCase *tc = tcase_create(name);
-	tcase_set_timeout(tc, 120);
-	_tcase_add_test(tc, t, 0, 0, 0, 1);
-	if (t2)
-		_tcase_add_test(tc, t2, 0, 0, 0, 1);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-static Suite *suite_of(const char *name, const TTest *t)
-{
-	return suite_of2(name, t, NULL);
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(suite_of("race1", race1_shared_level_stale_ack));
-	srunner_add_suite(sr, suite_of("race2", race2_edge_between_clear_and_ack));
-	srunner_add_suite(sr, suite_of("race3", race3_level_ack_before_clear_stalls));
-	srunner_add_suite(sr, suite_of("race4", race4_reset_spurious_kick_recovers));
-	srunner_add_suite(sr, suite_of("race5", race5_attach_during_episode));
-	srunner_add_suite(sr, suite_of("race6", race6_driver_dies_owing));
-	srunner_add_suite(sr, suite_of("race7", race7_msi_all_nak_recovers));
-	srunner_add_suite(sr, suite_of("race8", race8_future_sequence));
-	srunner_add_suite(sr, suite_of("race9", race9_level_without_sink));
-	srunner_add_suite(sr, suite_of("ack-timeout", ack_timeout_nak_on_behalf));
-	srunner_add_suite(sr, suite_of("plic", plic_claim_complete));
-	srunner_add_suite(sr, suite_of("smp", two_cpus_random_schedules));
-	srunner_add_suite(sr, suite_of("close-while-waiting", close_while_waiting));
-	srunner_add_suite(sr, suite_of2("timers", sleep_and_work, work_is_preemptible));
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	SRunner *sr = srunner_create(NULL);
+	SIM_SUITE(sr, "race1", 120, race1_shared_level_stale_ack);
+	SIM_SUITE(sr, "race2", 120, race2_edge_between_clear_and_ack);
+	SIM_SUITE(sr, "race3", 120, race3_level_ack_before_clear_stalls);
+	SIM_SUITE(sr, "race4", 120, race4_reset_spurious_kick_recovers);
+	SIM_SUITE(sr, "race5", 120, race5_attach_during_episode);
+	SIM_SUITE(sr, "race6", 120, race6_driver_dies_owing);
+	SIM_SUITE(sr, "race7", 120, race7_msi_all_nak_recovers);
+	SIM_SUITE(sr, "race8", 120, race8_future_sequence);
+	SIM_SUITE(sr, "race9", 120, race9_level_without_sink);
+	SIM_SUITE(sr, "ack-timeout", 120, ack_timeout_nak_on_behalf);
+	SIM_SUITE(sr, "plic", 120, plic_claim_complete);
+	SIM_SUITE(sr, "smp", 120, two_cpus_random_schedules);
+	SIM_SUITE(sr, "close-while-waiting", 120, close_while_waiting);
+	SIM_SUITE(sr, "timers", 120, sleep_and_work, work_is_preemptible);
+	return sim_run_suites(sr);
 }

@@ -9,6 +9,7 @@
  * transfer results come back in t->ipc_xres: no call takes a pointer.
  */
 #include "ipc/ipc_internal.h"
+#include "irq/irq_kobj.h"
 
 static int lookup(struct uk_thread *t, uint64_t h, enum kobj_type type, uint32_t rights,
 		  void *out)
@@ -145,6 +146,25 @@ static long sys_ntfn_signal(struct uk_kernel *k, struct uk_thread *t, const uint
 	return 0;
 }
 
+/* (ntfn_h, irq_h, bits): signal `bits` on the notification whenever the
+ * IRQ sink's sequence advances; bits 0 unbinds. Needs the notification's
+ * SIGNAL right and the sink's WAIT right (binding is a way of waiting). */
+static long sys_ntfn_bind_irq(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct ipc_ntfn *n = NULL;
+	struct irq_sink_obj *s;
+	int rc = lookup(t, a[1], KOBJ_IRQ_SINK, UK_RIGHT_WAIT, &s);
+
+	if (rc < 0)
+		return rc;
+	if (a[2] & ~(uint64_t)UK_NTFN_BITS)
+		return UK_EINVAL;
+	if (a[2] && (rc = ntfn_lookup(t->proc, a[0], &n)) < 0)
+		return rc;
+	irq_sink_bind(k, s, n, (uint32_t)a[2]);
+	return 0;
+}
+
 static long sys_ntfn_wait(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6], bool poll)
 {
 	struct ipc_ntfn *n;
@@ -271,7 +291,9 @@ long ipc_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 		return sys_grant_revoke(k, t, a);
 	case UK_SYS_XFER_GRANT:
 		return sys_xfer_grant(k, t, a);
-	default: /* UK_SYS_NTFN_BIND_IRQ: left to the IRQ integration */
+	case UK_SYS_NTFN_BIND_IRQ:
+		return sys_ntfn_bind_irq(k, t, a);
+	default:
 		return UK_ENOSYS;
 	}
 }

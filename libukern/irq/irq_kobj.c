@@ -15,6 +15,7 @@
  */
 #include "core/kern.h"
 #include "irq/irq_kobj.h"
+#include "ipc/ipc_internal.h"
 #include "lib/string.h"
 
 #define IRQ_MAX_CTRLS 4
@@ -75,6 +76,8 @@ static void host_notify(void *ctx, struct uk_irq_sink *sink)
 {
 	struct irq_sink_obj *s = container_of(sink, struct irq_sink_obj, sink);
 	uk_waitq_wake(ctx, &s->waiters, UINT32_MAX, 0);
+	if (s->ntfn)
+		notification_signal(ctx, s->ntfn, s->ntfn_bits);
 }
 
 static void line_timer(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
@@ -322,7 +325,18 @@ void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s)
 {
 	if (s->sink.pin)
 		(void)uk_irq_sink_detach(&s->sink, uk_arch_now(k->a));
+	irq_sink_bind(k, s, NULL, 0);
 	kfree(k, s, sizeof(*s));
+}
+
+void irq_sink_bind(struct uk_kernel *k, struct irq_sink_obj *s, struct ipc_ntfn *n, uint32_t bits)
+{
+	if (s->ntfn)
+		kobj_put(k, &s->ntfn->o);
+	s->ntfn = bits ? n : NULL;
+	s->ntfn_bits = bits;
+	if (s->ntfn)
+		kobj_get(&s->ntfn->o);
 }
 
 /* Blocking wait: poll, sleep until notified, poll again. The waiter holds

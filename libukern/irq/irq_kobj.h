@@ -14,11 +14,18 @@
 struct irq_line;
 
 /* What a sink handle names. */
+struct ipc_ntfn;
+
 struct irq_sink_obj {
 	struct kobj o;
 	struct uk_irq_sink sink;
 	struct uk_waitq waiters;
 	struct irq_line *line;
+	/* Bound notification: signalled with ntfn_bits whenever the sink's
+	 * sequence advances, so a driver can wait on interrupts and requests
+	 * together (holds a reference). NULL when unbound. */
+	struct ipc_ntfn *ntfn;
+	uint32_t ntfn_bits;
 };
 
 struct irq_state *irq_state_get(struct uk_kernel *k);
@@ -27,5 +34,9 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trigger trig,
 		       enum uk_polarity pol);
 long irq_sink_wait(struct uk_kernel *k, struct irq_sink_obj *s, uint32_t rights, uint64_t seq);
+
+/* Bind sink `s` to notification `n` with `bits` (0 unbinds). Replaces an
+ * earlier binding. */
+void irq_sink_bind(struct uk_kernel *k, struct irq_sink_obj *s, struct ipc_ntfn *n, uint32_t bits);
 
 #endif /* UKERN_IRQ_KOBJ_H */

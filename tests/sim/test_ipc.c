@@ -978,6 +978,7 @@ static uint32_t ipc_allowed(unsigned nr)
 	case UK_SYS_XFER_GRANT:
 		return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ESTALE) | E(UK_ERANGE) |
 		       E(UK_ESRCH) | E(UK_EFAULT);
+	case UK_SYS_NTFN_BIND_IRQ: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL);
 	default: return E(UK_ENOSYS);
 	}
 }

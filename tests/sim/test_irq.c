@@ -21,6 +21,7 @@
 #include <sim/machine.h>
 #include <ukern/irq.h>
 #include <ukern/irq_log.h>
+#include <ukern/ipc.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
@@ -951,6 +952,98 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------ */
+/* An IRQ sink bound to a notification                                      */
+/* ------------------------------------------------------------------------ */
+
+#define BIT_REQUEST 1u
+#define BIT_IRQ 2u
+
+struct ntfn_drv {
+	struct world *w;
+	unsigned dev;
+	long ntfn, irq, bind_rc, bad_bits_rc, bad_handle_rc;
+	unsigned requests, irqs, rounds;
+	uint64_t last_seq;
+};
+
+/* One wait serves both: requests from a client and interrupts. */
+static void ntfn_driver(struct uk_user *u, uint64_t arg)
+{
+	struct ntfn_drv *d = (struct ntfn_drv *)(uintptr_t)arg;
+	d->irq = uk_irq_attach_gsi(u, 9, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	d->bind_rc = uk_ntfn_bind_irq(u, (uint32_t)d->ntfn, d->irq, BIT_IRQ);
+	d->bad_bits_rc = uk_ntfn_bind_irq(u, (uint32_t)d->ntfn, d->irq, 0x80000000u);
+	d->bad_handle_rc = uk_ntfn_bind_irq(u, (uint32_t)d->ntfn, 0x7777, BIT_IRQ);
+	while (d->requests < 2 || d->irqs < 2) {
+		long bits = uk_ntfn_wait(u, (uint32_t)d->ntfn);
+		ck_assert_int_gt(bits, 0);
+		d->rounds++;
+		if (bits & BIT_REQUEST)
+			d->requests++;
+		if (bits & BIT_IRQ) {
+			/* The notification said so: the wait returns at once. */
+			long seq = uk_irq_wait(u, d->irq, d->last_seq);
+			ck_assert_int_gt(seq, (long)d->last_seq);
+			d->last_seq = (uint64_t)seq;
+			ck_assert_int_eq(uk_dev_write32(u, DEV_BASE(d->dev) + HW_SCRIPT_STATUS,
+							HW_SCRIPT_STATUS_IRQ), 0);
+			ck_assert_int_eq(uk_irq_ack(u, d->irq, d->last_seq), 0);
+			d->irqs++;
+		}
+	}
+	/* Unbinding is binding with no bits. */
+	ck_assert_int_eq(uk_ntfn_bind_irq(u, (uint32_t)d->ntfn, d->irq, 0), 0);
+}
+
+static void ntfn_client(struct uk_user *u, uint64_t arg)
+{
+	struct ntfn_drv *d = (struct ntfn_drv *)(uintptr_t)arg;
+	uk_sys_sleep_until(u, 2 * MS);
+	ck_assert_int_eq(uk_ntfn_signal(u, (uint32_t)d->ntfn, BIT_REQUEST), 0);
+	uk_sys_sleep_until(u, 6 * MS);
+	ck_assert_int_eq(uk_ntfn_signal(u, (uint32_t)d->ntfn, BIT_REQUEST), 0);
+}
+
+/* The driver and its client are threads of one process: the client is
+ * started by the driver's process with the notification handle. */
+static void ntfn_main(struct uk_user *u, uint64_t arg)
+{
+	struct ntfn_drv *d = (struct ntfn_drv *)(uintptr_t)arg;
+	d->ntfn = uk_ntfn_create(u);
+	ck_assert_int_gt(d->ntfn, 0);
+	long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 1, arg, 90, 0);
+	ck_assert_int_gt(t, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+	ntfn_driver(u, arg);
+}
+
+START_TEST(irq_sink_bound_to_a_notification)
+{
+	struct world *w = world_new(20 * MS);
+	struct ntfn_drv d = {.w = w};
+	d.dev = add_device(w, HW_IRQ_LEVEL, 9);
+	at(w, 4 * MS, d.dev, HW_ACT_ASSERT, 1);
+	at(w, 8 * MS, d.dev, HW_ACT_ASSERT, 2);
+	int main_prog = uk_kernel_register_program(w->sm->k, "ntfn-driver", ntfn_main);
+	int client_prog = uk_kernel_register_program(w->sm->k, "ntfn-client", ntfn_client);
+	ck_assert_int_eq(main_prog, 0);
+	ck_assert_int_eq(client_prog, 1);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&d, .prio = 100,
+			      .max_prio = 200, .name = "ntfn-driver"};
+	uint64_t tid;
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_eq(d.bind_rc, 0);
+	ck_assert_int_eq(d.bad_bits_rc, UK_EINVAL);
+	ck_assert_int_eq(d.bad_handle_rc, UK_EBADH);
+	ck_assert_uint_eq(d.requests, 2);
+	ck_assert_uint_eq(d.irqs, 2);
+	ck_assert_uint_eq(d.rounds, 4); /* nothing coalesced: they came 2 ms apart */
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -968,5 +1061,6 @@ int main(void)
 	SIM_SUITE(sr, "smp", 120, two_cpus_random_schedules);
 	SIM_SUITE(sr, "close-while-waiting", 120, close_while_waiting);
 	SIM_SUITE(sr, "timers", 120, sleep_and_work, work_is_preemptible);
+	SIM_SUITE(sr, "ntfn", 120, irq_sink_bound_to_a_notification);
 	return sim_run_suites(sr);
 }

@@ -61,7 +61,9 @@ enum uk_sysno_ipc {
 	UK_SYS_XFER_GRANT = 62,     /* (grant_h, dir, local_va, offset, len) -> bytes;
 				     * EBADH EPERM(rights) EINVAL ESTALE(revoked) ERANGE(past the
 				     * grant) ESRCH(owner gone) EFAULT */
-	UK_SYS_NTFN_BIND_IRQ = 63,  /* (ntfn_h, irq_h, bits) -> UK_ENOSYS for now (see docs) */
+	UK_SYS_NTFN_BIND_IRQ = 63,  /* (ntfn_h, irq_h, bits) -> 0: the notification gets `bits`
+				     * whenever the IRQ sink's sequence advances; bits 0 unbinds.
+				     * EBADH EPERM(SIGNAL on ntfn, WAIT on irq) EINVAL(bits) */
 };
 
 /* UK_SYS_EP_CREATE flags. */
@@ -208,6 +210,13 @@ static inline long uk_ntfn_wait(struct uk_user *u, uint32_t n)
 static inline long uk_ntfn_poll(struct uk_user *u, uint32_t n)
 {
 	return uk_syscall6(u, UK_SYS_NTFN_POLL, n, 0, 0, 0, 0, 0);
+}
+/* Have IRQ sink `irq` signal `bits` on notification `n` whenever its
+ * sequence advances (an interrupt to answer), so one uk_ntfn_wait serves
+ * interrupts and requests; then uk_irq_wait(irq, seq) returns at once. */
+static inline long uk_ntfn_bind_irq(struct uk_user *u, uint32_t n, long irq, uint32_t bits)
+{
+	return uk_syscall6(u, UK_SYS_NTFN_BIND_IRQ, n, (uint64_t)irq, bits, 0, 0, 0);
 }
 /* Copy `len` bytes between the caller's buffer at `local` and the buffer at
  * `remote` in the address space of the client whose call `reply` holds.

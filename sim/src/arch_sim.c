@@ -678,6 +678,7 @@ int sim_machine_create(const struct sim_machine_config *cfg, struct sim_machine 
 		.evq = &sm->e->evq,
 		.host = sim_arch_hw_host(sm->e),
 		.plic_sources = cfg->plic_sources,
+		.msi_sources = cfg->msi_sources,
 		.irq_msg_ns = -1,
 	};
 	if (hw_machine_create(&hc, &sm->hw, err, errlen) != 0)

@@ -92,4 +92,14 @@ contains err "no such file" "says what is missing"
 printf 'load "%s"\n' "$SO" | cat - "$tmp/mine.uks" >"$tmp/mine2.uks"
 expect 0 "a scenario's load line" -- "$UKSIM" run "$tmp/mine2.uks"
 
+# A machine with more MSI sources than the default 32 gets them.
+cat >"$tmp/msi.uks" <<'UKS'
+machine { cpus 1; controller msi sources 64 }
+device d { kind scripted; irq msi 40; status write-1-to-clear; pci 0:4.0 }
+process drv { thread main program irq-driver(device = d, count = 2) prio 100; caps irq(d) }
+timeline { at 10us assert d; at 60us assert d }
+expect { count handled(d) == 2 }
+UKS
+expect 0 "MSI source 40 of 64" -- "$UKSIM" run "$tmp/msi.uks"
+
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -25,6 +25,7 @@ struct sim_machine_config {
 	const char *cost_preset;    /* default "skylake" */
 	unsigned tlb_entries;       /* default 64 */
 	unsigned plic_sources;      /* 0: no PLIC */
+	unsigned msi_sources;       /* MSI sources; 0: 32 */
 	uint64_t seed;
 	const char *chooser;        /* "time" (default), "random" */
 	const struct sim_chooser_ops *chooser_ops; /* overrides `chooser` (the explorer's) */

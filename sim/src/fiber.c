@@ -203,17 +203,22 @@ void sim_fiber_adopt_thread(struct sim_fiber *f, const char *name)
 #endif
 }
 
+static inline void swap_stacks(struct sim_fiber *from, struct sim_fiber *to)
+{
+#if SIM_FIBER_ASM
+	sim_fiber_swap(&from->sp, to->sp);
+#else
+	swapcontext(&from->uc, &to->uc);
+#endif
+}
+
 void sim_fiber_switch(struct sim_fiber *from, struct sim_fiber *to)
 {
 #if SIM_FIBER_ASAN
 	void *fake = NULL;
 	__sanitizer_start_switch_fiber(&fake, to->stack_lo, to->stack_size);
 #endif
-#if SIM_FIBER_ASM
-	sim_fiber_swap(&from->sp, to->sp);
-#else
-	swapcontext(&from->uc, &to->uc);
-#endif
+	swap_stacks(from, to);
 #if SIM_FIBER_ASAN
 	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
@@ -225,10 +230,6 @@ _Noreturn void sim_fiber_exit_to(struct sim_fiber *from, struct sim_fiber *to)
 	/* NULL tells ASan this stack is being left for good. */
 	__sanitizer_start_switch_fiber(NULL, to->stack_lo, to->stack_size);
 #endif
-#if SIM_FIBER_ASM
-	sim_fiber_swap(&from->sp, to->sp);
-#else
-	swapcontext(&from->uc, &to->uc);
-#endif
+	swap_stacks(from, to);
 	abort();
 }

@@ -299,6 +299,7 @@ void vm_flush_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint6
 void sched_make_ready(struct uk_kernel *k, struct uk_thread *t);
 void sched_make_ready_from(struct uk_kernel *k, struct uk_thread *t, unsigned waker_cpu);
 void sched_block_current(struct uk_kernel *k);
+void sched_handoff(struct uk_kernel *k, struct uk_thread *next);
 void sched_yield_current(struct uk_kernel *k, enum uk_enqueue_how how);
 _Noreturn void sched_exit_current(struct uk_kernel *k);
 void sched_switch_tail(struct uk_kernel *k);
@@ -332,6 +333,7 @@ struct uk_thread *waitq_first(struct uk_waitq *q);
 bool waitq_remove(struct uk_waitq *q, struct uk_thread *t);
 void waitq_insert(struct uk_waitq *q, struct uk_thread *t);
 void waitq_wake_thread(struct uk_kernel *k, struct uk_thread *t, int result);
+void waitq_wake_prepare(struct uk_kernel *k, struct uk_thread *t, int result);
 
 /* mutex.c */
 struct mutex *mutex_create(struct uk_kernel *k);

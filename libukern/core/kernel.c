@@ -17,6 +17,7 @@ void uk_kernel_config_default(struct uk_kernel_config *cfg)
 	cfg->priority_inheritance = true;
 	cfg->pi_max_depth = 8;
 	cfg->nopreempt_max_ns = 1000000;
+	cfg->ipc_handoff = true;
 }
 
 /* ---- the kernel lock ---- */

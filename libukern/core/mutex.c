@@ -81,7 +81,10 @@ int waitq_block(struct uk_kernel *k, struct uk_waitq *q, enum uk_wait_kind kind,
 }
 
 /* Make `t` (already taken off its queue) runnable; its wait returns `result`. */
-void waitq_wake_thread(struct uk_kernel *k, struct uk_thread *t, int result)
+/* A blocked thread's wake-up, short of making it ready: it leaves its
+ * queue's bookkeeping and gets `result`. The caller makes it ready or hands
+ * it the CPU (sched_handoff). */
+void waitq_wake_prepare(struct uk_kernel *k, struct uk_thread *t, int result)
 {
 	uint64_t now = uk_arch_now(k->a);
 	uint64_t waited = now > t->blocked_since ? now - t->blocked_since : 0;
@@ -92,6 +95,11 @@ void waitq_wake_thread(struct uk_kernel *k, struct uk_thread *t, int result)
 	t->blocked_total += waited;
 	if (waited > t->blocked_max)
 		t->blocked_max = waited;
+}
+
+void waitq_wake_thread(struct uk_kernel *k, struct uk_thread *t, int result)
+{
+	waitq_wake_prepare(k, t, result);
 	sched_make_ready(k, t);
 }
 

@@ -196,6 +196,32 @@ void sched_block_current(struct uk_kernel *k)
 	sched_switch(k, c, t, sched_pick(k, c));
 }
 
+/* The current thread has just blocked and `next`, blocked until now, has
+ * been woken (waitq_wake_prepare) but not made ready. When the policy would
+ * run `next` here anyway (its affinity allows this CPU and nothing queued
+ * here outranks it), this CPU goes straight to it: the IPC fast path of
+ * seL4's direct switch, with no run-queue insert, placement or pick. A
+ * ready thread of equal priority waits, as under seL4. Otherwise `next` is
+ * made ready the usual way and this CPU picks. */
+void sched_handoff(struct uk_kernel *k, struct uk_thread *next)
+{
+	struct cpu *c = this_cpu(k);
+	struct uk_thread *t = c->current;
+	unsigned top;
+
+	if (t->is_idle || t->state == TS_RUNNING || next->state != TS_BLOCKED)
+		uk_arch_fatal(k->a, "sched: hand-off from a running thread or to a thread not blocked");
+	if (!k->cfg.ipc_handoff || !(next->sn.affinity & bit64(c->id)) ||
+	    (k->sched->top_prio(c->sched_state, &top) && top > next->sn.prio)) {
+		sched_make_ready(k, next);
+		sched_switch(k, c, t, sched_pick(k, c));
+		return;
+	}
+	k->stats.ipc_handoffs++;
+	uk_arch_trace(k->a, UK_TRACE_CORE_WAKE, next->o.id, c->id, c->id);
+	sched_switch(k, c, t, next);
+}
+
 void sched_yield_current(struct uk_kernel *k, enum uk_enqueue_how how)
 {
 	struct cpu *c = this_cpu(k);

@@ -168,7 +168,6 @@ static bool call_would_deadlock(struct ipc_endpoint *ep, struct uk_thread *t)
 int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep, uint64_t badge)
 {
 	struct uk_thread *r = waitq_first(&ep->recvq);
-	bool queued = false;
 	int rc;
 
 	t->ipc_badge = badge;
@@ -184,12 +183,17 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		reply_bind(r->ipc_recv_reply, t, r, ep);
 		served_enter(r, ep);
 		block_for_reply(k, t, ep->o.id);
-		waitq_wake_thread(k, r, 0);
+		waitq_wake_prepare(k, r, 0);
 		ipc_pi_raise(k, r, t->sn.prio);
+		k->stats.ipc_calls++;
+#ifdef UK_CHECKING
+		pi_check(k);
+#endif
+		sched_handoff(k, r); /* the receiver runs, we wait for the reply */
+		return t->wait_result;
 	} else {
 		if (call_would_deadlock(ep, t))
 			return UK_EDEADLK;
-		queued = true;
 		kobj_get(&ep->o);
 		t->ipc_ep = ep;
 		block_for_reply(k, t, ep->o.id);
@@ -202,17 +206,23 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 	pi_check(k);
 #endif
 	rc = waitq_sleep(k);
-	if (queued)
-		kobj_put(k, &ep->o);
+	kobj_put(k, &ep->o);
 	return rc;
 }
 
+/* `wake`: a caller just replied to (reply-and-receive) and not made ready
+ * yet, or NULL. When this receive blocks, the CPU goes straight to it
+ * (sched_handoff); otherwise it is made ready before anything else. */
 int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep,
-		  struct ipc_reply *r)
+		  struct ipc_reply *r, struct uk_thread *wake)
 {
 	struct uk_thread *c;
 	int rc;
 
+	if (wake && (waitq_first(&ep->sendq) || r->state == REPLY_BOUND || r->armed)) {
+		sched_make_ready(k, wake);
+		wake = NULL;
+	}
 	if (r->state == REPLY_BOUND || r->armed)
 		return UK_EBUSY; /* one call per reply object at a time */
 	k->stats.ipc_receives++;
@@ -244,7 +254,12 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 	r->armed = true;
 	kobj_get(&r->o);
 	kobj_get(&ep->o);
-	rc = waitq_block(k, &ep->recvq, UK_WAIT_OTHER, ep->o.id);
+	waitq_enqueue_current(k, &ep->recvq, UK_WAIT_OTHER, ep->o.id);
+	if (wake)
+		sched_handoff(k, wake);
+	else
+		sched_block_current(k);
+	rc = t->wait_result;
 	r->armed = false;
 	t->ipc_recv_reply = NULL;
 	kobj_put(k, &r->o);

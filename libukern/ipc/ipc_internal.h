@@ -73,12 +73,15 @@ struct ipc_endpoint *endpoint_create(struct uk_kernel *k, uint32_t flags);
 /* The message is the calling thread's registers (t->ipc_regs). */
 int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep, uint64_t badge);
 int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep,
-		  struct ipc_reply *r);
+		  struct ipc_reply *r, struct uk_thread *wake);
 
 /* reply.c */
 struct ipc_reply *reply_create(struct uk_kernel *k);
 int reply_check(struct ipc_reply *r);
-int reply_send(struct uk_kernel *k, struct ipc_reply *r, struct uk_thread *from);
+/* `defer`: NULL to wake the caller, or where to leave it woken but not
+ * made ready (reply-and-receive hands it the CPU). */
+int reply_send(struct uk_kernel *k, struct ipc_reply *r, struct uk_thread *from,
+	       struct uk_thread **defer);
 void reply_bind(struct ipc_reply *r, struct uk_thread *caller, struct uk_thread *server,
 		struct ipc_endpoint *ep);
 void reply_unbind(struct uk_kernel *k, struct ipc_reply *r, enum reply_state why);

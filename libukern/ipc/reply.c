@@ -112,7 +112,8 @@ void reply_unbind(struct uk_kernel *k, struct ipc_reply *r, enum reply_state why
 	kobj_put(k, &r->o);
 }
 
-int reply_send(struct uk_kernel *k, struct ipc_reply *r, struct uk_thread *from)
+int reply_send(struct uk_kernel *k, struct ipc_reply *r, struct uk_thread *from,
+	       struct uk_thread **defer)
 {
 	struct uk_thread *caller = r->caller;
 	int rc = reply_check(r);
@@ -123,7 +124,12 @@ int reply_send(struct uk_kernel *k, struct ipc_reply *r, struct uk_thread *from)
 	kobj_get(&r->o);
 	reply_unbind(k, r, REPLY_REPLIED);
 	kobj_put(k, &r->o);
-	waitq_wake_thread(k, caller, 0);
 	k->stats.ipc_replies++;
+	if (defer) {
+		waitq_wake_prepare(k, caller, 0);
+		*defer = caller;
+	} else {
+		waitq_wake_thread(k, caller, 0);
+	}
 	return 0;
 }

@@ -76,24 +76,18 @@ static long sys_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[
 	return endpoint_call(k, t, ep, cap_badge(t->proc, a[0]));
 }
 
-static long sys_recv(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6], uint64_t ep_h,
-		     struct ipc_reply *r)
+static long sys_recv_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	struct ipc_endpoint *ep;
-	int rc = lookup(t, ep_h, KOBJ_ENDPOINT, UK_RIGHT_READ, &ep);
+	struct ipc_reply *r;
+	int rc = lookup(t, a[2], KOBJ_REPLY, UK_RIGHT_READ, &r);
 
-	if (rc < 0 || (rc = buf_check(a[1], a[3])) < 0)
+	if (rc < 0 || (rc = lookup(t, a[0], KOBJ_ENDPOINT, UK_RIGHT_READ, &ep)) < 0 ||
+	    (rc = buf_check(a[1], a[3])) < 0)
 		return rc;
 	t->ipc_regs.xfer_va = a[1];
 	t->ipc_regs.xfer_len = a[3];
-	return endpoint_recv(k, t, ep, r);
-}
-
-static long sys_recv_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
-{
-	struct ipc_reply *r;
-	int rc = lookup(t, a[2], KOBJ_REPLY, UK_RIGHT_READ, &r);
-	return rc < 0 ? rc : sys_recv(k, t, a, a[0], r);
+	return endpoint_recv(k, t, ep, r, NULL);
 }
 
 static long sys_reply(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -103,21 +97,24 @@ static long sys_reply(struct uk_kernel *k, struct uk_thread *t, const uint64_t a
 
 	if (rc < 0 || (rc = msg_check(t->proc, &t->ipc_regs)) < 0)
 		return rc;
-	return reply_send(k, r, t);
+	return reply_send(k, r, t, NULL);
 }
 
 static long sys_reply_recv(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	struct ipc_reply *r;
-	struct kobj *ep;
+	struct ipc_endpoint *ep;
+	struct uk_thread *caller;
 	int rc = lookup(t, a[0], KOBJ_REPLY, UK_RIGHT_READ | UK_RIGHT_WRITE, &r);
 
 	if (rc < 0 || (rc = lookup(t, a[2], KOBJ_ENDPOINT, UK_RIGHT_READ, &ep)) < 0 ||
 	    (rc = msg_check(t->proc, &t->ipc_regs)) < 0 || (rc = buf_check(a[1], a[3])) < 0)
 		return rc;
-	if ((rc = reply_send(k, r, t)) < 0)
+	if ((rc = reply_send(k, r, t, &caller)) < 0)
 		return rc;
-	return sys_recv(k, t, a, a[2], r);
+	t->ipc_regs.xfer_va = a[1];
+	t->ipc_regs.xfer_len = a[3];
+	return endpoint_recv(k, t, ep, r, caller); /* blocking, it hands the CPU to the caller */
 }
 
 static long sys_reply_create(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])

@@ -51,6 +51,11 @@ struct uk_kernel_config {
 	uint64_t nopreempt_max_ns;        /* largest budget a section may declare; default 1 ms */
 	unsigned xfer_strategy;           /* transfer strategy of endpoints that name none
 					   * (UK_XFER_* of ukern/ipc.h); 0: physmap */
+	bool ipc_handoff;                 /* default true: a call or reply-and-receive
+					   * switches straight to the thread it wakes
+					   * when nothing queued on the CPU outranks
+					   * it (docs/ipc.md); false: through the
+					   * run queue, for comparison runs */
 };
 
 /* Fill `cfg` with the defaults above. */
@@ -108,6 +113,7 @@ struct uk_kernel_stats {
 	uint64_t irq_violations, irq_unrouted;
 	/* IPC (docs/ipc.md). xfer[s] counts strategy s: 1 physmap, 2 window, 3 grant. */
 	uint64_t ipc_calls, ipc_replies, ipc_receives, ntfn_signals;
+	uint64_t ipc_handoffs; /* direct switches to the woken thread (cfg.ipc_handoff) */
 	struct uk_xfer_stats {
 		uint64_t transfers, bytes, copies, walks, tlb_invalidations, shootdown_ipis;
 		uint64_t faults;           /* client pages faulted in (demand-zero) */

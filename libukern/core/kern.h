@@ -225,8 +225,9 @@ struct uk_kernel {
 	struct uk_sched_ops sched_ops;
 	/* The kernel lock: a ticket lock, so waiting CPUs are served in order
 	 * (a test-and-set lock starves them when release and re-acquire cost
-	 * no virtual time, as on the simulator's "time" chooser). */
-	volatile uint64_t lock_next, lock_serving;
+	 * no virtual time, as on the simulator's "time" chooser). One word:
+	 * the next ticket in the high half, the one being served in the low. */
+	volatile uint64_t lock_word;
 	uint64_t lock_cpu; /* holder cpu + 1, 0 when free (diagnostics) */
 	unsigned ncpus;
 	uint64_t all_cpus;

@@ -22,24 +22,34 @@ void uk_kernel_config_default(struct uk_kernel_config *cfg)
 
 /* ---- the kernel lock ---- */
 
+/* One atomic to take the lock when it is free and one to release it: the
+ * fetch-add that draws a ticket also reads the ticket being served. */
 void kernel_lock(struct uk_kernel *k)
 {
 	uint64_t me = uk_arch_cpu_id(k->a) + 1u;
-	uint64_t ticket;
+	uint64_t old;
+	uint32_t ticket;
 
 	if (k->lock_cpu == me)
 		uk_arch_fatal(k->a, "kernel: kernel lock taken twice by one CPU");
-	ticket = uk_arch_atomic_fetch_add(k->a, &k->lock_next, 1);
-	while (uk_arch_atomic_load(k->a, &k->lock_serving) != ticket)
-		vm_tlb_service(k); /* the holder may be waiting for our TLB flush */
+	old = uk_arch_atomic_fetch_add(k->a, &k->lock_word, 1ull << 32);
+	ticket = (uint32_t)(old >> 32);
+	if ((uint32_t)old != ticket) {
+		while ((uint32_t)uk_arch_atomic_load(k->a, &k->lock_word) != ticket)
+			vm_tlb_service(k); /* the holder may be waiting for our TLB flush */
+	}
 	k->lock_cpu = me;
 }
 
 void kernel_unlock(struct uk_kernel *k)
 {
+	/* Only the holder moves the low half. Past 0xffffffff it wraps to 0
+	 * and the carry into the high half is taken back. */
+	uint64_t add = (uint32_t)k->lock_word == UINT32_MAX ? 1ull - (1ull << 32) : 1ull;
+
 	UK_CHECK(k, k->lock_cpu == uk_arch_cpu_id(k->a) + 1u, "kernel: unlocking a lock we do not hold");
 	k->lock_cpu = 0;
-	uk_arch_atomic_store(k->a, &k->lock_serving, k->lock_serving + 1);
+	uk_arch_atomic_fetch_add(k->a, &k->lock_word, add);
 }
 
 struct cpu *this_cpu(struct uk_kernel *k)

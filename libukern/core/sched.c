@@ -154,8 +154,11 @@ void sched_switch_tail(struct uk_kernel *k)
 	kobj_put(k, &dead->o); /* the reference the thread held on itself while alive */
 }
 
-static void sched_switch(struct uk_kernel *k, struct cpu *c, struct uk_thread *prev,
-			 struct uk_thread *next)
+/* `donate`: `next` runs out the rest of `prev`'s slice and the timer, armed
+ * for it, stays (sched_handoff; re-armed only when a no-preemption section's
+ * deadline comes or goes); otherwise `next` gets a fresh slice. */
+static void sched_switch_slice(struct uk_kernel *k, struct cpu *c, struct uk_thread *prev,
+			       struct uk_thread *next, bool donate)
 {
 	next->state = TS_RUNNING;
 	c->need_resched = false;
@@ -169,7 +172,10 @@ static void sched_switch(struct uk_kernel *k, struct cpu *c, struct uk_thread *p
 	c->current = next;
 	if (!next->is_idle)
 		vm_activate(k, c, &next->proc->vs);
-	sched_arm_timer(k, c);
+	if (!donate)
+		sched_arm_timer(k, c);
+	else if (prev->np_active || next->np_active)
+		cpu_timer_program(k, c); /* the slice stays, a section's deadline comes or goes */
 	k->stats.switches++;
 	uk_arch_charge(k->a, UK_COST_CTX_SWITCH, 1);
 	uk_arch_trace(k->a, UK_TRACE_CORE_SWITCH, c->id, prev->o.id, next->o.id);
@@ -178,6 +184,12 @@ static void sched_switch(struct uk_kernel *k, struct cpu *c, struct uk_thread *p
 #endif
 	uk_arch_thread_switch(k->a, prev->ctx, next->ctx);
 	sched_switch_tail(k);
+}
+
+static void sched_switch(struct uk_kernel *k, struct cpu *c, struct uk_thread *prev,
+			 struct uk_thread *next)
+{
+	sched_switch_slice(k, c, prev, next, false);
 }
 
 static struct uk_thread *sched_pick(struct uk_kernel *k, struct cpu *c)
@@ -198,11 +210,14 @@ void sched_block_current(struct uk_kernel *k)
 
 /* The current thread has just blocked and `next`, blocked until now, has
  * been woken (waitq_wake_prepare) but not made ready. When the policy would
- * run `next` here anyway (its affinity allows this CPU and nothing queued
- * here outranks it), this CPU goes straight to it: the IPC fast path of
- * seL4's direct switch, with no run-queue insert, placement or pick. A
- * ready thread of equal priority waits, as under seL4. Otherwise `next` is
- * made ready the usual way and this CPU picks. */
+ * run `next` here anyway (its affinity allows this CPU, nothing queued here
+ * outranks it, the slice has not run out), this CPU goes straight to it:
+ * the IPC fast path of seL4's direct switch, with no run-queue insert,
+ * placement or pick. `next` runs out the rest of the slice, as a server
+ * runs on its client's scheduling context under seL4 MCS, so a pair of
+ * threads calling each other cannot keep a ready thread of their priority
+ * off the CPU past the slice's end. Otherwise
+ * `next` is made ready the usual way and this CPU picks. */
 void sched_handoff(struct uk_kernel *k, struct uk_thread *next)
 {
 	struct cpu *c = this_cpu(k);
@@ -211,15 +226,14 @@ void sched_handoff(struct uk_kernel *k, struct uk_thread *next)
 
 	if (t->is_idle || t->state == TS_RUNNING || next->state != TS_BLOCKED)
 		uk_arch_fatal(k->a, "sched: hand-off from a running thread or to a thread not blocked");
-	if (!k->cfg.ipc_handoff || !(next->sn.affinity & bit64(c->id)) ||
+	if (!k->cfg.ipc_handoff || c->slice_expired || !(next->sn.affinity & bit64(c->id)) ||
 	    (k->sched->top_prio(c->sched_state, &top) && top > next->sn.prio)) {
 		sched_make_ready(k, next);
 		sched_switch(k, c, t, sched_pick(k, c));
 		return;
 	}
-	k->stats.ipc_handoffs++;
-	uk_arch_trace(k->a, UK_TRACE_CORE_WAKE, next->o.id, c->id, c->id);
-	sched_switch(k, c, t, next);
+	k->stats.ipc_handoffs++; /* traced as the SWITCH alone: no WAKE, no RUNQ */
+	sched_switch_slice(k, c, t, next, true);
 }
 
 void sched_yield_current(struct uk_kernel *k, enum uk_enqueue_how how)

@@ -26,7 +26,8 @@ void sim_trace_reset(struct sim_trace *t)
 	t->keep = t->limit > 0;
 }
 
-void sim_trace_store(struct sim_trace *t, const struct sim_trace_rec *r)
+__attribute__((noinline)) void sim_trace_store(struct sim_trace *t, uint64_t time, unsigned cpu,
+					       uint16_t kind, uint64_t a, uint64_t b, uint64_t c)
 {
 	if (t->len == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
@@ -42,5 +43,5 @@ void sim_trace_store(struct sim_trace *t, const struct sim_trace_rec *r)
 		t->recs = recs;
 		t->cap = cap;
 	}
-	t->recs[t->len++] = *r;
+	t->recs[t->len++] = (struct sim_trace_rec){time, kind, (uint16_t)cpu, 0, a, b, c};
 }

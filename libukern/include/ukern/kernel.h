@@ -213,7 +213,9 @@ uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len);
 /* Trace kinds of the core (uk_arch_trace). Arguments in brackets. */
 #define UK_TRACE_CORE_SWITCH (UK_TRACE_CORE_BASE + 0x01)     /* [cpu, from tid, to tid] */
 #define UK_TRACE_CORE_PREEMPT (UK_TRACE_CORE_BASE + 0x02)    /* [cpu, tid, by prio] */
-#define UK_TRACE_CORE_WAKE (UK_TRACE_CORE_BASE + 0x03)       /* [tid, cpu, waker cpu] */
+#define UK_TRACE_CORE_WAKE (UK_TRACE_CORE_BASE + 0x03)       /* [tid, cpu, waker cpu]; none when
+								* an IPC hand-off switches
+								* straight to the woken thread */
 #define UK_TRACE_CORE_BLOCK (UK_TRACE_CORE_BASE + 0x04)      /* [tid, wait kind, object] */
 #define UK_TRACE_CORE_EXIT (UK_TRACE_CORE_BASE + 0x05)       /* [tid, code, killed] */
 #define UK_TRACE_CORE_PI_BOOST (UK_TRACE_CORE_BASE + 0x06)   /* [tid, old prio, new prio] */

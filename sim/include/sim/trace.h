@@ -55,7 +55,10 @@ void sim_trace_init(struct sim_trace *t, size_t limit);
 void sim_trace_fini(struct sim_trace *t);
 void sim_trace_reset(struct sim_trace *t);
 
-void sim_trace_store(struct sim_trace *t, const struct sim_trace_rec *r);
+/* Store one record (the slow path of sim_trace_emit, out of line so the
+ * hash-only path stays a few instructions wherever it is inlined). */
+void sim_trace_store(struct sim_trace *t, uint64_t time, unsigned cpu, uint16_t kind, uint64_t a,
+		     uint64_t b, uint64_t c);
 
 static inline uint64_t sim_trace_mix(uint64_t h, uint64_t v)
 {
@@ -78,10 +81,8 @@ static inline void sim_trace_emit(struct sim_trace *t, uint64_t time, unsigned c
 	uint64_t h = sim_trace_mix(t->hash, v);
 	t->hash = h;
 	t->count++;
-	if (t->keep) {
-		struct sim_trace_rec r = {time, kind, (uint16_t)cpu, 0, a, b, c};
-		sim_trace_store(t, &r);
-	}
+	if (t->keep)
+		sim_trace_store(t, time, cpu, kind, a, b, c);
 }
 
 #endif /* SIM_TRACE_H */

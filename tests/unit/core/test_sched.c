@@ -253,6 +253,25 @@ static void test_cpus_pick_their_own_queues(void **state)
 	shutdown();
 }
 
+/* The kernel lock's one-word ticket: the served half wraps past
+ * 0xffffffff without disturbing the next-ticket half. */
+static void test_kernel_lock_ticket_wraps(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+
+	k->lock_word = 0xffffffffffffffffull; /* free: next == served == 2^32 - 1 */
+	kernel_lock(k);
+	assert_int_equal(k->lock_word, 0x00000000ffffffffull);
+	assert_int_equal(k->lock_cpu, 1);
+	kernel_unlock(k);
+	assert_int_equal(k->lock_word, 0);
+	assert_int_equal(k->lock_cpu, 0);
+	kernel_lock(k);
+	kernel_unlock(k);
+	assert_int_equal(k->lock_word, 0x0000000100000001ull);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_timer_round_robin),
 		cmocka_unit_test(test_higher_priority_wakeup_preempts),
 		cmocka_unit_test(test_cpus_pick_their_own_queues),
+		cmocka_unit_test(test_kernel_lock_ticket_wraps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,8 @@ static inline void heap_set(struct hw_evq *q, uint32_t i, struct hw_event *ev)
 {
 	q->heap[i] = ev;
 	ev->slot = i;
+	if (i == 0)
+		q->next_time = ev->time;
 }
 
 static void sift_up(struct hw_evq *q, uint32_t i)
@@ -53,6 +55,7 @@ int hw_evq_init(struct hw_evq *q, uint32_t cap)
 {
 	q->len = 0;
 	q->next_seq = 0;
+	q->next_time = HW_TIME_NEVER;
 	q->cap = cap ? cap : 16;
 	q->heap = malloc(sizeof(*q->heap) * q->cap);
 	return q->heap ? 0 : -1;
@@ -65,6 +68,7 @@ void hw_evq_fini(struct hw_evq *q)
 	free(q->heap);
 	q->heap = NULL;
 	q->len = q->cap = 0;
+	q->next_time = HW_TIME_NEVER;
 }
 
 int hw_evq_insert(struct hw_evq *q, struct hw_event *ev, uint64_t time)
@@ -81,9 +85,8 @@ int hw_evq_insert(struct hw_evq *q, struct hw_event *ev, uint64_t time)
 	}
 	ev->time = time;
 	ev->seq = q->next_seq++;
-	q->heap[q->len] = ev;
-	ev->slot = q->len++;
-	sift_up(q, ev->slot);
+	heap_set(q, q->len, ev);
+	sift_up(q, q->len++);
 	return 0;
 }
 
@@ -94,6 +97,8 @@ bool hw_evq_remove(struct hw_evq *q, struct hw_event *ev)
 		return false;
 	ev->slot = HW_EVENT_IDLE;
 	q->len--;
+	if (q->len == 0)
+		q->next_time = HW_TIME_NEVER;
 	if (i == q->len)
 		return true;
 	heap_set(q, i, q->heap[q->len]);
@@ -115,6 +120,8 @@ struct hw_event *hw_evq_pop(struct hw_evq *q)
 	if (q->len > 0) {
 		heap_set(q, 0, q->heap[q->len]);
 		sift_down(q, 0);
+	} else {
+		q->next_time = HW_TIME_NEVER;
 	}
 	return top;
 }

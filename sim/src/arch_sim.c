@@ -29,8 +29,10 @@ struct uk_arch {
 	struct sim_engine *e;
 	struct hw_machine *hw;
 	const struct hw_cost_preset *cost;
-	uint64_t ps_per_unit[UK_COST_COUNT];
-	uint64_t ps_carry[SIM_MAX_CPUS]; /* sub-ns remainders of charges */
+	/* A unit of cost k is ns_per_unit[k] ns and ps_per_unit[k] ps more;
+	 * the sub-ns parts add up per CPU in ps_carry. */
+	uint64_t ns_per_unit[UK_COST_COUNT], ps_per_unit[UK_COST_COUNT];
+	uint64_t ps_carry[SIM_MAX_CPUS];
 	uk_arch_interrupt_fn irq_fn;
 	void *irq_ctx;
 	bool running;
@@ -162,8 +164,11 @@ struct uk_arch *sim_arch_create(struct sim_engine *e, struct hw_machine *hw)
 	a->e = e;
 	a->hw = hw;
 	a->cost = hw_machine_cost(hw);
-	for (unsigned k = 0; k < UK_COST_COUNT; k++)
-		a->ps_per_unit[k] = k == UK_COST_USER_NS ? 1000 : a->cost->ps[cost_map[k]];
+	for (unsigned k = 0; k < UK_COST_COUNT; k++) {
+		uint64_t ps = k == UK_COST_USER_NS ? 1000 : a->cost->ps[cost_map[k]];
+		a->ns_per_unit[k] = ps / 1000;
+		a->ps_per_unit[k] = ps % 1000;
+	}
 	return a;
 }
 
@@ -608,10 +613,14 @@ void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 {
 	if ((unsigned)what >= UK_COST_COUNT)
 		return;
-	unsigned cpu = sim_current_cpu(a->e);
-	uint64_t ps = a->ps_carry[cpu] + a->ps_per_unit[what] * units;
-	a->ps_carry[cpu] = ps % 1000;
-	sim_charge(a->e, ps / 1000);
+	uint64_t ns = a->ns_per_unit[what] * units;
+	if (a->ps_per_unit[what]) {
+		unsigned cpu = sim_current_cpu(a->e);
+		uint64_t ps = a->ps_carry[cpu] + a->ps_per_unit[what] * units;
+		a->ps_carry[cpu] = ps % 1000;
+		ns += ps / 1000;
+	}
+	sim_charge(a->e, ns);
 }
 
 void uk_arch_trace(struct uk_arch *a, uint16_t kind, uint64_t a0, uint64_t a1, uint64_t a2)

@@ -38,6 +38,8 @@ struct hw_evq {
 	struct hw_event **heap;
 	uint32_t len, cap;
 	uint64_t next_seq;
+	uint64_t next_time; /* heap[0]'s time, HW_TIME_NEVER when empty: one load
+			     * for the engine's decision fast path */
 };
 
 /* Prepare an event for use: not queued, firing `fn`. */
@@ -76,7 +78,7 @@ static inline struct hw_event *hw_evq_peek(const struct hw_evq *q)
 /* Time of the earliest event, or HW_TIME_NEVER. */
 static inline uint64_t hw_evq_next_time(const struct hw_evq *q)
 {
-	return q->len ? q->heap[0]->time : HW_TIME_NEVER;
+	return q->next_time;
 }
 
 /* Remove and return the earliest event, or NULL. */

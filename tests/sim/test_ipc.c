@@ -1068,11 +1068,141 @@ END_TEST
 
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------ */
+/* Direct hand-off (cfg.ipc_handoff): counted, fair, refused where the      */
+/* woken thread may not run here                                            */
+/* ------------------------------------------------------------------------ */
+
+#define HO_CALLS 4000
+
+/* h[0] server endpoint, h[1] client's send handle; r: replies checked. */
+static void ho_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	long rc = uk_recv(u, w->h[0], &m, reply);
+
+	for (unsigned i = 0; rc == 0; i++) {
+		m.mr[0] += 1;
+		rc = i + 1 == HO_CALLS ? uk_reply(u, reply, &m) : uk_reply_recv(u, reply, &m, w->h[0]);
+		if (i + 1 == HO_CALLS)
+			break;
+	}
+	REC(w, rc);
+}
+
+static void ho_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	long bad = 0;
+
+	for (unsigned i = 0; i < HO_CALLS; i++) {
+		struct uk_msg m = {.words = 4, .mr = {i, 1, 2, 3}};
+		if (uk_call(u, w->h[1], &m) != 0 || m.mr[0] != i + 1 || m.words != 4)
+			bad++;
+		w->eff[0] = i + 1; /* calls done, read by the bystander */
+	}
+	RECC(w, bad);
+}
+
+/* Same priority as the pair, ready from the start: it must get the CPU
+ * while the pair still calls, when slices run out. */
+static void ho_bystander(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+
+	for (unsigned i = 0; i < 8; i++) {
+		w->order[w->norder < 8 ? w->norder++ : 7] = (int)w->eff[0];
+		uk_user_work(u, 200000);
+	}
+}
+
+static void handoff_run(struct world *w, unsigned cpus, bool handoff, uint64_t srv_aff,
+			uint64_t cli_aff, bool bystander, struct uk_kernel_stats *st)
+{
+	struct uk_kernel_config kc;
+	uk_kernel_config_default(&kc);
+	kc.ipc_handoff = handoff;
+	w->sm = machine(cpus, &kc);
+	int sp = uk_kernel_register_program(w->sm->k, "server", ho_server);
+	int cp = uk_kernel_register_program(w->sm->k, "client", ho_client);
+	int bp = uk_kernel_register_program(w->sm->k, "bystander", ho_bystander);
+	struct uk_spawn s = {.program = (unsigned)sp, .arg = (uint64_t)(uintptr_t)w, .prio = 100,
+			     .max_prio = 255, .affinity = srv_aff, .name = "server"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &w->tid[0]), 0);
+	s.program = (unsigned)cp;
+	s.affinity = cli_aff;
+	s.name = "client";
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &w->tid[1]), 0);
+	if (bystander) {
+		s.program = (unsigned)bp;
+		s.name = "bystander";
+		ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &w->tid[2]), 0);
+	}
+	w->h[0] = (uint32_t)uk_kernel_ipc_endpoint(w->sm->k, w->tid[0], 0);
+	w->h[1] = (uint32_t)uk_kernel_give_handle(w->sm->k, w->tid[0], w->h[0], w->tid[1],
+						  UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(w->sm), SIM_DONE);
+	check_lane(w->r, w->nr, (const long[]){0}, 1);
+	check_lane(w->c, w->nc, (const long[]){0}, 1);
+	uk_kernel_get_stats(w->sm->k, st);
+	ck_assert_uint_eq(st->ipc_calls, HO_CALLS);
+	ck_assert_uint_eq(st->ipc_replies, HO_CALLS);
+	sim_machine_destroy(w->sm);
+}
+
+/* Every call (the server waits already) and every reply-and-receive is a
+ * hand-off, all but the last reply (a plain one); without it the same run
+ * goes through the run queue and counts none. */
+START_TEST(handoff_counted_and_switchable)
+{
+	struct world w = {0}, off = {0};
+	struct uk_kernel_stats st, st_off;
+
+	handoff_run(&w, 1, true, 1, 1, false, &st);
+	ck_assert_uint_eq(st.ipc_handoffs, 2 * HO_CALLS - 1);
+	handoff_run(&off, 1, false, 1, 1, false, &st_off);
+	ck_assert_uint_eq(st_off.ipc_handoffs, 0);
+	ck_assert_uint_eq(st_off.switches, st.switches);
+}
+END_TEST
+
+/* A thread of the pair's priority, ready all along, runs before the pair
+ * is done: the hand-off donates the slice, it does not renew it. */
+START_TEST(handoff_does_not_starve_equal_priority)
+{
+	struct world w = {0};
+	struct uk_kernel_stats st;
+
+	handoff_run(&w, 1, true, 1, 1, true, &st);
+	ck_assert_uint_eq(w.norder, 8);
+	ck_assert_msg(w.order[1] > 0 && w.order[1] < HO_CALLS,
+		      "the bystander ran again only after %d of %d calls", w.order[1], HO_CALLS);
+	ck_assert_uint_gt(st.ipc_handoffs, HO_CALLS);
+	ck_assert_uint_gt(st.preemptions, 1);
+}
+END_TEST
+
+/* A server that may not run on the caller's CPU is woken through its own
+ * CPU's run queue (and a rescheduling IPI), never handed the caller's. */
+START_TEST(handoff_respects_affinity)
+{
+	struct world w = {0};
+	struct uk_kernel_stats st;
+
+	handoff_run(&w, 2, true, 2, 1, false, &st);
+	ck_assert_uint_eq(st.ipc_handoffs, 0);
+	ck_assert_uint_gt(st.resched_ipis, HO_CALLS);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
 	SIM_SUITE(sr, "endpoint", 60, call_recv_reply_and_errors, handles_in_messages_and_badges,
-	      dead_caller_and_dead_server, fifo_and_priority_queues);
+	      dead_caller_and_dead_server, fifo_and_priority_queues, handoff_counted_and_switchable,
+	      handoff_does_not_starve_equal_priority, handoff_respects_affinity);
 	SIM_SUITE(sr, "ntfn", 60, notifications);
 	SIM_SUITE(sr, "xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
 	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers,

@@ -154,6 +154,8 @@ struct uk_thread {
 	struct ipc_endpoint *ipc_ep;      /* calling: queued on this endpoint */
 	struct ipc_reply *ipc_reply;      /* calling: received, waiting for this reply */
 	struct ipc_reply *ipc_recv_reply; /* receiving: the reply object to bind */
+	struct ipc_endpoint *ipc_recv_ep; /* receiving: the endpoint it waits on */
+	struct uk_thread *ipc_switch_to;  /* IPC_SWITCH: the thread to hand the CPU to */
 	struct ipc_reply *ipc_serving;    /* reply objects bound to callers it serves */
 	struct ipc_endpoint *ipc_served_ep; /* endpoint it last received from (PI) */
 	struct uk_msg ipc_regs;           /* its message registers (ukern/ipc.h) */

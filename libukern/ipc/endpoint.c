@@ -189,8 +189,8 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 #ifdef UK_CHECKING
 		pi_check(k);
 #endif
-		sched_handoff(k, r); /* the receiver runs, we wait for the reply */
-		return t->wait_result;
+		t->ipc_switch_to = r; /* the receiver runs, we wait for the reply */
+		return IPC_SWITCH;
 	} else {
 		if (call_would_deadlock(ep, t))
 			return UK_EDEADLK;
@@ -211,8 +211,8 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 }
 
 /* `wake`: a caller just replied to (reply-and-receive) and not made ready
- * yet, or NULL. When this receive blocks, the CPU goes straight to it
- * (sched_handoff); otherwise it is made ready before anything else. */
+ * yet, or NULL. When this receive blocks (IPC_SWITCH), the CPU goes
+ * straight to it; otherwise it is made ready before anything else. */
 int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep,
 		  struct ipc_reply *r, struct uk_thread *wake)
 {
@@ -251,20 +251,28 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		return 0;
 	}
 	t->ipc_recv_reply = r;
+	t->ipc_recv_ep = ep;
 	r->armed = true;
 	kobj_get(&r->o);
 	kobj_get(&ep->o);
 	waitq_enqueue_current(k, &ep->recvq, UK_WAIT_OTHER, ep->o.id);
-	if (wake)
-		sched_handoff(k, wake);
-	else
-		sched_block_current(k);
-	rc = t->wait_result;
+	t->ipc_switch_to = wake;
+	return IPC_SWITCH;
+}
+
+int endpoint_resume(struct uk_kernel *k, struct uk_thread *t)
+{
+	struct ipc_reply *r = t->ipc_recv_reply;
+	struct ipc_endpoint *ep = t->ipc_recv_ep;
+
+	if (!r)
+		return t->wait_result; /* a call, replied to */
 	r->armed = false;
 	t->ipc_recv_reply = NULL;
+	t->ipc_recv_ep = NULL;
 	kobj_put(k, &r->o);
 	kobj_put(k, &ep->o);
-	return rc;
+	return t->wait_result;
 }
 
 /* A blocked caller was killed: leave the endpoint's queue, or unbind. */

@@ -257,19 +257,24 @@ static long sys_xfer_grant(struct uk_kernel *k, struct uk_thread *t, const uint6
 
 long ipc_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6])
 {
+	long rc;
+
 	switch (nr) {
 	case UK_SYS_EP_CREATE:
 		return sys_ep_create(k, t, a);
 	case UK_SYS_EP_MINT:
 		return sys_ep_mint(k, t, a);
 	case UK_SYS_CALL:
-		return sys_call(k, t, a);
+		rc = sys_call(k, t, a);
+		break;
 	case UK_SYS_RECV:
-		return sys_recv_call(k, t, a);
+		rc = sys_recv_call(k, t, a);
+		break;
 	case UK_SYS_REPLY:
 		return sys_reply(k, t, a);
 	case UK_SYS_REPLY_RECV:
-		return sys_reply_recv(k, t, a);
+		rc = sys_reply_recv(k, t, a);
+		break;
 	case UK_SYS_REPLY_CREATE:
 		return sys_reply_create(k, t, a);
 	case UK_SYS_NTFN_CREATE:
@@ -293,4 +298,16 @@ long ipc_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 	default:
 		return UK_ENOSYS;
 	}
+	/* Call, receive, reply-and-receive: the one place their switches
+	 * happen (IPC_SWITCH in ipc_internal.h). */
+	if (rc == IPC_SWITCH) {
+		struct uk_thread *next = t->ipc_switch_to;
+		t->ipc_switch_to = NULL;
+		if (next)
+			sched_handoff(k, next);
+		else
+			sched_block_current(k);
+		rc = endpoint_resume(k, t);
+	}
+	return rc;
 }

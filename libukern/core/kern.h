@@ -232,6 +232,7 @@ struct uk_kernel {
 	volatile uint64_t lock_word;
 	uint64_t lock_cpu; /* holder cpu + 1, 0 when free (diagnostics) */
 	unsigned ncpus;
+	unsigned reaps; /* CPUs with a reap pending: the switch tail's one-load test */
 	uint64_t all_cpus;
 	bool cpus_running; /* some CPU entered uk_kernel_cpu_main (else: host context) */
 	struct frame_alloc frames;

@@ -143,12 +143,17 @@ void sched_arm_timer(struct uk_kernel *k, struct cpu *c)
 
 void sched_switch_tail(struct uk_kernel *k)
 {
-	struct cpu *c = this_cpu(k);
-	struct uk_thread *dead = c->reap;
+	struct cpu *c;
+	struct uk_thread *dead;
 
+	if (!k->reaps)
+		return;
+	c = this_cpu(k);
+	dead = c->reap;
 	if (!dead || dead == c->current)
 		return;
 	c->reap = NULL;
+	k->reaps--;
 	uk_arch_thread_destroy(k->a, dead->ctx);
 	dead->ctx = NULL;
 	kobj_put(k, &dead->o); /* the reference the thread held on itself while alive */
@@ -259,6 +264,8 @@ _Noreturn void sched_exit_current(struct uk_kernel *k)
 	struct cpu *c = this_cpu(k);
 	struct uk_thread *t = c->current;
 
+	if (!c->reap)
+		k->reaps++;
 	c->reap = t;
 	sched_switch(k, c, t, sched_pick(k, c));
 	uk_arch_fatal(k->a, "sched: a dead thread was switched back to");

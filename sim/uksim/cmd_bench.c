@@ -52,6 +52,12 @@ int uksim_cmd_bench(const struct uksim_cmd *cmd, int argc, char **argv)
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;
+	/* On stderr, so the JSON lines stay one object each. */
+	if (!o.list)
+		fprintf(stderr, "uksim bench: build %s%s\n", UKSIM_BUILD,
+			UKSIM_CHECKS ? " (the checks slow kernel paths several times; measure in "
+					 "the README's benchmark build)"
+				       : "");
 	/* Check every name before measuring anything. */
 	for (int i = 1; i < argc; i++) {
 		if (!sim_bench_find(argv[i])) {

@@ -73,6 +73,39 @@ START_TEST(devices_wired_and_drivers_spawned)
 }
 END_TEST
 
+/* `ipc-handoff` reaches the kernel: the same VFS open() meets its
+ * expectations either way, with hand-offs counted only when on. */
+#define VFS_OPEN(handoff)                                                                       \
+	"machine { cpus 1; ipc-handoff " handoff " }\n"                                        \
+	"endpoint vfs\nendpoint fs\n"                                                          \
+	"process client { thread main program vfs-client(server = vfs, path = \"/etc/motd\", " \
+	"calls = 3, size = 4KiB) prio 100; caps endpoint(vfs, send) }\n"                       \
+	"process vfsd { thread main program vfs-server(endpoint = vfs, fs = fs) prio 120; "     \
+	"caps endpoint(vfs, receive), endpoint(fs, send) }\n"                                  \
+	"process fsd { thread main program fs-server(endpoint = fs) prio 120; "                 \
+	"caps endpoint(fs, receive) }\n"                                                       \
+	"expect { no-deadlock\n count copies(vfs) >= 12288\n count exits(client) == 1 }\n"
+
+START_TEST(ipc_handoff_on_and_off)
+{
+	struct sim_run_report on, off;
+	struct uks_scenario *s_on = rt_parse(VFS_OPEN("on")), *s_off = rt_parse(VFS_OPEN("off"));
+
+	rt_run(s_on, 1, 0, &on);
+	rt_run(s_off, 1, 0, &off);
+	ck_assert(on.all_met);
+	ck_assert(off.all_met);
+	ck_assert_uint_eq(on.stats.ipc_calls, off.stats.ipc_calls);
+	ck_assert_uint_gt(on.stats.ipc_handoffs, 0);
+	ck_assert_uint_eq(off.stats.ipc_handoffs, 0);
+	ck_assert_uint_ne(on.trace_hash, off.trace_hash);
+	sim_run_report_fini(&on);
+	sim_run_report_fini(&off);
+	uks_scenario_free(s_on);
+	uks_scenario_free(s_off);
+}
+END_TEST
+
 /* A driver without the irq(d0) capability may not attach. */
 START_TEST(no_irq_cap_no_attach)
 {
@@ -234,6 +267,7 @@ static Suite *build_suite(void)
 	tcase_add_test(tc, catalog_and_registry_agree);
 	tcase_add_test(tc, delay_and_drop_edge);
 	tcase_add_test(tc, windowed_kill);
+	tcase_add_test(tc, ipc_handoff_on_and_off);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -68,6 +68,7 @@ START_TEST(defaults)
 	ck_assert_str_eq(s->machine.scheduler, "fixed");
 	ck_assert_uint_eq(s->machine.timeslice_ns, 1000000);
 	ck_assert(s->machine.priority_inheritance);
+	ck_assert(s->machine.ipc_handoff);
 	ck_assert_uint_eq(s->machine.ack_timeout_ns, 1000000000);
 	ck_assert_uint_eq(s->machine.msi_sources, 32);
 	ck_assert_uint_eq(s->machine.plic_sources, 0);
@@ -84,7 +85,7 @@ START_TEST(machine_fields)
 {
 	struct uks_scenario *s = parse_ok(
 		"machine {\n cpus 8; memory 2GiB; cost slow-ipi; irq-model linux\n"
-		" transfer grant; timeslice 250us; priority-inheritance off\n"
+		" transfer grant; timeslice 250us; priority-inheritance off; ipc-handoff off\n"
 		" ack-timeout 3s; controller msi sources 64; controller plic sources 7 }\n");
 	const struct uks_machine *m = &s->machine;
 	ck_assert_uint_eq(m->cpus, 8);
@@ -94,6 +95,7 @@ START_TEST(machine_fields)
 	ck_assert_str_eq(m->transfer, "grant");
 	ck_assert_uint_eq(m->timeslice_ns, 250000);
 	ck_assert(!m->priority_inheritance);
+	ck_assert(!m->ipc_handoff);
 	ck_assert_uint_eq(m->ack_timeout_ns, 3000000000ull);
 	ck_assert_uint_eq(m->msi_sources, 64);
 	ck_assert_uint_eq(m->plic_sources, 7);

@@ -93,7 +93,7 @@ struct sim_run_stats {
 	uint64_t end_ns, steps, decisions, switches, preemptions, syscalls, ipis;
 	uint64_t irq_episodes, raised, handled, acks, naks, nobody_cared, timeouts, stalls;
 	uint64_t rejected, spurious, dropped_edges, irq_violations;
-	uint64_t nopreempt_sections, budget_overruns, ipc_calls, copied_bytes, page_walks;
+	uint64_t nopreempt_sections, budget_overruns, ipc_calls, ipc_handoffs, copied_bytes, page_walks;
 	uint64_t tlb_shootdowns, threads_exited, threads_killed, timeline_actions;
 };
 

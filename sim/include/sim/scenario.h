@@ -86,6 +86,7 @@ struct uks_machine {
 	const char *scheduler;/* default "fixed" */
 	uint64_t timeslice_ns;/* default 1 ms */
 	bool priority_inheritance; /* default on */
+	bool ipc_handoff;          /* default on: cfg.ipc_handoff of the kernel */
 	uint64_t ack_timeout_ns;   /* default 1 s */
 	uint32_t msi_sources;      /* default 32 */
 	uint32_t plic_sources;     /* 0: no PLIC */

@@ -266,6 +266,7 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 	uk_kernel_config_default(&kc);
 	kc.timeslice_ns = s->machine.timeslice_ns;
 	kc.priority_inheritance = s->machine.priority_inheritance;
+	kc.ipc_handoff = s->machine.ipc_handoff;
 	kc.xfer_strategy = rt_xfer_strategy(s->machine.transfer);
 	uint64_t np = max_nopreempt(s);
 	if (np > kc.nopreempt_max_ns)

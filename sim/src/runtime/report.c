@@ -70,6 +70,7 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 	s->nopreempt_sections = st->nopreempt_sections;
 	s->budget_overruns = st->nopreempt_overruns;
 	s->ipc_calls = st->ipc_calls;
+	s->ipc_handoffs = st->ipc_handoffs;
 	s->page_walks = rt_stat_walks(st);
 	s->tlb_shootdowns = st->tlb_shootdowns;
 	s->threads_exited = st->threads_exited;
@@ -153,9 +154,10 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		   "%llu nobody-cared, %llu stalls, %llu timeouts, %llu rejected, %llu dropped edges\n",
 		U(t->raised), U(t->irq_episodes), U(t->handled), U(t->acks), U(t->naks),
 		U(t->nobody_cared), U(t->stalls), U(t->timeouts), U(t->rejected), U(t->dropped_edges));
-	fprintf(f, "  kernel: %llu IPC calls, %llu bytes copied, %llu page walks, %llu shootdowns, "
-		   "%llu no-preemption sections (%llu overran), %llu threads exited, %llu killed\n",
-		U(t->ipc_calls), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
+	fprintf(f, "  kernel: %llu IPC calls, %llu hand-offs, %llu bytes copied, %llu page walks, "
+		   "%llu shootdowns, %llu no-preemption sections (%llu overran), %llu threads exited, "
+		   "%llu killed\n",
+		U(t->ipc_calls), U(t->ipc_handoffs), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
 		U(t->nopreempt_sections), U(t->budget_overruns), U(t->threads_exited),
 		U(t->threads_killed));
 	if (!r->all_met && r->nviolations == 0)
@@ -205,16 +207,17 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		   "\"episodes\": %llu, \"handled\": %llu, \"acks\": %llu, \"naks\": %llu, "
 		   "\"nobody_cared\": %llu, \"stalls\": %llu, \"timeouts\": %llu, \"rejected\": %llu, "
 		   "\"spurious\": %llu, \"dropped_edges\": %llu, \"irq_violations\": %llu, "
-		   "\"ipc_calls\": %llu, \"copied_bytes\": %llu, \"page_walks\": %llu, "
+		   "\"ipc_calls\": %llu, \"ipc_handoffs\": %llu, \"copied_bytes\": %llu, "
+		   "\"page_walks\": %llu, "
 		   "\"tlb_shootdowns\": %llu, \"nopreempt_sections\": %llu, \"budget_overruns\": %llu, "
 		   "\"threads_exited\": %llu, \"threads_killed\": %llu, \"timeline_actions\": %llu}",
 		U(t->end_ns), U(t->steps), U(t->decisions), U(t->switches), U(t->preemptions),
 		U(t->syscalls), U(t->ipis), U(t->raised), U(t->irq_episodes), U(t->handled),
 		U(t->acks), U(t->naks), U(t->nobody_cared), U(t->stalls), U(t->timeouts),
 		U(t->rejected), U(t->spurious), U(t->dropped_edges), U(t->irq_violations),
-		U(t->ipc_calls), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
-		U(t->nopreempt_sections), U(t->budget_overruns), U(t->threads_exited),
-		U(t->threads_killed), U(t->timeline_actions));
+		U(t->ipc_calls), U(t->ipc_handoffs), U(t->copied_bytes), U(t->page_walks),
+		U(t->tlb_shootdowns), U(t->nopreempt_sections), U(t->budget_overruns),
+		U(t->threads_exited), U(t->threads_killed), U(t->timeline_actions));
 }
 
 void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)

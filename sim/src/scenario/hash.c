@@ -66,6 +66,7 @@ static void machine(struct hasher *h, const struct uks_machine *m)
 	str(h, m->scheduler);
 	num(h, m->timeslice_ns);
 	num(h, m->priority_inheritance);
+	num(h, m->ipc_handoff);
 	num(h, m->ack_timeout_ns);
 	num(h, m->msi_sources);
 	num(h, m->plic_sources);

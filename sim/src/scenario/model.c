@@ -44,6 +44,7 @@ struct uks_scenario *uks_scenario_new(void)
 	m->scheduler = "fixed";
 	m->timeslice_ns = 1000000;
 	m->priority_inheritance = true;
+	m->ipc_handoff = true;
 	m->ack_timeout_ns = 1000000000;
 	m->msi_sources = UKS_DEFAULT_MSI_SOURCES;
 	return s;

@@ -13,7 +13,7 @@ static const char *catalog_name(struct uks_parser *p, const char *what, const ch
 
 static const char *const machine_words[] = {
 	"cpus", "memory", "cost", "irq-model", "transfer", "scheduler", "timeslice",
-	"priority-inheritance", "ack-timeout", "controller", NULL,
+	"priority-inheritance", "ack-timeout", "controller", "ipc-handoff", NULL,
 };
 
 static void parse_controller(struct uks_parser *p, struct uks_machine *m)
@@ -78,6 +78,7 @@ void uks_parse_machine(struct uks_parser *p)
 		case 7: m->priority_inheritance = uks_parse_onoff(p); break;
 		case 8: m->ack_timeout_ns = parse_positive_time(p, "ack-timeout"); break;
 		case 9: parse_controller(p, m); break;
+		case 10: m->ipc_handoff = uks_parse_onoff(p); break;
 		}
 		uks_end_statement(p);
 	}

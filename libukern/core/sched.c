@@ -213,26 +213,45 @@ void sched_block_current(struct uk_kernel *k)
 	sched_switch(k, c, t, sched_pick(k, c));
 }
 
+/* Whether the CPU may go straight to `next` (see sched_handoff). */
+static bool handoff_ok(struct uk_kernel *k, struct cpu *c, struct uk_thread *next)
+{
+	unsigned top;
+
+	if (!k->cfg.ipc_handoff || !(next->sn.affinity & bit64(c->id)))
+		return false;
+	/* The slice has run out (the tick may not have been taken yet, or a
+	 * no-preemption section deferred it): round robin goes first. */
+	if (c->slice_expired || uk_arch_now(k->a) >= c->slice_deadline)
+		return false;
+	if (!k->sched->top_prio(c->sched_state, &top))
+		return true; /* nobody else wants this CPU */
+	/* Others wait here: `next` must not be outranked by them, and the
+	 * policy must not rather place it elsewhere (an idle CPU), which
+	 * would leave them waiting and that CPU idle. */
+	return top <= next->sn.prio && k->sched->select_cpu(k, &next->sn, c->id) == c->id;
+}
+
 /* The current thread has just blocked and `next`, blocked until now, has
  * been woken (waitq_wake_prepare) but not made ready. When the policy would
- * run `next` here anyway (its affinity allows this CPU, nothing queued here
- * outranks it, the slice has not run out), this CPU goes straight to it:
- * the IPC fast path of seL4's direct switch, with no run-queue insert,
- * placement or pick. `next` runs out the rest of the slice, as a server
+ * run `next` here anyway (handoff_ok: its affinity allows this CPU, the
+ * slice has not run out, and either nothing is queued here or nothing
+ * queued outranks it and placement would choose this CPU), this CPU goes
+ * straight to it: the IPC fast path of seL4's direct switch, with no
+ * run-queue insert, placement or pick. A ready thread of equal priority
+ * waits, as under seL4. `next` runs out the rest of the slice, as a server
  * runs on its client's scheduling context under seL4 MCS, so a pair of
  * threads calling each other cannot keep a ready thread of their priority
- * off the CPU past the slice's end. Otherwise
- * `next` is made ready the usual way and this CPU picks. */
+ * off the CPU past the slice's end. Otherwise `next` is made ready the
+ * usual way and this CPU picks. */
 void sched_handoff(struct uk_kernel *k, struct uk_thread *next)
 {
 	struct cpu *c = this_cpu(k);
 	struct uk_thread *t = c->current;
-	unsigned top;
 
 	if (t->is_idle || t->state == TS_RUNNING || next->state != TS_BLOCKED)
 		uk_arch_fatal(k->a, "sched: hand-off from a running thread or to a thread not blocked");
-	if (!k->cfg.ipc_handoff || c->slice_expired || !(next->sn.affinity & bit64(c->id)) ||
-	    (k->sched->top_prio(c->sched_state, &top) && top > next->sn.prio)) {
+	if (!handoff_ok(k, c, next)) {
 		sched_make_ready(k, next);
 		sched_switch(k, c, t, sched_pick(k, c));
 		return;

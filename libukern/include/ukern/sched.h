@@ -68,7 +68,9 @@ struct uk_sched_ops {
 	/* Whether `woken` (just made runnable) should preempt `running`. */
 	bool (*should_preempt)(const struct uk_sched_node *running, const struct uk_sched_node *woken);
 	/* Choose the CPU (a bit of n->affinity) for a thread that becomes
-	 * runnable. `waker_cpu` is the CPU doing the wake-up, or UK_CPU_NONE. */
+	 * runnable. `waker_cpu` is the CPU doing the wake-up, or UK_CPU_NONE.
+	 * Must not change state: the IPC hand-off also asks it, without placing
+	 * the thread, whether it would rather run elsewhere. */
 	unsigned (*select_cpu)(struct uk_kernel *k, const struct uk_sched_node *n, unsigned waker_cpu);
 	/* Length of the next time slice of `n` in ns (0: no slice, run until
 	 * it blocks or is preempted). */

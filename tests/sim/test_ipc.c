@@ -1002,6 +1002,11 @@ static void chaos_worker(struct uk_user *u, uint64_t arg)
 					uk_err_name((int)rc));
 				c->bad++;
 			}
+		} else if (rc > 0 && (nr == UK_SYS_CALL || nr == UK_SYS_RECV ||
+				      nr == UK_SYS_REPLY_RECV || nr == UK_SYS_REPLY)) {
+			/* These return 0 or an error: nothing internal (IPC_SWITCH) leaks. */
+			fprintf(stderr, "ipc syscall %u returned %ld\n", nr, rc);
+			c->bad++;
 		} else if (rc > 0 && rc < 0x10000 && n < 16 &&
 			   (nr == UK_SYS_EP_CREATE || nr == UK_SYS_EP_MINT || nr == UK_SYS_REPLY_CREATE ||
 			    nr == UK_SYS_NTFN_CREATE || nr == UK_SYS_GRANT_CREATE)) {

@@ -253,7 +253,7 @@ void sched_handoff(struct uk_kernel *k, struct uk_thread *next)
 		uk_arch_fatal(k->a, "sched: hand-off from a running thread or to a thread not blocked");
 	if (!handoff_ok(k, c, next)) {
 		sched_make_ready(k, next);
-		sched_switch(k, c, t, sched_pick(k, c));
+		sched_block_current(k);
 		return;
 	}
 	k->stats.ipc_handoffs++; /* traced as the SWITCH alone: no WAKE, no RUNQ */

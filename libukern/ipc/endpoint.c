@@ -216,15 +216,16 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep,
 		  struct ipc_reply *r, struct uk_thread *wake)
 {
+	bool busy = r->state == REPLY_BOUND || r->armed; /* one call per reply object at a time */
 	struct uk_thread *c;
 	int rc;
 
-	if (wake && (waitq_first(&ep->sendq) || r->state == REPLY_BOUND || r->armed)) {
-		sched_make_ready(k, wake);
+	if (wake && (busy || waitq_first(&ep->sendq))) {
+		sched_make_ready(k, wake); /* this receive will not block */
 		wake = NULL;
 	}
-	if (r->state == REPLY_BOUND || r->armed)
-		return UK_EBUSY; /* one call per reply object at a time */
+	if (busy)
+		return UK_EBUSY;
 	k->stats.ipc_receives++;
 	served_leave(k, t);
 	while ((c = waitq_first(&ep->sendq)) != NULL) {

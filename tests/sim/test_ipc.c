@@ -63,16 +63,33 @@ static struct sim_machine *machine(unsigned cpus, const struct uk_kernel_config 
 	return sm;
 }
 
-static uint64_t spawn(struct sim_machine *sm, const char *name, uk_user_entry_fn fn, void *arg,
-		      unsigned prio)
+static uint64_t spawn_on(struct sim_machine *sm, const char *name, uk_user_entry_fn fn,
+			 void *arg, unsigned prio, uint64_t affinity, uint32_t flags)
 {
 	int prog = uk_kernel_register_program(sm->k, name, fn);
 	ck_assert_int_ge(prog, 0);
 	struct uk_spawn s = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)arg,
-			     .prio = prio, .max_prio = 255, .affinity = 1, .name = name};
+			     .prio = prio, .max_prio = 255, .affinity = affinity, .flags = flags,
+			     .name = name};
 	uint64_t tid = 0;
 	ck_assert_int_eq(uk_kernel_spawn(sm->k, &s, &tid), 0);
 	return tid;
+}
+
+/* On CPU 0. */
+static uint64_t spawn(struct sim_machine *sm, const char *name, uk_user_entry_fn fn, void *arg,
+		      unsigned prio)
+{
+	return spawn_on(sm, name, fn, arg, prio, 1, 0);
+}
+
+/* h[0]: an endpoint in tid[0]'s process; h[1]: tid[1]'s send handle to it. */
+static void connect_pair(struct world *w)
+{
+	w->h[0] = (uint32_t)uk_kernel_ipc_endpoint(w->sm->k, w->tid[0], 0);
+	w->h[1] = (uint32_t)uk_kernel_give_handle(w->sm->k, w->tid[0], w->h[0], w->tid[1],
+						  UK_RIGHT_WRITE, 0);
+	ck_assert_int_gt((int)w->h[1], 0);
 }
 
 static unsigned eff_prio(struct world *w, uint64_t tid)
@@ -1130,24 +1147,11 @@ static void handoff_run(struct world *w, unsigned cpus, bool handoff, uint64_t s
 	uk_kernel_config_default(&kc);
 	kc.ipc_handoff = handoff;
 	w->sm = machine(cpus, &kc);
-	int sp = uk_kernel_register_program(w->sm->k, "server", ho_server);
-	int cp = uk_kernel_register_program(w->sm->k, "client", ho_client);
-	int bp = uk_kernel_register_program(w->sm->k, "bystander", ho_bystander);
-	struct uk_spawn s = {.program = (unsigned)sp, .arg = (uint64_t)(uintptr_t)w, .prio = 100,
-			     .max_prio = 255, .affinity = srv_aff, .name = "server"};
-	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &w->tid[0]), 0);
-	s.program = (unsigned)cp;
-	s.affinity = cli_aff;
-	s.name = "client";
-	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &w->tid[1]), 0);
-	if (bystander) {
-		s.program = (unsigned)bp;
-		s.name = "bystander";
-		ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &w->tid[2]), 0);
-	}
-	w->h[0] = (uint32_t)uk_kernel_ipc_endpoint(w->sm->k, w->tid[0], 0);
-	w->h[1] = (uint32_t)uk_kernel_give_handle(w->sm->k, w->tid[0], w->h[0], w->tid[1],
-						  UK_RIGHT_WRITE, 0);
+	w->tid[0] = spawn_on(w->sm, "server", ho_server, w, 100, srv_aff, 0);
+	w->tid[1] = spawn_on(w->sm, "client", ho_client, w, 100, cli_aff, 0);
+	if (bystander)
+		w->tid[2] = spawn_on(w->sm, "bystander", ho_bystander, w, 100, cli_aff, 0);
+	connect_pair(w);
 	ck_assert_int_eq(sim_machine_run(w->sm), SIM_DONE);
 	check_lane(w->r, w->nr, (const long[]){0}, 1);
 	check_lane(w->c, w->nc, (const long[]){0}, 1);
@@ -1243,23 +1247,10 @@ START_TEST(handoff_after_a_deferred_slice_end)
 {
 	struct world w = {0};
 	w.sm = machine(1, NULL);
-	int sp = uk_kernel_register_program(w.sm->k, "server", npho_server);
-	int cp = uk_kernel_register_program(w.sm->k, "client", npho_client);
-	int bp = uk_kernel_register_program(w.sm->k, "bystander", npho_bystander);
-	struct uk_spawn s = {.program = (unsigned)sp, .arg = (uint64_t)(uintptr_t)&w, .prio = 100,
-			     .max_prio = 255, .affinity = 1, .name = "server"};
-	ck_assert_int_eq(uk_kernel_spawn(w.sm->k, &s, &w.tid[0]), 0);
-	s.program = (unsigned)cp;
-	s.name = "client";
-	s.flags = UK_SPAWN_NOPREEMPT;
-	ck_assert_int_eq(uk_kernel_spawn(w.sm->k, &s, &w.tid[1]), 0);
-	s.program = (unsigned)bp;
-	s.name = "bystander";
-	s.flags = 0;
-	ck_assert_int_eq(uk_kernel_spawn(w.sm->k, &s, &w.tid[2]), 0);
-	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], 0);
-	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1],
-						 UK_RIGHT_WRITE, 0);
+	w.tid[0] = spawn(w.sm, "server", npho_server, &w, 100);
+	w.tid[1] = spawn_on(w.sm, "client", npho_client, &w, 100, 1, UK_SPAWN_NOPREEMPT);
+	w.tid[2] = spawn(w.sm, "bystander", npho_bystander, &w, 100);
+	connect_pair(&w);
 	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
 	/* The client blocked past its section's budget: the reply reaches it,
 	 * and it is killed for the overrun on its way out of the kernel. */
@@ -1285,28 +1276,11 @@ START_TEST(handoff_leaves_no_cpu_idle)
 {
 	struct world w = {0};
 	struct uk_kernel_stats st;
-	struct uk_kernel_config kc;
-	uk_kernel_config_default(&kc);
-	w.sm = machine(2, &kc);
-	int sp = uk_kernel_register_program(w.sm->k, "server", ho_server);
-	int cp = uk_kernel_register_program(w.sm->k, "client", ho_client);
-	int lp = uk_kernel_register_program(w.sm->k, "low", idle_low);
-	struct uk_spawn s = {.program = (unsigned)sp, .arg = (uint64_t)(uintptr_t)&w, .prio = 100,
-			     .max_prio = 255, .affinity = 3, .name = "server"};
-	ck_assert_int_eq(uk_kernel_spawn(w.sm->k, &s, &w.tid[0]), 0);
-	s.program = (unsigned)lp;
-	s.name = "low";
-	s.prio = 90;
-	s.affinity = 1;
-	ck_assert_int_eq(uk_kernel_spawn(w.sm->k, &s, &w.tid[2]), 0);
-	s.program = (unsigned)cp;
-	s.name = "client";
-	s.prio = 100;
-	s.affinity = 3;
-	ck_assert_int_eq(uk_kernel_spawn(w.sm->k, &s, &w.tid[1]), 0);
-	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], 0);
-	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1],
-						 UK_RIGHT_WRITE, 0);
+	w.sm = machine(2, NULL);
+	w.tid[0] = spawn_on(w.sm, "server", ho_server, &w, 100, 3, 0);
+	w.tid[2] = spawn_on(w.sm, "low", idle_low, &w, 90, 1, 0);
+	w.tid[1] = spawn_on(w.sm, "client", ho_client, &w, 100, 3, 0);
+	connect_pair(&w);
 	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
 	check_lane(w.r, w.nr, (const long[]){0}, 1);
 	check_lane(w.c, w.nc, (const long[]){0}, 1);

@@ -226,3 +226,10 @@ int hw_intc_stats(const struct hw_machine *m, unsigned ctrl, unsigned pin,
 	}
 	return HW_OK;
 }
+
+int hw_intc_set_latch(struct hw_machine *m, enum hw_intc_kind kind, unsigned pin, bool on)
+{
+	if (kind != HW_INTC_IOAPIC)
+		return HW_EINVAL;
+	return hw_ioapic_set_latch(m, pin, on);
+}

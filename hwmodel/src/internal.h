@@ -80,6 +80,8 @@ struct hw_ioapic_pin {
 	bool ext;              /* driven from outside (hw_intc_set_line) */
 	bool wire_active_low;  /* electrical polarity of the wire */
 	bool input;            /* input as last sampled (after RTE polarity) */
+	bool latch;            /* keep an edge that arrives masked (not an 82093AA feature) */
+	bool latched;          /* such an edge waits for the unmask */
 	struct hw_event ev;    /* message in flight */
 	struct hw_machine *m;
 	unsigned pin;
@@ -222,6 +224,7 @@ void hw_lapic_reset(struct hw_machine *m, unsigned cpu);
 /* ioapic.c */
 void hw_ioapic_init(struct hw_machine *m);
 void hw_ioapic_reset(struct hw_machine *m, uint64_t now);
+int hw_ioapic_set_latch(struct hw_machine *m, unsigned pin, bool on);
 int hw_ioapic_route(struct hw_machine *m, unsigned pin, unsigned vector, unsigned cpu,
 		    enum hw_trigger trig, enum hw_polarity pol, uint64_t now);
 int hw_ioapic_mask(struct hw_machine *m, unsigned pin, bool masked, uint64_t now);

@@ -134,7 +134,13 @@ static void pin_eval(struct hw_ioapic_pin *p, uint64_t now)
 
 static void pin_edge(struct hw_ioapic_pin *p, uint64_t now)
 {
-	if (masked(p)) {
+	if (masked(p) && p->latch) {
+		/* A controller with a pending bit per line keeps it. */
+		p->latched = true;
+		p->st.held++;
+		p->m->ioapic.st.held++;
+		hw_trace(p->m, now, HW_CPU_NONE, HW_TRACE_HOLD, CTRL_IOAPIC, p->pin, vector_of(p));
+	} else if (masked(p)) {
 		drop(p, now, HW_DROP_MASKED);
 	} else if (p->rte & HW_RTE_DELIVS) {
 		p->st.coalesced++;
@@ -183,8 +189,22 @@ static void on_mask(struct hw_ioapic_pin *p, uint64_t now)
 static void on_unmask(struct hw_ioapic_pin *p, uint64_t now)
 {
 	hw_trace(p->m, now, HW_CPU_NONE, HW_TRACE_MASK, CTRL_IOAPIC, p->pin, 0);
-	if (!is_level(p) && (p->rte & HW_RTE_DELIVS))
+	if (!is_level(p) && (p->rte & HW_RTE_DELIVS)) {
 		pin_send(p, now); /* the held edge goes out */
+	} else if (!is_level(p) && p->latched) {
+		p->latched = false;
+		pin_send(p, now); /* the latched one too */
+	}
+}
+
+int hw_ioapic_set_latch(struct hw_machine *m, unsigned pin, bool on)
+{
+	if (pin >= HW_IOAPIC_PINS)
+		return HW_EINVAL;
+	m->ioapic.pin[pin].latch = on;
+	if (!on)
+		m->ioapic.pin[pin].latched = false;
+	return 0;
 }
 
 int hw_ioapic_set_rte(struct hw_machine *m, unsigned pin, uint64_t rte, uint64_t now)
@@ -330,6 +350,7 @@ void hw_ioapic_reset(struct hw_machine *m, uint64_t now)
 		struct hw_ioapic_pin *p = &io->pin[i];
 		hw_evq_remove(m->evq, &p->ev);
 		p->rte = HW_RTE_MASKED;
+		p->latched = false; /* the latch itself is wiring: it stays */
 		p->input = compute_input(p);
 		p->st = (struct hw_intc_stats){0};
 	}

@@ -20,15 +20,15 @@
 struct ipc_endpoint *endpoint_create(struct uk_kernel *k, uint32_t flags)
 {
 	struct ipc_endpoint *ep = kalloc(k, sizeof(*ep));
-	unsigned s = flags >> UK_EP_STRATEGY_SHIFT;
+	const struct uk_xfer_ops *x = uk_xfer_ops_by_id(flags >> UK_EP_STRATEGY_SHIFT);
 
 	if (!ep)
 		return NULL;
 	kobj_init(k, &ep->o, KOBJ_ENDPOINT);
 	ep->flags = flags;
-	if (s == UK_XFER_DEFAULT)
-		s = k->cfg.xfer_strategy ? k->cfg.xfer_strategy : UK_XFER_PHYSMAP;
-	ep->strategy = s;
+	if ((flags >> UK_EP_STRATEGY_SHIFT) == UK_XFER_DEFAULT && k->cfg.xfer)
+		x = k->cfg.xfer;
+	ep->xfer = x;
 	return ep;
 }
 
@@ -132,7 +132,7 @@ static int call_xfer(struct uk_kernel *k, struct ipc_endpoint *ep, struct uk_thr
 {
 	struct uk_msg *c = &caller->ipc_regs, *r = &recv->ipc_regs;
 	uint64_t n = c->xfer_len < r->xfer_len ? c->xfer_len : r->xfer_len;
-	struct xfer x = {.k = k, .len = n, .write = caller_runs, .strategy = ep->strategy};
+	struct uk_xfer_job x = {.k = k, .len = n, .write = caller_runs, .xfer = ep->xfer};
 	struct uk_thread *runs = caller_runs ? caller : recv;
 	int rc;
 
@@ -141,7 +141,7 @@ static int call_xfer(struct uk_kernel *k, struct ipc_endpoint *ep, struct uk_thr
 		r->xfer_len = 0;
 		return 0;
 	}
-	if (ep->strategy == UK_XFER_GRANT)
+	if (ep->xfer->grant)
 		return UK_EPERM; /* grant endpoints: memory moves through grants only */
 	x.remote = caller_runs ? recv->proc : caller->proc;
 	x.local = caller_runs ? c->xfer_va : r->xfer_va;

@@ -10,6 +10,8 @@
 #define UKERN_IPC_INTERNAL_H
 
 #include <ukern/ipc.h>
+#include <ukern/irq_model.h>
+#include <ukern/xfer.h>
 
 #include "core/kern.h"
 
@@ -23,7 +25,7 @@ struct ipc_endpoint {
 	struct uk_waitq sendq, recvq;
 	struct uk_thread *server;
 	uint32_t flags;    /* UK_EP_* */
-	unsigned strategy; /* UK_XFER_* (never DEFAULT) */
+	const struct uk_xfer_ops *xfer; /* its transfer strategy */
 };
 
 /* A one-shot reply capability (seL4 MCS style reply object): a receive binds
@@ -35,7 +37,7 @@ struct ipc_reply {
 	enum reply_state state;
 	bool armed;                /* a receiver waits with it (one at a time) */
 	struct uk_thread *caller, *server;
-	unsigned strategy;         /* transfer strategy of the endpoint of the call */
+	const struct uk_xfer_ops *xfer; /* transfer strategy of the endpoint of the call */
 	struct ipc_reply *serving_next; /* in server->ipc_serving */
 };
 
@@ -119,24 +121,24 @@ int grant_revoke(struct ipc_grant *g, struct process *caller);
 
 /* xfer.c and xfer_*.c: one transfer between the current (local) space and
  * `remote`'s space. */
-struct xfer {
+struct uk_xfer_job {
 	struct uk_kernel *k;
 	struct process *remote;
 	uk_vaddr_t local, rva;
 	uint64_t len;
 	bool write;     /* local -> remote */
-	unsigned strategy;
+	const struct uk_xfer_ops *xfer;
 	struct uk_xfer_stats *st;
 	struct uk_xfer_result res;
 };
-int xfer_run(struct xfer *x);
+int xfer_run(struct uk_xfer_job *x);
 /* Translate remote page `va` (page aligned) with a counted software walk,
  * faulting in demand-zero pages; the frame or a negative error (res set). */
-int xfer_remote_frame(struct xfer *x, uk_vaddr_t va, uk_paddr_t *pa);
+int xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t va, uk_paddr_t *pa);
 /* Copy between local `lva` and the direct-map pointer `p`; faults of the
  * local buffer set res and return UK_EFAULT. */
-int xfer_local_copy(struct xfer *x, uk_vaddr_t lva, void *p, uint64_t n);
-int xfer_physmap(struct xfer *x);
-int xfer_window(struct xfer *x);
+int xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n);
+int xfer_physmap(struct uk_xfer_job *x); /* transfer/physmap.c */
+int xfer_window(struct uk_xfer_job *x);   /* transfer/window.c */
 
 #endif /* UKERN_IPC_INTERNAL_H */

@@ -79,7 +79,7 @@ void reply_bind(struct ipc_reply *r, struct uk_thread *caller, struct uk_thread 
 	r->state = REPLY_BOUND;
 	r->caller = caller;
 	r->server = server;
-	r->strategy = ep->strategy;
+	r->xfer = ep->xfer;
 	r->serving_next = server->ipc_serving;
 	server->ipc_serving = r;
 	caller->ipc_reply = r;

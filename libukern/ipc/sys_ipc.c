@@ -41,7 +41,7 @@ static long sys_ep_create(struct uk_kernel *k, struct uk_thread *t, const uint64
 	uint64_t s = a[0] >> UK_EP_STRATEGY_SHIFT;
 	struct ipc_endpoint *ep;
 
-	if ((a[0] & ~(uint64_t)(UK_EP_FIFO | UK_EP_STRATEGY(3))) || s > UK_XFER_GRANT)
+	if ((a[0] & ~(uint64_t)(UK_EP_FIFO | UK_EP_STRATEGY(3))) || !uk_xfer_ops_by_id((unsigned)s))
 		return UK_EINVAL;
 	if (!(ep = endpoint_create(k, (uint32_t)a[0])))
 		return UK_ENOMEM;
@@ -172,7 +172,7 @@ static long sys_ntfn_wait(struct uk_kernel *k, struct uk_thread *t, const uint64
 	return poll ? ntfn_poll(n) : ntfn_wait(k, n);
 }
 
-static long xfer_finish(struct uk_thread *t, struct xfer *x)
+static long xfer_finish(struct uk_thread *t, struct uk_xfer_job *x)
 {
 	int rc = xfer_run(x);
 
@@ -180,7 +180,7 @@ static long xfer_finish(struct uk_thread *t, struct xfer *x)
 	return rc < 0 ? rc : (long)x->res.bytes;
 }
 
-static int xfer_args(const uint64_t a[6], struct xfer *x, struct uk_kernel *k)
+static int xfer_args(const uint64_t a[6], struct uk_xfer_job *x, struct uk_kernel *k)
 {
 	if (a[1] > UK_XFER_WRITE || a[4] == 0)
 		return UK_EINVAL;
@@ -195,20 +195,20 @@ static int xfer_args(const uint64_t a[6], struct xfer *x, struct uk_kernel *k)
 
 static long sys_xfer(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
-	struct xfer x = {0};
+	struct uk_xfer_job x = {0};
 	struct ipc_reply *r;
 	int rc = lookup(t, a[0], KOBJ_REPLY, UK_RIGHT_WRITE, &r);
 
 	t->ipc_xres = x.res;
 	if (rc < 0 || (rc = reply_check(r)) < 0 || (rc = xfer_args(a, &x, k)) < 0)
 		return rc;
-	if (r->strategy == UK_XFER_GRANT)
+	if (r->xfer->grant)
 		return UK_EPERM; /* this endpoint's clients expose memory by grants only */
 	if (!user_range(a[3], a[4]))
 		return UK_ERANGE;
 	x.remote = r->caller->proc;
 	x.rva = a[3];
-	x.strategy = r->strategy;
+	x.xfer = r->xfer;
 	return xfer_finish(t, &x);
 }
 
@@ -233,7 +233,7 @@ static long sys_grant_revoke(struct uk_kernel *k, struct uk_thread *t, const uin
 
 static long sys_xfer_grant(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
-	struct xfer x = {0};
+	struct uk_xfer_job x = {0};
 	struct ipc_grant *g;
 	uint32_t need = a[1] == UK_XFER_WRITE ? UK_RIGHT_WRITE : UK_RIGHT_READ;
 	int rc = lookup(t, a[0], KOBJ_GRANT, 0, &g);
@@ -251,7 +251,7 @@ static long sys_xfer_grant(struct uk_kernel *k, struct uk_thread *t, const uint6
 		return UK_ESRCH;
 	x.remote = g->owner;
 	x.rva = g->va + a[3];
-	x.strategy = UK_XFER_GRANT;
+	x.xfer = uk_xfer_ops_by_id(UK_XFER_GRANT);
 	return xfer_finish(t, &x);
 }
 

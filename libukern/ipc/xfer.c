@@ -16,7 +16,7 @@
  */
 #include "ipc/ipc_internal.h"
 
-int xfer_remote_frame(struct xfer *x, uk_vaddr_t va, uk_paddr_t *pa)
+int xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t va, uk_paddr_t *pa)
 {
 	struct uk_kernel *k = x->k;
 	struct vspace *vs = &x->remote->vs;
@@ -39,7 +39,7 @@ int xfer_remote_frame(struct xfer *x, uk_vaddr_t va, uk_paddr_t *pa)
 	return 0;
 }
 
-int xfer_local_copy(struct xfer *x, uk_vaddr_t lva, void *p, uint64_t n)
+int xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n)
 {
 	struct uk_kernel *k = x->k;
 	struct uk_thread *t = this_cpu(k)->current;
@@ -60,15 +60,15 @@ int xfer_local_copy(struct xfer *x, uk_vaddr_t lva, void *p, uint64_t n)
 
 /* The whole transfer runs with the kernel lock held: its virtual duration
  * is the non-preemptible stretch it causes. */
-int xfer_run(struct xfer *x)
+int xfer_run(struct uk_xfer_job *x)
 {
 	struct uk_kernel *k = x->k;
 	uint64_t t0 = uk_arch_now(k->a), dt;
 	int rc;
 
-	x->st = &k->stats.xfer[x->strategy];
+	x->st = &k->stats.xfer[x->xfer->id];
 	x->st->transfers++;
-	rc = x->strategy == UK_XFER_WINDOW ? xfer_window(x) : xfer_physmap(x);
+	rc = x->xfer->copy(x);
 	x->st->bytes += x->res.bytes;
 	if (rc < 0)
 		x->st->failed++;

@@ -97,14 +97,14 @@ static bool check_i6(const struct uk_irq_pin *pin, struct uk_irq_violation *v)
 		return fail(v, 6, pin, IRQ_NO_SINK, "stalled after an ACK or kick");
 	if (pin->retry_ns == UK_IRQ_NEVER || pin->timer_ns > pin->retry_ns)
 		return fail(v, 6, pin, IRQ_NO_SINK, "stalled without a retry armed");
-	if (irq_pin_maskable(pin) && !(pin->mask & UK_IRQ_MASK_STALL))
+	if (uk_irq_pin_maskable(pin) && !(pin->mask & UK_IRQ_MASK_STALL))
 		return fail(v, 6, pin, IRQ_NO_SINK, "stalled maskable pin not masked");
 	return false;
 }
 
 static bool check_i7(const struct uk_irq_pin *pin, struct uk_irq_violation *v)
 {
-	return pin->mask && !irq_pin_maskable(pin)
+	return pin->mask && !uk_irq_pin_maskable(pin)
 		       ? fail(v, 7, pin, IRQ_NO_SINK, "mask bit on a non-maskable pin")
 		       : false;
 }
@@ -116,7 +116,7 @@ static bool check_i8(const struct uk_irq_pin *pin, struct uk_irq_violation *v)
 
 	if (pin->hw_masked != view)
 		return fail(v, 8, pin, IRQ_NO_SINK, "last mask written differs from the view");
-	if (c && c->ops && c->ops->hw_masked && irq_pin_maskable(pin)) {
+	if (c && c->ops && c->ops->hw_masked && uk_irq_pin_maskable(pin)) {
 		int hw = c->ops->hw_masked(c->ctx, pin);
 		if (hw >= 0 && (bool)hw != view)
 			return fail(v, 8, pin, IRQ_NO_SINK, "controller mask bit differs");
@@ -147,8 +147,8 @@ static bool check_i9(const struct uk_irq_pin *pin, struct uk_irq_violation *v)
 
 static bool check_i10(const struct uk_irq_pin *pin, struct uk_irq_violation *v)
 {
-	uint64_t want_eoi = irq_pin_wants(pin, UK_INTC_EOI) ? pin->deliveries : 0;
-	uint64_t want_eos = irq_pin_wants(pin, UK_INTC_EOS) ? pin->ends : 0;
+	uint64_t want_eoi = uk_irq_pin_wants(pin, UK_INTC_EOI) ? pin->deliveries : 0;
+	uint64_t want_eos = uk_irq_pin_wants(pin, UK_INTC_EOS) ? pin->ends : 0;
 
 	if (pin->eois != want_eoi)
 		return fail(v, 10, pin, IRQ_NO_SINK, "EOIs differ from deliveries");

@@ -41,22 +41,23 @@ void uk_irq_host_init(struct uk_irq_host *host, const struct uk_irq_host_ops *op
 	host->log = NULL;
 	host->ack_timeout_ns = UK_IRQ_ACK_TIMEOUT_NS;
 	host->flags = 0;
-	host->model = UK_IRQ_MODEL_SEQ;
+	host->model = uk_irq_model_default();
 	host->step = 0;
 	host->violations = 0;
 }
 
-bool irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit)
+/* The line's own bits: the chip's, as its behaviour changed them. */
+bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit)
 {
-	return pin->chip && (pin->chip->strategy & strategy_bit);
+	return pin->chip && (pin->strategy & strategy_bit);
 }
 
-bool irq_pin_maskable(const struct uk_irq_pin *pin)
+bool uk_irq_pin_maskable(const struct uk_irq_pin *pin)
 {
-	return irq_pin_wants(pin, UK_INTC_MASKABLE);
+	return uk_irq_pin_wants(pin, UK_INTC_MASKABLE);
 }
 
-void irq_emit(struct uk_irq_pin *pin, uint16_t kind, uint32_t sink, uint64_t arg, uint16_t flags,
+void uk_irq_emit(struct uk_irq_pin *pin, uint16_t kind, uint32_t sink, uint64_t arg, uint16_t flags,
 	      uint64_t now)
 {
 	struct uk_irq_host *h = pin->host;
@@ -84,11 +85,11 @@ void irq_emit(struct uk_irq_pin *pin, uint16_t kind, uint32_t sink, uint64_t arg
 /* Mask reasons are kept apart (service, stall, disabled) so that ending one
  * never lifts another; the chip sees only their union. Non-maskable pins
  * never get a reason set (I7): they rely on buffering instead. */
-void irq_mask_set(struct uk_irq_pin *pin, uint32_t reason, bool on, uint64_t now)
+void uk_irq_mask(struct uk_irq_pin *pin, uint32_t reason, bool on, uint64_t now)
 {
 	bool before = pin->mask != 0, after;
 
-	if (!irq_pin_maskable(pin))
+	if (!uk_irq_pin_maskable(pin))
 		return;
 	if (on)
 		pin->mask |= reason;
@@ -100,35 +101,41 @@ void irq_mask_set(struct uk_irq_pin *pin, uint32_t reason, bool on, uint64_t now
 	if (pin->chip->ops && pin->chip->ops->mask)
 		pin->chip->ops->mask(pin->chip->ctx, pin, after);
 	pin->hw_masked = after;
-	irq_emit(pin, UK_IRQ_EV_MASK, IRQ_NO_SINK, after, 0, now);
+	uk_irq_emit(pin, UK_IRQ_EV_MASK, IRQ_NO_SINK, after, 0, now);
 }
 
 void irq_eoi(struct uk_irq_pin *pin, uint64_t now)
 {
-	if (!irq_pin_wants(pin, UK_INTC_EOI))
+	if (!uk_irq_pin_wants(pin, UK_INTC_EOI))
 		return;
 	if (pin->chip->ops && pin->chip->ops->eoi)
 		pin->chip->ops->eoi(pin->chip->ctx, pin);
 	pin->eois++;
-	irq_emit(pin, UK_IRQ_EV_EOI, IRQ_NO_SINK, 0, 0, now);
+	uk_irq_emit(pin, UK_IRQ_EV_EOI, IRQ_NO_SINK, 0, 0, now);
 }
 
 void irq_eos(struct uk_irq_pin *pin, uint64_t now)
 {
-	if (!irq_pin_wants(pin, UK_INTC_EOS))
+	if (!uk_irq_pin_wants(pin, UK_INTC_EOS))
 		return;
 	if (pin->chip->ops && pin->chip->ops->eos)
 		pin->chip->ops->eos(pin->chip->ctx, pin);
 	pin->eoss++;
-	irq_emit(pin, UK_IRQ_EV_EOS, IRQ_NO_SINK, 0, 0, now);
+	uk_irq_emit(pin, UK_IRQ_EV_EOS, IRQ_NO_SINK, 0, 0, now);
 }
 
-void irq_report(struct uk_irq_pin *pin, enum uk_irq_report kind, const struct uk_irq_sink *sink)
+void uk_irq_report_to_host(struct uk_irq_pin *pin, enum uk_irq_report kind, const struct uk_irq_sink *sink)
 {
 	struct uk_irq_host *h = pin->host;
 
 	if (h->ops && h->ops->report)
 		h->ops->report(h->ctx, kind, pin, sink);
+}
+
+void uk_irq_model_arm(struct uk_irq_pin *pin, uint64_t deadline_ns)
+{
+	pin->model_ns = deadline_ns;
+	irq_rearm(pin);
 }
 
 void irq_notify(struct uk_irq_pin *pin, struct uk_irq_sink *sink)

@@ -9,12 +9,15 @@
  *   stall.c    the all-NAK stall with backoff, ACK timeout, the pin timer
  *   check.c    invariants I1..I10
  *   liveness.c liveness properties L1..L7 over an event log
- *   model_*.c  what the seL4, Linux and Zircon models change
+ *   model.c    the registry of built-in models and behaviours, their checks
+ *   models/    one file per IRQ model (what it changes of the defaults)
+ *   behaviours/ one file per controller behaviour (data only)
  */
 #ifndef UKERN_IRQ_INTERNAL_H
 #define UKERN_IRQ_INTERNAL_H
 
 #include <ukern/irq.h>
+#include <ukern/irq_model.h>
 
 #define IRQ_NO_SINK UINT32_MAX
 
@@ -27,23 +30,24 @@
 	     l_ = l_->next)
 
 /* chip.c */
-bool irq_pin_maskable(const struct uk_irq_pin *pin);
-bool irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
-void irq_mask_set(struct uk_irq_pin *pin, uint32_t reason, bool on, uint64_t now);
+bool uk_irq_pin_maskable(const struct uk_irq_pin *pin);
+bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
+void uk_irq_mask(struct uk_irq_pin *pin, uint32_t reason, bool on, uint64_t now);
 void irq_eoi(struct uk_irq_pin *pin, uint64_t now);
 void irq_eos(struct uk_irq_pin *pin, uint64_t now);
-void irq_emit(struct uk_irq_pin *pin, uint16_t kind, uint32_t sink, uint64_t arg, uint16_t flags,
+void uk_irq_emit(struct uk_irq_pin *pin, uint16_t kind, uint32_t sink, uint64_t arg, uint16_t flags,
 	      uint64_t now);
-void irq_report(struct uk_irq_pin *pin, enum uk_irq_report kind, const struct uk_irq_sink *sink);
+void uk_irq_report_to_host(struct uk_irq_pin *pin, enum uk_irq_report kind, const struct uk_irq_sink *sink);
 void irq_notify(struct uk_irq_pin *pin, struct uk_irq_sink *sink);
 
 /* pin.c */
 void irq_step(struct uk_irq_pin *pin);
 void irq_transition_done(struct uk_irq_pin *pin, const char *transition);
-void irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uint16_t flags);
+void uk_irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uint16_t flags);
 void irq_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, bool by_ack, uint64_t now);
 void irq_answered(struct uk_irq_pin *pin, uint64_t now);
-enum uk_irq_raise irq_pin_take(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags, uint64_t now);
+enum uk_irq_raise irq_raise(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags, uint64_t now);
+enum uk_irq_raise uk_irq_take(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags, uint64_t now);
 bool irq_masks_in_service(const struct uk_irq_pin *pin);
 
 /* stall.c */
@@ -55,12 +59,7 @@ int irq_sink_nak_locked(struct uk_irq_sink *sink, uint16_t flags, uint64_t now);
 /* check.c */
 bool irq_check_one(const struct uk_irq_pin *pin, unsigned inv, struct uk_irq_violation *v);
 
-/* model_*.c */
-bool irq_model_single_handler(const struct uk_irq_pin *pin);
-bool irq_model_has_nak(const struct uk_irq_pin *pin);
-bool irq_sel4_masks_in_service(const struct uk_irq_pin *pin);
-bool irq_linux_masks_in_service(const struct uk_irq_pin *pin);
-void irq_linux_episode_over(struct uk_irq_pin *pin, bool handled, uint64_t now);
-void irq_linux_poll(struct uk_irq_pin *pin, uint64_t now);
+/* model.c */
+bool irq_model_accepts(const struct uk_irq_pin *pin, uint32_t answer);
 
 #endif /* UKERN_IRQ_INTERNAL_H */

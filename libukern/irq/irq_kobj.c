@@ -18,9 +18,12 @@
 #include "ipc/ipc_internal.h"
 #include "lib/string.h"
 
+#include <ukern/irq_model.h>
+
 #define IRQ_MAX_CTRLS 4
 #define IRQ_NVEC (UK_VEC_LAST_DEVICE - UK_VEC_FIRST_DEVICE + 1)
 #define IRQ_VIOLATION_TEXT 160
+#define IRQ_MAX_LINE_SETTINGS 64
 
 struct irq_line {
 	struct uk_irq_pin pin;
@@ -28,6 +31,14 @@ struct irq_line {
 	struct uk_kernel *k;
 	struct irq_line *next; /* in irq_state.lines */
 	unsigned ctrl, vector;
+};
+
+/* A line's own model and behaviour, set by the host before it is made. */
+struct irq_line_setting {
+	enum uk_irq_source src;
+	unsigned source;
+	const struct uk_irq_model_ops *model;
+	const struct uk_irq_behaviour *behaviour;
 };
 
 struct irq_state {
@@ -39,6 +50,8 @@ struct irq_state {
 	struct irq_line *lines;
 	struct irq_line *vec_line[IRQ_NVEC];
 	uint32_t next_pin_id, next_sink_id;
+	struct irq_line_setting settings[IRQ_MAX_LINE_SETTINGS];
+	unsigned nsettings;
 	char violation[IRQ_VIOLATION_TEXT]; /* the first one, for the host */
 };
 
@@ -67,7 +80,7 @@ static void chip_eos(void *ctx, const struct uk_irq_pin *pin)
 
 static int chip_hw_masked(void *ctx, const struct uk_irq_pin *pin)
 {
-	if (!(pin->chip->strategy & UK_INTC_MASKABLE))
+	if (!uk_irq_pin_maskable(pin))
 		return -1;
 	return uk_arch_intc_masked(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin) ? 1 : 0;
 }
@@ -221,12 +234,23 @@ static int irq_vector_alloc(struct irq_state *st)
 	return UK_ENOMEM;
 }
 
-static int irq_line_create(struct uk_kernel *k, struct irq_state *st, unsigned ctrl,
-			   unsigned hwpin, enum uk_trigger trig, enum uk_polarity pol,
-			   struct irq_line **out)
+static const struct irq_line_setting *irq_setting_find(const struct irq_state *st,
+						     enum uk_irq_source src, unsigned source)
 {
+	for (unsigned i = 0; i < st->nsettings; i++)
+		if (st->settings[i].src == src && st->settings[i].source == source)
+			return &st->settings[i];
+	return NULL;
+}
+
+static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_irq_source src,
+			   unsigned ctrl, unsigned hwpin, enum uk_trigger trig,
+			   enum uk_polarity pol, struct irq_line **out)
+{
+	const struct irq_line_setting *set = irq_setting_find(st, src, hwpin);
 	struct uk_irq_pin_config cfg = {.hwpin = hwpin, .trigger = trig, .polarity = pol,
-					.model = UK_IRQ_MODEL_DEFAULT};
+					.model = set ? set->model : NULL,
+					.behaviour = set ? set->behaviour : NULL};
 	int vec = irq_vector_alloc(st), rc;
 	struct irq_line *l;
 
@@ -303,7 +327,7 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 	if (l)
 		rc = irq_line_configure(k, l, trig, pol);
 	else
-		rc = irq_line_create(k, st, ctrl, source, trig, pol, &l);
+		rc = irq_line_create(k, st, src, ctrl, source, trig, pol, &l);
 	if (rc < 0)
 		return rc;
 	if (!(s = kalloc(k, sizeof(*s))))
@@ -403,15 +427,46 @@ int uk_kernel_irq_set_policy(struct uk_kernel *k, uint64_t ack_timeout_ns, bool 
 	return 0;
 }
 
-int uk_kernel_irq_set_model(struct uk_kernel *k, int model)
+int uk_kernel_irq_set_model(struct uk_kernel *k, const struct uk_irq_model_ops *model)
 {
 	struct irq_state *st = irq_state_get(k);
 	if (!st)
 		return UK_ENOMEM;
-	if (model < UK_IRQ_MODEL_SEQ || model > UK_IRQ_MODEL_ZIRCON)
+	if (!uk_irq_model_valid(model))
 		return UK_EINVAL;
-	st->host.model = (enum uk_irq_model)model;
+	st->host.model = model;
 	return 0;
+}
+
+int uk_kernel_irq_set_line(struct uk_kernel *k, unsigned src, unsigned source,
+			   const struct uk_irq_model_ops *model, const struct uk_irq_behaviour *b)
+{
+	struct irq_state *st = irq_state_get(k);
+	struct irq_line_setting *set;
+
+	if (!st)
+		return UK_ENOMEM;
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || (model && !uk_irq_model_valid(model)) ||
+	    (b && !uk_irq_behaviour_valid(b)))
+		return UK_EINVAL;
+	set = (struct irq_line_setting *)irq_setting_find(st, (enum uk_irq_source)src, source);
+	if (!set) {
+		if (st->nsettings == IRQ_MAX_LINE_SETTINGS)
+			return UK_ENOMEM;
+		set = &st->settings[st->nsettings++];
+	}
+	*set = (struct irq_line_setting){(enum uk_irq_source)src, source, model, b};
+	return 0;
+}
+
+uint32_t uk_kernel_irq_pin_liveness(struct uk_kernel *k, uint32_t pin_id)
+{
+	struct irq_state *st = k->irq;
+
+	for (const struct irq_line *l = st ? st->lines : NULL; l; l = l->next)
+		if (l->pin.id == pin_id)
+			return l->pin.model->liveness;
+	return UK_IRQ_LIVE_ALL;
 }
 
 uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len)

@@ -10,11 +10,6 @@
 #include "irq_internal.h"
 #include "lib/string.h"
 
-static bool model_valid(enum uk_irq_model m)
-{
-	return m >= UK_IRQ_MODEL_SEQ && m <= UK_IRQ_MODEL_ZIRCON;
-}
-
 static bool trigger_valid(const struct uk_irq_pin *pin, enum uk_trigger trig,
 			  enum uk_polarity pol)
 {
@@ -31,9 +26,11 @@ static bool trigger_valid(const struct uk_irq_pin *pin, enum uk_trigger trig,
 int uk_irq_pin_init(struct uk_irq_pin *pin, struct uk_irq_host *host,
 		    const struct uk_irq_chip *chip, const struct uk_irq_pin_config *cfg)
 {
-	enum uk_irq_model model = cfg->model ? cfg->model : host->model;
+	const struct uk_irq_model_ops *model = cfg->model ? cfg->model : host->model;
 
-	if (!model_valid(model))
+	if (!uk_irq_model_valid(model))
+		return UK_EINVAL;
+	if (cfg->behaviour && !uk_irq_behaviour_valid(cfg->behaviour))
 		return UK_EINVAL;
 	uk_memset(pin, 0, sizeof(*pin));
 	pin->host = host;
@@ -45,13 +42,16 @@ int uk_irq_pin_init(struct uk_irq_pin *pin, struct uk_irq_host *host,
 	pin->trigger = cfg->trigger;
 	pin->polarity = cfg->polarity;
 	pin->model = model;
+	pin->behaviour = cfg->behaviour;
+	pin->strategy = chip ? uk_irq_behaviour_strategy(cfg->behaviour, chip->strategy) : 0;
+	pin->bflags = cfg->behaviour ? cfg->behaviour->flags : 0;
 	pin->flags = cfg->flags;
 	pin->sinks.next = pin->sinks.prev = &pin->sinks;
 	pin->retry_ns = UK_IRQ_NEVER;
-	pin->poll_ns = UK_IRQ_NEVER;
+	pin->model_ns = UK_IRQ_NEVER;
 	pin->timer_ns = UK_IRQ_NEVER;
 	/* Start from a known chip state: unmasked (I8 holds from here on). */
-	if (irq_pin_maskable(pin) && chip->ops && chip->ops->mask)
+	if (uk_irq_pin_maskable(pin) && chip->ops && chip->ops->mask)
 		chip->ops->mask(chip->ctx, pin, false);
 	return UK_OK;
 }
@@ -73,24 +73,19 @@ int uk_irq_pin_configure(struct uk_irq_pin *pin, enum uk_trigger trig, enum uk_p
 	return err;
 }
 
-/* Whether this pin is masked for the whole of an episode (I4). */
+/* Whether this pin is masked for the whole of an episode (I4): the
+ * model's word if it has one, else the line's behaviour. */
 bool irq_masks_in_service(const struct uk_irq_pin *pin)
 {
-	if (!irq_pin_maskable(pin))
+	if (!uk_irq_pin_maskable(pin))
 		return false;
-	switch (pin->model) {
-	case UK_IRQ_MODEL_SEL4:
-		return irq_sel4_masks_in_service(pin);
-	case UK_IRQ_MODEL_LINUX:
-		return irq_linux_masks_in_service(pin);
-	default:
-		break;
-	}
-	if (!irq_pin_wants(pin, UK_INTC_MASK_IN_SERVICE))
+	if (pin->model->masks_in_service)
+		return pin->model->masks_in_service(pin);
+	if (!uk_irq_pin_wants(pin, UK_INTC_MASK_IN_SERVICE))
 		return false;
 	/* Edge pins stay open in service when the controller says so; they
 	 * buffer one raise instead, so no edge is lost (L1). */
-	if (pin->trigger == UK_TRIGGER_EDGE && irq_pin_wants(pin, UK_INTC_SUPPRESS_MASK_IN_SERVICE))
+	if (pin->trigger == UK_TRIGGER_EDGE && uk_irq_pin_wants(pin, UK_INTC_SUPPRESS_MASK_IN_SERVICE))
 		return false;
 	return true;
 }
@@ -109,7 +104,7 @@ void irq_transition_done(struct uk_irq_pin *pin, const char *transition)
 
 	for (unsigned inv = 1; inv <= 10; inv++) {
 		struct uk_irq_violation v;
-		if (!irq_check_one(pin, inv, &v))
+		if (!(pin->model->invariants & UK_IRQ_INV(inv)) || !irq_check_one(pin, inv, &v))
 			continue;
 		v.transition = transition;
 		h->violations++;
@@ -122,7 +117,7 @@ void irq_transition_done(struct uk_irq_pin *pin, const char *transition)
 #endif
 }
 
-void irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uint16_t flags)
+void uk_irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uint16_t flags)
 {
 	struct uk_irq_sink *s;
 
@@ -133,9 +128,9 @@ void irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uint16
 	pin->episode++;
 	pin->episode_ns = now;
 	pin->episode_ts = ts;
-	irq_emit(pin, UK_IRQ_EV_BEGIN, IRQ_NO_SINK, pin->episode, flags, now);
+	uk_irq_emit(pin, UK_IRQ_EV_BEGIN, IRQ_NO_SINK, pin->episode, flags, now);
 	if (irq_masks_in_service(pin))
-		irq_mask_set(pin, UK_IRQ_MASK_SERVICE, true, now);
+		uk_irq_mask(pin, UK_IRQ_MASK_SERVICE, true, now);
 	irq_for_each_sink(s, pin) {
 		s->seq++;
 		s->indefinite = true;
@@ -143,7 +138,7 @@ void irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uint16
 		s->timed_out = false;
 		s->timestamp = ts;
 		pin->owed++;
-		irq_emit(pin, UK_IRQ_EV_SEQ, s->id, s->seq, 0, now);
+		uk_irq_emit(pin, UK_IRQ_EV_SEQ, s->id, s->seq, 0, now);
 	}
 	irq_for_each_sink(s, pin)
 		irq_notify(pin, s);
@@ -172,26 +167,29 @@ void irq_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, bool by_ack, u
 #if defined(UK_IRQ_PLANT_BUG) && UK_IRQ_PLANT_BUG == 1
 	/* Planted bug 1 for the fuzzing demo: forget to unmask on ACK. */
 	if (!by_ack)
-		irq_mask_set(pin, UK_IRQ_MASK_SERVICE | UK_IRQ_MASK_STALL, false, now);
+		uk_irq_mask(pin, UK_IRQ_MASK_SERVICE | UK_IRQ_MASK_STALL, false, now);
 	else
 		pin->mask &= ~UK_IRQ_MASK_STALL;
 #else
 	(void)by_ack;
-	irq_mask_set(pin, UK_IRQ_MASK_SERVICE | UK_IRQ_MASK_STALL, false, now);
+	if (pin->bflags & UK_IRQ_BHV_EOS_BEFORE_UNMASK)
+		irq_eos(pin, now);
+	uk_irq_mask(pin, UK_IRQ_MASK_SERVICE | UK_IRQ_MASK_STALL, false, now);
 #endif
-	irq_eos(pin, now);
+	if (!(pin->bflags & UK_IRQ_BHV_EOS_BEFORE_UNMASK))
+		irq_eos(pin, now);
 	pin->ends++;
 	if (how == UK_IRQ_END_HANDLED)
 		irq_backoff_shrink(pin);
-	irq_emit(pin, UK_IRQ_EV_END, IRQ_NO_SINK, how, 0, now);
-	if (pin->model == UK_IRQ_MODEL_LINUX)
-		irq_linux_episode_over(pin, how == UK_IRQ_END_HANDLED, now);
+	uk_irq_emit(pin, UK_IRQ_EV_END, IRQ_NO_SINK, how, 0, now);
+	if (pin->model->episode_end)
+		pin->model->episode_end(pin, how, now);
 
 	redeliver = pin->buffered || pin->resend;
 	pin->buffered = false;
 	pin->resend = false;
 	if (redeliver)
-		irq_episode_begin(pin, now, pin->buffered_ts ? pin->buffered_ts : now,
+		uk_irq_episode_begin(pin, now, pin->buffered_ts ? pin->buffered_ts : now,
 				  UK_IRQ_EVF_REDELIVER);
 	pin->buffered_ts = 0;
 	irq_rearm(pin);
@@ -209,13 +207,16 @@ void irq_answered(struct uk_irq_pin *pin, uint64_t now)
 	irq_rearm(pin);
 }
 
-enum uk_irq_raise irq_pin_take(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags,
+enum uk_irq_raise uk_irq_take(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags,
 				  uint64_t now)
 {
 	enum uk_irq_raise r;
 
 	if (!pin->in_service) {
 		r = UK_IRQ_RAISE_STARTED;
+	} else if (pin->bflags & UK_IRQ_BHV_NO_BUFFER) {
+		/* A controller that cannot hold a raise in service loses it. */
+		r = UK_IRQ_RAISE_DROPPED;
 	} else if (!pin->buffered) {
 		/* One further raise is kept for when the episode ends. */
 		pin->buffered = true;
@@ -224,10 +225,22 @@ enum uk_irq_raise irq_pin_take(struct uk_irq_pin *pin, uint64_t ts, uint16_t fla
 	} else {
 		r = UK_IRQ_RAISE_COALESCED;
 	}
-	irq_emit(pin, UK_IRQ_EV_RAISE, IRQ_NO_SINK, r, flags, now);
+	uk_irq_emit(pin, UK_IRQ_EV_RAISE, IRQ_NO_SINK, r, flags, now);
 	if (r == UK_IRQ_RAISE_STARTED)
-		irq_episode_begin(pin, now, ts, 0);
+		uk_irq_episode_begin(pin, now, ts, 0);
 	return r;
+}
+
+void uk_irq_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint64_t now)
+{
+	irq_episode_end(pin, how, false, now);
+}
+
+enum uk_irq_raise irq_raise(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags, uint64_t now)
+{
+	if (pin->model->raise)
+		return pin->model->raise(pin, ts, flags, now);
+	return uk_irq_take(pin, ts, flags, now);
 }
 
 enum uk_irq_raise uk_irq_pin_raise(struct uk_irq_pin *pin, uint64_t now_ns)
@@ -236,9 +249,23 @@ enum uk_irq_raise uk_irq_pin_raise(struct uk_irq_pin *pin, uint64_t now_ns)
 
 	irq_step(pin);
 	pin->deliveries++;
-	r = irq_pin_take(pin, now_ns, 0, now_ns);
-	/* EOI after the service mask is on, so a level line cannot re-deliver. */
-	irq_eoi(pin, now_ns);
+	/* EOI after the service mask is on, so a level line cannot re-deliver,
+	 * unless the line's behaviour orders it the other way round. */
+	if (pin->bflags & UK_IRQ_BHV_EOI_BEFORE_MASK)
+		irq_eoi(pin, now_ns);
+	r = irq_raise(pin, now_ns, 0, now_ns);
+	if (!(pin->bflags & UK_IRQ_BHV_EOI_BEFORE_MASK))
+		irq_eoi(pin, now_ns);
 	irq_transition_done(pin, "raise");
 	return r;
+}
+
+int uk_irq_pin_trigger(struct uk_irq_pin *pin, uint64_t timestamp_ns, uint64_t now_ns)
+{
+	if (!irq_model_accepts(pin, UK_IRQ_ANSWER_TRIGGER))
+		return UK_EINVAL;
+	irq_step(pin);
+	irq_raise(pin, timestamp_ns, UK_IRQ_EVF_TRIGGER, now_ns);
+	irq_transition_done(pin, "trigger");
+	return UK_OK;
 }

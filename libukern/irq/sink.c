@@ -47,8 +47,10 @@ int uk_irq_sink_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_
 	irq_step(pin);
 	if (sink->pin)
 		err = UK_EBUSY;
-	else if (irq_model_single_handler(pin) && pin->nsinks > 0)
+	else if (pin->model->max_sinks && pin->nsinks >= pin->model->max_sinks)
 		err = UK_EBUSY;
+	else if (pin->model->attach)
+		err = pin->model->attach(pin, sink, now_ns);
 	if (err == UK_OK) {
 		/* Stands by during a running episode: it takes part from the
 		 * next one on (L7); join_* anchor the sequence check (I9). */
@@ -59,7 +61,7 @@ int uk_irq_sink_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_
 		sink->answered = false;
 		sink->join_episode = pin->episode;
 		sink->join_seq = sink->seq;
-		irq_emit(pin, UK_IRQ_EV_ATTACH, sink->id, pin->in_service, 0, now_ns);
+		uk_irq_emit(pin, UK_IRQ_EV_ATTACH, sink->id, pin->in_service, 0, now_ns);
 		/* A raise that stalled for want of listeners is re-delivered to
 		 * the newcomer at the retry instead of being forgotten (edge and
 		 * message pins; a level line simply raises again on unmask). */
@@ -85,12 +87,14 @@ int uk_irq_sink_detach(struct uk_irq_sink *sink, uint64_t now_ns)
 		sink->answered = true;
 		sink->naks++;
 		pin->owed--;
-		irq_emit(pin, UK_IRQ_EV_NAK, sink->id, sink->seq, UK_IRQ_EVF_DETACH, now_ns);
+		uk_irq_emit(pin, UK_IRQ_EV_NAK, sink->id, sink->seq, UK_IRQ_EVF_DETACH, now_ns);
 	}
 	link_del(&sink->node);
 	pin->nsinks--;
 	sink->pin = NULL;
-	irq_emit(pin, UK_IRQ_EV_DETACH, sink->id, owed, 0, now_ns);
+	uk_irq_emit(pin, UK_IRQ_EV_DETACH, sink->id, owed, 0, now_ns);
+	if (pin->model->detach)
+		pin->model->detach(pin, sink, owed, now_ns);
 	if (owed)
 		irq_answered(pin, now_ns);
 	irq_rearm(pin);
@@ -137,7 +141,28 @@ static void sink_ack_locked(struct uk_irq_sink *sink, uint16_t flags, uint64_t n
 	sink->acks++;
 	pin->owed--;
 	pin->handled = true;
-	irq_emit(pin, UK_IRQ_EV_ACK, sink->id, sink->seq, flags, now);
+	uk_irq_emit(pin, UK_IRQ_EV_ACK, sink->id, sink->seq, flags, now);
+}
+
+/* The model's word on an answer: whether it accepts this kind at all, then
+ * its hook, which sees the common checks' verdict (a model that takes
+ * stale answers turns UK_ESTALE into UK_OK there). */
+static int model_check(struct uk_irq_sink *sink, enum uk_irq_answer a, uint32_t accept,
+		       uint64_t seq, uint64_t now, int err)
+{
+	struct uk_irq_pin *pin = sink->pin;
+	int verdict = err;
+
+	if (err == UK_EPERM)
+		return err; /* rights are never the model's to waive */
+	if (!irq_model_accepts(pin, accept))
+		return err == UK_OK ? UK_ENOSYS : err;
+	if (pin->model->answer) {
+		err = pin->model->answer(pin, sink, a, seq, verdict, now);
+		if (err == UK_OK && !sink->indefinite)
+			err = verdict == UK_OK ? UK_EALREADY : verdict;
+	}
+	return err;
 }
 
 int uk_irq_sink_ack(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uint64_t now_ns)
@@ -148,6 +173,7 @@ int uk_irq_sink_ack(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uin
 	if (!pin)
 		return err;
 	irq_step(pin);
+	err = model_check(sink, UK_IRQ_ANS_ACK, UK_IRQ_ANSWER_ACK, seq, now_ns, err);
 	if (err == UK_OK) {
 		sink_ack_locked(sink, 0, now_ns);
 		irq_answered(pin, now_ns);
@@ -164,8 +190,7 @@ int uk_irq_sink_nak(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uin
 	if (!pin)
 		return err;
 	irq_step(pin);
-	if (err == UK_OK && !irq_model_has_nak(pin))
-		err = UK_ENOSYS;
+	err = model_check(sink, UK_IRQ_ANS_NAK, UK_IRQ_ANSWER_NAK, seq, now_ns, err);
 	if (err == UK_OK)
 		err = irq_sink_nak_locked(sink, 0, now_ns);
 	irq_transition_done(pin, "nak");
@@ -176,14 +201,21 @@ int uk_irq_sink_kick(struct uk_irq_sink *sink, uint32_t rights, bool clear, uint
 {
 	struct uk_irq_pin *pin = sink->pin;
 	bool ends;
+	int err;
 
 	if (!(rights & UK_IRQ_RIGHT_SIGNAL))
 		return UK_EPERM;
 	if (!pin)
 		return UK_EINVAL;
 	irq_step(pin);
+	err = model_check(sink, clear ? UK_IRQ_ANS_KICK_CLEAR : UK_IRQ_ANS_KICK, UK_IRQ_ANSWER_KICK,
+			  sink->seq, now_ns, UK_OK);
+	if (err != UK_OK) {
+		irq_transition_done(pin, clear ? "kick_clear" : "kick");
+		return err;
+	}
 	ends = pin->in_service;
-	irq_emit(pin, UK_IRQ_EV_KICK, sink->id, ends, clear, now_ns);
+	uk_irq_emit(pin, UK_IRQ_EV_KICK, sink->id, ends, clear, now_ns);
 	if (ends) {
 		if (clear && sink->indefinite)
 			sink_ack_locked(sink, UK_IRQ_EVF_KICK, now_ns);
@@ -193,4 +225,23 @@ int uk_irq_sink_kick(struct uk_irq_sink *sink, uint32_t rights, bool clear, uint
 	}
 	irq_transition_done(pin, clear ? "kick_clear" : "kick");
 	return UK_OK;
+}
+
+long uk_irq_sink_model_call(struct uk_irq_sink *sink, uint32_t rights, unsigned op, uint64_t arg,
+			    uint64_t now_ns)
+{
+	struct uk_irq_pin *pin = sink->pin;
+	long rc;
+
+	if (!(rights & UK_IRQ_RIGHT_SIGNAL))
+		return UK_EPERM;
+	if (!pin)
+		return UK_EINVAL;
+	if (!pin->model->call)
+		return UK_ENOSYS;
+	irq_step(pin);
+	rc = pin->model->call(pin, sink, op, arg, now_ns);
+	irq_rearm(pin);
+	irq_transition_done(pin, "model_call");
+	return rc;
 }

@@ -20,20 +20,23 @@ void irq_backoff_shrink(struct uk_irq_pin *pin)
 
 void irq_all_nak(struct uk_irq_pin *pin, uint64_t now)
 {
+	if (pin->model->all_nak)
+		pin->model->all_nak(pin, now); /* Linux counts instead of stalling */
+	else
+		uk_irq_stall(pin, now);
+}
+
+void uk_irq_stall(struct uk_irq_pin *pin, uint64_t now)
+{
 	uint64_t delay;
 
-	if (pin->model == UK_IRQ_MODEL_LINUX) {
-		/* Linux counts instead of stalling (model_linux.c). */
-		irq_episode_end(pin, UK_IRQ_END_UNHANDLED, false, now);
-		return;
-	}
 	pin->nobody_reports++;
-	irq_emit(pin, UK_IRQ_EV_NOBODY, IRQ_NO_SINK, pin->episode, 0, now);
-	irq_report(pin, UK_IRQ_REPORT_NOBODY_CARED, NULL);
+	uk_irq_emit(pin, UK_IRQ_EV_NOBODY, IRQ_NO_SINK, pin->episode, 0, now);
+	uk_irq_report_to_host(pin, UK_IRQ_REPORT_NOBODY_CARED, NULL);
 
 	delay = UK_IRQ_STALL_BASE_NS << pin->backoff;
-	irq_emit(pin, UK_IRQ_EV_STALL, IRQ_NO_SINK, delay, (uint16_t)pin->backoff, now);
-	irq_emit(pin, UK_IRQ_EV_END, IRQ_NO_SINK, UK_IRQ_END_STALLED, 0, now);
+	uk_irq_emit(pin, UK_IRQ_EV_STALL, IRQ_NO_SINK, delay, (uint16_t)pin->backoff, now);
+	uk_irq_emit(pin, UK_IRQ_EV_END, IRQ_NO_SINK, UK_IRQ_END_STALLED, 0, now);
 	if (pin->backoff < UK_IRQ_STALL_MAX_STEP)
 		pin->backoff++;
 	pin->stalls++;
@@ -42,7 +45,7 @@ void irq_all_nak(struct uk_irq_pin *pin, uint64_t now)
 	/* With no listener at all the raise itself is kept for the retry. */
 	if (pin->nsinks == 0 && pin->trigger == UK_TRIGGER_EDGE)
 		pin->resend = true;
-	irq_mask_set(pin, UK_IRQ_MASK_STALL, true, now);
+	uk_irq_mask(pin, UK_IRQ_MASK_STALL, true, now);
 	irq_rearm(pin);
 }
 
@@ -55,7 +58,7 @@ int irq_sink_nak_locked(struct uk_irq_sink *sink, uint16_t flags, uint64_t now)
 	sink->answered = true;
 	sink->naks++;
 	pin->owed--;
-	irq_emit(pin, UK_IRQ_EV_NAK, sink->id, sink->seq, flags, now);
+	uk_irq_emit(pin, UK_IRQ_EV_NAK, sink->id, sink->seq, flags, now);
 	irq_answered(pin, now);
 	return UK_OK;
 }
@@ -81,7 +84,7 @@ void irq_rearm(struct uk_irq_pin *pin)
 	uint64_t d = pin->stalled ? pin->retry_ns : UK_IRQ_NEVER;
 
 	d = min_u64(d, timeout_deadline(pin));
-	d = min_u64(d, pin->poll_ns);
+	d = min_u64(d, pin->model_ns);
 	if (d == pin->timer_ns)
 		return;
 	pin->timer_ns = d;
@@ -97,19 +100,17 @@ static bool nak_on_timeout(const struct uk_irq_pin *pin)
 
 /* Report every sink still owing an answer, once per episode; optionally
  * NAK on their behalf, which may stall the pin. */
-static void ack_timeout(struct uk_irq_pin *pin, uint64_t now)
+void uk_irq_ack_timeout(struct uk_irq_pin *pin, uint64_t now)
 {
 	struct uk_irq_sink *s;
 	uint64_t episode = pin->episode;
 
-	pin->timeout_reported = true;
-	pin->timeout_reports++;
 	irq_for_each_sink(s, pin) {
 		if (!s->indefinite)
 			continue;
 		s->timed_out = true;
-		irq_emit(pin, UK_IRQ_EV_TIMEOUT, s->id, episode, 0, now);
-		irq_report(pin, UK_IRQ_REPORT_ACK_TIMEOUT, s);
+		uk_irq_emit(pin, UK_IRQ_EV_TIMEOUT, s->id, episode, 0, now);
+		uk_irq_report_to_host(pin, UK_IRQ_REPORT_ACK_TIMEOUT, s);
 	}
 	if (!nak_on_timeout(pin))
 		return;
@@ -134,15 +135,30 @@ void uk_irq_pin_timer(struct uk_irq_pin *pin, uint64_t now_ns)
 	irq_step(pin);
 #if defined(UK_IRQ_PLANT_BUG) && UK_IRQ_PLANT_BUG == 2
 	/* Planted bug 2 (managarm's): a stalled non-maskable pin never retries. */
-	if (pin->stalled && now_ns >= pin->retry_ns && irq_pin_maskable(pin))
+	if (pin->stalled && now_ns >= pin->retry_ns && uk_irq_pin_maskable(pin))
 #else
 	if (pin->stalled && now_ns >= pin->retry_ns)
 #endif
-		irq_episode_end(pin, UK_IRQ_END_RETRIED, false, now_ns);
-	if (now_ns >= timeout_deadline(pin))
-		ack_timeout(pin, now_ns);
-	if (pin->poll_ns != UK_IRQ_NEVER && now_ns >= pin->poll_ns)
-		irq_linux_poll(pin, now_ns);
+	{
+		if (pin->model->retry)
+			pin->model->retry(pin, now_ns);
+		else
+			irq_episode_end(pin, UK_IRQ_END_RETRIED, false, now_ns);
+	}
+	if (now_ns >= timeout_deadline(pin)) {
+		/* Once per episode, whatever the model does about it. */
+		pin->timeout_reported = true;
+		pin->timeout_reports++;
+		if (pin->model->timeout)
+			pin->model->timeout(pin, now_ns);
+		else
+			uk_irq_ack_timeout(pin, now_ns);
+	}
+	if (pin->model_ns != UK_IRQ_NEVER && now_ns >= pin->model_ns) {
+		pin->model_ns = UK_IRQ_NEVER;
+		if (pin->model->timer)
+			pin->model->timer(pin, now_ns);
+	}
 	/* The pin's timer is spent; arm the next deadline, if any. */
 	pin->timer_ns = UK_IRQ_NEVER - 1;
 	irq_rearm(pin);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <ukern/irq.h>
+#include <ukern/irq_model.h>
 
 #include "irq_hw.h"
 #include "irq_ref.h"
@@ -129,10 +130,10 @@ static const struct uk_irq_host_ops fz_ops = {
 static void setup(struct fz *f, uint8_t flags, uint8_t attach)
 {
 	unsigned m = (flags >> 1) & 7;
-	enum uk_irq_model model = m < 5 ? UK_IRQ_MODEL_SEQ
-				  : m == 5 ? UK_IRQ_MODEL_SEL4
-				  : m == 6 ? UK_IRQ_MODEL_LINUX
-					   : UK_IRQ_MODEL_ZIRCON;
+	const struct uk_irq_model_ops *model = m < 5 ? &uk_irq_model_managarm
+				  : m == 5 ? &uk_irq_model_sel4
+				  : m == 6 ? &uk_irq_model_linux
+					   : &uk_irq_model_zircon;
 	bool nak_to = flags & 1;
 
 	uk_irq_host_init(&f->host, &fz_ops, f);
@@ -142,7 +143,7 @@ static void setup(struct fz *f, uint8_t flags, uint8_t attach)
 		f->host.ack_timeout_ns = 0;
 	if (nak_to)
 		f->host.flags |= UK_IRQ_HOST_NAK_ON_TIMEOUT;
-	f->use_ref = model == UK_IRQ_MODEL_SEQ;
+	f->use_ref = model == &uk_irq_model_managarm;
 	for (unsigned i = 0; i < NPINS; i++) {
 		struct fz_pin *fp = &f->p[i];
 		struct uk_irq_pin_config cfg = {
@@ -361,7 +362,7 @@ static void step(struct fz *f, uint8_t b, uint8_t p)
 		no_rights(f, i, k, p);
 		break;
 	default:
-		if (fp->pin.model == UK_IRQ_MODEL_ZIRCON)
+		if (fp->pin.model == &uk_irq_model_zircon)
 			uk_irq_pin_trigger(&fp->pin, f->now - (p & 7), f->now);
 		else
 			tick(f, 1 * MS);

@@ -16,7 +16,10 @@ fails=0
 
 objs=()
 for src in "$@"; do
-	obj="$tmp/$(basename "$src" .c).o"
+	# Named after the path below libukern/: ipc/grant.c and
+	# ipc/transfer/grant.c are two objects.
+	rel=${src##*/libukern/}
+	obj="$tmp/$(echo "${rel%.c}" | tr / _).o"
 	if ! $cc -std=gnu11 -ffreestanding -nostdlib -fno-stack-protector -fno-pic -O2 -Wall -Wextra \
 		-DUK_CHECKING=1 -I"$srcdir/libukern/include" -I"$srcdir/libukern" -c "$src" -o "$obj" 2>"$tmp/cc.err"; then
 		echo "FAIL: $src does not compile freestanding:"
@@ -42,9 +45,12 @@ if [ "$fails" -eq 0 ]; then
 	fi
 fi
 
-# nm's B/D (and b/d for file-local) are writable data; constant tables must
-# be relocation-free (arrays of chars, not of pointers) to show as r/R.
-writable=$(nm --defined-only "$lib" 2>/dev/null | awk '$2 ~ /^[BbDdGgSs]$/ {print $3}' || true)
+# Data objects in writable sections. Constant tables of pointers (the ops
+# tables of models, behaviours and transfer strategies) sit in .data.rel.ro
+# in a position-independent build: written once by the loader's relocation,
+# then read-only (RELRO); in the freestanding build above they are .rodata.
+writable=$(objdump -t "$lib" 2>/dev/null |
+	awk '$3 == "O" && $4 !~ /^\.(rodata|data\.rel\.ro)/ {print $NF} $2 == "O" && $3 !~ /^\.(rodata|data\.rel\.ro)/ {print $NF}' || true)
 if [ -n "$writable" ]; then
 	echo "FAIL: writable file-scope data in $lib:"
 	echo "$writable" | sed 's/^/  /' | head -20

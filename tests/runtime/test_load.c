@@ -92,7 +92,7 @@ static void load_fails(const char *so, const char *what)
 START_TEST(load_errors)
 {
 	load_fails("/nonexistent/x.so", "no such file");
-	load_fails(RT_NODRIVER, "no 'ukern_programs' table");
+	load_fails(RT_NODRIVER, "no 'ukern_programs' or 'ukern_policies' table");
 	load_fails(RT_DUPDRIVER, "'irq-driver' is already registered");
 }
 END_TEST

@@ -16,6 +16,7 @@
 #include <sim/machine.h>
 #include <sim/rng.h>
 #include <ukern/irq.h>
+#include <ukern/irq_model.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
@@ -228,7 +229,7 @@ static void attach_shared_line(struct uk_user *u, uint64_t arg)
 
 /* Two drivers attach to one line: the ukern protocol shares it; seL4's
  * one-handler model refuses the second. */
-static void shared_line_under(int model, long *first, long *second)
+static void shared_line_under(const struct uk_irq_model_ops *model, long *first, long *second)
 {
 	struct world w = {0};
 	w.sm = machine(1, NULL);
@@ -245,15 +246,21 @@ static void shared_line_under(int model, long *first, long *second)
 START_TEST(irq_model_is_selectable)
 {
 	long a, b;
-	shared_line_under(UK_IRQ_MODEL_SEQ, &a, &b);
+	shared_line_under(&uk_irq_model_managarm, &a, &b);
 	ck_assert_int_ge(a, 0);
 	ck_assert_int_ge(b, 0);
-	shared_line_under(UK_IRQ_MODEL_SEL4, &a, &b);
+	shared_line_under(&uk_irq_model_sel4, &a, &b);
 	ck_assert_int_ge(a, 0);
 	ck_assert_int_eq(b, UK_EBUSY);
 	struct sim_machine *sm = machine(1, NULL);
-	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, 99), UK_EINVAL);
-	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, UK_IRQ_MODEL_DEFAULT), UK_EINVAL);
+	/* A table of another ABI version, or one that cannot end an episode. */
+	struct uk_irq_model_ops old = uk_irq_model_managarm;
+	old.abi = UK_ABI_VERSION - 1;
+	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, &old), UK_EINVAL);
+	struct uk_irq_model_ops mute = uk_irq_model_managarm;
+	mute.answers = UK_IRQ_ANSWER_NAK;
+	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, &mute), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, NULL), UK_EINVAL);
 	sim_machine_destroy(sm);
 }
 END_TEST

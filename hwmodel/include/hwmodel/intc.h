@@ -67,6 +67,12 @@ int hw_intc_claim(struct hw_machine *m, unsigned ctrl, unsigned cpu, uint64_t no
 /* Whether the input is asserted as the controller sees it (after polarity). */
 bool hw_intc_line(const struct hw_machine *m, unsigned ctrl, unsigned pin);
 
+/* Behave as controllers with a pending bit per line do: keep an edge that
+ * arrives while the pin is masked and send it at the unmask (the 82093AA
+ * drops it). IOAPIC pins only: HW_EINVAL elsewhere (MSI cannot be masked;
+ * the PLIC gateway already holds its sources). */
+int hw_intc_set_latch(struct hw_machine *m, enum hw_intc_kind kind, unsigned pin, bool on);
+
 /* Drive the pin from outside (a test, a scenario's wire). It is wired-OR
  * with the devices attached to the pin. MSI: a rising level sends the
  * source's message. */

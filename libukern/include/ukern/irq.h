@@ -49,19 +49,10 @@
 #define UK_IRQ_STALL_MAX_STEP 7u
 /* Default ACK timeout (host->ack_timeout_ns). */
 #define UK_IRQ_ACK_TIMEOUT_NS 1000000000ull
-/* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then poll. */
-#define UK_IRQ_LINUX_WINDOW 100000u
-#define UK_IRQ_LINUX_THRESHOLD 99900u
-#define UK_IRQ_LINUX_POLL_NS 100000000ull
-
-/* Which rules a pin follows (DESIGN.md section 3, "Alternatives"). */
-enum uk_irq_model {
-	UK_IRQ_MODEL_DEFAULT = 0, /* whatever the host says (host->model) */
-	UK_IRQ_MODEL_SEQ = 1,     /* the ukern protocol: sequences, ACK/NAK/kick, stall */
-	UK_IRQ_MODEL_SEL4 = 2,    /* one handler, masked until it ACKs; no NAK */
-	UK_IRQ_MODEL_LINUX = 3,   /* shared handlers, unhandled statistic, ONESHOT */
-	UK_IRQ_MODEL_ZIRCON = 4,  /* one handler, software-triggerable, timestamps */
-};
+/* Which rules a pin follows is an IRQ model, and how its controller line
+ * behaves a controller behaviour: both are tables (ukern/irq_model.h). */
+struct uk_irq_model_ops;
+struct uk_irq_behaviour;
 
 /* What a report is about (host_ops->report). */
 enum uk_irq_report {
@@ -73,7 +64,7 @@ enum uk_irq_report {
 /* Mask reasons, kept separately so each can be undone alone (pin->mask). */
 #define UK_IRQ_MASK_SERVICE (1u << 0)  /* level (mask-in-service) pin during an episode */
 #define UK_IRQ_MASK_STALL (1u << 1)    /* NAK stall */
-#define UK_IRQ_MASK_DISABLED (1u << 2) /* Linux model: disabled by the statistic */
+#define UK_IRQ_MASK_DISABLED (1u << 2) /* disabled by the model (Linux: the statistic) */
 
 /* Pin configuration flags. */
 #define UK_IRQ_PIN_ONESHOT (1u << 0)   /* Linux model: keep masked until the thread ACKs */
@@ -157,7 +148,7 @@ struct uk_irq_host {
 	struct uk_irq_log *log;  /* optional event log for the liveness checker */
 	uint64_t ack_timeout_ns; /* 0 disables the ACK timeout */
 	uint32_t flags;          /* UK_IRQ_HOST_* */
-	enum uk_irq_model model; /* for pins configured with UK_IRQ_MODEL_DEFAULT */
+	const struct uk_irq_model_ops *model; /* for pins configured with none */
 	uint64_t step;           /* transitions so far (stamps log events) */
 	uint64_t violations;     /* invariant violations reported so far */
 };
@@ -173,7 +164,8 @@ struct uk_irq_pin_config {
 	uint32_t hwpin;  /* line number on the chip (IOAPIC pin, MSI vector, PLIC source) */
 	enum uk_trigger trigger;
 	enum uk_polarity polarity;
-	enum uk_irq_model model;
+	const struct uk_irq_model_ops *model;  /* NULL: the host's */
+	const struct uk_irq_behaviour *behaviour; /* NULL: the controller's defaults */
 	uint32_t flags;  /* UK_IRQ_PIN_* */
 };
 
@@ -183,7 +175,10 @@ struct uk_irq_pin {
 	uint32_t id, hwpin;
 	enum uk_trigger trigger;
 	enum uk_polarity polarity;
-	enum uk_irq_model model; /* resolved, never DEFAULT */
+	const struct uk_irq_model_ops *model; /* resolved, never NULL */
+	const struct uk_irq_behaviour *behaviour; /* NULL: the controller's defaults */
+	uint32_t strategy; /* UK_INTC_* bits of this line: the chip's, as the behaviour changes them */
+	uint32_t bflags;   /* UK_IRQ_BHV_* of the behaviour */
 	uint32_t flags;
 
 	struct uk_irq_link sinks; /* attached sinks, in attach order */
@@ -204,13 +199,12 @@ struct uk_irq_pin {
 	uint64_t episode_ts;   /* its timestamp (Zircon: the trigger's) */
 	uint64_t buffered_ts;  /* timestamp of the buffered raise */
 	uint64_t retry_ns;     /* stall retry deadline, or UK_IRQ_NEVER */
-	uint64_t poll_ns;      /* Linux model poll deadline, or UK_IRQ_NEVER */
+	uint64_t model_ns;     /* the model's own timer deadline, or UK_IRQ_NEVER */
 	uint64_t timer_ns;     /* deadline last given to arm_timer */
 	bool resend;      /* the stalled raise is to be re-delivered at retry */
 
-	/* Linux model statistic. */
-	uint32_t linux_count, linux_unhandled;
-	bool linux_disabled;
+	/* The model's own state (the Linux statistic, ...): zero at init. */
+	uint64_t model_data[4];
 
 	/* Counters (I10 and statistics). */
 	uint64_t deliveries, eois;   /* raises taken / EOIs issued */
@@ -218,8 +212,8 @@ struct uk_irq_pin {
 	uint64_t nobody_reports, timeout_reports, stalls;
 };
 
-/* Initialise a pin (not in service, unmasked). UK_EINVAL for a bad model or
- * a level MSI. The pin's mask bit is written once (unmasked) if maskable. */
+/* Initialise a pin (not in service, unmasked). UK_EINVAL for an invalid
+ * model or behaviour table, or a level MSI. The pin's mask bit is written once (unmasked) if maskable. */
 int uk_irq_pin_init(struct uk_irq_pin *pin, struct uk_irq_host *host,
 		    const struct uk_irq_chip *chip, const struct uk_irq_pin_config *cfg);
 
@@ -232,17 +226,19 @@ enum uk_irq_raise {
 	UK_IRQ_RAISE_STARTED = 0,   /* began a service episode */
 	UK_IRQ_RAISE_BUFFERED = 1,  /* kept for re-delivery when the episode ends */
 	UK_IRQ_RAISE_COALESCED = 2, /* merged into the one already buffered */
+	UK_IRQ_RAISE_DROPPED = 3,   /* lost: the line's behaviour keeps no raise in service */
 };
 
 /* The controller delivered the pin (the kernel's interrupt entry calls this
  * once per delivery, after claiming it on a PLIC). Issues the EOI. */
 enum uk_irq_raise uk_irq_pin_raise(struct uk_irq_pin *pin, uint64_t now_ns);
 
-/* Zircon model: a software trigger with a timestamp. UK_EINVAL on pins of
- * other models. Otherwise behaves as a raise without EOI. */
+/* A software trigger with a timestamp (Zircon's zx_interrupt_trigger).
+ * UK_EINVAL on pins whose model does not accept UK_IRQ_ANSWER_TRIGGER.
+ * Otherwise behaves as a raise without EOI. */
 int uk_irq_pin_trigger(struct uk_irq_pin *pin, uint64_t timestamp_ns, uint64_t now_ns);
 
-/* The pin's timer fired (stall retry, ACK timeout, Linux poll). Early or
+/* The pin's timer fired (stall retry, ACK timeout, the model's timer). Early or
  * repeated calls do nothing harmful. */
 void uk_irq_pin_timer(struct uk_irq_pin *pin, uint64_t now_ns);
 
@@ -274,8 +270,8 @@ struct uk_irq_sink {
 void uk_irq_sink_init(struct uk_irq_sink *sink, uint32_t id);
 
 /* Attach to a pin. During an episode the sink stands by until the next one.
- * UK_EBUSY if already attached, or a second sink on a single-handler model
- * (seL4, Zircon). A raise that found no sink is not lost: it stalls the pin
+ * UK_EBUSY if already attached, or past the model's max_sinks (seL4 and
+ * Zircon take one handler); the model's attach hook may refuse too. A raise that found no sink is not lost: it stalls the pin
  * and the retry re-delivers it to the sinks attached meanwhile. */
 int uk_irq_sink_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t now_ns);
 
@@ -291,13 +287,19 @@ int64_t uk_irq_sink_poll(const struct uk_irq_sink *sink, uint32_t rights, uint64
 /* Answer the episode `seq` refers to. Errors change nothing:
  * UK_EPERM without UK_IRQ_RIGHT_SIGNAL, UK_EINVAL detached, UK_EFUTURE seq
  * newer than the sink's, UK_ESTALE older or the episode is already over,
- * UK_EALREADY answered already, UK_ENOSYS NAK on a model without NAK. */
+ * UK_EALREADY answered already, UK_ENOSYS an answer the model does not
+ * accept (NAK on seL4). */
 int uk_irq_sink_ack(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uint64_t now_ns);
 int uk_irq_sink_nak(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uint64_t now_ns);
 
 /* End the current episode as handled (and any stall); with `clear` also the
  * caller's own ACK if it owes one. Outside an episode: nothing, UK_OK. */
 int uk_irq_sink_kick(struct uk_irq_sink *sink, uint32_t rights, bool clear, uint64_t now_ns);
+
+/* A model-specific call (struct uk_irq_model_ops.call). UK_EPERM without
+ * UK_IRQ_RIGHT_SIGNAL, UK_EINVAL detached, UK_ENOSYS if the model has none. */
+long uk_irq_sink_model_call(struct uk_irq_sink *sink, uint32_t rights, unsigned op, uint64_t arg,
+			    uint64_t now_ns);
 
 /* Zircon-style timestamp of the episode the sink's sequence refers to. */
 static inline uint64_t uk_irq_sink_timestamp(const struct uk_irq_sink *sink)

@@ -43,14 +43,16 @@
 
 struct uk_kernel;
 
+struct uk_xfer_ops;
+
 struct uk_kernel_config {
 	const struct uk_sched_ops *sched; /* NULL: the fixed-priority policy; copied */
 	uint64_t timeslice_ns;            /* round-robin slice; default 1 ms */
 	bool priority_inheritance;        /* default true; false for comparison runs */
 	unsigned pi_max_depth;            /* longest chain a boost follows; default 8 */
 	uint64_t nopreempt_max_ns;        /* largest budget a section may declare; default 1 ms */
-	unsigned xfer_strategy;           /* transfer strategy of endpoints that name none
-					   * (UK_XFER_* of ukern/ipc.h); 0: physmap */
+	const struct uk_xfer_ops *xfer;   /* transfer strategy of endpoints that name none
+					   * (ukern/xfer.h); NULL: physmap */
 	bool ipc_handoff;                 /* default true: a call or reply-and-receive
 					   * switches straight to the thread it wakes
 					   * when nothing queued on the CPU outranks
@@ -201,9 +203,21 @@ struct uk_irq_log;
 int uk_kernel_irq_set_log(struct uk_kernel *k, struct uk_irq_log *log);
 /* ACK timeout (0: off; default 1 s) and the NAK-on-behalf policy. */
 int uk_kernel_irq_set_policy(struct uk_kernel *k, uint64_t ack_timeout_ns, bool nak_on_timeout);
-/* The rules IRQ lines attached from now on follow (ukern/irq.h: the ukern
- * sequence protocol, seL4, Linux or Zircon style). UK_EINVAL otherwise. */
-int uk_kernel_irq_set_model(struct uk_kernel *k, int model);
+/* The IRQ model lines made from now on follow (ukern/irq_model.h; the
+ * table must outlive the kernel). UK_EINVAL for NULL or an invalid table. */
+struct uk_irq_model_ops;
+struct uk_irq_behaviour;
+int uk_kernel_irq_set_model(struct uk_kernel *k, const struct uk_irq_model_ops *model);
+/* One line's own model (NULL: the kernel's) and controller behaviour
+ * (NULL: the controller's defaults), for the line `source` of kind `src`
+ * (enum uk_irq_source of ukern/irq_sys.h) when it is made. Setting a line
+ * again replaces its settings. UK_EINVAL for a bad kind or table,
+ * UK_ENOMEM when 64 lines have settings already. */
+int uk_kernel_irq_set_line(struct uk_kernel *k, unsigned src, unsigned source,
+			   const struct uk_irq_model_ops *model, const struct uk_irq_behaviour *b);
+/* The liveness properties (UK_IRQ_LIVE bits) that the model of the pin
+ * with trace id `pin_id` keeps; all of them for an unknown pin. */
+uint32_t uk_kernel_irq_pin_liveness(struct uk_kernel *k, uint32_t pin_id);
 /* IRQ invariant violations so far (checking builds); the first one's text
  * goes to buf (empty when none). A violation never stops the run: it is
  * counted, traced (UK_TRACE_IRQ_VIOLATION) and kept here. */

@@ -27,6 +27,7 @@
 
 #include <sim/engine.h>
 #include <sim/explore.h>
+#include <sim/policy.h>
 #include <sim/programs.h>
 #include <sim/scenario.h>
 
@@ -47,7 +48,15 @@ int sim_registry_load_scenario(struct sim_registry *r, const struct uks_scenario
 			       struct uks_diag *diag);
 void sim_registry_free(struct sim_registry *r);
 const struct sim_program *sim_registry_find(const struct sim_registry *r, const char *name);
-/* The default catalog with the registry's programs. `allow_unknown` for a
+/* A policy's ops table by kind and name (sim/policy.h), or NULL. */
+const void *sim_registry_policy(const struct sim_registry *r, enum sim_policy_kind kind,
+				const char *name);
+/* The names of one kind, built-in first, as a NULL-terminated list. */
+const char *const *sim_registry_policy_names(const struct sim_registry *r,
+					     enum sim_policy_kind kind);
+/* The i-th policy of any kind, or NULL past the end. */
+const struct sim_policy *sim_registry_policy_at(const struct sim_registry *r, size_t i);
+/* The default catalog with the registry's programs and policies. `allow_unknown` for a
  * run that will load shared objects named on the command line. The
  * catalog points into the registry: keep the registry alive. */
 void sim_registry_catalog(const struct sim_registry *r, bool allow_unknown,

@@ -81,13 +81,18 @@ struct uks_machine {
 	uint32_t cpus;        /* 1..64, default 1 */
 	uint64_t memory;      /* bytes, multiple of 4 KiB, default 64 MiB */
 	const char *cost;     /* cost preset, default "skylake" */
+	/* Policies by name (sim/policy.h); each with where it was written
+	 * (all zero when defaulted), for errors found once shared objects are
+	 * loaded. */
 	const char *irq_model;/* default "managarm" */
 	const char *transfer; /* default "physmap" */
 	const char *scheduler;/* default "fixed" */
+	struct uks_pos irq_model_pos, transfer_pos, scheduler_pos;
 	uint64_t timeslice_ns;/* default 1 ms */
 	bool priority_inheritance; /* default on */
 	bool ipc_handoff;          /* default on: cfg.ipc_handoff of the kernel */
 	uint64_t ack_timeout_ns;   /* default 1 s */
+	bool nak_on_timeout;       /* default off: NAK on behalf of sinks that time out */
 	uint32_t msi_sources;      /* default 32 */
 	uint32_t plic_sources;     /* 0: no PLIC */
 };
@@ -119,6 +124,20 @@ struct uks_device {
 	uint8_t pci_bus, pci_dev, pci_fn;
 };
 
+/* ---- interrupt lines ---- */
+
+/* `line ioapic 10 { model linux  behaviour mask-in-service }`: settings of
+ * one interrupt line, shared by every device on it. */
+struct uks_line {
+	struct uks_pos pos;
+	enum uks_line_kind kind;   /* never UKS_LINE_NONE */
+	uint32_t line;             /* IOAPIC pin, MSI source or PLIC source */
+	const char *model;         /* IRQ model, NULL: the machine's */
+	struct uks_pos model_pos;
+	const char *behaviour;     /* controller behaviour, NULL: the controller's */
+	struct uks_pos behaviour_pos;
+};
+
 /* ---- endpoints (IPC) ---- */
 
 enum uks_queue { UKS_QUEUE_FIFO, UKS_QUEUE_PRIORITY };
@@ -128,6 +147,7 @@ struct uks_endpoint {
 	const char *name;
 	enum uks_queue queue;      /* default fifo */
 	const char *transfer;      /* NULL: the machine's */
+	struct uks_pos transfer_pos;
 };
 
 /* ---- processes ---- */
@@ -250,6 +270,8 @@ struct uks_scenario {
 	struct uks_machine machine;
 	struct uks_device *devices;
 	size_t ndevices;
+	struct uks_line *lines;    /* per-line settings, each line at most once */
+	size_t nlines;
 	struct uks_endpoint *endpoints;
 	size_t nendpoints;
 	struct uks_process *processes;

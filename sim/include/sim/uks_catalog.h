@@ -72,6 +72,7 @@ struct uks_catalog {
 	const char *const *irq_models;
 	const char *const *transfers;
 	const char *const *schedulers;
+	const char *const *behaviours; /* controller behaviours of `line` blocks */
 	const char *const *violations;
 	/* Accept program names the catalog does not list (their arguments are
 	 * kept unchecked). A scenario with a `load "x.so"` line gets the same

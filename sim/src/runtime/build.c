@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <ukern/irq.h>
+#include <ukern/irq_model.h>
 #include <ukern/irq_sys.h>
 
 /* Device windows: one 64 KiB slot per device from here, inside the PCI
@@ -267,7 +268,8 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 	kc.timeslice_ns = s->machine.timeslice_ns;
 	kc.priority_inheritance = s->machine.priority_inheritance;
 	kc.ipc_handoff = s->machine.ipc_handoff;
-	kc.xfer_strategy = rt_xfer_strategy(s->machine.transfer);
+	kc.xfer = rt_xfer(rt, s->machine.transfer);
+	kc.sched = sim_registry_policy(rt->reg, SIM_POLICY_SCHEDULER, s->machine.scheduler);
 	uint64_t np = max_nopreempt(s);
 	if (np > kc.nopreempt_max_ns)
 		kc.nopreempt_max_ns = np;
@@ -296,17 +298,46 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 	return sim_machine_create(&mc, &rt->sm, rt->err, sizeof(rt->err));
 }
 
-/* The scenario's `irq-model` as the kernel's; the catalog admits no other
- * names. */
-static enum uk_irq_model irq_model_of(const char *name)
+static unsigned line_source(enum uks_line_kind kind)
 {
-	if (name && !strcmp(name, "sel4"))
-		return UK_IRQ_MODEL_SEL4;
-	if (name && !strcmp(name, "linux"))
-		return UK_IRQ_MODEL_LINUX;
-	if (name && !strcmp(name, "zircon"))
-		return UK_IRQ_MODEL_ZIRCON;
-	return UK_IRQ_MODEL_SEQ;
+	return kind == UKS_LINE_IOAPIC ? UK_IRQ_SRC_GSI
+	       : kind == UKS_LINE_MSI  ? UK_IRQ_SRC_MSI
+				       : UK_IRQ_SRC_PLIC;
+}
+
+/* The machine's IRQ model and each `line` block's model and behaviour, as
+ * ops tables from the registry (sim_runtime_check admitted only known
+ * names). What a behaviour asks of the hardware itself (a pending bit on a
+ * masked pin) is set on the simulated controller here. */
+static int irq_policies(struct sim_rt *rt)
+{
+	const struct uks_scenario *s = rt->s;
+	struct uk_kernel *k = rt->sm->k;
+	const struct uk_irq_model_ops *m =
+		sim_registry_policy(rt->reg, SIM_POLICY_IRQ_MODEL, s->machine.irq_model);
+	if (!m || uk_kernel_irq_set_model(k, m) != 0 ||
+	    uk_kernel_irq_set_policy(k, s->machine.ack_timeout_ns, s->machine.nak_on_timeout) != 0)
+		goto refused;
+	for (size_t i = 0; i < s->nlines; i++) {
+		const struct uks_line *l = &s->lines[i];
+		const struct uk_irq_model_ops *lm =
+			l->model ? sim_registry_policy(rt->reg, SIM_POLICY_IRQ_MODEL, l->model) : NULL;
+		const struct uk_irq_behaviour *b =
+			l->behaviour ? sim_registry_policy(rt->reg, SIM_POLICY_BEHAVIOUR, l->behaviour)
+				     : NULL;
+		if ((l->model && !lm) || (l->behaviour && !b) ||
+		    uk_kernel_irq_set_line(k, line_source(l->kind), l->line, lm, b) != 0)
+			goto refused;
+		if (b && (b->flags & UK_IRQ_BHV_LATCH_MASKED) &&
+		    hw_intc_set_latch(rt->sm->hw, l->kind == UKS_LINE_IOAPIC ? HW_INTC_IOAPIC
+					  : l->kind == UKS_LINE_MSI ? HW_INTC_MSI : HW_INTC_PLIC,
+				      l->line, true) != 0)
+			goto refused;
+	}
+	return 0;
+refused:
+	snprintf(rt->err, sizeof(rt->err), "the kernel's IRQ objects could not be set up");
+	return -1;
 }
 
 int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_runtime_options *o,
@@ -327,12 +358,12 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 		snprintf(rt->err, sizeof(rt->err), "the kernel's program table is full");
 		return -1;
 	}
-	if (uk_kernel_irq_set_log(k, &rt->log) != 0 ||
-	    uk_kernel_irq_set_policy(k, s->machine.ack_timeout_ns, false) != 0 ||
-	    uk_kernel_irq_set_model(k, irq_model_of(s->machine.irq_model)) != 0) {
+	if (uk_kernel_irq_set_log(k, &rt->log) != 0) {
 		snprintf(rt->err, sizeof(rt->err), "the kernel's IRQ objects could not be set up");
 		return -1;
 	}
+	if (irq_policies(rt) != 0)
+		return -1;
 	for (size_t i = 0; i < s->ndevices; i++)
 		if (add_device(rt, i) != 0)
 			return -1;

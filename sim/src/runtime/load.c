@@ -52,9 +52,13 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 		return -1;
 	}
 	void *sym = dlsym(mod, SIM_PROGRAMS_SYMBOL);
-	if (!sym) {
-		snprintf(err, errlen, "%s: no '%s' table (export const struct sim_program %s[])",
-			 path, SIM_PROGRAMS_SYMBOL, SIM_PROGRAMS_SYMBOL);
+	void *pol = dlsym(mod, SIM_POLICIES_SYMBOL);
+	if (!sym && !pol) {
+		snprintf(err, errlen,
+			 "%s: no '%s' or '%s' table (export const struct sim_program %s[] or "
+			 "const struct sim_policy %s[])",
+			 path, SIM_PROGRAMS_SYMBOL, SIM_POLICIES_SYMBOL, SIM_PROGRAMS_SYMBOL,
+			 SIM_POLICIES_SYMBOL);
 		dlclose(mod);
 		return -1;
 	}
@@ -68,6 +72,10 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 	m->path = g_strdup(path);
 	m->next = r->modules;
 	r->modules = m;
+	if (pol && rt_policies_load(r, pol, path, err, errlen) != 0)
+		return -1;
+	if (!sym)
+		return 0;
 	const struct sim_program *tab = sym;
 	size_t before = r->n;
 	for (size_t i = 0; tab[i].name; i++) {

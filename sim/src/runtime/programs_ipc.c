@@ -52,7 +52,7 @@ static bool client_uses_grant(const struct sim_prog_ctx *c, int ep)
 	const struct uks_scenario *s = c->rt->s;
 	const char *t = ep >= 0 && s->endpoints[ep].transfer ? s->endpoints[ep].transfer
 							     : s->machine.transfer;
-	return rt_xfer_strategy(t) == UK_XFER_GRANT;
+	return rt_xfer(c->rt, t)->grant;
 }
 
 static long timed_call(struct uk_user *u, struct sim_prog_ctx *c, int ep, struct uk_msg *m)

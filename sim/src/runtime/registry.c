@@ -18,6 +18,8 @@ int sim_registry_create(const char *const *so_paths, size_t nso, struct sim_regi
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (rt_policies_builtin(r, err, errlen) != 0)
+		goto fail;
 	size_t n = 0;
 	const struct sim_program *b = sim_builtin_programs(&n);
 	for (size_t i = 0; i < n; i++) {
@@ -72,6 +74,7 @@ void sim_registry_free(struct sim_registry *r)
 	if (!r)
 		return;
 	rt_registry_unload(r);
+	rt_policies_free(r);
 	free(r->progs);
 	free(r->specs);
 	free(r);
@@ -90,6 +93,10 @@ void sim_registry_catalog(const struct sim_registry *r, bool allow_unknown,
 {
 	*out = *uks_default_catalog();
 	out->programs = r->specs;
+	out->irq_models = sim_registry_policy_names(r, SIM_POLICY_IRQ_MODEL);
+	out->schedulers = sim_registry_policy_names(r, SIM_POLICY_SCHEDULER);
+	out->transfers = sim_registry_policy_names(r, SIM_POLICY_TRANSFER);
+	out->behaviours = sim_registry_policy_names(r, SIM_POLICY_BEHAVIOUR);
 	out->nprograms = r->n;
 	out->allow_unknown_programs = allow_unknown;
 }

@@ -11,6 +11,7 @@
 #include <sim/machine.h>
 #include <sim/runtime.h>
 #include <ukern/irq_log.h>
+#include <ukern/xfer.h>
 
 struct rt_module;
 
@@ -19,11 +20,24 @@ struct sim_registry {
 	struct uks_program_spec *specs; /* the same programs, as the catalog wants them */
 	size_t n, cap;
 	struct rt_module *modules;
+	/* Policies (policy.c): built-in first, then loaded ones. */
+	struct sim_policy *policies;
+	size_t npolicies, cappolicies;
+	const char **policy_names[SIM_POLICY_KINDS + 1]; /* NULL-terminated, per kind */
+	size_t npolicy_names[SIM_POLICY_KINDS + 1];
+	struct uk_sched_ops sched_fixed; /* the built-in scheduler's table */
 };
 
 int rt_registry_add(struct sim_registry *r, const struct sim_program *p, const char *origin,
 		    char *err, size_t errlen);
 void rt_registry_unload(struct sim_registry *r);
+/* policy.c */
+int rt_policy_add(struct sim_registry *r, const struct sim_policy *p, const char *origin,
+		  char *err, size_t errlen);
+int rt_policies_builtin(struct sim_registry *r, char *err, size_t errlen);
+int rt_policies_load(struct sim_registry *r, const struct sim_policy *tab, const char *path,
+		     char *err, size_t errlen);
+void rt_policies_free(struct sim_registry *r);
 struct sim_program rt_builtin_with_spec(const struct sim_program *p);
 void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg);
 
@@ -141,6 +155,6 @@ void rt_prog_pci_server(struct uk_user *u, struct sim_prog_ctx *c);
 void rt_prog_pci_driver(struct uk_user *u, struct sim_prog_ctx *c);
 /* ipc glue (rt_ipc.c) */
 int rt_ipc_setup(struct sim_rt *rt);
-unsigned rt_xfer_strategy(const char *name);
+const struct uk_xfer_ops *rt_xfer(const struct sim_rt *rt, const char *name);
 
 #endif /* SIM_RT_INT_H */

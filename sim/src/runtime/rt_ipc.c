@@ -12,14 +12,14 @@
 #include <string.h>
 
 #include <ukern/ipc.h>
+#include <ukern/xfer.h>
 
-unsigned rt_xfer_strategy(const char *name)
+/* A transfer strategy by name through the registry (the parser and
+ * sim_runtime_check admitted only known names); physmap when none. */
+const struct uk_xfer_ops *rt_xfer(const struct sim_rt *rt, const char *name)
 {
-	if (name && !strcmp(name, "window"))
-		return UK_XFER_WINDOW;
-	if (name && !strcmp(name, "grant"))
-		return UK_XFER_GRANT;
-	return UK_XFER_PHYSMAP;
+	const struct uk_xfer_ops *x = sim_registry_policy(rt->reg, SIM_POLICY_TRANSFER, name);
+	return x ? x : uk_xfer_ops_by_id(UK_XFER_PHYSMAP);
 }
 
 static const struct uks_cap *ep_cap(const struct uks_process *p, int ep)
@@ -60,8 +60,8 @@ static int setup_endpoint(struct sim_rt *rt, int ep)
 	int owner = owner_of(s, ep);
 	if (owner < 0)
 		return 0; /* nobody holds it: nothing to make */
-	uint32_t flags = UK_EP_STRATEGY(rt_xfer_strategy(e->transfer ? e->transfer
-								      : s->machine.transfer));
+	uint32_t flags = UK_EP_STRATEGY(rt_xfer(rt, e->transfer ? e->transfer
+							       : s->machine.transfer)->id);
 	if (e->queue == UKS_QUEUE_FIFO)
 		flags |= UK_EP_FIFO;
 	struct uk_kernel *k = rt->sm->k;

@@ -158,8 +158,16 @@ static const struct uks_metric_spec latencies[] = {
 };
 
 static const char *const costs[] = {"skylake", "zen3", "slow-ipi", NULL};
-static const char *const irq_models[] = {"managarm", "sel4", "linux", "zircon", NULL};
+/* The built-in policies. The runtime's registry (sim/src/runtime/policy.c)
+ * is where they live; these lists let the parser work without one, and a
+ * test keeps them equal to the registry's. */
+static const char *const irq_models[] = {"managarm", "sel4", "linux", "zircon",
+					 "managarm-2020", "msi-no-retry", NULL};
 static const char *const schedulers[] = {"fixed", NULL};
+static const char *const behaviours[] = {
+	"controller", "mask-in-service", "no-mask-in-service", "eoi-before-mask",
+	"eos-before-unmask", "no-buffer", "claim-masked", "latch-masked", NULL,
+};
 static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
@@ -179,6 +187,7 @@ static const struct uks_catalog default_catalog = {
 	.irq_models = irq_models,
 	.transfers = strategies,
 	.schedulers = schedulers,
+	.behaviours = behaviours,
 	.violations = violations,
 	.allow_unknown_programs = false,
 };

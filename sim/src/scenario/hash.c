@@ -70,10 +70,30 @@ static void machine(struct hasher *h, const struct uks_machine *m)
 	num(h, m->ack_timeout_ns);
 	num(h, m->msi_sources);
 	num(h, m->plic_sources);
+	/* Later settings are hashed only when used, so scenarios written
+	 * before them keep their hash (and their replay tokens). */
+	if (m->nak_on_timeout)
+		str(h, "nak-on-timeout");
+}
+
+static void lines(struct hasher *h, const struct uks_scenario *s)
+{
+	if (!s->nlines)
+		return;
+	str(h, "lines");
+	num(h, s->nlines);
+	for (size_t i = 0; i < s->nlines; i++) {
+		const struct uks_line *l = &s->lines[i];
+		num(h, l->kind);
+		num(h, l->line);
+		str(h, l->model);
+		str(h, l->behaviour);
+	}
 }
 
 static void devices(struct hasher *h, const struct uks_scenario *s)
 {
+	lines(h, s);
 	num(h, s->ndevices);
 	for (size_t i = 0; i < s->ndevices; i++) {
 		const struct uks_device *d = &s->devices[i];

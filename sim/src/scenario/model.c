@@ -64,6 +64,7 @@ void uks_scenario_free(struct uks_scenario *s)
 		g_free(pr->caps);
 	}
 	g_free(s->devices);
+	g_free(s->lines);
 	g_free(s->endpoints);
 	g_free(s->processes);
 	g_free(s->actions);

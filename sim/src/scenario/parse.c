@@ -254,7 +254,7 @@ static void parse_load(struct uks_parser *p, const struct uks_token *kw)
 }
 
 static const char *const top_words[] = {"scenario", "include", "load", "machine", "device",
-					"endpoint", "process", "timeline", "expect", NULL};
+					"endpoint", "process", "timeline", "expect", "line", NULL};
 
 /* The statements of one file, up to its end. */
 void uks_parse_top(struct uks_parser *p)
@@ -285,6 +285,7 @@ void uks_parse_top(struct uks_parser *p)
 		case 6: uks_parse_process(p); break;
 		case 7: uks_parse_timeline(p); break;
 		case 8: uks_parse_expect(p); break;
+		case 9: uks_parse_line(p, &kw); break;
 		default: uks_fail_unknown(p, &kw, "statement", top_words);
 		}
 	}

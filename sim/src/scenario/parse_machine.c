@@ -11,10 +11,36 @@ static const char *catalog_name(struct uks_parser *p, const char *what, const ch
 	return uks_str(p, names[i]);
 }
 
+/* A policy's name (IRQ model, scheduler, transfer, behaviour). A name the
+ * catalog lacks may come from a shared object that is loaded only at run
+ * time (a `load` line, --load): then it is kept with its position, and the
+ * runtime checks it against the registry once the objects are in. */
+static const char *policy_name(struct uks_parser *p, const char *what, const char *const *names,
+			       struct uks_pos *pos)
+{
+	const struct uks_token *t = uks_peek(p);
+	if (t->type == T_IDENT && uks_name_index(names, t->text) < 0 &&
+	    (p->cat->allow_unknown_programs || p->s->nloads)) {
+		*pos = t->pos;
+		return uks_str(p, uks_next(p)->text);
+	}
+	*pos = t->pos;
+	return catalog_name(p, what, names);
+}
+
 static const char *const machine_words[] = {
 	"cpus", "memory", "cost", "irq-model", "transfer", "scheduler", "timeslice",
-	"priority-inheritance", "ack-timeout", "controller", "ipc-handoff", NULL,
+	"priority-inheritance", "ack-timeout", "controller", "ipc-handoff", "nak-on-timeout", NULL,
 };
+
+/* `nak-on-timeout` alone means on; `nak-on-timeout off` says it outright. */
+static bool parse_flag(struct uks_parser *p)
+{
+	const struct uks_token *t = uks_peek(p);
+	if (t->type == T_IDENT && (!strcmp(t->text, "on") || !strcmp(t->text, "off")))
+		return uks_parse_onoff(p);
+	return true;
+}
 
 static void parse_controller(struct uks_parser *p, struct uks_machine *m)
 {
@@ -71,14 +97,18 @@ void uks_parse_machine(struct uks_parser *p)
 		case 0: m->cpus = (uint32_t)uks_parse_uint(p, "cpus", 1, UKS_MAX_CPUS); break;
 		case 1: parse_memory(p, m); break;
 		case 2: m->cost = catalog_name(p, "cost preset", c->cost_presets); break;
-		case 3: m->irq_model = catalog_name(p, "IRQ model", c->irq_models); break;
-		case 4: m->transfer = catalog_name(p, "transfer strategy", c->transfers); break;
-		case 5: m->scheduler = catalog_name(p, "scheduler policy", c->schedulers); break;
+		case 3: m->irq_model = policy_name(p, "IRQ model", c->irq_models,
+						   &m->irq_model_pos); break;
+		case 4: m->transfer = policy_name(p, "transfer strategy", c->transfers,
+						  &m->transfer_pos); break;
+		case 5: m->scheduler = policy_name(p, "scheduler policy", c->schedulers,
+						   &m->scheduler_pos); break;
 		case 6: m->timeslice_ns = parse_positive_time(p, "timeslice"); break;
 		case 7: m->priority_inheritance = uks_parse_onoff(p); break;
 		case 8: m->ack_timeout_ns = parse_positive_time(p, "ack-timeout"); break;
 		case 9: parse_controller(p, m); break;
 		case 10: m->ipc_handoff = uks_parse_onoff(p); break;
+		case 11: m->nak_on_timeout = parse_flag(p); break;
 		}
 		uks_end_statement(p);
 	}
@@ -201,6 +231,47 @@ void uks_parse_device(struct uks_parser *p)
 	uks_end_statement(p);
 }
 
+static const char *const line_words[] = {"model", "behaviour", NULL};
+
+/* line ioapic 10 { model linux  behaviour mask-in-service } */
+void uks_parse_line(struct uks_parser *p, const struct uks_token *kw)
+{
+	static const char *const ctrls[] = {"ioapic", "msi", "plic", NULL};
+	struct uks_scenario *s = p->s;
+	int k = uks_parse_choice(p, "interrupt controller", ctrls);
+	uint32_t n;
+	if (k == 0)
+		n = (uint32_t)uks_parse_uint(p, "IOAPIC pin", 0, UKS_IOAPIC_PINS - 1);
+	else
+		n = (uint32_t)uks_parse_uint(p, k == 1 ? "MSI source" : "PLIC source", 0,
+					     UKS_MAX_PLIC_SOURCES);
+	for (size_t i = 0; i < s->nlines; i++)
+		if (s->lines[i].kind == (enum uks_line_kind)(k + 1) && s->lines[i].line == n)
+			uks_fail(p, kw->pos, kw->len, NULL, NULL,
+				 "line %s %u already has its settings (at %s:%u:%u); a line is "
+				 "declared once, for every device on it",
+				 ctrls[k], n, s->lines[i].pos.file, s->lines[i].pos.line,
+				 s->lines[i].pos.col);
+	if (s->nlines >= UKS_MAX_DEVICES)
+		uks_fail(p, kw->pos, kw->len, NULL, NULL, "more than %d line blocks", UKS_MAX_DEVICES);
+	struct uks_line *l = uks_push((void **)&s->lines, &s->nlines, sizeof(*l));
+	l->pos = kw->pos;
+	l->kind = (enum uks_line_kind)(k + 1);
+	l->line = n;
+	struct uks_pos open = uks_block_open(p, "line");
+	struct uks_token item;
+	int i;
+	while ((i = uks_block_item(p, "line", open, line_words, &item)) >= 0) {
+		if (i == 0)
+			l->model = policy_name(p, "IRQ model", p->cat->irq_models, &l->model_pos);
+		else
+			l->behaviour = policy_name(p, "controller behaviour", p->cat->behaviours,
+						   &l->behaviour_pos);
+		uks_end_statement(p);
+	}
+	uks_end_statement(p);
+}
+
 static const char *const endpoint_words[] = {"queue", "transfer", NULL};
 
 void uks_parse_endpoint(struct uks_parser *p)
@@ -226,7 +297,8 @@ void uks_parse_endpoint(struct uks_parser *p)
 		if (i == 0)
 			e->queue = (enum uks_queue)uks_parse_choice(p, "queue order", queues);
 		else
-			e->transfer = catalog_name(p, "transfer strategy", p->cat->transfers);
+			e->transfer = policy_name(p, "transfer strategy", p->cat->transfers,
+						  &e->transfer_pos);
 		uks_end_statement(p);
 	}
 	uks_end_statement(p);

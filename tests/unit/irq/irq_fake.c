@@ -109,7 +109,7 @@ void fake_init(struct fake *f)
 }
 
 void fake_pin(struct fake *f, struct uk_irq_pin *pin, uint32_t id, enum uk_intc_kind kind,
-	      enum uk_trigger trig, enum uk_irq_model model)
+	      enum uk_trigger trig, const struct uk_irq_model_ops *model)
 {
 	const struct uk_irq_chip *chip = kind == UK_INTC_IOAPIC ? &f->ioapic
 					 : kind == UK_INTC_MSI	? &f->msi

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <ukern/irq.h>
+#include <ukern/irq_model.h>
 
 #define MS 1000000ull
 #define FAKE_PINS 8
@@ -50,7 +51,7 @@ struct fake {
 void fake_init(struct fake *f);
 /* A pin with id `id` on the fake chip of `kind` (model 0: the host's). */
 void fake_pin(struct fake *f, struct uk_irq_pin *pin, uint32_t id, enum uk_intc_kind kind,
-	      enum uk_trigger trig, enum uk_irq_model model);
+	      enum uk_trigger trig, const struct uk_irq_model_ops *model);
 void fake_sink(struct uk_irq_pin *pin, struct uk_irq_sink *s, uint32_t id);
 unsigned fake_count(const struct fake *f, enum fake_op op, uint32_t pin);
 /* Fire the pin's timer if its deadline is due at `now`. */

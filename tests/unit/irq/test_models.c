@@ -14,7 +14,7 @@ static void test_sel4_single_handler_ack_unmasks(void **state)
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, UK_IRQ_MODEL_SEL4);
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, &uk_irq_model_sel4);
 	fake_sink(&pin, &a, 1);
 	uk_irq_sink_init(&b, 2);
 	assert_int_equal(uk_irq_sink_attach(&pin, &b, 0), UK_EBUSY);
@@ -43,11 +43,11 @@ static void test_model_selected_per_kernel(void **state)
 	(void)state;
 
 	fake_init(&f);
-	f.host.model = UK_IRQ_MODEL_ZIRCON;
-	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, UK_IRQ_MODEL_DEFAULT);
-	fake_pin(&f, &other, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, UK_IRQ_MODEL_SEQ);
-	assert_int_equal(pin.model, UK_IRQ_MODEL_ZIRCON);
-	assert_int_equal(other.model, UK_IRQ_MODEL_SEQ);
+	f.host.model = &uk_irq_model_zircon;
+	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, NULL);
+	fake_pin(&f, &other, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, &uk_irq_model_managarm);
+	assert_ptr_equal(pin.model, &uk_irq_model_zircon);
+	assert_ptr_equal(other.model, &uk_irq_model_managarm);
 }
 
 static void run_linux_window(struct fake *f, struct uk_irq_pin *pin, struct uk_irq_sink *s,
@@ -72,16 +72,16 @@ static void test_linux_unhandled_statistic(void **state)
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, UK_IRQ_MODEL_LINUX);
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, &uk_irq_model_linux);
 	fake_sink(&pin, &s, 1);
 	/* 99,900 of 100,000 unhandled is still tolerated... */
 	run_linux_window(&f, &pin, &s, UK_IRQ_LINUX_THRESHOLD);
-	assert_false(pin.linux_disabled);
+	assert_false(pin.model_data[2]);
 	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
 	assert_int_equal(f.hwmask[1], 0);
 	/* ... 99,901 disables the line and polls it every 100 ms. */
 	run_linux_window(&f, &pin, &s, UK_IRQ_LINUX_THRESHOLD + 1);
-	assert_true(pin.linux_disabled);
+	assert_true(pin.model_data[2]);
 	assert_int_equal(f.reports[UK_IRQ_REPORT_DISABLED], 1);
 	assert_int_equal(f.hwmask[1], 1);
 	assert_int_equal(f.timer[1], 100 * MS);
@@ -101,12 +101,12 @@ static void test_linux_shared_and_oneshot(void **state)
 	struct fake f;
 	struct uk_irq_pin edge, oneshot;
 	struct uk_irq_pin_config cfg = { .id = 2, .trigger = UK_TRIGGER_EDGE,
-					 .model = UK_IRQ_MODEL_LINUX, .flags = UK_IRQ_PIN_ONESHOT };
+					 .model = &uk_irq_model_linux, .flags = UK_IRQ_PIN_ONESHOT };
 	struct uk_irq_sink a, b, c;
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &edge, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, UK_IRQ_MODEL_LINUX);
+	fake_pin(&f, &edge, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, &uk_irq_model_linux);
 	assert_int_equal(uk_irq_pin_init(&oneshot, &f.host, &f.ioapic, &cfg), UK_OK);
 	fake_sink(&edge, &a, 1);
 	fake_sink(&edge, &b, 2); /* shared handlers */
@@ -118,7 +118,7 @@ static void test_linux_shared_and_oneshot(void **state)
 	assert_int_equal(uk_irq_sink_nak(&a, ALL, 1, 0), UK_OK);
 	assert_int_equal(uk_irq_sink_nak(&b, ALL, 1, 0), UK_OK);
 	assert_false(edge.in_service); /* unhandled: counted, not stalled */
-	assert_int_equal(edge.linux_unhandled, 1);
+	assert_int_equal(edge.model_data[1], 1);
 	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
 	assert_int_equal(uk_irq_sink_ack(&c, ALL, 1, 0), UK_OK);
 	assert_int_equal(f.hwmask[2], 0);
@@ -129,13 +129,13 @@ static void test_zircon_virtual_interrupt(void **state)
 {
 	struct fake f;
 	struct uk_irq_pin virt, seq;
-	struct uk_irq_pin_config cfg = { .id = 1, .model = UK_IRQ_MODEL_ZIRCON };
+	struct uk_irq_pin_config cfg = { .id = 1, .model = &uk_irq_model_zircon };
 	struct uk_irq_sink s, t;
 	(void)state;
 
 	fake_init(&f);
 	assert_int_equal(uk_irq_pin_init(&virt, &f.host, NULL, &cfg), UK_OK);
-	fake_pin(&f, &seq, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, UK_IRQ_MODEL_SEQ);
+	fake_pin(&f, &seq, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, &uk_irq_model_managarm);
 	fake_sink(&virt, &s, 1);
 	uk_irq_sink_init(&t, 2);
 	assert_int_equal(uk_irq_sink_attach(&virt, &t, 0), UK_EBUSY);

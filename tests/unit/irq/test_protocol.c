@@ -19,11 +19,23 @@ static void test_pin_init_errors(void **state)
 	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.msi, &cfg), UK_EINVAL);
 	assert_int_equal(uk_irq_pin_init(&pin, &f.host, NULL, &cfg), UK_EINVAL);
 	cfg.trigger = UK_TRIGGER_EDGE;
-	cfg.model = (enum uk_irq_model)9;
+	/* Tables that cannot be used: another ABI version, no way to end an
+	 * episode, a behaviour with unknown bits. */
+	struct uk_irq_model_ops old = uk_irq_model_managarm, mute = uk_irq_model_managarm;
+	old.abi = UK_ABI_VERSION + 1;
+	mute.answers = UK_IRQ_ANSWER_NAK;
+	cfg.model = &old;
 	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.ioapic, &cfg), UK_EINVAL);
-	cfg.model = UK_IRQ_MODEL_DEFAULT;
+	cfg.model = &mute;
+	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.ioapic, &cfg), UK_EINVAL);
+	cfg.model = NULL;
+	struct uk_irq_behaviour odd = *uk_irq_behaviour_find("no-buffer");
+	odd.flags |= 1u << 30;
+	cfg.behaviour = &odd;
+	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.ioapic, &cfg), UK_EINVAL);
+	cfg.behaviour = NULL;
 	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.ioapic, &cfg), UK_OK);
-	assert_int_equal(pin.model, UK_IRQ_MODEL_SEQ);
+	assert_ptr_equal(pin.model, &uk_irq_model_managarm);
 	assert_int_equal(f.hwmask[1], 0); /* starts from a known, unmasked chip */
 }
 

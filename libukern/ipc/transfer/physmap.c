@@ -9,7 +9,7 @@
  */
 #include "ipc/ipc_internal.h"
 
-int xfer_physmap(struct xfer *x)
+int xfer_physmap(struct uk_xfer_job *x)
 {
 	uint64_t off = 0;
 
@@ -35,3 +35,12 @@ int xfer_physmap(struct xfer *x)
 	}
 	return 0;
 }
+
+const struct uk_xfer_ops uk_xfer_ops_physmap = {
+	.abi = UK_ABI_VERSION,
+	.name = "physmap",
+	.doc = "walk the foreign page tables, copy through a direct map of physical memory",
+	.source = "DESIGN.md section 4; Linux's copy through the direct map",
+	.id = UK_XFER_PHYSMAP,
+	.copy = xfer_physmap,
+};

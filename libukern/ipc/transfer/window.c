@@ -29,7 +29,7 @@ static uk_vaddr_t window_va(struct uk_kernel *k)
 }
 
 /* Clear `n` window PTEs and invalidate them wherever they may be cached. */
-static void window_unmap(struct xfer *x, struct vspace *vs, uk_vaddr_t win, unsigned n)
+static void window_unmap(struct uk_xfer_job *x, struct vspace *vs, uk_vaddr_t win, unsigned n)
 {
 	struct uk_kernel *k = x->k;
 	uint64_t ipis = k->stats.tlb_shootdown_ipis;
@@ -42,7 +42,7 @@ static void window_unmap(struct xfer *x, struct vspace *vs, uk_vaddr_t win, unsi
 }
 
 /* Map the remote pages of [va, va + pages) into the window. */
-static int window_map(struct xfer *x, struct vspace *vs, uk_vaddr_t win, uk_vaddr_t va,
+static int window_map(struct uk_xfer_job *x, struct vspace *vs, uk_vaddr_t win, uk_vaddr_t va,
 		      unsigned pages, unsigned *mapped)
 {
 	for (unsigned i = 0; i < pages; i++) {
@@ -62,7 +62,7 @@ static int window_map(struct xfer *x, struct vspace *vs, uk_vaddr_t win, uk_vadd
 }
 
 /* Copy [off, end) of the transfer through the window mapped at `win`. */
-static int window_copy(struct xfer *x, struct vspace *vs, uk_vaddr_t win, uk_vaddr_t base,
+static int window_copy(struct uk_xfer_job *x, struct vspace *vs, uk_vaddr_t win, uk_vaddr_t base,
 		       uint64_t off, uint64_t end)
 {
 	while (off < end) {
@@ -87,7 +87,7 @@ static int window_copy(struct xfer *x, struct vspace *vs, uk_vaddr_t win, uk_vad
 	return 0;
 }
 
-int xfer_window(struct xfer *x)
+int xfer_window(struct uk_xfer_job *x)
 {
 	struct vspace *vs = &this_cpu(x->k)->current->proc->vs;
 	uk_vaddr_t win = window_va(x->k);
@@ -111,3 +111,12 @@ int xfer_window(struct xfer *x)
 	}
 	return 0;
 }
+
+const struct uk_xfer_ops uk_xfer_ops_window = {
+	.abi = UK_ABI_VERSION,
+	.name = "window",
+	.doc = "map the foreign frames into a per-CPU kernel window, copy, flush",
+	.source = "DESIGN.md section 4; seL4-style temporary mappings",
+	.id = UK_XFER_WINDOW,
+	.copy = xfer_window,
+};

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The grant strategy (Minix 3 safecopies): the owner of a buffer grants a
+ * range of it with rights, passes the grant's handle in its call, and the
+ * server copies through the grant (UK_SYS_XFER_GRANT, checked against the
+ * range and rights on every transfer; ipc/grant.c). The copy itself walks
+ * the owner's page tables and goes through the direct map, as physmap does;
+ * what differs is the protocol, which `grant` tells the programs.
+ */
+#include "ipc/ipc_internal.h"
+
+const struct uk_xfer_ops uk_xfer_ops_grant = {
+	.abi = UK_ABI_VERSION,
+	.name = "grant",
+	.doc = "the owner grants a range; the peer copies through the grant (Minix-style)",
+	.source = "Minix 3 safecopies (sys_safecopyfrom); DESIGN.md section 4",
+	.id = UK_XFER_GRANT,
+	.grant = true,
+	.copy = xfer_physmap,
+};

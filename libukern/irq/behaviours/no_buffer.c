@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * No buffered raise: a raise that arrives while the line is in service is
+ * dropped instead of being kept for re-delivery when the episode ends. An
+ * edge device that signals twice in quick succession is then heard once.
+ */
+#include "../irq_internal.h"
+
+const struct uk_irq_behaviour uk_irq_behaviour_no_buffer = {
+	.abi = UK_ABI_VERSION,
+	.name = "no-buffer",
+	.doc = "a raise during an episode is dropped, not kept for later",
+	.source = "managarm before its 2021 IRQ rework had no buffered raise",
+	.set = 0,
+	.clear = 0,
+	.flags = UK_IRQ_BHV_NO_BUFFER,
+};

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A known-bad design: the stall after an all-NAK episode is left by
+ * unmasking the pin at the retry, so a pin that cannot be masked (an MSI
+ * vector) is never retried and stays stalled for good. Every later message
+ * of the device is buffered behind the stall and never delivered.
+ *
+ * This is what managarm's current code does with non-maskable pins
+ * (DESIGN.md section 3 says we do not copy it); the fuzzing demo's planted
+ * bug 2 is the same mistake inside the machine.
+ *
+ * Source: managarm thor generic/irq.cpp (IrqPin::_nack / the unmask-based
+ * retry), DESIGN.md section 3.
+ */
+#include "../irq_internal.h"
+
+static void retry_by_unmask(struct uk_irq_pin *pin, uint64_t now)
+{
+	if (uk_irq_pin_maskable(pin)) {
+		uk_irq_episode_end(pin, UK_IRQ_END_RETRIED, now);
+		return;
+	}
+	/* Nothing to unmask, so nothing happens, and nothing ever will:
+	 * the retry is forgotten (I6 and L3 see it). */
+	pin->retry_ns = UK_IRQ_NEVER;
+}
+
+const struct uk_irq_model_ops uk_irq_model_msi_no_retry = {
+	.abi = UK_ABI_VERSION,
+	.name = "msi-no-retry",
+	.doc = "known-bad: a stalled MSI (non-maskable) pin is never retried",
+	.source = "managarm thor generic/irq.cpp (retry by unmask); DESIGN.md section 3",
+	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
+	.invariants = UK_IRQ_INV_ALL,
+	.liveness = UK_IRQ_LIVE_ALL,
+	.retry = retry_by_unmask,
+};

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Zircon-style model: one waiter per interrupt object, the ACK re-arms
+ * it, no NAK, and every episode carries a timestamp that the waiter reads
+ * (uk_irq_sink_timestamp). Virtual interrupts (pins without a chip) are
+ * raised by software with a caller-chosen timestamp, as
+ * zx_interrupt_trigger; while an episode runs the trigger is buffered with
+ * its timestamp (the first one wins when several coalesce).
+ *
+ * Source: Zircon's kernel/object/interrupt_dispatcher.cpp (WaitForInterrupt,
+ * Ack, Trigger) and the zx_interrupt_* syscall documentation.
+ */
+#include "../irq_internal.h"
+
+const struct uk_irq_model_ops uk_irq_model_zircon = {
+	.abi = UK_ABI_VERSION,
+	.name = "zircon",
+	.doc = "one waiter per interrupt object, ACK re-arms, timestamps, software triggers",
+	.source = "Zircon kernel/object/interrupt_dispatcher.cpp; zx_interrupt_* syscalls",
+	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_KICK | UK_IRQ_ANSWER_TRIGGER,
+	.max_sinks = 1,
+	.invariants = UK_IRQ_INV_ALL,
+	.liveness = UK_IRQ_LIVE_ALL,
+};

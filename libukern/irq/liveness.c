@@ -9,6 +9,7 @@
  * UK_IRQ_LIVE_MAX_SINKS sinks per pin are followed.
  */
 #include <ukern/irq.h>
+#include <ukern/irq_model.h>
 
 #include "lib/string.h"
 
@@ -62,6 +63,9 @@ const char *uk_irq_liveness_name(unsigned prop)
 static void flag(struct live *L, unsigned prop, size_t idx, uint32_t pin, uint32_t sink,
 		 const char *msg)
 {
+	/* A property the pin's model does not claim is not judged. */
+	if (prop && L->p->props && !(L->p->props(L->p->ctx, pin) & UK_IRQ_LIVE(prop)))
+		return;
 	if (L->found < L->max) {
 		struct uk_irq_live_violation *v = &L->out[L->found];
 		v->prop = prop;
@@ -217,6 +221,8 @@ static void on_event(struct live *L, struct live_pin *lp, const struct uk_irq_ev
 			flag(L, 1, idx, lp->id, NONE, "raise in service neither buffered nor coalesced");
 		if (e->arg != 0 && !lp->in_service)
 			flag(L, 1, idx, lp->id, NONE, "raise out of service did not start an episode");
+		if (e->arg == UK_IRQ_RAISE_DROPPED && !lp->masked)
+			flag(L, 1, idx, lp->id, NONE, "raise dropped in service while unmasked");
 		if (e->arg == 2 && !lp->buffered)
 			flag(L, 1, idx, lp->id, NONE, "raise coalesced with nothing buffered");
 		if (e->arg == 1) {

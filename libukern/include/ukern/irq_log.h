@@ -88,6 +88,11 @@ static inline void uk_irq_log_init(struct uk_irq_log *log, struct uk_irq_event *
 struct uk_irq_live_params {
 	uint64_t ack_timeout_ns; /* as host->ack_timeout_ns; 0: L5 not checked */
 	uint64_t end_ns;         /* time the run ended (timers up to it fired) */
+	/* Optional: the properties (UK_IRQ_LIVE bits of ukern/irq_model.h)
+	 * the model of pin `pin` keeps; the others are not judged on it.
+	 * NULL: every property, on every pin. */
+	uint32_t (*props)(void *ctx, uint32_t pin);
+	void *ctx;
 };
 
 struct uk_irq_live_violation {

@@ -302,6 +302,11 @@ struct uks_diag {
 };
 
 void uks_diag_init(struct uks_diag *d);
+/* Fill `d` for a name that is not one of `names` (found after parsing, e.g.
+ * a policy only checked once shared objects are loaded): "unknown WHAT
+ * 'word'", the known names, and the nearest one. */
+void uks_diag_unknown(struct uks_diag *d, const struct uks_pos *pos, const char *what,
+		      const char *word, const char *const *names);
 void uks_diag_clear(struct uks_diag *d);
 /* The full report: "FILE:LINE:COL: error: MESSAGE\n", the source line, a
  * caret line, then expected/hint/note lines. Free with g_free/free. */

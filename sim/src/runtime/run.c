@@ -115,9 +115,45 @@ static int check_mutexes(const struct uks_scenario *s, struct uks_diag *diag)
 	return 0;
 }
 
+/* One policy name against the registry (the parser let it through when it
+ * could only be known after the shared objects were loaded). */
+static int check_policy(const struct sim_registry *r, enum sim_policy_kind kind,
+			const char *name, const struct uks_pos *pos, struct uks_diag *diag)
+{
+	if (!name || sim_registry_policy(r, kind, name))
+		return 0;
+	uks_diag_unknown(diag, pos, sim_policy_kind_name(kind), name,
+			 sim_registry_policy_names(r, kind));
+	return -1;
+}
+
+static int check_policies(const struct uks_scenario *s, const struct sim_registry *r,
+			  struct uks_diag *diag)
+{
+	const struct uks_machine *m = &s->machine;
+	if (check_policy(r, SIM_POLICY_IRQ_MODEL, m->irq_model, &m->irq_model_pos, diag) ||
+	    check_policy(r, SIM_POLICY_SCHEDULER, m->scheduler, &m->scheduler_pos, diag) ||
+	    check_policy(r, SIM_POLICY_TRANSFER, m->transfer, &m->transfer_pos, diag))
+		return -1;
+	for (size_t i = 0; i < s->nlines; i++) {
+		const struct uks_line *l = &s->lines[i];
+		if (check_policy(r, SIM_POLICY_IRQ_MODEL, l->model, &l->model_pos, diag) ||
+		    check_policy(r, SIM_POLICY_BEHAVIOUR, l->behaviour, &l->behaviour_pos, diag))
+			return -1;
+	}
+	for (size_t i = 0; i < s->nendpoints; i++) {
+		const struct uks_endpoint *e = &s->endpoints[i];
+		if (check_policy(r, SIM_POLICY_TRANSFER, e->transfer, &e->transfer_pos, diag))
+			return -1;
+	}
+	return 0;
+}
+
 int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r,
 		      struct uks_diag *diag)
 {
+	if (check_policies(s, r, diag) != 0)
+		return -1;
 	for (size_t p = 0; p < s->nprocesses; p++)
 		for (size_t j = 0; j < s->processes[p].nthreads; j++) {
 			const struct uks_thread *t = &s->processes[p].threads[j];

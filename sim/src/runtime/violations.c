@@ -140,10 +140,19 @@ static void irq_invariant(const struct sim_rt *rt, struct sim_run_report *out, s
 		snprintf(v->message, sizeof(v->message), "%s", text);
 }
 
+/* Each pin is judged by the properties its IRQ model claims. */
+static uint32_t pin_props(void *ctx, uint32_t pin)
+{
+	const struct sim_rt *rt = ctx;
+	return uk_kernel_irq_pin_liveness(rt->sm->k, pin);
+}
+
 static void liveness(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
 {
 	struct uk_irq_live_params p = {.ack_timeout_ns = rt->s->machine.ack_timeout_ns,
-				       .end_ns = rt_end_time(rt)};
+				       .end_ns = rt_end_time(rt),
+				       .props = pin_props,
+				       .ctx = (void *)rt};
 	struct uk_irq_live_violation lv[8];
 	size_t n = uk_irq_liveness_check(&rt->log, &p, lv, 8);
 	for (size_t i = 0; i < n && i < 8; i++) {

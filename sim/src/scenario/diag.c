@@ -191,3 +191,19 @@ char *uks_diag_format(const struct uks_diag *d)
 		g_string_append_printf(s, "  note: %s\n", d->note);
 	return g_string_free(s, FALSE);
 }
+
+void uks_diag_unknown(struct uks_diag *d, const struct uks_pos *pos, const char *what,
+		      const char *word, const char *const *names)
+{
+	if (!d)
+		return;
+	uks_diag_clear(d);
+	d->set = true;
+	d->file = g_strdup(pos->file ? pos->file : "?");
+	d->line = pos->line;
+	d->col = pos->col ? pos->col : 1;
+	d->len = (uint32_t)MAX(strlen(word), 1);
+	d->message = g_strdup_printf("unknown %s '%s'", what, word);
+	d->expected = names && names[0] ? uks_expected_list(names) : NULL;
+	d->hint = uks_did_you_mean(word, names);
+}

@@ -241,7 +241,8 @@ static int decode_with(const char *tok, bool checking, const struct sim_token_ob
 	return rc;
 }
 
-#define ASSERT_SAYS(err, text) ck_assert_msg(strstr(err, text) != NULL, "'%s' does not say '%s'", err, text)
+#define ASSERT_SAYS(err, text) \
+	ck_assert_msg(strstr(err, text) != NULL, "'%s' does not say '%s'", err, text)
 
 START_TEST(tokens_bind_checks_and_objects)
 {

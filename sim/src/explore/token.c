@@ -229,8 +229,8 @@ static int check_objects(const uint32_t *tok, size_t ntok, const struct sim_toke
 	}
 	GString *m = g_string_new(NULL);
 	if (n == ntok && same_set(tok, now, n)) {
-		g_string_append(m, "the token was made with the same shared objects loaded in another "
-				   "order (then:");
+		g_string_append(m, "the token was made with the same shared objects loaded in "
+				   "another order (then:");
 		for (size_t i = 0; i < ntok; i++)
 			g_string_append_printf(m, " %08x", (unsigned)tok[i]);
 		g_string_append(m, "; now:");
@@ -247,13 +247,15 @@ static int check_objects(const uint32_t *tok, size_t ntok, const struct sim_toke
 		for (size_t i = 0, k = 0; i < n; i++) {
 			if (now[i] == tok[i])
 				continue;
-			g_string_append_printf(m, "%s%s (token %08x, now %08x)",
-					       k == 0 ? "" : k + 1 == ndiff ? " and " : ", ",
-					       env->objects[i].name, (unsigned)tok[i], (unsigned)now[i]);
+			const char *sep = k == 0 ? "" : k + 1 == ndiff ? " and " : ", ";
+			g_string_append_printf(m, "%s%s (token %08x, now %08x)", sep,
+					       env->objects[i].name, (unsigned)tok[i],
+					       (unsigned)now[i]);
 			k++;
 		}
-		g_string_append_printf(m, " differ%s from the one%s the token was made with: rebuilt "
-					  "or replaced since; run the explorer again",
+		g_string_append_printf(m,
+				       " differ%s from the one%s the token was made with: "
+				       "rebuilt or replaced since; run the explorer again",
 				       ndiff == 1 ? "s" : "", ndiff == 1 ? "" : "s");
 	} else {
 		if (ntok)
@@ -339,9 +341,10 @@ int sim_token_decode_env(const char *token, uint64_t target_hash, const struct s
 		return bad(err, errlen, "expected '-' before the schedule");
 	if (checking != env->checking) {
 		snprintf(err, errlen,
-			 "the token was made by a build with invariant checks %s; this build has them "
-			 "%s (meson option checking): the schedule need not replay to the same trace; "
-			 "replay it on a build with -Dchecking=%s, or run the explorer again",
+			 "the token was made by a build with invariant checks %s; this build has "
+			 "them %s (meson option checking): the schedule need not replay to the "
+			 "same trace; replay it on a build with -Dchecking=%s, or run the "
+			 "explorer again",
 			 checking ? "on" : "off", env->checking ? "on" : "off",
 			 checking ? "true" : "false");
 		return -1;

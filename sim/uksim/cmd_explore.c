@@ -182,13 +182,14 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	struct sim_schedule shrunk = {.strategy = SIM_STRAT_SCRIPT};
 	unsigned shrink_runs = 0;
 	bool have_shrunk = false;
+	struct sim_token_env env = sim_token_env_of(&ut->t);
 	if (r.found) {
-		token = sim_token_encode(ut->t.hash, &r.found_schedule);
+		token = sim_token_encode_env(ut->t.hash, &env, &r.found_schedule);
 		if (!o->no_shrink &&
 		    sim_shrink(&ut->t, &r.found_schedule, r.found_outcome.violation_id, 2000, &shrunk,
 			       &shrink_runs) == 0) {
 			have_shrunk = true;
-			shrunk_token = sim_token_encode(ut->t.hash, &shrunk);
+			shrunk_token = sim_token_encode_env(ut->t.hash, &env, &shrunk);
 		}
 	}
 	const char *v = verdict(ut, &r, &code);
@@ -366,7 +367,7 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 	struct uksim_target ut = {0};
 	bool opened = false;
 	struct sim_schedule s = {.strategy = SIM_STRAT_SCRIPT};
-	char err[512];
+	char err[2048];
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		goto out;
 	if (argc != 2 || !o.token) {
@@ -378,7 +379,10 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	opened = true;
-	if (sim_token_decode(o.token, ut.t.hash, &s, err, sizeof(err)) != 0) {
+	/* The token names what it needs to replay (scenario, build, checks,
+	 * shared objects); a difference is bad input (exit 2), said plainly. */
+	struct sim_token_env env = sim_token_env_of(&ut.t);
+	if (sim_token_decode_env(o.token, ut.t.hash, &env, &s, err, sizeof(err)) != 0) {
 		fprintf(stderr, "uksim replay: %s\n", err);
 		goto out;
 	}

@@ -3,9 +3,10 @@
  * A researcher's driver, built apart from ukern as a shared object and
  * loaded with `uksim run --load ./mydriver.so` (or a scenario's `load`
  * line). It serves its device's interrupts like the seed's loop and counts
- * with the runtime's hooks. Built three ways by the tests: as is, without
- * the table (MYDRIVER_NO_TABLE), and claiming a built-in's name
- * (MYDRIVER_DUPLICATE).
+ * with the runtime's hooks. Built four ways by the tests: as is, without
+ * the table (MYDRIVER_NO_TABLE), claiming a built-in's name
+ * (MYDRIVER_DUPLICATE), and rebuilt with a change (MYDRIVER_REBUILT, for
+ * replay tokens, which must tell it from the first build).
  */
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
@@ -56,6 +57,8 @@ static const struct uks_arg_spec my_args[] = {
 const struct sim_program ukern_programs[] = {
 #ifdef MYDRIVER_DUPLICATE
 	{"irq-driver", my_driver, my_args, 2, "claims a built-in's name"},
+#elif defined(MYDRIVER_REBUILT)
+	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern, rebuilt"},
 #else
 	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern"},
 #endif

@@ -2,10 +2,12 @@
 /*
  * Programs from a shared object: a driver built from tests/runtime/mydriver.c
  * as a shared module is loaded and run by a scenario; missing files, missing
- * tables and duplicate names are clear errors.
+ * tables and duplicate names are clear errors. A replay token binds the
+ * object by content: rebuilt, it is refused by name.
  */
 #include "rt_test.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -97,6 +99,111 @@ START_TEST(load_errors)
 }
 END_TEST
 
+static void copy_file(const char *from, const char *to)
+{
+	gchar *buf = NULL;
+	gsize len = 0;
+	ck_assert(g_file_get_contents(from, &buf, &len, NULL));
+	/* A new file (written aside and renamed), as a rebuild makes. */
+	ck_assert(g_file_set_contents(to, buf, (gssize)len, NULL));
+	g_free(buf);
+}
+
+/* What the registry should record: the first 64 bits of the SHA-256. */
+static uint64_t sha256_64(const char *path)
+{
+	gchar *buf = NULL;
+	gsize len = 0;
+	ck_assert(g_file_get_contents(path, &buf, &len, NULL));
+	gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)buf, len);
+	hex[16] = '\0';
+	uint64_t h = g_ascii_strtoull(hex, NULL, 16);
+	g_free(hex);
+	g_free(buf);
+	return h;
+}
+
+/* A scenario file that loads a shared object, as an explorer target. */
+struct loaded_target {
+	struct sim_registry *reg;
+	struct uks_scenario *s;
+	struct sim_target t;
+};
+
+static void open_target(const char *path, struct loaded_target *lt)
+{
+	char err[512];
+	ck_assert_int_eq(sim_registry_create(NULL, 0, &lt->reg, err, sizeof(err)), 0);
+	struct uks_catalog cat;
+	sim_registry_catalog(lt->reg, false, &cat);
+	struct uks_diag d;
+	uks_diag_init(&d);
+	ck_assert_int_eq(uks_parse_file(path, &cat, &lt->s, &d), 0);
+	ck_assert_int_eq(sim_registry_load_scenario(lt->reg, lt->s, &d), 0);
+	ck_assert_int_eq(sim_runtime_check(lt->s, lt->reg, &d), 0);
+	struct sim_runtime_options o = {.registry = lt->reg};
+	ck_assert_int_eq(sim_scenario_target(lt->s, &o, &lt->t), 0);
+}
+
+static void close_target(struct loaded_target *lt)
+{
+	sim_scenario_target_fini(&lt->t);
+	uks_scenario_free(lt->s);
+	sim_registry_free(lt->reg);
+}
+
+/* Issue 12: a token made with one build of a shared object is refused
+ * under a rebuilt one, and the message names the object. */
+START_TEST(token_refuses_a_rebuilt_object)
+{
+	char so[512], path[512], err[1024], want[1024];
+	snprintf(so, sizeof(so), "%s/token-test-%d.so", RT_BUILD_DIR, (int)getpid());
+	copy_file(RT_MYDRIVER, so);
+	write_scenario(so, path, sizeof(path));
+
+	struct loaded_target a;
+	open_target(path, &a);
+	ck_assert_uint_eq(a.t.nobjects, 1);
+	ck_assert_str_eq(a.t.objects[0].name, so);
+	uint64_t first = a.t.objects[0].hash;
+	ck_assert_uint_eq(first, sha256_64(so));
+	struct sim_token_env env = sim_token_env_of(&a.t);
+	ck_assert(env.checking == sim_build_checking());
+	struct sim_schedule sched = {.strategy = SIM_STRAT_RANDOM, .seed = 5}, back;
+	char *tok = sim_token_encode_env(a.t.hash, &env, &sched);
+	snprintf(want, sizeof(want), ".%08x-r5", (unsigned)(first >> 32));
+	ck_assert_msg(strstr(tok, want), "%s lacks %s", tok, want);
+	/* The same object: the schedule replays. */
+	ck_assert_int_eq(sim_token_decode_env(tok, a.t.hash, &env, &back, err, sizeof(err)), 0);
+	struct sim_outcome o;
+	ck_assert_int_eq(sim_run_schedule(&a.t, &back, false, &o), 0);
+	sim_outcome_fini(&o);
+	sim_schedule_fini(&back);
+	/* A build with the other checking flag. */
+	env.checking = !env.checking;
+	ck_assert_int_eq(sim_token_decode_env(tok, a.t.hash, &env, &back, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "invariant checks"), "%s", err);
+	close_target(&a);
+
+	/* The object rebuilt with a change, at the same path. */
+	copy_file(RT_MYDRIVER2, so);
+	struct loaded_target b;
+	open_target(path, &b);
+	ck_assert_uint_eq(b.t.nobjects, 1);
+	ck_assert_uint_ne(b.t.objects[0].hash, first);
+	ck_assert_uint_eq(b.t.hash, a.t.hash); /* the scenario is the same */
+	env = sim_token_env_of(&b.t);
+	ck_assert_int_eq(sim_token_decode_env(tok, b.t.hash, &env, &back, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "shared object %s (token %08x, now %08x) differs", so,
+		 (unsigned)(first >> 32), (unsigned)(b.t.objects[0].hash >> 32));
+	ck_assert_msg(strstr(err, want), "'%s' does not say '%s'", err, want);
+	close_target(&b);
+	free(tok);
+	remove(so);
+	remove(path);
+}
+END_TEST
+
 static Suite *load_suite(void)
 {
 	Suite *s = suite_create("load");
@@ -105,6 +212,7 @@ static Suite *load_suite(void)
 	tcase_add_test(tc, scenario_runs_a_loaded_driver);
 	tcase_add_test(tc, loaded_arguments_checked);
 	tcase_add_test(tc, load_errors);
+	tcase_add_test(tc, token_refuses_a_rebuilt_object);
 	suite_add_tcase(s, tc);
 	return s;
 }

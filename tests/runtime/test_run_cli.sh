@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# uksim run: exit codes, human and JSON output, --load.
-# Usage: test_run_cli.sh UKSIM SCENARIO_DIR MYDRIVER_SO
+# uksim run: exit codes, human and JSON output, --load; replay tokens of
+# scenarios that load a shared object.
+# Usage: test_run_cli.sh UKSIM SCENARIO_DIR MYDRIVER_SO MYDRIVER_REBUILT_SO
 set -u
 UKSIM=$1
 SCN=$2
 SO=$3
+SO2=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -91,6 +93,29 @@ expect 2 "--load of a missing object" -- "$UKSIM" run "$tmp/mine.uks" --load "$t
 contains err "no such file" "says what is missing"
 printf 'load "%s"\n' "$SO" | cat - "$tmp/mine.uks" >"$tmp/mine2.uks"
 expect 0 "a scenario's load line" -- "$UKSIM" run "$tmp/mine2.uks"
+
+# A replay token binds the scenario's shared object by content (issue 12):
+# rebuilt, the token is refused (exit 2) and the object named.
+cp "$SO" "$tmp/x.so"
+printf 'load "%s"\n' "$tmp/x.so" | cat - "$tmp/mine.uks" |
+	sed 's/count acks(d0) == 1/count acks(d0) == 2/' >"$tmp/tok.uks"
+expect 1 "explore a scenario that loads an object" -- "$UKSIM" explore "$tmp/tok.uks" --runs 3 -j 1 --no-shrink --json
+tok=$(python3 -c 'import json,sys
+print([d for d in map(json.loads, open(sys.argv[1])) if d["type"] == "violation"][0]["token"])' "$tmp/out")
+short=$(sha256sum "$tmp/x.so" | cut -c1-8)
+case "$tok" in
+*".$short-"*) echo "ok: the token carries the object's hash" ;;
+*) echo "FAIL: token $tok lacks .$short-"; fails=$((fails + 1)) ;;
+esac
+expect 1 "replay with the same object" -- "$UKSIM" replay "$tmp/tok.uks" --token "$tok" -q
+contains out "violation expect" "the replay shows the violation"
+flipped=$(echo "$tok" | sed 's/^\(uk2-[0-9a-f]*-[0-9a-f]*-\)c/\1N/; s/^\(uk2-[0-9a-f]*-[0-9a-f]*-\)n/\1c/; s/^\(uk2-[0-9a-f]*-[0-9a-f]*-\)N/\1n/')
+expect 2 "replay with the other checking flag" -- "$UKSIM" replay "$tmp/tok.uks" --token "$flipped" -q
+contains err "invariant checks" "says the checks differ"
+cp "$SO2" "$tmp/x.so"
+expect 2 "replay with the object rebuilt" -- "$UKSIM" replay "$tmp/tok.uks" --token "$tok" -q
+contains err "shared object $tmp/x.so (token $short, now $(sha256sum "$tmp/x.so" | cut -c1-8)) differs" \
+	"names the rebuilt object and both hashes"
 
 # A machine with more MSI sources than the default 32 gets them.
 cat >"$tmp/msi.uks" <<'UKS'

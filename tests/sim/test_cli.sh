@@ -69,7 +69,7 @@ lines = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()]
 v = [l for l in lines if l["type"] == "violation"]
 s = [l for l in lines if l["type"] == "summary"]
 assert len(v) == 1 and len(s) == 1, lines
-assert v[0]["id"] == "lost-update" and v[0]["token"].startswith("uk1-"), v
+assert v[0]["id"] == "lost-update" and v[0]["token"].startswith("uk2-"), v
 assert s[0]["schedules"] == 300 and s[0]["verdict"] == "expected violation found", s
 open(sys.argv[1] + ".token", "w").write(v[0]["shrunk_token"] + " " + v[0]["token"])
 t = json.load(open(sys.argv[2]))
@@ -87,8 +87,14 @@ expect 0 "replay the full token twice, same trace" -- "$UKSIM" replay demo:race 
 cp "$tmp/out" "$tmp/replay1"
 "$UKSIM" replay demo:race --token "$full" --json >"$tmp/replay2" 2>/dev/null
 cmp -s "$tmp/replay1" "$tmp/replay2" || { echo "FAIL: replay is not exact"; fails=$((fails + 1)); }
-expect 2 "replay a token of another scenario" -- "$UKSIM" replay demo:race --token uk1-0000000000000001-00000000-s
+expect 2 "replay a token of another scenario" -- "$UKSIM" replay demo:race --token uk2-0000000000000001-00000000-c-s
 contains err "another version of this scenario" "token mismatch explained"
+expect 2 "replay a uk1 token" -- "$UKSIM" replay demo:race --token uk1-0000000000000001-00000000-s
+contains err "run the explorer again" "uk1 refusal says what to do"
+# The build's invariant checks are in the token: the other setting is refused.
+flipped=$(echo "$full" | sed 's/^\(uk2-[0-9a-f]*-[0-9a-f]*-\)c/\1N/; s/^\(uk2-[0-9a-f]*-[0-9a-f]*-\)n/\1c/; s/^\(uk2-[0-9a-f]*-[0-9a-f]*-\)N/\1n/')
+expect 2 "replay a token of a build with the other checking flag" -- "$UKSIM" replay demo:race --token "$flipped"
+contains err "invariant checks" "checking mismatch explained"
 expect 2 "replay a malformed token" -- "$UKSIM" replay demo:race --token garbage
 contains err "malformed replay token" "malformed token explained"
 expect 0 "explore demo:race (pct)" -- "$UKSIM" explore demo:race --strategy pct --runs 2000 -q --no-shrink

@@ -56,7 +56,7 @@ START_TEST(random_finds_and_replays)
 	/* The token replays the very same run. */
 	struct sim_target t = race_target(50);
 	char *tok = sim_token_encode(t.hash, &res.found_schedule);
-	ck_assert_ptr_nonnull(strstr(tok, "uk1-1234abcd5678ef90-"));
+	ck_assert_ptr_nonnull(strstr(tok, "uk2-1234abcd5678ef90-"));
 	struct sim_schedule back;
 	char err[256];
 	ck_assert_int_eq(sim_token_decode(tok, t.hash, &back, err, sizeof(err)), 0);
@@ -206,8 +206,8 @@ START_TEST(tokens_refuse_what_they_cannot_replay)
 	ck_assert_int_eq(sim_token_decode(tok, 42, &back, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "is not the one this build reads"));
 	free(tok);
-	const char *bad[] = {"", "xyz", "uk1-", "uk1-0000000000000042-00000000-s1.1",
-			     "uk1-000000000000002a-zzzzzzzz-s", "uk1-000000000000002a-00000000-q1"};
+	const char *bad[] = {"", "xyz", "uk2-", "uk2-0000000000000042-00000000-c-s1.1",
+			     "uk2-000000000000002a-zzzzzzzz-c-s", "uk2-000000000000002a-00000000-c-q1"};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_int_eq(sim_token_decode(bad[i], 42, &back, err, sizeof(err)), -1);
 	/* A token of this build with a broken schedule part. */
@@ -220,6 +220,107 @@ START_TEST(tokens_refuse_what_they_cannot_replay)
 	ck_assert_ptr_nonnull(strstr(err, "malformed"));
 	free(broken);
 	free(good);
+}
+END_TEST
+
+/* Issue 12: a token binds the build's invariant checks and the shared
+ * objects loaded (by content hash), and replay says which one differs. */
+static const struct sim_token_object objs[] = {
+	{"a.so", 0x1a2b3c4d00000001ull}, {"b.so", 0x5e6f7a8b00000002ull},
+	{"c.so", 0x0badcafe00000003ull}, {"b.so", 0x9999999900000004ull}, /* b.so rebuilt */
+};
+
+static int decode_with(const char *tok, bool checking, const struct sim_token_object *o, size_t n,
+		       char *err, size_t errlen)
+{
+	struct sim_token_env env = {.checking = checking, .objects = o, .nobjects = n};
+	struct sim_schedule back;
+	int rc = sim_token_decode_env(tok, 42, &env, &back, err, errlen);
+	if (rc == 0)
+		sim_schedule_fini(&back);
+	return rc;
+}
+
+#define ASSERT_SAYS(err, text) \
+	ck_assert_msg(strstr(err, text) != NULL, "'%s' does not say '%s'", err, text)
+
+START_TEST(tokens_bind_checks_and_objects)
+{
+	struct sim_deviation dev[] = {{5, 1}, {40, 0}};
+	struct sim_schedule s = {.strategy = SIM_STRAT_SCRIPT, .dev = dev, .ndev = 2};
+	struct sim_token_env env = {.checking = true, .objects = objs, .nobjects = 2};
+	char *tok = sim_token_encode_env(42, &env, &s);
+	ck_assert_ptr_nonnull(strstr(tok, "-c.1a2b3c4d.5e6f7a8b-s"));
+	for (const char *p = tok; *p; p++)
+		ck_assert_msg(strchr("0123456789abcdefghijklmnopqrstuvwxyz.-_", *p), "'%c' in %s", *p,
+			      tok);
+	/* The same build and objects: the schedule comes back. */
+	struct sim_schedule back;
+	char err[1024];
+	ck_assert_int_eq(sim_token_decode_env(tok, 42, &env, &back, err, sizeof(err)), 0);
+	ck_assert_uint_eq(back.ndev, 2);
+	ck_assert_uint_eq(back.dev[1].index, 40);
+	sim_schedule_fini(&back);
+	/* Another checking flag, either way. */
+	ck_assert_int_eq(decode_with(tok, false, objs, 2, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "invariant checks on; this build has them off");
+	struct sim_token_env off = {.checking = false, .objects = objs, .nobjects = 2};
+	char *tok_off = sim_token_encode_env(42, &off, &s);
+	ck_assert_ptr_nonnull(strstr(tok_off, "-n.1a2b3c4d.5e6f7a8b-s"));
+	ck_assert_int_eq(decode_with(tok_off, true, objs, 2, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "invariant checks off; this build has them on");
+	free(tok_off);
+	/* b.so rebuilt: named, with both hashes. */
+	const struct sim_token_object rebuilt[] = {objs[0], objs[3]};
+	ck_assert_int_eq(decode_with(tok, true, rebuilt, 2, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "shared object b.so (token 5e6f7a8b, now 99999999) differs");
+	/* Both rebuilt. */
+	const struct sim_token_object both[] = {{"a.so", 0x0badcafe00000005ull}, objs[3]};
+	ck_assert_int_eq(decode_with(tok, true, both, 2, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "shared objects a.so (token 1a2b3c4d, now 0badcafe) and b.so (token "
+			 "5e6f7a8b, now 99999999) differ");
+	/* One missing, one extra, none at all. */
+	ck_assert_int_eq(decode_with(tok, true, objs, 1, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "made with 2 shared objects loaded, this run loads 1");
+	ASSERT_SAYS(err, "the token's 5e6f7a8b is not loaded now");
+	ck_assert_int_eq(decode_with(tok, true, objs, 3, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "c.so (0badcafe) was not loaded then");
+	ck_assert_int_eq(decode_with(tok, true, NULL, 0, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "this run loads none");
+	/* The same objects in another order. */
+	const struct sim_token_object swapped[] = {objs[1], objs[0]};
+	ck_assert_int_eq(decode_with(tok, true, swapped, 2, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "in another order");
+	/* A token without objects, replayed with one loaded. */
+	struct sim_token_env plain = {.checking = true};
+	char *tok_plain = sim_token_encode_env(42, &plain, &s);
+	ck_assert_ptr_nonnull(strstr(tok_plain, "-c-s"));
+	ck_assert_int_eq(decode_with(tok_plain, true, objs, 1, err, sizeof(err)), -1);
+	ASSERT_SAYS(err, "made with no shared objects loaded, this run loads 1: a.so (1a2b3c4d)");
+	/* Malformed checks and object fields of a token of this build. */
+	const char *tails[] = {"x-s", "c.1a2b3c4-s", "c.1A2B3C4D-s", "c.1a2b3c4d", "c1a2b3c4d-s", ""};
+	for (unsigned i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		char bad[128];
+		snprintf(bad, sizeof(bad), "%.30s%s", tok_plain, tails[i]);
+		ck_assert_int_eq(decode_with(bad, true, objs, 1, err, sizeof(err)), -1);
+		ASSERT_SAYS(err, "malformed");
+	}
+	free(tok_plain);
+	free(tok);
+}
+END_TEST
+
+/* uk1 tokens recorded neither the checks nor the objects: refused, with
+ * what to do. */
+START_TEST(uk1_tokens_are_refused)
+{
+	char err[512];
+	struct sim_schedule back;
+	ck_assert_int_eq(sim_token_decode("uk1-000000000000002a-00000000-s", 42, &back, err,
+					  sizeof(err)),
+			 -1);
+	ASSERT_SAYS(err, "'uk1' was made by an older uksim");
+	ASSERT_SAYS(err, "run the explorer again");
 }
 END_TEST
 
@@ -242,6 +343,7 @@ int main(void)
 	      bounded_finds_with_one_departure, bounded_exhausts_a_correct_target);
 	SIM_SUITE(sr, "parallel", 120, jobs_do_not_change_results, shards_partition_the_runs,
 	      determinism_check_is_quiet_on_a_deterministic_target);
-	SIM_SUITE(sr, "replay", 120, shrink_keeps_the_violation, tokens_refuse_what_they_cannot_replay);
+	SIM_SUITE(sr, "replay", 120, shrink_keeps_the_violation, tokens_refuse_what_they_cannot_replay,
+		  tokens_bind_checks_and_objects, uk1_tokens_are_refused);
 	return sim_run_suites(sr);
 }

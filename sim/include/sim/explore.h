@@ -73,6 +73,8 @@ struct sim_outcome {
 
 void sim_outcome_fini(struct sim_outcome *o);
 
+struct sim_token_object;
+
 struct sim_target {
 	const char *name;
 	uint64_t hash;              /* content hash of what is run (the scenario) */
@@ -86,6 +88,10 @@ struct sim_target {
 	 * several threads at once with the same ctx. Returns 0, or -1 on an
 	 * internal error (message in out->message). */
 	int (*run)(void *ctx, const struct sim_engine_config *ecfg, struct sim_outcome *out);
+	/* The shared objects whose code it runs, in load order (replay tokens
+	 * bind them); none for a target of built-in code only. */
+	const struct sim_token_object *objects;
+	size_t nobjects;
 };
 
 /* Run one schedule of `t`. With `record`, the decision log is kept. */
@@ -157,16 +163,43 @@ void sim_explore_result_fini(struct sim_explore_result *res);
 int sim_shrink(const struct sim_target *t, const struct sim_schedule *in, const char *violation_id,
 	       unsigned budget, struct sim_schedule *out, unsigned *runs_used);
 
-/* Replay tokens: "uk1." base32 text with the format version, the target's
- * hash, the build id, the strategy and its parameters, and the deviations.
- * Encoding returns a malloc'd string. Decoding checks the version, the
- * target hash and the build id, and says which one differs. */
+/* Replay tokens ("uk2-...", shell-safe text, see docs/exploring.md): the
+ * format version, the target's hash, the build id, the build's invariant
+ * checks and the shared objects loaded, the strategy and its parameters,
+ * and the deviations. A schedule replays only where all of them are the
+ * same. Encoding returns a malloc'd string. Decoding checks each one and
+ * says which differs (returns -1 with the reason in err).
+ *
+ * sim_token_encode/decode take this build with no shared objects. */
 char *sim_token_encode(uint64_t target_hash, const struct sim_schedule *s);
 int sim_token_decode(const char *token, uint64_t target_hash, struct sim_schedule *out, char *err,
 		     size_t errlen);
 
+/* A shared object a run loads code from: its path as given (for messages)
+ * and the first 64 bits of the SHA-256 of its file when it was loaded. */
+struct sim_token_object {
+	const char *name;
+	uint64_t hash;
+};
+
+/* What a token binds besides the target and the build's revision. */
+struct sim_token_env {
+	bool checking;                          /* invariant checks built in */
+	const struct sim_token_object *objects; /* in load order */
+	size_t nobjects;
+};
+
+/* This build with the target's shared objects. */
+struct sim_token_env sim_token_env_of(const struct sim_target *t);
+char *sim_token_encode_env(uint64_t target_hash, const struct sim_token_env *env,
+			   const struct sim_schedule *s);
+int sim_token_decode_env(const char *token, uint64_t target_hash, const struct sim_token_env *env,
+			 struct sim_schedule *out, char *err, size_t errlen);
+
 /* An id of this build of the simulator (the replay token refuses others). */
 uint64_t sim_build_id(void);
+/* Whether this build checks the kernel's invariants (meson -Dchecking). */
+bool sim_build_checking(void);
 
 /* Choosers used by the explorer (the state is made per run). */
 struct sim_pct_state;

@@ -46,6 +46,12 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 /* The scenario's own `load` lines; on error `diag` names the line. */
 int sim_registry_load_scenario(struct sim_registry *r, const struct uks_scenario *s,
 			       struct uks_diag *diag);
+/* The shared objects loaded so far, in load order: each one's path as
+ * given and the first 64 bits of the SHA-256 of its file when loaded.
+ * Fills up to `max` entries of `out` (the names point into the registry)
+ * and returns how many there are. */
+size_t sim_registry_objects(const struct sim_registry *r, struct sim_token_object *out,
+			    size_t max);
 void sim_registry_free(struct sim_registry *r);
 const struct sim_program *sim_registry_find(const struct sim_registry *r, const char *name);
 /* A policy's ops table by kind and name (sim/policy.h), or NULL. */
@@ -152,7 +158,9 @@ const char *sim_report_result(const struct sim_run_report *r);
  * liveness property broke, a deadlock or livelock happened, or an
  * expectation failed (id "expect"); for an `expect violation ID` scenario,
  * showing ID is reported as the violation ID. `s` and `o->registry` must
- * outlive the target. Returns 0, or -1 when memory runs out. */
+ * outlive the target. The target lists the registry's shared objects as
+ * loaded now (out->objects), which replay tokens bind. Returns 0, or -1
+ * when memory runs out. */
 int sim_scenario_target(const struct uks_scenario *s, const struct sim_runtime_options *o,
 			struct sim_target *out);
 void sim_scenario_target_fini(struct sim_target *t);

@@ -10,6 +10,8 @@
  * --export-dynamic).
  *
  * Modules stay loaded until the registry is freed: runs call into them.
+ * Each is known by the SHA-256 of its file as loaded, so that a replay
+ * token can tell a rebuilt object from the one it was made with.
  */
 #include "rt_int.h"
 
@@ -22,8 +24,35 @@
 struct rt_module {
 	void *mod;
 	char *path;
+	uint64_t hash; /* the first 64 bits of the SHA-256 of the file */
 	struct rt_module *next;
 };
+
+/* The file's content hash; false if it cannot be read. Read before dlopen
+ * maps it: what is hashed is what runs unless the file is replaced in
+ * between. */
+static bool hash_file(const char *path, uint64_t *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	unsigned char buf[16384];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		g_checksum_update(c, buf, n);
+	bool ok = !ferror(f);
+	fclose(f);
+	guint8 digest[32];
+	gsize len = sizeof(digest);
+	g_checksum_get_digest(c, digest, &len);
+	g_checksum_free(c);
+	uint64_t h = 0;
+	for (int i = 0; i < 8; i++)
+		h = h << 8 | digest[i];
+	*out = h;
+	return ok;
+}
 
 static bool already_loaded(const struct sim_registry *r, const char *path)
 {
@@ -39,6 +68,11 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 		return 0;
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		snprintf(err, errlen, "%s: no such file", path);
+		return -1;
+	}
+	uint64_t hash;
+	if (!hash_file(path, &hash)) {
+		snprintf(err, errlen, "%s: cannot read it", path);
 		return -1;
 	}
 	/* A path without a directory would make dlopen search the library
@@ -70,6 +104,7 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 	}
 	m->mod = mod;
 	m->path = g_strdup(path);
+	m->hash = hash;
 	m->next = r->modules;
 	r->modules = m;
 	if (pol && rt_policies_load(r, pol, path, err, errlen) != 0)
@@ -92,6 +127,21 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 		return -1;
 	}
 	return 0;
+}
+
+size_t sim_registry_objects(const struct sim_registry *r, struct sim_token_object *out, size_t max)
+{
+	size_t n = 0;
+	for (const struct rt_module *m = r->modules; m; m = m->next)
+		n++;
+	/* The list is newest first. */
+	size_t i = n;
+	for (const struct rt_module *m = r->modules; m; m = m->next) {
+		i--;
+		if (i < max)
+			out[i] = (struct sim_token_object){.name = m->path, .hash = m->hash};
+	}
+	return n;
 }
 
 int sim_registry_load_scenario(struct sim_registry *r, const struct uks_scenario *s,

@@ -15,6 +15,7 @@ struct scenario_target {
 	struct sim_runtime_options o;
 	struct sim_registry *own; /* built-ins, when the options name no registry */
 	const char *expected;     /* the `expect violation` id, or NULL */
+	struct sim_token_object *objects; /* the registry's, for replay tokens */
 };
 
 static const char *expected_violation(const struct uks_scenario *s)
@@ -136,6 +137,18 @@ int sim_scenario_target(const struct uks_scenario *s, const struct sim_runtime_o
 		t->o.registry = t->own;
 	}
 	t->expected = expected_violation(s);
+	size_t nobj = sim_registry_objects(t->o.registry, NULL, 0);
+	if (nobj) {
+		t->objects = calloc(nobj, sizeof(*t->objects));
+		if (!t->objects) {
+			sim_registry_free(t->own);
+			free(t);
+			return -1;
+		}
+		sim_registry_objects(t->o.registry, t->objects, nobj);
+	}
+	out->objects = t->objects;
+	out->nobjects = nobj;
 	out->name = s->name;
 	out->hash = uks_scenario_hash(s);
 	out->race_window_ns = t->o.race_window_ns ? t->o.race_window_ns
@@ -151,6 +164,7 @@ void sim_scenario_target_fini(struct sim_target *t)
 	if (!st)
 		return;
 	sim_registry_free(st->own);
+	free(st->objects);
 	free(st);
 	t->ctx = NULL;
 }

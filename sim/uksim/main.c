@@ -68,6 +68,20 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 	return ok;
 }
 
+char *uksim_set_args(const char *const *sets)
+{
+	GString *out = g_string_new(NULL);
+	for (size_t i = 0; sets && sets[i]; i++) {
+		gboolean plain = sets[i][0] != 0;
+		for (const char *c = sets[i]; *c; c++)
+			plain &= g_ascii_isalnum(*c) || strchr("=-_.,:/+", *c) != NULL;
+		char *q = plain ? g_strdup(sets[i]) : g_shell_quote(sets[i]);
+		g_string_append_printf(out, " --set %s", q);
+		g_free(q);
+	}
+	return g_string_free(out, FALSE);
+}
+
 void uksim_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);

@@ -132,6 +132,15 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 {
 	fprintf(f, "scenario %s (%s), seed %llu\n", s->name, s->nfiles ? s->files[0] : "?",
 		U(r->seed));
+	if (s->sets) {
+		fputs("settings:", f);
+		for (const char *p = s->sets; *p;) {
+			size_t n = strcspn(p, "\n");
+			fprintf(f, " --set %.*s", (int)n, p);
+			p += n + (p[n] != 0);
+		}
+		fputc('\n', f);
+	}
 	if (r->internal_error) {
 		fprintf(f, "%s%s\n", r->bad_scenario ? "" : "internal error: ", r->message);
 		return;

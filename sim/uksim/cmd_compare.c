@@ -147,7 +147,9 @@ static void make_design(struct row *r, const struct vary *vary, guint nvary, gui
 	r->design = g_string_free(design, FALSE);
 }
 
-static int run_row(struct row *r, struct sim_registry *reg, const struct compare_opts *o)
+/* Run the design once; `warmup` runs say nothing. */
+static int run_row(struct row *r, struct sim_registry *reg, const struct compare_opts *o,
+		   bool warmup)
 {
 	struct sim_runtime_options ro = {
 		.registry = reg,
@@ -179,7 +181,7 @@ static int run_row(struct row *r, struct sim_registry *reg, const struct compare
 	r->p50 = percentile(rep.irq_latency_ns, rep.nirq_latency, 50);
 	r->p99 = percentile(rep.irq_latency_ns, rep.nirq_latency, 99);
 	r->max = rep.nirq_latency ? rep.irq_latency_ns[rep.nirq_latency - 1] : 0;
-	if (rep.internal_error)
+	if (rep.internal_error && !warmup)
 		fprintf(stderr, "uksim compare: %s [%s]: %s\n", r->file, r->design, rep.message);
 	sim_run_report_fini(&rep);
 	return UKSIM_EXIT_OK;
@@ -476,10 +478,12 @@ static int compare(int nfiles, char **files, const struct compare_opts *o, struc
 	/* An untimed run first: the process's first run pays for the host's
 	 * first page faults, which would make the first design look slow. */
 	if (code == UKSIM_EXIT_OK)
-		code = run_row(&rows[0], reg, o);
+		code = run_row(&rows[0], reg, o, true);
 	for (guint i = 0; code == UKSIM_EXIT_OK && i < n; i++) {
-		int rc = run_row(&rows[i], reg, o);
-		if (rc == UKSIM_EXIT_OK && o->runs > 0)
+		int rc = run_row(&rows[i], reg, o, false);
+		/* A design the machine refused, or that broke the simulator,
+		 * has nothing to explore: its row says so. */
+		if (rc == UKSIM_EXIT_OK && o->runs > 0 && rows[i].code <= UKSIM_EXIT_FAILED)
 			rc = explore_row(&rows[i], reg, o, &cfg);
 		if (rc != UKSIM_EXIT_OK) {
 			code = rc;

@@ -171,6 +171,19 @@ contains out "schedules violations" "exploration columns"
 contains out "irq-model=managarm: nobody-cared in schedule" "first violation line"
 contains out "irq-model=linux: expected violation NOT found in 100 schedules" "explorer verdict line"
 
+# A design the machine refuses: an error row, exit 2, nothing explored.
+printf 'machine { cpus 2 }\ndevice d { kind scripted; irq msi 3 }\nprocess p { thread t program irq-driver(device = d); caps irq(d) }\ntimeline { at 10us assert d }\n' >"$tmp/msi.uks"
+expect 2 "compare: the machine refuses every design" -- "$UKSIM" compare "$tmp/msi.uks" --vary cpus=1,2 --runs 10 --json
+py "error rows, not explored" -- '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["exit"] == 2 and [r["verdict"] for r in d["rows"]] == ["error", "error"], d
+assert all(r["explore"] is None for r in d["rows"])
+' "$tmp/out"
+n=$(grep -c "MSI needs a PCI device" "$tmp/err")
+if [ "$n" -eq 2 ]; then echo "ok: one message per design"; else
+	echo "FAIL: $n messages for 2 designs"; cat "$tmp/err"; fails=$((fails + 1)); fi
+
 # --runs is deterministic whatever -j.
 "$UKSIM" compare "$RESET" --vary cpus=2,3 --runs 100 -j 1 --json >"$tmp/j1"
 "$UKSIM" compare "$RESET" --vary cpus=2,3 --runs 100 -j 2 --json >"$tmp/j2"

@@ -105,13 +105,14 @@ static void collect(const char *path, int depth, GPtrArray *out)
 	g_ptr_array_free(names, TRUE);
 }
 
-static int check_one(const char *file, gboolean json)
+static int check_one(const char *file, gboolean json, gchar **sets)
 {
 	struct uks_scenario *s = NULL;
 	struct uks_diag d;
 	uks_diag_init(&d);
 	int rc = UKSIM_EXIT_OK;
-	if (uks_parse_file(file, NULL, &s, &d) == 0) {
+	if (uks_parse_file_set(file, NULL, (const char *const *)sets,
+			       sets ? g_strv_length(sets) : 0, &s, &d) == 0) {
 		print_ok(file, s, json);
 		uks_scenario_free(s);
 	} else {
@@ -126,15 +127,18 @@ static int check_one(const char *file, gboolean json)
 int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 {
 	gboolean json = FALSE;
+	gchar **sets = NULL;
 	GOptionEntry entries[] = {
 		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON object per file on stdout", NULL},
+		UKSIM_SET_ENTRY(sets),
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;
 	if (argc < 2) {
 		fprintf(stderr, "uksim check: no scenario file given\n"
-				"Usage: uksim check [--json] FILE...\n");
+				"Usage: uksim check [--json] [--set KEY=VALUE] FILE...\n");
+		g_strfreev(sets);
 		return UKSIM_EXIT_USAGE;
 	}
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
@@ -142,12 +146,13 @@ int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 		collect(argv[i], 0, files);
 	int rc = UKSIM_EXIT_OK;
 	for (guint i = 0; i < files->len; i++)
-		if (check_one(g_ptr_array_index(files, i), json) != UKSIM_EXIT_OK)
+		if (check_one(g_ptr_array_index(files, i), json, sets) != UKSIM_EXIT_OK)
 			rc = UKSIM_EXIT_USAGE;
 	if (!files->len) {
 		fprintf(stderr, "uksim check: no .uks files found\n");
 		rc = UKSIM_EXIT_USAGE;
 	}
 	g_ptr_array_free(files, TRUE);
+	g_strfreev(sets);
 	return rc;
 }

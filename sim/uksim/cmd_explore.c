@@ -25,6 +25,8 @@ struct explore_opts {
 	gboolean json, check_det, first, no_shrink, quiet;
 	gchar *trace_json, *trace_vcd;
 	gchar *token;
+	gchar **sets;   /* --set KEY=VALUE */
+	char *set_args; /* the same for replay lines: " --set K=V ..." */
 };
 
 static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violations, double seconds)
@@ -218,11 +220,11 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 			printf("  violation %s in schedule %llu at %llu ns on CPU %u: %s\n", fo->violation_id,
 			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, fo->cpu,
 			       fo->message);
-			printf("  replay: uksim replay %s --token %s\n", ut->name, token);
+			printf("  replay: uksim replay %s%s --token %s\n", ut->name, o->set_args, token);
 			if (have_shrunk)
-				printf("  shrunk to %zu departure%s (%u runs): uksim replay %s --token %s\n",
+				printf("  shrunk to %zu departure%s (%u runs): uksim replay %s%s --token %s\n",
 				       shrunk.ndev, shrunk.ndev == 1 ? "" : "s", shrink_runs, ut->name,
-				       shrunk_token);
+				       o->set_args, shrunk_token);
 		}
 		if (cfg->strategy == SIM_STRAT_BOUNDED)
 			printf("  %s with up to %u departure%s from virtual-time order\n",
@@ -281,6 +283,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_vcd, "Write its IRQ lines and sequences as VCD (GTKWave)", "FILE"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "JSON lines: one per violation, then a summary", NULL},
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress line and no story", NULL},
+		UKSIM_SET_ENTRY(o.sets),
 		{0},
 	};
 	int code = UKSIM_EXIT_USAGE;
@@ -316,6 +319,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	if (!o.json && !o.quiet && isatty(STDERR_FILENO))
 		cfg.progress = progress;
 	code = UKSIM_EXIT_OK;
+	o.set_args = uksim_set_args((const char *const *)o.sets);
 	GPtrArray *targets = g_ptr_array_new_with_free_func(g_free);
 	for (int i = 1; i < argc; i++)
 		collect_targets(argv[i], targets);
@@ -324,7 +328,8 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	for (guint i = 0; i < targets->len; i++) {
 		struct uksim_target ut;
 		char err[2048];
-		if (uksim_target_open(targets->pdata[i], o.window, &ut, err, sizeof(err)) != 0) {
+		if (uksim_target_open_set(targets->pdata[i], o.window, (const char *const *)o.sets,
+					  &ut, err, sizeof(err)) != 0) {
 			fprintf(stderr, "uksim explore: %s\n", err);
 			code = UKSIM_EXIT_USAGE;
 			break;
@@ -348,6 +353,8 @@ out:
 	g_free(o.shard);
 	g_free(o.trace_json);
 	g_free(o.trace_vcd);
+	g_strfreev(o.sets);
+	g_free(o.set_args);
 	return code;
 }
 
@@ -361,6 +368,7 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_vcd, "Write IRQ lines and sequences as VCD (GTKWave)", "FILE"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL},
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No story", NULL},
+		UKSIM_SET_ENTRY(o.sets),
 		{0},
 	};
 	int code = UKSIM_EXIT_USAGE;
@@ -374,7 +382,8 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "uksim replay: usage: uksim replay TARGET --token T\n");
 		goto out;
 	}
-	if (uksim_target_open(argv[1], o.window, &ut, err, sizeof(err)) != 0) {
+	if (uksim_target_open_set(argv[1], o.window, (const char *const *)o.sets, &ut, err,
+				  sizeof(err)) != 0) {
 		fprintf(stderr, "uksim replay: %s\n", err);
 		goto out;
 	}
@@ -429,5 +438,6 @@ out:
 	g_free(o.token);
 	g_free(o.trace_json);
 	g_free(o.trace_vcd);
+	g_strfreev(o.sets);
 	return code;
 }

@@ -12,6 +12,7 @@ struct run_opts {
 	gboolean json;
 	gchar **loads;
 	gchar *chooser;
+	gchar **sets;
 };
 
 static int bad_scenario(struct uks_diag *d)
@@ -24,14 +25,15 @@ static int bad_scenario(struct uks_diag *d)
 }
 
 /* Parse, load the scenario's objects, check its programs. */
-static int prepare(const char *file, struct sim_registry *reg, bool lenient,
-		   struct uks_scenario **out)
+int uksim_scenario_open(const char *file, struct sim_registry *reg, gboolean lenient,
+			const char *const *sets, struct uks_scenario **out)
 {
 	struct uks_catalog cat;
 	struct uks_diag d;
 	uks_diag_init(&d);
 	sim_registry_catalog(reg, lenient, &cat);
-	if (uks_parse_file(file, &cat, out, &d) != 0)
+	if (uks_parse_file_set(file, &cat, sets, sets ? g_strv_length((gchar **)sets) : 0, out,
+			       &d) != 0)
 		return bad_scenario(&d);
 	if (sim_registry_load_scenario(reg, *out, &d) != 0 || sim_runtime_check(*out, reg, &d) != 0) {
 		uks_scenario_free(*out);
@@ -51,7 +53,7 @@ static int run_one(const char *file, const struct run_opts *ro)
 		return UKSIM_EXIT_USAGE;
 	}
 	struct uks_scenario *s = NULL;
-	int rc = prepare(file, reg, nloads > 0, &s);
+	int rc = uksim_scenario_open(file, reg, nloads > 0, (const char *const *)ro->sets, &s);
 	if (rc != UKSIM_EXIT_OK) {
 		sim_registry_free(reg);
 		return rc;
@@ -103,6 +105,7 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"chooser", 0, 0, G_OPTION_ARG_STRING, &ro.chooser,
 		 "random (default: the seed picks the schedule) or time (virtual-time order)",
 		 "C"},
+		UKSIM_SET_ENTRY(ro.sets),
 		{0},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
@@ -122,5 +125,6 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 	}
 	g_strfreev(ro.loads);
 	g_free(ro.chooser);
+	g_strfreev(ro.sets);
 	return rc;
 }

@@ -19,6 +19,9 @@ static const struct uksim_cmd commands[] = {
 	{"replay", "TARGET --token T", "replay one schedule exactly from a replay token",
 	 uksim_cmd_replay},
 	{"check", "FILE...", "validate scenario files without running them", uksim_cmd_check},
+	{"compare", "FILE... --vary KEY=V1,V2,...",
+	 "run a scenario under several machine designs and tabulate the results",
+	 uksim_cmd_compare},
 	{"bench", "[NAME...]", "measure the speed of the engine, machine model and kernel",
 	 uksim_cmd_bench},
 	{"demo", "", "run the engine demo (producer/consumer tasks on simulated CPUs)",
@@ -66,6 +69,20 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 	}
 	g_option_context_free(ctx);
 	return ok;
+}
+
+char *uksim_set_args(const char *const *sets)
+{
+	GString *out = g_string_new(NULL);
+	for (size_t i = 0; sets && sets[i]; i++) {
+		gboolean plain = sets[i][0] != 0;
+		for (const char *c = sets[i]; *c; c++)
+			plain &= g_ascii_isalnum(*c) || strchr("=-_.,:/+", *c) != NULL;
+		char *q = plain ? g_strdup(sets[i]) : g_shell_quote(sets[i]);
+		g_string_append_printf(out, " --set %s", q);
+		g_free(q);
+	}
+	return g_string_free(out, FALSE);
 }
 
 void uksim_json_string(FILE *f, const char *s)

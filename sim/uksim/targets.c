@@ -2,6 +2,7 @@
 /* Targets for explore and replay (see targets.h). */
 #include "targets.h"
 
+#include <glib.h>
 #include <sim/demo.h>
 #include <sim/runtime.h>
 #include <stdlib.h>
@@ -24,8 +25,8 @@ static void close_scenario(struct uksim_target *ut)
 	free(p);
 }
 
-static int open_scenario(const char *path, int64_t window_ns, struct uksim_target *out, char *err,
-			 size_t errlen)
+static int open_scenario(const char *path, int64_t window_ns, const char *const *sets,
+			 struct uksim_target *out, char *err, size_t errlen)
 {
 	struct scenario_priv *p = calloc(1, sizeof(*p));
 	struct uks_diag d;
@@ -36,7 +37,8 @@ static int open_scenario(const char *path, int64_t window_ns, struct uksim_targe
 		return -1;
 	}
 	sim_registry_catalog(p->reg, false, &cat);
-	if (uks_parse_file(path, &cat, &p->s, &d) != 0 ||
+	if (uks_parse_file_set(path, &cat, sets, sets ? g_strv_length((char **)sets) : 0, &p->s,
+			       &d) != 0 ||
 	    sim_registry_load_scenario(p->reg, p->s, &d) != 0 ||
 	    sim_runtime_check(p->s, p->reg, &d) != 0) {
 		char *msg = uks_diag_format(&d);
@@ -69,15 +71,25 @@ static int open_scenario(const char *path, int64_t window_ns, struct uksim_targe
 int uksim_target_open(const char *spec, int64_t window_ns, struct uksim_target *out, char *err,
 		      size_t errlen)
 {
+	return uksim_target_open_set(spec, window_ns, NULL, out, err, errlen);
+}
+
+int uksim_target_open_set(const char *spec, int64_t window_ns, const char *const *sets,
+			  struct uksim_target *out, char *err, size_t errlen)
+{
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", spec);
+	if (!strncmp(spec, "demo:", 5) && sets && sets[0]) {
+		snprintf(err, errlen, "--set applies to scenario files, not to '%s'", spec);
+		return -1;
+	}
 	if (!strcmp(spec, "demo:race")) {
 		sim_demo_race_target(&out->t);
 		snprintf(out->expect_violation, sizeof(out->expect_violation), "lost-update");
 	} else if (!strncmp(spec, "demo:", 5)) {
 		snprintf(err, errlen, "unknown built-in target '%s' (known: demo:race)", spec);
 		return -1;
-	} else if (open_scenario(spec, window_ns, out, err, errlen) != 0) {
+	} else if (open_scenario(spec, window_ns, sets, out, err, errlen) != 0) {
 		return -1;
 	}
 	if (window_ns >= 0)

@@ -18,6 +18,10 @@ struct uksim_target {
  * (>= 0). Returns 0, or -1 with a message (a bad spec or scenario: exit 2). */
 int uksim_target_open(const char *spec, int64_t window_ns, struct uksim_target *out, char *err,
 		      size_t errlen);
+/* The same with machine settings (`--set KEY=VALUE`, NULL-terminated or
+ * NULL) for a scenario file; a built-in target takes none. */
+int uksim_target_open_set(const char *spec, int64_t window_ns, const char *const *sets,
+			  struct uksim_target *out, char *err, size_t errlen);
 void uksim_target_close(struct uksim_target *ut);
 
 #endif /* UKSIM_TARGETS_H */

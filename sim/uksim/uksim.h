@@ -28,6 +28,26 @@ struct uksim_cmd {
 gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *argc, char ***argv);
 
 
+/* `--set KEY=VALUE` (repeatable), the same in every command that reads a
+ * scenario: overrides a setting of the scenario's machine block. */
+#define UKSIM_SET_ENTRY(var)                                                                   \
+	{"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(var),                                       \
+	 "override a machine setting of the scenario (repeatable), e.g. cpus=1, irq-model=sel4", \
+	 "KEY=VALUE"}
+
+/* The settings as they go on a command line: " --set K=V" for each,
+ * shell-quoted when needed; "" for none (NULL). g_free the result. */
+char *uksim_set_args(const char *const *sets);
+
+struct sim_registry;
+struct uks_scenario;
+/* Parse `file` with the registry's catalog (`lenient`: programs loaded on
+ * the command line are allowed) and the machine settings `sets` (NULL or
+ * NULL-terminated), load its objects and check its programs. On a bad
+ * scenario prints the error and returns UKSIM_EXIT_USAGE. */
+int uksim_scenario_open(const char *file, struct sim_registry *reg, gboolean lenient,
+			const char *const *sets, struct uks_scenario **out);
+
 /* Write `s` as a JSON string (with quotes) to `f`. */
 void uksim_json_string(FILE *f, const char *s);
 
@@ -37,5 +57,6 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_demo(const struct uksim_cmd *cmd, int argc, char **argv);
+int uksim_cmd_compare(const struct uksim_cmd *cmd, int argc, char **argv);
 
 #endif /* UKSIM_H */

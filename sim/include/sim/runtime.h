@@ -81,6 +81,9 @@ struct sim_runtime_options {
 	/* Without `end-by`, the run stops this long after the last timeline
 	 * action (IRQ stalls retry forever); 0: ack-timeout + 1 s. */
 	uint64_t quiet_ns;
+	/* Keep every served `latency irq(D)` wait in the report
+	 * (irq_latency_ns); off by default, as the explorer needs none. */
+	bool keep_latencies;
 };
 
 /* Every program of the scenario known and its arguments well typed. */
@@ -110,6 +113,10 @@ struct sim_run_stats {
 	uint64_t rejected, spurious, dropped_edges, irq_violations;
 	uint64_t nopreempt_sections, budget_overruns, ipc_calls, ipc_handoffs, copied_bytes, page_walks;
 	uint64_t tlb_shootdowns, threads_exited, threads_killed, timeline_actions;
+	/* Interrupts the kernel took (timer ticks, device and spurious
+	 * interrupts) and TLB invalidations done on any CPU (a shootdown
+	 * invalidates on each CPU it reaches). */
+	uint64_t interrupts, tlb_flushes;
 };
 
 struct sim_run_report {
@@ -132,6 +139,13 @@ struct sim_run_report {
 	/* With ecfg->record_decisions: the decision log (owned). */
 	struct sim_decision *dlog;
 	size_t dlog_len;
+	/* With options.keep_latencies: each assertion's wait until its
+	 * device's driver claimed it (`latency irq(D)`), all devices, sorted
+	 * (owned); and the assertions never claimed (not counting those a
+	 * device reset dropped). */
+	uint64_t *irq_latency_ns;
+	size_t nirq_latency;
+	uint64_t irq_unserved;
 };
 
 /* Build, run and judge one schedule. `ecfg` gives the chooser, its state,

@@ -285,6 +285,9 @@ struct uks_scenario {
 	struct uks_load *loads;
 	size_t nloads;
 	struct uks_scenario_priv *priv; /* string storage */
+	/* The machine settings given from outside the file (uks_parse_file_set),
+	 * one KEY=VALUE per line as given, or NULL. Part of the hash. */
+	const char *sets;
 };
 
 /* ---- diagnostics ---- */
@@ -331,6 +334,20 @@ int uks_parse_string(const char *name, const char *text, size_t len,
 int uks_parse_string_flags(const char *name, const char *text, size_t len,
 			   const struct uks_catalog *cat, unsigned flags,
 			   struct uks_scenario **out, struct uks_diag *diag);
+
+/* Machine settings from outside the file (`uksim run --set KEY=VALUE`):
+ * each KEY=VALUE is read as the statement `KEY VALUE` of a machine block
+ * after the main file, so keys and values are exactly the machine block's
+ * (docs/scenario-language.md section 3) and later ones win. Errors name the
+ * source UKS_SET_SOURCE, line N for the Nth setting, with the column in the
+ * text as given. Validation sees the settings. The settings are kept in
+ * s->sets and change the scenario's hash. */
+#define UKS_SET_SOURCE "--set"
+int uks_parse_file_set(const char *path, const struct uks_catalog *cat, const char *const *sets,
+		       size_t nsets, struct uks_scenario **out, struct uks_diag *diag);
+int uks_parse_string_set(const char *name, const char *text, size_t len,
+			 const struct uks_catalog *cat, const char *const *sets, size_t nsets,
+			 struct uks_scenario **out, struct uks_diag *diag);
 
 void uks_scenario_free(struct uks_scenario *s);
 

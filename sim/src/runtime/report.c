@@ -76,6 +76,8 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 	s->threads_exited = st->threads_exited;
 	s->threads_killed = st->threads_killed;
 	s->timeline_actions = rt->actions_fired;
+	s->interrupts = st->timer_ticks + st->device_irqs + st->spurious_irqs;
+	s->tlb_flushes = st->tlb_flushes;
 	for (size_t i = 0; i < rt->log.len; i++) {
 		uint16_t k = rt->log.ev[i].kind;
 		s->raised += k == UK_IRQ_EV_RAISE;
@@ -130,6 +132,15 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 {
 	fprintf(f, "scenario %s (%s), seed %llu\n", s->name, s->nfiles ? s->files[0] : "?",
 		U(r->seed));
+	if (s->sets) {
+		fputs("settings:", f);
+		for (const char *p = s->sets; *p;) {
+			size_t n = strcspn(p, "\n");
+			fprintf(f, " --set %.*s", (int)n, p);
+			p += n + (p[n] != 0);
+		}
+		fputc('\n', f);
+	}
 	if (r->internal_error) {
 		fprintf(f, "%s%s\n", r->bad_scenario ? "" : "internal error: ", r->message);
 		return;
@@ -210,14 +221,16 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		   "\"ipc_calls\": %llu, \"ipc_handoffs\": %llu, \"copied_bytes\": %llu, "
 		   "\"page_walks\": %llu, "
 		   "\"tlb_shootdowns\": %llu, \"nopreempt_sections\": %llu, \"budget_overruns\": %llu, "
-		   "\"threads_exited\": %llu, \"threads_killed\": %llu, \"timeline_actions\": %llu}",
+		   "\"threads_exited\": %llu, \"threads_killed\": %llu, \"timeline_actions\": %llu, "
+		   "\"interrupts\": %llu, \"tlb_flushes\": %llu}",
 		U(t->end_ns), U(t->steps), U(t->decisions), U(t->switches), U(t->preemptions),
 		U(t->syscalls), U(t->ipis), U(t->raised), U(t->irq_episodes), U(t->handled),
 		U(t->acks), U(t->naks), U(t->nobody_cared), U(t->stalls), U(t->timeouts),
 		U(t->rejected), U(t->spurious), U(t->dropped_edges), U(t->irq_violations),
 		U(t->ipc_calls), U(t->ipc_handoffs), U(t->copied_bytes), U(t->page_walks),
 		U(t->tlb_shootdowns), U(t->nopreempt_sections), U(t->budget_overruns),
-		U(t->threads_exited), U(t->threads_killed), U(t->timeline_actions));
+		U(t->threads_exited), U(t->threads_killed), U(t->timeline_actions),
+		U(t->interrupts), U(t->tlb_flushes));
 }
 
 void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)

@@ -41,7 +41,10 @@ void rt_policies_free(struct sim_registry *r);
 struct sim_program rt_builtin_with_spec(const struct sim_program *p);
 void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg);
 
-/* A queue of assertion times waiting to be served (latencies). */
+/* A queue of assertion times waiting to be served (latencies). Served
+ * entries (before head) hold their wait instead, RT_PENDING_DROPPED for
+ * those a device reset dropped. */
+#define RT_PENDING_DROPPED UINT64_MAX
 struct rt_pending {
 	uint64_t *t;
 	uint32_t head, tail, cap;
@@ -125,6 +128,7 @@ void rt_destroy(struct sim_rt *rt);
 int rt_timeline_arm(struct sim_rt *rt);
 void rt_pending_push(struct rt_pending *p, uint64_t t);
 void rt_pending_serve(struct rt_pending *p, uint64_t now);
+void rt_pending_drop(struct rt_pending *p);
 /* threads.c */
 void rt_thread_main(struct uk_user *u, uint64_t arg);
 void rt_reaper_main(struct uk_user *u, uint64_t arg);

@@ -172,6 +172,33 @@ int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r
 	return check_mutexes(s, diag);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every served `latency irq(D)` wait, sorted, and the assertions never
+ * served (rt_pending keeps served waits before its head). */
+static int keep_latencies(const struct sim_rt *rt, struct sim_run_report *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rt->s->ndevices; i++)
+		n += rt->dev[i].lat_irq.tail;
+	out->irq_latency_ns = malloc((n ? n : 1) * sizeof(uint64_t));
+	if (!out->irq_latency_ns)
+		return -1;
+	for (size_t i = 0; i < rt->s->ndevices; i++) {
+		const struct rt_pending *p = &rt->dev[i].lat_irq;
+		for (uint32_t k = 0; k < p->head; k++)
+			if (p->t[k] != RT_PENDING_DROPPED)
+				out->irq_latency_ns[out->nirq_latency++] = p->t[k];
+		out->irq_unserved += p->tail - p->head;
+	}
+	qsort(out->irq_latency_ns, out->nirq_latency, sizeof(uint64_t), cmp_u64);
+	return 0;
+}
+
 int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_options *o,
 		    const struct sim_engine_config *ecfg, uint64_t seed, struct sim_run_report *out)
 {
@@ -207,10 +234,15 @@ int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_optio
 	} else {
 		rt_judge(rt, res, out);
 	}
+	int rc = 0;
+	if (!out->internal_error && o->keep_latencies && keep_latencies(rt, out) != 0)
+		rc = -1;
 	rt_destroy(rt);
 	free(rt);
 	sim_registry_free(own);
-	return 0;
+	if (rc != 0)
+		sim_run_report_fini(out);
+	return rc;
 }
 
 void sim_run_report_fini(struct sim_run_report *r)
@@ -219,5 +251,6 @@ void sim_run_report_fini(struct sim_run_report *r)
 	free(r->violations);
 	free(r->trace);
 	free(r->dlog);
+	free(r->irq_latency_ns);
 	memset(r, 0, sizeof(*r));
 }

@@ -27,10 +27,17 @@ void rt_pending_push(struct rt_pending *p, uint64_t t)
 void rt_pending_serve(struct rt_pending *p, uint64_t now)
 {
 	while (p->head < p->tail && p->t[p->head] <= now) {
-		uint64_t w = now - p->t[p->head++];
+		uint64_t w = now - p->t[p->head];
+		p->t[p->head++] = w; /* kept for the report's distribution */
 		if (w > p->max)
 			p->max = w;
 	}
+}
+
+void rt_pending_drop(struct rt_pending *p)
+{
+	while (p->head < p->tail)
+		p->t[p->head++] = RT_PENDING_DROPPED;
 }
 
 static uint64_t place(struct sim_engine *e, const struct uks_action *a)
@@ -83,8 +90,8 @@ static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_
 		if (a->spurious)
 			d->spurious++;
 		/* Whatever was pending is gone with the reset. */
-		d->lat_irq.head = d->lat_irq.tail;
-		d->lat_handled.head = d->lat_handled.tail;
+		rt_pending_drop(&d->lat_irq);
+		rt_pending_drop(&d->lat_handled);
 		hw_dev_action(hw, d->hw, now, HW_ACT_RESET, a->spurious ? 1 : 0);
 		break;
 	case UKS_ACT_DROP_EDGE:

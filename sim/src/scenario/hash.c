@@ -187,5 +187,10 @@ uint64_t uks_scenario_hash(const struct uks_scenario *s)
 		const char *slash = strrchr(s->loads[i].path, '/');
 		str(&h, slash ? slash + 1 : s->loads[i].path);
 	}
+	/* Settings from the command line, as given: a file's hash without
+	 * them stays what it was, and with them it differs even for a setting
+	 * the walk above would miss. */
+	if (s->sets)
+		str(&h, s->sets);
 	return h.h;
 }

@@ -145,9 +145,11 @@ static void parser_free(struct uks_parser *p)
 	g_free(p);
 }
 
-/* Parse `text` (owned, handed over) as the main file `name`. */
+/* Parse `text` (owned, handed over) as the main file `name`, then the
+ * machine settings `sets`. */
 static int parse_main(const char *name, char *text, size_t len, const struct uks_catalog *cat,
-		      unsigned flags, struct uks_scenario **out, struct uks_diag *diag)
+		      unsigned flags, const char *const *sets, size_t nsets,
+		      struct uks_scenario **out, struct uks_diag *diag)
 {
 	struct uks_diag local;
 	uks_diag_init(&local);
@@ -164,6 +166,7 @@ static int parse_main(const char *name, char *text, size_t len, const struct uks
 		uks_fail(p, (struct uks_pos){file, 0, 0}, 1, NULL, NULL,
 			 "file is larger than %u bytes", UKS_MAX_FILE_BYTES);
 	parse_text(p, file, text, len);
+	uks_parse_sets(p, sets, nsets);
 	uks_validate(p);
 	if (!p->s->name) {
 		char *base = g_path_get_basename(name);
@@ -178,16 +181,30 @@ static int parse_main(const char *name, char *text, size_t len, const struct uks
 	return 0;
 }
 
-int uks_parse_string_flags(const char *name, const char *text, size_t len,
-			   const struct uks_catalog *cat, unsigned flags,
-			   struct uks_scenario **out, struct uks_diag *diag)
+static int parse_string(const char *name, const char *text, size_t len,
+			const struct uks_catalog *cat, unsigned flags, const char *const *sets,
+			size_t nsets, struct uks_scenario **out, struct uks_diag *diag)
 {
 	if (len > UKS_MAX_FILE_BYTES)
 		len = UKS_MAX_FILE_BYTES + 1; /* reported as too large; no big copy */
 	char *copy = g_malloc(len + 1);
 	memcpy(copy, text, len);
 	copy[len] = 0;
-	return parse_main(name ? name : "<string>", copy, len, cat, flags, out, diag);
+	return parse_main(name ? name : "<string>", copy, len, cat, flags, sets, nsets, out, diag);
+}
+
+int uks_parse_string_flags(const char *name, const char *text, size_t len,
+			   const struct uks_catalog *cat, unsigned flags,
+			   struct uks_scenario **out, struct uks_diag *diag)
+{
+	return parse_string(name, text, len, cat, flags, NULL, 0, out, diag);
+}
+
+int uks_parse_string_set(const char *name, const char *text, size_t len,
+			 const struct uks_catalog *cat, const char *const *sets, size_t nsets,
+			 struct uks_scenario **out, struct uks_diag *diag)
+{
+	return parse_string(name, text, len, cat, 0, sets, nsets, out, diag);
 }
 
 int uks_parse_string(const char *name, const char *text, size_t len,
@@ -210,8 +227,8 @@ static int fail_open(const char *path, const char *msg, struct uks_scenario **ou
 	return -1;
 }
 
-int uks_parse_file(const char *path, const struct uks_catalog *cat, struct uks_scenario **out,
-		   struct uks_diag *diag)
+int uks_parse_file_set(const char *path, const struct uks_catalog *cat, const char *const *sets,
+		       size_t nsets, struct uks_scenario **out, struct uks_diag *diag)
 {
 	GStatBuf st;
 	if (g_stat(path, &st) != 0) {
@@ -235,5 +252,11 @@ int uks_parse_file(const char *path, const struct uks_catalog *cat, struct uks_s
 		g_error_free(err);
 		return fail_open(path, msg, out, diag);
 	}
-	return parse_main(path, text, n, cat, 0, out, diag);
+	return parse_main(path, text, n, cat, 0, sets, nsets, out, diag);
+}
+
+int uks_parse_file(const char *path, const struct uks_catalog *cat, struct uks_scenario **out,
+		   struct uks_diag *diag)
+{
+	return uks_parse_file_set(path, cat, NULL, 0, out, diag);
 }

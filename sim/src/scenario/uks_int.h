@@ -149,6 +149,9 @@ void uks_parse_expect(struct uks_parser *p);
 /* source.c: reading a file (the main one or an include) */
 void uks_read_include(struct uks_parser *p, struct uks_pos at, uint32_t len, const char *rel);
 
+/* override.c: `--set KEY=VALUE` settings, after the main file */
+void uks_parse_sets(struct uks_parser *p, const char *const *sets, size_t nsets);
+
 /* validate.c */
 void uks_validate(struct uks_parser *p);
 

@@ -13,6 +13,15 @@
 #include <string.h>
 
 #include <sim/programs_ipc.h>
+#include <ukern/xfer.h>
+
+/* Whether the endpoint's strategy moves memory through grants (the client
+ * grants its buffer) rather than letting the server reach into it. */
+static bool grants(const struct ipc_vfs_config *c)
+{
+	const struct uk_xfer_ops *x = uk_xfer_ops_by_id(c->strategy);
+	return x && x->grant;
+}
 
 static struct ipc_vfs_config *cfg_of(uint64_t arg)
 {
@@ -46,11 +55,11 @@ void ipc_vfs_client(struct uk_user *u, uint64_t arg)
 	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, page, end - page, UK_PROT_READ | UK_PROT_WRITE,
 		      UK_VM_LAZY);
 	uk_user_write(u, c->path_va, path, c->path_len);
-	if (c->strategy == UK_XFER_GRANT)
+	if (grants(c))
 		g = uk_grant_create(u, c->path_va, c->path_len, UK_RIGHT_READ);
 	for (unsigned i = 0; i < c->opens; i++) {
 		struct uk_msg m = {.label = IPC_VFS_OPEN, .words = 2};
-		m.mr[0] = c->strategy == UK_XFER_GRANT ? 0 : c->path_va;
+		m.mr[0] = grants(c) ? 0 : c->path_va;
 		m.mr[1] = c->path_len;
 		m.cap = g > 0 ? (uint32_t)g : 0;
 		c->client_rc = uk_call(u, c->client_ep, &m);
@@ -70,7 +79,7 @@ static long vfs_fetch(struct uk_user *u, struct ipc_vfs_config *c, const struct 
 
 	if (m->mr[1] == 0 || m->mr[1] >= IPC_VFS_MAX_PATH)
 		return UK_EINVAL;
-	if (c->strategy == UK_XFER_GRANT) {
+	if (grants(c)) {
 		if (!m->cap)
 			return UK_EPERM;
 		rc = uk_xfer_grant(u, m->cap, UK_XFER_READ, IPC_VFS_BUF_VA, m->mr[0], m->mr[1], &r);

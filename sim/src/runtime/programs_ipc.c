@@ -48,7 +48,7 @@ static bool client_uses_grant(const struct sim_prog_ctx *c, int ep)
 {
 	const char *st = sim_prog_str(c, "strategy", NULL);
 	if (st)
-		return !strcmp(st, "grant");
+		return rt_xfer(c->rt, st)->grant;
 	const struct uks_scenario *s = c->rt->s;
 	const char *t = ep >= 0 && s->endpoints[ep].transfer ? s->endpoints[ep].transfer
 							     : s->machine.transfer;

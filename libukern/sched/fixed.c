@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sched_fixed.c: the default policy. 256 fixed priorities per CPU, one
+ * sched/fixed.c: the default scheduling policy ("fixed"). 256 fixed priorities per CPU, one
  * circular FIFO per priority and a 256-bit bitmap of non-empty levels, so
  * pick_next is a find-highest-set-bit over four words: O(1).
  * Invariant: bit p is set iff queue p is non-empty.

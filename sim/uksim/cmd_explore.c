@@ -26,6 +26,7 @@ struct explore_opts {
 	gchar *trace_json, *trace_vcd;
 	gchar *token;
 	gchar **sets;   /* --set KEY=VALUE */
+	gchar **loads;  /* --load SO */
 	char *set_args; /* the same for replay lines: " --set K=V ..." */
 };
 
@@ -284,6 +285,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "JSON lines: one per violation, then a summary", NULL},
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress line and no story", NULL},
 		UKSIM_SET_ENTRY(o.sets),
+		UKSIM_LOAD_ENTRY(o.loads),
 		{0},
 	};
 	int code = UKSIM_EXIT_USAGE;
@@ -319,7 +321,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	if (!o.json && !o.quiet && isatty(STDERR_FILENO))
 		cfg.progress = progress;
 	code = UKSIM_EXIT_OK;
-	o.set_args = uksim_set_args((const char *const *)o.sets);
+	o.set_args = uksim_replay_args((const char *const *)o.sets, (const char *const *)o.loads);
 	GPtrArray *targets = g_ptr_array_new_with_free_func(g_free);
 	for (int i = 1; i < argc; i++)
 		collect_targets(argv[i], targets);
@@ -329,6 +331,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		struct uksim_target ut;
 		char err[2048];
 		if (uksim_target_open_set(targets->pdata[i], o.window, (const char *const *)o.sets,
+					  (const char *const *)o.loads,
 					  &ut, err, sizeof(err)) != 0) {
 			fprintf(stderr, "uksim explore: %s\n", err);
 			code = UKSIM_EXIT_USAGE;
@@ -354,6 +357,7 @@ out:
 	g_free(o.trace_json);
 	g_free(o.trace_vcd);
 	g_strfreev(o.sets);
+	g_strfreev(o.loads);
 	g_free(o.set_args);
 	return code;
 }
@@ -369,6 +373,7 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL},
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No story", NULL},
 		UKSIM_SET_ENTRY(o.sets),
+		UKSIM_LOAD_ENTRY(o.loads),
 		{0},
 	};
 	int code = UKSIM_EXIT_USAGE;
@@ -382,7 +387,8 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "uksim replay: usage: uksim replay TARGET --token T\n");
 		goto out;
 	}
-	if (uksim_target_open_set(argv[1], o.window, (const char *const *)o.sets, &ut, err,
+	if (uksim_target_open_set(argv[1], o.window, (const char *const *)o.sets,
+				  (const char *const *)o.loads, &ut, err,
 				  sizeof(err)) != 0) {
 		fprintf(stderr, "uksim replay: %s\n", err);
 		goto out;
@@ -439,5 +445,6 @@ out:
 	g_free(o.trace_json);
 	g_free(o.trace_vcd);
 	g_strfreev(o.sets);
+	g_strfreev(o.loads);
 	return code;
 }

@@ -71,17 +71,28 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 	return ok;
 }
 
-char *uksim_set_args(const char *const *sets)
+static void append_opts(GString *out, const char *opt, const char *const *vals)
 {
-	GString *out = g_string_new(NULL);
-	for (size_t i = 0; sets && sets[i]; i++) {
-		gboolean plain = sets[i][0] != 0;
-		for (const char *c = sets[i]; *c; c++)
+	for (size_t i = 0; vals && vals[i]; i++) {
+		gboolean plain = vals[i][0] != 0;
+		for (const char *c = vals[i]; *c; c++)
 			plain &= g_ascii_isalnum(*c) || strchr("=-_.,:/+", *c) != NULL;
-		char *q = plain ? g_strdup(sets[i]) : g_shell_quote(sets[i]);
-		g_string_append_printf(out, " --set %s", q);
+		char *q = plain ? g_strdup(vals[i]) : g_shell_quote(vals[i]);
+		g_string_append_printf(out, " %s %s", opt, q);
 		g_free(q);
 	}
+}
+
+char *uksim_set_args(const char *const *sets)
+{
+	return uksim_replay_args(sets, NULL);
+}
+
+char *uksim_replay_args(const char *const *sets, const char *const *loads)
+{
+	GString *out = g_string_new(NULL);
+	append_opts(out, "--set", sets);
+	append_opts(out, "--load", loads);
 	return g_string_free(out, FALSE);
 }
 

@@ -26,13 +26,15 @@ static void close_scenario(struct uksim_target *ut)
 }
 
 static int open_scenario(const char *path, int64_t window_ns, const char *const *sets,
-			 struct uksim_target *out, char *err, size_t errlen)
+			 const char *const *loads, struct uksim_target *out, char *err,
+			 size_t errlen)
 {
 	struct scenario_priv *p = calloc(1, sizeof(*p));
 	struct uks_diag d;
 	struct uks_catalog cat;
 	uks_diag_init(&d);
-	if (!p || sim_registry_create(NULL, 0, &p->reg, err, errlen) != 0) {
+	size_t nloads = loads ? g_strv_length((char **)loads) : 0;
+	if (!p || sim_registry_create(loads, nloads, &p->reg, err, errlen) != 0) {
 		free(p);
 		return -1;
 	}
@@ -71,11 +73,12 @@ static int open_scenario(const char *path, int64_t window_ns, const char *const 
 int uksim_target_open(const char *spec, int64_t window_ns, struct uksim_target *out, char *err,
 		      size_t errlen)
 {
-	return uksim_target_open_set(spec, window_ns, NULL, out, err, errlen);
+	return uksim_target_open_set(spec, window_ns, NULL, NULL, out, err, errlen);
 }
 
 int uksim_target_open_set(const char *spec, int64_t window_ns, const char *const *sets,
-			  struct uksim_target *out, char *err, size_t errlen)
+			  const char *const *loads, struct uksim_target *out, char *err,
+			  size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", spec);
@@ -89,7 +92,7 @@ int uksim_target_open_set(const char *spec, int64_t window_ns, const char *const
 	} else if (!strncmp(spec, "demo:", 5)) {
 		snprintf(err, errlen, "unknown built-in target '%s' (known: demo:race)", spec);
 		return -1;
-	} else if (open_scenario(spec, window_ns, sets, out, err, errlen) != 0) {
+	} else if (open_scenario(spec, window_ns, sets, loads, out, err, errlen) != 0) {
 		return -1;
 	}
 	if (window_ns >= 0)

@@ -21,6 +21,7 @@ int uksim_target_open(const char *spec, int64_t window_ns, struct uksim_target *
 /* The same with machine settings (`--set KEY=VALUE`, NULL-terminated or
  * NULL) for a scenario file; a built-in target takes none. */
 int uksim_target_open_set(const char *spec, int64_t window_ns, const char *const *sets,
+			  const char *const *loads,
 			  struct uksim_target *out, char *err, size_t errlen);
 void uksim_target_close(struct uksim_target *ut);
 

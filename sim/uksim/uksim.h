@@ -30,6 +30,12 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 
 /* `--set KEY=VALUE` (repeatable), the same in every command that reads a
  * scenario: overrides a setting of the scenario's machine block. */
+/* --load SO (repeatable): programs and policies of a shared object, for
+ * every command that reads a scenario. */
+#define UKSIM_LOAD_ENTRY(var)                                                                  \
+	{"load", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &(var),                                    \
+	 "load the programs and policies of a shared object (repeatable)", "SO"}
+
 #define UKSIM_SET_ENTRY(var)                                                                   \
 	{"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(var),                                       \
 	 "override a machine setting of the scenario (repeatable), e.g. cpus=1, irq-model=sel4", \
@@ -38,6 +44,8 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 /* The settings as they go on a command line: " --set K=V" for each,
  * shell-quoted when needed; "" for none (NULL). g_free the result. */
 char *uksim_set_args(const char *const *sets);
+/* The same, followed by " --load SO" for each shared object. */
+char *uksim_replay_args(const char *const *sets, const char *const *loads);
 
 struct sim_registry;
 struct uks_scenario;

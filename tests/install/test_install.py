@@ -18,7 +18,8 @@ then, with only `pkg-config ukern-sim` pointing at the staged prefix:
 
 Usage: test_install.py --meson M --build-dir B --source-root S --prefix P
        --bindir D --libdir D --includedir D --nm NM --sanitize V -- CC...
-Exit 0 all passed, 1 a check failed, 77 (skipped) without pkg-config.
+Exit 0 all passed, 1 a check failed, 77 (skipped) without meson on PATH or
+pkg-config.
 """
 import argparse
 import os
@@ -108,6 +109,9 @@ def main():
     ap.add_argument("cc", nargs="+")
     a = ap.parse_args()
     cc = a.cc
+    if not a.meson:
+        print("SKIP: no meson command on PATH to run meson install with")
+        return 77
     if shutil.which("pkg-config") is None:
         print("SKIP: pkg-config is not installed (scripts/install-deps.sh installs it)")
         return 77

@@ -5,9 +5,14 @@
  * every file is valid, 2 if any is not (or on bad usage). A directory stands
  * for every *.uks file below it, in name order (fragments, *.uksi, are only
  * checked through the files that include them).
+ *
+ * Checking goes as far as a run would before it starts: the scenario's
+ * `load` lines (and --load) are loaded, and every program and policy it
+ * names must be known, with the arguments they take.
  */
 #include "uksim.h"
 
+#include "sim/runtime.h"
 #include "sim/scenario.h"
 
 #include <string.h>
@@ -105,20 +110,32 @@ static void collect(const char *path, int depth, GPtrArray *out)
 	g_ptr_array_free(names, TRUE);
 }
 
-static int check_one(const char *file, gboolean json, gchar **sets)
+static int check_one(const char *file, gboolean json, gchar **sets, gchar **loads)
 {
 	struct uks_scenario *s = NULL;
 	struct uks_diag d;
+	struct uks_catalog cat;
+	struct sim_registry *reg = NULL;
+	char err[512];
 	uks_diag_init(&d);
+	/* A registry per file: one file's `load` lines do not reach the next. */
+	if (sim_registry_create((const char *const *)loads, loads ? g_strv_length(loads) : 0, &reg,
+				err, sizeof(err)) != 0) {
+		fprintf(stderr, "uksim check: %s\n", err);
+		return UKSIM_EXIT_USAGE;
+	}
+	sim_registry_catalog(reg, loads && loads[0], &cat);
 	int rc = UKSIM_EXIT_OK;
-	if (uks_parse_file_set(file, NULL, (const char *const *)sets,
-			       sets ? g_strv_length(sets) : 0, &s, &d) == 0) {
+	if (uks_parse_file_set(file, &cat, (const char *const *)sets,
+			       sets ? g_strv_length(sets) : 0, &s, &d) == 0 &&
+	    sim_registry_load_scenario(reg, s, &d) == 0 && sim_runtime_check(s, reg, &d) == 0) {
 		print_ok(file, s, json);
-		uks_scenario_free(s);
 	} else {
 		print_error(file, &d, json);
 		rc = UKSIM_EXIT_USAGE;
 	}
+	uks_scenario_free(s);
+	sim_registry_free(reg);
 	uks_diag_clear(&d);
 	fflush(stdout);
 	return rc;
@@ -127,18 +144,20 @@ static int check_one(const char *file, gboolean json, gchar **sets)
 int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 {
 	gboolean json = FALSE;
-	gchar **sets = NULL;
+	gchar **sets = NULL, **loads = NULL;
 	GOptionEntry entries[] = {
 		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON object per file on stdout", NULL},
 		UKSIM_SET_ENTRY(sets),
+		UKSIM_LOAD_ENTRY(loads),
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;
 	if (argc < 2) {
 		fprintf(stderr, "uksim check: no scenario file given\n"
-				"Usage: uksim check [--json] [--set KEY=VALUE] FILE...\n");
+				"Usage: uksim check [--json] [--set KEY=VALUE] [--load SO] FILE...\n");
 		g_strfreev(sets);
+		g_strfreev(loads);
 		return UKSIM_EXIT_USAGE;
 	}
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
@@ -146,7 +165,7 @@ int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 		collect(argv[i], 0, files);
 	int rc = UKSIM_EXIT_OK;
 	for (guint i = 0; i < files->len; i++)
-		if (check_one(g_ptr_array_index(files, i), json, sets) != UKSIM_EXIT_OK)
+		if (check_one(g_ptr_array_index(files, i), json, sets, loads) != UKSIM_EXIT_OK)
 			rc = UKSIM_EXIT_USAGE;
 	if (!files->len) {
 		fprintf(stderr, "uksim check: no .uks files found\n");
@@ -154,5 +173,6 @@ int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 	}
 	g_ptr_array_free(files, TRUE);
 	g_strfreev(sets);
+	g_strfreev(loads);
 	return rc;
 }

@@ -484,9 +484,9 @@ END_TEST
 
 START_TEST(load_allows_unknown)
 {
-	struct uks_scenario *s = parse_file_ok("good/load.uks");
+	struct uks_scenario *s = parse_file_ok("fixtures/load.uks");
 	ck_assert_uint_eq(s->nloads, 1);
-	ck_assert(g_str_has_suffix(s->loads[0].path, "good/mydrivers.so"));
+	ck_assert(g_str_has_suffix(s->loads[0].path, "fixtures/mydrivers.so"));
 	ck_assert_ptr_null(s->processes[0].threads[0].spec);
 	ck_assert_str_eq(s->processes[0].threads[0].program, "my-driver");
 	uks_scenario_free(s);

@@ -162,22 +162,48 @@ void uks_fail_unknown(struct uks_parser *p, const struct uks_token *t, const cha
 	uks_fail_names(p, t, names, "unknown %s '%s'", what, t->text);
 }
 
+/* Line `line` of `file` read from disk, for errors found after parsing
+ * (a load line, a policy a loaded object lacks); NULL if it cannot be read. */
+static char *line_from_disk(const char *file, uint32_t line)
+{
+	char *text = NULL;
+	gsize len = 0;
+	if (!file || !line || !g_file_test(file, G_FILE_TEST_IS_REGULAR) ||
+	    !g_file_get_contents(file, &text, &len, NULL))
+		return NULL;
+	char *out = NULL;
+	const char *p = text, *end = text + len;
+	for (uint32_t n = 1; p < end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = nl ? nl : end;
+		if (n == line) {
+			out = g_strndup(p, (gsize)(stop - p));
+			break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	g_free(text);
+	return out;
+}
+
 char *uks_diag_format(const struct uks_diag *d)
 {
 	GString *s = g_string_new(NULL);
 	if (!d || !d->set)
 		return g_string_free(s, FALSE);
+	char *disk = d->source ? NULL : line_from_disk(d->file, d->line);
+	const char *source = d->source ? d->source : disk;
 	if (d->line)
 		g_string_append_printf(s, "%s:%u:%u: error: %s\n", d->file, d->line, d->col,
 				       d->message);
 	else
 		g_string_append_printf(s, "%s: error: %s\n", d->file, d->message);
-	if (d->source) {
-		g_string_append_printf(s, "  %s\n  ", d->source);
+	if (source) {
+		g_string_append_printf(s, "  %s\n  ", source);
 		/* Keep tabs so the caret lines up under tabbed text. */
-		size_t n = strlen(d->source);
+		size_t n = strlen(source);
 		for (uint32_t i = 0; i + 1 < d->col && i < n; i++)
-			g_string_append_c(s, d->source[i] == '\t' ? '\t' : ' ');
+			g_string_append_c(s, source[i] == '\t' ? '\t' : ' ');
 		g_string_append_c(s, '^');
 		for (uint32_t i = 1; i < d->len && i < 80; i++)
 			g_string_append_c(s, '~');
@@ -189,6 +215,7 @@ char *uks_diag_format(const struct uks_diag *d)
 		g_string_append_printf(s, "  %s\n", d->hint);
 	if (d->note)
 		g_string_append_printf(s, "  note: %s\n", d->note);
+	g_free(disk);
 	return g_string_free(s, FALSE);
 }
 

@@ -117,6 +117,11 @@ struct sim_run_stats {
 	 * interrupts) and TLB invalidations done on any CPU (a shootdown
 	 * invalidates on each CPU it reaches). */
 	uint64_t interrupts, tlb_flushes;
+	/* What the interrupt controllers did to edges themselves (all
+	 * controllers, all pins): lost (on a masked pin, undeliverable) and
+	 * held across a mask; `dropped_edges` above counts the timeline's
+	 * drop-edge faults instead. */
+	uint64_t controller_dropped, controller_held;
 };
 
 struct sim_run_report {

@@ -92,6 +92,13 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 	}
 	for (size_t i = 0; i < rt->s->nprocesses; i++)
 		s->rejected += rt->proc[i].rejected;
+	for (unsigned c = 0; c < hw_intc_count(rt->sm->hw); c++) {
+		struct hw_intc_stats hs;
+		if (hw_intc_stats(rt->sm->hw, c, ~0u, &hs) == 0) {
+			s->controller_dropped += hs.dropped;
+			s->controller_held += hs.held;
+		}
+	}
 	for (int i = 0; i < 4; i++)
 		s->copied_bytes += st->xfer[i].bytes;
 }
@@ -165,6 +172,8 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		   "%llu nobody-cared, %llu stalls, %llu timeouts, %llu rejected, %llu dropped edges\n",
 		U(t->raised), U(t->irq_episodes), U(t->handled), U(t->acks), U(t->naks),
 		U(t->nobody_cared), U(t->stalls), U(t->timeouts), U(t->rejected), U(t->dropped_edges));
+	fprintf(f, "  controllers: %llu edges lost, %llu held across a mask\n",
+		U(t->controller_dropped), U(t->controller_held));
 	fprintf(f, "  kernel: %llu IPC calls, %llu hand-offs, %llu bytes copied, %llu page walks, "
 		   "%llu shootdowns, %llu no-preemption sections (%llu overran), %llu threads exited, "
 		   "%llu killed\n",
@@ -222,7 +231,8 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		   "\"page_walks\": %llu, "
 		   "\"tlb_shootdowns\": %llu, \"nopreempt_sections\": %llu, \"budget_overruns\": %llu, "
 		   "\"threads_exited\": %llu, \"threads_killed\": %llu, \"timeline_actions\": %llu, "
-		   "\"interrupts\": %llu, \"tlb_flushes\": %llu}",
+		   "\"interrupts\": %llu, \"tlb_flushes\": %llu, \"controller_dropped\": %llu, "
+		   "\"controller_held\": %llu}",
 		U(t->end_ns), U(t->steps), U(t->decisions), U(t->switches), U(t->preemptions),
 		U(t->syscalls), U(t->ipis), U(t->raised), U(t->irq_episodes), U(t->handled),
 		U(t->acks), U(t->naks), U(t->nobody_cared), U(t->stalls), U(t->timeouts),
@@ -230,7 +240,8 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		U(t->ipc_calls), U(t->ipc_handoffs), U(t->copied_bytes), U(t->page_walks),
 		U(t->tlb_shootdowns), U(t->nopreempt_sections), U(t->budget_overruns),
 		U(t->threads_exited), U(t->threads_killed), U(t->timeline_actions),
-		U(t->interrupts), U(t->tlb_flushes));
+		U(t->interrupts), U(t->tlb_flushes), U(t->controller_dropped),
+		U(t->controller_held));
 }
 
 void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)

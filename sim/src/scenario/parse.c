@@ -86,6 +86,17 @@ void uks_end_statement(struct uks_parser *p)
 		fail_expected(p, t, "the end of the statement (a new line or ';')");
 }
 
+/* In a settings block (machine, line) one setting may follow another on
+ * the same line: `machine { cpus 2  irq-model sel4 }`. A statement then ends
+ * where the next one of the block's keywords starts. */
+void uks_end_setting(struct uks_parser *p, const char *const *words)
+{
+	const struct uks_token *t = uks_peek(p);
+	if (t->type == T_IDENT && uks_name_index(words, t->text) >= 0)
+		return;
+	uks_end_statement(p);
+}
+
 struct unit {
 	const char *name;
 	uint64_t mul;

@@ -110,7 +110,7 @@ void uks_parse_machine(struct uks_parser *p)
 		case 10: m->ipc_handoff = uks_parse_onoff(p); break;
 		case 11: m->nak_on_timeout = parse_flag(p); break;
 		}
-		uks_end_statement(p);
+		uks_end_setting(p, machine_words);
 	}
 	uks_end_statement(p);
 }
@@ -267,7 +267,7 @@ void uks_parse_line(struct uks_parser *p, const struct uks_token *kw)
 		else
 			l->behaviour = policy_name(p, "controller behaviour", p->cat->behaviours,
 						   &l->behaviour_pos);
-		uks_end_statement(p);
+		uks_end_setting(p, line_words);
 	}
 	uks_end_statement(p);
 }

@@ -142,6 +142,7 @@ void uks_check_name_free(struct uks_parser *p, const char *name, struct uks_pos 
 void uks_parse_device(struct uks_parser *p);
 void uks_parse_endpoint(struct uks_parser *p);
 void uks_parse_line(struct uks_parser *p, const struct uks_token *kw);
+void uks_end_setting(struct uks_parser *p, const char *const *words);
 void uks_parse_process(struct uks_parser *p);
 void uks_parse_timeline(struct uks_parser *p);
 void uks_parse_expect(struct uks_parser *p);

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Policies chosen by a scenario: the registry agrees with the parser's
+ * catalog, a `line` block's model and behaviour reach that line only, the
+ * machine's nak-on-timeout reaches the kernel, and a name no loaded object
+ * has is an error at its position with the known names and the nearest.
+ */
+#include "rt_test.h"
+
+#include <stdio.h>
+
+static bool lists_equal(const char *const *a, const char *const *b)
+{
+	size_t i = 0;
+	for (; a[i] && b[i]; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return !a[i] && !b[i];
+}
+
+/* The parser's built-in lists (used when no registry is at hand, as in the
+ * parser's fuzz target) name exactly the registry's built-ins. */
+START_TEST(catalog_lists_the_registry)
+{
+	char err[256];
+	struct sim_registry *r = NULL;
+	ck_assert_int_eq(sim_registry_create(NULL, 0, &r, err, sizeof(err)), 0);
+	const struct uks_catalog *dc = uks_default_catalog();
+	ck_assert(lists_equal(dc->irq_models, sim_registry_policy_names(r, SIM_POLICY_IRQ_MODEL)));
+	ck_assert(lists_equal(dc->schedulers, sim_registry_policy_names(r, SIM_POLICY_SCHEDULER)));
+	ck_assert(lists_equal(dc->transfers, sim_registry_policy_names(r, SIM_POLICY_TRANSFER)));
+	ck_assert(lists_equal(dc->behaviours, sim_registry_policy_names(r, SIM_POLICY_BEHAVIOUR)));
+	/* Every policy is found by its kind and name, and by no other kind. */
+	for (size_t i = 0; sim_registry_policy_at(r, i); i++) {
+		const struct sim_policy *p = sim_registry_policy_at(r, i);
+		ck_assert_ptr_eq(sim_registry_policy(r, p->kind, p->name), p->ops);
+		enum sim_policy_kind other = p->kind == SIM_POLICY_BEHAVIOUR ? SIM_POLICY_SCHEDULER
+									     : SIM_POLICY_BEHAVIOUR;
+		ck_assert_ptr_null(sim_registry_policy(r, other, p->name));
+	}
+	sim_registry_free(r);
+}
+END_TEST
+
+/* Two lines, one device each, each device raising once with nothing to
+ * claim: the managarm model reports "nobody cared" and stalls; a line
+ * whose block says `model linux` counts the unhandled interrupt instead. */
+#define TWO_LINES(BLOCK)                                                                      \
+	"machine { cpus 1 }\n" BLOCK                                                           \
+	"device a { kind scripted; irq ioapic 10 edge }\n"                                   \
+	"device b { kind scripted; irq ioapic 11 edge }\n"                                   \
+	"process pa { thread t program irq-driver(device = a); caps irq(a) }\n"              \
+	"process pb { thread t program irq-driver(device = b); caps irq(b) }\n"              \
+	"timeline { at 10us spurious a\n at 10us spurious b }\n"
+
+START_TEST(line_model_reaches_its_line_only)
+{
+	struct uks_scenario *plain = rt_parse(TWO_LINES(""));
+	struct uks_scenario *lx = rt_parse(TWO_LINES("line ioapic 11 { model linux }\n"));
+	struct sim_run_report r1, r2;
+	rt_run(plain, 1, 0, &r1);
+	rt_run(lx, 1, 0, &r2);
+	ck_assert_uint_eq(r1.stats.nobody_cared, 2);
+	ck_assert_uint_eq(r1.stats.stalls, 2);
+	ck_assert_uint_eq(r2.stats.nobody_cared, 1); /* line 10 only */
+	ck_assert_uint_eq(r2.stats.stalls, 1);
+	ck_assert_uint_ne(uks_scenario_hash(plain), uks_scenario_hash(lx));
+	sim_run_report_fini(&r1);
+	sim_run_report_fini(&r2);
+	uks_scenario_free(plain);
+	uks_scenario_free(lx);
+}
+END_TEST
+
+/* An edge device that completes again 2us after the first, while the
+ * driver is still before its ACK: the controller's own behaviour keeps the
+ * line open and the kernel buffers the second edge (a second episode);
+ * with `behaviour mask-in-service` the IOAPIC drops it on the masked pin. */
+#define EDGE_TWICE(BLOCK)                                                                     \
+	"machine { cpus 1 }\n" BLOCK                                                           \
+	"device e { kind scripted; irq ioapic 5 edge; status write-1-to-clear }\n"           \
+	"process p { thread t program irq-driver(device = e, work = 20us); caps irq(e) }\n"  \
+	"timeline { at 10us complete e\n at 12us complete e }\n"
+
+START_TEST(line_behaviour_changes_the_controller)
+{
+	struct uks_scenario *open = rt_parse(EDGE_TWICE(""));
+	struct uks_scenario *shut = rt_parse(EDGE_TWICE("line ioapic 5 { behaviour mask-in-service }\n"));
+	struct sim_run_report r1, r2;
+	rt_run(open, 1, 0, &r1);
+	rt_run(shut, 1, 0, &r2);
+	ck_assert_uint_eq(r1.stats.controller_dropped, 0);
+	ck_assert_uint_eq(r1.stats.irq_episodes, 2);
+	ck_assert_uint_ge(r2.stats.controller_dropped, 1);
+	ck_assert_uint_eq(r2.stats.controller_dropped, 1);
+	ck_assert_uint_eq(r2.stats.irq_episodes, 1);
+	sim_run_report_fini(&r1);
+	sim_run_report_fini(&r2);
+	uks_scenario_free(open);
+	uks_scenario_free(shut);
+}
+END_TEST
+
+/* A driver that never answers: the ACK timeout is reported either way;
+ * with nak-on-timeout the kernel NAKs on its behalf and the line stalls. */
+#define SILENT(MACHINE)                                                                       \
+	"machine { cpus 1; ack-timeout 1ms " MACHINE " }\n"                                    \
+	"device d { kind scripted; irq ioapic 9 level high }\n"                              \
+	"process p { thread t program irq-driver(device = d, mistake = never-answer); "       \
+	"caps irq(d) }\n"                                                                    \
+	"timeline { at 10us assert d }\n"                                                   \
+	"expect { end-by 5ms }\n"
+
+START_TEST(nak_on_timeout_reaches_the_kernel)
+{
+	struct uks_scenario *off = rt_parse(SILENT(""));
+	struct uks_scenario *on = rt_parse(SILENT("nak-on-timeout"));
+	struct uks_scenario *on2 = rt_parse(SILENT("nak-on-timeout on"));
+	ck_assert(!off->machine.nak_on_timeout);
+	ck_assert(on->machine.nak_on_timeout && on2->machine.nak_on_timeout);
+	ck_assert_uint_eq(uks_scenario_hash(on), uks_scenario_hash(on2));
+	struct sim_run_report r1, r2;
+	rt_run(off, 1, 0, &r1);
+	rt_run(on, 1, 0, &r2);
+	ck_assert_uint_eq(r1.stats.timeouts, 1);
+	ck_assert_uint_eq(r1.stats.stalls, 0);
+	ck_assert_uint_eq(r2.stats.timeouts, 1);
+	ck_assert_uint_ge(r2.stats.stalls, 1);
+	ck_assert_uint_ge(r2.stats.nobody_cared, 1);
+	sim_run_report_fini(&r1);
+	sim_run_report_fini(&r2);
+	uks_scenario_free(off);
+	uks_scenario_free(on);
+	uks_scenario_free(on2);
+}
+END_TEST
+
+static void parse_fails(const char *text, const char *what)
+{
+	struct uks_scenario *s = NULL;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	ck_assert_int_ne(uks_parse_string("bad.uks", text, strlen(text), NULL, &s, &d), 0);
+	char *msg = uks_diag_format(&d);
+	ck_assert_msg(strstr(msg, what), "'%s' does not say '%s'", msg, what);
+	free(msg);
+	uks_diag_clear(&d);
+}
+
+/* Settings may follow each other on one line, as the issue writes them. */
+START_TEST(settings_on_one_line)
+{
+	struct uks_scenario *s = rt_parse(
+		"machine { scheduler fixed  irq-model linux  transfer window  ack-timeout 1ms "
+		"nak-on-timeout }\n"
+		"line ioapic 10 { model sel4  behaviour mask-in-service }\n");
+	ck_assert_str_eq(s->machine.scheduler, "fixed");
+	ck_assert_str_eq(s->machine.irq_model, "linux");
+	ck_assert_str_eq(s->machine.transfer, "window");
+	ck_assert_uint_eq(s->machine.ack_timeout_ns, 1000000);
+	ck_assert(s->machine.nak_on_timeout);
+	ck_assert_uint_eq(s->nlines, 1);
+	ck_assert_int_eq(s->lines[0].kind, UKS_LINE_IOAPIC);
+	ck_assert_uint_eq(s->lines[0].line, 10);
+	ck_assert_str_eq(s->lines[0].model, "sel4");
+	ck_assert_str_eq(s->lines[0].behaviour, "mask-in-service");
+	uks_scenario_free(s);
+}
+END_TEST
+
+START_TEST(line_block_errors)
+{
+	parse_fails("line ioapic 10 { model sel5 }\n", "did you mean 'sel4'?");
+	parse_fails("line ioapic 10 { behaviour mask-in-servce }\n",
+		    "did you mean 'mask-in-service'?");
+	parse_fails("line ioapic 10 { model linux }\nline ioapic 10 { model sel4 }\n",
+		    "bad.uks:2:1: error: line ioapic 10 already has its settings (at bad.uks:1:1)");
+	parse_fails("line ioapic 24 { model linux }\n", "IOAPIC pin");
+	parse_fails("line ioapic 3 { colour red }\n", "unknown line statement 'colour'");
+	parse_fails("machine { scheduler fixd }\n", "did you mean 'fixed'?");
+	parse_fails("machine { transfer windw }\n", "did you mean 'window'?");
+	parse_fails("machine { cpus 2 3 }\n", "expected the end of the statement");
+}
+END_TEST
+
+/* With a `load` line the parser lets an unknown name through (the object
+ * may have it); sim_runtime_check then names it, with the known ones. */
+START_TEST(unknown_policy_after_loading)
+{
+	struct uks_scenario *s = rt_parse("load \"" RT_BUILD_DIR "/mydriver.so\"\n"
+					  "machine { scheduler fixd }\n"
+					  "line msi 3 { behaviour eoi-befor-mask }\n");
+	char err[256];
+	struct sim_registry *r = NULL;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	ck_assert_int_eq(sim_registry_create(NULL, 0, &r, err, sizeof(err)), 0);
+	ck_assert_int_eq(sim_registry_load_scenario(r, s, &d), 0);
+	ck_assert_int_ne(sim_runtime_check(s, r, &d), 0);
+	char *msg = uks_diag_format(&d);
+	ck_assert_msg(strstr(msg, "inline.uks:2:21: error: unknown scheduler 'fixd'"), "%s", msg);
+	ck_assert_msg(strstr(msg, "expected one of: fixed"), "%s", msg);
+	ck_assert_msg(strstr(msg, "did you mean 'fixed'?"), "%s", msg);
+	free(msg);
+	uks_diag_clear(&d);
+	sim_registry_free(r);
+	uks_scenario_free(s);
+}
+END_TEST
+
+static Suite *policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc = tcase_create("policy");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, catalog_lists_the_registry);
+	tcase_add_test(tc, line_model_reaches_its_line_only);
+	tcase_add_test(tc, line_behaviour_changes_the_controller);
+	tcase_add_test(tc, nak_on_timeout_reaches_the_kernel);
+	tcase_add_test(tc, settings_on_one_line);
+	tcase_add_test(tc, line_block_errors);
+	tcase_add_test(tc, unknown_policy_after_loading);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RT_MAIN(policy_suite)

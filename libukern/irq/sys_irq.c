@@ -103,6 +103,19 @@ static long sys_irq_configure(struct uk_kernel *k, struct uk_thread *t, const ui
 	return irq_sink_configure(k, s, (enum uk_trigger)a[1], (enum uk_polarity)a[2]);
 }
 
+static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], 0, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	if (a[1] > UINT32_MAX)
+		return UK_EINVAL;
+	return uk_irq_sink_model_call(&s->sink, rights, (unsigned)a[1], a[2], uk_arch_now(k->a));
+}
+
 /* Device registers: unchecked for now (docs/irq.md). */
 static long sys_dev_read(struct uk_kernel *k, const uint64_t a[6])
 {
@@ -141,6 +154,8 @@ long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 		return sys_dev_read(k, a);
 	case UK_SYS_DEV_WRITE:
 		return sys_dev_write(k, a);
+	case UK_SYS_IRQ_MODEL_CALL:
+		return sys_irq_model_call(k, t, a);
 	default:
 		return UK_ENOSYS;
 	}

@@ -227,6 +227,48 @@ static void attach_shared_line(struct uk_user *u, uint64_t arg)
 	uk_sys_sleep(u, 1000000);
 }
 
+/* A model with calls of its own: op 1 doubles its argument. */
+static long twice(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op, uint64_t arg,
+		  uint64_t now)
+{
+	(void)pin, (void)sink, (void)now;
+	return op == 1 ? (long)(2 * arg) : UK_EINVAL;
+}
+
+static void model_calls(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = (struct world *)(uintptr_t)arg;
+	long h = uk_irq_attach_gsi(u, 10, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	long g = uk_irq_attach_gsi(u, 11, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	w->results[w->nresults++] = uk_irq_model_call(u, h, 1, 21);
+	w->results[w->nresults++] = uk_irq_model_call(u, h, 2, 0);
+	w->results[w->nresults++] = uk_irq_model_call(u, g, 1, 21); /* managarm: none */
+	w->results[w->nresults++] = uk_irq_model_call(u, 12345, 1, 21);
+	w->results[w->nresults++] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, 1ull << 40, 0, 0, 0, 0);
+}
+
+/* The syscall reaches the model of the sink's line, and only that one. */
+START_TEST(irq_model_calls_reach_the_line_model)
+{
+	struct uk_irq_model_ops m = uk_irq_model_managarm;
+	m.name = "calls";
+	m.call = twice;
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w.sm->k, UK_IRQ_SRC_GSI, 10, &m, NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w.sm->k, 9, 10, &m, NULL), UK_EINVAL);
+	spawn(w.sm, "caller", model_calls, &w, 100, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	ck_assert_uint_eq(w.nresults, 5);
+	ck_assert_int_eq(w.results[0], 42);
+	ck_assert_int_eq(w.results[1], UK_EINVAL);
+	ck_assert_int_eq(w.results[2], UK_ENOSYS);
+	ck_assert_int_eq(w.results[3], UK_EBADH);
+	ck_assert_int_eq(w.results[4], UK_EINVAL);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
 /* Two drivers attach to one line: the ukern protocol shares it; seL4's
  * one-handler model refuses the second. */
 static void shared_line_under(const struct uk_irq_model_ops *model, long *first, long *second)
@@ -351,7 +393,8 @@ int main(void)
 	SRunner *sr = srunner_create(NULL);
 	SIM_SUITE(sr, "boot", 60, boot_four_cpus, placement_spreads_threads);
 	SIM_SUITE(sr, "memory", 60, user_memory_demand_zero_and_fault_kills, address_spaces_are_isolated);
-	SIM_SUITE(sr, "deadlock", 60, deadlock_names_the_waiters, irq_model_is_selectable);
+	SIM_SUITE(sr, "deadlock", 60, deadlock_names_the_waiters, irq_model_is_selectable,
+		  irq_model_calls_reach_the_line_model);
 	SIM_SUITE(sr, "chaos", 300, random_syscalls_never_break_the_kernel);
 	return sim_run_suites(sr);
 }

@@ -56,6 +56,11 @@ enum uk_irq_sysno {
 	UK_SYS_DEV_READ = 38,
 	/* (pa, size, value) -> 0. EINVAL ENOENT, as DEV_READ. */
 	UK_SYS_DEV_WRITE = 39,
+	/* (h, op, arg) -> >= 0: a call the line's IRQ model defines (a
+	 * separate bind step, a port ...; struct uk_irq_model_ops.call).
+	 * EBADH EPERM(SIGNAL) EINVAL(detached; or the model's own)
+	 * ENOSYS(the model has no such calls). */
+	UK_SYS_IRQ_MODEL_CALL = 40,
 };
 
 /* Source kinds for UK_SYS_IRQ_ATTACH. */
@@ -104,6 +109,11 @@ static inline long uk_irq_configure(struct uk_user *u, long h, enum uk_trigger t
 {
 	return uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, (uint64_t)trig, (uint64_t)pol, 0,
 			   0, 0);
+}
+/* A call of the line's IRQ model (UK_SYS_IRQ_MODEL_CALL). */
+static inline long uk_irq_model_call(struct uk_user *u, long h, unsigned op, uint64_t arg)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, op, arg, 0, 0, 0);
 }
 static inline long uk_dev_read32(struct uk_user *u, uk_paddr_t pa)
 {

@@ -62,6 +62,7 @@ static uint32_t irq_allowed(unsigned nr)
 	case UK_SYS_DEV_READ:
 	case UK_SYS_DEV_WRITE:
 		return E(UK_EINVAL) | E(UK_ENOENT);
+	case UK_SYS_IRQ_MODEL_CALL: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOSYS);
 	default: return E(UK_ENOSYS);
 	}
 }

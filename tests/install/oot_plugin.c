@@ -48,7 +48,12 @@ static const struct uks_arg_spec oot_args[] = {
 	{"count", UKS_ARG_INT, NULL, false, "1", "interrupts to serve"},
 };
 
+static const struct uks_cap_need oot_needs[] = {{UKS_NEED_IRQ, "device"}};
+
+UKERN_PLUGIN;
+
 const struct sim_program ukern_programs[] = {
-	{"oot-driver", oot_driver, oot_args, 2, "a driver built against the installed headers"},
+	{"oot-driver", oot_driver, oot_args, 2, "a driver built against the installed headers",
+	 oot_needs, 1},
 	{0},
 };

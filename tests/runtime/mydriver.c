@@ -5,12 +5,20 @@
  * line). It serves its device's interrupts like the seed's loop and counts
  * with the runtime's hooks. Built four ways by the tests: as is, without
  * the table (MYDRIVER_NO_TABLE), claiming a built-in's name
- * (MYDRIVER_DUPLICATE), and rebuilt with a change (MYDRIVER_REBUILT, for
- * replay tokens, which must tell it from the first build).
+ * (MYDRIVER_DUPLICATE), rebuilt with a change (MYDRIVER_REBUILT, for
+ * replay tokens, which must tell it from the first build), built for
+ * another interface version (MYDRIVER_OLD_ABI) and saying none
+ * (MYDRIVER_NO_ABI).
  */
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
 #include <ukern/irq_sys.h>
+
+#ifdef MYDRIVER_OLD_ABI
+const unsigned ukern_abi = UK_ABI_VERSION - 1;
+#elif !defined(MYDRIVER_NO_ABI)
+UKERN_PLUGIN;
+#endif
 
 #ifdef MYDRIVER_NO_TABLE
 const int ukern_no_programs_here = 1;
@@ -54,13 +62,15 @@ static const struct uks_arg_spec my_args[] = {
 	{"count", UKS_ARG_INT, NULL, false, "0", "interrupts to serve (0: for ever)"},
 };
 
+static const struct uks_cap_need my_needs[] = {{UKS_NEED_IRQ, "device"}};
+
 const struct sim_program ukern_programs[] = {
 #ifdef MYDRIVER_DUPLICATE
-	{"irq-driver", my_driver, my_args, 2, "claims a built-in's name"},
+	{"irq-driver", my_driver, my_args, 2, "claims a built-in's name", my_needs, 1},
 #elif defined(MYDRIVER_REBUILT)
-	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern, rebuilt"},
+	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern, rebuilt", my_needs, 1},
 #else
-	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern"},
+	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern", my_needs, 1},
 #endif
 	{0},
 };

@@ -4,6 +4,8 @@
  * catalog, a `line` block's model and behaviour reach that line only, the
  * machine's nak-on-timeout reaches the kernel, and a name no loaded object
  * has is an error at its position with the known names and the nearest.
+ * Also the programs' half of the interface: the capabilities a program
+ * declares it needs are checked before a run.
  */
 #include "rt_test.h"
 
@@ -208,6 +210,64 @@ START_TEST(unknown_policy_after_loading)
 }
 END_TEST
 
+static int check_text(const char *text, char **msg)
+{
+	struct uks_scenario *s = rt_parse(text);
+	char err[256];
+	struct sim_registry *r = NULL;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	ck_assert_int_eq(sim_registry_create(NULL, 0, &r, err, sizeof(err)), 0);
+	ck_assert_int_eq(sim_registry_load_scenario(r, s, &d), 0);
+	int rc = sim_runtime_check(s, r, &d);
+	*msg = rc ? uks_diag_format(&d) : NULL;
+	uks_diag_clear(&d);
+	sim_registry_free(r);
+	uks_scenario_free(s);
+	return rc;
+}
+
+START_TEST(program_needs_are_checked)
+{
+	char *msg = NULL;
+	const char *dev = "device d { kind scripted; irq ioapic 4 edge }\n"
+			  "endpoint e\n";
+	char text[1024];
+	snprintf(text, sizeof(text), "%sprocess p { thread t program irq-driver(device = d) }\n", dev);
+	ck_assert_int_ne(check_text(text, &msg), 0);
+	ck_assert_msg(strstr(msg, "inline.uks:3:30: error: program 'irq-driver' needs caps irq(d): "
+				  "process 'p' does not hold it"), "%s", msg);
+	free(msg);
+	snprintf(text, sizeof(text),
+		 "%sprocess p { thread t program irq-driver(device = d); caps irq(d) }\n", dev);
+	ck_assert_int_eq(check_text(text, &msg), 0);
+	/* Endpoints: the right matters, not only the object. */
+	snprintf(text, sizeof(text),
+		 "%sprocess p { thread t program pci-server(endpoint = e); caps endpoint(e, send) }\n",
+		 dev);
+	ck_assert_int_ne(check_text(text, &msg), 0);
+	ck_assert_msg(strstr(msg, "needs caps endpoint(e, receive)"), "%s", msg);
+	free(msg);
+	/* An optional argument left out needs nothing (vfs-server's fs). */
+	snprintf(text, sizeof(text),
+		 "%sprocess p { thread t program vfs-server(endpoint = e); caps endpoint(e, receive) }\n",
+		 dev);
+	ck_assert_int_eq(check_text(text, &msg), 0);
+	snprintf(text, sizeof(text),
+		 "%sprocess p { thread t program nopreempt-driver(budget = 5us, work = 1us) }\n", dev);
+	ck_assert_int_ne(check_text(text, &msg), 0);
+	ck_assert_msg(strstr(msg, "needs caps nopreempt(...)"), "%s", msg);
+	free(msg);
+	/* A loaded program's own declaration (my-driver needs irq(device)). */
+	snprintf(text, sizeof(text),
+		 "load \"" RT_BUILD_DIR "/mydriver.so\"\n%s"
+		 "process p { thread t program my-driver(device = d) }\n", dev);
+	ck_assert_int_ne(check_text(text, &msg), 0);
+	ck_assert_msg(strstr(msg, "program 'my-driver' needs caps irq(d)"), "%s", msg);
+	free(msg);
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -220,6 +280,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, settings_on_one_line);
 	tcase_add_test(tc, line_block_errors);
 	tcase_add_test(tc, unknown_policy_after_loading);
+	tcase_add_test(tc, program_needs_are_checked);
 	suite_add_tcase(s, tc);
 	return s;
 }

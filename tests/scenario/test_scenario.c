@@ -456,7 +456,7 @@ START_TEST(catalog_custom)
 	static const struct uks_arg_spec args[] = {
 		{"rate", UKS_ARG_TIME, NULL, true, NULL, "how often"},
 	};
-	static const struct uks_program_spec progs[] = {{"ticker", args, 1, "a test program"}};
+	static const struct uks_program_spec progs[] = {{"ticker", args, 1, "a test program", NULL, 0}};
 	struct uks_catalog c = *uks_default_catalog();
 	c.programs = progs;
 	c.nprograms = 1;

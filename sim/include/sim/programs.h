@@ -11,10 +11,12 @@
  *
  * Built-in programs live in sim/src/runtime/programs_*.c. A researcher's
  * programs come from a shared object (`uksim run --load ./x.so`, or a
- * scenario's `load "x.so"` line) that exports a table:
+ * scenario's `load "x.so"` line) that says which interface it was built
+ * against and exports a table:
  *
+ *	UKERN_PLUGIN;
  *	const struct sim_program ukern_programs[] = {
- *		{"my-driver", my_driver, my_args, 2, "what it does"},
+ *		{"my-driver", my_driver, my_args, 2, "what it does", my_needs, 1},
  *		{0},
  *	};
  *
@@ -29,6 +31,7 @@
 
 #include <sim/uks_catalog.h>
 #include <ukern/arch.h>
+#include <ukern/irq_model.h>
 #include <ukern/user.h>
 
 struct sim_prog_ctx;
@@ -41,7 +44,18 @@ struct sim_program {
 	const struct uks_arg_spec *args; /* may be NULL: arguments unchecked */
 	size_t nargs;
 	const char *doc;
+	/* The capabilities it needs, by argument (uks_catalog.h): a run, and
+	 * `uksim check`, refuse a thread whose process lacks one. */
+	const struct uks_cap_need *needs;
+	size_t nneeds;
 };
+
+/* Every shared object names the interface version it was built against
+ * (UK_ABI_VERSION of ukern/irq_model.h), once, at file scope: an object of
+ * another version is refused when loaded, since the tables' layout and the
+ * calls' meaning may differ. */
+#define SIM_ABI_SYMBOL "ukern_abi"
+#define UKERN_PLUGIN const unsigned ukern_abi = UK_ABI_VERSION
 
 /* The symbol a shared object exports: a table ended by an entry whose name
  * is NULL. */

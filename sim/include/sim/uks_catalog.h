@@ -40,12 +40,31 @@ struct uks_arg_spec {
 	const char *doc;
 };
 
+/* A capability a program needs, as a function of its arguments: the
+ * process running it must hold KIND on the object that argument `arg`
+ * names (a device or an endpoint), or KIND outright when `arg` is NULL.
+ * An optional argument left out needs nothing. */
+enum uks_need_kind {
+	UKS_NEED_IRQ = 1,   /* caps irq(D) */
+	UKS_NEED_PCI,       /* caps pci(D) */
+	UKS_NEED_SEND,      /* caps endpoint(E, send) */
+	UKS_NEED_RECEIVE,   /* caps endpoint(E, receive) */
+	UKS_NEED_NOPREEMPT, /* caps nopreempt(T) */
+};
+
+struct uks_cap_need {
+	enum uks_need_kind kind;
+	const char *arg;
+};
+
 /* A program (a registered C function run by a thread) or a device kind. */
 struct uks_program_spec {
 	const char *name;
 	const struct uks_arg_spec *args;
 	size_t nargs;
 	const char *doc;
+	const struct uks_cap_need *needs; /* programs: what they need (may be NULL) */
+	size_t nneeds;
 };
 
 /* A counter (`count NAME(REF) OP N`) or a latency metric (`latency

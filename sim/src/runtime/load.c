@@ -85,6 +85,21 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 		snprintf(err, errlen, "%s: cannot load: %s", path, dlerror());
 		return -1;
 	}
+	const unsigned *abi = dlsym(mod, SIM_ABI_SYMBOL);
+	if (!abi || *abi != UK_ABI_VERSION) {
+		if (abi)
+			snprintf(err, errlen,
+				 "%s: built for interface version %u; this uksim has version %u "
+				 "(rebuild it against the installed headers)",
+				 path, *abi, UK_ABI_VERSION);
+		else
+			snprintf(err, errlen,
+				 "%s: says no interface version (write UKERN_PLUGIN; once, as "
+				 "<sim/programs.h> says); this uksim has version %u",
+				 path, UK_ABI_VERSION);
+		dlclose(mod);
+		return -1;
+	}
 	void *sym = dlsym(mod, SIM_PROGRAMS_SYMBOL);
 	void *pol = dlsym(mod, SIM_POLICIES_SYMBOL);
 	if (!sym && !pol) {

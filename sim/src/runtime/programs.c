@@ -9,18 +9,18 @@
 #include <string.h>
 
 static const struct sim_program builtins[] = {
-	{"irq-driver", rt_prog_irq_driver, NULL, 0, NULL},
-	{"irq-driver-kick", rt_prog_irq_driver_kick, NULL, 0, NULL},
-	{"vfs-client", rt_prog_vfs_client, NULL, 0, NULL},
-	{"vfs-server", rt_prog_vfs_server, NULL, 0, NULL},
-	{"fs-server", rt_prog_fs_server, NULL, 0, NULL},
-	{"pci-server", rt_prog_pci_server, NULL, 0, NULL},
-	{"pci-driver", rt_prog_pci_driver, NULL, 0, NULL},
-	{"load", rt_prog_load, NULL, 0, NULL},
-	{"mutex-holder", rt_prog_mutex_holder, NULL, 0, NULL},
-	{"mutex-waiter", rt_prog_mutex_waiter, NULL, 0, NULL},
-	{"nopreempt-driver", rt_prog_nopreempt_driver, NULL, 0, NULL},
-	{"spinner", rt_prog_spinner, NULL, 0, NULL},
+	{"irq-driver", rt_prog_irq_driver, NULL, 0, NULL, NULL, 0},
+	{"irq-driver-kick", rt_prog_irq_driver_kick, NULL, 0, NULL, NULL, 0},
+	{"vfs-client", rt_prog_vfs_client, NULL, 0, NULL, NULL, 0},
+	{"vfs-server", rt_prog_vfs_server, NULL, 0, NULL, NULL, 0},
+	{"fs-server", rt_prog_fs_server, NULL, 0, NULL, NULL, 0},
+	{"pci-server", rt_prog_pci_server, NULL, 0, NULL, NULL, 0},
+	{"pci-driver", rt_prog_pci_driver, NULL, 0, NULL, NULL, 0},
+	{"load", rt_prog_load, NULL, 0, NULL, NULL, 0},
+	{"mutex-holder", rt_prog_mutex_holder, NULL, 0, NULL, NULL, 0},
+	{"mutex-waiter", rt_prog_mutex_waiter, NULL, 0, NULL, NULL, 0},
+	{"nopreempt-driver", rt_prog_nopreempt_driver, NULL, 0, NULL, NULL, 0},
+	{"spinner", rt_prog_spinner, NULL, 0, NULL, NULL, 0},
 };
 
 const struct sim_program *sim_builtin_programs(size_t *n)
@@ -38,6 +38,8 @@ struct sim_program rt_builtin_with_spec(const struct sim_program *p)
 		out.args = sp->args;
 		out.nargs = sp->nargs;
 		out.doc = sp->doc;
+		out.needs = sp->needs;
+		out.nneeds = sp->nneeds;
 	}
 	return out;
 }

@@ -64,7 +64,8 @@ int rt_registry_add(struct sim_registry *r, const struct sim_program *p, const c
 		r->cap = cap;
 	}
 	r->progs[r->n] = *p;
-	r->specs[r->n] = (struct uks_program_spec){p->name, p->args, p->nargs, p->doc};
+	r->specs[r->n] = (struct uks_program_spec){p->name, p->args,  p->nargs,
+						   p->doc,  p->needs, p->nneeds};
 	r->n++;
 	return 0;
 }

@@ -149,6 +149,97 @@ static int check_policies(const struct uks_scenario *s, const struct sim_registr
 	return 0;
 }
 
+static const struct uks_arg *thread_arg(const struct uks_thread *t, const char *name)
+{
+	for (size_t i = 0; i < t->nargs; i++)
+		if (!strcmp(t->args[i].name, name))
+			return &t->args[i];
+	return NULL;
+}
+
+/* The object an argument names. A loaded program's arguments are only
+ * typed at run time, so a name may not be resolved yet: look it up. */
+static int arg_ref(const struct uks_scenario *s, const struct uks_arg *a, enum uks_need_kind k)
+{
+	if (a->ref >= 0 || !a->str)
+		return a->ref;
+	bool dev = k == UKS_NEED_IRQ || k == UKS_NEED_PCI;
+	size_t n = dev ? s->ndevices : s->nendpoints;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(dev ? s->devices[i].name : s->endpoints[i].name, a->str))
+			return (int)i;
+	return -1;
+}
+
+static bool holds(const struct uks_process *pr, enum uks_need_kind k, int ref)
+{
+	for (size_t i = 0; i < pr->ncaps; i++) {
+		const struct uks_cap *c = &pr->caps[i];
+		switch (k) {
+		case UKS_NEED_IRQ:
+			if (c->kind == UKS_CAP_IRQ && c->ref == ref)
+				return true;
+			break;
+		case UKS_NEED_PCI:
+			if (c->kind == UKS_CAP_PCI && c->ref == ref)
+				return true;
+			break;
+		case UKS_NEED_SEND:
+		case UKS_NEED_RECEIVE:
+			if (c->kind == UKS_CAP_ENDPOINT && c->ref == ref &&
+			    (c->rights & (k == UKS_NEED_SEND ? UKS_RIGHT_SEND : UKS_RIGHT_RECEIVE)))
+				return true;
+			break;
+		case UKS_NEED_NOPREEMPT:
+			if (c->kind == UKS_CAP_NOPREEMPT)
+				return true;
+			break;
+		}
+	}
+	return false;
+}
+
+/* The capabilities a thread's program declares it needs, held by its
+ * process: otherwise the run would be refused piecemeal at run time, and
+ * show up as a misleading failure (a driver that never attached looks
+ * like nobody cared). */
+static int check_needs(const struct uks_scenario *s, const struct uks_process *pr,
+		       const struct uks_thread *t, const struct sim_program *prog,
+		       struct uks_diag *diag)
+{
+	static const char *const cap_words[] = {"", "irq", "pci", "endpoint", "endpoint",
+						"nopreempt"};
+	for (size_t i = 0; i < prog->nneeds; i++) {
+		const struct uks_cap_need *n = &prog->needs[i];
+		if (n->kind < UKS_NEED_IRQ || n->kind > UKS_NEED_NOPREEMPT)
+			continue;
+		const struct uks_arg *a = n->arg ? thread_arg(t, n->arg) : NULL;
+		int ref = a ? arg_ref(s, a, n->kind) : -1;
+		if (n->arg && ref < 0)
+			continue; /* left out (optional), or no such object: the run says */
+		if (holds(pr, n->kind, ref))
+			continue;
+		char msg[320];
+		if (n->kind == UKS_NEED_SEND || n->kind == UKS_NEED_RECEIVE)
+			snprintf(msg, sizeof(msg),
+				 "program '%s' needs caps endpoint(%s, %s): process '%s' does not "
+				 "hold it",
+				 prog->name, a->str ? a->str : "?",
+				 n->kind == UKS_NEED_SEND ? "send" : "receive", pr->name);
+		else if (a)
+			snprintf(msg, sizeof(msg),
+				 "program '%s' needs caps %s(%s): process '%s' does not hold it",
+				 prog->name, cap_words[n->kind], a->str ? a->str : "?", pr->name);
+		else
+			snprintf(msg, sizeof(msg),
+				 "program '%s' needs caps %s(...): process '%s' does not hold it",
+				 prog->name, cap_words[n->kind], pr->name);
+		rt_diag_set(diag, &t->program_pos, msg);
+		return -1;
+	}
+	return 0;
+}
+
 int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r,
 		      struct uks_diag *diag)
 {
@@ -167,6 +258,8 @@ int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r
 				return -1;
 			}
 			if (!t->spec && check_thread(t, prog, diag) != 0)
+				return -1;
+			if (check_needs(s, &s->processes[p], t, prog, diag) != 0)
 				return -1;
 		}
 	return check_mutexes(s, diag);

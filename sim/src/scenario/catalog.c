@@ -90,21 +90,41 @@ static const struct uks_arg_spec spinner_args[] = {
 	{"iterations", UKS_ARG_INT, NULL, false, "0", "yield loop iterations (0: forever)"},
 };
 
-#define PROG(name, args, doc) {name, args, N(args), doc}
+#define PROG(name, args, doc) {name, args, N(args), doc, NULL, 0}
+#define PROGN(name, args, doc, needs) {name, args, N(args), doc, needs, N(needs)}
+
+/* What each program needs from its process, by argument. Drivers reach
+ * their device's registers without a capability as yet (docs/irq.md);
+ * once device memory is one, they will need that too. */
+static const struct uks_cap_need driver_needs[] = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need client_needs[] = {{UKS_NEED_SEND, "server"}};
+static const struct uks_cap_need vfs_needs[] = {
+	{UKS_NEED_RECEIVE, "endpoint"},
+	{UKS_NEED_SEND, "fs"},
+};
+static const struct uks_cap_need server_needs[] = {{UKS_NEED_RECEIVE, "endpoint"}};
+static const struct uks_cap_need nopreempt_needs[] = {{UKS_NEED_NOPREEMPT, NULL}};
 
 static const struct uks_program_spec programs[] = {
-	PROG("irq-driver", irq_driver_args, "waits for its IRQ, clears the device, ACKs (or errs)"),
-	PROG("irq-driver-kick", irq_kick_args, "a driver that resets its device and kicks the IRQ"),
-	PROG("vfs-client", vfs_client_args, "opens and reads a file through the VFS server"),
-	PROG("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces"),
-	PROG("fs-server", fs_server_args, "a file system server behind the VFS"),
-	PROG("pci-server", pci_server_args, "owns PCI config space and serves requests"),
-	PROG("pci-driver", pci_driver_args, "a priority-sensitive client of the PCI server"),
+	PROGN("irq-driver", irq_driver_args, "waits for its IRQ, clears the device, ACKs (or errs)",
+	      driver_needs),
+	PROGN("irq-driver-kick", irq_kick_args,
+	      "a driver that resets its device and kicks the IRQ", driver_needs),
+	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
+	      client_needs),
+	PROGN("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces",
+	      vfs_needs),
+	PROGN("fs-server", fs_server_args, "a file system server behind the VFS", server_needs),
+	PROGN("pci-server", pci_server_args, "owns PCI config space and serves requests",
+	      server_needs),
+	PROGN("pci-driver", pci_driver_args, "a priority-sensitive client of the PCI server",
+	      client_needs),
 	PROG("load", load_args, "a CPU burner"),
 	PROG("mutex-holder", mutex_holder_args, "takes a kernel mutex and computes while holding it"),
 	PROG("mutex-waiter", mutex_waiter_args, "wants the same mutex (priority inversion)"),
-	PROG("nopreempt-driver", nopreempt_args, "touches hardware inside a no-preemption section"),
-	{"spinner", spinner_args, N(spinner_args), "yields in a loop"},
+	PROGN("nopreempt-driver", nopreempt_args,
+	      "touches hardware inside a no-preemption section", nopreempt_needs),
+	PROG("spinner", spinner_args, "yields in a loop"),
 };
 
 static const struct uks_arg_spec hpet_args[] = {
@@ -121,7 +141,7 @@ static const struct uks_arg_spec block_args[] = {
 };
 
 static const struct uks_program_spec device_kinds[] = {
-	{"scripted", NULL, 0, "raises and lowers its line only when the timeline says"},
+	{"scripted", NULL, 0, "raises and lowers its line only when the timeline says", NULL, 0},
 	PROG("hpet", hpet_args, "a timer"),
 	PROG("uart", uart_args, "a serial port"),
 	PROG("block", block_args, "a disk with request/complete"),

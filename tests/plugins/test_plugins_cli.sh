@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The commands of docs/designs.md, "Writing a policy plug-in", as a user
+# types them: each scenario of tests/plugins/ beside the shared objects it
+# loads, `uksim run` with the plug-in (passes), with the built-in baseline
+# through --set (its expectations fail: exit 1), `uksim compare` of the two
+# (exit 1 too, as one design fails),
+# the objects on the command line (--load) instead of `load` lines, and an
+# unknown scheduler (exit 2, file:line:col, did you mean).
+# Usage: test_plugins_cli.sh UKSIM SRC_DIR NOWAKE_SO FIXED_RETRY_SO EDGE_MASKED_SO HOLD_SO
+set -u
+UKSIM=$1
+SRC=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp "$SRC"/*.uks "$3" "$4" "$5" "$6" "$tmp"/
+cd "$tmp" || exit 1
+fails=0
+
+expect() { # CODE DESCRIPTION -- COMMAND...
+	code=$1; what=$2; shift 3
+	"$@" >out 2>err
+	rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		echo "FAIL: $what: exit $rc, expected $code"; cat out err
+		fails=$((fails + 1))
+	else
+		echo "ok: $what"
+	fi
+}
+contains() { # FILE TEXT DESCRIPTION
+	if grep -q -- "$2" "$1"; then echo "ok: $3"; else
+		echo "FAIL: $3: '$2' not in $1"; cat "$1"; fails=$((fails + 1)); fi
+}
+
+expect 0 "no-preempt-on-wake meets its expectations" -- "$UKSIM" run nowake-latency.uks
+contains out "latency irq(d0) >= 850us  (saw 9" "waits of ~0.9 ms"
+expect 1 "the fixed scheduler does not" -- "$UKSIM" run nowake-latency.uks --set scheduler=fixed
+contains out "latency irq(d0) >= 850us  (saw 4" "waits of ~4 us"
+expect 1 "compare the two (exit 1: fixed fails)" -- "$UKSIM" compare nowake-latency.uks \
+	--vary scheduler=fixed,no-preempt-on-wake
+contains out "scheduler=no-preempt-on-wake  pass" "the plug-in's row"
+
+expect 0 "fixed-retry: 21 stalls" -- "$UKSIM" run fixed-retry-stalls.uks
+expect 1 "managarm: not 21" -- "$UKSIM" run fixed-retry-stalls.uks --set irq-model=managarm
+contains out "count stalls(d0) == 21  (saw 2)" "2 stalls"
+
+expect 0 "edge-masked loses the edge" -- "$UKSIM" run edge-masked-lost-edge.uks
+
+# Without `load` lines: the objects named on the command line.
+grep -v '^load ' nowake-latency.uks >noload.uks
+expect 0 "--load instead of a load line" -- "$UKSIM" run noload.uks --load ./nowake_sched.so
+expect 2 "without the object, the name is unknown" -- "$UKSIM" run noload.uks
+contains err "noload.uks:16:44: error: unknown scheduler policy 'no-preempt-on-wake'" "named at its position"
+
+expect 2 "a typo in --set" -- "$UKSIM" run nowake-latency.uks --set scheduler=no-preempt-on-wak
+contains err "unknown scheduler 'no-preempt-on-wak'" "unknown scheduler"
+contains err "did you mean 'no-preempt-on-wake'?" "did you mean"
+
+[ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }
+echo "all passed"

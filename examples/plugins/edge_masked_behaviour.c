@@ -47,6 +47,8 @@ static const struct uk_irq_behaviour edge_masked = {
 	.flags = 0,
 };
 
+UKERN_PLUGIN;
+
 const struct sim_policy ukern_policies[] = {
 	{UK_ABI_VERSION, SIM_POLICY_BEHAVIOUR, "edge-masked", &edge_masked,
 	 "mask edge lines for the whole episode too (the IOAPIC loses edges meanwhile)"},

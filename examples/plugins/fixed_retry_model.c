@@ -28,18 +28,15 @@
  *	machine { irq-model fixed-retry }
  *	line ioapic 6 { model fixed-retry }
  *
- * How: the stall itself is the machine's (uk_irq_stall: the report, the
- * log, the stall mask, I6's bookkeeping); the model only moves the retry
- * earlier, with its own per-pin timer (uk_irq_model_arm). When that timer
- * fires on a stalled pin, the model ends the episode as retried, which is
- * what the default retry does and which also disarms the machine's later
- * backoff retry. A hook writes no pin field itself (ukern/irq_model.h):
- * it reads the pin and changes it through the toolkit.
+ * How: one hook. When every driver NAKed, the model stalls the line with
+ * the machine's own stall (uk_irq_stall_for: the report, the log, the
+ * stall mask, I6's bookkeeping) but with a delay of its choosing. A hook
+ * writes no pin field itself (ukern/irq_model.h): it reads the pin and
+ * changes it through the toolkit.
  *
  * What it keeps: every invariant I1..I10, and every liveness property but
- * L3. L3's checker wants each retry no earlier than the backoff step the
- * machine logged with the stall, which this model deliberately ignores;
- * not claiming L3 tells the checker not to judge it on these pins.
+ * L4, which checks the stall delays against the default backoff's steps;
+ * not claiming L4 tells the checker not to judge it on these pins.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,19 +47,10 @@
 
 #define FIXED_RETRY_NS 10000000ull /* 10 ms */
 
-/* Everybody NAKed: stall as usual, and ask to be called back in 10 ms. */
+/* Everybody NAKed: stall as usual, but retry in 10 ms, every time. */
 static void fixed_retry_all_nak(struct uk_irq_pin *pin, uint64_t now)
 {
-	uk_irq_stall(pin, now);
-	uk_irq_model_arm(pin, now + FIXED_RETRY_NS);
-}
-
-/* The model's timer. The pin may have left the stall meanwhile (a driver
- * kicked it): then there is nothing to retry. */
-static void fixed_retry_timer(struct uk_irq_pin *pin, uint64_t now)
-{
-	if (pin->stalled)
-		uk_irq_episode_end(pin, UK_IRQ_END_RETRIED, now);
+	uk_irq_stall_for(pin, FIXED_RETRY_NS, now);
 }
 
 static const struct uk_irq_model_ops fixed_retry_ops = {
@@ -73,10 +61,11 @@ static const struct uk_irq_model_ops fixed_retry_ops = {
 	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
 	.max_sinks = 0,
 	.invariants = UK_IRQ_INV_ALL,
-	.liveness = UK_IRQ_LIVE_ALL & ~UK_IRQ_LIVE(3),
+	.liveness = UK_IRQ_LIVE_ALL & ~UK_IRQ_LIVE(4),
 	.all_nak = fixed_retry_all_nak,
-	.timer = fixed_retry_timer,
 };
+
+UKERN_PLUGIN;
 
 const struct sim_policy ukern_policies[] = {
 	{UK_ABI_VERSION, SIM_POLICY_IRQ_MODEL, "fixed-retry", &fixed_retry_ops,

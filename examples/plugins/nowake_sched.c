@@ -203,6 +203,8 @@ static const struct uk_sched_ops nowake_ops = {
 
 /* What uksim looks for (sim/policy.h): kind, name, ops, one line of doc;
  * ended by {0}. */
+UKERN_PLUGIN;
+
 const struct sim_policy ukern_policies[] = {
 	{UK_ABI_VERSION, SIM_POLICY_SCHEDULER, "no-preempt-on-wake", &nowake_ops,
 	 "fixed priorities, but a woken thread waits for the running one's slice to end"},

@@ -26,18 +26,17 @@ void irq_all_nak(struct uk_irq_pin *pin, uint64_t now)
 		uk_irq_stall(pin, now);
 }
 
-void uk_irq_stall(struct uk_irq_pin *pin, uint64_t now)
+/* Report "nobody cared" and stall for `delay`; `step` says whether the
+ * backoff advances (the default) or the model chose the delay itself. */
+static void stall(struct uk_irq_pin *pin, uint64_t delay, bool step, uint64_t now)
 {
-	uint64_t delay;
-
 	pin->nobody_reports++;
 	uk_irq_emit(pin, UK_IRQ_EV_NOBODY, IRQ_NO_SINK, pin->episode, 0, now);
 	uk_irq_report_to_host(pin, UK_IRQ_REPORT_NOBODY_CARED, NULL);
 
-	delay = UK_IRQ_STALL_BASE_NS << pin->backoff;
 	uk_irq_emit(pin, UK_IRQ_EV_STALL, IRQ_NO_SINK, delay, (uint16_t)pin->backoff, now);
 	uk_irq_emit(pin, UK_IRQ_EV_END, IRQ_NO_SINK, UK_IRQ_END_STALLED, 0, now);
-	if (pin->backoff < UK_IRQ_STALL_MAX_STEP)
+	if (step && pin->backoff < UK_IRQ_STALL_MAX_STEP)
 		pin->backoff++;
 	pin->stalls++;
 	pin->stalled = true;
@@ -47,6 +46,16 @@ void uk_irq_stall(struct uk_irq_pin *pin, uint64_t now)
 		pin->resend = true;
 	uk_irq_mask(pin, UK_IRQ_MASK_STALL, true, now);
 	irq_rearm(pin);
+}
+
+void uk_irq_stall(struct uk_irq_pin *pin, uint64_t now)
+{
+	stall(pin, UK_IRQ_STALL_BASE_NS << pin->backoff, true, now);
+}
+
+void uk_irq_stall_for(struct uk_irq_pin *pin, uint64_t delay_ns, uint64_t now)
+{
+	stall(pin, delay_ns ? delay_ns : 1, false, now);
 }
 
 /* Called with the answer checks passed. */

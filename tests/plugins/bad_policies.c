@@ -123,6 +123,8 @@ static const struct uk_sched_ops fifo_ops = {
 #define FIFO_NAME "fifo"
 #endif
 
+UKERN_PLUGIN;
+
 const struct sim_policy ukern_policies[] = {
 	{FIFO_ABI, SIM_POLICY_SCHEDULER, FIFO_NAME, &fifo_ops, "one queue, first come first served"},
 	{0},

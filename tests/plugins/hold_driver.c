@@ -49,7 +49,12 @@ static const struct uks_arg_spec hold_args[] = {
 	{"hold", UKS_ARG_TIME, NULL, false, "0", "work between the claim and the ACK"},
 };
 
+static const struct uks_cap_need hold_needs[] = {{UKS_NEED_IRQ, "device"}};
+
+UKERN_PLUGIN;
+
 const struct sim_program ukern_programs[] = {
-	{"hold-ack-driver", hold_driver, hold_args, 2, "claims, computes `hold`, then ACKs"},
+	{"hold-ack-driver", hold_driver, hold_args, 2, "claims, computes `hold`, then ACKs",
+	 hold_needs, 1},
 	{0},
 };

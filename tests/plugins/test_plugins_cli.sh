@@ -51,7 +51,7 @@ expect 0 "edge-masked loses the edge" -- "$UKSIM" run edge-masked-lost-edge.uks
 grep -v '^load ' nowake-latency.uks >noload.uks
 expect 0 "--load instead of a load line" -- "$UKSIM" run noload.uks --load ./nowake_sched.so
 expect 2 "without the object, the name is unknown" -- "$UKSIM" run noload.uks
-contains err "noload.uks:16:44: error: unknown scheduler policy 'no-preempt-on-wake'" "named at its position"
+contains err "noload.uks:16:44: error: unknown scheduler 'no-preempt-on-wake'" "named at its position"
 
 expect 2 "a typo in --set" -- "$UKSIM" run nowake-latency.uks --set scheduler=no-preempt-on-wak
 contains err "unknown scheduler 'no-preempt-on-wak'" "unknown scheduler"

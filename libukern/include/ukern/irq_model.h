@@ -162,6 +162,9 @@ void uk_irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uin
 void uk_irq_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint64_t now);
 /* The default all-NAK: report "nobody cared", stall, mask, retry later. */
 void uk_irq_stall(struct uk_irq_pin *pin, uint64_t now);
+/* The same with a delay of the model's choosing; the backoff does not
+ * advance (a model using it does not keep L4, the backoff's steps). */
+void uk_irq_stall_for(struct uk_irq_pin *pin, uint64_t delay_ns, uint64_t now);
 /* The default ACK timeout. */
 void uk_irq_ack_timeout(struct uk_irq_pin *pin, uint64_t now);
 /* Set or clear one mask reason (UK_IRQ_MASK_*); the chip sees the union. */

@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <ukern/err.h> /* UK_ENOMEM for cpu_init */
+
 struct uk_kernel;
 
 #define UK_PRIO_COUNT 256u

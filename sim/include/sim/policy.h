@@ -11,6 +11,7 @@
  * The registry (sim/runtime.h) holds the built-in ones and those of shared
  * objects. A shared object exports, beside or instead of ukern_programs[],
  *
+ *	UKERN_PLUGIN;
  *	const struct sim_policy ukern_policies[] = {
  *		{UK_ABI_VERSION, SIM_POLICY_SCHEDULER, "edf", &edf_ops, "earliest deadline first"},
  *		{0},
@@ -48,7 +49,15 @@ struct sim_policy {
  * is NULL. */
 #define SIM_POLICIES_SYMBOL "ukern_policies"
 
-/* "scheduler", "IRQ model", "behaviour", "transfer strategy". */
+/* Every shared object (of programs, policies or both) names the interface
+ * version it was built against (UK_ABI_VERSION of ukern/irq_model.h) by
+ * writing UKERN_PLUGIN; once, at file scope. An object of another version,
+ * or of none, is refused when loaded: the tables' layout and the calls'
+ * meaning may differ. */
+#define SIM_ABI_SYMBOL "ukern_abi"
+#define UKERN_PLUGIN const unsigned ukern_abi = UK_ABI_VERSION
+
+/* "scheduler", "IRQ model", "controller behaviour", "transfer strategy". */
 const char *sim_policy_kind_name(enum sim_policy_kind kind);
 
 #endif /* SIM_POLICY_H */

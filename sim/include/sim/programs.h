@@ -31,7 +31,7 @@
 
 #include <sim/uks_catalog.h>
 #include <ukern/arch.h>
-#include <ukern/irq_model.h>
+#include <sim/policy.h>
 #include <ukern/user.h>
 
 struct sim_prog_ctx;
@@ -50,12 +50,6 @@ struct sim_program {
 	size_t nneeds;
 };
 
-/* Every shared object names the interface version it was built against
- * (UK_ABI_VERSION of ukern/irq_model.h), once, at file scope: an object of
- * another version is refused when loaded, since the tables' layout and the
- * calls' meaning may differ. */
-#define SIM_ABI_SYMBOL "ukern_abi"
-#define UKERN_PLUGIN const unsigned ukern_abi = UK_ABI_VERSION
 
 /* The symbol a shared object exports: a table ended by an entry whose name
  * is NULL. */

@@ -62,7 +62,10 @@ const char *const *sim_registry_policy_names(const struct sim_registry *r,
 					     enum sim_policy_kind kind);
 /* The i-th policy of any kind, or NULL past the end. */
 const struct sim_policy *sim_registry_policy_at(const struct sim_registry *r, size_t i);
-/* The default catalog with the registry's programs and policies. `allow_unknown` for a
+/* The default catalog with the registry's programs and policies. The
+ * catalog points into the registry's lists, which loading another object
+ * (sim_registry_load, sim_registry_load_scenario) replaces: take the
+ * catalog again after a load. `allow_unknown` for a
  * run that will load shared objects named on the command line. The
  * catalog points into the registry: keep the registry alive. */
 void sim_registry_catalog(const struct sim_registry *r, bool allow_unknown,

@@ -18,7 +18,7 @@
 #include <ukern/ipc.h>
 
 static const char *const kind_names[] = {
-	"", "scheduler", "IRQ model", "behaviour", "transfer strategy",
+	"", "scheduler", "IRQ model", "controller behaviour", "transfer strategy",
 };
 
 const char *sim_policy_kind_name(enum sim_policy_kind kind)

@@ -101,7 +101,7 @@ void uks_parse_machine(struct uks_parser *p)
 						   &m->irq_model_pos); break;
 		case 4: m->transfer = policy_name(p, "transfer strategy", c->transfers,
 						  &m->transfer_pos); break;
-		case 5: m->scheduler = policy_name(p, "scheduler policy", c->schedulers,
+		case 5: m->scheduler = policy_name(p, "scheduler", c->schedulers,
 						   &m->scheduler_pos); break;
 		case 6: m->timeslice_ns = parse_positive_time(p, "timeslice"); break;
 		case 7: m->priority_inheritance = uks_parse_onoff(p); break;

@@ -21,7 +21,7 @@
 #include <sim/runtime.h>
 
 struct compare_opts {
-	gchar **vary, **sets;
+	gchar **vary, **sets, **loads;
 	gchar *strategy;
 	gint64 runs, seed, window;
 	gint jobs;
@@ -235,7 +235,8 @@ static int explore_row(struct row *r, struct sim_registry *reg, const struct com
 			snprintf(r->first_message, sizeof(r->first_message), "%s",
 				 res.found_outcome.message);
 			char *token = sim_token_encode(t.hash, &res.found_schedule);
-			char *sets = uksim_set_args((const char *const *)r->sets);
+			char *sets = uksim_replay_args((const char *const *)r->sets,
+						       (const char *const *)o->loads);
 			char *file = g_shell_quote(r->file);
 			char window[48] = "";
 			if (o->window >= 0)
@@ -421,11 +422,11 @@ static void print_json(const struct row *rows, guint n, const struct vary *vary,
 }
 
 /* Parse every file under every design; the first bad one ends it all. */
-static int open_rows(struct row *rows, guint n, struct sim_registry *reg)
+static int open_rows(struct row *rows, guint n, struct sim_registry *reg, gboolean lenient)
 {
 	for (guint i = 0; i < n; i++) {
 		struct row *r = &rows[i];
-		if (uksim_scenario_open(r->file, reg, FALSE, (const char *const *)r->sets, &r->s) !=
+		if (uksim_scenario_open(r->file, reg, lenient, (const char *const *)r->sets, &r->s) !=
 		    UKSIM_EXIT_OK) {
 			fprintf(stderr, "uksim compare: design '%s' of %s (--set line N: the Nth of "
 					"the --set settings, then the --vary values)\n",
@@ -469,12 +470,13 @@ static int compare(int nfiles, char **files, const struct compare_opts *o, struc
 		}
 	char err[512];
 	struct sim_registry *reg = NULL;
-	if (sim_registry_create(NULL, 0, &reg, err, sizeof(err)) != 0) {
+	size_t nloads = o->loads ? g_strv_length(o->loads) : 0;
+	if (sim_registry_create((const char *const *)o->loads, nloads, &reg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "uksim compare: %s\n", err);
 		free_rows(rows, n);
-		return UKSIM_EXIT_INTERNAL;
+		return nloads ? UKSIM_EXIT_USAGE : UKSIM_EXIT_INTERNAL;
 	}
-	int code = open_rows(rows, n, reg);
+	int code = open_rows(rows, n, reg, nloads > 0);
 	/* An untimed run first: the process's first run pays for the host's
 	 * first page faults, which would make the first design look slow. */
 	if (code == UKSIM_EXIT_OK)
@@ -515,6 +517,7 @@ int uksim_cmd_compare(const struct uksim_cmd *cmd, int argc, char **argv)
 		 "a machine setting and its values, one design each (repeatable: every combination)",
 		 "KEY=V1,V2,..."},
 		UKSIM_SET_ENTRY(o.sets),
+		UKSIM_LOAD_ENTRY(o.loads),
 		{"seed", 0, 0, G_OPTION_ARG_INT64, &o.seed,
 		 "seed of each design's run and the explorer's master seed (default 1)", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs,
@@ -558,6 +561,7 @@ out:
 	free_vary(vary, nvary);
 	g_strfreev(o.vary);
 	g_strfreev(o.sets);
+	g_strfreev(o.loads);
 	g_free(o.strategy);
 	return code;
 }

@@ -52,6 +52,13 @@ grep -v '^load ' nowake-latency.uks >noload.uks
 expect 0 "--load instead of a load line" -- "$UKSIM" run noload.uks --load ./nowake_sched.so
 expect 2 "without the object, the name is unknown" -- "$UKSIM" run noload.uks
 contains err "noload.uks:16:44: error: unknown scheduler 'no-preempt-on-wake'" "named at its position"
+expect 0 "check --load" -- "$UKSIM" check noload.uks --load ./nowake_sched.so
+expect 2 "check without it" -- "$UKSIM" check noload.uks
+expect 1 "compare --load" -- "$UKSIM" compare noload.uks --load ./nowake_sched.so \
+	--vary scheduler=fixed,no-preempt-on-wake
+contains out "scheduler=no-preempt-on-wake  pass" "compare --load: the plug-in's row"
+expect 0 "explore --load" -- "$UKSIM" explore noload.uks --load ./nowake_sched.so --runs 20 -j 1 -q
+expect 2 "explore without it" -- "$UKSIM" explore noload.uks --runs 20 -j 1 -q
 
 expect 2 "a typo in --set" -- "$UKSIM" run nowake-latency.uks --set scheduler=no-preempt-on-wak
 contains err "unknown scheduler 'no-preempt-on-wak'" "unknown scheduler"

@@ -22,6 +22,7 @@ Exit 0 all passed, 1 a check failed, 77 (skipped) without meson on PATH or
 pkg-config.
 """
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -250,6 +251,43 @@ expect { count acks(d0) == %d }
            [uksim, "run", oot], "result: pass")
     expect("... and judges what it did", 1,
            [uksim, "run", os.path.join(work, "oot-wrong.uks")], "result: fail")
+
+    # 3b. A scheduler plug-in, out of the tree, that changes a latency the
+    # way its policy predicts: no-preempt-on-wake makes a woken driver wait
+    # for the running thread's 1 ms slice to end. The scenario asserts the
+    # size (every wait 0.85..1.01 ms under the plug-in); the built-in
+    # `fixed` scheduler on the same scenario must serve in microseconds.
+    sched_c = os.path.join(work, "nowake_sched.c")
+    shutil.copy(os.path.join(a.source_root, "examples", "plugins", "nowake_sched.c"), sched_c)
+    shutil.copy(os.path.join(a.source_root, "tests", "plugins", "nowake-latency.uks"),
+                os.path.join(work, "nowake-latency.uks"))
+    if must("the scheduler plug-in builds against the installed headers",
+            cc + ["-shared", "-fPIC"] + strict + cflags +
+            ["-MD", "-MF", os.path.join(work, "sched.d"), sched_c,
+             "-o", os.path.join(work, "nowake_sched.so")], cwd=work):
+        check_deps("the scheduler plug-in", os.path.join(work, "sched.d"), incdir)
+    lat = os.path.join(work, "nowake-latency.uks")
+    expect("the installed uksim runs the scheduler plug-in: waits of 0.85..1.01 ms", 0,
+           [uksim, "run", lat], "result: pass")
+
+    def longest_wait(extra):
+        p = run([uksim, "run", lat, "--json"] + extra, env=env)
+        try:
+            rep = json.loads(p.stdout)
+        except ValueError:
+            fail("uksim run --json", p.stdout + p.stderr)
+            return None
+        seen = [e["observed"] for e in rep["expectations"] if e["text"].startswith("latency irq")]
+        return max(seen) if seen else None
+
+    slow, fast = longest_wait([]), longest_wait(["--set", "scheduler=fixed"])
+    if slow is None or fast is None:
+        fail("the longest IRQ wait under both schedulers", f"{slow} {fast}")
+    elif not (850000 <= slow <= 1010000 and fast < 20000 and slow >= 100 * fast):
+        fail("no-preempt-on-wake makes the longest wait one slice, fixed a few us",
+             f"plug-in {slow} ns, fixed {fast} ns")
+    else:
+        ok(f"longest IRQ wait: plug-in {slow} ns, fixed {fast} ns (x{slow // fast})")
 
     # 4. A program embedding the simulator, linked both ways.
     embed_c = os.path.join(work, "embed.c")

@@ -17,6 +17,7 @@ extern const struct uk_irq_behaviour uk_irq_behaviour_eos_before_unmask;
 extern const struct uk_irq_behaviour uk_irq_behaviour_no_buffer;
 extern const struct uk_irq_behaviour uk_irq_behaviour_claim_masked;
 extern const struct uk_irq_behaviour uk_irq_behaviour_latch_masked;
+extern const struct uk_irq_behaviour uk_irq_behaviour_complete_on_claim;
 
 /* Built-in models and known-bad designs, in the order `uksim` lists them. */
 extern const struct uk_irq_model_ops uk_irq_model_managarm_2020;
@@ -40,6 +41,7 @@ static const struct uk_irq_behaviour *const behaviours[] = {
 	&uk_irq_behaviour_no_buffer,
 	&uk_irq_behaviour_claim_masked,
 	&uk_irq_behaviour_latch_masked,
+	&uk_irq_behaviour_complete_on_claim,
 };
 
 #define NMODELS (sizeof(models) / sizeof(models[0]))

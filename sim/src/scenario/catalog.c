@@ -186,7 +186,8 @@ static const char *const irq_models[] = {"managarm", "sel4", "linux", "zircon",
 static const char *const schedulers[] = {"fixed", NULL};
 static const char *const behaviours[] = {
 	"controller", "mask-in-service", "no-mask-in-service", "eoi-before-mask",
-	"eos-before-unmask", "no-buffer", "claim-masked", "latch-masked", NULL,
+	"eos-before-unmask", "no-buffer", "claim-masked", "latch-masked", "complete-on-claim",
+	NULL,
 };
 static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",

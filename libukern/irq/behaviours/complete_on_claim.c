@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A known-bad design: a claim/complete controller (the PLIC) completed as
+ * soon as the source is claimed, the way an IOAPIC edge pin is EOIed on
+ * delivery, instead of when the episode ends. The completion re-opens the
+ * gateway while the driver has not cleared its device yet, so a level
+ * source that is still asserted is forwarded again at once: a second
+ * delivery that the kernel keeps as a buffered raise, and an episode that
+ * finds the device already served, which every driver NAKs ("nobody
+ * cared", a stall). The line must stay closed until the driver is done:
+ * complete at the end of service (the controller's own order).
+ *
+ * Source: the RISC-V PLIC specification (a gateway forwards no new request
+ * for a source until its completion; a level source still asserted then
+ * sends a new one), and Linux's rule for the same hazard: kernel/irq/
+ * manage.c refuses a threaded handler without IRQF_ONESHOT ("Threaded irq
+ * requested with handler=NULL and !ONESHOT"), which would complete the
+ * interrupt before the thread has quietened the device.
+ */
+#include "../irq_internal.h"
+
+const struct uk_irq_behaviour uk_irq_behaviour_complete_on_claim = {
+	.abi = UK_ABI_VERSION,
+	.name = "complete-on-claim",
+	.doc = "complete a claim/complete line at delivery, before the driver served it",
+	.source = "RISC-V PLIC specification (gateway, completion); Linux kernel/irq/manage.c "
+		  "(threaded handlers need IRQF_ONESHOT)",
+	.set = UK_INTC_EOI,
+	.clear = UK_INTC_EOS,
+	.flags = 0,
+};

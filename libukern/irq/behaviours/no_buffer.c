@@ -3,6 +3,9 @@
  * No buffered raise: a raise that arrives while the line is in service is
  * dropped instead of being kept for re-delivery when the episode ends. An
  * edge device that signals twice in quick succession is then heard once.
+ * Linux keeps such an edge (handle_edge_irq marks the descriptor
+ * IRQS_PENDING and replays it; kernel/irq/chip.c), as managarm's thor
+ * counts it in its raise sequence; a kernel that does neither loses it.
  */
 #include "../irq_internal.h"
 
@@ -10,7 +13,7 @@ const struct uk_irq_behaviour uk_irq_behaviour_no_buffer = {
 	.abi = UK_ABI_VERSION,
 	.name = "no-buffer",
 	.doc = "a raise during an episode is dropped, not kept for later",
-	.source = "managarm before its 2021 IRQ rework had no buffered raise",
+	.source = "Linux kernel/irq/chip.c handle_edge_irq (IRQS_PENDING), what it guards against",
 	.set = 0,
 	.clear = 0,
 	.flags = UK_IRQ_BHV_NO_BUFFER,

@@ -1,27 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A known-bad design, to teach and to give the explorer a real bug:
- * managarm's IRQ objects before the 2021 rework. Two things differ from
- * the sequence protocol (models/managarm.c):
- *  - an ACK belonged to the line, not to an episode: a driver's ACK is
- *    taken for whatever episode is running when it arrives, even when the
- *    driver saw an earlier one;
- *  - nothing kept a raise that arrived during an episode: the rework added
- *    the buffered raise (the no-buffer behaviour names the same source).
+ * managarm's IRQ pins before the 2021 rework, as thor's
+ * kernel/thor/generic/irq.cpp stood before commit 8e6eea2cb ("thor: Rework
+ * IRQ handling code", 2021-06-13). Two of its rules differ from the
+ * sequence protocol (models/managarm.c):
  *
- * The second is the one the explorer finds: on an edge line, which stays
- * unmasked in service, a second edge that lands while an episode runs is
- * dropped, and the device that sent it is not heard again until it sends
- * another (liveness L1). Whether it lands inside an episode is a matter of
- * timing, so one schedule rarely shows it. The first alone does no harm to
- * drivers that read their device on every wake-up (ours do): the episode
- * it ends early was delivered to every sink all the same. It shows in the
- * stale-seq scenario the other way round: an off-by-one ACK that the
- * sequence protocol rejects (and reports as an ACK timeout) is accepted.
+ *  - One ACK per line, not per episode. IrqPin::ackSink unblocked the pin
+ *    "regardless of whether the ACK targets the currentSequence()": an ACK
+ *    naming an older sequence ended the episode that was running.
+ *  - A raise that found the pin already in service (only possible on an
+ *    edge line, the "justEoi" strategy) was counted and masked the pin for
+ *    service: IrqPin::raise set maskedForService, and the ACK replayed the
+ *    counted raise ("avoid losing IRQs that were ignored in raise() as
+ *    'already active'"). While masked, the IOAPIC drops every further edge
+ *    of the line (82093AA), so a third edge inside one episode is lost.
  *
- * Source: the managarm forum post in shared/seed (the sequence numbers
- * "matched against each other" were the fix), and thor's generic/irq.cpp
- * history around the 2021 rework.
+ * The sequence protocol keeps edge lines open in service and buffers a
+ * raise instead (I4: masked for service iff in service on a line that
+ * masks in service), so no edge is lost (L1). The explorer finds the
+ * schedules in which a second edge lands inside an episode, where this
+ * design masks the edge line: I4 breaks, and the device's next edge then
+ * goes nowhere. The default schedule of scenarios/designs/managarm-2020-*
+ * has no such overlap.
+ *
+ * The rework's message names what it fixed: "A maskThenEoi IRQ is only
+ * unmasked after all sinks have seen the IRQ", and sinks attached while
+ * the IRQ is in service. Source: managarm git history, commit 8e6eea2cb and
+ * its parent; the forum post in shared/seed.
  */
 #include "../irq_internal.h"
 
@@ -37,25 +43,27 @@ static int line_ack(struct uk_irq_pin *pin, struct uk_irq_sink *sink, enum uk_ir
 	return verdict;
 }
 
-/* No buffered raise: one that finds an episode running is lost. A stalled
- * pin still keeps it for the retry, as the common machinery does. */
-static enum uk_irq_raise drop_in_service(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags,
-					 uint64_t now)
+/* A raise in service is counted (buffered, replayed at the end of the
+ * episode) and masks the line for service, edge lines too. */
+static enum uk_irq_raise mask_on_second_raise(struct uk_irq_pin *pin, uint64_t ts,
+					      uint16_t flags, uint64_t now)
 {
-	if (!pin->in_service || pin->stalled)
-		return uk_irq_take(pin, ts, flags, now);
-	uk_irq_emit(pin, UK_IRQ_EV_RAISE, IRQ_NO_SINK, UK_IRQ_RAISE_DROPPED, flags, now);
-	return UK_IRQ_RAISE_DROPPED;
+	bool in_service = pin->in_service && !pin->stalled;
+	enum uk_irq_raise r = uk_irq_take(pin, ts, flags, now);
+
+	if (in_service)
+		uk_irq_mask(pin, UK_IRQ_MASK_SERVICE, true, now);
+	return r;
 }
 
 const struct uk_irq_model_ops uk_irq_model_managarm_2020 = {
 	.abi = UK_ABI_VERSION,
 	.name = "managarm-2020",
-	.doc = "known-bad: one ACK per line, not per episode, and no raise kept in service",
-	.source = "managarm before its 2021 IRQ rework (thor generic/irq.cpp); shared/seed",
+	.doc = "known-bad: one ACK per line, not per episode; a second raise masks an edge line",
+	.source = "managarm thor kernel/thor/generic/irq.cpp before commit 8e6eea2cb (2021-06-13)",
 	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
 	.invariants = UK_IRQ_INV_ALL,
 	.liveness = UK_IRQ_LIVE_ALL,
-	.raise = drop_in_service,
+	.raise = mask_on_second_raise,
 	.answer = line_ack,
 };

@@ -5,12 +5,17 @@
  * vector) is never retried and stays stalled for good. Every later message
  * of the device is buffered behind the stall and never delivered.
  *
- * This is what managarm's current code does with non-maskable pins
- * (DESIGN.md section 3 says we do not copy it); the fuzzing demo's planted
- * bug 2 is the same mistake inside the machine.
+ * This is what managarm's thor does with non-maskable pins (DESIGN.md
+ * section 3 says we do not copy it): in kernel/thor/generic/irq.cpp, both
+ * NAK paths set maskedForNack and wake the unstall coroutine (which kicks
+ * the pin after 50 ms << exponent, commit 6c830210e, 2021-07-18) only
+ * `if (_strategy & irq_strategy::maskable)`; a NAKed pin stays in service,
+ * so a non-maskable one is never kicked. The fuzzing demo's planted bug 2
+ * is the same mistake inside the machine.
  *
- * Source: managarm thor generic/irq.cpp (IrqPin::_nack / the unmask-based
- * retry), DESIGN.md section 3.
+ * Source: managarm thor kernel/thor/generic/irq.cpp as of 2026-08 (the NAK
+ * paths of IrqPin and its constructor's unstall coroutine); DESIGN.md
+ * section 3.
  */
 #include "../irq_internal.h"
 
@@ -29,7 +34,7 @@ const struct uk_irq_model_ops uk_irq_model_msi_no_retry = {
 	.abi = UK_ABI_VERSION,
 	.name = "msi-no-retry",
 	.doc = "known-bad: a stalled MSI (non-maskable) pin is never retried",
-	.source = "managarm thor generic/irq.cpp (retry by unmask); DESIGN.md section 3",
+	.source = "managarm thor kernel/thor/generic/irq.cpp: unstall only for maskable pins",
 	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
 	.invariants = UK_IRQ_INV_ALL,
 	.liveness = UK_IRQ_LIVE_ALL,

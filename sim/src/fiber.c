@@ -59,6 +59,12 @@ static struct sim_stack *stack_map(struct sim_stack_pool *p)
 static void stack_unmap(struct sim_stack_pool *p, struct sim_stack *s)
 {
 	size_t ps = page_size();
+#if SIM_FIBER_ASAN
+	/* ASan does not clear the shadow of unmapped memory: the redzones of
+	 * frames left on this stack would poison whatever is mapped here next
+	 * (seen: a shared object's globals, dlopened after a run). */
+	ASAN_UNPOISON_MEMORY_REGION(s->lo, p->stack_size);
+#endif
 	munmap((char *)s->lo - ps, ps + p->stack_size + ps);
 	p->allocated--;
 }

@@ -225,6 +225,8 @@ struct uk_kernel {
 	struct uk_kernel_config cfg;
 	const struct uk_sched_ops *sched; /* points at sched_ops */
 	struct uk_sched_ops sched_ops;
+	/* Transfer strategies registered by the host, by id (ukern/xfer.h). */
+	const struct uk_xfer_ops *xfer_extra[16];
 	/* The kernel lock: a ticket lock, so waiting CPUs are served in order
 	 * (a test-and-set lock starves them when release and re-acquire cost
 	 * no virtual time, as on the simulator's "time" chooser). One word:

@@ -8,6 +8,7 @@
  */
 #include "core/kern.h"
 #include "lib/string.h"
+#include <ukern/xfer.h>
 
 void uk_kernel_config_default(struct uk_kernel_config *cfg)
 {
@@ -77,6 +78,8 @@ static int config_check(const struct uk_kernel_config *c)
 		return UK_EINVAL;
 	if (o && (!o->cpu_init || !o->enqueue || !o->dequeue || !o->pick_next || !o->top_prio ||
 		  !o->should_preempt || !o->select_cpu || !o->slice_ns))
+		return UK_EINVAL;
+	if (c->xfer && !uk_xfer_ops_valid(c->xfer))
 		return UK_EINVAL;
 	return 0;
 }
@@ -152,6 +155,8 @@ int uk_kernel_create(struct uk_arch *a, const struct uk_kernel_config *cfg, stru
 		uk_sched_fixed_ops(&k->sched_ops);
 	k->sched = &k->sched_ops;
 	k->cfg.sched = k->sched;
+	if (c.xfer && c.xfer->id == 0)
+		(void)uk_kernel_xfer_register(k, c.xfer); /* ids are free: it cannot fail */
 	k->ncpus = ncpus;
 	k->all_cpus = ncpus == 64 ? ~0ull : bit64(ncpus) - 1;
 	k->next_id = 1;

@@ -20,7 +20,7 @@
 struct ipc_endpoint *endpoint_create(struct uk_kernel *k, uint32_t flags)
 {
 	struct ipc_endpoint *ep = kalloc(k, sizeof(*ep));
-	const struct uk_xfer_ops *x = uk_xfer_ops_by_id(flags >> UK_EP_STRATEGY_SHIFT);
+	const struct uk_xfer_ops *x = xfer_ops_of(k, flags >> UK_EP_STRATEGY_SHIFT);
 
 	if (!ep)
 		return NULL;

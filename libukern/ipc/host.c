@@ -27,8 +27,11 @@ int uk_kernel_ipc_endpoint(struct uk_kernel *k, uint64_t tid, uint32_t flags)
 
 	if (!p)
 		return UK_ESRCH;
-	if ((flags & ~(UK_EP_FIFO | UK_EP_STRATEGY(3))))
+	if ((flags & ~(UK_EP_FIFO | UK_EP_STRATEGY_MASK)))
 		return UK_EINVAL;
+	if ((flags >> UK_EP_STRATEGY_SHIFT) != UK_XFER_DEFAULT &&
+	    !xfer_ops_of(k, flags >> UK_EP_STRATEGY_SHIFT))
+		return UK_EINVAL; /* no strategy has that id in this kernel */
 	if (!(ep = endpoint_create(k, flags)))
 		return UK_ENOMEM;
 	h = cap_install(k, p, &ep->o, UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT);

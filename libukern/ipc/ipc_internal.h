@@ -132,6 +132,10 @@ struct uk_xfer_job {
 	struct uk_xfer_result res;
 };
 int xfer_run(struct uk_xfer_job *x);
+/* transfer/registry.c: a strategy of this kernel by id (built-in or
+ * registered), and the id a table counts under. */
+const struct uk_xfer_ops *xfer_ops_of(struct uk_kernel *k, unsigned id);
+unsigned xfer_id_of(struct uk_kernel *k, const struct uk_xfer_ops *o);
 /* Translate remote page `va` (page aligned) with a counted software walk,
  * faulting in demand-zero pages; the frame or a negative error (res set). */
 int xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t va, uk_paddr_t *pa);

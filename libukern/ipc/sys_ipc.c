@@ -41,7 +41,8 @@ static long sys_ep_create(struct uk_kernel *k, struct uk_thread *t, const uint64
 	uint64_t s = a[0] >> UK_EP_STRATEGY_SHIFT;
 	struct ipc_endpoint *ep;
 
-	if ((a[0] & ~(uint64_t)(UK_EP_FIFO | UK_EP_STRATEGY(3))) || !uk_xfer_ops_by_id((unsigned)s))
+	if ((a[0] & ~(uint64_t)(UK_EP_FIFO | UK_EP_STRATEGY_MASK)) ||
+	    (s != UK_XFER_DEFAULT && !xfer_ops_of(k, (unsigned)s)))
 		return UK_EINVAL;
 	if (!(ep = endpoint_create(k, (uint32_t)a[0])))
 		return UK_ENOMEM;

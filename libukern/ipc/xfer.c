@@ -58,6 +58,53 @@ int xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n)
 	return UK_EFAULT;
 }
 
+/* ---- the toolkit of ukern/xfer.h, for strategies written elsewhere ---- */
+
+uk_vaddr_t uk_xfer_remote_va(const struct uk_xfer_job *x)
+{
+	return x->rva;
+}
+
+uk_vaddr_t uk_xfer_local_va(const struct uk_xfer_job *x)
+{
+	return x->local;
+}
+
+uint64_t uk_xfer_len(const struct uk_xfer_job *x)
+{
+	return x->len;
+}
+
+bool uk_xfer_writes(const struct uk_xfer_job *x)
+{
+	return x->write;
+}
+
+int uk_xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t page, uk_paddr_t *pa)
+{
+	if (page & (UK_PAGE_SIZE - 1))
+		return UK_EINVAL;
+	return xfer_remote_frame(x, page, pa);
+}
+
+void *uk_xfer_phys(struct uk_xfer_job *x, uk_paddr_t pa, uint64_t n)
+{
+	if (n > UK_PAGE_SIZE - (pa & (UK_PAGE_SIZE - 1)))
+		return NULL; /* within one frame */
+	return uk_arch_phys_ptr(x->k->a, pa, (size_t)n);
+}
+
+int uk_xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n)
+{
+	return xfer_local_copy(x, lva, p, n);
+}
+
+void uk_xfer_copied(struct uk_xfer_job *x, uint64_t n)
+{
+	x->st->copies++;
+	x->res.bytes += n;
+}
+
 /* The whole transfer runs with the kernel lock held: its virtual duration
  * is the non-preemptible stretch it causes. */
 int xfer_run(struct uk_xfer_job *x)
@@ -66,7 +113,7 @@ int xfer_run(struct uk_xfer_job *x)
 	uint64_t t0 = uk_arch_now(k->a), dt;
 	int rc;
 
-	x->st = &k->stats.xfer[x->xfer->id];
+	x->st = &k->stats.xfer[xfer_id_of(k, x->xfer)];
 	x->st->transfers++;
 	rc = x->xfer->copy(x);
 	x->st->bytes += x->res.bytes;

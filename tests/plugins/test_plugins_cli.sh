@@ -7,13 +7,13 @@
 # (exit 1 too, as one design fails),
 # the objects on the command line (--load) instead of `load` lines, and an
 # unknown scheduler (exit 2, file:line:col, did you mean).
-# Usage: test_plugins_cli.sh UKSIM SRC_DIR NOWAKE_SO FIXED_RETRY_SO EDGE_MASKED_SO HOLD_SO
+# Usage: test_plugins_cli.sh UKSIM SRC_DIR NOWAKE_SO FIXED_RETRY_SO EDGE_MASKED_SO HOLD_SO TWOPASS_SO
 set -u
 UKSIM=$1
 SRC=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp "$SRC"/*.uks "$3" "$4" "$5" "$6" "$tmp"/
+cp "$SRC"/*.uks "$3" "$4" "$5" "$6" "$7" "$tmp"/
 cd "$tmp" || exit 1
 fails=0
 
@@ -46,6 +46,25 @@ expect 1 "managarm: not 21" -- "$UKSIM" run fixed-retry-stalls.uks --set irq-mod
 contains out "count stalls(d0) == 21  (saw 2)" "2 stalls"
 
 expect 0 "edge-masked loses the edge" -- "$UKSIM" run edge-masked-lost-edge.uks
+
+# A transfer strategy: the same bytes as physmap, twice the page walks.
+walks() { # TRANSFER -> "walks bytes result"
+	"$UKSIM" run twopass-walks.uks --set transfer="$1" --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["stats"]["page_walks"], d["stats"]["copied_bytes"], d["result"])'
+}
+two=$(walks two-pass)
+phys=$(walks physmap)
+if [ -n "$two" ] && [ -n "$phys" ] && python3 - "$two" "$phys" <<'PY'
+import sys
+w2, b2, r2 = sys.argv[1].split()
+w1, b1, r1 = sys.argv[2].split()
+ok = r2 == r1 == "pass" and b2 == b1 and int(b1) > 0 and int(w2) == 2 * int(w1) and int(w1) > 0
+sys.exit(0 if ok else 1)
+PY
+then echo "ok: two-pass walks twice ($two vs $phys)"; else
+	echo "FAIL: two-pass walks: '$two' vs physmap '$phys'"; fails=$((fails + 1)); fi
 
 # Without `load` lines: the objects named on the command line.
 grep -v '^load ' nowake-latency.uks >noload.uks

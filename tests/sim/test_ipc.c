@@ -183,6 +183,10 @@ START_TEST(call_recv_reply_and_errors)
 	ck_assert_int_eq(uk_kernel_give_handle(w.sm->k, w.tid[1], w.h[1], w.tid[0], UK_RIGHT_WRITE, 7),
 			 UK_EBUSY);
 	ck_assert_int_eq(uk_kernel_give_handle(w.sm->k, 9999, w.h[1], w.tid[0], 0, 0), UK_ESRCH);
+	/* An endpoint names only a strategy id this kernel has (4.. are those
+	 * registered with uk_kernel_xfer_register; none here). */
+	ck_assert_int_eq(uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], UK_EP_STRATEGY(4)), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], UK_EP_STRATEGY(16)), UK_EINVAL);
 	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
 	const long srv[] = {UK_ENOENT, UK_EINVAL, 0, 42, 4, 10, UK_EBUSY, 0, 5, 0, UK_EALREADY,
 			    UK_EBADH, UK_EBADH};

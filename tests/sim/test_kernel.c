@@ -19,6 +19,8 @@
 #include <ukern/irq_model.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
+#include <ukern/ipc.h>
+#include <ukern/xfer.h>
 
 /* A test's shared state; programs get a pointer to it as their argument. */
 struct world {
@@ -269,6 +271,37 @@ START_TEST(irq_model_calls_reach_the_line_model)
 }
 END_TEST
 
+/* Transfer strategies from elsewhere get ids of their own, once each. */
+static int copy_nothing(struct uk_xfer_job *x)
+{
+	(void)x;
+	return 0;
+}
+
+START_TEST(xfer_strategies_register)
+{
+	struct uk_xfer_ops mine[13];
+	struct sim_machine *sm = machine(1, NULL);
+	for (int i = 0; i < 13; i++)
+		mine[i] = (struct uk_xfer_ops){.abi = UK_ABI_VERSION, .name = "mine",
+					       .copy = copy_nothing};
+	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[0]), UK_XFER_FIRST_EXTRA);
+	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[0]), UK_XFER_FIRST_EXTRA);
+	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, uk_xfer_ops_find("window")), UK_XFER_WINDOW);
+	for (int i = 1; i < 12; i++)
+		ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[i]), UK_XFER_FIRST_EXTRA + i);
+	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[12]), UK_ENOMEM);
+	/* A plug-in is no grant strategy and takes no built-in's id. */
+	struct uk_xfer_ops bad = mine[0];
+	bad.grant = true;
+	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &bad), UK_EINVAL);
+	bad = mine[0];
+	bad.id = UK_XFER_PHYSMAP;
+	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &bad), UK_EINVAL);
+	sim_machine_destroy(sm);
+}
+END_TEST
+
 /* Two drivers attach to one line: the ukern protocol shares it; seL4's
  * one-handler model refuses the second. */
 static void shared_line_under(const struct uk_irq_model_ops *model, long *first, long *second)
@@ -394,7 +427,7 @@ int main(void)
 	SIM_SUITE(sr, "boot", 60, boot_four_cpus, placement_spreads_threads);
 	SIM_SUITE(sr, "memory", 60, user_memory_demand_zero_and_fault_kills, address_spaces_are_isolated);
 	SIM_SUITE(sr, "deadlock", 60, deadlock_names_the_waiters, irq_model_is_selectable,
-		  irq_model_calls_reach_the_line_model);
+		  irq_model_calls_reach_the_line_model, xfer_strategies_register);
 	SIM_SUITE(sr, "chaos", 300, random_syscalls_never_break_the_kernel);
 	return sim_run_suites(sr);
 }

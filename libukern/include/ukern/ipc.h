@@ -70,6 +70,7 @@ enum uk_sysno_ipc {
 #define UK_EP_FIFO (1u << 0)           /* callers served in arrival order (default: priority) */
 #define UK_EP_STRATEGY_SHIFT 4         /* transfer strategy of UK_SYS_XFER through this endpoint */
 #define UK_EP_STRATEGY(s) ((uint32_t)(s) << UK_EP_STRATEGY_SHIFT)
+#define UK_EP_STRATEGY_MASK UK_EP_STRATEGY(15) /* ids 0..15 (ukern/xfer.h) */
 
 /* Transfer strategies (0: the kernel's default, uk_kernel_config.xfer_strategy). */
 #define UK_XFER_DEFAULT 0u

@@ -45,6 +45,8 @@ struct uk_kernel;
 
 struct uk_xfer_ops;
 
+#define UK_XFER_MAX_IDS 16u /* transfer strategy ids (endpoint flags carry 4 bits) */
+
 struct uk_kernel_config {
 	const struct uk_sched_ops *sched; /* NULL: the fixed-priority policy; copied */
 	uint64_t timeslice_ns;            /* round-robin slice; default 1 ms */
@@ -113,7 +115,8 @@ struct uk_kernel_stats {
 	 * map to no line. */
 	uint64_t irq_episodes, irq_nobody_cared, irq_ack_timeouts, irq_disabled;
 	uint64_t irq_violations, irq_unrouted;
-	/* IPC (docs/ipc.md). xfer[s] counts strategy s: 1 physmap, 2 window, 3 grant. */
+	/* IPC (docs/ipc.md). xfer[s] counts strategy s: 1 physmap, 2 window, 3 grant,
+	 * 4.. the strategies registered with uk_kernel_xfer_register. */
 	uint64_t ipc_calls, ipc_replies, ipc_receives, ntfn_signals;
 	uint64_t ipc_handoffs; /* direct switches to the woken thread (cfg.ipc_handoff) */
 	struct uk_xfer_stats {
@@ -121,7 +124,7 @@ struct uk_kernel_stats {
 		uint64_t faults;           /* client pages faulted in (demand-zero) */
 		uint64_t failed;           /* transfers that returned an error */
 		uint64_t max_nopreempt_ns; /* longest transfer, virtual ns, kernel lock held */
-	} xfer[4];
+	} xfer[UK_XFER_MAX_IDS];
 };
 void uk_kernel_get_stats(struct uk_kernel *k, struct uk_kernel_stats *out);
 

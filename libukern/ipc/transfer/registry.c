@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The built-in transfer strategies, by name and by id (ukern/xfer.h).
+ * The transfer strategies, by name and by id (ukern/xfer.h): the built-in
+ * ones, and those a host registered with one kernel (ids 4..15).
  */
 #include "ipc/ipc_internal.h"
 
@@ -45,8 +46,51 @@ const struct uk_xfer_ops *uk_xfer_ops_find(const char *name)
 	return NULL;
 }
 
+static bool builtin(const struct uk_xfer_ops *o)
+{
+	for (unsigned i = 0; i < NSTRATEGIES; i++)
+		if (strategies[i] == o)
+			return true;
+	return false;
+}
+
 bool uk_xfer_ops_valid(const struct uk_xfer_ops *o)
 {
-	return o && o->abi == UK_ABI_VERSION && o->name && o->name[0] && o->copy &&
-	       uk_xfer_ops_by_id(o->id) != NULL;
+	if (!o || o->abi != UK_ABI_VERSION || !o->name || !o->name[0] || !o->copy)
+		return false;
+	return builtin(o) || (o->id == 0 && !o->grant);
+}
+
+const struct uk_xfer_ops *xfer_ops_of(struct uk_kernel *k, unsigned id)
+{
+	if (id >= UK_XFER_FIRST_EXTRA && id < UK_XFER_MAX_IDS)
+		return k->xfer_extra[id];
+	return uk_xfer_ops_by_id(id);
+}
+
+unsigned xfer_id_of(struct uk_kernel *k, const struct uk_xfer_ops *o)
+{
+	if (o->id)
+		return o->id;
+	for (unsigned id = UK_XFER_FIRST_EXTRA; id < UK_XFER_MAX_IDS; id++)
+		if (k->xfer_extra[id] == o)
+			return id;
+	return 0; /* not registered: counted with the default slot */
+}
+
+int uk_kernel_xfer_register(struct uk_kernel *k, const struct uk_xfer_ops *ops)
+{
+	unsigned id;
+
+	if (!uk_xfer_ops_valid(ops))
+		return UK_EINVAL;
+	if ((id = xfer_id_of(k, ops)))
+		return (int)id;
+	for (id = UK_XFER_FIRST_EXTRA; id < UK_XFER_MAX_IDS; id++) {
+		if (!k->xfer_extra[id]) {
+			k->xfer_extra[id] = ops;
+			return (int)id;
+		}
+	}
+	return UK_ENOMEM;
 }

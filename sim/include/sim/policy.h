@@ -28,6 +28,7 @@
 
 #include <ukern/irq_model.h>
 #include <ukern/sched.h>
+#include <ukern/xfer.h>
 
 enum sim_policy_kind {
 	SIM_POLICY_SCHEDULER = 1,

@@ -148,15 +148,6 @@ int rt_policies_load(struct sim_registry *r, const struct sim_policy *tab, const
 				 SIM_POLICIES_SYMBOL);
 			return -1;
 		}
-		if (tab[i].kind == SIM_POLICY_TRANSFER) {
-			/* Endpoints name their strategy in a 2-bit field that the
-			 * built-ins fill (ukern/xfer.h). */
-			snprintf(err, errlen,
-				 "%s: transfer strategy '%s': loading transfer strategies is not "
-				 "supported yet (only schedulers, IRQ models and behaviours)",
-				 path, tab[i].name ? tab[i].name : "?");
-			return -1;
-		}
 		if (rt_policy_add(r, &tab[i], path, err, errlen) != 0)
 			return -1;
 	}

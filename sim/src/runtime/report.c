@@ -11,7 +11,7 @@
 uint64_t rt_stat_walks(const struct uk_kernel_stats *st)
 {
 	uint64_t w = 0;
-	for (int i = 0; i < 4; i++)
+	for (unsigned i = 0; i < UK_XFER_MAX_IDS; i++)
 		w += st->xfer[i].walks;
 	return w;
 }
@@ -99,7 +99,7 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 			s->controller_held += hs.held;
 		}
 	}
-	for (int i = 0; i < 4; i++)
+	for (unsigned i = 0; i < UK_XFER_MAX_IDS; i++)
 		s->copied_bytes += st->xfer[i].bytes;
 }
 

@@ -60,11 +60,18 @@ static int setup_endpoint(struct sim_rt *rt, int ep)
 	int owner = owner_of(s, ep);
 	if (owner < 0)
 		return 0; /* nobody holds it: nothing to make */
-	uint32_t flags = UK_EP_STRATEGY(rt_xfer(rt, e->transfer ? e->transfer
-							       : s->machine.transfer)->id);
+	struct uk_kernel *k = rt->sm->k;
+	/* A loaded strategy gets its id from this kernel. */
+	int id = uk_kernel_xfer_register(k, rt_xfer(rt, e->transfer ? e->transfer
+								     : s->machine.transfer));
+	if (id < 0) {
+		snprintf(rt->err, sizeof(rt->err), "endpoint '%s': its transfer strategy: %s",
+			 e->name, uk_err_name(id));
+		return -1;
+	}
+	uint32_t flags = UK_EP_STRATEGY((unsigned)id);
 	if (e->queue == UKS_QUEUE_FIFO)
 		flags |= UK_EP_FIFO;
-	struct uk_kernel *k = rt->sm->k;
 	uint64_t otid = rt->proc[owner].first_tid;
 	int h = uk_kernel_ipc_endpoint(k, otid, flags);
 	if (h < 0) {

@@ -59,6 +59,12 @@ static struct sim_stack *stack_map(struct sim_stack_pool *p)
 static void stack_unmap(struct sim_stack_pool *p, struct sim_stack *s)
 {
 	size_t ps = page_size();
+	/* A fiber left suspended (a thread still blocked when its run ended)
+	 * leaves its frames' redzones poisoned; unpoison them, or whatever is
+	 * mapped here next (a plug-in's dlopen) reads as a bad access. */
+#if SIM_FIBER_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(s->lo, s->size);
+#endif
 	munmap((char *)s->lo - ps, ps + p->stack_size + ps);
 	p->allocated--;
 }

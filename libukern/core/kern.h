@@ -169,6 +169,7 @@ struct uk_thread {
 	uint64_t blocked_since, blocked_total, blocked_max, blocked_count, preempted_count;
 	struct list all_link;
 	const char *name;
+	void *platform; /* uk_user_set_platform */
 };
 
 struct mutex {
@@ -251,6 +252,7 @@ struct uk_kernel {
 	void *device_irq_ctx;
 	uk_syscall_ext_fn syscall_ext;
 	void *syscall_ext_ctx;
+	void *platform; /* uk_kernel_set_platform */
 	struct uk_kernel_stats stats;
 	struct ktimer *timers;   /* kernel timers, earliest first (timer.c) */
 	struct irq_state *irq;   /* IRQ lines and the IRQ host (irq/irq_kobj.c); NULL until first use */

@@ -300,6 +300,26 @@ void uk_kernel_set_syscall_extension(struct uk_kernel *k, uk_syscall_ext_fn fn, 
 	k->syscall_ext_ctx = ctx;
 }
 
+void uk_kernel_set_platform(struct uk_kernel *k, void *p)
+{
+	k->platform = p;
+}
+
+void *uk_user_kernel_platform(struct uk_user *u)
+{
+	return u->k->platform;
+}
+
+void uk_user_set_platform(struct uk_user *u, void *p)
+{
+	u->t->platform = p;
+}
+
+void *uk_user_platform(struct uk_user *u)
+{
+	return u->t->platform;
+}
+
 /* ---- host-side inspection (machine stopped; no lock) ---- */
 
 void uk_kernel_get_stats(struct uk_kernel *k, struct uk_kernel_stats *out)

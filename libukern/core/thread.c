@@ -35,6 +35,7 @@ int thread_create(struct uk_kernel *k, struct process *p, unsigned program, uint
 	}
 	t->user.k = k;
 	t->user.t = t;
+	t->platform = NULL;
 	t->proc = p;
 	kobj_get(&p->o);
 	p->live_threads++;

@@ -24,34 +24,34 @@ UKERN_PLUGIN;
 const int ukern_no_programs_here = 1;
 #else
 
-static void my_driver(struct uk_user *u, struct sim_prog_ctx *c)
+static void my_driver(struct uk_user *u)
 {
-	int dev = sim_prog_ref(c, "device");
-	uint64_t count = sim_prog_num(c, "count", 0);
+	int dev = sim_prog_ref(u, "device");
+	uint64_t count = sim_prog_num(u, "count", 0);
 	struct sim_dev_info di;
-	if (sim_prog_device(c, dev, &di) != 0 || !di.irq_cap)
+	if (sim_prog_device(u, dev, &di) != 0 || !di.irq_cap)
 		return;
 	long irq = uk_irq_attach(u, di.src_kind, di.source, di.trigger, di.polarity);
 	if (irq < 0)
 		return;
 	uint64_t seq = 0;
 	for (uint64_t served = 0; !count || served < count;) {
-		sim_prog_idle(c, true);
+		sim_prog_idle(u, true);
 		long r = uk_irq_wait(u, irq, seq);
-		sim_prog_idle(c, false);
+		sim_prog_idle(u, false);
 		if (r <= 0)
 			break;
 		seq = (uint64_t)r;
 		long st = uk_dev_read32(u, di.mmio + HW_SCRIPT_STATUS);
 		if (st > 0 && (st & HW_SCRIPT_STATUS_IRQ)) {
-			sim_prog_note(c, SIM_NOTE_CLAIM, dev, 0);
+			sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 			if (di.w1c)
 				uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 			if (uk_irq_ack(u, irq, seq) == 0)
-				sim_prog_note(c, SIM_NOTE_ACK, dev, 0);
+				sim_prog_note(u, SIM_NOTE_ACK, dev, 0);
 			served++;
 		} else if (uk_irq_nak(u, irq, seq) == 0) {
-			sim_prog_note(c, SIM_NOTE_NAK, dev, 0);
+			sim_prog_note(u, SIM_NOTE_NAK, dev, 0);
 		}
 	}
 	uk_sys_handle_close(u, (uint32_t)irq);

@@ -82,6 +82,53 @@ START_TEST(loaded_arguments_checked)
 }
 END_TEST
 
+/* Issue 15, defect 4: a loaded program starts the runtime's trampoline
+ * (program 0) and kill thread (program 1) with forged arguments, and names
+ * them as its fault handler. uksim must not crash; every forged start is
+ * refused, and the other process's driver serves its device as usual. A
+ * program that spoils its own argument block gets the defaults. */
+START_TEST(forged_starts_refused)
+{
+	char err[512], text[2048];
+	struct sim_registry *reg = NULL;
+	ck_assert_int_eq(sim_registry_create(NULL, 0, &reg, err, sizeof(err)), 0);
+	struct uks_catalog cat;
+	sim_registry_catalog(reg, false, &cat);
+	int n = snprintf(text, sizeof(text),
+			 "load \"%s\"\n"
+			 "machine { cpus 2 }\n"
+			 "device d0 { kind scripted; irq ioapic 6 level high; status write-1-to-clear }\n"
+			 "process f { thread t0 program forger(victim = d0)\n"
+			 "            thread t1 program spoiler(count = 5) }\n"
+			 "process v { thread t program irq-driver(device = d0, count = 2); caps irq(d0) }\n"
+			 "timeline { at 10us assert d0\n at 40us assert d0\n at 2ms kill f }\n"
+			 "expect { count acks(d0) == 2\n count exits(v) == 1\n count exits(f) == 2\n"
+			 "         count rejected(f) == 0\n count rejected(v) == 0\n no-deadlock }\n",
+			 RT_FORGER);
+	struct uks_scenario *s = NULL;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	ck_assert_msg(uks_parse_string("forge.uks", text, (size_t)n, &cat, &s, &d) == 0, "%s",
+		      d.message ? d.message : "?");
+	ck_assert_int_eq(sim_registry_load_scenario(reg, s, &d), 0);
+	ck_assert_int_eq(sim_runtime_check(s, reg, &d), 0);
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct sim_runtime_options o = {.registry = reg};
+		struct sim_run_report r;
+		ck_assert_int_eq(sim_runtime_run(s, &o, NULL, seed, &r), 0);
+		for (size_t i = 0; i < r.nexpects; i++)
+			ck_assert_msg(r.expects[i].met, "seed %llu: %s: saw %llu",
+				      (unsigned long long)seed, r.expects[i].text,
+				      (unsigned long long)r.expects[i].observed);
+		ck_assert(r.all_met);
+		sim_run_report_fini(&r);
+	}
+	uks_diag_clear(&d);
+	uks_scenario_free(s);
+	sim_registry_free(reg);
+}
+END_TEST
+
 static void load_fails(const char *so, const char *what)
 {
 	char err[512];
@@ -95,7 +142,7 @@ START_TEST(load_errors)
 {
 	load_fails("/nonexistent/x.so", "no such file");
 	load_fails(RT_NODRIVER, "no 'ukern_programs' or 'ukern_policies' table");
-	load_fails(RT_OLDABI, "oldabi.so: built for interface version 1; this uksim has version 2");
+	load_fails(RT_OLDABI, "oldabi.so: built for interface version 2; this uksim has version 3");
 	load_fails(RT_NOABI, "noabi.so: says no interface version (write UKERN_PLUGIN;");
 	load_fails(RT_DUPDRIVER, "'irq-driver' is already registered");
 }
@@ -214,6 +261,7 @@ static Suite *load_suite(void)
 	tcase_add_test(tc, scenario_runs_a_loaded_driver);
 	tcase_add_test(tc, loaded_arguments_checked);
 	tcase_add_test(tc, load_errors);
+	tcase_add_test(tc, forged_starts_refused);
 	tcase_add_test(tc, token_refuses_a_rebuilt_object);
 	suite_add_tcase(s, tc);
 	return s;

@@ -34,7 +34,7 @@
 
 /* The version of this interface (and of the programs' interface): a
  * plug-in built against another version is refused when loaded. */
-#define UK_ABI_VERSION 2u
+#define UK_ABI_VERSION 3u
 
 /* Answers a model accepts (ops->answers). An answer outside the set is
  * rejected with UK_ENOSYS and changes nothing. */

@@ -95,6 +95,17 @@ struct uk_spawn {
  * Returns 0 and the thread id in *tid; UK_EINVAL, UK_ENOMEM. */
 int uk_kernel_spawn(struct uk_kernel *k, const struct uk_spawn *s, uint64_t *tid);
 
+/* Platform pointers (host side): one of the kernel and one of each thread,
+ * for the platform's own trusted code that runs as a user program (the
+ * simulator's runtime: the trampoline every scenario thread starts in and
+ * the services it offers programs). The kernel never reads them and no
+ * system call reaches them, so a program cannot hand one to the platform
+ * as an argument. All are NULL until set; a thread's starts NULL. */
+void uk_kernel_set_platform(struct uk_kernel *k, void *p);
+void *uk_user_kernel_platform(struct uk_user *u);
+void uk_user_set_platform(struct uk_user *u, void *p);
+void *uk_user_platform(struct uk_user *u);
+
 /* Counters for the simulator to print. */
 struct uk_kernel_stats {
 	uint64_t syscalls, syscall_errors;

@@ -2,12 +2,29 @@
 /*
  * The program library: the C functions a scenario's threads run, and what a
  * program sees of the scenario (its arguments, resolved devices, endpoint
- * handles, and a few runtime hooks for statistics).
+ * handles, and a few runtime services for statistics).
  *
- * A program is `void fn(struct uk_user *u, struct sim_prog_ctx *c)`. It is a
- * user program of the kernel (ukern/user.h, ukern/irq_sys.h, ukern/ipc.h) and
- * runs on the thread the scenario declared; `c` is that thread's context,
- * owned by the runtime for the length of one run.
+ * A program is `void fn(struct uk_user *u)`. It is a user program of the
+ * kernel (ukern/user.h, ukern/irq_sys.h, ukern/ipc.h) and runs on the thread
+ * the scenario declared; `u` is all it holds. Its arguments and
+ * surroundings are in its own user memory, in the argument block the
+ * runtime writes before it runs (ukern/progargs.h); the calls below take
+ * `u` and are of two sorts:
+ *
+ *   data      sim_prog_has, _num, _str, _ref, _device, _endpoint,
+ *             _endpoint_grants, _mutex, _nopreempt_budget: they read the
+ *             block from user memory (once, at the thread's first data
+ *             call; later calls read the copy) and nothing else, so they
+ *             port to bare metal unchanged. A block the program has
+ *             spoiled reads as "no arguments": every call gives its default.
+ *   services  sim_prog_now, _choose, _idle, _note: the simulator's own
+ *             (virtual time, the explorer's choices, the run's counters).
+ *             On bare metal: the clock, a fixed choice, a serial log or
+ *             nothing.
+ *
+ * Call the data calls at the program's start: the first one reads the
+ * block (decision points, virtual time); keep their results, not the calls,
+ * in loops. Services cost no virtual time.
  *
  * Built-in programs live in sim/src/runtime/programs_*.c. A researcher's
  * programs come from a shared object (`uksim run --load ./x.so`, or a
@@ -20,7 +37,7 @@
  *		{0},
  *	};
  *
- * See docs/running.md for a complete example.
+ * See docs/running.md for a complete example and the block's layout.
  */
 #ifndef SIM_PROGRAMS_H
 #define SIM_PROGRAMS_H
@@ -34,9 +51,9 @@
 #include <sim/policy.h>
 #include <ukern/user.h>
 
-struct sim_prog_ctx;
-
-typedef void (*sim_program_fn)(struct uk_user *u, struct sim_prog_ctx *c);
+/* Interface version 3 (UK_ABI_VERSION): programs take only their user
+ * handle; versions 1 and 2 passed a host pointer to a context. */
+typedef void (*sim_program_fn)(struct uk_user *u);
 
 struct sim_program {
 	const char *name;
@@ -58,21 +75,22 @@ struct sim_program {
 /* The built-in programs (constant; ended by a NULL name). */
 const struct sim_program *sim_builtin_programs(size_t *n);
 
-/* ---- arguments ---- */
+/* ---- arguments (data) ---- */
 
 /* Whether the thread's program was given argument `name`. */
-bool sim_prog_has(const struct sim_prog_ctx *c, const char *name);
+bool sim_prog_has(struct uk_user *u, const char *name);
 /* Numbers (int, time in ns, size in bytes, bool 0/1), or `dflt`. */
-uint64_t sim_prog_num(const struct sim_prog_ctx *c, const char *name, uint64_t dflt);
-/* Strings and identifiers (enum choices), or `dflt`. */
-const char *sim_prog_str(const struct sim_prog_ctx *c, const char *name, const char *dflt);
+uint64_t sim_prog_num(struct uk_user *u, const char *name, uint64_t dflt);
+/* Strings and identifiers (enum choices, names), or `dflt`. The string
+ * lives as long as the thread (in the runtime's copy of its block). */
+const char *sim_prog_str(struct uk_user *u, const char *name, const char *dflt);
 /* A device, process or endpoint argument: its index in the scenario, or -1. */
-int sim_prog_ref(const struct sim_prog_ctx *c, const char *name);
+int sim_prog_ref(struct uk_user *u, const char *name);
 
-/* ---- the scenario around the thread ---- */
+/* ---- the scenario around the thread (data) ---- */
 
 struct sim_dev_info {
-	const char *name;
+	const char *name;     /* lives as long as the thread */
 	uk_paddr_t mmio;      /* the register window (HW_SCRIPT_* offsets) */
 	bool w1c;             /* status is write-1-to-clear (else clear-on-read) */
 	bool has_line;
@@ -83,25 +101,29 @@ struct sim_dev_info {
 	bool irq_cap;         /* the thread's process holds irq(DEVICE) */
 };
 /* 0, or -1 for an index that names no device. */
-int sim_prog_device(const struct sim_prog_ctx *c, int dev, struct sim_dev_info *out);
+int sim_prog_device(struct uk_user *u, int dev, struct sim_dev_info *out);
 /* The handle of endpoint `ep` in the thread's process (0 if it has none). */
-uint32_t sim_prog_endpoint(const struct sim_prog_ctx *c, int ep);
+uint32_t sim_prog_endpoint(struct uk_user *u, int ep);
+/* Whether endpoint `ep`'s transfer strategy moves memory through grants
+ * (a client passes a grant with its call). */
+bool sim_prog_endpoint_grants(struct uk_user *u, int ep);
 /* A kernel mutex of the thread's process named `name` (made by the runtime
  * before the process's threads start), or 0. */
-uint32_t sim_prog_mutex(const struct sim_prog_ctx *c, const char *name);
+uint32_t sim_prog_mutex(struct uk_user *u, const char *name);
 /* The thread's no-preemption budget from `caps nopreempt(T)` (0: none). */
-uint64_t sim_prog_nopreempt_budget(const struct sim_prog_ctx *c);
+uint64_t sim_prog_nopreempt_budget(struct uk_user *u);
+
+/* ---- services of the simulator ---- */
+
 /* Virtual time now (ns) on the CPU running the thread. */
-uint64_t sim_prog_now(const struct sim_prog_ctx *c);
+uint64_t sim_prog_now(struct uk_user *u);
 /* Ask the explorer for a value in [0, n) (default `dflt`): a program's own
  * nondeterminism, covered by replay tokens. */
-unsigned sim_prog_choose(struct sim_prog_ctx *c, unsigned n, unsigned dflt);
-
-/* ---- hooks the runtime counts with ---- */
+unsigned sim_prog_choose(struct uk_user *u, unsigned n, unsigned dflt);
 
 /* Mark the thread as waiting for outside input (an IRQ, a request): a run
  * whose only blocked threads are idle ended quietly, not in a deadlock. */
-void sim_prog_idle(struct sim_prog_ctx *c, bool idle);
+void sim_prog_idle(struct uk_user *u, bool idle);
 
 enum sim_note {
 	SIM_NOTE_WOKEN = 1,    /* the IRQ wait of `dev`'s driver returned a new sequence */
@@ -119,6 +141,7 @@ enum sim_note {
 	SIM_NOTE_SERVED_LATE,  /* the driver served its device, but another sink's ACK had
 				* already ended the episode (its own ACK was stale) */
 };
-void sim_prog_note(struct sim_prog_ctx *c, enum sim_note what, int dev, uint64_t value);
+/* Count an event for the run's expectations (a service). */
+void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t value);
 
 #endif /* SIM_PROGRAMS_H */

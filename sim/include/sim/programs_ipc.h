@@ -5,6 +5,12 @@
  * a pointer to its config struct, which the platform fills (handles given
  * with uk_kernel_ipc_endpoint / uk_kernel_give_handle) before the run and
  * the programs fill with results.
+ *
+ * They are kernel programs, not scenario programs (sim/programs.h): only
+ * the host code that registers them can start them, and it owns the config
+ * on both sides of the run (tests/sim/test_ipc.c reads the results back).
+ * No scenario or plug-in can name them, so the pointer they take is never
+ * one a program made; they keep that form (docs/running.md, section 7).
  */
 #ifndef SIM_PROGRAMS_IPC_H
 #define SIM_PROGRAMS_IPC_H

@@ -162,6 +162,7 @@ static int spawn_processes(struct sim_rt *rt)
 {
 	const struct uks_scenario *s = rt->s;
 	size_t t = 0;
+	rt_threads_tag(rt);
 	for (size_t p = 0; p < s->nprocesses; p++) {
 		const struct uks_process *up = &s->processes[p];
 		struct rt_proc *rp = &rt->proc[p];
@@ -170,7 +171,7 @@ static int spawn_processes(struct sim_rt *rt)
 		rp->first_thread = t;
 		rp->kill_action = -1;
 		for (size_t j = 0; j < up->nthreads; j++, t++) {
-			struct sim_prog_ctx *c = &rt->thr[t];
+			struct rt_thread *c = &rt->thr[t];
 			c->rt = rt;
 			c->proc = (int)p;
 			c->thread = (int)j;
@@ -187,7 +188,7 @@ static int spawn_processes(struct sim_rt *rt)
 		const struct uks_thread *t0 = &up->threads[0];
 		struct uk_spawn sp = {
 			.program = (unsigned)rt->tramp_prog,
-			.arg = (uint64_t)(uintptr_t)&rt->thr[rp->first_thread],
+			.arg = rt_thread_arg(&rt->thr[rp->first_thread]),
 			.prio = t0->prio,
 			.max_prio = 255,
 			.affinity = cpu_mask(s, t0->affinity),
@@ -354,6 +355,7 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 	struct uk_kernel *k = rt->sm->k;
 	rt->tramp_prog = uk_kernel_register_program(k, "scenario-thread", rt_thread_main);
 	rt->reaper_prog = uk_kernel_register_program(k, "scenario-kill", rt_reaper_main);
+	uk_kernel_set_platform(k, rt); /* how the trampolines and services find the run */
 	if (rt->tramp_prog < 0 || rt->reaper_prog < 0) {
 		snprintf(rt->err, sizeof(rt->err), "the kernel's program table is full");
 		return -1;
@@ -367,7 +369,7 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 	for (size_t i = 0; i < s->ndevices; i++)
 		if (add_device(rt, i) != 0)
 			return -1;
-	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0)
+	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0 || rt_args_build(rt) != 0)
 		return -1;
 	return rt_timeline_arm(rt);
 }
@@ -382,6 +384,7 @@ void rt_destroy(struct sim_rt *rt)
 	free(rt->dev);
 	free(rt->proc);
 	free(rt->thr);
+	free(rt->blocks);
 	free(rt->act);
 	free(rt->ep);
 	free(rt->logbuf);

@@ -1,135 +1,205 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a program sees of the scenario (sim/programs.h): its arguments, the
- * devices and handles the runtime resolved, and the hooks it counts with.
+ * What a program sees of the scenario (sim/programs.h). The data calls read
+ * the thread's argument block (ukern/progargs.h) back from its user memory,
+ * once, into the runtime's copy, and check it before trusting a single
+ * offset: the program may have written over its block. The services find
+ * the run through the platform pointers the runtime attached to the kernel
+ * and to the thread; the program never holds either.
  */
 #include "rt_int.h"
 
 #include <string.h>
 
-#include <ukern/irq_sys.h>
+#include <ukern/progargs.h>
 
-static const struct uks_arg *find_arg(const struct sim_prog_ctx *c, const char *name)
+/* ---- the block, as the program left it ---- */
+
+static bool table_ok(const struct uk_progargs_hdr *h, uint32_t off, uint32_t n, size_t esize)
 {
-	for (size_t i = 0; i < c->ut->nargs; i++)
-		if (!strcmp(c->ut->args[i].name, name))
-			return &c->ut->args[i];
+	return off >= sizeof(*h) && off % 8 == 0 && off <= h->size &&
+	       (uint64_t)n * esize <= h->size - off;
+}
+
+static bool header_ok(const struct uk_progargs_hdr *h, uint32_t cap)
+{
+	return h->magic == UK_PROGARGS_MAGIC && h->version == UK_PROGARGS_VERSION &&
+	       h->hdr_size == sizeof(*h) && h->size >= sizeof(*h) && h->size <= cap &&
+	       h->nargs <= UK_PROGARGS_MAX_ARGS && h->ndevices <= UK_PROGARGS_MAX_DEVICES &&
+	       h->nendpoints <= UK_PROGARGS_MAX_ENDPOINTS && h->nmutexes <= UK_PROGARGS_MAX_MUTEXES &&
+	       table_ok(h, h->args_off, h->nargs, sizeof(struct uk_progarg)) &&
+	       table_ok(h, h->devices_off, h->ndevices, sizeof(struct uk_progarg_dev)) &&
+	       table_ok(h, h->endpoints_off, h->nendpoints, sizeof(struct uk_progarg_ep)) &&
+	       table_ok(h, h->mutexes_off, h->nmutexes, sizeof(struct uk_progarg_mutex)) &&
+	       h->strings_off >= sizeof(*h) && h->strings_off <= h->size;
+}
+
+/* The thread's block, read from its memory at the first call; NULL when
+ * the thread has none (not started by the runtime) or it is spoiled. */
+static const struct uk_progargs_hdr *block(struct uk_user *u)
+{
+	struct rt_thread *c = uk_user_platform(u);
+	if (!c)
+		return NULL;
+	if (c->view == 0) {
+		struct uk_progargs_hdr *h = (struct uk_progargs_hdr *)(void *)c->cache;
+		uk_vaddr_t va = UK_PROGARGS_SLOT(c->thread);
+		c->view = -1;
+		if (uk_user_read(u, va, h, sizeof(*h)) == 0 && header_ok(h, c->block_size) &&
+		    uk_user_read(u, va + sizeof(*h), c->cache + sizeof(*h), h->size - sizeof(*h)) == 0)
+			c->view = 1;
+	}
+	return c->view > 0 ? (const struct uk_progargs_hdr *)(const void *)c->cache : NULL;
+}
+
+/* A string of the block, or NULL for offset 0 or one that does not hold a
+ * whole string inside it. */
+static const char *str_at(const struct uk_progargs_hdr *h, uint32_t off)
+{
+	if (off < h->strings_off || off >= h->size)
+		return NULL;
+	const char *s = (const char *)h + off;
+	return memchr(s, 0, h->size - off) ? s : NULL;
+}
+
+static const struct uk_progarg *find_arg(struct uk_user *u, const char *name,
+					 const struct uk_progargs_hdr **hp)
+{
+	const struct uk_progargs_hdr *h = block(u);
+	if (!h)
+		return NULL;
+	const struct uk_progarg *a =
+		(const struct uk_progarg *)(const void *)((const char *)h + h->args_off);
+	for (uint32_t i = 0; i < h->nargs; i++) {
+		const char *n = str_at(h, a[i].name);
+		if (n && !strcmp(n, name)) {
+			*hp = h;
+			return &a[i];
+		}
+	}
 	return NULL;
 }
 
-bool sim_prog_has(const struct sim_prog_ctx *c, const char *name)
+/* ---- data ---- */
+
+bool sim_prog_has(struct uk_user *u, const char *name)
 {
-	return find_arg(c, name) != NULL;
+	const struct uk_progargs_hdr *h;
+	return find_arg(u, name, &h) != NULL;
 }
 
-uint64_t sim_prog_num(const struct sim_prog_ctx *c, const char *name, uint64_t dflt)
+uint64_t sim_prog_num(struct uk_user *u, const char *name, uint64_t dflt)
 {
-	const struct uks_arg *a = find_arg(c, name);
+	const struct uk_progargs_hdr *h;
+	const struct uk_progarg *a = find_arg(u, name, &h);
 	if (!a)
 		return dflt;
 	switch (a->kind) {
-	case UKS_VAL_INT:
-	case UKS_VAL_TIME:
-	case UKS_VAL_SIZE:
-	case UKS_VAL_BOOL:
+	case UK_PROGARG_INT:
+	case UK_PROGARG_TIME:
+	case UK_PROGARG_SIZE:
+	case UK_PROGARG_BOOL:
 		return a->num;
 	default:
 		return dflt;
 	}
 }
 
-const char *sim_prog_str(const struct sim_prog_ctx *c, const char *name, const char *dflt)
+const char *sim_prog_str(struct uk_user *u, const char *name, const char *dflt)
 {
-	const struct uks_arg *a = find_arg(c, name);
-	return a && a->str ? a->str : dflt;
+	const struct uk_progargs_hdr *h;
+	const struct uk_progarg *a = find_arg(u, name, &h);
+	const char *s = a ? str_at(h, a->str) : NULL;
+	return s ? s : dflt;
 }
 
-int sim_prog_ref(const struct sim_prog_ctx *c, const char *name)
+int sim_prog_ref(struct uk_user *u, const char *name)
 {
-	const struct uks_arg *a = find_arg(c, name);
-	if (!a)
+	const struct uk_progargs_hdr *h;
+	const struct uk_progarg *a = find_arg(u, name, &h);
+	return a && a->ref >= 0 ? a->ref : -1;
+}
+
+int sim_prog_device(struct uk_user *u, int dev, struct sim_dev_info *out)
+{
+	const struct uk_progargs_hdr *h = block(u);
+	if (!h || dev < 0 || (uint32_t)dev >= h->ndevices)
 		return -1;
-	if (a->ref >= 0)
-		return a->ref;
-	/* Unchecked arguments (a loaded program) name things by identifier. */
-	const struct uks_scenario *s = c->rt->s;
-	if (a->kind == UKS_VAL_IDENT && a->str) {
-		for (size_t i = 0; i < s->ndevices; i++)
-			if (!strcmp(s->devices[i].name, a->str))
-				return (int)i;
-		for (size_t i = 0; i < s->nendpoints; i++)
-			if (!strcmp(s->endpoints[i].name, a->str))
-				return (int)i;
-		for (size_t i = 0; i < s->nprocesses; i++)
-			if (!strcmp(s->processes[i].name, a->str))
-				return (int)i;
-	}
-	return -1;
-}
-
-static bool has_cap(const struct uks_process *p, enum uks_cap_kind kind, int ref)
-{
-	for (size_t i = 0; i < p->ncaps; i++)
-		if (p->caps[i].kind == kind && p->caps[i].ref == ref)
-			return true;
-	return false;
-}
-
-int sim_prog_device(const struct sim_prog_ctx *c, int dev, struct sim_dev_info *out)
-{
-	const struct uks_scenario *s = c->rt->s;
-	if (dev < 0 || (size_t)dev >= s->ndevices)
-		return -1;
-	const struct uks_device *d = &s->devices[dev];
+	const struct uk_progarg_dev *d =
+		(const struct uk_progarg_dev *)(const void *)((const char *)h + h->devices_off) + dev;
 	memset(out, 0, sizeof(*out));
-	out->name = d->name;
-	out->mmio = c->rt->dev[dev].mmio;
-	out->w1c = d->status != UKS_STATUS_CLEAR_ON_READ;
-	out->has_line = d->line_kind != UKS_LINE_NONE;
-	out->src_kind = d->line_kind == UKS_LINE_MSI    ? UK_IRQ_SRC_MSI
-			: d->line_kind == UKS_LINE_PLIC ? UK_IRQ_SRC_PLIC
-							: UK_IRQ_SRC_GSI;
-	out->source = d->line;
-	out->trigger = d->trigger == UKS_TRIGGER_LEVEL ? UK_TRIGGER_LEVEL : UK_TRIGGER_EDGE;
-	out->polarity = d->polarity == UKS_POLARITY_LOW ? UK_POLARITY_LOW : UK_POLARITY_HIGH;
-	out->irq_cap = has_cap(&s->processes[c->proc], UKS_CAP_IRQ, dev);
+	out->name = str_at(h, d->name);
+	out->mmio = d->mmio;
+	out->w1c = d->flags & UK_PROGDEV_W1C;
+	out->has_line = d->flags & UK_PROGDEV_HAS_LINE;
+	out->irq_cap = d->flags & UK_PROGDEV_IRQ_CAP;
+	out->src_kind = d->src_kind;
+	out->source = d->source;
+	out->trigger = d->trigger;
+	out->polarity = d->polarity;
 	return 0;
 }
 
-uint32_t sim_prog_endpoint(const struct sim_prog_ctx *c, int ep)
+static const struct uk_progarg_ep *endpoint(struct uk_user *u, int ep)
 {
-	if (ep < 0 || (size_t)ep >= c->rt->s->nendpoints)
+	const struct uk_progargs_hdr *h = block(u);
+	if (!h || ep < 0 || (uint32_t)ep >= h->nendpoints)
+		return NULL;
+	return (const struct uk_progarg_ep *)(const void *)((const char *)h + h->endpoints_off) + ep;
+}
+
+uint32_t sim_prog_endpoint(struct uk_user *u, int ep)
+{
+	const struct uk_progarg_ep *e = endpoint(u, ep);
+	return e ? e->handle : 0;
+}
+
+bool sim_prog_endpoint_grants(struct uk_user *u, int ep)
+{
+	const struct uk_progarg_ep *e = endpoint(u, ep);
+	return e && (e->flags & UK_PROGEP_GRANT);
+}
+
+uint32_t sim_prog_mutex(struct uk_user *u, const char *name)
+{
+	const struct uk_progargs_hdr *h = block(u);
+	if (!h)
 		return 0;
-	return c->rt->proc[c->proc].ep_handle[ep];
-}
-
-uint32_t sim_prog_mutex(const struct sim_prog_ctx *c, const char *name)
-{
-	const struct rt_proc *rp = &c->rt->proc[c->proc];
-	for (unsigned i = 0; i < rp->nmutex; i++)
-		if (!strcmp(rp->mutex[i].name, name))
-			return rp->mutex[i].h;
+	const struct uk_progarg_mutex *m =
+		(const struct uk_progarg_mutex *)(const void *)((const char *)h + h->mutexes_off);
+	for (uint32_t i = 0; i < h->nmutexes; i++) {
+		const char *n = str_at(h, m[i].name);
+		if (n && !strcmp(n, name))
+			return m[i].handle;
+	}
 	return 0;
 }
 
-uint64_t sim_prog_nopreempt_budget(const struct sim_prog_ctx *c)
+uint64_t sim_prog_nopreempt_budget(struct uk_user *u)
 {
-	return c->rt->proc[c->proc].np_budget;
+	const struct uk_progargs_hdr *h = block(u);
+	return h ? h->nopreempt_budget_ns : 0;
 }
 
-uint64_t sim_prog_now(const struct sim_prog_ctx *c)
+/* ---- services ---- */
+
+uint64_t sim_prog_now(struct uk_user *u)
 {
-	return sim_now(c->rt->sm->e);
+	struct sim_rt *rt = uk_user_kernel_platform(u);
+	return rt ? sim_now(rt->sm->e) : 0;
 }
 
-unsigned sim_prog_choose(struct sim_prog_ctx *c, unsigned n, unsigned dflt)
+unsigned sim_prog_choose(struct uk_user *u, unsigned n, unsigned dflt)
 {
-	return sim_choose_value(c->rt->sm->e, n, dflt);
+	struct sim_rt *rt = uk_user_kernel_platform(u);
+	return rt ? sim_choose_value(rt->sm->e, n, dflt) : dflt;
 }
 
-void sim_prog_idle(struct sim_prog_ctx *c, bool idle)
+void sim_prog_idle(struct uk_user *u, bool idle)
 {
-	c->idle = idle;
+	struct rt_thread *c = uk_user_platform(u);
+	if (c)
+		c->idle = idle;
 }
 
 static void note_dev(struct sim_rt *rt, enum sim_note what, int dev, uint64_t now)
@@ -162,8 +232,11 @@ static void note_ep(struct sim_rt *rt, enum sim_note what, int ep, uint64_t valu
 	}
 }
 
-void sim_prog_note(struct sim_prog_ctx *c, enum sim_note what, int dev, uint64_t value)
+void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t value)
 {
+	struct rt_thread *c = uk_user_platform(u);
+	if (!c)
+		return;
 	struct sim_rt *rt = c->rt;
 	struct rt_proc *rp = &rt->proc[c->proc];
 	switch (what) {
@@ -183,7 +256,7 @@ void sim_prog_note(struct sim_prog_ctx *c, enum sim_note what, int dev, uint64_t
 		note_ep(rt, what, dev, value);
 		break;
 	default:
-		note_dev(rt, what, dev, sim_prog_now(c));
+		note_dev(rt, what, dev, sim_now(rt->sm->e));
 		break;
 	}
 }

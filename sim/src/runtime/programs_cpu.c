@@ -11,13 +11,13 @@
 
 /* `load`: burn `work` of CPU every `period` (0: without a break) until
  * `until` (default: for ever, i.e. until the run's end). */
-void rt_prog_load(struct uk_user *u, struct sim_prog_ctx *c)
+void rt_prog_load(struct uk_user *u)
 {
-	uint64_t work = sim_prog_num(c, "work", 100000);
-	uint64_t period = sim_prog_num(c, "period", 0);
-	uint64_t until = sim_prog_num(c, "until", UINT64_MAX);
-	uint64_t next = sim_prog_now(c);
-	while (sim_prog_now(c) < until) {
+	uint64_t work = sim_prog_num(u, "work", 100000);
+	uint64_t period = sim_prog_num(u, "period", 0);
+	uint64_t until = sim_prog_num(u, "until", UINT64_MAX);
+	uint64_t next = sim_prog_now(u);
+	while (sim_prog_now(u) < until) {
 		uk_user_work(u, work);
 		if (!period)
 			continue;
@@ -29,40 +29,40 @@ void rt_prog_load(struct uk_user *u, struct sim_prog_ctx *c)
 }
 
 /* `spinner`: yield `iterations` times (0: for ever). */
-void rt_prog_spinner(struct uk_user *u, struct sim_prog_ctx *c)
+void rt_prog_spinner(struct uk_user *u)
 {
-	uint64_t n = sim_prog_num(c, "iterations", 0);
+	uint64_t n = sim_prog_num(u, "iterations", 0);
 	for (uint64_t i = 0; !n || i < n; i++)
 		uk_sys_yield(u);
 }
 
 /* `mutex-holder`: at `start`, take the process's mutex and compute `hold`
  * while holding it. */
-void rt_prog_mutex_holder(struct uk_user *u, struct sim_prog_ctx *c)
+void rt_prog_mutex_holder(struct uk_user *u)
 {
-	uint32_t m = sim_prog_mutex(c, sim_prog_str(c, "mutex", "m"));
-	uk_sys_sleep_until(u, sim_prog_num(c, "start", 0));
+	uint32_t m = sim_prog_mutex(u, sim_prog_str(u, "mutex", "m"));
+	uk_sys_sleep_until(u, sim_prog_num(u, "start", 0));
 	if (!m || uk_sys_mutex_lock(u, m) != 0) {
-		sim_prog_note(c, SIM_NOTE_REJECTED, -1, 0);
+		sim_prog_note(u, SIM_NOTE_REJECTED, -1, 0);
 		return;
 	}
-	uk_user_work(u, sim_prog_num(c, "hold", 1000000));
+	uk_user_work(u, sim_prog_num(u, "hold", 1000000));
 	uk_sys_mutex_unlock(u, m);
 }
 
 /* `mutex-waiter`: at `start`, ask for the mutex; the wait is its wakeup
  * latency (`latency wakeup(P)`), compared with `deadline` by the scenario. */
-void rt_prog_mutex_waiter(struct uk_user *u, struct sim_prog_ctx *c)
+void rt_prog_mutex_waiter(struct uk_user *u)
 {
-	uint32_t m = sim_prog_mutex(c, sim_prog_str(c, "mutex", "m"));
-	uint64_t start = sim_prog_num(c, "start", 0);
+	uint32_t m = sim_prog_mutex(u, sim_prog_str(u, "mutex", "m"));
+	uint64_t start = sim_prog_num(u, "start", 0);
 	uk_sys_sleep_until(u, start);
-	uint64_t t0 = sim_prog_now(c);
+	uint64_t t0 = sim_prog_now(u);
 	if (!m || uk_sys_mutex_lock(u, m) != 0) {
-		sim_prog_note(c, SIM_NOTE_REJECTED, -1, 0);
+		sim_prog_note(u, SIM_NOTE_REJECTED, -1, 0);
 		return;
 	}
-	sim_prog_note(c, SIM_NOTE_WAKEUP_NS, -1, sim_prog_now(c) - t0);
+	sim_prog_note(u, SIM_NOTE_WAKEUP_NS, -1, sim_prog_now(u) - t0);
 	uk_sys_mutex_unlock(u, m);
 }
 
@@ -70,19 +70,17 @@ void rt_prog_mutex_waiter(struct uk_user *u, struct sim_prog_ctx *c)
  * `budget`, program the device in sequence (a few register writes) and
  * compute `work` inside it. Work beyond the budget overruns: the kernel
  * faults the thread (it dies: no fault handler). */
-void rt_prog_nopreempt_driver(struct uk_user *u, struct sim_prog_ctx *c)
+void rt_prog_nopreempt_driver(struct uk_user *u)
 {
-	uint64_t budget = sim_prog_num(c, "budget", 0);
-	uint64_t work = sim_prog_num(c, "work", 0);
-	uint64_t rounds = sim_prog_num(c, "rounds", 1);
+	uint64_t budget = sim_prog_num(u, "budget", 0);
+	uint64_t work = sim_prog_num(u, "work", 0);
+	uint64_t rounds = sim_prog_num(u, "rounds", 1);
 	struct sim_dev_info di;
-	bool dev = sim_prog_device(c, sim_prog_ref(c, "device"), &di) == 0;
+	bool dev = sim_prog_device(u, sim_prog_ref(u, "device"), &di) == 0;
 	for (uint64_t r = 0; r < rounds; r++) {
-		uint64_t t0 = sim_prog_now(c);
-		c->in_section = true;
+		uint64_t t0 = sim_prog_now(u);
 		if (uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, budget) != 0) {
-			c->in_section = false;
-			sim_prog_note(c, SIM_NOTE_REJECTED, -1, 0);
+			sim_prog_note(u, SIM_NOTE_REJECTED, -1, 0);
 			return;
 		}
 		if (dev)
@@ -92,11 +90,10 @@ void rt_prog_nopreempt_driver(struct uk_user *u, struct sim_prog_ctx *c)
 			uk_dev_read32(u, di.mmio + HW_SCRIPT_COUNT);
 		/* The section's length, before the end lets deferred
 		 * preemptions in. */
-		sim_prog_note(c, SIM_NOTE_NOPREEMPT_NS, -1, sim_prog_now(c) - t0);
+		sim_prog_note(u, SIM_NOTE_NOPREEMPT_NS, -1, sim_prog_now(u) - t0);
 		long rc = uk_sys_nopreempt_end(u);
-		c->in_section = false;
 		if (rc == UK_EOVERRUN)
-			sim_prog_note(c, SIM_NOTE_OVERRUN, -1, 0);
+			sim_prog_note(u, SIM_NOTE_OVERRUN, -1, 0);
 		uk_sys_yield(u);
 	}
 }

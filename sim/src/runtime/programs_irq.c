@@ -29,9 +29,9 @@
 
 enum mistake { M_NONE, M_ACK_BEFORE_CLEAR, M_NAK_ALL, M_NEVER_ANSWER, M_STALE_SEQ };
 
-static enum mistake mistake_of(const struct sim_prog_ctx *c)
+static enum mistake mistake_of(struct uk_user *u)
 {
-	const char *m = sim_prog_str(c, "mistake", "none");
+	const char *m = sim_prog_str(u, "mistake", "none");
 	if (!strcmp(m, "ack-before-clear"))
 		return M_ACK_BEFORE_CLEAR;
 	if (!strcmp(m, "nak-all"))
@@ -45,41 +45,39 @@ static enum mistake mistake_of(const struct sim_prog_ctx *c)
 
 /* Attach to the device's line; < 0 when the thread may not (no irq cap,
  * no line) or the kernel refuses. */
-static long attach(struct uk_user *u, struct sim_prog_ctx *c, int dev, struct sim_dev_info *di)
+static long attach(struct uk_user *u, int dev, struct sim_dev_info *di)
 {
-	if (sim_prog_device(c, dev, di) != 0 || !di->has_line || !di->irq_cap) {
-		sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+	if (sim_prog_device(u, dev, di) != 0 || !di->has_line || !di->irq_cap) {
+		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
 		return UK_EPERM;
 	}
 	long h = uk_irq_attach(u, di->src_kind, di->source, di->trigger, di->polarity);
 	if (h < 0)
-		sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
 	return h;
 }
 
 /* Wait for the next episode; 0 when the driver should stop. */
-static uint64_t wait_next(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev,
-			  uint64_t seq)
+static uint64_t wait_next(struct uk_user *u, long h, int dev, uint64_t seq)
 {
-	sim_prog_idle(c, true);
+	sim_prog_idle(u, true);
 	long r = uk_irq_wait(u, h, seq);
-	sim_prog_idle(c, false);
+	sim_prog_idle(u, false);
 	if (r <= 0) {
-		sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
 		return 0;
 	}
-	sim_prog_note(c, SIM_NOTE_WOKEN, dev, 0);
+	sim_prog_note(u, SIM_NOTE_WOKEN, dev, 0);
 	return (uint64_t)r;
 }
 
 /* Is the interrupt ours? A clear-on-read status is cleared by looking. */
-static bool device_claims(struct uk_user *u, struct sim_prog_ctx *c, int dev,
-			  const struct sim_dev_info *di)
+static bool device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di)
 {
 	long v = uk_dev_read32(u, di->mmio + HW_SCRIPT_STATUS);
 	bool mine = v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
 	if (mine)
-		sim_prog_note(c, SIM_NOTE_CLAIM, dev, 0);
+		sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 	return mine;
 }
 
@@ -91,30 +89,29 @@ static void device_clear(struct uk_user *u, const struct sim_dev_info *di)
 
 /* Returns true when an ACK came too late: another sink's ACK had already
  * ended the episode while this driver served its device. */
-static bool answer(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev, uint64_t seq,
-		   bool ack)
+static bool answer(struct uk_user *u, long h, int dev, uint64_t seq, bool ack)
 {
 	long rc = ack ? uk_irq_ack(u, h, seq) : uk_irq_nak(u, h, seq);
 	if (rc == 0) {
-		sim_prog_note(c, ack ? SIM_NOTE_ACK : SIM_NOTE_NAK, dev, 0);
+		sim_prog_note(u, ack ? SIM_NOTE_ACK : SIM_NOTE_NAK, dev, 0);
 		return false;
 	}
-	sim_prog_note(c, SIM_NOTE_REJECTED, dev, 0);
+	sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
 	if (ack && rc == UK_ESTALE) {
-		sim_prog_note(c, SIM_NOTE_SERVED_LATE, dev, 0);
+		sim_prog_note(u, SIM_NOTE_SERVED_LATE, dev, 0);
 		return true;
 	}
 	return false;
 }
 
 /* Returns true when the driver's ACK was stale (see irq_driver). */
-static bool serve_mine(struct uk_user *u, struct sim_prog_ctx *c, long h, int dev,
-		       const struct sim_dev_info *di, uint64_t seq, enum mistake m, uint64_t work)
+static bool serve_mine(struct uk_user *u, long h, int dev, const struct sim_dev_info *di,
+		       uint64_t seq, enum mistake m, uint64_t work)
 {
 	bool late;
 	switch (m) {
 	case M_ACK_BEFORE_CLEAR:
-		late = answer(u, c, h, dev, seq, true);
+		late = answer(u, h, dev, seq, true);
 		uk_user_work(u, work);
 		device_clear(u, di);
 		return late;
@@ -125,38 +122,38 @@ static bool serve_mine(struct uk_user *u, struct sim_prog_ctx *c, long h, int de
 	case M_STALE_SEQ: {
 		device_clear(u, di);
 		long rc = uk_irq_ack(u, h, seq - 1);
-		sim_prog_note(c, rc == 0 ? SIM_NOTE_ACK : SIM_NOTE_REJECTED, dev, 0);
+		sim_prog_note(u, rc == 0 ? SIM_NOTE_ACK : SIM_NOTE_REJECTED, dev, 0);
 		uk_user_work(u, work);
 		return false;
 	}
 	default:
 		device_clear(u, di);
-		late = answer(u, c, h, dev, seq, true);
+		late = answer(u, h, dev, seq, true);
 		uk_user_work(u, work);
 		return late;
 	}
 }
 
-void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c)
+void rt_prog_irq_driver(struct uk_user *u)
 {
-	int dev = sim_prog_ref(c, "device");
-	enum mistake m = mistake_of(c);
-	uint64_t work = sim_prog_num(c, "work", 2000);
-	uint64_t count = sim_prog_num(c, "count", 0);
-	bool nak_first = sim_prog_num(c, "nak-first", 0) != 0;
+	int dev = sim_prog_ref(u, "device");
+	enum mistake m = mistake_of(u);
+	uint64_t work = sim_prog_num(u, "work", 2000);
+	uint64_t count = sim_prog_num(u, "count", 0);
+	bool nak_first = sim_prog_num(u, "nak-first", 0) != 0;
 	struct sim_dev_info di;
-	long h = attach(u, c, dev, &di);
+	long h = attach(u, dev, &di);
 	if (h < 0)
 		return;
 	uint64_t seq = 0, served = 0;
 	bool first = true, late = false;
-	while ((seq = wait_next(u, c, h, dev, seq)) != 0) {
+	while ((seq = wait_next(u, h, dev, seq)) != 0) {
 		if (m == M_NAK_ALL || (nak_first && first)) {
 			first = false;
-			answer(u, c, h, dev, seq, false);
+			answer(u, h, dev, seq, false);
 			continue;
 		}
-		if (!device_claims(u, c, dev, &di)) {
+		if (!device_claims(u, dev, &di)) {
 			/* After a stale ACK the line may have raised again
 			 * because of this device, before it was cleared: that
 			 * episode is this driver's to end. ACKing it is safe on
@@ -164,11 +161,11 @@ void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c)
 			 * a NAK would make it "nobody cared" (found by random
 			 * schedules of the flagship). */
 			if (m != M_NEVER_ANSWER)
-				answer(u, c, h, dev, seq, late && m == M_NONE);
+				answer(u, h, dev, seq, late && m == M_NONE);
 			late = false;
 			continue;
 		}
-		late = serve_mine(u, c, h, dev, &di, seq, m, work);
+		late = serve_mine(u, h, dev, &di, seq, m, work);
 		if (count && ++served >= count)
 			break;
 	}
@@ -180,29 +177,29 @@ void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c)
  * until the device claims an interrupt again it kicks (ends the episode as
  * handled) instead of guessing with a NAK. Its own interrupts are cleared
  * and answered with kick|clear, which counts as its ACK. */
-void rt_prog_irq_driver_kick(struct uk_user *u, struct sim_prog_ctx *c)
+void rt_prog_irq_driver_kick(struct uk_user *u)
 {
-	int dev = sim_prog_ref(c, "device");
-	uint64_t work = sim_prog_num(c, "work", 2000);
-	uint64_t every = sim_prog_num(c, "reset-every", 0);
+	int dev = sim_prog_ref(u, "device");
+	uint64_t work = sim_prog_num(u, "work", 2000);
+	uint64_t every = sim_prog_num(u, "reset-every", 0);
 	struct sim_dev_info di;
-	long h = attach(u, c, dev, &di);
+	long h = attach(u, dev, &di);
 	if (h < 0)
 		return;
 	uint64_t seq = 0, served = 0;
 	bool unsure = false;
-	while ((seq = wait_next(u, c, h, dev, seq)) != 0) {
-		bool mine = device_claims(u, c, dev, &di);
+	while ((seq = wait_next(u, h, dev, seq)) != 0) {
+		bool mine = device_claims(u, dev, &di);
 		if (mine) {
 			device_clear(u, &di);
 			uk_user_work(u, work);
 			unsure = false;
 		} else if (!unsure) {
-			answer(u, c, h, dev, seq, false);
+			answer(u, h, dev, seq, false);
 			continue;
 		}
 		long rc = uk_irq_kick(u, h, true);
-		sim_prog_note(c, rc == 0 ? SIM_NOTE_KICK : SIM_NOTE_REJECTED, dev, 0);
+		sim_prog_note(u, rc == 0 ? SIM_NOTE_KICK : SIM_NOTE_REJECTED, dev, 0);
 		if (mine && every && ++served % every == 0) {
 			uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 0);
 			uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 1);

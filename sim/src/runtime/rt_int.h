@@ -74,17 +74,31 @@ struct rt_proc {
 	uint32_t *ep_handle;         /* per scenario endpoint (0: none) */
 	int kill_action;             /* earliest kill of this process, or -1 */
 	uint64_t np_budget;
+	uint32_t reaper_tag;         /* check bits of its kill thread's argument */
+	bool reaper_started;
 	uint64_t rejected, faults, overruns, exits, wakeup_max, nopreempt_max;
 };
 
-struct sim_prog_ctx {
+/* One scenario thread, as the runtime knows it. Its program never sees
+ * this: it gets the thread's user handle, and the thread's argument block
+ * in its own memory (ukern/progargs.h). The trampoline attaches it to the
+ * kernel thread (uk_user_set_platform) for the runtime's services. */
+struct rt_thread {
 	struct sim_rt *rt;
 	int proc, thread;
 	const struct uks_thread *ut;
 	const struct sim_program *prog;
 	uint64_t tid;
+	uint32_t tag;    /* check bits of its trampoline argument (rt_thread_arg) */
+	bool started;    /* a trampoline took it: any later start is refused */
 	bool idle;
-	bool in_section; /* inside a no-preemption section (overrun accounting) */
+	/* Its argument block, built before the run (rt->blocks). */
+	unsigned char *block;
+	uint32_t block_size;
+	/* The program's view: the block as read back from its user memory at
+	 * its first data call (1), unusable (-1), not read yet (0). */
+	int view;
+	unsigned char *cache; /* block_size bytes */
 };
 
 struct rt_action {
@@ -105,8 +119,9 @@ struct sim_rt {
 	struct sim_machine *sm;
 	struct rt_dev *dev;
 	struct rt_proc *proc;
-	struct sim_prog_ctx *thr;
+	struct rt_thread *thr;
 	size_t nthr;
+	unsigned char *blocks;      /* every thread's argument block, then its view's cache */
 	struct rt_action *act;
 	struct rt_ep *ep;
 	struct hw_event start_ev;
@@ -129,7 +144,12 @@ int rt_timeline_arm(struct sim_rt *rt);
 void rt_pending_push(struct rt_pending *p, uint64_t t);
 void rt_pending_serve(struct rt_pending *p, uint64_t now);
 void rt_pending_drop(struct rt_pending *p);
+/* args.c */
+int rt_args_build(struct sim_rt *rt);
 /* threads.c */
+uint64_t rt_thread_arg(const struct rt_thread *c);
+uint64_t rt_reaper_arg(const struct rt_proc *rp);
+void rt_threads_tag(struct sim_rt *rt);
 void rt_thread_main(struct uk_user *u, uint64_t arg);
 void rt_reaper_main(struct uk_user *u, uint64_t arg);
 /* judge.c */
@@ -145,18 +165,18 @@ bool rt_expected(const struct uks_scenario *s, const char *id);
 void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out);
 uint64_t rt_irq_signature(const struct sim_rt *rt);
 /* programs_*.c */
-void rt_prog_irq_driver(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_irq_driver_kick(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_load(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_spinner(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_mutex_holder(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_mutex_waiter(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_nopreempt_driver(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_vfs_client(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_vfs_server(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_fs_server(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_pci_server(struct uk_user *u, struct sim_prog_ctx *c);
-void rt_prog_pci_driver(struct uk_user *u, struct sim_prog_ctx *c);
+void rt_prog_irq_driver(struct uk_user *u);
+void rt_prog_irq_driver_kick(struct uk_user *u);
+void rt_prog_load(struct uk_user *u);
+void rt_prog_spinner(struct uk_user *u);
+void rt_prog_mutex_holder(struct uk_user *u);
+void rt_prog_mutex_waiter(struct uk_user *u);
+void rt_prog_nopreempt_driver(struct uk_user *u);
+void rt_prog_vfs_client(struct uk_user *u);
+void rt_prog_vfs_server(struct uk_user *u);
+void rt_prog_fs_server(struct uk_user *u);
+void rt_prog_pci_server(struct uk_user *u);
+void rt_prog_pci_driver(struct uk_user *u);
 /* ipc glue (rt_ipc.c) */
 int rt_ipc_setup(struct sim_rt *rt);
 const struct uk_xfer_ops *rt_xfer(const struct sim_rt *rt, const char *name);

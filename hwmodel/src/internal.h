@@ -17,6 +17,10 @@ struct hw_region {
 	uint64_t base, size;
 	uint8_t *host;    /* one contiguous MAP_NORESERVE mapping */
 	uint32_t *owner;  /* one tag per 4 KiB frame */
+	/* End (offset) of what this machine may have written: every pointer
+	 * into the region and every copy moves it up. The scrub that hands
+	 * the region to the next run clears below it only. */
+	uint64_t touched;
 };
 
 struct hw_mem {

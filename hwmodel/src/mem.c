@@ -55,33 +55,53 @@ static bool cache_take(struct hw_ram_cache *c, uint64_t size, uint8_t **host, ui
 	return false;
 }
 
+/* Most resident pages a scrub looks at are zero already (cleared by an
+ * earlier run's scrub): OR a line of words at a time, a loop the compiler
+ * vectorises, and leave at the first line that is not. */
 static bool page_is_zero(const uint8_t *p)
 {
 	const uint64_t *w = (const uint64_t *)p;
-	for (size_t i = 0; i < HW_PAGE_SIZE / 8; i++)
-		if (w[i])
+	for (size_t i = 0; i < HW_PAGE_SIZE / 8; i += 16) {
+		uint64_t acc = 0;
+		for (size_t j = 0; j < 16; j++)
+			acc |= w[i + j];
+		if (acc)
 			return false;
+	}
 	return true;
 }
 
-/* Clear what the run left in a region: only resident pages can hold data;
- * of those, only non-zero ones are written (writing a page that still maps
- * the shared zero page would fault it in). Returns false if the host could
- * not say which pages are resident. */
+/* Clear what the run left in a region. Only the part below the highest
+ * address it handed out or copied to can hold data (the kernel's frames
+ * come from the bottom up, so that part is dense); of it, only non-zero
+ * pages are written, so a page that still maps the host's shared zero page
+ * is not faulted in. A large part is first asked which pages are resident
+ * (one system call), so untouched pages are not even read. Returns false
+ * if the host could not say. */
+#define SCRUB_ASK_PAGES 2048u
+
 static bool region_scrub(struct hw_region *r)
 {
 	size_t pages = r->size >> HW_PAGE_SHIFT;
-	unsigned char *vec = malloc(pages);
-	if (!vec || mincore(r->host, r->size, vec) != 0) {
-		free(vec);
-		return false;
+	size_t used = (size_t)((r->touched + HW_PAGE_SIZE - 1) >> HW_PAGE_SHIFT);
+	unsigned char *vec = NULL;
+
+	if (used > pages)
+		used = pages;
+	if (used > SCRUB_ASK_PAGES) {
+		vec = malloc(used);
+		if (!vec || mincore(r->host, used << HW_PAGE_SHIFT, vec) != 0) {
+			free(vec);
+			return false;
+		}
 	}
-	for (size_t i = 0; i < pages; i++) {
+	for (size_t i = 0; i < used; i++) {
 		uint8_t *pg = r->host + (i << HW_PAGE_SHIFT);
-		if ((vec[i] & 1) && !page_is_zero(pg))
+		if ((!vec || (vec[i] & 1)) && !page_is_zero(pg))
 			memset(pg, 0, HW_PAGE_SIZE);
 	}
 	free(vec);
+	r->touched = 0;
 	memset(r->owner, 0, pages * sizeof(*r->owner));
 	return true;
 }
@@ -107,6 +127,7 @@ static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *
 		r->size = size;
 		r->host = cached_host;
 		r->owner = cached_owner;
+		r->touched = 0;
 		m->mem.nregions++;
 		return HW_OK;
 	}
@@ -125,6 +146,7 @@ static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *
 	r->base = base;
 	r->size = size;
 	r->host = p;
+	r->touched = 0;
 	m->mem.nregions++;
 	return HW_OK;
 }
@@ -173,11 +195,14 @@ bool hw_mem_region(const struct hw_machine *m, unsigned index, uint64_t *base, u
 
 void *hw_mem_ptr(struct hw_machine *m, uint64_t pa, size_t len)
 {
-	const struct hw_region *r = region_of(m, pa);
+	struct hw_region *r = (struct hw_region *)region_of(m, pa);
 	if (len == 0)
 		len = 1;
 	if (!r || len > r->size - (pa - r->base))
 		return NULL;
+	uint64_t end = pa - r->base + len;
+	if (end > r->touched)
+		r->touched = end; /* the caller may write through it */
 	return r->host + (pa - r->base);
 }
 
@@ -207,6 +232,8 @@ static int mem_copy(struct hw_machine *m, uint64_t pa, void *buf, size_t len, bo
 		uint64_t room = r->size - (pa - r->base);
 		size_t n = len < room ? len : (size_t)room;
 		uint8_t *host = r->host + (pa - r->base);
+		if (to_mem && pa - r->base + n > r->touched)
+			((struct hw_region *)r)->touched = pa - r->base + n;
 		if (to_mem)
 			memcpy(host, b, n);
 		else

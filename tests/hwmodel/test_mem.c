@@ -147,6 +147,24 @@ START_TEST(ram_cache_reuses_cleared_memory)
 	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
 	ck_assert_ptr_ne(hw_mem_ptr(m, 0, 1), first);
 	hw_machine_destroy(m);
+	/* Only what a machine touched is scrubbed: written low pages, and a
+	 * large touched range (asked of the host page by page) with data at
+	 * its top, through a pointer and through a copy. */
+	cfg.ram_bytes = 32ull << 20;
+	uint64_t top = (32ull << 20) - 4096, mid = 9ull << 20;
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	memset(hw_mem_ptr(m, 0x1000, 4096), 0x5a, 4096);
+	hw_machine_destroy(m);
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert_uint_eq(hw_mem_read64(m, 0x1000), 0);
+	uint64_t v = 0x1122334455667788ull;
+	ck_assert_int_eq(hw_mem_write(m, top + 8, &v, sizeof(v)), HW_OK);
+	*(uint8_t *)hw_mem_ptr(m, mid, 1) = 9;
+	hw_machine_destroy(m);
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert_uint_eq(hw_mem_read64(m, top + 8), 0);
+	ck_assert_uint_eq(hw_mem_read64(m, mid), 0);
+	hw_machine_destroy(m);
 	hw_ram_cache_destroy(c);
 	hw_evq_fini(&q);
 }

@@ -254,11 +254,15 @@ static int explore_row(struct row *r, struct sim_registry *reg, const struct com
 	return rc;
 }
 
-/* Rows are labelled by file too when there are several. */
+/* Rows are labelled by scenario too when there are several files: its
+ * `scenario` name (the file's own name when it has none), since files in
+ * different folders may share a name (scenarios/models/NAME/flagship.uks). */
 static char *row_label(const struct row *r, bool several)
 {
 	if (!several)
 		return g_strdup(r->design);
+	if (r->s && r->s->name)
+		return g_strdup_printf("%s %s", r->s->name, r->design);
 	char *base = g_path_get_basename(r->file);
 	char *dot = strrchr(base, '.');
 	if (dot && dot != base)

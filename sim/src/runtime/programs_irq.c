@@ -208,3 +208,48 @@ void rt_prog_irq_driver_kick(struct uk_user *u)
 	}
 	uk_sys_handle_close(u, (uint32_t)h);
 }
+
+/* The native driver layout of kernels that give a line one handler (seL4's
+ * IRQHandler, Zircon's interrupt object): one driver process serves every
+ * device on the line. It attaches once, for the line of `device`, and on
+ * each wake-up looks at every device on that line its process holds
+ * irq(D) for, clears those that claim, and ACKs: the ACK re-arms the line
+ * whether or not any device claimed (seL4_IRQHandler_Ack,
+ * zx_interrupt_ack), since there is nobody else to answer. */
+#define LINE_MAX_DEVICES 32
+
+void rt_prog_line_driver(struct uk_user *u)
+{
+	int first = sim_prog_ref(u, "device");
+	uint64_t work = sim_prog_num(u, "work", 2000);
+	struct sim_dev_info line, di[LINE_MAX_DEVICES];
+	int dev[LINE_MAX_DEVICES], n = 0;
+	long h = attach(u, first, &line);
+	if (h < 0)
+		return;
+	for (int d = 0; n < LINE_MAX_DEVICES && sim_prog_device(u, d, &di[n]) == 0; d++) {
+		if (di[n].has_line && di[n].irq_cap && di[n].src_kind == line.src_kind &&
+		    di[n].source == line.source)
+			dev[n++] = d;
+	}
+	uint64_t seq = 0;
+	while ((seq = wait_next(u, h, first, seq)) != 0) {
+		bool claimed[LINE_MAX_DEVICES] = {false};
+		for (int i = 0; i < n; i++) {
+			if (dev[i] != first)
+				sim_prog_note(u, SIM_NOTE_WOKEN, dev[i], 0);
+			if (!device_claims(u, dev[i], &di[i]))
+				continue;
+			device_clear(u, &di[i]);
+			uk_user_work(u, work);
+			claimed[i] = true;
+		}
+		long rc = uk_irq_ack(u, h, seq);
+		for (int i = 0; i < n; i++)
+			if (rc == 0 && claimed[i])
+				sim_prog_note(u, SIM_NOTE_ACK, dev[i], 0);
+		if (rc != 0)
+			sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
+	}
+	uk_sys_handle_close(u, (uint32_t)h);
+}

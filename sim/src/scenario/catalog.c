@@ -28,6 +28,11 @@ static const struct uks_arg_spec irq_kick_args[] = {
 	{"reset-every", UKS_ARG_INT, NULL, false, "0", "reset the device every N interrupts"},
 };
 
+static const struct uks_arg_spec line_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "a device of the line it serves"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -110,6 +115,9 @@ static const struct uks_program_spec programs[] = {
 	      driver_needs),
 	PROGN("irq-driver-kick", irq_kick_args,
 	      "a driver that resets its device and kicks the IRQ", driver_needs),
+	PROGN("line-driver", line_driver_args,
+	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
+	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),
 	PROGN("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces",

@@ -61,5 +61,11 @@ bool irq_check_one(const struct uk_irq_pin *pin, unsigned inv, struct uk_irq_vio
 
 /* model.c */
 bool irq_model_accepts(const struct uk_irq_pin *pin, uint32_t answer);
+/* Hooks of the one-handler models (seL4, Zircon): when the last handler
+ * goes, the line is masked and forgotten, with no report and no retry; the
+ * next handler unmasks it. */
+void irq_unheld_detach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, bool owed, uint64_t now);
+void irq_unheld_all_nak(struct uk_irq_pin *pin, uint64_t now);
+int irq_unheld_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t now);
 
 #endif /* UKERN_IRQ_INTERNAL_H */

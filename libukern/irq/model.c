@@ -118,3 +118,30 @@ bool irq_model_accepts(const struct uk_irq_pin *pin, uint32_t answer)
 {
 	return (pin->model->answers & answer) != 0;
 }
+
+void irq_unheld_detach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, bool owed, uint64_t now)
+{
+	(void)sink;
+	(void)owed;
+	if (pin->nsinks == 0)
+		uk_irq_mask(pin, UK_IRQ_MASK_DISABLED, true, now);
+}
+
+/* Nobody answered. With a handler this is the common stall (a handler
+ * that owed and died, on a line others still hold); with none left, the
+ * episode just ends: the line is masked already, or cannot be (MSI), and
+ * nobody is told. */
+void irq_unheld_all_nak(struct uk_irq_pin *pin, uint64_t now)
+{
+	if (pin->nsinks == 0)
+		uk_irq_episode_end(pin, UK_IRQ_END_UNHANDLED, now);
+	else
+		uk_irq_stall(pin, now);
+}
+
+int irq_unheld_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t now)
+{
+	(void)sink;
+	uk_irq_mask(pin, UK_IRQ_MASK_DISABLED, false, now);
+	return UK_OK;
+}

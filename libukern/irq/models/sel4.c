@@ -2,12 +2,16 @@
 /*
  * The seL4-style model: one handler per interrupt, the line is masked from
  * delivery until the handler ACKs (seL4_IRQHandler_Ack unmasks it), and
- * there is no NAK. Everything else (sequences, timeouts, the stall when the
- * handler is gone) is the common machinery.
+ * there is no NAK. When the handler is deleted the line goes inactive: it
+ * is masked, and an interrupt that still arrives is masked again without a
+ * word (unless the kernel is built with CONFIG_IRQ_REPORTING); a new
+ * handler unmasks it. Everything else (sequences, timeouts) is the common
+ * machinery.
  *
- * Source: seL4's src/object/interrupt.c (invokeIRQHandler_AckIRQ unmasks
- * the line) and src/kernel/... handleInterrupt (the line is masked when it
- * is delivered to a notification), as of seL4 12.
+ * Source: seL4's src/object/interrupt.c: invokeIRQHandler_AckIRQ unmasks
+ * the line; handleInterrupt masks an IRQSignal line when it delivers it,
+ * and masks an IRQInactive one; deletedIRQHandler sets IRQInactive, which
+ * setIRQState turns into maskInterrupt(true).
  */
 #include "../irq_internal.h"
 
@@ -28,4 +32,7 @@ const struct uk_irq_model_ops uk_irq_model_sel4 = {
 	.invariants = UK_IRQ_INV_ALL,
 	.liveness = UK_IRQ_LIVE_ALL,
 	.masks_in_service = sel4_masks_in_service,
+	.all_nak = irq_unheld_all_nak,
+	.attach = irq_unheld_attach,
+	.detach = irq_unheld_detach,
 };

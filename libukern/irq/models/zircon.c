@@ -7,8 +7,13 @@
  * zx_interrupt_trigger; while an episode runs the trigger is buffered with
  * its timestamp (the first one wins when several coalesce).
  *
+ * When the last handle to the interrupt object goes, the object is
+ * destroyed: the vector is masked and its handler unregistered, and nobody
+ * is told of an interrupt that still arrives; a new object unmasks it.
+ *
  * Source: Zircon's kernel/object/interrupt_dispatcher.cpp (WaitForInterrupt,
- * Ack, Trigger) and the zx_interrupt_* syscall documentation.
+ * Ack, Trigger; on_zero_handles calls Destroy, which does MaskInterrupt and
+ * UnregisterInterruptHandler) and the zx_interrupt_* syscall documentation.
  */
 #include "../irq_internal.h"
 
@@ -21,4 +26,7 @@ const struct uk_irq_model_ops uk_irq_model_zircon = {
 	.max_sinks = 1,
 	.invariants = UK_IRQ_INV_ALL,
 	.liveness = UK_IRQ_LIVE_ALL,
+	.all_nak = irq_unheld_all_nak,
+	.attach = irq_unheld_attach,
+	.detach = irq_unheld_detach,
 };

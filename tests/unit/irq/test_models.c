@@ -25,15 +25,43 @@ static void test_sel4_single_handler_ack_unmasks(void **state)
 	assert_int_equal(uk_irq_sink_ack(&a, ALL, 1, 0), UK_OK);
 	assert_int_equal(f.hwmask[1], 0);
 	assert_false(pin.in_service);
-	/* A dead handler still cannot hold the line: detach stalls and retries. */
+	/* A dead handler cannot hold the line: as seL4's deletedIRQHandler
+	 * does, the line goes inactive, masked, with no report and no retry. */
 	uk_irq_pin_raise(&pin, 0);
 	assert_int_equal(uk_irq_sink_detach(&a, 0), UK_OK);
-	assert_true(pin.stalled);
-	fake_tick(&f, &pin, 100 * MS);
-	/* Retried; the kept edge found nobody again and backs off. */
-	assert_int_equal(pin.stalls, 2);
-	assert_int_equal(f.timer[1], 300 * MS);
-	fake_assert_clean(&f, 100 * MS);
+	assert_false(pin.in_service);
+	assert_false(pin.stalled);
+	assert_int_equal(f.hwmask[1], 1);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
+	assert_int_equal(f.timer[1], UK_IRQ_NEVER);
+	/* A new handler takes the line and unmasks it. */
+	fake_sink(&pin, &b, 2);
+	assert_int_equal(f.hwmask[1], 0);
+	uk_irq_pin_raise(&pin, 1);
+	assert_int_equal(uk_irq_sink_ack(&b, ALL, 1, 2), UK_OK);
+	fake_assert_clean(&f, 2);
+}
+
+/* Zircon on a vector it cannot mask (MSI): once the last handle is gone,
+ * an interrupt that still arrives is dropped without a word. */
+static void test_zircon_last_handle_closed(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin;
+	struct uk_irq_sink s;
+	(void)state;
+
+	fake_init(&f);
+	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, &uk_irq_model_zircon);
+	fake_sink(&pin, &s, 1);
+	uk_irq_pin_raise(&pin, 0);
+	assert_int_equal(uk_irq_sink_detach(&s, 1), UK_OK); /* owed: counts as no answer */
+	uk_irq_pin_raise(&pin, 2);
+	assert_false(pin.in_service);
+	assert_false(pin.stalled);
+	assert_int_equal(pin.nobody_reports, 0);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
+	fake_assert_clean(&f, 2);
 }
 
 static void test_model_selected_per_kernel(void **state)
@@ -160,6 +188,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sel4_single_handler_ack_unmasks),
 		cmocka_unit_test(test_model_selected_per_kernel),
+		cmocka_unit_test(test_zircon_last_handle_closed),
 		cmocka_unit_test(test_linux_unhandled_statistic),
 		cmocka_unit_test(test_linux_shared_and_oneshot),
 		cmocka_unit_test(test_zircon_virtual_interrupt),

@@ -268,6 +268,50 @@ START_TEST(program_needs_are_checked)
 }
 END_TEST
 
+/* Two drivers on one line under a one-handler model: the second attach is
+ * refused, and the run says so (it used to pass with one driver silent). */
+START_TEST(refused_attach_is_a_violation)
+{
+	const char *two = "machine { cpus 1; irq-model sel4 }\n"
+			  "device a { kind scripted; irq ioapic 7 edge }\n"
+			  "device b { kind scripted; irq ioapic 7 edge }\n"
+			  "process pa { thread t program irq-driver(device = a) prio 100; caps irq(a) }\n"
+			  "process pb { thread t program irq-driver(device = b) prio 90; caps irq(b) }\n";
+	struct uks_scenario *s = rt_parse(two);
+	struct sim_run_report r;
+	rt_run(s, 1, 0, &r);
+	ck_assert(rt_shown(&r, "attach-refused"));
+	ck_assert(!r.all_met);
+	for (size_t i = 0; i < r.nviolations; i++)
+		if (!strcmp(r.violations[i].id, "attach-refused"))
+			ck_assert_msg(strstr(r.violations[i].message, "process 'pb'") &&
+					      strstr(r.violations[i].message, "line of b (ioapic 7)") &&
+					      strstr(r.violations[i].message, "UK_EBUSY"),
+				      "%s", r.violations[i].message);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+	/* Expected, it passes; one driver for the line (line-driver) has none. */
+	char text[1024];
+	snprintf(text, sizeof(text), "%sexpect violation attach-refused\n", two);
+	s = rt_parse(text);
+	rt_run(s, 1, 0, &r);
+	ck_assert(r.all_met);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+	s = rt_parse("machine { cpus 1; irq-model sel4 }\n"
+		     "device a { kind scripted; irq ioapic 7 edge }\n"
+		     "device b { kind scripted; irq ioapic 7 edge }\n"
+		     "process p { thread t program line-driver(device = a); caps irq(a), irq(b) }\n"
+		     "timeline { at 10us complete a; at 20us complete b }\n"
+		     "expect { handled a at least 1; handled b at least 1 }\n");
+	rt_run(s, 1, 0, &r);
+	ck_assert(!rt_shown(&r, "attach-refused"));
+	ck_assert(r.all_met);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -281,6 +325,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, line_block_errors);
 	tcase_add_test(tc, unknown_policy_after_loading);
 	tcase_add_test(tc, program_needs_are_checked);
+	tcase_add_test(tc, refused_attach_is_a_violation);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -140,6 +140,8 @@ enum sim_note {
 	SIM_NOTE_FAULT,        /* a fault charged to the thread's process */
 	SIM_NOTE_SERVED_LATE,  /* the driver served its device, but another sink's ACK had
 				* already ended the episode (its own ACK was stale) */
+	SIM_NOTE_ATTACH_REFUSED, /* the kernel refused to attach to dev's line; value: the
+				  * error (negated), e.g. UK_EBUSY on a one-handler model */
 };
 /* Count an event for the run's expectations (a service). */
 void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t value);

@@ -241,6 +241,15 @@ void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t valu
 	struct rt_proc *rp = &rt->proc[c->proc];
 	switch (what) {
 	case SIM_NOTE_REJECTED: rp->rejected++; break;
+	case SIM_NOTE_ATTACH_REFUSED:
+		if (dev >= 0 && (size_t)dev < rt->s->ndevices && !rt->dev[dev].refused_err) {
+			struct rt_dev *d = &rt->dev[dev];
+			d->refused_err = -(int)value;
+			d->refused_at = sim_now(rt->sm->e);
+			d->refused_proc = c->proc;
+			d->refused_cpu = (int)sim_current_cpu(rt->sm->e);
+		}
+		break;
 	case SIM_NOTE_OVERRUN: rp->overruns++; break;
 	case SIM_NOTE_FAULT: rp->faults++; break;
 	case SIM_NOTE_NOPREEMPT_NS:

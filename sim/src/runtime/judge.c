@@ -251,13 +251,16 @@ void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out
 		out->all_met &= out->expects[i].met;
 	}
 	/* With `invariants on`, an invariant or liveness property broken that
-	 * the scenario does not expect fails the run like an expectation. */
-	if (rt->s->invariants)
-		for (size_t i = 0; i < out->nviolations; i++) {
-			const char *id = out->violations[i].id;
-			if ((id[0] == 'I' || id[0] == 'L') && !rt_expected(rt->s, id))
-				out->all_met = false;
-		}
+	 * the scenario does not expect fails the run like an expectation; so
+	 * does, always, a driver the kernel refused to attach. */
+	for (size_t i = 0; i < out->nviolations; i++) {
+		const char *id = out->violations[i].id;
+		if (rt_expected(rt->s, id))
+			continue;
+		if (((id[0] == 'I' || id[0] == 'L') && rt->s->invariants) ||
+		    !strcmp(id, "attach-refused"))
+			out->all_met = false;
+	}
 	rt_fill_stats(rt, &st, out);
 	out->trace_hash = e->trace.hash;
 	out->irq_signature = rt_irq_signature(rt);

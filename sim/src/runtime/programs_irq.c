@@ -52,8 +52,10 @@ static long attach(struct uk_user *u, int dev, struct sim_dev_info *di)
 		return UK_EPERM;
 	}
 	long h = uk_irq_attach(u, di->src_kind, di->source, di->trigger, di->polarity);
-	if (h < 0)
+	if (h < 0) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
+		sim_prog_note(u, SIM_NOTE_ATTACH_REFUSED, dev, (uint64_t)-h);
+	}
 	return h;
 }
 

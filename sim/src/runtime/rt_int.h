@@ -59,6 +59,10 @@ struct rt_dev {
 	uint64_t delay_next; /* delay fault armed (ns) */
 	uint64_t woken, claims, acks, naks, kicks, handled, spurious, dropped, asserts;
 	struct rt_pending lat_irq, lat_handled;
+	/* The first attach to its line the kernel refused: error, when, whose. */
+	int refused_err;
+	uint64_t refused_at;
+	int refused_proc, refused_cpu;
 };
 
 #define RT_MAX_MUTEXES 8

@@ -30,7 +30,7 @@ static bool hard(const char *id, bool invariants)
 {
 	if (id[0] == 'I' || id[0] == 'L')
 		return invariants;
-	return !strcmp(id, "deadlock") || !strcmp(id, "livelock");
+	return !strcmp(id, "deadlock") || !strcmp(id, "livelock") || !strcmp(id, "attach-refused");
 }
 
 static void set_violation(struct sim_outcome *out, const struct sim_violation *v, const char *id)

@@ -219,9 +219,39 @@ static int by_time(const void *a, const void *b)
 	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
 }
 
+/* A driver the kernel would not attach to its device's line (a second
+ * handler on a one-handler model, a line in service with another trigger):
+ * it never serves, and nothing else would say so. */
+static void refused_attaches(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	const struct uks_scenario *s = rt->s;
+	for (size_t i = 0; i < s->ndevices; i++) {
+		const struct rt_dev *d = &rt->dev[i];
+		if (!d->refused_err)
+			continue;
+		struct sim_violation *v = add(out, cap, "attach-refused", d->refused_at,
+					      d->refused_cpu);
+		if (!v)
+			continue;
+		const struct uks_device *dv = &s->devices[i];
+		static const char *const ctrl[] = {"", "ioapic", "msi", "plic"};
+		snprintf(v->message, sizeof(v->message),
+			 "process '%s': the kernel refused to attach it to the line of %s "
+			 "(%s %u): %s%s",
+			 s->processes[d->refused_proc].name, dv->name,
+			 ctrl[dv->line_kind <= UKS_LINE_PLIC ? dv->line_kind : 0], dv->line,
+			 uk_err_name(d->refused_err),
+			 d->refused_err == UK_EBUSY
+				 ? " (the line's IRQ model takes one handler: serve every device of "
+				   "the line from one driver, line-driver)"
+				 : "");
+	}
+}
+
 void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out)
 {
 	size_t cap = 0;
+	refused_attaches(rt, out, &cap);
 	irq_invariant(rt, out, &cap);
 	liveness(rt, out, &cap);
 	if (out->result == SIM_DEADLOCK || out->result == SIM_LIVELOCK) {

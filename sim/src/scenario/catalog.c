@@ -200,7 +200,8 @@ static const char *const behaviours[] = {
 static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
-	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault", NULL,
+	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
+	"attach-refused", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

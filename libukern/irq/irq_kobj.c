@@ -459,6 +459,19 @@ int uk_kernel_irq_set_line(struct uk_kernel *k, unsigned src, unsigned source,
 	return 0;
 }
 
+int uk_kernel_irq_set_model_params(struct uk_kernel *k, const uint64_t *p, unsigned n)
+{
+	struct irq_state *st = irq_state_get(k);
+
+	if (!st)
+		return UK_ENOMEM;
+	if (n > 4 || (n && !p))
+		return UK_EINVAL;
+	for (unsigned i = 0; i < 4; i++)
+		st->host.model_param[i] = i < n ? p[i] : 0;
+	return 0;
+}
+
 uint32_t uk_kernel_irq_pin_liveness(struct uk_kernel *k, uint32_t pin_id)
 {
 	struct irq_state *st = k->irq;

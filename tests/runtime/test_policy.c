@@ -312,6 +312,42 @@ START_TEST(refused_attach_is_a_violation)
 }
 END_TEST
 
+/* Linux's "nobody cared, disabling": a counter, a violation id, and a
+ * scaled window (scenarios/models/linux/irq-none-*.uks). */
+static struct uks_scenario *parse_path(const char *path)
+{
+	struct uks_scenario *s = NULL;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	if (uks_parse_file(path, NULL, &s, &d) != 0)
+		ck_abort_msg("%s does not parse: %s", path, uks_diag_format(&d));
+	return s;
+}
+
+START_TEST(linux_disabling_is_counted)
+{
+	struct uks_scenario *bad = parse_path(RT_SCENARIO_DIR "/models/linux/irq-none-found.uks");
+	struct uks_scenario *good = parse_path(RT_SCENARIO_DIR "/models/linux/irq-none-fixed.uks");
+	ck_assert_uint_eq(bad->machine.linux_window, 1000);
+	struct sim_run_report r;
+	rt_run(bad, 1, 0, &r);
+	ck_assert(rt_shown(&r, "irq-disabled"));
+	ck_assert(r.all_met); /* it expects the violation */
+	ck_assert_uint_eq(r.stats.irq_disabled, 1);
+	ck_assert_uint_ge(r.stats.naks, 1000);
+	sim_run_report_fini(&r);
+	rt_run(good, 1, 0, &r);
+	ck_assert(!rt_shown(&r, "irq-disabled"));
+	ck_assert(r.all_met);
+	ck_assert_uint_eq(r.stats.irq_disabled, 0);
+	sim_run_report_fini(&r);
+	uks_scenario_free(bad);
+	uks_scenario_free(good);
+	parse_fails("machine { linux-window 100 }\n",
+		    "linux-threshold (99900) must be below linux-window (100)");
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -326,6 +362,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, unknown_policy_after_loading);
 	tcase_add_test(tc, program_needs_are_checked);
 	tcase_add_test(tc, refused_attach_is_a_violation);
+	tcase_add_test(tc, linux_disabling_is_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }

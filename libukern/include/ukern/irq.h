@@ -149,6 +149,9 @@ struct uk_irq_host {
 	uint64_t ack_timeout_ns; /* 0 disables the ACK timeout */
 	uint32_t flags;          /* UK_IRQ_HOST_* */
 	const struct uk_irq_model_ops *model; /* for pins configured with none */
+	/* Settings of the models, their meaning each model's (ukern/irq_model.h;
+	 * Linux: [0] its window, [1] its threshold); 0 takes the default. */
+	uint64_t model_param[4];
 	uint64_t step;           /* transitions so far (stamps log events) */
 	uint64_t violations;     /* invariant violations reported so far */
 };

@@ -189,7 +189,9 @@ extern const struct uk_irq_model_ops uk_irq_model_zircon;
 
 /* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then a
  * poll every 100 ms (kernel/irq/spurious.c). Its model_data: [0] count,
- * [1] unhandled, [2] disabled. */
+ * [1] unhandled, [2] disabled. The host's model_param[0] and [1], when not
+ * 0, scale the window and the threshold (a scenario's linux-window and
+ * linux-threshold), so that a test need not run 100,000 episodes. */
 #define UK_IRQ_LINUX_WINDOW 100000u
 #define UK_IRQ_LINUX_THRESHOLD 99900u
 #define UK_IRQ_LINUX_POLL_NS 100000000ull

@@ -229,6 +229,9 @@ int uk_kernel_irq_set_model(struct uk_kernel *k, const struct uk_irq_model_ops *
  * UK_ENOMEM when 64 lines have settings already. */
 int uk_kernel_irq_set_line(struct uk_kernel *k, unsigned src, unsigned source,
 			   const struct uk_irq_model_ops *model, const struct uk_irq_behaviour *b);
+/* The models' settings (struct uk_irq_host.model_param): `n` values from
+ * index 0, each 0 for the model's default. UK_EINVAL for n > 4. */
+int uk_kernel_irq_set_model_params(struct uk_kernel *k, const uint64_t *p, unsigned n);
 /* The liveness properties (UK_IRQ_LIVE bits) that the model of the pin
  * with trace id `pin_id` keeps; all of them for an unknown pin. */
 uint32_t uk_kernel_irq_pin_liveness(struct uk_kernel *k, uint32_t pin_id);

@@ -35,12 +35,17 @@ static void linux_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint6
 {
 	uint64_t *d = pin->model_data;
 
+	uint64_t window = pin->host->model_param[0] ? pin->host->model_param[0]
+						     : UK_IRQ_LINUX_WINDOW;
+	uint64_t threshold = pin->host->model_param[1] ? pin->host->model_param[1]
+							: UK_IRQ_LINUX_THRESHOLD;
+
 	d[LX_COUNT]++;
 	if (how != UK_IRQ_END_HANDLED)
 		d[LX_UNHANDLED]++;
-	if (d[LX_COUNT] < UK_IRQ_LINUX_WINDOW)
+	if (d[LX_COUNT] < window)
 		return;
-	if (d[LX_UNHANDLED] > UK_IRQ_LINUX_THRESHOLD && !d[LX_DISABLED]) {
+	if (d[LX_UNHANDLED] > threshold && !d[LX_DISABLED]) {
 		d[LX_DISABLED] = 1;
 		pin->nobody_reports++;
 		uk_irq_mask(pin, UK_IRQ_MASK_DISABLED, true, now);

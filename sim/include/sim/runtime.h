@@ -125,6 +125,7 @@ struct sim_run_stats {
 	 * held across a mask; `dropped_edges` above counts the timeline's
 	 * drop-edge faults instead. */
 	uint64_t controller_dropped, controller_held;
+	uint64_t irq_disabled; /* lines the Linux model's statistic disabled */
 };
 
 struct sim_run_report {

@@ -93,6 +93,10 @@ struct uks_machine {
 	bool ipc_handoff;          /* default on: cfg.ipc_handoff of the kernel */
 	uint64_t ack_timeout_ns;   /* default 1 s */
 	bool nak_on_timeout;       /* default off: NAK on behalf of sinks that time out */
+	/* The Linux model's spurious-IRQ statistic, scaled (0: the real
+	 * 100,000 and 99,900 of kernel/irq/spurious.c). */
+	uint64_t linux_window, linux_threshold;
+	struct uks_pos linux_pos; /* where the last of the two was written */
 	uint32_t msi_sources;      /* default 32 */
 	uint32_t plic_sources;     /* 0: no PLIC */
 };

@@ -65,6 +65,7 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 	s->ipis = st->ipis_sent;
 	s->irq_episodes = st->irq_episodes;
 	s->nobody_cared = st->irq_nobody_cared;
+	s->irq_disabled = st->irq_disabled;
 	s->timeouts = st->irq_ack_timeouts;
 	s->irq_violations = st->irq_violations;
 	s->nopreempt_sections = st->nopreempt_sections;
@@ -172,8 +173,8 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		   "%llu nobody-cared, %llu stalls, %llu timeouts, %llu rejected, %llu dropped edges\n",
 		U(t->raised), U(t->irq_episodes), U(t->handled), U(t->acks), U(t->naks),
 		U(t->nobody_cared), U(t->stalls), U(t->timeouts), U(t->rejected), U(t->dropped_edges));
-	fprintf(f, "  controllers: %llu edges lost, %llu held across a mask\n",
-		U(t->controller_dropped), U(t->controller_held));
+	fprintf(f, "  controllers: %llu edges lost, %llu held across a mask; %llu lines disabled\n",
+		U(t->controller_dropped), U(t->controller_held), U(t->irq_disabled));
 	fprintf(f, "  kernel: %llu IPC calls, %llu hand-offs, %llu bytes copied, %llu page walks, "
 		   "%llu shootdowns, %llu no-preemption sections (%llu overran), %llu threads exited, "
 		   "%llu killed\n",
@@ -232,7 +233,7 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		   "\"tlb_shootdowns\": %llu, \"nopreempt_sections\": %llu, \"budget_overruns\": %llu, "
 		   "\"threads_exited\": %llu, \"threads_killed\": %llu, \"timeline_actions\": %llu, "
 		   "\"interrupts\": %llu, \"tlb_flushes\": %llu, \"controller_dropped\": %llu, "
-		   "\"controller_held\": %llu}",
+		   "\"controller_held\": %llu, \"irq_disabled\": %llu}",
 		U(t->end_ns), U(t->steps), U(t->decisions), U(t->switches), U(t->preemptions),
 		U(t->syscalls), U(t->ipis), U(t->raised), U(t->irq_episodes), U(t->handled),
 		U(t->acks), U(t->naks), U(t->nobody_cared), U(t->stalls), U(t->timeouts),
@@ -241,7 +242,7 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		U(t->tlb_shootdowns), U(t->nopreempt_sections), U(t->budget_overruns),
 		U(t->threads_exited), U(t->threads_killed), U(t->timeline_actions),
 		U(t->interrupts), U(t->tlb_flushes), U(t->controller_dropped),
-		U(t->controller_held));
+		U(t->controller_held), U(t->irq_disabled));
 }
 
 void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)

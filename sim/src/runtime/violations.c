@@ -188,12 +188,48 @@ static void report_event(const struct sim_rt *rt, struct sim_run_report *out, si
 	}
 }
 
+/* Linux's "irq N: nobody cared ... Disabling IRQ #N" (note_interrupt):
+ * the first line the statistic disabled, with its count. A storm can fill
+ * the IRQ log first; the kernel's own count still tells. */
+static void disabled(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap,
+		     const struct uk_kernel_stats *st)
+{
+	uint64_t w = rt->s->machine.linux_window ? rt->s->machine.linux_window : 100000;
+	uint64_t th = rt->s->machine.linux_threshold ? rt->s->machine.linux_threshold : 99900;
+	for (size_t i = 0; i < rt->log.len; i++) {
+		const struct uk_irq_event *ev = &rt->log.ev[i];
+		if (ev->kind != UK_IRQ_EV_DISABLE)
+			continue;
+		char devs[96];
+		pin_devices(rt, ev->pin, devs, sizeof(devs));
+		struct sim_violation *v = add(out, cap, "irq-disabled", ev->t, event_cpu(rt, ev));
+		if (v)
+			snprintf(v->message, sizeof(v->message),
+				 "nobody cared: %llu of %llu interrupts unhandled on the line of %s, "
+				 "disabling it (polled every 100 ms from now on)",
+				 (unsigned long long)ev->arg, (unsigned long long)w, devs);
+		return;
+	}
+	if (!st->irq_disabled)
+		return;
+	const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_IRQ(UK_IRQ_EV_DISABLE), ~0ull);
+	struct sim_violation *v = add(out, cap, "irq-disabled", r ? r->time : rt_end_time(rt),
+				      r ? (int)r->cpu : -1);
+	if (v)
+		snprintf(v->message, sizeof(v->message),
+			 "nobody cared: more than %llu of %llu interrupts unhandled, %llu line(s) "
+			 "disabled (polled every 100 ms from then on)",
+			 (unsigned long long)th, (unsigned long long)w,
+			 (unsigned long long)st->irq_disabled);
+}
+
 static void kernel_reports(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
 {
 	struct uk_kernel_stats st;
 	uk_kernel_get_stats(rt->sm->k, &st);
 	report_event(rt, out, cap, UK_IRQ_EV_NOBODY, "nobody-cared", "nobody cared");
 	report_event(rt, out, cap, UK_IRQ_EV_TIMEOUT, "ack-timeout", "an ACK timed out");
+	disabled(rt, out, cap, &st);
 	if (st.nopreempt_overruns) {
 		const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_CORE_NOPREEMPT, 2);
 		struct sim_violation *v = add(out, cap, "budget-overrun", r ? r->time : rt_end_time(rt),

@@ -164,6 +164,7 @@ static const struct uks_metric_spec counters[] = {
 	{"rejected", UKS_ARG_PROCESS, true, "ACK/NAK/wait calls rejected with an error"},
 	{"timeouts", UKS_ARG_DEVICE, true, "ACK timeout reports"},
 	{"stalls", UKS_ARG_DEVICE, true, "NAK stalls entered"},
+	{"disabled", UKS_ARG_DEVICE, true, "lines the Linux statistic disabled (\"nobody cared\")"},
 	{"lost-edges", UKS_ARG_DEVICE, true, "edges lost while unmasked"},
 	{"dropped-edges", UKS_ARG_DEVICE, true, "edges dropped on masked pins"},
 	{"spurious", UKS_ARG_DEVICE, true, "spurious interrupts"},
@@ -201,7 +202,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", NULL,
+	"attach-refused", "irq-disabled", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

@@ -74,6 +74,11 @@ static void machine(struct hasher *h, const struct uks_machine *m)
 	 * before them keep their hash (and their replay tokens). */
 	if (m->nak_on_timeout)
 		str(h, "nak-on-timeout");
+	if (m->linux_window || m->linux_threshold) {
+		str(h, "linux");
+		num(h, m->linux_window);
+		num(h, m->linux_threshold);
+	}
 }
 
 static void lines(struct hasher *h, const struct uks_scenario *s)

@@ -30,7 +30,8 @@ static const char *policy_name(struct uks_parser *p, const char *what, const cha
 
 static const char *const machine_words[] = {
 	"cpus", "memory", "cost", "irq-model", "transfer", "scheduler", "timeslice",
-	"priority-inheritance", "ack-timeout", "controller", "ipc-handoff", "nak-on-timeout", NULL,
+	"priority-inheritance", "ack-timeout", "controller", "ipc-handoff", "nak-on-timeout",
+	"linux-window", "linux-threshold", NULL,
 };
 
 /* `nak-on-timeout` alone means on; `nak-on-timeout off` says it outright. */
@@ -109,6 +110,14 @@ void uks_parse_machine(struct uks_parser *p)
 		case 9: parse_controller(p, m); break;
 		case 10: m->ipc_handoff = uks_parse_onoff(p); break;
 		case 11: m->nak_on_timeout = parse_flag(p); break;
+		case 12:
+			m->linux_pos = kw.pos;
+			m->linux_window = uks_parse_uint(p, "linux-window", 1, 100000000);
+			break;
+		case 13:
+			m->linux_pos = kw.pos;
+			m->linux_threshold = uks_parse_uint(p, "linux-threshold", 0, 100000000);
+			break;
 		}
 		uks_end_setting(p, machine_words);
 	}

@@ -225,8 +225,23 @@ static void check_expects(struct uks_parser *p)
 	}
 }
 
+/* The Linux statistic disables a line when more than `threshold` of every
+ * `window` episodes went unhandled: the threshold must be below the window
+ * (each defaulting to the kernel's own, 99,900 and 100,000). */
+static void check_linux(struct uks_parser *p)
+{
+	const struct uks_machine *m = &p->s->machine;
+	uint64_t w = m->linux_window ? m->linux_window : 100000;
+	uint64_t t = m->linux_threshold ? m->linux_threshold : 99900;
+	if ((m->linux_window || m->linux_threshold) && t >= w)
+		uks_fail(p, m->linux_pos, 5, NULL, NULL,
+			 "linux-threshold (%llu) must be below linux-window (%llu)",
+			 (unsigned long long)t, (unsigned long long)w);
+}
+
 void uks_validate(struct uks_parser *p)
 {
+	check_linux(p);
 	check_devices(p);
 	check_processes(p);
 	check_timeline(p);

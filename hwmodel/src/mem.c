@@ -86,18 +86,22 @@ static bool region_scrub(struct hw_region *r)
 	size_t used = (size_t)((r->touched + HW_PAGE_SIZE - 1) >> HW_PAGE_SHIFT);
 	unsigned char *vec = NULL;
 
+	long hps = sysconf(_SC_PAGESIZE); /* mincore speaks in host pages */
+
 	if (used > pages)
 		used = pages;
-	if (used > SCRUB_ASK_PAGES) {
-		vec = malloc(used);
-		if (!vec || mincore(r->host, used << HW_PAGE_SHIFT, vec) != 0) {
+	if (used > SCRUB_ASK_PAGES && hps > 0) {
+		size_t bytes = used << HW_PAGE_SHIFT;
+		vec = malloc((bytes + (size_t)hps - 1) / (size_t)hps);
+		if (!vec || mincore(r->host, bytes, vec) != 0) {
 			free(vec);
 			return false;
 		}
 	}
 	for (size_t i = 0; i < used; i++) {
 		uint8_t *pg = r->host + (i << HW_PAGE_SHIFT);
-		if ((!vec || (vec[i] & 1)) && !page_is_zero(pg))
+		bool resident = !vec || (vec[(i << HW_PAGE_SHIFT) / (size_t)hps] & 1);
+		if (resident && !page_is_zero(pg))
 			memset(pg, 0, HW_PAGE_SIZE);
 	}
 	free(vec);

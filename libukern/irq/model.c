@@ -102,9 +102,11 @@ bool uk_irq_model_valid(const struct uk_irq_model_ops *m)
 
 bool uk_irq_behaviour_valid(const struct uk_irq_behaviour *b)
 {
+	/* A behaviour may drop the mask bit, not give a line one its controller
+	 * lacks (an MSI vector cannot be masked whatever the kernel wants). */
 	return b && b->abi == UK_ABI_VERSION && b->name && b->name[0] &&
 	       !((b->set | b->clear) & ~STRATEGY_BITS) && !(b->set & b->clear) &&
-	       !(b->flags & ~BHV_FLAGS);
+	       !(b->set & UK_INTC_MASKABLE) && !(b->flags & ~BHV_FLAGS);
 }
 
 uint32_t uk_irq_behaviour_strategy(const struct uk_irq_behaviour *b, uint32_t chip_strategy)

@@ -159,7 +159,9 @@ static int model_check(struct uk_irq_sink *sink, enum uk_irq_answer a, uint32_t 
 		return err == UK_OK ? UK_ENOSYS : err;
 	if (pin->model->answer) {
 		err = pin->model->answer(pin, sink, a, seq, verdict, now);
-		if (err == UK_OK && !sink->indefinite)
+		/* An ACK or NAK is applied only for a sink that owes one; a kick
+		 * ends the episode whoever sends it. */
+		if (err == UK_OK && !sink->indefinite && (a == UK_IRQ_ANS_ACK || a == UK_IRQ_ANS_NAK))
 			err = verdict == UK_OK ? UK_EALREADY : verdict;
 	}
 	return err;

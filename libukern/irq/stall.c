@@ -40,7 +40,7 @@ static void stall(struct uk_irq_pin *pin, uint64_t delay, bool step, uint64_t no
 		pin->backoff++;
 	pin->stalls++;
 	pin->stalled = true;
-	pin->retry_ns = now + delay;
+	pin->retry_ns = delay > UK_IRQ_NEVER - 1 - now ? UK_IRQ_NEVER - 1 : now + delay;
 	/* With no listener at all the raise itself is kept for the retry. */
 	if (pin->nsinks == 0 && pin->trigger == UK_TRIGGER_EDGE)
 		pin->resend = true;

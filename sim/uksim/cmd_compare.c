@@ -42,6 +42,7 @@ struct row {
 	char **sets;              /* --set settings, then the design's (NULL-terminated) */
 	guint *choice;            /* the value index of each --vary */
 	struct uks_scenario *s;
+	struct sim_registry *reg; /* its own: --load and its file's load lines only */
 	/* the run */
 	int code;
 	const char *verdict;      /* pass, fail, error */
@@ -118,6 +119,7 @@ static void free_rows(struct row *rows, guint n)
 		g_free(rows[i].choice);
 		g_free(rows[i].replay);
 		uks_scenario_free(rows[i].s);
+		sim_registry_free(rows[i].reg);
 	}
 	g_free(rows);
 }
@@ -234,7 +236,9 @@ static int explore_row(struct row *r, struct sim_registry *reg, const struct com
 			snprintf(r->first_id, sizeof(r->first_id), "%s", res.found_outcome.violation_id);
 			snprintf(r->first_message, sizeof(r->first_message), "%s",
 				 res.found_outcome.message);
-			char *token = sim_token_encode(t.hash, &res.found_schedule);
+			/* The token binds the objects this row loaded, as explore's. */
+			struct sim_token_env env = sim_token_env_of(&t);
+			char *token = sim_token_encode_env(t.hash, &env, &res.found_schedule);
 			char *sets = uksim_replay_args((const char *const *)r->sets,
 						       (const char *const *)o->loads);
 			char *file = g_shell_quote(r->file);
@@ -426,11 +430,19 @@ static void print_json(const struct row *rows, guint n, const struct vary *vary,
 }
 
 /* Parse every file under every design; the first bad one ends it all. */
-static int open_rows(struct row *rows, guint n, struct sim_registry *reg, gboolean lenient)
+static int open_rows(struct row *rows, guint n, const struct compare_opts *o)
 {
+	size_t nloads = o->loads ? g_strv_length(o->loads) : 0;
 	for (guint i = 0; i < n; i++) {
 		struct row *r = &rows[i];
-		if (uksim_scenario_open(r->file, reg, lenient, (const char *const *)r->sets, &r->s) !=
+		char err[512];
+		if (sim_registry_create((const char *const *)o->loads, nloads, &r->reg, err,
+					sizeof(err)) != 0) {
+			fprintf(stderr, "uksim compare: %s\n", err);
+			return nloads ? UKSIM_EXIT_USAGE : UKSIM_EXIT_INTERNAL;
+		}
+		if (uksim_scenario_open(r->file, r->reg, nloads > 0, (const char *const *)r->sets,
+					&r->s) !=
 		    UKSIM_EXIT_OK) {
 			fprintf(stderr, "uksim compare: design '%s' of %s (--set line N: the Nth of "
 					"the --set settings, then the --vary values)\n",
@@ -472,25 +484,17 @@ static int compare(int nfiles, char **files, const struct compare_opts *o, struc
 			r->file = files[f];
 			make_design(r, vary, nvary, k, o->sets);
 		}
-	char err[512];
-	struct sim_registry *reg = NULL;
-	size_t nloads = o->loads ? g_strv_length(o->loads) : 0;
-	if (sim_registry_create((const char *const *)o->loads, nloads, &reg, err, sizeof(err)) != 0) {
-		fprintf(stderr, "uksim compare: %s\n", err);
-		free_rows(rows, n);
-		return nloads ? UKSIM_EXIT_USAGE : UKSIM_EXIT_INTERNAL;
-	}
-	int code = open_rows(rows, n, reg, nloads > 0);
+	int code = open_rows(rows, n, o);
 	/* An untimed run first: the process's first run pays for the host's
 	 * first page faults, which would make the first design look slow. */
 	if (code == UKSIM_EXIT_OK)
-		code = run_row(&rows[0], reg, o, true);
+		code = run_row(&rows[0], rows[0].reg, o, true);
 	for (guint i = 0; code == UKSIM_EXIT_OK && i < n; i++) {
-		int rc = run_row(&rows[i], reg, o, false);
+		int rc = run_row(&rows[i], rows[i].reg, o, false);
 		/* A design the machine refused, or that broke the simulator,
 		 * has nothing to explore: its row says so. */
 		if (rc == UKSIM_EXIT_OK && o->runs > 0 && rows[i].code <= UKSIM_EXIT_FAILED)
-			rc = explore_row(&rows[i], reg, o, &cfg);
+			rc = explore_row(&rows[i], rows[i].reg, o, &cfg);
 		if (rc != UKSIM_EXIT_OK) {
 			code = rc;
 			break;
@@ -509,7 +513,6 @@ static int compare(int nfiles, char **files, const struct compare_opts *o, struc
 			print_table(rows, n, nfiles > 1, o);
 	}
 	free_rows(rows, n);
-	sim_registry_free(reg);
 	return code;
 }
 

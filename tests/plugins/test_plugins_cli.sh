@@ -71,11 +71,22 @@ grep -v '^load ' nowake-latency.uks >noload.uks
 expect 0 "--load instead of a load line" -- "$UKSIM" run noload.uks --load ./nowake_sched.so
 expect 2 "without the object, the name is unknown" -- "$UKSIM" run noload.uks
 contains err "noload.uks:16:44: error: unknown scheduler 'no-preempt-on-wake'" "named at its position"
+expect 0 "the same object by a load line and --load is one object" -- \
+	"$UKSIM" run nowake-latency.uks --load ./nowake_sched.so
 expect 0 "check --load" -- "$UKSIM" check noload.uks --load ./nowake_sched.so
 expect 2 "check without it" -- "$UKSIM" check noload.uks
 expect 1 "compare --load" -- "$UKSIM" compare noload.uks --load ./nowake_sched.so \
 	--vary scheduler=fixed,no-preempt-on-wake
 contains out "scheduler=no-preempt-on-wake  pass" "compare --load: the plug-in's row"
+# Its replay line binds the loaded object, so it replays (a failure: exit 1).
+"$UKSIM" compare noload.uks --load ./nowake_sched.so --vary scheduler=fixed --runs 3 -j 1 >out 2>err
+replay=$(grep -o "uksim replay .*" out | head -1 | sed 's/^uksim //')
+if [ -n "$replay" ]; then
+	# shellcheck disable=SC2086
+	expect 1 "compare's replay line with --load replays" -- "$UKSIM" $replay
+else
+	echo "FAIL: compare printed no replay line"; cat out err; fails=$((fails + 1))
+fi
 expect 0 "explore --load" -- "$UKSIM" explore noload.uks --load ./nowake_sched.so --runs 20 -j 1 -q
 expect 2 "explore without it" -- "$UKSIM" explore noload.uks --runs 20 -j 1 -q
 

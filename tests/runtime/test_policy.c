@@ -344,7 +344,7 @@ START_TEST(linux_disabling_is_counted)
 	uks_scenario_free(bad);
 	uks_scenario_free(good);
 	parse_fails("machine { linux-window 100 }\n",
-		    "linux-threshold (99900) must be below linux-window (100)");
+		    "linux-threshold (99900, the default) must be below linux-window (100)");
 }
 END_TEST
 

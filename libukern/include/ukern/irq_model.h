@@ -80,8 +80,10 @@ struct uk_irq_model_ops {
 	 * are checked before and never reach the hook); `seq` the sequence the
 	 * caller named. Return the final result: UK_OK applies the answer to
 	 * the current episode, anything else rejects it and changes nothing.
-	 * An answer is applied only for a sink that owes one: UK_OK for a sink
-	 * that does not is turned back into the verdict. NULL: the verdict. */
+	 * An ACK or NAK is applied only for a sink that owes one: UK_OK for a
+	 * sink that does not is turned back into the verdict. A kick (verdict
+	 * always UK_OK) ends the episode whoever sends it, unless the hook
+	 * refuses it. NULL: the verdict. */
 	int (*answer)(struct uk_irq_pin *pin, struct uk_irq_sink *sink, enum uk_irq_answer a,
 		      uint64_t seq, int verdict, uint64_t now);
 	/* Nobody owes an answer and nobody ACKed (or no sink at all). NULL:

@@ -40,8 +40,9 @@ struct sim_registry;
  * duplicate name). */
 int sim_registry_create(const char *const *so_paths, size_t nso, struct sim_registry **out,
 			char *err, size_t errlen);
-/* Add the programs of one shared object (GModule). Loading the same path
- * twice is a no-op. */
+/* Add the programs and policies of one shared object (dlopen). Loading the
+ * same file again, under any path that names it, is a no-op; one whose
+ * tables were refused is refused again. */
 int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_t errlen);
 /* The scenario's own `load` lines; on error `diag` names the line. */
 int sim_registry_load_scenario(struct sim_registry *r, const struct uks_scenario *s,

@@ -39,6 +39,7 @@ struct uks_pos {
 #define UKS_MAX_PROCESSES 256
 #define UKS_MAX_THREADS 64 /* per process */
 #define UKS_MAX_ENDPOINTS 256
+#define UKS_MAX_LINES 64 /* line blocks: the kernel keeps settings for 64 lines */
 #define UKS_MAX_ARGS 32
 #define UKS_MAX_CAPS 64
 #define UKS_MAX_ACTIONS 100000 /* after expanding `repeat` */

@@ -328,13 +328,17 @@ static int irq_policies(struct sim_rt *rt)
 			l->behaviour ? sim_registry_policy(rt->reg, SIM_POLICY_BEHAVIOUR, l->behaviour)
 				     : NULL;
 		if ((l->model && !lm) || (l->behaviour && !b) ||
-		    uk_kernel_irq_set_line(k, line_source(l->kind), l->line, lm, b) != 0)
-			goto refused;
-		if (b && (b->flags & UK_IRQ_BHV_LATCH_MASKED) &&
-		    hw_intc_set_latch(rt->sm->hw, l->kind == UKS_LINE_IOAPIC ? HW_INTC_IOAPIC
-					  : l->kind == UKS_LINE_MSI ? HW_INTC_MSI : HW_INTC_PLIC,
-				      l->line, true) != 0)
-			goto refused;
+		    uk_kernel_irq_set_line(k, line_source(l->kind), l->line, lm, b) != 0 ||
+		    (b && (b->flags & UK_IRQ_BHV_LATCH_MASKED) &&
+		     hw_intc_set_latch(rt->sm->hw, l->kind == UKS_LINE_IOAPIC ? HW_INTC_IOAPIC
+					   : l->kind == UKS_LINE_MSI ? HW_INTC_MSI : HW_INTC_PLIC,
+				       l->line, true) != 0)) {
+			snprintf(rt->err, sizeof(rt->err),
+				 "%s:%u:%u: error: the machine cannot give this line its settings",
+				 l->pos.file, l->pos.line, l->pos.col);
+			rt->bad_scenario = true;
+			return -1;
+		}
 	}
 	return 0;
 refused:

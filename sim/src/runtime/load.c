@@ -24,6 +24,8 @@
 struct rt_module {
 	void *mod;
 	char *path;
+	char *real;    /* the file, whatever path named it (realpath) */
+	bool failed;   /* its tables were refused part-way: a retry says so again */
 	uint64_t hash; /* the first 64 bits of the SHA-256 of the file */
 	struct rt_module *next;
 };
@@ -54,25 +56,43 @@ static bool hash_file(const char *path, uint64_t *out)
 	return ok;
 }
 
-static bool already_loaded(const struct sim_registry *r, const char *path)
+/* The same file under two spellings (a scenario's `load "x.so"` and
+ * `--load ./x.so`) is one object. */
+static const struct rt_module *already_loaded(const struct sim_registry *r, const char *real)
 {
 	for (const struct rt_module *m = r->modules; m; m = m->next)
-		if (!strcmp(m->path, path))
-			return true;
-	return false;
+		if (!strcmp(m->real, real))
+			return m;
+	return NULL;
 }
+
+static int load_tables(struct sim_registry *r, struct rt_module *m, void *sym, void *pol,
+		       const char *path, char *err, size_t errlen);
 
 int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_t errlen)
 {
-	if (already_loaded(r, path))
-		return 0;
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		snprintf(err, errlen, "%s: no such file", path);
 		return -1;
 	}
+	char *real = realpath(path, NULL);
+	if (!real) {
+		snprintf(err, errlen, "%s: cannot resolve its path", path);
+		return -1;
+	}
+	const struct rt_module *old = already_loaded(r, real);
+	if (old) {
+		free(real);
+		if (old->failed) {
+			snprintf(err, errlen, "%s: its tables were refused when it was loaded", path);
+			return -1;
+		}
+		return 0;
+	}
 	uint64_t hash;
 	if (!hash_file(path, &hash)) {
 		snprintf(err, errlen, "%s: cannot read it", path);
+		free(real);
 		return -1;
 	}
 	/* A path without a directory would make dlopen search the library
@@ -83,6 +103,7 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 	g_free(full);
 	if (!mod) {
 		snprintf(err, errlen, "%s: cannot load: %s", path, dlerror());
+		free(real);
 		return -1;
 	}
 	const unsigned *abi = dlsym(mod, SIM_ABI_SYMBOL);
@@ -98,6 +119,7 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 				 "<sim/programs.h> says); this uksim has version %u",
 				 path, UK_ABI_VERSION);
 		dlclose(mod);
+		free(real);
 		return -1;
 	}
 	void *sym = dlsym(mod, SIM_PROGRAMS_SYMBOL);
@@ -109,19 +131,35 @@ int sim_registry_load(struct sim_registry *r, const char *path, char *err, size_
 			 path, SIM_PROGRAMS_SYMBOL, SIM_POLICIES_SYMBOL, SIM_PROGRAMS_SYMBOL,
 			 SIM_POLICIES_SYMBOL);
 		dlclose(mod);
+		free(real);
 		return -1;
 	}
 	struct rt_module *m = calloc(1, sizeof(*m));
 	if (!m) {
 		dlclose(mod);
+		free(real);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	m->mod = mod;
 	m->path = g_strdup(path);
+	m->real = real;
 	m->hash = hash;
 	m->next = r->modules;
 	r->modules = m;
+	/* Registered entries point into the object: it stays loaded even
+	 * when a later entry is refused, and a retry gives the same refusal. */
+	if (load_tables(r, m, sym, pol, path, err, errlen) != 0) {
+		m->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int load_tables(struct sim_registry *r, struct rt_module *m, void *sym, void *pol,
+		       const char *path, char *err, size_t errlen)
+{
+	(void)m;
 	if (pol && rt_policies_load(r, pol, path, err, errlen) != 0)
 		return -1;
 	if (!sym)
@@ -179,6 +217,7 @@ void rt_registry_unload(struct sim_registry *r)
 		r->modules = m->next;
 		dlclose(m->mod);
 		g_free(m->path);
+		free(m->real);
 		free(m);
 	}
 }

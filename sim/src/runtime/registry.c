@@ -44,6 +44,25 @@ int rt_registry_add(struct sim_registry *r, const struct sim_program *p, const c
 		snprintf(err, errlen, "%s: a program without a name or a function", origin);
 		return -1;
 	}
+	/* A loaded table is code we did not write: check what the parser and
+	 * the checks will read, before anything reads it. */
+	bool bad = (p->nargs && !p->args) || (p->nneeds && !p->needs) || p->nargs > 256 ||
+		   p->nneeds > 64;
+	for (size_t i = 0; !bad && i < p->nargs; i++)
+		bad = !p->args[i].name || !p->args[i].name[0] ||
+		      p->args[i].type < UKS_ARG_INT || p->args[i].type > UKS_ARG_ENDPOINT;
+	for (size_t i = 0; !bad && i < p->nneeds; i++) {
+		const struct uks_cap_need *n = &p->needs[i];
+		bad = n->kind < UKS_NEED_IRQ || n->kind > UKS_NEED_NOPREEMPT ||
+		      (!n->arg && n->kind != UKS_NEED_NOPREEMPT);
+	}
+	if (bad) {
+		snprintf(err, errlen,
+			 "%s: program '%s' has an invalid spec (arguments without a table or a "
+			 "name, an unknown type, or a need that names no argument)",
+			 origin, p->name);
+		return -1;
+	}
 	const struct sim_program *old = sim_registry_find(r, p->name);
 	if (old) {
 		snprintf(err, errlen, "%s: program '%s' is already registered", origin, p->name);

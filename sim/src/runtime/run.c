@@ -22,7 +22,24 @@ void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg)
 	d->message = strdup(msg);
 }
 
-static bool arg_kind_ok(const struct uks_arg_spec *sp, const struct uks_arg *a)
+/* Whether `name` names a device, endpoint or process of the scenario. */
+static bool names_a(const struct uks_scenario *s, enum uks_arg_type t, const char *name)
+{
+	size_t n = t == UKS_ARG_DEVICE ? s->ndevices
+		   : t == UKS_ARG_ENDPOINT ? s->nendpoints
+					   : s->nprocesses;
+	for (size_t i = 0; name && i < n; i++) {
+		const char *x = t == UKS_ARG_DEVICE ? s->devices[i].name
+				: t == UKS_ARG_ENDPOINT ? s->endpoints[i].name
+							: s->processes[i].name;
+		if (!strcmp(x, name))
+			return true;
+	}
+	return false;
+}
+
+static bool arg_kind_ok(const struct uks_scenario *s, const struct uks_arg_spec *sp,
+			const struct uks_arg *a)
 {
 	switch (sp->type) {
 	case UKS_ARG_INT: return a->kind == UKS_VAL_INT;
@@ -37,13 +54,24 @@ static bool arg_kind_ok(const struct uks_arg_spec *sp, const struct uks_arg *a)
 			if (!strcmp(sp->choices[i], a->str))
 				return true;
 		return false;
-	default: return a->kind == UKS_VAL_IDENT || a->ref >= 0;
+	case UKS_ARG_DEVICE:
+	case UKS_ARG_ENDPOINT:
+	case UKS_ARG_PROCESS:
+		/* A loaded program's arguments were left untyped: the name must
+		 * be one of the kind the program asks for. */
+		if ((sp->type == UKS_ARG_DEVICE && a->kind == UKS_VAL_DEVICE) ||
+		    (sp->type == UKS_ARG_ENDPOINT && a->kind == UKS_VAL_ENDPOINT) ||
+		    (sp->type == UKS_ARG_PROCESS && a->kind == UKS_VAL_PROCESS))
+			return true;
+		return a->kind == UKS_VAL_IDENT && names_a(s, sp->type, a->str);
+	default: return false;
 	}
 }
 
 /* A program only known at run time had its arguments left unchecked by the
  * parser: check them against the program's own spec now. */
-static int check_thread(const struct uks_thread *t, const struct sim_program *p,
+static int check_thread(const struct uks_scenario *s, const struct uks_thread *t,
+			const struct sim_program *p,
 			struct uks_diag *diag)
 {
 	char msg[256];
@@ -60,7 +88,7 @@ static int check_thread(const struct uks_thread *t, const struct sim_program *p,
 			rt_diag_set(diag, &a->pos, msg);
 			return -1;
 		}
-		if (!arg_kind_ok(sp, a)) {
+		if (!arg_kind_ok(s, sp, a)) {
 			snprintf(msg, sizeof(msg), "argument '%s' of '%s' has the wrong kind of value",
 				 a->name, p->name);
 			rt_diag_set(diag, &a->value_pos, msg);
@@ -140,6 +168,14 @@ static int check_policies(const struct uks_scenario *s, const struct sim_registr
 		if (check_policy(r, SIM_POLICY_IRQ_MODEL, l->model, &l->model_pos, diag) ||
 		    check_policy(r, SIM_POLICY_BEHAVIOUR, l->behaviour, &l->behaviour_pos, diag))
 			return -1;
+		const struct uk_irq_behaviour *b =
+			l->behaviour ? sim_registry_policy(r, SIM_POLICY_BEHAVIOUR, l->behaviour) : NULL;
+		if (b && (b->flags & UK_IRQ_BHV_LATCH_MASKED) && l->kind != UKS_LINE_IOAPIC) {
+			rt_diag_set(diag, &l->behaviour_pos,
+				    "behaviour latch-masked needs an IOAPIC line (an MSI vector "
+				    "cannot be masked; the PLIC gateway holds its sources already)");
+			return -1;
+		}
 	}
 	for (size_t i = 0; i < s->nendpoints; i++) {
 		const struct uks_endpoint *e = &s->endpoints[i];
@@ -224,12 +260,12 @@ static int check_needs(const struct uks_scenario *s, const struct uks_process *p
 			snprintf(msg, sizeof(msg),
 				 "program '%s' needs caps endpoint(%s, %s): process '%s' does not "
 				 "hold it",
-				 prog->name, a->str ? a->str : "?",
+				 prog->name, a && a->str ? a->str : "?",
 				 n->kind == UKS_NEED_SEND ? "send" : "receive", pr->name);
 		else if (a)
 			snprintf(msg, sizeof(msg),
 				 "program '%s' needs caps %s(%s): process '%s' does not hold it",
-				 prog->name, cap_words[n->kind], a->str ? a->str : "?", pr->name);
+				 prog->name, cap_words[n->kind], a && a->str ? a->str : "?", pr->name);
 		else
 			snprintf(msg, sizeof(msg),
 				 "program '%s' needs caps %s(...): process '%s' does not hold it",
@@ -257,7 +293,7 @@ int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r
 				rt_diag_set(diag, &t->program_pos, msg);
 				return -1;
 			}
-			if (!t->spec && check_thread(t, prog, diag) != 0)
+			if (!t->spec && check_thread(s, t, prog, diag) != 0)
 				return -1;
 			if (check_needs(s, &s->processes[p], t, prog, diag) != 0)
 				return -1;

@@ -116,7 +116,7 @@ void uks_parse_machine(struct uks_parser *p)
 			break;
 		case 13:
 			m->linux_pos = kw.pos;
-			m->linux_threshold = uks_parse_uint(p, "linux-threshold", 0, 100000000);
+			m->linux_threshold = uks_parse_uint(p, "linux-threshold", 1, 100000000);
 			break;
 		}
 		uks_end_setting(p, machine_words);
@@ -261,8 +261,8 @@ void uks_parse_line(struct uks_parser *p, const struct uks_token *kw)
 				 "declared once, for every device on it",
 				 ctrls[k], n, s->lines[i].pos.file, s->lines[i].pos.line,
 				 s->lines[i].pos.col);
-	if (s->nlines >= UKS_MAX_DEVICES)
-		uks_fail(p, kw->pos, kw->len, NULL, NULL, "more than %d line blocks", UKS_MAX_DEVICES);
+	if (s->nlines >= UKS_MAX_LINES)
+		uks_fail(p, kw->pos, kw->len, NULL, NULL, "more than %d line blocks", UKS_MAX_LINES);
 	struct uks_line *l = uks_push((void **)&s->lines, &s->nlines, sizeof(*l));
 	l->pos = kw->pos;
 	l->kind = (enum uks_line_kind)(k + 1);

@@ -106,6 +106,26 @@ static const char *line_name(enum uks_line_kind k)
 	return k == UKS_LINE_IOAPIC ? "IOAPIC pin" : k == UKS_LINE_MSI ? "MSI source" : "PLIC source";
 }
 
+/* `line` blocks name lines the machine has, as devices must. */
+static void check_line_blocks(struct uks_parser *p)
+{
+	const struct uks_scenario *s = p->s;
+	const struct uks_machine *m = &s->machine;
+	for (size_t i = 0; i < s->nlines; i++) {
+		const struct uks_line *l = &s->lines[i];
+		if (l->kind == UKS_LINE_MSI && l->line >= m->msi_sources)
+			uks_fail(p, l->pos, 4, NULL, NULL,
+				 "MSI source %u does not exist: the machine has %u", l->line,
+				 m->msi_sources);
+		if (l->kind == UKS_LINE_PLIC && !m->plic_sources)
+			uks_fail(p, l->pos, 4, "expected controller plic sources N in the machine",
+				 NULL, "the machine has no PLIC");
+		if (l->kind == UKS_LINE_PLIC && (l->line < 1 || l->line > m->plic_sources))
+			uks_fail(p, l->pos, 4, NULL, NULL, "PLIC source %u is not in 1..%u", l->line,
+				 m->plic_sources);
+	}
+}
+
 static void check_line(struct uks_parser *p, size_t i)
 {
 	const struct uks_scenario *s = p->s;
@@ -235,13 +255,15 @@ static void check_linux(struct uks_parser *p)
 	uint64_t t = m->linux_threshold ? m->linux_threshold : 99900;
 	if ((m->linux_window || m->linux_threshold) && t >= w)
 		uks_fail(p, m->linux_pos, 5, NULL, NULL,
-			 "linux-threshold (%llu) must be below linux-window (%llu)",
-			 (unsigned long long)t, (unsigned long long)w);
+			 "linux-threshold (%llu%s) must be below linux-window (%llu%s)",
+			 (unsigned long long)t, m->linux_threshold ? "" : ", the default",
+			 (unsigned long long)w, m->linux_window ? "" : ", the default");
 }
 
 void uks_validate(struct uks_parser *p)
 {
 	check_linux(p);
+	check_line_blocks(p);
 	check_devices(p);
 	check_processes(p);
 	check_timeline(p);

@@ -57,15 +57,18 @@ static void my_driver(struct uk_user *u)
 	uk_sys_handle_close(u, (uint32_t)irq);
 }
 
-static const struct uks_arg_spec my_args[] = {
+static const struct uks_arg_spec my_args[] __attribute__((unused)) = {
 	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
 	{"count", UKS_ARG_INT, NULL, false, "0", "interrupts to serve (0: for ever)"},
 };
 
-static const struct uks_cap_need my_needs[] = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need my_needs[] __attribute__((unused)) = {{UKS_NEED_IRQ, "device"}};
 
 const struct sim_program ukern_programs[] = {
-#ifdef MYDRIVER_DUPLICATE
+#ifdef MYDRIVER_BAD_SPEC
+	/* Says it has needs and arguments but gives no tables. */
+	{"my-driver", my_driver, NULL, 2, "a table with holes", NULL, 1},
+#elif defined(MYDRIVER_DUPLICATE)
 	{"irq-driver", my_driver, my_args, 2, "claims a built-in's name", my_needs, 1},
 #elif defined(MYDRIVER_REBUILT)
 	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern, rebuilt", my_needs, 1},

@@ -182,6 +182,15 @@ START_TEST(line_block_errors)
 	parse_fails("machine { scheduler fixd }\n", "did you mean 'fixed'?");
 	parse_fails("machine { transfer windw }\n", "did you mean 'window'?");
 	parse_fails("machine { cpus 2 3 }\n", "expected the end of the statement");
+	parse_fails("line msi 300 { model linux }\n", "MSI source 300 does not exist");
+	parse_fails("line plic 2 { model linux }\n", "the machine has no PLIC");
+	char many[4096] = "machine { controller plic sources 100 }\n";
+	for (int i = 1; i <= 65; i++) {
+		char l[64];
+		snprintf(l, sizeof(l), "line plic %d { behaviour controller }\n", i);
+		strcat(many, l);
+	}
+	parse_fails(many, "more than 64 line blocks");
 }
 END_TEST
 
@@ -258,6 +267,11 @@ START_TEST(program_needs_are_checked)
 	ck_assert_int_ne(check_text(text, &msg), 0);
 	ck_assert_msg(strstr(msg, "needs caps nopreempt(...)"), "%s", msg);
 	free(msg);
+	/* latch-masked is a pending bit of the IOAPIC's pins only. */
+	ck_assert_int_ne(check_text("line msi 0 { behaviour latch-masked }\n", &msg), 0);
+	ck_assert_msg(strstr(msg, "latch-masked needs an IOAPIC line"), "%s", msg);
+	free(msg);
+	ck_assert_int_eq(check_text("line ioapic 3 { behaviour latch-masked }\n", &msg), 0);
 	/* A loaded program's own declaration (my-driver needs irq(device)). */
 	snprintf(text, sizeof(text),
 		 "load \"" RT_BUILD_DIR "/mydriver.so\"\n%s"

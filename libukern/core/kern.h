@@ -16,6 +16,8 @@
 #include <ukern/err.h>
 #include <ukern/ipc.h>
 #include <ukern/kernel.h>
+#include <ukern/irq_model.h>
+#include <ukern/xfer.h>
 #include <ukern/sched.h>
 #include <ukern/syscall.h>
 #include <ukern/trace.h>
@@ -226,7 +228,11 @@ struct uk_kernel {
 	struct uk_kernel_config cfg;
 	const struct uk_sched_ops *sched; /* points at sched_ops */
 	struct uk_sched_ops sched_ops;
-	/* Transfer strategies registered by the host, by id (ukern/xfer.h). */
+	/* Transfer strategies: the built-in ones (id i + 1 at [i]) and those
+	 * the host registered, by id (ukern/xfer.h). */
+	struct uk_xfer_ops xfer_builtin[3];
+	/* The built-in IRQ models and behaviours (ukern/irq_model.h). */
+	struct uk_irq_builtins irq_builtin;
 	const struct uk_xfer_ops *xfer_extra[16];
 	/* The kernel lock: a ticket lock, so waiting CPUs are served in order
 	 * (a test-and-set lock starves them when release and re-acquire cost

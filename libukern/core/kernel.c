@@ -155,6 +155,8 @@ int uk_kernel_create(struct uk_arch *a, const struct uk_kernel_config *cfg, stru
 		uk_sched_fixed_ops(&k->sched_ops);
 	k->sched = &k->sched_ops;
 	k->cfg.sched = k->sched;
+	uk_xfer_builtins_init(k->xfer_builtin);
+	uk_irq_builtins_init(&k->irq_builtin);
 	if (c.xfer && c.xfer->id == 0)
 		(void)uk_kernel_xfer_register(k, c.xfer); /* ids are free: it cannot fail */
 	k->ncpus = ncpus;

@@ -143,6 +143,9 @@ int xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t va, uk_paddr_t *pa);
  * local buffer set res and return UK_EFAULT. */
 int xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n);
 int xfer_physmap(struct uk_xfer_job *x); /* transfer/physmap.c */
+void xfer_fill_physmap(struct uk_xfer_ops *o);
+void xfer_fill_window(struct uk_xfer_ops *o);
+void xfer_fill_grant(struct uk_xfer_ops *o);
 int xfer_window(struct uk_xfer_job *x);   /* transfer/window.c */
 
 #endif /* UKERN_IPC_INTERNAL_H */

@@ -252,7 +252,7 @@ static long sys_xfer_grant(struct uk_kernel *k, struct uk_thread *t, const uint6
 		return UK_ESRCH;
 	x.remote = g->owner;
 	x.rva = g->va + a[3];
-	x.xfer = uk_xfer_ops_by_id(UK_XFER_GRANT);
+	x.xfer = xfer_ops_of(k, UK_XFER_GRANT);
 	return xfer_finish(t, &x);
 }
 

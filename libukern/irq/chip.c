@@ -41,7 +41,7 @@ void uk_irq_host_init(struct uk_irq_host *host, const struct uk_irq_host_ops *op
 	host->log = NULL;
 	host->ack_timeout_ns = UK_IRQ_ACK_TIMEOUT_NS;
 	host->flags = 0;
-	host->model = uk_irq_model_default();
+	host->model = NULL; /* the host's owner gives it one (uk_irq_builtins) */
 	for (unsigned i = 0; i < 4; i++)
 		host->model_param[i] = 0;
 	host->step = 0;

@@ -59,6 +59,23 @@ int irq_sink_nak_locked(struct uk_irq_sink *sink, uint16_t flags, uint64_t now);
 /* check.c */
 bool irq_check_one(const struct uk_irq_pin *pin, unsigned inv, struct uk_irq_violation *v);
 
+/* models/ and behaviours/: each fills its table (model.c lists them) */
+void irq_model_managarm(struct uk_irq_model_ops *o);
+void irq_model_sel4(struct uk_irq_model_ops *o);
+void irq_model_linux(struct uk_irq_model_ops *o);
+void irq_model_zircon(struct uk_irq_model_ops *o);
+void irq_model_managarm_2020(struct uk_irq_model_ops *o);
+void irq_model_msi_no_retry(struct uk_irq_model_ops *o);
+void irq_behaviour_controller(struct uk_irq_behaviour *o);
+void irq_behaviour_mask_in_service(struct uk_irq_behaviour *o);
+void irq_behaviour_no_mask_in_service(struct uk_irq_behaviour *o);
+void irq_behaviour_eoi_before_mask(struct uk_irq_behaviour *o);
+void irq_behaviour_eos_before_unmask(struct uk_irq_behaviour *o);
+void irq_behaviour_no_buffer(struct uk_irq_behaviour *o);
+void irq_behaviour_claim_masked(struct uk_irq_behaviour *o);
+void irq_behaviour_latch_masked(struct uk_irq_behaviour *o);
+void irq_behaviour_complete_on_claim(struct uk_irq_behaviour *o);
+
 /* model.c */
 bool irq_model_accepts(const struct uk_irq_pin *pin, uint32_t answer);
 /* Hooks of the one-handler models (seL4, Zircon): when the last handler

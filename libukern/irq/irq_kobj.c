@@ -194,6 +194,7 @@ struct irq_state *irq_state_get(struct uk_kernel *k)
 	st->chip_ops.eos = chip_eos;
 	st->chip_ops.hw_masked = chip_hw_masked;
 	uk_irq_host_init(&st->host, &st->host_ops, k);
+	st->host.model = &k->irq_builtin.model[0]; /* the sequence protocol */
 	k->irq = st;
 	return st;
 }

@@ -1,51 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The registry of built-in IRQ models and controller behaviours, and the
- * checks a table passes before a pin uses it. Nothing else in the kernel
+ * The built-in IRQ models and controller behaviours (filled into an
+ * instance's storage, see uk_irq_builtins), and the checks a table passes
+ * before a pin uses it. Nothing else in the kernel
  * knows which model or behaviour is which: a pin holds a pointer to its
  * tables and asks them (ukern/irq_model.h).
  */
 #include "irq_internal.h"
 
 #include "lib/string.h"
-
-extern const struct uk_irq_behaviour uk_irq_behaviour_controller;
-extern const struct uk_irq_behaviour uk_irq_behaviour_mask_in_service;
-extern const struct uk_irq_behaviour uk_irq_behaviour_no_mask_in_service;
-extern const struct uk_irq_behaviour uk_irq_behaviour_eoi_before_mask;
-extern const struct uk_irq_behaviour uk_irq_behaviour_eos_before_unmask;
-extern const struct uk_irq_behaviour uk_irq_behaviour_no_buffer;
-extern const struct uk_irq_behaviour uk_irq_behaviour_claim_masked;
-extern const struct uk_irq_behaviour uk_irq_behaviour_latch_masked;
-extern const struct uk_irq_behaviour uk_irq_behaviour_complete_on_claim;
-
-/* Built-in models and known-bad designs, in the order `uksim` lists them. */
-extern const struct uk_irq_model_ops uk_irq_model_managarm_2020;
-extern const struct uk_irq_model_ops uk_irq_model_msi_no_retry;
-
-static const struct uk_irq_model_ops *const models[] = {
-	&uk_irq_model_managarm,
-	&uk_irq_model_sel4,
-	&uk_irq_model_linux,
-	&uk_irq_model_zircon,
-	&uk_irq_model_managarm_2020,
-	&uk_irq_model_msi_no_retry,
-};
-
-static const struct uk_irq_behaviour *const behaviours[] = {
-	&uk_irq_behaviour_controller,
-	&uk_irq_behaviour_mask_in_service,
-	&uk_irq_behaviour_no_mask_in_service,
-	&uk_irq_behaviour_eoi_before_mask,
-	&uk_irq_behaviour_eos_before_unmask,
-	&uk_irq_behaviour_no_buffer,
-	&uk_irq_behaviour_claim_masked,
-	&uk_irq_behaviour_latch_masked,
-	&uk_irq_behaviour_complete_on_claim,
-};
-
-#define NMODELS (sizeof(models) / sizeof(models[0]))
-#define NBEHAVIOURS (sizeof(behaviours) / sizeof(behaviours[0]))
 
 static bool same(const char *a, const char *b)
 {
@@ -54,34 +17,45 @@ static bool same(const char *a, const char *b)
 	return *a == *b;
 }
 
-const struct uk_irq_model_ops *uk_irq_model_at(unsigned i)
+/* One call per table, in the listed order: a table of function pointers
+ * would be relocated data too. */
+void uk_irq_builtins_init(struct uk_irq_builtins *b)
 {
-	return i < NMODELS ? models[i] : NULL;
+	struct uk_irq_model_ops *m = b->model;
+	struct uk_irq_behaviour *h = b->behaviour;
+
+	irq_model_managarm(m++);
+	irq_model_sel4(m++);
+	irq_model_linux(m++);
+	irq_model_zircon(m++);
+	irq_model_managarm_2020(m++);
+	irq_model_msi_no_retry(m);
+	irq_behaviour_controller(h++);
+	irq_behaviour_mask_in_service(h++);
+	irq_behaviour_no_mask_in_service(h++);
+	irq_behaviour_eoi_before_mask(h++);
+	irq_behaviour_eos_before_unmask(h++);
+	irq_behaviour_no_buffer(h++);
+	irq_behaviour_claim_masked(h++);
+	irq_behaviour_latch_masked(h++);
+	irq_behaviour_complete_on_claim(h);
 }
 
-const struct uk_irq_model_ops *uk_irq_model_find(const char *name)
+const struct uk_irq_model_ops *uk_irq_model_find(const struct uk_irq_builtins *b,
+						 const char *name)
 {
-	for (unsigned i = 0; name && i < NMODELS; i++)
-		if (same(models[i]->name, name))
-			return models[i];
+	for (unsigned i = 0; name && i < UK_IRQ_BUILTIN_MODELS; i++)
+		if (same(b->model[i].name, name))
+			return &b->model[i];
 	return NULL;
 }
 
-const struct uk_irq_model_ops *uk_irq_model_default(void)
+const struct uk_irq_behaviour *uk_irq_behaviour_find(const struct uk_irq_builtins *b,
+						     const char *name)
 {
-	return &uk_irq_model_managarm;
-}
-
-const struct uk_irq_behaviour *uk_irq_behaviour_at(unsigned i)
-{
-	return i < NBEHAVIOURS ? behaviours[i] : NULL;
-}
-
-const struct uk_irq_behaviour *uk_irq_behaviour_find(const char *name)
-{
-	for (unsigned i = 0; name && i < NBEHAVIOURS; i++)
-		if (same(behaviours[i]->name, name))
-			return behaviours[i];
+	for (unsigned i = 0; name && i < UK_IRQ_BUILTIN_BEHAVIOURS; i++)
+		if (same(b->behaviour[i].name, name))
+			return &b->behaviour[i];
 	return NULL;
 }
 

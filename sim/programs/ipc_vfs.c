@@ -19,8 +19,7 @@
  * grants its buffer) rather than letting the server reach into it. */
 static bool grants(const struct ipc_vfs_config *c)
 {
-	const struct uk_xfer_ops *x = uk_xfer_ops_by_id(c->strategy);
-	return x && x->grant;
+	return uk_xfer_id_grants(c->strategy);
 }
 
 static struct ipc_vfs_config *cfg_of(uint64_t arg)

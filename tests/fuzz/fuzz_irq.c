@@ -50,6 +50,7 @@ struct fz_pin {
 
 struct fz {
 	struct uk_irq_host host;
+	struct uk_irq_builtins builtins;
 	struct fz_pin p[NPINS];
 	uint64_t now;
 	bool use_ref;
@@ -130,20 +131,21 @@ static const struct uk_irq_host_ops fz_ops = {
 static void setup(struct fz *f, uint8_t flags, uint8_t attach)
 {
 	unsigned m = (flags >> 1) & 7;
-	const struct uk_irq_model_ops *model = m < 5 ? &uk_irq_model_managarm
-				  : m == 5 ? &uk_irq_model_sel4
-				  : m == 6 ? &uk_irq_model_linux
-					   : &uk_irq_model_zircon;
 	bool nak_to = flags & 1;
 
 	uk_irq_host_init(&f->host, &fz_ops, f);
+	uk_irq_builtins_init(&f->builtins);
+	const struct uk_irq_model_ops *model =
+		uk_irq_model_find(&f->builtins, m < 5 ? "managarm" : m == 5 ? "sel4"
+						: m == 6 ? "linux" : "zircon");
+	f->host.model = model;
 	uk_irq_log_init(&f->log, log_buf, LOG_CAP);
 	f->host.log = &f->log;
 	if (flags & 0x20)
 		f->host.ack_timeout_ns = 0;
 	if (nak_to)
 		f->host.flags |= UK_IRQ_HOST_NAK_ON_TIMEOUT;
-	f->use_ref = model == &uk_irq_model_managarm;
+	f->use_ref = model == &f->builtins.model[0]; /* the sequence protocol */
 	for (unsigned i = 0; i < NPINS; i++) {
 		struct fz_pin *fp = &f->p[i];
 		struct uk_irq_pin_config cfg = {
@@ -362,7 +364,7 @@ static void step(struct fz *f, uint8_t b, uint8_t p)
 		no_rights(f, i, k, p);
 		break;
 	default:
-		if (fp->pin.model == &uk_irq_model_zircon)
+		if (fp->pin.model->answers & UK_IRQ_ANSWER_TRIGGER)
 			uk_irq_pin_trigger(&fp->pin, f->now - (p & 7), f->now);
 		else
 			tick(f, 1 * MS);

@@ -45,15 +45,11 @@ if [ "$fails" -eq 0 ]; then
 	fi
 fi
 
-# Data objects in writable sections. Constant tables of pointers (the ops
-# tables of models, behaviours and transfer strategies) sit in .data.rel.ro
-# in a position-independent build: written once by the loader's relocation,
-# then read-only (RELRO); in the freestanding build above they are .rodata.
-# AddressSanitizer adds a one-byte ODR indicator (__odr_asan.NAME) in .bss
-# for every global it instruments: the sanitizer's, not ours.
-writable=$(objdump -t "$lib" 2>/dev/null |
-	awk '$3 == "O" && $4 !~ /^\.(rodata|data\.rel\.ro)/ {print $NF} $2 == "O" && $3 !~ /^\.(rodata|data\.rel\.ro)/ {print $NF}' |
-	grep -v '^__odr_asan\.' || true)
+# nm's B/D (and b/d for file-local) are writable data; constant tables must
+# be relocation-free (arrays of chars, not of pointers) to show as r/R. Ops
+# tables (models, behaviours, transfer strategies) are filled by code into
+# an instance's storage for that reason (uk_irq_builtins_init).
+writable=$(nm --defined-only "$lib" 2>/dev/null | awk '$2 ~ /^[BbDdGgSs]$/ {print $3}' || true)
 if [ -n "$writable" ]; then
 	echo "FAIL: writable file-scope data in $lib:"
 	echo "$writable" | sed 's/^/  /' | head -20

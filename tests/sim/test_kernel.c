@@ -252,7 +252,9 @@ static void model_calls(struct uk_user *u, uint64_t arg)
 /* The syscall reaches the model of the sink's line, and only that one. */
 START_TEST(irq_model_calls_reach_the_line_model)
 {
-	struct uk_irq_model_ops m = uk_irq_model_managarm;
+	struct uk_irq_builtins bt;
+	uk_irq_builtins_init(&bt);
+	struct uk_irq_model_ops m = *uk_irq_model_find(&bt, "managarm");
 	m.name = "calls";
 	m.call = twice;
 	struct world w = {0};
@@ -287,7 +289,10 @@ START_TEST(xfer_strategies_register)
 					       .copy = copy_nothing};
 	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[0]), UK_XFER_FIRST_EXTRA);
 	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[0]), UK_XFER_FIRST_EXTRA);
-	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, uk_xfer_ops_find("window")), UK_XFER_WINDOW);
+	struct uk_xfer_ops builtin[UK_XFER_BUILTINS];
+	uk_xfer_builtins_init(builtin);
+	ck_assert_str_eq(builtin[UK_XFER_WINDOW - 1].name, "window");
+	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &builtin[UK_XFER_WINDOW - 1]), UK_XFER_WINDOW);
 	for (int i = 1; i < 12; i++)
 		ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[i]), UK_XFER_FIRST_EXTRA + i);
 	ck_assert_int_eq(uk_kernel_xfer_register(sm->k, &mine[12]), UK_ENOMEM);
@@ -321,18 +326,20 @@ static void shared_line_under(const struct uk_irq_model_ops *model, long *first,
 START_TEST(irq_model_is_selectable)
 {
 	long a, b;
-	shared_line_under(&uk_irq_model_managarm, &a, &b);
+	struct uk_irq_builtins bt;
+	uk_irq_builtins_init(&bt);
+	shared_line_under(uk_irq_model_find(&bt, "managarm"), &a, &b);
 	ck_assert_int_ge(a, 0);
 	ck_assert_int_ge(b, 0);
-	shared_line_under(&uk_irq_model_sel4, &a, &b);
+	shared_line_under(uk_irq_model_find(&bt, "sel4"), &a, &b);
 	ck_assert_int_ge(a, 0);
 	ck_assert_int_eq(b, UK_EBUSY);
 	struct sim_machine *sm = machine(1, NULL);
 	/* A table of another ABI version, or one that cannot end an episode. */
-	struct uk_irq_model_ops old = uk_irq_model_managarm;
+	struct uk_irq_model_ops old = bt.model[0];
 	old.abi = UK_ABI_VERSION - 1;
 	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, &old), UK_EINVAL);
-	struct uk_irq_model_ops mute = uk_irq_model_managarm;
+	struct uk_irq_model_ops mute = bt.model[0];
 	mute.answers = UK_IRQ_ANSWER_NAK;
 	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, &mute), UK_EINVAL);
 	ck_assert_int_eq(uk_kernel_irq_set_model(sm->k, NULL), UK_EINVAL);

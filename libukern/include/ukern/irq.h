@@ -148,7 +148,9 @@ struct uk_irq_host {
 	struct uk_irq_log *log;  /* optional event log for the liveness checker */
 	uint64_t ack_timeout_ns; /* 0 disables the ACK timeout */
 	uint32_t flags;          /* UK_IRQ_HOST_* */
-	const struct uk_irq_model_ops *model; /* for pins configured with none */
+	const struct uk_irq_model_ops *model; /* for pins configured with none; NULL after
+					       * init: the owner sets it (the kernel: its
+					       * instance's "managarm", uk_irq_builtins) */
 	/* Settings of the models, their meaning each model's (ukern/irq_model.h;
 	 * Linux: [0] its window, [1] its threshold); 0 takes the default. */
 	uint64_t model_param[4];

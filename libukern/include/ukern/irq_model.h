@@ -135,18 +135,29 @@ struct uk_irq_behaviour {
  * unchanged). */
 uint32_t uk_irq_behaviour_strategy(const struct uk_irq_behaviour *b, uint32_t chip_strategy);
 
-/* ---- the built-in tables (one registry) ---- */
+/* ---- the built-in tables ---- */
 
-/* The built-in IRQ models, by name ("managarm", "sel4", "linux", "zircon",
- * and the known-bad designs); NULL if none. */
-const struct uk_irq_model_ops *uk_irq_model_find(const char *name);
-/* The i-th built-in model, or NULL past the end. */
-const struct uk_irq_model_ops *uk_irq_model_at(unsigned i);
-/* The default model: the sequence protocol ("managarm"). */
-const struct uk_irq_model_ops *uk_irq_model_default(void);
+#define UK_IRQ_BUILTIN_MODELS 6
+#define UK_IRQ_BUILTIN_BEHAVIOURS 9
 
-const struct uk_irq_behaviour *uk_irq_behaviour_find(const char *name);
-const struct uk_irq_behaviour *uk_irq_behaviour_at(unsigned i);
+/* The built-in models and behaviours. libukern keeps no writable or
+ * relocated data (all state hangs off an instance; a table of pointers
+ * would need a loader's relocation, which bare metal has not), so the
+ * built-in tables are filled by code into storage the caller owns, for as
+ * long as pins use them: the kernel keeps one set per instance, the
+ * simulator's registry one of its own. model[0] is the sequence protocol
+ * ("managarm"), the default; the order is the one `uksim` lists. */
+struct uk_irq_builtins {
+	struct uk_irq_model_ops model[UK_IRQ_BUILTIN_MODELS];
+	struct uk_irq_behaviour behaviour[UK_IRQ_BUILTIN_BEHAVIOURS];
+};
+void uk_irq_builtins_init(struct uk_irq_builtins *b);
+/* A built-in by name ("managarm", "sel4", "linux", "zircon", the
+ * known-bad designs; "controller", "mask-in-service" ...), or NULL. */
+const struct uk_irq_model_ops *uk_irq_model_find(const struct uk_irq_builtins *b,
+						 const char *name);
+const struct uk_irq_behaviour *uk_irq_behaviour_find(const struct uk_irq_builtins *b,
+						     const char *name);
 
 /* Whether a table can be used: right ABI, a name, sane fields. */
 bool uk_irq_model_valid(const struct uk_irq_model_ops *m);
@@ -183,11 +194,6 @@ void uk_irq_model_arm(struct uk_irq_pin *pin, uint64_t deadline_ns);
 bool uk_irq_pin_maskable(const struct uk_irq_pin *pin);
 bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
 
-/* The built-in models, for code that names one directly. */
-extern const struct uk_irq_model_ops uk_irq_model_managarm;
-extern const struct uk_irq_model_ops uk_irq_model_sel4;
-extern const struct uk_irq_model_ops uk_irq_model_linux;
-extern const struct uk_irq_model_ops uk_irq_model_zircon;
 
 /* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then a
  * poll every 100 ms (kernel/irq/spurious.c). Its model_data: [0] count,

@@ -15,8 +15,8 @@
  *
  * Each has a small number (`id`, UK_XFER_* of ipc.h) that endpoints carry
  * in their flags and statistics are kept under. Strategies are chosen by
- * name through the registry (uk_xfer_ops_find); nothing else in the kernel
- * branches on which one is in use.
+ * name through the simulator's registry; nothing else branches on which one
+ * is in use.
  *
  * A strategy from elsewhere (a plug-in) says `id` 0 and is given one of
  * UK_XFER_FIRST_EXTRA.. by uk_kernel_xfer_register; it writes its copy with
@@ -50,11 +50,15 @@ struct uk_xfer_ops {
 	int (*copy)(struct uk_xfer_job *x);
 };
 
-const struct uk_xfer_ops *uk_xfer_ops_find(const char *name);
-/* By id (UK_XFER_*; UK_XFER_DEFAULT is physmap); NULL for an unknown id. */
-const struct uk_xfer_ops *uk_xfer_ops_by_id(unsigned id);
-/* The i-th built-in strategy, or NULL past the end. */
-const struct uk_xfer_ops *uk_xfer_ops_at(unsigned i);
+#define UK_XFER_BUILTINS 3 /* physmap, window, grant: ids 1, 2, 3 */
+
+/* Fill the built-in tables, id i + 1 at out[i]. libukern keeps no
+ * relocated data, so these are filled into storage the caller owns (each
+ * kernel keeps its own set; the simulator's registry too). */
+void uk_xfer_builtins_init(struct uk_xfer_ops out[UK_XFER_BUILTINS]);
+/* Whether the built-in strategy with this id moves memory through grants
+ * (a protocol for the programs, not a copy routine). */
+bool uk_xfer_id_grants(unsigned id);
 /* A built-in table, or a plug-in's (id 0, not a grant strategy). */
 bool uk_xfer_ops_valid(const struct uk_xfer_ops *o);
 

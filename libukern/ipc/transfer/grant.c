@@ -8,13 +8,16 @@
  * what differs is the protocol, which `grant` tells the programs.
  */
 #include "ipc/ipc_internal.h"
+#include "lib/string.h"
 
-const struct uk_xfer_ops uk_xfer_ops_grant = {
-	.abi = UK_ABI_VERSION,
-	.name = "grant",
-	.doc = "the owner grants a range; the peer copies through the grant (Minix-style)",
-	.source = "Minix 3 safecopies (sys_safecopyfrom); DESIGN.md section 4",
-	.id = UK_XFER_GRANT,
-	.grant = true,
-	.copy = xfer_physmap,
-};
+void xfer_fill_grant(struct uk_xfer_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "grant";
+	o->doc = "the owner grants a range; the peer copies through the grant (Minix-style)";
+	o->source = "Minix 3 safecopies (sys_safecopyfrom); DESIGN.md section 4";
+	o->id = UK_XFER_GRANT;
+	o->grant = true;
+	o->copy = xfer_physmap;
+}

@@ -8,6 +8,7 @@
  * Also the copy engine of grants (strategy UK_XFER_GRANT).
  */
 #include "ipc/ipc_internal.h"
+#include "lib/string.h"
 
 int xfer_physmap(struct uk_xfer_job *x)
 {
@@ -36,11 +37,13 @@ int xfer_physmap(struct uk_xfer_job *x)
 	return 0;
 }
 
-const struct uk_xfer_ops uk_xfer_ops_physmap = {
-	.abi = UK_ABI_VERSION,
-	.name = "physmap",
-	.doc = "walk the foreign page tables, copy through a direct map of physical memory",
-	.source = "DESIGN.md section 4; Linux's copy through the direct map",
-	.id = UK_XFER_PHYSMAP,
-	.copy = xfer_physmap,
-};
+void xfer_fill_physmap(struct uk_xfer_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "physmap";
+	o->doc = "walk the foreign page tables, copy through a direct map of physical memory";
+	o->source = "DESIGN.md section 4; Linux's copy through the direct map";
+	o->id = UK_XFER_PHYSMAP;
+	o->copy = xfer_physmap;
+}

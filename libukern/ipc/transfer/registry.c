@@ -1,73 +1,54 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The transfer strategies, by name and by id (ukern/xfer.h): the built-in
- * ones, and those a host registered with one kernel (ids 4..15).
+ * The transfer strategies (ukern/xfer.h): the built-in ones, filled into a
+ * kernel's own storage (libukern keeps no relocated data), and those a
+ * host registered with that kernel (ids 4..15), by id.
  */
 #include "ipc/ipc_internal.h"
 
 #include <ukern/irq_model.h>
 
-extern const struct uk_xfer_ops uk_xfer_ops_physmap;
-extern const struct uk_xfer_ops uk_xfer_ops_window;
-extern const struct uk_xfer_ops uk_xfer_ops_grant;
-
-static const struct uk_xfer_ops *const strategies[] = {
-	&uk_xfer_ops_physmap,
-	&uk_xfer_ops_window,
-	&uk_xfer_ops_grant,
-};
-
-#define NSTRATEGIES (sizeof(strategies) / sizeof(strategies[0]))
-
-const struct uk_xfer_ops *uk_xfer_ops_at(unsigned i)
+void uk_xfer_builtins_init(struct uk_xfer_ops out[UK_XFER_BUILTINS])
 {
-	return i < NSTRATEGIES ? strategies[i] : NULL;
+	xfer_fill_physmap(&out[0]);
+	xfer_fill_window(&out[1]);
+	xfer_fill_grant(&out[2]);
 }
 
-const struct uk_xfer_ops *uk_xfer_ops_by_id(unsigned id)
+bool uk_xfer_id_grants(unsigned id)
 {
-	if (id == UK_XFER_DEFAULT)
-		id = UK_XFER_PHYSMAP;
-	for (unsigned i = 0; i < NSTRATEGIES; i++)
-		if (strategies[i]->id == id)
-			return strategies[i];
-	return NULL;
+	return id == UK_XFER_GRANT;
 }
 
-const struct uk_xfer_ops *uk_xfer_ops_find(const char *name)
+/* A built-in's copy routine by id, to tell a copy of a built-in table from
+ * a plug-in's that claims a built-in's id. */
+static int (*builtin_copy(unsigned id))(struct uk_xfer_job *)
 {
-	for (unsigned i = 0; name && i < NSTRATEGIES; i++) {
-		const char *a = strategies[i]->name, *b = name;
-		while (*a && *a == *b)
-			a++, b++;
-		if (*a == *b)
-			return strategies[i];
+	switch (id) {
+	case UK_XFER_PHYSMAP: return xfer_physmap;
+	case UK_XFER_WINDOW: return xfer_window;
+	case UK_XFER_GRANT: return xfer_physmap;
+	default: return NULL;
 	}
-	return NULL;
-}
-
-static bool builtin(const struct uk_xfer_ops *o)
-{
-	for (unsigned i = 0; i < NSTRATEGIES; i++)
-		if (strategies[i] == o)
-			return true;
-	return false;
 }
 
 bool uk_xfer_ops_valid(const struct uk_xfer_ops *o)
 {
 	if (!o || o->abi != UK_ABI_VERSION || !o->name || !o->name[0] || !o->copy)
 		return false;
-	return builtin(o) || (o->id == 0 && !o->grant);
+	if (o->id == UK_XFER_DEFAULT)
+		return !o->grant; /* a plug-in: it gets an id when registered */
+	return o->copy == builtin_copy(o->id) && o->grant == uk_xfer_id_grants(o->id);
 }
 
 const struct uk_xfer_ops *xfer_ops_of(struct uk_kernel *k, unsigned id)
 {
-	if (id >= UK_XFER_FIRST_EXTRA && id < UK_XFER_MAX_IDS)
-		return k->xfer_extra[id];
-	return uk_xfer_ops_by_id(id);
+	if (id == UK_XFER_DEFAULT)
+		id = UK_XFER_PHYSMAP;
+	if (id < UK_XFER_FIRST_EXTRA)
+		return &k->xfer_builtin[id - 1];
+	return id < UK_XFER_MAX_IDS ? k->xfer_extra[id] : NULL;
 }
-
 unsigned xfer_id_of(struct uk_kernel *k, const struct uk_xfer_ops *o)
 {
 	if (o->id)

@@ -19,6 +19,7 @@
  * other CPUs in the server space's CPU mask, per batch.
  */
 #include "ipc/ipc_internal.h"
+#include "lib/string.h"
 
 #define XFER_WINDOW_BASE 0xffffff8000000000ull
 #define XFER_WINDOW_PAGES 8u
@@ -112,11 +113,13 @@ int xfer_window(struct uk_xfer_job *x)
 	return 0;
 }
 
-const struct uk_xfer_ops uk_xfer_ops_window = {
-	.abi = UK_ABI_VERSION,
-	.name = "window",
-	.doc = "map the foreign frames into a per-CPU kernel window, copy, flush",
-	.source = "DESIGN.md section 4; seL4-style temporary mappings",
-	.id = UK_XFER_WINDOW,
-	.copy = xfer_window,
-};
+void xfer_fill_window(struct uk_xfer_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "window";
+	o->doc = "map the foreign frames into a per-CPU kernel window, copy, flush";
+	o->source = "DESIGN.md section 4; seL4-style temporary mappings";
+	o->id = UK_XFER_WINDOW;
+	o->copy = xfer_window;
+}

@@ -6,13 +6,16 @@
  * comes before the unmask it can strand the source.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
-const struct uk_irq_behaviour uk_irq_behaviour_claim_masked = {
-	.abi = UK_ABI_VERSION,
-	.name = "claim-masked",
-	.doc = "mask a claim/complete line while a source is claimed",
-	.source = "RISC-V PLIC specification: the gateway already holds a claimed source",
-	.set = UK_INTC_MASK_IN_SERVICE,
-	.clear = 0,
-	.flags = 0,
-};
+void irq_behaviour_claim_masked(struct uk_irq_behaviour *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "claim-masked";
+	o->doc = "mask a claim/complete line while a source is claimed";
+	o->source = "RISC-V PLIC specification: the gateway already holds a claimed source";
+	o->set = UK_INTC_MASK_IN_SERVICE;
+	o->clear = 0;
+	o->flags = 0;
+}

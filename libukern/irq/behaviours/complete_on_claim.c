@@ -18,14 +18,17 @@
  * interrupt before the thread has quietened the device.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
-const struct uk_irq_behaviour uk_irq_behaviour_complete_on_claim = {
-	.abi = UK_ABI_VERSION,
-	.name = "complete-on-claim",
-	.doc = "complete a claim/complete line at delivery, before the driver served it",
-	.source = "RISC-V PLIC specification (gateway, completion); Linux kernel/irq/manage.c "
-		  "(threaded handlers need IRQF_ONESHOT)",
-	.set = UK_INTC_EOI,
-	.clear = UK_INTC_EOS,
-	.flags = 0,
-};
+void irq_behaviour_complete_on_claim(struct uk_irq_behaviour *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "complete-on-claim";
+	o->doc = "complete a claim/complete line at delivery, before the driver served it";
+	o->source = "RISC-V PLIC specification (gateway, completion); Linux kernel/irq/manage.c "
+		    "(threaded handlers need IRQF_ONESHOT)";
+	o->set = UK_INTC_EOI;
+	o->clear = UK_INTC_EOS;
+	o->flags = 0;
+}

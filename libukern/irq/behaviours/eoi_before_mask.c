@@ -6,13 +6,16 @@
  * The right order is mask, then EOI.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
-const struct uk_irq_behaviour uk_irq_behaviour_eoi_before_mask = {
-	.abi = UK_ABI_VERSION,
-	.name = "eoi-before-mask",
-	.doc = "EOI a delivery before masking it for service",
-	.source = "Intel SDM vol. 3, 10.8.5 (EOI) and the IOAPIC remote IRR of level pins",
-	.set = 0,
-	.clear = 0,
-	.flags = UK_IRQ_BHV_EOI_BEFORE_MASK,
-};
+void irq_behaviour_eoi_before_mask(struct uk_irq_behaviour *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "eoi-before-mask";
+	o->doc = "EOI a delivery before masking it for service";
+	o->source = "Intel SDM vol. 3, 10.8.5 (EOI) and the IOAPIC remote IRR of level pins";
+	o->set = 0;
+	o->clear = 0;
+	o->flags = UK_IRQ_BHV_EOI_BEFORE_MASK;
+}

@@ -7,13 +7,16 @@
  * until it signals once more.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
-const struct uk_irq_behaviour uk_irq_behaviour_mask_in_service = {
-	.abi = UK_ABI_VERSION,
-	.name = "mask-in-service",
-	.doc = "mask every line for the whole episode, edge lines too",
-	.source = "82093AA IOAPIC datasheet: an edge on a masked pin is lost",
-	.set = UK_INTC_MASK_IN_SERVICE,
-	.clear = UK_INTC_SUPPRESS_MASK_IN_SERVICE,
-	.flags = 0,
-};
+void irq_behaviour_mask_in_service(struct uk_irq_behaviour *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "mask-in-service";
+	o->doc = "mask every line for the whole episode, edge lines too";
+	o->source = "82093AA IOAPIC datasheet: an edge on a masked pin is lost";
+	o->set = UK_INTC_MASK_IN_SERVICE;
+	o->clear = UK_INTC_SUPPRESS_MASK_IN_SERVICE;
+	o->flags = 0;
+}

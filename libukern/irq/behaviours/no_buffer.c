@@ -8,13 +8,16 @@
  * counts it in its raise sequence; a kernel that does neither loses it.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
-const struct uk_irq_behaviour uk_irq_behaviour_no_buffer = {
-	.abi = UK_ABI_VERSION,
-	.name = "no-buffer",
-	.doc = "a raise during an episode is dropped, not kept for later",
-	.source = "Linux kernel/irq/chip.c handle_edge_irq (IRQS_PENDING), what it guards against",
-	.set = 0,
-	.clear = 0,
-	.flags = UK_IRQ_BHV_NO_BUFFER,
-};
+void irq_behaviour_no_buffer(struct uk_irq_behaviour *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "no-buffer";
+	o->doc = "a raise during an episode is dropped, not kept for later";
+	o->source = "Linux kernel/irq/chip.c handle_edge_irq (IRQS_PENDING), what it guards against";
+	o->set = 0;
+	o->clear = 0;
+	o->flags = UK_IRQ_BHV_NO_BUFFER;
+}

@@ -17,6 +17,7 @@
  * [2] 1 once the line was disabled.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
 enum { LX_COUNT, LX_UNHANDLED, LX_DISABLED };
 
@@ -65,16 +66,18 @@ static void linux_poll(struct uk_irq_pin *pin, uint64_t now)
 		uk_irq_episode_begin(pin, now, now, UK_IRQ_EVF_POLL);
 }
 
-const struct uk_irq_model_ops uk_irq_model_linux = {
-	.abi = UK_ABI_VERSION,
-	.name = "linux",
-	.doc = "shared handlers, the unhandled statistic (99,900 of 100,000), polling, ONESHOT",
-	.source = "Linux kernel/irq/spurious.c (note_interrupt), kernel/irq/chip.c",
-	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
-	.invariants = UK_IRQ_INV_ALL,
-	.liveness = UK_IRQ_LIVE_ALL,
-	.masks_in_service = linux_masks_in_service,
-	.all_nak = linux_all_nak,
-	.episode_end = linux_episode_end,
-	.timer = linux_poll,
-};
+void irq_model_linux(struct uk_irq_model_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "linux";
+	o->doc = "shared handlers, the unhandled statistic (99,900 of 100,000), polling, ONESHOT";
+	o->source = "Linux kernel/irq/spurious.c (note_interrupt), kernel/irq/chip.c";
+	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK;
+	o->invariants = UK_IRQ_INV_ALL;
+	o->liveness = UK_IRQ_LIVE_ALL;
+	o->masks_in_service = linux_masks_in_service;
+	o->all_nak = linux_all_nak;
+	o->episode_end = linux_episode_end;
+	o->timer = linux_poll;
+}

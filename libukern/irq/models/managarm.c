@@ -11,13 +11,16 @@
  * assertion; non-maskable pins leave the stall and retry).
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
-const struct uk_irq_model_ops uk_irq_model_managarm = {
-	.abi = UK_ABI_VERSION,
-	.name = "managarm",
-	.doc = "the sequence protocol: per-sink sequences, ACK/NAK/kick, stall with backoff",
-	.source = "managarm thor generic/irq.cpp after the 2021 rework; DESIGN.md section 3",
-	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
-	.invariants = UK_IRQ_INV_ALL,
-	.liveness = UK_IRQ_LIVE_ALL,
-};
+void irq_model_managarm(struct uk_irq_model_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "managarm";
+	o->doc = "the sequence protocol: per-sink sequences, ACK/NAK/kick, stall with backoff";
+	o->source = "managarm thor generic/irq.cpp after the 2021 rework; DESIGN.md section 3";
+	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK;
+	o->invariants = UK_IRQ_INV_ALL;
+	o->liveness = UK_IRQ_LIVE_ALL;
+}

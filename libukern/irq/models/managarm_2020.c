@@ -30,6 +30,7 @@
  * its parent; the forum post in shared/seed.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
 /* A stale ACK (an older sequence) is taken for the running episode. */
 static int line_ack(struct uk_irq_pin *pin, struct uk_irq_sink *sink, enum uk_irq_answer a,
@@ -56,14 +57,16 @@ static enum uk_irq_raise mask_on_second_raise(struct uk_irq_pin *pin, uint64_t t
 	return r;
 }
 
-const struct uk_irq_model_ops uk_irq_model_managarm_2020 = {
-	.abi = UK_ABI_VERSION,
-	.name = "managarm-2020",
-	.doc = "known-bad: one ACK per line, not per episode; a second raise masks an edge line",
-	.source = "managarm thor kernel/thor/generic/irq.cpp before commit 8e6eea2cb (2021-06-13)",
-	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
-	.invariants = UK_IRQ_INV_ALL,
-	.liveness = UK_IRQ_LIVE_ALL,
-	.raise = mask_on_second_raise,
-	.answer = line_ack,
-};
+void irq_model_managarm_2020(struct uk_irq_model_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "managarm-2020";
+	o->doc = "known-bad: one ACK per line, not per episode; a second raise masks an edge line";
+	o->source = "managarm thor kernel/thor/generic/irq.cpp before commit 8e6eea2cb (2021-06-13)";
+	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK;
+	o->invariants = UK_IRQ_INV_ALL;
+	o->liveness = UK_IRQ_LIVE_ALL;
+	o->raise = mask_on_second_raise;
+	o->answer = line_ack;
+}

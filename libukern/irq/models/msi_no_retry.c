@@ -18,6 +18,7 @@
  * section 3.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
 static void retry_by_unmask(struct uk_irq_pin *pin, uint64_t now)
 {
@@ -30,13 +31,15 @@ static void retry_by_unmask(struct uk_irq_pin *pin, uint64_t now)
 	pin->retry_ns = UK_IRQ_NEVER;
 }
 
-const struct uk_irq_model_ops uk_irq_model_msi_no_retry = {
-	.abi = UK_ABI_VERSION,
-	.name = "msi-no-retry",
-	.doc = "known-bad: a stalled MSI (non-maskable) pin is never retried",
-	.source = "managarm thor kernel/thor/generic/irq.cpp: unstall only for maskable pins",
-	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK,
-	.invariants = UK_IRQ_INV_ALL,
-	.liveness = UK_IRQ_LIVE_ALL,
-	.retry = retry_by_unmask,
-};
+void irq_model_msi_no_retry(struct uk_irq_model_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "msi-no-retry";
+	o->doc = "known-bad: a stalled MSI (non-maskable) pin is never retried";
+	o->source = "managarm thor kernel/thor/generic/irq.cpp: unstall only for maskable pins";
+	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK;
+	o->invariants = UK_IRQ_INV_ALL;
+	o->liveness = UK_IRQ_LIVE_ALL;
+	o->retry = retry_by_unmask;
+}

@@ -14,6 +14,7 @@
  * setIRQState turns into maskInterrupt(true).
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
 /* Every trigger mode: seL4 masks on delivery, edge pins too. */
 static bool sel4_masks_in_service(const struct uk_irq_pin *pin)
@@ -22,17 +23,19 @@ static bool sel4_masks_in_service(const struct uk_irq_pin *pin)
 	return true;
 }
 
-const struct uk_irq_model_ops uk_irq_model_sel4 = {
-	.abi = UK_ABI_VERSION,
-	.name = "sel4",
-	.doc = "one handler per line, masked until it ACKs, no NAK",
-	.source = "seL4 src/object/interrupt.c (invokeIRQHandler_AckIRQ), handleInterrupt",
-	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_KICK,
-	.max_sinks = 1,
-	.invariants = UK_IRQ_INV_ALL,
-	.liveness = UK_IRQ_LIVE_ALL,
-	.masks_in_service = sel4_masks_in_service,
-	.all_nak = irq_unheld_all_nak,
-	.attach = irq_unheld_attach,
-	.detach = irq_unheld_detach,
-};
+void irq_model_sel4(struct uk_irq_model_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "sel4";
+	o->doc = "one handler per line, masked until it ACKs, no NAK";
+	o->source = "seL4 src/object/interrupt.c (invokeIRQHandler_AckIRQ), handleInterrupt";
+	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_KICK;
+	o->max_sinks = 1;
+	o->invariants = UK_IRQ_INV_ALL;
+	o->liveness = UK_IRQ_LIVE_ALL;
+	o->masks_in_service = sel4_masks_in_service;
+	o->all_nak = irq_unheld_all_nak;
+	o->attach = irq_unheld_attach;
+	o->detach = irq_unheld_detach;
+}

@@ -16,17 +16,20 @@
  * UnregisterInterruptHandler) and the zx_interrupt_* syscall documentation.
  */
 #include "../irq_internal.h"
+#include "lib/string.h"
 
-const struct uk_irq_model_ops uk_irq_model_zircon = {
-	.abi = UK_ABI_VERSION,
-	.name = "zircon",
-	.doc = "one waiter per interrupt object, ACK re-arms, timestamps, software triggers",
-	.source = "Zircon kernel/object/interrupt_dispatcher.cpp; zx_interrupt_* syscalls",
-	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_KICK | UK_IRQ_ANSWER_TRIGGER,
-	.max_sinks = 1,
-	.invariants = UK_IRQ_INV_ALL,
-	.liveness = UK_IRQ_LIVE_ALL,
-	.all_nak = irq_unheld_all_nak,
-	.attach = irq_unheld_attach,
-	.detach = irq_unheld_detach,
-};
+void irq_model_zircon(struct uk_irq_model_ops *o)
+{
+	uk_memset(o, 0, sizeof(*o));
+	o->abi = UK_ABI_VERSION;
+	o->name = "zircon";
+	o->doc = "one waiter per interrupt object, ACK re-arms, timestamps, software triggers";
+	o->source = "Zircon kernel/object/interrupt_dispatcher.cpp; zx_interrupt_* syscalls";
+	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_KICK | UK_IRQ_ANSWER_TRIGGER;
+	o->max_sinks = 1;
+	o->invariants = UK_IRQ_INV_ALL;
+	o->liveness = UK_IRQ_LIVE_ALL;
+	o->all_nak = irq_unheld_all_nak;
+	o->attach = irq_unheld_attach;
+	o->detach = irq_unheld_detach;
+}

@@ -118,20 +118,22 @@ int rt_policies_builtin(struct sim_registry *r, char *err, size_t errlen)
 				   "256 fixed priorities, round-robin slices, O(1) bitmap pick"};
 	if (rt_policy_add(r, &fixed, "built-in", err, errlen) != 0)
 		return -1;
-	const struct uk_irq_model_ops *m;
-	for (unsigned i = 0; (m = uk_irq_model_at(i)); i++) {
+	uk_irq_builtins_init(&r->irq);
+	for (unsigned i = 0; i < UK_IRQ_BUILTIN_MODELS; i++) {
+		const struct uk_irq_model_ops *m = &r->irq.model[i];
 		struct sim_policy p = {UK_ABI_VERSION, SIM_POLICY_IRQ_MODEL, m->name, m, m->doc};
 		if (rt_policy_add(r, &p, "built-in", err, errlen) != 0)
 			return -1;
 	}
-	const struct uk_irq_behaviour *b;
-	for (unsigned i = 0; (b = uk_irq_behaviour_at(i)); i++) {
+	for (unsigned i = 0; i < UK_IRQ_BUILTIN_BEHAVIOURS; i++) {
+		const struct uk_irq_behaviour *b = &r->irq.behaviour[i];
 		struct sim_policy p = {UK_ABI_VERSION, SIM_POLICY_BEHAVIOUR, b->name, b, b->doc};
 		if (rt_policy_add(r, &p, "built-in", err, errlen) != 0)
 			return -1;
 	}
-	const struct uk_xfer_ops *x;
-	for (unsigned i = 0; (x = uk_xfer_ops_at(i)); i++) {
+	uk_xfer_builtins_init(r->xfer);
+	for (unsigned i = 0; i < UK_XFER_BUILTINS; i++) {
+		const struct uk_xfer_ops *x = &r->xfer[i];
 		struct sim_policy p = {UK_ABI_VERSION, SIM_POLICY_TRANSFER, x->name, x, x->doc};
 		if (rt_policy_add(r, &p, "built-in", err, errlen) != 0)
 			return -1;

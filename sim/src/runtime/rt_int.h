@@ -25,7 +25,10 @@ struct sim_registry {
 	size_t npolicies, cappolicies;
 	const char **policy_names[SIM_POLICY_KINDS + 1]; /* NULL-terminated, per kind */
 	size_t npolicy_names[SIM_POLICY_KINDS + 1];
-	struct uk_sched_ops sched_fixed; /* the built-in scheduler's table */
+	/* The built-in tables, filled into the registry's own storage. */
+	struct uk_sched_ops sched_fixed;
+	struct uk_irq_builtins irq;
+	struct uk_xfer_ops xfer[UK_XFER_BUILTINS];
 };
 
 int rt_registry_add(struct sim_registry *r, const struct sim_program *p, const char *origin,

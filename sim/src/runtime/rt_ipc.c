@@ -19,7 +19,7 @@
 const struct uk_xfer_ops *rt_xfer(const struct sim_rt *rt, const char *name)
 {
 	const struct uk_xfer_ops *x = sim_registry_policy(rt->reg, SIM_POLICY_TRANSFER, name);
-	return x ? x : uk_xfer_ops_by_id(UK_XFER_PHYSMAP);
+	return x ? x : sim_registry_policy(rt->reg, SIM_POLICY_TRANSFER, "physmap");
 }
 
 static const struct uks_cap *ep_cap(const struct uks_process *p, int ep)

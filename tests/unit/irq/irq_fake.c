@@ -101,11 +101,27 @@ void fake_init(struct fake *f)
 		f->timer[i] = UK_IRQ_NEVER;
 	}
 	uk_irq_host_init(&f->host, &host_ops, f);
+	uk_irq_builtins_init(&f->builtins);
+	f->host.model = &f->builtins.model[0];
 	uk_irq_log_init(&f->log, f->ev, sizeof(f->ev) / sizeof(f->ev[0]));
 	f->host.log = &f->log;
 	uk_irq_chip_init(&f->ioapic, UK_INTC_IOAPIC, 0, &chip_ops, f, 0);
 	uk_irq_chip_init(&f->msi, UK_INTC_MSI, 0, &chip_ops, f, 1);
 	uk_irq_chip_init(&f->plic, UK_INTC_PLIC, 0, &chip_ops, f, 2);
+}
+
+const struct uk_irq_model_ops *fake_model(struct fake *f, const char *name)
+{
+	const struct uk_irq_model_ops *m = uk_irq_model_find(&f->builtins, name);
+	assert_non_null(m);
+	return m;
+}
+
+const struct uk_irq_behaviour *fake_behaviour(struct fake *f, const char *name)
+{
+	const struct uk_irq_behaviour *b = uk_irq_behaviour_find(&f->builtins, name);
+	assert_non_null(b);
+	return b;
 }
 
 void fake_pin(struct fake *f, struct uk_irq_pin *pin, uint32_t id, enum uk_intc_kind kind,

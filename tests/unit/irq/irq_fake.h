@@ -31,6 +31,7 @@ struct fake_call {
 
 struct fake {
 	struct uk_irq_host host;
+	struct uk_irq_builtins builtins; /* the host's default is builtins.model[0] */
 	struct uk_irq_chip ioapic, msi, plic;
 	struct fake_call calls[512];
 	unsigned ncalls;
@@ -49,6 +50,9 @@ struct fake {
 };
 
 void fake_init(struct fake *f);
+/* A built-in model or behaviour of the fake's own set, by name. */
+const struct uk_irq_model_ops *fake_model(struct fake *f, const char *name);
+const struct uk_irq_behaviour *fake_behaviour(struct fake *f, const char *name);
 /* A pin with id `id` on the fake chip of `kind` (model 0: the host's). */
 void fake_pin(struct fake *f, struct uk_irq_pin *pin, uint32_t id, enum uk_intc_kind kind,
 	      enum uk_trigger trig, const struct uk_irq_model_ops *model);

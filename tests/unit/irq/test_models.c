@@ -14,7 +14,7 @@ static void test_sel4_single_handler_ack_unmasks(void **state)
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, &uk_irq_model_sel4);
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, fake_model(&f, "sel4"));
 	fake_sink(&pin, &a, 1);
 	uk_irq_sink_init(&b, 2);
 	assert_int_equal(uk_irq_sink_attach(&pin, &b, 0), UK_EBUSY);
@@ -52,7 +52,7 @@ static void test_zircon_last_handle_closed(void **state)
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, &uk_irq_model_zircon);
+	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, fake_model(&f, "zircon"));
 	fake_sink(&pin, &s, 1);
 	uk_irq_pin_raise(&pin, 0);
 	assert_int_equal(uk_irq_sink_detach(&s, 1), UK_OK); /* owed: counts as no answer */
@@ -71,11 +71,11 @@ static void test_model_selected_per_kernel(void **state)
 	(void)state;
 
 	fake_init(&f);
-	f.host.model = &uk_irq_model_zircon;
+	f.host.model = fake_model(&f, "zircon");
 	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, NULL);
-	fake_pin(&f, &other, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, &uk_irq_model_managarm);
-	assert_ptr_equal(pin.model, &uk_irq_model_zircon);
-	assert_ptr_equal(other.model, &uk_irq_model_managarm);
+	fake_pin(&f, &other, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, fake_model(&f, "managarm"));
+	assert_ptr_equal(pin.model, fake_model(&f, "zircon"));
+	assert_ptr_equal(other.model, fake_model(&f, "managarm"));
 }
 
 static void run_linux_window(struct fake *f, struct uk_irq_pin *pin, struct uk_irq_sink *s,
@@ -100,7 +100,7 @@ static void test_linux_unhandled_statistic(void **state)
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, &uk_irq_model_linux);
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, fake_model(&f, "linux"));
 	fake_sink(&pin, &s, 1);
 	/* 99,900 of 100,000 unhandled is still tolerated... */
 	run_linux_window(&f, &pin, &s, UK_IRQ_LINUX_THRESHOLD);
@@ -129,12 +129,13 @@ static void test_linux_shared_and_oneshot(void **state)
 	struct fake f;
 	struct uk_irq_pin edge, oneshot;
 	struct uk_irq_pin_config cfg = { .id = 2, .trigger = UK_TRIGGER_EDGE,
-					 .model = &uk_irq_model_linux, .flags = UK_IRQ_PIN_ONESHOT };
+					 .flags = UK_IRQ_PIN_ONESHOT };
 	struct uk_irq_sink a, b, c;
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &edge, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, &uk_irq_model_linux);
+	cfg.model = fake_model(&f, "linux");
+	fake_pin(&f, &edge, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, fake_model(&f, "linux"));
 	assert_int_equal(uk_irq_pin_init(&oneshot, &f.host, &f.ioapic, &cfg), UK_OK);
 	fake_sink(&edge, &a, 1);
 	fake_sink(&edge, &b, 2); /* shared handlers */
@@ -157,13 +158,14 @@ static void test_zircon_virtual_interrupt(void **state)
 {
 	struct fake f;
 	struct uk_irq_pin virt, seq;
-	struct uk_irq_pin_config cfg = { .id = 1, .model = &uk_irq_model_zircon };
+	struct uk_irq_pin_config cfg = { .id = 1 };
 	struct uk_irq_sink s, t;
 	(void)state;
 
 	fake_init(&f);
+	cfg.model = fake_model(&f, "zircon");
 	assert_int_equal(uk_irq_pin_init(&virt, &f.host, NULL, &cfg), UK_OK);
-	fake_pin(&f, &seq, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, &uk_irq_model_managarm);
+	fake_pin(&f, &seq, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, fake_model(&f, "managarm"));
 	fake_sink(&virt, &s, 1);
 	uk_irq_sink_init(&t, 2);
 	assert_int_equal(uk_irq_sink_attach(&virt, &t, 0), UK_EBUSY);

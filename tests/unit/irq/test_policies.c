@@ -23,7 +23,8 @@ static void pin_with(struct fake *f, struct uk_irq_pin *pin, uint32_t id,
 		     const struct uk_irq_chip *chip, enum uk_trigger trig,
 		     const struct uk_irq_model_ops *model, const char *behaviour)
 {
-	const struct uk_irq_behaviour *b = behaviour ? uk_irq_behaviour_find(behaviour) : NULL;
+	const struct uk_irq_behaviour *b =
+		behaviour ? uk_irq_behaviour_find(&f->builtins, behaviour) : NULL;
 	struct uk_irq_pin_config cfg = {.id = id, .hwpin = id, .trigger = trig, .model = model,
 					.behaviour = b};
 	if (behaviour)
@@ -33,56 +34,61 @@ static void pin_with(struct fake *f, struct uk_irq_pin *pin, uint32_t id,
 
 static void test_registry(void **state)
 {
+	struct uk_irq_builtins bt;
 	(void)state;
+	uk_irq_builtins_init(&bt);
 	const char *models[] = {"managarm", "sel4", "linux", "zircon", "managarm-2020",
 				"msi-no-retry"};
-	for (unsigned i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
-		const struct uk_irq_model_ops *m = uk_irq_model_find(models[i]);
-		assert_non_null(m);
+	assert_int_equal(UK_IRQ_BUILTIN_MODELS, sizeof(models) / sizeof(models[0]));
+	for (unsigned i = 0; i < UK_IRQ_BUILTIN_MODELS; i++) {
+		const struct uk_irq_model_ops *m = uk_irq_model_find(&bt, models[i]);
+		assert_ptr_equal(m, &bt.model[i]); /* found, and in the listed order */
 		assert_string_equal(m->name, models[i]);
 		assert_true(uk_irq_model_valid(m));
 		assert_non_null(m->doc);
 		assert_non_null(m->source);
 	}
-	assert_null(uk_irq_model_find("sel5"));
-	assert_null(uk_irq_model_find(NULL));
-	assert_ptr_equal(uk_irq_model_default(), &uk_irq_model_managarm);
-	unsigned n = 0;
-	while (uk_irq_model_at(n))
-		n++;
-	assert_true(n >= 6);
-	for (unsigned i = 0; uk_irq_behaviour_at(i); i++) {
-		const struct uk_irq_behaviour *b = uk_irq_behaviour_at(i);
+	assert_null(uk_irq_model_find(&bt, "sel5"));
+	assert_null(uk_irq_model_find(&bt, NULL));
+	for (unsigned i = 0; i < UK_IRQ_BUILTIN_BEHAVIOURS; i++) {
+		const struct uk_irq_behaviour *b = &bt.behaviour[i];
 		assert_true(uk_irq_behaviour_valid(b));
-		assert_ptr_equal(uk_irq_behaviour_find(b->name), b);
+		assert_ptr_equal(uk_irq_behaviour_find(&bt, b->name), b);
 	}
-	assert_null(uk_irq_behaviour_find("mask-in-servic"));
+	assert_null(uk_irq_behaviour_find(&bt, "mask-in-servic"));
 	/* The controller's own behaviour changes nothing. */
-	assert_int_equal(uk_irq_behaviour_strategy(uk_irq_behaviour_find("controller"), 0x1b), 0x1b);
+	assert_int_equal(uk_irq_behaviour_strategy(uk_irq_behaviour_find(&bt, "controller"), 0x1b),
+			 0x1b);
 	assert_int_equal(uk_irq_behaviour_strategy(NULL, 0x1b), 0x1b);
+	/* A host starts with no model: its owner gives it one. */
+	struct uk_irq_host h;
+	uk_irq_host_init(&h, NULL, NULL);
+	assert_null(h.model);
 }
 
 static void test_invalid_tables(void **state)
 {
+	struct fake f;
 	(void)state;
-	struct uk_irq_model_ops m = uk_irq_model_managarm;
+	fake_init(&f);
+	struct uk_irq_model_ops m = *fake_model(&f, "managarm");
 	assert_false(uk_irq_model_valid(NULL));
 	m.name = "";
 	assert_false(uk_irq_model_valid(&m));
-	m = uk_irq_model_managarm;
+	m = *fake_model(&f, "managarm");
 	m.answers |= 1u << 9; /* an answer nobody knows */
 	assert_false(uk_irq_model_valid(&m));
-	m = uk_irq_model_managarm;
+	m = *fake_model(&f, "managarm");
 	m.invariants |= 1u << 11; /* there is no I11 */
 	assert_false(uk_irq_model_valid(&m));
-	struct uk_irq_behaviour b = *uk_irq_behaviour_find("controller");
+	struct uk_irq_behaviour b = *fake_behaviour(&f, "controller");
 	b.set = b.clear = UK_INTC_EOI; /* both ways at once */
 	assert_false(uk_irq_behaviour_valid(&b));
-	b = *uk_irq_behaviour_find("controller");
+	b = *fake_behaviour(&f, "controller");
 	b.abi = 1;
 	assert_false(uk_irq_behaviour_valid(&b));
 	/* No mask bit for a line whose controller has none (MSI). */
-	b = *uk_irq_behaviour_find("controller");
+	b = *fake_behaviour(&f, "controller");
 	b.set = UK_INTC_MASKABLE;
 	assert_false(uk_irq_behaviour_valid(&b));
 }
@@ -200,8 +206,8 @@ static void test_managarm_2020_stale_ack(void **state)
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &now, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, &uk_irq_model_managarm);
-	fake_pin(&f, &old, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, uk_irq_model_find("managarm-2020"));
+	fake_pin(&f, &now, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, fake_model(&f, "managarm"));
+	fake_pin(&f, &old, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, fake_model(&f, "managarm-2020"));
 	fake_sink(&now, &a, 1);
 	fake_sink(&old, &b, 2);
 	for (int round = 0; round < 2; round++) {
@@ -234,7 +240,7 @@ static void test_kick_under_answer_hook(void **state)
 	(void)state;
 
 	fake_init(&f);
-	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, uk_irq_model_find("managarm-2020"));
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, fake_model(&f, "managarm-2020"));
 	fake_sink(&pin, &a, 1);
 	fake_sink(&pin, &b, 2);
 	uk_irq_pin_raise(&pin, 0);
@@ -251,7 +257,7 @@ static void test_msi_no_retry(void **state)
 	struct fake f;
 	struct uk_irq_pin msi, io;
 	struct uk_irq_sink a, b;
-	const struct uk_irq_model_ops *m = uk_irq_model_find("msi-no-retry");
+	const struct uk_irq_model_ops *m = fake_model(&f, "msi-no-retry");
 	(void)state;
 
 	fake_init(&f);
@@ -415,12 +421,13 @@ static void test_declared_invariants(void **state)
 	struct fake f;
 	struct uk_irq_pin pin;
 	struct uk_irq_sink s;
-	struct uk_irq_model_ops m = uk_irq_model_managarm;
+	struct uk_irq_model_ops m;
 	(void)state;
 
+	fake_init(&f);
+	m = *fake_model(&f, "managarm");
 	m.name = "no-i8";
 	m.invariants = UK_IRQ_INV_ALL & ~UK_IRQ_INV(8);
-	fake_init(&f);
 	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, &m);
 	fake_sink(&pin, &s, 1);
 	f.lie_about_mask = true; /* breaks I8 only */

@@ -21,7 +21,7 @@ static void test_pin_init_errors(void **state)
 	cfg.trigger = UK_TRIGGER_EDGE;
 	/* Tables that cannot be used: another ABI version, no way to end an
 	 * episode, a behaviour with unknown bits. */
-	struct uk_irq_model_ops old = uk_irq_model_managarm, mute = uk_irq_model_managarm;
+	struct uk_irq_model_ops old = *fake_model(&f, "managarm"), mute = *fake_model(&f, "managarm");
 	old.abi = UK_ABI_VERSION + 1;
 	mute.answers = UK_IRQ_ANSWER_NAK;
 	cfg.model = &old;
@@ -29,13 +29,13 @@ static void test_pin_init_errors(void **state)
 	cfg.model = &mute;
 	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.ioapic, &cfg), UK_EINVAL);
 	cfg.model = NULL;
-	struct uk_irq_behaviour odd = *uk_irq_behaviour_find("no-buffer");
+	struct uk_irq_behaviour odd = *fake_behaviour(&f, "no-buffer");
 	odd.flags |= 1u << 30;
 	cfg.behaviour = &odd;
 	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.ioapic, &cfg), UK_EINVAL);
 	cfg.behaviour = NULL;
 	assert_int_equal(uk_irq_pin_init(&pin, &f.host, &f.ioapic, &cfg), UK_OK);
-	assert_ptr_equal(pin.model, &uk_irq_model_managarm);
+	assert_ptr_equal(pin.model, fake_model(&f, "managarm"));
 	assert_int_equal(f.hwmask[1], 0); /* starts from a known, unmasked chip */
 }
 

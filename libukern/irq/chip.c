@@ -140,6 +140,14 @@ void uk_irq_model_arm(struct uk_irq_pin *pin, uint64_t deadline_ns)
 	irq_rearm(pin);
 }
 
+void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on)
+{
+	if (on)
+		pin->flags |= UK_IRQ_PIN_WAKE;
+	else
+		pin->flags &= ~UK_IRQ_PIN_WAKE;
+}
+
 void irq_notify(struct uk_irq_pin *pin, struct uk_irq_sink *sink)
 {
 	struct uk_irq_host *h = pin->host;

@@ -38,6 +38,8 @@ void uk_irq_sink_init(struct uk_irq_sink *sink, uint32_t id)
 	sink->timestamp = 0;
 	sink->acks = 0;
 	sink->naks = 0;
+	for (unsigned i = 0; i < 4; i++)
+		sink->model_data[i] = 0;
 }
 
 int uk_irq_sink_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t now_ns)
@@ -49,8 +51,12 @@ int uk_irq_sink_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_
 		err = UK_EBUSY;
 	else if (pin->model->max_sinks && pin->nsinks >= pin->model->max_sinks)
 		err = UK_EBUSY;
-	else if (pin->model->attach)
-		err = pin->model->attach(pin, sink, now_ns);
+	else {
+		for (unsigned i = 0; i < 4; i++)
+			sink->model_data[i] = 0;
+		if (pin->model->attach)
+			err = pin->model->attach(pin, sink, now_ns);
+	}
 	if (err == UK_OK) {
 		/* Stands by during a running episode: it takes part from the
 		 * next one on (L7); join_* anchor the sequence check (I9). */

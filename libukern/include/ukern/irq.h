@@ -65,10 +65,17 @@ enum uk_irq_report {
 #define UK_IRQ_MASK_SERVICE (1u << 0)  /* level (mask-in-service) pin during an episode */
 #define UK_IRQ_MASK_STALL (1u << 1)    /* NAK stall */
 #define UK_IRQ_MASK_DISABLED (1u << 2) /* disabled by the model (Linux: the statistic) */
+#define UK_IRQ_MASK_MODEL (1u << 3)    /* the model's own reason (seL4: unbound or
+					* inactive; Linux: disable_irq; Fiasco: queue
+					* full; ...), see each model's file */
+#define UK_IRQ_MASK_SUSPEND (1u << 4)  /* the machine is suspended and the line cannot
+					* wake it */
 
 /* Pin configuration flags. */
 #define UK_IRQ_PIN_ONESHOT (1u << 0)   /* Linux model: keep masked until the thread ACKs */
 #define UK_IRQ_PIN_NAK_ON_TIMEOUT (1u << 1) /* NAK on behalf of sinks that time out */
+#define UK_IRQ_PIN_WAKE (1u << 2)    /* the line may wake a suspended machine (a wake
+				      * vector); uk_irq_pin_set_wake */
 
 /* Host flags. */
 #define UK_IRQ_HOST_NAK_ON_TIMEOUT (1u << 0) /* the policy, for every pin */
@@ -269,6 +276,9 @@ struct uk_irq_sink {
 	uint64_t join_seq;        /* seq when attached */
 	uint64_t timestamp;       /* timestamp of the episode `seq` refers to */
 	uint64_t acks, naks;      /* statistics */
+	/* The model's own per-sink state (seL4: the bound notification's
+	 * badge; Zircon: the port binding; ...): zero at init and at attach. */
+	uint64_t model_data[4];
 };
 
 /* Initialise a detached sink with sequence 0. */

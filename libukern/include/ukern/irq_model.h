@@ -34,7 +34,7 @@
 
 /* The version of this interface (and of the programs' interface): a
  * plug-in built against another version is refused when loaded. */
-#define UK_ABI_VERSION 3u
+#define UK_ABI_VERSION 4u
 
 /* Answers a model accepts (ops->answers). An answer outside the set is
  * rejected with UK_ENOSYS and changes nothing. */
@@ -62,6 +62,10 @@ struct uk_irq_model_ops {
 	const char *name;    /* the scenario's `irq-model NAME` */
 	const char *doc;     /* one line: what it is */
 	const char *source;  /* where its rules come from (kernel, files, commits) */
+	/* The program name of the model's native driver: a driver written the
+	 * way that kernel's drivers are (the simulator's `native-driver`
+	 * resolves to it for the line's model). NULL: none. */
+	const char *driver;
 	uint32_t answers;    /* UK_IRQ_ANSWER_* accepted */
 	uint32_t max_sinks;  /* 0: any number; 1: one handler per line (attach: UK_EBUSY) */
 	uint32_t invariants; /* UK_IRQ_INV bits that hold under this model */
@@ -190,6 +194,8 @@ void uk_irq_report_to_host(struct uk_irq_pin *pin, enum uk_irq_report kind,
 			   const struct uk_irq_sink *sink);
 /* Arm (or with UK_IRQ_NEVER disarm) the model's own timer. */
 void uk_irq_model_arm(struct uk_irq_pin *pin, uint64_t deadline_ns);
+/* Mark the line as one that may (or may not) wake a suspended machine. */
+void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on);
 /* Whether the pin's controller can mask it, or wants `bit` (UK_INTC_*). */
 bool uk_irq_pin_maskable(const struct uk_irq_pin *pin);
 bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);

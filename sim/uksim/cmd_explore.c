@@ -18,8 +18,8 @@
 
 struct explore_opts {
 	gchar *strategy;
-	gint64 runs, seed, window;
-	gdouble time_s;
+	gint64 runs, seed, window, shrink_runs;
+	gdouble time_s, shrink_time;
 	gint depth, preemptions, jobs;
 	gchar *shard;
 	gboolean json, check_det, first, no_shrink, quiet;
@@ -86,8 +86,32 @@ static int export_traces(const struct uksim_target *ut, const struct sim_schedul
 	return UKSIM_EXIT_OK;
 }
 
+/* What shrinking came to, for the output. */
+struct shrink_report {
+	bool done;                  /* a shrunk schedule exists */
+	struct sim_schedule sched;
+	struct sim_shrink_stats st;
+	char *token;
+};
+
+/* Why shrinking stopped short, in words, or NULL when it did not. */
+static const char *shrink_cut(const struct shrink_report *sr, const struct explore_opts *o,
+			      char *buf, size_t len)
+{
+	if (sr->st.complete)
+		return NULL;
+	if (sr->st.out_of_runs)
+		snprintf(buf, len, "its budget of %lld runs (--shrink-budget)", (long long)o->shrink_runs);
+	else if (sr->st.out_of_time)
+		snprintf(buf, len, "its budget of %g s (--shrink-time)", o->shrink_time);
+	else
+		snprintf(buf, len, "an unknown reason");
+	return buf;
+}
+
 static void print_violation_json(const struct uksim_target *ut, const struct sim_explore_result *r,
-				 const char *token, const char *shrunk, unsigned shrunk_dev)
+				 const char *token, const struct shrink_report *sr,
+				 const struct explore_opts *opts)
 {
 	const struct sim_outcome *o = &r->found_outcome;
 	printf("{\"type\":\"violation\",\"target\":");
@@ -99,10 +123,17 @@ static void print_violation_json(const struct uksim_target *ut, const struct sim
 	printf(",\"time_ns\":%llu,\"cpu\":%u,\"trace_hash\":\"%016llx\",\"token\":",
 	       (unsigned long long)o->time_ns, o->cpu, (unsigned long long)o->trace_hash);
 	uksim_json_string(stdout, token);
-	if (shrunk) {
+	if (sr->done) {
 		printf(",\"shrunk_token\":");
-		uksim_json_string(stdout, shrunk);
-		printf(",\"shrunk_departures\":%u", shrunk_dev);
+		uksim_json_string(stdout, sr->token);
+		printf(",\"shrunk_departures\":%zu,\"departures\":%zu,\"shrink_runs\":%llu,"
+		       "\"shrink_complete\":%s",
+		       sr->sched.ndev, sr->st.from, (unsigned long long)sr->st.runs,
+		       sr->st.complete ? "true" : "false");
+		if (sr->st.out_of_runs)
+			printf(",\"shrink_budget_runs\":%lld", (long long)opts->shrink_runs);
+		if (sr->st.out_of_time)
+			printf(",\"shrink_budget_s\":%g", opts->shrink_time);
 	}
 	printf("}\n");
 }
@@ -181,18 +212,19 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		return UKSIM_EXIT_INTERNAL;
 	}
 	int code = UKSIM_EXIT_OK;
-	char *token = NULL, *shrunk_token = NULL;
-	struct sim_schedule shrunk = {.strategy = SIM_STRAT_SCRIPT};
-	unsigned shrink_runs = 0;
-	bool have_shrunk = false;
+	char *token = NULL;
+	struct shrink_report sr = {.sched = {.strategy = SIM_STRAT_SCRIPT}};
 	struct sim_token_env env = sim_token_env_of(&ut->t);
 	if (r.found) {
 		token = sim_token_encode_env(ut->t.hash, &env, &r.found_schedule);
+		/* No budget unless one is asked for: the result is 1-minimal. */
+		struct sim_shrink_config sc = {.max_runs = (uint64_t)o->shrink_runs,
+					       .max_seconds = o->shrink_time};
 		if (!o->no_shrink &&
-		    sim_shrink(&ut->t, &r.found_schedule, r.found_outcome.violation_id, 2000, &shrunk,
-			       &shrink_runs) == 0) {
-			have_shrunk = true;
-			shrunk_token = sim_token_encode_env(ut->t.hash, &env, &shrunk);
+		    sim_shrink_budgeted(&ut->t, &r.found_schedule, r.found_outcome.violation_id, &sc,
+					&sr.sched, &sr.st) == 0) {
+			sr.done = true;
+			sr.token = sim_token_encode_env(ut->t.hash, &env, &sr.sched);
 		}
 	}
 	const char *v = verdict(ut, &r, &code);
@@ -202,7 +234,7 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	snprintf(row->verdict, sizeof(row->verdict), "%s", v);
 	if (o->json) {
 		if (r.found)
-			print_violation_json(ut, &r, token, shrunk_token, (unsigned)shrunk.ndev);
+			print_violation_json(ut, &r, token, &sr, o);
 		printf("{\"type\":\"summary\",\"target\":");
 		uksim_json_string(stdout, ut->name);
 		printf(",\"strategy\":\"%s\",\"seed\":%lld,\"shard\":\"%u/%u\",\"schedules\":%llu,"
@@ -222,10 +254,19 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, fo->cpu,
 			       fo->message);
 			printf("  replay: uksim replay %s%s --token %s\n", ut->name, o->set_args, token);
-			if (have_shrunk)
-				printf("  shrunk to %zu departure%s (%u runs): uksim replay %s%s --token %s\n",
-				       shrunk.ndev, shrunk.ndev == 1 ? "" : "s", shrink_runs, ut->name,
-				       o->set_args, shrunk_token);
+			if (sr.done) {
+				char why[96];
+				const char *cut = shrink_cut(&sr, o, why, sizeof(why));
+				printf("  shrunk from %zu to %zu departure%s (%llu runs%s): uksim replay %s%s "
+				       "--token %s\n",
+				       sr.st.from, sr.sched.ndev, sr.sched.ndev == 1 ? "" : "s",
+				       (unsigned long long)sr.st.runs, cut ? "" : ", 1-minimal", ut->name,
+				       o->set_args, sr.token);
+				if (cut)
+					printf("  shrinking stopped by %s after %llu runs: some of the %zu "
+					       "departures left may not be needed\n",
+					       cut, (unsigned long long)sr.st.runs, sr.sched.ndev);
+			}
 		}
 		if (cfg->strategy == SIM_STRAT_BOUNDED)
 			printf("  %s with up to %u departure%s from virtual-time order\n",
@@ -243,7 +284,7 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	 * virtual-time schedule when nothing was found. */
 	if ((r.found && !o->json && !o->quiet) || o->trace_json || o->trace_vcd) {
 		struct sim_schedule none = {.strategy = SIM_STRAT_SCRIPT};
-		const struct sim_schedule *show = have_shrunk ? &shrunk : r.found ? &r.found_schedule : &none;
+		const struct sim_schedule *show = sr.done ? &sr.sched : r.found ? &r.found_schedule : &none;
 		struct sim_outcome out;
 		int erc = export_traces(ut, show, o, &out);
 		if (erc != 0) {
@@ -256,8 +297,8 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		sim_outcome_fini(&out);
 	}
 	free(token);
-	free(shrunk_token);
-	sim_schedule_fini(&shrunk);
+	free(sr.token);
+	sim_schedule_fini(&sr.sched);
 	sim_explore_result_fini(&r);
 	row->code = code;
 	return code;
@@ -280,6 +321,8 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"check-determinism", 0, 0, G_OPTION_ARG_NONE, &o.check_det, "Run each schedule twice and compare trace hashes", NULL},
 		{"first", 0, 0, G_OPTION_ARG_NONE, &o.first, "Stop at the first violation", NULL},
 		{"no-shrink", 0, 0, G_OPTION_ARG_NONE, &o.no_shrink, "Do not shrink a violating schedule", NULL},
+		{"shrink-budget", 0, 0, G_OPTION_ARG_INT64, &o.shrink_runs, "Stop shrinking after N runs (default: none, shrink until 1-minimal)", "N"},
+		{"shrink-time", 0, 0, G_OPTION_ARG_DOUBLE, &o.shrink_time, "Stop shrinking after S seconds of host time (default: none)", "S"},
 		{"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_json, "Write the violation's timeline as Chrome/Perfetto JSON", "FILE"},
 		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_vcd, "Write its IRQ lines and sequences as VCD (GTKWave)", "FILE"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "JSON lines: one per violation, then a summary", NULL},
@@ -304,7 +347,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
-	    o.time_s < 0 || (o.runs < 0 && o.runs != -1)) {
+	    o.time_s < 0 || (o.runs < 0 && o.runs != -1) || o.shrink_runs < 0 || o.shrink_time < 0) {
 		fprintf(stderr, "uksim explore: --depth 1..32, --preemptions 0..16, others not negative\n");
 		goto out;
 	}

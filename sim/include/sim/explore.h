@@ -17,8 +17,7 @@
  *            by iterative deepening, saying when the space is exhausted.
  * Any schedule can be written as a scripted one: the list of (choice index,
  * option) where it departs from the defaults. Replay tokens carry that list,
- * and shrinking removes or softens its entries while the same violation
- * still happens.
+ * and shrinking removes its entries while the same violation still happens.
  *
  * Runs share nothing: with -j workers each run's seed depends only on the
  * master seed and the run's index, and results are merged in index order,
@@ -159,7 +158,26 @@ int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg
 void sim_explore_result_fini(struct sim_explore_result *res);
 
 /* Shrink a violating schedule: the result is scripted, no longer, and still
- * breaks the target with the same violation id. `budget` caps the runs. */
+ * breaks the target with the same violation id. Stages: the empty schedule,
+ * ddmin over the departures, then single drops until none can go (the
+ * result is 1-minimal). A budget is optional (0: none); when one stops the
+ * work early, `complete` is false and out_of_runs / out_of_time says which. */
+struct sim_shrink_config {
+	uint64_t max_runs;          /* runs, the first (the schedule as found) included */
+	double max_seconds;         /* host time */
+};
+
+struct sim_shrink_stats {
+	uint64_t runs;              /* runs made */
+	size_t from;                /* departures of the schedule as found */
+	bool complete;              /* 1-minimal: no single departure can go */
+	bool out_of_runs, out_of_time; /* the budget that stopped it, if one did */
+};
+
+int sim_shrink_budgeted(const struct sim_target *t, const struct sim_schedule *in,
+			const char *violation_id, const struct sim_shrink_config *cfg,
+			struct sim_schedule *out, struct sim_shrink_stats *st);
+/* The same with a budget of runs only (0: none). */
 int sim_shrink(const struct sim_target *t, const struct sim_schedule *in, const char *violation_id,
 	       unsigned budget, struct sim_schedule *out, unsigned *runs_used);
 

@@ -143,6 +143,8 @@ struct sim_explore_result {
 	double seconds;             /* host time */
 	bool exhausted;             /* bounded: every schedule up to K was run */
 	unsigned bound;             /* bounded: the K reached */
+	uint64_t parent_runs;       /* bounded: runs made again to list a schedule's
+				     * children (not in `schedules`) */
 	bool nondeterministic;      /* --check-determinism found a difference */
 	uint64_t nondet_index;
 	/* The violation with the lowest run index, if any. */

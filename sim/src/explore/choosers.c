@@ -2,7 +2,7 @@
 /*
  * The explorer's choosers (PCT and scripted) and running one schedule.
  */
-#include <sim/explore.h>
+#include "explore_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +179,53 @@ static const struct sim_chooser_ops script_ops = {.name = "script", .choose = sc
 const struct sim_chooser_ops *sim_chooser_script(void)
 {
 	return &script_ops;
+}
+
+/* Scripted, and logging each choice's options and default (bounded search:
+ * a parent's choices, two bytes each, instead of its decision log). */
+struct logged_state {
+	struct sim_script_state script;
+	struct choice_log *log;
+};
+
+static unsigned logged_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
+{
+	struct logged_state *s = state;
+	struct choice_log *l = s->log;
+	if (l->len == l->cap && !l->oom) {
+		size_t cap = l->cap ? l->cap * 2 : 4096;
+		struct choice_rec *r = realloc(l->rec, cap * sizeof(*r));
+		if (r) {
+			l->rec = r;
+			l->cap = cap;
+		} else {
+			l->oom = true;
+		}
+	}
+	if (l->len < l->cap)
+		l->rec[l->len++] = (struct choice_rec){(uint8_t)c->n, (uint8_t)c->dflt};
+	return script_choose(&s->script, e, c);
+}
+
+static const struct sim_chooser_ops logged_ops = {.name = "script", .choose = logged_choose};
+
+int explore_run_logged(const struct sim_target *t, const struct sim_schedule *s,
+		       struct sim_stack_pool *pool, struct hw_ram_cache *ram, struct choice_log *log,
+		       struct sim_outcome *out)
+{
+	struct logged_state st = {{s->dev, s->ndev, 0}, log};
+	struct sim_engine_config ec = {
+		.seed = s->seed,
+		.race_window_ns = t->race_window_ns,
+		.stack_pool = pool,
+		.ram_cache = ram,
+		.chooser = &logged_ops,
+		.chooser_state = &st,
+	};
+	log->len = 0;
+	log->oom = false;
+	memset(out, 0, sizeof(*out));
+	return t->run(t->ctx, &ec, out);
 }
 
 /* ------------------------------------------------------------------------ */

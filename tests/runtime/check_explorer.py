@@ -116,7 +116,51 @@ def check_shrink():
         fail(f"--json does not say the shrink budget: {r.stdout[:800]}")
 
 
-checks = {"shrink": check_shrink}
+LONG = "long-linux-shared.uks"
+
+
+def summary_of(r):
+    return next((l for l in jlines(r.stdout) if l.get("type") == "summary"), None)
+
+
+def check_bounded():
+    path = os.path.join(scen, LONG)
+    # Bounded memory: 4 GB of address space at most (not under ASan, which
+    # reserves far more), and the largest resident set measured after.
+    runs = 6
+    t0 = time.monotonic()
+    r = uk("explore", path, "--strategy", "bounded", "--preemptions", 3, "--runs", runs,
+           "-j", 2, "-q", "--json", "--no-shrink", limit_as=4 << 30)
+    secs = time.monotonic() - t0
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    s = summary_of(r)
+    print(f"bounded --preemptions 3 --runs {runs}: exit {r.returncode} in {secs:.1f} s, "
+          f"max RSS {rss_mb:.0f} MB, {s['decisions_per_schedule'] if s else '-'} choices per schedule",
+          flush=True)
+    if r.returncode != 0 or not s:
+        fail(f"bounded exits {r.returncode}: {r.stdout[-600:]}{r.stderr[-600:]}")
+        return
+    if s["decisions_per_schedule"] < 1e6:
+        fail(f"the scenario is not long: {s['decisions_per_schedule']} choices per schedule")
+    if s["schedules"] != runs or s["exhausted"]:
+        fail(f"--runs {runs} not honoured: {s['schedules']} schedules, exhausted {s['exhausted']}")
+    if rss_mb > 256:
+        fail(f"max RSS {rss_mb:.0f} MB (bound: 256 MB)")
+    # --time stops it too, with no --runs at all.
+    t0 = time.monotonic()
+    r = uk("explore", path, "--strategy", "bounded", "--preemptions", 3, "--time", 2,
+           "-j", 2, "-q", "--json", "--no-shrink", limit_as=4 << 30)
+    secs = time.monotonic() - t0
+    s = summary_of(r)
+    print(f"bounded --preemptions 3 --time 2: exit {r.returncode} in {secs:.1f} s, "
+          f"{s and s['schedules']} schedules", flush=True)
+    if r.returncode != 0 or not s or s["exhausted"] or s["schedules"] < 1:
+        fail(f"--time 2: exit {r.returncode}: {r.stdout[-600:]}{r.stderr[-600:]}")
+    elif secs > 90:
+        fail(f"--time 2 took {secs:.0f} s")
+
+
+checks = {"shrink": check_shrink, "bounded": check_bounded}
 checks[mode]()
 if bad:
     print(f"{len(bad)} failure(s)")

@@ -48,15 +48,16 @@ static void *worker(void *arg)
 	sim_stack_pool_init(&stacks, 256 * 1024);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
-		if (!p->out_of_time && explore_time_up(p->cfg, p->started_ns))
-			p->out_of_time = true;
+		if (!__atomic_load_n(&p->out_of_time, __ATOMIC_RELAXED) &&
+		    explore_time_up(p->cfg, p->started_ns))
+			__atomic_store_n(&p->out_of_time, true, __ATOMIC_RELAXED);
 		size_t first = p->next, last = first + CLAIM;
 		if (last > p->njobs)
 			last = p->njobs;
 		size_t stop = __atomic_load_n(&p->stop_at, __ATOMIC_RELAXED);
 		if (last > stop)
 			last = stop;
-		if (first >= last || p->out_of_time) {
+		if (first >= last || __atomic_load_n(&p->out_of_time, __ATOMIC_RELAXED)) {
 			pthread_mutex_unlock(&p->lock);
 			sim_stack_pool_fini(&stacks);
 			hw_ram_cache_destroy(ram);
@@ -70,6 +71,13 @@ static void *worker(void *arg)
 			/* A violation found meanwhile makes later jobs moot. */
 			if (p->cfg->stop_on_first && i >= __atomic_load_n(&p->stop_at, __ATOMIC_RELAXED))
 				break;
+			/* Long runs: --time is looked at before each one, not
+			 * only per claim. */
+			if (p->cfg->time_s > 0 && i > first &&
+			    explore_time_up(p->cfg, p->started_ns)) {
+				__atomic_store_n(&p->out_of_time, true, __ATOMIC_RELAXED);
+				break;
+			}
 			run_job(p, j, &stacks, ram);
 			/* Read only after the workers are joined: no lock needed. */
 			j->done = true;

@@ -12,7 +12,7 @@
   pct      on that long run PCT finds the bug random finds, because its
            change points fall on the choices that matter.
 
-Usage: check_explorer.py UKSIM SCENARIO_DIR MODE [--sanitized]"""
+Usage: check_explorer.py UKSIM SCENARIO_DIR MODE [RACEDRIVER_SO] [--sanitized]"""
 import json
 import os
 import resource
@@ -160,7 +160,43 @@ def check_bounded():
         fail(f"--time 2 took {secs:.0f} s")
 
 
-checks = {"shrink": check_shrink, "bounded": check_bounded}
+def first_violation(path, strategy, runs, *extra):
+    r = uk("explore", path, "--strategy", strategy, "--runs", runs, "--first", "-j", 2, "-q",
+           "--json", "--no-shrink", *extra)
+    v = [l for l in jlines(r.stdout) if l.get("type") == "violation"]
+    s = summary_of(r)
+    return r, (v[0] if v else None), s
+
+
+def check_pct():
+    if len(sys.argv) < 5 or sys.argv[4].startswith("--"):
+        fail("usage: check_explorer.py UKSIM DIR pct RACEDRIVER_SO")
+        return
+    so = sys.argv[4]
+    path = os.path.join(scen, "pct-long-race.uks")
+    runs = 100
+    found = {}
+    for strategy in ("random", "pct"):
+        r, v, s = first_violation(path, strategy, runs, "--load", so)
+        print(f"{strategy}: exit {r.returncode}, first violation "
+              f"{v['id'] + ' in schedule ' + str(v['run']) if v else 'none'} "
+              f"({s and s['schedules']} schedules, "
+              f"{s and s['decisions_per_schedule']:.0f} choices each)", flush=True)
+        if not s:
+            fail(f"{strategy}: exit {r.returncode}: {r.stdout[-500:]}{r.stderr[-500:]}")
+            continue
+        if s["decisions_per_schedule"] < 1e6:
+            fail(f"the run is not long: {s['decisions_per_schedule']} choices per schedule")
+        found[strategy] = v
+    if not found.get("random"):
+        fail("random does not find the lost update (the scenario no longer races)")
+    if not found.get("pct"):
+        fail(f"pct finds nothing in {runs} schedules where random finds the lost update")
+    elif found["pct"]["id"] != "expect" or "rejected" not in found["pct"]["message"]:
+        fail(f"pct finds something else: {found['pct']}")
+
+
+checks = {"shrink": check_shrink, "bounded": check_bounded, "pct": check_pct}
 checks[mode]()
 if bad:
     print(f"{len(bad)} failure(s)")

@@ -173,6 +173,12 @@ struct sim_engine {
 	const struct sim_chooser_ops *chooser;
 	void *chooser_state;
 	uint64_t decisions;         /* choices with >= 2 options */
+	/* Kernel events a schedule is worth perturbing around (IRQ
+	 * transitions, IPC, threads blocking, waking and boosted), counted by
+	 * the kernel glue when there is one (sync_tracked): PCT puts its
+	 * change points on the choices that follow them (docs/exploring.md). */
+	uint64_t sync_events;
+	bool sync_tracked;
 	struct sim_decision *dlog;  /* every choice, when record_decisions */
 	size_t dlog_len, dlog_cap;
 	bool record_decisions;

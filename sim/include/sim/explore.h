@@ -11,7 +11,10 @@
  *   pct      probabilistic concurrency testing (Burckhardt et al., ASPLOS
  *            2010): random priorities over CPUs and interrupt sources, the
  *            highest-priority candidate runs, and at D-1 random change
- *            points the running CPU drops below all others;
+ *            points the running CPU drops below all others; the change
+ *            points fall only on choices that matter: interrupt placements
+ *            and the CPU picks near kernel events (engine's sync_events:
+ *            IRQ transitions, IPC, blocking, waking), docs/exploring.md;
  *   bounded  every schedule that departs from virtual-time order in at most
  *            K places (CPU picks, interrupt placements, windowed actions),
  *            by iterative deepening, saying when the space is exhausted.
@@ -43,7 +46,7 @@ struct sim_schedule {
 	enum sim_strategy strategy;
 	uint64_t seed;              /* random, pct */
 	unsigned depth;             /* pct: D (D-1 change points) */
-	uint64_t horizon;           /* pct: k, the choices a run is expected to make */
+	uint64_t horizon;           /* pct: k, the choices that matter a run is expected to make */
 	struct sim_deviation *dev;  /* script: sorted by index (owned) */
 	size_t ndev;
 };

@@ -183,19 +183,12 @@ static int explore_sampled(const struct sim_target *t, const struct sim_explore_
 			   struct tally *ty, uint64_t started)
 {
 	struct sim_explore_result *res = ty->res;
-	/* PCT needs the number of choices a run makes: take it from the
-	 * virtual-time schedule. */
+	/* PCT needs the number of choices that matter in a run: take it from
+	 * the virtual-time schedule. */
 	uint64_t horizon = 0;
-	if (cfg->strategy == SIM_STRAT_PCT) {
-		struct sim_schedule base = {.strategy = SIM_STRAT_SCRIPT};
-		struct sim_outcome o;
-		if (sim_run_schedule(t, &base, false, &o) != 0) {
-			snprintf(res->error, sizeof(res->error), "%s", o.message);
-			return -1;
-		}
-		horizon = o.decisions > 16 ? o.decisions : 16;
-		sim_outcome_fini(&o);
-	}
+	if (cfg->strategy == SIM_STRAT_PCT &&
+	    explore_pct_horizon(t, &horizon, res->error, sizeof(res->error)) != 0)
+		return -1;
 	uint64_t total = cfg->runs ? cfg->runs : (cfg->time_s > 0 ? UINT64_MAX : 1000);
 	unsigned nshards = cfg->nshards ? cfg->nshards : 1;
 	for (uint64_t first = 0; first < total;) {

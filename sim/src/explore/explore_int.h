@@ -72,4 +72,8 @@ int explore_run_logged(const struct sim_target *t, const struct sim_schedule *s,
 		       struct sim_stack_pool *pool, struct hw_ram_cache *ram, struct choice_log *log,
 		       struct sim_outcome *out);
 
+/* PCT's horizon for `t`: the number of choices that matter in its
+ * virtual-time run (choosers.c says which). */
+int explore_pct_horizon(const struct sim_target *t, uint64_t *horizon, char *err, size_t errlen);
+
 #endif /* SIM_EXPLORE_INT_H */

@@ -86,6 +86,14 @@ static int export_traces(const struct uksim_target *ut, const struct sim_schedul
 	return UKSIM_EXIT_OK;
 }
 
+static void shrink_progress(void *ctx, uint64_t runs, size_t departures)
+{
+	(void)ctx;
+	fprintf(stderr, "\r  shrinking: %zu departure%s left after %llu runs   ", departures,
+		departures == 1 ? "" : "s", (unsigned long long)runs);
+	fflush(stderr);
+}
+
 /* What shrinking came to, for the output. */
 struct shrink_report {
 	bool done;                  /* a shrunk schedule exists */
@@ -219,10 +227,15 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		token = sim_token_encode_env(ut->t.hash, &env, &r.found_schedule);
 		/* No budget unless one is asked for: the result is 1-minimal. */
 		struct sim_shrink_config sc = {.max_runs = (uint64_t)o->shrink_runs,
-					       .max_seconds = o->shrink_time};
-		if (!o->no_shrink &&
-		    sim_shrink_budgeted(&ut->t, &r.found_schedule, r.found_outcome.violation_id, &sc,
-					&sr.sched, &sr.st) == 0) {
+					       .max_seconds = o->shrink_time,
+					       .progress = cfg->progress ? shrink_progress : NULL};
+		int src = o->no_shrink ? -1
+				       : sim_shrink_budgeted(&ut->t, &r.found_schedule,
+							     r.found_outcome.violation_id, &sc,
+							     &sr.sched, &sr.st);
+		if (sc.progress)
+			fputs("\r\033[K", stderr);
+		if (src == 0) {
 			sr.done = true;
 			sr.token = sim_token_encode_env(ut->t.hash, &env, &sr.sched);
 		}

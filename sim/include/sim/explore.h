@@ -170,6 +170,10 @@ void sim_explore_result_fini(struct sim_explore_result *res);
 struct sim_shrink_config {
 	uint64_t max_runs;          /* runs, the first (the schedule as found) included */
 	double max_seconds;         /* host time */
+	/* Called after each run with the runs made and the departures left
+	 * (NULL: none); for a progress line on long runs. */
+	void (*progress)(void *ctx, uint64_t runs, size_t departures);
+	void *progress_ctx;
 };
 
 struct sim_shrink_stats {

@@ -77,6 +77,8 @@ static int try_schedule(struct shrinker *s, const struct sim_schedule *trial)
 		kept = 1;
 	}
 	sim_outcome_fini(&o);
+	if (s->cfg->progress)
+		s->cfg->progress(s->cfg->progress_ctx, s->st->runs, s->cur.ndev);
 	return kept;
 }
 

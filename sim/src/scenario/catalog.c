@@ -218,7 +218,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", "irq-disabled", NULL,
+	"attach-refused", "irq-disabled", "unserved", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

@@ -74,11 +74,13 @@ static bool edge_sender(const struct uk_irq_pin *pin)
 }
 
 /* The line is masked while any object on it is (the muxer's count above
- * 0), or when no object is left. */
-static void line_update(struct uk_irq_pin *pin, uint64_t now)
+ * 0), or when no object is left. `joining`: a sink being attached, not yet
+ * on the pin's list, or NULL. */
+static void line_update(struct uk_irq_pin *pin, const struct uk_irq_sink *joining, uint64_t now)
 {
 	struct uk_irq_sink *s;
-	bool masked = pin->model_data[FP_ORPHAN] != 0;
+	bool masked = pin->model_data[FP_ORPHAN] != 0 ||
+		      (joining && joining->model_data[FS_MASKED]);
 
 	irq_for_each_sink(s, pin)
 		masked |= s->model_data[FS_MASKED] != 0;
@@ -127,7 +129,7 @@ static enum uk_irq_raise fiasco_raise(struct uk_irq_pin *pin, uint64_t ts, uint1
 	irq_for_each_sink(s, pin)
 		sender_hit(s, edge);
 	r = doorbell(pin, ts, flags, now);
-	line_update(pin, now);
+	line_update(pin, NULL, now);
 	return r;
 }
 
@@ -158,7 +160,7 @@ static int fiasco_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint6
 {
 	sink->model_data[FS_MASKED] = 1;
 	pin->model_data[FP_ORPHAN] = 0;
-	line_update(pin, now);
+	line_update(pin, sink, now);
 	return UK_OK;
 }
 
@@ -170,7 +172,7 @@ static void fiasco_detach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, bool
 	(void)sink, (void)owed;
 	if (pin->nsinks == 0)
 		pin->model_data[FP_ORPHAN] = 1;
-	line_update(pin, now);
+	line_update(pin, NULL, now);
 }
 
 /* The line stayed masked for the ACK timeout: name each object holding it,
@@ -237,7 +239,7 @@ static long fiasco_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 	default:
 		return UK_EINVAL;
 	}
-	line_update(pin, now);
+	line_update(pin, NULL, now);
 	return rc;
 }
 
@@ -251,7 +253,8 @@ void irq_model_fiasco(struct uk_irq_model_ops *o)
 	o->source = "Fiasco.OC src/kern/irq.cpp (Irq_sender, Irq_muxer) before 10f5575a; "
 		    "L4Re l4sys irq.h";
 	o->driver = "fiasco-driver";
-	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_TRIGGER;
+	/* ACK and NAK reach the answer hook, which refuses them (UK_ENOSYS). */
+	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_TRIGGER;
 	o->invariants = UK_IRQ_INV_ALL;
 	/* Not L2: a handled doorbell leaves the line masked until the drivers
 	 * unmask. Not L5: the masked-line report names objects, not debtors. */

@@ -130,6 +130,10 @@ static const struct uks_program_spec programs[] = {
 	PROGN("line-driver", line_driver_args,
 	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
 	      driver_needs),
+	PROGN("native-driver", line_driver_args,
+	      "the driver the IRQ model of the device's line names: written as that kernel's "
+	      "drivers are",
+	      driver_needs),
 	PROGN("fiasco-driver", fiasco_driver_args,
 	      "Fiasco.OC's native driver: l4_irq_attach, then l4_irq_receive (unmask + wait) and "
 	      "service, one per device (Irq_muxer children on a shared line)",

@@ -220,8 +220,16 @@ static long fiasco_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 		d[FS_MASKED] = 1;
 		break;
 	case UK_FIASCO_IRQ_UNMASK:
+#ifdef UK_IRQ_PLANT_BUG_FIASCO
+		/* Planted bug for the fuzzing demo: the unmask is honoured with
+		 * messages still queued (no `_queued < 1` check). The invariants
+		 * cannot see it (the mask is the model's own reason); the
+		 * reference model's mask bit disagrees. */
+		d[FS_MASKED] = 0;
+#else
 		if (d[FS_QUEUED] == 0)
 			d[FS_MASKED] = 0;
+#endif
 		break;
 	case UK_FIASCO_IRQ_RECEIVE:
 		if (!d[FS_BOUND])

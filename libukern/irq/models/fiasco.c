@@ -128,6 +128,11 @@ static enum uk_irq_raise fiasco_raise(struct uk_irq_pin *pin, uint64_t ts, uint1
 
 	irq_for_each_sink(s, pin)
 		sender_hit(s, edge);
+	if (pin->nsinks == 0)
+		pin->model_data[FP_ORPHAN] = 1;
+	/* Masked before the doorbell's end of service: a PLIC must not
+	 * forward a still-asserted source again in between. */
+	line_update(pin, NULL, now);
 	r = doorbell(pin, ts, flags, now);
 	line_update(pin, NULL, now);
 	return r;
@@ -242,6 +247,7 @@ static long fiasco_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 		break;
 	case UK_FIASCO_IRQ_TRIGGER:
 		sender_hit(sink, edge_sender(pin));
+		line_update(pin, NULL, now);
 		doorbell(pin, now, UK_IRQ_EVF_TRIGGER, now);
 		break;
 	default:

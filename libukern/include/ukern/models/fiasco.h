@@ -31,7 +31,7 @@ enum uk_fiasco_op {
 	 * alloc). Bound already: the target changes, queued messages follow
 	 * it (abort_send, then re-inject). Bound to nobody: the count of
 	 * queued messages starts again at 0, whatever was queued is dropped.
-	 * Never fails on its own. */
+	 * EINVAL(label above INT64_MAX: a receive returns it as a long). */
 	UK_FIASCO_IRQ_ATTACH = 0,
 	/* () -> 0: unbind the thread (Irq_sender::free): the IRQ object is
 	 * masked; queued messages stay counted until the next attach drops

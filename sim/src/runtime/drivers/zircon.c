@@ -7,8 +7,9 @@
  *	for (;;) {
  *		zx_port_wait(port, ZX_TIME_INFINITE, &packet);
  *		if (packet.key == KEY) {
- *			serve every device of the line that claims, clear it;
+ *			clear every device of the line that claims;
  *			zx_interrupt_ack(irq);        // re-arms the line
+ *			handle what the devices asked for;
  *		}
  *	}
  *
@@ -16,9 +17,10 @@
  * device on its line (those it holds irq(D) for), as line-driver does.
  *
  * `mistake` makes it commit a documented pitfall (docs/models/zircon.md):
- *   wait-after-bind  binds the port, then waits with zx_interrupt_wait,
- *                    which is BAD_STATE on a bound object: it gives up, and
- *                    the first packet is never ACKed;
+ *   wait-after-bind  re-arms with zx_interrupt_wait, as the wait loop does,
+ *                    instead of zx_interrupt_ack: BAD_STATE on a bound
+ *                    object (the error is only logged), so the first packet
+ *                    is never ACKed;
  *   no-ack           serves the packet but never calls zx_interrupt_ack;
  *   rebind-no-ack    with rebind-every = N, every N packets moves the
  *                    object to a fresh port (unbind, bind) without the ACK
@@ -104,14 +106,6 @@ void rt_driver_zircon(struct uk_user *u)
 		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
 		return;
 	}
-	if (m == ZM_WAIT_AFTER_BIND) {
-		/* The object is bound: the wait is BAD_STATE, and the thread
-		 * treats it as fatal, as drivers do; the packet stays un-ACKed. */
-		long rc = zx_interrupt_wait(u, irq, NULL);
-		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
-		if (rc < 0)
-			return;
-	}
 	uint64_t packets = 0;
 	for (;;) {
 		sim_prog_idle(u, true);
@@ -134,15 +128,24 @@ void rt_driver_zircon(struct uk_user *u)
 			sim_prog_note(u, SIM_NOTE_CLAIM, dev[i], 0);
 			if (di[i].w1c)
 				uk_dev_write32(u, di[i].mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
-			uk_user_work(u, work);
 			claimed[i] = true;
 		}
-		long rc = m == ZM_NO_ACK ? 0 : zx_interrupt_ack(u, irq);
+		long rc;
+		if (m == ZM_NO_ACK)
+			rc = 0;
+		else if (m == ZM_WAIT_AFTER_BIND)
+			rc = zx_interrupt_wait(u, irq, NULL); /* BAD_STATE: bound */
+		else
+			rc = zx_interrupt_ack(u, irq);
 		for (int i = 0; i < n; i++)
 			if (rc == 0 && claimed[i] && m != ZM_NO_ACK)
 				sim_prog_note(u, SIM_NOTE_ACK, dev[i], 0);
 		if (rc != 0)
 			sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
+		/* The devices are quiet and the line re-armed: now the work. */
+		for (int i = 0; i < n; i++)
+			if (claimed[i])
+				uk_user_work(u, work);
 		if (rebind_every && ++packets % rebind_every == 0) {
 			/* Move to a fresh port (a power-state change, a new
 			 * dispatcher): the unbind takes back a packet queued

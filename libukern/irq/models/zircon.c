@@ -102,6 +102,21 @@ static enum uk_irq_raise zircon_raise(struct uk_irq_pin *pin, uint64_t ts, uint1
 	return r;
 }
 
+/* The ukern calls (ACK, kick) on a destroyed object are refused as
+ * Zircon's are: CANCELED. They would end an episode as handled with the
+ * line masked by the destroy. */
+static int zircon_answer(struct uk_irq_pin *pin, struct uk_irq_sink *sink, enum uk_irq_answer a,
+			 uint64_t seq, int verdict, uint64_t now)
+{
+	(void)pin;
+	(void)a;
+	(void)seq;
+	(void)now;
+	if (verdict == UK_OK && (zx_flags(sink) & ZX_DESTROYED))
+		return UK_ESRCH;
+	return verdict;
+}
+
 /* The redelivery of a pending interrupt begins the next episode right
  * after this hook: a bound object sends its packet for it. */
 static void zircon_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint64_t now)
@@ -293,6 +308,7 @@ void irq_model_zircon(struct uk_irq_model_ops *o)
 	o->liveness = UK_IRQ_LIVE_ALL;
 	o->masks_in_service = zircon_masks_in_service;
 	o->raise = zircon_raise;
+	o->answer = zircon_answer;
 	o->episode_end = zircon_episode_end;
 	o->all_nak = irq_unheld_all_nak;
 	o->attach = zircon_attach;

@@ -6,15 +6,17 @@
  *
  *	for (;;) {
  *		zx_port_wait(port, ZX_TIME_INFINITE, &packet);
- *		if (packet.key == KEY) {
- *			clear every device of the line that claims;
- *			zx_interrupt_ack(irq);        // re-arms the line
- *			handle what the devices asked for;
- *		}
+ *		line = the line whose key packet.key is;
+ *		clear every device of that line that claims;
+ *		zx_interrupt_ack(line's irq);        // re-arms the line
+ *		handle what the devices asked for;
  *	}
  *
  * Zircon gives a line one interrupt object, so one process serves every
- * device on its line (those it holds irq(D) for), as line-driver does.
+ * device on its line (those it holds irq(D) for), as line-driver does; and
+ * one port serves several lines: each line of a device its process holds
+ * irq(D) for gets an object bound to the port, with its own key (a line
+ * another driver already has is left to it).
  *
  * `mistake` makes it commit a documented pitfall (docs/models/zircon.md):
  *   wait-after-bind  re-arms with zx_interrupt_wait, as the wait loop does,
@@ -35,6 +37,7 @@
 #include <ukern/models/zircon.h>
 
 #define ZX_DRV_MAX_DEVICES 32
+#define ZX_DRV_MAX_LINES 8
 #define ZX_DRV_KEY 1u
 #define ZX_DRV_PACKET_VA 0x30000000ull
 
@@ -61,18 +64,114 @@ static uint32_t zx_mode(const struct sim_dev_info *di)
 					       : ZX_INTERRUPT_MODE_EDGE_HIGH;
 }
 
-/* A fresh port with the object bound to it; < 0 on failure. */
-static long zx_port_for(struct uk_user *u, long irq)
+/* One interrupt object of the driver: a line and the devices on it. */
+struct zx_line {
+	long irq;
+	struct sim_dev_info info;
+	int n, dev[ZX_DRV_MAX_DEVICES];
+	struct sim_dev_info di[ZX_DRV_MAX_DEVICES];
+};
+
+/* A fresh port with every object bound to it, the line's index as its
+ * key; < 0 on failure. */
+static long zx_port_for(struct uk_user *u, struct zx_line *l, int nl)
 {
 	long port = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
 	if (port < 0)
 		return port;
-	long rc = zx_interrupt_bind(u, irq, port, ZX_DRV_KEY, ZX_INTERRUPT_BIND);
-	if (rc < 0) {
-		uk_sys_handle_close(u, (uint32_t)port);
-		return rc;
+	for (int i = 0; i < nl; i++) {
+		long rc = zx_interrupt_bind(u, l[i].irq, port, ZX_DRV_KEY + (uint64_t)i,
+					    ZX_INTERRUPT_BIND);
+		if (rc < 0) {
+			uk_sys_handle_close(u, (uint32_t)port);
+			return rc;
+		}
 	}
 	return port;
+}
+
+static bool same_line(const struct sim_dev_info *a, const struct sim_dev_info *b)
+{
+	return a->src_kind == b->src_kind && a->source == b->source;
+}
+
+/* The lines: that of `device` first, then every other line of a device
+ * its process holds irq(D) for; each with the devices on it. Returns how
+ * many, 0 when the first cannot be had. */
+static int zx_lines(struct uk_user *u, int first, struct zx_line *l)
+{
+	struct sim_dev_info d;
+	int nl = 0;
+
+	if (sim_prog_device(u, first, &d) != 0 || !d.has_line || !d.irq_cap) {
+		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
+		return 0;
+	}
+	l[nl++].info = d;
+	for (int i = 0; sim_prog_device(u, i, &d) == 0; i++) {
+		if (!d.has_line || !d.irq_cap)
+			continue;
+		int k = 0;
+		while (k < nl && !same_line(&l[k].info, &d))
+			k++;
+		if (k == nl) {
+			if (nl == ZX_DRV_MAX_LINES)
+				continue;
+			l[nl++].info = d;
+		}
+		if (l[k].n < ZX_DRV_MAX_DEVICES) {
+			l[k].di[l[k].n] = d;
+			l[k].dev[l[k].n++] = i;
+		}
+	}
+	for (int k = 0; k < nl; k++) {
+		l[k].irq = zx_interrupt_create(u, l[k].info.src_kind, l[k].info.source,
+					       zx_mode(&l[k].info));
+		if (l[k].irq >= 0)
+			continue;
+		if (k == 0) {
+			sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
+			sim_prog_note(u, SIM_NOTE_ATTACH_REFUSED, first, (uint64_t)-l[0].irq);
+			return 0;
+		}
+		l[k--] = l[--nl]; /* another driver has that line: leave it */
+	}
+	return nl;
+}
+
+/* One packet of line `l`: clear what claims, re-arm, then the work. */
+static void zx_serve(struct uk_user *u, struct zx_line *l, int first, enum zx_mistake m,
+		     uint64_t work)
+{
+	bool claimed[ZX_DRV_MAX_DEVICES] = {false};
+	int note = l->n ? l->dev[0] : first;
+
+	for (int i = 0; i < l->n; i++) {
+		sim_prog_note(u, SIM_NOTE_WOKEN, l->dev[i], 0);
+		long v = uk_dev_read32(u, l->di[i].mmio + HW_SCRIPT_STATUS);
+		if (v <= 0 || !(v & HW_SCRIPT_STATUS_IRQ))
+			continue;
+		sim_prog_note(u, SIM_NOTE_CLAIM, l->dev[i], 0);
+		if (l->di[i].w1c)
+			uk_dev_write32(u, l->di[i].mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+		claimed[i] = true;
+	}
+	long rc;
+	if (m == ZM_NO_ACK)
+		rc = 0;
+	else if (m == ZM_WAIT_AFTER_BIND)
+		rc = zx_interrupt_wait(u, l->irq, NULL); /* BAD_STATE: bound */
+	else
+		rc = zx_interrupt_ack(u, l->irq);
+	for (int i = 0; i < l->n; i++)
+		if (rc == 0 && claimed[i] && m != ZM_NO_ACK)
+			sim_prog_note(u, SIM_NOTE_ACK, l->dev[i], 0);
+	if (rc != 0)
+		sim_prog_note(u, SIM_NOTE_REJECTED, note, 0);
+	/* The devices are quiet and the line re-armed: now the work. */
+	for (int i = 0; i < l->n; i++)
+		if (claimed[i])
+			uk_user_work(u, work);
 }
 
 void rt_driver_zircon(struct uk_user *u)
@@ -81,27 +180,15 @@ void rt_driver_zircon(struct uk_user *u)
 	uint64_t work = sim_prog_num(u, "work", 2000);
 	uint64_t rebind_every = sim_prog_num(u, "rebind-every", 0);
 	enum zx_mistake m = zx_mistake_of(u);
-	struct sim_dev_info line, di[ZX_DRV_MAX_DEVICES];
-	int dev[ZX_DRV_MAX_DEVICES], n = 0;
+	struct zx_line l[ZX_DRV_MAX_LINES];
+	int nl;
 
-	if (sim_prog_device(u, first, &line) != 0 || !line.has_line || !line.irq_cap) {
-		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
+	memset(l, 0, sizeof(l));
+	if ((nl = zx_lines(u, first, l)) == 0)
 		return;
-	}
-	long irq = zx_interrupt_create(u, line.src_kind, line.source, zx_mode(&line));
-	if (irq < 0) {
-		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
-		sim_prog_note(u, SIM_NOTE_ATTACH_REFUSED, first, (uint64_t)-irq);
-		return;
-	}
-	for (int d = 0; n < ZX_DRV_MAX_DEVICES && sim_prog_device(u, d, &di[n]) == 0; d++) {
-		if (di[n].has_line && di[n].irq_cap && di[n].src_kind == line.src_kind &&
-		    di[n].source == line.source)
-			dev[n++] = d;
-	}
 	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, ZX_DRV_PACKET_VA, UK_PAGE_SIZE,
 		      UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY);
-	long port = zx_port_for(u, irq);
+	long port = zx_port_for(u, l, nl);
 	if (port < 0) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
 		return;
@@ -115,51 +202,27 @@ void rt_driver_zircon(struct uk_user *u)
 			break;
 		zx_port_packet_t pkt;
 		if (uk_user_read(u, ZX_DRV_PACKET_VA, &pkt, sizeof(pkt)) != 0 ||
-		    pkt.type != ZX_PKT_TYPE_INTERRUPT || pkt.key != ZX_DRV_KEY)
+		    pkt.type != ZX_PKT_TYPE_INTERRUPT || pkt.key < ZX_DRV_KEY ||
+		    pkt.key >= ZX_DRV_KEY + (uint64_t)nl)
 			continue;
-		sim_prog_note(u, SIM_NOTE_WOKEN, first, 0);
-		bool claimed[ZX_DRV_MAX_DEVICES] = {false};
-		for (int i = 0; i < n; i++) {
-			if (dev[i] != first)
-				sim_prog_note(u, SIM_NOTE_WOKEN, dev[i], 0);
-			long v = uk_dev_read32(u, di[i].mmio + HW_SCRIPT_STATUS);
-			if (v <= 0 || !(v & HW_SCRIPT_STATUS_IRQ))
-				continue;
-			sim_prog_note(u, SIM_NOTE_CLAIM, dev[i], 0);
-			if (di[i].w1c)
-				uk_dev_write32(u, di[i].mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
-			claimed[i] = true;
-		}
-		long rc;
-		if (m == ZM_NO_ACK)
-			rc = 0;
-		else if (m == ZM_WAIT_AFTER_BIND)
-			rc = zx_interrupt_wait(u, irq, NULL); /* BAD_STATE: bound */
-		else
-			rc = zx_interrupt_ack(u, irq);
-		for (int i = 0; i < n; i++)
-			if (rc == 0 && claimed[i] && m != ZM_NO_ACK)
-				sim_prog_note(u, SIM_NOTE_ACK, dev[i], 0);
-		if (rc != 0)
-			sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
-		/* The devices are quiet and the line re-armed: now the work. */
-		for (int i = 0; i < n; i++)
-			if (claimed[i])
-				uk_user_work(u, work);
+		zx_serve(u, &l[pkt.key - ZX_DRV_KEY], first, m, work);
 		if (rebind_every && ++packets % rebind_every == 0) {
 			/* Move to a fresh port (a power-state change, a new
 			 * dispatcher): the unbind takes back a packet queued
 			 * meanwhile and leaves the object in NEEDACK, and a bind
 			 * in NEEDACK sends nothing. The ACK after the new bind
 			 * re-arms it (in IDLE it does nothing). */
-			zx_interrupt_bind(u, irq, port, 0, ZX_INTERRUPT_UNBIND);
+			for (int i = 0; i < nl; i++)
+				zx_interrupt_bind(u, l[i].irq, port, 0, ZX_INTERRUPT_UNBIND);
 			uk_sys_handle_close(u, (uint32_t)port);
-			if ((port = zx_port_for(u, irq)) < 0)
+			if ((port = zx_port_for(u, l, nl)) < 0)
 				break;
-			if (m != ZM_REBIND_NO_ACK)
-				zx_interrupt_ack(u, irq);
+			for (int i = 0; m != ZM_REBIND_NO_ACK && i < nl; i++)
+				zx_interrupt_ack(u, l[i].irq);
 		}
 	}
-	zx_interrupt_destroy(u, irq);
-	uk_sys_handle_close(u, (uint32_t)irq);
+	for (int i = 0; i < nl; i++) {
+		zx_interrupt_destroy(u, l[i].irq);
+		uk_sys_handle_close(u, (uint32_t)l[i].irq);
+	}
 }

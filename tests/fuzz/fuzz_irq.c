@@ -135,6 +135,7 @@ static const struct uk_irq_host_ops fz_ops = {
 static const struct ref_model *const refs[] = {
 	&ref_managarm,
 	&ref_fiasco,
+	&ref_zircon,
 };
 
 static const struct ref_model *ref_named(const char *name)

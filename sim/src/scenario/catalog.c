@@ -45,6 +45,17 @@ static const struct uks_arg_spec fiasco_driver_args[] = {
 	 "attach: l4_irq_attach to the new thread; detach: l4_irq_detach first"},
 };
 
+static const char *const zircon_mistakes[] = {"none", "wait-after-bind", "no-ack",
+					      "rebind-no-ack", NULL};
+static const struct uks_arg_spec zircon_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "a device of the line it serves"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
+	{"mistake", UKS_ARG_ENUM, zircon_mistakes, false, "none",
+	 "a documented Zircon pitfall (docs/models/zircon.md)"},
+	{"rebind-every", UKS_ARG_INT, NULL, false, "0",
+	 "move the interrupt to a fresh port every N packets (0: never)"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -129,6 +140,9 @@ static const struct uks_program_spec programs[] = {
 	      "a driver that resets its device and kicks the IRQ", driver_needs),
 	PROGN("line-driver", line_driver_args,
 	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
+	      driver_needs),
+	PROGN("zircon-driver", zircon_driver_args,
+	      "Zircon's native loop: port wait, serve the line's devices, zx_interrupt_ack",
 	      driver_needs),
 	PROGN("native-driver", line_driver_args,
 	      "the driver the IRQ model of the device's line names: written as that kernel's "

@@ -33,6 +33,21 @@ static const struct uks_arg_spec line_driver_args[] = {
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
 };
 
+static const char *const sel4_mistakes[] = {"none", "no-initial-ack", "ack-only-claimed",
+					    "no-ack-after-rebind", "ack-before-clear", NULL};
+
+static const struct uks_arg_spec sel4_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL,
+	 "a device it serves (its line gets badge bit 0); it serves every device its process "
+	 "holds irq(D) for, one IRQHandler per line"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
+	{"setup", UKS_ARG_TIME, NULL, false, "0", "CPU time between issuing the handlers and "
+						  "binding them (the line is open meanwhile)"},
+	{"rebind-every", UKS_ARG_INT, NULL, false, "0",
+	 "move the handlers to a fresh notification every N wake-ups (0: never)"},
+	{"mistake", UKS_ARG_ENUM, sel4_mistakes, false, "none", "a documented seL4 pitfall"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -118,6 +133,10 @@ static const struct uks_program_spec programs[] = {
 	PROGN("line-driver", line_driver_args,
 	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
 	      driver_needs),
+	PROGN("sel4-driver", sel4_driver_args,
+	      "seL4's native driver: one notification, one IRQHandler per line with its own "
+	      "badge, wait, serve the lines whose bits are set, Ack each",
+	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),
 	PROGN("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces",
@@ -165,6 +184,8 @@ static const struct uks_metric_spec counters[] = {
 	{"timeouts", UKS_ARG_DEVICE, true, "ACK timeout reports"},
 	{"stalls", UKS_ARG_DEVICE, true, "NAK stalls entered"},
 	{"disabled", UKS_ARG_DEVICE, true, "lines the Linux statistic disabled (\"nobody cared\")"},
+	{"undelivered", UKS_ARG_DEVICE, true,
+	 "seL4 model: interrupts that found no notification bound (\"Undelivered IRQ\")"},
 	{"lost-edges", UKS_ARG_DEVICE, true, "edges lost while unmasked"},
 	{"dropped-edges", UKS_ARG_DEVICE, true, "edges dropped on masked pins"},
 	{"spurious", UKS_ARG_DEVICE, true, "spurious interrupts"},
@@ -202,7 +223,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", "irq-disabled", NULL,
+	"attach-refused", "irq-disabled", "irq-undelivered", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

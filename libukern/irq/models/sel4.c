@@ -29,7 +29,9 @@
  * When the line is unmasked is a setting (host->model_param[2],
  * `sel4-unmask-at issue|bind`): at issue, as seL4 does, or at bind, an
  * alternative in which the line is masked (UK_IRQ_MASK_MODEL) while no
- * notification is bound, so that nothing is delivered to nobody.
+ * notification is bound, so that nothing is delivered to nobody; there an
+ * unbound handler's Ack of a pending interrupt is refused (UK_EINVAL):
+ * it could not unmask the line.
  *
  * Source: seL4 src/object/interrupt.c at commit 1326364bc913
  * (decodeIRQControlInvocation, invokeIRQControl, decodeIRQHandlerInvocation,
@@ -97,6 +99,18 @@ static void sel4_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint64
 	(void)how;
 	if (pin->buffered || pin->resend)
 		undelivered(pin, now);
+}
+
+/* With the line unmasked at bind, an unbound handler cannot end an episode:
+ * the line would stay masked for want of a notification (breaking L2, the
+ * unmask in the step that ends it). It binds first, then Acks. */
+static int sel4_answer(struct uk_irq_pin *pin, struct uk_irq_sink *sink, enum uk_irq_answer a,
+		       uint64_t seq, int verdict, uint64_t now)
+{
+	(void)a, (void)seq, (void)now;
+	if (verdict == UK_OK && unmask_at_bind(pin) && !sink->model_data[BOUND] && pin->in_service)
+		return UK_EINVAL;
+	return verdict;
 }
 
 static int sel4_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t now)
@@ -173,6 +187,7 @@ void irq_model_sel4(struct uk_irq_model_ops *o)
 	o->liveness = UK_IRQ_LIVE_ALL;
 	o->masks_in_service = sel4_masks_in_service;
 	o->raise = sel4_raise;
+	o->answer = sel4_answer;
 	o->episode_end = sel4_episode_end;
 	o->all_nak = irq_unheld_all_nak;
 	o->attach = sel4_attach;

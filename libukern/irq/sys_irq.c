@@ -108,7 +108,8 @@ static long sys_irq_configure(struct uk_kernel *k, struct uk_thread *t, const ui
  * its result goes back as it is. Otherwise the call is about the sink's
  * notification (ukern/irq_model.h, UK_IRQ_CALL_*): ntfn_h names one
  * (checked before the model sees the call, which then finds
- * UK_IRQ_CALL_NTFN in arg) or is UK_IRQ_NTFN_NONE, and the model's result
+ * UK_IRQ_CALL_NTFN in arg) or is UK_IRQ_NTFN_NONE (UK_IRQ_CALL_ABOUT_NTFN
+ * either way), and the model's result
  * says whether the kernel binds the sink to it or drops its binding. */
 static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
@@ -121,8 +122,10 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 
 	if (rc < 0)
 		return rc;
-	if (a[1] > UINT32_MAX || (arg & UK_IRQ_CALL_NTFN))
+	if (a[1] > UINT32_MAX || (arg & (UK_IRQ_CALL_NTFN | UK_IRQ_CALL_ABOUT_NTFN)))
 		return UK_EINVAL;
+	if (a[3])
+		arg |= UK_IRQ_CALL_ABOUT_NTFN;
 	if (a[3] && a[3] != UK_IRQ_NTFN_NONE) {
 		if ((rc = ntfn_lookup(t->proc, a[3], &n)) < 0)
 			return rc;

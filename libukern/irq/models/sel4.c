@@ -134,10 +134,12 @@ static void sel4_detach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, bool o
 	uk_irq_mask(pin, UK_IRQ_MASK_MODEL, false, now);
 }
 
+#define CALL_FLAGS (UK_IRQ_CALL_NTFN | UK_IRQ_CALL_ABOUT_NTFN)
+
 static long set_notification(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t arg,
 			     uint64_t now)
 {
-	uint64_t badge = arg & ~UK_IRQ_CALL_NTFN;
+	uint64_t badge = arg & ~CALL_FLAGS;
 
 	/* seL4: TruncatedMessage without a cap (UK_IRQ_CALL_NTFN says the
 	 * kernel found a notification with Send rights among the arguments). */
@@ -159,7 +161,9 @@ static long sel4_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned
 	case UK_SEL4_OP_SET_NOTIFICATION:
 		return set_notification(pin, sink, arg, now);
 	case UK_SEL4_OP_CLEAR:
-		if (arg & ~UK_IRQ_CALL_NTFN)
+		/* Only as a call about the notification (ukern/models/sel4.h's
+		 * wrapper), so that the kernel drops its binding too. */
+		if (!(arg & UK_IRQ_CALL_ABOUT_NTFN) || (arg & ~CALL_FLAGS))
 			return UK_EINVAL;
 		sink->model_data[BOUND] = 0;
 		sink->model_data[BADGE] = 0;

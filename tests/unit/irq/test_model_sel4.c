@@ -8,7 +8,8 @@
 
 #include <ukern/models/sel4.h>
 
-#define NTFN UK_IRQ_CALL_NTFN
+#define ABOUT UK_IRQ_CALL_ABOUT_NTFN
+#define NTFN (UK_IRQ_CALL_NTFN | ABOUT)
 #define SET UK_SEL4_OP_SET_NOTIFICATION
 #define CLEAR UK_SEL4_OP_CLEAR
 
@@ -78,6 +79,7 @@ static void test_set_notification(void **state)
 	fake_sink(&pin, &a, 1);
 	unsigned masks = fake_count(&f, FAKE_MASK, 1);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, SET, 4, 0), UK_EBADH); /* no cap */
+	assert_int_equal(uk_irq_sink_model_call(&a, ALL, SET, ABOUT | 4, 0), UK_EBADH);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, SET, NTFN | 0, 0), UK_EINVAL);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, SET, NTFN | (UK_SEL4_BADGE_MAX + 1ull), 0),
 			 UK_EINVAL);
@@ -104,14 +106,15 @@ static void test_clear_and_bad_ops(void **state)
 
 	sel4_pin(&f, &pin, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, false);
 	fake_sink(&pin, &a, 1);
-	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, 0, 0), UK_IRQ_CALL_UNBIND);
+	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, ABOUT, 0), UK_IRQ_CALL_UNBIND);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, SET, NTFN | 1, 0), UK_IRQ_CALL_BIND | 1);
-	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, 3, 0), UK_EINVAL);
+	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, ABOUT | 3, 0), UK_EINVAL);
+	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, 0, 0), UK_EINVAL); /* not through the wrapper */
 	assert_int_equal(a.model_data[UK_SEL4_SINK_BOUND], 1);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, NTFN, 0), UK_IRQ_CALL_UNBIND);
 	assert_int_equal(a.model_data[UK_SEL4_SINK_BOUND], 0);
 	assert_int_equal(a.model_data[UK_SEL4_SINK_BADGE], 0);
-	assert_int_equal(uk_irq_sink_model_call(&a, UK_IRQ_RIGHT_WAIT, CLEAR, 0, 0), UK_EPERM);
+	assert_int_equal(uk_irq_sink_model_call(&a, UK_IRQ_RIGHT_WAIT, CLEAR, ABOUT, 0), UK_EPERM);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, 0, 0, 0), UK_ENOSYS);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, 3, 0, 0), UK_ENOSYS);
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, 0xffffffffu, 0, 0), UK_ENOSYS);
@@ -154,7 +157,7 @@ static void test_delivery_and_ack(void **state)
 	assert_int_equal(uk_irq_sink_ack(&a, ALL, a.seq, 60), UK_OK); /* the sequence ACK */
 	assert_int_equal(f.hwmask[1], 0);
 	/* Cleared again: undelivered again, and the line stays masked without Ack. */
-	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, 0, 70), UK_IRQ_CALL_UNBIND);
+	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, ABOUT, 70), UK_IRQ_CALL_UNBIND);
 	uk_irq_pin_raise(&pin, 80);
 	assert_int_equal(events(&f, UK_IRQ_EV_UNDELIVERED), 2);
 	assert_int_equal(f.hwmask[1], 1);
@@ -201,7 +204,7 @@ static void test_unmask_at_bind(void **state)
 	assert_int_equal(uk_irq_sink_model_call(&a, ALL, SET, NTFN | 4, 0), UK_IRQ_CALL_BIND | 4);
 	assert_int_equal(f.hwmask[1], 0);
 	uk_irq_pin_raise(&pin, 10);
-	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, 0, 20), UK_IRQ_CALL_UNBIND);
+	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, ABOUT, 20), UK_IRQ_CALL_UNBIND);
 	assert_int_equal(pin.mask, UK_IRQ_MASK_MODEL | UK_IRQ_MASK_SERVICE);
 	/* Unbound, the Ack could not unmask: refused, nothing changes. */
 	assert_int_equal(uk_irq_sink_kick(&a, ALL, true, 30), UK_EINVAL);
@@ -213,7 +216,7 @@ static void test_unmask_at_bind(void **state)
 	assert_int_equal(f.hwmask[1], 0);
 	assert_int_equal(uk_irq_sink_kick(&a, ALL, true, 46), UK_OK); /* none pending: fine */
 	/* Deleting the handler: inactive (DISABLED), not the model's mask. */
-	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, 0, 50), UK_IRQ_CALL_UNBIND);
+	assert_int_equal(uk_irq_sink_model_call(&a, ALL, CLEAR, ABOUT, 50), UK_IRQ_CALL_UNBIND);
 	assert_int_equal(uk_irq_sink_detach(&a, 60), UK_OK);
 	assert_int_equal(pin.mask, UK_IRQ_MASK_DISABLED);
 	assert_int_equal(events(&f, UK_IRQ_EV_UNDELIVERED), 0);

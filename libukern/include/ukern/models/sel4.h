@@ -96,7 +96,9 @@ static inline long uk_sel4_irq_handler_set_notification(struct uk_user *u, long 
 }
 
 /* IRQHandler_Clear: unbind; interrupts are masked and dropped until a new
- * notification is set ("Undelivered IRQ"). 0 or EBADH EPERM EINVAL. */
+ * notification is set ("Undelivered IRQ"). 0 or EBADH EPERM EINVAL(h
+ * detached; made through uk_irq_model_call, without the notification
+ * argument this wrapper gives). */
 static inline long uk_sel4_irq_handler_clear(struct uk_user *u, long h)
 {
 	return uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, UK_SEL4_OP_CLEAR, 0,

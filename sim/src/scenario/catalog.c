@@ -34,7 +34,8 @@ static const struct uks_arg_spec line_driver_args[] = {
 };
 
 static const char *const sel4_mistakes[] = {"none", "no-initial-ack", "ack-only-claimed",
-					    "no-ack-after-rebind", "ack-before-clear", NULL};
+					    "no-ack-after-rebind", "ack-before-clear", "blind-initial-ack",
+					    NULL};
 
 static const struct uks_arg_spec sel4_driver_args[] = {
 	{"device", UKS_ARG_DEVICE, NULL, true, NULL,

@@ -33,7 +33,9 @@
  *   ack-only-claimed     Ack only when a device of the line claimed;
  *   no-ack-after-rebind  after a re-bind, wait without serving and Acking;
  *   ack-before-clear     Ack, then clear the devices (a level line raises
- *                        again at once: spurious signals).
+ *                        again at once: spurious signals);
+ *   blind-initial-ack    after the bind, Ack without looking at the devices
+ *                        (an edge that came before the bind is lost).
  */
 #include "../rt_int.h"
 
@@ -46,7 +48,7 @@
 #define SEL4_MAX_DEVICES 32
 
 enum sel4_mistake { S_NONE, S_NO_INITIAL_ACK, S_ACK_ONLY_CLAIMED, S_NO_ACK_AFTER_REBIND,
-		    S_ACK_BEFORE_CLEAR };
+		    S_ACK_BEFORE_CLEAR, S_BLIND_INITIAL_ACK };
 
 struct sel4_line {
 	long h;             /* its IRQHandler */
@@ -68,7 +70,8 @@ struct sel4_drv {
 static enum sel4_mistake mistake_of(struct uk_user *u)
 {
 	static const char *const names[] = {"none", "no-initial-ack", "ack-only-claimed",
-					    "no-ack-after-rebind", "ack-before-clear"};
+					    "no-ack-after-rebind", "ack-before-clear",
+					    "blind-initial-ack"};
 	const char *m = sim_prog_str(u, "mistake", "none");
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(m, names[i]))
@@ -177,8 +180,12 @@ static void serve_line(struct sel4_drv *d, struct sel4_line *l, bool woken)
  * nobody; serve the devices and Ack, as if every badge had come. */
 static void catch_up(struct sel4_drv *d)
 {
-	for (int i = 0; i < d->nlines; i++)
-		serve_line(d, &d->line[i], false);
+	for (int i = 0; i < d->nlines; i++) {
+		if (d->m == S_BLIND_INITIAL_ACK)
+			ack(d, &d->line[i], NULL);
+		else
+			serve_line(d, &d->line[i], false);
+	}
 }
 
 /* Clear every handler and bind them to a fresh notification. */

@@ -7,6 +7,7 @@
  */
 #include "core/kern.h"
 #include "irq/irq_kobj.h"
+#include "ipc/ipc_internal.h"
 
 /* Handle rights -> the machine's rights. */
 static uint32_t sink_rights(struct process *p, uint64_t h)
@@ -103,17 +104,44 @@ static long sys_irq_configure(struct uk_kernel *k, struct uk_thread *t, const ui
 	return irq_sink_configure(k, s, (enum uk_trigger)a[1], (enum uk_polarity)a[2]);
 }
 
+/* (h, op, arg, ntfn_h). With ntfn_h 0 the call is the model's alone and
+ * its result goes back as it is. Otherwise the call is about the sink's
+ * notification (ukern/irq_model.h, UK_IRQ_CALL_*): ntfn_h names one
+ * (checked before the model sees the call, which then finds
+ * UK_IRQ_CALL_NTFN in arg) or is UK_IRQ_NTFN_NONE (UK_IRQ_CALL_ABOUT_NTFN
+ * either way), and the model's result
+ * says whether the kernel binds the sink to it or drops its binding. */
 static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	struct irq_sink_obj *s;
+	struct ipc_ntfn *n = NULL;
 	uint32_t rights;
+	uint64_t arg = a[2];
+	long r;
 	int rc = sink_lookup(t, a[0], 0, &s, &rights);
 
 	if (rc < 0)
 		return rc;
-	if (a[1] > UINT32_MAX || (a[1] & UK_IRQ_CALL_KERNEL))
+	/* Kernel-only ops (the ports') and the notification flag bits are
+	 * never the caller's to set. */
+	if (a[1] > UINT32_MAX || (a[1] & UK_IRQ_CALL_KERNEL) ||
+	    (arg & (UK_IRQ_CALL_NTFN | UK_IRQ_CALL_ABOUT_NTFN)))
 		return UK_EINVAL;
-	return irq_sink_model_call(k, s, rights, (unsigned)a[1], a[2]);
+	if (a[3])
+		arg |= UK_IRQ_CALL_ABOUT_NTFN;
+	if (a[3] && a[3] != UK_IRQ_NTFN_NONE) {
+		if ((rc = ntfn_lookup(t->proc, a[3], &n)) < 0)
+			return rc;
+		arg |= UK_IRQ_CALL_NTFN;
+	}
+	r = irq_sink_model_call(k, s, rights, (unsigned)a[1], arg);
+	if (!a[3] || r < 0)
+		return r;
+	if ((r & UK_IRQ_CALL_BIND) && n)
+		irq_sink_bind(k, s, n, (uint32_t)(r & UK_IRQ_CALL_BITS));
+	else if (r & (UK_IRQ_CALL_BIND | UK_IRQ_CALL_UNBIND))
+		irq_sink_bind(k, s, NULL, 0);
+	return 0;
 }
 
 /* Device registers: unchecked for now (docs/irq.md). */

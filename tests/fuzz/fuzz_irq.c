@@ -136,6 +136,7 @@ static const struct ref_model *const refs[] = {
 	&ref_managarm,
 	&ref_fiasco,
 	&ref_zircon,
+	&ref_sel4,
 };
 
 static const struct ref_model *ref_named(const char *name)

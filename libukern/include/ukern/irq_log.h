@@ -32,6 +32,8 @@ enum uk_irq_ev_kind {
 	UK_IRQ_EV_ATTACH = 14, /* arg: 1 if during an episode (stands by) */
 	UK_IRQ_EV_DETACH = 15, /* arg: 1 if it owed an answer */
 	UK_IRQ_EV_DISABLE = 16, /* Linux model: statistic tripped */
+	UK_IRQ_EV_UNDELIVERED = 17, /* seL4 model: a delivery found no notification bound
+				     * ("Undelivered IRQ"); sink: the handler; arg: episode */
 };
 
 /* How an episode ended (arg of UK_IRQ_EV_END). */

@@ -200,6 +200,24 @@ void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on);
 bool uk_irq_pin_maskable(const struct uk_irq_pin *pin);
 bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
 
+/* A model call and the kernel's notifications (the objects a driver waits
+ * on; seL4's IRQHandler_SetNotification). A call made with a 4th syscall
+ * argument is about the sink's notification (ukern/irq_sys.h): its `arg`
+ * has UK_IRQ_CALL_ABOUT_NTFN set, and when that argument names one, the
+ * kernel checks it (a notification, with the SIGNAL right) and sets
+ * UK_IRQ_CALL_NTFN too (a user can set neither bit). Such a call's result
+ * UK_IRQ_CALL_BIND | bits (bits in
+ * 1..UK_IRQ_CALL_BITS) has the kernel bind the sink to that notification,
+ * which it then signals with `bits` whenever the sink's sequence advances;
+ * UK_IRQ_CALL_UNBIND drops the sink's binding; the caller sees 0. Results
+ * of other calls, and every result without a kernel (unit tests, the
+ * fuzzer), come back as they are. */
+#define UK_IRQ_CALL_NTFN (1ull << 63)
+#define UK_IRQ_CALL_ABOUT_NTFN (1ull << 62)
+#define UK_IRQ_CALL_BITS 0x0fffffffL
+#define UK_IRQ_CALL_BIND (1L << 28)
+#define UK_IRQ_CALL_UNBIND (1L << 29)
+
 
 /* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then a
  * poll every 100 ms (kernel/irq/spurious.c). Its model_data: [0] count,

@@ -56,9 +56,14 @@ enum uk_irq_sysno {
 	UK_SYS_DEV_READ = 38,
 	/* (pa, size, value) -> 0. EINVAL ENOENT, as DEV_READ. */
 	UK_SYS_DEV_WRITE = 39,
-	/* (h, op, arg) -> >= 0: a call the line's IRQ model defines (a
-	 * separate bind step, a port ...; struct uk_irq_model_ops.call).
-	 * EBADH EPERM(SIGNAL) EINVAL(detached; or the model's own)
+	/* (h, op, arg[, ntfn_h]) -> >= 0: a call the line's IRQ model defines
+	 * (a separate bind step, a port ...; struct uk_irq_model_ops.call).
+	 * ntfn_h 0: the call is the model's alone. Otherwise it is about the
+	 * sink's notification: ntfn_h names the notification the call may
+	 * bind the sink to (seL4's SetNotification), or is UK_IRQ_NTFN_NONE
+	 * (a call that may only unbind, seL4's Clear); such a call returns 0
+	 * (UK_IRQ_CALL_* in irq_model.h). EBADH(h; ntfn_h) EPERM(SIGNAL on h
+	 * or ntfn_h) EINVAL(detached; bits 62, 63 of arg; or the model's own)
 	 * ENOSYS(the model has no such calls). */
 	UK_SYS_IRQ_MODEL_CALL = 40,
 	/* Ports (Zircon's): a queue of packets from the interrupt objects
@@ -98,6 +103,10 @@ enum uk_irq_sysno {
 #define UK_IRQ_CALL_PORT_TAKE (UK_IRQ_CALL_KERNEL | 3u)
 #define UK_IRQ_CALL_PORT_WAITING (1ull << 63)
 #define UK_IRQ_PORT_KEY_MAX ((1ull << 62) - 1)
+
+/* UK_SYS_IRQ_MODEL_CALL's 4th argument for a call about the sink's
+ * notification that names none (never a handle). */
+#define UK_IRQ_NTFN_NONE 0xffffffffull
 
 /* Source kinds for UK_SYS_IRQ_ATTACH. */
 enum uk_irq_source {

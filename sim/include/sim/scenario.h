@@ -98,6 +98,9 @@ struct uks_machine {
 	 * 100,000 and 99,900 of kernel/irq/spurious.c). */
 	uint64_t linux_window, linux_threshold;
 	struct uks_pos linux_pos; /* where the last of the two was written */
+	/* The seL4 model: when a line is unmasked, 0 at issue (seL4), 1 at
+	 * bind (host->model_param[2], ukern/models/sel4.h). */
+	uint32_t sel4_unmask_at;
 	uint32_t msi_sources;      /* default 32 */
 	uint32_t plic_sources;     /* 0: no PLIC */
 };

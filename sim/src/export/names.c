@@ -51,6 +51,7 @@ static const struct kind_name names[] = {
 	{UK_TRACE_IRQ(UK_IRQ_EV_ATTACH), "irq.attach"},
 	{UK_TRACE_IRQ(UK_IRQ_EV_DETACH), "irq.detach"},
 	{UK_TRACE_IRQ(UK_IRQ_EV_DISABLE), "irq.disable"},
+	{UK_TRACE_IRQ(UK_IRQ_EV_UNDELIVERED), "irq.undelivered"},
 	{HW_TRACE_LINE, "hw.line"},
 	{HW_TRACE_MASK, "hw.mask"},
 	{HW_TRACE_REMOTE_IRR, "hw.remote-irr"},

@@ -317,8 +317,10 @@ static int irq_policies(struct sim_rt *rt)
 	struct uk_kernel *k = rt->sm->k;
 	const struct uk_irq_model_ops *m =
 		sim_registry_policy(rt->reg, SIM_POLICY_IRQ_MODEL, s->machine.irq_model);
-	const uint64_t params[2] = {s->machine.linux_window, s->machine.linux_threshold};
-	if (!m || uk_kernel_irq_set_model(k, m) != 0 || uk_kernel_irq_set_model_params(k, params, 2) ||
+	/* [0] [1] the Linux statistic, [2] seL4's unmask-at (ukern/models/sel4.h). */
+	const uint64_t params[3] = {s->machine.linux_window, s->machine.linux_threshold,
+				    s->machine.sel4_unmask_at};
+	if (!m || uk_kernel_irq_set_model(k, m) != 0 || uk_kernel_irq_set_model_params(k, params, 3) ||
 	    uk_kernel_irq_set_policy(k, s->machine.ack_timeout_ns, s->machine.nak_on_timeout) != 0)
 		goto refused;
 	for (size_t i = 0; i < s->nlines; i++) {

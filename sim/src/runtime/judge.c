@@ -134,6 +134,8 @@ static uint64_t counter(const struct sim_rt *rt, const char *n, int ref,
 		return pin_count(rt, ref, UK_IRQ_EV_STALL, -1);
 	if (!strcmp(n, "disabled"))
 		return pin_count(rt, ref, UK_IRQ_EV_DISABLE, -1);
+	if (!strcmp(n, "undelivered"))
+		return pin_count(rt, ref, UK_IRQ_EV_UNDELIVERED, -1);
 	if (!strcmp(n, "dropped-edges"))
 		return DEV(dropped);
 	if (!strcmp(n, "lost-edges"))

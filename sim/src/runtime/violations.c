@@ -229,6 +229,9 @@ static void kernel_reports(const struct sim_rt *rt, struct sim_run_report *out, 
 	uk_kernel_get_stats(rt->sm->k, &st);
 	report_event(rt, out, cap, UK_IRQ_EV_NOBODY, "nobody-cared", "nobody cared");
 	report_event(rt, out, cap, UK_IRQ_EV_TIMEOUT, "ack-timeout", "an ACK timed out");
+	/* seL4's "Undelivered IRQ: N" (handleInterrupt, CONFIG_IRQ_REPORTING). */
+	report_event(rt, out, cap, UK_IRQ_EV_UNDELIVERED, "irq-undelivered",
+		     "an interrupt found no notification bound to its handler (Undelivered IRQ)");
 	disabled(rt, out, cap, &st);
 	if (st.nopreempt_overruns) {
 		const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_CORE_NOPREEMPT, 2);

@@ -33,6 +33,22 @@ static const struct uks_arg_spec line_driver_args[] = {
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
 };
 
+static const char *const sel4_mistakes[] = {"none", "no-initial-ack", "ack-only-claimed",
+					    "no-ack-after-rebind", "ack-before-clear", "blind-initial-ack",
+					    NULL};
+
+static const struct uks_arg_spec sel4_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL,
+	 "a device it serves (its line gets badge bit 0); it serves every device its process "
+	 "holds irq(D) for, one IRQHandler per line"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
+	{"setup", UKS_ARG_TIME, NULL, false, "0", "CPU time between issuing the handlers and "
+						  "binding them (the line is open meanwhile)"},
+	{"rebind-every", UKS_ARG_INT, NULL, false, "0",
+	 "move the handlers to a fresh notification every N wake-ups (0: never)"},
+	{"mistake", UKS_ARG_ENUM, sel4_mistakes, false, "none", "a documented seL4 pitfall"},
+};
+
 static const char *const fiasco_mistakes[] = {"none", "no-unmask", "unmask-mine-only", NULL};
 static const char *const fiasco_handoffs[] = {"attach", "detach", NULL};
 static const struct uks_arg_spec fiasco_driver_args[] = {
@@ -144,6 +160,10 @@ static const struct uks_program_spec programs[] = {
 	PROGN("zircon-driver", zircon_driver_args,
 	      "Zircon's native loop: port wait, serve the line's devices, zx_interrupt_ack",
 	      driver_needs),
+	PROGN("sel4-driver", sel4_driver_args,
+	      "seL4's native driver: one notification, one IRQHandler per line with its own "
+	      "badge, wait, serve the lines whose bits are set, Ack each",
+	      driver_needs),
 	PROGN("native-driver", line_driver_args,
 	      "the driver the IRQ model of the device's line names: written as that kernel's "
 	      "drivers are",
@@ -199,6 +219,8 @@ static const struct uks_metric_spec counters[] = {
 	{"timeouts", UKS_ARG_DEVICE, true, "ACK timeout reports"},
 	{"stalls", UKS_ARG_DEVICE, true, "NAK stalls entered"},
 	{"disabled", UKS_ARG_DEVICE, true, "lines the Linux statistic disabled (\"nobody cared\")"},
+	{"undelivered", UKS_ARG_DEVICE, true,
+	 "seL4 model: interrupts that found no notification bound (\"Undelivered IRQ\")"},
 	{"lost-edges", UKS_ARG_DEVICE, true, "edges lost while unmasked"},
 	{"dropped-edges", UKS_ARG_DEVICE, true, "edges dropped on masked pins"},
 	{"spurious", UKS_ARG_DEVICE, true, "spurious interrupts"},
@@ -236,7 +258,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", "irq-disabled", "unserved", NULL,
+	"attach-refused", "irq-disabled", "unserved", "irq-undelivered", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

@@ -79,6 +79,10 @@ static void machine(struct hasher *h, const struct uks_machine *m)
 		num(h, m->linux_window);
 		num(h, m->linux_threshold);
 	}
+	if (m->sel4_unmask_at) {
+		str(h, "sel4-unmask-at");
+		num(h, m->sel4_unmask_at);
+	}
 }
 
 static void lines(struct hasher *h, const struct uks_scenario *s)

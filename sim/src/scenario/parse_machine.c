@@ -31,7 +31,7 @@ static const char *policy_name(struct uks_parser *p, const char *what, const cha
 static const char *const machine_words[] = {
 	"cpus", "memory", "cost", "irq-model", "transfer", "scheduler", "timeslice",
 	"priority-inheritance", "ack-timeout", "controller", "ipc-handoff", "nak-on-timeout",
-	"linux-window", "linux-threshold", NULL,
+	"linux-window", "linux-threshold", "sel4-unmask-at", NULL,
 };
 
 /* `nak-on-timeout` alone means on; `nak-on-timeout off` says it outright. */
@@ -118,6 +118,11 @@ void uks_parse_machine(struct uks_parser *p)
 			m->linux_pos = kw.pos;
 			m->linux_threshold = uks_parse_uint(p, "linux-threshold", 1, 100000000);
 			break;
+		case 14: {
+			static const char *const when[] = {"issue", "bind", NULL};
+			m->sel4_unmask_at = (uint32_t)uks_parse_choice(p, "sel4-unmask-at", when);
+			break;
+		}
 		}
 		uks_end_setting(p, machine_words);
 	}

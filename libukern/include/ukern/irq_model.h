@@ -42,6 +42,11 @@
 #define UK_IRQ_ANSWER_NAK (1u << 1)
 #define UK_IRQ_ANSWER_KICK (1u << 2)    /* kick and kick|clear */
 #define UK_IRQ_ANSWER_TRIGGER (1u << 3) /* software triggers (uk_irq_pin_trigger) */
+/* Not an answer but how answers end an episode: with this bit an ACK does
+ * not end the episode at once; it ends when no sink owes an answer any
+ * more, handled if any sink ACKed (Linux calls every action of a shared
+ * line in one pass and its IRQF_ONESHOT threads hold the line together). */
+#define UK_IRQ_ANSWER_ALL (1u << 4)
 
 /* Invariant and liveness bits (ops->invariants, ops->liveness). */
 #define UK_IRQ_INV(n) (1u << (n))  /* n = 1..10 */
@@ -199,6 +204,11 @@ void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on);
 /* Whether the pin's controller can mask it, or wants `bit` (UK_INTC_*). */
 bool uk_irq_pin_maskable(const struct uk_irq_pin *pin);
 bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
+/* Apply an ACK (`handled`) or a NAK for `sink`'s current episode from
+ * inside a hook (a model call that is an answer in that kernel, such as
+ * Linux's IRQ_WAKE_THREAD), exactly as if the sink had sent it. UK_ESTALE
+ * if the sink owes nothing. */
+int uk_irq_sink_answer(struct uk_irq_sink *sink, bool handled, uint64_t now);
 
 
 /* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then a

@@ -175,6 +175,7 @@ uint64_t rt_irq_signature(const struct sim_rt *rt);
 void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);
 void rt_prog_line_driver(struct uk_user *u);
+void rt_driver_linux(struct uk_user *u);
 void rt_prog_load(struct uk_user *u);
 void rt_prog_spinner(struct uk_user *u);
 void rt_prog_mutex_holder(struct uk_user *u);

@@ -33,6 +33,15 @@ static const struct uks_arg_spec line_driver_args[] = {
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
 };
 
+static const struct uks_arg_spec linux_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt served"},
+	{"shared", UKS_ARG_BOOL, NULL, false, "on", "IRQF_SHARED"},
+	{"oneshot", UKS_ARG_BOOL, NULL, false, "on", "IRQF_ONESHOT: the line stays masked until the thread is done"},
+	{"threaded", UKS_ARG_BOOL, NULL, false, "on", "a thread function does the work (the hard handler returns IRQ_WAKE_THREAD)"},
+	{"primary", UKS_ARG_BOOL, NULL, false, "on", "a hard handler that checks the device (off: handler NULL, the default primary handler)"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -117,6 +126,9 @@ static const struct uks_program_spec programs[] = {
 	      "a driver that resets its device and kicks the IRQ", driver_needs),
 	PROGN("line-driver", line_driver_args,
 	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
+	      driver_needs),
+	PROGN("linux-driver", linux_driver_args,
+	      "Linux's native driver: request_threaded_irq, hard handler + IRQ thread, one per device",
 	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),

@@ -130,6 +130,10 @@ static const struct uks_program_spec programs[] = {
 	PROGN("linux-driver", linux_driver_args,
 	      "Linux's native driver: request_threaded_irq, hard handler + IRQ thread, one per device",
 	      driver_needs),
+	PROGN("native-driver", line_driver_args,
+	      "the driver the IRQ model of the device's line names: written as that kernel's "
+	      "drivers are",
+	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),
 	PROGN("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces",

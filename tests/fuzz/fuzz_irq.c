@@ -134,6 +134,7 @@ static const struct uk_irq_host_ops fz_ops = {
 /* Every model with a reference model. */
 static const struct ref_model *const refs[] = {
 	&ref_managarm,
+	&ref_linux,
 };
 
 static const struct ref_model *ref_named(const char *name)

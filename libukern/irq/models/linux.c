@@ -403,6 +403,14 @@ static long linux_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigne
 		if (depth >= UK_LINUX_MAX_DEPTH)
 			return UK_EBUSY;
 		lx_set_depth(pin, depth + 1); /* lazy: the chip is left alone */
+#ifdef UK_IRQ_PLANT_BUG_LINUX
+		/* Planted bug for the fuzzing demo: an eager disable that masks
+		 * the chip at once, so an IOAPIC drops the edges that come
+		 * while disabled instead of keeping them PENDING. Every
+		 * invariant holds (a model's own mask reason may be set at any
+		 * time); the reference model sees the mask bit. */
+		uk_irq_mask(pin, UK_IRQ_MASK_MODEL, true, now);
+#endif
 		return (long)(depth + 1);
 	case UK_LINUX_OP_ENABLE:
 		if (arg || depth == 0)

@@ -211,11 +211,13 @@ bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
 int uk_irq_sink_answer(struct uk_irq_sink *sink, bool handled, uint64_t now);
 
 
-/* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then a
- * poll every 100 ms (kernel/irq/spurious.c). Its model_data: [0] count,
- * [1] unhandled, [2] disabled. The host's model_param[0] and [1], when not
- * 0, scale the window and the threshold (a scenario's linux-window and
- * linux-threshold), so that a test need not run 100,000 episodes. */
+/* Linux model (genirq, docs/models/linux.md; its calls: ukern/models/linux.h):
+ * "nobody cared" after 99,900 unhandled of 100,000, then a poll every
+ * 100 ms (kernel/irq/spurious.c). Its pin model_data: [0] count, [1]
+ * unhandled, [2] state bits and the disable depth, [3] the time of the last
+ * unhandled interrupt (models/linux.c). The host's model_param[0] and [1],
+ * when not 0, scale the window and the threshold (a scenario's linux-window
+ * and linux-threshold), so that a test need not run 100,000 episodes. */
 #define UK_IRQ_LINUX_WINDOW 100000u
 #define UK_IRQ_LINUX_THRESHOLD 99900u
 #define UK_IRQ_LINUX_POLL_NS 100000000ull

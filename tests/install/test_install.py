@@ -135,8 +135,11 @@ def check(a, cc, tmp):
     uksim = os.path.join(staged(destdir, a.prefix, a.bindir), "uksim")
 
     # 1. The public headers, all of them, and nothing else.
-    want = {f"{layer}/{h}" for layer, src in LAYERS.items()
-            for h in os.listdir(os.path.join(a.source_root, src)) if h.endswith(".h")}
+    # (Subfolders too: ukern/models/<model>.h, each IRQ model's calls.)
+    want = {f"{layer}/{os.path.relpath(os.path.join(d, h), os.path.join(a.source_root, src))}"
+            for layer, src in LAYERS.items()
+            for d, _, hs in os.walk(os.path.join(a.source_root, src)) for h in hs
+            if h.endswith(".h")}
     have = set()
     for root, _, files in os.walk(incdir):
         have |= {os.path.relpath(os.path.join(root, f), incdir) for f in files}

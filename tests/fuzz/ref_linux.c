@@ -21,7 +21,9 @@
  *    resends a pending edge;
  *  - note_interrupt: window and threshold (host params or 100,000 and
  *    99,900), restart at 1 after 100 ms of quiet, disable = depth + 1, a
- *    report, a poll every 100 ms of shared lines, polls not counted;
+ *    report, a poll every 100 ms of shared lines, polls not counted; an
+ *    interrupt only IRQ_WAKE_THREAD answered: the first not counted, the
+ *    next ones handled iff a thread returned IRQ_HANDLED in between;
  *  - no kick, no trigger, never a stall or a "nobody cared" report.
  */
 #include "ref.h"
@@ -53,6 +55,9 @@ struct lx_pin {
 	struct lx_sink s[REF_SINKS];
 	uint64_t stamp;
 	bool busy, handled, buffered, polling, timeout_done;
+	bool ret_handled, ret_wake;  /* this interrupt's IRQ_HANDLED / IRQ_WAKE_THREAD */
+	uint64_t threads_handled, threads_handled_last;
+	bool deferred;
 	uint64_t start_t;
 	bool line_oneshot;       /* IRQS_ONESHOT */
 	unsigned depth;
@@ -118,8 +123,20 @@ static unsigned owing(const struct lx_pin *r)
 	return n;
 }
 
-static void note_interrupt(struct lx_pin *r, bool handled, uint64_t now)
+static void note_interrupt(struct lx_pin *r, uint64_t now)
 {
+	bool handled = r->ret_handled || r->ret_wake;
+
+	if (r->ret_wake && !r->ret_handled) {
+		if (!r->deferred) {
+			r->deferred = true;
+			return;
+		}
+		handled = r->threads_handled != r->threads_handled_last;
+		r->threads_handled_last = r->threads_handled;
+	} else if (r->ret_wake) {
+		r->deferred = false;
+	}
 	if (!handled) {
 		if (now > r->last_unhandled + 100 * MS)
 			r->unhandled = 1;
@@ -158,7 +175,8 @@ static void finish(struct lx_pin *r, uint64_t now)
 	r->polling = false;
 	recompute_oneshot(r);
 	if (!poll)
-		note_interrupt(r, r->handled, now);
+		note_interrupt(r, now);
+	r->ret_handled = r->ret_wake = false;
 	if (r->buffered) {
 		r->buffered = false;
 		start(r, now);
@@ -255,8 +273,10 @@ static int lx_ack(void *st, unsigned i, uint32_t rights, uint64_t seq, uint64_t 
 	struct lx_pin *r = st;
 	int err = may_return(r, i, rights, seq);
 
-	if (err == UK_OK)
+	if (err == UK_OK) {
+		r->ret_handled = true;
 		returned(r, i, true, now);
+	}
 	return err;
 }
 
@@ -365,6 +385,7 @@ static long wake_thread(struct lx_pin *r, unsigned i, uint64_t seq, uint64_t now
 	if (!s->owes || s->held)
 		return s->answered || s->held ? UK_EALREADY : UK_ESTALE;
 	s->run = true;
+	r->ret_wake = true;
 	if ((flags_of(r, s) & UK_LINUX_IRQF_ONESHOT) && !is_msi(r) && flow_masks(r)) {
 		s->held = true;
 		return UK_OK;
@@ -383,6 +404,8 @@ static long thread_done(struct lx_pin *r, unsigned i, uint64_t ret, uint64_t now
 	if (!s->run)
 		return UK_EALREADY;
 	s->run = s->held = false;
+	if (ret == 1)
+		r->threads_handled++;
 	if (held && s->owes)
 		returned(r, i, true, now);
 	return UK_OK;

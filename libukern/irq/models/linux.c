@@ -36,10 +36,12 @@
  *    cared", depth + 1) and poll it every 100 ms (poll_spurious_irqs ->
  *    try_one_irq, shared lines only); an unhandled interrupt more than
  *    100 ms after the previous one restarts the unhandled count at 1.
- *    Polled interrupts are not counted (IRQS_POLL_INPROGRESS).
+ *    Polled interrupts are not counted (IRQS_POLL_INPROGRESS). An
+ *    interrupt answered only by IRQ_WAKE_THREAD is judged by the threads
+ *    (SPURIOUS_DEFERRED, commit 1e77d0a1ed74): handled if a thread returned
+ *    IRQ_HANDLED since the previous one.
  *
- * Not modelled: the deferred spurious detection of threaded handlers
- * (IRQ_WAKE_THREAD counts as handled), the trigger-type agreement of shared
+ * Not modelled: the trigger-type agreement of shared
  * actions (the machine's line has one trigger), IRQS_REPLAY, and the edge
  * flow's mask while an edge is pending (the machine buffers instead: the
  * same one replay). An edge buffered before disable_irq is still replayed.
@@ -52,7 +54,8 @@
  * try_one_irq), at torvalds/linux 006ae1970a8c.
  *
  * pin->model_data: [0] interrupts in this window, [1] unhandled ones,
- * [2] LXS_* state and the disable depth (bits 16..31), [3] the time of the
+ * [2] LXS_* state, the disable depth (bits 16..31), threads_handled and
+ * threads_handled_last (bits 32..63, see LXS_TH_SHIFT), [3] the time of the
  * last unhandled one. sink->model_data: [0] the action's flags
  * (UK_LINUX_IRQF_* and LXA_REQUESTED), [1] its thread (LXT_*), [2] thread
  * runs.
@@ -69,7 +72,15 @@ enum { LXA_FLAGS, LXA_THREAD, LXA_RUNS };
 #define LXS_PENDING (1u << 1)  /* IRQS_PENDING: arrived while disabled */
 #define LXS_POLLING (1u << 2)  /* the running episode is a poll */
 #define LXS_ONESHOT (1u << 3)  /* IRQS_ONESHOT: the line's actions are ONESHOT */
+#define LXS_RET_HANDLED (1u << 4) /* this interrupt: an action returned IRQ_HANDLED */
+#define LXS_RET_WAKE (1u << 5)    /* this interrupt: an action returned IRQ_WAKE_THREAD */
 #define LXS_DEPTH_SHIFT 16
+/* threads_handled (bits 32..46) and threads_handled_last (bits 48..62, and
+ * SPURIOUS_DEFERRED in bit 63): only their difference matters. */
+#define LXS_TH_SHIFT 32
+#define LXS_THL_SHIFT 48
+#define LXS_TH_MASK 0x7fffull
+#define LXS_DEFERRED (1ull << 63)
 
 #define LXA_REQUESTED (1u << 8)
 
@@ -145,7 +156,38 @@ static bool lx_holds(const struct uk_irq_pin *pin, const struct uk_irq_sink *s)
 
 /* ---- spurious.c ---- */
 
-static void lx_note_interrupt(struct uk_irq_pin *pin, bool handled, uint64_t now)
+/* The threaded handlers' part (SPURIOUS_DEFERRED): an interrupt whose only
+ * answer was IRQ_WAKE_THREAD counts as handled if some thread returned
+ * IRQ_HANDLED since the previous such interrupt, as unhandled if none did;
+ * the first one only starts the bookkeeping and is not counted at all.
+ * Returns false when the interrupt is not to be counted. */
+static bool lx_deferred(struct uk_irq_pin *pin, unsigned *ret)
+{
+	uint64_t *st = &pin->model_data[LX_STATE];
+	uint64_t last = (*st >> LXS_THL_SHIFT) & (LXS_TH_MASK | (LXS_DEFERRED >> LXS_THL_SHIFT));
+	uint64_t handled = ((*st >> LXS_TH_SHIFT) & LXS_TH_MASK) | (LXS_DEFERRED >> LXS_THL_SHIFT);
+	const uint64_t deferred = LXS_DEFERRED >> LXS_THL_SHIFT;
+
+	if (!(*ret & UK_LINUX_IRQ_WAKE_THREAD))
+		return true;
+	if (*ret != UK_LINUX_IRQ_WAKE_THREAD) {
+		last &= ~deferred; /* a primary handler handled it */
+	} else if (!(last & deferred)) {
+		last |= deferred;
+		*st = (*st & ~(0xffffull << LXS_THL_SHIFT)) | (last << LXS_THL_SHIFT);
+		return false;
+	} else if (handled != last) {
+		*ret = UK_LINUX_IRQ_HANDLED;
+		last = handled;
+	} else {
+		*ret = UK_LINUX_IRQ_NONE;
+	}
+	*st = (*st & ~(0xffffull << LXS_THL_SHIFT)) | (last << LXS_THL_SHIFT);
+	return true;
+}
+
+/* `ret`: the interrupt's irqreturn_t, the OR of its actions' returns. */
+static void lx_note_interrupt(struct uk_irq_pin *pin, unsigned ret, uint64_t now)
 {
 	uint64_t *d = pin->model_data;
 	uint64_t window = pin->host->model_param[0] ? pin->host->model_param[0]
@@ -153,7 +195,9 @@ static void lx_note_interrupt(struct uk_irq_pin *pin, bool handled, uint64_t now
 	uint64_t threshold = pin->host->model_param[1] ? pin->host->model_param[1]
 							: UK_IRQ_LINUX_THRESHOLD;
 
-	if (!handled) {
+	if (!lx_deferred(pin, &ret))
+		return;
+	if (ret == UK_LINUX_IRQ_NONE) {
 		/* The odd spurious interrupt must not become a doomsday
 		 * counter: after 100 ms of quiet the count starts again. */
 		if (now > d[LX_LAST_UNHANDLED] + UK_IRQ_LINUX_POLL_NS)
@@ -224,15 +268,19 @@ static void linux_all_nak(struct uk_irq_pin *pin, uint64_t now)
 static void linux_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint64_t now)
 {
 	struct uk_irq_sink *s;
-	bool poll = pin->model_data[LX_STATE] & LXS_POLLING;
+	uint64_t *st = &pin->model_data[LX_STATE];
+	bool poll = *st & LXS_POLLING;
+	unsigned ret = ((*st & LXS_RET_HANDLED) ? UK_LINUX_IRQ_HANDLED : 0) |
+		       ((*st & LXS_RET_WAKE) ? UK_LINUX_IRQ_WAKE_THREAD : 0);
 
+	(void)how; /* handled iff ret != IRQ_NONE */
 	/* Nobody owes any more: threads still running hold nothing. */
 	irq_for_each_sink(s, pin)
 		s->model_data[LXA_THREAD] &= ~(uint64_t)LXT_HELD;
-	pin->model_data[LX_STATE] &= ~(uint64_t)LXS_POLLING;
+	*st &= ~(uint64_t)(LXS_POLLING | LXS_RET_HANDLED | LXS_RET_WAKE);
 	lx_update_oneshot(pin);
 	if (!poll)
-		lx_note_interrupt(pin, how == UK_IRQ_END_HANDLED, now);
+		lx_note_interrupt(pin, ret, now);
 }
 
 /* An ACK or NAK is the hard handler's return: not again once it woke a
@@ -240,12 +288,12 @@ static void linux_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint6
 static int linux_answer(struct uk_irq_pin *pin, struct uk_irq_sink *sink, enum uk_irq_answer a,
 			uint64_t seq, int verdict, uint64_t now)
 {
-	(void)pin;
-	(void)a;
 	(void)seq;
 	(void)now;
 	if (verdict == UK_OK && (sink->model_data[LXA_THREAD] & LXT_HELD))
 		return UK_EALREADY;
+	if (verdict == UK_OK && a == UK_IRQ_ANS_ACK)
+		pin->model_data[LX_STATE] |= LXS_RET_HANDLED;
 	return verdict;
 }
 
@@ -331,6 +379,7 @@ static long lx_wake_thread(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uin
 	if (!sink->indefinite || (*t & LXT_HELD))
 		return sink->answered || (*t & LXT_HELD) ? UK_EALREADY : UK_ESTALE;
 	*t |= LXT_RUN;
+	pin->model_data[LX_STATE] |= LXS_RET_WAKE;
 	if (lx_holds(pin, sink)) {
 		*t |= LXT_HELD;
 		return UK_OK;
@@ -352,6 +401,11 @@ static long lx_thread_done(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uin
 	held = *t & LXT_HELD;
 	*t = 0;
 	sink->model_data[LXA_RUNS]++;
+	if (ret == UK_LINUX_IRQ_HANDLED) { /* atomic_inc(&desc->threads_handled) */
+		uint64_t *st = &pin->model_data[LX_STATE];
+		uint64_t th = ((*st >> LXS_TH_SHIFT) + 1) & LXS_TH_MASK;
+		*st = (*st & ~(LXS_TH_MASK << LXS_TH_SHIFT)) | (th << LXS_TH_SHIFT);
+	}
 	if (held && sink->indefinite)
 		return uk_irq_sink_answer(sink, true, now);
 	return UK_OK;

@@ -483,6 +483,71 @@ static void test_unhandled_count_restarts(void **state)
 	fake_assert_clean(&f, t);
 }
 
+/* SPURIOUS_DEFERRED: an interrupt only IRQ_WAKE_THREAD answered is judged
+ * by its thread at the next one (a scaled window of 10, threshold 8). */
+static void run_threaded(struct uk_irq_pin *pin, struct uk_irq_sink *s, unsigned n,
+			 unsigned thread_ret)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uk_irq_pin_raise(pin, 0);
+		assert_int_equal(CALL(s, UK_LINUX_OP_WAKE_THREAD, s->seq, 0), UK_OK);
+		assert_int_equal(CALL(s, UK_LINUX_OP_THREAD_DONE, thread_ret, 0), UK_OK);
+		assert_false(pin->in_service);
+	}
+}
+
+static void test_threaded_spurious_deferred(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin;
+	struct uk_irq_sink s;
+	(void)state;
+
+	setup(&f, &pin, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL);
+	f.host.model_param[0] = 10;
+	f.host.model_param[1] = 8;
+	fake_sink(&pin, &s, 1);
+	assert_int_equal(REQ(&s, SH | OS | TH | NP), UK_OK);
+	/* Threads that handle: never disabled. */
+	run_threaded(&pin, &s, 30, UK_LINUX_IRQ_HANDLED);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_DISABLED], 0);
+	assert_int_equal(pin.model_data[1], 0);
+	/* Threads that return IRQ_NONE: each interrupt is unhandled once the
+	 * next one comes. */
+	run_threaded(&pin, &s, 1, UK_LINUX_IRQ_NONE);
+	assert_int_equal(pin.model_data[1], 0); /* the previous thread handled */
+	run_threaded(&pin, &s, 1, UK_LINUX_IRQ_NONE);
+	assert_int_equal(pin.model_data[1], 1);
+	run_threaded(&pin, &s, 8, UK_LINUX_IRQ_NONE);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_DISABLED], 0);
+	run_threaded(&pin, &s, 1, UK_LINUX_IRQ_NONE); /* 10 of 10 unhandled */
+	assert_int_equal(f.reports[UK_IRQ_REPORT_DISABLED], 1);
+	/* A plain IRQ_HANDLED leaves the deferral as it is (only IRQ_HANDLED
+	 * with IRQ_WAKE_THREAD in one interrupt ends it): the next
+	 * thread-only interrupt is counted. */
+	assert_int_equal(CALL(&s, UK_LINUX_OP_ENABLE, 0, 0), 0);
+	uint64_t count = pin.model_data[0];
+	uk_irq_pin_raise(&pin, 0);
+	assert_int_equal(uk_irq_sink_ack(&s, ALL, s.seq, 0), UK_OK);
+	assert_int_equal(pin.model_data[0], count + 1);
+	run_threaded(&pin, &s, 1, UK_LINUX_IRQ_NONE);
+	assert_int_equal(pin.model_data[0], count + 2);
+	/* IRQ_HANDLED and IRQ_WAKE_THREAD in one interrupt end it. */
+	struct uk_irq_sink b;
+	fake_sink(&pin, &b, 2);
+	uk_irq_pin_raise(&pin, 0);
+	assert_int_equal(CALL(&s, UK_LINUX_OP_WAKE_THREAD, s.seq, 0), UK_OK);
+	assert_int_equal(uk_irq_sink_ack(&b, ALL, b.seq, 0), UK_OK);
+	assert_int_equal(CALL(&s, UK_LINUX_OP_THREAD_DONE, 0, 0), UK_OK);
+	assert_int_equal(pin.model_data[0], count + 3);
+	uk_irq_pin_raise(&pin, 0);
+	assert_int_equal(CALL(&s, UK_LINUX_OP_WAKE_THREAD, s.seq, 0), UK_OK);
+	assert_int_equal(uk_irq_sink_nak(&b, ALL, b.seq, 0), UK_OK);
+	assert_int_equal(CALL(&s, UK_LINUX_OP_THREAD_DONE, 0, 0), UK_OK);
+	assert_int_equal(pin.model_data[0], count + 3); /* deferred again, uncounted */
+	fake_assert_clean(&f, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_unhandled_statistic),
 		cmocka_unit_test(test_exclusive_not_polled),
 		cmocka_unit_test(test_unhandled_count_restarts),
+		cmocka_unit_test(test_threaded_spurious_deferred),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,8 @@ static const struct uks_arg_spec line_driver_args[] = {
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
 };
 
+static const char *const linux_mistakes[] = {"none", "wrong-status", NULL};
+
 static const struct uks_arg_spec linux_driver_args[] = {
 	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt served"},
@@ -40,6 +42,7 @@ static const struct uks_arg_spec linux_driver_args[] = {
 	{"oneshot", UKS_ARG_BOOL, NULL, false, "on", "IRQF_ONESHOT: the line stays masked until the thread is done"},
 	{"threaded", UKS_ARG_BOOL, NULL, false, "on", "a thread function does the work (the hard handler returns IRQ_WAKE_THREAD)"},
 	{"primary", UKS_ARG_BOOL, NULL, false, "on", "a hard handler that checks the device (off: handler NULL, the default primary handler)"},
+	{"mistake", UKS_ARG_ENUM, linux_mistakes, false, "none", "wrong-status: never recognises (nor clears) its device's interrupt"},
 };
 
 static const struct uks_arg_spec vfs_client_args[] = {

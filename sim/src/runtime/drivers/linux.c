@@ -13,7 +13,10 @@
  * Its arguments choose the flags: `shared`, `oneshot`, `threaded` (a thread
  * function) and `primary` (off: handler NULL, Linux's default primary
  * handler, which wakes the thread whatever the device says, so the thread
- * checks the device). Without IRQF_ONESHOT the line is unmasked as soon as
+ * checks the device). `mistake = wrong-status` reads the wrong status
+ * register: the driver never recognises its device's interrupt (returns
+ * IRQ_NONE, from the hard handler or the thread) and never clears it.
+ * Without IRQF_ONESHOT the line is unmasked as soon as
  * the hard handler returns, so the hard handler quiets the device itself
  * (the rule that comes with a primary handler); a request the kernel
  * refuses ends the driver's probe: it serves nothing (attach-refused).
@@ -24,14 +27,16 @@
  */
 #include "../rt_int.h"
 
+#include <string.h>
+
 #include <hwmodel/dev.h>
 #include <ukern/irq_sys.h>
 #include <ukern/models/linux.h>
 
-static bool status_set(struct uk_user *u, int dev, const struct sim_dev_info *di)
+static bool status_set(struct uk_user *u, int dev, const struct sim_dev_info *di, bool wrong)
 {
-	long v = uk_dev_read32(u, di->mmio + HW_SCRIPT_STATUS);
-	bool mine = v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
+	long v = uk_dev_read32(u, di->mmio + (wrong ? HW_SCRIPT_CONTROL : HW_SCRIPT_STATUS));
+	bool mine = !wrong && v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
 
 	if (mine)
 		sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
@@ -72,6 +77,7 @@ void rt_driver_linux(struct uk_user *u)
 	bool oneshot = sim_prog_num(u, "oneshot", 1) != 0;
 	bool threaded = sim_prog_num(u, "threaded", 1) != 0;
 	bool primary = sim_prog_num(u, "primary", 1) != 0;
+	bool wrong = !strcmp(sim_prog_str(u, "mistake", "none"), "wrong-status");
 	unsigned flags = (shared ? UK_LINUX_IRQF_SHARED : 0) | (oneshot ? UK_LINUX_IRQF_ONESHOT : 0) |
 			 (threaded ? UK_LINUX_IRQF_THREAD : 0) |
 			 (primary ? 0 : UK_LINUX_IRQF_NO_PRIMARY);
@@ -92,7 +98,7 @@ void rt_driver_linux(struct uk_user *u)
 		sim_prog_note(u, SIM_NOTE_WOKEN, dev, 0);
 
 		/* The hard handler. */
-		bool mine = primary ? status_set(u, dev, &di) : false;
+		bool mine = primary ? status_set(u, dev, &di, wrong) : false;
 		unsigned ret;
 		if (primary && !mine)
 			ret = UK_LINUX_IRQ_NONE;
@@ -122,7 +128,7 @@ void rt_driver_linux(struct uk_user *u)
 
 		/* The thread function. */
 		if (!primary)
-			mine = status_set(u, dev, &di);
+			mine = status_set(u, dev, &di, wrong);
 		if (mine) {
 			if (oneshot || !primary)
 				quiet_device(u, &di);

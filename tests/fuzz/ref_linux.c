@@ -24,6 +24,11 @@
  *    report, a poll every 100 ms of shared lines, polls not counted; an
  *    interrupt only IRQ_WAKE_THREAD answered: the first not counted, the
  *    next ones handled iff a thread returned IRQ_HANDLED in between;
+ *  - a line with no action runs no handler either (PENDING); removing the
+ *    last action masks it (at once, or when the running interrupt ends);
+ *    the first action unmasks it, undoes disables and a spurious
+ *    disabling, drops a pending level interrupt; a request resends a
+ *    pending edge when the line is enabled;
  *  - no kick, no trigger, never a stall or a "nobody cared" report.
  */
 #include "ref.h"
@@ -115,6 +120,14 @@ static void recompute_oneshot(struct lx_pin *r)
 			r->line_oneshot = true;
 }
 
+static bool anyone_attached(const struct lx_pin *r)
+{
+	for (unsigned i = 0; i < REF_SINKS; i++)
+		if (r->s[i].attached)
+			return true;
+	return false;
+}
+
 static unsigned owing(const struct lx_pin *r)
 {
 	unsigned n = 0;
@@ -177,6 +190,8 @@ static void finish(struct lx_pin *r, uint64_t now)
 	if (!poll)
 		note_interrupt(r, now);
 	r->ret_handled = r->ret_wake = false;
+	if (!anyone_attached(r))
+		r->lazy_masked = true;
 	if (r->buffered) {
 		r->buffered = false;
 		start(r, now);
@@ -228,7 +243,7 @@ static void lx_raise(void *st, uint64_t now)
 
 	if (r->type != HW_PLIC)
 		r->eoi++;
-	if (r->depth > 0) {
+	if (r->depth > 0 || !anyone_attached(r)) {
 		r->pending = true;
 		if (!r->busy)
 			r->lazy_masked = true;
@@ -312,6 +327,15 @@ static int lx_attach(void *st, unsigned i, uint64_t now)
 	for (unsigned k = 0; k < REF_SINKS; k++)
 		if (r->s[k].attached && !(flags_of(r, &r->s[k]) & UK_LINUX_IRQF_SHARED))
 			return UK_EBUSY;
+	if (!anyone_attached(r)) { /* irq_startup */
+		r->depth = 0;
+		r->spurious = false;
+		r->poll_at = NEVER;
+		r->spurious_masked = false;
+		r->lazy_masked = false;
+		if (!is_edge(r))
+			r->pending = false;
+	}
 	s->attached = true;
 	s->order = ++r->stamp;
 	s->owes = s->answered = false;
@@ -336,12 +360,14 @@ static int lx_detach(void *st, unsigned i, uint64_t now)
 		s->answered = true;
 	}
 	recompute_oneshot(r);
+	if (!anyone_attached(r) && !r->busy)
+		r->lazy_masked = true; /* irq_shutdown */
 	if (owed && r->busy && !owing(r))
 		finish(r, now);
 	return UK_OK;
 }
 
-static long request(struct lx_pin *r, unsigned i, unsigned flags)
+static long request(struct lx_pin *r, unsigned i, unsigned flags, uint64_t now)
 {
 	struct lx_sink *s = &r->s[i];
 
@@ -369,6 +395,10 @@ static long request(struct lx_pin *r, unsigned i, unsigned flags)
 	s->requested = true;
 	s->flags = flags;
 	recompute_oneshot(r);
+	if (r->pending && r->depth == 0 && is_edge(r)) {
+		r->pending = false;
+		take(r, now);
+	}
 	return UK_OK;
 }
 
@@ -434,7 +464,7 @@ static long lx_call(void *st, unsigned i, uint32_t rights, unsigned op, uint64_t
 		return UK_EINVAL;
 	switch (op) {
 	case UK_LINUX_OP_REQUEST:
-		return request(r, i, (unsigned)arg);
+		return request(r, i, (unsigned)arg, now);
 	case UK_LINUX_OP_WAKE_THREAD:
 		return wake_thread(r, i, arg, now);
 	case UK_LINUX_OP_THREAD_DONE:

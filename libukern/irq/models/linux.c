@@ -31,6 +31,10 @@
  *    disabled is marked PENDING and masks the line then; enable_irq at
  *    depth 0 unmasks and resends a pending edge (a level line raises again
  *    by itself). enable_irq at depth 0 is "Unbalanced enable" (-EINVAL).
+ *  - No action (manage.c __free_irq, __setup_irq): the last action's going
+ *    shuts the line down (masked); an interrupt that still comes is
+ *    PENDING; the first action starts it up (depth 0, a spurious
+ *    disabling undone) and its request resends a pending edge.
  *  - Spurious detection (spurious.c note_interrupt): of every 100,000
  *    interrupts, more than 99,900 unhandled disable the line ("nobody
  *    cared", depth + 1) and poll it every 100 ms (poll_spurious_irqs ->
@@ -244,14 +248,14 @@ static void linux_poll(struct uk_irq_pin *pin, uint64_t now)
 
 /* ---- the flow handlers (chip.c) ---- */
 
-/* A disabled line (depth > 0) runs no handler: the interrupt is kept
- * PENDING and the line masked now (lazily, at the first interrupt). During
- * an episode the edge flow's replay does the same, so nothing is buffered
- * behind disable_irq. */
+/* A disabled line (depth > 0), or one with no action, runs no handler:
+ * the interrupt is kept PENDING and the line masked now (lazily, at the
+ * first interrupt). During an episode the edge flow's replay does the same,
+ * so nothing is buffered behind disable_irq. */
 static enum uk_irq_raise linux_raise(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags,
 				     uint64_t now)
 {
-	if (lx_depth(pin) == 0)
+	if (lx_depth(pin) == 0 && pin->nsinks)
 		return uk_irq_take(pin, ts, flags, now);
 	pin->model_data[LX_STATE] |= LXS_PENDING;
 	if (!pin->in_service)
@@ -281,6 +285,8 @@ static void linux_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, uint6
 	lx_update_oneshot(pin);
 	if (!poll)
 		lx_note_interrupt(pin, ret, now);
+	if (!pin->nsinks) /* the last action went during the interrupt */
+		uk_irq_mask(pin, UK_IRQ_MASK_MODEL, true, now);
 }
 
 /* An ACK or NAK is the hard handler's return: not again once it woke a
@@ -304,28 +310,44 @@ static int linux_attach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64
 	const struct uk_irq_sink *s;
 
 	(void)sink;
-	(void)now;
 	irq_for_each_sink(s, pin) {
 		if (!(lx_flags(pin, s) & UK_LINUX_IRQF_SHARED))
 			return UK_EBUSY;
+	}
+	if (!pin->nsinks) {
+		/* The first action starts the line up (irq_startup): nested
+		 * disables and a spurious disabling are undone. A pending level
+		 * interrupt raises again by itself; a pending edge waits for
+		 * the action's request (or enable_irq). */
+		uint64_t *st = &pin->model_data[LX_STATE];
+		*st &= ~(uint64_t)LXS_SPURIOUS;
+		if (pin->trigger == UK_TRIGGER_LEVEL)
+			*st &= ~(uint64_t)LXS_PENDING;
+		lx_set_depth(pin, 0);
+		uk_irq_model_arm(pin, UK_IRQ_NEVER);
+		uk_irq_mask(pin, UK_IRQ_MASK_DISABLED | UK_IRQ_MASK_MODEL, false, now);
 	}
 	lx_update_oneshot(pin); /* a line configured UK_IRQ_PIN_ONESHOT */
 	return UK_OK;
 }
 
+/* free_irq of the last action shuts the line down (irq_shutdown): masked.
+ * During an interrupt that waits for its end (episode_end). */
 static void linux_detach(struct uk_irq_pin *pin, struct uk_irq_sink *sink, bool owed,
 			 uint64_t now)
 {
 	(void)sink;
 	(void)owed;
-	(void)now;
 	lx_update_oneshot(pin);
+	if (!pin->nsinks && !pin->in_service)
+		uk_irq_mask(pin, UK_IRQ_MASK_MODEL, true, now);
 }
 
 /* ---- the calls (manage.c) ---- */
 
 /* __setup_irq's checks of a new action against the line's. */
-static long lx_request(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t flags)
+static long lx_request(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_t flags,
+		       uint64_t now)
 {
 	const struct uk_irq_sink *s;
 
@@ -361,6 +383,13 @@ static long lx_request(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_
 	}
 	sink->model_data[LXA_FLAGS] = flags | LXA_REQUESTED;
 	lx_update_oneshot(pin);
+	/* irq_startup's check_irq_resend: an edge that came while the line
+	 * had no action (or was disabled, then re-enabled) is resent. */
+	if ((pin->model_data[LX_STATE] & LXS_PENDING) && lx_depth(pin) == 0 &&
+	    pin->trigger == UK_TRIGGER_EDGE) {
+		pin->model_data[LX_STATE] &= ~(uint64_t)LXS_PENDING;
+		uk_irq_take(pin, now, 0, now);
+	}
 	return UK_OK;
 }
 
@@ -446,7 +475,7 @@ static long linux_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigne
 
 	switch (op) {
 	case UK_LINUX_OP_REQUEST:
-		return lx_request(pin, sink, arg);
+		return lx_request(pin, sink, arg, now);
 	case UK_LINUX_OP_WAKE_THREAD:
 		return lx_wake_thread(pin, sink, arg, now);
 	case UK_LINUX_OP_THREAD_DONE:

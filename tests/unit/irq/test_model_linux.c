@@ -380,6 +380,43 @@ static void test_depth_limit(void **state)
 	fake_assert_clean(&f, 0);
 }
 
+/* No action: free_irq of the last one shuts the line down (masked); an
+ * interrupt then is PENDING; the first action starts it up again, undoing
+ * disables; its request resends a pending edge. */
+static void test_no_action(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin, msi;
+	struct uk_irq_sink a, b, m;
+	(void)state;
+
+	setup(&f, &pin, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL);
+	fake_sink(&pin, &a, 1);
+	assert_int_equal(CALL(&a, UK_LINUX_OP_DISABLE, 0, 0), 1);
+	assert_int_equal(uk_irq_sink_detach(&a, 0), UK_OK);
+	assert_int_equal(f.hwmask[1], 1);
+	uk_irq_pin_raise(&pin, 1);
+	assert_false(pin.in_service);
+	assert_int_equal(pin.model_data[0], 0); /* not counted */
+	fake_sink(&pin, &b, 2);
+	assert_int_equal(f.hwmask[1], 0);
+	assert_int_equal(CALL(&b, UK_LINUX_OP_ENABLE, 0, 2), UK_EINVAL); /* depth 0 again */
+	/* The last action going during an interrupt: masked when it ends. */
+	uk_irq_pin_raise(&pin, 3);
+	assert_int_equal(uk_irq_sink_detach(&b, 4), UK_OK);
+	assert_false(pin.in_service);
+	assert_int_equal(f.hwmask[1], 1);
+	/* MSI cannot be masked: the message is kept and resent by a request. */
+	fake_pin(&f, &msi, 2, UK_INTC_MSI, UK_TRIGGER_EDGE, LX(&f));
+	uk_irq_pin_raise(&msi, 5);
+	fake_sink(&msi, &m, 3);
+	assert_int_equal(m.seq, 0);
+	assert_int_equal(REQ(&m, SH | TH | NP), UK_OK);
+	assert_int_equal(m.seq, 1);
+	assert_true(msi.in_service);
+	fake_assert_clean(&f, 5);
+}
+
 /* ---- spurious.c ---- */
 
 static void run_window(struct uk_irq_pin *pin, struct uk_irq_sink *s, unsigned unhandled)
@@ -563,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_lazy_disable_edge_resend),
 		cmocka_unit_test(test_lazy_disable_level_and_in_service),
 		cmocka_unit_test(test_depth_limit),
+		cmocka_unit_test(test_no_action),
 		cmocka_unit_test(test_unhandled_statistic),
 		cmocka_unit_test(test_exclusive_not_polled),
 		cmocka_unit_test(test_unhandled_count_restarts),

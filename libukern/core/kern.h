@@ -42,7 +42,8 @@ enum kobj_type {
 	/* IPC objects (ipc/ipc_internal.h) */
 	KOBJ_ENDPOINT, KOBJ_REPLY, KOBJ_NTFN, KOBJ_GRANT,
 	KOBJ_IRQ_SINK, /* struct irq_sink_obj (irq/irq_kobj.h) */
-	KOBJ_LAST = KOBJ_IRQ_SINK
+	KOBJ_IRQ_PORT, /* struct irq_port_obj (irq/irq_kobj.h) */
+	KOBJ_LAST = KOBJ_IRQ_PORT
 };
 
 /* Header of every object a handle can name. `refs` counts handles plus the
@@ -410,6 +411,8 @@ void thread_trampoline(void *arg);
 struct irq_sink_obj;
 bool irq_interrupt(struct uk_kernel *k, unsigned vector);
 void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s);
+struct irq_port_obj;
+void irq_port_free(struct uk_kernel *k, struct irq_port_obj *p);
 
 /* sched.c: the run queue of CPU `cpu` through the policy, counted and
  * traced (UK_TRACE_CORE_RUNQ) so timelines can show queue lengths. */

@@ -44,7 +44,7 @@ static long sys_irq_attach(struct uk_kernel *k, struct uk_thread *t, const uint6
 	struct irq_sink_obj *s;
 	int rc, h;
 
-	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_PLIC || a[1] > UINT32_MAX ||
+	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_VIRTUAL || a[1] > UINT32_MAX ||
 	    !trigger_ok(a[2]) || !polarity_ok(a[3]))
 		return UK_EINVAL;
 	rc = irq_sink_create(k, (enum uk_irq_source)a[0], (unsigned)a[1], (enum uk_trigger)a[2],
@@ -111,9 +111,9 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 
 	if (rc < 0)
 		return rc;
-	if (a[1] > UINT32_MAX)
+	if (a[1] > UINT32_MAX || (a[1] & UK_IRQ_CALL_KERNEL))
 		return UK_EINVAL;
-	return uk_irq_sink_model_call(&s->sink, rights, (unsigned)a[1], a[2], uk_arch_now(k->a));
+	return irq_sink_model_call(k, s, rights, (unsigned)a[1], a[2]);
 }
 
 /* Device registers: unchecked for now (docs/irq.md). */
@@ -156,6 +156,11 @@ long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 		return sys_dev_write(k, a);
 	case UK_SYS_IRQ_MODEL_CALL:
 		return sys_irq_model_call(k, t, a);
+	case UK_SYS_IRQ_PORT_CREATE:
+	case UK_SYS_IRQ_PORT_WAIT:
+	case UK_SYS_IRQ_PORT_BIND:
+	case UK_SYS_IRQ_PORT_UNBIND:
+		return irq_port_syscall(k, t, nr, a);
 	default:
 		return UK_ENOSYS;
 	}

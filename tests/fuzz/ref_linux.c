@@ -14,8 +14,8 @@
  *    and one edge during handling is replayed;
  *  - __setup_irq: NULL handler needs a thread; a bare thread needs ONESHOT
  *    except on MSI (ONESHOT_SAFE, ONESHOT dropped); shared actions agree
- *    on SHARED and ONESHOT; no request while the action owes its return
- *    or its thread runs; one request per action;
+ *    on SHARED and ONESHOT; no request while the action owes its return;
+ *    one request per action;
  *  - disable_irq_nosync / enable_irq: depth; an interrupt while disabled is
  *    PENDING and masks the line (if idle); enable at depth 0 unmasks and
  *    resends a pending edge;
@@ -381,7 +381,7 @@ static long request(struct lx_pin *r, unsigned i, unsigned flags, uint64_t now)
 		flags &= ~UK_LINUX_IRQF_ONESHOT;
 	else if ((flags & UK_LINUX_IRQF_NO_PRIMARY) && !(flags & UK_LINUX_IRQF_ONESHOT))
 		return UK_EINVAL;
-	if (s->owes || s->run || s->held)
+	if (s->owes)
 		return UK_EBUSY;
 	for (unsigned k = 0; k < REF_SINKS; k++) {
 		const struct lx_sink *o = &r->s[k];

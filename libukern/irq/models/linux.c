@@ -366,9 +366,9 @@ static long lx_request(struct uk_irq_pin *pin, struct uk_irq_sink *sink, uint64_
 		 * is unmasked, a level device still asserts: a storm. */
 		return UK_EINVAL;
 	}
-	/* The action is in the middle of an interrupt (owes its return, or
-	 * its thread runs): it cannot change now. */
-	if (sink->indefinite || sink->model_data[LXA_THREAD])
+	/* The action is in the middle of an interrupt (it owes its return):
+	 * it cannot change now. (It has no thread before its request.) */
+	if (sink->indefinite)
 		return UK_EBUSY;
 	irq_for_each_sink(s, pin) {
 		uint64_t old;

@@ -179,6 +179,7 @@ static void test_thread_without_oneshot(void **state)
 	fake_sink(&pin, &b, 2);
 	assert_int_equal(REQ(&a, SH | TH), UK_OK);
 	assert_int_equal(CALL(&b, UK_LINUX_OP_WAKE_THREAD, 0, 0), UK_EINVAL); /* no thread */
+	assert_int_equal(CALL(&b, UK_LINUX_OP_THREAD_DONE, 1, 0), UK_EINVAL);
 	uk_irq_pin_raise(&pin, 0);
 	assert_int_equal(CALL(&b, UK_LINUX_OP_WAKE_THREAD, 1, 0), UK_EINVAL);
 	assert_int_equal(CALL(&a, UK_LINUX_OP_WAKE_THREAD, 1, 0), UK_OK);

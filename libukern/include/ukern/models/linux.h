@@ -38,7 +38,7 @@ enum uk_linux_op {
 	 * EINVAL(unknown flags; NO_PRIMARY without THREAD; a thread with no
 	 * primary handler and no ONESHOT, unless the chip is ONESHOT_SAFE:
 	 * MSI) EBUSY(another action on the line does not agree on SHARED or
-	 * ONESHOT; this action owes its return or its thread runs) EALREADY(requested
+	 * ONESHOT; this action owes its hard handler's return) EALREADY(requested
 	 * already: free it, close the handle, to request again). */
 	UK_LINUX_OP_REQUEST = 0,
 	/* arg: seq -> 0. The hard handler returned IRQ_WAKE_THREAD.

@@ -45,10 +45,10 @@
  *    (SPURIOUS_DEFERRED, commit 1e77d0a1ed74): handled if a thread returned
  *    IRQ_HANDLED since the previous one.
  *
- * Not modelled: the trigger-type agreement of shared
- * actions (the machine's line has one trigger), IRQS_REPLAY, and the edge
- * flow's mask while an edge is pending (the machine buffers instead: the
- * same one replay). An edge buffered before disable_irq is still replayed.
+ * Not modelled: the trigger-type agreement of shared actions (the
+ * machine's line has one trigger), IRQS_REPLAY, and the edge flow's mask
+ * while an edge is pending (the machine buffers instead: the same one
+ * replay). An edge buffered before disable_irq is still replayed.
  *
  * Source: Linux kernel/irq/manage.c (__setup_irq, request_threaded_irq,
  * __disable_irq, __enable_irq, irq_finalize_oneshot, synchronize_irq),

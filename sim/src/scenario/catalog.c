@@ -34,6 +34,7 @@ static const struct uks_arg_spec line_driver_args[] = {
 };
 
 static const char *const linux_mistakes[] = {"none", "wrong-status", NULL};
+static const char *const linux_disables[] = {"nosync", "sync", NULL};
 
 static const struct uks_arg_spec linux_driver_args[] = {
 	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
@@ -43,6 +44,8 @@ static const struct uks_arg_spec linux_driver_args[] = {
 	{"threaded", UKS_ARG_BOOL, NULL, false, "on", "a thread function does the work (the hard handler returns IRQ_WAKE_THREAD)"},
 	{"primary", UKS_ARG_BOOL, NULL, false, "on", "a hard handler that checks the device (off: handler NULL, the default primary handler)"},
 	{"mistake", UKS_ARG_ENUM, linux_mistakes, false, "none", "wrong-status: never recognises (nor clears) its device's interrupt"},
+	{"reset-every", UKS_ARG_INT, NULL, false, "0", "the thread resets the device every N interrupts, inside disable/enable_irq (0: never)"},
+	{"disable", UKS_ARG_ENUM, linux_disables, false, "nosync", "sync: disable_irq (waits for the line's threads); nosync: disable_irq_nosync"},
 };
 
 static const char *const fiasco_mistakes[] = {"none", "no-unmask", "unmask-mine-only", NULL};

@@ -121,5 +121,26 @@ static inline long uk_linux_irq_in_progress(struct uk_user *u, long h)
 {
 	return uk_irq_model_call(u, h, UK_LINUX_OP_SYNC, 0);
 }
+/* synchronize_irq: wait until no hard handler and no thread of the line
+ * runs. Called from the line's own handler or thread it never returns
+ * (the caller is one of those it waits for), as in Linux. */
+static inline long uk_linux_synchronize_irq(struct uk_user *u, long h)
+{
+	long r;
+
+	while ((r = uk_linux_irq_in_progress(u, h)) == 1)
+		uk_sys_yield(u);
+	return r;
+}
+/* disable_irq: disable_irq_nosync, then synchronize_irq. */
+static inline long uk_linux_disable_irq(struct uk_user *u, long h)
+{
+	long depth = uk_linux_disable_irq_nosync(u, h);
+
+	if (depth < 0)
+		return depth;
+	long r = uk_linux_synchronize_irq(u, h);
+	return r < 0 ? r : depth;
+}
 
 #endif /* UKERN_MODELS_LINUX_H */

@@ -16,6 +16,10 @@
  * checks the device). `mistake = wrong-status` reads the wrong status
  * register: the driver never recognises its device's interrupt (returns
  * IRQ_NONE, from the hard handler or the thread) and never clears it.
+ * `reset-every = N` makes the thread reset its device every N interrupts
+ * between disable_irq and enable_irq (`disable = sync`, disable_irq, which
+ * waits for the line's threads, itself included: a deadlock; or `nosync`,
+ * disable_irq_nosync, as a threaded handler must).
  * Without IRQF_ONESHOT the line is unmasked as soon as
  * the hard handler returns, so the hard handler quiets the device itself
  * (the rule that comes with a primary handler); a request the kernel
@@ -78,6 +82,9 @@ void rt_driver_linux(struct uk_user *u)
 	bool threaded = sim_prog_num(u, "threaded", 1) != 0;
 	bool primary = sim_prog_num(u, "primary", 1) != 0;
 	bool wrong = !strcmp(sim_prog_str(u, "mistake", "none"), "wrong-status");
+	uint64_t reset_every = sim_prog_num(u, "reset-every", 0);
+	bool sync = !strcmp(sim_prog_str(u, "disable", "nosync"), "sync");
+	uint64_t served = 0;
 	unsigned flags = (shared ? UK_LINUX_IRQF_SHARED : 0) | (oneshot ? UK_LINUX_IRQF_ONESHOT : 0) |
 			 (threaded ? UK_LINUX_IRQF_THREAD : 0) |
 			 (primary ? 0 : UK_LINUX_IRQF_NO_PRIMARY);
@@ -133,6 +140,14 @@ void rt_driver_linux(struct uk_user *u)
 			if (oneshot || !primary)
 				quiet_device(u, &di);
 			uk_user_work(u, work);
+			if (reset_every && ++served % reset_every == 0) {
+				long d = sync ? uk_linux_disable_irq(u, h)
+					      : uk_linux_disable_irq_nosync(u, h);
+				uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 0);
+				uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 1);
+				if (d < 0 || uk_linux_enable_irq(u, h) < 0)
+					sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
+			}
 		}
 		rc = uk_linux_irq_thread_done(u, h, mine ? UK_LINUX_IRQ_HANDLED : UK_LINUX_IRQ_NONE);
 		if (rc != 0)

@@ -134,6 +134,7 @@ static const struct uk_irq_host_ops fz_ops = {
 /* Every model with a reference model. */
 static const struct ref_model *const refs[] = {
 	&ref_managarm,
+	&ref_linux,
 	&ref_fiasco,
 	&ref_zircon,
 	&ref_sel4,

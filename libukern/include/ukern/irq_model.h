@@ -42,6 +42,11 @@
 #define UK_IRQ_ANSWER_NAK (1u << 1)
 #define UK_IRQ_ANSWER_KICK (1u << 2)    /* kick and kick|clear */
 #define UK_IRQ_ANSWER_TRIGGER (1u << 3) /* software triggers (uk_irq_pin_trigger) */
+/* Not an answer but how answers end an episode: with this bit an ACK does
+ * not end the episode at once; it ends when no sink owes an answer any
+ * more, handled if any sink ACKed (Linux calls every action of a shared
+ * line in one pass and its IRQF_ONESHOT threads hold the line together). */
+#define UK_IRQ_ANSWER_ALL (1u << 4)
 
 /* Invariant and liveness bits (ops->invariants, ops->liveness). */
 #define UK_IRQ_INV(n) (1u << (n))  /* n = 1..10 */
@@ -199,6 +204,11 @@ void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on);
 /* Whether the pin's controller can mask it, or wants `bit` (UK_INTC_*). */
 bool uk_irq_pin_maskable(const struct uk_irq_pin *pin);
 bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
+/* Apply an ACK (`handled`) or a NAK for `sink`'s current episode from
+ * inside a hook (a model call that is an answer in that kernel, such as
+ * Linux's IRQ_WAKE_THREAD), exactly as if the sink had sent it. UK_ESTALE
+ * if the sink owes nothing. */
+int uk_irq_sink_answer(struct uk_irq_sink *sink, bool handled, uint64_t now);
 
 /* A model call and the kernel's notifications (the objects a driver waits
  * on; seL4's IRQHandler_SetNotification). A call made with a 4th syscall
@@ -219,11 +229,13 @@ bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
 #define UK_IRQ_CALL_UNBIND (1L << 29)
 
 
-/* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then a
- * poll every 100 ms (kernel/irq/spurious.c). Its model_data: [0] count,
- * [1] unhandled, [2] disabled. The host's model_param[0] and [1], when not
- * 0, scale the window and the threshold (a scenario's linux-window and
- * linux-threshold), so that a test need not run 100,000 episodes. */
+/* Linux model (genirq, docs/models/linux.md; its calls: ukern/models/linux.h):
+ * "nobody cared" after 99,900 unhandled of 100,000, then a poll every
+ * 100 ms (kernel/irq/spurious.c). Its pin model_data: [0] count, [1]
+ * unhandled, [2] state bits and the disable depth, [3] the time of the last
+ * unhandled interrupt (models/linux.c). The host's model_param[0] and [1],
+ * when not 0, scale the window and the threshold (a scenario's linux-window
+ * and linux-threshold), so that a test need not run 100,000 episodes. */
 #define UK_IRQ_LINUX_WINDOW 100000u
 #define UK_IRQ_LINUX_THRESHOLD 99900u
 #define UK_IRQ_LINUX_POLL_NS 100000000ull

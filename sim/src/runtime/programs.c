@@ -12,6 +12,7 @@ static const struct sim_program builtins[] = {
 	{"irq-driver", rt_prog_irq_driver, NULL, 0, NULL, NULL, 0},
 	{"irq-driver-kick", rt_prog_irq_driver_kick, NULL, 0, NULL, NULL, 0},
 	{"line-driver", rt_prog_line_driver, NULL, 0, NULL, NULL, 0},
+	{"linux-driver", rt_driver_linux, NULL, 0, NULL, NULL, 0},
 	{"zircon-driver", rt_driver_zircon, NULL, 0, NULL, NULL, 0},
 	{"sel4-driver", rt_driver_sel4, NULL, 0, NULL, NULL, 0},
 	{"native-driver", rt_prog_native_driver, NULL, 0, NULL, NULL, 0},

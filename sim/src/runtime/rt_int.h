@@ -181,6 +181,7 @@ uint64_t rt_irq_signature(const struct sim_rt *rt);
 void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);
 void rt_prog_line_driver(struct uk_user *u);
+void rt_driver_linux(struct uk_user *u);
 void rt_prog_native_driver(struct uk_user *u);
 /* drivers/: the IRQ models' native drivers */
 void rt_driver_fiasco(struct uk_user *u);

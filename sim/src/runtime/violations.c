@@ -282,7 +282,8 @@ static void refused_attaches(const struct sim_rt *rt, struct sim_run_report *out
 			 uk_err_name(d->refused_err),
 			 d->refused_err == UK_EBUSY
 				 ? " (the line's IRQ model takes one handler: serve every device of "
-				   "the line from one driver, line-driver)"
+				   "the line from one driver, line-driver; or, on Linux, the line's "
+				   "other actions do not share its flags)"
 				 : "");
 	}
 }

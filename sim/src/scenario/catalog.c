@@ -49,6 +49,21 @@ static const struct uks_arg_spec sel4_driver_args[] = {
 	{"mistake", UKS_ARG_ENUM, sel4_mistakes, false, "none", "a documented seL4 pitfall"},
 };
 
+static const char *const linux_mistakes[] = {"none", "wrong-status", NULL};
+static const char *const linux_disables[] = {"nosync", "sync", NULL};
+
+static const struct uks_arg_spec linux_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt served"},
+	{"shared", UKS_ARG_BOOL, NULL, false, "on", "IRQF_SHARED"},
+	{"oneshot", UKS_ARG_BOOL, NULL, false, "on", "IRQF_ONESHOT: the line stays masked until the thread is done"},
+	{"threaded", UKS_ARG_BOOL, NULL, false, "on", "a thread function does the work (the hard handler returns IRQ_WAKE_THREAD)"},
+	{"primary", UKS_ARG_BOOL, NULL, false, "on", "a hard handler that checks the device (off: handler NULL, the default primary handler)"},
+	{"mistake", UKS_ARG_ENUM, linux_mistakes, false, "none", "wrong-status: never recognises (nor clears) its device's interrupt"},
+	{"reset-every", UKS_ARG_INT, NULL, false, "0", "the thread resets the device every N interrupts, inside disable/enable_irq (0: never)"},
+	{"disable", UKS_ARG_ENUM, linux_disables, false, "nosync", "sync: disable_irq (waits for the line's threads); nosync: disable_irq_nosync"},
+};
+
 static const char *const fiasco_mistakes[] = {"none", "no-unmask", "unmask-mine-only", NULL};
 static const char *const fiasco_handoffs[] = {"attach", "detach", NULL};
 static const struct uks_arg_spec fiasco_driver_args[] = {
@@ -156,6 +171,9 @@ static const struct uks_program_spec programs[] = {
 	      "a driver that resets its device and kicks the IRQ", driver_needs),
 	PROGN("line-driver", line_driver_args,
 	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
+	      driver_needs),
+	PROGN("linux-driver", linux_driver_args,
+	      "Linux's native driver: request_threaded_irq, hard handler + IRQ thread, one per device",
 	      driver_needs),
 	PROGN("zircon-driver", zircon_driver_args,
 	      "Zircon's native loop: port wait, serve the line's devices, zx_interrupt_ack",

@@ -14,6 +14,9 @@ For every model directory (sel4, zircon, linux, fiasco, and any other):
     schedules;
   - pct finds the found file's expected violation, as the first violation,
     within MODELS_FOUND_RUNS schedules.
+And `uksim compare scenarios/irq/flagship-shared-level.uks
+scenarios/models/*/flagship.uks --runs MODELS_FIXED_RUNS` prints one row per
+file (five with the four kernels), each passing with no violation.
 The full figures are 10,000 and 10,000 (the defaults); the test suite runs
 a subset (meson.build sets 2,000 each) and docs/irq-models.md has the full
 run's numbers.
@@ -139,4 +142,24 @@ for m in models:
         print(f"{label:34} {want:22} {str(at):>6} "
               f"{(str(FIXED_RUNS) + ' pass in ' + format(secs, '.1f') + ' s') if secs else 'FAIL'}",
               flush=True)
+if not only:
+    flags = [root.parent / "irq" / "flagship-shared-level.uks"] + \
+        sorted(root.glob("*/flagship.uks"))
+    r = uk("compare", *flags, "--runs", FIXED_RUNS, "--json")
+    try:
+        rows = json.loads(r.stdout)["rows"]
+    except (ValueError, KeyError):
+        rows = None
+        fail(f"uksim compare of the flagships gave no JSON (exit {r.returncode})\n{r.stderr}")
+    if rows is not None:
+        if r.returncode != 0 or len(rows) != len(flags) or len(rows) < 1 + len(REQUIRED):
+            fail(f"uksim compare of {len(flags)} flagships: exit {r.returncode}, {len(rows)} rows")
+        for row in rows:
+            ex = row.get("explore") or {}
+            ok = row["verdict"] == "pass" and ex.get("violations") == 0 and \
+                ex.get("schedules") == FIXED_RUNS
+            print(f"compare: {row['scenario']:28} {row['verdict']:6} "
+                  f"{ex.get('schedules')} schedules, {ex.get('violations')} violations")
+            if not ok:
+                fail(f"compare: {row['file']}: {row['verdict']}, {ex}")
 sys.exit(1 if bad else 0)

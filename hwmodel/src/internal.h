@@ -87,6 +87,7 @@ struct hw_ioapic_pin {
 	bool latch;            /* keep an edge that arrives masked (not an 82093AA feature) */
 	bool latched;          /* such an edge waits for the unmask */
 	struct hw_event ev;    /* message in flight */
+	unsigned ev_dest;      /* its destination, fixed when it was sent */
 	struct hw_machine *m;
 	unsigned pin;
 	struct hw_intc_stats st;

@@ -148,6 +148,13 @@ void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on)
 		pin->flags &= ~UK_IRQ_PIN_WAKE;
 }
 
+void uk_irq_pin_suspend(struct uk_irq_pin *pin, bool on, uint64_t now)
+{
+	irq_step(pin);
+	uk_irq_mask(pin, UK_IRQ_MASK_SUSPEND, on && !(pin->flags & UK_IRQ_PIN_WAKE), now);
+	irq_transition_done(pin, on ? "suspend" : "resume");
+}
+
 void irq_notify(struct uk_irq_pin *pin, struct uk_irq_sink *sink)
 {
 	struct uk_irq_host *h = pin->host;

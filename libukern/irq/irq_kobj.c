@@ -31,14 +31,23 @@ struct irq_line {
 	struct uk_kernel *k;
 	struct irq_line *next; /* in irq_state.lines */
 	unsigned ctrl, vector;
+	unsigned cpu;      /* where the controller delivers it */
+	unsigned move_cpu; /* an affinity change waiting for the episode's end, or UK_CPU_NONE */
+	/* Interrupts that came while the machine slept on a line that may not
+	 * wake it (a non-maskable MSI, a message already in flight): kept and
+	 * delivered at resume, as Linux's IRQS_PENDING and check_irq_resend. */
+	unsigned held;
 };
 
-/* A line's own model and behaviour, set by the host before it is made. */
+/* A line's own model and behaviour, set by the host before it is made;
+ * the host may also say where it goes and whether it may wake. */
 struct irq_line_setting {
 	enum uk_irq_source src;
 	unsigned source;
 	const struct uk_irq_model_ops *model;
 	const struct uk_irq_behaviour *behaviour;
+	unsigned cpu; /* UK_CPU_NONE: the first attaching thread's CPU */
+	bool wake;
 };
 
 struct irq_state {
@@ -93,10 +102,13 @@ static void host_notify(void *ctx, struct uk_irq_sink *sink)
 		notification_signal(ctx, s->ntfn, s->ntfn_bits);
 }
 
+static void irq_line_settle(struct uk_kernel *k, struct irq_line *l);
+
 static void line_timer(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
 {
 	struct irq_line *l = container_of(tm, struct irq_line, tm);
 	uk_irq_pin_timer(&l->pin, now);
+	irq_line_settle(k, l);
 }
 
 static void host_arm_timer(void *ctx, struct uk_irq_pin *pin, uint64_t deadline)
@@ -244,6 +256,24 @@ static const struct irq_line_setting *irq_setting_find(const struct irq_state *s
 	return NULL;
 }
 
+/* The setting of a line, made (with no model, behaviour, CPU or wake) when
+ * there is none; NULL when 64 lines have settings. */
+static struct irq_line_setting *irq_setting_get(struct irq_state *st, enum uk_irq_source src,
+						unsigned source)
+{
+	struct irq_line_setting *set = (struct irq_line_setting *)irq_setting_find(st, src, source);
+
+	if (set)
+		return set;
+	if (st->nsettings == IRQ_MAX_LINE_SETTINGS)
+		return NULL;
+	set = &st->settings[st->nsettings++];
+	*set = (struct irq_line_setting){src, source, NULL, NULL, UK_CPU_NONE, false};
+	return set;
+}
+
+static enum uk_intc_kind source_kind(enum uk_irq_source src);
+
 static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_irq_source src,
 			   unsigned ctrl, unsigned hwpin, enum uk_trigger trig,
 			   enum uk_polarity pol, struct irq_line **out)
@@ -253,14 +283,17 @@ static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_ir
 					.model = set ? set->model : NULL,
 					.behaviour = set ? set->behaviour : NULL};
 	int vec = irq_vector_alloc(st), rc;
+	unsigned cpu = set && set->cpu != UK_CPU_NONE ? set->cpu : uk_arch_cpu_id(k->a);
 	struct irq_line *l;
 
 	if (vec < 0)
 		return vec;
 	if (!(l = kalloc(k, sizeof(*l))))
 		return UK_ENOMEM;
+	if (set && set->wake)
+		cfg.flags |= UK_IRQ_PIN_WAKE;
 	/* Route first (the pin stays masked), then let the machine unmask it. */
-	rc = uk_arch_intc_route(k->a, ctrl, hwpin, (unsigned)vec, uk_arch_cpu_id(k->a), trig, pol);
+	rc = uk_arch_intc_route(k->a, ctrl, hwpin, (unsigned)vec, cpu, trig, pol);
 	cfg.id = st->next_pin_id;
 	if (rc == 0)
 		rc = uk_irq_pin_init(&l->pin, &st->host, &st->chip[ctrl], &cfg);
@@ -272,10 +305,16 @@ static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_ir
 	l->k = k;
 	l->ctrl = ctrl;
 	l->vector = (unsigned)vec;
+	l->cpu = cpu;
+	l->move_cpu = UK_CPU_NONE;
+	l->held = 0;
 	ktimer_init(&l->tm, line_timer);
 	l->next = st->lines;
 	st->lines = l;
 	st->vec_line[vec - (int)UK_VEC_FIRST_DEVICE] = l;
+	uk_arch_trace(k->a, UK_TRACE_IRQ_ROUTE, l->pin.id, cpu, 2);
+	if (k->pm.suspended) /* made while asleep (a host request): asleep too */
+		uk_irq_pin_suspend(&l->pin, true, uk_arch_now(k->a));
 	*out = l;
 	return 0;
 }
@@ -290,8 +329,76 @@ static int irq_line_configure(struct uk_kernel *k, struct irq_line *l, enum uk_t
 		return 0;
 	if ((rc = uk_irq_pin_configure(&l->pin, trig, pol)) < 0)
 		return rc;
-	return uk_arch_intc_route(k->a, l->ctrl, l->pin.hwpin, l->vector, uk_arch_cpu_id(k->a),
-				  trig, pol);
+	return uk_arch_intc_route(k->a, l->ctrl, l->pin.hwpin, l->vector, l->cpu, trig, pol);
+}
+
+/* ---- affinity ---- */
+
+/* Reprogram the controller for `cpu`. The IOAPIC's message already in
+ * flight keeps its destination (hwmodel); the next one goes to `cpu`. */
+static void irq_line_move(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
+{
+	l->move_cpu = UK_CPU_NONE;
+	if (cpu == l->cpu)
+		return;
+	if (uk_arch_intc_route(k->a, l->ctrl, l->pin.hwpin, l->vector, cpu, l->pin.trigger,
+			       l->pin.polarity) < 0)
+		return; /* the controller refused: the line stays where it was */
+	l->cpu = cpu;
+	k->stats.irq_moves++;
+	uk_arch_trace(k->a, UK_TRACE_IRQ_ROUTE, l->pin.id, cpu, 0);
+}
+
+/* Linux's irq_set_affinity while the line runs: the change applies from
+ * the next interrupt. An episode in service finishes where it is, as the
+ * x86 vector code moves an IOAPIC line only at its next interrupt
+ * (irq_move_masked_irq, arch/x86/kernel/apic/vector.c); here the move waits
+ * for the episode's end (irq_line_settle). */
+static int irq_line_set_affinity(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
+{
+	if (cpu >= k->ncpus)
+		return UK_EINVAL;
+	if (!l->pin.in_service) {
+		irq_line_move(k, l, cpu);
+		return 0;
+	}
+	if (l->move_cpu == UK_CPU_NONE)
+		k->stats.irq_moves_deferred++;
+	l->move_cpu = cpu;
+	uk_arch_trace(k->a, UK_TRACE_IRQ_ROUTE, l->pin.id, cpu, 1);
+	return 0;
+}
+
+/* After any transition of the line: a deferred move whose episode ended. */
+static void irq_line_settle(struct uk_kernel *k, struct irq_line *l)
+{
+	if (l->move_cpu != UK_CPU_NONE && !l->pin.in_service)
+		irq_line_move(k, l, l->move_cpu);
+}
+
+void irq_sink_settle(struct uk_kernel *k, struct irq_sink_obj *s)
+{
+	if (s->line)
+		irq_line_settle(k, s->line);
+}
+
+int irq_sink_set_affinity(struct uk_kernel *k, struct irq_sink_obj *s, unsigned cpu)
+{
+	if (!s->line || !s->sink.pin)
+		return UK_EINVAL;
+	return irq_line_set_affinity(k, s->line, cpu);
+}
+
+int irq_sink_set_wake(struct uk_kernel *k, struct irq_sink_obj *s, bool on)
+{
+	struct uk_irq_pin *pin = s->sink.pin;
+
+	if (!s->line || !pin)
+		return UK_EINVAL;
+	if (!!(pin->flags & UK_IRQ_PIN_WAKE) != on)
+		uk_arch_trace(k->a, UK_TRACE_IRQ_WAKE, pin->id, on, 0);
+	uk_irq_pin_set_wake(pin, on);
+	return 0;
 }
 
 int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trigger trig,
@@ -350,6 +457,7 @@ void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s)
 {
 	if (s->sink.pin)
 		(void)uk_irq_sink_detach(&s->sink, uk_arch_now(k->a));
+	irq_sink_settle(k, s);
 	irq_sink_bind(k, s, NULL, 0);
 	kfree(k, s, sizeof(*s));
 }
@@ -403,8 +511,68 @@ bool irq_interrupt(struct uk_kernel *k, unsigned vector)
 			return true;
 		}
 	}
+	if (k->pm.suspended) {
+		if (!(l->pin.flags & UK_IRQ_PIN_WAKE)) {
+			/* Not a wake line: kept for the resume (irq_pm_suspend). */
+			l->held++;
+			k->stats.irq_held_suspended++;
+			return true;
+		}
+		pm_resume(k, l->pin.id); /* irq_pm_check_wakeup: then deliver it */
+	}
 	uk_irq_pin_raise(&l->pin, uk_arch_now(k->a));
+	irq_line_settle(k, l);
 	return true;
+}
+
+/* ---- suspend and resume (core/pm.c) ---- */
+
+unsigned irq_wake_lines(struct uk_kernel *k)
+{
+	unsigned n = 0;
+
+	for (struct irq_line *l = k->irq ? k->irq->lines : NULL; l; l = l->next)
+		n += !!(l->pin.flags & UK_IRQ_PIN_WAKE);
+	return n;
+}
+
+unsigned irq_pm_suspend(struct uk_kernel *k, bool on)
+{
+	uint64_t now = uk_arch_now(k->a);
+
+	for (struct irq_line *l = k->irq ? k->irq->lines : NULL; l; l = l->next) {
+		uk_irq_pin_suspend(&l->pin, on, now);
+		/* At resume, what the kernel kept (one raise per interrupt, as
+		 * the controller sent them; the machine buffers or coalesces). */
+		for (; !on && l->held; l->held--) {
+			uk_irq_pin_raise(&l->pin, now);
+			irq_line_settle(k, l);
+		}
+	}
+	return irq_wake_lines(k);
+}
+
+/* UK_HOST_ROUTE: the line if it is made, else its setting for later. */
+int irq_host_route(struct uk_kernel *k, unsigned src, unsigned source, unsigned cpu)
+{
+	struct irq_state *st = irq_state_get(k);
+	struct irq_line_setting *set;
+	unsigned ctrl, pins;
+
+	if (!st)
+		return UK_ENOMEM;
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || cpu >= k->ncpus)
+		return UK_EINVAL;
+	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) == 0) {
+		struct irq_line *l = irq_line_find(st, ctrl, source);
+		if (l)
+			return irq_line_set_affinity(k, l, cpu);
+	}
+	set = irq_setting_get(st, (enum uk_irq_source)src, source);
+	if (!set)
+		return UK_ENOMEM;
+	set->cpu = cpu;
+	return 0;
 }
 
 /* ---- host side ---- */
@@ -450,13 +618,31 @@ int uk_kernel_irq_set_line(struct uk_kernel *k, unsigned src, unsigned source,
 	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || (model && !uk_irq_model_valid(model)) ||
 	    (b && !uk_irq_behaviour_valid(b)))
 		return UK_EINVAL;
-	set = (struct irq_line_setting *)irq_setting_find(st, (enum uk_irq_source)src, source);
-	if (!set) {
-		if (st->nsettings == IRQ_MAX_LINE_SETTINGS)
-			return UK_ENOMEM;
-		set = &st->settings[st->nsettings++];
+	if (!(set = irq_setting_get(st, (enum uk_irq_source)src, source)))
+		return UK_ENOMEM;
+	set->model = model;
+	set->behaviour = b;
+	return 0;
+}
+
+int uk_kernel_irq_set_line_wake(struct uk_kernel *k, unsigned src, unsigned source, bool on)
+{
+	struct irq_state *st = irq_state_get(k);
+	struct irq_line_setting *set;
+	unsigned ctrl, pins;
+
+	if (!st)
+		return UK_ENOMEM;
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC)
+		return UK_EINVAL;
+	if (!(set = irq_setting_get(st, (enum uk_irq_source)src, source)))
+		return UK_ENOMEM;
+	set->wake = on;
+	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) == 0) {
+		struct irq_line *l = irq_line_find(st, ctrl, source);
+		if (l)
+			uk_irq_pin_set_wake(&l->pin, on);
 	}
-	*set = (struct irq_line_setting){(enum uk_irq_source)src, source, model, b};
 	return 0;
 }
 

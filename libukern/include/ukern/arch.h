@@ -228,6 +228,8 @@ void uk_arch_timer_disarm(struct uk_arch *a);
 #define UK_VEC_RESCHED 240u  /* IPI: look at your run queue */
 #define UK_VEC_TLB 241u      /* IPI: TLB shootdown request */
 #define UK_VEC_CALL 242u     /* IPI: generic cross-CPU call */
+#define UK_VEC_HOST 243u     /* the platform asks the kernel to act (a power button, a
+			      * management controller): uk_kernel_host_request */
 #define UK_VEC_TIMER 253u    /* the per-CPU timer */
 #define UK_VEC_SPURIOUS 255u
 

@@ -61,6 +61,16 @@ enum uk_irq_sysno {
 	 * EBADH EPERM(SIGNAL) EINVAL(detached; or the model's own)
 	 * ENOSYS(the model has no such calls). */
 	UK_SYS_IRQ_MODEL_CALL = 40,
+	/* (h, cpu) -> 0: deliver the line to `cpu` from its next interrupt on
+	 * (Linux's irq_set_affinity). An interrupt in flight, or an episode in
+	 * service, finishes where it is: the move waits for the episode's end.
+	 * EBADH EPERM(MANAGE) EINVAL(cpu out of range, detached, a per-CPU
+	 * line). */
+	UK_SYS_IRQ_SET_AFFINITY = 41,
+	/* (h, on) -> 0: whether the line may wake a suspended machine (Linux's
+	 * enable_irq_wake / disable_irq_wake). EBADH EPERM(MANAGE) EINVAL(on
+	 * not 0 or 1, detached). */
+	UK_SYS_IRQ_SET_WAKE = 42,
 };
 
 /* Source kinds for UK_SYS_IRQ_ATTACH. */
@@ -114,6 +124,14 @@ static inline long uk_irq_configure(struct uk_user *u, long h, enum uk_trigger t
 static inline long uk_irq_model_call(struct uk_user *u, long h, unsigned op, uint64_t arg)
 {
 	return uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, op, arg, 0, 0, 0);
+}
+static inline long uk_irq_set_affinity(struct uk_user *u, long h, unsigned cpu)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)h, cpu, 0, 0, 0, 0);
+}
+static inline long uk_irq_set_wake(struct uk_user *u, long h, bool on)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, on ? 1 : 0, 0, 0, 0, 0);
 }
 static inline long uk_dev_read32(struct uk_user *u, uk_paddr_t pa)
 {

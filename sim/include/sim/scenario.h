@@ -141,6 +141,7 @@ struct uks_line {
 	struct uks_pos model_pos;
 	const char *behaviour;     /* controller behaviour, NULL: the controller's */
 	struct uks_pos behaviour_pos;
+	bool wake;                 /* `wake`: may wake a suspended machine */
 };
 
 /* ---- endpoints (IPC) ---- */
@@ -213,6 +214,9 @@ enum uks_action_kind {
 	UKS_ACT_KILL,      /* fault: kill a process */
 	UKS_ACT_DROP_EDGE, /* fault: the next edge of the device is lost */
 	UKS_ACT_DELAY,     /* fault: the device's next response comes late */
+	UKS_ACT_ROUTE,     /* route DEVICE cpu N: its line goes to CPU N (irq_set_affinity) */
+	UKS_ACT_SUSPEND,   /* suspend the machine (no target) */
+	UKS_ACT_RESUME,    /* resume it (no target) */
 };
 
 enum uks_time_kind {
@@ -234,6 +238,8 @@ struct uks_action {
 	struct uks_pos target_pos;
 	int target;       /* device index, or process index for KILL */
 	uint64_t duration;/* DELAY: how late */
+	uint32_t cpu;     /* ROUTE: the CPU */
+	struct uks_pos cpu_pos;
 	bool spurious;    /* RESET ... spurious */
 	uint32_t repeat;  /* 0, or 1+ the iteration of the `repeat` it came from */
 };

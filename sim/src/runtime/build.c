@@ -329,6 +329,7 @@ static int irq_policies(struct sim_rt *rt)
 				     : NULL;
 		if ((l->model && !lm) || (l->behaviour && !b) ||
 		    uk_kernel_irq_set_line(k, line_source(l->kind), l->line, lm, b) != 0 ||
+		    (l->wake && uk_kernel_irq_set_line_wake(k, line_source(l->kind), l->line, true)) ||
 		    (b && (b->flags & UK_IRQ_BHV_LATCH_MASKED) &&
 		     hw_intc_set_latch(rt->sm->hw, l->kind == UKS_LINE_IOAPIC ? HW_INTC_IOAPIC
 					   : l->kind == UKS_LINE_MSI ? HW_INTC_MSI : HW_INTC_PLIC,

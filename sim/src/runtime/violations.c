@@ -284,10 +284,36 @@ static void refused_attaches(const struct sim_rt *rt, struct sim_run_report *out
 	}
 }
 
+/* A run that ends with the machine asleep: nothing could have woken it (no
+ * wake line, no `resume`), or nothing did. Like a deadlock, the machine
+ * would wait forever; unlike one, no thread is to blame. */
+static void suspended_forever(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	struct uk_pm_info pm;
+	uk_kernel_pm_info(rt->sm->k, &pm);
+	if (!pm.suspended)
+		return;
+	struct sim_violation *v = add(out, cap, "suspended-forever", pm.since_ns, 0);
+	if (!v)
+		return;
+	if (pm.wake_lines == 0)
+		snprintf(v->message, sizeof(v->message),
+			 "the machine suspended at %llu ns with no wake line and no resume after it: "
+			 "it sleeps forever (mark a line `wake` in its line block, call "
+			 "irq_set_wake, or add `at T resume`)",
+			 (unsigned long long)pm.since_ns);
+	else
+		snprintf(v->message, sizeof(v->message),
+			 "the machine suspended at %llu ns and was still asleep when the run ended: "
+			 "none of its %u wake line(s) raised and no resume came",
+			 (unsigned long long)pm.since_ns, pm.wake_lines);
+}
+
 void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out)
 {
 	size_t cap = 0;
 	refused_attaches(rt, out, &cap);
+	suspended_forever(rt, out, &cap);
 	irq_invariant(rt, out, &cap);
 	liveness(rt, out, &cap);
 	if (out->result == SIM_DEADLOCK || out->result == SIM_LIVELOCK) {

@@ -93,6 +93,8 @@ static void lines(struct hasher *h, const struct uks_scenario *s)
 		num(h, l->line);
 		str(h, l->model);
 		str(h, l->behaviour);
+		if (l->wake)
+			str(h, "wake");
 	}
 }
 
@@ -161,6 +163,8 @@ static void timeline(struct hasher *h, const struct uks_scenario *s)
 		num(h, (uint64_t)(int64_t)a->target);
 		num(h, a->duration);
 		num(h, a->spurious);
+		if (a->kind == UKS_ACT_ROUTE)
+			num(h, a->cpu); /* only here: older scenarios keep their hash */
 	}
 	num(h, s->nexpects);
 	for (size_t i = 0; i < s->nexpects; i++) {

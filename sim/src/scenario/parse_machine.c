@@ -240,9 +240,9 @@ void uks_parse_device(struct uks_parser *p)
 	uks_end_statement(p);
 }
 
-static const char *const line_words[] = {"model", "behaviour", NULL};
+static const char *const line_words[] = {"model", "behaviour", "wake", NULL};
 
-/* line ioapic 10 { model linux  behaviour mask-in-service } */
+/* line ioapic 10 { model linux  behaviour mask-in-service  wake } */
 void uks_parse_line(struct uks_parser *p, const struct uks_token *kw)
 {
 	static const char *const ctrls[] = {"ioapic", "msi", "plic", NULL};
@@ -273,6 +273,8 @@ void uks_parse_line(struct uks_parser *p, const struct uks_token *kw)
 	while ((i = uks_block_item(p, "line", open, line_words, &item)) >= 0) {
 		if (i == 0)
 			l->model = policy_name(p, "IRQ model", p->cat->irq_models, &l->model_pos);
+		else if (i == 2)
+			l->wake = true; /* enable_irq_wake: may wake a suspended machine */
 		else
 			l->behaviour = policy_name(p, "controller behaviour", p->cat->behaviours,
 						   &l->behaviour_pos);

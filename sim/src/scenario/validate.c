@@ -217,6 +217,12 @@ static void check_timeline(struct uks_parser *p)
 	for (size_t i = 0; i < s->nactions; i++) {
 		struct uks_action *a = &s->actions[i];
 		bool kill = a->kind == UKS_ACT_KILL;
+		if (a->kind == UKS_ACT_SUSPEND || a->kind == UKS_ACT_RESUME)
+			continue;
+		if (a->kind == UKS_ACT_ROUTE && a->cpu >= s->machine.cpus)
+			uks_fail(p, a->cpu_pos, 1, NULL, NULL,
+				 "the machine has %u CPU%s: no CPU %u to route to", s->machine.cpus,
+				 s->machine.cpus == 1 ? "" : "s", a->cpu);
 		a->target = resolve(p, kill ? UKS_ARG_PROCESS : UKS_ARG_DEVICE, a->target_name,
 				    a->target_pos);
 		if (kill || a->kind == UKS_ACT_RESET || a->kind == UKS_ACT_DELAY ||

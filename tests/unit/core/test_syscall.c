@@ -63,6 +63,8 @@ static uint32_t irq_allowed(unsigned nr)
 	case UK_SYS_DEV_WRITE:
 		return E(UK_EINVAL) | E(UK_ENOENT);
 	case UK_SYS_IRQ_MODEL_CALL: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOSYS);
+	case UK_SYS_IRQ_SET_AFFINITY:
+	case UK_SYS_IRQ_SET_WAKE: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL);
 	default: return E(UK_ENOSYS);
 	}
 }

@@ -20,6 +20,10 @@ uint32_t uk_irq_default_strategy(enum uk_intc_kind kind)
 	case UK_INTC_PLIC:
 		/* The claim gates the source until completion (= end of service). */
 		return UK_INTC_MASKABLE | UK_INTC_EOS;
+	case UK_INTC_PERCPU:
+		/* Edge inputs with a mask bit (the LVT's): open in service. */
+		return UK_INTC_MASKABLE | UK_INTC_MASK_IN_SERVICE |
+		       UK_INTC_SUPPRESS_MASK_IN_SERVICE | UK_INTC_EOI;
 	}
 	return 0;
 }

@@ -275,15 +275,17 @@ static struct irq_line_setting *irq_setting_get(struct irq_state *st, enum uk_ir
 static enum uk_intc_kind source_kind(enum uk_irq_source src);
 
 static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_irq_source src,
-			   unsigned ctrl, unsigned hwpin, enum uk_trigger trig,
+			   unsigned source, unsigned ctrl, unsigned hwpin, enum uk_trigger trig,
 			   enum uk_polarity pol, struct irq_line **out)
 {
-	const struct irq_line_setting *set = irq_setting_find(st, src, hwpin);
+	const struct irq_line_setting *set = irq_setting_find(st, src, source);
 	struct uk_irq_pin_config cfg = {.hwpin = hwpin, .trigger = trig, .polarity = pol,
 					.model = set ? set->model : NULL,
 					.behaviour = set ? set->behaviour : NULL};
 	int vec = irq_vector_alloc(st), rc;
-	unsigned cpu = set && set->cpu != UK_CPU_NONE ? set->cpu : uk_arch_cpu_id(k->a);
+	unsigned cpu = src == UK_IRQ_SRC_PERCPU			 ? uk_arch_cpu_id(k->a)
+		       : set && set->cpu != UK_CPU_NONE ? set->cpu
+							: uk_arch_cpu_id(k->a);
 	struct irq_line *l;
 
 	if (vec < 0)
@@ -356,8 +358,8 @@ static void irq_line_move(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
  * for the episode's end (irq_line_settle). */
 static int irq_line_set_affinity(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
 {
-	if (cpu >= k->ncpus)
-		return UK_EINVAL;
+	if (cpu >= k->ncpus || l->pin.chip->kind == UK_INTC_PERCPU)
+		return UK_EINVAL; /* a CPU's own line interrupts that CPU only */
 	if (!l->pin.in_service) {
 		irq_line_move(k, l, cpu);
 		return 0;
@@ -411,8 +413,10 @@ int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trig
 
 static enum uk_intc_kind source_kind(enum uk_irq_source src)
 {
-	return src == UK_IRQ_SRC_GSI ? UK_INTC_IOAPIC : src == UK_IRQ_SRC_MSI ? UK_INTC_MSI
-									     : UK_INTC_PLIC;
+	return src == UK_IRQ_SRC_GSI	? UK_INTC_IOAPIC
+	       : src == UK_IRQ_SRC_MSI	? UK_INTC_MSI
+	       : src == UK_IRQ_SRC_PLIC ? UK_INTC_PLIC
+					: UK_INTC_PERCPU;
 }
 
 /* Attach a new sink to (kind, source); returns it with one reference. */
@@ -422,20 +426,29 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 	struct irq_state *st = irq_state_get(k);
 	struct irq_line *l;
 	struct irq_sink_obj *s;
-	unsigned ctrl, pins;
+	unsigned ctrl, pins, hwpin = source;
 	int rc;
 
 	if (!st)
 		return UK_ENOMEM;
 	if ((rc = irq_find_ctrl(k, st, source_kind(src), &ctrl, &pins)) < 0)
 		return rc;
-	if (source >= pins || (src == UK_IRQ_SRC_MSI && trig != UK_TRIGGER_EDGE))
+	if ((src == UK_IRQ_SRC_MSI || src == UK_IRQ_SRC_PERCPU) && trig != UK_TRIGGER_EDGE)
 		return UK_EINVAL;
-	l = irq_line_find(st, ctrl, source);
+	if (src == UK_IRQ_SRC_PERCPU) {
+		/* The caller's CPU's instance of local line `source`. */
+		unsigned lines = pins / k->ncpus;
+		if (source >= lines)
+			return UK_EINVAL;
+		hwpin = uk_arch_cpu_id(k->a) * lines + source;
+	} else if (source >= pins) {
+		return UK_EINVAL;
+	}
+	l = irq_line_find(st, ctrl, hwpin);
 	if (l)
 		rc = irq_line_configure(k, l, trig, pol);
 	else
-		rc = irq_line_create(k, st, src, ctrl, source, trig, pol, &l);
+		rc = irq_line_create(k, st, src, source, ctrl, hwpin, trig, pol, &l);
 	if (rc < 0)
 		return rc;
 	if (!(s = kalloc(k, sizeof(*s))))
@@ -561,8 +574,8 @@ int irq_host_route(struct uk_kernel *k, unsigned src, unsigned source, unsigned 
 
 	if (!st)
 		return UK_ENOMEM;
-	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || cpu >= k->ncpus)
-		return UK_EINVAL;
+	if (src < UK_IRQ_SRC_GSI || src >= UK_IRQ_SRC_PERCPU || cpu >= k->ncpus)
+		return UK_EINVAL; /* per-CPU lines stay on their CPU */
 	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) == 0) {
 		struct irq_line *l = irq_line_find(st, ctrl, source);
 		if (l)
@@ -615,7 +628,7 @@ int uk_kernel_irq_set_line(struct uk_kernel *k, unsigned src, unsigned source,
 
 	if (!st)
 		return UK_ENOMEM;
-	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || (model && !uk_irq_model_valid(model)) ||
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PERCPU || (model && !uk_irq_model_valid(model)) ||
 	    (b && !uk_irq_behaviour_valid(b)))
 		return UK_EINVAL;
 	if (!(set = irq_setting_get(st, (enum uk_irq_source)src, source)))
@@ -633,14 +646,18 @@ int uk_kernel_irq_set_line_wake(struct uk_kernel *k, unsigned src, unsigned sour
 
 	if (!st)
 		return UK_ENOMEM;
-	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC)
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PERCPU)
 		return UK_EINVAL;
 	if (!(set = irq_setting_get(st, (enum uk_irq_source)src, source)))
 		return UK_ENOMEM;
 	set->wake = on;
-	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) == 0) {
-		struct irq_line *l = irq_line_find(st, ctrl, source);
-		if (l)
+	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) != 0)
+		return 0;
+	/* The line made already; every CPU's instance of a per-CPU one. */
+	for (struct irq_line *l = st->lines; l; l = l->next) {
+		unsigned local = src == UK_IRQ_SRC_PERCPU ? l->pin.hwpin % (pins / k->ncpus)
+							  : l->pin.hwpin;
+		if (l->ctrl == ctrl && local == source)
 			uk_irq_pin_set_wake(&l->pin, on);
 	}
 	return 0;

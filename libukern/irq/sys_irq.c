@@ -44,7 +44,7 @@ static long sys_irq_attach(struct uk_kernel *k, struct uk_thread *t, const uint6
 	struct irq_sink_obj *s;
 	int rc, h;
 
-	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_PLIC || a[1] > UINT32_MAX ||
+	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_PERCPU || a[1] > UINT32_MAX ||
 	    !trigger_ok(a[2]) || !polarity_ok(a[3]))
 		return UK_EINVAL;
 	rc = irq_sink_create(k, (enum uk_irq_source)a[0], (unsigned)a[1], (enum uk_trigger)a[2],

@@ -2,7 +2,8 @@
 /*
  * pm-probe: a driver that first tries every error path of the affinity and
  * wake calls (ukern/irq_sys.h: UK_SYS_IRQ_SET_AFFINITY, UK_SYS_IRQ_SET_WAKE),
- * then moves its line to CPU `cpu`, marks it wake and serves `count`
+ * then moves its line to CPU `cpu` (on a per-CPU line: checks that it
+ * cannot), marks it wake and serves `count`
  * interrupts before it exits. A call that does not answer as documented
  * makes it stop without exiting, so `count exits(P) == 1` says all went
  * right (tests/runtime/test_pm.c).
@@ -42,7 +43,15 @@ static void pm_probe(struct uk_user *u)
 	long irq = uk_irq_attach(u, di.src_kind, di.source, di.trigger, di.polarity);
 	if (irq < 0 || !probe_errors(u, irq))
 		goto stuck;
-	if (uk_irq_set_affinity(u, irq, cpu) != 0 || uk_irq_set_wake(u, irq, true) != 0)
+	if (di.src_kind == UK_IRQ_SRC_PERCPU) {
+		/* A CPU's own line interrupts that CPU only: no affinity. */
+		if (uk_irq_set_affinity(u, irq, 0) != UK_EINVAL ||
+		    uk_irq_set_affinity(u, irq, 1) != UK_EINVAL)
+			goto stuck;
+	} else if (uk_irq_set_affinity(u, irq, cpu) != 0) {
+		goto stuck;
+	}
+	if (uk_irq_set_wake(u, irq, true) != 0)
 		goto stuck;
 	uint64_t seq = 0;
 	for (uint64_t served = 0; served < count;) {

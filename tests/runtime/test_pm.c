@@ -266,6 +266,89 @@ START_TEST(syscalls_by_probe)
 }
 END_TEST
 
+/* Per-CPU lines: each CPU's driver gets its own CPU's instance; a driver
+ * that attaches from the other CPU gets that CPU's instance, not the
+ * device's, and the device's edges are lost on its masked input. */
+START_TEST(percpu_instances)
+{
+	struct uks_scenario *s = rt_parse(
+		"machine { cpus 2 }\n"
+		"device tmr0 { kind scripted; irq percpu 0 cpu 0; status write-1-to-clear }\n"
+		"device tmr1 { kind scripted; irq percpu 0 cpu 1; status write-1-to-clear }\n"
+		"process t0 { thread main program irq-driver(device = tmr0) prio 100 cpu 0; caps irq(tmr0) }\n"
+		"process t1 { thread main program irq-driver(device = tmr1) prio 100 cpu 0; caps irq(tmr1) }\n"
+		"timeline { at 20us assert tmr0; at 20us assert tmr1 }\n"
+		"expect { count acks(tmr0) == 1; count acks(tmr1) == 0; count lapic-dropped == 1 }\n");
+	struct sim_run_report r;
+	rt_run(s, 1, 65536, &r);
+	for (size_t i = 0; i < r.nexpects; i++)
+		ck_assert_msg(r.expects[i].met, "%s: saw %llu", r.expects[i].text,
+			      (unsigned long long)r.expects[i].observed);
+	ck_assert_uint_eq(r.stats.lapic.dropped, 1);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+}
+END_TEST
+
+START_TEST(percpu_bad)
+{
+	static const char *const bad[] = {
+		"machine { cpus 2 }\ndevice d { kind scripted; irq percpu 0 cpu 2 }\n",
+		"machine { cpus 2 }\ndevice d { kind scripted; irq percpu 8 cpu 0 }\n",
+		"machine { cpus 2 }\ndevice d { kind scripted; irq percpu 0 }\n",
+		"machine { cpus 2 }\ndevice d { kind scripted; irq percpu 0 cpu 0 level }\n",
+		"machine { cpus 2 }\ndevice d { kind scripted; irq percpu 0 cpu 0 }\n"
+		"device e { kind scripted; irq percpu 0 cpu 0 }\n", /* one device per input */
+		"machine { cpus 2 }\ndevice d { kind scripted; irq percpu 0 cpu 0 }\n"
+		"timeline { at 1us route d cpu 1 }\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct uks_scenario *s = NULL;
+		struct uks_diag d;
+		uks_diag_init(&d);
+		ck_assert_msg(uks_parse_string("bad.uks", bad[i], strlen(bad[i]), NULL, &s, &d) != 0,
+			      "accepted: %s", bad[i]);
+		uks_diag_clear(&d);
+	}
+	/* Two CPUs' instances of one line number are two lines. */
+	static const char good[] =
+		"machine { cpus 2 }\ndevice d { kind scripted; irq percpu 0 cpu 0 }\n"
+		"device e { kind scripted; irq percpu 0 cpu 1 }\nline percpu 0 { wake }\n";
+	struct uks_scenario *s = rt_parse(good);
+	uks_scenario_free(s);
+}
+END_TEST
+
+/* The probe on a per-CPU line: affinity is EINVAL, wake works, and the
+ * line's interrupt wakes the machine on its own CPU. */
+START_TEST(percpu_probe)
+{
+	char err[512];
+	struct sim_registry *reg = NULL;
+	ck_assert_int_eq(sim_registry_create(NULL, 0, &reg, err, sizeof(err)), 0);
+	ck_assert_int_eq(sim_registry_load(reg, RT_PMPROBE, err, sizeof(err)), 0);
+	struct uks_catalog cat;
+	sim_registry_catalog(reg, false, &cat);
+	static const char text[] =
+		"machine { cpus 2 }\n"
+		"device t1 { kind scripted; irq percpu 2 cpu 1; status write-1-to-clear }\n"
+		"process p { thread main program pm-probe(device = t1) prio 100 cpu 1; caps irq(t1) }\n"
+		"timeline { at 50us suspend; at 100us assert t1 }\n"
+		"expect { invariants on; count exits(p) == 1; count wakeups == 1; count irq-moves == 0 }\n";
+	struct uks_scenario *s = NULL;
+	struct uks_diag d;
+	uks_diag_init(&d);
+	ck_assert_int_eq(uks_parse_string("probe.uks", text, strlen(text), &cat, &s, &d), 0);
+	struct sim_runtime_options o = {.registry = reg};
+	struct sim_run_report r;
+	ck_assert_int_eq(sim_runtime_run(s, &o, NULL, 1, &r), 0);
+	all_met(&r);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+	sim_registry_free(reg);
+}
+END_TEST
+
 static Suite *pm_suite(void)
 {
 	Suite *s = suite_create("pm");
@@ -279,6 +362,9 @@ static Suite *pm_suite(void)
 	tcase_add_test(tc, bad_timeline_actions);
 	tcase_add_test(tc, plic_holds_and_json);
 	tcase_add_test(tc, syscalls_by_probe);
+	tcase_add_test(tc, percpu_instances);
+	tcase_add_test(tc, percpu_bad);
+	tcase_add_test(tc, percpu_probe);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -260,6 +260,9 @@ enum uk_intc_kind {
 	UK_INTC_IOAPIC = 1, /* 82093AA-style pins, edge or level, maskable */
 	UK_INTC_MSI = 2,    /* message-signalled vectors, not maskable */
 	UK_INTC_PLIC = 3,   /* claim/complete controller, per-source enable */
+	UK_INTC_PERCPU = 4, /* each CPU's own local inputs (LAPIC LVT, GIC PPIs): pin p is
+			     * CPU p / (pins / CPUs), line p % (pins / CPUs); edge,
+			     * maskable, routable only to its own CPU */
 };
 
 /* Strategy bits a controller declares (DESIGN.md section 3). */

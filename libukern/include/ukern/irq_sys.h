@@ -28,8 +28,10 @@
 #include <ukern/user.h>
 
 enum uk_irq_sysno {
-	/* (source kind, source, trigger, polarity) -> sink handle.
-	 * EINVAL(kind, source out of range, trigger, polarity, level on MSI)
+	/* (source kind, source, trigger, polarity) -> sink handle. A per-CPU
+	 * source gives the caller's CPU's instance.
+	 * EINVAL(kind, source out of range, trigger, polarity, level on MSI or
+	 * a per-CPU line)
 	 * ENOENT(the machine has no such controller) EBUSY(the line is in
 	 * service with another trigger/polarity; a second sink on a
 	 * single-handler model) ENOMEM(objects, vectors, handle slots). */
@@ -65,7 +67,7 @@ enum uk_irq_sysno {
 	 * (Linux's irq_set_affinity). An interrupt in flight, or an episode in
 	 * service, finishes where it is: the move waits for the episode's end.
 	 * EBADH EPERM(MANAGE) EINVAL(cpu out of range, detached, a per-CPU
-	 * line). */
+	 * line: it interrupts its own CPU only). */
 	UK_SYS_IRQ_SET_AFFINITY = 41,
 	/* (h, on) -> 0: whether the line may wake a suspended machine (Linux's
 	 * enable_irq_wake / disable_irq_wake). EBADH EPERM(MANAGE) EINVAL(on
@@ -78,6 +80,10 @@ enum uk_irq_source {
 	UK_IRQ_SRC_GSI = 1,  /* IOAPIC pin */
 	UK_IRQ_SRC_MSI = 2,  /* MSI source (always edge) */
 	UK_IRQ_SRC_PLIC = 3, /* PLIC source */
+	/* A CPU's own local line N (LAPIC LVT input, GIC PPI; edge only): the
+	 * instance of the CPU the attaching thread runs on. Each CPU's
+	 * instance is its own line, with its own sinks; affinity is EINVAL. */
+	UK_IRQ_SRC_PERCPU = 4,
 };
 
 /* Rights of a fresh sink handle. */

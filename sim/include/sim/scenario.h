@@ -104,7 +104,10 @@ struct uks_machine {
 
 /* ---- devices ---- */
 
-enum uks_line_kind { UKS_LINE_NONE, UKS_LINE_IOAPIC, UKS_LINE_MSI, UKS_LINE_PLIC };
+/* PERCPU: one CPU's own local line (`irq percpu N cpu C`: LAPIC LVT input,
+ * GIC PPI), edge only; line blocks (`line percpu N`) cover every CPU's. */
+enum uks_line_kind { UKS_LINE_NONE, UKS_LINE_IOAPIC, UKS_LINE_MSI, UKS_LINE_PLIC, UKS_LINE_PERCPU };
+#define UKS_PERCPU_LINES 8 /* local lines per CPU */
 enum uks_trigger { UKS_TRIGGER_EDGE, UKS_TRIGGER_LEVEL };
 enum uks_polarity { UKS_POLARITY_HIGH, UKS_POLARITY_LOW };
 enum uks_status_mode {
@@ -120,8 +123,9 @@ struct uks_device {
 	struct uks_arg *args;      /* kind(args...) */
 	size_t nargs;
 	enum uks_line_kind line_kind;
-	uint32_t line;             /* IOAPIC pin, MSI source or PLIC source */
-	enum uks_trigger trigger;  /* MSI: always edge */
+	uint32_t line;             /* IOAPIC pin, MSI source, PLIC source, local line */
+	uint32_t line_cpu;         /* PERCPU: the CPU whose line it is */
+	enum uks_trigger trigger;  /* MSI, PERCPU: always edge */
 	enum uks_polarity polarity;
 	struct uks_pos line_pos;
 	enum uks_status_mode status;

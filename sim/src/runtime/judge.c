@@ -59,6 +59,8 @@ static void find_pin_ids(struct sim_rt *rt)
 		unsigned vec = 0;
 		if (d->line_kind == UKS_LINE_IOAPIC) {
 			vec = (unsigned)(hw_ioapic_rte(hw, d->line) & HW_RTE_VECTOR_MASK);
+		} else if (d->line_kind == UKS_LINE_PERCPU) {
+			vec = hw_percpu_vector(hw, d->line_cpu * UKS_PERCPU_LINES + d->line);
 		} else if (d->line_kind == UKS_LINE_MSI) {
 			uint64_t addr;
 			uint32_t data;
@@ -186,12 +188,18 @@ static uint64_t counter(const struct sim_rt *rt, const char *n, int ref,
 	if (!strcmp(n, "irq-moves"))
 		return st->irq_moves;
 	if (!strncmp(n, "lapic-", 6)) {
+		bool held = !strcmp(n + 6, "held");
 		uint64_t v = 0;
 		for (unsigned c = 0; c < rt->s->machine.cpus; c++) {
 			struct hw_lapic_stats ls;
 			hw_lapic_stats(rt->sm->hw, c, &ls);
-			v += !strcmp(n + 6, "held") ? ls.held : ls.dropped;
+			v += held ? ls.held : ls.dropped;
 		}
+		/* The LAPICs' local (LVT) inputs: per-CPU lines. */
+		int pc = hw_intc_find(rt->sm->hw, HW_INTC_PERCPU);
+		struct hw_intc_stats hs;
+		if (pc >= 0 && hw_intc_stats(rt->sm->hw, (unsigned)pc, ~0u, &hs) == 0)
+			v += held ? hs.held : hs.dropped;
 		return v;
 	}
 	if (!strncmp(n, "ioapic-", 7) || !strncmp(n, "msi-", 4) || !strncmp(n, "plic-", 5))

@@ -97,9 +97,11 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		struct hw_intc_stats hs;
 		struct hw_intc_info hi;
 		if (hw_intc_stats(rt->sm->hw, c, ~0u, &hs) == 0 && hw_intc_info(rt->sm->hw, c, &hi) == 0) {
-			struct sim_ctrl_stats *cs = hi.kind == HW_INTC_IOAPIC ? &s->ioapic
-						    : hi.kind == HW_INTC_MSI  ? &s->msi
-									      : &s->plic;
+			/* Per-CPU lines are the LAPICs' local inputs. */
+			struct sim_ctrl_stats *cs = hi.kind == HW_INTC_IOAPIC   ? &s->ioapic
+						    : hi.kind == HW_INTC_MSI    ? &s->msi
+						    : hi.kind == HW_INTC_PERCPU ? &s->lapic
+										: &s->plic;
 			s->controller_dropped += hs.dropped;
 			s->controller_held += hs.held;
 			cs->dropped += hs.dropped;

@@ -270,12 +270,12 @@ static void refused_attaches(const struct sim_rt *rt, struct sim_run_report *out
 		if (!v)
 			continue;
 		const struct uks_device *dv = &s->devices[i];
-		static const char *const ctrl[] = {"", "ioapic", "msi", "plic"};
+		static const char *const ctrl[] = {"", "ioapic", "msi", "plic", "percpu"};
 		snprintf(v->message, sizeof(v->message),
 			 "process '%s': the kernel refused to attach it to the line of %s "
 			 "(%s %u): %s%s",
 			 s->processes[d->refused_proc].name, dv->name,
-			 ctrl[dv->line_kind <= UKS_LINE_PLIC ? dv->line_kind : 0], dv->line,
+			 ctrl[dv->line_kind <= UKS_LINE_PERCPU ? dv->line_kind : 0], dv->line,
 			 uk_err_name(d->refused_err),
 			 d->refused_err == UK_EBUSY
 				 ? " (the line's IRQ model takes one handler: serve every device of "

@@ -109,6 +109,8 @@ static void devices(struct hasher *h, const struct uks_scenario *s)
 		args(h, d->args, d->nargs);
 		num(h, d->line_kind);
 		num(h, d->line);
+		if (d->line_kind == UKS_LINE_PERCPU)
+			num(h, d->line_cpu);
 		num(h, d->trigger);
 		num(h, d->polarity);
 		num(h, d->status);

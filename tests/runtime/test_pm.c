@@ -10,7 +10,20 @@
 
 #include <stdio.h>
 
+#include <sim/export.h>
 #include <ukern/kernel.h>
+
+/* The report's trace through an exporter, as text (free it). */
+static char *export_text(const struct sim_run_report *r, bool vcd)
+{
+	struct sim_trace t = {.recs = r->trace, .len = r->trace_len, .cap = r->trace_len};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_int_eq(vcd ? sim_export_vcd(&t, "pm", f) : sim_export_chrome(&t, 2, "pm", f), 0);
+	fclose(f);
+	return buf;
+}
 
 static const struct sim_trace_rec *find_rec(const struct sim_run_report *r, uint16_t kind,
 					    uint64_t c)
@@ -104,6 +117,12 @@ START_TEST(wake_line_resumes)
 			resumed = true;
 		}
 	ck_assert(resumed);
+	char *txt = export_text(&r, true);
+	ck_assert_ptr_nonnull(strstr(txt, " suspended $end"));
+	free(txt);
+	txt = export_text(&r, false);
+	ck_assert_ptr_nonnull(strstr(txt, "\"machine suspended\""));
+	free(txt);
 	sim_run_report_fini(&r);
 	uks_scenario_free(s);
 }
@@ -143,6 +162,13 @@ START_TEST(route_moves_line)
 		if (r.trace[i].kind == UK_TRACE_IRQ(UK_IRQ_EV_RAISE) && r.trace[i].time > mv->time)
 			on_cpu1 |= r.trace[i].cpu == 1;
 	ck_assert(on_cpu1);
+	/* The exports show the line's CPU. */
+	char *txt = export_text(&r, false);
+	ck_assert_ptr_nonnull(strstr(txt, "\"CPU of pin 0\""));
+	free(txt);
+	txt = export_text(&r, true);
+	ck_assert_ptr_nonnull(strstr(txt, "pin0_cpu"));
+	free(txt);
 	sim_run_report_fini(&r);
 	uks_scenario_free(s);
 }

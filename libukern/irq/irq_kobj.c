@@ -81,10 +81,24 @@ static void chip_eoi(void *ctx, const struct uk_irq_pin *pin)
 	(void)uk_arch_intc_eoi(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin);
 }
 
-/* End of service: the PLIC completion (hw_intc_eoi completes on the PLIC). */
+/* End of service: the PLIC completion (hw_intc_eoi completes on the PLIC).
+ * A PLIC ignores the completion of a source it has disabled; when the
+ * kernel's own suspend mask is what disabled it (an ACK that raced the
+ * suspend), the source is enabled for the completion and disabled again,
+ * as Linux's plic_irq_eoi does (commit 69ea463021be, "irqchip/sifive-plic:
+ * Fixup EOI failed when masked"); else the source would stay claimed for
+ * good. A model's or behaviour's own mask is left to show what it does. */
 static void chip_eos(void *ctx, const struct uk_irq_pin *pin)
 {
-	(void)uk_arch_intc_eoi(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin);
+	struct uk_arch *a = chip_kernel(ctx)->a;
+	bool reopen = pin->chip->kind == UK_INTC_PLIC && pin->hw_masked &&
+		      (pin->mask & UK_IRQ_MASK_SUSPEND);
+
+	if (reopen)
+		(void)uk_arch_intc_mask(a, pin->chip->id, pin->hwpin, false);
+	(void)uk_arch_intc_eoi(a, pin->chip->id, pin->hwpin);
+	if (reopen)
+		(void)uk_arch_intc_mask(a, pin->chip->id, pin->hwpin, true);
 }
 
 static int chip_hw_masked(void *ctx, const struct uk_irq_pin *pin)

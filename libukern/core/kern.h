@@ -42,7 +42,8 @@ enum kobj_type {
 	/* IPC objects (ipc/ipc_internal.h) */
 	KOBJ_ENDPOINT, KOBJ_REPLY, KOBJ_NTFN, KOBJ_GRANT,
 	KOBJ_IRQ_SINK, /* struct irq_sink_obj (irq/irq_kobj.h) */
-	KOBJ_LAST = KOBJ_IRQ_SINK
+	KOBJ_IRQ_PORT, /* struct irq_port_obj (irq/irq_kobj.h) */
+	KOBJ_LAST = KOBJ_IRQ_PORT
 };
 
 /* Header of every object a handle can name. `refs` counts handles plus the
@@ -430,6 +431,8 @@ void thread_trampoline(void *arg);
 struct irq_sink_obj;
 bool irq_interrupt(struct uk_kernel *k, unsigned vector);
 void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s);
+struct irq_port_obj;
+void irq_port_free(struct uk_kernel *k, struct irq_port_obj *p);
 /* Suspend (on) or resume every line (UK_IRQ_MASK_SUSPEND on lines that may
  * not wake the machine); at resume the interrupts kept meanwhile are
  * delivered. Returns the number of wake lines. */

@@ -24,6 +24,7 @@
 #define IRQ_NVEC (UK_VEC_LAST_DEVICE - UK_VEC_FIRST_DEVICE + 1)
 #define IRQ_VIOLATION_TEXT 160
 #define IRQ_MAX_LINE_SETTINGS 64
+#define IRQ_CTRL_VIRTUAL UINT32_MAX /* irq_line.ctrl of virtual lines */
 
 struct irq_line {
 	struct uk_irq_pin pin;
@@ -112,6 +113,8 @@ static void host_notify(void *ctx, struct uk_irq_sink *sink)
 {
 	struct irq_sink_obj *s = container_of(sink, struct irq_sink_obj, sink);
 	uk_waitq_wake(ctx, &s->waiters, UINT32_MAX, 0);
+	if (s->port)
+		irq_port_notify(ctx, s);
 	if (s->ntfn)
 		notification_signal(ctx, s->ntfn, s->ntfn_bits);
 }
@@ -335,6 +338,36 @@ static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_ir
 	return 0;
 }
 
+/* A virtual line (UK_IRQ_SRC_VIRTUAL): a pin with no controller, no vector
+ * and no route, raised only by software triggers. */
+static int irq_virtual_create(struct uk_kernel *k, struct irq_state *st, unsigned source,
+			      struct irq_line **out)
+{
+	struct uk_irq_pin_config cfg = {.id = st->next_pin_id, .hwpin = source,
+					.trigger = UK_TRIGGER_EDGE, .polarity = UK_POLARITY_HIGH};
+	struct irq_line *l = kalloc(k, sizeof(*l));
+	int rc;
+
+	if (!l)
+		return UK_ENOMEM;
+	if ((rc = uk_irq_pin_init(&l->pin, &st->host, NULL, &cfg)) < 0) {
+		kfree(k, l, sizeof(*l));
+		return rc;
+	}
+	st->next_pin_id++;
+	l->k = k;
+	l->ctrl = IRQ_CTRL_VIRTUAL;
+	l->vector = 0;
+	l->cpu = 0;
+	l->move_cpu = UK_CPU_NONE; /* never routed */
+	l->held = 0;
+	ktimer_init(&l->tm, line_timer);
+	l->next = st->lines;
+	st->lines = l;
+	*out = l;
+	return 0;
+}
+
 /* Reprogram an existing line's trigger and polarity (out of service only). */
 static int irq_line_configure(struct uk_kernel *k, struct irq_line *l, enum uk_trigger trig,
 		       enum uk_polarity pol)
@@ -372,8 +405,9 @@ static void irq_line_move(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
  * for the episode's end (irq_line_settle). */
 static int irq_line_set_affinity(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
 {
-	if (cpu >= k->ncpus || l->pin.chip->kind == UK_INTC_PERCPU)
-		return UK_EINVAL; /* a CPU's own line interrupts that CPU only */
+	if (cpu >= k->ncpus || !l->pin.chip || l->pin.chip->kind == UK_INTC_PERCPU)
+		return UK_EINVAL; /* a CPU's own line interrupts that CPU only; a
+				   * virtual line interrupts nobody */
 	if (!l->pin.in_service) {
 		irq_line_move(k, l, cpu);
 		return 0;
@@ -420,17 +454,29 @@ int irq_sink_set_wake(struct uk_kernel *k, struct irq_sink_obj *s, bool on)
 int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trigger trig,
 		       enum uk_polarity pol)
 {
-	if (!s->line)
+	if (!s->line || (s->line->ctrl == IRQ_CTRL_VIRTUAL && trig != UK_TRIGGER_EDGE))
 		return UK_EINVAL;
+	if (s->line->ctrl == IRQ_CTRL_VIRTUAL)
+		return 0; /* a message: no polarity to program */
 	return irq_line_configure(k, s->line, trig, pol);
 }
 
+/* The controller kind of a source kind; 0 (none) for virtual lines. */
 static enum uk_intc_kind source_kind(enum uk_irq_source src)
 {
-	return src == UK_IRQ_SRC_GSI	? UK_INTC_IOAPIC
-	       : src == UK_IRQ_SRC_MSI	? UK_INTC_MSI
-	       : src == UK_IRQ_SRC_PLIC ? UK_INTC_PLIC
-					: UK_INTC_PERCPU;
+	switch (src) {
+	case UK_IRQ_SRC_GSI:
+		return UK_INTC_IOAPIC;
+	case UK_IRQ_SRC_MSI:
+		return UK_INTC_MSI;
+	case UK_IRQ_SRC_PLIC:
+		return UK_INTC_PLIC;
+	case UK_IRQ_SRC_PERCPU:
+		return UK_INTC_PERCPU;
+	case UK_IRQ_SRC_VIRTUAL:
+		break;
+	}
+	return (enum uk_intc_kind)0;
 }
 
 /* Attach a new sink to (kind, source); returns it with one reference. */
@@ -445,24 +491,31 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 
 	if (!st)
 		return UK_ENOMEM;
-	if ((rc = irq_find_ctrl(k, st, source_kind(src), &ctrl, &pins)) < 0)
-		return rc;
-	if ((src == UK_IRQ_SRC_MSI || src == UK_IRQ_SRC_PERCPU) && trig != UK_TRIGGER_EDGE)
-		return UK_EINVAL;
-	if (src == UK_IRQ_SRC_PERCPU) {
-		/* The caller's CPU's instance of local line `source`. */
-		unsigned lines = pins / k->ncpus;
-		if (source >= lines)
+	if (src == UK_IRQ_SRC_VIRTUAL) {
+		if (source >= UK_IRQ_VIRTUAL_LINES || trig != UK_TRIGGER_EDGE)
 			return UK_EINVAL;
-		hwpin = uk_arch_cpu_id(k->a) * lines + source;
-	} else if (source >= pins) {
-		return UK_EINVAL;
+		l = irq_line_find(st, IRQ_CTRL_VIRTUAL, source);
+		rc = l ? 0 : irq_virtual_create(k, st, source, &l);
+	} else {
+		if ((rc = irq_find_ctrl(k, st, source_kind(src), &ctrl, &pins)) < 0)
+			return rc;
+		if ((src == UK_IRQ_SRC_MSI || src == UK_IRQ_SRC_PERCPU) && trig != UK_TRIGGER_EDGE)
+			return UK_EINVAL;
+		if (src == UK_IRQ_SRC_PERCPU) {
+			/* The caller's CPU's instance of local line `source`. */
+			unsigned lines = pins / k->ncpus;
+			if (source >= lines)
+				return UK_EINVAL;
+			hwpin = uk_arch_cpu_id(k->a) * lines + source;
+		} else if (source >= pins) {
+			return UK_EINVAL;
+		}
+		l = irq_line_find(st, ctrl, hwpin);
+		if (l)
+			rc = irq_line_configure(k, l, trig, pol);
+		else
+			rc = irq_line_create(k, st, src, source, ctrl, hwpin, trig, pol, &l);
 	}
-	l = irq_line_find(st, ctrl, hwpin);
-	if (l)
-		rc = irq_line_configure(k, l, trig, pol);
-	else
-		rc = irq_line_create(k, st, src, source, ctrl, hwpin, trig, pol, &l);
 	if (rc < 0)
 		return rc;
 	if (!(s = kalloc(k, sizeof(*s))))
@@ -482,6 +535,7 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 /* The last reference went: detach (an owed answer counts as a NAK). */
 void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s)
 {
+	irq_port_drop(k, s);
 	if (s->sink.pin)
 		(void)uk_irq_sink_detach(&s->sink, uk_arch_now(k->a));
 	irq_sink_settle(k, s);
@@ -547,6 +601,10 @@ bool irq_interrupt(struct uk_kernel *k, unsigned vector)
 		}
 		pm_resume(k, l->pin.id); /* irq_pm_check_wakeup: then deliver it */
 	}
+	/* A move that waited for an episode ended on a path that did not
+	 * settle it (a port, a model's own call): this interrupt came where
+	 * the line was; the next one goes where it is asked to be. */
+	irq_line_settle(k, l);
 	uk_irq_pin_raise(&l->pin, uk_arch_now(k->a));
 	irq_line_settle(k, l);
 	return true;
@@ -588,8 +646,9 @@ int irq_host_route(struct uk_kernel *k, unsigned src, unsigned source, unsigned 
 
 	if (!st)
 		return UK_ENOMEM;
-	if (src < UK_IRQ_SRC_GSI || src >= UK_IRQ_SRC_PERCPU || cpu >= k->ncpus)
-		return UK_EINVAL; /* per-CPU lines stay on their CPU */
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || cpu >= k->ncpus)
+		return UK_EINVAL; /* per-CPU lines stay on their CPU; virtual
+				   * lines have none */
 	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) == 0) {
 		struct irq_line *l = irq_line_find(st, ctrl, source);
 		if (l)
@@ -711,4 +770,33 @@ uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len)
 			text_add(buf, len, &n, st->violation);
 	}
 	return k->stats.irq_violations;
+}
+
+/* A model call; with UK_IRQ_CALL_BLOCKING, UK_EAGAIN blocks the caller on
+ * the sink's wait queue (woken when its sequence advances or another call
+ * is made on it) and the call is made again. A non-blocking call wakes the
+ * blocked ones: it may have changed what they wait for (a destroy). */
+long irq_sink_model_call(struct uk_kernel *k, struct irq_sink_obj *s, uint32_t rights,
+			 unsigned op, uint64_t arg)
+{
+	long r;
+
+	kobj_get(&s->o);
+	for (;;) {
+		r = uk_irq_sink_model_call(&s->sink, rights, op, arg, uk_arch_now(k->a));
+		if (r != UK_EAGAIN || !(op & UK_IRQ_CALL_BLOCKING))
+			break;
+		s->call_waiters++;
+		int rc = waitq_block(k, &s->waiters, UK_WAIT_OTHER, s->o.id);
+		s->call_waiters--;
+		if (rc < 0) {
+			r = rc;
+			break;
+		}
+	}
+	if (!(op & UK_IRQ_CALL_BLOCKING) && s->call_waiters)
+		uk_waitq_wake(k, &s->waiters, UINT32_MAX, 0);
+	irq_sink_settle(k, s); /* a model's ACK may have ended the episode */
+	kobj_put(k, &s->o);
+	return r;
 }

@@ -111,16 +111,13 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 {
 	struct irq_sink_obj *s;
 	uint32_t rights;
-	long r;
 	int rc = sink_lookup(t, a[0], 0, &s, &rights);
 
 	if (rc < 0)
 		return rc;
-	if (a[1] > UINT32_MAX)
+	if (a[1] > UINT32_MAX || (a[1] & UK_IRQ_CALL_KERNEL))
 		return UK_EINVAL;
-	r = uk_irq_sink_model_call(&s->sink, rights, (unsigned)a[1], a[2], uk_arch_now(k->a));
-	irq_sink_settle(k, s);
-	return r;
+	return irq_sink_model_call(k, s, rights, (unsigned)a[1], a[2]);
 }
 
 /* Linux's irq_set_affinity: MANAGE on the handle; the CPU must exist. */
@@ -191,6 +188,11 @@ long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 		return sys_dev_write(k, a);
 	case UK_SYS_IRQ_MODEL_CALL:
 		return sys_irq_model_call(k, t, a);
+	case UK_SYS_IRQ_PORT_CREATE:
+	case UK_SYS_IRQ_PORT_WAIT:
+	case UK_SYS_IRQ_PORT_BIND:
+	case UK_SYS_IRQ_PORT_UNBIND:
+		return irq_port_syscall(k, t, nr, a);
 	case UK_SYS_IRQ_SET_AFFINITY:
 		return sys_irq_set_affinity(k, t, a);
 	case UK_SYS_IRQ_SET_WAKE:

@@ -36,7 +36,7 @@ printf '%s\n' "$mutants" | while IFS='|' read -r name file expr; do
 		timeout 60 "$tmp/t" >/dev/null 2>&1 || failed="$failed irq-$t"
 	done
 	gcc -std=gnu11 -O1 -DUK_CHECKING=1 -I"$tmp/lib/include" -I"$tmp/lib" -Itests/fuzz \
-		tests/fuzz/fuzz_irq.c tests/fuzz/irq_hw.c tests/fuzz/irq_ref.c tests/fuzz/replay_irq.c \
+		tests/fuzz/fuzz_irq.c tests/fuzz/irq_hw.c tests/fuzz/ref_managarm.c tests/fuzz/replay_irq.c \
 		"$tmp"/lib/irq/*.c -o "$tmp/r" 2>/dev/null &&
 		{ timeout 60 "$tmp/r" --random 20000 --seed 7 >/dev/null 2>&1 || failed="$failed irq-fuzz-random"; }
 	echo "$name: caught by:${failed:- NOTHING}"

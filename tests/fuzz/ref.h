@@ -72,5 +72,7 @@ struct ref_model {
 };
 
 extern const struct ref_model ref_managarm;
+extern const struct ref_model ref_fiasco;
+extern const struct ref_model ref_zircon;
 
 #endif

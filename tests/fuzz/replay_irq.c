@@ -6,9 +6,13 @@
  *   replay_irq -v FILE               ... printing the decoded operations
  *   replay_irq --random N [--seed S] [--expect-failure] [--save FILE]
  *                                    run N seeded pseudo-random inputs
+ *   replay_irq --random N --expect-failure-with TEXT
+ *                                    ... until one fails with TEXT in its
+ *                                    message (other failures are counted
+ *                                    and passed over)
  *
  * Exit 0 when every input passed (or, with --expect-failure, when one
- * failed: the planted-bug test uses that), 1 otherwise, 2 on bad usage.
+ * failed: the planted-bug tests use that), 1 otherwise, 2 on bad usage.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -77,20 +81,28 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
-static int run_random(unsigned long n, uint64_t seed, const char *save, int expect_failure)
+static int run_random(unsigned long n, uint64_t seed, const char *save, int expect_failure,
+		      const char *with)
 {
 	char msg[512];
 	uint64_t s = seed ? seed : 1;
 	clock_t t0 = clock();
+	unsigned long other = 0;
 
 	for (unsigned long i = 0; i < n; i++) {
 		size_t len = 2 + xorshift(&s) % 400;
 		for (size_t k = 0; k < len; k++)
 			buf[k] = (uint8_t)xorshift(&s);
 		if (fuzz_irq_run(buf, len, msg, sizeof(msg))) {
+			if (with && !strstr(msg, with)) {
+				other++;
+				continue;
+			}
 			double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 			printf("random input %lu (seed %llu) failed after %.3f s: %s\n", i,
 			       (unsigned long long)seed, secs, msg);
+			if (other)
+				printf("(%lu earlier inputs failed otherwise)\n", other);
 			if (save) {
 				FILE *out = fopen(save, "wb");
 				if (out) {
@@ -101,7 +113,12 @@ static int run_random(unsigned long n, uint64_t seed, const char *save, int expe
 			return expect_failure ? 0 : 1;
 		}
 	}
-	printf("%lu random inputs passed in %.3f s\n", n, (double)(clock() - t0) / CLOCKS_PER_SEC);
+	printf("%lu random inputs passed in %.3f s\n", n - other,
+	       (double)(clock() - t0) / CLOCKS_PER_SEC);
+	if (other) {
+		printf("%lu failed otherwise than with '%s'\n", other, with);
+		return 1;
+	}
 	return expect_failure ? 1 : 0;
 }
 
@@ -109,7 +126,7 @@ int main(int argc, char **argv)
 {
 	unsigned long random_n = 0;
 	uint64_t seed = 1;
-	const char *save = NULL;
+	const char *save = NULL, *with = NULL;
 	int expect_failure = 0, bad = 0, paths = 0;
 	unsigned count = 0;
 
@@ -122,11 +139,15 @@ int main(int argc, char **argv)
 			save = argv[++i];
 		else if (!strcmp(argv[i], "--expect-failure"))
 			expect_failure = 1;
+		else if (!strcmp(argv[i], "--expect-failure-with") && i + 1 < argc) {
+			expect_failure = 1;
+			with = argv[++i];
+		}
 		else if (!strcmp(argv[i], "-v"))
 			fuzz_irq_set_verbose(1);
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "usage: %s [-v] [--random N [--seed S] [--save F] "
-					"[--expect-failure]] [FILE|DIR...]\n", argv[0]);
+					"[--expect-failure | --expect-failure-with TEXT]] [FILE|DIR...]\n", argv[0]);
 			return 2;
 		} else {
 			paths++;
@@ -136,6 +157,6 @@ int main(int argc, char **argv)
 	if (paths)
 		printf("%u corpus inputs, %s\n", count, bad ? "FAILED" : "all passed");
 	if (random_n)
-		bad |= run_random(random_n, seed, save, expect_failure);
+		bad |= run_random(random_n, seed, save, expect_failure, with);
 	return bad;
 }

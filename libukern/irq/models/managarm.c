@@ -20,6 +20,7 @@ void irq_model_managarm(struct uk_irq_model_ops *o)
 	o->name = "managarm";
 	o->doc = "the sequence protocol: per-sink sequences, ACK/NAK/kick, stall with backoff";
 	o->source = "managarm thor generic/irq.cpp after the 2021 rework; DESIGN.md section 3";
+	o->driver = "irq-driver"; /* wait, ask the device, ACK or NAK */
 	o->answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK;
 	o->invariants = UK_IRQ_INV_ALL;
 	o->liveness = UK_IRQ_LIVE_ALL;

@@ -181,11 +181,12 @@ static int spawn_processes(struct sim_rt *rt)
 			c->proc = (int)p;
 			c->thread = (int)j;
 			c->ut = &up->threads[j];
-			c->prog = sim_registry_find(rt->reg, c->ut->program);
+			char why[256];
+			c->prog = rt_thread_program(s, rt->reg, c->ut, why, sizeof(why));
 			if (!c->prog) {
-				snprintf(rt->err, sizeof(rt->err), "%s:%u:%u: unknown program '%s'",
+				snprintf(rt->err, sizeof(rt->err), "%s:%u:%u: %s",
 					 c->ut->program_pos.file, c->ut->program_pos.line,
-					 c->ut->program_pos.col, c->ut->program);
+					 c->ut->program_pos.col, why);
 				return -1;
 			}
 		}

@@ -42,6 +42,12 @@ int rt_policies_load(struct sim_registry *r, const struct sim_policy *tab, const
 		     char *err, size_t errlen);
 void rt_policies_free(struct sim_registry *r);
 struct sim_program rt_builtin_with_spec(const struct sim_program *p);
+/* The program a thread runs: its own by name, or for `native-driver` the
+ * native driver the IRQ model of its device's line names (native.c).
+ * NULL with a message in `why`. */
+const struct sim_program *rt_thread_program(const struct uks_scenario *s,
+					    const struct sim_registry *r,
+					    const struct uks_thread *t, char *why, size_t whylen);
 void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg);
 
 /* A queue of assertion times waiting to be served (latencies). Served
@@ -176,6 +182,10 @@ uint64_t rt_irq_signature(const struct sim_rt *rt);
 void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);
 void rt_prog_line_driver(struct uk_user *u);
+void rt_prog_native_driver(struct uk_user *u);
+/* drivers/: the IRQ models' native drivers */
+void rt_driver_fiasco(struct uk_user *u);
+void rt_driver_zircon(struct uk_user *u);
 void rt_prog_load(struct uk_user *u);
 void rt_prog_spinner(struct uk_user *u);
 void rt_prog_mutex_holder(struct uk_user *u);

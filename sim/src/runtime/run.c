@@ -284,12 +284,9 @@ int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r
 	for (size_t p = 0; p < s->nprocesses; p++)
 		for (size_t j = 0; j < s->processes[p].nthreads; j++) {
 			const struct uks_thread *t = &s->processes[p].threads[j];
-			const struct sim_program *prog = sim_registry_find(r, t->program);
+			char msg[256];
+			const struct sim_program *prog = rt_thread_program(s, r, t, msg, sizeof(msg));
 			if (!prog) {
-				char msg[256];
-				snprintf(msg, sizeof(msg),
-					 "program '%s' is not built in and no loaded object has it",
-					 t->program);
 				rt_diag_set(diag, &t->program_pos, msg);
 				return -1;
 			}

@@ -33,6 +33,29 @@ static const struct uks_arg_spec line_driver_args[] = {
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
 };
 
+static const char *const fiasco_mistakes[] = {"none", "no-unmask", "unmask-mine-only", NULL};
+static const char *const fiasco_handoffs[] = {"attach", "detach", NULL};
+static const struct uks_arg_spec fiasco_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device whose IRQ object it receives"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt served"},
+	{"mistake", UKS_ARG_ENUM, fiasco_mistakes, false, "none",
+	 "no-unmask: receive without l4_irq_unmask; unmask-mine-only: not when not its device's"},
+	{"handoff", UKS_ARG_INT, NULL, false, "0", "after this many interrupts, hand the IRQ to a new worker (0: never)"},
+	{"handoff-by", UKS_ARG_ENUM, fiasco_handoffs, false, "attach",
+	 "attach: l4_irq_attach to the new thread; detach: l4_irq_detach first"},
+};
+
+static const char *const zircon_mistakes[] = {"none", "wait-after-bind", "no-ack",
+					      "rebind-no-ack", NULL};
+static const struct uks_arg_spec zircon_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "a device of the line it serves"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
+	{"mistake", UKS_ARG_ENUM, zircon_mistakes, false, "none",
+	 "a documented Zircon pitfall (docs/models/zircon.md)"},
+	{"rebind-every", UKS_ARG_INT, NULL, false, "0",
+	 "move the interrupt to a fresh port every N packets (0: never)"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -117,6 +140,17 @@ static const struct uks_program_spec programs[] = {
 	      "a driver that resets its device and kicks the IRQ", driver_needs),
 	PROGN("line-driver", line_driver_args,
 	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
+	      driver_needs),
+	PROGN("zircon-driver", zircon_driver_args,
+	      "Zircon's native loop: port wait, serve the line's devices, zx_interrupt_ack",
+	      driver_needs),
+	PROGN("native-driver", line_driver_args,
+	      "the driver the IRQ model of the device's line names: written as that kernel's "
+	      "drivers are",
+	      driver_needs),
+	PROGN("fiasco-driver", fiasco_driver_args,
+	      "Fiasco.OC's native driver: l4_irq_attach, then l4_irq_receive (unmask + wait) and "
+	      "service, one per device (Irq_muxer children on a shared line)",
 	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),
@@ -203,7 +237,7 @@ static const char *const costs[] = {"skylake", "zen3", "slow-ipi", NULL};
  * is where they live; these lists let the parser work without one, and a
  * test keeps them equal to the registry's. */
 static const char *const irq_models[] = {"managarm", "sel4", "linux", "zircon",
-					 "managarm-2020", "msi-no-retry", NULL};
+					 "managarm-2020", "msi-no-retry", "fiasco", NULL};
 static const char *const schedulers[] = {"fixed", NULL};
 static const char *const behaviours[] = {
 	"controller", "mask-in-service", "no-mask-in-service", "eoi-before-mask",
@@ -214,7 +248,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", "irq-disabled", "suspended-forever", NULL,
+	"attach-refused", "irq-disabled", "unserved", "suspended-forever", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

@@ -1,20 +1,50 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The reference model: DESIGN.md section 3 read literally, one function per
- * rule. See irq_ref.h. Deliberately shares no code with libukern/irq/.
+ * The reference model of the sequence protocol (irq-model managarm):
+ * DESIGN.md section 3 read literally, one function per rule, written apart
+ * from libukern/irq/ and as plainly as possible (flat arrays, no lists, no
+ * shared code). See ref.h for how the fuzzer uses it.
  */
-#include "irq_ref.h"
+#include "ref.h"
 
 #include <string.h>
 
+#include <ukern/irq.h>
+
+struct ref_sink {
+	bool attached;
+	uint64_t seq;
+	bool owes;      /* owes an answer for seq */
+	bool answered;  /* gave its answer for seq */
+	uint64_t notified;
+};
+
+struct ref_pin {
+	enum hw_type type;
+	struct ref_sink s[REF_SINKS];
+	bool busy;       /* in service */
+	bool stalled;
+	bool buffered;
+	bool resend;
+	bool timeout_done;
+	unsigned backoff;
+	uint64_t retry_at, start;
+	uint64_t timeout_ns;
+	bool nak_on_timeout;
+	uint64_t nobody, timeouts, eoi, eos;
+};
+
 #define MS 1000000ull
 
-void ref_init(struct ref_pin *r, enum hw_type type, uint64_t timeout_ns, bool nak_on_timeout)
+static void ref_init(void *st, const struct ref_config *c)
 {
+	struct ref_pin *r = st;
+
+	_Static_assert(sizeof(struct ref_pin) <= REF_STATE_BYTES, "reference state too big");
 	memset(r, 0, sizeof(*r));
-	r->type = type;
-	r->timeout_ns = timeout_ns;
-	r->nak_on_timeout = nak_on_timeout;
+	r->type = c->type;
+	r->timeout_ns = c->timeout_ns;
+	r->nak_on_timeout = c->nak_on_timeout;
 }
 
 static bool is_edge(const struct ref_pin *r)
@@ -24,7 +54,7 @@ static bool is_edge(const struct ref_pin *r)
 
 /* What the controller's mask bit must be: level IOAPIC pins during an
  * episode, any maskable pin during a stall, nothing else. */
-bool ref_masked(const struct ref_pin *r)
+static bool ref_masked(const struct ref_pin *r)
 {
 	if (r->type == HW_MSI)
 		return false;
@@ -97,8 +127,10 @@ static void start(struct ref_pin *r, uint64_t now)
 		nobody_cared(r, now);
 }
 
-void ref_raise(struct ref_pin *r, uint64_t now)
+static void ref_raise(void *st, uint64_t now)
 {
+	struct ref_pin *r = st;
+
 	if (r->type != HW_PLIC)
 		r->eoi++;
 	if (r->busy)
@@ -107,8 +139,9 @@ void ref_raise(struct ref_pin *r, uint64_t now)
 		start(r, now);
 }
 
-int64_t ref_poll(const struct ref_pin *r, unsigned i, uint32_t rights, uint64_t seq)
+static int64_t ref_poll(const void *st, unsigned i, uint32_t rights, uint64_t seq)
 {
+	const struct ref_pin *r = st;
 	const struct ref_sink *s = &r->s[i];
 
 	if (!(rights & UK_IRQ_RIGHT_WAIT))
@@ -137,8 +170,9 @@ static int may_answer(const struct ref_pin *r, unsigned i, uint32_t rights, uint
 	return s->answered ? UK_EALREADY : UK_ESTALE;
 }
 
-int ref_ack(struct ref_pin *r, unsigned i, uint32_t rights, uint64_t seq, uint64_t now)
+static int ref_ack(void *st, unsigned i, uint32_t rights, uint64_t seq, uint64_t now)
 {
+	struct ref_pin *r = st;
 	int err = may_answer(r, i, rights, seq);
 
 	if (err)
@@ -157,8 +191,9 @@ static void nak_one(struct ref_pin *r, unsigned i, uint64_t now)
 		nobody_cared(r, now);
 }
 
-int ref_nak(struct ref_pin *r, unsigned i, uint32_t rights, uint64_t seq, uint64_t now)
+static int ref_nak(void *st, unsigned i, uint32_t rights, uint64_t seq, uint64_t now)
 {
+	struct ref_pin *r = st;
 	int err = may_answer(r, i, rights, seq);
 
 	if (err)
@@ -167,8 +202,10 @@ int ref_nak(struct ref_pin *r, unsigned i, uint32_t rights, uint64_t seq, uint64
 	return UK_OK;
 }
 
-int ref_kick(struct ref_pin *r, unsigned i, uint32_t rights, bool clear, uint64_t now)
+static int ref_kick(void *st, unsigned i, uint32_t rights, bool clear, uint64_t now)
 {
+	struct ref_pin *r = st;
+
 	if (!(rights & UK_IRQ_RIGHT_SIGNAL))
 		return UK_EPERM;
 	if (!r->s[i].attached)
@@ -181,8 +218,11 @@ int ref_kick(struct ref_pin *r, unsigned i, uint32_t rights, bool clear, uint64_
 	return UK_OK;
 }
 
-int ref_attach(struct ref_pin *r, unsigned i)
+static int ref_attach(void *st, unsigned i, uint64_t now)
 {
+	struct ref_pin *r = st;
+
+	(void)now;
 	if (r->s[i].attached)
 		return UK_EBUSY;
 	r->s[i].attached = true;
@@ -193,8 +233,9 @@ int ref_attach(struct ref_pin *r, unsigned i)
 	return UK_OK;
 }
 
-int ref_detach(struct ref_pin *r, unsigned i, uint64_t now)
+static int ref_detach(void *st, unsigned i, uint64_t now)
 {
+	struct ref_pin *r = st;
 	struct ref_sink *s = &r->s[i];
 
 	if (!s->attached)
@@ -205,8 +246,10 @@ int ref_detach(struct ref_pin *r, unsigned i, uint64_t now)
 	return UK_OK;
 }
 
-void ref_timer(struct ref_pin *r, uint64_t now)
+static void ref_timer(void *st, uint64_t now)
 {
+	struct ref_pin *r = st;
+
 	if (r->stalled && now >= r->retry_at)
 		finish(r, false, now);
 	if (r->busy && !r->stalled && !r->timeout_done && r->timeout_ns &&
@@ -225,3 +268,38 @@ void ref_timer(struct ref_pin *r, uint64_t now)
 		}
 	}
 }
+
+static void ref_observe(const void *st, struct ref_obs *o)
+{
+	const struct ref_pin *r = st;
+
+	o->has = REF_HAS_BUSY | REF_HAS_STALLED;
+	o->busy = r->busy;
+	o->stalled = r->stalled;
+	o->masked = ref_masked(r);
+	o->eoi = r->eoi;
+	o->eos = r->eos;
+	o->nobody = r->nobody;
+	o->timeouts = r->timeouts;
+	o->disabled = 0;
+	for (unsigned i = 0; i < REF_SINKS; i++) {
+		o->s[i].attached = r->s[i].attached;
+		o->s[i].seq = r->s[i].seq;
+		o->s[i].owes = r->s[i].owes;
+		o->s[i].notified = r->s[i].notified;
+	}
+}
+
+const struct ref_model ref_managarm = {
+	.name = "managarm",
+	.init = ref_init,
+	.raise = ref_raise,
+	.poll = ref_poll,
+	.ack = ref_ack,
+	.nak = ref_nak,
+	.kick = ref_kick,
+	.attach = ref_attach,
+	.detach = ref_detach,
+	.timer = ref_timer,
+	.observe = ref_observe,
+};

@@ -144,6 +144,11 @@ static int check_irq(struct hw_machine *m, const struct hw_dev_desc *d, const ch
 		return hw_errf(err, errlen, HW_EINVAL,
 			       "device '%s': source %u out of range for the PLIC (1..%u)", name,
 			       d->irq_pin, m->plic.n);
+	if (m->ctrl_kind[d->irq_ctrl] == HW_INTC_PERCPU &&
+	    (d->irq_pin >= m->ncpus * m->percpu.lines || d->irq_mode != HW_IRQ_EDGE))
+		return hw_errf(err, errlen, HW_EINVAL,
+			       "device '%s': per-CPU input %u out of range (0..%u) or not edge", name,
+			       d->irq_pin, m->ncpus * m->percpu.lines - 1);
 	return check_wire(m, d, name, err, errlen);
 }
 

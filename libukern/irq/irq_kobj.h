@@ -49,6 +49,12 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 		    enum uk_trigger trig, enum uk_polarity pol, struct irq_sink_obj **out);
 int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trigger trig,
 		       enum uk_polarity pol);
+/* Affinity (UK_SYS_IRQ_SET_AFFINITY) and wake (UK_SYS_IRQ_SET_WAKE) of the
+ * sink's line; irq_sink_settle after each transition of the line carries
+ * out an affinity change that waited for the episode's end. */
+int irq_sink_set_affinity(struct uk_kernel *k, struct irq_sink_obj *s, unsigned cpu);
+int irq_sink_set_wake(struct uk_kernel *k, struct irq_sink_obj *s, bool on);
+void irq_sink_settle(struct uk_kernel *k, struct irq_sink_obj *s);
 long irq_sink_wait(struct uk_kernel *k, struct irq_sink_obj *s, uint32_t rights, uint64_t seq);
 
 /* Bind sink `s` to notification `n` with `bits` (0 unbinds). Replaces an

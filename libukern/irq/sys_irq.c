@@ -45,7 +45,7 @@ static long sys_irq_attach(struct uk_kernel *k, struct uk_thread *t, const uint6
 	struct irq_sink_obj *s;
 	int rc, h;
 
-	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_VIRTUAL || a[1] > UINT32_MAX ||
+	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_PERCPU || a[1] > UINT32_MAX ||
 	    !trigger_ok(a[2]) || !polarity_ok(a[3]))
 		return UK_EINVAL;
 	rc = irq_sink_create(k, (enum uk_irq_source)a[0], (unsigned)a[1], (enum uk_trigger)a[2],
@@ -74,8 +74,10 @@ static long sys_irq_answer(struct uk_kernel *k, struct uk_thread *t, const uint6
 
 	if (rc < 0)
 		return rc;
-	return ack ? uk_irq_sink_ack(&s->sink, rights, a[1], now)
-		   : uk_irq_sink_nak(&s->sink, rights, a[1], now);
+	rc = ack ? uk_irq_sink_ack(&s->sink, rights, a[1], now)
+		 : uk_irq_sink_nak(&s->sink, rights, a[1], now);
+	irq_sink_settle(k, s);
+	return rc;
 }
 
 static long sys_irq_kick(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -88,7 +90,9 @@ static long sys_irq_kick(struct uk_kernel *k, struct uk_thread *t, const uint64_
 		return rc;
 	if (a[1] > 1)
 		return UK_EINVAL;
-	return uk_irq_sink_kick(&s->sink, rights, a[1] == 1, uk_arch_now(k->a));
+	rc = uk_irq_sink_kick(&s->sink, rights, a[1] == 1, uk_arch_now(k->a));
+	irq_sink_settle(k, s);
+	return rc;
 }
 
 static long sys_irq_configure(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -144,6 +148,34 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 	return 0;
 }
 
+/* Linux's irq_set_affinity: MANAGE on the handle; the CPU must exist. */
+static long sys_irq_set_affinity(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], UK_RIGHT_MANAGE, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	if (a[1] >= k->ncpus)
+		return UK_EINVAL;
+	return irq_sink_set_affinity(k, s, (unsigned)a[1]);
+}
+
+/* Linux's enable_irq_wake / disable_irq_wake: MANAGE on the handle. */
+static long sys_irq_set_wake(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], UK_RIGHT_MANAGE, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	if (a[1] > 1)
+		return UK_EINVAL;
+	return irq_sink_set_wake(k, s, a[1] == 1);
+}
+
 /* Device registers: unchecked for now (docs/irq.md). */
 static long sys_dev_read(struct uk_kernel *k, const uint64_t a[6])
 {
@@ -189,6 +221,10 @@ long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 	case UK_SYS_IRQ_PORT_BIND:
 	case UK_SYS_IRQ_PORT_UNBIND:
 		return irq_port_syscall(k, t, nr, a);
+	case UK_SYS_IRQ_SET_AFFINITY:
+		return sys_irq_set_affinity(k, t, a);
+	case UK_SYS_IRQ_SET_WAKE:
+		return sys_irq_set_wake(k, t, a);
 	default:
 		return UK_ENOSYS;
 	}

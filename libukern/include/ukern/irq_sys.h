@@ -28,8 +28,10 @@
 #include <ukern/user.h>
 
 enum uk_irq_sysno {
-	/* (source kind, source, trigger, polarity) -> sink handle.
-	 * EINVAL(kind, source out of range, trigger, polarity, level on MSI)
+	/* (source kind, source, trigger, polarity) -> sink handle. A per-CPU
+	 * source gives the caller's CPU's instance.
+	 * EINVAL(kind, source out of range, trigger, polarity, level on MSI or
+	 * a per-CPU line)
 	 * ENOENT(the machine has no such controller) EBUSY(the line is in
 	 * service with another trigger/polarity; a second sink on a
 	 * single-handler model) ENOMEM(objects, vectors, handle slots). */
@@ -85,6 +87,16 @@ enum uk_irq_sysno {
 	/* (irq_h, port_h) -> 0: unbind, a queued packet is taken back.
 	 * EBADH EPERM ENOENT(not bound to this port) and the model's errors. */
 	UK_SYS_IRQ_PORT_UNBIND = 44,
+	/* (h, cpu) -> 0: deliver the line to `cpu` from its next interrupt on
+	 * (Linux's irq_set_affinity). An interrupt in flight, or an episode in
+	 * service, finishes where it is: the move waits for the episode's end.
+	 * EBADH EPERM(MANAGE) EINVAL(cpu out of range, detached, a per-CPU
+	 * line: it interrupts its own CPU only). */
+	UK_SYS_IRQ_SET_AFFINITY = 45,
+	/* (h, on) -> 0: whether the line may wake a suspended machine (Linux's
+	 * enable_irq_wake / disable_irq_wake). EBADH EPERM(MANAGE) EINVAL(on
+	 * not 0 or 1, detached). */
+	UK_SYS_IRQ_SET_WAKE = 46,
 };
 
 /* Model call ops (UK_SYS_IRQ_MODEL_CALL). With UK_IRQ_CALL_BLOCKING, an
@@ -116,6 +128,10 @@ enum uk_irq_source {
 	UK_IRQ_SRC_VIRTUAL = 4, /* a line with no controller: software triggers
 				 * only (Zircon's ZX_INTERRUPT_VIRTUAL); source <
 				 * UK_IRQ_VIRTUAL_LINES, edge only */
+	/* A CPU's own local line N (LAPIC LVT input, GIC PPI; edge only): the
+	 * instance of the CPU the attaching thread runs on. Each CPU's
+	 * instance is its own line, with its own sinks; affinity is EINVAL. */
+	UK_IRQ_SRC_PERCPU = 5,
 };
 #define UK_IRQ_VIRTUAL_LINES 64u
 
@@ -163,6 +179,14 @@ static inline long uk_irq_configure(struct uk_user *u, long h, enum uk_trigger t
 static inline long uk_irq_model_call(struct uk_user *u, long h, unsigned op, uint64_t arg)
 {
 	return uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, op, arg, 0, 0, 0);
+}
+static inline long uk_irq_set_affinity(struct uk_user *u, long h, unsigned cpu)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)h, cpu, 0, 0, 0, 0);
+}
+static inline long uk_irq_set_wake(struct uk_user *u, long h, bool on)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, on ? 1 : 0, 0, 0, 0, 0);
 }
 static inline long uk_dev_read32(struct uk_user *u, uk_paddr_t pa)
 {

@@ -127,6 +127,16 @@ struct sim_run_stats {
 	 * drop-edge faults instead. */
 	uint64_t controller_dropped, controller_held;
 	uint64_t irq_disabled; /* lines the Linux model's statistic disabled */
+	/* The same per controller (the totals above are IOAPIC + MSI + PLIC),
+	 * and the LAPICs of all CPUs: dropped = refused while software-
+	 * disabled, held = kept in IRR behind a vector of the same or a higher
+	 * priority class in service. MSI holds nothing (it cannot be masked). */
+	struct sim_ctrl_stats {
+		uint64_t dropped, held, coalesced;
+	} ioapic, msi, plic, lapic;
+	/* Power management and affinity: suspends, resumes (any cause),
+	 * resumes by a wake line's interrupt, lines moved to another CPU. */
+	uint64_t suspends, resumes, wakeups, irq_moves;
 };
 
 struct sim_run_report {

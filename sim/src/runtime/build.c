@@ -65,6 +65,11 @@ static int add_device(struct sim_rt *rt, size_t i)
 		return -1;
 	}
 	switch (d->line_kind) {
+	case UKS_LINE_PERCPU:
+		desc.irq_mode = HW_IRQ_EDGE;
+		desc.irq_ctrl = (unsigned)hw_intc_find(hw, HW_INTC_PERCPU);
+		desc.irq_pin = d->line_cpu * UKS_PERCPU_LINES + d->line;
+		break;
 	case UKS_LINE_IOAPIC:
 	case UKS_LINE_PLIC:
 		desc.irq_mode = d->trigger == UKS_TRIGGER_LEVEL ? HW_IRQ_LEVEL : HW_IRQ_EDGE;
@@ -222,6 +227,19 @@ static uint64_t max_nopreempt(const struct uks_scenario *s)
 	return m;
 }
 
+/* The per-CPU controller is there when a device or a line block uses it
+ * (other machines keep their controllers, and their traces, as they were). */
+static bool uses_percpu(const struct uks_scenario *s)
+{
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (s->devices[i].line_kind == UKS_LINE_PERCPU)
+			return true;
+	for (size_t i = 0; i < s->nlines; i++)
+		if (s->lines[i].kind == UKS_LINE_PERCPU)
+			return true;
+	return false;
+}
+
 static uint64_t stop_time(const struct uks_scenario *s, const struct sim_runtime_options *o)
 {
 	if (s->end_by_ns)
@@ -283,6 +301,7 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 		.ram_bytes = s->machine.memory,
 		.cost_preset = s->machine.cost,
 		.plic_sources = s->machine.plic_sources,
+		.percpu_lines = uses_percpu(s) ? UKS_PERCPU_LINES : 0,
 		.msi_sources = s->machine.msi_sources,
 		.seed = ecfg ? ecfg->seed : seed,
 		.chooser = "time",
@@ -302,8 +321,9 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 
 static unsigned line_source(enum uks_line_kind kind)
 {
-	return kind == UKS_LINE_IOAPIC ? UK_IRQ_SRC_GSI
-	       : kind == UKS_LINE_MSI  ? UK_IRQ_SRC_MSI
+	return kind == UKS_LINE_IOAPIC	 ? UK_IRQ_SRC_GSI
+	       : kind == UKS_LINE_PERCPU ? UK_IRQ_SRC_PERCPU
+	       : kind == UKS_LINE_MSI	 ? UK_IRQ_SRC_MSI
 				       : UK_IRQ_SRC_PLIC;
 }
 
@@ -332,6 +352,7 @@ static int irq_policies(struct sim_rt *rt)
 				     : NULL;
 		if ((l->model && !lm) || (l->behaviour && !b) ||
 		    uk_kernel_irq_set_line(k, line_source(l->kind), l->line, lm, b) != 0 ||
+		    (l->wake && uk_kernel_irq_set_line_wake(k, line_source(l->kind), l->line, true)) ||
 		    (b && (b->flags & UK_IRQ_BHV_LATCH_MASKED) &&
 		     hw_intc_set_latch(rt->sm->hw, l->kind == UKS_LINE_IOAPIC ? HW_INTC_IOAPIC
 					   : l->kind == UKS_LINE_MSI ? HW_INTC_MSI : HW_INTC_PLIC,

@@ -59,6 +59,8 @@ static void find_pin_ids(struct sim_rt *rt)
 		unsigned vec = 0;
 		if (d->line_kind == UKS_LINE_IOAPIC) {
 			vec = (unsigned)(hw_ioapic_rte(hw, d->line) & HW_RTE_VECTOR_MASK);
+		} else if (d->line_kind == UKS_LINE_PERCPU) {
+			vec = hw_percpu_vector(hw, d->line_cpu * UKS_PERCPU_LINES + d->line);
 		} else if (d->line_kind == UKS_LINE_MSI) {
 			uint64_t addr;
 			uint32_t data;
@@ -112,6 +114,27 @@ static uint64_t proc_sum(const struct sim_rt *rt, int p, size_t off)
 	return n;
 }
 
+/* `ioapic-dropped(DEV)` and the like: the controller's count, or with a
+ * device the count of its pin (0 when the device is on another one). */
+static uint64_t ctrl_counter(const struct sim_rt *rt, const char *n, int ref)
+{
+	enum hw_intc_kind kind = n[0] == 'i' ? HW_INTC_IOAPIC : n[0] == 'm' ? HW_INTC_MSI
+									 : HW_INTC_PLIC;
+	enum uks_line_kind lk = n[0] == 'i' ? UKS_LINE_IOAPIC : n[0] == 'm' ? UKS_LINE_MSI
+									  : UKS_LINE_PLIC;
+	bool held = strstr(n, "-held") != NULL;
+	int ctrl = hw_intc_find(rt->sm->hw, kind);
+	struct hw_intc_stats hs;
+	if (ctrl < 0)
+		return 0;
+	if (ref >= 0 && rt->s->devices[ref].line_kind != lk)
+		return 0;
+	if (hw_intc_stats(rt->sm->hw, (unsigned)ctrl, ref >= 0 ? rt->s->devices[ref].line : ~0u,
+			  &hs) != 0)
+		return 0;
+	return held ? hs.held : hs.dropped;
+}
+
 #define DEV(f) dev_sum(rt, ref, offsetof(struct rt_dev, f))
 #define PROC(f) proc_sum(rt, ref, offsetof(struct rt_proc, f))
 
@@ -158,6 +181,31 @@ static uint64_t counter(const struct sim_rt *rt, const char *n, int ref,
 		return st->tlb_shootdowns;
 	if (!strcmp(n, "page-walks"))
 		return rt_stat_walks(st);
+	if (!strcmp(n, "suspends"))
+		return st->suspends;
+	if (!strcmp(n, "resumes"))
+		return st->resumes;
+	if (!strcmp(n, "wakeups"))
+		return st->wakeups;
+	if (!strcmp(n, "irq-moves"))
+		return st->irq_moves;
+	if (!strncmp(n, "lapic-", 6)) {
+		bool held = !strcmp(n + 6, "held");
+		uint64_t v = 0;
+		for (unsigned c = 0; c < rt->s->machine.cpus; c++) {
+			struct hw_lapic_stats ls;
+			hw_lapic_stats(rt->sm->hw, c, &ls);
+			v += held ? ls.held : ls.dropped;
+		}
+		/* The LAPICs' local (LVT) inputs: per-CPU lines. */
+		int pc = hw_intc_find(rt->sm->hw, HW_INTC_PERCPU);
+		struct hw_intc_stats hs;
+		if (pc >= 0 && hw_intc_stats(rt->sm->hw, (unsigned)pc, ~0u, &hs) == 0)
+			v += held ? hs.held : hs.dropped;
+		return v;
+	}
+	if (!strncmp(n, "ioapic-", 7) || !strncmp(n, "msi-", 4) || !strncmp(n, "plic-", 5))
+		return ctrl_counter(rt, n, ref);
 	if (!strcmp(n, "copies")) {
 		uint64_t c = 0;
 		for (size_t i = 0; i < rt->s->nendpoints; i++)
@@ -256,13 +304,14 @@ void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out
 	}
 	/* With `invariants on`, an invariant or liveness property broken that
 	 * the scenario does not expect fails the run like an expectation; so
-	 * does, always, a driver the kernel refused to attach. */
+	 * do, always, a driver the kernel refused to attach and a machine left
+	 * suspended for good. */
 	for (size_t i = 0; i < out->nviolations; i++) {
 		const char *id = out->violations[i].id;
 		if (rt_expected(rt->s, id))
 			continue;
 		if (((id[0] == 'I' || id[0] == 'L') && rt->s->invariants) ||
-		    !strcmp(id, "attach-refused"))
+		    !strcmp(id, "attach-refused") || !strcmp(id, "suspended-forever"))
 			out->all_met = false;
 	}
 	rt_fill_stats(rt, &st, out);

@@ -95,11 +95,31 @@ void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		s->rejected += rt->proc[i].rejected;
 	for (unsigned c = 0; c < hw_intc_count(rt->sm->hw); c++) {
 		struct hw_intc_stats hs;
-		if (hw_intc_stats(rt->sm->hw, c, ~0u, &hs) == 0) {
+		struct hw_intc_info hi;
+		if (hw_intc_stats(rt->sm->hw, c, ~0u, &hs) == 0 && hw_intc_info(rt->sm->hw, c, &hi) == 0) {
+			/* Per-CPU lines are the LAPICs' local inputs. */
+			struct sim_ctrl_stats *cs = hi.kind == HW_INTC_IOAPIC   ? &s->ioapic
+						    : hi.kind == HW_INTC_MSI    ? &s->msi
+						    : hi.kind == HW_INTC_PERCPU ? &s->lapic
+										: &s->plic;
 			s->controller_dropped += hs.dropped;
 			s->controller_held += hs.held;
+			cs->dropped += hs.dropped;
+			cs->held += hs.held;
+			cs->coalesced += hs.coalesced;
 		}
 	}
+	for (unsigned c = 0; c < rt->s->machine.cpus; c++) {
+		struct hw_lapic_stats ls;
+		hw_lapic_stats(rt->sm->hw, c, &ls);
+		s->lapic.dropped += ls.dropped;
+		s->lapic.held += ls.held;
+		s->lapic.coalesced += ls.coalesced;
+	}
+	s->suspends = st->suspends;
+	s->resumes = st->resumes;
+	s->wakeups = st->wakeups;
+	s->irq_moves = st->irq_moves;
 	for (unsigned i = 0; i < UK_XFER_MAX_IDS; i++)
 		s->copied_bytes += st->xfer[i].bytes;
 }
@@ -175,6 +195,12 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		U(t->nobody_cared), U(t->stalls), U(t->timeouts), U(t->rejected), U(t->dropped_edges));
 	fprintf(f, "  controllers: %llu edges lost, %llu held across a mask; %llu lines disabled\n",
 		U(t->controller_dropped), U(t->controller_held), U(t->irq_disabled));
+	fprintf(f, "    lost/held: ioapic %llu/%llu, msi %llu/%llu, plic %llu/%llu, lapic %llu/%llu\n",
+		U(t->ioapic.dropped), U(t->ioapic.held), U(t->msi.dropped), U(t->msi.held),
+		U(t->plic.dropped), U(t->plic.held), U(t->lapic.dropped), U(t->lapic.held));
+	if (t->suspends || t->irq_moves)
+		fprintf(f, "  power: %llu suspends, %llu resumes (%llu by a wake line); %llu line moves\n",
+			U(t->suspends), U(t->resumes), U(t->wakeups), U(t->irq_moves));
 	fprintf(f, "  kernel: %llu IPC calls, %llu hand-offs, %llu bytes copied, %llu page walks, "
 		   "%llu shootdowns, %llu no-preemption sections (%llu overran), %llu threads exited, "
 		   "%llu killed\n",
@@ -233,7 +259,11 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		   "\"tlb_shootdowns\": %llu, \"nopreempt_sections\": %llu, \"budget_overruns\": %llu, "
 		   "\"threads_exited\": %llu, \"threads_killed\": %llu, \"timeline_actions\": %llu, "
 		   "\"interrupts\": %llu, \"tlb_flushes\": %llu, \"controller_dropped\": %llu, "
-		   "\"controller_held\": %llu, \"irq_disabled\": %llu}",
+		   "\"controller_held\": %llu, \"irq_disabled\": %llu, "
+		   "\"ioapic_dropped\": %llu, \"ioapic_held\": %llu, \"msi_dropped\": %llu, "
+		   "\"msi_held\": %llu, \"plic_dropped\": %llu, \"plic_held\": %llu, "
+		   "\"lapic_dropped\": %llu, \"lapic_held\": %llu, \"suspends\": %llu, "
+		   "\"resumes\": %llu, \"wakeups\": %llu, \"irq_moves\": %llu}",
 		U(t->end_ns), U(t->steps), U(t->decisions), U(t->switches), U(t->preemptions),
 		U(t->syscalls), U(t->ipis), U(t->raised), U(t->irq_episodes), U(t->handled),
 		U(t->acks), U(t->naks), U(t->nobody_cared), U(t->stalls), U(t->timeouts),
@@ -242,7 +272,10 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 		U(t->tlb_shootdowns), U(t->nopreempt_sections), U(t->budget_overruns),
 		U(t->threads_exited), U(t->threads_killed), U(t->timeline_actions),
 		U(t->interrupts), U(t->tlb_flushes), U(t->controller_dropped),
-		U(t->controller_held), U(t->irq_disabled));
+		U(t->controller_held), U(t->irq_disabled), U(t->ioapic.dropped), U(t->ioapic.held),
+		U(t->msi.dropped), U(t->msi.held), U(t->plic.dropped), U(t->plic.held),
+		U(t->lapic.dropped), U(t->lapic.held), U(t->suspends), U(t->resumes), U(t->wakeups),
+		U(t->irq_moves));
 }
 
 void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)

@@ -141,6 +141,7 @@ struct sim_rt {
 	int tramp_prog, reaper_prog;
 	uint64_t last_action_ns;
 	uint64_t actions_fired, last_fired_ns;
+	uint64_t host_refused; /* route/suspend/resume requests the kernel's queue refused */
 	struct uk_irq_log log;
 	struct uk_irq_event *logbuf;
 	uint64_t *pend_store;       /* backing store of every rt_pending */

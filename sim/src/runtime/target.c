@@ -30,7 +30,8 @@ static bool hard(const char *id, bool invariants)
 {
 	if (id[0] == 'I' || id[0] == 'L')
 		return invariants;
-	return !strcmp(id, "deadlock") || !strcmp(id, "livelock") || !strcmp(id, "attach-refused");
+	return !strcmp(id, "deadlock") || !strcmp(id, "livelock") || !strcmp(id, "attach-refused") ||
+	       !strcmp(id, "suspended-forever");
 }
 
 static void set_violation(struct sim_outcome *out, const struct sim_violation *v, const char *id)

@@ -250,6 +250,18 @@ static const struct uks_metric_spec counters[] = {
 	{"switches", UKS_ARG_NONE, false, "context switches"},
 	{"budget-overruns", UKS_ARG_PROCESS, true, "no-preemption budget overruns"},
 	{"exits", UKS_ARG_PROCESS, true, "threads that finished"},
+	{"suspends", UKS_ARG_NONE, false, "times the machine suspended"},
+	{"resumes", UKS_ARG_NONE, false, "resumes, by a wake line's interrupt or `resume`"},
+	{"wakeups", UKS_ARG_NONE, false, "resumes caused by a wake line's interrupt"},
+	{"irq-moves", UKS_ARG_NONE, false, "lines moved to another CPU (route, irq_set_affinity)"},
+	{"ioapic-dropped", UKS_ARG_DEVICE, true, "edges the IOAPIC lost (masked pin, bad destination)"},
+	{"ioapic-held", UKS_ARG_DEVICE, true, "edges the IOAPIC held across a mask"},
+	{"msi-dropped", UKS_ARG_DEVICE, true, "MSI messages lost (disabled, bad destination)"},
+	{"msi-held", UKS_ARG_DEVICE, true, "MSI messages held (always 0: MSI cannot be masked)"},
+	{"plic-dropped", UKS_ARG_DEVICE, true, "edges the PLIC gateway lost (source in flight)"},
+	{"plic-held", UKS_ARG_DEVICE, true, "requests the PLIC gateway held for a disabled source"},
+	{"lapic-dropped", UKS_ARG_NONE, false, "interrupts a software-disabled LAPIC refused"},
+	{"lapic-held", UKS_ARG_NONE, false, "interrupts kept in IRR behind one in service"},
 };
 
 static const struct uks_metric_spec latencies[] = {
@@ -276,7 +288,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", "irq-disabled", "unserved", "irq-undelivered", NULL,
+	"attach-refused", "irq-disabled", "unserved", "irq-undelivered", "suspended-forever", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

@@ -71,6 +71,8 @@ static uint32_t irq_allowed(unsigned nr)
 		return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOSYS);
 	case UK_SYS_IRQ_PORT_UNBIND:
 		return E(UK_EBADH) | E(UK_EPERM) | E(UK_ENOENT) | E(UK_ENOSYS);
+	case UK_SYS_IRQ_SET_AFFINITY:
+	case UK_SYS_IRQ_SET_WAKE: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL);
 	default: return E(UK_ENOSYS);
 	}
 }

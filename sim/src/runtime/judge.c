@@ -241,6 +241,9 @@ void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out
 	struct sim_engine *e = rt->sm->e;
 	struct uk_kernel_stats st;
 	uk_kernel_get_stats(rt->sm->k, &st);
+	for (size_t i = 0; i < rt->s->ndevices; i++)
+		if (rt->dev[i].hw)
+			rt_dev_take_clears(&rt->dev[i]);
 	find_pin_ids(rt);
 	out->result = rt_classify(rt, res);
 	snprintf(out->message, sizeof(out->message), "%s", e->message);

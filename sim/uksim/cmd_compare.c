@@ -245,7 +245,7 @@ static int explore_row(struct row *r, struct sim_registry *reg, const struct com
 			char window[48] = "";
 			if (o->window >= 0)
 				snprintf(window, sizeof(window), " --window %lld", (long long)o->window);
-			r->replay = g_strdup_printf("uksim replay %s%s%s --token %s",
+			r->replay = g_strdup_printf("%s replay %s%s%s --token %s", uksim_program(),
 						    strpbrk(r->file, " '\"\\$`") ? file : r->file, sets,
 						    window, token ? token : "?");
 			g_free(file);

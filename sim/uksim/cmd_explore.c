@@ -9,11 +9,13 @@
 #include "targets.h"
 
 #include <sim/export.h>
+#include <sim/runtime.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define STORY_CONTEXT 12
+#define RUNS_DEFAULT INT64_MIN /* --runs not given */
 #define TRACE_KEEP (1u << 20)
 
 struct explore_opts {
@@ -28,6 +30,7 @@ struct explore_opts {
 	gchar **sets;   /* --set KEY=VALUE */
 	gchar **loads;  /* --load SO */
 	char *set_args; /* the same for replay lines: " --set K=V ..." */
+	const char *prog; /* the uksim that runs, as invoked (argv[0]) */
 };
 
 static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violations, double seconds)
@@ -113,6 +116,11 @@ static const char *verdict(const struct uksim_target *ut, const struct sim_explo
 		*code = UKSIM_EXIT_INTERNAL;
 		return "NONDETERMINISTIC: a schedule gave two different traces";
 	}
+	if (r->found && !strcmp(r->found_outcome.violation_id, SIM_KERNEL_INVARIANT)) {
+		/* A kernel check failed: a bug in ukern or a loaded policy. */
+		*code = UKSIM_EXIT_INTERNAL;
+		return "KERNEL INVARIANT BROKEN (a bug in ukern or in a loaded policy)";
+	}
 	if (ut->expect_violation[0]) {
 		bool ok = r->found && !strcmp(r->found_outcome.violation_id, ut->expect_violation);
 		*code = ok ? UKSIM_EXIT_OK : UKSIM_EXIT_FAILED;
@@ -195,6 +203,10 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 			shrunk_token = sim_token_encode_env(ut->t.hash, &env, &shrunk);
 		}
 	}
+	/* --first cuts the sweep short: the space was not seen to the end. */
+	bool stopped_first = cfg->stop_on_first && r.found;
+	bool exhausted = r.exhausted && !stopped_first;
+	r.exhausted = exhausted;
 	const char *v = verdict(ut, &r, &code);
 	snprintf(row->target, sizeof(row->target), "%s", ut->name);
 	row->schedules = r.schedules;
@@ -207,30 +219,39 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		uksim_json_string(stdout, ut->name);
 		printf(",\"strategy\":\"%s\",\"seed\":%lld,\"shard\":\"%u/%u\",\"schedules\":%llu,"
 		       "\"violations\":%llu,\"schedules_per_s\":%.1f,\"decisions_per_schedule\":%.2f,"
-		       "\"distinct_irq_interleavings\":%llu,\"exhausted\":%s,\"bound\":%u,\"verdict\":",
+		       "\"distinct_irq_interleavings\":%llu,\"exhausted\":%s,\"stopped_at_first\":%s,"
+		       "\"bound\":%u,\"verdict\":",
 		       sim_strategy_name(cfg->strategy), (long long)cfg->seed, cfg->shard,
 		       cfg->nshards ? cfg->nshards : 1, (unsigned long long)r.schedules,
 		       (unsigned long long)r.violations, r.seconds > 0 ? (double)r.schedules / r.seconds : 0,
 		       r.schedules ? (double)r.decisions / (double)r.schedules : 0,
-		       (unsigned long long)r.distinct_irq, r.exhausted ? "true" : "false", r.bound);
+		       (unsigned long long)r.distinct_irq, exhausted ? "true" : "false",
+		       stopped_first ? "true" : "false", r.bound);
 		uksim_json_string(stdout, v);
 		printf(",\"exit\":%d}\n", code);
 	} else {
 		if (r.found) {
 			const struct sim_outcome *fo = &r.found_outcome;
-			printf("  violation %s in schedule %llu at %llu ns on CPU %u: %s\n", fo->violation_id,
-			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, fo->cpu,
+			char cpu[16] = "";
+			if (strcmp(fo->violation_id, "expect"))
+				snprintf(cpu, sizeof(cpu), " on CPU %u", fo->cpu);
+			printf("  violation %s in schedule %llu at %llu ns%s: %s\n", fo->violation_id,
+			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, cpu,
 			       fo->message);
-			printf("  replay: uksim replay %s%s --token %s\n", ut->name, o->set_args, token);
+			printf("  replay: %s replay %s%s --token %s\n", o->prog, ut->name, o->set_args,
+			       token);
+			fflush(stdout);
 			if (have_shrunk)
-				printf("  shrunk to %zu departure%s (%u runs): uksim replay %s%s --token %s\n",
-				       shrunk.ndev, shrunk.ndev == 1 ? "" : "s", shrink_runs, ut->name,
-				       o->set_args, shrunk_token);
+				printf("  shrunk to %zu departure%s (%u runs): %s replay %s%s --token %s\n",
+				       shrunk.ndev, shrunk.ndev == 1 ? "" : "s", shrink_runs, o->prog,
+				       ut->name, o->set_args, shrunk_token);
 		}
 		if (cfg->strategy == SIM_STRAT_BOUNDED)
 			printf("  %s with up to %u departure%s from virtual-time order\n",
-			       r.exhausted ? "space exhausted" : "search stopped", r.bound,
-			       r.bound == 1 ? "" : "s");
+			       stopped_first ? "stopped at the first violation"
+			       : exhausted   ? "space exhausted"
+					     : "search stopped",
+			       r.bound, r.bound == 1 ? "" : "s");
 		printf("  %llu schedules in %.2f s (%.0f/s), %.1f choices per schedule, %llu distinct IRQ "
 		       "interleavings\n",
 		       (unsigned long long)r.schedules, r.seconds,
@@ -265,8 +286,8 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct explore_opts o = {.runs = -1, .seed = 1, .window = -1, .depth = 3, .preemptions = 2,
-				 .jobs = 0};
+	struct explore_opts o = {.runs = RUNS_DEFAULT, .seed = 1, .window = -1, .depth = 3,
+				 .preemptions = 2, .jobs = 0, .prog = uksim_program()};
 	GOptionEntry entries[] = {
 		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
@@ -304,8 +325,13 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
-	    o.time_s < 0 || (o.runs < 0 && o.runs != -1)) {
+	    o.time_s < 0) {
 		fprintf(stderr, "uksim explore: --depth 1..32, --preemptions 0..16, others not negative\n");
+		goto out;
+	}
+	if (o.runs != RUNS_DEFAULT && o.runs <= 0) {
+		fprintf(stderr, "uksim explore: --runs takes a number of schedules >= 1, not %lld\n",
+			(long long)o.runs);
 		goto out;
 	}
 	if (o.shard && parse_shard(o.shard, &cfg.shard, &cfg.nshards) != 0) {
@@ -314,7 +340,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	}
 	cfg.depth = (unsigned)o.depth;
 	cfg.preemptions = (unsigned)o.preemptions;
-	cfg.runs = o.runs >= 0 ? (uint64_t)o.runs
+	cfg.runs = o.runs != RUNS_DEFAULT ? (uint64_t)o.runs
 			       : (cfg.strategy == SIM_STRAT_BOUNDED || o.time_s > 0 ? 0 : 10000);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg.jobs = o.jobs ? (unsigned)o.jobs : (unsigned)(cores > 0 ? cores : 1);

@@ -10,6 +10,9 @@
  */
 #include "uksim.h"
 
+#include <locale.h>
+#include <sim/explore.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct uksim_cmd commands[] = {
@@ -49,6 +52,93 @@ static const struct uksim_cmd *find_command(const char *name)
 	return NULL;
 }
 
+const char *uksim_program(void)
+{
+	const char *name = g_get_application_name();
+	return name && *name ? name : "uksim";
+}
+
+/* Edit distance (with swapped neighbours as one edit) of two short strings,
+ * for did-you-mean; capped at 9. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 9;
+	unsigned d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			unsigned del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			/* Two letters swapped count as one mistake. */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	return d[la][lb] < 9 ? d[la][lb] : 9;
+}
+
+/* The option among `entries` nearest to the mistyped `--word` (without
+ * dashes and any "=value"), or NULL when none is close. */
+static const char *nearest_option(const GOptionEntry *entries, const char *word)
+{
+	char w[64];
+	snprintf(w, sizeof(w), "%s", word);
+	w[strcspn(w, "=")] = 0;
+	const char *best = NULL;
+	unsigned bestd = 9;
+	for (const GOptionEntry *e = entries; e->long_name; e++) {
+		unsigned d = edit_distance(w, e->long_name);
+		/* A prefix of a longer name also counts as near. */
+		if (d > 1 && strlen(w) >= 3 && !strncmp(e->long_name, w, strlen(w)))
+			d = 1;
+		if (d < bestd) {
+			bestd = d;
+			best = e->long_name;
+		}
+	}
+	size_t len = strlen(w);
+	return best && bestd <= (len <= 4 ? 1u : len <= 8 ? 2u : 3u) ? best : NULL;
+}
+
+/* GOption reads "-j1" as the options -j and -1: split an attached value of
+ * a short option that takes one ("-j1" is "-j 1"). Returns a new vector
+ * whose strings are `argv`'s or, for split ones, kept in `own`. */
+static char **split_short_values(const GOptionEntry *entries, int *argc, char **argv, GPtrArray *own)
+{
+	char **out = g_new0(char *, (size_t)*argc * 2 + 1);
+	int n = 0;
+	for (int i = 0; i < *argc; i++) {
+		const char *a = argv[i];
+		const GOptionEntry *e = NULL;
+		if (i > 0 && a[0] == '-' && a[1] && a[1] != '-' && a[2])
+			for (const GOptionEntry *x = entries; x->long_name; x++)
+				if (x->short_name == a[1] && x->arg != G_OPTION_ARG_NONE)
+					e = x;
+		if (!strcmp(a, "--")) {
+			for (; i < *argc; i++)
+				out[n++] = argv[i];
+			break;
+		}
+		if (e) {
+			char *opt = g_strndup(a, 2), *val = g_strdup(a + 2);
+			g_ptr_array_add(own, opt);
+			g_ptr_array_add(own, val);
+			out[n++] = opt;
+			out[n++] = val;
+		} else {
+			out[n++] = argv[i];
+		}
+	}
+	*argc = n;
+	return out;
+}
+
 gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *argc, char ***argv)
 {
 	char *params = g_strdup_printf("%s", cmd->params);
@@ -60,14 +150,28 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 	g_set_prgname(prgname);
 	g_free(prgname);
 	GError *error = NULL;
+	/* The split vector is the caller's argv from here on; it and the
+	 * strings it made live as long as the process (a command parses once). */
+	GPtrArray *own = g_ptr_array_new();
+	char **args = split_short_values(entries, argc, *argv, own);
+	*argv = args;
 	gboolean ok = g_option_context_parse(ctx, argc, argv, &error);
 	if (!ok) {
 		char *help = g_option_context_get_help(ctx, TRUE, NULL);
-		fprintf(stderr, "uksim %s: %s\n\n%s", cmd->name, error->message, help);
+		fprintf(stderr, "uksim %s: %s\n", cmd->name, error->message);
+		if (error->domain == G_OPTION_ERROR && error->code == G_OPTION_ERROR_UNKNOWN_OPTION) {
+			/* "Unknown option --foo": suggest the nearest real one. */
+			const char *bad = strstr(error->message, "--");
+			const char *near = bad ? nearest_option(entries, bad + 2) : NULL;
+			if (near)
+				fprintf(stderr, "did you mean '--%s'?\n", near);
+		}
+		fprintf(stderr, "\n%s", help);
 		g_free(help);
 		g_error_free(error);
 	}
 	g_option_context_free(ctx);
+	g_ptr_array_free(own, FALSE);
 	return ok;
 }
 
@@ -117,13 +221,20 @@ void uksim_json_string(FILE *f, const char *s)
 
 int main(int argc, char **argv)
 {
+	/* Only the character set: numbers and JSON stay in the C locale. */
+	setlocale(LC_CTYPE, "");
+	/* Replay lines name the uksim that was run (./build/sim/uksim, ...). */
+	g_set_application_name(argc > 0 && argv[0] ? argv[0] : "uksim");
 	if (argc < 2) {
 		usage(stderr);
 		return UKSIM_EXIT_USAGE;
 	}
 	const char *name = argv[1];
 	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
-		printf("uksim %s\n", UKSIM_VERSION);
+		/* The build id is the one replay tokens carry (uk2-HASH-BUILD-...). */
+		printf("uksim %s, build %08llx, invariant checks %s\n", UKSIM_VERSION,
+		       (unsigned long long)(sim_build_id() & 0xffffffffull),
+		       sim_build_checking() ? "on (c)" : "off (n)");
 		return UKSIM_EXIT_OK;
 	}
 	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {

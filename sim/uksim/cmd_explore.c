@@ -10,12 +10,17 @@
 
 #include <sim/export.h>
 #include <sim/runtime.h>
+#include <ukern/irq_log.h>
+#include <ukern/kernel.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define STORY_CONTEXT 12
 #define RUNS_DEFAULT INT64_MIN /* --runs not given */
+/* Kernel trace kinds counted in replay --json (ukern/kernel.h, irq_log.h). */
+#define UKSIM_TRACE_SWITCH UK_TRACE_CORE_SWITCH
+#define UKSIM_TRACE_IRQ_RAISE UK_TRACE_IRQ(UK_IRQ_EV_RAISE)
 #define TRACE_KEEP (1u << 20)
 
 struct explore_opts {
@@ -388,6 +393,52 @@ out:
 	return code;
 }
 
+/* How a departure is named in JSON (the story says it in words). */
+static const char *choice_kind(const struct sim_decision *d)
+{
+	switch (d->kind) {
+	case SIM_CHOICE_CPU: return "cpu";
+	case SIM_CHOICE_IRQ: return "interrupt";
+	default: return sim_decision_value_kind(d);
+	}
+}
+
+/* replay --json: the departures from virtual-time order, and statistics of
+ * the run from its trace (kept whole up to TRACE_KEEP records). */
+static void print_replay_json_details(const struct sim_outcome *o)
+{
+	size_t ndev = 0;
+	printf(",\"departures\":[");
+	for (size_t i = 0; i < o->dlog_len; i++) {
+		const struct sim_decision *d = &o->dlog[i];
+		if (d->choice == d->dflt)
+			continue;
+		printf("%s{\"choice\":%zu,\"time_ns\":%llu,\"kind\":\"%s\",\"cpu\":%u,"
+		       "\"option\":%u,\"default\":%u,\"options\":%u",
+		       ndev++ ? "," : "", i, (unsigned long long)d->time, choice_kind(d), d->cpu,
+		       d->choice, d->dflt, d->n);
+		if (d->kind == SIM_CHOICE_CPU)
+			printf(",\"runs\":%u,\"instead_of\":%u", d->choice_cpu, d->dflt_cpu);
+		printf("}");
+	}
+	uint64_t end = 0, irqs = 0, switches = 0, raises = 0;
+	for (size_t i = 0; i < o->trace.len; i++) {
+		const struct sim_trace_rec *r = &o->trace.recs[i];
+		if (r->time > end)
+			end = r->time;
+		irqs += r->kind == SIM_TR_IRQ_TAKE;
+		switches += r->kind == UKSIM_TRACE_SWITCH;
+		raises += r->kind == UKSIM_TRACE_IRQ_RAISE;
+	}
+	printf("],\"statistics\":{\"end_ns\":%llu,\"steps\":%llu,\"decisions\":%llu,"
+	       "\"departures\":%zu,\"interrupts_taken\":%llu,\"switches\":%llu,\"irq_raises\":%llu,"
+	       "\"trace_records\":%llu,\"trace_complete\":%s}",
+	       (unsigned long long)end, (unsigned long long)o->steps,
+	       (unsigned long long)o->decisions, ndev, (unsigned long long)irqs,
+	       (unsigned long long)switches, (unsigned long long)raises,
+	       (unsigned long long)o->trace.count, o->trace.count == o->trace.len ? "true" : "false");
+}
+
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 {
 	struct explore_opts o = {.window = -1};
@@ -434,6 +485,8 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				!strcmp(out.violation_id, ut.expect_violation);
 		code = (out.violation && !expected) || (ut.expect_violation[0] && !expected)
 			       ? UKSIM_EXIT_FAILED : UKSIM_EXIT_OK;
+		if (out.violation && !strcmp(out.violation_id, SIM_KERNEL_INVARIANT))
+			code = UKSIM_EXIT_INTERNAL; /* a kernel check failed, as explore says */
 		if (o.json) {
 			printf("{\"target\":");
 			uksim_json_string(stdout, ut.name);
@@ -444,11 +497,25 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				printf("null");
 			printf(",\"message\":");
 			uksim_json_string(stdout, out.message);
-			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu}\n",
-			       (unsigned long long)out.trace_hash, (unsigned long long)out.decisions);
+			printf(",\"time_ns\":");
+			if (out.violation)
+				printf("%llu,\"cpu\":", (unsigned long long)out.time_ns);
+			else
+				printf("null,\"cpu\":");
+			if (out.violation && strcmp(out.violation_id, "expect"))
+				printf("%u", out.cpu);
+			else
+				printf("null");
+			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu,\"exit\":%d",
+			       (unsigned long long)out.trace_hash, (unsigned long long)out.decisions, code);
+			print_replay_json_details(&out);
+			printf("}\n");
 		} else {
 			printf("replay of %s: %s\n", ut.name, sim_result_name(out.result));
-			if (out.violation)
+			if (out.violation && !strcmp(out.violation_id, "expect"))
+				printf("  violation %s at %llu ns: %s\n", out.violation_id,
+				       (unsigned long long)out.time_ns, out.message);
+			else if (out.violation)
 				printf("  violation %s at %llu ns on CPU %u: %s\n", out.violation_id,
 				       (unsigned long long)out.time_ns, out.cpu, out.message);
 			else

@@ -192,7 +192,7 @@ uint64_t sim_prog_now(struct uk_user *u)
 unsigned sim_prog_choose(struct uk_user *u, unsigned n, unsigned dflt)
 {
 	struct sim_rt *rt = uk_user_kernel_platform(u);
-	return rt ? sim_choose_value(rt->sm->e, n, dflt) : dflt;
+	return rt ? sim_choose_value_what(rt->sm->e, n, dflt, SIM_VALUE_PROGRAM) : dflt;
 }
 
 void sim_prog_idle(struct uk_user *u, bool idle)

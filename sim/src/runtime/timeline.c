@@ -76,7 +76,7 @@ static uint64_t place(struct sim_engine *e, const struct uks_action *a)
 		n = (unsigned)span + 1;
 	if (n < 2)
 		return a->earliest;
-	unsigned k = sim_choose_value(e, n, 0);
+	unsigned k = sim_choose_value_what(e, n, 0, SIM_VALUE_WINDOW);
 	return a->earliest + span / (n - 1) * k;
 }
 

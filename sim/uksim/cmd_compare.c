@@ -322,7 +322,7 @@ static void print_table(const struct row *rows, guint n, bool several, const str
 		const struct row *r = &rows[i];
 		char *l = row_label(r, several);
 		if (r->unserved)
-			printf("  %s: %llu assertion%s never claimed\n", l,
+			printf("  %s: %llu assertion%s never served\n", l,
 			       (unsigned long long)r->unserved, r->unserved == 1 ? "" : "s");
 		if (r->replay)
 			printf("  %s: %s in schedule %llu (%s): %s\n", l, r->first_id,

@@ -167,10 +167,10 @@ struct sim_run_report {
 	/* With ecfg->record_decisions: the decision log (owned). */
 	struct sim_decision *dlog;
 	size_t dlog_len;
-	/* With options.keep_latencies: each assertion's wait until its
-	 * device's driver claimed it (`latency irq(D)`), all devices, sorted
-	 * (owned); and the assertions never claimed (not counting those a
-	 * device reset dropped). */
+	/* With options.keep_latencies: each assertion's wait until it was
+	 * served (`latency irq(D)`: the first clear of its device's status
+	 * after it), all devices, sorted (owned); and the assertions never
+	 * served (not counting those a device reset dropped). */
 	uint64_t *irq_latency_ns;
 	size_t nirq_latency;
 	uint64_t irq_unserved;

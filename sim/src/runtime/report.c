@@ -139,6 +139,15 @@ void sim_expect_observed(const struct sim_expect_verdict *v, char *buf, size_t l
 
 #define U(x) ((unsigned long long)(x))
 
+/* Whether a violation the run showed fails it (judge.c decides the same). */
+static bool fails_run(const struct uks_scenario *s, const struct sim_violation *v)
+{
+	if (rt_expected(s, v->id))
+		return false;
+	return ((v->id[0] == 'I' || v->id[0] == 'L') && s->invariants) ||
+	       !strcmp(v->id, "attach-refused") || !strcmp(v->id, SIM_KERNEL_INVARIANT);
+}
+
 /* Check marks only where the locale's character set can show them (the
  * program's LC_CTYPE: uksim sets it from the environment). */
 static bool utf8_locale(void)
@@ -194,27 +203,30 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		U(t->ipc_calls), U(t->ipc_handoffs), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
 		U(t->nopreempt_sections), U(t->budget_overruns), U(t->threads_exited),
 		U(t->threads_killed));
-	/* What failed the run: the expectation broken first, at the time it
-	 * broke; else the first violation that fails it. */
-	bool expect_failed = false;
-	if (!r->all_met) {
-		/* The expectation broken first, at the time it broke. */
-		const struct sim_expect_verdict *first = NULL;
-		for (size_t i = 0; i < r->nexpects; i++) {
-			const struct sim_expect_verdict *v = &r->expects[i];
-			if (!v->met && (!first || v->broken_ns < first->broken_ns))
-				first = v;
-		}
-		if (first) {
-			expect_failed = true;
-			char obs[96], when[32];
-			sim_expect_observed(first, obs, sizeof(obs));
-			sim_format_time(first->broken_ns, when, sizeof(when));
-			fprintf(f, "went wrong at %s (%llu ns): %s:%u:%u %s not met (%s)%s%s\n", when,
-				U(first->broken_ns), first->e->pos.file, first->e->pos.line,
-				first->e->pos.col, first->text, obs, first->why[0] ? ": " : "",
-				first->why);
-		}
+	/* What failed the run, first in time: the expectation broken first (at
+	 * the time it broke) or a violation that fails the run; the others
+	 * that failed it are "also", the rest of the violations "showed". */
+	const struct sim_expect_verdict *first = NULL;
+	for (size_t i = 0; !r->all_met && i < r->nexpects; i++) {
+		const struct sim_expect_verdict *v = &r->expects[i];
+		if (!v->met && (!first || v->broken_ns < first->broken_ns))
+			first = v;
+	}
+	const struct sim_violation *fv = NULL;
+	for (size_t i = 0; !r->all_met && !fv && i < r->nviolations; i++)
+		if (fails_run(s, &r->violations[i]))
+			fv = &r->violations[i];
+	if (!r->all_met && !first && !fv && r->nviolations)
+		fv = &r->violations[0]; /* an error run: what it showed first */
+	bool expect_first = first && (!fv || first->broken_ns < fv->time_ns);
+	if (first) {
+		char obs[96], when[32];
+		sim_expect_observed(first, obs, sizeof(obs));
+		sim_format_time(first->broken_ns, when, sizeof(when));
+		fprintf(f, "%s at %s (%llu ns): %s:%u:%u %s not met (%s)%s%s\n",
+			expect_first ? "went wrong" : "also broken", when, U(first->broken_ns),
+			first->e->pos.file, first->e->pos.line, first->e->pos.col, first->text, obs,
+			first->why[0] ? ": " : "", first->why);
 	}
 	for (size_t i = 0; i < r->nviolations; i++) {
 		const struct sim_violation *v = &r->violations[i];
@@ -222,9 +234,10 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		sim_format_time(v->time_ns, when, sizeof(when));
 		if (v->cpu >= 0)
 			snprintf(cpu, sizeof(cpu), "CPU %d", v->cpu);
-		fprintf(f, "%s at %s (%llu ns) on %s: %s: %s\n",
-			i == 0 && !r->all_met && !expect_failed ? "went wrong" : "showed", when,
-			U(v->time_ns), cpu, v->id,
+		const char *how = v == fv && !expect_first		  ? "went wrong"
+				  : !r->all_met && fails_run(s, v) ? "also went wrong"
+								    : "showed";
+		fprintf(f, "%s at %s (%llu ns) on %s: %s: %s\n", how, when, U(v->time_ns), cpu, v->id,
 			v->message);
 	}
 }

@@ -29,7 +29,8 @@ void uk_irq_builtins_init(struct uk_irq_builtins *b)
 	irq_model_linux(m++);
 	irq_model_zircon(m++);
 	irq_model_managarm_2020(m++);
-	irq_model_msi_no_retry(m);
+	irq_model_msi_no_retry(m++);
+	irq_model_fiasco(m);
 	irq_behaviour_controller(h++);
 	irq_behaviour_mask_in_service(h++);
 	irq_behaviour_no_mask_in_service(h++);

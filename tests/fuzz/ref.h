@@ -72,5 +72,6 @@ struct ref_model {
 };
 
 extern const struct ref_model ref_managarm;
+extern const struct ref_model ref_fiasco;
 
 #endif

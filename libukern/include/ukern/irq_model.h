@@ -141,7 +141,7 @@ uint32_t uk_irq_behaviour_strategy(const struct uk_irq_behaviour *b, uint32_t ch
 
 /* ---- the built-in tables ---- */
 
-#define UK_IRQ_BUILTIN_MODELS 6
+#define UK_IRQ_BUILTIN_MODELS 7
 #define UK_IRQ_BUILTIN_BEHAVIOURS 9
 
 /* The built-in models and behaviours. libukern keeps no writable or

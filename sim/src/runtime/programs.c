@@ -13,6 +13,7 @@ static const struct sim_program builtins[] = {
 	{"irq-driver-kick", rt_prog_irq_driver_kick, NULL, 0, NULL, NULL, 0},
 	{"line-driver", rt_prog_line_driver, NULL, 0, NULL, NULL, 0},
 	{"native-driver", rt_prog_native_driver, NULL, 0, NULL, NULL, 0},
+	{"fiasco-driver", rt_driver_fiasco, NULL, 0, NULL, NULL, 0},
 	{"vfs-client", rt_prog_vfs_client, NULL, 0, NULL, NULL, 0},
 	{"vfs-server", rt_prog_vfs_server, NULL, 0, NULL, NULL, 0},
 	{"fs-server", rt_prog_fs_server, NULL, 0, NULL, NULL, 0},

@@ -188,6 +188,8 @@ void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);
 void rt_prog_line_driver(struct uk_user *u);
 void rt_prog_native_driver(struct uk_user *u);
+/* drivers/: the IRQ models' native drivers */
+void rt_driver_fiasco(struct uk_user *u);
 void rt_prog_load(struct uk_user *u);
 void rt_prog_spinner(struct uk_user *u);
 void rt_prog_mutex_holder(struct uk_user *u);

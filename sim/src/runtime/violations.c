@@ -284,6 +284,28 @@ static void refused_attaches(const struct sim_rt *rt, struct sim_run_report *out
 	}
 }
 
+/* An assertion no driver ever looked at by the end of the run: an
+ * interrupt the kernel (or the controller) lost for good. Judged only when
+ * the scenario expects it: a run cut at its time limit may end with an
+ * assertion still on its way, which is no loss. */
+static void unserved(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	if (!rt_expected(rt->s, "unserved"))
+		return;
+	for (size_t i = 0; i < rt->s->ndevices; i++) {
+		const struct rt_pending *p = &rt->dev[i].lat_irq;
+		if (p->head >= p->tail)
+			continue;
+		struct sim_violation *v = add(out, cap, "unserved", rt_end_time(rt), -1);
+		if (v)
+			snprintf(v->message, sizeof(v->message),
+				 "%s asserted at %llu ns and no driver looked at it by the end of "
+				 "the run: the interrupt was lost",
+				 rt->s->devices[i].name, (unsigned long long)p->t[p->head]);
+		return;
+	}
+}
+
 void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out)
 {
 	size_t cap = 0;
@@ -298,6 +320,7 @@ void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out)
 			snprintf(v->message, sizeof(v->message), "%.300s", rt->sm->e->message);
 	}
 	kernel_reports(rt, out, &cap);
+	unserved(rt, out, &cap);
 	if (out->nviolations > 1)
 		qsort(out->violations, out->nviolations, sizeof(*out->violations), by_time);
 }

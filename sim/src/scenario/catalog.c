@@ -33,6 +33,18 @@ static const struct uks_arg_spec line_driver_args[] = {
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
 };
 
+static const char *const fiasco_mistakes[] = {"none", "no-unmask", "unmask-mine-only", NULL};
+static const char *const fiasco_handoffs[] = {"attach", "detach", NULL};
+static const struct uks_arg_spec fiasco_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device whose IRQ object it receives"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt served"},
+	{"mistake", UKS_ARG_ENUM, fiasco_mistakes, false, "none",
+	 "no-unmask: receive without l4_irq_unmask; unmask-mine-only: not when not its device's"},
+	{"handoff", UKS_ARG_INT, NULL, false, "0", "after this many interrupts, hand the IRQ to a new worker (0: never)"},
+	{"handoff-by", UKS_ARG_ENUM, fiasco_handoffs, false, "attach",
+	 "attach: l4_irq_attach to the new thread; detach: l4_irq_detach first"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -122,6 +134,10 @@ static const struct uks_program_spec programs[] = {
 	      "the driver the IRQ model of the device's line names: written as that kernel's "
 	      "drivers are",
 	      driver_needs),
+	PROGN("fiasco-driver", fiasco_driver_args,
+	      "Fiasco.OC's native driver: l4_irq_attach, then l4_irq_receive (unmask + wait) and "
+	      "service, one per device (Irq_muxer children on a shared line)",
+	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),
 	PROGN("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces",
@@ -195,7 +211,7 @@ static const char *const costs[] = {"skylake", "zen3", "slow-ipi", NULL};
  * is where they live; these lists let the parser work without one, and a
  * test keeps them equal to the registry's. */
 static const char *const irq_models[] = {"managarm", "sel4", "linux", "zircon",
-					 "managarm-2020", "msi-no-retry", NULL};
+					 "managarm-2020", "msi-no-retry", "fiasco", NULL};
 static const char *const schedulers[] = {"fixed", NULL};
 static const char *const behaviours[] = {
 	"controller", "mask-in-service", "no-mask-in-service", "eoi-before-mask",
@@ -206,7 +222,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", "irq-disabled", NULL,
+	"attach-refused", "irq-disabled", "unserved", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

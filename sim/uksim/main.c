@@ -11,6 +11,7 @@
 #include "uksim.h"
 
 #include <locale.h>
+#include <stdbool.h>
 #include <sim/explore.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,39 +107,6 @@ static const char *nearest_option(const GOptionEntry *entries, const char *word)
 	return best && bestd <= (len <= 4 ? 1u : len <= 8 ? 2u : 3u) ? best : NULL;
 }
 
-/* GOption reads "-j1" as the options -j and -1: split an attached value of
- * a short option that takes one ("-j1" is "-j 1"). Returns a new vector
- * whose strings are `argv`'s or, for split ones, kept in `own`. */
-static char **split_short_values(const GOptionEntry *entries, int *argc, char **argv, GPtrArray *own)
-{
-	char **out = g_new0(char *, (size_t)*argc * 2 + 1);
-	int n = 0;
-	for (int i = 0; i < *argc; i++) {
-		const char *a = argv[i];
-		const GOptionEntry *e = NULL;
-		if (i > 0 && a[0] == '-' && a[1] && a[1] != '-' && a[2])
-			for (const GOptionEntry *x = entries; x->long_name; x++)
-				if (x->short_name == a[1] && x->arg != G_OPTION_ARG_NONE)
-					e = x;
-		if (!strcmp(a, "--")) {
-			for (; i < *argc; i++)
-				out[n++] = argv[i];
-			break;
-		}
-		if (e) {
-			char *opt = g_strndup(a, 2), *val = g_strdup(a + 2);
-			g_ptr_array_add(own, opt);
-			g_ptr_array_add(own, val);
-			out[n++] = opt;
-			out[n++] = val;
-		} else {
-			out[n++] = argv[i];
-		}
-	}
-	*argc = n;
-	return out;
-}
-
 gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *argc, char ***argv)
 {
 	char *params = g_strdup_printf("%s", cmd->params);
@@ -150,11 +118,6 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 	g_set_prgname(prgname);
 	g_free(prgname);
 	GError *error = NULL;
-	/* The split vector is the caller's argv from here on; it and the
-	 * strings it made live as long as the process (a command parses once). */
-	GPtrArray *own = g_ptr_array_new();
-	char **args = split_short_values(entries, argc, *argv, own);
-	*argv = args;
 	gboolean ok = g_option_context_parse(ctx, argc, argv, &error);
 	if (!ok) {
 		char *help = g_option_context_get_help(ctx, TRUE, NULL);
@@ -171,7 +134,6 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 		g_error_free(error);
 	}
 	g_option_context_free(ctx);
-	g_ptr_array_free(own, FALSE);
 	return ok;
 }
 
@@ -219,6 +181,32 @@ void uksim_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Short options that take a value, in any command. */
+static const char short_with_value[] = "j";
+
+/* GOption reads "-j1" as the options -j and -1: write an attached value of
+ * a short option that takes one as a separate argument ("-j1" is "-j 1").
+ * Returns a new NULL-terminated vector (g_strfreev) and its length. */
+static char **split_short_values(int argc, char **argv, int *out_argc)
+{
+	char **out = g_new0(char *, (size_t)argc * 2 + 1);
+	int n = 0;
+	bool rest = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		rest |= !strcmp(a, "--");
+		if (!rest && i > 0 && a[0] == '-' && a[1] && strchr(short_with_value, a[1]) &&
+		    a[2]) {
+			out[n++] = g_strndup(a, 2);
+			out[n++] = g_strdup(a + 2);
+		} else {
+			out[n++] = g_strdup(a);
+		}
+	}
+	*out_argc = n;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	/* Only the character set: numbers and JSON stay in the C locale. */
@@ -261,5 +249,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return UKSIM_EXIT_USAGE;
 	}
-	return cmd->main(cmd, argc - 1, argv + 1);
+	int nargs;
+	char **args = split_short_values(argc - 1, argv + 1, &nargs);
+	/* GOption removes what it parsed from the vector: keep it to free. */
+	char **keep = g_memdup2(args, sizeof(char *) * ((size_t)nargs + 1));
+	int rc = cmd->main(cmd, nargs, args);
+	g_free(args);
+	g_strfreev(keep);
+	return rc;
 }

@@ -60,6 +60,14 @@ assert times and max(times) <= 110000, times
 print("ok: 6: the story's events end by 110000 ns")
 PY
 
+expect 1 "count: explore" -- "$UKSIM" explore "$DIR/count.uks" --runs 3 -j 1 --json
+python3 - "$tmp/out" <<'PY' || fails=$((fails + 1))
+import json, sys
+v = [json.loads(l) for l in open(sys.argv[1]) if '"violation"' in l][0]
+assert 20000 < v["time_ns"] < 30000 and "nobody-cared #1 on d0's line" in v["message"], v
+print("ok: 6: a count is broken by the event that passes its bound")
+PY
+
 # --- 8: one wording for latency failures, with units and "never served".
 expect 1 "never: run" -- "$UKSIM" run "$DIR/never.uks"
 contains out "(never served)" "8: run says never served"

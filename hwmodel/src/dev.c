@@ -144,6 +144,11 @@ static int check_irq(struct hw_machine *m, const struct hw_dev_desc *d, const ch
 		return hw_errf(err, errlen, HW_EINVAL,
 			       "device '%s': source %u out of range for the PLIC (1..%u)", name,
 			       d->irq_pin, m->plic.n);
+	if (m->ctrl_kind[d->irq_ctrl] == HW_INTC_PERCPU &&
+	    (d->irq_pin >= m->ncpus * m->percpu.lines || d->irq_mode != HW_IRQ_EDGE))
+		return hw_errf(err, errlen, HW_EINVAL,
+			       "device '%s': per-CPU input %u out of range (0..%u) or not edge", name,
+			       d->irq_pin, m->ncpus * m->percpu.lines - 1);
 	return check_wire(m, d, name, err, errlen);
 }
 
@@ -239,6 +244,7 @@ int hw_machine_add_device(struct hw_machine *m, const struct hw_dev_desc *desc, 
 	if (desc->kind == HW_DEV_HPET)
 		d->desc.irq_mode = HW_IRQ_NONE;
 	d->index = m->ndev;
+	d->status_clear_ns = HW_TIME_NEVER;
 	d->base = desc->mmio_base ? desc->mmio_base : HPET_DEFAULT_BASE;
 	d->size = desc->mmio_size ? desc->mmio_size : ops->default_size;
 	if (desc->pci && !(d->pci = hw_pci_fn_new(d))) {
@@ -312,6 +318,13 @@ void hw_dev_window(const struct hw_dev *d, uint64_t *base, uint64_t *size)
 bool hw_dev_irq_active(const struct hw_dev *d)
 {
 	return d->irq_cond;
+}
+
+uint64_t hw_dev_take_status_clear(struct hw_dev *d)
+{
+	uint64_t t = d->status_clear_ns;
+	d->status_clear_ns = HW_TIME_NEVER;
+	return t;
 }
 
 /* ---- interrupt output ---- */

@@ -13,6 +13,9 @@ static const uint32_t strategy[] = {
 	/* The claim holds the gateway closed for the whole episode; the
 	 * completion ends it. Masking in service would make it be ignored. */
 	[HW_INTC_PLIC] = HW_INTC_MASKABLE | HW_INTC_EOS,
+	/* As the IOAPIC's edge pins: open in service, the LAPIC's EOI. */
+	[HW_INTC_PERCPU] = HW_INTC_MASKABLE | HW_INTC_MASK_IN_SERVICE |
+			   HW_INTC_SUPPRESS_MASK_IN_SERVICE | HW_INTC_EOI,
 };
 
 unsigned hw_intc_count(const struct hw_machine *m)
@@ -37,6 +40,8 @@ static unsigned pins_of(const struct hw_machine *m, unsigned ctrl)
 		return m->msi.n;
 	case HW_INTC_PLIC:
 		return m->plic.n + 1; /* source 0 does not exist */
+	case HW_INTC_PERCPU:
+		return m->ncpus * m->percpu.lines;
 	}
 	return 0;
 }
@@ -71,6 +76,8 @@ int hw_intc_route(struct hw_machine *m, unsigned ctrl, unsigned pin, unsigned ve
 		return hw_msi_route(m, pin, vector, cpu, trig, now);
 	case HW_INTC_PLIC:
 		return hw_plic_route(m, pin, vector, cpu, trig, now);
+	case HW_INTC_PERCPU:
+		return hw_percpu_route(m, pin, vector, cpu, trig);
 	}
 	return HW_EINVAL;
 }
@@ -84,6 +91,8 @@ int hw_intc_mask(struct hw_machine *m, unsigned ctrl, unsigned pin, bool masked,
 		return hw_ioapic_mask(m, pin, masked, now);
 	case HW_INTC_PLIC:
 		return hw_plic_mask(m, pin, masked, now);
+	case HW_INTC_PERCPU:
+		return hw_percpu_mask(m, pin, masked, now);
 	case HW_INTC_MSI:
 		break;
 	}
@@ -99,6 +108,8 @@ bool hw_intc_masked(const struct hw_machine *m, unsigned ctrl, unsigned pin)
 		return m->ioapic.pin[pin].rte & HW_RTE_MASKED;
 	case HW_INTC_PLIC:
 		return hw_plic_masked(m, pin);
+	case HW_INTC_PERCPU:
+		return m->percpu.pin[pin].masked;
 	case HW_INTC_MSI:
 		break;
 	}
@@ -116,6 +127,7 @@ int hw_intc_eoi(struct hw_machine *m, unsigned ctrl, unsigned pin, uint64_t now)
 	case HW_INTC_PLIC:
 		return hw_plic_complete(m, m->plic.src[pin].cpu, pin, now);
 	case HW_INTC_MSI:
+	case HW_INTC_PERCPU: /* the LAPIC's EOI is all there is */
 		break;
 	}
 	return HW_OK;
@@ -147,6 +159,8 @@ bool hw_intc_line(const struct hw_machine *m, unsigned ctrl, unsigned pin)
 		return m->plic.src[pin].input;
 	case HW_INTC_MSI:
 		return m->msi.src[pin].ext;
+	case HW_INTC_PERCPU:
+		return m->percpu.pin[pin].input;
 	}
 	return false;
 }
@@ -171,6 +185,12 @@ void hw_pin_drive(struct hw_machine *m, unsigned ctrl, unsigned pin, bool on, ui
 		if (on)
 			hw_msi_send(m, pin, now);
 		return;
+	case HW_INTC_PERCPU: {
+		struct hw_percpu_pin *p = &m->percpu.pin[pin];
+		p->drivers = (uint16_t)(on ? p->drivers + 1 : p->drivers - 1);
+		hw_percpu_drive(m, pin, now);
+		return;
+	}
 	}
 }
 
@@ -192,6 +212,10 @@ int hw_intc_set_line(struct hw_machine *m, unsigned ctrl, unsigned pin, bool ass
 		if (asserted && !m->msi.src[pin].ext)
 			hw_msi_send(m, pin, now);
 		m->msi.src[pin].ext = asserted;
+		break;
+	case HW_INTC_PERCPU:
+		m->percpu.pin[pin].ext = asserted;
+		hw_percpu_drive(m, pin, now);
 		break;
 	}
 	return HW_OK;
@@ -222,6 +246,9 @@ int hw_intc_stats(const struct hw_machine *m, unsigned ctrl, unsigned pin,
 		break;
 	case HW_INTC_PLIC:
 		*out = all ? m->plic.st : m->plic.src[pin].st;
+		break;
+	case HW_INTC_PERCPU:
+		*out = all ? m->percpu.st : m->percpu.pin[pin].st;
 		break;
 	}
 	return HW_OK;

@@ -87,6 +87,7 @@ struct hw_ioapic_pin {
 	bool latch;            /* keep an edge that arrives masked (not an 82093AA feature) */
 	bool latched;          /* such an edge waits for the unmask */
 	struct hw_event ev;    /* message in flight */
+	unsigned ev_dest;      /* its destination, fixed when it was sent */
 	struct hw_machine *m;
 	unsigned pin;
 	struct hw_intc_stats st;
@@ -142,6 +143,29 @@ struct hw_plic {
 	struct hw_intc_stats st;
 };
 
+/* Local interrupt inputs of each CPU (percpu.c): pin = cpu * lines + n. */
+struct hw_percpu_pin {
+	uint8_t vector;     /* 0: not routed */
+	bool masked;
+	bool input;         /* as last sampled */
+	bool ext;           /* driven from outside (hw_intc_set_line) */
+	uint16_t drivers;   /* devices asserting the wire */
+	struct hw_intc_stats st;
+};
+
+struct hw_percpu {
+	unsigned lines;     /* per CPU; 0: no such controller */
+	struct hw_percpu_pin *pin; /* ncpus * lines */
+	struct hw_intc_stats st;
+};
+int hw_percpu_init(struct hw_machine *m, unsigned lines);
+void hw_percpu_fini(struct hw_machine *m);
+void hw_percpu_reset(struct hw_machine *m);
+void hw_percpu_drive(struct hw_machine *m, unsigned pin, uint64_t now);
+int hw_percpu_route(struct hw_machine *m, unsigned pin, unsigned vector, unsigned cpu,
+		    enum hw_trigger trig);
+int hw_percpu_mask(struct hw_machine *m, unsigned pin, bool on, uint64_t now);
+
 /* ---- devices ---- */
 struct hw_dev_ops {
 	const char *kind_name;
@@ -172,10 +196,21 @@ struct hw_dev {
 	struct hw_pci_fn *pci;   /* NULL for platform devices */
 	bool irq_cond;           /* interrupt condition ("it was me") */
 	bool wire;               /* what this device drives on its pin */
+	/* The first time software cleared the interrupt status (a
+	 * write-1-to-clear, or a read of a clear-on-read status) since the
+	 * owner last asked (hw_dev_take_status_clear); HW_TIME_NEVER: none. */
+	uint64_t status_clear_ns;
 };
 
+/* Software cleared set bits of the device's interrupt status at `now`. */
+static inline void hw_dev_status_cleared(struct hw_dev *d, uint64_t now)
+{
+	if (d->status_clear_ns == HW_TIME_NEVER)
+		d->status_clear_ns = now;
+}
+
 /* ---- the machine ---- */
-#define HW_NCTRL_MAX 3
+#define HW_NCTRL_MAX 4
 
 struct hw_machine {
 	struct hw_machine_config cfg;
@@ -191,6 +226,7 @@ struct hw_machine {
 	struct hw_ioapic ioapic;
 	struct hw_msi msi;
 	struct hw_plic plic;
+	struct hw_percpu percpu;
 	uint32_t pci_addr;       /* port 0xcf8 */
 	unsigned ndev;
 	struct hw_dev *dev[HW_MAX_DEVICES];
@@ -199,6 +235,7 @@ struct hw_machine {
 #define CTRL_IOAPIC 0u
 #define CTRL_MSI 1u
 #define CTRL_PLIC 2u
+#define CTRL_PERCPU 3u /* in traces; its index is hw_intc_find's */
 
 /* machine.c */
 void hw_trace(struct hw_machine *m, uint64_t now, unsigned cpu, uint16_t kind, uint64_t a,

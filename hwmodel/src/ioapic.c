@@ -22,6 +22,9 @@
  *  - Polarity is applied to the wire's electrical level: programming the
  *    wrong polarity makes an idle line look asserted, and changing the
  *    polarity of an edge pin can itself produce an edge.
+ *  - A message carries the destination the entry had when it was sent: a
+ *    redirection entry rewritten while one is in flight (a new affinity)
+ *    steers the next message, not that one.
  * Not modelled: logical destination mode (treated as physical), lowest-
  * priority arbitration (treated as fixed), NMI/SMI/INIT/ExtINT delivery
  * (dropped and traced), the APIC bus arbitration ID.
@@ -92,7 +95,7 @@ static void pin_arrive(struct hw_ioapic_pin *p, uint64_t now)
 		return;
 	}
 	p->rte &= ~HW_RTE_DELIVS;
-	unsigned dest = (unsigned)(p->rte >> HW_RTE_DEST_SHIFT);
+	unsigned dest = p->ev_dest;
 	unsigned delmode = (unsigned)(p->rte >> HW_RTE_DELMODE_SHIFT) & 7;
 	if (delmode > 1) {
 		drop(p, now, HW_DROP_UNSUPPORTED);
@@ -118,6 +121,7 @@ static void pin_fire(struct hw_event *ev, uint64_t now)
 static void pin_send(struct hw_ioapic_pin *p, uint64_t now)
 {
 	p->rte |= HW_RTE_DELIVS;
+	p->ev_dest = (unsigned)(p->rte >> HW_RTE_DEST_SHIFT);
 	hw_trace(p->m, now, HW_CPU_NONE, HW_TRACE_SEND, CTRL_IOAPIC, p->pin, vector_of(p));
 	if (p->m->irq_msg_ns == 0)
 		pin_arrive(p, now);

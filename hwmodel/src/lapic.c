@@ -57,6 +57,7 @@ void hw_lapic_deliver(struct hw_machine *m, unsigned cpu, uint64_t now, unsigned
 		return;
 	}
 	if (!(l->svr & HW_LAPIC_SVR_ENABLE)) { /* software-disabled: fixed interrupts refused */
+		l->st.dropped++;
 		hw_trace(m, now, cpu, HW_TRACE_DROP, src, vector, HW_DROP_APIC_OFF);
 		return;
 	}
@@ -72,6 +73,8 @@ void hw_lapic_deliver(struct hw_machine *m, unsigned cpu, uint64_t now, unsigned
 	}
 	bit_set(l->irr, vector);
 	l->st.delivered++;
+	if ((vector >> 4) <= (ppr(l) >> 4))
+		l->st.held++; /* waits for an EOI or a lower TPR */
 	hw_trace(m, now, cpu, HW_TRACE_DELIVER, vector, level, src);
 	if (hw_lapic_next_vector(m, cpu) >= 0)
 		hw_notify_cpu(m, cpu);

@@ -55,6 +55,9 @@ static int check_config(const struct hw_machine_config *cfg, char *err, size_t e
 	if (cfg->msi_sources > 4096)
 		return hw_errf(err, errlen, HW_EINVAL, "msi sources %u out of range (0..4096)",
 			       cfg->msi_sources);
+	if (cfg->percpu_lines > HW_PERCPU_MAX_LINES)
+		return hw_errf(err, errlen, HW_EINVAL, "per-CPU lines %u out of range (0..%d)",
+			       cfg->percpu_lines, HW_PERCPU_MAX_LINES);
 	if (cfg->plic_sources > HW_PLIC_MAX_SOURCES)
 		return hw_errf(err, errlen, HW_EINVAL, "plic sources %u out of range (0..%d)",
 			       cfg->plic_sources, HW_PLIC_MAX_SOURCES);
@@ -84,6 +87,11 @@ static int build(struct hw_machine *m, const struct hw_machine_config *cfg, char
 	if (cfg->plic_sources) {
 		m->ctrl_kind[m->nctrl++] = HW_INTC_PLIC;
 		if (hw_plic_init(m, cfg->plic_sources))
+			return hw_errf(err, errlen, HW_ENOMEM, "out of memory");
+	}
+	if (cfg->percpu_lines) {
+		m->ctrl_kind[m->nctrl++] = HW_INTC_PERCPU;
+		if (hw_percpu_init(m, cfg->percpu_lines))
 			return hw_errf(err, errlen, HW_ENOMEM, "out of memory");
 	}
 	return HW_OK;
@@ -131,6 +139,7 @@ void hw_machine_destroy(struct hw_machine *m)
 		hw_evq_remove(m->evq, &m->ioapic.pin[i].ev);
 	hw_msi_fini(m);
 	hw_plic_fini(m);
+	hw_percpu_fini(m);
 	hw_mem_fini(m);
 	free(m);
 }
@@ -151,6 +160,8 @@ void hw_machine_reset(struct hw_machine *m, uint64_t now)
 	hw_msi_reset(m);
 	if (m->plic.n)
 		hw_plic_reset(m, now);
+	if (m->percpu.lines)
+		hw_percpu_reset(m);
 }
 
 unsigned hw_machine_ncpus(const struct hw_machine *m)

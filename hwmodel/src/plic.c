@@ -75,8 +75,17 @@ static void gateway(struct hw_machine *m, unsigned s, bool rising, uint64_t now)
 	struct hw_plic_src *x = &m->plic.src[s];
 	if (x->claimed || x->pending)
 		return;
-	if (x->level ? x->input : rising)
-		x->pending = true;
+	if (!(x->level ? x->input : rising))
+		return;
+	x->pending = true;
+	/* Pending with the source enabled nowhere (masked): the gateway holds
+	 * it until an enable, where the IOAPIC would drop an edge. */
+	for (unsigned c = 0; c < m->ncpus; c++)
+		if (enabled(&m->plic.ctx[c], s))
+			return;
+	x->st.held++;
+	m->plic.st.held++;
+	hw_trace(m, now, HW_CPU_NONE, HW_TRACE_HOLD, CTRL_PLIC, s, x->vector);
 }
 
 void hw_plic_drive(struct hw_machine *m, unsigned s, uint64_t now)

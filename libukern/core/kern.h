@@ -42,7 +42,8 @@ enum kobj_type {
 	/* IPC objects (ipc/ipc_internal.h) */
 	KOBJ_ENDPOINT, KOBJ_REPLY, KOBJ_NTFN, KOBJ_GRANT,
 	KOBJ_IRQ_SINK, /* struct irq_sink_obj (irq/irq_kobj.h) */
-	KOBJ_LAST = KOBJ_IRQ_SINK
+	KOBJ_IRQ_PORT, /* struct irq_port_obj (irq/irq_kobj.h) */
+	KOBJ_LAST = KOBJ_IRQ_PORT
 };
 
 /* Header of every object a handle can name. `refs` counts handles plus the
@@ -223,6 +224,21 @@ struct program {
 	uk_user_entry_fn fn;
 };
 
+/* Power management and the platform's requests (core/pm.c). */
+#define PM_MAX_REQUESTS 16
+struct pm_request {
+	uint32_t kind; /* enum uk_host_request */
+	uint64_t a, b;
+};
+struct pm_state {
+	bool suspended;
+	uint64_t since;
+	uint32_t last_wake_pin;
+	/* A ring the host fills at `tail` and the kernel drains at `head`. */
+	struct pm_request req[PM_MAX_REQUESTS];
+	uint32_t head, tail;
+};
+
 struct uk_kernel {
 	struct uk_arch *a;
 	struct uk_kernel_config cfg;
@@ -262,6 +278,7 @@ struct uk_kernel {
 	struct uk_kernel_stats stats;
 	struct ktimer *timers;   /* kernel timers, earliest first (timer.c) */
 	struct irq_state *irq;   /* IRQ lines and the IRQ host (irq/irq_kobj.c); NULL until first use */
+	struct pm_state pm;      /* suspend/resume and the host's requests (core/pm.c) */
 	struct cpu cpus[UK_MAX_CPUS];
 };
 
@@ -271,6 +288,10 @@ void kernel_unlock(struct uk_kernel *k);
 struct cpu *this_cpu(struct uk_kernel *k);
 uint64_t kernel_new_id(struct uk_kernel *k);
 void kernel_interrupt(void *ctx, unsigned vector);
+
+/* pm.c */
+void pm_host_interrupt(struct uk_kernel *k);
+void pm_resume(struct uk_kernel *k, uint32_t wake_pin);
 
 /* timer.c */
 void ktimer_init(struct ktimer *tm, ktimer_fn fn);
@@ -410,6 +431,15 @@ void thread_trampoline(void *arg);
 struct irq_sink_obj;
 bool irq_interrupt(struct uk_kernel *k, unsigned vector);
 void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s);
+struct irq_port_obj;
+void irq_port_free(struct uk_kernel *k, struct irq_port_obj *p);
+/* Suspend (on) or resume every line (UK_IRQ_MASK_SUSPEND on lines that may
+ * not wake the machine); at resume the interrupts kept meanwhile are
+ * delivered. Returns the number of wake lines. */
+unsigned irq_pm_suspend(struct uk_kernel *k, bool on);
+unsigned irq_wake_lines(struct uk_kernel *k);
+/* UK_HOST_ROUTE: route line (src, source) to `cpu` (irq_set_affinity). */
+int irq_host_route(struct uk_kernel *k, unsigned src, unsigned source, unsigned cpu);
 
 /* sched.c: the run queue of CPU `cpu` through the policy, counted and
  * traced (UK_TRACE_CORE_RUNQ) so timelines can show queue lengths. */

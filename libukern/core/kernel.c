@@ -162,6 +162,7 @@ int uk_kernel_create(struct uk_arch *a, const struct uk_kernel_config *cfg, stru
 	k->ncpus = ncpus;
 	k->all_cpus = ncpus == 64 ? ~0ull : bit64(ncpus) - 1;
 	k->next_id = 1;
+	k->pm.last_wake_pin = UINT32_MAX;
 	list_init(&k->threads);
 	frame_init(k, base, pages);
 	if ((rc = vm_space_init(k, &k->empty_vs)) < 0)
@@ -250,6 +251,8 @@ static void interrupt_dispatch(struct uk_kernel *k, struct cpu *c, unsigned vect
 		sched_tick(k, c);
 	} else if (vector == UK_VEC_RESCHED) {
 		c->need_resched = true;
+	} else if (vector == UK_VEC_HOST) {
+		pm_host_interrupt(k);
 	} else if (irq_interrupt(k, vector)) {
 		k->stats.device_irqs++; /* an IRQ line's: raised on its pin */
 	} else if (vector >= UK_VEC_FIRST_DEVICE && vector <= UK_VEC_LAST_DEVICE && k->device_irq) {

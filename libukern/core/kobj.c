@@ -98,6 +98,9 @@ void kobj_put(struct uk_kernel *k, struct kobj *o)
 	case KOBJ_IRQ_SINK:
 		irq_sink_free(k, (struct irq_sink_obj *)o);
 		break;
+	case KOBJ_IRQ_PORT:
+		irq_port_free(k, (struct irq_port_obj *)o);
+		break;
 	case KOBJ_ENDPOINT:
 	case KOBJ_REPLY:
 	case KOBJ_NTFN:

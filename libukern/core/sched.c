@@ -197,9 +197,10 @@ static void sched_switch(struct uk_kernel *k, struct cpu *c, struct uk_thread *p
 	sched_switch_slice(k, c, prev, next, false);
 }
 
+/* A suspended machine runs no thread (pm.c): its CPUs idle. */
 static struct uk_thread *sched_pick(struct uk_kernel *k, struct cpu *c)
 {
-	struct uk_sched_node *n = rq_pick(k, c->id);
+	struct uk_sched_node *n = k->pm.suspended ? NULL : rq_pick(k, c->id);
 	return n ? node_thread(n) : &c->idle;
 }
 
@@ -218,7 +219,7 @@ static bool handoff_ok(struct uk_kernel *k, struct cpu *c, struct uk_thread *nex
 {
 	unsigned top;
 
-	if (!k->cfg.ipc_handoff || !(next->sn.affinity & bit64(c->id)))
+	if (!k->cfg.ipc_handoff || !(next->sn.affinity & bit64(c->id)) || k->pm.suspended)
 		return false;
 	/* The slice has run out (the tick may not have been taken yet, or a
 	 * no-preemption section deferred it): round robin goes first. */
@@ -298,7 +299,8 @@ void sched_tick(struct uk_kernel *k, struct cpu *c)
 	uint64_t now = uk_arch_now(k->a);
 
 	k->stats.timer_ticks++;
-	ktimer_run(k, now); /* may wake threads: need_resched */
+	if (!k->pm.suspended)
+		ktimer_run(k, now); /* may wake threads: need_resched */
 	if (!t || t->is_idle)
 		return; /* the idle loop reprograms the timer before it halts */
 	if (t->np_active) {
@@ -330,7 +332,8 @@ void sched_preempt_point(struct uk_kernel *k)
 		k->stats.nopreempt_deferred_preemptions++;
 		return;
 	}
-	if (!c->slice_expired && k->sched->top_prio(c->sched_state, &top) && top <= t->sn.prio) {
+	if (!k->pm.suspended && !c->slice_expired && k->sched->top_prio(c->sched_state, &top) &&
+	    top <= t->sn.prio) {
 		/* A wake-up that no longer outranks us (it was placed elsewhere
 		 * or its priority dropped): nothing to do. */
 		c->need_resched = false;
@@ -371,7 +374,7 @@ void sched_set_prio(struct uk_kernel *k, struct uk_thread *t, unsigned prio)
 void sched_idle_loop(struct uk_kernel *k, struct cpu *c)
 {
 	for (;;) {
-		struct uk_sched_node *n = rq_pick(k, c->id);
+		struct uk_sched_node *n = k->pm.suspended ? NULL : rq_pick(k, c->id);
 		if (n) {
 			sched_switch(k, c, &c->idle, node_thread(n));
 			continue;

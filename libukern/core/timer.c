@@ -84,7 +84,8 @@ void ktimer_run(struct uk_kernel *k, uint64_t now)
 void cpu_timer_program(struct uk_kernel *k, struct cpu *c)
 {
 	struct uk_thread *t = c->current;
-	uint64_t now = uk_arch_now(k->a), deadline = ktimer_next(k);
+	uint64_t now = uk_arch_now(k->a);
+	uint64_t deadline = k->pm.suspended ? UINT64_MAX : ktimer_next(k); /* asleep: pm.c */
 
 	if (t && !t->is_idle) {
 		if (c->slice_deadline > now && c->slice_deadline < deadline)

@@ -20,6 +20,10 @@ uint32_t uk_irq_default_strategy(enum uk_intc_kind kind)
 	case UK_INTC_PLIC:
 		/* The claim gates the source until completion (= end of service). */
 		return UK_INTC_MASKABLE | UK_INTC_EOS;
+	case UK_INTC_PERCPU:
+		/* Edge inputs with a mask bit (the LVT's): open in service. */
+		return UK_INTC_MASKABLE | UK_INTC_MASK_IN_SERVICE |
+		       UK_INTC_SUPPRESS_MASK_IN_SERVICE | UK_INTC_EOI;
 	}
 	return 0;
 }
@@ -103,7 +107,8 @@ void uk_irq_mask(struct uk_irq_pin *pin, uint32_t reason, bool on, uint64_t now)
 	if (pin->chip->ops && pin->chip->ops->mask)
 		pin->chip->ops->mask(pin->chip->ctx, pin, after);
 	pin->hw_masked = after;
-	uk_irq_emit(pin, UK_IRQ_EV_MASK, IRQ_NO_SINK, after, 0, now);
+	uk_irq_emit(pin, UK_IRQ_EV_MASK, IRQ_NO_SINK, after,
+		    (pin->mask & UK_IRQ_MASK_SUSPEND) ? UK_IRQ_EVF_SUSPEND : 0, now);
 }
 
 void irq_eoi(struct uk_irq_pin *pin, uint64_t now)
@@ -146,6 +151,21 @@ void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on)
 		pin->flags |= UK_IRQ_PIN_WAKE;
 	else
 		pin->flags &= ~UK_IRQ_PIN_WAKE;
+}
+
+void uk_irq_pin_suspend(struct uk_irq_pin *pin, bool on, uint64_t now)
+{
+	uint32_t before = pin->mask;
+
+	irq_step(pin);
+	uk_irq_mask(pin, UK_IRQ_MASK_SUSPEND, on && !(pin->flags & UK_IRQ_PIN_WAKE), now);
+	/* The suspend reason came or went behind another reason (the line was
+	 * masked for service or a stall already): the log must still know. */
+	if ((before != 0) == (pin->mask != 0) &&
+	    ((before ^ pin->mask) & UK_IRQ_MASK_SUSPEND))
+		uk_irq_emit(pin, UK_IRQ_EV_MASK, IRQ_NO_SINK, pin->mask != 0,
+			    (pin->mask & UK_IRQ_MASK_SUSPEND) ? UK_IRQ_EVF_SUSPEND : 0, now);
+	irq_transition_done(pin, on ? "suspend" : "resume");
 }
 
 void irq_notify(struct uk_irq_pin *pin, struct uk_irq_sink *sink)

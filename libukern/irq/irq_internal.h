@@ -66,6 +66,7 @@ void irq_model_linux(struct uk_irq_model_ops *o);
 void irq_model_zircon(struct uk_irq_model_ops *o);
 void irq_model_managarm_2020(struct uk_irq_model_ops *o);
 void irq_model_msi_no_retry(struct uk_irq_model_ops *o);
+void irq_model_fiasco(struct uk_irq_model_ops *o);
 void irq_behaviour_controller(struct uk_irq_behaviour *o);
 void irq_behaviour_mask_in_service(struct uk_irq_behaviour *o);
 void irq_behaviour_no_mask_in_service(struct uk_irq_behaviour *o);

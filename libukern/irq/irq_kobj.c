@@ -24,6 +24,7 @@
 #define IRQ_NVEC (UK_VEC_LAST_DEVICE - UK_VEC_FIRST_DEVICE + 1)
 #define IRQ_VIOLATION_TEXT 160
 #define IRQ_MAX_LINE_SETTINGS 64
+#define IRQ_CTRL_VIRTUAL UINT32_MAX /* irq_line.ctrl of virtual lines */
 
 struct irq_line {
 	struct uk_irq_pin pin;
@@ -31,14 +32,23 @@ struct irq_line {
 	struct uk_kernel *k;
 	struct irq_line *next; /* in irq_state.lines */
 	unsigned ctrl, vector;
+	unsigned cpu;      /* where the controller delivers it */
+	unsigned move_cpu; /* an affinity change waiting for the episode's end, or UK_CPU_NONE */
+	/* Interrupts that came while the machine slept on a line that may not
+	 * wake it (a non-maskable MSI, a message already in flight): kept and
+	 * delivered at resume, as Linux's IRQS_PENDING and check_irq_resend. */
+	unsigned held;
 };
 
-/* A line's own model and behaviour, set by the host before it is made. */
+/* A line's own model and behaviour, set by the host before it is made;
+ * the host may also say where it goes and whether it may wake. */
 struct irq_line_setting {
 	enum uk_irq_source src;
 	unsigned source;
 	const struct uk_irq_model_ops *model;
 	const struct uk_irq_behaviour *behaviour;
+	unsigned cpu; /* UK_CPU_NONE: the first attaching thread's CPU */
+	bool wake;
 };
 
 struct irq_state {
@@ -72,10 +82,24 @@ static void chip_eoi(void *ctx, const struct uk_irq_pin *pin)
 	(void)uk_arch_intc_eoi(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin);
 }
 
-/* End of service: the PLIC completion (hw_intc_eoi completes on the PLIC). */
+/* End of service: the PLIC completion (hw_intc_eoi completes on the PLIC).
+ * A PLIC ignores the completion of a source it has disabled; when the
+ * kernel's own suspend mask is what disabled it (an ACK that raced the
+ * suspend), the source is enabled for the completion and disabled again,
+ * as Linux's plic_irq_eoi does (commit 69ea463021be, "irqchip/sifive-plic:
+ * Fixup EOI failed when masked"); else the source would stay claimed for
+ * good. A model's or behaviour's own mask is left to show what it does. */
 static void chip_eos(void *ctx, const struct uk_irq_pin *pin)
 {
-	(void)uk_arch_intc_eoi(chip_kernel(ctx)->a, pin->chip->id, pin->hwpin);
+	struct uk_arch *a = chip_kernel(ctx)->a;
+	bool reopen = pin->chip->kind == UK_INTC_PLIC && pin->hw_masked &&
+		      (pin->mask & UK_IRQ_MASK_SUSPEND);
+
+	if (reopen)
+		(void)uk_arch_intc_mask(a, pin->chip->id, pin->hwpin, false);
+	(void)uk_arch_intc_eoi(a, pin->chip->id, pin->hwpin);
+	if (reopen)
+		(void)uk_arch_intc_mask(a, pin->chip->id, pin->hwpin, true);
 }
 
 static int chip_hw_masked(void *ctx, const struct uk_irq_pin *pin)
@@ -89,14 +113,19 @@ static void host_notify(void *ctx, struct uk_irq_sink *sink)
 {
 	struct irq_sink_obj *s = container_of(sink, struct irq_sink_obj, sink);
 	uk_waitq_wake(ctx, &s->waiters, UINT32_MAX, 0);
+	if (s->port)
+		irq_port_notify(ctx, s);
 	if (s->ntfn)
 		notification_signal(ctx, s->ntfn, s->ntfn_bits);
 }
+
+static void irq_line_settle(struct uk_kernel *k, struct irq_line *l);
 
 static void line_timer(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
 {
 	struct irq_line *l = container_of(tm, struct irq_line, tm);
 	uk_irq_pin_timer(&l->pin, now);
+	irq_line_settle(k, l);
 }
 
 static void host_arm_timer(void *ctx, struct uk_irq_pin *pin, uint64_t deadline)
@@ -244,23 +273,46 @@ static const struct irq_line_setting *irq_setting_find(const struct irq_state *s
 	return NULL;
 }
 
+/* The setting of a line, made (with no model, behaviour, CPU or wake) when
+ * there is none; NULL when 64 lines have settings. */
+static struct irq_line_setting *irq_setting_get(struct irq_state *st, enum uk_irq_source src,
+						unsigned source)
+{
+	struct irq_line_setting *set = (struct irq_line_setting *)irq_setting_find(st, src, source);
+
+	if (set)
+		return set;
+	if (st->nsettings == IRQ_MAX_LINE_SETTINGS)
+		return NULL;
+	set = &st->settings[st->nsettings++];
+	*set = (struct irq_line_setting){src, source, NULL, NULL, UK_CPU_NONE, false};
+	return set;
+}
+
+static enum uk_intc_kind source_kind(enum uk_irq_source src);
+
 static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_irq_source src,
-			   unsigned ctrl, unsigned hwpin, enum uk_trigger trig,
+			   unsigned source, unsigned ctrl, unsigned hwpin, enum uk_trigger trig,
 			   enum uk_polarity pol, struct irq_line **out)
 {
-	const struct irq_line_setting *set = irq_setting_find(st, src, hwpin);
+	const struct irq_line_setting *set = irq_setting_find(st, src, source);
 	struct uk_irq_pin_config cfg = {.hwpin = hwpin, .trigger = trig, .polarity = pol,
 					.model = set ? set->model : NULL,
 					.behaviour = set ? set->behaviour : NULL};
 	int vec = irq_vector_alloc(st), rc;
+	unsigned cpu = src == UK_IRQ_SRC_PERCPU			 ? uk_arch_cpu_id(k->a)
+		       : set && set->cpu != UK_CPU_NONE ? set->cpu
+							: uk_arch_cpu_id(k->a);
 	struct irq_line *l;
 
 	if (vec < 0)
 		return vec;
 	if (!(l = kalloc(k, sizeof(*l))))
 		return UK_ENOMEM;
+	if (set && set->wake)
+		cfg.flags |= UK_IRQ_PIN_WAKE;
 	/* Route first (the pin stays masked), then let the machine unmask it. */
-	rc = uk_arch_intc_route(k->a, ctrl, hwpin, (unsigned)vec, uk_arch_cpu_id(k->a), trig, pol);
+	rc = uk_arch_intc_route(k->a, ctrl, hwpin, (unsigned)vec, cpu, trig, pol);
 	cfg.id = st->next_pin_id;
 	if (rc == 0)
 		rc = uk_irq_pin_init(&l->pin, &st->host, &st->chip[ctrl], &cfg);
@@ -272,10 +324,46 @@ static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_ir
 	l->k = k;
 	l->ctrl = ctrl;
 	l->vector = (unsigned)vec;
+	l->cpu = cpu;
+	l->move_cpu = UK_CPU_NONE;
+	l->held = 0;
 	ktimer_init(&l->tm, line_timer);
 	l->next = st->lines;
 	st->lines = l;
 	st->vec_line[vec - (int)UK_VEC_FIRST_DEVICE] = l;
+	uk_arch_trace(k->a, UK_TRACE_IRQ_ROUTE, l->pin.id, cpu, 2);
+	if (k->pm.suspended) /* made while asleep (a host request): asleep too */
+		uk_irq_pin_suspend(&l->pin, true, uk_arch_now(k->a));
+	*out = l;
+	return 0;
+}
+
+/* A virtual line (UK_IRQ_SRC_VIRTUAL): a pin with no controller, no vector
+ * and no route, raised only by software triggers. */
+static int irq_virtual_create(struct uk_kernel *k, struct irq_state *st, unsigned source,
+			      struct irq_line **out)
+{
+	struct uk_irq_pin_config cfg = {.id = st->next_pin_id, .hwpin = source,
+					.trigger = UK_TRIGGER_EDGE, .polarity = UK_POLARITY_HIGH};
+	struct irq_line *l = kalloc(k, sizeof(*l));
+	int rc;
+
+	if (!l)
+		return UK_ENOMEM;
+	if ((rc = uk_irq_pin_init(&l->pin, &st->host, NULL, &cfg)) < 0) {
+		kfree(k, l, sizeof(*l));
+		return rc;
+	}
+	st->next_pin_id++;
+	l->k = k;
+	l->ctrl = IRQ_CTRL_VIRTUAL;
+	l->vector = 0;
+	l->cpu = 0;
+	l->move_cpu = UK_CPU_NONE; /* never routed */
+	l->held = 0;
+	ktimer_init(&l->tm, line_timer);
+	l->next = st->lines;
+	st->lines = l;
 	*out = l;
 	return 0;
 }
@@ -290,22 +378,105 @@ static int irq_line_configure(struct uk_kernel *k, struct irq_line *l, enum uk_t
 		return 0;
 	if ((rc = uk_irq_pin_configure(&l->pin, trig, pol)) < 0)
 		return rc;
-	return uk_arch_intc_route(k->a, l->ctrl, l->pin.hwpin, l->vector, uk_arch_cpu_id(k->a),
-				  trig, pol);
+	return uk_arch_intc_route(k->a, l->ctrl, l->pin.hwpin, l->vector, l->cpu, trig, pol);
+}
+
+/* ---- affinity ---- */
+
+/* Reprogram the controller for `cpu`. The IOAPIC's message already in
+ * flight keeps its destination (hwmodel); the next one goes to `cpu`. */
+static void irq_line_move(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
+{
+	l->move_cpu = UK_CPU_NONE;
+	if (cpu == l->cpu)
+		return;
+	if (uk_arch_intc_route(k->a, l->ctrl, l->pin.hwpin, l->vector, cpu, l->pin.trigger,
+			       l->pin.polarity) < 0)
+		return; /* the controller refused: the line stays where it was */
+	l->cpu = cpu;
+	k->stats.irq_moves++;
+	uk_arch_trace(k->a, UK_TRACE_IRQ_ROUTE, l->pin.id, cpu, 0);
+}
+
+/* Linux's irq_set_affinity while the line runs: the change applies from
+ * the next interrupt. An episode in service finishes where it is, as the
+ * x86 vector code moves an IOAPIC line only at its next interrupt
+ * (irq_move_masked_irq, arch/x86/kernel/apic/vector.c); here the move waits
+ * for the episode's end (irq_line_settle). */
+static int irq_line_set_affinity(struct uk_kernel *k, struct irq_line *l, unsigned cpu)
+{
+	if (cpu >= k->ncpus || !l->pin.chip || l->pin.chip->kind == UK_INTC_PERCPU)
+		return UK_EINVAL; /* a CPU's own line interrupts that CPU only; a
+				   * virtual line interrupts nobody */
+	if (!l->pin.in_service) {
+		irq_line_move(k, l, cpu);
+		return 0;
+	}
+	if (l->move_cpu == UK_CPU_NONE)
+		k->stats.irq_moves_deferred++;
+	l->move_cpu = cpu;
+	uk_arch_trace(k->a, UK_TRACE_IRQ_ROUTE, l->pin.id, cpu, 1);
+	return 0;
+}
+
+/* After any transition of the line: a deferred move whose episode ended. */
+static void irq_line_settle(struct uk_kernel *k, struct irq_line *l)
+{
+	if (l->move_cpu != UK_CPU_NONE && !l->pin.in_service)
+		irq_line_move(k, l, l->move_cpu);
+}
+
+void irq_sink_settle(struct uk_kernel *k, struct irq_sink_obj *s)
+{
+	if (s->line)
+		irq_line_settle(k, s->line);
+}
+
+int irq_sink_set_affinity(struct uk_kernel *k, struct irq_sink_obj *s, unsigned cpu)
+{
+	if (!s->line || !s->sink.pin)
+		return UK_EINVAL;
+	return irq_line_set_affinity(k, s->line, cpu);
+}
+
+int irq_sink_set_wake(struct uk_kernel *k, struct irq_sink_obj *s, bool on)
+{
+	struct uk_irq_pin *pin = s->sink.pin;
+
+	if (!s->line || !pin)
+		return UK_EINVAL;
+	if (!!(pin->flags & UK_IRQ_PIN_WAKE) != on)
+		uk_arch_trace(k->a, UK_TRACE_IRQ_WAKE, pin->id, on, 0);
+	uk_irq_pin_set_wake(pin, on);
+	return 0;
 }
 
 int irq_sink_configure(struct uk_kernel *k, struct irq_sink_obj *s, enum uk_trigger trig,
 		       enum uk_polarity pol)
 {
-	if (!s->line)
+	if (!s->line || (s->line->ctrl == IRQ_CTRL_VIRTUAL && trig != UK_TRIGGER_EDGE))
 		return UK_EINVAL;
+	if (s->line->ctrl == IRQ_CTRL_VIRTUAL)
+		return 0; /* a message: no polarity to program */
 	return irq_line_configure(k, s->line, trig, pol);
 }
 
+/* The controller kind of a source kind; 0 (none) for virtual lines. */
 static enum uk_intc_kind source_kind(enum uk_irq_source src)
 {
-	return src == UK_IRQ_SRC_GSI ? UK_INTC_IOAPIC : src == UK_IRQ_SRC_MSI ? UK_INTC_MSI
-									     : UK_INTC_PLIC;
+	switch (src) {
+	case UK_IRQ_SRC_GSI:
+		return UK_INTC_IOAPIC;
+	case UK_IRQ_SRC_MSI:
+		return UK_INTC_MSI;
+	case UK_IRQ_SRC_PLIC:
+		return UK_INTC_PLIC;
+	case UK_IRQ_SRC_PERCPU:
+		return UK_INTC_PERCPU;
+	case UK_IRQ_SRC_VIRTUAL:
+		break;
+	}
+	return (enum uk_intc_kind)0;
 }
 
 /* Attach a new sink to (kind, source); returns it with one reference. */
@@ -315,20 +486,36 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 	struct irq_state *st = irq_state_get(k);
 	struct irq_line *l;
 	struct irq_sink_obj *s;
-	unsigned ctrl, pins;
+	unsigned ctrl, pins, hwpin = source;
 	int rc;
 
 	if (!st)
 		return UK_ENOMEM;
-	if ((rc = irq_find_ctrl(k, st, source_kind(src), &ctrl, &pins)) < 0)
-		return rc;
-	if (source >= pins || (src == UK_IRQ_SRC_MSI && trig != UK_TRIGGER_EDGE))
-		return UK_EINVAL;
-	l = irq_line_find(st, ctrl, source);
-	if (l)
-		rc = irq_line_configure(k, l, trig, pol);
-	else
-		rc = irq_line_create(k, st, src, ctrl, source, trig, pol, &l);
+	if (src == UK_IRQ_SRC_VIRTUAL) {
+		if (source >= UK_IRQ_VIRTUAL_LINES || trig != UK_TRIGGER_EDGE)
+			return UK_EINVAL;
+		l = irq_line_find(st, IRQ_CTRL_VIRTUAL, source);
+		rc = l ? 0 : irq_virtual_create(k, st, source, &l);
+	} else {
+		if ((rc = irq_find_ctrl(k, st, source_kind(src), &ctrl, &pins)) < 0)
+			return rc;
+		if ((src == UK_IRQ_SRC_MSI || src == UK_IRQ_SRC_PERCPU) && trig != UK_TRIGGER_EDGE)
+			return UK_EINVAL;
+		if (src == UK_IRQ_SRC_PERCPU) {
+			/* The caller's CPU's instance of local line `source`. */
+			unsigned lines = pins / k->ncpus;
+			if (source >= lines)
+				return UK_EINVAL;
+			hwpin = uk_arch_cpu_id(k->a) * lines + source;
+		} else if (source >= pins) {
+			return UK_EINVAL;
+		}
+		l = irq_line_find(st, ctrl, hwpin);
+		if (l)
+			rc = irq_line_configure(k, l, trig, pol);
+		else
+			rc = irq_line_create(k, st, src, source, ctrl, hwpin, trig, pol, &l);
+	}
 	if (rc < 0)
 		return rc;
 	if (!(s = kalloc(k, sizeof(*s))))
@@ -348,8 +535,10 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 /* The last reference went: detach (an owed answer counts as a NAK). */
 void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s)
 {
+	irq_port_drop(k, s);
 	if (s->sink.pin)
 		(void)uk_irq_sink_detach(&s->sink, uk_arch_now(k->a));
+	irq_sink_settle(k, s);
 	irq_sink_bind(k, s, NULL, 0);
 	kfree(k, s, sizeof(*s));
 }
@@ -403,8 +592,73 @@ bool irq_interrupt(struct uk_kernel *k, unsigned vector)
 			return true;
 		}
 	}
+	if (k->pm.suspended) {
+		if (!(l->pin.flags & UK_IRQ_PIN_WAKE)) {
+			/* Not a wake line: kept for the resume (irq_pm_suspend). */
+			l->held++;
+			k->stats.irq_held_suspended++;
+			return true;
+		}
+		pm_resume(k, l->pin.id); /* irq_pm_check_wakeup: then deliver it */
+	}
+	/* A move that waited for an episode ended on a path that did not
+	 * settle it (a port, a model's own call): this interrupt came where
+	 * the line was; the next one goes where it is asked to be. */
+	irq_line_settle(k, l);
 	uk_irq_pin_raise(&l->pin, uk_arch_now(k->a));
+	irq_line_settle(k, l);
 	return true;
+}
+
+/* ---- suspend and resume (core/pm.c) ---- */
+
+unsigned irq_wake_lines(struct uk_kernel *k)
+{
+	unsigned n = 0;
+
+	for (struct irq_line *l = k->irq ? k->irq->lines : NULL; l; l = l->next)
+		n += !!(l->pin.flags & UK_IRQ_PIN_WAKE);
+	return n;
+}
+
+unsigned irq_pm_suspend(struct uk_kernel *k, bool on)
+{
+	uint64_t now = uk_arch_now(k->a);
+
+	for (struct irq_line *l = k->irq ? k->irq->lines : NULL; l; l = l->next) {
+		uk_irq_pin_suspend(&l->pin, on, now);
+		/* At resume, what the kernel kept (one raise per interrupt, as
+		 * the controller sent them; the machine buffers or coalesces). */
+		for (; !on && l->held; l->held--) {
+			uk_irq_pin_raise(&l->pin, now);
+			irq_line_settle(k, l);
+		}
+	}
+	return irq_wake_lines(k);
+}
+
+/* UK_HOST_ROUTE: the line if it is made, else its setting for later. */
+int irq_host_route(struct uk_kernel *k, unsigned src, unsigned source, unsigned cpu)
+{
+	struct irq_state *st = irq_state_get(k);
+	struct irq_line_setting *set;
+	unsigned ctrl, pins;
+
+	if (!st)
+		return UK_ENOMEM;
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || cpu >= k->ncpus)
+		return UK_EINVAL; /* per-CPU lines stay on their CPU; virtual
+				   * lines have none */
+	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) == 0) {
+		struct irq_line *l = irq_line_find(st, ctrl, source);
+		if (l)
+			return irq_line_set_affinity(k, l, cpu);
+	}
+	set = irq_setting_get(st, (enum uk_irq_source)src, source);
+	if (!set)
+		return UK_ENOMEM;
+	set->cpu = cpu;
+	return 0;
 }
 
 /* ---- host side ---- */
@@ -447,16 +701,38 @@ int uk_kernel_irq_set_line(struct uk_kernel *k, unsigned src, unsigned source,
 
 	if (!st)
 		return UK_ENOMEM;
-	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PLIC || (model && !uk_irq_model_valid(model)) ||
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PERCPU || (model && !uk_irq_model_valid(model)) ||
 	    (b && !uk_irq_behaviour_valid(b)))
 		return UK_EINVAL;
-	set = (struct irq_line_setting *)irq_setting_find(st, (enum uk_irq_source)src, source);
-	if (!set) {
-		if (st->nsettings == IRQ_MAX_LINE_SETTINGS)
-			return UK_ENOMEM;
-		set = &st->settings[st->nsettings++];
+	if (!(set = irq_setting_get(st, (enum uk_irq_source)src, source)))
+		return UK_ENOMEM;
+	set->model = model;
+	set->behaviour = b;
+	return 0;
+}
+
+int uk_kernel_irq_set_line_wake(struct uk_kernel *k, unsigned src, unsigned source, bool on)
+{
+	struct irq_state *st = irq_state_get(k);
+	struct irq_line_setting *set;
+	unsigned ctrl, pins;
+
+	if (!st)
+		return UK_ENOMEM;
+	if (src < UK_IRQ_SRC_GSI || src > UK_IRQ_SRC_PERCPU)
+		return UK_EINVAL;
+	if (!(set = irq_setting_get(st, (enum uk_irq_source)src, source)))
+		return UK_ENOMEM;
+	set->wake = on;
+	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) != 0)
+		return 0;
+	/* The line made already; every CPU's instance of a per-CPU one. */
+	for (struct irq_line *l = st->lines; l; l = l->next) {
+		unsigned local = src == UK_IRQ_SRC_PERCPU ? l->pin.hwpin % (pins / k->ncpus)
+							  : l->pin.hwpin;
+		if (l->ctrl == ctrl && local == source)
+			uk_irq_pin_set_wake(&l->pin, on);
 	}
-	*set = (struct irq_line_setting){(enum uk_irq_source)src, source, model, b};
 	return 0;
 }
 
@@ -494,4 +770,33 @@ uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len)
 			text_add(buf, len, &n, st->violation);
 	}
 	return k->stats.irq_violations;
+}
+
+/* A model call; with UK_IRQ_CALL_BLOCKING, UK_EAGAIN blocks the caller on
+ * the sink's wait queue (woken when its sequence advances or another call
+ * is made on it) and the call is made again. A non-blocking call wakes the
+ * blocked ones: it may have changed what they wait for (a destroy). */
+long irq_sink_model_call(struct uk_kernel *k, struct irq_sink_obj *s, uint32_t rights,
+			 unsigned op, uint64_t arg)
+{
+	long r;
+
+	kobj_get(&s->o);
+	for (;;) {
+		r = uk_irq_sink_model_call(&s->sink, rights, op, arg, uk_arch_now(k->a));
+		if (r != UK_EAGAIN || !(op & UK_IRQ_CALL_BLOCKING))
+			break;
+		s->call_waiters++;
+		int rc = waitq_block(k, &s->waiters, UK_WAIT_OTHER, s->o.id);
+		s->call_waiters--;
+		if (rc < 0) {
+			r = rc;
+			break;
+		}
+	}
+	if (!(op & UK_IRQ_CALL_BLOCKING) && s->call_waiters)
+		uk_waitq_wake(k, &s->waiters, UINT32_MAX, 0);
+	irq_sink_settle(k, s); /* a model's ACK may have ended the episode */
+	kobj_put(k, &s->o);
+	return r;
 }

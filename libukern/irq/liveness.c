@@ -24,6 +24,7 @@ struct live_sink {
 struct live_pin {
 	uint32_t id;
 	bool used, in_service, stalled, masked, disabled, buffered;
+	bool suspended; /* masked (also) because the machine sleeps */
 	bool redeliver_due, seq_phase, detach_due;
 	unsigned backoff;
 	uint64_t step;          /* step of the last event seen on this pin */
@@ -168,7 +169,7 @@ static void on_end(struct live *L, struct live_pin *lp, const struct uk_irq_even
 			flag(L, 3, idx, lp->id, NONE, "retried before the backoff elapsed");
 		break;
 	case UK_IRQ_END_HANDLED:
-		if (lp->masked && !lp->disabled)
+		if (lp->masked && !lp->disabled && !lp->suspended)
 			flag(L, 2, idx, lp->id, NONE, "handled episode ended with the line masked");
 		lp->backoff = lp->backoff ? lp->backoff - 1 : 0;
 		break;
@@ -264,6 +265,7 @@ static void on_event(struct live *L, struct live_pin *lp, const struct uk_irq_ev
 		break;
 	case UK_IRQ_EV_MASK:
 		lp->masked = e->arg != 0;
+		lp->suspended = (e->flags & UK_IRQ_EVF_SUSPEND) != 0;
 		break;
 	case UK_IRQ_EV_STALL:
 		on_stall(L, lp, e, idx);

@@ -29,7 +29,8 @@ void uk_irq_builtins_init(struct uk_irq_builtins *b)
 	irq_model_linux(m++);
 	irq_model_zircon(m++);
 	irq_model_managarm_2020(m++);
-	irq_model_msi_no_retry(m);
+	irq_model_msi_no_retry(m++);
+	irq_model_fiasco(m);
 	irq_behaviour_controller(h++);
 	irq_behaviour_mask_in_service(h++);
 	irq_behaviour_no_mask_in_service(h++);
@@ -64,7 +65,7 @@ const struct uk_irq_behaviour *uk_irq_behaviour_find(const struct uk_irq_builtin
 #define BHV_FLAGS (UK_IRQ_BHV_EOI_BEFORE_MASK | UK_IRQ_BHV_EOS_BEFORE_UNMASK | \
 		   UK_IRQ_BHV_NO_BUFFER | UK_IRQ_BHV_LATCH_MASKED)
 #define ANSWERS (UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_KICK | \
-		 UK_IRQ_ANSWER_TRIGGER)
+		 UK_IRQ_ANSWER_TRIGGER | UK_IRQ_ANSWER_ALL)
 
 /* A model must at least let a handler end an episode (ACK or kick). */
 bool uk_irq_model_valid(const struct uk_irq_model_ops *m)

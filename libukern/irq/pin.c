@@ -199,12 +199,13 @@ void irq_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, bool by_ack, u
 	irq_rearm(pin);
 }
 
-/* A sink answered (or stopped owing). Any ACK ends the episode at once. */
+/* A sink answered (or stopped owing). Any ACK ends the episode at once,
+ * unless the model waits for every answer (UK_IRQ_ANSWER_ALL). */
 void irq_answered(struct uk_irq_pin *pin, uint64_t now)
 {
 	if (!pin->in_service || pin->stalled)
 		return;
-	if (pin->handled)
+	if (pin->handled && (pin->owed == 0 || !irq_model_accepts(pin, UK_IRQ_ANSWER_ALL)))
 		irq_episode_end(pin, UK_IRQ_END_HANDLED, true, now);
 	else if (pin->owed == 0)
 		irq_all_nak(pin, now);

@@ -173,6 +173,17 @@ static int model_check(struct uk_irq_sink *sink, enum uk_irq_answer a, uint32_t 
 	return err;
 }
 
+int uk_irq_sink_answer(struct uk_irq_sink *sink, bool handled, uint64_t now)
+{
+	if (!sink->pin || !sink->indefinite)
+		return UK_ESTALE;
+	if (!handled)
+		return irq_sink_nak_locked(sink, 0, now);
+	sink_ack_locked(sink, 0, now);
+	irq_answered(sink->pin, now);
+	return UK_OK;
+}
+
 int uk_irq_sink_ack(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uint64_t now_ns)
 {
 	struct uk_irq_pin *pin = sink->pin;

@@ -7,6 +7,7 @@
  */
 #include "core/kern.h"
 #include "irq/irq_kobj.h"
+#include "ipc/ipc_internal.h"
 
 /* Handle rights -> the machine's rights. */
 static uint32_t sink_rights(struct process *p, uint64_t h)
@@ -44,7 +45,7 @@ static long sys_irq_attach(struct uk_kernel *k, struct uk_thread *t, const uint6
 	struct irq_sink_obj *s;
 	int rc, h;
 
-	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_PLIC || a[1] > UINT32_MAX ||
+	if (a[0] < UK_IRQ_SRC_GSI || a[0] > UK_IRQ_SRC_PERCPU || a[1] > UINT32_MAX ||
 	    !trigger_ok(a[2]) || !polarity_ok(a[3]))
 		return UK_EINVAL;
 	rc = irq_sink_create(k, (enum uk_irq_source)a[0], (unsigned)a[1], (enum uk_trigger)a[2],
@@ -73,8 +74,10 @@ static long sys_irq_answer(struct uk_kernel *k, struct uk_thread *t, const uint6
 
 	if (rc < 0)
 		return rc;
-	return ack ? uk_irq_sink_ack(&s->sink, rights, a[1], now)
-		   : uk_irq_sink_nak(&s->sink, rights, a[1], now);
+	rc = ack ? uk_irq_sink_ack(&s->sink, rights, a[1], now)
+		 : uk_irq_sink_nak(&s->sink, rights, a[1], now);
+	irq_sink_settle(k, s);
+	return rc;
 }
 
 static long sys_irq_kick(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -87,7 +90,9 @@ static long sys_irq_kick(struct uk_kernel *k, struct uk_thread *t, const uint64_
 		return rc;
 	if (a[1] > 1)
 		return UK_EINVAL;
-	return uk_irq_sink_kick(&s->sink, rights, a[1] == 1, uk_arch_now(k->a));
+	rc = uk_irq_sink_kick(&s->sink, rights, a[1] == 1, uk_arch_now(k->a));
+	irq_sink_settle(k, s);
+	return rc;
 }
 
 static long sys_irq_configure(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -103,17 +108,72 @@ static long sys_irq_configure(struct uk_kernel *k, struct uk_thread *t, const ui
 	return irq_sink_configure(k, s, (enum uk_trigger)a[1], (enum uk_polarity)a[2]);
 }
 
+/* (h, op, arg, ntfn_h). With ntfn_h 0 the call is the model's alone and
+ * its result goes back as it is. Otherwise the call is about the sink's
+ * notification (ukern/irq_model.h, UK_IRQ_CALL_*): ntfn_h names one
+ * (checked before the model sees the call, which then finds
+ * UK_IRQ_CALL_NTFN in arg) or is UK_IRQ_NTFN_NONE (UK_IRQ_CALL_ABOUT_NTFN
+ * either way), and the model's result
+ * says whether the kernel binds the sink to it or drops its binding. */
 static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	struct irq_sink_obj *s;
+	struct ipc_ntfn *n = NULL;
 	uint32_t rights;
+	uint64_t arg = a[2];
+	long r;
 	int rc = sink_lookup(t, a[0], 0, &s, &rights);
 
 	if (rc < 0)
 		return rc;
-	if (a[1] > UINT32_MAX)
+	/* Kernel-only ops (the ports') and the notification flag bits are
+	 * never the caller's to set. */
+	if (a[1] > UINT32_MAX || (a[1] & UK_IRQ_CALL_KERNEL) ||
+	    (arg & (UK_IRQ_CALL_NTFN | UK_IRQ_CALL_ABOUT_NTFN)))
 		return UK_EINVAL;
-	return uk_irq_sink_model_call(&s->sink, rights, (unsigned)a[1], a[2], uk_arch_now(k->a));
+	if (a[3])
+		arg |= UK_IRQ_CALL_ABOUT_NTFN;
+	if (a[3] && a[3] != UK_IRQ_NTFN_NONE) {
+		if ((rc = ntfn_lookup(t->proc, a[3], &n)) < 0)
+			return rc;
+		arg |= UK_IRQ_CALL_NTFN;
+	}
+	r = irq_sink_model_call(k, s, rights, (unsigned)a[1], arg);
+	if (!a[3] || r < 0)
+		return r;
+	if ((r & UK_IRQ_CALL_BIND) && n)
+		irq_sink_bind(k, s, n, (uint32_t)(r & UK_IRQ_CALL_BITS));
+	else if (r & (UK_IRQ_CALL_BIND | UK_IRQ_CALL_UNBIND))
+		irq_sink_bind(k, s, NULL, 0);
+	return 0;
+}
+
+/* Linux's irq_set_affinity: MANAGE on the handle; the CPU must exist. */
+static long sys_irq_set_affinity(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], UK_RIGHT_MANAGE, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	if (a[1] >= k->ncpus)
+		return UK_EINVAL;
+	return irq_sink_set_affinity(k, s, (unsigned)a[1]);
+}
+
+/* Linux's enable_irq_wake / disable_irq_wake: MANAGE on the handle. */
+static long sys_irq_set_wake(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
+{
+	struct irq_sink_obj *s;
+	uint32_t rights;
+	int rc = sink_lookup(t, a[0], UK_RIGHT_MANAGE, &s, &rights);
+
+	if (rc < 0)
+		return rc;
+	if (a[1] > 1)
+		return UK_EINVAL;
+	return irq_sink_set_wake(k, s, a[1] == 1);
 }
 
 /* Device registers: unchecked for now (docs/irq.md). */
@@ -156,6 +216,15 @@ long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 		return sys_dev_write(k, a);
 	case UK_SYS_IRQ_MODEL_CALL:
 		return sys_irq_model_call(k, t, a);
+	case UK_SYS_IRQ_PORT_CREATE:
+	case UK_SYS_IRQ_PORT_WAIT:
+	case UK_SYS_IRQ_PORT_BIND:
+	case UK_SYS_IRQ_PORT_UNBIND:
+		return irq_port_syscall(k, t, nr, a);
+	case UK_SYS_IRQ_SET_AFFINITY:
+		return sys_irq_set_affinity(k, t, a);
+	case UK_SYS_IRQ_SET_WAKE:
+		return sys_irq_set_wake(k, t, a);
 	default:
 		return UK_ENOSYS;
 	}

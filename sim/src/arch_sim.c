@@ -699,6 +699,7 @@ int sim_machine_create(const struct sim_machine_config *cfg, struct sim_machine 
 		.evq = &sm->e->evq,
 		.host = sim_arch_hw_host(sm->e),
 		.plic_sources = cfg->plic_sources,
+		.percpu_lines = cfg->percpu_lines,
 		.msi_sources = cfg->msi_sources,
 		.irq_msg_ns = -1,
 	};

@@ -9,11 +9,18 @@
 #include "targets.h"
 
 #include <sim/export.h>
+#include <sim/runtime.h>
+#include <ukern/irq_log.h>
+#include <ukern/kernel.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define STORY_CONTEXT 12
+#define RUNS_DEFAULT INT64_MIN /* --runs not given */
+/* Kernel trace kinds counted in replay --json (ukern/kernel.h, irq_log.h). */
+#define UKSIM_TRACE_SWITCH UK_TRACE_CORE_SWITCH
+#define UKSIM_TRACE_IRQ_RAISE UK_TRACE_IRQ(UK_IRQ_EV_RAISE)
 #define TRACE_KEEP (1u << 20)
 
 struct explore_opts {
@@ -28,6 +35,7 @@ struct explore_opts {
 	gchar **sets;   /* --set KEY=VALUE */
 	gchar **loads;  /* --load SO */
 	char *set_args; /* the same for replay lines: " --set K=V ..." */
+	const char *prog; /* the uksim that runs, as invoked (argv[0]) */
 };
 
 static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violations, double seconds)
@@ -152,6 +160,11 @@ static const char *verdict(const struct uksim_target *ut, const struct sim_explo
 		*code = UKSIM_EXIT_INTERNAL;
 		return "NONDETERMINISTIC: a schedule gave two different traces";
 	}
+	if (r->found && !strcmp(r->found_outcome.violation_id, SIM_KERNEL_INVARIANT)) {
+		/* A kernel check failed: a bug in ukern or a loaded policy. */
+		*code = UKSIM_EXIT_INTERNAL;
+		return "KERNEL INVARIANT BROKEN (a bug in ukern or in a loaded policy)";
+	}
 	if (ut->expect_violation[0]) {
 		bool ok = r->found && !strcmp(r->found_outcome.violation_id, ut->expect_violation);
 		*code = ok ? UKSIM_EXIT_OK : UKSIM_EXIT_FAILED;
@@ -240,6 +253,10 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 			sr.token = sim_token_encode_env(ut->t.hash, &env, &sr.sched);
 		}
 	}
+	/* --first cuts the sweep short: the space was not seen to the end. */
+	bool stopped_first = cfg->stop_on_first && r.found;
+	bool exhausted = r.exhausted && !stopped_first;
+	r.exhausted = exhausted;
 	const char *v = verdict(ut, &r, &code);
 	snprintf(row->target, sizeof(row->target), "%s", ut->name);
 	row->schedules = r.schedules;
@@ -252,29 +269,36 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		uksim_json_string(stdout, ut->name);
 		printf(",\"strategy\":\"%s\",\"seed\":%lld,\"shard\":\"%u/%u\",\"schedules\":%llu,"
 		       "\"violations\":%llu,\"schedules_per_s\":%.1f,\"decisions_per_schedule\":%.2f,"
-		       "\"distinct_irq_interleavings\":%llu,\"exhausted\":%s,\"bound\":%u,\"verdict\":",
+		       "\"distinct_irq_interleavings\":%llu,\"exhausted\":%s,\"stopped_at_first\":%s,"
+		       "\"bound\":%u,\"verdict\":",
 		       sim_strategy_name(cfg->strategy), (long long)cfg->seed, cfg->shard,
 		       cfg->nshards ? cfg->nshards : 1, (unsigned long long)r.schedules,
 		       (unsigned long long)r.violations, r.seconds > 0 ? (double)r.schedules / r.seconds : 0,
 		       r.schedules ? (double)r.decisions / (double)r.schedules : 0,
-		       (unsigned long long)r.distinct_irq, r.exhausted ? "true" : "false", r.bound);
+		       (unsigned long long)r.distinct_irq, exhausted ? "true" : "false",
+		       stopped_first ? "true" : "false", r.bound);
 		uksim_json_string(stdout, v);
 		printf(",\"exit\":%d}\n", code);
 	} else {
 		if (r.found) {
 			const struct sim_outcome *fo = &r.found_outcome;
-			printf("  violation %s in schedule %llu at %llu ns on CPU %u: %s\n", fo->violation_id,
-			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, fo->cpu,
+			char cpu[16] = "";
+			if (strcmp(fo->violation_id, "expect"))
+				snprintf(cpu, sizeof(cpu), " on CPU %u", fo->cpu);
+			printf("  violation %s in schedule %llu at %llu ns%s: %s\n", fo->violation_id,
+			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, cpu,
 			       fo->message);
-			printf("  replay: uksim replay %s%s --token %s\n", ut->name, o->set_args, token);
+			printf("  replay: %s replay %s%s --token %s\n", o->prog, ut->name, o->set_args,
+			       token);
+			fflush(stdout);
 			if (sr.done) {
 				char why[96];
 				const char *cut = shrink_cut(&sr, o, why, sizeof(why));
-				printf("  shrunk from %zu to %zu departure%s (%llu runs%s): uksim replay %s%s "
+				printf("  shrunk from %zu to %zu departure%s (%llu runs%s): %s replay %s%s "
 				       "--token %s\n",
 				       sr.st.from, sr.sched.ndev, sr.sched.ndev == 1 ? "" : "s",
-				       (unsigned long long)sr.st.runs, cut ? "" : ", 1-minimal", ut->name,
-				       o->set_args, sr.token);
+				       (unsigned long long)sr.st.runs, cut ? "" : ", 1-minimal", o->prog,
+				       ut->name, o->set_args, sr.token);
 				if (cut)
 					printf("  shrinking stopped by %s after %llu runs: some of the %zu "
 					       "departures left may not be needed\n",
@@ -283,8 +307,10 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		}
 		if (cfg->strategy == SIM_STRAT_BOUNDED)
 			printf("  %s with up to %u departure%s from virtual-time order\n",
-			       r.exhausted ? "space exhausted" : "search stopped", r.bound,
-			       r.bound == 1 ? "" : "s");
+			       stopped_first ? "stopped at the first violation"
+			       : exhausted   ? "space exhausted"
+					     : "search stopped",
+			       r.bound, r.bound == 1 ? "" : "s");
 		printf("  %llu schedules in %.2f s (%.0f/s), %.1f choices per schedule, %llu distinct IRQ "
 		       "interleavings\n",
 		       (unsigned long long)r.schedules, r.seconds,
@@ -319,8 +345,8 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct explore_opts o = {.runs = -1, .seed = 1, .window = -1, .depth = 3, .preemptions = 2,
-				 .jobs = 0};
+	struct explore_opts o = {.runs = RUNS_DEFAULT, .seed = 1, .window = -1, .depth = 3,
+				 .preemptions = 2, .jobs = 0, .prog = uksim_program()};
 	GOptionEntry entries[] = {
 		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
@@ -360,8 +386,13 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
-	    o.time_s < 0 || (o.runs < 0 && o.runs != -1) || o.shrink_runs < 0 || o.shrink_time < 0) {
+	    o.time_s < 0 || o.shrink_runs < 0 || o.shrink_time < 0) {
 		fprintf(stderr, "uksim explore: --depth 1..32, --preemptions 0..16, others not negative\n");
+		goto out;
+	}
+	if (o.runs != RUNS_DEFAULT && o.runs <= 0) {
+		fprintf(stderr, "uksim explore: --runs takes a number of schedules >= 1, not %lld\n",
+			(long long)o.runs);
 		goto out;
 	}
 	if (o.shard && parse_shard(o.shard, &cfg.shard, &cfg.nshards) != 0) {
@@ -370,7 +401,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	}
 	cfg.depth = (unsigned)o.depth;
 	cfg.preemptions = (unsigned)o.preemptions;
-	cfg.runs = o.runs >= 0 ? (uint64_t)o.runs
+	cfg.runs = o.runs != RUNS_DEFAULT ? (uint64_t)o.runs
 			       : (cfg.strategy == SIM_STRAT_BOUNDED || o.time_s > 0 ? 0 : 10000);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg.jobs = o.jobs ? (unsigned)o.jobs : (unsigned)(cores > 0 ? cores : 1);
@@ -416,6 +447,52 @@ out:
 	g_strfreev(o.loads);
 	g_free(o.set_args);
 	return code;
+}
+
+/* How a departure is named in JSON (the story says it in words). */
+static const char *choice_kind(const struct sim_decision *d)
+{
+	switch (d->kind) {
+	case SIM_CHOICE_CPU: return "cpu";
+	case SIM_CHOICE_IRQ: return "interrupt";
+	default: return sim_decision_value_kind(d);
+	}
+}
+
+/* replay --json: the departures from virtual-time order, and statistics of
+ * the run from its trace (kept whole up to TRACE_KEEP records). */
+static void print_replay_json_details(const struct sim_outcome *o)
+{
+	size_t ndev = 0;
+	printf(",\"departures\":[");
+	for (size_t i = 0; i < o->dlog_len; i++) {
+		const struct sim_decision *d = &o->dlog[i];
+		if (d->choice == d->dflt)
+			continue;
+		printf("%s{\"choice\":%zu,\"time_ns\":%llu,\"kind\":\"%s\",\"cpu\":%u,"
+		       "\"option\":%u,\"default\":%u,\"options\":%u",
+		       ndev++ ? "," : "", i, (unsigned long long)d->time, choice_kind(d), d->cpu,
+		       d->choice, d->dflt, d->n);
+		if (d->kind == SIM_CHOICE_CPU)
+			printf(",\"runs\":%u,\"instead_of\":%u", d->choice_cpu, d->dflt_cpu);
+		printf("}");
+	}
+	uint64_t end = 0, irqs = 0, switches = 0, raises = 0;
+	for (size_t i = 0; i < o->trace.len; i++) {
+		const struct sim_trace_rec *r = &o->trace.recs[i];
+		if (r->time > end)
+			end = r->time;
+		irqs += r->kind == SIM_TR_IRQ_TAKE;
+		switches += r->kind == UKSIM_TRACE_SWITCH;
+		raises += r->kind == UKSIM_TRACE_IRQ_RAISE;
+	}
+	printf("],\"statistics\":{\"end_ns\":%llu,\"steps\":%llu,\"decisions\":%llu,"
+	       "\"departures\":%zu,\"interrupts_taken\":%llu,\"switches\":%llu,\"irq_raises\":%llu,"
+	       "\"trace_records\":%llu,\"trace_complete\":%s}",
+	       (unsigned long long)end, (unsigned long long)o->steps,
+	       (unsigned long long)o->decisions, ndev, (unsigned long long)irqs,
+	       (unsigned long long)switches, (unsigned long long)raises,
+	       (unsigned long long)o->trace.count, o->trace.count == o->trace.len ? "true" : "false");
 }
 
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
@@ -464,6 +541,8 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				!strcmp(out.violation_id, ut.expect_violation);
 		code = (out.violation && !expected) || (ut.expect_violation[0] && !expected)
 			       ? UKSIM_EXIT_FAILED : UKSIM_EXIT_OK;
+		if (out.violation && !strcmp(out.violation_id, SIM_KERNEL_INVARIANT))
+			code = UKSIM_EXIT_INTERNAL; /* a kernel check failed, as explore says */
 		if (o.json) {
 			printf("{\"target\":");
 			uksim_json_string(stdout, ut.name);
@@ -474,11 +553,25 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				printf("null");
 			printf(",\"message\":");
 			uksim_json_string(stdout, out.message);
-			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu}\n",
-			       (unsigned long long)out.trace_hash, (unsigned long long)out.decisions);
+			printf(",\"time_ns\":");
+			if (out.violation)
+				printf("%llu,\"cpu\":", (unsigned long long)out.time_ns);
+			else
+				printf("null,\"cpu\":");
+			if (out.violation && strcmp(out.violation_id, "expect"))
+				printf("%u", out.cpu);
+			else
+				printf("null");
+			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu,\"exit\":%d",
+			       (unsigned long long)out.trace_hash, (unsigned long long)out.decisions, code);
+			print_replay_json_details(&out);
+			printf("}\n");
 		} else {
 			printf("replay of %s: %s\n", ut.name, sim_result_name(out.result));
-			if (out.violation)
+			if (out.violation && !strcmp(out.violation_id, "expect"))
+				printf("  violation %s at %llu ns: %s\n", out.violation_id,
+				       (unsigned long long)out.time_ns, out.message);
+			else if (out.violation)
 				printf("  violation %s at %llu ns on CPU %u: %s\n", out.violation_id,
 				       (unsigned long long)out.time_ns, out.cpu, out.message);
 			else

@@ -134,6 +134,10 @@ static const struct uk_irq_host_ops fz_ops = {
 /* Every model with a reference model. */
 static const struct ref_model *const refs[] = {
 	&ref_managarm,
+	&ref_linux,
+	&ref_fiasco,
+	&ref_zircon,
+	&ref_sel4,
 };
 
 static const struct ref_model *ref_named(const char *name)
@@ -444,11 +448,20 @@ static bool has_param(uint8_t b)
 	return op == 4 || op == 5 || op == 6 || op == 11 || op == 13 || op == 14 || op == 15;
 }
 
+/* A pin is judged by the liveness properties its model declares. */
+static uint32_t live_props(void *ctx, uint32_t pin)
+{
+	(void)pin;
+	return ((const struct fz *)ctx)->host.model->liveness;
+}
+
 static void liveness(struct fz *f)
 {
 	struct uk_irq_live_violation v[4];
 	struct uk_irq_live_params lp = { .ack_timeout_ns = f->host.ack_timeout_ns,
-					 .end_ns = f->now };
+					 .end_ns = f->now,
+					 .props = live_props,
+					 .ctx = f };
 	size_t n;
 
 	if (verbose) {

@@ -72,5 +72,9 @@ struct ref_model {
 };
 
 extern const struct ref_model ref_managarm;
+extern const struct ref_model ref_linux;
+extern const struct ref_model ref_fiasco;
+extern const struct ref_model ref_zircon;
+extern const struct ref_model ref_sel4;
 
 #endif

@@ -135,8 +135,13 @@ def check(a, cc, tmp):
     uksim = os.path.join(staged(destdir, a.prefix, a.bindir), "uksim")
 
     # 1. The public headers, all of them, and nothing else.
-    want = {f"{layer}/{h}" for layer, src in LAYERS.items()
-            for h in os.listdir(os.path.join(a.source_root, src)) if h.endswith(".h")}
+    # (Subfolders too: ukern/models/ has the IRQ models' own calls.)
+    want = set()
+    for layer, src in LAYERS.items():
+        top = os.path.join(a.source_root, src)
+        for root, _, files in os.walk(top):
+            want |= {f"{layer}/{os.path.relpath(os.path.join(root, h), top)}"
+                     for h in files if h.endswith(".h")}
     have = set()
     for root, _, files in os.walk(incdir):
         have |= {os.path.relpath(os.path.join(root, f), incdir) for f in files}

@@ -362,6 +362,23 @@ START_TEST(linux_disabling_is_counted)
 }
 END_TEST
 
+/* seL4's unmask-at setting: issue (the default) or bind; nothing else. */
+START_TEST(sel4_unmask_at_setting)
+{
+	struct uks_scenario *dflt = rt_parse("machine { irq-model sel4 }\n");
+	struct uks_scenario *issue = rt_parse("machine { irq-model sel4; sel4-unmask-at issue }\n");
+	struct uks_scenario *bind = rt_parse("machine { irq-model sel4; sel4-unmask-at bind }\n");
+	ck_assert_uint_eq(dflt->machine.sel4_unmask_at, 0);
+	ck_assert_uint_eq(issue->machine.sel4_unmask_at, 0);
+	ck_assert_uint_eq(bind->machine.sel4_unmask_at, 1);
+	uks_scenario_free(dflt);
+	uks_scenario_free(issue);
+	uks_scenario_free(bind);
+	parse_fails("machine { sel4-unmask-at later }\n", "bind");
+	parse_fails("machine { sel4-unmask-at }\n", "sel4-unmask-at");
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -377,6 +394,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, program_needs_are_checked);
 	tcase_add_test(tc, refused_attach_is_a_violation);
 	tcase_add_test(tc, linux_disabling_is_counted);
+	tcase_add_test(tc, sel4_unmask_at_setting);
 	suite_add_tcase(s, tc);
 	return s;
 }

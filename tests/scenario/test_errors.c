@@ -38,7 +38,7 @@ START_TEST(report_shape)
 			    "  \t^~~~~~~~~\n"
 			    "  expected one of: cpus, memory, cost, irq-model, transfer, scheduler, "
 			    "timeslice, priority-inheritance, ack-timeout, controller, ipc-handoff, "
-			    "nak-on-timeout, linux-window, linux-threshold\n"
+			    "nak-on-timeout, linux-window, linux-threshold, sel4-unmask-at\n"
 			    "  did you mean 'irq-model'?\n");
 	ck_assert_str_eq(d.file, "t.uks");
 	ck_assert_uint_eq(d.line, 3);

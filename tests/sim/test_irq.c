@@ -23,6 +23,8 @@
 #include <ukern/irq_log.h>
 #include <ukern/ipc.h>
 #include <ukern/irq_sys.h>
+#include <ukern/irq_model.h>
+#include <ukern/models/zircon.h>
 #include <ukern/user.h>
 
 #define MS 1000000ull
@@ -210,6 +212,11 @@ static bool device_says_mine(struct uk_user *u, struct drv *d)
 static void device_clear(struct uk_user *u, struct drv *d)
 {
 	ck_assert_int_eq(uk_dev_write32(u, DEV_BASE(d->dev) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ), 0);
+}
+
+static void device_clear_dev(struct uk_user *u, unsigned dev)
+{
+	ck_assert_int_eq(uk_dev_write32(u, DEV_BASE(dev) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ), 0);
 }
 
 static void misuse_first(struct uk_user *u, struct drv *d, long irq)
@@ -1044,6 +1051,124 @@ START_TEST(irq_sink_bound_to_a_notification)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Zircon's interrupt objects and ports, through the kernel                 */
+/* ------------------------------------------------------------------------ */
+
+#define ZX_PKT_VA 0x40000000ull
+
+struct zx_test {
+	struct world *w;
+	unsigned dev;
+	long port, port_nobind, irq, virt;
+	long bad_port, wrong_type, bound, again, wait_bound, kernel_op, unbind_other, unbind,
+		ack_unbound;
+	uint64_t keys[2], ts[2], type[2];
+	long acks[2];
+	long vwait[3], vtrig_after, vdestroy;
+	uint64_t vts;
+};
+
+static void zx_virtual_waiter(struct uk_user *u, uint64_t arg)
+{
+	struct zx_test *z = (struct zx_test *)(uintptr_t)arg;
+	z->vwait[0] = zx_interrupt_wait(u, z->virt, &z->vts);
+	z->vwait[1] = zx_interrupt_wait(u, z->virt, NULL); /* blocks until destroyed */
+	z->vwait[2] = zx_interrupt_wait(u, z->virt, NULL);
+}
+
+static void zx_main(struct uk_user *u, uint64_t arg)
+{
+	struct zx_test *z = (struct zx_test *)(uintptr_t)arg;
+	zx_port_packet_t pkt;
+
+	z->bad_port = zx_port_create(u, 2);
+	z->port = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+	z->port_nobind = zx_port_create(u, 0);
+	z->irq = zx_interrupt_create(u, UK_IRQ_SRC_GSI, 9,
+				     ZX_INTERRUPT_MODE_LEVEL_HIGH | ZX_INTERRUPT_WAKE_VECTOR);
+	z->wrong_type = zx_interrupt_bind(u, z->irq, z->port_nobind, 5, ZX_INTERRUPT_BIND);
+	z->bound = zx_interrupt_bind(u, z->irq, z->port, 5, ZX_INTERRUPT_BIND);
+	z->again = zx_interrupt_bind(u, z->irq, z->port, 6, ZX_INTERRUPT_BIND);
+	z->wait_bound = zx_interrupt_wait(u, z->irq, NULL);
+	z->kernel_op = uk_irq_model_call(u, z->irq, UK_IRQ_CALL_PORT_TAKE, 0);
+	ck_assert_int_eq(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, ZX_PKT_VA, UK_PAGE_SIZE,
+				       UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY), 0);
+	for (int i = 0; i < 2; i++) {
+		long key = zx_port_wait(u, z->port, ZX_PKT_VA);
+		ck_assert_int_ge(key, 0);
+		ck_assert_int_eq(uk_user_read(u, ZX_PKT_VA, &pkt, sizeof(pkt)), 0);
+		z->keys[i] = pkt.key;
+		z->ts[i] = pkt.timestamp;
+		z->type[i] = pkt.type;
+		device_clear_dev(u, z->dev);
+		z->acks[i] = zx_interrupt_ack(u, z->irq);
+	}
+	z->unbind_other = zx_interrupt_bind(u, z->irq, z->port_nobind, 0, ZX_INTERRUPT_UNBIND);
+	z->unbind = zx_interrupt_bind(u, z->irq, z->port, 0, ZX_INTERRUPT_UNBIND);
+	z->ack_unbound = zx_interrupt_ack(u, z->irq);
+
+	/* A virtual interrupt, waited on by another thread, then destroyed. */
+	z->virt = zx_interrupt_create(u, 0, 3, ZX_INTERRUPT_VIRTUAL);
+	ck_assert_int_gt(z->virt, 0);
+	long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 1, arg, 100, 0);
+	ck_assert_int_gt(t, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+	uk_sys_sleep(u, 1 * MS);
+	ck_assert_int_eq(zx_interrupt_trigger(u, z->virt, 0, 1234), 0);
+	uk_sys_sleep(u, 1 * MS);
+	z->vdestroy = zx_interrupt_destroy(u, z->virt);
+	uk_sys_sleep(u, 1 * MS);
+	z->vtrig_after = zx_interrupt_trigger(u, z->virt, 0, 5);
+	ck_assert_int_eq(uk_sys_thread_wait(u, (uint32_t)t, 0), 0);
+}
+
+START_TEST(zircon_ports_and_virtual_interrupts)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct zx_test z = {.w = w};
+	uint64_t tid;
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_model(w->sm->k, uk_irq_model_find(&b, "zircon")), 0);
+	z.dev = add_device(w, HW_IRQ_LEVEL, 9);
+	at(w, 2 * MS, z.dev, HW_ACT_ASSERT, 1);
+	at(w, 4 * MS, z.dev, HW_ACT_ASSERT, 2);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "zx-main", zx_main), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "zx-waiter", zx_virtual_waiter), 1);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&z, .prio = 100,
+			      .max_prio = 200, .name = "zx-main"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_eq(z.bad_port, UK_EINVAL);
+	ck_assert_int_gt(z.irq, 0);
+	ck_assert_int_eq(z.wrong_type, UK_EBADH);
+	ck_assert_int_eq(z.bound, 0);
+	ck_assert_int_eq(z.again, UK_EEXIST);
+	ck_assert_int_eq(z.wait_bound, UK_EBUSY);
+	ck_assert_int_eq(z.kernel_op, UK_EINVAL);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_uint_eq(z.keys[i], 5);
+		ck_assert_uint_eq(z.type[i], ZX_PKT_TYPE_INTERRUPT);
+		ck_assert_int_eq(z.acks[i], 0);
+	}
+	ck_assert_uint_ge(z.ts[0], 2 * MS);
+	ck_assert_uint_ge(z.ts[1], 4 * MS);
+	ck_assert_int_eq(z.unbind_other, UK_ENOENT);
+	ck_assert_int_eq(z.unbind, 0);
+	ck_assert_int_eq(z.ack_unbound, UK_EBUSY);
+	ck_assert_int_eq(z.vwait[0], 0);
+	ck_assert_uint_eq(z.vts, 1234);
+	ck_assert_int_eq(z.vdestroy, 0);
+	ck_assert_int_eq(z.vwait[1], UK_ESRCH); /* CANCELED while blocked */
+	ck_assert_int_eq(z.vwait[2], UK_ESRCH);
+	ck_assert_int_eq(z.vtrig_after, UK_ESRCH);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -1062,5 +1187,6 @@ int main(void)
 	SIM_SUITE(sr, "close-while-waiting", 120, close_while_waiting);
 	SIM_SUITE(sr, "timers", 120, sleep_and_work, work_is_preemptible);
 	SIM_SUITE(sr, "ntfn", 120, irq_sink_bound_to_a_notification);
+	SIM_SUITE(sr, "zircon", 120, zircon_ports_and_virtual_interrupts);
 	return sim_run_suites(sr);
 }

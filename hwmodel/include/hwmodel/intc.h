@@ -4,6 +4,12 @@
  *   0  the IOAPIC (82093AA): 24 pins, edge or level, maskable
  *   1  MSI: message-signalled sources straight to a vector, not maskable
  *   2  the PLIC-like claim/complete controller, if the config asks for one
+ *   3  (or 2 without a PLIC) the per-CPU local inputs, if the config asks:
+ *      each CPU's own lines, as the LAPIC's LVT entries (timer, LINT0/1,
+ *      thermal, performance counters) or a GIC's PPIs. Pin p is CPU
+ *      p / lines, local line p % lines; it only ever interrupts that CPU.
+ *      Edge only; maskable (the LVT mask bit); no EOI of its own (the
+ *      LAPIC's). An edge on a masked or unrouted input is lost.
  * The strategy bits have the same values as the kernel's UK_INTC_* bits.
  *
  * Pins are driven by devices (hwmodel/dev.h) or directly by a test or a
@@ -17,7 +23,8 @@
 
 struct hw_machine;
 
-enum hw_intc_kind { HW_INTC_IOAPIC = 1, HW_INTC_MSI = 2, HW_INTC_PLIC = 3 };
+enum hw_intc_kind { HW_INTC_IOAPIC = 1, HW_INTC_MSI = 2, HW_INTC_PLIC = 3, HW_INTC_PERCPU = 4 };
+#define HW_PERCPU_MAX_LINES 8
 
 #define HW_INTC_MASKABLE (1u << 0)
 #define HW_INTC_MASK_IN_SERVICE (1u << 1)
@@ -125,6 +132,9 @@ int hw_msi_send(struct hw_machine *m, unsigned src, uint64_t now);
 /* The message registers of a source (address, data, enabled). */
 int hw_msi_message(const struct hw_machine *m, unsigned src, uint64_t *addr, uint32_t *data,
 		   bool *enabled);
+
+/* The vector a per-CPU input is routed to (0: none, or no such input). */
+unsigned hw_percpu_vector(const struct hw_machine *m, unsigned pin);
 
 /* PLIC register layout (offsets from HW_PLIC_BASE), after the RISC-V PLIC:
  * priority 4*src, pending bits 0x1000, enables 0x2000 + 0x80*ctx,

@@ -112,6 +112,9 @@ void hw_lapic_write(struct hw_machine *m, unsigned cpu, uint64_t now, uint32_t o
 struct hw_lapic_stats {
 	uint64_t delivered;    /* vectors set in IRR */
 	uint64_t coalesced;    /* arrived while the IRR bit was already set */
+	uint64_t dropped;      /* refused: the LAPIC is software-disabled */
+	uint64_t held;         /* kept in IRR behind a vector of the same or a
+				* higher priority class in service (or the TPR) */
 	uint64_t accepted;
 	uint64_t spurious;
 	uint64_t eoi;

@@ -61,6 +61,7 @@ struct hw_machine_config {
 	struct hw_host host;
 	unsigned msi_sources;    /* MSI sources (controller pins); 0 means 32 */
 	unsigned plic_sources;   /* 0: no PLIC; else sources 1..n (n <= 1023) */
+	unsigned percpu_lines;   /* 0: no per-CPU controller; else local lines per CPU (<= 8) */
 	/* Time an IOAPIC interrupt message spends in flight (delivery status
 	 * "send pending"). 0 delivers synchronously; < 0 takes the cost
 	 * preset's HW_COST_IRQ_MSG figure. Masking a pin inside this window

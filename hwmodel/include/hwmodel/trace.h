@@ -68,6 +68,7 @@ enum hw_irq_source {
 	HW_SRC_PLIC = 3,
 	HW_SRC_IPI = 4,
 	HW_SRC_TIMER = 5,
+	HW_SRC_LOCAL = 6, /* a per-CPU local input (percpu.c) */
 };
 
 #endif /* HWMODEL_TRACE_H */

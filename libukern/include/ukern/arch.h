@@ -228,6 +228,8 @@ void uk_arch_timer_disarm(struct uk_arch *a);
 #define UK_VEC_RESCHED 240u  /* IPI: look at your run queue */
 #define UK_VEC_TLB 241u      /* IPI: TLB shootdown request */
 #define UK_VEC_CALL 242u     /* IPI: generic cross-CPU call */
+#define UK_VEC_HOST 243u     /* the platform asks the kernel to act (a power button, a
+			      * management controller): uk_kernel_host_request */
 #define UK_VEC_TIMER 253u    /* the per-CPU timer */
 #define UK_VEC_SPURIOUS 255u
 
@@ -258,6 +260,9 @@ enum uk_intc_kind {
 	UK_INTC_IOAPIC = 1, /* 82093AA-style pins, edge or level, maskable */
 	UK_INTC_MSI = 2,    /* message-signalled vectors, not maskable */
 	UK_INTC_PLIC = 3,   /* claim/complete controller, per-source enable */
+	UK_INTC_PERCPU = 4, /* each CPU's own local inputs (LAPIC LVT, GIC PPIs): pin p is
+			     * CPU p / (pins / CPUs), line p % (pins / CPUs); edge,
+			     * maskable, routable only to its own CPU */
 };
 
 /* Strategy bits a controller declares (DESIGN.md section 3). */

@@ -254,6 +254,12 @@ int uk_irq_pin_trigger(struct uk_irq_pin *pin, uint64_t timestamp_ns, uint64_t n
  * repeated calls do nothing harmful. */
 void uk_irq_pin_timer(struct uk_irq_pin *pin, uint64_t now_ns);
 
+/* The machine suspends (on) or resumes: a line that may not wake it
+ * (UK_IRQ_PIN_WAKE clear) is masked with UK_IRQ_MASK_SUSPEND, and unmasked
+ * again at resume; its other mask reasons stay. Non-maskable pins are left
+ * alone (I7): the kernel keeps their interrupts until the resume. */
+void uk_irq_pin_suspend(struct uk_irq_pin *pin, bool on, uint64_t now_ns);
+
 /* The effective mask the chip should have. */
 static inline bool uk_irq_pin_masked(const struct uk_irq_pin *pin)
 {

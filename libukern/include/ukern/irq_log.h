@@ -32,6 +32,8 @@ enum uk_irq_ev_kind {
 	UK_IRQ_EV_ATTACH = 14, /* arg: 1 if during an episode (stands by) */
 	UK_IRQ_EV_DETACH = 15, /* arg: 1 if it owed an answer */
 	UK_IRQ_EV_DISABLE = 16, /* Linux model: statistic tripped */
+	UK_IRQ_EV_UNDELIVERED = 17, /* seL4 model: a delivery found no notification bound
+				     * ("Undelivered IRQ"); sink: the handler; arg: episode */
 };
 
 /* How an episode ended (arg of UK_IRQ_EV_END). */
@@ -42,13 +44,17 @@ enum uk_irq_end {
 	UK_IRQ_END_UNHANDLED = 3, /* Linux model: all NAK, counted, no stall */
 };
 
-/* Flags of UK_IRQ_EV_BEGIN / NAK / ACK / RAISE. */
+/* Flags of UK_IRQ_EV_BEGIN / NAK / ACK / RAISE / MASK. */
 #define UK_IRQ_EVF_REDELIVER (1u << 0) /* BEGIN: a buffered/stalled raise re-delivered */
 #define UK_IRQ_EVF_POLL (1u << 1)      /* BEGIN: Linux model poll */
 #define UK_IRQ_EVF_BEHALF (1u << 2)    /* NAK: by the timeout policy */
 #define UK_IRQ_EVF_DETACH (1u << 3)    /* NAK: the sink was detached */
 #define UK_IRQ_EVF_KICK (1u << 4)      /* ACK: kick|clear */
 #define UK_IRQ_EVF_TRIGGER (1u << 5)   /* RAISE: software trigger */
+#define UK_IRQ_EVF_SUSPEND (1u << 6)   /* MASK: the machine's suspend is among the reasons
+					* (L2 does not expect an unmask then); a MASK event
+					* with this flag changing comes at every suspend and
+					* resume of a maskable pin */
 
 /* One event: 40 bytes, plain numbers only. */
 struct uk_irq_event {

@@ -42,6 +42,11 @@
 #define UK_IRQ_ANSWER_NAK (1u << 1)
 #define UK_IRQ_ANSWER_KICK (1u << 2)    /* kick and kick|clear */
 #define UK_IRQ_ANSWER_TRIGGER (1u << 3) /* software triggers (uk_irq_pin_trigger) */
+/* Not an answer but how answers end an episode: with this bit an ACK does
+ * not end the episode at once; it ends when no sink owes an answer any
+ * more, handled if any sink ACKed (Linux calls every action of a shared
+ * line in one pass and its IRQF_ONESHOT threads hold the line together). */
+#define UK_IRQ_ANSWER_ALL (1u << 4)
 
 /* Invariant and liveness bits (ops->invariants, ops->liveness). */
 #define UK_IRQ_INV(n) (1u << (n))  /* n = 1..10 */
@@ -141,7 +146,7 @@ uint32_t uk_irq_behaviour_strategy(const struct uk_irq_behaviour *b, uint32_t ch
 
 /* ---- the built-in tables ---- */
 
-#define UK_IRQ_BUILTIN_MODELS 6
+#define UK_IRQ_BUILTIN_MODELS 7
 #define UK_IRQ_BUILTIN_BEHAVIOURS 9
 
 /* The built-in models and behaviours. libukern keeps no writable or
@@ -199,13 +204,38 @@ void uk_irq_pin_set_wake(struct uk_irq_pin *pin, bool on);
 /* Whether the pin's controller can mask it, or wants `bit` (UK_INTC_*). */
 bool uk_irq_pin_maskable(const struct uk_irq_pin *pin);
 bool uk_irq_pin_wants(const struct uk_irq_pin *pin, uint32_t strategy_bit);
+/* Apply an ACK (`handled`) or a NAK for `sink`'s current episode from
+ * inside a hook (a model call that is an answer in that kernel, such as
+ * Linux's IRQ_WAKE_THREAD), exactly as if the sink had sent it. UK_ESTALE
+ * if the sink owes nothing. */
+int uk_irq_sink_answer(struct uk_irq_sink *sink, bool handled, uint64_t now);
+
+/* A model call and the kernel's notifications (the objects a driver waits
+ * on; seL4's IRQHandler_SetNotification). A call made with a 4th syscall
+ * argument is about the sink's notification (ukern/irq_sys.h): its `arg`
+ * has UK_IRQ_CALL_ABOUT_NTFN set, and when that argument names one, the
+ * kernel checks it (a notification, with the SIGNAL right) and sets
+ * UK_IRQ_CALL_NTFN too (a user can set neither bit). Such a call's result
+ * UK_IRQ_CALL_BIND | bits (bits in
+ * 1..UK_IRQ_CALL_BITS) has the kernel bind the sink to that notification,
+ * which it then signals with `bits` whenever the sink's sequence advances;
+ * UK_IRQ_CALL_UNBIND drops the sink's binding; the caller sees 0. Results
+ * of other calls, and every result without a kernel (unit tests, the
+ * fuzzer), come back as they are. */
+#define UK_IRQ_CALL_NTFN (1ull << 63)
+#define UK_IRQ_CALL_ABOUT_NTFN (1ull << 62)
+#define UK_IRQ_CALL_BITS 0x0fffffffL
+#define UK_IRQ_CALL_BIND (1L << 28)
+#define UK_IRQ_CALL_UNBIND (1L << 29)
 
 
-/* Linux model: "nobody cared" after 99,900 unhandled of 100,000, then a
- * poll every 100 ms (kernel/irq/spurious.c). Its model_data: [0] count,
- * [1] unhandled, [2] disabled. The host's model_param[0] and [1], when not
- * 0, scale the window and the threshold (a scenario's linux-window and
- * linux-threshold), so that a test need not run 100,000 episodes. */
+/* Linux model (genirq, docs/models/linux.md; its calls: ukern/models/linux.h):
+ * "nobody cared" after 99,900 unhandled of 100,000, then a poll every
+ * 100 ms (kernel/irq/spurious.c). Its pin model_data: [0] count, [1]
+ * unhandled, [2] state bits and the disable depth, [3] the time of the last
+ * unhandled interrupt (models/linux.c). The host's model_param[0] and [1],
+ * when not 0, scale the window and the threshold (a scenario's linux-window
+ * and linux-threshold), so that a test need not run 100,000 episodes. */
 #define UK_IRQ_LINUX_WINDOW 100000u
 #define UK_IRQ_LINUX_THRESHOLD 99900u
 #define UK_IRQ_LINUX_POLL_NS 100000000ull

@@ -28,8 +28,10 @@
 #include <ukern/user.h>
 
 enum uk_irq_sysno {
-	/* (source kind, source, trigger, polarity) -> sink handle.
-	 * EINVAL(kind, source out of range, trigger, polarity, level on MSI)
+	/* (source kind, source, trigger, polarity) -> sink handle. A per-CPU
+	 * source gives the caller's CPU's instance.
+	 * EINVAL(kind, source out of range, trigger, polarity, level on MSI or
+	 * a per-CPU line)
 	 * ENOENT(the machine has no such controller) EBUSY(the line is in
 	 * service with another trigger/polarity; a second sink on a
 	 * single-handler model) ENOMEM(objects, vectors, handle slots). */
@@ -56,19 +58,82 @@ enum uk_irq_sysno {
 	UK_SYS_DEV_READ = 38,
 	/* (pa, size, value) -> 0. EINVAL ENOENT, as DEV_READ. */
 	UK_SYS_DEV_WRITE = 39,
-	/* (h, op, arg) -> >= 0: a call the line's IRQ model defines (a
-	 * separate bind step, a port ...; struct uk_irq_model_ops.call).
-	 * EBADH EPERM(SIGNAL) EINVAL(detached; or the model's own)
+	/* (h, op, arg[, ntfn_h]) -> >= 0: a call the line's IRQ model defines
+	 * (a separate bind step, a port ...; struct uk_irq_model_ops.call).
+	 * ntfn_h 0: the call is the model's alone. Otherwise it is about the
+	 * sink's notification: ntfn_h names the notification the call may
+	 * bind the sink to (seL4's SetNotification), or is UK_IRQ_NTFN_NONE
+	 * (a call that may only unbind, seL4's Clear); such a call returns 0
+	 * (UK_IRQ_CALL_* in irq_model.h). EBADH(h; ntfn_h) EPERM(SIGNAL on h
+	 * or ntfn_h) EINVAL(detached; bits 62, 63 of arg; or the model's own)
 	 * ENOSYS(the model has no such calls). */
 	UK_SYS_IRQ_MODEL_CALL = 40,
+	/* Ports (Zircon's): a queue of packets from the interrupt objects
+	 * bound to it, one packet per object at a time (irq_port.c).
+	 * (options) -> port handle (WAIT|SIGNAL|GRANT). EINVAL(options other
+	 * than ZX_PORT_BIND_TO_INTERRUPT, 1) ENOMEM. */
+	UK_SYS_IRQ_PORT_CREATE = 41,
+	/* (port_h, packet_va or 0) -> the key of the first packet (blocks
+	 * while none), the packet (struct zx_port_packet, 24 bytes) copied
+	 * to packet_va. EBADH EPERM(WAIT) EFAULT(packet_va; the packet is
+	 * consumed all the same). */
+	UK_SYS_IRQ_PORT_WAIT = 42,
+	/* (irq_h, port_h, key) -> 0: the sink's episodes become packets on
+	 * the port; the line's model decides when (UK_IRQ_CALL_PORT_BIND).
+	 * EBADH(either; a port made without ZX_PORT_BIND_TO_INTERRUPT)
+	 * EPERM(SIGNAL on irq, WRITE on port) EINVAL(key >= 2^62)
+	 * ENOSYS(the model has no ports) and the model's errors. */
+	UK_SYS_IRQ_PORT_BIND = 43,
+	/* (irq_h, port_h) -> 0: unbind, a queued packet is taken back.
+	 * EBADH EPERM ENOENT(not bound to this port) and the model's errors. */
+	UK_SYS_IRQ_PORT_UNBIND = 44,
+	/* (h, cpu) -> 0: deliver the line to `cpu` from its next interrupt on
+	 * (Linux's irq_set_affinity). An interrupt in flight, or an episode in
+	 * service, finishes where it is: the move waits for the episode's end.
+	 * EBADH EPERM(MANAGE) EINVAL(cpu out of range, detached, a per-CPU
+	 * line: it interrupts its own CPU only). */
+	UK_SYS_IRQ_SET_AFFINITY = 45,
+	/* (h, on) -> 0: whether the line may wake a suspended machine (Linux's
+	 * enable_irq_wake / disable_irq_wake). EBADH EPERM(MANAGE) EINVAL(on
+	 * not 0 or 1, detached). */
+	UK_SYS_IRQ_SET_WAKE = 46,
 };
+
+/* Model call ops (UK_SYS_IRQ_MODEL_CALL). With UK_IRQ_CALL_BLOCKING, an
+ * op the model answers with UK_EAGAIN blocks the caller until the sink's
+ * sequence advances or another call on it is made, then is called again
+ * (a blocking wait whose rules are the model's). Ops with
+ * UK_IRQ_CALL_KERNEL are the kernel's own (users get UK_EINVAL). */
+#define UK_IRQ_CALL_BLOCKING (1u << 31)
+#define UK_IRQ_CALL_KERNEL (1u << 30)
+/* The kernel's: bind (arg: key, | UK_IRQ_CALL_PORT_WAITING when a thread
+ * blocks in a call on the sink) -> 0, or 1 when a packet is due at once;
+ * unbind -> 0; a port wait takes the packet -> its timestamp, or < 0 when
+ * the model takes it back (the packet is dropped). */
+#define UK_IRQ_CALL_PORT_BIND (UK_IRQ_CALL_KERNEL | 1u)
+#define UK_IRQ_CALL_PORT_UNBIND (UK_IRQ_CALL_KERNEL | 2u)
+#define UK_IRQ_CALL_PORT_TAKE (UK_IRQ_CALL_KERNEL | 3u)
+#define UK_IRQ_CALL_PORT_WAITING (1ull << 63)
+#define UK_IRQ_PORT_KEY_MAX ((1ull << 62) - 1)
+
+/* UK_SYS_IRQ_MODEL_CALL's 4th argument for a call about the sink's
+ * notification that names none (never a handle). */
+#define UK_IRQ_NTFN_NONE 0xffffffffull
 
 /* Source kinds for UK_SYS_IRQ_ATTACH. */
 enum uk_irq_source {
 	UK_IRQ_SRC_GSI = 1,  /* IOAPIC pin */
 	UK_IRQ_SRC_MSI = 2,  /* MSI source (always edge) */
 	UK_IRQ_SRC_PLIC = 3, /* PLIC source */
+	UK_IRQ_SRC_VIRTUAL = 4, /* a line with no controller: software triggers
+				 * only (Zircon's ZX_INTERRUPT_VIRTUAL); source <
+				 * UK_IRQ_VIRTUAL_LINES, edge only */
+	/* A CPU's own local line N (LAPIC LVT input, GIC PPI; edge only): the
+	 * instance of the CPU the attaching thread runs on. Each CPU's
+	 * instance is its own line, with its own sinks; affinity is EINVAL. */
+	UK_IRQ_SRC_PERCPU = 5,
 };
+#define UK_IRQ_VIRTUAL_LINES 64u
 
 /* Rights of a fresh sink handle. */
 #define UK_IRQ_SINK_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_SIGNAL | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
@@ -114,6 +179,14 @@ static inline long uk_irq_configure(struct uk_user *u, long h, enum uk_trigger t
 static inline long uk_irq_model_call(struct uk_user *u, long h, unsigned op, uint64_t arg)
 {
 	return uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, op, arg, 0, 0, 0);
+}
+static inline long uk_irq_set_affinity(struct uk_user *u, long h, unsigned cpu)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)h, cpu, 0, 0, 0, 0);
+}
+static inline long uk_irq_set_wake(struct uk_user *u, long h, bool on)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, on ? 1 : 0, 0, 0, 0, 0);
 }
 static inline long uk_dev_read32(struct uk_user *u, uk_paddr_t pa)
 {

@@ -126,6 +126,14 @@ struct uk_kernel_stats {
 	 * map to no line. */
 	uint64_t irq_episodes, irq_nobody_cared, irq_ack_timeouts, irq_disabled;
 	uint64_t irq_violations, irq_unrouted;
+	/* Runtime affinity (irq_set_affinity, the host's route requests):
+	 * lines moved to another CPU, and moves that waited for an episode
+	 * to end. */
+	uint64_t irq_moves, irq_moves_deferred;
+	/* Power management (core/pm.c): suspends, resumes (any cause), resumes
+	 * caused by a wake line's interrupt, and interrupts of lines that may
+	 * not wake the machine, kept while it slept and delivered at resume. */
+	uint64_t suspends, resumes, wakeups, irq_held_suspended;
 	/* IPC (docs/ipc.md). xfer[s] counts strategy s: 1 physmap, 2 window, 3 grant,
 	 * 4.. the strategies registered with uk_kernel_xfer_register. */
 	uint64_t ipc_calls, ipc_replies, ipc_receives, ntfn_signals;
@@ -240,6 +248,46 @@ uint32_t uk_kernel_irq_pin_liveness(struct uk_kernel *k, uint32_t pin_id);
  * counted, traced (UK_TRACE_IRQ_VIOLATION) and kept here. */
 uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len);
 #define UK_TRACE_IRQ_VIOLATION (UK_TRACE_IRQ_BASE + 0x80) /* [invariant, pin, sink] */
+/* A line's CPU: [pin, cpu, 0 moved now / 1 move waits for the episode's
+ * end]; also when a line is first routed ([pin, cpu, 2]). */
+#define UK_TRACE_IRQ_ROUTE (UK_TRACE_IRQ_BASE + 0x81)
+/* A line's wake setting changed: [pin, on, 0]. */
+#define UK_TRACE_IRQ_WAKE (UK_TRACE_IRQ_BASE + 0x82)
+
+/* ---- requests of the platform (power button, management controller) ----
+ *
+ * The host queues a request and then sends UK_VEC_HOST to CPU 0 (any CPU
+ * will do); the kernel carries it out in that interrupt, under its lock,
+ * so a request never cuts into a kernel operation. Up to 16 wait. */
+enum uk_host_request {
+	/* Suspend to RAM: no CPU runs user threads or kernel timers, lines
+	 * that may not wake the machine are masked (UK_IRQ_MASK_SUSPEND).
+	 * An interrupt of a wake line, or UK_HOST_RESUME, resumes. */
+	UK_HOST_SUSPEND = 1,
+	UK_HOST_RESUME = 2,
+	/* Route a line to a CPU, as irq_set_affinity does: a = (source kind
+	 * << 32) | source (ukern/irq_sys.h), b = the CPU. A line not made yet
+	 * is routed there when it is. */
+	UK_HOST_ROUTE = 3,
+};
+/* UK_EINVAL for an unknown kind or a CPU out of range, UK_ENOMEM when 16
+ * requests wait already. Host side (machine stopped between two steps). */
+int uk_kernel_host_request(struct uk_kernel *k, enum uk_host_request kind, uint64_t a, uint64_t b);
+
+/* The machine's power state, host side. */
+struct uk_pm_info {
+	bool suspended;
+	uint64_t since_ns;     /* when the current (or last) suspend began */
+	unsigned wake_lines;   /* lines now allowed to wake the machine */
+	uint64_t suspends, resumes, wakeups;
+	uint32_t last_wake_pin; /* pin id whose interrupt resumed last, or UINT32_MAX */
+};
+void uk_kernel_pm_info(struct uk_kernel *k, struct uk_pm_info *out);
+
+/* Mark the line `source` of kind `src` as one that may wake a suspended
+ * machine (Linux's enable_irq_wake), now or when it is made. UK_EINVAL,
+ * UK_ENOMEM as uk_kernel_irq_set_line. */
+int uk_kernel_irq_set_line_wake(struct uk_kernel *k, unsigned src, unsigned source, bool on);
 
 /* Trace kinds of the core (uk_arch_trace). Arguments in brackets. */
 #define UK_TRACE_CORE_SWITCH (UK_TRACE_CORE_BASE + 0x01)     /* [cpu, from tid, to tid] */
@@ -254,5 +302,8 @@ uint64_t uk_kernel_irq_violation(struct uk_kernel *k, char *buf, size_t len);
 #define UK_TRACE_CORE_SHOOTDOWN (UK_TRACE_CORE_BASE + 0x08)  /* [pcid, cpu mask, pages] */
 #define UK_TRACE_CORE_NOPREEMPT (UK_TRACE_CORE_BASE + 0x09)  /* [tid, budget ns, 0 begin/1 end/2 overrun] */
 #define UK_TRACE_CORE_SPAWN (UK_TRACE_CORE_BASE + 0x0a)      /* [tid, process id, prio] */
+#define UK_TRACE_CORE_PM (UK_TRACE_CORE_BASE + 0x0b)         /* [1 suspend / 0 resume, wake
+								* lines / waking pin (UINT32_MAX:
+								* a resume request), 0] */
 
 #endif /* UKERN_KERNEL_H */

@@ -117,6 +117,10 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
  * of the last trace records before it went wrong (out->trace must be
  * kept). Returns a malloc'd string. */
 char *sim_story(const struct sim_outcome *o, unsigned context_records);
+/* What a SIM_CHOICE_VALUE decision was about, as one word: "window" (where
+ * a windowed timeline action falls), "program" (a program's own choice,
+ * sim_prog_choose) or "value". */
+const char *sim_decision_value_kind(const struct sim_decision *d);
 
 /* The scripted form of a run: its departures from the defaults. */
 int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_schedule *out);

@@ -25,6 +25,7 @@ struct sim_machine_config {
 	const char *cost_preset;    /* default "skylake" */
 	unsigned tlb_entries;       /* default 64 */
 	unsigned plic_sources;      /* 0: no PLIC */
+	unsigned percpu_lines;      /* 0: no per-CPU controller; else local lines per CPU */
 	unsigned msi_sources;       /* MSI sources; 0: 32 */
 	uint64_t seed;
 	const char *chooser;        /* "time" (default), "random" */

@@ -98,13 +98,19 @@ struct uks_machine {
 	 * 100,000 and 99,900 of kernel/irq/spurious.c). */
 	uint64_t linux_window, linux_threshold;
 	struct uks_pos linux_pos; /* where the last of the two was written */
+	/* The seL4 model: when a line is unmasked, 0 at issue (seL4), 1 at
+	 * bind (host->model_param[2], ukern/models/sel4.h). */
+	uint32_t sel4_unmask_at;
 	uint32_t msi_sources;      /* default 32 */
 	uint32_t plic_sources;     /* 0: no PLIC */
 };
 
 /* ---- devices ---- */
 
-enum uks_line_kind { UKS_LINE_NONE, UKS_LINE_IOAPIC, UKS_LINE_MSI, UKS_LINE_PLIC };
+/* PERCPU: one CPU's own local line (`irq percpu N cpu C`: LAPIC LVT input,
+ * GIC PPI), edge only; line blocks (`line percpu N`) cover every CPU's. */
+enum uks_line_kind { UKS_LINE_NONE, UKS_LINE_IOAPIC, UKS_LINE_MSI, UKS_LINE_PLIC, UKS_LINE_PERCPU };
+#define UKS_PERCPU_LINES 8 /* local lines per CPU */
 enum uks_trigger { UKS_TRIGGER_EDGE, UKS_TRIGGER_LEVEL };
 enum uks_polarity { UKS_POLARITY_HIGH, UKS_POLARITY_LOW };
 enum uks_status_mode {
@@ -120,8 +126,9 @@ struct uks_device {
 	struct uks_arg *args;      /* kind(args...) */
 	size_t nargs;
 	enum uks_line_kind line_kind;
-	uint32_t line;             /* IOAPIC pin, MSI source or PLIC source */
-	enum uks_trigger trigger;  /* MSI: always edge */
+	uint32_t line;             /* IOAPIC pin, MSI source, PLIC source, local line */
+	uint32_t line_cpu;         /* PERCPU: the CPU whose line it is */
+	enum uks_trigger trigger;  /* MSI, PERCPU: always edge */
 	enum uks_polarity polarity;
 	struct uks_pos line_pos;
 	enum uks_status_mode status;
@@ -141,6 +148,7 @@ struct uks_line {
 	struct uks_pos model_pos;
 	const char *behaviour;     /* controller behaviour, NULL: the controller's */
 	struct uks_pos behaviour_pos;
+	bool wake;                 /* `wake`: may wake a suspended machine */
 };
 
 /* ---- endpoints (IPC) ---- */
@@ -213,6 +221,9 @@ enum uks_action_kind {
 	UKS_ACT_KILL,      /* fault: kill a process */
 	UKS_ACT_DROP_EDGE, /* fault: the next edge of the device is lost */
 	UKS_ACT_DELAY,     /* fault: the device's next response comes late */
+	UKS_ACT_ROUTE,     /* route DEVICE cpu N: its line goes to CPU N (irq_set_affinity) */
+	UKS_ACT_SUSPEND,   /* suspend the machine (no target) */
+	UKS_ACT_RESUME,    /* resume it (no target) */
 };
 
 enum uks_time_kind {
@@ -234,6 +245,8 @@ struct uks_action {
 	struct uks_pos target_pos;
 	int target;       /* device index, or process index for KILL */
 	uint64_t duration;/* DELAY: how late */
+	uint32_t cpu;     /* ROUTE: the CPU */
+	struct uks_pos cpu_pos;
 	bool spurious;    /* RESET ... spurious */
 	uint32_t repeat;  /* 0, or 1+ the iteration of the `repeat` it came from */
 };

@@ -178,6 +178,22 @@ int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *tit
 				 (unsigned long long)e->b);
 			counter(&o, name, e->time, "level", e->c);
 			break;
+		case UK_TRACE_IRQ_ROUTE:
+			/* The line's CPU, as a counter; a move that waits for the
+			 * episode's end is an instant until it happens. */
+			if (e->c == 1) {
+				instant(&o, 2, (unsigned)e->a, "irq.route (pending)", e->time, e);
+			} else {
+				snprintf(name, sizeof(name), "CPU of pin %llu", (unsigned long long)e->a);
+				counter(&o, name, e->time, "cpu", e->b);
+			}
+			break;
+		case UK_TRACE_CORE_PM:
+			for (unsigned c = 0; c < ncpus; c++)
+				instant(&o, 1, c, e->a ? "suspend" : "resume", e->time, e);
+			snprintf(name, sizeof(name), "machine suspended");
+			counter(&o, name, e->time, "suspended", e->a);
+			break;
 		case UK_TRACE_CORE_RUNQ:
 			snprintf(name, sizeof(name), "ready on CPU %llu", (unsigned long long)e->a);
 			counter(&o, name, e->time, "threads", e->b);

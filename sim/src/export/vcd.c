@@ -4,8 +4,10 @@
  *
  *   scope hw:     per controller pin seen in the trace: line level, mask bit,
  *                 remote IRR (1-bit wires);
- *   scope kernel: per kernel IRQ pin: in service (an episode is open), and
- *                 per sink its sequence number (32-bit vectors).
+ *   scope kernel: per kernel IRQ pin: in service (an episode is open), the
+ *                 CPU it interrupts (a 32-bit vector, from its routes), and
+ *                 per sink its sequence number; the machine's suspended
+ *                 state (1 bit).
  * Time unit 1 ns. Signals start at 0 and change at the records' times.
  */
 #include <sim/export.h>
@@ -14,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ukern/irq_log.h>
+#include <ukern/kernel.h>
 
-enum sig_kind { SIG_LINE, SIG_MASK, SIG_RIRR, SIG_SERVICE, SIG_SEQ };
+enum sig_kind { SIG_LINE, SIG_MASK, SIG_RIRR, SIG_SERVICE, SIG_SEQ, SIG_CPU, SIG_SUSPENDED };
 
 struct signal {
 	enum sig_kind kind;
@@ -28,7 +31,8 @@ struct sigtab {
 	size_t n, cap;
 };
 
-static const char *const kind_names[] = {"level", "mask", "remote_irr", "in_service", "seq"};
+static const char *const kind_names[] = {"level", "mask", "remote_irr", "in_service", "seq",
+					 "cpu", "suspended"};
 
 static void make_id(size_t i, char *id)
 {
@@ -85,6 +89,14 @@ static struct signal *affects(struct sigtab *t, const struct sim_trace_rec *r, u
 	case UK_TRACE_IRQ(UK_IRQ_EV_SEQ):
 		*v = r->c;
 		return find(t, SIG_SEQ, r->a, r->b, add);
+	case UK_TRACE_IRQ_ROUTE:
+		if (r->c == 1)
+			return NULL; /* a move that waits for the episode's end */
+		*v = r->b;
+		return find(t, SIG_CPU, r->a, 0, add);
+	case UK_TRACE_CORE_PM:
+		*v = r->a != 0;
+		return find(t, SIG_SUSPENDED, 0, 0, add);
 	default:
 		return NULL;
 	}
@@ -95,6 +107,10 @@ static void var_line(FILE *f, const struct signal *s)
 	if (s->kind == SIG_SEQ)
 		fprintf(f, "$var reg 32 %s pin%llu_sink%llu_seq $end\n", s->id, (unsigned long long)s->a,
 			(unsigned long long)s->b);
+	else if (s->kind == SIG_CPU)
+		fprintf(f, "$var reg 32 %s pin%llu_cpu $end\n", s->id, (unsigned long long)s->a);
+	else if (s->kind == SIG_SUSPENDED)
+		fprintf(f, "$var wire 1 %s suspended $end\n", s->id);
 	else if (s->kind == SIG_SERVICE)
 		fprintf(f, "$var wire 1 %s pin%llu_in_service $end\n", s->id, (unsigned long long)s->a);
 	else
@@ -104,7 +120,7 @@ static void var_line(FILE *f, const struct signal *s)
 
 static void value(FILE *f, const struct signal *s, uint64_t v)
 {
-	if (s->kind != SIG_SEQ) {
+	if (s->kind != SIG_SEQ && s->kind != SIG_CPU) {
 		fprintf(f, "%c%s\n", v ? '1' : '0', s->id);
 		return;
 	}

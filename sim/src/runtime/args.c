@@ -156,8 +156,9 @@ static uint64_t layout(struct sim_rt *rt, const struct rt_thread *c, struct writ
 		const struct uks_device *d = &s->devices[i];
 		struct uk_progarg_dev e = {
 			.mmio = rt->dev[i].mmio,
-			.src_kind = d->line_kind == UKS_LINE_MSI    ? UK_IRQ_SRC_MSI
-				    : d->line_kind == UKS_LINE_PLIC ? UK_IRQ_SRC_PLIC
+			.src_kind = d->line_kind == UKS_LINE_MSI      ? UK_IRQ_SRC_MSI
+				    : d->line_kind == UKS_LINE_PLIC   ? UK_IRQ_SRC_PLIC
+				    : d->line_kind == UKS_LINE_PERCPU ? UK_IRQ_SRC_PERCPU
 								    : UK_IRQ_SRC_GSI,
 			.trigger = d->trigger == UKS_TRIGGER_LEVEL ? UK_TRIGGER_LEVEL : UK_TRIGGER_EDGE,
 			.polarity = d->polarity == UKS_POLARITY_LOW ? UK_POLARITY_LOW

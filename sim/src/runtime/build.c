@@ -65,6 +65,11 @@ static int add_device(struct sim_rt *rt, size_t i)
 		return -1;
 	}
 	switch (d->line_kind) {
+	case UKS_LINE_PERCPU:
+		desc.irq_mode = HW_IRQ_EDGE;
+		desc.irq_ctrl = (unsigned)hw_intc_find(hw, HW_INTC_PERCPU);
+		desc.irq_pin = d->line_cpu * UKS_PERCPU_LINES + d->line;
+		break;
 	case UKS_LINE_IOAPIC:
 	case UKS_LINE_PLIC:
 		desc.irq_mode = d->trigger == UKS_TRIGGER_LEVEL ? HW_IRQ_LEVEL : HW_IRQ_EDGE;
@@ -121,7 +126,7 @@ static int alloc_pending(struct sim_rt *rt)
 		const struct uks_action *a = &s->actions[i];
 		if (a->kind == UKS_ACT_ASSERT || a->kind == UKS_ACT_COMPLETE) {
 			rt->dev[a->target].asserts++;
-			total += 2;
+			total += 4; /* waits and assertion times, two queues */
 		}
 	}
 	rt->pend_store = malloc((total ? total : 1) * sizeof(uint64_t));
@@ -131,11 +136,13 @@ static int alloc_pending(struct sim_rt *rt)
 	for (size_t i = 0; i < s->ndevices; i++) {
 		struct rt_dev *d = &rt->dev[i];
 		d->lat_irq.t = p;
+		d->lat_irq.at = p + d->asserts;
 		d->lat_irq.cap = (uint32_t)d->asserts;
-		p += d->asserts;
+		p += 2 * d->asserts;
 		d->lat_handled.t = p;
+		d->lat_handled.at = p + d->asserts;
 		d->lat_handled.cap = (uint32_t)d->asserts;
-		p += d->asserts;
+		p += 2 * d->asserts;
 		d->asserts = 0;
 	}
 	return 0;
@@ -222,6 +229,19 @@ static uint64_t max_nopreempt(const struct uks_scenario *s)
 	return m;
 }
 
+/* The per-CPU controller is there when a device or a line block uses it
+ * (other machines keep their controllers, and their traces, as they were). */
+static bool uses_percpu(const struct uks_scenario *s)
+{
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (s->devices[i].line_kind == UKS_LINE_PERCPU)
+			return true;
+	for (size_t i = 0; i < s->nlines; i++)
+		if (s->lines[i].kind == UKS_LINE_PERCPU)
+			return true;
+	return false;
+}
+
 static uint64_t stop_time(const struct uks_scenario *s, const struct sim_runtime_options *o)
 {
 	if (s->end_by_ns)
@@ -283,6 +303,7 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 		.ram_bytes = s->machine.memory,
 		.cost_preset = s->machine.cost,
 		.plic_sources = s->machine.plic_sources,
+		.percpu_lines = uses_percpu(s) ? UKS_PERCPU_LINES : 0,
 		.msi_sources = s->machine.msi_sources,
 		.seed = ecfg ? ecfg->seed : seed,
 		.chooser = "time",
@@ -302,8 +323,9 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 
 static unsigned line_source(enum uks_line_kind kind)
 {
-	return kind == UKS_LINE_IOAPIC ? UK_IRQ_SRC_GSI
-	       : kind == UKS_LINE_MSI  ? UK_IRQ_SRC_MSI
+	return kind == UKS_LINE_IOAPIC	 ? UK_IRQ_SRC_GSI
+	       : kind == UKS_LINE_PERCPU ? UK_IRQ_SRC_PERCPU
+	       : kind == UKS_LINE_MSI	 ? UK_IRQ_SRC_MSI
 				       : UK_IRQ_SRC_PLIC;
 }
 
@@ -317,8 +339,10 @@ static int irq_policies(struct sim_rt *rt)
 	struct uk_kernel *k = rt->sm->k;
 	const struct uk_irq_model_ops *m =
 		sim_registry_policy(rt->reg, SIM_POLICY_IRQ_MODEL, s->machine.irq_model);
-	const uint64_t params[2] = {s->machine.linux_window, s->machine.linux_threshold};
-	if (!m || uk_kernel_irq_set_model(k, m) != 0 || uk_kernel_irq_set_model_params(k, params, 2) ||
+	/* [0] [1] the Linux statistic, [2] seL4's unmask-at (ukern/models/sel4.h). */
+	const uint64_t params[3] = {s->machine.linux_window, s->machine.linux_threshold,
+				    s->machine.sel4_unmask_at};
+	if (!m || uk_kernel_irq_set_model(k, m) != 0 || uk_kernel_irq_set_model_params(k, params, 3) ||
 	    uk_kernel_irq_set_policy(k, s->machine.ack_timeout_ns, s->machine.nak_on_timeout) != 0)
 		goto refused;
 	for (size_t i = 0; i < s->nlines; i++) {
@@ -330,6 +354,7 @@ static int irq_policies(struct sim_rt *rt)
 				     : NULL;
 		if ((l->model && !lm) || (l->behaviour && !b) ||
 		    uk_kernel_irq_set_line(k, line_source(l->kind), l->line, lm, b) != 0 ||
+		    (l->wake && uk_kernel_irq_set_line_wake(k, line_source(l->kind), l->line, true)) ||
 		    (b && (b->flags & UK_IRQ_BHV_LATCH_MASKED) &&
 		     hw_intc_set_latch(rt->sm->hw, l->kind == UKS_LINE_IOAPIC ? HW_INTC_IOAPIC
 					   : l->kind == UKS_LINE_MSI ? HW_INTC_MSI : HW_INTC_PLIC,

@@ -52,10 +52,11 @@ void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg)
 
 /* A queue of assertion times waiting to be served (latencies). Served
  * entries (before head) hold their wait instead, RT_PENDING_DROPPED for
- * those a device reset dropped. */
+ * those a device reset dropped; `at` keeps every entry's assertion time
+ * (when an expectation was first broken). */
 #define RT_PENDING_DROPPED UINT64_MAX
 struct rt_pending {
-	uint64_t *t;
+	uint64_t *t, *at;
 	uint32_t head, tail, cap;
 	uint64_t max;     /* the longest wait served so far */
 };
@@ -141,6 +142,7 @@ struct sim_rt {
 	int tramp_prog, reaper_prog;
 	uint64_t last_action_ns;
 	uint64_t actions_fired, last_fired_ns;
+	uint64_t host_refused; /* route/suspend/resume requests the kernel's queue refused */
 	struct uk_irq_log log;
 	struct uk_irq_event *logbuf;
 	uint64_t *pend_store;       /* backing store of every rt_pending */
@@ -157,6 +159,11 @@ int rt_timeline_arm(struct sim_rt *rt);
 void rt_pending_push(struct rt_pending *p, uint64_t t);
 void rt_pending_serve(struct rt_pending *p, uint64_t now);
 void rt_pending_drop(struct rt_pending *p);
+/* `latency irq(D)`: serve D's assertions with the first clear of its
+ * status since the last look (script and block devices), before anything
+ * else happens to D and when the run is judged. */
+void rt_dev_take_clears(struct rt_dev *d);
+bool rt_dev_reports_clears(const struct rt_dev *d);
 /* args.c */
 int rt_args_build(struct sim_rt *rt);
 /* threads.c */
@@ -181,7 +188,12 @@ uint64_t rt_irq_signature(const struct sim_rt *rt);
 void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);
 void rt_prog_line_driver(struct uk_user *u);
+void rt_driver_linux(struct uk_user *u);
 void rt_prog_native_driver(struct uk_user *u);
+/* drivers/: the IRQ models' native drivers */
+void rt_driver_fiasco(struct uk_user *u);
+void rt_driver_zircon(struct uk_user *u);
+void rt_driver_sel4(struct uk_user *u);
 void rt_prog_load(struct uk_user *u);
 void rt_prog_spinner(struct uk_user *u);
 void rt_prog_mutex_holder(struct uk_user *u);

@@ -15,13 +15,23 @@
  * (counted as a dropped edge), `delay` postpones its next action. `kill` is
  * carried out by a thread of the victim process (threads.c), since killing
  * takes the kernel lock and an event may fire while a CPU holds it.
+ *
+ * `route`, `suspend` and `resume` are the platform's requests to the
+ * kernel (uk_kernel_host_request): queued, then UK_VEC_HOST is sent to
+ * CPU 0's LAPIC, and the kernel acts in that interrupt, under its lock.
  */
 #include "rt_int.h"
 
+#include <hwmodel/lapic.h>
+#include <ukern/irq_sys.h>
+#include <ukern/kernel.h>
+
 void rt_pending_push(struct rt_pending *p, uint64_t t)
 {
-	if (p->tail < p->cap)
+	if (p->tail < p->cap) {
+		p->at[p->tail] = t;
 		p->t[p->tail++] = t;
+	}
 }
 
 void rt_pending_serve(struct rt_pending *p, uint64_t now)
@@ -29,6 +39,32 @@ void rt_pending_serve(struct rt_pending *p, uint64_t now)
 	while (p->head < p->tail && p->t[p->head] <= now) {
 		uint64_t w = now - p->t[p->head];
 		p->t[p->head++] = w; /* kept for the report's distribution */
+		if (w > p->max)
+			p->max = w;
+	}
+}
+
+bool rt_dev_reports_clears(const struct rt_dev *d)
+{
+	enum hw_dev_kind k = hw_dev_kind(d->hw);
+	return k == HW_DEV_SCRIPT || k == HW_DEV_BLOCK;
+}
+
+/* An assertion is served by the first clear of its device's status that
+ * happens after it, whoever reads the status first: an assertion landing
+ * between a driver's status read and its write-1-to-clear is served by
+ * that write. Every assertion still pending was made before the clear (in
+ * the order things happened; a CPU's clock may lag an event's time inside
+ * the race window, hence the wait is at least 0). */
+void rt_dev_take_clears(struct rt_dev *d)
+{
+	uint64_t now = hw_dev_take_status_clear(d->hw);
+	if (now == HW_TIME_NEVER)
+		return;
+	struct rt_pending *p = &d->lat_irq;
+	while (p->head < p->tail) {
+		uint64_t w = now > p->t[p->head] ? now - p->t[p->head] : 0;
+		p->t[p->head++] = w;
 		if (w > p->max)
 			p->max = w;
 	}
@@ -48,7 +84,7 @@ static uint64_t place(struct sim_engine *e, const struct uks_action *a)
 		n = (unsigned)span + 1;
 	if (n < 2)
 		return a->earliest;
-	unsigned k = sim_choose_value(e, n, 0);
+	unsigned k = sim_choose_value_what(e, n, 0, SIM_VALUE_WINDOW);
 	return a->earliest + span / (n - 1) * k;
 }
 
@@ -58,16 +94,49 @@ static bool raises(enum uks_action_kind k)
 	       k == UKS_ACT_SPURIOUS;
 }
 
+static bool machine_action(enum uks_action_kind k)
+{
+	return k == UKS_ACT_SUSPEND || k == UKS_ACT_RESUME;
+}
+
+static void host_request(struct sim_rt *rt, const struct uks_action *a, uint64_t now)
+{
+	enum uk_host_request kind = a->kind == UKS_ACT_SUSPEND  ? UK_HOST_SUSPEND
+				    : a->kind == UKS_ACT_RESUME ? UK_HOST_RESUME
+								: UK_HOST_ROUTE;
+	uint64_t arg = 0;
+	if (kind == UK_HOST_ROUTE) {
+		const struct uks_device *d = &rt->s->devices[a->target];
+		uint64_t src = d->line_kind == UKS_LINE_IOAPIC ? UK_IRQ_SRC_GSI
+			       : d->line_kind == UKS_LINE_MSI  ? UK_IRQ_SRC_MSI
+							       : UK_IRQ_SRC_PLIC;
+		arg = src << 32 | d->line;
+	}
+	if (uk_kernel_host_request(rt->sm->k, kind, arg, a->cpu) == 0)
+		hw_lapic_deliver(rt->sm->hw, 0, now, UK_VEC_HOST, false, HW_SRC_IPI);
+	else
+		rt->host_refused++;
+}
+
 static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_t now)
 {
+	if (machine_action(a->kind) || a->kind == UKS_ACT_ROUTE) {
+		host_request(rt, a, now);
+		return;
+	}
 	struct rt_dev *d = &rt->dev[a->target];
 	struct hw_machine *hw = rt->sm->hw;
+	rt_dev_take_clears(d);
 	if (raises(a->kind) && d->drop_next) {
 		d->drop_next = false;
 		d->dropped++;
 		return;
 	}
 	switch (a->kind) {
+	case UKS_ACT_ROUTE:
+	case UKS_ACT_SUSPEND:
+	case UKS_ACT_RESUME:
+		break;
 	case UKS_ACT_ASSERT:
 	case UKS_ACT_COMPLETE:
 		rt_pending_push(&d->lat_irq, now);
@@ -110,7 +179,8 @@ static void action_fire(struct hw_event *ev, uint64_t now)
 	struct rt_action *ra = HW_CONTAINER_OF(ev, struct rt_action, ev);
 	struct sim_rt *rt = ra->rt;
 	const struct uks_action *a = &rt->s->actions[ra->idx];
-	if (a->kind != UKS_ACT_KILL && a->kind != UKS_ACT_DELAY && a->kind != UKS_ACT_DROP_EDGE) {
+	if (a->kind != UKS_ACT_KILL && a->kind != UKS_ACT_DELAY && a->kind != UKS_ACT_DROP_EDGE &&
+	    a->kind != UKS_ACT_ROUTE && !machine_action(a->kind)) {
 		struct rt_dev *d = &rt->dev[a->target];
 		if (d->delay_next) {
 			uint64_t late = d->delay_next;
@@ -122,7 +192,7 @@ static void action_fire(struct hw_event *ev, uint64_t now)
 	ra->fired = true;
 	rt->actions_fired++;
 	rt->last_fired_ns = now;
-	sim_trace(rt->sm->e, SIM_TR_USER, 0x7100 + a->kind, (uint64_t)a->target, ra->idx);
+	sim_trace(rt->sm->e, SIM_TR_USER, 0x7100 + a->kind, (uint64_t)(int64_t)a->target, ra->idx);
 	device_action(rt, a, now);
 }
 

@@ -229,6 +229,9 @@ static void kernel_reports(const struct sim_rt *rt, struct sim_run_report *out, 
 	uk_kernel_get_stats(rt->sm->k, &st);
 	report_event(rt, out, cap, UK_IRQ_EV_NOBODY, "nobody-cared", "nobody cared");
 	report_event(rt, out, cap, UK_IRQ_EV_TIMEOUT, "ack-timeout", "an ACK timed out");
+	/* seL4's "Undelivered IRQ: N" (handleInterrupt, CONFIG_IRQ_REPORTING). */
+	report_event(rt, out, cap, UK_IRQ_EV_UNDELIVERED, "irq-undelivered",
+		     "an interrupt found no notification bound to its handler (Undelivered IRQ)");
 	disabled(rt, out, cap, &st);
 	if (st.nopreempt_overruns) {
 		const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_CORE_NOPREEMPT, 2);
@@ -270,17 +273,65 @@ static void refused_attaches(const struct sim_rt *rt, struct sim_run_report *out
 		if (!v)
 			continue;
 		const struct uks_device *dv = &s->devices[i];
-		static const char *const ctrl[] = {"", "ioapic", "msi", "plic"};
+		static const char *const ctrl[] = {"", "ioapic", "msi", "plic", "percpu"};
 		snprintf(v->message, sizeof(v->message),
 			 "process '%s': the kernel refused to attach it to the line of %s "
 			 "(%s %u): %s%s",
 			 s->processes[d->refused_proc].name, dv->name,
-			 ctrl[dv->line_kind <= UKS_LINE_PLIC ? dv->line_kind : 0], dv->line,
+			 ctrl[dv->line_kind <= UKS_LINE_PERCPU ? dv->line_kind : 0], dv->line,
 			 uk_err_name(d->refused_err),
 			 d->refused_err == UK_EBUSY
 				 ? " (the line's IRQ model takes one handler: serve every device of "
-				   "the line from one driver, line-driver)"
+				   "the line from one driver, line-driver; or, on Linux, the line's "
+				   "other actions do not share its flags)"
 				 : "");
+	}
+}
+
+/* A run that ends with the machine asleep: nothing could have woken it (no
+ * wake line, no `resume`), or nothing did. Like a deadlock, the machine
+ * would wait forever; unlike one, no thread is to blame. */
+static void suspended_forever(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	struct uk_pm_info pm;
+	uk_kernel_pm_info(rt->sm->k, &pm);
+	if (!pm.suspended)
+		return;
+	struct sim_violation *v = add(out, cap, "suspended-forever", pm.since_ns, 0);
+	if (!v)
+		return;
+	if (pm.wake_lines == 0)
+		snprintf(v->message, sizeof(v->message),
+			 "the machine suspended at %llu ns with no wake line and no resume after it: "
+			 "it sleeps forever (mark a line `wake` in its line block, call "
+			 "irq_set_wake, or add `at T resume`)",
+			 (unsigned long long)pm.since_ns);
+	else
+		snprintf(v->message, sizeof(v->message),
+			 "the machine suspended at %llu ns and was still asleep when the run ended: "
+			 "none of its %u wake line(s) raised and no resume came",
+			 (unsigned long long)pm.since_ns, pm.wake_lines);
+}
+
+/* An assertion no driver ever looked at by the end of the run: an
+ * interrupt the kernel (or the controller) lost for good. Judged only when
+ * the scenario expects it: a run cut at its time limit may end with an
+ * assertion still on its way, which is no loss. */
+static void unserved(const struct sim_rt *rt, struct sim_run_report *out, size_t *cap)
+{
+	if (!rt_expected(rt->s, "unserved"))
+		return;
+	for (size_t i = 0; i < rt->s->ndevices; i++) {
+		const struct rt_pending *p = &rt->dev[i].lat_irq;
+		if (p->head >= p->tail)
+			continue;
+		struct sim_violation *v = add(out, cap, "unserved", rt_end_time(rt), -1);
+		if (v)
+			snprintf(v->message, sizeof(v->message),
+				 "%s asserted at %llu ns and no driver looked at it by the end of "
+				 "the run: the interrupt was lost",
+				 rt->s->devices[i].name, (unsigned long long)p->t[p->head]);
+		return;
 	}
 }
 
@@ -288,6 +339,7 @@ void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out)
 {
 	size_t cap = 0;
 	refused_attaches(rt, out, &cap);
+	suspended_forever(rt, out, &cap);
 	irq_invariant(rt, out, &cap);
 	liveness(rt, out, &cap);
 	if (out->result == SIM_DEADLOCK || out->result == SIM_LIVELOCK) {
@@ -298,6 +350,7 @@ void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out)
 			snprintf(v->message, sizeof(v->message), "%.300s", rt->sm->e->message);
 	}
 	kernel_reports(rt, out, &cap);
+	unserved(rt, out, &cap);
 	if (out->nviolations > 1)
 		qsort(out->violations, out->nviolations, sizeof(*out->violations), by_time);
 }

@@ -33,6 +33,63 @@ static const struct uks_arg_spec line_driver_args[] = {
 	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
 };
 
+static const char *const sel4_mistakes[] = {"none", "no-initial-ack", "ack-only-claimed",
+					    "no-ack-after-rebind", "ack-before-clear", "blind-initial-ack",
+					    NULL};
+
+static const struct uks_arg_spec sel4_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL,
+	 "a device it serves (its line gets badge bit 0); it serves every device its process "
+	 "holds irq(D) for, one IRQHandler per line"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
+	{"setup", UKS_ARG_TIME, NULL, false, "0", "CPU time between issuing the handlers and "
+						  "binding them (the line is open meanwhile)"},
+	{"rebind-every", UKS_ARG_INT, NULL, false, "0",
+	 "move the handlers to a fresh notification every N wake-ups (0: never)"},
+	{"mistake", UKS_ARG_ENUM, sel4_mistakes, false, "none", "a documented seL4 pitfall"},
+};
+
+static const char *const linux_mistakes[] = {"none", "wrong-status", NULL};
+static const char *const linux_disables[] = {"nosync", "sync", NULL};
+
+static const struct uks_arg_spec linux_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt served"},
+	{"shared", UKS_ARG_BOOL, NULL, false, "on", "IRQF_SHARED"},
+	{"oneshot", UKS_ARG_BOOL, NULL, false, "on", "IRQF_ONESHOT: the line stays masked until the thread is done"},
+	{"threaded", UKS_ARG_BOOL, NULL, false, "on", "a thread function does the work (the hard handler returns IRQ_WAKE_THREAD)"},
+	{"primary", UKS_ARG_BOOL, NULL, false, "on", "a hard handler that checks the device (off: handler NULL, the default primary handler)"},
+	{"mistake", UKS_ARG_ENUM, linux_mistakes, false, "none", "wrong-status: never recognises (nor clears) its device's interrupt"},
+	{"reset-every", UKS_ARG_INT, NULL, false, "0", "the thread resets the device every N interrupts, inside disable/enable_irq (0: never)"},
+	{"disable", UKS_ARG_ENUM, linux_disables, false, "nosync", "sync: disable_irq (waits for the line's threads); nosync: disable_irq_nosync"},
+};
+
+static const char *const fiasco_mistakes[] = {"none", "no-unmask", "unmask-mine-only", NULL};
+static const char *const fiasco_handoffs[] = {"attach", "detach", NULL};
+static const struct uks_arg_spec fiasco_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device whose IRQ object it receives"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt served"},
+	{"mistake", UKS_ARG_ENUM, fiasco_mistakes, false, "none",
+	 "no-unmask: receive without l4_irq_unmask; unmask-mine-only: not when not its device's"},
+	{"handoff", UKS_ARG_INT, NULL, false, "0", "after this many interrupts, hand the IRQ to a new worker (0: never)"},
+	{"handoff-by", UKS_ARG_ENUM, fiasco_handoffs, false, "attach",
+	 "attach: l4_irq_attach to the new thread; detach: l4_irq_detach first"},
+};
+
+static const char *const zircon_mistakes[] = {"none", "wait-after-bind", "no-ack",
+					      "rebind-no-ack", NULL};
+static const struct uks_arg_spec zircon_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "a device of the line it serves"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per device served"},
+	{"mistake", UKS_ARG_ENUM, zircon_mistakes, false, "none",
+	 "a documented Zircon pitfall (docs/models/zircon.md)"},
+	{"rebind-every", UKS_ARG_INT, NULL, false, "0",
+	 "move the interrupt to a fresh port every N packets (0: never)"},
+	{"wake-vector", UKS_ARG_BOOL, NULL, false, "off",
+	 "create the interrupt of device's line with ZX_INTERRUPT_WAKE_VECTOR: it may wake a "
+	 "suspended machine"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -118,9 +175,23 @@ static const struct uks_program_spec programs[] = {
 	PROGN("line-driver", line_driver_args,
 	      "one handler for a whole line (seL4, Zircon): serves every device on it, ACKs",
 	      driver_needs),
+	PROGN("linux-driver", linux_driver_args,
+	      "Linux's native driver: request_threaded_irq, hard handler + IRQ thread, one per device",
+	      driver_needs),
+	PROGN("zircon-driver", zircon_driver_args,
+	      "Zircon's native loop: port wait, serve the line's devices, zx_interrupt_ack",
+	      driver_needs),
+	PROGN("sel4-driver", sel4_driver_args,
+	      "seL4's native driver: one notification, one IRQHandler per line with its own "
+	      "badge, wait, serve the lines whose bits are set, Ack each",
+	      driver_needs),
 	PROGN("native-driver", line_driver_args,
 	      "the driver the IRQ model of the device's line names: written as that kernel's "
 	      "drivers are",
+	      driver_needs),
+	PROGN("fiasco-driver", fiasco_driver_args,
+	      "Fiasco.OC's native driver: l4_irq_attach, then l4_irq_receive (unmask + wait) and "
+	      "service, one per device (Irq_muxer children on a shared line)",
 	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),
@@ -169,6 +240,8 @@ static const struct uks_metric_spec counters[] = {
 	{"timeouts", UKS_ARG_DEVICE, true, "ACK timeout reports"},
 	{"stalls", UKS_ARG_DEVICE, true, "NAK stalls entered"},
 	{"disabled", UKS_ARG_DEVICE, true, "lines the Linux statistic disabled (\"nobody cared\")"},
+	{"undelivered", UKS_ARG_DEVICE, true,
+	 "seL4 model: interrupts that found no notification bound (\"Undelivered IRQ\")"},
 	{"lost-edges", UKS_ARG_DEVICE, true, "edges lost while unmasked"},
 	{"dropped-edges", UKS_ARG_DEVICE, true, "edges dropped on masked pins"},
 	{"spurious", UKS_ARG_DEVICE, true, "spurious interrupts"},
@@ -180,6 +253,18 @@ static const struct uks_metric_spec counters[] = {
 	{"switches", UKS_ARG_NONE, false, "context switches"},
 	{"budget-overruns", UKS_ARG_PROCESS, true, "no-preemption budget overruns"},
 	{"exits", UKS_ARG_PROCESS, true, "threads that finished"},
+	{"suspends", UKS_ARG_NONE, false, "times the machine suspended"},
+	{"resumes", UKS_ARG_NONE, false, "resumes, by a wake line's interrupt or `resume`"},
+	{"wakeups", UKS_ARG_NONE, false, "resumes caused by a wake line's interrupt"},
+	{"irq-moves", UKS_ARG_NONE, false, "lines moved to another CPU (route, irq_set_affinity)"},
+	{"ioapic-dropped", UKS_ARG_DEVICE, true, "edges the IOAPIC lost (masked pin, bad destination)"},
+	{"ioapic-held", UKS_ARG_DEVICE, true, "edges the IOAPIC held across a mask"},
+	{"msi-dropped", UKS_ARG_DEVICE, true, "MSI messages lost (disabled, bad destination)"},
+	{"msi-held", UKS_ARG_DEVICE, true, "MSI messages held (always 0: MSI cannot be masked)"},
+	{"plic-dropped", UKS_ARG_DEVICE, true, "edges the PLIC gateway lost (source in flight)"},
+	{"plic-held", UKS_ARG_DEVICE, true, "requests the PLIC gateway held for a disabled source"},
+	{"lapic-dropped", UKS_ARG_NONE, false, "interrupts a software-disabled LAPIC refused"},
+	{"lapic-held", UKS_ARG_NONE, false, "interrupts kept in IRR behind one in service"},
 };
 
 static const struct uks_metric_spec latencies[] = {
@@ -195,7 +280,7 @@ static const char *const costs[] = {"skylake", "zen3", "slow-ipi", NULL};
  * is where they live; these lists let the parser work without one, and a
  * test keeps them equal to the registry's. */
 static const char *const irq_models[] = {"managarm", "sel4", "linux", "zircon",
-					 "managarm-2020", "msi-no-retry", NULL};
+					 "managarm-2020", "msi-no-retry", "fiasco", NULL};
 static const char *const schedulers[] = {"fixed", NULL};
 static const char *const behaviours[] = {
 	"controller", "mask-in-service", "no-mask-in-service", "eoi-before-mask",
@@ -206,7 +291,7 @@ static const char *const violations[] = {
 	"I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "I10",
 	"L1", "L2", "L3", "L4", "L5", "L6", "L7",
 	"deadlock", "livelock", "ack-timeout", "nobody-cared", "budget-overrun", "fault",
-	"attach-refused", "irq-disabled", NULL,
+	"attach-refused", "irq-disabled", "unserved", "irq-undelivered", "suspended-forever", NULL,
 };
 
 static const struct uks_catalog default_catalog = {

@@ -79,6 +79,10 @@ static void machine(struct hasher *h, const struct uks_machine *m)
 		num(h, m->linux_window);
 		num(h, m->linux_threshold);
 	}
+	if (m->sel4_unmask_at) {
+		str(h, "sel4-unmask-at");
+		num(h, m->sel4_unmask_at);
+	}
 }
 
 static void lines(struct hasher *h, const struct uks_scenario *s)
@@ -93,6 +97,8 @@ static void lines(struct hasher *h, const struct uks_scenario *s)
 		num(h, l->line);
 		str(h, l->model);
 		str(h, l->behaviour);
+		if (l->wake)
+			str(h, "wake");
 	}
 }
 
@@ -107,6 +113,8 @@ static void devices(struct hasher *h, const struct uks_scenario *s)
 		args(h, d->args, d->nargs);
 		num(h, d->line_kind);
 		num(h, d->line);
+		if (d->line_kind == UKS_LINE_PERCPU)
+			num(h, d->line_cpu);
 		num(h, d->trigger);
 		num(h, d->polarity);
 		num(h, d->status);
@@ -161,6 +169,8 @@ static void timeline(struct hasher *h, const struct uks_scenario *s)
 		num(h, (uint64_t)(int64_t)a->target);
 		num(h, a->duration);
 		num(h, a->spurious);
+		if (a->kind == UKS_ACT_ROUTE)
+			num(h, a->cpu); /* only here: older scenarios keep their hash */
 	}
 	num(h, s->nexpects);
 	for (size_t i = 0; i < s->nexpects; i++) {

@@ -85,7 +85,8 @@ const char *uks_action_name(enum uks_action_kind k)
 		[UKS_ACT_PULSE] = "pulse",     [UKS_ACT_COMPLETE] = "complete",
 		[UKS_ACT_RESET] = "reset",     [UKS_ACT_SPURIOUS] = "spurious",
 		[UKS_ACT_KILL] = "kill",       [UKS_ACT_DROP_EDGE] = "drop-edge",
-		[UKS_ACT_DELAY] = "delay",
+		[UKS_ACT_DELAY] = "delay",     [UKS_ACT_ROUTE] = "route",
+		[UKS_ACT_SUSPEND] = "suspend", [UKS_ACT_RESUME] = "resume",
 	};
 	return (unsigned)k < G_N_ELEMENTS(names) ? names[k] : "?";
 }

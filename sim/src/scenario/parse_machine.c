@@ -31,7 +31,7 @@ static const char *policy_name(struct uks_parser *p, const char *what, const cha
 static const char *const machine_words[] = {
 	"cpus", "memory", "cost", "irq-model", "transfer", "scheduler", "timeslice",
 	"priority-inheritance", "ack-timeout", "controller", "ipc-handoff", "nak-on-timeout",
-	"linux-window", "linux-threshold", NULL,
+	"linux-window", "linux-threshold", "sel4-unmask-at", NULL,
 };
 
 /* `nak-on-timeout` alone means on; `nak-on-timeout off` says it outright. */
@@ -118,6 +118,11 @@ void uks_parse_machine(struct uks_parser *p)
 			m->linux_pos = kw.pos;
 			m->linux_threshold = uks_parse_uint(p, "linux-threshold", 1, 100000000);
 			break;
+		case 14: {
+			static const char *const when[] = {"issue", "bind", NULL};
+			m->sel4_unmask_at = (uint32_t)uks_parse_choice(p, "sel4-unmask-at", when);
+			break;
+		}
 		}
 		uks_end_setting(p, machine_words);
 	}
@@ -161,7 +166,7 @@ static void parse_kind(struct uks_parser *p, struct uks_device *d)
 
 static void parse_line(struct uks_parser *p, struct uks_device *d, const struct uks_token *kw)
 {
-	static const char *const ctrls[] = {"ioapic", "msi", "plic", NULL};
+	static const char *const ctrls[] = {"ioapic", "msi", "plic", "percpu", NULL};
 	static const char *const triggers[] = {"edge", "level", NULL};
 	if (d->line_kind != UKS_LINE_NONE)
 		uks_fail(p, kw->pos, kw->len, NULL, NULL,
@@ -171,16 +176,26 @@ static void parse_line(struct uks_parser *p, struct uks_device *d, const struct 
 	int k = uks_parse_choice(p, "interrupt controller", ctrls);
 	d->line_kind = (enum uks_line_kind)(k + 1);
 	/* Ranges that depend on the machine are checked in validate.c. */
-	if (k == 0)
+	if (k == 0) {
 		d->line = (uint32_t)uks_parse_uint(p, "IOAPIC pin", 0, UKS_IOAPIC_PINS - 1);
-	else
+	} else if (k == 3) {
+		/* irq percpu N cpu C: CPU C's own local line N (C checked in validate.c) */
+		d->line = (uint32_t)uks_parse_uint(p, "per-CPU line", 0, UKS_PERCPU_LINES - 1);
+		if (!uks_accept_word(p, "cpu"))
+			uks_fail_expected(p, "cpu N: the CPU whose own line it is");
+		d->line_cpu = (uint32_t)uks_parse_uint(p, "CPU", 0, UKS_MAX_CPUS - 1);
+	} else {
 		d->line = (uint32_t)uks_parse_uint(p, k == 1 ? "MSI source" : "PLIC source", 0,
 						   UKS_MAX_PLIC_SOURCES);
+	}
 	const struct uks_token *t = uks_peek(p);
 	if (t->type == T_IDENT && uks_name_index(triggers, t->text) >= 0) {
 		if (k == 1)
 			uks_fail(p, t->pos, t->len, NULL, NULL,
 				 "MSI is message-signalled: it takes no trigger mode");
+		if (k == 3 && strcmp(t->text, "edge"))
+			uks_fail(p, t->pos, t->len, NULL, NULL,
+				 "per-CPU lines are edge only (as the LAPIC's LVT inputs)");
 		d->trigger = (enum uks_trigger)uks_parse_choice(p, "trigger", triggers);
 		t = uks_peek(p);
 	}
@@ -240,17 +255,19 @@ void uks_parse_device(struct uks_parser *p)
 	uks_end_statement(p);
 }
 
-static const char *const line_words[] = {"model", "behaviour", NULL};
+static const char *const line_words[] = {"model", "behaviour", "wake", NULL};
 
-/* line ioapic 10 { model linux  behaviour mask-in-service } */
+/* line ioapic 10 { model linux  behaviour mask-in-service  wake } */
 void uks_parse_line(struct uks_parser *p, const struct uks_token *kw)
 {
-	static const char *const ctrls[] = {"ioapic", "msi", "plic", NULL};
+	static const char *const ctrls[] = {"ioapic", "msi", "plic", "percpu", NULL};
 	struct uks_scenario *s = p->s;
 	int k = uks_parse_choice(p, "interrupt controller", ctrls);
 	uint32_t n;
 	if (k == 0)
 		n = (uint32_t)uks_parse_uint(p, "IOAPIC pin", 0, UKS_IOAPIC_PINS - 1);
+	else if (k == 3) /* every CPU's instance of local line N */
+		n = (uint32_t)uks_parse_uint(p, "per-CPU line", 0, UKS_PERCPU_LINES - 1);
 	else
 		n = (uint32_t)uks_parse_uint(p, k == 1 ? "MSI source" : "PLIC source", 0,
 					     UKS_MAX_PLIC_SOURCES);
@@ -273,6 +290,8 @@ void uks_parse_line(struct uks_parser *p, const struct uks_token *kw)
 	while ((i = uks_block_item(p, "line", open, line_words, &item)) >= 0) {
 		if (i == 0)
 			l->model = policy_name(p, "IRQ model", p->cat->irq_models, &l->model_pos);
+		else if (i == 2)
+			l->wake = true; /* enable_irq_wake: may wake a suspended machine */
 		else
 			l->behaviour = policy_name(p, "controller behaviour", p->cat->behaviours,
 						   &l->behaviour_pos);

@@ -5,6 +5,9 @@
  *   at +5us deassert nic0          after the previous action (file order)
  *   at 10us..20us pulse disk0      a window: the explorer places it
  *   repeat 10 every 50us from 100us { assert nic0; at +5us deassert nic0 }
+ *   at 1ms route nic0 cpu 1        the line of nic0 goes to CPU 1
+ *   at 2ms suspend                 the machine sleeps (until a wake line or:)
+ *   at 3ms resume
  * }
  * `repeat` is expanded here, so the runtime sees a flat list.
  */
@@ -14,7 +17,8 @@
 
 static const char *const action_words[] = {"assert",   "deassert", "pulse",     "complete",
 					   "reset",    "spurious", "kill",      "drop-edge",
-					   "delay",    NULL};
+					   "delay",    "route",    "suspend",   "resume",
+					   NULL};
 
 /* A time of day (not a duration), bounded so sums cannot overflow. */
 static uint64_t parse_instant(struct uks_parser *p, const char *what)
@@ -44,11 +48,19 @@ static struct uks_action *new_action(struct uks_parser *p, struct uks_pos pos)
 static void parse_action(struct uks_parser *p, struct uks_action *a)
 {
 	a->kind = (enum uks_action_kind)uks_parse_choice(p, "timeline action", action_words);
+	if (a->kind == UKS_ACT_SUSPEND || a->kind == UKS_ACT_RESUME)
+		return; /* the machine's, no target */
 	a->target_name = uks_expect_ident(p, a->kind == UKS_ACT_KILL ? "a process name"
 								      : "a device name",
 					  &a->target_pos);
 	if (a->kind == UKS_ACT_RESET)
 		a->spurious = uks_accept_word(p, "spurious");
+	if (a->kind == UKS_ACT_ROUTE) {
+		if (!uks_accept_word(p, "cpu"))
+			uks_fail_expected(p, "cpu N");
+		a->cpu_pos = uks_peek(p)->pos;
+		a->cpu = (uint32_t)uks_parse_uint(p, "CPU", 0, UKS_MAX_CPUS - 1);
+	}
 	if (a->kind == UKS_ACT_DELAY) {
 		struct uks_pos pos = uks_peek(p)->pos;
 		a->duration = parse_instant(p, "delay");

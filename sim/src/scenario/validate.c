@@ -103,7 +103,10 @@ static void resolve_args(struct uks_parser *p, struct uks_arg *args, size_t n)
 
 static const char *line_name(enum uks_line_kind k)
 {
-	return k == UKS_LINE_IOAPIC ? "IOAPIC pin" : k == UKS_LINE_MSI ? "MSI source" : "PLIC source";
+	return k == UKS_LINE_IOAPIC ? "IOAPIC pin"
+	       : k == UKS_LINE_MSI  ? "MSI source"
+	       : k == UKS_LINE_PLIC ? "PLIC source"
+				    : "per-CPU line";
 }
 
 /* `line` blocks name lines the machine has, as devices must. */
@@ -140,9 +143,14 @@ static void check_line(struct uks_parser *p, size_t i)
 	if (d->line_kind == UKS_LINE_PLIC && (d->line < 1 || d->line > m->plic_sources))
 		uks_fail(p, d->line_pos, 3, NULL, NULL, "PLIC source %u is not in 1..%u", d->line,
 			 m->plic_sources);
+	if (d->line_kind == UKS_LINE_PERCPU && d->line_cpu >= m->cpus)
+		uks_fail(p, d->line_pos, 3, NULL, NULL,
+			 "per-CPU line %u of CPU %u: the machine has %u CPU%s", d->line, d->line_cpu,
+			 m->cpus, m->cpus == 1 ? "" : "s");
 	for (size_t j = 0; j < i; j++) {
 		const struct uks_device *o = &s->devices[j];
-		if (o->line_kind != d->line_kind || o->line != d->line || !d->line_kind)
+		if (o->line_kind != d->line_kind || o->line != d->line || !d->line_kind ||
+		    (d->line_kind == UKS_LINE_PERCPU && o->line_cpu != d->line_cpu))
 			continue;
 		/* Only IOAPIC lines are shared (wired-OR); messages and PLIC
 		 * sources belong to one device. */
@@ -217,8 +225,19 @@ static void check_timeline(struct uks_parser *p)
 	for (size_t i = 0; i < s->nactions; i++) {
 		struct uks_action *a = &s->actions[i];
 		bool kill = a->kind == UKS_ACT_KILL;
+		if (a->kind == UKS_ACT_SUSPEND || a->kind == UKS_ACT_RESUME)
+			continue;
+		if (a->kind == UKS_ACT_ROUTE && a->cpu >= s->machine.cpus)
+			uks_fail(p, a->cpu_pos, 1, NULL, NULL,
+				 "the machine has %u CPU%s: no CPU %u to route to", s->machine.cpus,
+				 s->machine.cpus == 1 ? "" : "s", a->cpu);
 		a->target = resolve(p, kill ? UKS_ARG_PROCESS : UKS_ARG_DEVICE, a->target_name,
 				    a->target_pos);
+		if (a->kind == UKS_ACT_ROUTE && a->target >= 0 &&
+		    s->devices[a->target].line_kind == UKS_LINE_PERCPU)
+			uks_fail(p, a->target_pos, (uint32_t)strlen(a->target_name), NULL, NULL,
+				 "'%s' is on a per-CPU line: it interrupts its own CPU only",
+				 a->target_name);
 		if (kill || a->kind == UKS_ACT_RESET || a->kind == UKS_ACT_DELAY ||
 		    a->kind == UKS_ACT_COMPLETE)
 			continue;

@@ -47,7 +47,7 @@ static const uint32_t allowed[UK_SYS_COUNT] = {
 	[UK_SYS_THREAD_ID] = 0,
 };
 
-/* Errors of the IRQ object calls (ukern/irq_sys.h); 40..47 are unused. */
+/* Errors of the IRQ object calls (ukern/irq_sys.h); 45..47 are unused. */
 static uint32_t irq_allowed(unsigned nr)
 {
 	switch (nr) {
@@ -63,6 +63,16 @@ static uint32_t irq_allowed(unsigned nr)
 	case UK_SYS_DEV_WRITE:
 		return E(UK_EINVAL) | E(UK_ENOENT);
 	case UK_SYS_IRQ_MODEL_CALL: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOSYS);
+	case UK_SYS_IRQ_PORT_CREATE: return E(UK_EINVAL) | E(UK_ENOMEM);
+	case UK_SYS_IRQ_PORT_WAIT: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EFAULT);
+	/* ...plus the line's model's own errors (the default model has none:
+	 * ENOSYS, no port calls). */
+	case UK_SYS_IRQ_PORT_BIND:
+		return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOSYS);
+	case UK_SYS_IRQ_PORT_UNBIND:
+		return E(UK_EBADH) | E(UK_EPERM) | E(UK_ENOENT) | E(UK_ENOSYS);
+	case UK_SYS_IRQ_SET_AFFINITY:
+	case UK_SYS_IRQ_SET_WAKE: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL);
 	default: return E(UK_ENOSYS);
 	}
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The alternative models: seL4 (one handler, ACK unmasks, no NAK), Linux
- * (shared handlers, the unhandled statistic, polling, ONESHOT) and Zircon
- * (software triggers with timestamps), selected per pin or per kernel.
+ * The alternative models: seL4 (one handler, ACK unmasks, no NAK) and
+ * Zircon (software triggers with timestamps), selected per pin or per
+ * kernel. Linux has its own file, test_model_linux.c.
  */
 #include "irq_fake.h"
 
@@ -78,82 +78,6 @@ static void test_model_selected_per_kernel(void **state)
 	assert_ptr_equal(other.model, fake_model(&f, "managarm"));
 }
 
-static void run_linux_window(struct fake *f, struct uk_irq_pin *pin, struct uk_irq_sink *s,
-			     unsigned unhandled)
-{
-	for (unsigned i = 0; i < UK_IRQ_LINUX_WINDOW; i++) {
-		uk_irq_pin_raise(pin, 0);
-		if (i < unhandled)
-			assert_int_equal(uk_irq_sink_nak(s, ALL, s->seq, 0), UK_OK);
-		else
-			assert_int_equal(uk_irq_sink_ack(s, ALL, s->seq, 0), UK_OK);
-		assert_false(pin->in_service); /* Linux counts, never stalls */
-	}
-	(void)f;
-}
-
-static void test_linux_unhandled_statistic(void **state)
-{
-	struct fake f;
-	struct uk_irq_pin pin;
-	struct uk_irq_sink s;
-	(void)state;
-
-	fake_init(&f);
-	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, fake_model(&f, "linux"));
-	fake_sink(&pin, &s, 1);
-	/* 99,900 of 100,000 unhandled is still tolerated... */
-	run_linux_window(&f, &pin, &s, UK_IRQ_LINUX_THRESHOLD);
-	assert_false(pin.model_data[2]);
-	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
-	assert_int_equal(f.hwmask[1], 0);
-	/* ... 99,901 disables the line and polls it every 100 ms. */
-	run_linux_window(&f, &pin, &s, UK_IRQ_LINUX_THRESHOLD + 1);
-	assert_true(pin.model_data[2]);
-	assert_int_equal(f.reports[UK_IRQ_REPORT_DISABLED], 1);
-	assert_int_equal(f.hwmask[1], 1);
-	assert_int_equal(f.timer[1], 100 * MS);
-	uint64_t seq = s.seq;
-	fake_tick(&f, &pin, 100 * MS);
-	assert_int_equal(s.seq, seq + 1); /* polled: the handler is asked */
-	assert_int_equal(uk_irq_sink_ack(&s, ALL, s.seq, 100 * MS), UK_OK);
-	assert_int_equal(f.hwmask[1], 1); /* stays disabled */
-	assert_int_equal(f.timer[1], 200 * MS);
-	fake_tick(&f, &pin, 200 * MS);
-	assert_int_equal(s.seq, seq + 2);
-	assert_int_equal(f.violations, 0);
-}
-
-static void test_linux_shared_and_oneshot(void **state)
-{
-	struct fake f;
-	struct uk_irq_pin edge, oneshot;
-	struct uk_irq_pin_config cfg = { .id = 2, .trigger = UK_TRIGGER_EDGE,
-					 .flags = UK_IRQ_PIN_ONESHOT };
-	struct uk_irq_sink a, b, c;
-	(void)state;
-
-	fake_init(&f);
-	cfg.model = fake_model(&f, "linux");
-	fake_pin(&f, &edge, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, fake_model(&f, "linux"));
-	assert_int_equal(uk_irq_pin_init(&oneshot, &f.host, &f.ioapic, &cfg), UK_OK);
-	fake_sink(&edge, &a, 1);
-	fake_sink(&edge, &b, 2); /* shared handlers */
-	fake_sink(&oneshot, &c, 3);
-	uk_irq_pin_raise(&edge, 0);
-	uk_irq_pin_raise(&oneshot, 0);
-	assert_int_equal(f.hwmask[1], 0); /* plain edge: open */
-	assert_int_equal(f.hwmask[2], 1); /* ONESHOT: masked until the thread is done */
-	assert_int_equal(uk_irq_sink_nak(&a, ALL, 1, 0), UK_OK);
-	assert_int_equal(uk_irq_sink_nak(&b, ALL, 1, 0), UK_OK);
-	assert_false(edge.in_service); /* unhandled: counted, not stalled */
-	assert_int_equal(edge.model_data[1], 1);
-	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 0);
-	assert_int_equal(uk_irq_sink_ack(&c, ALL, 1, 0), UK_OK);
-	assert_int_equal(f.hwmask[2], 0);
-	fake_assert_clean(&f, 0);
-}
-
 static void test_zircon_virtual_interrupt(void **state)
 {
 	struct fake f;
@@ -191,8 +115,6 @@ int main(void)
 		cmocka_unit_test(test_sel4_single_handler_ack_unmasks),
 		cmocka_unit_test(test_model_selected_per_kernel),
 		cmocka_unit_test(test_zircon_last_handle_closed),
-		cmocka_unit_test(test_linux_unhandled_statistic),
-		cmocka_unit_test(test_linux_shared_and_oneshot),
 		cmocka_unit_test(test_zircon_virtual_interrupt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

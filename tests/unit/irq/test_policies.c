@@ -38,7 +38,7 @@ static void test_registry(void **state)
 	(void)state;
 	uk_irq_builtins_init(&bt);
 	const char *models[] = {"managarm", "sel4", "linux", "zircon", "managarm-2020",
-				"msi-no-retry"};
+				"msi-no-retry", "fiasco"};
 	assert_int_equal(UK_IRQ_BUILTIN_MODELS, sizeof(models) / sizeof(models[0]));
 	for (unsigned i = 0; i < UK_IRQ_BUILTIN_MODELS; i++) {
 		const struct uk_irq_model_ops *m = uk_irq_model_find(&bt, models[i]);

@@ -136,6 +136,7 @@ struct sim_explore_config {
 	unsigned shard, nshards;    /* run only indices with index % nshards == shard */
 	bool check_determinism;     /* run each schedule twice and compare hashes */
 	bool stop_on_first;         /* stop at the first violation (lowest index) */
+	bool keep_irq_signatures;   /* fill res->irq_signatures (to merge shards) */
 	/* Called from the thread that called sim_explore, now and then. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total, uint64_t violations,
 			 double seconds);
@@ -147,6 +148,10 @@ struct sim_explore_result {
 	uint64_t violations;        /* runs that broke the target */
 	uint64_t decisions;         /* choices over all runs */
 	uint64_t distinct_irq;      /* distinct orders of IRQ transitions seen */
+	/* With keep_irq_signatures: those orders' signatures, sorted, so that
+	 * shards can be merged into the count one machine would give. */
+	uint64_t *irq_signatures;
+	size_t nirq_signatures;
 	double seconds;             /* host time */
 	bool exhausted;             /* bounded: every schedule up to K was run */
 	unsigned bound;             /* bounded: the K reached */

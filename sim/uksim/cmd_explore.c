@@ -139,6 +139,8 @@ static void print_violation_json(const struct uksim_target *ut, const struct sim
 	printf(",\"time_ns\":%llu,\"cpu\":%u,\"trace_hash\":\"%016llx\",\"token\":",
 	       (unsigned long long)o->time_ns, o->cpu, (unsigned long long)o->trace_hash);
 	uksim_json_string(stdout, token);
+	printf(",\"replay_args\":");
+	uksim_json_string(stdout, opts->set_args);
 	if (sr->done) {
 		printf(",\"shrunk_token\":");
 		uksim_json_string(stdout, sr->token);
@@ -278,7 +280,26 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		       (unsigned long long)r.distinct_irq, exhausted ? "true" : "false",
 		       stopped_first ? "true" : "false", r.bound);
 		uksim_json_string(stdout, v);
-		printf(",\"exit\":%d}\n", code);
+		/* What uksim merge needs to add shards up exactly. */
+		printf(",\"exit\":%d,\"decisions\":%llu,\"seconds\":%.3f,\"sweep\":", code,
+		       (unsigned long long)r.decisions, r.seconds);
+		/* The options that decide which schedules a sweep holds: shards
+		 * merge only when theirs are the same. */
+		char *sweep = g_strdup_printf("runs=%llu time=%g depth=%u preemptions=%u window=%lld "
+					      "first=%d check-determinism=%d%s",
+					      (unsigned long long)cfg->runs, cfg->time_s, cfg->depth,
+					      cfg->preemptions, (long long)o->window,
+					      cfg->stop_on_first, cfg->check_determinism, o->set_args);
+		uksim_json_string(stdout, sweep);
+		g_free(sweep);
+		if (cfg->nshards > 1) {
+			printf(",\"irq_signatures\":[");
+			for (size_t k = 0; k < r.nirq_signatures; k++)
+				printf("%s\"%016llx\"", k ? "," : "",
+				       (unsigned long long)r.irq_signatures[k]);
+			printf("]");
+		}
+		printf("}\n");
 	} else {
 		if (r.found) {
 			const struct sim_outcome *fo = &r.found_outcome;
@@ -399,6 +420,8 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "uksim explore: --shard wants I/N with 0 <= I < N\n");
 		goto out;
 	}
+	/* A shard's JSON lists the IRQ orders it saw, for uksim merge. */
+	cfg.keep_irq_signatures = o.json && cfg.nshards > 1;
 	cfg.depth = (unsigned)o.depth;
 	cfg.preemptions = (unsigned)o.preemptions;
 	cfg.runs = o.runs != RUNS_DEFAULT ? (uint64_t)o.runs

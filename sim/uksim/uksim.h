@@ -68,6 +68,7 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_demo(const struct uksim_cmd *cmd, int argc, char **argv);
+int uksim_cmd_merge(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_compare(const struct uksim_cmd *cmd, int argc, char **argv);
 
 #endif /* UKSIM_H */

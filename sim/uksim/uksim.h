@@ -6,7 +6,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-/* Exit codes, everywhere (DESIGN.md section 5). */
+/* Exit codes, everywhere (docs/design.md section 5). */
 enum uksim_exit {
 	UKSIM_EXIT_OK = 0,       /* expectations met */
 	UKSIM_EXIT_FAILED = 1,   /* an expectation failed */

@@ -8,7 +8,7 @@
  * decision of that machinery: on a raise, on an answer, when everybody
  * NAKed, on a timeout, at the stall's retry, on attach and detach, and on
  * its own timer. A hook left NULL takes the default, which is the ukern
- * sequence protocol (DESIGN.md section 3, managarm's 2021 design). A model
+ * sequence protocol (docs/design.md section 3, managarm's 2021 design). A model
  * is one file: libukern/irq/models/ has the built-in ones.
  *
  * A controller behaviour (struct uk_irq_behaviour) is per interrupt line:

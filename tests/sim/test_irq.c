@@ -1169,6 +1169,74 @@ START_TEST(zircon_ports_and_virtual_interrupts)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Model calls abused: a blocking call with a 4th argument whose handles     */
+/* are closed while the caller sleeps                                        */
+/* ------------------------------------------------------------------------ */
+
+/* A timestamp with UK_IRQ_CALL_BIND's bit: a wait's result the kernel must
+ * not take for a bind. */
+#define ABUSE_TS ((1ull << 28) | 5)
+
+struct abuse {
+	long virt, ntfn, blocked_rc, after[2];
+	long trig_rc, close_rc;
+};
+
+static void abuse_closer(struct uk_user *u, uint64_t arg)
+{
+	struct abuse *a = (struct abuse *)(uintptr_t)arg;
+	uk_sys_sleep(u, 1 * MS); /* the caller sleeps in its wait by now */
+	a->close_rc = uk_sys_handle_close(u, (uint32_t)a->ntfn); /* the last reference */
+	a->trig_rc = zx_interrupt_trigger(u, a->virt, 0, ABUSE_TS);
+}
+
+static void abuse_main(struct uk_user *u, uint64_t arg)
+{
+	struct abuse *a = (struct abuse *)(uintptr_t)arg;
+	a->virt = zx_interrupt_create(u, 0, 3, ZX_INTERRUPT_VIRTUAL);
+	a->ntfn = uk_ntfn_create(u);
+	ck_assert_int_gt(a->virt, 0);
+	ck_assert_int_gt(a->ntfn, 0);
+	long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 1, arg, 100, 0);
+	ck_assert_int_gt(t, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+	/* A blocking wait "about a notification": it must not sleep holding a
+	 * notification nobody else keeps alive, nor bind the sink to it. */
+	a->blocked_rc = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)a->virt,
+				    UK_ZX_OP_WAIT | UK_IRQ_CALL_BLOCKING, 0, (uint64_t)a->ntfn, 0, 0);
+	ck_assert_int_eq(uk_sys_thread_wait(u, (uint32_t)t, 0), 0);
+	/* The kernel's allocator still works: new notifications are sound. */
+	a->after[0] = uk_ntfn_create(u);
+	a->after[1] = uk_ntfn_create(u);
+	ck_assert_int_eq(uk_sys_handle_close(u, (uint32_t)a->virt), 0);
+}
+
+START_TEST(model_call_blocking_with_ntfn)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct abuse a = {0};
+	uint64_t tid;
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_model(w->sm->k, uk_irq_model_find(&b, "zircon")), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "abuse-main", abuse_main), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "abuse-closer", abuse_closer), 1);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&a, .prio = 100,
+			      .max_prio = 200, .name = "abuse-main"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_eq(a.blocked_rc, UK_EINVAL); /* refused before it sleeps */
+	ck_assert_int_eq(a.close_rc, 0);
+	ck_assert_int_eq(a.trig_rc, 0);
+	ck_assert_int_gt(a.after[0], 0);
+	ck_assert_int_gt(a.after[1], 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -1188,5 +1256,6 @@ int main(void)
 	SIM_SUITE(sr, "timers", 120, sleep_and_work, work_is_preemptible);
 	SIM_SUITE(sr, "ntfn", 120, irq_sink_bound_to_a_notification);
 	SIM_SUITE(sr, "zircon", 120, zircon_ports_and_virtual_interrupts);
+	SIM_SUITE(sr, "abuse", 120, model_call_blocking_with_ntfn);
 	return sim_run_suites(sr);
 }

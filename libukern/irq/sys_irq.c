@@ -122,7 +122,10 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 	uint32_t rights;
 	uint64_t arg = a[2];
 	long r;
-	int rc = sink_lookup(t, a[0], 0, &s, &rights);
+	/* A blocking call is a wait (zx_interrupt_wait needs ZX_RIGHT_WAIT):
+	 * the WAIT right, besides the SIGNAL right every call needs. */
+	int rc = sink_lookup(t, a[0], (a[1] & UK_IRQ_CALL_BLOCKING) ? UK_RIGHT_WAIT : 0, &s,
+			     &rights);
 
 	if (rc < 0)
 		return rc;

@@ -1237,6 +1237,80 @@ START_TEST(model_call_blocking_with_ntfn)
 }
 END_TEST
 
+/* Each new call checks the rights of every handle it is given. */
+struct rights_test {
+	long port_wait_noread, port_bind_nowrite, bind_nosignal, unbind_nosignal;
+	long affinity_nomanage, wake_nomanage, call_nosignal, blocking_nowait;
+	long port_as_sink, sink_as_port, garbage[6];
+};
+
+static void rights_main(struct uk_user *u, uint64_t arg)
+{
+	struct rights_test *r = (struct rights_test *)(uintptr_t)arg;
+	long port = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+	long irq = zx_interrupt_create(u, 0, 2, ZX_INTERRUPT_VIRTUAL);
+	ck_assert_int_gt(port, 0);
+	ck_assert_int_gt(irq, 0);
+	long port_w = uk_sys_handle_dup(u, (uint32_t)port, UK_RIGHT_WRITE);
+	long port_r = uk_sys_handle_dup(u, (uint32_t)port, UK_RIGHT_READ);
+	long irq_w = uk_sys_handle_dup(u, (uint32_t)irq, UK_RIGHT_WAIT);
+	long irq_s = uk_sys_handle_dup(u, (uint32_t)irq, UK_RIGHT_SIGNAL);
+	ck_assert_int_gt(port_w, 0);
+	ck_assert_int_gt(port_r, 0);
+	ck_assert_int_gt(irq_w, 0);
+	ck_assert_int_gt(irq_s, 0);
+	r->port_wait_noread = zx_port_wait(u, port_w, 0);
+	r->port_bind_nowrite = zx_interrupt_bind(u, irq, port_r, 1, ZX_INTERRUPT_BIND);
+	r->bind_nosignal = zx_interrupt_bind(u, irq_w, port, 1, ZX_INTERRUPT_BIND);
+	r->unbind_nosignal = zx_interrupt_bind(u, irq_w, port, 1, ZX_INTERRUPT_UNBIND);
+	r->affinity_nomanage = uk_irq_set_affinity(u, irq_s, 0);
+	r->wake_nomanage = uk_irq_set_wake(u, irq_s, true);
+	r->call_nosignal = uk_irq_model_call(u, irq_w, UK_ZX_OP_TRIGGER, 1);
+	/* A blocking call is a wait: the WAIT right, as zx_interrupt_wait's. */
+	r->blocking_nowait = uk_irq_model_call(u, irq_s, UK_ZX_OP_WAIT | UK_IRQ_CALL_BLOCKING, 0);
+	r->port_as_sink = uk_irq_model_call(u, port, UK_ZX_OP_WAIT, 0);
+	r->sink_as_port = zx_port_wait(u, irq, 0);
+	r->garbage[0] = uk_syscall6(u, UK_SYS_IRQ_PORT_BIND, (uint64_t)irq, (uint64_t)port,
+				    UINT64_MAX, 0, 0, 0);
+	r->garbage[1] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)irq, UINT64_MAX, 0, 0, 0, 0);
+	r->garbage[2] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)irq, UK_ZX_OP_WAIT,
+				    1ull << 62, 0, 0, 0);
+	r->garbage[3] = uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)irq, UINT64_MAX, 0, 0, 0, 0);
+	r->garbage[4] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)irq, 2, 0, 0, 0, 0);
+	r->garbage[5] = uk_syscall6(u, UK_SYS_IRQ_PORT_CREATE, UINT64_MAX, 0, 0, 0, 0, 0);
+}
+
+START_TEST(new_calls_check_rights)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct rights_test r = {0};
+	uint64_t tid;
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_model(w->sm->k, uk_irq_model_find(&b, "zircon")), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "rights", rights_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&r, .prio = 100,
+			      .max_prio = 200, .name = "rights"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_eq(r.port_wait_noread, UK_EPERM);
+	ck_assert_int_eq(r.port_bind_nowrite, UK_EPERM);
+	ck_assert_int_eq(r.bind_nosignal, UK_EPERM);
+	ck_assert_int_eq(r.unbind_nosignal, UK_EPERM);
+	ck_assert_int_eq(r.affinity_nomanage, UK_EPERM);
+	ck_assert_int_eq(r.wake_nomanage, UK_EPERM);
+	ck_assert_int_eq(r.call_nosignal, UK_EPERM);
+	ck_assert_int_eq(r.blocking_nowait, UK_EPERM);
+	ck_assert_int_eq(r.port_as_sink, UK_EBADH);
+	ck_assert_int_eq(r.sink_as_port, UK_EBADH);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(r.garbage[i], UK_EINVAL);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -1256,6 +1330,6 @@ int main(void)
 	SIM_SUITE(sr, "timers", 120, sleep_and_work, work_is_preemptible);
 	SIM_SUITE(sr, "ntfn", 120, irq_sink_bound_to_a_notification);
 	SIM_SUITE(sr, "zircon", 120, zircon_ports_and_virtual_interrupts);
-	SIM_SUITE(sr, "abuse", 120, model_call_blocking_with_ntfn);
+	SIM_SUITE(sr, "abuse", 120, model_call_blocking_with_ntfn, new_calls_check_rights);
 	return sim_run_suites(sr);
 }

@@ -25,6 +25,7 @@
 #include <ukern/irq_sys.h>
 #include <ukern/irq_model.h>
 #include <ukern/models/zircon.h>
+#include <ukern/models/fiasco.h>
 #include <ukern/user.h>
 
 #define MS 1000000ull
@@ -1311,6 +1312,178 @@ START_TEST(new_calls_check_rights)
 }
 END_TEST
 
+/* Random IRQ calls with garbage arguments from several threads of one
+ * process, on every model: the kernel must neither crash nor break an
+ * invariant, whatever the calls (blocking ones, closes while others sleep
+ * in calls, ports closed while bound, handles of the wrong type). */
+#define STRESS_THREADS 4
+#define STRESS_CALLS 600
+#define STRESS_POOL 24
+
+struct stress {
+	long pool[STRESS_POOL];
+	unsigned prog;
+	uint64_t seed;
+	unsigned done;
+};
+
+static uint64_t stress_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static uint64_t stress_value(uint64_t *x)
+{
+	static const uint64_t v[] = {0, 1, 2, 3, 4, 5, 7, 0xffffffffull, 1ull << 28, 1ull << 31,
+				     1ull << 62, 1ull << 63, UINT64_MAX, 0x7777, (1ull << 62) - 1};
+	uint64_t r = stress_next(x);
+	return (r & 1) ? v[(r >> 1) % (sizeof(v) / sizeof(v[0]))] : (r >> 8) % 16;
+}
+
+static long stress_handle(struct stress *st, uint64_t *x)
+{
+	uint64_t r = stress_next(x);
+	if ((r & 7) == 0)
+		return (long)stress_value(x);
+	return st->pool[(r >> 3) % STRESS_POOL];
+}
+
+static void stress_thread(struct uk_user *u, uint64_t arg)
+{
+	struct stress *st = (struct stress *)(uintptr_t)arg;
+	uint64_t x = st->seed + uk_sys_clock(u) + 1;
+
+	for (unsigned i = 0; i < STRESS_CALLS; i++) {
+		uint64_t r = stress_next(&x);
+		unsigned slot = (unsigned)((r >> 8) % STRESS_POOL);
+		long h = stress_handle(st, &x), rc = 0;
+		uint64_t op = stress_value(&x);
+		switch (r % 14) {
+		case 0:
+			rc = uk_irq_attach(u, (enum uk_irq_source)(1 + (r >> 16) % 5),
+					   (unsigned)((r >> 24) % 12), (r >> 32) & 1 ? UK_TRIGGER_EDGE
+										 : UK_TRIGGER_LEVEL,
+					   UK_POLARITY_HIGH);
+			break;
+		case 1:
+			/* Blocking calls now and then: another thread may wake them. */
+			if ((r >> 40) % 8 == 0)
+				op |= UK_IRQ_CALL_BLOCKING;
+			rc = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, op, stress_value(&x),
+					 (r >> 44) & 1 ? (uint64_t)stress_handle(st, &x) : 0, 0, 0);
+			break;
+		case 2:
+			rc = uk_irq_model_call(u, h, (unsigned)(op & 7), stress_value(&x));
+			break;
+		case 3:
+			rc = uk_syscall6(u, UK_SYS_IRQ_PORT_CREATE, (r >> 16) & 3, 0, 0, 0, 0, 0);
+			break;
+		case 4:
+			if ((r >> 40) % 4 == 0) /* blocks while nothing is queued */
+				rc = uk_syscall6(u, UK_SYS_IRQ_PORT_WAIT, (uint64_t)h, 0, 0, 0, 0, 0);
+			break;
+		case 5:
+			rc = uk_syscall6(u, UK_SYS_IRQ_PORT_BIND, (uint64_t)h,
+					 (uint64_t)stress_handle(st, &x), stress_value(&x), 0, 0, 0);
+			break;
+		case 6:
+			rc = uk_syscall6(u, UK_SYS_IRQ_PORT_UNBIND, (uint64_t)h,
+					 (uint64_t)stress_handle(st, &x), 0, 0, 0, 0);
+			break;
+		case 7:
+			rc = uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)h, stress_value(&x), 0, 0,
+					 0, 0);
+			break;
+		case 8:
+			rc = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, stress_value(&x), 0, 0, 0,
+					 0);
+			break;
+		case 9:
+			if (h > 0)
+				(void)uk_sys_handle_close(u, (uint32_t)h);
+			break;
+		case 10:
+			rc = uk_ntfn_create(u);
+			break;
+		case 11:
+			rc = uk_sys_handle_dup(u, (uint32_t)h, (uint32_t)stress_value(&x) & 0x7f);
+			break;
+		case 12:
+			rc = uk_syscall6(u, UK_SYS_IRQ_ACK + (r >> 16) % 3, (uint64_t)h,
+					 stress_value(&x), 0, 0, 0, 0);
+			break;
+		case 13:
+			if ((r >> 40) % 4 == 0) /* may block */
+				rc = uk_irq_wait(u, h, stress_value(&x));
+			else
+				rc = uk_irq_model_call(u, h, UK_FIASCO_IRQ_TRIGGER, 0);
+			break;
+		}
+		if (rc > 0 && rc < (1l << 31))
+			st->pool[slot] = rc; /* a handle, perhaps */
+		if (i % 16 == 0)
+			uk_sys_sleep(u, 50 * US);
+	}
+	st->done++;
+}
+
+static void stress_main(struct uk_user *u, uint64_t arg)
+{
+	struct stress *st = (struct stress *)(uintptr_t)arg;
+	for (int i = 0; i < STRESS_THREADS; i++) {
+		long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, st->prog, arg, 100, 0);
+		ck_assert_int_gt(t, 0);
+		ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+		uk_sys_sleep(u, 10 * US);
+	}
+	stress_thread(u, arg);
+}
+
+static void stress_model(const char *model, uint64_t seed)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+	struct world *w = world_new_machine(200 * MS, &cfg);
+	struct stress st = {.seed = seed};
+	uint64_t tid;
+	char text[200];
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_model(w->sm->k, uk_irq_model_find(&b, model)), 0);
+	unsigned lv = add_device(w, HW_IRQ_LEVEL, 9), ed = add_device(w, HW_IRQ_EDGE, 10);
+	for (unsigned i = 0; i < 7; i++) {
+		at(w, (1 + 3 * i) * MS, lv, HW_ACT_ASSERT, 1);
+		at(w, (2 + 3 * i) * MS, ed, HW_ACT_ASSERT, 1);
+	}
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "stress-main", stress_main), 0);
+	st.prog = (unsigned)uk_kernel_register_program(w->sm->k, "stress", stress_thread);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&st, .prio = 100,
+			      .max_prio = 200, .name = "stress-main"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	enum sim_result r = sim_machine_run(w->sm);
+	ck_assert_msg(r == SIM_DONE || r == SIM_DEADLOCK, "%s seed %llu: run ended %s: %s", model,
+		      (unsigned long long)seed, sim_result_name(r), w->sm->e->message);
+	uint64_t v = uk_kernel_irq_violation(w->sm->k, text, sizeof(text));
+	ck_assert_msg(v == 0, "%s seed %llu: %llu invariant violations, first: %s", model,
+		      (unsigned long long)seed, (unsigned long long)v, text);
+	world_free(w);
+}
+
+START_TEST(random_calls_every_model)
+{
+	static const char *const models[] = {"managarm", "sel4", "zircon", "linux", "fiasco"};
+	/* UK_STRESS_SEEDS: more seeds by hand (the suite runs 6). */
+	const char *env = getenv("UK_STRESS_SEEDS");
+	uint64_t seeds = env ? strtoull(env, NULL, 10) : 6;
+	for (uint64_t seed = 1; seed <= seeds; seed++)
+		for (unsigned m = 0; m < 5; m++)
+			stress_model(models[m], seed * 0x9e3779b97f4a7c15ull);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -1330,6 +1503,7 @@ int main(void)
 	SIM_SUITE(sr, "timers", 120, sleep_and_work, work_is_preemptible);
 	SIM_SUITE(sr, "ntfn", 120, irq_sink_bound_to_a_notification);
 	SIM_SUITE(sr, "zircon", 120, zircon_ports_and_virtual_interrupts);
-	SIM_SUITE(sr, "abuse", 120, model_call_blocking_with_ntfn, new_calls_check_rights);
+	SIM_SUITE(sr, "abuse", 120, model_call_blocking_with_ntfn, new_calls_check_rights,
+		  random_calls_every_model);
 	return sim_run_suites(sr);
 }

@@ -142,6 +142,9 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 		return UK_EINVAL;
 	arg |= UK_IRQ_CALL_ABOUT_NTFN;
 	if (a[3] != UK_IRQ_NTFN_NONE) {
+		/* Binding is a way of waiting (as UK_SYS_NTFN_BIND_IRQ): WAIT. */
+		if (!(rights & UK_IRQ_RIGHT_WAIT))
+			return UK_EPERM;
 		if ((rc = ntfn_lookup(t->proc, a[3], &n)) < 0)
 			return rc;
 		arg |= UK_IRQ_CALL_NTFN;

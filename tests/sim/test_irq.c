@@ -25,6 +25,7 @@
 #include <ukern/irq_sys.h>
 #include <ukern/irq_model.h>
 #include <ukern/models/zircon.h>
+#include <ukern/models/sel4.h>
 #include <ukern/models/fiasco.h>
 #include <ukern/user.h>
 
@@ -1243,6 +1244,7 @@ struct rights_test {
 	long port_wait_noread, port_bind_nowrite, bind_nosignal, unbind_nosignal;
 	long affinity_nomanage, wake_nomanage, call_nosignal, blocking_nowait;
 	long port_as_sink, sink_as_port, garbage[6];
+	long sel4_bind_nowait, sel4_bind;
 };
 
 static void rights_main(struct uk_user *u, uint64_t arg)
@@ -1279,6 +1281,14 @@ static void rights_main(struct uk_user *u, uint64_t arg)
 	r->garbage[3] = uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)irq, UINT64_MAX, 0, 0, 0, 0);
 	r->garbage[4] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)irq, 2, 0, 0, 0, 0);
 	r->garbage[5] = uk_syscall6(u, UK_SYS_IRQ_PORT_CREATE, UINT64_MAX, 0, 0, 0, 0, 0);
+	/* Binding a notification is a way of waiting (as UK_SYS_NTFN_BIND_IRQ):
+	 * the WAIT right on the handler too. */
+	long ntfn = uk_ntfn_create(u);
+	long h = uk_sel4_irq_control_get_ioapic(u, 11, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	ck_assert_int_gt(h, 0);
+	long h_s = uk_sys_handle_dup(u, (uint32_t)h, UK_RIGHT_SIGNAL);
+	r->sel4_bind_nowait = uk_sel4_irq_handler_set_notification(u, h_s, (uint32_t)ntfn, 1);
+	r->sel4_bind = uk_sel4_irq_handler_set_notification(u, h, (uint32_t)ntfn, 1);
 }
 
 START_TEST(new_calls_check_rights)
@@ -1290,6 +1300,8 @@ START_TEST(new_calls_check_rights)
 
 	uk_irq_builtins_init(&b);
 	ck_assert_int_eq(uk_kernel_irq_set_model(w->sm->k, uk_irq_model_find(&b, "zircon")), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 11,
+					       uk_irq_model_find(&b, "sel4"), NULL), 0);
 	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "rights", rights_main), 0);
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&r, .prio = 100,
 			      .max_prio = 200, .name = "rights"};
@@ -1307,6 +1319,8 @@ START_TEST(new_calls_check_rights)
 	ck_assert_int_eq(r.sink_as_port, UK_EBADH);
 	for (int i = 0; i < 6; i++)
 		ck_assert_int_eq(r.garbage[i], UK_EINVAL);
+	ck_assert_int_eq(r.sel4_bind_nowait, UK_EPERM);
+	ck_assert_int_eq(r.sel4_bind, 0);
 	check_clean(w);
 	world_free(w);
 }

@@ -65,7 +65,8 @@ enum uk_irq_sysno {
 	 * bind the sink to (seL4's SetNotification), or is UK_IRQ_NTFN_NONE
 	 * (a call that may only unbind, seL4's Clear); such a call returns 0
 	 * (UK_IRQ_CALL_* in irq_model.h). EBADH(h; ntfn_h) EPERM(SIGNAL on h
-	 * or ntfn_h; WAIT on h for a UK_IRQ_CALL_BLOCKING call) EINVAL(detached; bits 62, 63 of arg; UK_IRQ_CALL_BLOCKING
+	 * or ntfn_h; WAIT on h for a UK_IRQ_CALL_BLOCKING call or one that
+	 * names a notification) EINVAL(detached; bits 62, 63 of arg; UK_IRQ_CALL_BLOCKING
 	 * with ntfn_h: such a call never sleeps; or the model's own)
 	 * ENOSYS(the model has no such calls). */
 	UK_SYS_IRQ_MODEL_CALL = 40,

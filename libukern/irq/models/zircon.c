@@ -251,6 +251,10 @@ static long zircon_take(struct uk_irq_sink *s)
 static long zircon_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op,
 			uint64_t arg, uint64_t now)
 {
+	/* No call of Zircon's is about a notification: a result here is no
+	 * binding (irq_model.h). */
+	if (arg & UK_IRQ_CALL_ABOUT_NTFN)
+		return UK_EINVAL;
 	switch (op & ~UK_IRQ_CALL_BLOCKING) {
 	case UK_ZX_OP_WAIT:
 		return zircon_wait(pin, sink, now);

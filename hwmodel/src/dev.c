@@ -244,6 +244,7 @@ int hw_machine_add_device(struct hw_machine *m, const struct hw_dev_desc *desc, 
 	if (desc->kind == HW_DEV_HPET)
 		d->desc.irq_mode = HW_IRQ_NONE;
 	d->index = m->ndev;
+	d->status_clear_ns = HW_TIME_NEVER;
 	d->base = desc->mmio_base ? desc->mmio_base : HPET_DEFAULT_BASE;
 	d->size = desc->mmio_size ? desc->mmio_size : ops->default_size;
 	if (desc->pci && !(d->pci = hw_pci_fn_new(d))) {
@@ -317,6 +318,13 @@ void hw_dev_window(const struct hw_dev *d, uint64_t *base, uint64_t *size)
 bool hw_dev_irq_active(const struct hw_dev *d)
 {
 	return d->irq_cond;
+}
+
+uint64_t hw_dev_take_status_clear(struct hw_dev *d)
+{
+	uint64_t t = d->status_clear_ns;
+	d->status_clear_ns = HW_TIME_NEVER;
+	return t;
 }
 
 /* ---- interrupt output ---- */

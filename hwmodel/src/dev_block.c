@@ -137,6 +137,8 @@ static void blk_write(struct hw_dev *d, uint64_t now, uint64_t off, unsigned siz
 	uint32_t v = (uint32_t)val;
 	switch (off) {
 	case HW_BLK_STATUS:
+		if (b->status & v)
+			hw_dev_status_cleared(d, now);
 		b->status &= ~v;
 		blk_irq(b, now);
 		return;

@@ -41,6 +41,7 @@ static uint64_t script_read(struct hw_dev *d, uint64_t now, uint64_t off, unsign
 		uint32_t v = s->status;
 		if (d->desc.status_mode == HW_STATUS_CLEAR_ON_READ && v) {
 			s->status = 0;
+			hw_dev_status_cleared(d, now);
 			script_update(s, now);
 		}
 		return v;
@@ -61,8 +62,11 @@ static void script_write(struct hw_dev *d, uint64_t now, uint64_t off, unsigned 
 	struct dev_script *s = script_of(d);
 	switch (off) {
 	case HW_SCRIPT_STATUS:
-		if (d->desc.status_mode == HW_STATUS_W1C)
+		if (d->desc.status_mode == HW_STATUS_W1C) {
+			if (s->status & (uint32_t)val)
+				hw_dev_status_cleared(d, now);
 			s->status &= ~(uint32_t)val;
+		}
 		break;
 	case HW_SCRIPT_CONTROL:
 		s->control = (uint32_t)val & 1;

@@ -196,7 +196,18 @@ struct hw_dev {
 	struct hw_pci_fn *pci;   /* NULL for platform devices */
 	bool irq_cond;           /* interrupt condition ("it was me") */
 	bool wire;               /* what this device drives on its pin */
+	/* The first time software cleared the interrupt status (a
+	 * write-1-to-clear, or a read of a clear-on-read status) since the
+	 * owner last asked (hw_dev_take_status_clear); HW_TIME_NEVER: none. */
+	uint64_t status_clear_ns;
 };
+
+/* Software cleared set bits of the device's interrupt status at `now`. */
+static inline void hw_dev_status_cleared(struct hw_dev *d, uint64_t now)
+{
+	if (d->status_clear_ns == HW_TIME_NEVER)
+		d->status_clear_ns = now;
+}
 
 /* ---- the machine ---- */
 #define HW_NCTRL_MAX 4

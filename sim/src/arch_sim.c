@@ -164,6 +164,7 @@ struct uk_arch *sim_arch_create(struct sim_engine *e, struct hw_machine *hw)
 	a->e = e;
 	a->hw = hw;
 	a->cost = hw_machine_cost(hw);
+	e->sync_tracked = true;
 	for (unsigned k = 0; k < UK_COST_COUNT; k++) {
 		uint64_t ps = k == UK_COST_USER_NS ? 1000 : a->cost->ps[cost_map[k]];
 		a->ns_per_unit[k] = ps / 1000;
@@ -623,8 +624,19 @@ void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 	sim_charge(a->e, ns);
 }
 
+/* The kernel events that make the next choice one that matters to PCT:
+ * IRQ transitions, IPC, and threads blocking (on a mutex, an IRQ, an
+ * endpoint ...), waking or boosted by priority inheritance. */
+static bool sync_kind(uint16_t kind)
+{
+	return (kind >= UK_TRACE_IRQ_BASE && kind < UK_TRACE_IPC_BASE + 0x100u) ||
+	       kind == UK_TRACE_CORE_BLOCK || kind == UK_TRACE_CORE_WAKE ||
+	       kind == UK_TRACE_CORE_PI_BOOST;
+}
+
 void uk_arch_trace(struct uk_arch *a, uint16_t kind, uint64_t a0, uint64_t a1, uint64_t a2)
 {
+	a->e->sync_events += sync_kind(kind);
 	sim_trace(a->e, kind, a0, a1, a2);
 }
 

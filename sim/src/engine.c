@@ -209,6 +209,8 @@ static void dlog_append(struct sim_engine *e, const struct sim_choice *c, unsign
 		d->dflt_cpu = (uint8_t)c->cand[c->dflt];
 	} else if (c->kind == SIM_CHOICE_IRQ) {
 		d->cpu = (uint8_t)c->cpu;
+	} else {
+		d->what = (uint8_t)c->what;
 	}
 }
 
@@ -226,14 +228,20 @@ static unsigned choose(struct sim_engine *e, struct sim_choice *c)
 	return k;
 }
 
-unsigned sim_choose_value(struct sim_engine *e, unsigned n, unsigned dflt)
+unsigned sim_choose_value_what(struct sim_engine *e, unsigned n, unsigned dflt, unsigned what)
 {
 	if (n < 2)
 		return 0;
 	if (n > 255)
 		n = 255;
-	struct sim_choice c = {.kind = SIM_CHOICE_VALUE, .n = n, .dflt = dflt < n ? dflt : 0};
+	struct sim_choice c = {.kind = SIM_CHOICE_VALUE, .n = n, .dflt = dflt < n ? dflt : 0,
+			       .what = what};
 	return choose(e, &c);
+}
+
+unsigned sim_choose_value(struct sim_engine *e, unsigned n, unsigned dflt)
+{
+	return sim_choose_value_what(e, n, dflt, SIM_VALUE_OTHER);
 }
 
 static void fire_next_event(struct sim_engine *e)

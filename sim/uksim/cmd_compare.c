@@ -245,7 +245,7 @@ static int explore_row(struct row *r, struct sim_registry *reg, const struct com
 			char window[48] = "";
 			if (o->window >= 0)
 				snprintf(window, sizeof(window), " --window %lld", (long long)o->window);
-			r->replay = g_strdup_printf("uksim replay %s%s%s --token %s",
+			r->replay = g_strdup_printf("%s replay %s%s%s --token %s", uksim_program(),
 						    strpbrk(r->file, " '\"\\$`") ? file : r->file, sets,
 						    window, token ? token : "?");
 			g_free(file);
@@ -322,7 +322,7 @@ static void print_table(const struct row *rows, guint n, bool several, const str
 		const struct row *r = &rows[i];
 		char *l = row_label(r, several);
 		if (r->unserved)
-			printf("  %s: %llu assertion%s never claimed\n", l,
+			printf("  %s: %llu assertion%s never served\n", l,
 			       (unsigned long long)r->unserved, r->unserved == 1 ? "" : "s");
 		if (r->replay)
 			printf("  %s: %s in schedule %llu (%s): %s\n", l, r->first_id,

@@ -9,17 +9,24 @@
 #include "targets.h"
 
 #include <sim/export.h>
+#include <sim/runtime.h>
+#include <ukern/irq_log.h>
+#include <ukern/kernel.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define STORY_CONTEXT 12
+#define RUNS_DEFAULT INT64_MIN /* --runs not given */
+/* Kernel trace kinds counted in replay --json (ukern/kernel.h, irq_log.h). */
+#define UKSIM_TRACE_SWITCH UK_TRACE_CORE_SWITCH
+#define UKSIM_TRACE_IRQ_RAISE UK_TRACE_IRQ(UK_IRQ_EV_RAISE)
 #define TRACE_KEEP (1u << 20)
 
 struct explore_opts {
 	gchar *strategy;
-	gint64 runs, seed, window;
-	gdouble time_s;
+	gint64 runs, seed, window, shrink_runs;
+	gdouble time_s, shrink_time;
 	gint depth, preemptions, jobs;
 	gchar *shard;
 	gboolean json, check_det, first, no_shrink, quiet;
@@ -28,6 +35,7 @@ struct explore_opts {
 	gchar **sets;   /* --set KEY=VALUE */
 	gchar **loads;  /* --load SO */
 	char *set_args; /* the same for replay lines: " --set K=V ..." */
+	const char *prog; /* the uksim that runs, as invoked (argv[0]) */
 };
 
 static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violations, double seconds)
@@ -86,8 +94,40 @@ static int export_traces(const struct uksim_target *ut, const struct sim_schedul
 	return UKSIM_EXIT_OK;
 }
 
+static void shrink_progress(void *ctx, uint64_t runs, size_t departures)
+{
+	(void)ctx;
+	fprintf(stderr, "\r  shrinking: %zu departure%s left after %llu runs   ", departures,
+		departures == 1 ? "" : "s", (unsigned long long)runs);
+	fflush(stderr);
+}
+
+/* What shrinking came to, for the output. */
+struct shrink_report {
+	bool done;                  /* a shrunk schedule exists */
+	struct sim_schedule sched;
+	struct sim_shrink_stats st;
+	char *token;
+};
+
+/* Why shrinking stopped short, in words, or NULL when it did not. */
+static const char *shrink_cut(const struct shrink_report *sr, const struct explore_opts *o,
+			      char *buf, size_t len)
+{
+	if (sr->st.complete)
+		return NULL;
+	if (sr->st.out_of_runs)
+		snprintf(buf, len, "its budget of %lld runs (--shrink-budget)", (long long)o->shrink_runs);
+	else if (sr->st.out_of_time)
+		snprintf(buf, len, "its budget of %g s (--shrink-time)", o->shrink_time);
+	else
+		snprintf(buf, len, "an unknown reason");
+	return buf;
+}
+
 static void print_violation_json(const struct uksim_target *ut, const struct sim_explore_result *r,
-				 const char *token, const char *shrunk, unsigned shrunk_dev)
+				 const char *token, const struct shrink_report *sr,
+				 const struct explore_opts *opts)
 {
 	const struct sim_outcome *o = &r->found_outcome;
 	printf("{\"type\":\"violation\",\"target\":");
@@ -99,10 +139,17 @@ static void print_violation_json(const struct uksim_target *ut, const struct sim
 	printf(",\"time_ns\":%llu,\"cpu\":%u,\"trace_hash\":\"%016llx\",\"token\":",
 	       (unsigned long long)o->time_ns, o->cpu, (unsigned long long)o->trace_hash);
 	uksim_json_string(stdout, token);
-	if (shrunk) {
+	if (sr->done) {
 		printf(",\"shrunk_token\":");
-		uksim_json_string(stdout, shrunk);
-		printf(",\"shrunk_departures\":%u", shrunk_dev);
+		uksim_json_string(stdout, sr->token);
+		printf(",\"shrunk_departures\":%zu,\"departures\":%zu,\"shrink_runs\":%llu,"
+		       "\"shrink_complete\":%s",
+		       sr->sched.ndev, sr->st.from, (unsigned long long)sr->st.runs,
+		       sr->st.complete ? "true" : "false");
+		if (sr->st.out_of_runs)
+			printf(",\"shrink_budget_runs\":%lld", (long long)opts->shrink_runs);
+		if (sr->st.out_of_time)
+			printf(",\"shrink_budget_s\":%g", opts->shrink_time);
 	}
 	printf("}\n");
 }
@@ -112,6 +159,11 @@ static const char *verdict(const struct uksim_target *ut, const struct sim_explo
 	if (r->nondeterministic) {
 		*code = UKSIM_EXIT_INTERNAL;
 		return "NONDETERMINISTIC: a schedule gave two different traces";
+	}
+	if (r->found && !strcmp(r->found_outcome.violation_id, SIM_KERNEL_INVARIANT)) {
+		/* A kernel check failed: a bug in ukern or a loaded policy. */
+		*code = UKSIM_EXIT_INTERNAL;
+		return "KERNEL INVARIANT BROKEN (a bug in ukern or in a loaded policy)";
 	}
 	if (ut->expect_violation[0]) {
 		bool ok = r->found && !strcmp(r->found_outcome.violation_id, ut->expect_violation);
@@ -181,20 +233,30 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		return UKSIM_EXIT_INTERNAL;
 	}
 	int code = UKSIM_EXIT_OK;
-	char *token = NULL, *shrunk_token = NULL;
-	struct sim_schedule shrunk = {.strategy = SIM_STRAT_SCRIPT};
-	unsigned shrink_runs = 0;
-	bool have_shrunk = false;
+	char *token = NULL;
+	struct shrink_report sr = {.sched = {.strategy = SIM_STRAT_SCRIPT}};
 	struct sim_token_env env = sim_token_env_of(&ut->t);
 	if (r.found) {
 		token = sim_token_encode_env(ut->t.hash, &env, &r.found_schedule);
-		if (!o->no_shrink &&
-		    sim_shrink(&ut->t, &r.found_schedule, r.found_outcome.violation_id, 2000, &shrunk,
-			       &shrink_runs) == 0) {
-			have_shrunk = true;
-			shrunk_token = sim_token_encode_env(ut->t.hash, &env, &shrunk);
+		/* No budget unless one is asked for: the result is 1-minimal. */
+		struct sim_shrink_config sc = {.max_runs = (uint64_t)o->shrink_runs,
+					       .max_seconds = o->shrink_time,
+					       .progress = cfg->progress ? shrink_progress : NULL};
+		int src = o->no_shrink ? -1
+				       : sim_shrink_budgeted(&ut->t, &r.found_schedule,
+							     r.found_outcome.violation_id, &sc,
+							     &sr.sched, &sr.st);
+		if (sc.progress)
+			fputs("\r\033[K", stderr);
+		if (src == 0) {
+			sr.done = true;
+			sr.token = sim_token_encode_env(ut->t.hash, &env, &sr.sched);
 		}
 	}
+	/* --first cuts the sweep short: the space was not seen to the end. */
+	bool stopped_first = cfg->stop_on_first && r.found;
+	bool exhausted = r.exhausted && !stopped_first;
+	r.exhausted = exhausted;
 	const char *v = verdict(ut, &r, &code);
 	snprintf(row->target, sizeof(row->target), "%s", ut->name);
 	row->schedules = r.schedules;
@@ -202,35 +264,53 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	snprintf(row->verdict, sizeof(row->verdict), "%s", v);
 	if (o->json) {
 		if (r.found)
-			print_violation_json(ut, &r, token, shrunk_token, (unsigned)shrunk.ndev);
+			print_violation_json(ut, &r, token, &sr, o);
 		printf("{\"type\":\"summary\",\"target\":");
 		uksim_json_string(stdout, ut->name);
 		printf(",\"strategy\":\"%s\",\"seed\":%lld,\"shard\":\"%u/%u\",\"schedules\":%llu,"
 		       "\"violations\":%llu,\"schedules_per_s\":%.1f,\"decisions_per_schedule\":%.2f,"
-		       "\"distinct_irq_interleavings\":%llu,\"exhausted\":%s,\"bound\":%u,\"verdict\":",
+		       "\"distinct_irq_interleavings\":%llu,\"exhausted\":%s,\"stopped_at_first\":%s,"
+		       "\"bound\":%u,\"verdict\":",
 		       sim_strategy_name(cfg->strategy), (long long)cfg->seed, cfg->shard,
 		       cfg->nshards ? cfg->nshards : 1, (unsigned long long)r.schedules,
 		       (unsigned long long)r.violations, r.seconds > 0 ? (double)r.schedules / r.seconds : 0,
 		       r.schedules ? (double)r.decisions / (double)r.schedules : 0,
-		       (unsigned long long)r.distinct_irq, r.exhausted ? "true" : "false", r.bound);
+		       (unsigned long long)r.distinct_irq, exhausted ? "true" : "false",
+		       stopped_first ? "true" : "false", r.bound);
 		uksim_json_string(stdout, v);
 		printf(",\"exit\":%d}\n", code);
 	} else {
 		if (r.found) {
 			const struct sim_outcome *fo = &r.found_outcome;
-			printf("  violation %s in schedule %llu at %llu ns on CPU %u: %s\n", fo->violation_id,
-			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, fo->cpu,
+			char cpu[16] = "";
+			if (strcmp(fo->violation_id, "expect"))
+				snprintf(cpu, sizeof(cpu), " on CPU %u", fo->cpu);
+			printf("  violation %s in schedule %llu at %llu ns%s: %s\n", fo->violation_id,
+			       (unsigned long long)r.found_index, (unsigned long long)fo->time_ns, cpu,
 			       fo->message);
-			printf("  replay: uksim replay %s%s --token %s\n", ut->name, o->set_args, token);
-			if (have_shrunk)
-				printf("  shrunk to %zu departure%s (%u runs): uksim replay %s%s --token %s\n",
-				       shrunk.ndev, shrunk.ndev == 1 ? "" : "s", shrink_runs, ut->name,
-				       o->set_args, shrunk_token);
+			printf("  replay: %s replay %s%s --token %s\n", o->prog, ut->name, o->set_args,
+			       token);
+			fflush(stdout);
+			if (sr.done) {
+				char why[96];
+				const char *cut = shrink_cut(&sr, o, why, sizeof(why));
+				printf("  shrunk from %zu to %zu departure%s (%llu runs%s): %s replay %s%s "
+				       "--token %s\n",
+				       sr.st.from, sr.sched.ndev, sr.sched.ndev == 1 ? "" : "s",
+				       (unsigned long long)sr.st.runs, cut ? "" : ", 1-minimal", o->prog,
+				       ut->name, o->set_args, sr.token);
+				if (cut)
+					printf("  shrinking stopped by %s after %llu runs: some of the %zu "
+					       "departures left may not be needed\n",
+					       cut, (unsigned long long)sr.st.runs, sr.sched.ndev);
+			}
 		}
 		if (cfg->strategy == SIM_STRAT_BOUNDED)
 			printf("  %s with up to %u departure%s from virtual-time order\n",
-			       r.exhausted ? "space exhausted" : "search stopped", r.bound,
-			       r.bound == 1 ? "" : "s");
+			       stopped_first ? "stopped at the first violation"
+			       : exhausted   ? "space exhausted"
+					     : "search stopped",
+			       r.bound, r.bound == 1 ? "" : "s");
 		printf("  %llu schedules in %.2f s (%.0f/s), %.1f choices per schedule, %llu distinct IRQ "
 		       "interleavings\n",
 		       (unsigned long long)r.schedules, r.seconds,
@@ -243,7 +323,7 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	 * virtual-time schedule when nothing was found. */
 	if ((r.found && !o->json && !o->quiet) || o->trace_json || o->trace_vcd) {
 		struct sim_schedule none = {.strategy = SIM_STRAT_SCRIPT};
-		const struct sim_schedule *show = have_shrunk ? &shrunk : r.found ? &r.found_schedule : &none;
+		const struct sim_schedule *show = sr.done ? &sr.sched : r.found ? &r.found_schedule : &none;
 		struct sim_outcome out;
 		int erc = export_traces(ut, show, o, &out);
 		if (erc != 0) {
@@ -256,8 +336,8 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		sim_outcome_fini(&out);
 	}
 	free(token);
-	free(shrunk_token);
-	sim_schedule_fini(&shrunk);
+	free(sr.token);
+	sim_schedule_fini(&sr.sched);
 	sim_explore_result_fini(&r);
 	row->code = code;
 	return code;
@@ -265,8 +345,8 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct explore_opts o = {.runs = -1, .seed = 1, .window = -1, .depth = 3, .preemptions = 2,
-				 .jobs = 0};
+	struct explore_opts o = {.runs = RUNS_DEFAULT, .seed = 1, .window = -1, .depth = 3,
+				 .preemptions = 2, .jobs = 0, .prog = uksim_program()};
 	GOptionEntry entries[] = {
 		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
@@ -280,6 +360,8 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"check-determinism", 0, 0, G_OPTION_ARG_NONE, &o.check_det, "Run each schedule twice and compare trace hashes", NULL},
 		{"first", 0, 0, G_OPTION_ARG_NONE, &o.first, "Stop at the first violation", NULL},
 		{"no-shrink", 0, 0, G_OPTION_ARG_NONE, &o.no_shrink, "Do not shrink a violating schedule", NULL},
+		{"shrink-budget", 0, 0, G_OPTION_ARG_INT64, &o.shrink_runs, "Stop shrinking after N runs (default: none, shrink until 1-minimal)", "N"},
+		{"shrink-time", 0, 0, G_OPTION_ARG_DOUBLE, &o.shrink_time, "Stop shrinking after S seconds of host time (default: none)", "S"},
 		{"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_json, "Write the violation's timeline as Chrome/Perfetto JSON", "FILE"},
 		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_vcd, "Write its IRQ lines and sequences as VCD (GTKWave)", "FILE"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "JSON lines: one per violation, then a summary", NULL},
@@ -304,8 +386,13 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
-	    o.time_s < 0 || (o.runs < 0 && o.runs != -1)) {
+	    o.time_s < 0 || o.shrink_runs < 0 || o.shrink_time < 0) {
 		fprintf(stderr, "uksim explore: --depth 1..32, --preemptions 0..16, others not negative\n");
+		goto out;
+	}
+	if (o.runs != RUNS_DEFAULT && o.runs <= 0) {
+		fprintf(stderr, "uksim explore: --runs takes a number of schedules >= 1, not %lld\n",
+			(long long)o.runs);
 		goto out;
 	}
 	if (o.shard && parse_shard(o.shard, &cfg.shard, &cfg.nshards) != 0) {
@@ -314,7 +401,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	}
 	cfg.depth = (unsigned)o.depth;
 	cfg.preemptions = (unsigned)o.preemptions;
-	cfg.runs = o.runs >= 0 ? (uint64_t)o.runs
+	cfg.runs = o.runs != RUNS_DEFAULT ? (uint64_t)o.runs
 			       : (cfg.strategy == SIM_STRAT_BOUNDED || o.time_s > 0 ? 0 : 10000);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg.jobs = o.jobs ? (unsigned)o.jobs : (unsigned)(cores > 0 ? cores : 1);
@@ -360,6 +447,52 @@ out:
 	g_strfreev(o.loads);
 	g_free(o.set_args);
 	return code;
+}
+
+/* How a departure is named in JSON (the story says it in words). */
+static const char *choice_kind(const struct sim_decision *d)
+{
+	switch (d->kind) {
+	case SIM_CHOICE_CPU: return "cpu";
+	case SIM_CHOICE_IRQ: return "interrupt";
+	default: return sim_decision_value_kind(d);
+	}
+}
+
+/* replay --json: the departures from virtual-time order, and statistics of
+ * the run from its trace (kept whole up to TRACE_KEEP records). */
+static void print_replay_json_details(const struct sim_outcome *o)
+{
+	size_t ndev = 0;
+	printf(",\"departures\":[");
+	for (size_t i = 0; i < o->dlog_len; i++) {
+		const struct sim_decision *d = &o->dlog[i];
+		if (d->choice == d->dflt)
+			continue;
+		printf("%s{\"choice\":%zu,\"time_ns\":%llu,\"kind\":\"%s\",\"cpu\":%u,"
+		       "\"option\":%u,\"default\":%u,\"options\":%u",
+		       ndev++ ? "," : "", i, (unsigned long long)d->time, choice_kind(d), d->cpu,
+		       d->choice, d->dflt, d->n);
+		if (d->kind == SIM_CHOICE_CPU)
+			printf(",\"runs\":%u,\"instead_of\":%u", d->choice_cpu, d->dflt_cpu);
+		printf("}");
+	}
+	uint64_t end = 0, irqs = 0, switches = 0, raises = 0;
+	for (size_t i = 0; i < o->trace.len; i++) {
+		const struct sim_trace_rec *r = &o->trace.recs[i];
+		if (r->time > end)
+			end = r->time;
+		irqs += r->kind == SIM_TR_IRQ_TAKE;
+		switches += r->kind == UKSIM_TRACE_SWITCH;
+		raises += r->kind == UKSIM_TRACE_IRQ_RAISE;
+	}
+	printf("],\"statistics\":{\"end_ns\":%llu,\"steps\":%llu,\"decisions\":%llu,"
+	       "\"departures\":%zu,\"interrupts_taken\":%llu,\"switches\":%llu,\"irq_raises\":%llu,"
+	       "\"trace_records\":%llu,\"trace_complete\":%s}",
+	       (unsigned long long)end, (unsigned long long)o->steps,
+	       (unsigned long long)o->decisions, ndev, (unsigned long long)irqs,
+	       (unsigned long long)switches, (unsigned long long)raises,
+	       (unsigned long long)o->trace.count, o->trace.count == o->trace.len ? "true" : "false");
 }
 
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
@@ -408,6 +541,8 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				!strcmp(out.violation_id, ut.expect_violation);
 		code = (out.violation && !expected) || (ut.expect_violation[0] && !expected)
 			       ? UKSIM_EXIT_FAILED : UKSIM_EXIT_OK;
+		if (out.violation && !strcmp(out.violation_id, SIM_KERNEL_INVARIANT))
+			code = UKSIM_EXIT_INTERNAL; /* a kernel check failed, as explore says */
 		if (o.json) {
 			printf("{\"target\":");
 			uksim_json_string(stdout, ut.name);
@@ -418,11 +553,25 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				printf("null");
 			printf(",\"message\":");
 			uksim_json_string(stdout, out.message);
-			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu}\n",
-			       (unsigned long long)out.trace_hash, (unsigned long long)out.decisions);
+			printf(",\"time_ns\":");
+			if (out.violation)
+				printf("%llu,\"cpu\":", (unsigned long long)out.time_ns);
+			else
+				printf("null,\"cpu\":");
+			if (out.violation && strcmp(out.violation_id, "expect"))
+				printf("%u", out.cpu);
+			else
+				printf("null");
+			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu,\"exit\":%d",
+			       (unsigned long long)out.trace_hash, (unsigned long long)out.decisions, code);
+			print_replay_json_details(&out);
+			printf("}\n");
 		} else {
 			printf("replay of %s: %s\n", ut.name, sim_result_name(out.result));
-			if (out.violation)
+			if (out.violation && !strcmp(out.violation_id, "expect"))
+				printf("  violation %s at %llu ns: %s\n", out.violation_id,
+				       (unsigned long long)out.time_ns, out.message);
+			else if (out.violation)
 				printf("  violation %s at %llu ns on CPU %u: %s\n", out.violation_id,
 				       (unsigned long long)out.time_ns, out.cpu, out.message);
 			else

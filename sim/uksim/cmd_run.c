@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sim/export.h>
 #include <sim/runtime.h>
 
 struct run_opts {
@@ -13,7 +14,43 @@ struct run_opts {
 	gchar **loads;
 	gchar *chooser;
 	gchar **sets;
+	gchar *trace_json, *trace_vcd; /* --trace FILE, --vcd FILE */
 };
+
+/* Records kept when a timeline is asked for (as explore and replay keep). */
+#define RUN_TRACE_KEEP (1u << 20)
+
+/* Write the run's timelines: Chrome/Perfetto JSON and VCD, as explore and
+ * replay write them. */
+static int write_traces(const struct run_opts *ro, const struct uks_scenario *s,
+			const struct sim_run_report *r)
+{
+	struct sim_trace t;
+	sim_trace_init(&t, 0);
+	t.recs = r->trace;
+	t.len = t.cap = t.count = r->trace_len;
+	t.hash = r->trace_hash;
+	const char *paths[2] = {ro->trace_json, ro->trace_vcd};
+	for (int k = 0; k < 2; k++) {
+		if (!paths[k])
+			continue;
+		FILE *f = fopen(paths[k], "w");
+		int rc = -1;
+		if (f) {
+			rc = k == 0 ? sim_export_chrome(&t, s->machine.cpus, s->name, f)
+				    : sim_export_vcd(&t, s->name, f);
+			rc |= fclose(f);
+		}
+		if (rc != 0) {
+			fprintf(stderr, "uksim run: cannot write %s\n", paths[k]);
+			return UKSIM_EXIT_USAGE;
+		}
+	}
+	if (r->stats.steps && r->trace_len >= RUN_TRACE_KEEP)
+		fprintf(stderr, "uksim run: the timeline holds the first %u trace records only\n",
+			RUN_TRACE_KEEP);
+	return UKSIM_EXIT_OK;
+}
 
 static int bad_scenario(struct uks_diag *d)
 {
@@ -63,6 +100,8 @@ static int run_one(const char *file, const struct run_opts *ro)
 		.race_window_ns = (uint64_t)ro->window,
 		.trace_limit = (size_t)ro->trace_limit,
 	};
+	if ((ro->trace_json || ro->trace_vcd) && o.trace_limit < RUN_TRACE_KEEP)
+		o.trace_limit = RUN_TRACE_KEEP;
 	/* One schedule of the random strategy with this seed (the explorer's
 	 * view of "seed N"), or virtual-time order with --chooser time. */
 	struct sim_engine_config ec = {
@@ -83,6 +122,11 @@ static int run_one(const char *file, const struct run_opts *ro)
 			: r.internal_error || r.result == SIM_ERROR ? UKSIM_EXIT_INTERNAL
 			: r.all_met			       ? UKSIM_EXIT_OK
 							       : UKSIM_EXIT_FAILED;
+		if (!r.internal_error && (ro->trace_json || ro->trace_vcd)) {
+			int trc = write_traces(ro, s, &r);
+			if (trc != UKSIM_EXIT_OK)
+				rc = trc;
+		}
 		sim_run_report_fini(&r);
 	}
 	uks_scenario_free(s);
@@ -105,6 +149,10 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 		 "random (default: the seed picks the schedule) or time (virtual-time order)",
 		 "C"},
 		UKSIM_SET_ENTRY(ro.sets),
+		{"trace", 0, 0, G_OPTION_ARG_FILENAME, &ro.trace_json,
+		 "write the run's timeline as Chrome/Perfetto JSON", "FILE"},
+		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &ro.trace_vcd,
+		 "write its IRQ lines and sequences as VCD (GTKWave)", "FILE"},
 		{0},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
@@ -125,5 +173,7 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 	g_strfreev(ro.loads);
 	g_free(ro.chooser);
 	g_strfreev(ro.sets);
+	g_free(ro.trace_json);
+	g_free(ro.trace_vcd);
 	return rc;
 }

@@ -10,6 +10,10 @@
  */
 #include "uksim.h"
 
+#include <locale.h>
+#include <stdbool.h>
+#include <sim/explore.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct uksim_cmd commands[] = {
@@ -49,6 +53,60 @@ static const struct uksim_cmd *find_command(const char *name)
 	return NULL;
 }
 
+const char *uksim_program(void)
+{
+	const char *name = g_get_application_name();
+	return name && *name ? name : "uksim";
+}
+
+/* Edit distance (with swapped neighbours as one edit) of two short strings,
+ * for did-you-mean; capped at 9. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 9;
+	unsigned d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			unsigned del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			/* Two letters swapped count as one mistake. */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	return d[la][lb] < 9 ? d[la][lb] : 9;
+}
+
+/* The option among `entries` nearest to the mistyped `--word` (without
+ * dashes and any "=value"), or NULL when none is close. */
+static const char *nearest_option(const GOptionEntry *entries, const char *word)
+{
+	char w[64];
+	snprintf(w, sizeof(w), "%s", word);
+	w[strcspn(w, "=")] = 0;
+	const char *best = NULL;
+	unsigned bestd = 9;
+	for (const GOptionEntry *e = entries; e->long_name; e++) {
+		unsigned d = edit_distance(w, e->long_name);
+		/* A prefix of a longer name also counts as near. */
+		if (d > 1 && strlen(w) >= 3 && !strncmp(e->long_name, w, strlen(w)))
+			d = 1;
+		if (d < bestd) {
+			bestd = d;
+			best = e->long_name;
+		}
+	}
+	size_t len = strlen(w);
+	return best && bestd <= (len <= 4 ? 1u : len <= 8 ? 2u : 3u) ? best : NULL;
+}
+
 gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *argc, char ***argv)
 {
 	char *params = g_strdup_printf("%s", cmd->params);
@@ -63,7 +121,15 @@ gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *ar
 	gboolean ok = g_option_context_parse(ctx, argc, argv, &error);
 	if (!ok) {
 		char *help = g_option_context_get_help(ctx, TRUE, NULL);
-		fprintf(stderr, "uksim %s: %s\n\n%s", cmd->name, error->message, help);
+		fprintf(stderr, "uksim %s: %s\n", cmd->name, error->message);
+		if (error->domain == G_OPTION_ERROR && error->code == G_OPTION_ERROR_UNKNOWN_OPTION) {
+			/* "Unknown option --foo": suggest the nearest real one. */
+			const char *bad = strstr(error->message, "--");
+			const char *near = bad ? nearest_option(entries, bad + 2) : NULL;
+			if (near)
+				fprintf(stderr, "did you mean '--%s'?\n", near);
+		}
+		fprintf(stderr, "\n%s", help);
 		g_free(help);
 		g_error_free(error);
 	}
@@ -115,15 +181,48 @@ void uksim_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Short options that take a value, in any command. */
+static const char short_with_value[] = "j";
+
+/* GOption reads "-j1" as the options -j and -1: write an attached value of
+ * a short option that takes one as a separate argument ("-j1" is "-j 1").
+ * Returns a new NULL-terminated vector (g_strfreev) and its length. */
+static char **split_short_values(int argc, char **argv, int *out_argc)
+{
+	char **out = g_new0(char *, (size_t)argc * 2 + 1);
+	int n = 0;
+	bool rest = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		rest |= !strcmp(a, "--");
+		if (!rest && i > 0 && a[0] == '-' && a[1] && strchr(short_with_value, a[1]) &&
+		    a[2]) {
+			out[n++] = g_strndup(a, 2);
+			out[n++] = g_strdup(a + 2);
+		} else {
+			out[n++] = g_strdup(a);
+		}
+	}
+	*out_argc = n;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
+	/* Only the character set: numbers and JSON stay in the C locale. */
+	setlocale(LC_CTYPE, "");
+	/* Replay lines name the uksim that was run (./build/sim/uksim, ...). */
+	g_set_application_name(argc > 0 && argv[0] ? argv[0] : "uksim");
 	if (argc < 2) {
 		usage(stderr);
 		return UKSIM_EXIT_USAGE;
 	}
 	const char *name = argv[1];
 	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
-		printf("uksim %s\n", UKSIM_VERSION);
+		/* The build id is the one replay tokens carry (uk2-HASH-BUILD-...). */
+		printf("uksim %s, build %08llx, invariant checks %s\n", UKSIM_VERSION,
+		       (unsigned long long)(sim_build_id() & 0xffffffffull),
+		       sim_build_checking() ? "on (c)" : "off (n)");
 		return UKSIM_EXIT_OK;
 	}
 	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
@@ -150,5 +249,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return UKSIM_EXIT_USAGE;
 	}
-	return cmd->main(cmd, argc - 1, argv + 1);
+	int nargs;
+	char **args = split_short_values(argc - 1, argv + 1, &nargs);
+	/* GOption removes what it parsed from the vector: keep it to free. */
+	char **keep = g_memdup2(args, sizeof(char *) * ((size_t)nargs + 1));
+	int rc = cmd->main(cmd, nargs, args);
+	g_free(args);
+	g_strfreev(keep);
+	return rc;
 }

@@ -26,6 +26,9 @@ struct uksim_cmd {
 /* Parse `argc/argv` (argv[0] is the command name) with `entries`. On a bad
  * option prints the error and the usage on stderr and returns false. */
 gboolean uksim_parse(const struct uksim_cmd *cmd, GOptionEntry *entries, int *argc, char ***argv);
+/* The uksim being run, as it was invoked (argv[0]: "uksim",
+ * "./build/sim/uksim", ...), for the commands it prints. */
+const char *uksim_program(void);
 
 
 /* `--set KEY=VALUE` (repeatable), the same in every command that reads a

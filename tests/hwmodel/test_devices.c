@@ -74,6 +74,33 @@ START_TEST(script_clear_on_read)
 }
 END_TEST
 
+/* The first software clear of the status since the owner last looked:
+ * what `latency irq(D)` serves assertions with (issue 14, defect 7). */
+START_TEST(script_reports_status_clears)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_dev *w = add(x, script("w", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
+	struct hw_dev *r = add(x, script("r", S1, HW_IRQ_LEVEL, 6, HW_STATUS_CLEAR_ON_READ));
+	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
+	hw_dev_action(x->m, w, 10, HW_ACT_ASSERT, 0);
+	rd(x, S0 + HW_SCRIPT_STATUS, 4, 11);              /* a W1C read clears nothing */
+	wr(x, S0 + HW_SCRIPT_STATUS, 4, 0, 12);           /* nor a write of 0 */
+	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
+	hw_dev_action(x->m, w, 13, HW_ACT_ASSERT, 0);     /* lands before the clear */
+	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 15);
+	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 16);           /* already clear: not a clear */
+	ck_assert_uint_eq(hw_dev_take_status_clear(w), 15);
+	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
+	hw_dev_action(x->m, w, 17, HW_ACT_DEASSERT, 0);   /* the scenario's, not software's */
+	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
+	hw_dev_action(x->m, r, 20, HW_ACT_ASSERT, 0);
+	rd(x, S1 + HW_SCRIPT_STATUS, 4, 21);              /* clear-on-read: looking clears */
+	rd(x, S1 + HW_SCRIPT_STATUS, 4, 22);
+	ck_assert_uint_eq(hw_dev_take_status_clear(r), 21);
+	hwt_free(x);
+}
+END_TEST
+
 START_TEST(script_edge_every_event_is_an_edge)
 {
 	struct hwt *x = hwt_new(1);
@@ -413,6 +440,7 @@ int main(void)
 	TCase *tc = tcase_create("devices");
 	tcase_add_test(tc, script_level_w1c_tells_the_driver_it_was_mine);
 	tcase_add_test(tc, script_clear_on_read);
+	tcase_add_test(tc, script_reports_status_clears);
 	tcase_add_test(tc, script_edge_every_event_is_an_edge);
 	tcase_add_test(tc, script_msi_every_assert_is_a_message);
 	tcase_add_test(tc, script_pulse_on_level_is_a_glitch_not_mine);

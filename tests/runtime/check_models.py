@@ -3,8 +3,9 @@
 """Each kernel's IRQ interface: the pitfall pairs of scenarios/models/ (issue 13).
 
 For every model directory (sel4, zircon, linux, fiasco, and any other):
-  - flagship.uks, the flagship in that kernel's native form, passes
-    `uksim run` and MODELS_FIXED_RUNS random schedules;
+  - flagship.uks, the flagship in that kernel's native form, and every
+    other scenario that is not part of a pair pass `uksim run` and
+    MODELS_FIXED_RUNS random schedules;
   - at least MIN_PAIRS pairs NAME-found.uks / NAME-fixed.uks, which differ
     in their last line only; the found file's last line ends with
     `; expect violation ID`;
@@ -17,6 +18,10 @@ For every model directory (sel4, zircon, linux, fiasco, and any other):
 And `uksim compare scenarios/irq/flagship-shared-level.uks
 scenarios/models/*/flagship.uks --runs MODELS_FIXED_RUNS` prints one row per
 file (five with the four kernels), each passing with no violation.
+And the machine's generic features under every model: the scenarios of
+MACHINE (affinity, per-CPU lines, suspend and wake), whose drivers are
+`native-driver`, pass MODELS_FIXED_RUNS random schedules with
+`--set irq-model=M` for each model M.
 The full figures are 10,000 and 10,000 (the defaults); the test suite runs
 a subset (meson.build sets 2,000 each) and docs/irq-models.md has the full
 run's numbers.
@@ -31,6 +36,8 @@ import time
 
 MIN_PAIRS = 3
 REQUIRED = ["sel4", "zircon", "linux", "fiasco"]
+MODELS = ["managarm"] + REQUIRED
+MACHINE = ["affinity-move", "percpu-timer", "suspend-wake", "suspend-resume"]
 FOUND_RUNS = int(os.environ.get("MODELS_FOUND_RUNS", "10000"))
 FIXED_RUNS = int(os.environ.get("MODELS_FIXED_RUNS", "10000"))
 FOUND_LINE = re.compile(r"; expect violation ([\w-]+)$")
@@ -103,6 +110,14 @@ for m in models:
         if secs is not None:
             print(f"{m + '/flagship':34} {'-':22} {'-':>6} {FIXED_RUNS} pass in {secs:.1f} s",
                   flush=True)
+    # Any other scenario of the directory (a model's own feature) passes too.
+    for f in sorted(d.glob("*.uks")):
+        if f.name == "flagship.uks" or re.search(r"-(found|fixed)\.uks$", f.name):
+            continue
+        secs = passes(f, f"{m}/{f.name}")
+        if secs is not None:
+            print(f"{m + '/' + f.stem:34} {'-':22} {'-':>6} {FIXED_RUNS} pass in {secs:.1f} s",
+                  flush=True)
     pairs = sorted(p.name[: -len("-found.uks")] for p in d.glob("*-found.uks"))
     if len(pairs) < MIN_PAIRS:
         fail(f"{m}: {len(pairs)} pairs; at least {MIN_PAIRS} are needed")
@@ -143,6 +158,21 @@ for m in models:
               f"{(str(FIXED_RUNS) + ' pass in ' + format(secs, '.1f') + ' s') if secs else 'FAIL'}",
               flush=True)
 if not only:
+    for name in MACHINE:
+        path = root.parent / "irq" / f"{name}.uks"
+        for m in MODELS:
+            r = uk("explore", path, "--set", f"irq-model={m}", "--runs", FIXED_RUNS, "-q",
+                   "--json", "--no-shrink", "--first")
+            lines = [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
+            viol = [l for l in lines if l.get("type") == "violation"]
+            summ = next((l for l in lines if l.get("type") == "summary"), None)
+            ran = summ["schedules"] if summ else 0
+            if r.returncode != 0 or viol or ran != FIXED_RUNS:
+                first = f"{viol[0]['id']}: {viol[0]['message']}" if viol else "-"
+                fail(f"irq/{name}.uks under {m}: exit {r.returncode}, {ran} ran, first {first}\n"
+                     f"{r.stderr}")
+            else:
+                print(f"machine: {name + ' under ' + m:40} {ran} pass")
     flags = [root.parent / "irq" / "flagship-shared-level.uks"] + \
         sorted(root.glob("*/flagship.uks"))
     r = uk("compare", *flags, "--runs", FIXED_RUNS, "--json")

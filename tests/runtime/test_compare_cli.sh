@@ -88,7 +88,7 @@ assert h[0] != h[1] and h[1] == h[2], h
 
 # ---- explore and replay with --set ----
 expect 0 "explore --set finds the reset window bug" -- "$UKSIM" explore "$RESET" --runs 200 -j 2 -q --no-shrink --set irq-model=managarm --set timeslice=1ms
-contains out "replay: uksim replay .* --set irq-model=managarm --set timeslice=1ms --token" "replay line carries --set"
+contains out "replay: [^ ]*uksim replay .* --set irq-model=managarm --set timeslice=1ms --token" "replay line carries --set"
 token=$(sed -n 's/.*--token \([^ ]*\)$/\1/p' "$tmp/out" | head -1)
 expect 0 "replay with the same --set" -- "$UKSIM" replay "$RESET" --set irq-model=managarm --set timeslice=1ms --token "$token" -q
 contains out "violation nobody-cared" "the violation again"

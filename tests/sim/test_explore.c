@@ -186,6 +186,76 @@ START_TEST(shrink_keeps_the_violation)
 }
 END_TEST
 
+/* Issue 14, defect 1: no budget unless asked for, a 1-minimal result, and a
+ * budget that cuts the work short is reported, never silent. */
+START_TEST(shrink_is_one_minimal_and_says_its_budget)
+{
+	struct sim_explore_result res;
+	explore(SIM_STRAT_RANDOM, 1, 500, &res);
+	ck_assert(res.found);
+	struct sim_target t = race_target(50);
+	struct sim_schedule small;
+	struct sim_shrink_stats st;
+	ck_assert_int_eq(sim_shrink_budgeted(&t, &res.found_schedule, "lost-update", NULL, &small, &st),
+			 0);
+	ck_assert(st.complete);
+	ck_assert(!st.out_of_runs && !st.out_of_time);
+	ck_assert_uint_ge(st.from, small.ndev);
+	/* 1-minimal: without any one departure the update is not lost. */
+	for (size_t i = 0; i < small.ndev; i++) {
+		struct sim_schedule less = {.strategy = SIM_STRAT_SCRIPT, .ndev = small.ndev - 1};
+		less.dev = malloc((small.ndev ? small.ndev : 1) * sizeof(*less.dev));
+		for (size_t j = 0, k = 0; j < small.ndev; j++)
+			if (j != i)
+				less.dev[k++] = small.dev[j];
+		struct sim_outcome o;
+		ck_assert_int_eq(sim_run_schedule(&t, &less, false, &o), 0);
+		ck_assert(!o.violation || strcmp(o.violation_id, "lost-update"));
+		sim_outcome_fini(&o);
+		sim_schedule_fini(&less);
+	}
+	sim_schedule_fini(&small);
+	/* One run is all a budget of 1 allows: the schedule as found. */
+	struct sim_shrink_config one = {.max_runs = 1};
+	ck_assert_int_eq(sim_shrink_budgeted(&t, &res.found_schedule, "lost-update", &one, &small, &st),
+			 0);
+	ck_assert_uint_eq(st.runs, 1);
+	if (st.from > 0) {
+		ck_assert(!st.complete);
+		ck_assert(st.out_of_runs);
+	}
+	sim_schedule_fini(&small);
+	sim_explore_result_fini(&res);
+}
+END_TEST
+
+/* Issue 14, defect 2: bounded search lists its levels as it runs them, and
+ * --runs stops it whatever the size of the level it is in. */
+START_TEST(bounded_is_lazy_and_honours_runs)
+{
+	struct sim_target t = race_target(50);
+	struct sim_explore_config cfg = {.strategy = SIM_STRAT_BOUNDED, .preemptions = 2};
+	struct sim_explore_result all, capped;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &all), 0);
+	ck_assert(all.exhausted);
+	ck_assert_uint_eq(all.bound, 2);
+	/* Each parent of levels 1 and 2 was run again to list its children. */
+	ck_assert_uint_gt(all.parent_runs, 0);
+	ck_assert_uint_lt(all.parent_runs, all.schedules);
+	cfg.runs = all.schedules / 2;
+	ck_assert_int_eq(sim_explore(&t, &cfg, &capped), 0);
+	ck_assert_uint_eq(capped.schedules, all.schedules / 2);
+	ck_assert(!capped.exhausted);
+	/* The same schedules in the same order: the first violation agrees. */
+	if (all.found && all.found_index < capped.schedules) {
+		ck_assert(capped.found);
+		ck_assert_uint_eq(capped.found_index, all.found_index);
+	}
+	sim_explore_result_fini(&all);
+	sim_explore_result_fini(&capped);
+}
+END_TEST
+
 START_TEST(tokens_refuse_what_they_cannot_replay)
 {
 	struct sim_deviation dev[] = {{5, 1}, {40, 0}, {41, 2}};
@@ -343,7 +413,8 @@ int main(void)
 	      bounded_finds_with_one_departure, bounded_exhausts_a_correct_target);
 	SIM_SUITE(sr, "parallel", 120, jobs_do_not_change_results, shards_partition_the_runs,
 	      determinism_check_is_quiet_on_a_deterministic_target);
-	SIM_SUITE(sr, "replay", 120, shrink_keeps_the_violation, tokens_refuse_what_they_cannot_replay,
+	SIM_SUITE(sr, "replay", 120, shrink_keeps_the_violation, shrink_is_one_minimal_and_says_its_budget,
+		  bounded_is_lazy_and_honours_runs, tokens_refuse_what_they_cannot_replay,
 		  tokens_bind_checks_and_objects, uk1_tokens_are_refused);
 	return sim_run_suites(sr);
 }

@@ -79,6 +79,13 @@ enum hw_dev_kind hw_dev_kind(const struct hw_dev *d);
 void hw_dev_window(const struct hw_dev *d, uint64_t *base, uint64_t *size);
 /* Whether the device's interrupt condition is active (its "it was me"). */
 bool hw_dev_irq_active(const struct hw_dev *d);
+/* When software first cleared set bits of the device's interrupt status
+ * (a write-1-to-clear, or reading a clear-on-read status) since the last
+ * call, or HW_TIME_NEVER; the call starts a new period. Script and block
+ * devices report clears; the others never do. An observer's hook (the
+ * runtime judges interrupt latency by it): reading registers through it
+ * would change a clear-on-read device. */
+uint64_t hw_dev_take_status_clear(struct hw_dev *d);
 
 /* Scripted actions, callable from a scenario timeline. */
 enum hw_dev_action {

@@ -164,6 +164,12 @@ static long zircon_ack(struct uk_irq_pin *pin, struct uk_irq_sink *s, uint64_t n
 		return UK_EBUSY;
 	if (zx_flags(s) & ZX_DESTROYED)
 		return UK_ESRCH;
+	/* NEEDACK with another interrupt pending while the last packet is still
+	 * queued: the next packet could not be queued (a port holds one per
+	 * object), so Zircon refuses the ACK and nothing changes
+	 * (InterruptDispatcher::Ack: SendPacketLocked fails, BAD_STATE). */
+	if (s->indefinite && (zx_flags(s) & ZX_PACKET) && (pin->buffered || pin->resend))
+		return UK_EBUSY;
 	zircon_rearm(pin, s, now);
 	return UK_OK;
 }

@@ -72,6 +72,11 @@ const char *sim_result_name(enum sim_result r);
  */
 enum sim_choice_kind { SIM_CHOICE_CPU = 0, SIM_CHOICE_IRQ = 1, SIM_CHOICE_VALUE = 2 };
 
+/* What a SIM_CHOICE_VALUE is about, for the story (it changes nothing a
+ * chooser does): where a windowed timeline action falls, or a program's
+ * own choice (sim_prog_choose), or a client's value of another kind. */
+enum sim_value_what { SIM_VALUE_OTHER = 0, SIM_VALUE_WINDOW = 1, SIM_VALUE_PROGRAM = 2 };
+
 struct sim_choice {
 	enum sim_choice_kind kind;
 	unsigned n;            /* options: 0 .. n-1 (n >= 2) */
@@ -79,6 +84,7 @@ struct sim_choice {
 	const unsigned *cand;  /* SIM_CHOICE_CPU: the candidate CPUs, ascending */
 	int current;           /* SIM_CHOICE_CPU: the CPU at the decision point, or -1 */
 	unsigned cpu;          /* SIM_CHOICE_IRQ: the CPU with the interrupt */
+	unsigned what;         /* SIM_CHOICE_VALUE: enum sim_value_what */
 	uint64_t index;        /* this choice's number in the run (0, 1, ...) */
 };
 
@@ -96,7 +102,7 @@ struct sim_decision {
 	uint8_t kind, n, choice, dflt;
 	uint8_t cpu;                /* the CPU at the decision point */
 	uint8_t choice_cpu, dflt_cpu; /* SIM_CHOICE_CPU: the CPUs behind the options */
-	uint8_t pad;
+	uint8_t what;               /* SIM_CHOICE_VALUE: enum sim_value_what */
 	uint64_t time;
 };
 
@@ -173,6 +179,12 @@ struct sim_engine {
 	const struct sim_chooser_ops *chooser;
 	void *chooser_state;
 	uint64_t decisions;         /* choices with >= 2 options */
+	/* Kernel events a schedule is worth perturbing around (IRQ
+	 * transitions, IPC, threads blocking, waking and boosted), counted by
+	 * the kernel glue when there is one (sync_tracked): PCT puts its
+	 * change points on the choices that follow them (docs/exploring.md). */
+	uint64_t sync_events;
+	bool sync_tracked;
 	struct sim_decision *dlog;  /* every choice, when record_decisions */
 	size_t dlog_len, dlog_cap;
 	bool record_decisions;
@@ -214,6 +226,8 @@ enum sim_result sim_engine_run(struct sim_engine *e);
  * nondeterminism, e.g. the place of a windowed timeline action). Recorded
  * like every other choice. n < 2 returns 0 without asking. */
 unsigned sim_choose_value(struct sim_engine *e, unsigned n, unsigned dflt);
+/* The same, saying what the value is about (enum sim_value_what). */
+unsigned sim_choose_value_what(struct sim_engine *e, unsigned n, unsigned dflt, unsigned what);
 
 /* At most this many deferrals of a ready interrupt in a row on one CPU. */
 #define SIM_MAX_IRQ_DEFERS 8

@@ -11,14 +11,16 @@
  *   pct      probabilistic concurrency testing (Burckhardt et al., ASPLOS
  *            2010): random priorities over CPUs and interrupt sources, the
  *            highest-priority candidate runs, and at D-1 random change
- *            points the running CPU drops below all others;
+ *            points the running CPU drops below all others; the change
+ *            points fall only on choices that matter: interrupt placements
+ *            and the CPU picks near kernel events (engine's sync_events:
+ *            IRQ transitions, IPC, blocking, waking), docs/exploring.md;
  *   bounded  every schedule that departs from virtual-time order in at most
  *            K places (CPU picks, interrupt placements, windowed actions),
  *            by iterative deepening, saying when the space is exhausted.
  * Any schedule can be written as a scripted one: the list of (choice index,
  * option) where it departs from the defaults. Replay tokens carry that list,
- * and shrinking removes or softens its entries while the same violation
- * still happens.
+ * and shrinking removes its entries while the same violation still happens.
  *
  * Runs share nothing: with -j workers each run's seed depends only on the
  * master seed and the run's index, and results are merged in index order,
@@ -44,7 +46,7 @@ struct sim_schedule {
 	enum sim_strategy strategy;
 	uint64_t seed;              /* random, pct */
 	unsigned depth;             /* pct: D (D-1 change points) */
-	uint64_t horizon;           /* pct: k, the choices a run is expected to make */
+	uint64_t horizon;           /* pct: k, the choices that matter a run is expected to make */
 	struct sim_deviation *dev;  /* script: sorted by index (owned) */
 	size_t ndev;
 };
@@ -115,6 +117,10 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
  * of the last trace records before it went wrong (out->trace must be
  * kept). Returns a malloc'd string. */
 char *sim_story(const struct sim_outcome *o, unsigned context_records);
+/* What a SIM_CHOICE_VALUE decision was about, as one word: "window" (where
+ * a windowed timeline action falls), "program" (a program's own choice,
+ * sim_prog_choose) or "value". */
+const char *sim_decision_value_kind(const struct sim_decision *d);
 
 /* The scripted form of a run: its departures from the defaults. */
 int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_schedule *out);
@@ -144,6 +150,8 @@ struct sim_explore_result {
 	double seconds;             /* host time */
 	bool exhausted;             /* bounded: every schedule up to K was run */
 	unsigned bound;             /* bounded: the K reached */
+	uint64_t parent_runs;       /* bounded: runs made again to list a schedule's
+				     * children (not in `schedules`) */
 	bool nondeterministic;      /* --check-determinism found a difference */
 	uint64_t nondet_index;
 	/* The violation with the lowest run index, if any. */
@@ -159,7 +167,30 @@ int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg
 void sim_explore_result_fini(struct sim_explore_result *res);
 
 /* Shrink a violating schedule: the result is scripted, no longer, and still
- * breaks the target with the same violation id. `budget` caps the runs. */
+ * breaks the target with the same violation id. Stages: the empty schedule,
+ * ddmin over the departures, then single drops until none can go (the
+ * result is 1-minimal). A budget is optional (0: none); when one stops the
+ * work early, `complete` is false and out_of_runs / out_of_time says which. */
+struct sim_shrink_config {
+	uint64_t max_runs;          /* runs, the first (the schedule as found) included */
+	double max_seconds;         /* host time */
+	/* Called after each run with the runs made and the departures left
+	 * (NULL: none); for a progress line on long runs. */
+	void (*progress)(void *ctx, uint64_t runs, size_t departures);
+	void *progress_ctx;
+};
+
+struct sim_shrink_stats {
+	uint64_t runs;              /* runs made */
+	size_t from;                /* departures of the schedule as found */
+	bool complete;              /* 1-minimal: no single departure can go */
+	bool out_of_runs, out_of_time; /* the budget that stopped it, if one did */
+};
+
+int sim_shrink_budgeted(const struct sim_target *t, const struct sim_schedule *in,
+			const char *violation_id, const struct sim_shrink_config *cfg,
+			struct sim_schedule *out, struct sim_shrink_stats *st);
+/* The same with a budget of runs only (0: none). */
 int sim_shrink(const struct sim_target *t, const struct sim_schedule *in, const char *violation_id,
 	       unsigned budget, struct sim_schedule *out, unsigned *runs_used);
 

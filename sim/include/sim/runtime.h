@@ -102,7 +102,25 @@ struct sim_expect_verdict {
 	bool never;            /* latency: an event was never served */
 	uint64_t observed;     /* the counter / latency (ns) seen */
 	char text[192];        /* the expectation as written */
+	/* Unmet: when it was first broken (the deadline an assertion missed,
+	 * the event that took a count past its bound; the end of the run when
+	 * only the end can tell) and what broke it, in words ("" if nothing
+	 * more than `observed` can be said). */
+	uint64_t broken_ns;
+	char why[160];
 };
+
+/* What an expectation's verdict saw, in the one wording every command
+ * uses: "saw 3", "saw 49.963us", "never served: an assertion of d0 waits
+ * for ever (longest served: 5.9us)". */
+void sim_expect_observed(const struct sim_expect_verdict *v, char *buf, size_t len);
+/* A time in the scenario language's units ("12us", "1.5ms", "49.963us"). */
+void sim_format_time(uint64_t ns, char *buf, size_t len);
+
+/* The violation id of a kernel consistency check that stopped the run
+ * (uk_arch_fatal): a bug in ukern or a loaded policy. The run's result is
+ * an error (exit 3), and the explorer still hands back its replay token. */
+#define SIM_KERNEL_INVARIANT "kernel-invariant"
 
 struct sim_violation {
 	char id[32];           /* "I3", "L1", "deadlock", "nobody-cared", "expect", ... */
@@ -159,10 +177,10 @@ struct sim_run_report {
 	/* With ecfg->record_decisions: the decision log (owned). */
 	struct sim_decision *dlog;
 	size_t dlog_len;
-	/* With options.keep_latencies: each assertion's wait until its
-	 * device's driver claimed it (`latency irq(D)`), all devices, sorted
-	 * (owned); and the assertions never claimed (not counting those a
-	 * device reset dropped). */
+	/* With options.keep_latencies: each assertion's wait until it was
+	 * served (`latency irq(D)`: the first clear of its device's status
+	 * after it), all devices, sorted (owned); and the assertions never
+	 * served (not counting those a device reset dropped). */
 	uint64_t *irq_latency_ns;
 	size_t nirq_latency;
 	uint64_t irq_unserved;

@@ -2,8 +2,9 @@
 /*
  * The explorer's choosers (PCT and scripted) and running one schedule.
  */
-#include <sim/explore.h>
+#include "explore_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,15 +80,49 @@ int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_s
 /* ------------------------------------------------------------------------ */
 
 #define PCT_MAX_CHANGES 32
+/* CPU picks after a kernel event that still count as near it. */
+#define PCT_NEAR 8
 
 /* Entities are the CPUs (0 .. n-1) and each CPU's interrupt source
- * (n .. 2n-1). Higher priority runs first. */
+ * (n .. 2n-1). Higher priority runs first.
+ *
+ * Change points are numbered over the choices that matter, not over all
+ * choices: on a run of millions of choices, most are CPU picks between
+ * steps where nothing the bug depends on happens (a driver between two
+ * syscalls, a CPU spinning), and change points spread over all of them
+ * almost never land near an interrupt. A choice matters when it is an
+ * interrupt placement (SIM_CHOICE_IRQ), or a CPU pick that follows a kernel
+ * event the engine counts in sync_events (an IRQ transition, IPC, a thread
+ * blocking, waking or boosted) since the choice before. A target without
+ * the kernel glue (sync_tracked false, e.g. demo:race) has no such events:
+ * there every choice matters, as in the original algorithm. */
 struct sim_pct_state {
 	struct sim_rng rng;
 	int prio[2 * SIM_MAX_CPUS];
 	uint64_t change[PCT_MAX_CHANGES];
 	unsigned nchange, next;
+	uint64_t matters;           /* choices that mattered so far */
+	uint64_t sync_seen;         /* e->sync_events at the choice before */
+	unsigned near;              /* CPU picks left that still count as near one */
 };
+
+/* Whether choice c matters (and the note of what was seen for the next). */
+static inline bool pct_matters(struct sim_pct_state *p, const struct sim_engine *e,
+			       const struct sim_choice *c)
+{
+	if (!e->sync_tracked)
+		return true;
+	if (e->sync_events != p->sync_seen) {
+		p->sync_seen = e->sync_events;
+		p->near = PCT_NEAR;
+	}
+	if (c->kind == SIM_CHOICE_IRQ)
+		return true;
+	if (c->kind != SIM_CHOICE_CPU || !p->near)
+		return false;
+	p->near--;
+	return true;
+}
 
 static void pct_init(struct sim_pct_state *p, unsigned ncpus, const struct sim_schedule *s)
 {
@@ -116,6 +151,9 @@ static void pct_init(struct sim_pct_state *p, unsigned ncpus, const struct sim_s
 			p->change[j - 1] = t;
 		}
 	p->next = 0;
+	p->matters = 0;
+	p->sync_seen = 0;
+	p->near = 0;
 }
 
 static unsigned pct_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
@@ -123,12 +161,17 @@ static unsigned pct_choose(void *state, struct sim_engine *e, const struct sim_c
 	struct sim_pct_state *p = state;
 	unsigned n = e->ncpus;
 	/* At the j-th change point the CPU that is running drops below every
-	 * other entity, as the thread at a PCT change point does. */
-	while (p->next < p->nchange && p->change[p->next] <= c->index) {
-		int running = c->kind == SIM_CHOICE_CPU ? c->current : (int)c->cpu;
-		if (running >= 0)
-			p->prio[running] = (int)(p->nchange - p->next);
-		p->next++;
+	 * other entity, as the thread at a PCT change point does. Without the
+	 * kernel glue a choice's number is its index among all choices. */
+	if (pct_matters(p, e, c)) {
+		uint64_t at = e->sync_tracked ? p->matters : c->index;
+		p->matters++;
+		while (p->next < p->nchange && p->change[p->next] <= at) {
+			int running = c->kind == SIM_CHOICE_CPU ? c->current : (int)c->cpu;
+			if (running >= 0)
+				p->prio[running] = (int)(p->nchange - p->next);
+			p->next++;
+		}
 	}
 	switch (c->kind) {
 	case SIM_CHOICE_CPU: {
@@ -143,6 +186,48 @@ static unsigned pct_choose(void *state, struct sim_engine *e, const struct sim_c
 	default:
 		return (unsigned)sim_rng_below(&p->rng, c->n);
 	}
+}
+
+/* Virtual-time order, counting the choices that matter to PCT: the
+ * horizon its change points are spread over. */
+struct pct_count_state {
+	struct sim_pct_state pct;
+	bool tracked;
+};
+
+static unsigned pct_count_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
+{
+	struct pct_count_state *s = state;
+	s->tracked = e->sync_tracked;
+	s->pct.matters += pct_matters(&s->pct, e, c);
+	return c->dflt;
+}
+
+static const struct sim_chooser_ops pct_count_ops = {.name = "time", .choose = pct_count_choose};
+
+int explore_pct_horizon(const struct sim_target *t, uint64_t *horizon, char *err, size_t errlen)
+{
+	struct pct_count_state st = {0};
+	struct sim_engine_config ec = {
+		.race_window_ns = t->race_window_ns,
+		.chooser = &pct_count_ops,
+		.chooser_state = &st,
+	};
+	struct sim_outcome o;
+	memset(&o, 0, sizeof(o));
+	if (t->run(t->ctx, &ec, &o) != 0) {
+		snprintf(err, errlen, "%s", o.message);
+		sim_outcome_fini(&o);
+		return -1;
+	}
+	/* With the kernel glue: the choices that matter. Without: all of
+	 * them, at least 16 (as before there was a choice of choices). */
+	if (st.tracked)
+		*horizon = st.pct.matters ? st.pct.matters : 1;
+	else
+		*horizon = o.decisions > 16 ? o.decisions : 16;
+	sim_outcome_fini(&o);
+	return 0;
 }
 
 static const struct sim_chooser_ops pct_ops = {.name = "pct", .choose = pct_choose};
@@ -179,6 +264,53 @@ static const struct sim_chooser_ops script_ops = {.name = "script", .choose = sc
 const struct sim_chooser_ops *sim_chooser_script(void)
 {
 	return &script_ops;
+}
+
+/* Scripted, and logging each choice's options and default (bounded search:
+ * a parent's choices, two bytes each, instead of its decision log). */
+struct logged_state {
+	struct sim_script_state script;
+	struct choice_log *log;
+};
+
+static unsigned logged_choose(void *state, struct sim_engine *e, const struct sim_choice *c)
+{
+	struct logged_state *s = state;
+	struct choice_log *l = s->log;
+	if (l->len == l->cap && !l->oom) {
+		size_t cap = l->cap ? l->cap * 2 : 4096;
+		struct choice_rec *r = realloc(l->rec, cap * sizeof(*r));
+		if (r) {
+			l->rec = r;
+			l->cap = cap;
+		} else {
+			l->oom = true;
+		}
+	}
+	if (l->len < l->cap)
+		l->rec[l->len++] = (struct choice_rec){(uint8_t)c->n, (uint8_t)c->dflt};
+	return script_choose(&s->script, e, c);
+}
+
+static const struct sim_chooser_ops logged_ops = {.name = "script", .choose = logged_choose};
+
+int explore_run_logged(const struct sim_target *t, const struct sim_schedule *s,
+		       struct sim_stack_pool *pool, struct hw_ram_cache *ram, struct choice_log *log,
+		       struct sim_outcome *out)
+{
+	struct logged_state st = {{s->dev, s->ndev, 0}, log};
+	struct sim_engine_config ec = {
+		.seed = s->seed,
+		.race_window_ns = t->race_window_ns,
+		.stack_pool = pool,
+		.ram_cache = ram,
+		.chooser = &logged_ops,
+		.chooser_state = &st,
+	};
+	log->len = 0;
+	log->oom = false;
+	memset(out, 0, sizeof(*out));
+	return t->run(t->ctx, &ec, out);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -3,43 +3,20 @@
  * The exploration driver: random, PCT and bounded strategies over worker
  * threads, with results that do not depend on the number of workers.
  */
-#include <sim/explore.h>
+#include "explore_int.h"
+
 #include <hwmodel/mem.h>
 #include <sim/bench.h>
 
-#include <glib.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One unit of work: a schedule to run, and what came of it. */
-struct job {
-	uint64_t index;             /* the run's global index */
-	struct sim_schedule sched;
-	struct sim_outcome out;
-	bool done, failed;
-	bool nondet;
-};
-
-struct pool {
-	const struct sim_target *t;
-	const struct sim_explore_config *cfg;
-	struct job *jobs;
-	size_t njobs;
-	bool record;                /* keep decision logs (bounded needs them) */
-	size_t next;                /* next job to hand out */
-	size_t stop_at;             /* jobs at or past this index are skipped */
-	pthread_mutex_t lock;
-	uint64_t started_ns;
-	bool out_of_time;
-};
-
-static bool time_up(struct pool *p)
+bool explore_time_up(const struct sim_explore_config *cfg, uint64_t started_ns)
 {
-	if (p->cfg->time_s <= 0)
+	if (cfg->time_s <= 0)
 		return false;
-	return (double)(sim_bench_now_ns() - p->started_ns) / 1e9 >= p->cfg->time_s;
+	return (double)(sim_bench_now_ns() - started_ns) / 1e9 >= cfg->time_s;
 }
 
 static void run_job(struct pool *p, struct job *j, struct sim_stack_pool *stacks,
@@ -71,15 +48,16 @@ static void *worker(void *arg)
 	sim_stack_pool_init(&stacks, 256 * 1024);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
-		if (!p->out_of_time && time_up(p))
-			p->out_of_time = true;
+		if (!__atomic_load_n(&p->out_of_time, __ATOMIC_RELAXED) &&
+		    explore_time_up(p->cfg, p->started_ns))
+			__atomic_store_n(&p->out_of_time, true, __ATOMIC_RELAXED);
 		size_t first = p->next, last = first + CLAIM;
 		if (last > p->njobs)
 			last = p->njobs;
 		size_t stop = __atomic_load_n(&p->stop_at, __ATOMIC_RELAXED);
 		if (last > stop)
 			last = stop;
-		if (first >= last || p->out_of_time) {
+		if (first >= last || __atomic_load_n(&p->out_of_time, __ATOMIC_RELAXED)) {
 			pthread_mutex_unlock(&p->lock);
 			sim_stack_pool_fini(&stacks);
 			hw_ram_cache_destroy(ram);
@@ -93,6 +71,13 @@ static void *worker(void *arg)
 			/* A violation found meanwhile makes later jobs moot. */
 			if (p->cfg->stop_on_first && i >= __atomic_load_n(&p->stop_at, __ATOMIC_RELAXED))
 				break;
+			/* Long runs: --time is looked at before each one, not
+			 * only per claim. */
+			if (p->cfg->time_s > 0 && i > first &&
+			    explore_time_up(p->cfg, p->started_ns)) {
+				__atomic_store_n(&p->out_of_time, true, __ATOMIC_RELAXED);
+				break;
+			}
 			run_job(p, j, &stacks, ram);
 			/* Read only after the workers are joined: no lock needed. */
 			j->done = true;
@@ -109,8 +94,7 @@ static void *worker(void *arg)
 	}
 }
 
-/* Run jobs[0 .. n) on cfg->jobs threads. */
-static void run_pool(struct pool *p)
+void explore_run_pool(struct pool *p)
 {
 	unsigned nthreads = p->cfg->jobs ? p->cfg->jobs : 1;
 	if (nthreads == 1) {
@@ -129,14 +113,7 @@ static void run_pool(struct pool *p)
 	free(th);
 }
 
-struct tally {
-	struct sim_explore_result *res;
-	GHashTable *irq_seen;
-};
-
-/* Fold finished jobs into the result, in index order. Returns -1 on an
- * internal error. */
-static int tally_jobs(struct tally *ty, struct pool *p)
+int explore_tally_jobs(struct tally *ty, struct pool *p)
 {
 	struct sim_explore_result *res = ty->res;
 	for (size_t i = 0; i < p->njobs; i++) {
@@ -175,7 +152,7 @@ static int tally_jobs(struct tally *ty, struct pool *p)
 	return 0;
 }
 
-static void free_jobs(struct job *jobs, size_t n)
+void explore_free_jobs(struct job *jobs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		sim_schedule_fini(&jobs[i].sched);
@@ -184,8 +161,9 @@ static void free_jobs(struct job *jobs, size_t n)
 	free(jobs);
 }
 
-static void pool_init(struct pool *p, const struct sim_target *t, const struct sim_explore_config *cfg,
-		      struct job *jobs, size_t n, bool record, uint64_t started)
+void explore_pool_init(struct pool *p, const struct sim_target *t,
+		       const struct sim_explore_config *cfg, struct job *jobs, size_t n, bool record,
+		       uint64_t started)
 {
 	*p = (struct pool){.t = t, .cfg = cfg, .jobs = jobs, .njobs = n, .record = record,
 			   .stop_at = n, .started_ns = started};
@@ -205,19 +183,12 @@ static int explore_sampled(const struct sim_target *t, const struct sim_explore_
 			   struct tally *ty, uint64_t started)
 {
 	struct sim_explore_result *res = ty->res;
-	/* PCT needs the number of choices a run makes: take it from the
-	 * virtual-time schedule. */
+	/* PCT needs the number of choices that matter in a run: take it from
+	 * the virtual-time schedule. */
 	uint64_t horizon = 0;
-	if (cfg->strategy == SIM_STRAT_PCT) {
-		struct sim_schedule base = {.strategy = SIM_STRAT_SCRIPT};
-		struct sim_outcome o;
-		if (sim_run_schedule(t, &base, false, &o) != 0) {
-			snprintf(res->error, sizeof(res->error), "%s", o.message);
-			return -1;
-		}
-		horizon = o.decisions > 16 ? o.decisions : 16;
-		sim_outcome_fini(&o);
-	}
+	if (cfg->strategy == SIM_STRAT_PCT &&
+	    explore_pct_horizon(t, &horizon, res->error, sizeof(res->error)) != 0)
+		return -1;
 	uint64_t total = cfg->runs ? cfg->runs : (cfg->time_s > 0 ? UINT64_MAX : 1000);
 	unsigned nshards = cfg->nshards ? cfg->nshards : 1;
 	for (uint64_t first = 0; first < total;) {
@@ -239,12 +210,12 @@ static int explore_sampled(const struct sim_target *t, const struct sim_explore_
 			n++;
 		}
 		struct pool p;
-		pool_init(&p, t, cfg, jobs, n, false, started);
-		run_pool(&p);
-		int rc = tally_jobs(ty, &p);
+		explore_pool_init(&p, t, cfg, jobs, n, false, started);
+		explore_run_pool(&p);
+		int rc = explore_tally_jobs(ty, &p);
 		bool stop = p.out_of_time || (cfg->stop_on_first && res->found);
 		pthread_mutex_destroy(&p.lock);
-		free_jobs(jobs, n);
+		explore_free_jobs(jobs, n);
 		if (rc != 0)
 			return -1;
 		if (cfg->progress)
@@ -255,99 +226,6 @@ static int explore_sampled(const struct sim_target *t, const struct sim_explore_
 			break;
 	}
 	return 0;
-}
-
-/* Children of a schedule in bounded search: one more departure, after the
- * last one, at every choice its run made, to every other option. */
-static size_t count_children(const struct job *j)
-{
-	size_t from = j->sched.ndev ? j->sched.dev[j->sched.ndev - 1].index + 1 : 0, n = 0;
-	for (size_t i = from; i < j->out.dlog_len; i++)
-		n += j->out.dlog[i].n - 1;
-	return n;
-}
-
-static int add_children(const struct job *j, struct job *out, size_t *n)
-{
-	size_t from = j->sched.ndev ? j->sched.dev[j->sched.ndev - 1].index + 1 : 0;
-	for (size_t i = from; i < j->out.dlog_len; i++) {
-		const struct sim_decision *d = &j->out.dlog[i];
-		for (unsigned opt = 0; opt < d->n; opt++) {
-			if (opt == d->dflt)
-				continue;
-			struct sim_schedule *s = &out[*n].sched;
-			*s = (struct sim_schedule){.strategy = SIM_STRAT_SCRIPT};
-			s->dev = malloc((j->sched.ndev + 1) * sizeof(*s->dev));
-			if (!s->dev)
-				return -1;
-			if (j->sched.ndev)
-				memcpy(s->dev, j->sched.dev, j->sched.ndev * sizeof(*s->dev));
-			s->dev[j->sched.ndev] = (struct sim_deviation){(uint32_t)i, (uint8_t)opt};
-			s->ndev = j->sched.ndev + 1;
-			(*n)++;
-		}
-	}
-	return 0;
-}
-
-static int explore_bounded(const struct sim_target *t, const struct sim_explore_config *cfg,
-			   struct tally *ty, uint64_t started)
-{
-	struct sim_explore_result *res = ty->res;
-	unsigned kmax = cfg->preemptions;
-	struct job *level = calloc(1, sizeof(*level));
-	size_t nlevel = 1;
-	uint64_t base = 0;
-	if (!level)
-		return -1;
-	level[0].sched = (struct sim_schedule){.strategy = SIM_STRAT_SCRIPT};
-	res->exhausted = false;
-	for (unsigned k = 0;; k++) {
-		size_t n = nlevel;
-		bool capped = false;
-		if (cfg->runs && base + n > cfg->runs) {
-			n = (size_t)(cfg->runs - base);
-			capped = true;
-		}
-		for (size_t i = 0; i < nlevel; i++)
-			level[i].index = base + i;
-		struct pool p;
-		pool_init(&p, t, cfg, level, n, k < kmax, started);
-		run_pool(&p);
-		int rc = tally_jobs(ty, &p);
-		bool out_of_time = p.out_of_time;
-		pthread_mutex_destroy(&p.lock);
-		if (cfg->progress)
-			cfg->progress(cfg->progress_ctx, res->schedules, 0, res->violations,
-				      (double)(sim_bench_now_ns() - started) / 1e9);
-		res->bound = k;
-		if (rc != 0 || out_of_time || capped || (cfg->stop_on_first && res->found) || k == kmax) {
-			res->exhausted = rc == 0 && !out_of_time && !capped && k == kmax;
-			free_jobs(level, nlevel);
-			return rc;
-		}
-		/* The next level: every schedule with one more departure. */
-		size_t total = 0;
-		for (size_t i = 0; i < nlevel; i++)
-			total += count_children(&level[i]);
-		struct job *next = calloc(total ? total : 1, sizeof(*next));
-		size_t nnext = 0;
-		for (size_t i = 0; next && i < nlevel; i++)
-			if (add_children(&level[i], next, &nnext) != 0)
-				break;
-		free_jobs(level, nlevel);
-		if (!next)
-			return -1;
-		base += nlevel;
-		level = next;
-		nlevel = nnext;
-		if (nlevel == 0) {
-			/* Nothing departs any further: the space is smaller than K. */
-			res->exhausted = true;
-			free(level);
-			return 0;
-		}
-	}
 }
 
 int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg,

@@ -22,9 +22,34 @@ static void departure(GString *s, const struct sim_decision *d, size_t index)
 				       d->cpu);
 		break;
 	default:
-		g_string_append_printf(s, "a windowed timeline action takes place %u of %u (default %u)\n",
-				       d->choice, d->n, d->dflt);
+		switch (d->what) {
+		case SIM_VALUE_WINDOW:
+			g_string_append_printf(s,
+					       "a windowed timeline action falls at place %u of its %u "
+					       "(default %u, the window's start)\n",
+					       d->choice, d->n, d->dflt);
+			break;
+		case SIM_VALUE_PROGRAM:
+			g_string_append_printf(s,
+					       "the program on CPU %u makes its own random choice: "
+					       "option %u of %u (default %u)\n",
+					       d->cpu, d->choice, d->n, d->dflt);
+			break;
+		default:
+			g_string_append_printf(s, "a value of the run is chosen: %u of %u (default %u)\n",
+					       d->choice, d->n, d->dflt);
+			break;
+		}
 		break;
+	}
+}
+
+const char *sim_decision_value_kind(const struct sim_decision *d)
+{
+	switch (d->what) {
+	case SIM_VALUE_WINDOW: return "window";
+	case SIM_VALUE_PROGRAM: return "program";
+	default: return "value";
 	}
 }
 

@@ -126,7 +126,7 @@ static int alloc_pending(struct sim_rt *rt)
 		const struct uks_action *a = &s->actions[i];
 		if (a->kind == UKS_ACT_ASSERT || a->kind == UKS_ACT_COMPLETE) {
 			rt->dev[a->target].asserts++;
-			total += 2;
+			total += 4; /* waits and assertion times, two queues */
 		}
 	}
 	rt->pend_store = malloc((total ? total : 1) * sizeof(uint64_t));
@@ -136,11 +136,13 @@ static int alloc_pending(struct sim_rt *rt)
 	for (size_t i = 0; i < s->ndevices; i++) {
 		struct rt_dev *d = &rt->dev[i];
 		d->lat_irq.t = p;
+		d->lat_irq.at = p + d->asserts;
 		d->lat_irq.cap = (uint32_t)d->asserts;
-		p += d->asserts;
+		p += 2 * d->asserts;
 		d->lat_handled.t = p;
+		d->lat_handled.at = p + d->asserts;
 		d->lat_handled.cap = (uint32_t)d->asserts;
-		p += d->asserts;
+		p += 2 * d->asserts;
 		d->asserts = 0;
 	}
 	return 0;

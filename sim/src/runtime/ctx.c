@@ -192,7 +192,7 @@ uint64_t sim_prog_now(struct uk_user *u)
 unsigned sim_prog_choose(struct uk_user *u, unsigned n, unsigned dflt)
 {
 	struct sim_rt *rt = uk_user_kernel_platform(u);
-	return rt ? sim_choose_value(rt->sm->e, n, dflt) : dflt;
+	return rt ? sim_choose_value_what(rt->sm->e, n, dflt, SIM_VALUE_PROGRAM) : dflt;
 }
 
 void sim_prog_idle(struct uk_user *u, bool idle)
@@ -209,7 +209,13 @@ static void note_dev(struct sim_rt *rt, enum sim_note what, int dev, uint64_t no
 	struct rt_dev *d = &rt->dev[dev];
 	switch (what) {
 	case SIM_NOTE_WOKEN: d->woken++; break;
-	case SIM_NOTE_CLAIM: d->claims++; rt_pending_serve(&d->lat_irq, now); break;
+	case SIM_NOTE_CLAIM:
+		/* Devices that report status clears are served by them
+		 * (rt_dev_take_clears); the others when a driver claims. */
+		d->claims++;
+		if (!rt_dev_reports_clears(d))
+			rt_pending_serve(&d->lat_irq, now);
+		break;
 	case SIM_NOTE_ACK: d->acks++; d->handled++; rt_pending_serve(&d->lat_handled, now); break;
 	case SIM_NOTE_NAK: d->naks++; break;
 	case SIM_NOTE_SERVED_LATE: d->handled++; rt_pending_serve(&d->lat_handled, now); break;

@@ -240,6 +240,98 @@ static uint64_t latency(const struct sim_rt *rt, const char *n, int ref, bool *n
 	return 0;
 }
 
+static bool compare(uint64_t v, enum uks_cmp c, uint64_t want);
+
+/* When a latency bound `< T` or `<= T` was first broken: the earliest
+ * deadline (assertion + T) an assertion missed, served late or never (a
+ * never-served assertion whose deadline falls after the run broke it when
+ * the run ended). Other comparisons are judged at the end. */
+static void latency_broken(const struct sim_rt *rt, const struct uks_expect *x,
+			   struct sim_expect_verdict *v, uint64_t end)
+{
+	const struct rt_pending *p = !strcmp(x->name, "irq")	   ? &rt->dev[x->ref].lat_irq
+				     : !strcmp(x->name, "handled") ? &rt->dev[x->ref].lat_handled
+								   : NULL;
+	if (!p || (x->cmp != UKS_CMP_LE && x->cmp != UKS_CMP_LT))
+		return;
+	int worst = -1;
+	uint64_t when = UINT64_MAX;
+	for (uint32_t k = 0; k < p->tail; k++) {
+		bool served = k < p->head;
+		if (served && (p->t[k] == RT_PENDING_DROPPED || compare(p->t[k], x->cmp, x->value)))
+			continue;
+		uint64_t t = p->at[k] + x->value;
+		if (!served && t > end)
+			t = end;
+		if (t < when) {
+			when = t;
+			worst = (int)k;
+		}
+	}
+	if (worst < 0)
+		return;
+	char at[32], bound[32], wait[32];
+	sim_format_time(p->at[worst], at, sizeof(at));
+	sim_format_time(x->value, bound, sizeof(bound));
+	const char *what = !strcmp(x->name, "irq") ? "served" : "handled";
+	v->broken_ns = when;
+	if ((uint32_t)worst < p->head) {
+		sim_format_time(p->t[worst], wait, sizeof(wait));
+		snprintf(v->why, sizeof(v->why), "%s asserted at %s was not %s within %s (%s after %s)",
+			 x->ref_name, at, what, bound, what, wait);
+	} else {
+		snprintf(v->why, sizeof(v->why), "%s asserted at %s was never %s", x->ref_name, at,
+			 what);
+	}
+}
+
+/* The time of the n-th (1-based) IRQ log event of `kind` on a device's
+ * line (any line for a total), or UINT64_MAX. */
+static uint64_t log_nth(const struct sim_rt *rt, int dev, uint16_t kind, uint64_t n)
+{
+	int pin = dev < 0 ? -1 : rt->dev[dev].pin_id;
+	if (dev >= 0 && pin < 0)
+		return UINT64_MAX;
+	for (size_t i = 0; n && i < rt->log.len; i++) {
+		const struct uk_irq_event *ev = &rt->log.ev[i];
+		if (ev->kind == kind && (pin < 0 || (int)ev->pin == pin) && --n == 0)
+			return ev->t;
+	}
+	return UINT64_MAX;
+}
+
+/* When a count with an upper bound (`<`, `<=`, `==` exceeded) was first
+ * broken: the event that took it past the bound. Counts the IRQ log keeps
+ * with their times only; the others are judged at the end. */
+static void count_broken(const struct sim_rt *rt, const struct uks_expect *x,
+			 struct sim_expect_verdict *v)
+{
+	static const struct { const char *name; uint16_t kind; } logged[] = {
+		{"nobody-cared", UK_IRQ_EV_NOBODY}, {"raised", UK_IRQ_EV_RAISE},
+		{"timeouts", UK_IRQ_EV_TIMEOUT},    {"stalls", UK_IRQ_EV_STALL},
+		{"disabled", UK_IRQ_EV_DISABLE},
+	};
+	uint64_t n;
+	if (x->cmp == UKS_CMP_LE || (x->cmp == UKS_CMP_EQ && v->observed > x->value))
+		n = x->value + 1;
+	else if (x->cmp == UKS_CMP_LT && x->value > 0)
+		n = x->value;
+	else
+		return;
+	for (size_t i = 0; i < sizeof(logged) / sizeof(logged[0]); i++) {
+		if (strcmp(x->name, logged[i].name))
+			continue;
+		uint64_t t = log_nth(rt, x->ref, logged[i].kind, n);
+		if (t == UINT64_MAX)
+			return;
+		v->broken_ns = t;
+		snprintf(v->why, sizeof(v->why), "%s #%llu%s%s%s", x->name, (unsigned long long)n,
+			 x->ref_name ? " on " : "", x->ref_name ? x->ref_name : "",
+			 x->ref_name ? "'s line" : "");
+		return;
+	}
+}
+
 static bool compare(uint64_t v, enum uks_cmp c, uint64_t want)
 {
 	switch (c) {
@@ -262,20 +354,25 @@ static bool shown(const struct sim_run_report *out, const char *id)
 }
 
 static void judge_expect(const struct sim_rt *rt, const struct uk_kernel_stats *st,
-			 struct sim_run_report *out, size_t i)
+			 struct sim_run_report *out, size_t i, uint64_t end)
 {
 	const struct uks_expect *x = &rt->s->expects[i];
 	struct sim_expect_verdict *v = &out->expects[i];
 	v->e = x;
 	rt_expect_text(x, v->text, sizeof(v->text));
+	v->broken_ns = end;
 	switch (x->kind) {
 	case UKS_EXPECT_COUNT:
 		v->observed = counter(rt, x->name, x->ref, st);
 		v->met = compare(v->observed, x->cmp, x->value);
+		if (!v->met)
+			count_broken(rt, x, v);
 		break;
 	case UKS_EXPECT_LATENCY:
 		v->observed = latency(rt, x->name, x->ref, &v->never);
 		v->met = !v->never && compare(v->observed, x->cmp, x->value);
+		if (!v->met)
+			latency_broken(rt, x, v, end);
 		break;
 	case UKS_EXPECT_NO_DEADLOCK:
 		v->met = !shown(out, "deadlock");
@@ -286,20 +383,52 @@ static void judge_expect(const struct sim_rt *rt, const struct uk_kernel_stats *
 	}
 }
 
+/* The kernel stopped the run because one of its own consistency checks
+ * failed (uk_arch_fatal: "kernel invariant broken on CPU C at T ns: what").
+ * That is a bug in ukern or in a loaded policy, and the schedule that shows
+ * it is worth a replay token like any violation: it is one, with the time
+ * and CPU of the check. The run's result stays an error. */
+static void kernel_invariant(enum sim_result res, const char *msg, struct sim_run_report *out)
+{
+	static const char prefix[] = "kernel invariant broken on CPU ";
+	if (res != SIM_ERROR || strncmp(msg, prefix, sizeof(prefix) - 1))
+		return;
+	unsigned cpu = 0;
+	unsigned long long t = 0;
+	int used = 0;
+	if (sscanf(msg + sizeof(prefix) - 1, "%u at %llu ns: %n", &cpu, &t, &used) < 2 || !used)
+		used = 0;
+	struct sim_violation *v = realloc(out->violations, (out->nviolations + 1) * sizeof(*v));
+	if (!v)
+		return;
+	out->violations = v;
+	v += out->nviolations++;
+	memset(v, 0, sizeof(*v));
+	snprintf(v->id, sizeof(v->id), "%s", SIM_KERNEL_INVARIANT);
+	v->time_ns = t;
+	v->cpu = (int)cpu;
+	snprintf(v->message, sizeof(v->message), "%.300s", used ? msg + sizeof(prefix) - 1 + used : msg);
+}
+
 void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out)
 {
 	struct sim_engine *e = rt->sm->e;
 	struct uk_kernel_stats st;
 	uk_kernel_get_stats(rt->sm->k, &st);
+	for (size_t i = 0; i < rt->s->ndevices; i++)
+		if (rt->dev[i].hw)
+			rt_dev_take_clears(&rt->dev[i]);
 	find_pin_ids(rt);
 	out->result = rt_classify(rt, res);
 	snprintf(out->message, sizeof(out->message), "%s", e->message);
 	rt_collect_violations(rt, out);
+	kernel_invariant(res, e->message, out);
 	out->nexpects = rt->s->nexpects;
 	out->expects = calloc(out->nexpects ? out->nexpects : 1, sizeof(*out->expects));
 	out->all_met = out->expects != NULL && out->result != SIM_ERROR;
+	uint64_t end = rt_end_time(rt);
 	for (size_t i = 0; out->expects && i < out->nexpects; i++) {
-		judge_expect(rt, &st, out, i);
+		judge_expect(rt, &st, out, i, end);
 		out->all_met &= out->expects[i].met;
 	}
 	/* With `invariants on`, an invariant or liveness property broken that

@@ -6,6 +6,7 @@
 #include "rt_int.h"
 
 #include <inttypes.h>
+#include <langinfo.h>
 #include <string.h>
 
 uint64_t rt_stat_walks(const struct uk_kernel_stats *st)
@@ -16,7 +17,7 @@ uint64_t rt_stat_walks(const struct uk_kernel_stats *st)
 	return w;
 }
 
-static void fmt_time(uint64_t ns, char *buf, size_t len)
+void sim_format_time(uint64_t ns, char *buf, size_t len)
 {
 	if (ns >= 1000000000ull && ns % 1000000 == 0)
 		snprintf(buf, len, "%llus", (unsigned long long)(ns / 1000000000ull));
@@ -39,7 +40,7 @@ void rt_expect_text(const struct uks_expect *x, char *buf, size_t len)
 			 (unsigned long long)x->value);
 		break;
 	case UKS_EXPECT_LATENCY:
-		fmt_time(x->value, v, sizeof(v));
+		sim_format_time(x->value, v, sizeof(v));
 		snprintf(buf, len, "latency %s%s %s %s", x->name, ref, uks_cmp_name(x->cmp), v);
 		break;
 	case UKS_EXPECT_NO_DEADLOCK:
@@ -131,7 +132,7 @@ const char *sim_report_result(const struct sim_run_report *r)
 	return r->all_met ? "pass" : "fail";
 }
 
-static void observed(const struct sim_expect_verdict *v, char *buf, size_t len)
+void sim_expect_observed(const struct sim_expect_verdict *v, char *buf, size_t len)
 {
 	char t[32];
 	switch (v->e->kind) {
@@ -139,9 +140,11 @@ static void observed(const struct sim_expect_verdict *v, char *buf, size_t len)
 		snprintf(buf, len, "saw %llu", (unsigned long long)v->observed);
 		break;
 	case UKS_EXPECT_LATENCY:
-		fmt_time(v->observed, t, sizeof(t));
-		if (v->never)
-			snprintf(buf, len, "an event was never served (longest served: %s)", t);
+		sim_format_time(v->observed, t, sizeof(t));
+		if (v->never && v->observed)
+			snprintf(buf, len, "never served (longest served: %s)", t);
+		else if (v->never)
+			snprintf(buf, len, "never served");
 		else
 			snprintf(buf, len, "saw %s", t);
 		break;
@@ -156,8 +159,26 @@ static void observed(const struct sim_expect_verdict *v, char *buf, size_t len)
 
 #define U(x) ((unsigned long long)(x))
 
+/* Whether a violation the run showed fails it (judge.c decides the same). */
+static bool fails_run(const struct uks_scenario *s, const struct sim_violation *v)
+{
+	if (rt_expected(s, v->id))
+		return false;
+	return ((v->id[0] == 'I' || v->id[0] == 'L') && s->invariants) ||
+	       !strcmp(v->id, "attach-refused") || !strcmp(v->id, SIM_KERNEL_INVARIANT);
+}
+
+/* Check marks only where the locale's character set can show them (the
+ * program's LC_CTYPE: uksim sets it from the environment). */
+static bool utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
+
 void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)
 {
+	bool utf8 = utf8_locale();
 	fprintf(f, "scenario %s (%s), seed %llu\n", s->name, s->nfiles ? s->files[0] : "?",
 		U(r->seed));
 	if (s->sets) {
@@ -176,13 +197,14 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 	for (size_t i = 0; i < r->nexpects; i++) {
 		const struct sim_expect_verdict *v = &r->expects[i];
 		char obs[96];
-		observed(v, obs, sizeof(obs));
-		fprintf(f, "  %s %s:%u:%u  %s  (%s)\n", v->met ? "\u2713" : "\u2717",
+		sim_expect_observed(v, obs, sizeof(obs));
+		fprintf(f, "  %s %s:%u:%u  %s  (%s)\n",
+			utf8 ? (v->met ? "\u2713" : "\u2717") : (v->met ? "ok" : "NO"),
 			v->e->pos.file, v->e->pos.line, v->e->pos.col, v->text, obs);
 	}
 	const struct sim_run_stats *t = &r->stats;
 	char end[32];
-	fmt_time(t->end_ns, end, sizeof(end));
+	sim_format_time(t->end_ns, end, sizeof(end));
 	fprintf(f, "result: %s (%s; %s)\n", sim_report_result(r), sim_result_name(r->result),
 		r->message);
 	fprintf(f, "stats: %s virtual, %llu steps, %llu decisions, %llu switches, %llu preemptions, "
@@ -207,25 +229,41 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 		U(t->ipc_calls), U(t->ipc_handoffs), U(t->copied_bytes), U(t->page_walks), U(t->tlb_shootdowns),
 		U(t->nopreempt_sections), U(t->budget_overruns), U(t->threads_exited),
 		U(t->threads_killed));
-	if (!r->all_met && r->nviolations == 0)
-		for (size_t i = 0; i < r->nexpects; i++) {
-			const struct sim_expect_verdict *v = &r->expects[i];
-			if (v->met)
-				continue;
-			char obs[96];
-			observed(v, obs, sizeof(obs));
-			fprintf(f, "went wrong: %s:%u:%u %s (%s), judged when the run ended at %s\n",
-				v->e->pos.file, v->e->pos.line, v->e->pos.col, v->text, obs, end);
-			break;
-		}
+	/* What failed the run, first in time: the expectation broken first (at
+	 * the time it broke) or a violation that fails the run; the others
+	 * that failed it are "also", the rest of the violations "showed". */
+	const struct sim_expect_verdict *first = NULL;
+	for (size_t i = 0; !r->all_met && i < r->nexpects; i++) {
+		const struct sim_expect_verdict *v = &r->expects[i];
+		if (!v->met && (!first || v->broken_ns < first->broken_ns))
+			first = v;
+	}
+	const struct sim_violation *fv = NULL;
+	for (size_t i = 0; !r->all_met && !fv && i < r->nviolations; i++)
+		if (fails_run(s, &r->violations[i]))
+			fv = &r->violations[i];
+	if (!r->all_met && !first && !fv && r->nviolations)
+		fv = &r->violations[0]; /* an error run: what it showed first */
+	bool expect_first = first && (!fv || first->broken_ns < fv->time_ns);
+	if (first) {
+		char obs[96], when[32];
+		sim_expect_observed(first, obs, sizeof(obs));
+		sim_format_time(first->broken_ns, when, sizeof(when));
+		fprintf(f, "%s at %s (%llu ns): %s:%u:%u %s not met (%s)%s%s\n",
+			expect_first ? "went wrong" : "also broken", when, U(first->broken_ns),
+			first->e->pos.file, first->e->pos.line, first->e->pos.col, first->text, obs,
+			first->why[0] ? ": " : "", first->why);
+	}
 	for (size_t i = 0; i < r->nviolations; i++) {
 		const struct sim_violation *v = &r->violations[i];
 		char when[32], cpu[16] = "no CPU";
-		fmt_time(v->time_ns, when, sizeof(when));
+		sim_format_time(v->time_ns, when, sizeof(when));
 		if (v->cpu >= 0)
 			snprintf(cpu, sizeof(cpu), "CPU %d", v->cpu);
-		fprintf(f, "%s at %s (%llu ns) on %s: %s: %s\n",
-			i == 0 && !r->all_met ? "went wrong" : "showed", when, U(v->time_ns), cpu, v->id,
+		const char *how = v == fv && !expect_first		  ? "went wrong"
+				  : !r->all_met && fails_run(s, v) ? "also went wrong"
+								    : "showed";
+		fprintf(f, "%s at %s (%llu ns) on %s: %s: %s\n", how, when, U(v->time_ns), cpu, v->id,
 			v->message);
 	}
 }
@@ -292,9 +330,18 @@ void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct s
 		const struct sim_expect_verdict *v = &r->expects[i];
 		fprintf(f, "%s{\"text\": ", i ? ", " : "");
 		json_str(f, v->text);
-		fprintf(f, ", \"line\": %u, \"column\": %u, \"met\": %s, \"observed\": %llu%s}",
+		char obs[96];
+		sim_expect_observed(v, obs, sizeof(obs));
+		fprintf(f, ", \"line\": %u, \"column\": %u, \"met\": %s, \"observed\": %llu%s, "
+			   "\"observed_text\": ",
 			v->e->pos.line, v->e->pos.col, v->met ? "true" : "false", U(v->observed),
 			v->never ? ", \"never\": true" : "");
+		json_str(f, obs);
+		if (!v->met) {
+			fprintf(f, ", \"broken_ns\": %llu, \"why\": ", U(v->broken_ns));
+			json_str(f, v->why);
+		}
+		fputc('}', f);
 	}
 	fputs("], \"violations\": [", f);
 	for (size_t i = 0; i < r->nviolations; i++) {

@@ -52,10 +52,11 @@ void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg)
 
 /* A queue of assertion times waiting to be served (latencies). Served
  * entries (before head) hold their wait instead, RT_PENDING_DROPPED for
- * those a device reset dropped. */
+ * those a device reset dropped; `at` keeps every entry's assertion time
+ * (when an expectation was first broken). */
 #define RT_PENDING_DROPPED UINT64_MAX
 struct rt_pending {
-	uint64_t *t;
+	uint64_t *t, *at;
 	uint32_t head, tail, cap;
 	uint64_t max;     /* the longest wait served so far */
 };
@@ -158,6 +159,11 @@ int rt_timeline_arm(struct sim_rt *rt);
 void rt_pending_push(struct rt_pending *p, uint64_t t);
 void rt_pending_serve(struct rt_pending *p, uint64_t now);
 void rt_pending_drop(struct rt_pending *p);
+/* `latency irq(D)`: serve D's assertions with the first clear of its
+ * status since the last look (script and block devices), before anything
+ * else happens to D and when the run is judged. */
+void rt_dev_take_clears(struct rt_dev *d);
+bool rt_dev_reports_clears(const struct rt_dev *d);
 /* args.c */
 int rt_args_build(struct sim_rt *rt);
 /* threads.c */

@@ -31,7 +31,7 @@ static bool hard(const char *id, bool invariants)
 	if (id[0] == 'I' || id[0] == 'L')
 		return invariants;
 	return !strcmp(id, "deadlock") || !strcmp(id, "livelock") || !strcmp(id, "attach-refused") ||
-	       !strcmp(id, "suspended-forever");
+	       !strcmp(id, "suspended-forever") || !strcmp(id, SIM_KERNEL_INVARIANT);
 }
 
 static void set_violation(struct sim_outcome *out, const struct sim_violation *v, const char *id)
@@ -43,20 +43,28 @@ static void set_violation(struct sim_outcome *out, const struct sim_violation *v
 	out->cpu = v && v->cpu >= 0 ? (unsigned)v->cpu : 0;
 }
 
+/* The expectation broken first, at the time it broke, worded as `uksim
+ * run` words it. */
 static void first_failed(const struct sim_run_report *r, struct sim_outcome *out)
 {
+	const struct sim_expect_verdict *first = NULL;
 	for (size_t i = 0; i < r->nexpects; i++) {
 		const struct sim_expect_verdict *v = &r->expects[i];
 		if (v->met || v->e->kind == UKS_EXPECT_VIOLATION)
 			continue;
-		out->violation = true;
-		snprintf(out->violation_id, sizeof(out->violation_id), "expect");
-		snprintf(out->message, sizeof(out->message), "%s:%u:%u: %s not met (saw %llu)",
-			 v->e->pos.file, v->e->pos.line, v->e->pos.col, v->text,
-			 (unsigned long long)v->observed);
-		out->time_ns = r->stats.end_ns;
-		return;
+		if (!first || v->broken_ns < first->broken_ns)
+			first = v;
 	}
+	if (!first)
+		return;
+	char obs[96];
+	sim_expect_observed(first, obs, sizeof(obs));
+	out->violation = true;
+	snprintf(out->violation_id, sizeof(out->violation_id), "expect");
+	snprintf(out->message, sizeof(out->message), "%s:%u:%u: %s not met (%s)%s%.160s",
+		 first->e->pos.file, first->e->pos.line, first->e->pos.col, first->text, obs,
+		 first->why[0] ? ": " : "", first->why);
+	out->time_ns = first->broken_ns;
 }
 
 static void outcome(const struct scenario_target *t, const struct sim_run_report *r,
@@ -67,6 +75,12 @@ static void outcome(const struct scenario_target *t, const struct sim_run_report
 	out->decisions = r->stats.decisions;
 	out->steps = r->stats.steps;
 	out->irq_signature = r->irq_signature;
+	/* A kernel check that stopped the run outranks everything. */
+	if (r->result == SIM_ERROR && r->nviolations &&
+	    !strcmp(r->violations[r->nviolations - 1].id, SIM_KERNEL_INVARIANT)) {
+		set_violation(out, &r->violations[r->nviolations - 1], SIM_KERNEL_INVARIANT);
+		return;
+	}
 	if (t->expected)
 		for (size_t i = 0; i < r->nviolations; i++)
 			if (!strcmp(r->violations[i].id, t->expected)) {
@@ -94,7 +108,11 @@ static int target_run(void *ctx, const struct sim_engine_config *ecfg, struct si
 		snprintf(out->message, sizeof(out->message), "out of memory");
 		return -1;
 	}
-	if (r.internal_error || r.result == SIM_ERROR) {
+	/* A kernel check that stopped the run is a violation to report with
+	 * its schedule (judge.c); any other error ends the exploration. */
+	bool kernel_check = r.result == SIM_ERROR && r.nviolations &&
+			    !strcmp(r.violations[r.nviolations - 1].id, SIM_KERNEL_INVARIANT);
+	if (r.internal_error || (r.result == SIM_ERROR && !kernel_check)) {
 		snprintf(out->message, sizeof(out->message), "%.500s", r.message);
 		out->result = SIM_ERROR;
 		sim_run_report_fini(&r);

@@ -28,8 +28,10 @@
 
 void rt_pending_push(struct rt_pending *p, uint64_t t)
 {
-	if (p->tail < p->cap)
+	if (p->tail < p->cap) {
+		p->at[p->tail] = t;
 		p->t[p->tail++] = t;
+	}
 }
 
 void rt_pending_serve(struct rt_pending *p, uint64_t now)
@@ -37,6 +39,32 @@ void rt_pending_serve(struct rt_pending *p, uint64_t now)
 	while (p->head < p->tail && p->t[p->head] <= now) {
 		uint64_t w = now - p->t[p->head];
 		p->t[p->head++] = w; /* kept for the report's distribution */
+		if (w > p->max)
+			p->max = w;
+	}
+}
+
+bool rt_dev_reports_clears(const struct rt_dev *d)
+{
+	enum hw_dev_kind k = hw_dev_kind(d->hw);
+	return k == HW_DEV_SCRIPT || k == HW_DEV_BLOCK;
+}
+
+/* An assertion is served by the first clear of its device's status that
+ * happens after it, whoever reads the status first: an assertion landing
+ * between a driver's status read and its write-1-to-clear is served by
+ * that write. Every assertion still pending was made before the clear (in
+ * the order things happened; a CPU's clock may lag an event's time inside
+ * the race window, hence the wait is at least 0). */
+void rt_dev_take_clears(struct rt_dev *d)
+{
+	uint64_t now = hw_dev_take_status_clear(d->hw);
+	if (now == HW_TIME_NEVER)
+		return;
+	struct rt_pending *p = &d->lat_irq;
+	while (p->head < p->tail) {
+		uint64_t w = now > p->t[p->head] ? now - p->t[p->head] : 0;
+		p->t[p->head++] = w;
 		if (w > p->max)
 			p->max = w;
 	}
@@ -56,7 +84,7 @@ static uint64_t place(struct sim_engine *e, const struct uks_action *a)
 		n = (unsigned)span + 1;
 	if (n < 2)
 		return a->earliest;
-	unsigned k = sim_choose_value(e, n, 0);
+	unsigned k = sim_choose_value_what(e, n, 0, SIM_VALUE_WINDOW);
 	return a->earliest + span / (n - 1) * k;
 }
 
@@ -98,6 +126,7 @@ static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_
 	}
 	struct rt_dev *d = &rt->dev[a->target];
 	struct hw_machine *hw = rt->sm->hw;
+	rt_dev_take_clears(d);
 	if (raises(a->kind) && d->drop_next) {
 		d->drop_next = false;
 		d->dropped++;

@@ -85,6 +85,9 @@ static const struct uks_arg_spec zircon_driver_args[] = {
 	 "a documented Zircon pitfall (docs/models/zircon.md)"},
 	{"rebind-every", UKS_ARG_INT, NULL, false, "0",
 	 "move the interrupt to a fresh port every N packets (0: never)"},
+	{"wake-vector", UKS_ARG_BOOL, NULL, false, "off",
+	 "create the interrupt of device's line with ZX_INTERRUPT_WAKE_VECTOR: it may wake a "
+	 "suspended machine"},
 };
 
 static const struct uks_arg_spec vfs_client_args[] = {

@@ -125,8 +125,11 @@ static int zx_lines(struct uk_user *u, int first, struct zx_line *l)
 		}
 	}
 	for (int k = 0; k < nl; k++) {
+		/* The line of `device` may be a wake vector (wake-vector = on). */
+		uint32_t wake = k == 0 && sim_prog_num(u, "wake-vector", 0)
+					? ZX_INTERRUPT_WAKE_VECTOR : 0;
 		l[k].irq = zx_interrupt_create(u, l[k].info.src_kind, l[k].info.source,
-					       zx_mode(&l[k].info));
+					       zx_mode(&l[k].info) | wake);
 		if (l[k].irq >= 0)
 			continue;
 		if (k == 0) {

@@ -1498,6 +1498,63 @@ START_TEST(random_calls_every_model)
 }
 END_TEST
 
+/* A port whose handle is closed while a thread waits on it and an object
+ * is bound to it lives on for both: the waiter gets the packet, and the
+ * port goes with the last of them (the waiter, then the bound object). */
+struct port_close {
+	long port, virt, key, close_port, trig, close_virt, after;
+};
+
+static void port_closer(struct uk_user *u, uint64_t arg)
+{
+	struct port_close *c = (struct port_close *)(uintptr_t)arg;
+	uk_sys_sleep(u, 1 * MS); /* the waiter sleeps on the port by now */
+	c->close_port = uk_sys_handle_close(u, (uint32_t)c->port);
+	uk_sys_sleep(u, 1 * MS);
+	c->trig = zx_interrupt_trigger(u, c->virt, 0, 77);
+	uk_sys_sleep(u, 1 * MS);
+	c->close_virt = uk_sys_handle_close(u, (uint32_t)c->virt); /* the port's last reference */
+	c->after = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+}
+
+static void port_waiter(struct uk_user *u, uint64_t arg)
+{
+	struct port_close *c = (struct port_close *)(uintptr_t)arg;
+	c->port = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+	c->virt = zx_interrupt_create(u, 0, 5, ZX_INTERRUPT_VIRTUAL);
+	ck_assert_int_eq(zx_interrupt_bind(u, c->virt, c->port, 42, ZX_INTERRUPT_BIND), 0);
+	long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 1, arg, 100, 0);
+	ck_assert_int_gt(t, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+	c->key = zx_port_wait(u, c->port, 0);
+	ck_assert_int_eq(uk_sys_thread_wait(u, (uint32_t)t, 0), 0);
+}
+
+START_TEST(port_closed_while_waited_on_and_bound)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct port_close c = {0};
+	uint64_t tid;
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_model(w->sm->k, uk_irq_model_find(&b, "zircon")), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "port-waiter", port_waiter), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "port-closer", port_closer), 1);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&c, .prio = 100,
+			      .max_prio = 200, .name = "port-waiter"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_eq(c.close_port, 0);
+	ck_assert_int_eq(c.trig, 0);
+	ck_assert_int_eq(c.key, 42);
+	ck_assert_int_eq(c.close_virt, 0);
+	ck_assert_int_gt(c.after, 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -1518,6 +1575,6 @@ int main(void)
 	SIM_SUITE(sr, "ntfn", 120, irq_sink_bound_to_a_notification);
 	SIM_SUITE(sr, "zircon", 120, zircon_ports_and_virtual_interrupts);
 	SIM_SUITE(sr, "abuse", 120, model_call_blocking_with_ntfn, new_calls_check_rights,
-		  random_calls_every_model);
+		  port_closed_while_waited_on_and_bound, random_calls_every_model);
 	return sim_run_suites(sr);
 }

@@ -1555,6 +1555,58 @@ START_TEST(port_closed_while_waited_on_and_bound)
 }
 END_TEST
 
+/* Zircon: closing the last handle of an interrupt object destroys it
+ * (on_zero_handles), so a thread blocked in zx_interrupt_wait on it returns
+ * CANCELED, and the line is free for a new object once the waiter let go.
+ * (Before: the waiter's own reference kept the object attached, the wait
+ * never returned, and the line stayed taken.) */
+struct zx_last {
+	long virt, wait_rc, close_rc, again;
+};
+
+static void zx_last_waiter(struct uk_user *u, uint64_t arg)
+{
+	struct zx_last *z = (struct zx_last *)(uintptr_t)arg;
+	z->wait_rc = zx_interrupt_wait(u, z->virt, NULL);
+}
+
+static void zx_last_main(struct uk_user *u, uint64_t arg)
+{
+	struct zx_last *z = (struct zx_last *)(uintptr_t)arg;
+	z->virt = zx_interrupt_create(u, 0, 7, ZX_INTERRUPT_VIRTUAL);
+	ck_assert_int_gt(z->virt, 0);
+	long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 1, arg, 100, 0);
+	ck_assert_int_gt(t, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+	uk_sys_sleep(u, 1 * MS); /* the waiter blocks in the wait */
+	z->close_rc = uk_sys_handle_close(u, (uint32_t)z->virt);
+	ck_assert_int_eq(uk_sys_thread_wait(u, (uint32_t)t, 0), 0);
+	z->again = zx_interrupt_create(u, 0, 7, ZX_INTERRUPT_VIRTUAL);
+}
+
+START_TEST(zircon_last_handle_cancels_wait)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct zx_last z = {0};
+	uint64_t tid;
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_model(w->sm->k, uk_irq_model_find(&b, "zircon")), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "zx-last", zx_last_main), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "zx-last-waiter", zx_last_waiter), 1);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&z, .prio = 100,
+			      .max_prio = 200, .name = "zx-last"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_eq(z.close_rc, 0);
+	ck_assert_int_eq(z.wait_rc, UK_ESRCH); /* ZX_ERR_CANCELED */
+	ck_assert_int_gt(z.again, 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -1575,6 +1627,7 @@ int main(void)
 	SIM_SUITE(sr, "ntfn", 120, irq_sink_bound_to_a_notification);
 	SIM_SUITE(sr, "zircon", 120, zircon_ports_and_virtual_interrupts);
 	SIM_SUITE(sr, "abuse", 120, model_call_blocking_with_ntfn, new_calls_check_rights,
-		  port_closed_while_waited_on_and_bound, random_calls_every_model);
+		  port_closed_while_waited_on_and_bound, random_calls_every_model,
+		  zircon_last_handle_cancels_wait);
 	return sim_run_suites(sr);
 }

@@ -278,6 +278,10 @@ static long zircon_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 		return zircon_unbind(sink);
 	case UK_IRQ_CALL_PORT_TAKE:
 		return zircon_take(sink);
+	case UK_IRQ_CALL_LAST_HANDLE: /* on_zero_handles: Destroy */
+		if (!(zx_flags(sink) & ZX_DESTROYED))
+			(void)zircon_destroy(pin, sink, now);
+		return UK_OK;
 	default:
 		return UK_EINVAL;
 	}

@@ -116,6 +116,34 @@ static void test_port_edge_pending_packet_at_ack(void **state)
 	fake_assert_clean(&f, 40);
 }
 
+/* An ACK in NEEDACK with an interrupt pending while the last packet is
+ * still on the port: the next packet cannot be queued, BAD_STATE, and
+ * nothing changes; once the packet is taken the ACK goes through. */
+static void test_port_ack_with_packet_queued(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin;
+	struct uk_irq_sink s;
+	(void)state;
+
+	fake_init(&f);
+	fake_pin(&f, &pin, 1, UK_INTC_MSI, UK_TRIGGER_EDGE, fake_model(&f, "zircon"));
+	fake_sink(&pin, &s, 1);
+	assert_int_equal(zx(&s, UK_IRQ_CALL_PORT_BIND, 1, 0), 0);
+	uk_irq_pin_raise(&pin, 10); /* packet queued, NEEDACK */
+	assert_int_equal(zx(&s, UK_ZX_OP_ACK, 0, 15), UK_OK); /* nothing pending: re-armed */
+	uk_irq_pin_raise(&pin, 20);  /* a new packet queued, not taken */
+	uk_irq_pin_raise(&pin, 25);  /* NEEDACK: pending */
+	assert_int_equal(zx(&s, UK_ZX_OP_ACK, 0, 30), UK_EBUSY); /* BAD_STATE */
+	assert_true(pin.in_service);
+	assert_int_equal(zx(&s, UK_IRQ_CALL_PORT_TAKE, 0, 31), 20);
+	assert_int_equal(zx(&s, UK_ZX_OP_ACK, 0, 40), UK_OK); /* the pending one's packet */
+	assert_int_equal(zx(&s, UK_IRQ_CALL_PORT_TAKE, 0, 41), 25);
+	assert_int_equal(zx(&s, UK_ZX_OP_ACK, 0, 50), UK_OK);
+	assert_false(pin.in_service);
+	fake_assert_clean(&f, 50);
+}
+
 /* Bind in TRIGGERED sends the packet at once; bind while a thread waits is
  * BAD_STATE; unbind takes the packet back and leaves NEEDACK, and a bind
  * in NEEDACK sends nothing: only an ACK re-arms (scenario rebind-no-ack). */
@@ -252,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_edge_pending_returns_at_once),
 		cmocka_unit_test(test_port_ack_rearms),
 		cmocka_unit_test(test_port_edge_pending_packet_at_ack),
+		cmocka_unit_test(test_port_ack_with_packet_queued),
 		cmocka_unit_test(test_bind_unbind_states),
 		cmocka_unit_test(test_destroy),
 		cmocka_unit_test(test_trigger_virtual),

@@ -33,6 +33,21 @@ void sim_trace_describe(const struct sim_trace_rec *r, char *buf, size_t len);
 int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *title, FILE *out);
 int sim_export_vcd(const struct sim_trace *t, const char *title, FILE *out);
 
+/* Self-contained HTML (uksim report): no network, no external fonts.
+ * sim_html_page_begin writes the head (title, style) and opens the body;
+ * sim_html_page_end writes the one inline script, which draws every
+ * timeline figure as SVG, and closes the page. Between them the caller
+ * writes its own content, text escaped with sim_html_escape. */
+void sim_html_page_begin(FILE *out, const char *title);
+void sim_html_page_end(FILE *out);
+void sim_html_escape(FILE *out, const char *s);
+/* A timeline figure of a run: CPUs with the threads they ran and the
+ * interrupts they took, interrupt lines, IRQ pins with their service
+ * episodes and answers. `id` names the figure in the page (unique).
+ * Returns 0, or -1 when out of memory or writing fails. */
+int sim_html_timeline(FILE *out, const struct sim_trace *t, unsigned ncpus, const char *id,
+		      const char *caption);
+
 /* The records sorted by time (stable); caller frees. NULL when empty or out
  * of memory (with *n = 0). */
 struct sim_trace_rec *sim_trace_sorted(const struct sim_trace *t, size_t *n);

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Self-contained HTML: a page skeleton with its style and one inline
+ * script, and timeline figures of runs (uksim report).
+ *
+ * A figure holds its run as a small JSON model in a <script
+ * type="application/json">; the page's script draws each model as inline
+ * SVG when the page loads. Nothing is fetched: no network, no fonts, so
+ * the file opens on an offline machine and can be mailed as it is.
+ *
+ * The model (times in virtual ns):
+ *   end        the time of the last record drawn
+ *   cpus       a name per CPU
+ *   threads    [id, name] per thread seen running, in order of first run
+ *   slices     [cpu, thread id, start, end]: a thread's stretch on a CPU
+ *   irqs       [cpu, time]: an interrupt taken
+ *   lines      {name, ch: [[time, level]...]} per controller line
+ *   pins       {name, eps: [[start, end, episode, open]...],
+ *               ans: [[time, kind, sink, arg]...]} per kernel IRQ pin
+ *   truncated  true when the run had more than MAX_ITEMS things to draw
+ *
+ * Threads, pins and lines carry the names the trace has; today that is
+ * their number ("thread 7", "pin 0", "line 0.3", as sim_trace_describe
+ * says them). The names are made in one place (the *_name helpers).
+ */
+#include <sim/export.h>
+
+#include <glib.h>
+#include <hwmodel/trace.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ukern/irq_log.h>
+#include <ukern/kernel.h>
+
+#define MAX_CPUS 64
+/* Things drawn per figure at most: a browser draws 50,000 SVG elements in
+ * a second or two; past that the figure stops at the time it was full. */
+#define MAX_ITEMS 50000
+
+void sim_html_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+/* A JSON string safe inside <script>: no "</" can end the element. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void thread_name(uint64_t tid, char *buf, size_t len)
+{
+	snprintf(buf, len, "thread %llu", (unsigned long long)tid);
+}
+
+static void pin_name(uint64_t pin, char *buf, size_t len)
+{
+	snprintf(buf, len, "pin %llu", (unsigned long long)pin);
+}
+
+static void line_name(uint64_t ctl, uint64_t pin, char *buf, size_t len)
+{
+	snprintf(buf, len, "line %llu.%llu", (unsigned long long)ctl, (unsigned long long)pin);
+}
+
+/* What a mark on a pin's row is, or NULL for a record that is none. */
+static const char *answer_kind(uint16_t kind)
+{
+	switch (kind) {
+	case UK_TRACE_IRQ(UK_IRQ_EV_ACK): return "ack";
+	case UK_TRACE_IRQ(UK_IRQ_EV_NAK): return "nak";
+	case UK_TRACE_IRQ(UK_IRQ_EV_KICK): return "kick";
+	case UK_TRACE_IRQ(UK_IRQ_EV_NOBODY): return "nobody-cared";
+	case UK_TRACE_IRQ(UK_IRQ_EV_TIMEOUT): return "ack-timeout";
+	case UK_TRACE_IRQ(UK_IRQ_EV_STALL): return "stall";
+	default: return NULL;
+	}
+}
+
+/* A row keyed by one or two numbers, with its JSON items so far. */
+struct row {
+	uint64_t key;
+	GString *items;
+	uint64_t open_start, open_ep; /* pins: the episode in progress */
+	bool open;
+	GString *ans;
+};
+
+static struct row *row_of(GArray *rows, uint64_t key)
+{
+	for (guint i = 0; i < rows->len; i++) {
+		struct row *r = &g_array_index(rows, struct row, i);
+		if (r->key == key)
+			return r;
+	}
+	struct row nr = {.key = key, .items = g_string_new(NULL), .ans = g_string_new(NULL)};
+	g_array_append_val(rows, nr);
+	return &g_array_index(rows, struct row, rows->len - 1);
+}
+
+static int cmp_row(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static void sep(GString *s)
+{
+	if (s->len)
+		g_string_append_c(s, ',');
+}
+
+/* The run as the model above (see the top of this file). */
+static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsigned ncpus,
+			uint64_t total)
+{
+	struct {
+		uint64_t tid, start;
+		bool open;
+	} run[MAX_CPUS] = {{0}};
+	GString *slices = g_string_new(NULL), *irqs = g_string_new(NULL);
+	GString *threads = g_string_new(NULL);
+	GArray *seen = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	GArray *lines = g_array_new(FALSE, FALSE, sizeof(struct row));
+	GArray *pins = g_array_new(FALSE, FALSE, sizeof(struct row));
+	size_t items = 0;
+	bool truncated = false;
+	uint64_t end = 0;
+	char name[64];
+
+	if (ncpus > MAX_CPUS)
+		ncpus = MAX_CPUS;
+	for (size_t i = 0; i < n; i++) {
+		const struct sim_trace_rec *e = &r[i];
+		if (items >= MAX_ITEMS) {
+			truncated = true;
+			break;
+		}
+		end = e->time;
+		const char *ans = answer_kind(e->kind);
+		if (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) {
+			if (run[e->a].open && e->time > run[e->a].start) {
+				sep(slices);
+				g_string_append_printf(slices, "[%llu,%llu,%llu,%llu]",
+						       (unsigned long long)e->a,
+						       (unsigned long long)run[e->a].tid,
+						       (unsigned long long)run[e->a].start,
+						       (unsigned long long)e->time);
+				items++;
+			}
+			run[e->a].tid = e->c;
+			run[e->a].start = e->time;
+			run[e->a].open = true;
+			bool known = false;
+			for (guint k = 0; k < seen->len && !known; k++)
+				known = g_array_index(seen, uint64_t, k) == e->c;
+			if (!known) {
+				g_array_append_val(seen, e->c);
+				thread_name(e->c, name, sizeof(name));
+				sep(threads);
+				g_string_append_printf(threads, "[%llu,", (unsigned long long)e->c);
+				/* Names are plain ASCII made above: no escaping needed. */
+				g_string_append_printf(threads, "\"%s\"]", name);
+			}
+		} else if (e->kind == SIM_TR_IRQ_TAKE && e->cpu < ncpus) {
+			sep(irqs);
+			g_string_append_printf(irqs, "[%u,%llu]", e->cpu, (unsigned long long)e->time);
+			items++;
+		} else if (e->kind == HW_TRACE_LINE) {
+			struct row *l = row_of(lines, (e->a << 32) | (e->b & 0xffffffffu));
+			sep(l->items);
+			g_string_append_printf(l->items, "[%llu,%llu]", (unsigned long long)e->time,
+					       (unsigned long long)e->c);
+			items++;
+		} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_BEGIN)) {
+			struct row *p = row_of(pins, e->a);
+			p->open = true;
+			p->open_start = e->time;
+			p->open_ep = e->c;
+		} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_END)) {
+			struct row *p = row_of(pins, e->a);
+			if (p->open) {
+				sep(p->items);
+				g_string_append_printf(p->items, "[%llu,%llu,%llu,0]",
+						       (unsigned long long)p->open_start,
+						       (unsigned long long)e->time,
+						       (unsigned long long)p->open_ep);
+				p->open = false;
+				items++;
+			}
+		} else if (ans) {
+			struct row *p = row_of(pins, e->a);
+			sep(p->ans);
+			g_string_append_printf(p->ans, "[%llu,\"%s\",%llu,%llu]",
+					       (unsigned long long)e->time, ans,
+					       (unsigned long long)e->b, (unsigned long long)e->c);
+			items++;
+		}
+	}
+	for (unsigned c = 0; c < ncpus; c++)
+		if (run[c].open && end > run[c].start) {
+			sep(slices);
+			g_string_append_printf(slices, "[%u,%llu,%llu,%llu]", c,
+					       (unsigned long long)run[c].tid,
+					       (unsigned long long)run[c].start, (unsigned long long)end);
+		}
+	qsort(lines->data, lines->len, sizeof(struct row), cmp_row);
+	qsort(pins->data, pins->len, sizeof(struct row), cmp_row);
+
+	fprintf(f, "{\"end\":%llu,\"records\":%llu,\"truncated\":%s,\"cpus\":[",
+		(unsigned long long)end, (unsigned long long)total, truncated ? "true" : "false");
+	for (unsigned c = 0; c < ncpus; c++)
+		fprintf(f, "%s\"CPU %u\"", c ? "," : "", c);
+	fprintf(f, "],\"threads\":[%s],\n\"slices\":[%s],\n\"irqs\":[%s],\n\"lines\":[", threads->str,
+		slices->str, irqs->str);
+	for (guint i = 0; i < lines->len; i++) {
+		struct row *l = &g_array_index(lines, struct row, i);
+		line_name(l->key >> 32, l->key & 0xffffffffu, name, sizeof(name));
+		fprintf(f, "%s{\"name\":", i ? "," : "");
+		json_str(f, name);
+		fprintf(f, ",\"ch\":[%s]}", l->items->str);
+	}
+	fputs("],\n\"pins\":[", f);
+	for (guint i = 0; i < pins->len; i++) {
+		struct row *p = &g_array_index(pins, struct row, i);
+		if (p->open) {
+			/* Still in service when the run ended. */
+			sep(p->items);
+			g_string_append_printf(p->items, "[%llu,%llu,%llu,1]",
+					       (unsigned long long)p->open_start, (unsigned long long)end,
+					       (unsigned long long)p->open_ep);
+		}
+		pin_name(p->key, name, sizeof(name));
+		fprintf(f, "%s{\"name\":", i ? "," : "");
+		json_str(f, name);
+		fprintf(f, ",\"eps\":[%s],\"ans\":[%s]}", p->items->str, p->ans->str);
+	}
+	fputs("]}", f);
+
+	GArray *all[2] = {lines, pins};
+	for (int k = 0; k < 2; k++) {
+		for (guint i = 0; i < all[k]->len; i++) {
+			g_string_free(g_array_index(all[k], struct row, i).items, TRUE);
+			g_string_free(g_array_index(all[k], struct row, i).ans, TRUE);
+		}
+		g_array_free(all[k], TRUE);
+	}
+	g_array_free(seen, TRUE);
+	g_string_free(slices, TRUE);
+	g_string_free(irqs, TRUE);
+	g_string_free(threads, TRUE);
+}
+
+int sim_html_timeline(FILE *f, const struct sim_trace *t, unsigned ncpus, const char *id,
+		      const char *caption)
+{
+	size_t n;
+	struct sim_trace_rec *r = sim_trace_sorted(t, &n);
+	if (!r && t->len)
+		return -1;
+	fputs("<figure class=\"timeline\" id=\"", f);
+	sim_html_escape(f, id);
+	fputs("\">\n<figcaption>", f);
+	sim_html_escape(f, caption);
+	fputs("</figcaption>\n<script type=\"application/json\" class=\"run\">", f);
+	write_model(f, r, n, ncpus, t->count);
+	fputs("</script>\n<div class=\"zoom\"><button type=\"button\" data-zoom=\"0.5\">&minus;</button>"
+	      "<button type=\"button\" data-zoom=\"2\">+</button></div>\n"
+	      "<div class=\"scroll\"></div>\n<p class=\"counts\"></p>\n</figure>\n",
+	      f);
+	free(r);
+	return ferror(f) ? -1 : 0;
+}
+
+static const char page_style[] =
+	"body{font-family:sans-serif;margin:1.5em;color:#222;max-width:80em}\n"
+	"h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\n"
+	"table.verdicts{border-collapse:collapse}\n"
+	"table.verdicts td,table.verdicts th{border:1px solid #ccc;padding:.2em .6em;text-align:left}\n"
+	"table.verdicts td.num{text-align:right}\n"
+	"tr.bad td{background:#fde8e8}tr.good td{background:#eaf7ea}\n"
+	"pre,code{font-family:monospace;font-size:.9em}pre{background:#f6f6f6;padding:.6em;"
+	"overflow-x:auto}\n"
+	"code.replay{display:block;background:#f6f6f6;padding:.4em;word-break:break-all}\n"
+	"figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}\n"
+	".scroll{overflow-x:auto;border:1px solid #ddd}\n"
+	".zoom button{margin-right:.3em;min-width:2em}\n"
+	"svg text{font-family:sans-serif;font-size:11px}\n"
+	"p.counts,p.meta{color:#555;font-size:.9em}\n";
+
+/* Draws every figure's model as SVG; hovering a mark shows what it is. */
+static const char page_script[] =
+	"(function(){\n"
+	"'use strict';\n"
+	"var NS='http://www.w3.org/2000/svg';\n"
+	"function el(p,tag,at,title){var e=document.createElementNS(NS,tag);\n"
+	" for(var k in at)e.setAttribute(k,at[k]);\n"
+	" if(title){var t=document.createElementNS(NS,'title');t.textContent=title;e.appendChild(t);}\n"
+	" if(p)p.appendChild(e);return e;}\n"
+	"function fmt(ns){if(ns>=1e9)return (ns/1e9).toFixed(3)+' s';\n"
+	" if(ns>=1e6)return (ns/1e6).toFixed(3)+' ms';\n"
+	" if(ns>=1e3)return (ns/1e3).toFixed(3)+' \\u00b5s';return ns+' ns';}\n"
+	"function color(id){return 'hsl('+((id*137)%360)+',60%,62%)';}\n"
+	"var ANS={'ack':'#1a7f37','nak':'#cf222e','kick':'#8250df','nobody-cared':'#bc4c00',"
+	"'ack-timeout':'#bc4c00','stall':'#6e7781'};\n"
+	"function draw(fig,m,zoom){\n"
+	" var box=fig.querySelector('.scroll');box.textContent='';\n"
+	" var L=90,W=Math.max(600,Math.round(1000*zoom)),H=22,G=6;\n"
+	" var end=Math.max(m.end,1),x=function(t){return L+t*W/end;};\n"
+	" var nrows=m.cpus.length+m.lines.length+m.pins.length;\n"
+	" var legend=Math.ceil(m.threads.length/6)*18+8;\n"
+	" var top=24,h=top+nrows*(H+G)+legend+10;\n"
+	" var svg=el(box,'svg',{width:L+W+20,height:h,'data-cpus':m.cpus.length,"
+	"'data-threads':m.threads.length,'data-end-ns':m.end});\n"
+	" var names={};m.threads.forEach(function(t){names[t[0]]=t[1];});\n"
+	" for(var i=0;i<=10;i++){var tx=x(end*i/10);\n"
+	"  el(svg,'line',{x1:tx,x2:tx,y1:top-4,y2:top+nrows*(H+G),stroke:'#eee'});\n"
+	"  el(svg,'text',{x:tx,y:top-8,'text-anchor':'middle'}).textContent=fmt(Math.round(end*i/10));}\n"
+	" var y=top,rowy=[],cpug=[];\n"
+	" m.cpus.forEach(function(c,i){var g=el(svg,'g',{'data-kind':'cpu','data-name':c});\n"
+	"  el(g,'text',{x:4,y:y+15}).textContent=c;\n"
+	"  el(g,'rect',{x:L,y:y,width:W,height:H,fill:'#fafafa'});rowy[i]=y;cpug[i]=g;y+=H+G;});\n"
+	" m.slices.forEach(function(s){var g=cpug[s[0]];\n"
+	"  var n=names[s[1]]||('thread '+s[1]);\n"
+	"  el(g,'rect',{x:x(s[2]),y:rowy[s[0]]+2,width:Math.max(x(s[3])-x(s[2]),0.5),height:H-4,"
+	"fill:color(s[1]),'data-kind':'slice','data-thread':n},\n"
+	"   n+' on '+m.cpus[s[0]]+', '+fmt(s[2])+' to '+fmt(s[3]));});\n"
+	" m.irqs.forEach(function(q){var g=cpug[q[0]];\n"
+	"  var px=x(q[1]),py=rowy[q[0]];\n"
+	"  el(g,'path',{d:'M'+(px-4)+' '+py+'L'+(px+4)+' '+py+'L'+px+' '+(py+7)+'Z',fill:'#d4a72c',"
+	"'data-kind':'interrupt'},m.cpus[q[0]]+' takes an interrupt at '+fmt(q[1]));});\n"
+	" m.lines.forEach(function(l){var g=el(svg,'g',{'data-kind':'line','data-name':l.name,"
+	"'data-changes':l.ch.length});\n"
+	"  el(g,'text',{x:4,y:y+15}).textContent=l.name;\n"
+	"  var lv=0,d='M'+L+' '+(y+H-3),hi=y+3,lo=y+H-3;\n"
+	"  l.ch.forEach(function(c){var px=x(c[0]);d+='L'+px+' '+(lv?hi:lo);lv=c[1];d+='L'+px+' '+(lv?hi:lo);\n"
+	"   el(g,'circle',{cx:px,cy:lv?hi:lo,r:1.5,fill:'#0969da','data-kind':'level'},\n"
+	"    l.name+' goes '+(lv?'high':'low')+' at '+fmt(c[0]));});\n"
+	"  d+='L'+(L+W)+' '+(lv?hi:lo);\n"
+	"  el(g,'path',{d:d,fill:'none',stroke:'#0969da','stroke-width':1.5},l.name);y+=H+G;});\n"
+	" m.pins.forEach(function(p){var g=el(svg,'g',{'data-kind':'pin','data-name':p.name});\n"
+	"  el(g,'text',{x:4,y:y+15}).textContent=p.name;\n"
+	"  el(g,'rect',{x:L,y:y,width:W,height:H,fill:'#fafafa'});\n"
+	"  p.eps.forEach(function(e){el(g,'rect',{x:x(e[0]),y:y+3,width:Math.max(x(e[1])-x(e[0]),1),"
+	"height:H-6,fill:e[3]?'#ffd8b5':'#b6e3ff',stroke:'#54aeff','data-kind':'episode',"
+	"'data-episode':e[2],'data-open':e[3]},\n"
+	"   p.name+' service episode '+e[2]+', '+fmt(e[0])+' to '+fmt(e[1])+(e[3]?' (still open at the end)':''));});\n"
+	"  p.ans.forEach(function(a){var px=x(a[0]);\n"
+	"   el(g,'rect',{x:px-1,y:y,width:3,height:H,fill:ANS[a[1]]||'#000','data-kind':'answer',"
+	"'data-answer':a[1],'data-sink':a[2]},\n"
+	"    p.name+': '+a[1]+(a[1]=='ack'||a[1]=='nak'?' by sink '+a[2]+' of sequence '+a[3]:'')+' at '+fmt(a[0]));});\n"
+	"  y+=H+G;});\n"
+	" y+=8;m.threads.forEach(function(t,i){var lx=L+(i%6)*150,ly=y+Math.floor(i/6)*18;\n"
+	"  var g=el(svg,'g',{'data-kind':'thread','data-name':t[1]});\n"
+	"  el(g,'rect',{x:lx,y:ly,width:12,height:12,fill:color(t[0])});\n"
+	"  el(g,'text',{x:lx+16,y:ly+10}).textContent=t[1];});\n"
+	" var eps=0,ans=0;m.pins.forEach(function(p){eps+=p.eps.length;ans+=p.ans.length;});\n"
+	" fig.querySelector('.counts').textContent=m.cpus.length+' CPUs, '+m.threads.length+' threads, '+\n"
+	"  m.lines.length+' interrupt lines, '+m.pins.length+' IRQ pins, '+eps+' service episodes, '+\n"
+	"  ans+' answers and reports, '+m.irqs.length+' interrupts taken, until '+fmt(m.end)+\n"
+	"  (m.truncated?' (the run goes on: only the first things of its '+m.records+' trace records are drawn)':'');\n"
+	" fig.setAttribute('data-drawn','1');}\n"
+	"document.querySelectorAll('figure.timeline').forEach(function(fig){\n"
+	" var m=JSON.parse(fig.querySelector('script.run').textContent),zoom=1;\n"
+	" draw(fig,m,zoom);\n"
+	" fig.querySelectorAll('button[data-zoom]').forEach(function(b){b.addEventListener('click',function(){\n"
+	"  zoom=Math.min(64,Math.max(1,zoom*parseFloat(b.getAttribute('data-zoom'))));draw(fig,m,zoom);});});});\n"
+	"})();\n";
+
+void sim_html_page_begin(FILE *f, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
+	sim_html_escape(f, title);
+	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", page_style);
+}
+
+void sim_html_page_end(FILE *f)
+{
+	fprintf(f, "<script>\n%s</script>\n</body>\n</html>\n", page_script);
+}

@@ -3,6 +3,8 @@
 # Uses sudo when not run as root.
 set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libglib2.0-dev check libcmocka-dev python3)
+# The report-html test opens uksim report's page in a real headless browser.
+pkgs+=(chromium)
 if [ "${UKERN_FUZZ_DEPS:-0}" = 1 ]; then
 	pkgs+=(clang libclang-rt-14-dev afl++)
 fi

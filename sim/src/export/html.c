@@ -322,7 +322,7 @@ static const char page_script[] =
 	"'ack-timeout':'#bc4c00','stall':'#6e7781'};\n"
 	"function draw(fig,m,zoom){\n"
 	" var box=fig.querySelector('.scroll');box.textContent='';\n"
-	" var L=90,W=Math.max(600,Math.round(1000*zoom)),H=22,G=6;\n"
+	" var L=90,avail=box.clientWidth||1100,W=Math.max(400,Math.round((avail-L-30)*zoom)),H=22,G=6;\n"
 	" var end=Math.max(m.end,1),x=function(t){return L+t*W/end;};\n"
 	" var nrows=m.cpus.length+m.lines.length+m.pins.length;\n"
 	" var legend=Math.ceil(m.threads.length/6)*18+8;\n"

@@ -119,7 +119,7 @@ def check_bad_args(uksim, scn, tmp):
     shutil.copy(scn, copy)
     before = open(copy).read()
     cases = [
-        ([], "usage"),
+        ([], "uksim report: usage"),
         ([copy, scn], "must end in .html"),
         ([out], "which target"),
         ([out, os.path.join(tmp, "no-such.uks")], "no-such.uks"),

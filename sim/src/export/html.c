@@ -14,9 +14,11 @@
  *   threads    [id, name] per thread seen running, in order of first run
  *   slices     [cpu, thread id, start, end]: a thread's stretch on a CPU
  *   irqs       [cpu, time]: an interrupt taken
- *   lines      {name, ch: [[time, level]...]} per controller line
- *   pins       {name, eps: [[start, end, episode, open]...],
- *               ans: [[time, kind, sink, arg]...]} per kernel IRQ pin
+ *   lines      {name, ch: [[time, level, what]...]} per controller line
+ *   pins       {name, eps: [[start, end, episode, open, what]...],
+ *               ans: [[time, kind, sink, arg, what]...]} per kernel IRQ pin
+ *   (`what`: the record in words, as sim_trace_describe says it: the
+ *   hover text of the mark)
  *   truncated  true when the run had more than MAX_ITEMS things to draw
  *
  * Threads, pins and lines carry the names the trace has; today that is
@@ -99,7 +101,7 @@ static const char *answer_kind(uint16_t kind)
 struct row {
 	uint64_t key;
 	GString *items;
-	uint64_t open_start, open_ep; /* pins: the episode in progress */
+	struct sim_trace_rec open_rec; /* pins: the start of the episode in progress */
 	bool open;
 	GString *ans;
 };
@@ -120,6 +122,25 @@ static int cmp_row(const void *x, const void *y)
 {
 	const struct row *a = x, *b = y;
 	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* ,"what the record is, in words" (sim_trace_describe, the story's
+ * wording), for the hover text of a mark. */
+static void add_desc(GString *s, const struct sim_trace_rec *r)
+{
+	char d[256];
+	sim_trace_describe(r, d, sizeof(d));
+	g_string_append(s, ",\"");
+	for (const char *c = d; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u == '"' || u == '\\')
+			g_string_append_printf(s, "\\%c", u);
+		else if (u < 0x20 || u == '<' || u == '>' || u == '&')
+			g_string_append_printf(s, "\\u%04x", u);
+		else
+			g_string_append_c(s, (char)u);
+	}
+	g_string_append_c(s, '"');
 }
 
 static void sep(GString *s)
@@ -187,31 +208,36 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 		} else if (e->kind == HW_TRACE_LINE) {
 			struct row *l = row_of(lines, (e->a << 32) | (e->b & 0xffffffffu));
 			sep(l->items);
-			g_string_append_printf(l->items, "[%llu,%llu]", (unsigned long long)e->time,
+			g_string_append_printf(l->items, "[%llu,%llu", (unsigned long long)e->time,
 					       (unsigned long long)e->c);
+			add_desc(l->items, e);
+			g_string_append_c(l->items, ']');
 			items++;
 		} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_BEGIN)) {
 			struct row *p = row_of(pins, e->a);
 			p->open = true;
-			p->open_start = e->time;
-			p->open_ep = e->c;
+			p->open_rec = *e;
 		} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_END)) {
 			struct row *p = row_of(pins, e->a);
 			if (p->open) {
 				sep(p->items);
-				g_string_append_printf(p->items, "[%llu,%llu,%llu,0]",
-						       (unsigned long long)p->open_start,
+				g_string_append_printf(p->items, "[%llu,%llu,%llu,0",
+						       (unsigned long long)p->open_rec.time,
 						       (unsigned long long)e->time,
-						       (unsigned long long)p->open_ep);
+						       (unsigned long long)p->open_rec.c);
+				add_desc(p->items, &p->open_rec);
+				g_string_append_c(p->items, ']');
 				p->open = false;
 				items++;
 			}
 		} else if (ans) {
 			struct row *p = row_of(pins, e->a);
 			sep(p->ans);
-			g_string_append_printf(p->ans, "[%llu,\"%s\",%llu,%llu]",
+			g_string_append_printf(p->ans, "[%llu,\"%s\",%llu,%llu",
 					       (unsigned long long)e->time, ans,
 					       (unsigned long long)e->b, (unsigned long long)e->c);
+			add_desc(p->ans, e);
+			g_string_append_c(p->ans, ']');
 			items++;
 		}
 	}
@@ -244,9 +270,11 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 		if (p->open) {
 			/* Still in service when the run ended. */
 			sep(p->items);
-			g_string_append_printf(p->items, "[%llu,%llu,%llu,1]",
-					       (unsigned long long)p->open_start, (unsigned long long)end,
-					       (unsigned long long)p->open_ep);
+			g_string_append_printf(p->items, "[%llu,%llu,%llu,1",
+					       (unsigned long long)p->open_rec.time,
+					       (unsigned long long)end, (unsigned long long)p->open_rec.c);
+			add_desc(p->items, &p->open_rec);
+			g_string_append_c(p->items, ']');
 		}
 		pin_name(p->key, name, sizeof(name));
 		fprintf(f, "%s{\"name\":", i ? "," : "");
@@ -353,7 +381,7 @@ static const char page_script[] =
 	"  var lv=0,d='M'+L+' '+(y+H-3),hi=y+3,lo=y+H-3;\n"
 	"  l.ch.forEach(function(c){var px=x(c[0]);d+='L'+px+' '+(lv?hi:lo);lv=c[1];d+='L'+px+' '+(lv?hi:lo);\n"
 	"   el(g,'circle',{cx:px,cy:lv?hi:lo,r:1.5,fill:'#0969da','data-kind':'level'},\n"
-	"    l.name+' goes '+(lv?'high':'low')+' at '+fmt(c[0]));});\n"
+	"    c[2]+' at '+fmt(c[0]));});\n"
 	"  d+='L'+(L+W)+' '+(lv?hi:lo);\n"
 	"  el(g,'path',{d:d,fill:'none',stroke:'#0969da','stroke-width':1.5},l.name);y+=H+G;});\n"
 	" m.pins.forEach(function(p){var g=el(svg,'g',{'data-kind':'pin','data-name':p.name});\n"
@@ -362,11 +390,11 @@ static const char page_script[] =
 	"  p.eps.forEach(function(e){el(g,'rect',{x:x(e[0]),y:y+3,width:Math.max(x(e[1])-x(e[0]),1),"
 	"height:H-6,fill:e[3]?'#ffd8b5':'#b6e3ff',stroke:'#54aeff','data-kind':'episode',"
 	"'data-episode':e[2],'data-open':e[3]},\n"
-	"   p.name+' service episode '+e[2]+', '+fmt(e[0])+' to '+fmt(e[1])+(e[3]?' (still open at the end)':''));});\n"
+	"   e[4]+', '+fmt(e[0])+' to '+fmt(e[1])+(e[3]?' (still open at the end)':''));});\n"
 	"  p.ans.forEach(function(a){var px=x(a[0]);\n"
 	"   el(g,'rect',{x:px-1,y:y,width:3,height:H,fill:ANS[a[1]]||'#000','data-kind':'answer',"
 	"'data-answer':a[1],'data-sink':a[2]},\n"
-	"    p.name+': '+a[1]+(a[1]=='ack'||a[1]=='nak'?' by sink '+a[2]+' of sequence '+a[3]:'')+' at '+fmt(a[0]));});\n"
+	"    a[4]+' at '+fmt(a[0]));});\n"
 	"  y+=H+G;});\n"
 	" y+=8;m.threads.forEach(function(t,i){var lx=L+(i%6)*150,ly=y+Math.floor(i/6)*18;\n"
 	"  var g=el(svg,'g',{'data-kind':'thread','data-name':t[1]});\n"

@@ -163,6 +163,20 @@ static int report_target(void *ctx, const struct uksim_explored *e)
 	if (rc == 0)
 		g_string_append_len(s, buf, (gssize)len);
 	free(buf);
+	/* The trace a run hands over is bounded (explore keeps 2^20 records):
+	 * say so when it stops before the violation, as the story's events do. */
+	const struct sim_trace *tr = &e->shown->trace;
+	uint64_t last = 0;
+	for (size_t i = 0; i < tr->len; i++)
+		if (tr->recs[i].time > last)
+			last = tr->recs[i].time;
+	if (r->found && e->shown->violation && tr->len && last < e->shown->time_ns)
+		g_string_append_printf(s,
+				       "<p class=\"note\">The trace kept of this run (%zu records) "
+				       "ends at %llu ns, before the violation at %llu ns: the picture "
+				       "and the story's last events stop there.</p>\n",
+				       tr->len, (unsigned long long)last,
+				       (unsigned long long)e->shown->time_ns);
 	g_string_append(s, "</section>\n");
 	if (rc != 0) {
 		fprintf(stderr, "uksim report: out of memory drawing %s\n", e->ut->name);

@@ -9,17 +9,20 @@
  * the file opens on an offline machine and can be mailed as it is.
  *
  * The model (times in virtual ns):
- *   end        the time of the last record drawn
+ *   start, end the times drawn: the whole run, or with `window` its last
+ *              MAX_ITEMS marks (the end is where it went wrong)
+ *   kept, records, cut   trace records kept and emitted; `cut` when the
+ *              trace stopped keeping them (the run went on)
  *   cpus       a name per CPU
  *   threads    [id, name] per thread seen running, in order of first run
  *   slices     [cpu, thread id, start, end]: a thread's stretch on a CPU
  *   irqs       [cpu, time]: an interrupt taken
- *   lines      {name, ch: [[time, level, what]...]} per controller line
+ *   lines      {name, lv0: level at start, ch: [[time, level, what]...]}
+ *              per controller line
  *   pins       {name, eps: [[start, end, episode, open, what]...],
  *               ans: [[time, kind, sink, arg, what]...]} per kernel IRQ pin
  *   (`what`: the record in words, as sim_trace_describe says it: the
  *   hover text of the mark)
- *   truncated  true when the run had more than MAX_ITEMS things to draw
  *
  * Threads, pins and lines carry the names the trace has; today that is
  * their number ("thread 7", "pin 0", "line 0.3", as sim_trace_describe
@@ -37,7 +40,7 @@
 #define MAX_CPUS 64
 /* Things drawn per figure at most: a browser draws 50,000 SVG elements in
  * a second or two; past that the figure stops at the time it was full. */
-#define MAX_ITEMS 50000
+#define MAX_ITEMS 50000 /* the page script says "50,000" too */
 
 void sim_html_escape(FILE *f, const char *s)
 {
@@ -102,6 +105,7 @@ struct row {
 	uint64_t key;
 	GString *items;
 	struct sim_trace_rec open_rec; /* pins: the start of the episode in progress */
+	uint64_t level0; /* lines: the level where the drawing starts */
 	bool open;
 	GString *ans;
 };
@@ -149,9 +153,34 @@ static void sep(GString *s)
 		g_string_append_c(s, ',');
 }
 
-/* The run as the model above (see the top of this file). */
+/* Whether a record draws a mark of its own (a stretch it ends counts). */
+static bool draws(const struct sim_trace_rec *e, unsigned ncpus)
+{
+	return (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) ||
+	       (e->kind == SIM_TR_IRQ_TAKE && e->cpu < ncpus) || e->kind == HW_TRACE_LINE ||
+	       e->kind == UK_TRACE_IRQ(UK_IRQ_EV_END) || answer_kind(e->kind);
+}
+
+/* Adds thread `tid` to the legend the first time it is drawn. */
+static void legend_add(GArray *seen, GString *threads, uint64_t tid)
+{
+	for (guint k = 0; k < seen->len; k++)
+		if (g_array_index(seen, uint64_t, k) == tid)
+			return;
+	char name[64];
+	g_array_append_val(seen, tid);
+	thread_name(tid, name, sizeof(name));
+	sep(threads);
+	/* Names are plain ASCII made by thread_name: no escaping needed. */
+	g_string_append_printf(threads, "[%llu,\"%s\"]", (unsigned long long)tid, name);
+}
+
+/* The run as the model above (see the top of this file). A run with more
+ * than MAX_ITEMS marks is drawn from where its last MAX_ITEMS begin: the
+ * end is where it went wrong. Earlier records still set the state (who
+ * runs, which episode is open, the line levels) the drawing starts from. */
 static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsigned ncpus,
-			uint64_t total)
+			const struct sim_trace *t)
 {
 	struct {
 		uint64_t tid, start;
@@ -162,49 +191,54 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 	GArray *seen = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	GArray *lines = g_array_new(FALSE, FALSE, sizeof(struct row));
 	GArray *pins = g_array_new(FALSE, FALSE, sizeof(struct row));
-	size_t items = 0;
-	bool truncated = false;
-	uint64_t end = 0;
+	uint64_t end = n ? r[n - 1].time : 0, start = 0;
 	char name[64];
 
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
+	size_t from = n, marks = 0;
+	while (from > 0 && marks + draws(&r[from - 1], ncpus) <= MAX_ITEMS)
+		marks += draws(&r[--from], ncpus);
+	bool window = from > 0;
+	if (window)
+		start = r[from].time;
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_trace_rec *e = &r[i];
-		if (items >= MAX_ITEMS) {
-			truncated = true;
-			break;
-		}
-		end = e->time;
 		const char *ans = answer_kind(e->kind);
+		if (i < from) {
+			/* Before the drawing starts: only the state. */
+			if (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) {
+				run[e->a].tid = e->c;
+				run[e->a].start = e->time;
+				run[e->a].open = true;
+			} else if (e->kind == HW_TRACE_LINE) {
+				row_of(lines, (e->a << 32) | (e->b & 0xffffffffu))->level0 = e->c;
+			} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_BEGIN)) {
+				struct row *p = row_of(pins, e->a);
+				p->open = true;
+				p->open_rec = *e;
+			} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_END)) {
+				row_of(pins, e->a)->open = false;
+			}
+			continue;
+		}
 		if (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) {
-			if (run[e->a].open && e->time > run[e->a].start) {
+			uint64_t from_t = run[e->a].start > start ? run[e->a].start : start;
+			if (run[e->a].open && e->time > from_t) {
 				sep(slices);
 				g_string_append_printf(slices, "[%llu,%llu,%llu,%llu]",
 						       (unsigned long long)e->a,
 						       (unsigned long long)run[e->a].tid,
-						       (unsigned long long)run[e->a].start,
+						       (unsigned long long)from_t,
 						       (unsigned long long)e->time);
-				items++;
+				legend_add(seen, threads, run[e->a].tid);
 			}
 			run[e->a].tid = e->c;
 			run[e->a].start = e->time;
 			run[e->a].open = true;
-			bool known = false;
-			for (guint k = 0; k < seen->len && !known; k++)
-				known = g_array_index(seen, uint64_t, k) == e->c;
-			if (!known) {
-				g_array_append_val(seen, e->c);
-				thread_name(e->c, name, sizeof(name));
-				sep(threads);
-				g_string_append_printf(threads, "[%llu,", (unsigned long long)e->c);
-				/* Names are plain ASCII made above: no escaping needed. */
-				g_string_append_printf(threads, "\"%s\"]", name);
-			}
 		} else if (e->kind == SIM_TR_IRQ_TAKE && e->cpu < ncpus) {
 			sep(irqs);
 			g_string_append_printf(irqs, "[%u,%llu]", e->cpu, (unsigned long long)e->time);
-			items++;
 		} else if (e->kind == HW_TRACE_LINE) {
 			struct row *l = row_of(lines, (e->a << 32) | (e->b & 0xffffffffu));
 			sep(l->items);
@@ -212,7 +246,6 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 					       (unsigned long long)e->c);
 			add_desc(l->items, e);
 			g_string_append_c(l->items, ']');
-			items++;
 		} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_BEGIN)) {
 			struct row *p = row_of(pins, e->a);
 			p->open = true;
@@ -222,13 +255,14 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 			if (p->open) {
 				sep(p->items);
 				g_string_append_printf(p->items, "[%llu,%llu,%llu,0",
-						       (unsigned long long)p->open_rec.time,
+						       (unsigned long long)(p->open_rec.time > start
+									    ? p->open_rec.time
+									    : start),
 						       (unsigned long long)e->time,
 						       (unsigned long long)p->open_rec.c);
 				add_desc(p->items, &p->open_rec);
 				g_string_append_c(p->items, ']');
 				p->open = false;
-				items++;
 			}
 		} else if (ans) {
 			struct row *p = row_of(pins, e->a);
@@ -238,21 +272,25 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 					       (unsigned long long)e->b, (unsigned long long)e->c);
 			add_desc(p->ans, e);
 			g_string_append_c(p->ans, ']');
-			items++;
 		}
 	}
-	for (unsigned c = 0; c < ncpus; c++)
-		if (run[c].open && end > run[c].start) {
+	for (unsigned c = 0; c < ncpus; c++) {
+		uint64_t from_t = run[c].start > start ? run[c].start : start;
+		if (run[c].open && end > from_t) {
 			sep(slices);
 			g_string_append_printf(slices, "[%u,%llu,%llu,%llu]", c,
 					       (unsigned long long)run[c].tid,
-					       (unsigned long long)run[c].start, (unsigned long long)end);
+					       (unsigned long long)from_t, (unsigned long long)end);
+			legend_add(seen, threads, run[c].tid);
 		}
+	}
 	qsort(lines->data, lines->len, sizeof(struct row), cmp_row);
 	qsort(pins->data, pins->len, sizeof(struct row), cmp_row);
 
-	fprintf(f, "{\"end\":%llu,\"records\":%llu,\"truncated\":%s,\"cpus\":[",
-		(unsigned long long)end, (unsigned long long)total, truncated ? "true" : "false");
+	fprintf(f, "{\"start\":%llu,\"end\":%llu,\"window\":%s,\"kept\":%zu,\"records\":%llu,"
+		"\"cut\":%s,\"cpus\":[",
+		(unsigned long long)start, (unsigned long long)end, window ? "true" : "false", t->len,
+		(unsigned long long)t->count, t->truncated ? "true" : "false");
 	for (unsigned c = 0; c < ncpus; c++)
 		fprintf(f, "%s\"CPU %u\"", c ? "," : "", c);
 	fprintf(f, "],\"threads\":[%s],\n\"slices\":[%s],\n\"irqs\":[%s],\n\"lines\":[", threads->str,
@@ -262,7 +300,8 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 		line_name(l->key >> 32, l->key & 0xffffffffu, name, sizeof(name));
 		fprintf(f, "%s{\"name\":", i ? "," : "");
 		json_str(f, name);
-		fprintf(f, ",\"ch\":[%s]}", l->items->str);
+		fprintf(f, ",\"lv0\":%llu,\"ch\":[%s]}", (unsigned long long)l->level0,
+			l->items->str);
 	}
 	fputs("],\n\"pins\":[", f);
 	for (guint i = 0; i < pins->len; i++) {
@@ -271,7 +310,9 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 			/* Still in service when the run ended. */
 			sep(p->items);
 			g_string_append_printf(p->items, "[%llu,%llu,%llu,1",
-					       (unsigned long long)p->open_rec.time,
+					       (unsigned long long)(p->open_rec.time > start
+								    ? p->open_rec.time
+								    : start),
 					       (unsigned long long)end, (unsigned long long)p->open_rec.c);
 			add_desc(p->items, &p->open_rec);
 			g_string_append_c(p->items, ']');
@@ -309,7 +350,7 @@ int sim_html_timeline(FILE *f, const struct sim_trace *t, unsigned ncpus, const 
 	fputs("\">\n<figcaption>", f);
 	sim_html_escape(f, caption);
 	fputs("</figcaption>\n<script type=\"application/json\" class=\"run\">", f);
-	write_model(f, r, n, ncpus, t->count);
+	write_model(f, r, n, ncpus, t);
 	fputs("</script>\n<div class=\"zoom\"><button type=\"button\" data-zoom=\"0.5\">&minus;</button>"
 	      "<button type=\"button\" data-zoom=\"2\">+</button></div>\n"
 	      "<div class=\"scroll\"></div>\n<p class=\"counts\"></p>\n</figure>\n",
@@ -351,7 +392,7 @@ static const char page_script[] =
 	"function draw(fig,m,zoom){\n"
 	" var box=fig.querySelector('.scroll');box.textContent='';\n"
 	" var L=90,avail=box.clientWidth||1100,W=Math.max(400,Math.round((avail-L-30)*zoom)),H=22,G=6;\n"
-	" var end=Math.max(m.end,1),x=function(t){return L+t*W/end;};\n"
+	" var st=m.start,span=Math.max(m.end-st,1),x=function(t){return L+(t-st)*W/span;};\n"
 	" var nrows=m.cpus.length+m.lines.length+m.pins.length;\n"
 	" var legend=Math.ceil(m.threads.length/6)*18+8;\n"
 	" var top=24,h=top+nrows*(H+G)+legend+10;\n"
@@ -359,9 +400,9 @@ static const char page_script[] =
 	"'data-threads':m.threads.length,'data-end-ns':m.end});\n"
 	" var names={},hue={};m.threads.forEach(function(t,i){names[t[0]]=t[1];hue[t[0]]=Math.round(i*137.5)%360;});\n"
 	" var color=function(id){return 'hsl('+(hue[id]||0)+',55%,60%)';};\n"
-	" for(var i=0;i<=10;i++){var tx=x(end*i/10);\n"
+	" for(var i=0;i<=10;i++){var tt=st+Math.round(span*i/10),tx=x(tt);\n"
 	"  el(svg,'line',{x1:tx,x2:tx,y1:top-4,y2:top+nrows*(H+G),stroke:'#eee'});\n"
-	"  el(svg,'text',{x:tx,y:top-8,'text-anchor':i==10?'end':'middle'}).textContent=fmt(Math.round(end*i/10));}\n"
+	"  el(svg,'text',{x:tx,y:top-8,'text-anchor':i==10?'end':'middle'}).textContent=fmt(tt);}\n"
 	" var y=top,rowy=[],cpug=[];\n"
 	" m.cpus.forEach(function(c,i){var g=el(svg,'g',{'data-kind':'cpu','data-name':c});\n"
 	"  el(g,'text',{x:4,y:y+15}).textContent=c;\n"
@@ -378,7 +419,7 @@ static const char page_script[] =
 	" m.lines.forEach(function(l){var g=el(svg,'g',{'data-kind':'line','data-name':l.name,"
 	"'data-changes':l.ch.length});\n"
 	"  el(g,'text',{x:4,y:y+15}).textContent=l.name;\n"
-	"  var lv=0,d='M'+L+' '+(y+H-3),hi=y+3,lo=y+H-3;\n"
+	"  var lv=l.lv0,hi=y+3,lo=y+H-3,d='M'+L+' '+(lv?hi:lo);\n"
 	"  l.ch.forEach(function(c){var px=x(c[0]);d+='L'+px+' '+(lv?hi:lo);lv=c[1];d+='L'+px+' '+(lv?hi:lo);\n"
 	"   el(g,'circle',{cx:px,cy:lv?hi:lo,r:1.5,fill:'#0969da','data-kind':'level'},\n"
 	"    c[2]+' at '+fmt(c[0]));});\n"
@@ -403,8 +444,9 @@ static const char page_script[] =
 	" var eps=0,ans=0;m.pins.forEach(function(p){eps+=p.eps.length;ans+=p.ans.length;});\n"
 	" fig.querySelector('.counts').textContent=m.cpus.length+' CPUs, '+m.threads.length+' threads, '+\n"
 	"  m.lines.length+' interrupt lines, '+m.pins.length+' IRQ pins, '+eps+' service episodes, '+\n"
-	"  ans+' answers and reports, '+m.irqs.length+' interrupts taken, until '+fmt(m.end)+\n"
-	"  (m.truncated?' (the run goes on: only the first things of its '+m.records+' trace records are drawn)':'');\n"
+	"  ans+' answers and reports, '+m.irqs.length+' interrupts taken, '+fmt(m.start)+' to '+fmt(m.end)+\n"
+	"  (m.window?'; a long run: drawn from where its last 50,000 marks begin':'')+\n"
+	"  (m.cut?'; the trace kept its first '+m.kept+' of '+m.records+' records, so the run goes on after '+fmt(m.end):'')+'.';\n"
 	" fig.setAttribute('data-drawn','1');}\n"
 	"document.querySelectorAll('figure.timeline').forEach(function(fig){\n"
 	" var m=JSON.parse(fig.querySelector('script.run').textContent),zoom=1;\n"

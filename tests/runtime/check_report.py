@@ -15,7 +15,10 @@ same run writes the same bytes, and bad arguments exit 2 with a message.
 Skips (exit 77) only when no chromium is installed; CI installs it
 (scripts/install-deps.sh).
 
-Usage: check_report.py UKSIM SCENARIO_DIR MORE.uks...
+A long run (millions of choices) is drawn from where its last 50,000 marks
+begin, with the state before them, and the page says so.
+
+Usage: check_report.py UKSIM SCENARIO_DIR TEST_SCENARIO_DIR
 """
 import html.parser
 import json
@@ -148,7 +151,9 @@ def main():
     uksim, scndir = sys.argv[1], sys.argv[2]
     bad = os.path.join(scndir, "irq", "ack-before-clear.uks")
     good = os.path.join(scndir, "irq", "flagship-shared-level.uks")
-    targets = [bad, good] + sys.argv[3:]
+    more = sys.argv[3]
+    targets = [bad, good, os.path.join(more, "shrink-shared-msi.uks")]
+    long_run = os.path.join(more, "long-linux-shared.uks")
     with tempfile.TemporaryDirectory() as tmp:
         check_bad_args(uksim, good, tmp)
         browser = find_browser()
@@ -242,6 +247,33 @@ def main():
         if page.count('<pre class="story">') != len(want):
             fail("expected %d stories" % len(want))
         print("ok: each violation has its story and replay commands")
+
+        check_long(uksim, browser, long_run, tmp)
+
+
+def check_long(uksim, browser, scn, tmp):
+    out = os.path.join(tmp, "long.html")
+    p = run([uksim, "report", out, scn, "--runs", "1", "-j", "1", "-q"])
+    if p.returncode != 0 or not os.path.exists(out):
+        fail("uksim report of a long run exited %d\n%s" % (p.returncode, p.stderr))
+    p = run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+             "--user-data-dir=" + os.path.join(tmp, "profile"), "--dump-dom", "file://" + out])
+    dom = Dom()
+    dom.feed(p.stdout)
+    fig = [a for t, a, f in dom.elems if t == "figure"]
+    if len(fig) != 1 or fig[0].get("data-drawn") != "1":
+        fail("the long run's timeline was not drawn")
+    marks = sum(1 for t, a, f in dom.elems if a.get("data-kind") in
+                ("slice", "interrupt", "level", "episode", "answer"))
+    cpus = sum(1 for t, a, f in dom.elems if a.get("data-kind") == "cpu")
+    # Each CPU's last stretch and each open episode can come on top.
+    if marks > 50000 + 2 * cpus + 16 or marks < 10000:
+        fail("the long run drew %d marks, expected about 50,000" % marks)
+    if "a long run: drawn from where its last 50,000 marks begin" not in p.stdout:
+        fail("the page does not say that it draws the long run's end only")
+    if cpus < 1 or not any(a.get("data-kind") == "thread" for t, a, f in dom.elems):
+        fail("the long run's picture has no CPUs or threads")
+    print("ok: a long run is drawn from where its last %d marks begin" % marks)
 
 
 if __name__ == "__main__":

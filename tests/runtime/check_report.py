@@ -249,6 +249,24 @@ def main():
         print("ok: each violation has its story and replay commands")
 
         check_long(uksim, browser, long_run, tmp)
+        check_demo(uksim, browser, tmp)
+
+
+def check_demo(uksim, browser, tmp):
+    """A target without a kernel: the engine's tasks are drawn on their CPUs."""
+    out = os.path.join(tmp, "demo.html")
+    p = run([uksim, "report", out, "demo:race", "--runs", "20", "-j", "1", "-q"])
+    if p.returncode != 0:
+        fail("uksim report demo:race exited %d\n%s" % (p.returncode, p.stderr))
+    p = run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+             "--user-data-dir=" + os.path.join(tmp, "profile"), "--dump-dom", "file://" + out])
+    dom = Dom()
+    dom.feed(p.stdout)
+    tasks = sorted(a["data-name"] for t, a, f in dom.elems if a.get("data-kind") == "thread")
+    slices = sorted({a["data-thread"] for t, a, f in dom.elems if a.get("data-kind") == "slice"})
+    if tasks != ["task 0", "task 1"] or slices != tasks:
+        fail("demo:race drew tasks %s and stretches of %s" % (tasks, slices))
+    print("ok: demo:race draws its two tasks")
 
 
 def check_long(uksim, browser, scn, tmp):

@@ -71,9 +71,37 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The engine's own tasks (targets without a kernel, demo:race) share the
+ * thread rows under ids of their own (exact as JavaScript numbers). */
+#define TASK_ID (1ull << 40)
+
 static void thread_name(uint64_t tid, char *buf, size_t len)
 {
-	snprintf(buf, len, "thread %llu", (unsigned long long)tid);
+	if (tid & TASK_ID)
+		snprintf(buf, len, "task %llu", (unsigned long long)(tid & ~TASK_ID));
+	else
+		snprintf(buf, len, "thread %llu", (unsigned long long)tid);
+}
+
+/* Whether `e` changes what a CPU runs: the kernel's context switch, or an
+ * engine task starting (*to set) or blocking or ending (*to = none). */
+static bool cpu_switch(const struct sim_trace_rec *e, unsigned ncpus, unsigned *cpu, bool *has_to,
+		       uint64_t *to)
+{
+	*has_to = true;
+	if (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) {
+		*cpu = (unsigned)e->a;
+		*to = e->c;
+		return true;
+	}
+	if (e->cpu >= ncpus)
+		return false;
+	*cpu = e->cpu;
+	*to = TASK_ID | e->a;
+	if (e->kind == SIM_TR_TASK_RUN)
+		return true;
+	*has_to = false;
+	return e->kind == SIM_TR_TASK_BLOCK || e->kind == SIM_TR_TASK_EXIT;
 }
 
 static void pin_name(uint64_t pin, char *buf, size_t len)
@@ -156,7 +184,10 @@ static void sep(GString *s)
 /* Whether a record draws a mark of its own (a stretch it ends counts). */
 static bool draws(const struct sim_trace_rec *e, unsigned ncpus)
 {
-	return (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) ||
+	unsigned cpu;
+	bool has_to;
+	uint64_t to;
+	return cpu_switch(e, ncpus, &cpu, &has_to, &to) ||
 	       (e->kind == SIM_TR_IRQ_TAKE && e->cpu < ncpus) || e->kind == HW_TRACE_LINE ||
 	       e->kind == UK_TRACE_IRQ(UK_IRQ_EV_END) || answer_kind(e->kind);
 }
@@ -191,7 +222,9 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 	GArray *seen = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	GArray *lines = g_array_new(FALSE, FALSE, sizeof(struct row));
 	GArray *pins = g_array_new(FALSE, FALSE, sizeof(struct row));
-	uint64_t end = n ? r[n - 1].time : 0, start = 0;
+	uint64_t end = n ? r[n - 1].time : 0, start = 0, to;
+	unsigned cpu;
+	bool has_to;
 	char name[64];
 
 	if (ncpus > MAX_CPUS)
@@ -207,10 +240,10 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 		const char *ans = answer_kind(e->kind);
 		if (i < from) {
 			/* Before the drawing starts: only the state. */
-			if (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) {
-				run[e->a].tid = e->c;
-				run[e->a].start = e->time;
-				run[e->a].open = true;
+			if (cpu_switch(e, ncpus, &cpu, &has_to, &to)) {
+				run[cpu].tid = to;
+				run[cpu].start = e->time;
+				run[cpu].open = has_to;
 			} else if (e->kind == HW_TRACE_LINE) {
 				row_of(lines, (e->a << 32) | (e->b & 0xffffffffu))->level0 = e->c;
 			} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_BEGIN)) {
@@ -222,20 +255,19 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 			}
 			continue;
 		}
-		if (e->kind == UK_TRACE_CORE_SWITCH && e->a < ncpus) {
-			uint64_t from_t = run[e->a].start > start ? run[e->a].start : start;
-			if (run[e->a].open && e->time > from_t) {
+		if (cpu_switch(e, ncpus, &cpu, &has_to, &to)) {
+			uint64_t from_t = run[cpu].start > start ? run[cpu].start : start;
+			if (run[cpu].open && e->time > from_t) {
 				sep(slices);
-				g_string_append_printf(slices, "[%llu,%llu,%llu,%llu]",
-						       (unsigned long long)e->a,
-						       (unsigned long long)run[e->a].tid,
+				g_string_append_printf(slices, "[%u,%llu,%llu,%llu]", cpu,
+						       (unsigned long long)run[cpu].tid,
 						       (unsigned long long)from_t,
 						       (unsigned long long)e->time);
-				legend_add(seen, threads, run[e->a].tid);
+				legend_add(seen, threads, run[cpu].tid);
 			}
-			run[e->a].tid = e->c;
-			run[e->a].start = e->time;
-			run[e->a].open = true;
+			run[cpu].tid = to;
+			run[cpu].start = e->time;
+			run[cpu].open = has_to;
 		} else if (e->kind == SIM_TR_IRQ_TAKE && e->cpu < ncpus) {
 			sep(irqs);
 			g_string_append_printf(irqs, "[%u,%llu]", e->cpu, (unsigned long long)e->time);

@@ -158,7 +158,9 @@ static int report_target(void *ctx, const struct uksim_explored *e)
 		return UKSIM_EXIT_INTERNAL;
 	char id[48];
 	snprintf(id, sizeof(id), "timeline-%u", idx);
-	int rc = sim_html_timeline(mem, &e->shown->trace, e->shown->ncpus, id, caption);
+	const struct sim_outcome *so = e->shown;
+	int rc = sim_html_timeline(mem, &so->trace, so->ncpus, id, caption,
+				   so->violation ? so->violation_id : NULL, so->time_ns);
 	rc |= fclose(mem);
 	if (rc == 0)
 		g_string_append_len(s, buf, (gssize)len);

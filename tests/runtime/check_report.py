@@ -222,6 +222,11 @@ def main():
                 fail("%s: drawn %s\n  but the run's Chrome trace has %s" % (t, drawn, chrome))
             if drawn["cpus"] < 1 or drawn["episodes"] < 1 or not drawn["threads"]:
                 fail("%s: an empty picture %s" % (t, drawn))
+            marks = sum(1 for tg, a, f in dom.elems if f == fig
+                        and a.get("data-kind") == "violation")
+            if marks != (1 if viol else 0):
+                fail("%s: %d violation marks drawn, explore found %s" % (t, marks,
+                                                                          viol and viol["id"]))
             cpu_names = [a["data-name"] for tg, a, f in dom.elems
                          if f == fig and a.get("data-kind") == "cpu"]
             if cpu_names != ["CPU %d" % i for i in range(chrome["cpus"])]:

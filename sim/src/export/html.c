@@ -9,6 +9,7 @@
  * the file opens on an offline machine and can be mailed as it is.
  *
  * The model (times in virtual ns):
+ *   mark       [time, what] of the violation, or null
  *   start, end the times drawn: the whole run, or with `window` its last
  *              MAX_ITEMS marks (the end is where it went wrong)
  *   kept, records, cut   trace records kept and emitted; `cut` when the
@@ -319,7 +320,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 	qsort(lines->data, lines->len, sizeof(struct row), cmp_row);
 	qsort(pins->data, pins->len, sizeof(struct row), cmp_row);
 
-	fprintf(f, "{\"start\":%llu,\"end\":%llu,\"window\":%s,\"kept\":%zu,\"records\":%llu,"
+	fprintf(f, "\"start\":%llu,\"end\":%llu,\"window\":%s,\"kept\":%zu,\"records\":%llu,"
 		"\"cut\":%s,\"cpus\":[",
 		(unsigned long long)start, (unsigned long long)end, window ? "true" : "false", t->len,
 		(unsigned long long)t->count, t->truncated ? "true" : "false");
@@ -371,7 +372,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 }
 
 int sim_html_timeline(FILE *f, const struct sim_trace *t, unsigned ncpus, const char *id,
-		      const char *caption)
+		      const char *caption, const char *mark, uint64_t mark_ns)
 {
 	size_t n;
 	struct sim_trace_rec *r = sim_trace_sorted(t, &n);
@@ -382,6 +383,15 @@ int sim_html_timeline(FILE *f, const struct sim_trace *t, unsigned ncpus, const 
 	fputs("\">\n<figcaption>", f);
 	sim_html_escape(f, caption);
 	fputs("</figcaption>\n<script type=\"application/json\" class=\"run\">", f);
+	/* The model is an object: the mark goes in as its first field. */
+	fputs("{\"mark\":", f);
+	if (mark) {
+		fprintf(f, "[%llu,", (unsigned long long)mark_ns);
+		json_str(f, mark);
+		fputs("],", f);
+	} else {
+		fputs("null,", f);
+	}
 	write_model(f, r, n, ncpus, t);
 	fputs("</script>\n<div class=\"zoom\"><button type=\"button\" data-zoom=\"0.5\">&minus;</button>"
 	      "<button type=\"button\" data-zoom=\"2\">+</button></div>\n"
@@ -469,6 +479,9 @@ static const char page_script[] =
 	"'data-answer':a[1],'data-sink':a[2]},\n"
 	"    a[4]+' at '+fmt(a[0]));});\n"
 	"  y+=H+G;});\n"
+	" if(m.mark&&m.mark[0]>=st&&m.mark[0]<=m.end){var mx=x(m.mark[0]);\n"
+	"  el(svg,'line',{x1:mx,x2:mx,y1:top-4,y2:top+nrows*(H+G),stroke:'#cf222e','stroke-width':2,"
+	"'stroke-dasharray':'4 3','data-kind':'violation'},m.mark[1]+' at '+fmt(m.mark[0]));}\n"
 	" y+=8;m.threads.forEach(function(t,i){var lx=L+(i%6)*150,ly=y+Math.floor(i/6)*18;\n"
 	"  var g=el(svg,'g',{'data-kind':'thread','data-name':t[1]});\n"
 	"  el(g,'rect',{x:lx,y:ly,width:12,height:12,fill:color(t[0])});\n"

@@ -191,6 +191,11 @@ static int report_end(void *ctx)
 {
 	struct report *rep = ctx;
 	FILE *f = rep->out;
+	if (rep->ntargets == 0) {
+		/* A directory without scenario files: nothing to report. */
+		fprintf(stderr, "uksim report: no scenario files (*.uks) among the targets\n");
+		return UKSIM_EXIT_USAGE;
+	}
 	sim_html_page_begin(f, "uksim report");
 	fprintf(f, "<h1>uksim report</h1>\n<p class=\"meta\">uksim %s, build %08llx, invariant "
 		   "checks %s; %u target%s</p>\n",

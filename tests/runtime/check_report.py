@@ -121,6 +121,7 @@ def check_bad_args(uksim, scn, tmp):
     copy = os.path.join(tmp, "copy.uks")
     shutil.copy(scn, copy)
     before = open(copy).read()
+    os.mkdir(os.path.join(tmp, "empty"))
     cases = [
         ([], "uksim report: usage"),
         ([copy, scn], "must end in .html"),
@@ -129,6 +130,7 @@ def check_bad_args(uksim, scn, tmp):
         ([os.path.join(tmp, "no-dir", "x.html"), scn], "cannot write"),
         ([tmp, scn], "must end in .html"),
         ([out, scn, "--runs", "0"], "--runs"),
+        ([out, os.path.join(tmp, "empty")], "no scenario files"),
         ([out, scn, "--strategy", "nope"], "unknown strategy"),
         ([out, scn, "--rnus", "3"], "did you mean '--runs'"),
     ]

@@ -82,8 +82,9 @@ static int export_traces(const struct uksim_target *ut, const struct sim_schedul
 		FILE *f = fopen(paths[k], "w");
 		int rc = -1;
 		if (f) {
-			rc = k == 0 ? sim_export_chrome(&out->trace, out->ncpus, ut->name, f)
-				    : sim_export_vcd(&out->trace, ut->name, f);
+			rc = k == 0 ? sim_export_chrome_named(&out->trace, out->names, out->ncpus,
+							      ut->name, f)
+				    : sim_export_vcd_named(&out->trace, out->names, ut->name, f);
 			rc |= fclose(f);
 		}
 		if (rc != 0) {

@@ -84,11 +84,11 @@ char *sim_story(const struct sim_outcome *o, unsigned context_records)
 				kept++;
 		}
 		g_string_append_printf(s, "The last %zu events before it went wrong:\n", kept);
-		char line[160];
+		char line[256];
 		for (size_t i = start; i < end; i++) {
 			if (r[i].kind == SIM_TR_CPU_PICK)
 				continue;
-			sim_trace_describe(&r[i], line, sizeof(line));
+			sim_trace_describe_named(&r[i], o->names, line, sizeof(line));
 			if (r[i].cpu == 0xffff)
 				g_string_append_printf(s, "  %8llu ns  hw     %s\n",
 						       (unsigned long long)r[i].time, line);

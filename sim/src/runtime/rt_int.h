@@ -178,6 +178,9 @@ void rt_expect_text(const struct uks_expect *x, char *buf, size_t len);
 void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		   struct sim_run_report *out);
 uint64_t rt_stat_walks(const struct uk_kernel_stats *st);
+/* rt_names.c: the scenario's names for the ids of a traced run's records
+ * (out->names), after the run. */
+int rt_names(struct sim_rt *rt, struct sim_run_report *out);
 /* violations.c */
 enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res);
 uint64_t rt_end_time(const struct sim_rt *rt);

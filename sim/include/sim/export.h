@@ -84,6 +84,15 @@ const char *sim_names_say(const struct sim_names *n, enum sim_name_kind kind, ui
  * sink). Call after the threads are named. */
 int sim_names_from_trace(struct sim_names *n, const struct sim_trace *t);
 
+/* The thread running on `cpu` at time `t` (from the trace's switches), or
+ * NULL when the trace does not tell. */
+const char *sim_names_running(const struct sim_names *n, const struct sim_trace *t, unsigned cpu,
+			      uint64_t time, char *buf, size_t len);
+/* A JSON object of the table, by kind and id: {"threads": {"7":
+ * "nicdrv.main"}, "processes": {...}, "lines": {...} (kernel IRQ pin ids),
+ * "sinks": {...}, "devices": {...}}; "{}" for NULL. */
+void sim_names_print_json(FILE *f, const struct sim_names *n);
+
 /* A short name for a trace kind ("irq.begin", "hw.line", "core.switch"),
  * or NULL for a kind nobody named. */
 const char *sim_trace_kind_name(uint16_t kind);

@@ -216,6 +216,64 @@ int sim_names_from_trace(struct sim_names *n, const struct sim_trace *t)
 	return rc;
 }
 
+const char *sim_names_running(const struct sim_names *n, const struct sim_trace *t, unsigned cpu,
+			      uint64_t time, char *buf, size_t len)
+{
+	bool found = false;
+	uint64_t tid = 0, at = 0;
+	for (size_t i = 0; i < t->len; i++) {
+		const struct sim_trace_rec *r = &t->recs[i];
+		if (r->kind == UK_TRACE_CORE_SWITCH && r->a == cpu && r->time <= time &&
+		    (!found || r->time >= at)) {
+			found = true;
+			tid = r->c;
+			at = r->time;
+		}
+	}
+	return found ? sim_names_say(n, SIM_NAME_THREAD, tid, 0, buf, len) : NULL;
+}
+
+static void json_text(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void sim_names_print_json(FILE *f, const struct sim_names *n)
+{
+	static const struct {
+		enum sim_name_kind kind;
+		const char *key;
+	} groups[] = {{SIM_NAME_THREAD, "threads"},
+		      {SIM_NAME_PROCESS, "processes"},
+		      {SIM_NAME_PIN, "lines"},
+		      {SIM_NAME_SINK, "sinks"},
+		      {SIM_NAME_DEVICE, "devices"}};
+	fputc('{', f);
+	for (size_t g = 0; n && g < sizeof(groups) / sizeof(groups[0]); g++) {
+		fprintf(f, "%s\"%s\":{", g ? "," : "", groups[g].key);
+		bool first = true;
+		for (size_t i = 0; i < n->n; i++) {
+			if (n->v[i].kind != (uint32_t)groups[g].kind)
+				continue;
+			fprintf(f, "%s\"%llu\":", first ? "" : ",", (unsigned long long)n->v[i].a);
+			json_text(f, n->v[i].name);
+			first = false;
+		}
+		fputc('}', f);
+	}
+	fputc('}', f);
+}
+
 static int cmp_time(const void *x, const void *y)
 {
 	const struct sim_trace_rec *a = x, *b = y;

@@ -73,7 +73,7 @@ static void make_id(size_t i, char *id)
 }
 
 /* A VCD reference is one token: anything but letters, digits, '.', '_'
- * and '#' becomes '_'. */
+ * '#' and '+' becomes '_'. */
 static void sanitize(char *s)
 {
 	for (; *s; s++)

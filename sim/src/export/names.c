@@ -26,6 +26,7 @@ static const struct kind_name names[] = {
 	{SIM_TR_TASK_BLOCK, "task.block"},
 	{SIM_TR_TASK_WAKE, "task.wake"},
 	{SIM_TR_TASK_EXIT, "task.exit"},
+	{SIM_TR_DEV_CLEAR, "dev.clear"},
 	{UK_TRACE_CORE_SWITCH, "core.switch"},
 	{UK_TRACE_CORE_PREEMPT, "core.preempt"},
 	{UK_TRACE_CORE_WAKE, "core.wake"},

@@ -7,8 +7,9 @@
  *
  *   scope devices: per device its interrupt output as the controller sees
  *                  it (`nic0.line`: the level of the line it drives), its
- *                  status as the timeline sets and withdraws it
- *                  (`nic0.status`: assert 1, deassert or reset 0), and for
+ *                  interrupt status (`nic0.status`: set by the timeline's
+ *                  assert, cleared by deassert, reset, or the driver's
+ *                  clear as the runtime saw it, SIM_TR_DEV_CLEAR), and for
  *                  an MSI device the messages it sent (`nic1.msi`, a count);
  *   scope hw:      per controller line: level, mask bit, remote IRR
  *                  (`ioapic10.level`, `ioapic10.mask`, `ioapic10.remote_irr`);
@@ -178,6 +179,8 @@ static size_t affects(struct sigtab *t, const struct sim_trace_rec *r, bool add,
 		if (r->b == HW_ACT_DEASSERT || r->b == HW_ACT_RESET)
 			return set(c, n, max, find(t, SIG_DEV_STATUS, r->a, 0, add), 0);
 		return 0;
+	case SIM_TR_DEV_CLEAR:
+		return set(c, n, max, find(t, SIG_DEV_STATUS, r->a, 0, add), 0);
 	case HW_TRACE_DEV_RESET:
 		return set(c, n, max, find(t, SIG_DEV_STATUS, r->a, 0, add), r->b != 0);
 	case HW_TRACE_MASK:

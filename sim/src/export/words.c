@@ -149,6 +149,7 @@ void sim_trace_describe_named(const struct sim_trace_rec *r, const struct sim_na
 	case SIM_TR_TASK_BLOCK: OUT("task %llu blocks on channel %llu", a, b); return;
 	case SIM_TR_TASK_WAKE: OUT("task %llu wakes (channel %llu)", a, b); return;
 	case SIM_TR_TASK_EXIT: OUT("task %llu exits", a); return;
+	case SIM_TR_DEV_CLEAR: OUT("software clears the interrupt status of %s", DEV(a)); return;
 
 	/* The kernel core. */
 	case UK_TRACE_CORE_SWITCH:

@@ -73,6 +73,11 @@ struct rt_dev {
 	int refused_err;
 	uint64_t refused_at;
 	int refused_proc, refused_cpu;
+	/* Traced runs: when software cleared its status (rt_dev_take_clears),
+	 * for the exports (SIM_TR_DEV_CLEAR). */
+	bool note_clears;
+	uint64_t *clear_at;
+	uint32_t nclear, clear_cap;
 };
 
 #define RT_MAX_MUTEXES 8

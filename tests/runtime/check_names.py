@@ -124,6 +124,21 @@ with tempfile.TemporaryDirectory() as tmp:
     except (ValueError, KeyError) as exc:
         check(False, f"run --json: {exc}: {r.stdout[:300]}")
 
+    # Threads made at run time: the thread that carries out `kill diskdrv`
+    # is named by its role, even though it has ended by the run's end.
+    kill = str(root / "scenarios/irq/kill-owing-driver.uks")
+    r = run("run", kill, "--json", "--trace", f"{tmp}/kill.json")
+    try:
+        threads = set(json.loads(r.stdout).get("names", {}).get("threads", {}).values())
+        check(threads == {"nicdrv.main", "diskdrv.main", "diskdrv.kill", "idle/cpu0", "idle/cpu1"},
+              f"kill-owing-driver: threads {sorted(threads)}")
+        ev = json.loads(Path(f"{tmp}/kill.json").read_text())["traceEvents"]
+        slices = {e["name"] for e in ev if e.get("ph") == "X"}
+        check(not any(re.fullmatch(r"thread \d+", s) for s in slices),
+              f"kill-owing-driver: Chrome slices named by thread id: {sorted(slices)}")
+    except ValueError as exc:
+        check(False, f"kill-owing-driver run --json: {exc}: {r.stdout[:300]}")
+
     # explore: the story; replay --json.
     r = run("explore", abc, "--runs", "50", "--no-shrink", "--trace", f"{tmp}/x.json")
     out = r.stdout + r.stderr

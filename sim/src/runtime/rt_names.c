@@ -6,9 +6,11 @@
  *   threads    a scenario thread is "<process>.<thread>" ("nicdrv.main");
  *              a thread a program made at run time "<process>.<program>#N",
  *              N counting from 1 per process and program in creation order
- *              ("vfs.worker#2"); kernel threads by their role ("idle/cpu1",
- *              "<process>.kill" for the thread that carries out a timeline
- *              `kill`);
+ *              ("vfs.worker#2"), from the kernel's record of its program at
+ *              the end of the run; one that ended before is named after
+ *              the process that started it ("vfs.thread#1"); kernel and
+ *              runtime threads by their role ("idle/cpu1", "<process>.kill"
+ *              for the thread that carries out a timeline `kill`);
  *   lines      a line is named after the devices on it: "nic0", or
  *              "nic0+disk0" for a shared line; the same name for the
  *              controller's pin (hw) and the kernel's IRQ pin;
@@ -121,6 +123,67 @@ static uint64_t *thread_ids(const struct sim_run_report *out, size_t *n)
 	return ids;
 }
 
+/* The scenario process whose thread `tid` is, or -1. */
+static int process_of(const struct sim_rt *rt, uint64_t tid)
+{
+	for (size_t i = 0; i < rt->nthr; i++)
+		if (rt->thr[i].tid && rt->thr[i].tid == tid)
+			return rt->thr[i].proc;
+	return -1;
+}
+
+/* Threads made at run time that the kernel has forgotten by the end (they
+ * ended): named after the thread that started them, the one running on
+ * the waking CPU when they were first woken. A process's first thread
+ * makes its kill thread (threads.c) and, in the runtime, nothing else but
+ * the scenario's threads: that is "<process>.kill"; any other is
+ * "<process>.thread#N" (its program is no longer known). */
+static int name_ended_threads(struct sim_rt *rt, struct sim_run_report *out, struct sim_names *nm)
+{
+	size_t n;
+	struct sim_trace t;
+	sim_trace_init(&t, 0);
+	t.recs = out->trace;
+	t.len = out->trace_len;
+	struct sim_trace_rec *r = sim_trace_sorted(&t, &n);
+	bool *killer_named = calloc(rt->s->nprocesses + 1, sizeof(bool));
+	uint64_t cur[64] = {0};
+	int rc = killer_named ? 0 : -1;
+	char name[SIM_NAME_MAX];
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (r[i].kind == UK_TRACE_CORE_SWITCH && r[i].a < 64) {
+			cur[r[i].a] = r[i].c;
+			continue;
+		}
+		if (r[i].kind != UK_TRACE_CORE_WAKE || r[i].c >= 64 ||
+		    sim_names_get(nm, SIM_NAME_THREAD, r[i].a, 0))
+			continue;
+		int p = process_of(rt, cur[r[i].c]);
+		if (p < 0)
+			continue;
+		const struct rt_proc *rp = &rt->proc[p];
+		const char *proc = rt->s->processes[p].name;
+		if (rp->kill_action >= 0 && cur[r[i].c] == rp->first_tid && !killer_named[p]) {
+			snprintf(name, sizeof(name), "%s.kill", proc);
+			killer_named[p] = true; /* one kill thread per process */
+		} else {
+			unsigned k = 1;
+			for (;; k++) {
+				snprintf(name, sizeof(name), "%.40s.thread#%u", proc, k);
+				bool taken = false;
+				for (size_t j = 0; j < nm->n && !taken; j++)
+					taken = nm->v[j].kind == SIM_NAME_THREAD && !strcmp(nm->v[j].name, name);
+				if (!taken)
+					break;
+			}
+		}
+		rc = sim_names_set(nm, SIM_NAME_THREAD, r[i].a, 0, name);
+	}
+	free(killer_named);
+	free(r);
+	return rc;
+}
+
 static int name_threads(struct sim_rt *rt, struct sim_run_report *out, struct sim_names *nm)
 {
 	char name[SIM_NAME_MAX];
@@ -188,7 +251,7 @@ static int name_threads(struct sim_rt *rt, struct sim_run_report *out, struct si
 		rc = sim_names_set(nm, SIM_NAME_THREAD, ids[i], 0, name);
 	}
 	free(ids);
-	return rc;
+	return rc ? rc : name_ended_threads(rt, out, nm);
 }
 
 int rt_names(struct sim_rt *rt, struct sim_run_report *out)

@@ -101,6 +101,12 @@ with tempfile.TemporaryDirectory() as tmp:
         tracks = {e["args"]["name"] for e in ev if e.get("ph") == "M" and e.get("pid") == 2
                   and e["name"] == "thread_name"}
         check({"nic0", "disk0"} <= tracks, f"seed {seed}: Chrome IRQ tracks {sorted(tracks)}")
+        devtracks = {e["args"]["name"]: e["tid"] for e in ev if e.get("ph") == "M"
+                     and e.get("pid") == 4 and e["name"] == "thread_name"}
+        check(set(devtracks) == {"nic0", "disk0"}, f"seed {seed}: Chrome device tracks {devtracks}")
+        msis = [e for e in ev if e.get("pid") == 4 and e.get("name") == "MSI message"]
+        check(len(msis) == 2 and all(e["tid"] == devtracks.get("disk0") for e in msis),
+              f"seed {seed}: Chrome MSI messages {msis}")
         episodes = {e["name"] for e in ev if e.get("ph") == "b"}
         check(episodes <= {"nic0", "disk0"} and episodes,
               f"seed {seed}: Chrome episodes named {sorted(episodes)}")

@@ -11,8 +11,11 @@
  *   pid 3  "lines"     counters (ph C): each interrupt line's level, and
  *                      the threads ready to run per CPU when the kernel
  *                      traces its run queues;
+ *   pid 4  "devices"   a track per device: its timeline actions, the
+ *                      driver's status clears and its MSI messages;
  *   flows (ph s/f) from an IPC caller to the server that receives the call,
  *   when the kernel traces IPC.
+ * Threads, lines and devices carry the scenario's names (sim_names).
  */
 #include <sim/export.h>
 
@@ -144,6 +147,34 @@ static void metadata(struct out *o, unsigned ncpus, const char *title)
 	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":2,\"args\":{\"name\":\"IRQ pins\"}}", o->f);
 	ev_begin(o);
 	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":3,\"args\":{\"name\":\"lines and queues\"}}", o->f);
+	ev_begin(o);
+	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":4,\"args\":{\"name\":\"devices\"}}", o->f);
+}
+
+/* The device an MSI source belongs to (its machine index), or -1. */
+static int64_t msi_device(const struct out *o, uint64_t src)
+{
+	const struct sim_names *n = o->names;
+	for (size_t i = 0; n && i < n->n; i++)
+		if (n->v[i].kind == SIM_NAME_DEVICE_LINE &&
+		    n->v[i].a == ((uint64_t)SIM_LINE_CTRL_MSI << 32 | src))
+			return (int64_t)n->v[i].b;
+	return -1;
+}
+
+/* Name each device's track (pid 4, tid = device index). */
+static void device_tracks(struct out *o)
+{
+	const struct sim_names *n = o->names;
+	for (size_t i = 0; n && i < n->n; i++) {
+		if (n->v[i].kind != SIM_NAME_DEVICE)
+			continue;
+		ev_begin(o);
+		fprintf(o->f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":4,\"tid\":%llu,\"args\":{\"name\":",
+			(unsigned long long)n->v[i].a);
+		json_str(o->f, n->v[i].name);
+		fputs("}}", o->f);
+	}
 }
 
 /* Name each pin's track (pid 2, tid = pin id) after its line. */
@@ -186,6 +217,7 @@ int sim_export_chrome_named(const struct sim_trace *t, const struct sim_names *n
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", f);
 	metadata(&o, ncpus, title);
 	pin_tracks(&o, r, n);
+	device_tracks(&o);
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_trace_rec *e = &r[i];
 		last = e->time;
@@ -238,6 +270,18 @@ int sim_export_chrome_named(const struct sim_trace *t, const struct sim_names *n
 			snprintf(name, sizeof(name), "machine suspended");
 			counter(&o, name, e->time, "suspended", e->a);
 			break;
+		case HW_TRACE_DEV_ACTION:
+			instant(&o, 4, (unsigned)e->a, "action", e->time, e);
+			break;
+		case SIM_TR_DEV_CLEAR:
+			instant(&o, 4, (unsigned)e->a, "status cleared", e->time, e);
+			break;
+		case HW_TRACE_MSI: {
+			int64_t d = msi_device(&o, e->a);
+			if (d >= 0)
+				instant(&o, 4, (unsigned)d, "MSI message", e->time, e);
+			break;
+		}
 		case UK_TRACE_CORE_RUNQ:
 			snprintf(name, sizeof(name), "ready on CPU %llu", (unsigned long long)e->a);
 			counter(&o, name, e->time, "threads", e->b);

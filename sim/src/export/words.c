@@ -65,9 +65,7 @@ static const char *wait_words(uint64_t w)
 {
 	switch (w) {
 	case UK_WAIT_MUTEX: return "mutex";
-	case UK_WAIT_FUTEX: return "futex at";
-	case UK_WAIT_JOIN: return "the end of thread";
-	case UK_WAIT_OTHER: return "wait queue";
+	case UK_WAIT_OTHER: return "kernel object"; /* an IRQ, endpoint, notification, timer */
 	default: return "object";
 	}
 }
@@ -164,8 +162,10 @@ void sim_trace_describe_named(const struct sim_trace_rec *r, const struct sim_na
 	case UK_TRACE_CORE_BLOCK:
 		if (b == UK_WAIT_JOIN)
 			OUT("%s blocks until %s ends", THREAD(a), THREAD(c));
+		else if (b == UK_WAIT_FUTEX)
+			OUT("%s blocks waiting on the futex at %#llx", THREAD(a), c);
 		else
-			OUT("%s blocks on %s %#llx", THREAD(a), wait_words(b), c);
+			OUT("%s blocks waiting on %s %llu", THREAD(a), wait_words(b), c);
 		return;
 	case UK_TRACE_CORE_EXIT:
 		if (c)

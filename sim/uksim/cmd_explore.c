@@ -83,8 +83,9 @@ static int export_traces(const struct uksim_target *ut, const struct sim_schedul
 		FILE *f = fopen(paths[k], "w");
 		int rc = -1;
 		if (f) {
-			rc = k == 0 ? sim_export_chrome(&out->trace, out->ncpus, ut->name, f)
-				    : sim_export_vcd(&out->trace, ut->name, f);
+			rc = k == 0 ? sim_export_chrome_named(&out->trace, out->names, out->ncpus,
+							      ut->name, f)
+				    : sim_export_vcd_named(&out->trace, out->names, ut->name, f);
 			rc |= fclose(f);
 		}
 		if (rc != 0) {
@@ -516,6 +517,15 @@ static void print_replay_json_details(const struct sim_outcome *o)
 		       d->choice, d->dflt, d->n);
 		if (d->kind == SIM_CHOICE_CPU)
 			printf(",\"runs\":%u,\"instead_of\":%u", d->choice_cpu, d->dflt_cpu);
+		/* The thread the choice was made on, by the scenario's name. */
+		char who[SIM_NAME_MAX + 32];
+		unsigned on = d->kind == SIM_CHOICE_CPU ? d->choice_cpu : d->cpu;
+		const char *thr = sim_names_running(o->names, &o->trace, on, d->time, who, sizeof(who));
+		printf(",\"thread\":");
+		if (thr)
+			uksim_json_string(stdout, thr);
+		else
+			printf("null");
 		printf("}");
 	}
 	uint64_t end = 0, irqs = 0, switches = 0, raises = 0;
@@ -527,7 +537,10 @@ static void print_replay_json_details(const struct sim_outcome *o)
 		switches += r->kind == UKSIM_TRACE_SWITCH;
 		raises += r->kind == UKSIM_TRACE_IRQ_RAISE;
 	}
-	printf("],\"statistics\":{\"end_ns\":%llu,\"steps\":%llu,\"decisions\":%llu,"
+	printf("],\"names\":");
+	fflush(stdout);
+	sim_names_print_json(stdout, o->names);
+	printf(",\"statistics\":{\"end_ns\":%llu,\"steps\":%llu,\"decisions\":%llu,"
 	       "\"departures\":%zu,\"interrupts_taken\":%llu,\"switches\":%llu,\"irq_raises\":%llu,"
 	       "\"trace_records\":%llu,\"trace_complete\":%s}",
 	       (unsigned long long)end, (unsigned long long)o->steps,
@@ -599,8 +612,18 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				printf("%llu,\"cpu\":", (unsigned long long)out.time_ns);
 			else
 				printf("null,\"cpu\":");
-			if (out.violation && strcmp(out.violation_id, "expect"))
+			char who[SIM_NAME_MAX + 32];
+			const char *thr = NULL;
+			if (out.violation && strcmp(out.violation_id, "expect")) {
 				printf("%u", out.cpu);
+				thr = sim_names_running(out.names, &out.trace, out.cpu, out.time_ns, who,
+							sizeof(who));
+			} else {
+				printf("null");
+			}
+			printf(",\"thread\":");
+			if (thr)
+				uksim_json_string(stdout, thr);
 			else
 				printf("null");
 			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu,\"exit\":%d",

@@ -159,7 +159,7 @@ static int report_target(void *ctx, const struct uksim_explored *e)
 	char id[48];
 	snprintf(id, sizeof(id), "timeline-%u", idx);
 	const struct sim_outcome *so = e->shown;
-	int rc = sim_html_timeline(mem, &so->trace, so->ncpus, id, caption,
+	int rc = sim_html_timeline(mem, &so->trace, so->names, so->ncpus, id, caption,
 				   so->violation ? so->violation_id : NULL, so->time_ns);
 	rc |= fclose(mem);
 	if (rc == 0)

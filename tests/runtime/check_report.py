@@ -23,6 +23,7 @@ Usage: check_report.py UKSIM SCENARIO_DIR TEST_SCENARIO_DIR
 import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -85,7 +86,8 @@ def run(cmd, **kw):
 def chrome_counts(path):
     """What the Chrome trace export shows of a run."""
     ev = json.load(open(path))["traceEvents"]
-    cpus = sum(1 for e in ev if e.get("ph") == "M" and e["name"] == "thread_name")
+    cpus = sum(1 for e in ev if e.get("ph") == "M" and e["name"] == "thread_name"
+               and e.get("pid") == 1)
     slices = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "thread"]
     answers = {"irq.ack", "irq.nak", "irq.kick", "irq.nobody-cared", "irq.ack-timeout",
                "irq.stall"}
@@ -94,8 +96,9 @@ def chrome_counts(path):
         "threads": sorted({e["name"] for e in slices}),
         "slices": len(slices),
         "interrupts": sum(1 for e in ev if e.get("ph") == "i" and e["name"] == "interrupt"),
-        "lines": sorted({e["name"] for e in ev if e.get("ph") == "C"
-                         and e["name"].startswith("line ")}),
+        "lines": sorted({e["name"][:-len(" level")] for e in ev if e.get("ph") == "C"
+                         and e.get("pid") == 3 and e["name"].endswith(" level")}),
+        "pins": sorted({e["name"] for e in ev if e.get("ph") == "b" and e.get("cat") == "irq"}),
         "episodes": sum(1 for e in ev if e.get("ph") == "b" and e.get("cat") == "irq"),
         "answers": sum(1 for e in ev if e.get("ph") == "i" and e.get("pid") == 2
                        and e["name"] in answers),
@@ -111,6 +114,7 @@ def drawn_counts(dom, fig):
         "slices": len(kind("slice")),
         "interrupts": len(kind("interrupt")),
         "lines": sorted({a["data-name"] for a in kind("line")}),
+        "pins": sorted({a["data-name"] for a in kind("pin")}),
         "episodes": len(kind("episode")),
         "answers": len(kind("answer")),
     }
@@ -222,6 +226,11 @@ def main():
             drawn = drawn_counts(dom, fig)
             if drawn != chrome:
                 fail("%s: drawn %s\n  but the run's Chrome trace has %s" % (t, drawn, chrome))
+            # The scenario's names, not kernel ids ("nicdrv.main", "nic0").
+            bare = [n for n in drawn["threads"] + drawn["lines"] + drawn["pins"]
+                    if re.match(r"^(thread|pin|line|controller) \d", n)]
+            if bare:
+                fail("%s: drawn under bare ids %s" % (t, bare))
             if drawn["cpus"] < 1 or drawn["episodes"] < 1 or not drawn["threads"]:
                 fail("%s: an empty picture %s" % (t, drawn))
             marks = sum(1 for tg, a, f in dom.elems if f == fig

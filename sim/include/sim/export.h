@@ -126,11 +126,12 @@ void sim_html_page_end(FILE *out);
 void sim_html_escape(FILE *out, const char *s);
 /* A timeline figure of a run: CPUs with the threads they ran and the
  * interrupts they took, interrupt lines, IRQ pins with their service
- * episodes and answers. `id` names the figure in the page (unique). With
+ * episodes and answers, named from `names` (NULL: bare ids). `id` names the figure in the page (unique). With
  * `mark` (else NULL) a vertical line at `mark_ns` says what went wrong.
  * Returns 0, or -1 when out of memory or writing fails. */
-int sim_html_timeline(FILE *out, const struct sim_trace *t, unsigned ncpus, const char *id,
-		      const char *caption, const char *mark, uint64_t mark_ns);
+int sim_html_timeline(FILE *out, const struct sim_trace *t, const struct sim_names *names,
+		      unsigned ncpus, const char *id, const char *caption, const char *mark,
+		      uint64_t mark_ns);
 
 /* The records sorted by time (stable); caller frees. NULL when empty or out
  * of memory (with *n = 0). */

@@ -25,9 +25,9 @@
  *   (`what`: the record in words, as sim_trace_describe says it: the
  *   hover text of the mark)
  *
- * Threads, pins and lines carry the names the trace has; today that is
- * their number ("thread 7", "pin 0", "line 0.3", as sim_trace_describe
- * says them). The names are made in one place (the *_name helpers).
+ * Threads, pins and lines carry the scenario's names from the run's name
+ * table (sim_names_say: "nicdrv.main", "nic0"; the bare id in words where
+ * the table has none), as the story and the Chrome export say them.
  */
 #include <sim/export.h>
 
@@ -76,12 +76,12 @@ static void json_str(FILE *f, const char *s)
  * thread rows under ids of their own (exact as JavaScript numbers). */
 #define TASK_ID (1ull << 40)
 
-static void thread_name(uint64_t tid, char *buf, size_t len)
+static const char *thread_name(const struct sim_names *names, uint64_t tid, char *buf, size_t len)
 {
-	if (tid & TASK_ID)
-		snprintf(buf, len, "task %llu", (unsigned long long)(tid & ~TASK_ID));
-	else
-		snprintf(buf, len, "thread %llu", (unsigned long long)tid);
+	if (!(tid & TASK_ID))
+		return sim_names_say(names, SIM_NAME_THREAD, tid, 0, buf, len);
+	snprintf(buf, len, "task %llu", (unsigned long long)(tid & ~TASK_ID));
+	return buf;
 }
 
 /* Whether `e` changes what a CPU runs: the kernel's context switch, or an
@@ -105,15 +105,6 @@ static bool cpu_switch(const struct sim_trace_rec *e, unsigned ncpus, unsigned *
 	return e->kind == SIM_TR_TASK_BLOCK || e->kind == SIM_TR_TASK_EXIT;
 }
 
-static void pin_name(uint64_t pin, char *buf, size_t len)
-{
-	snprintf(buf, len, "pin %llu", (unsigned long long)pin);
-}
-
-static void line_name(uint64_t ctl, uint64_t pin, char *buf, size_t len)
-{
-	snprintf(buf, len, "line %llu.%llu", (unsigned long long)ctl, (unsigned long long)pin);
-}
 
 /* What a mark on a pin's row is, or NULL for a record that is none. */
 static const char *answer_kind(uint16_t kind)
@@ -157,13 +148,10 @@ static int cmp_row(const void *x, const void *y)
 	return a->key < b->key ? -1 : a->key > b->key;
 }
 
-/* ,"what the record is, in words" (sim_trace_describe, the story's
- * wording), for the hover text of a mark. */
-static void add_desc(GString *s, const struct sim_trace_rec *r)
+/* `d` as a JSON string safe inside <script>, appended to `s`. */
+static void gs_json_str(GString *s, const char *d)
 {
-	char d[256];
-	sim_trace_describe(r, d, sizeof(d));
-	g_string_append(s, ",\"");
+	g_string_append_c(s, '"');
 	for (const char *c = d; *c; c++) {
 		unsigned char u = (unsigned char)*c;
 		if (u == '"' || u == '\\')
@@ -174,6 +162,16 @@ static void add_desc(GString *s, const struct sim_trace_rec *r)
 			g_string_append_c(s, (char)u);
 	}
 	g_string_append_c(s, '"');
+}
+
+/* ,"what the record is, in words" (sim_trace_describe_named, the story's
+ * wording), for the hover text of a mark. */
+static void add_desc(GString *s, const struct sim_trace_rec *r, const struct sim_names *names)
+{
+	char d[256];
+	sim_trace_describe_named(r, names, d, sizeof(d));
+	g_string_append_c(s, ',');
+	gs_json_str(s, d);
 }
 
 static void sep(GString *s)
@@ -194,17 +192,18 @@ static bool draws(const struct sim_trace_rec *e, unsigned ncpus)
 }
 
 /* Adds thread `tid` to the legend the first time it is drawn. */
-static void legend_add(GArray *seen, GString *threads, uint64_t tid)
+static void legend_add(GArray *seen, GString *threads, uint64_t tid,
+		       const struct sim_names *names)
 {
 	for (guint k = 0; k < seen->len; k++)
 		if (g_array_index(seen, uint64_t, k) == tid)
 			return;
-	char name[64];
+	char name[SIM_NAME_MAX + 32];
 	g_array_append_val(seen, tid);
-	thread_name(tid, name, sizeof(name));
 	sep(threads);
-	/* Names are plain ASCII made by thread_name: no escaping needed. */
-	g_string_append_printf(threads, "[%llu,\"%s\"]", (unsigned long long)tid, name);
+	g_string_append_printf(threads, "[%llu,", (unsigned long long)tid);
+	gs_json_str(threads, thread_name(names, tid, name, sizeof(name)));
+	g_string_append_c(threads, ']');
 }
 
 /* The run as the model above (see the top of this file). A run with more
@@ -212,7 +211,7 @@ static void legend_add(GArray *seen, GString *threads, uint64_t tid)
  * end is where it went wrong. Earlier records still set the state (who
  * runs, which episode is open, the line levels) the drawing starts from. */
 static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsigned ncpus,
-			const struct sim_trace *t)
+			const struct sim_trace *t, const struct sim_names *names)
 {
 	struct {
 		uint64_t tid, start;
@@ -226,7 +225,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 	uint64_t end = n ? r[n - 1].time : 0, start = 0, to;
 	unsigned cpu;
 	bool has_to;
-	char name[64];
+	char name[SIM_NAME_MAX + 32];
 
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
@@ -264,7 +263,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 						       (unsigned long long)run[cpu].tid,
 						       (unsigned long long)from_t,
 						       (unsigned long long)e->time);
-				legend_add(seen, threads, run[cpu].tid);
+				legend_add(seen, threads, run[cpu].tid, names);
 			}
 			run[cpu].tid = to;
 			run[cpu].start = e->time;
@@ -277,7 +276,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 			sep(l->items);
 			g_string_append_printf(l->items, "[%llu,%llu", (unsigned long long)e->time,
 					       (unsigned long long)e->c);
-			add_desc(l->items, e);
+			add_desc(l->items, e, names);
 			g_string_append_c(l->items, ']');
 		} else if (e->kind == UK_TRACE_IRQ(UK_IRQ_EV_BEGIN)) {
 			struct row *p = row_of(pins, e->a);
@@ -293,7 +292,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 									    : start),
 						       (unsigned long long)e->time,
 						       (unsigned long long)p->open_rec.c);
-				add_desc(p->items, &p->open_rec);
+				add_desc(p->items, &p->open_rec, names);
 				g_string_append_c(p->items, ']');
 				p->open = false;
 			}
@@ -303,7 +302,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 			g_string_append_printf(p->ans, "[%llu,\"%s\",%llu,%llu",
 					       (unsigned long long)e->time, ans,
 					       (unsigned long long)e->b, (unsigned long long)e->c);
-			add_desc(p->ans, e);
+			add_desc(p->ans, e, names);
 			g_string_append_c(p->ans, ']');
 		}
 	}
@@ -314,7 +313,7 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 			g_string_append_printf(slices, "[%u,%llu,%llu,%llu]", c,
 					       (unsigned long long)run[c].tid,
 					       (unsigned long long)from_t, (unsigned long long)end);
-			legend_add(seen, threads, run[c].tid);
+			legend_add(seen, threads, run[c].tid, names);
 		}
 	}
 	qsort(lines->data, lines->len, sizeof(struct row), cmp_row);
@@ -330,9 +329,9 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 		slices->str, irqs->str);
 	for (guint i = 0; i < lines->len; i++) {
 		struct row *l = &g_array_index(lines, struct row, i);
-		line_name(l->key >> 32, l->key & 0xffffffffu, name, sizeof(name));
 		fprintf(f, "%s{\"name\":", i ? "," : "");
-		json_str(f, name);
+		json_str(f, sim_names_say(names, SIM_NAME_LINE, l->key >> 32, l->key & 0xffffffffu, name,
+					  sizeof(name)));
 		fprintf(f, ",\"lv0\":%llu,\"ch\":[%s]}", (unsigned long long)l->level0,
 			l->items->str);
 	}
@@ -347,12 +346,11 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 								    ? p->open_rec.time
 								    : start),
 					       (unsigned long long)end, (unsigned long long)p->open_rec.c);
-			add_desc(p->items, &p->open_rec);
+			add_desc(p->items, &p->open_rec, names);
 			g_string_append_c(p->items, ']');
 		}
-		pin_name(p->key, name, sizeof(name));
 		fprintf(f, "%s{\"name\":", i ? "," : "");
-		json_str(f, name);
+		json_str(f, sim_names_say(names, SIM_NAME_PIN, p->key, 0, name, sizeof(name)));
 		fprintf(f, ",\"eps\":[%s],\"ans\":[%s]}", p->items->str, p->ans->str);
 	}
 	fputs("]}", f);
@@ -371,8 +369,9 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 	g_string_free(threads, TRUE);
 }
 
-int sim_html_timeline(FILE *f, const struct sim_trace *t, unsigned ncpus, const char *id,
-		      const char *caption, const char *mark, uint64_t mark_ns)
+int sim_html_timeline(FILE *f, const struct sim_trace *t, const struct sim_names *names,
+		      unsigned ncpus, const char *id, const char *caption, const char *mark,
+		      uint64_t mark_ns)
 {
 	size_t n;
 	struct sim_trace_rec *r = sim_trace_sorted(t, &n);
@@ -392,7 +391,7 @@ int sim_html_timeline(FILE *f, const struct sim_trace *t, unsigned ncpus, const 
 	} else {
 		fputs("null,", f);
 	}
-	write_model(f, r, n, ncpus, t);
+	write_model(f, r, n, ncpus, t, names);
 	fputs("</script>\n<div class=\"zoom\"><button type=\"button\" data-zoom=\"0.5\">&minus;</button>"
 	      "<button type=\"button\" data-zoom=\"2\">+</button></div>\n"
 	      "<div class=\"scroll\"></div>\n<p class=\"counts\"></p>\n</figure>\n",
@@ -433,7 +432,12 @@ static const char page_script[] =
 	"'ack-timeout':'#bc4c00','stall':'#6e7781'};\n"
 	"function draw(fig,m,zoom){\n"
 	" var box=fig.querySelector('.scroll');box.textContent='';\n"
-	" var L=90,avail=box.clientWidth||1100,W=Math.max(400,Math.round((avail-L-30)*zoom)),H=22,G=6;\n"
+	" var lab=function(t){return t.length*6.6+12;},L=90;\n"
+	" m.cpus.forEach(function(c){L=Math.max(L,lab(c));});\n"
+	" m.lines.forEach(function(l){L=Math.max(L,lab(l.name+' line'));});\n"
+	" m.pins.forEach(function(p){L=Math.max(L,lab(p.name+' IRQ'));});\n"
+	" L=Math.min(Math.round(L),260);\n"
+	" var avail=box.clientWidth||1100,W=Math.max(400,Math.round((avail-L-30)*zoom)),H=22,G=6;\n"
 	" var st=m.start,span=Math.max(m.end-st,1),x=function(t){return L+(t-st)*W/span;};\n"
 	" var nrows=m.cpus.length+m.lines.length+m.pins.length;\n"
 	" var legend=Math.ceil(m.threads.length/6)*18+8;\n"
@@ -460,7 +464,7 @@ static const char page_script[] =
 	"'data-kind':'interrupt'},m.cpus[q[0]]+' takes an interrupt at '+fmt(q[1]));});\n"
 	" m.lines.forEach(function(l){var g=el(svg,'g',{'data-kind':'line','data-name':l.name,"
 	"'data-changes':l.ch.length});\n"
-	"  el(g,'text',{x:4,y:y+15}).textContent=l.name;\n"
+	"  el(g,'text',{x:4,y:y+15}).textContent=l.name+' line';\n"
 	"  var lv=l.lv0,hi=y+3,lo=y+H-3,d='M'+L+' '+(lv?hi:lo);\n"
 	"  l.ch.forEach(function(c){var px=x(c[0]);d+='L'+px+' '+(lv?hi:lo);lv=c[1];d+='L'+px+' '+(lv?hi:lo);\n"
 	"   el(g,'circle',{cx:px,cy:lv?hi:lo,r:1.5,fill:'#0969da','data-kind':'level'},\n"
@@ -468,7 +472,7 @@ static const char page_script[] =
 	"  d+='L'+(L+W)+' '+(lv?hi:lo);\n"
 	"  el(g,'path',{d:d,fill:'none',stroke:'#0969da','stroke-width':1.5},l.name);y+=H+G;});\n"
 	" m.pins.forEach(function(p){var g=el(svg,'g',{'data-kind':'pin','data-name':p.name});\n"
-	"  el(g,'text',{x:4,y:y+15}).textContent=p.name;\n"
+	"  el(g,'text',{x:4,y:y+15}).textContent=p.name+' IRQ';\n"
 	"  el(g,'rect',{x:L,y:y,width:W,height:H,fill:'#fafafa'});\n"
 	"  p.eps.forEach(function(e){el(g,'rect',{x:x(e[0]),y:y+3,width:Math.max(x(e[1])-x(e[0]),1),"
 	"height:H-6,fill:e[3]?'#ffd8b5':'#b6e3ff',stroke:'#54aeff','data-kind':'episode',"

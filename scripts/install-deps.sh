@@ -9,6 +9,8 @@ pkgs=(meson ninja-build pkg-config gcc libglib2.0-dev check libcmocka-dev python
 if [ "${UKERN_SWEEP_DEPS:-1}" = 1 ]; then
 	pkgs+=(slurm-wlm munge parallel)
 fi
+# The report-html test opens uksim report's page in a real headless browser.
+pkgs+=(chromium)
 if [ "${UKERN_FUZZ_DEPS:-0}" = 1 ]; then
 	pkgs+=(clang libclang-rt-14-dev afl++)
 fi

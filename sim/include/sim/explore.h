@@ -31,6 +31,8 @@
 
 #include <sim/engine.h>
 
+struct sim_names;
+
 enum sim_strategy { SIM_STRAT_RANDOM = 0, SIM_STRAT_PCT, SIM_STRAT_BOUNDED, SIM_STRAT_SCRIPT };
 
 const char *sim_strategy_name(enum sim_strategy s);
@@ -71,6 +73,9 @@ struct sim_outcome {
 	 * (owned; for exporters and stories) and the machine's CPU count. */
 	struct sim_trace trace;
 	unsigned ncpus;
+	/* With the trace: the scenario's names for its ids (owned; NULL
+	 * otherwise). */
+	struct sim_names *names;
 };
 
 void sim_outcome_fini(struct sim_outcome *o);

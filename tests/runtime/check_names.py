@@ -156,6 +156,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check("nicdrv.main" in story or "diskdrv.main" in story, f"explore story names no thread:\n{story}")
     tok = re.search(r"--token (\S+)", out)
     if check(tok, f"explore printed no token:\n{out}"):
+        r = run("replay", abc, "--token", tok.group(1))
+        check(re.search(r"on CPU \d \((nicdrv|diskdrv)\.main\)", r.stdout),
+              f"replay names no thread on the violation's CPU:\n{r.stdout[:400]}")
         r = run("replay", abc, "--token", tok.group(1), "--json")
         try:
             j = json.loads(r.stdout)

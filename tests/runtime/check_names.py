@@ -145,6 +145,14 @@ with tempfile.TemporaryDirectory() as tmp:
     except ValueError as exc:
         check(False, f"kill-owing-driver run --json: {exc}: {r.stdout[:300]}")
 
+    # A kernel invariant's story: the check's own words ("pin 0") named too.
+    r = run("explore", str(root / "scenarios/designs/managarm-2020-found.uks"), "--runs", "100",
+            "--no-shrink", "-j", "1")
+    out = r.stdout + r.stderr
+    story = out[out.find("It "):]
+    check("I4" in story and "com1+com3" in story and not re.search(r"\b(pin|sink) \d", story),
+          f"managarm-2020-found: the story speaks ids:\n{story}")
+
     # explore: the story; replay --json.
     r = run("explore", abc, "--runs", "50", "--no-shrink", "--trace", f"{tmp}/x.json")
     out = r.stdout + r.stderr

@@ -153,6 +153,15 @@ with tempfile.TemporaryDirectory() as tmp:
     check("I4" in story and "com1+com3" in story and not re.search(r"\b(pin|sink) \d", story),
           f"managarm-2020-found: the story speaks ids:\n{story}")
 
+    # The kernel's own check names its pin: run's violations say the line.
+    r = run("run", str(root / "scenarios/designs/msi-no-retry-found.uks"), "--json")
+    try:
+        msgs = [v["message"] for v in json.loads(r.stdout)["violations"] if v["id"] == "I6"]
+        check(msgs and all("the line of nvme0" in m and not re.search(r"\bpin \d", m) for m in msgs),
+              f"msi-no-retry-found: I6 messages {msgs}")
+    except (ValueError, KeyError) as exc:
+        check(False, f"msi-no-retry-found run --json: {exc}: {r.stdout[:300]}")
+
     # explore: the story; replay --json.
     r = run("explore", abc, "--runs", "50", "--no-shrink", "--trace", f"{tmp}/x.json")
     out = r.stdout + r.stderr

@@ -658,9 +658,14 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 			if (out.violation && !strcmp(out.violation_id, "expect"))
 				printf("  violation %s at %llu ns: %s\n", out.violation_id,
 				       (unsigned long long)out.time_ns, out.message);
-			else if (out.violation)
-				printf("  violation %s at %llu ns on CPU %u: %s\n", out.violation_id,
-				       (unsigned long long)out.time_ns, out.cpu, out.message);
+			else if (out.violation) {
+				char who[SIM_NAME_MAX + 32];
+				const char *thr = sim_names_running(out.names, &out.trace, out.cpu,
+								    out.time_ns, who, sizeof(who));
+				printf("  violation %s at %llu ns on CPU %u%s%s%s: %s\n", out.violation_id,
+				       (unsigned long long)out.time_ns, out.cpu, thr ? " (" : "",
+				       thr ? thr : "", thr ? ")" : "", out.message);
+			}
 			else
 				printf("  no violation\n");
 			printf("  trace hash %016llx, %llu choices\n", (unsigned long long)out.trace_hash,

@@ -145,6 +145,23 @@ with tempfile.TemporaryDirectory() as tmp:
     except ValueError as exc:
         check(False, f"kill-owing-driver run --json: {exc}: {r.stdout[:300]}")
 
+    # A kernel invariant's story: the check's own words ("pin 0") named too.
+    r = run("explore", str(root / "scenarios/designs/managarm-2020-found.uks"), "--runs", "100",
+            "--no-shrink", "-j", "1")
+    out = r.stdout + r.stderr
+    story = out[out.find("It "):]
+    check("I4" in story and "com1+com3" in story and not re.search(r"\b(pin|sink) \d", story),
+          f"managarm-2020-found: the story speaks ids:\n{story}")
+
+    # The kernel's own check names its pin: run's violations say the line.
+    r = run("run", str(root / "scenarios/designs/msi-no-retry-found.uks"), "--json")
+    try:
+        msgs = [v["message"] for v in json.loads(r.stdout)["violations"] if v["id"] == "I6"]
+        check(msgs and all("the line of nvme0" in m and not re.search(r"\bpin \d", m) for m in msgs),
+              f"msi-no-retry-found: I6 messages {msgs}")
+    except (ValueError, KeyError) as exc:
+        check(False, f"msi-no-retry-found run --json: {exc}: {r.stdout[:300]}")
+
     # explore: the story; replay --json.
     r = run("explore", abc, "--runs", "50", "--no-shrink", "--trace", f"{tmp}/x.json")
     out = r.stdout + r.stderr
@@ -156,6 +173,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check("nicdrv.main" in story or "diskdrv.main" in story, f"explore story names no thread:\n{story}")
     tok = re.search(r"--token (\S+)", out)
     if check(tok, f"explore printed no token:\n{out}"):
+        r = run("replay", abc, "--token", tok.group(1))
+        check(re.search(r"on CPU \d \((nicdrv|diskdrv)\.main\)", r.stdout),
+              f"replay names no thread on the violation's CPU:\n{r.stdout[:400]}")
         r = run("replay", abc, "--token", tok.group(1), "--json")
         try:
             j = json.loads(r.stdout)

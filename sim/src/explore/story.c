@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* " (nicdrv.main)": the thread on `cpu` at the decision, when known. */
 static const char *on(const struct sim_outcome *o, unsigned cpu, uint64_t t, char *buf, size_t len)
@@ -70,6 +71,32 @@ const char *sim_decision_value_kind(const struct sim_decision *d)
 	}
 }
 
+/* The message with "pin N" (the kernel's words for its IRQ pins) put in
+ * the scenario's names. */
+static void named_message(GString *s, const struct sim_names *names, const char *msg)
+{
+	while (*msg) {
+		const char *p = strstr(msg, "pin ");
+		if (!p || !names) {
+			g_string_append(s, msg);
+			return;
+		}
+		g_string_append_len(s, msg, p - msg);
+		char *end;
+		unsigned long long id = strtoull(p + 4, &end, 10);
+		const char *name = end > p + 4 && (p == msg || p[-1] == ' ' || p[-1] == '(')
+					   ? sim_names_get(names, SIM_NAME_PIN, id, 0)
+					   : NULL;
+		if (name) {
+			g_string_append(s, name);
+			msg = end;
+		} else {
+			g_string_append(s, "pin ");
+			msg = p + 4;
+		}
+	}
+}
+
 char *sim_story(const struct sim_outcome *o, unsigned context_records)
 {
 	GString *s = g_string_new(NULL);
@@ -115,7 +142,10 @@ char *sim_story(const struct sim_outcome *o, unsigned context_records)
 		}
 		free(r);
 	}
-	if (o->violation)
-		g_string_append_printf(s, "Then: %s %s\n", o->violation_id, o->message);
+	if (o->violation) {
+		g_string_append_printf(s, "Then: %s ", o->violation_id);
+		named_message(s, o->names, o->message);
+		g_string_append_c(s, '\n');
+	}
 	return g_string_free(s, FALSE);
 }

@@ -237,7 +237,10 @@ void sim_trace_describe_named(const struct sim_trace_rec *r, const struct sim_na
 		    PIN(a), SINK(b), c);
 		return;
 	case UK_TRACE_IRQ_VIOLATION:
-		OUT("IRQ invariant I%llu breaks on %s (%s)", a, PIN(b), SINK(c));
+		if (c == UINT32_MAX || c == UINT64_MAX)
+			OUT("IRQ invariant I%llu breaks on %s", a, PIN(b));
+		else
+			OUT("IRQ invariant I%llu breaks on %s (%s)", a, PIN(b), SINK(c));
 		return;
 	case UK_TRACE_IRQ_ROUTE:
 		if (c == 1)

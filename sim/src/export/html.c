@@ -316,8 +316,11 @@ static void write_model(FILE *f, const struct sim_trace_rec *r, size_t n, unsign
 			legend_add(seen, threads, run[c].tid, names);
 		}
 	}
-	qsort(lines->data, lines->len, sizeof(struct row), cmp_row);
-	qsort(pins->data, pins->len, sizeof(struct row), cmp_row);
+	/* (An empty array's data may be NULL, which qsort must not see.) */
+	if (lines->len)
+		qsort(lines->data, lines->len, sizeof(struct row), cmp_row);
+	if (pins->len)
+		qsort(pins->data, pins->len, sizeof(struct row), cmp_row);
 
 	fprintf(f, "\"start\":%llu,\"end\":%llu,\"window\":%s,\"kept\":%zu,\"records\":%llu,"
 		"\"cut\":%s,\"cpus\":[",

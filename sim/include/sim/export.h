@@ -33,6 +33,12 @@ void sim_trace_describe(const struct sim_trace_rec *r, char *buf, size_t len);
 int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *title, FILE *out);
 int sim_export_vcd(const struct sim_trace *t, const char *title, FILE *out);
 
+/* Write `s` (NULL: "") as a JSON string, with its quotes. The result is
+ * always valid UTF-8: a byte that does not start a well-formed UTF-8
+ * sequence is written as \ufffd (U+FFFD); control characters are escaped.
+ * Every JSON writer of sim and uksim uses it. */
+void sim_json_string(FILE *f, const char *s);
+
 /* The records sorted by time (stable); caller frees. NULL when empty or out
  * of memory (with *n = 0). */
 struct sim_trace_rec *sim_trace_sorted(const struct sim_trace *t, size_t *n);

@@ -34,21 +34,6 @@ static void ts(FILE *f, uint64_t ns)
 	fprintf(f, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* Writes ",\n" before every event but the first. */
 struct out {
 	FILE *f;
@@ -96,7 +81,7 @@ static void counter(struct out *o, const char *name, uint64_t t, const char *key
 {
 	ev_begin(o);
 	fprintf(o->f, "{\"name\":");
-	json_str(o->f, name);
+	sim_json_string(o->f, name);
 	fprintf(o->f, ",\"ph\":\"C\",\"pid\":3,\"ts\":");
 	ts(o->f, t);
 	fprintf(o->f, ",\"args\":{\"%s\":%llu}}", key, (unsigned long long)v);
@@ -117,7 +102,7 @@ static void metadata(struct out *o, unsigned ncpus, const char *title)
 	ev_begin(o);
 	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":", o->f);
 	snprintf(name, sizeof(name), "CPUs: %s", title ? title : "ukern");
-	json_str(o->f, name);
+	sim_json_string(o->f, name);
 	fputs("}}", o->f);
 	for (unsigned c = 0; c < ncpus; c++) {
 		ev_begin(o);

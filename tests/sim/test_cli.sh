@@ -154,6 +154,51 @@ print(v["token"], v["trace_hash"])' "$tmp/out")
 	contains out "^target " "verdict table"
 fi
 
+# Issue 15, defects 5-8: hostile file names, directories and sizes.
+mkdir -p "$tmp/h/sub"
+cat >"$tmp/h/one.uks" <<'UKS'
+machine { cpus 1 }
+process p {
+  thread main program spinner prio 0
+}
+expect { end-by 1ms }
+UKS
+# Defect 5: symlink loops are walked once, not forever (main hung here).
+ln -s . "$tmp/h/self"
+ln -s .. "$tmp/h/sub/up"
+expect 0 "check a directory with symlink loops" -- timeout 60 "$UKSIM" check "$tmp/h"
+[ "$(grep -c 'one.uks: ok' "$tmp/out")" -eq 1 ] || { echo "FAIL: one.uks not checked exactly once"; fails=$((fails + 1)); }
+contains err "a symlink loop" "the loop is named"
+expect 0 "explore a directory with symlink loops" -- timeout 60 "$UKSIM" explore "$tmp/h" --runs 2 -j 1 -q
+rm "$tmp/h/self" "$tmp/h/sub/up"
+# Defect 7: a name that is not UTF-8 still gives valid UTF-8 JSON.
+bad=$(printf "$tmp/h/bad\\377\\376name.uks")
+cp "$tmp/h/one.uks" "$bad"
+for cmd in check run; do
+	expect 0 "$cmd --json on a non-UTF-8 file name" -- "$UKSIM" $cmd --json "$bad"
+	python3 -c 'import json,sys; o=json.loads(open(sys.argv[1],"rb").read().decode("utf-8")); assert "\ufffd" in o["file"], o' "$tmp/out" ||
+		{ echo "FAIL: $cmd --json output is not valid UTF-8 JSON"; fails=$((fails + 1)); }
+done
+expect 0 "explore --json --trace on a non-UTF-8 file name" -- "$UKSIM" explore --json "$bad" --runs 1 -j 1 --trace "$tmp/h.json"
+python3 - "$tmp/out" "$tmp/h.json" <<'PY' || { echo "FAIL: explore --json / --trace not valid UTF-8 JSON"; fails=$((fails + 1)); }
+import json, sys
+for l in open(sys.argv[1], "rb").read().decode("utf-8").splitlines():
+    json.loads(l)
+json.loads(open(sys.argv[2], "rb").read().decode("utf-8"))
+PY
+rm "$bad"
+# Defect 6: -j is bounded, and checked against memory before any worker starts.
+sed 's/cpus 1/cpus 1 memory 64GiB/' "$tmp/h/one.uks" >"$tmp/h/big.uks"
+expect 2 "explore -j 5000" -- "$UKSIM" explore "$tmp/h/one.uks" -j 5000 --runs 1 -q
+contains err "allows -j 1024 at most" "-j says what it can meet"
+expect 2 "explore 64 GiB workers under ulimit -v" -- bash -c 'ulimit -v 4000000; exec "$0" explore "$1" -j 2 --runs 1 -q' "$UKSIM" "$tmp/h/big.uks"
+contains err "not even one worker fits" "the address-space limit is named"
+# Defect 8: a file past the size limit is reported at its LINE:COL.
+{ echo "# big"; for i in $(seq 11000); do printf '#%099d\n' 0; done; } >"$tmp/h/huge.uks"
+expect 2 "check a file past the size limit" -- "$UKSIM" check "$tmp/h/huge.uks"
+contains err "huge.uks:10383:90: error: file is larger than" "the size error has LINE:COL"
+rm -rf "$tmp/h"
+
 expect 0 "bench --list" -- "$UKSIM" bench --list
 for b in fiber_switch event_queue pthread_handoff; do
 	contains out "^$b " "bench --list shows $b"

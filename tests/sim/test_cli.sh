@@ -198,6 +198,23 @@ contains err "not even one worker fits" "the address-space limit is named"
 expect 2 "check a file past the size limit" -- "$UKSIM" check "$tmp/h/huge.uks"
 contains err "huge.uks:10383:90: error: file is larger than" "the size error has LINE:COL"
 rm -rf "$tmp/h"
+# Defect 1: two server threads on one endpoint keep PI exact (main: the
+# checking build's pi_check fired within a few hundred schedules, exit 3).
+cat >"$tmp/pi2.uks" <<'UKS'
+machine { cpus 2; priority-inheritance on; timeslice 100us }
+endpoint pci { queue fifo }
+process srv {
+  thread a program pci-server(endpoint = pci, work = 40us) prio 20
+  thread b program pci-server(endpoint = pci, work = 40us) prio 20
+  caps endpoint(pci, receive)
+}
+process lodrv { thread main program pci-driver(server = pci, calls = 20, period = 30us) prio 100; caps endpoint(pci, send) }
+process hidrv { thread main program pci-driver(server = pci, calls = 20, period = 30us) prio 130; caps endpoint(pci, send) }
+expect { end-by 20ms }
+UKS
+expect 0 "two PCI servers on one endpoint, 1000 schedules, PI exact" -- "$UKSIM" explore "$tmp/pi2.uks" --runs 1000 -j 2 -q --no-shrink
+sed 's/queue fifo/queue priority/; s/cpus 2/cpus 3/' "$tmp/pi2.uks" >"$tmp/pi3.uks"
+expect 0 "the same with a priority queue on 3 CPUs" -- "$UKSIM" explore "$tmp/pi3.uks" --runs 500 -j 2 -q --no-shrink
 
 expect 0 "bench --list" -- "$UKSIM" bench --list
 for b in fiber_switch event_queue pthread_handoff; do

@@ -193,7 +193,7 @@ expect 2 "explore -j 5000" -- "$UKSIM" explore "$tmp/h/one.uks" -j 5000 --runs 1
 contains err "allows -j 1024 at most" "-j says what it can meet"
 # (A sanitizer build cannot start under ulimit -v: its shadow memory alone
 # is larger. Then this check is skipped.)
-if bash -c 'ulimit -v 4000000; exec "$0" --version' "$UKSIM" >/dev/null 2>&1; then
+if { (bash -c 'ulimit -v 4000000; exec "$0" --version' "$UKSIM") >/dev/null 2>&1; } 2>/dev/null; then
 	expect 2 "explore 64 GiB workers under ulimit -v" -- bash -c 'ulimit -v 4000000; exec "$0" explore "$1" -j 2 --runs 1 -q' "$UKSIM" "$tmp/h/big.uks"
 	contains err "not even one worker fits" "the address-space limit is named"
 else

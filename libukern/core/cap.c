@@ -44,6 +44,7 @@ int cap_install_at(struct uk_kernel *k, struct process *p, unsigned slot, struct
 	s->rights = rights & UK_RIGHTS_ALL;
 	s->badge = 0;
 	kobj_get(o);
+	o->handles++;
 	return (int)handle_value(slot, s->gen);
 }
 
@@ -98,6 +99,8 @@ int cap_close(struct uk_kernel *k, struct process *p, uint64_t h)
 	s->obj = NULL;
 	s->rights = 0;
 	s->gen = s->gen == HANDLE_MAX_GEN ? 1 : (uint16_t)(s->gen + 1);
+	if (o->handles && --o->handles == 0 && o->refs > 1)
+		kobj_last_handle(k, o); /* someone else still holds it */
 	kobj_put(k, o);
 	return 0;
 }

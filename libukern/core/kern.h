@@ -50,8 +50,9 @@ enum kobj_type {
  * kernel's own references; the object is freed when it reaches 0. */
 struct kobj {
 	uint32_t type;
-	uint32_t refs;
+	uint32_t refs;    /* handles and the kernel's own holders */
 	uint64_t id;
+	uint32_t handles; /* handles in every process (cap.c) */
 };
 
 #define KALLOC_CLASSES 8 /* 32 .. 4096 bytes */
@@ -314,6 +315,8 @@ void kfree(struct uk_kernel *k, void *p, size_t size);
 void kobj_init(struct uk_kernel *k, struct kobj *o, enum kobj_type type);
 void kobj_get(struct kobj *o);
 void kobj_put(struct uk_kernel *k, struct kobj *o);       /* frees at 0 */
+/* The last handle of `o` is gone (cap_close; before its kobj_put). */
+void kobj_last_handle(struct uk_kernel *k, struct kobj *o);
 
 /* vm.c */
 int vm_space_init(struct uk_kernel *k, struct vspace *vs);
@@ -431,6 +434,8 @@ void thread_trampoline(void *arg);
 struct irq_sink_obj;
 bool irq_interrupt(struct uk_kernel *k, unsigned vector);
 void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s);
+/* The last handle of a sink was closed; others may still hold it. */
+void irq_sink_last_handle(struct uk_kernel *k, struct irq_sink_obj *s);
 struct irq_port_obj;
 void irq_port_free(struct uk_kernel *k, struct irq_port_obj *p);
 /* Suspend (on) or resume every line (UK_IRQ_MASK_SUSPEND on lines that may

@@ -69,6 +69,13 @@ void kobj_init(struct uk_kernel *k, struct kobj *o, enum kobj_type type)
 	o->type = type;
 	o->refs = 1;
 	o->id = kernel_new_id(k);
+	o->handles = 0;
+}
+
+void kobj_last_handle(struct uk_kernel *k, struct kobj *o)
+{
+	if (o->type == KOBJ_IRQ_SINK)
+		irq_sink_last_handle(k, (struct irq_sink_obj *)o);
 }
 
 void kobj_get(struct kobj *o)

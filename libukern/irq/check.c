@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Invariants I1..I10 of DESIGN.md section 3, checked on one pin.
+ * Invariants I1..I10 of docs/design.md section 3, checked on one pin.
  * Each check is independent and cheap; irq_transition_done() runs all of
  * them after every transition in checking builds.
  */

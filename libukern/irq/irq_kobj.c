@@ -543,6 +543,19 @@ void irq_sink_free(struct uk_kernel *k, struct irq_sink_obj *s)
 	kfree(k, s, sizeof(*s));
 }
 
+/* Its last handle closed while a thread still holds the sink (blocked in a
+ * wait or a model call): the model may end it now (Zircon destroys the
+ * object: the blocked wait returns CANCELED); the waiters look again. */
+void irq_sink_last_handle(struct uk_kernel *k, struct irq_sink_obj *s)
+{
+	if (s->sink.pin) {
+		(void)uk_irq_sink_model_call(&s->sink, UK_IRQ_RIGHTS_ALL, UK_IRQ_CALL_LAST_HANDLE, 0,
+					     uk_arch_now(k->a));
+		irq_sink_settle(k, s);
+	}
+	uk_waitq_wake(k, &s->waiters, UINT32_MAX, 0);
+}
+
 void irq_sink_bind(struct uk_kernel *k, struct irq_sink_obj *s, struct ipc_ntfn *n, uint32_t bits)
 {
 	if (s->ntfn)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Liveness properties L1..L7 (DESIGN.md section 3), judged over a finished
+ * Liveness properties L1..L7 (docs/design.md section 3), judged over a finished
  * event log. The checker replays the log into a small per-pin shadow (its
  * own, so a bug in the machine cannot hide itself) and flags what never
  * happened: lost raises, lines left masked, stalls never retried, reports

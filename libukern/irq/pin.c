@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Pins: setup, raises and service episodes (DESIGN.md section 3).
+ * Pins: setup, raises and service episodes (docs/design.md section 3).
  *
  * An episode starts when a raise finds the pin out of service: every
  * attached sink's sequence goes up by one and it owes an answer. It ends

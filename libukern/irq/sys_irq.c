@@ -122,7 +122,10 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 	uint32_t rights;
 	uint64_t arg = a[2];
 	long r;
-	int rc = sink_lookup(t, a[0], 0, &s, &rights);
+	/* A blocking call is a wait (zx_interrupt_wait needs ZX_RIGHT_WAIT):
+	 * the WAIT right, besides the SIGNAL right every call needs. */
+	int rc = sink_lookup(t, a[0], (a[1] & UK_IRQ_CALL_BLOCKING) ? UK_RIGHT_WAIT : 0, &s,
+			     &rights);
 
 	if (rc < 0)
 		return rc;
@@ -131,21 +134,35 @@ static long sys_irq_model_call(struct uk_kernel *k, struct uk_thread *t, const u
 	if (a[1] > UINT32_MAX || (a[1] & UK_IRQ_CALL_KERNEL) ||
 	    (arg & (UK_IRQ_CALL_NTFN | UK_IRQ_CALL_ABOUT_NTFN)))
 		return UK_EINVAL;
-	if (a[3])
-		arg |= UK_IRQ_CALL_ABOUT_NTFN;
-	if (a[3] && a[3] != UK_IRQ_NTFN_NONE) {
+	if (!a[3])
+		return irq_sink_model_call(k, s, rights, (unsigned)a[1], arg);
+	/* A call about a notification never sleeps: its handles could be
+	 * closed meanwhile, and a wait's result is no binding. */
+	if (a[1] & UK_IRQ_CALL_BLOCKING)
+		return UK_EINVAL;
+	arg |= UK_IRQ_CALL_ABOUT_NTFN;
+	if (a[3] != UK_IRQ_NTFN_NONE) {
+		/* Binding is a way of waiting (as UK_SYS_NTFN_BIND_IRQ): WAIT. */
+		if (!(rights & UK_IRQ_RIGHT_WAIT))
+			return UK_EPERM;
 		if ((rc = ntfn_lookup(t->proc, a[3], &n)) < 0)
 			return rc;
 		arg |= UK_IRQ_CALL_NTFN;
 	}
+	/* Both objects stay alive until the binding is made, whatever the
+	 * call did. */
+	kobj_get(&s->o);
+	if (n)
+		kobj_get(&n->o);
 	r = irq_sink_model_call(k, s, rights, (unsigned)a[1], arg);
-	if (!a[3] || r < 0)
-		return r;
-	if ((r & UK_IRQ_CALL_BIND) && n)
+	if (r >= 0 && (r & UK_IRQ_CALL_BIND) && n)
 		irq_sink_bind(k, s, n, (uint32_t)(r & UK_IRQ_CALL_BITS));
-	else if (r & (UK_IRQ_CALL_BIND | UK_IRQ_CALL_UNBIND))
+	else if (r >= 0 && (r & (UK_IRQ_CALL_BIND | UK_IRQ_CALL_UNBIND)))
 		irq_sink_bind(k, s, NULL, 0);
-	return 0;
+	if (n)
+		kobj_put(k, &n->o);
+	kobj_put(k, &s->o);
+	return r < 0 ? r : 0;
 }
 
 /* Linux's irq_set_affinity: MANAGE on the handle; the CPU must exist. */

@@ -36,6 +36,7 @@ struct explore_opts {
 	gchar **loads;  /* --load SO */
 	char *set_args; /* the same for replay lines: " --set K=V ..." */
 	const char *prog; /* the uksim that runs, as invoked (argv[0]) */
+	const struct uksim_explore_sink *sink; /* uksim report: gets each target */
 };
 
 static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violations, double seconds)
@@ -82,8 +83,9 @@ static int export_traces(const struct uksim_target *ut, const struct sim_schedul
 		FILE *f = fopen(paths[k], "w");
 		int rc = -1;
 		if (f) {
-			rc = k == 0 ? sim_export_chrome(&out->trace, out->ncpus, ut->name, f)
-				    : sim_export_vcd(&out->trace, ut->name, f);
+			rc = k == 0 ? sim_export_chrome_named(&out->trace, out->names, out->ncpus,
+							      ut->name, f)
+				    : sim_export_vcd_named(&out->trace, out->names, ut->name, f);
 			rc |= fclose(f);
 		}
 		if (rc != 0) {
@@ -139,6 +141,8 @@ static void print_violation_json(const struct uksim_target *ut, const struct sim
 	printf(",\"time_ns\":%llu,\"cpu\":%u,\"trace_hash\":\"%016llx\",\"token\":",
 	       (unsigned long long)o->time_ns, o->cpu, (unsigned long long)o->trace_hash);
 	uksim_json_string(stdout, token);
+	printf(",\"replay_args\":");
+	uksim_json_string(stdout, opts->set_args);
 	if (sr->done) {
 		printf(",\"shrunk_token\":");
 		uksim_json_string(stdout, sr->token);
@@ -247,7 +251,26 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		       (unsigned long long)r.distinct_irq, exhausted ? "true" : "false",
 		       stopped_first ? "true" : "false", r.bound);
 		uksim_json_string(stdout, v);
-		printf(",\"exit\":%d}\n", code);
+		/* What uksim merge needs to add shards up exactly. */
+		printf(",\"exit\":%d,\"decisions\":%llu,\"seconds\":%.3f,\"sweep\":", code,
+		       (unsigned long long)r.decisions, r.seconds);
+		/* The options that decide which schedules a sweep holds: shards
+		 * merge only when theirs are the same. */
+		char *sweep = g_strdup_printf("runs=%llu time=%g depth=%u preemptions=%u window=%lld "
+					      "first=%d check-determinism=%d%s",
+					      (unsigned long long)cfg->runs, cfg->time_s, cfg->depth,
+					      cfg->preemptions, (long long)o->window,
+					      cfg->stop_on_first, cfg->check_determinism, o->set_args);
+		uksim_json_string(stdout, sweep);
+		g_free(sweep);
+		if (cfg->nshards > 1) {
+			printf(",\"irq_signatures\":[");
+			for (size_t k = 0; k < r.nirq_signatures; k++)
+				printf("%s\"%016llx\"", k ? "," : "",
+				       (unsigned long long)r.irq_signatures[k]);
+			printf("]");
+		}
+		printf("}\n");
 	} else {
 		if (r.found) {
 			const struct sim_outcome *fo = &r.found_outcome;
@@ -290,16 +313,39 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	}
 	/* The story and the timelines of the (shrunk) violation, or of the
 	 * virtual-time schedule when nothing was found. */
-	if ((r.found && !o->json && !o->quiet) || o->trace_json || o->trace_vcd) {
+	if ((r.found && !o->json && !o->quiet) || o->trace_json || o->trace_vcd || o->sink) {
 		struct sim_schedule none = {.strategy = SIM_STRAT_SCRIPT};
 		const struct sim_schedule *show = sr.done ? &sr.sched : r.found ? &r.found_schedule : &none;
 		struct sim_outcome out;
 		int erc = export_traces(ut, show, o, &out);
 		if (erc != 0) {
 			code = erc;
-		} else if (r.found && !o->json && !o->quiet) {
-			char *story = sim_story(&out, STORY_CONTEXT);
-			fputs(story, stdout);
+		} else {
+			char *story = r.found ? sim_story(&out, STORY_CONTEXT) : NULL;
+			if (story && !o->json && !o->quiet)
+				fputs(story, stdout);
+			if (o->sink) {
+				char *replay = token ? g_strdup_printf("%s replay %s%s --token %s", o->prog,
+								       ut->name, o->set_args, token)
+						     : NULL;
+				char *shrunk = sr.done ? g_strdup_printf("%s replay %s%s --token %s",
+									 o->prog, ut->name, o->set_args,
+									 sr.token)
+						       : NULL;
+				char why[96];
+				struct uksim_explored e = {
+					.ut = ut, .r = &r, .verdict = v, .code = code, .replay = replay,
+					.shrunk_replay = shrunk, .shrunk = sr.done ? &sr.sched : NULL,
+					.shrink = sr.done ? &sr.st : NULL,
+					.shrink_cut = sr.done ? shrink_cut(&sr, o, why, sizeof(why)) : NULL,
+					.shown = &out, .story = story,
+				};
+				int src = o->sink->target(o->sink->ctx, &e);
+				if (src > code)
+					code = src;
+				g_free(replay);
+				g_free(shrunk);
+			}
 			free(story);
 		}
 		sim_outcome_fini(&out);
@@ -314,8 +360,14 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 {
+	return uksim_explore_into(cmd, argc, argv, NULL);
+}
+
+int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
+		       const struct uksim_explore_sink *sink)
+{
 	struct explore_opts o = {.runs = RUNS_DEFAULT, .seed = 1, .window = -1, .depth = 3,
-				 .preemptions = 2, .jobs = 0, .prog = uksim_program()};
+				 .preemptions = 2, .jobs = 0, .prog = uksim_program(), .sink = sink};
 	GOptionEntry entries[] = {
 		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
@@ -342,8 +394,11 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 	int code = UKSIM_EXIT_USAGE;
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		goto out;
+	/* uksim report takes its output file before the targets. */
+	if (sink && sink->begin(sink->ctx, &argc, &argv) != 0)
+		goto out;
 	if (argc < 2) {
-		fprintf(stderr, "uksim explore: which target? (a scenario file or demo:race)\n");
+		fprintf(stderr, "uksim %s: which target? (a scenario file or demo:race)\n", cmd->name);
 		goto out;
 	}
 	struct sim_explore_config cfg = {
@@ -351,23 +406,27 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		.check_determinism = o.check_det, .stop_on_first = o.first,
 	};
 	if (o.strategy && (sim_strategy_parse(o.strategy, &cfg.strategy) != 0)) {
-		fprintf(stderr, "uksim explore: unknown strategy '%s' (random, pct, bounded)\n", o.strategy);
+		fprintf(stderr, "uksim %s: unknown strategy '%s' (random, pct, bounded)\n", cmd->name,
+			o.strategy);
 		goto out;
 	}
 	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
 	    o.time_s < 0 || o.shrink_runs < 0 || o.shrink_time < 0) {
-		fprintf(stderr, "uksim explore: --depth 1..32, --preemptions 0..16, others not negative\n");
+		fprintf(stderr, "uksim %s: --depth 1..32, --preemptions 0..16, others not negative\n",
+			cmd->name);
 		goto out;
 	}
 	if (o.runs != RUNS_DEFAULT && o.runs <= 0) {
-		fprintf(stderr, "uksim explore: --runs takes a number of schedules >= 1, not %lld\n",
-			(long long)o.runs);
+		fprintf(stderr, "uksim %s: --runs takes a number of schedules >= 1, not %lld\n",
+			cmd->name, (long long)o.runs);
 		goto out;
 	}
 	if (o.shard && parse_shard(o.shard, &cfg.shard, &cfg.nshards) != 0) {
-		fprintf(stderr, "uksim explore: --shard wants I/N with 0 <= I < N\n");
+		fprintf(stderr, "uksim %s: --shard wants I/N with 0 <= I < N\n", cmd->name);
 		goto out;
 	}
+	/* A shard's JSON lists the IRQ orders it saw, for uksim merge. */
+	cfg.keep_irq_signatures = o.json && cfg.nshards > 1;
 	cfg.depth = (unsigned)o.depth;
 	cfg.preemptions = (unsigned)o.preemptions;
 	cfg.runs = o.runs != RUNS_DEFAULT ? (uint64_t)o.runs
@@ -388,7 +447,7 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 		if (uksim_target_open_set(targets->pdata[i], o.window, (const char *const *)o.sets,
 					  (const char *const *)o.loads,
 					  &ut, err, sizeof(err)) != 0) {
-			fprintf(stderr, "uksim explore: %s\n", err);
+			fprintf(stderr, "uksim %s: %s\n", cmd->name, err);
 			code = UKSIM_EXIT_USAGE;
 			break;
 		}
@@ -411,6 +470,12 @@ int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv)
 			printf("%-52s %10llu %10.0f  %s%s\n", rows[i].target,
 			       (unsigned long long)rows[i].schedules, rows[i].rate, rows[i].verdict,
 			       rows[i].code ? "  <--" : "");
+	}
+	/* A report is written only when every target could be explored. */
+	if (sink && code != UKSIM_EXIT_USAGE) {
+		int rc = sink->end(sink->ctx);
+		if (rc > code)
+			code = rc;
 	}
 	g_free(rows);
 	g_ptr_array_free(targets, TRUE);
@@ -451,6 +516,15 @@ static void print_replay_json_details(const struct sim_outcome *o)
 		       d->choice, d->dflt, d->n);
 		if (d->kind == SIM_CHOICE_CPU)
 			printf(",\"runs\":%u,\"instead_of\":%u", d->choice_cpu, d->dflt_cpu);
+		/* The thread the choice was made on, by the scenario's name. */
+		char who[SIM_NAME_MAX + 32];
+		unsigned on = d->kind == SIM_CHOICE_CPU ? d->choice_cpu : d->cpu;
+		const char *thr = sim_names_running(o->names, &o->trace, on, d->time, who, sizeof(who));
+		printf(",\"thread\":");
+		if (thr)
+			uksim_json_string(stdout, thr);
+		else
+			printf("null");
 		printf("}");
 	}
 	uint64_t end = 0, irqs = 0, switches = 0, raises = 0;
@@ -462,7 +536,10 @@ static void print_replay_json_details(const struct sim_outcome *o)
 		switches += r->kind == UKSIM_TRACE_SWITCH;
 		raises += r->kind == UKSIM_TRACE_IRQ_RAISE;
 	}
-	printf("],\"statistics\":{\"end_ns\":%llu,\"steps\":%llu,\"decisions\":%llu,"
+	printf("],\"names\":");
+	fflush(stdout);
+	sim_names_print_json(stdout, o->names);
+	printf(",\"statistics\":{\"end_ns\":%llu,\"steps\":%llu,\"decisions\":%llu,"
 	       "\"departures\":%zu,\"interrupts_taken\":%llu,\"switches\":%llu,\"irq_raises\":%llu,"
 	       "\"trace_records\":%llu,\"trace_complete\":%s}",
 	       (unsigned long long)end, (unsigned long long)o->steps,
@@ -534,8 +611,18 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 				printf("%llu,\"cpu\":", (unsigned long long)out.time_ns);
 			else
 				printf("null,\"cpu\":");
-			if (out.violation && strcmp(out.violation_id, "expect"))
+			char who[SIM_NAME_MAX + 32];
+			const char *thr = NULL;
+			if (out.violation && strcmp(out.violation_id, "expect")) {
 				printf("%u", out.cpu);
+				thr = sim_names_running(out.names, &out.trace, out.cpu, out.time_ns, who,
+							sizeof(who));
+			} else {
+				printf("null");
+			}
+			printf(",\"thread\":");
+			if (thr)
+				uksim_json_string(stdout, thr);
 			else
 				printf("null");
 			printf(",\"trace_hash\":\"%016llx\",\"decisions\":%llu,\"exit\":%d",
@@ -547,9 +634,14 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 			if (out.violation && !strcmp(out.violation_id, "expect"))
 				printf("  violation %s at %llu ns: %s\n", out.violation_id,
 				       (unsigned long long)out.time_ns, out.message);
-			else if (out.violation)
-				printf("  violation %s at %llu ns on CPU %u: %s\n", out.violation_id,
-				       (unsigned long long)out.time_ns, out.cpu, out.message);
+			else if (out.violation) {
+				char who[SIM_NAME_MAX + 32];
+				const char *thr = sim_names_running(out.names, &out.trace, out.cpu,
+								    out.time_ns, who, sizeof(who));
+				printf("  violation %s at %llu ns on CPU %u%s%s%s: %s\n", out.violation_id,
+				       (unsigned long long)out.time_ns, out.cpu, thr ? " (" : "",
+				       thr ? thr : "", thr ? ")" : "", out.message);
+			}
 			else
 				printf("  no violation\n");
 			printf("  trace hash %016llx, %llu choices\n", (unsigned long long)out.trace_hash,

@@ -37,8 +37,8 @@ static int write_traces(const struct run_opts *ro, const struct uks_scenario *s,
 		FILE *f = fopen(paths[k], "w");
 		int rc = -1;
 		if (f) {
-			rc = k == 0 ? sim_export_chrome(&t, s->machine.cpus, s->name, f)
-				    : sim_export_vcd(&t, s->name, f);
+			rc = k == 0 ? sim_export_chrome_named(&t, r->names, s->machine.cpus, s->name, f)
+				    : sim_export_vcd_named(&t, r->names, s->name, f);
 			rc |= fclose(f);
 		}
 		if (rc != 0) {

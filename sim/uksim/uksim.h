@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Exit codes, everywhere (DESIGN.md section 5). */
+/* Exit codes, everywhere (docs/design.md section 5). */
 enum uksim_exit {
 	UKSIM_EXIT_OK = 0,       /* expectations met */
 	UKSIM_EXIT_FAILED = 1,   /* an expectation failed */
@@ -86,6 +86,45 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_demo(const struct uksim_cmd *cmd, int argc, char **argv);
+int uksim_cmd_merge(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_compare(const struct uksim_cmd *cmd, int argc, char **argv);
+int uksim_cmd_report(const struct uksim_cmd *cmd, int argc, char **argv);
+
+/* What `uksim explore` found for one target, handed to a sink (uksim
+ * report) while it is still alive: copy what is needed. */
+struct uksim_target;
+struct sim_explore_result;
+struct sim_schedule;
+struct sim_shrink_stats;
+struct sim_outcome;
+struct uksim_explored {
+	const struct uksim_target *ut;
+	const struct sim_explore_result *r;
+	const char *verdict;        /* as explore prints it */
+	int code;                   /* its exit code */
+	const char *replay;         /* the replay command, NULL when nothing was found */
+	const char *shrunk_replay;  /* the same for the shrunk schedule, or NULL */
+	const struct sim_schedule *shrunk;    /* or NULL */
+	const struct sim_shrink_stats *shrink; /* or NULL */
+	const char *shrink_cut;     /* why shrinking stopped short, or NULL */
+	const struct sim_outcome *shown; /* the run drawn (trace kept): the shrunk
+					  * violation, or virtual-time order */
+	const char *story;          /* sim_story of `shown`, NULL without a violation */
+};
+
+/* Receives explore's results (uksim report). `begin` takes the positional
+ * arguments left after the options (argv[0] the command) and may consume
+ * its own from the front; `target` and `end` return an exit code (0 ok). */
+struct uksim_explore_sink {
+	int (*begin)(void *ctx, int *argc, char ***argv);
+	int (*target)(void *ctx, const struct uksim_explored *e);
+	int (*end)(void *ctx);
+	void *ctx;
+};
+
+/* `uksim explore`'s options, search and output, with each target's result
+ * also handed to `sink` (NULL: plain explore). */
+int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
+		       const struct uksim_explore_sink *sink);
 
 #endif /* UKSIM_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The reference model of the sequence protocol (irq-model managarm):
- * DESIGN.md section 3 read literally, one function per rule, written apart
+ * docs/design.md section 3 read literally, one function per rule, written apart
  * from libukern/irq/ and as plainly as possible (flat arrays, no lists, no
  * shared code). See ref.h for how the fuzzer uses it.
  */

@@ -167,7 +167,7 @@ START_TEST(route_moves_line)
 	ck_assert_ptr_nonnull(strstr(txt, "\"CPU of pin 0\""));
 	free(txt);
 	txt = export_text(&r, true);
-	ck_assert_ptr_nonnull(strstr(txt, "pin0_cpu"));
+	ck_assert_ptr_nonnull(strstr(txt, "pin_0.cpu"));
 	free(txt);
 	sim_run_report_fini(&r);
 	uks_scenario_free(s);

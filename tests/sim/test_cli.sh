@@ -120,12 +120,12 @@ flag = json.load(open(sys.argv[1]))["traceEvents"]
 phases = {e["ph"] for e in flag}
 assert {"M", "X", "b", "e", "C", "i"} <= phases, phases
 assert any(e["name"].startswith("ready on CPU") for e in flag if e["ph"] == "C")
-assert any(e["name"].startswith("line ") for e in flag if e["ph"] == "C")
+assert any(e["name"].endswith(" level") for e in flag if e["ph"] == "C")
 vfs = json.load(open(sys.argv[2]))["traceEvents"]
 s = sum(e["ph"] == "s" for e in vfs); f = sum(e["ph"] == "f" for e in vfs)
 assert s > 0 and s == f, (s, f)
 vcd = open(sys.argv[3]).read().split("$enddefinitions $end")
-assert len(vcd) == 2 and "$var wire 1" in vcd[0] and "_in_service" in vcd[0] and "_seq" in vcd[0]
+assert len(vcd) == 2 and "$var wire 1" in vcd[0] and ".in_service" in vcd[0] and ".seq" in vcd[0]
 times = [int(l[1:]) for l in vcd[1].splitlines() if l.startswith("#")]
 assert times == sorted(times) and len(times) > 2, times
 PY

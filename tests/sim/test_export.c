@@ -151,7 +151,7 @@ START_TEST(chrome_json_parses_and_holds_the_events)
 	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"pin 3\",\"cat\":\"irq\",\"ph\":\"b\",\"id\":3"));
 	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"pin 3\",\"cat\":\"irq\",\"ph\":\"e\",\"id\":3"));
 	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"irq.ack\""));
-	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"line 0.10\",\"ph\":\"C\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"controller 0 pin 10 level\",\"ph\":\"C\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"ready on CPU 0\",\"ph\":\"C\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"ph\":\"s\",\"id\":99"));
 	ck_assert_ptr_nonnull(strstr(json, "\"ph\":\"f\",\"id\":99"));

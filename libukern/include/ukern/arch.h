@@ -265,7 +265,7 @@ enum uk_intc_kind {
 			     * maskable, routable only to its own CPU */
 };
 
-/* Strategy bits a controller declares (DESIGN.md section 3). */
+/* Strategy bits a controller declares (docs/design.md section 3). */
 #define UK_INTC_MASKABLE (1u << 0)            /* pins can be masked */
 #define UK_INTC_MASK_IN_SERVICE (1u << 1)     /* mask a pin while its episode runs */
 #define UK_INTC_SUPPRESS_MASK_IN_SERVICE (1u << 2) /* edge pins: stay unmasked in service */

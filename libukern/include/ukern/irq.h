@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * irq.h: the IRQ protocol of DESIGN.md section 3 as a pure state machine.
+ * irq.h: the IRQ protocol of docs/design.md section 3 as a pure state machine.
  *
  * Pins (controller lines) and sinks (one driver's IRQ object on a pin) are
  * caller-allocated structs that the kernel embeds in its own objects. The

@@ -8,7 +8,7 @@
  * decision of that machinery: on a raise, on an answer, when everybody
  * NAKed, on a timeout, at the stall's retry, on attach and detach, and on
  * its own timer. A hook left NULL takes the default, which is the ukern
- * sequence protocol (DESIGN.md section 3, managarm's 2021 design). A model
+ * sequence protocol (docs/design.md section 3, managarm's 2021 design). A model
  * is one file: libukern/irq/models/ has the built-in ones.
  *
  * A controller behaviour (struct uk_irq_behaviour) is per interrupt line:
@@ -219,7 +219,9 @@ int uk_irq_sink_answer(struct uk_irq_sink *sink, bool handled, uint64_t now);
  * UK_IRQ_CALL_BIND | bits (bits in
  * 1..UK_IRQ_CALL_BITS) has the kernel bind the sink to that notification,
  * which it then signals with `bits` whenever the sink's sequence advances;
- * UK_IRQ_CALL_UNBIND drops the sink's binding; the caller sees 0. Results
+ * UK_IRQ_CALL_UNBIND drops the sink's binding; the caller sees 0. A model
+ * refuses (UK_EINVAL) every call with UK_IRQ_CALL_ABOUT_NTFN that is not
+ * about the notification: its result would be taken for a binding. Results
  * of other calls, and every result without a kernel (unit tests, the
  * fuzzer), come back as they are. */
 #define UK_IRQ_CALL_NTFN (1ull << 63)

@@ -65,17 +65,19 @@ enum uk_irq_sysno {
 	 * bind the sink to (seL4's SetNotification), or is UK_IRQ_NTFN_NONE
 	 * (a call that may only unbind, seL4's Clear); such a call returns 0
 	 * (UK_IRQ_CALL_* in irq_model.h). EBADH(h; ntfn_h) EPERM(SIGNAL on h
-	 * or ntfn_h) EINVAL(detached; bits 62, 63 of arg; or the model's own)
+	 * or ntfn_h; WAIT on h for a UK_IRQ_CALL_BLOCKING call or one that
+	 * names a notification) EINVAL(detached; bits 62, 63 of arg; UK_IRQ_CALL_BLOCKING
+	 * with ntfn_h: such a call never sleeps; or the model's own)
 	 * ENOSYS(the model has no such calls). */
 	UK_SYS_IRQ_MODEL_CALL = 40,
 	/* Ports (Zircon's): a queue of packets from the interrupt objects
 	 * bound to it, one packet per object at a time (irq_port.c).
-	 * (options) -> port handle (WAIT|SIGNAL|GRANT). EINVAL(options other
+	 * (options) -> port handle (READ|WRITE|GRANT, as Zircon's). EINVAL(options other
 	 * than ZX_PORT_BIND_TO_INTERRUPT, 1) ENOMEM. */
 	UK_SYS_IRQ_PORT_CREATE = 41,
 	/* (port_h, packet_va or 0) -> the key of the first packet (blocks
 	 * while none), the packet (struct zx_port_packet, 24 bytes) copied
-	 * to packet_va. EBADH EPERM(WAIT) EFAULT(packet_va; the packet is
+	 * to packet_va. EBADH EPERM(READ) EFAULT(packet_va; the packet is
 	 * consumed all the same). */
 	UK_SYS_IRQ_PORT_WAIT = 42,
 	/* (irq_h, port_h, key) -> 0: the sink's episodes become packets on
@@ -113,6 +115,12 @@ enum uk_irq_sysno {
 #define UK_IRQ_CALL_PORT_BIND (UK_IRQ_CALL_KERNEL | 1u)
 #define UK_IRQ_CALL_PORT_UNBIND (UK_IRQ_CALL_KERNEL | 2u)
 #define UK_IRQ_CALL_PORT_TAKE (UK_IRQ_CALL_KERNEL | 3u)
+/* The kernel's: the last handle of the sink was closed while a thread
+ * still holds it (blocked in a call on it) -> ignored. Zircon destroys the
+ * object then (on_zero_handles): the blocked wait returns CANCELED. A model
+ * without such a rule refuses the op and nothing changes: the sink is
+ * detached when its last holder lets go. */
+#define UK_IRQ_CALL_LAST_HANDLE (UK_IRQ_CALL_KERNEL | 4u)
 #define UK_IRQ_CALL_PORT_WAITING (1ull << 63)
 #define UK_IRQ_PORT_KEY_MAX ((1ull << 62) - 1)
 

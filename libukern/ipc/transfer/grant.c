@@ -16,7 +16,7 @@ void xfer_fill_grant(struct uk_xfer_ops *o)
 	o->abi = UK_ABI_VERSION;
 	o->name = "grant";
 	o->doc = "the owner grants a range; the peer copies through the grant (Minix-style)";
-	o->source = "Minix 3 safecopies (sys_safecopyfrom); DESIGN.md section 4";
+	o->source = "Minix 3 safecopies (sys_safecopyfrom); docs/design.md section 4";
 	o->id = UK_XFER_GRANT;
 	o->grant = true;
 	o->copy = xfer_physmap;

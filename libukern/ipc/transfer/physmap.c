@@ -43,7 +43,7 @@ void xfer_fill_physmap(struct uk_xfer_ops *o)
 	o->abi = UK_ABI_VERSION;
 	o->name = "physmap";
 	o->doc = "walk the foreign page tables, copy through a direct map of physical memory";
-	o->source = "DESIGN.md section 4; Linux's copy through the direct map";
+	o->source = "docs/design.md section 4; Linux's copy through the direct map";
 	o->id = UK_XFER_PHYSMAP;
 	o->copy = xfer_physmap;
 }

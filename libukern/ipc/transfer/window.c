@@ -119,7 +119,7 @@ void xfer_fill_window(struct uk_xfer_ops *o)
 	o->abi = UK_ABI_VERSION;
 	o->name = "window";
 	o->doc = "map the foreign frames into a per-CPU kernel window, copy, flush";
-	o->source = "DESIGN.md section 4; seL4-style temporary mappings";
+	o->source = "docs/design.md section 4; seL4-style temporary mappings";
 	o->id = UK_XFER_WINDOW;
 	o->copy = xfer_window;
 }

@@ -12,7 +12,7 @@ void irq_behaviour_controller(struct uk_irq_behaviour *o)
 	o->abi = UK_ABI_VERSION;
 	o->name = "controller";
 	o->doc = "the controller's own strategy bits, unchanged";
-	o->source = "DESIGN.md section 3 (IOAPIC, MSI, PLIC defaults)";
+	o->source = "docs/design.md section 3 (IOAPIC, MSI, PLIC defaults)";
 	o->set = 0;
 	o->clear = 0;
 	o->flags = 0;

@@ -209,6 +209,8 @@ static long fiasco_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 	uint64_t *d = sink->model_data;
 	long rc = UK_OK;
 
+	if (arg & UK_IRQ_CALL_ABOUT_NTFN)
+		return UK_EINVAL; /* no call is about a notification (irq_model.h) */
 	switch (op) {
 	case UK_FIASCO_IRQ_ATTACH:
 		if (arg > (uint64_t)INT64_MAX)

@@ -475,6 +475,8 @@ static long linux_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigne
 {
 	uint64_t depth = lx_depth(pin);
 
+	if (arg & UK_IRQ_CALL_ABOUT_NTFN)
+		return UK_EINVAL; /* no call is about a notification (irq_model.h) */
 	switch (op) {
 	case UK_LINUX_OP_REQUEST:
 		return lx_request(pin, sink, arg, now);

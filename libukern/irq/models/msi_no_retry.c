@@ -5,7 +5,7 @@
  * vector) is never retried and stays stalled for good. Every later message
  * of the device is buffered behind the stall and never delivered.
  *
- * This is what managarm's thor does with non-maskable pins (DESIGN.md
+ * This is what managarm's thor does with non-maskable pins (docs/design.md
  * section 3 says we do not copy it): in kernel/thor/generic/irq.cpp, both
  * NAK paths set maskedForNack and wake the unstall coroutine (which kicks
  * the pin after 50 ms << exponent, commit 6c830210e, 2021-07-18) only
@@ -14,7 +14,7 @@
  * is the same mistake inside the machine.
  *
  * Source: managarm thor kernel/thor/generic/irq.cpp as of 2026-08 (the NAK
- * paths of IrqPin and its constructor's unstall coroutine); DESIGN.md
+ * paths of IrqPin and its constructor's unstall coroutine); docs/design.md
  * section 3.
  */
 #include "../irq_internal.h"

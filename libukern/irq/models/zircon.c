@@ -257,6 +257,10 @@ static long zircon_take(struct uk_irq_sink *s)
 static long zircon_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op,
 			uint64_t arg, uint64_t now)
 {
+	/* No call of Zircon's is about a notification: a result here is no
+	 * binding (irq_model.h). */
+	if (arg & UK_IRQ_CALL_ABOUT_NTFN)
+		return UK_EINVAL;
 	switch (op & ~UK_IRQ_CALL_BLOCKING) {
 	case UK_ZX_OP_WAIT:
 		return zircon_wait(pin, sink, now);
@@ -274,6 +278,10 @@ static long zircon_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 		return zircon_unbind(sink);
 	case UK_IRQ_CALL_PORT_TAKE:
 		return zircon_take(sink);
+	case UK_IRQ_CALL_LAST_HANDLE: /* on_zero_handles: Destroy */
+		if (!(zx_flags(sink) & ZX_DESTROYED))
+			(void)zircon_destroy(pin, sink, now);
+		return UK_OK;
 	default:
 		return UK_EINVAL;
 	}

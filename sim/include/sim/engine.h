@@ -6,7 +6,7 @@
  * One `struct sim_engine` holds every piece of state of one simulation (no
  * globals), so several can run at once in different host threads.
  *
- * Execution model (DESIGN.md section 2). Each simulated CPU runs one fiber
+ * Execution model (docs/design.md section 2). Each simulated CPU runs one fiber
  * at a time and has its own virtual clock, advanced by sim_charge(). Code
  * between two decision points is atomic with respect to the other CPUs. At a
  * decision point (sim_decide) the engine

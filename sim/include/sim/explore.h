@@ -31,6 +31,8 @@
 
 #include <sim/engine.h>
 
+struct sim_names;
+
 enum sim_strategy { SIM_STRAT_RANDOM = 0, SIM_STRAT_PCT, SIM_STRAT_BOUNDED, SIM_STRAT_SCRIPT };
 
 const char *sim_strategy_name(enum sim_strategy s);
@@ -71,6 +73,9 @@ struct sim_outcome {
 	 * (owned; for exporters and stories) and the machine's CPU count. */
 	struct sim_trace trace;
 	unsigned ncpus;
+	/* With the trace: the scenario's names for its ids (owned; NULL
+	 * otherwise). */
+	struct sim_names *names;
 };
 
 void sim_outcome_fini(struct sim_outcome *o);
@@ -136,6 +141,7 @@ struct sim_explore_config {
 	unsigned shard, nshards;    /* run only indices with index % nshards == shard */
 	bool check_determinism;     /* run each schedule twice and compare hashes */
 	bool stop_on_first;         /* stop at the first violation (lowest index) */
+	bool keep_irq_signatures;   /* fill res->irq_signatures (to merge shards) */
 	/* Called from the thread that called sim_explore, now and then. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total, uint64_t violations,
 			 double seconds);
@@ -147,6 +153,10 @@ struct sim_explore_result {
 	uint64_t violations;        /* runs that broke the target */
 	uint64_t decisions;         /* choices over all runs */
 	uint64_t distinct_irq;      /* distinct orders of IRQ transitions seen */
+	/* With keep_irq_signatures: those orders' signatures, sorted, so that
+	 * shards can be merged into the count one machine would give. */
+	uint64_t *irq_signatures;
+	size_t nirq_signatures;
 	double seconds;             /* host time */
 	bool exhausted;             /* bounded: every schedule up to K was run */
 	unsigned bound;             /* bounded: the K reached */

@@ -174,6 +174,8 @@ struct sim_run_report {
 	/* With options.trace_limit: the records (owned). */
 	struct sim_trace_rec *trace;
 	size_t trace_len;
+	/* With the trace: the scenario's names for the ids in it (owned). */
+	struct sim_names *names;
 	/* With ecfg->record_decisions: the decision log (owned). */
 	struct sim_decision *dlog;
 	size_t dlog_len;

@@ -31,6 +31,10 @@ enum sim_trace_kind {
 	SIM_TR_TASK_BLOCK = 0x0012,  /* a = task id, b = channel id */
 	SIM_TR_TASK_WAKE = 0x0013,   /* a = task id, b = channel id */
 	SIM_TR_TASK_EXIT = 0x0014,   /* a = task id */
+	/* Added to a traced run's records after the run (never emitted, never
+	 * hashed): software cleared the device's interrupt status, the first
+	 * clear since it was last set. a = device index (the machine's). */
+	SIM_TR_DEV_CLEAR = 0x0015,
 };
 
 struct sim_trace_rec {

@@ -161,6 +161,8 @@ static int run_level(struct bsearch *b, struct tally *ty, unsigned k, uint64_t *
 		if (!jobs)
 			return -1;
 		size_t n = 0;
+		uint64_t idx = *base; /* global index of the next schedule listed */
+		unsigned nshards = cfg->nshards ? cfg->nshards : 1;
 		int rc = 1;
 		while (n < BOUNDED_BATCH) {
 			struct sim_schedule s = {.strategy = SIM_STRAT_SCRIPT};
@@ -173,13 +175,20 @@ static int run_level(struct bsearch *b, struct tally *ty, unsigned k, uint64_t *
 			if (rc <= 0)
 				break;
 			*any = true;
-			if (cfg->runs && *base + n >= cfg->runs) {
+			if (cfg->runs && idx >= cfg->runs) {
 				/* One schedule more than --runs allows: capped. */
 				sim_schedule_fini(&s);
 				*capped = true;
 				break;
 			}
-			jobs[n].index = *base + n;
+			/* --shard I/N: every shard lists the whole space (the
+			 * same order everywhere) and runs its own indices. */
+			if (idx % nshards != cfg->shard) {
+				sim_schedule_fini(&s);
+				idx++;
+				continue;
+			}
+			jobs[n].index = idx++;
 			jobs[n].sched = s;
 			n++;
 		}
@@ -187,7 +196,7 @@ static int run_level(struct bsearch *b, struct tally *ty, unsigned k, uint64_t *
 			explore_free_jobs(jobs, n);
 			return -1;
 		}
-		*base += n;
+		*base = idx;
 		if (run_batch(b, ty, jobs, n) != 0)
 			return -1;
 		if (*capped || b->out_of_time || (cfg->stop_on_first && b->res->found)) {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sim/export.h>
+
 const char *sim_strategy_name(enum sim_strategy s)
 {
 	switch (s) {
@@ -56,6 +58,11 @@ void sim_outcome_fini(struct sim_outcome *o)
 	o->dlog = NULL;
 	o->dlog_len = 0;
 	sim_trace_fini(&o->trace);
+	if (o->names) {
+		sim_names_fini(o->names);
+		free(o->names);
+		o->names = NULL;
+	}
 }
 
 int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_schedule *out)

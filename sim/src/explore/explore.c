@@ -228,6 +228,28 @@ static int explore_sampled(const struct sim_target *t, const struct sim_explore_
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The IRQ signatures seen, sorted (a stable order for the output). */
+static int keep_signatures(GHashTable *seen, struct sim_explore_result *res)
+{
+	size_t n = g_hash_table_size(seen);
+	res->irq_signatures = malloc((n ? n : 1) * sizeof(uint64_t));
+	if (!res->irq_signatures)
+		return -1;
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, seen);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		res->irq_signatures[res->nirq_signatures++] = *(const uint64_t *)key;
+	qsort(res->irq_signatures, n, sizeof(uint64_t), cmp_u64);
+	return 0;
+}
+
 int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg,
 		struct sim_explore_result *res)
 {
@@ -245,6 +267,10 @@ int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg
 		rc = explore_sampled(t, cfg, &ty, started);
 	}
 	res->distinct_irq = g_hash_table_size(ty.irq_seen);
+	if (cfg->keep_irq_signatures && keep_signatures(ty.irq_seen, res) != 0 && rc == 0) {
+		snprintf(res->error, sizeof(res->error), "out of memory");
+		rc = -1;
+	}
 	g_hash_table_destroy(ty.irq_seen);
 	res->seconds = (double)(sim_bench_now_ns() - started) / 1e9;
 	if (rc != 0 && !res->error[0])
@@ -256,4 +282,7 @@ void sim_explore_result_fini(struct sim_explore_result *res)
 {
 	sim_schedule_fini(&res->found_schedule);
 	sim_outcome_fini(&res->found_outcome);
+	free(res->irq_signatures);
+	res->irq_signatures = NULL;
+	res->nirq_signatures = 0;
 }

@@ -7,19 +7,36 @@
 #include <sim/export.h>
 
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-static void departure(GString *s, const struct sim_decision *d, size_t index)
+/* " (nicdrv.main)": the thread on `cpu` at the decision, when known. */
+static const char *on(const struct sim_outcome *o, unsigned cpu, uint64_t t, char *buf, size_t len)
 {
+	char who[SIM_NAME_MAX + 32];
+	const char *thr = o->names ? sim_names_running(o->names, &o->trace, cpu, t, who, sizeof(who))
+				   : NULL;
+	snprintf(buf, len, thr ? " (%s)" : "", thr);
+	return buf;
+}
+
+static void departure(GString *s, const struct sim_outcome *o, const struct sim_decision *d,
+		      size_t index)
+{
+	char a[SIM_NAME_MAX + 40], b[SIM_NAME_MAX + 40];
 	g_string_append_printf(s, "  %8llu ns  choice #%zu: ", (unsigned long long)d->time, index);
 	switch (d->kind) {
 	case SIM_CHOICE_CPU:
-		g_string_append_printf(s, "CPU %u runs before CPU %u, which was earlier in virtual time\n",
-				       d->choice_cpu, d->dflt_cpu);
+		g_string_append_printf(s,
+				       "CPU %u%s runs before CPU %u%s, which was earlier in virtual time\n",
+				       d->choice_cpu, on(o, d->choice_cpu, d->time, a, sizeof(a)),
+				       d->dflt_cpu, on(o, d->dflt_cpu, d->time, b, sizeof(b)));
 		break;
 	case SIM_CHOICE_IRQ:
-		g_string_append_printf(s, "CPU %u runs on with an interrupt pending instead of taking it\n",
-				       d->cpu);
+		g_string_append_printf(s,
+				       "CPU %u%s runs on with an interrupt pending instead of taking it\n",
+				       d->cpu, on(o, d->cpu, d->time, a, sizeof(a)));
 		break;
 	default:
 		switch (d->what) {
@@ -31,9 +48,10 @@ static void departure(GString *s, const struct sim_decision *d, size_t index)
 			break;
 		case SIM_VALUE_PROGRAM:
 			g_string_append_printf(s,
-					       "the program on CPU %u makes its own random choice: "
+					       "the program on CPU %u%s makes its own random choice: "
 					       "option %u of %u (default %u)\n",
-					       d->cpu, d->choice, d->n, d->dflt);
+					       d->cpu, on(o, d->cpu, d->time, a, sizeof(a)), d->choice,
+					       d->n, d->dflt);
 			break;
 		default:
 			g_string_append_printf(s, "a value of the run is chosen: %u of %u (default %u)\n",
@@ -53,6 +71,32 @@ const char *sim_decision_value_kind(const struct sim_decision *d)
 	}
 }
 
+/* The message with "pin N" (the kernel's words for its IRQ pins) put in
+ * the scenario's names. */
+static void named_message(GString *s, const struct sim_names *names, const char *msg)
+{
+	while (*msg) {
+		const char *p = strstr(msg, "pin ");
+		if (!p || !names) {
+			g_string_append(s, msg);
+			return;
+		}
+		g_string_append_len(s, msg, p - msg);
+		char *end;
+		unsigned long long id = strtoull(p + 4, &end, 10);
+		const char *name = end > p + 4 && (p == msg || p[-1] == ' ' || p[-1] == '(')
+					   ? sim_names_get(names, SIM_NAME_PIN, id, 0)
+					   : NULL;
+		if (name) {
+			g_string_append(s, name);
+			msg = end;
+		} else {
+			g_string_append(s, "pin ");
+			msg = p + 4;
+		}
+	}
+}
+
 char *sim_story(const struct sim_outcome *o, unsigned context_records)
 {
 	GString *s = g_string_new(NULL);
@@ -66,7 +110,7 @@ char *sim_story(const struct sim_outcome *o, unsigned context_records)
 				       ndev == 1 ? "" : "s");
 	for (size_t i = 0; i < o->dlog_len; i++)
 		if (o->dlog[i].choice != o->dlog[i].dflt)
-			departure(s, &o->dlog[i], i);
+			departure(s, o, &o->dlog[i], i);
 	if (o->trace.len && context_records) {
 		size_t n;
 		struct sim_trace_rec *r = sim_trace_sorted(&o->trace, &n);
@@ -84,11 +128,11 @@ char *sim_story(const struct sim_outcome *o, unsigned context_records)
 				kept++;
 		}
 		g_string_append_printf(s, "The last %zu events before it went wrong:\n", kept);
-		char line[160];
+		char line[256];
 		for (size_t i = start; i < end; i++) {
 			if (r[i].kind == SIM_TR_CPU_PICK)
 				continue;
-			sim_trace_describe(&r[i], line, sizeof(line));
+			sim_trace_describe_named(&r[i], o->names, line, sizeof(line));
 			if (r[i].cpu == 0xffff)
 				g_string_append_printf(s, "  %8llu ns  hw     %s\n",
 						       (unsigned long long)r[i].time, line);
@@ -98,7 +142,10 @@ char *sim_story(const struct sim_outcome *o, unsigned context_records)
 		}
 		free(r);
 	}
-	if (o->violation)
-		g_string_append_printf(s, "Then: %s %s\n", o->violation_id, o->message);
+	if (o->violation) {
+		g_string_append_printf(s, "Then: %s ", o->violation_id);
+		named_message(s, o->names, o->message);
+		g_string_append_c(s, '\n');
+	}
 	return g_string_free(s, FALSE);
 }

@@ -11,8 +11,11 @@
  *   pid 3  "lines"     counters (ph C): each interrupt line's level, and
  *                      the threads ready to run per CPU when the kernel
  *                      traces its run queues;
+ *   pid 4  "devices"   a track per device: its timeline actions, the
+ *                      driver's status clears and its MSI messages;
  *   flows (ph s/f) from an IPC caller to the server that receives the call,
  *   when the kernel traces IPC.
+ * Threads, lines and devices carry the scenario's names (sim_names).
  */
 #include <sim/export.h>
 
@@ -38,7 +41,14 @@ static void ts(FILE *f, uint64_t ns)
 struct out {
 	FILE *f;
 	bool first;
+	const struct sim_names *names;
 };
+
+static const char *say(const struct out *o, enum sim_name_kind k, uint64_t a, uint64_t b, char *buf,
+		       size_t len)
+{
+	return sim_names_say(o->names, k, a, b, buf, len);
+}
 
 static void ev_begin(struct out *o)
 {
@@ -48,9 +58,11 @@ static void ev_begin(struct out *o)
 
 static void thread_slice(struct out *o, unsigned cpu, const struct slice *s, uint64_t end)
 {
+	char name[SIM_NAME_MAX + 32];
 	ev_begin(o);
-	fprintf(o->f, "{\"name\":\"thread %llu\",\"cat\":\"thread\",\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"ts\":",
-		(unsigned long long)s->tid, cpu);
+	fputs("{\"name\":", o->f);
+	sim_json_string(o->f, say(o, SIM_NAME_THREAD, s->tid, 0, name, sizeof(name)));
+	fprintf(o->f, ",\"cat\":\"thread\",\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"ts\":", cpu);
 	ts(o->f, s->start);
 	fputs(",\"dur\":", o->f);
 	ts(o->f, end - s->start);
@@ -60,19 +72,26 @@ static void thread_slice(struct out *o, unsigned cpu, const struct slice *s, uin
 static void instant(struct out *o, int pid, unsigned tid, const char *name, uint64_t t,
 		    const struct sim_trace_rec *r)
 {
+	char what[256];
+	sim_trace_describe_named(r, o->names, what, sizeof(what));
 	ev_begin(o);
 	fprintf(o->f, "{\"name\":\"%s\",\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%u,\"ts\":", name, pid,
 		tid);
 	ts(o->f, t);
-	fprintf(o->f, ",\"args\":{\"a\":%llu,\"b\":%llu,\"c\":%llu}}", (unsigned long long)r->a,
+	fputs(",\"args\":{\"what\":", o->f);
+	sim_json_string(o->f, what);
+	fprintf(o->f, ",\"a\":%llu,\"b\":%llu,\"c\":%llu}}", (unsigned long long)r->a,
 		(unsigned long long)r->b, (unsigned long long)r->c);
 }
 
 static void irq_async(struct out *o, const char *ph, const struct sim_trace_rec *r)
 {
+	char name[SIM_NAME_MAX + 32];
 	ev_begin(o);
-	fprintf(o->f, "{\"name\":\"pin %llu\",\"cat\":\"irq\",\"ph\":\"%s\",\"id\":%llu,\"pid\":2,\"tid\":%llu,\"ts\":",
-		(unsigned long long)r->a, ph, (unsigned long long)r->a, (unsigned long long)r->a);
+	fputs("{\"name\":", o->f);
+	sim_json_string(o->f, say(o, SIM_NAME_PIN, r->a, 0, name, sizeof(name)));
+	fprintf(o->f, ",\"cat\":\"irq\",\"ph\":\"%s\",\"id\":%llu,\"pid\":2,\"tid\":%llu,\"ts\":",
+		ph, (unsigned long long)r->a, (unsigned long long)r->a);
 	ts(o->f, r->time);
 	fprintf(o->f, ",\"args\":{\"episode\":%llu}}", (unsigned long long)r->c);
 }
@@ -113,21 +132,77 @@ static void metadata(struct out *o, unsigned ncpus, const char *title)
 	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":2,\"args\":{\"name\":\"IRQ pins\"}}", o->f);
 	ev_begin(o);
 	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":3,\"args\":{\"name\":\"lines and queues\"}}", o->f);
+	ev_begin(o);
+	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":4,\"args\":{\"name\":\"devices\"}}", o->f);
+}
+
+/* The device an MSI source belongs to (its machine index), or -1. */
+static int64_t msi_device(const struct out *o, uint64_t src)
+{
+	const struct sim_names *n = o->names;
+	for (size_t i = 0; n && i < n->n; i++)
+		if (n->v[i].kind == SIM_NAME_DEVICE_LINE &&
+		    n->v[i].a == ((uint64_t)SIM_LINE_CTRL_MSI << 32 | src))
+			return (int64_t)n->v[i].b;
+	return -1;
+}
+
+/* Name each device's track (pid 4, tid = device index). */
+static void device_tracks(struct out *o)
+{
+	const struct sim_names *n = o->names;
+	for (size_t i = 0; n && i < n->n; i++) {
+		if (n->v[i].kind != SIM_NAME_DEVICE)
+			continue;
+		ev_begin(o);
+		fprintf(o->f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":4,\"tid\":%llu,\"args\":{\"name\":",
+			(unsigned long long)n->v[i].a);
+		sim_json_string(o->f, n->v[i].name);
+		fputs("}}", o->f);
+	}
+}
+
+/* Name each pin's track (pid 2, tid = pin id) after its line. */
+static void pin_tracks(struct out *o, const struct sim_trace_rec *r, size_t n)
+{
+	char name[SIM_NAME_MAX + 32];
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].kind != UK_TRACE_IRQ(UK_IRQ_EV_ATTACH))
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = r[j].kind == r[i].kind && r[j].a == r[i].a;
+		if (seen)
+			continue;
+		ev_begin(o);
+		fprintf(o->f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":2,\"tid\":%llu,\"args\":{\"name\":",
+			(unsigned long long)r[i].a);
+		sim_json_string(o->f, say(o, SIM_NAME_PIN, r[i].a, 0, name, sizeof(name)));
+		fputs("}}", o->f);
+	}
 }
 
 int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *title, FILE *f)
 {
+	return sim_export_chrome_named(t, NULL, ncpus, title, f);
+}
+
+int sim_export_chrome_named(const struct sim_trace *t, const struct sim_names *names,
+			    unsigned ncpus, const char *title, FILE *f)
+{
 	size_t n;
 	struct sim_trace_rec *r = sim_trace_sorted(t, &n);
 	struct slice run[SIM_TRACE_MAX_CPUS] = {{0}};
-	struct out o = {f, true};
+	struct out o = {f, true, names};
 	uint64_t last = 0;
-	char name[64];
+	char name[SIM_NAME_MAX + 32], who[SIM_NAME_MAX + 32];
 
 	if (ncpus > SIM_TRACE_MAX_CPUS)
 		ncpus = SIM_TRACE_MAX_CPUS;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", f);
 	metadata(&o, ncpus, title);
+	pin_tracks(&o, r, n);
+	device_tracks(&o);
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_trace_rec *e = &r[i];
 		last = e->time;
@@ -159,8 +234,8 @@ int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *tit
 			instant(&o, 2, (unsigned)e->a, sim_trace_kind_name(e->kind), e->time, e);
 			break;
 		case HW_TRACE_LINE:
-			snprintf(name, sizeof(name), "line %llu.%llu", (unsigned long long)e->a,
-				 (unsigned long long)e->b);
+			snprintf(name, sizeof(name), "%s level",
+				 say(&o, SIM_NAME_LINE, e->a, e->b, who, sizeof(who)));
 			counter(&o, name, e->time, "level", e->c);
 			break;
 		case UK_TRACE_IRQ_ROUTE:
@@ -169,7 +244,8 @@ int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *tit
 			if (e->c == 1) {
 				instant(&o, 2, (unsigned)e->a, "irq.route (pending)", e->time, e);
 			} else {
-				snprintf(name, sizeof(name), "CPU of pin %llu", (unsigned long long)e->a);
+				snprintf(name, sizeof(name), "CPU of %s",
+					 say(&o, SIM_NAME_PIN, e->a, 0, who, sizeof(who)));
 				counter(&o, name, e->time, "cpu", e->b);
 			}
 			break;
@@ -179,6 +255,18 @@ int sim_export_chrome(const struct sim_trace *t, unsigned ncpus, const char *tit
 			snprintf(name, sizeof(name), "machine suspended");
 			counter(&o, name, e->time, "suspended", e->a);
 			break;
+		case HW_TRACE_DEV_ACTION:
+			instant(&o, 4, (unsigned)e->a, "action", e->time, e);
+			break;
+		case SIM_TR_DEV_CLEAR:
+			instant(&o, 4, (unsigned)e->a, "status cleared", e->time, e);
+			break;
+		case HW_TRACE_MSI: {
+			int64_t d = msi_device(&o, e->a);
+			if (d >= 0)
+				instant(&o, 4, (unsigned)d, "MSI message", e->time, e);
+			break;
+		}
 		case UK_TRACE_CORE_RUNQ:
 			snprintf(name, sizeof(name), "ready on CPU %llu", (unsigned long long)e->a);
 			counter(&o, name, e->time, "threads", e->b);

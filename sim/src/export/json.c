@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * json.c: the one JSON string writer of sim and uksim. Every JSON output
- * (uksim --json, run reports, Chrome traces) writes its strings here, so a
- * file or scenario name that is not UTF-8 still gives valid JSON: each byte
- * that does not start a well-formed UTF-8 sequence (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF) becomes U+FFFD, written as
- * the escape \ufffd. Control characters are escaped; the rest is copied.
+ * (uksim --json, run reports and their names table, Chrome traces, the
+ * HTML report's data) writes its strings here, so a file or scenario name
+ * that is not UTF-8 still gives valid JSON: each byte that does not start a
+ * well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF) becomes U+FFFD, written as the escape \ufffd.
+ * Control characters are escaped; the rest is copied.
  */
 #include <sim/export.h>
+
+#include <stdlib.h>
+#include <string.h>
 
 /* The length of the well-formed UTF-8 sequence at `s`, or 0. */
 static size_t utf8_len(const unsigned char *s)
@@ -31,32 +35,101 @@ static size_t utf8_len(const unsigned char *s)
 	return 0;
 }
 
-void sim_json_string(FILE *f, const char *str)
+/* Where the escaped text goes: a stream, or a growing buffer. */
+struct sink {
+	FILE *f;
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+static void put(struct sink *k, const void *p, size_t n)
+{
+	if (k->f) {
+		fwrite(p, 1, n, k->f);
+		return;
+	}
+	if (k->oom)
+		return;
+	if (k->len + n + 1 > k->cap) {
+		size_t cap = (k->cap ? k->cap * 2 : 64) + n;
+		char *b = realloc(k->buf, cap);
+		if (!b) {
+			k->oom = true;
+			return;
+		}
+		k->buf = b;
+		k->cap = cap;
+	}
+	memcpy(k->buf + k->len, p, n);
+	k->len += n;
+	k->buf[k->len] = 0;
+}
+
+static void put_s(struct sink *k, const char *s)
+{
+	put(k, s, strlen(s));
+}
+
+static void escape(struct sink *k, const char *str, unsigned flags)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
-	fputc('"', f);
+	char u[8];
+	put_s(k, "\"");
 	while (*s) {
 		unsigned char c = *s;
 		size_t n = utf8_len(s); /* a NUL inside a sequence makes it 0 */
 		if (n == 0) {
-			fputs("\\ufffd", f);
+			put_s(k, "\\ufffd");
 			s++;
-		} else if (n > 1) {
-			fwrite(s, 1, n, f);
+			continue;
+		}
+		if (n > 1) {
+			put(k, s, n);
 			s += n;
+			continue;
+		}
+		s++;
+		if (c == '"' || c == '\\') {
+			u[0] = '\\';
+			u[1] = (char)c;
+			put(k, u, 2);
+		} else if (c == '\n') {
+			put_s(k, "\\n");
+		} else if (c == '\t') {
+			put_s(k, "\\t");
+		} else if (c < 0x20 || c == 0x7f ||
+			   ((flags & SIM_JSON_SCRIPT) && (c == '<' || c == '>' || c == '&'))) {
+			static const char hex[] = "0123456789abcdef";
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			put(k, u, 6);
 		} else {
-			if (c == '"' || c == '\\')
-				fprintf(f, "\\%c", c);
-			else if (c == '\n')
-				fputs("\\n", f);
-			else if (c == '\t')
-				fputs("\\t", f);
-			else if (c < 0x20 || c == 0x7f)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-			s++;
+			put(k, &c, 1);
 		}
 	}
-	fputc('"', f);
+	put_s(k, "\"");
+}
+
+void sim_json_write(FILE *f, const char *s, unsigned flags)
+{
+	struct sink k = {.f = f};
+	escape(&k, s, flags);
+}
+
+void sim_json_string(FILE *f, const char *s)
+{
+	sim_json_write(f, s, 0);
+}
+
+char *sim_json_quote(const char *s, unsigned flags)
+{
+	struct sink k = {0};
+	escape(&k, s, flags);
+	if (k.oom) {
+		free(k.buf);
+		return NULL;
+	}
+	return k.buf;
 }

@@ -105,6 +105,7 @@ static int add_device(struct sim_rt *rt, size_t i)
 	hw_dev_window(rd->hw, &base, &size);
 	rd->mmio = base;
 	rd->pin_id = -1;
+	rd->note_clears = rt->sm->e->trace.limit > 0; /* traced runs only */
 	if (d->line_kind == UKS_LINE_MSI && d->pci) {
 		/* Firmware's part: the kernel routes the source (address and
 		 * data), the MSI enable bit of the capability is set here. */
@@ -412,6 +413,8 @@ void rt_destroy(struct sim_rt *rt)
 	if (rt->proc)
 		for (size_t p = 0; p < rt->s->nprocesses; p++)
 			free(rt->proc[p].ep_handle);
+	for (size_t i = 0; rt->dev && rt->s && i < rt->s->ndevices; i++)
+		free(rt->dev[i].clear_at);
 	free(rt->dev);
 	free(rt->proc);
 	free(rt->thr);

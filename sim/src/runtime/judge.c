@@ -447,10 +447,21 @@ void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out
 	out->trace_hash = e->trace.hash;
 	out->irq_signature = rt_irq_signature(rt);
 	if (e->trace.len) {
-		out->trace = malloc(e->trace.len * sizeof(*out->trace));
+		size_t extra = 0;
+		for (size_t i = 0; i < rt->s->ndevices; i++)
+			extra += rt->dev[i].nclear;
+		out->trace = malloc((e->trace.len + extra) * sizeof(*out->trace));
 		if (out->trace) {
 			memcpy(out->trace, e->trace.recs, e->trace.len * sizeof(*out->trace));
 			out->trace_len = e->trace.len;
+			/* The status clears the runtime saw, for the exports. */
+			for (size_t i = 0; i < rt->s->ndevices; i++)
+				for (uint32_t k = 0; k < rt->dev[i].nclear; k++)
+					out->trace[out->trace_len++] = (struct sim_trace_rec){
+						.time = rt->dev[i].clear_at[k],
+						.kind = SIM_TR_DEV_CLEAR,
+						.cpu = 0xffff,
+						.a = hw_dev_index(rt->dev[i].hw)};
 		}
 	}
 	if (e->dlog_len) {

@@ -11,6 +11,19 @@
 
 #include <sim/export.h>
 
+/* The scenario's name of the thread on `cpu` at `t`, when the run kept
+ * its trace; NULL otherwise. */
+static const char *running(const struct sim_run_report *r, unsigned cpu, uint64_t t, char *buf,
+			   size_t len)
+{
+	struct sim_trace tr;
+	sim_trace_init(&tr, 0);
+	tr.recs = r->trace;
+	tr.len = r->trace_len;
+	return r->names ? sim_names_running(r->names, &tr, cpu, t, buf, len) : NULL;
+}
+
+
 uint64_t rt_stat_walks(const struct uk_kernel_stats *st)
 {
 	uint64_t w = 0;
@@ -258,9 +271,13 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 	}
 	for (size_t i = 0; i < r->nviolations; i++) {
 		const struct sim_violation *v = &r->violations[i];
-		char when[32], cpu[16] = "no CPU";
+		char when[32], cpu[SIM_NAME_MAX + 64] = "no CPU", who[SIM_NAME_MAX + 32];
 		sim_format_time(v->time_ns, when, sizeof(when));
-		if (v->cpu >= 0)
+		const char *thr = v->cpu >= 0 ? running(r, (unsigned)v->cpu, v->time_ns, who, sizeof(who))
+					      : NULL;
+		if (thr)
+			snprintf(cpu, sizeof(cpu), "CPU %d (%s)", v->cpu, thr);
+		else if (v->cpu >= 0)
 			snprintf(cpu, sizeof(cpu), "CPU %d", v->cpu);
 		const char *how = v == fv && !expect_first		  ? "went wrong"
 				  : !r->all_met && fails_run(s, v) ? "also went wrong"
@@ -303,6 +320,7 @@ static void json_stats(FILE *f, const struct sim_run_stats *t)
 
 void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct sim_run_report *r)
 {
+	char who[SIM_NAME_MAX + 32];
 	fputs("{\"scenario\": ", f);
 	sim_json_string(f, s->name);
 	fputs(", \"file\": ", f);
@@ -333,11 +351,20 @@ void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct s
 		const struct sim_violation *v = &r->violations[i];
 		fprintf(f, "%s{\"id\": ", i ? ", " : "");
 		sim_json_string(f, v->id);
-		fprintf(f, ", \"time_ns\": %llu, \"cpu\": %d, \"message\": ", U(v->time_ns), v->cpu);
+		fprintf(f, ", \"time_ns\": %llu, \"cpu\": %d, \"thread\": ", U(v->time_ns), v->cpu);
+		const char *thr = v->cpu >= 0 ? running(r, (unsigned)v->cpu, v->time_ns, who, sizeof(who))
+					      : NULL;
+		if (thr)
+			sim_json_string(f, thr);
+		else
+			fputs("null", f);
+		fputs(", \"message\": ", f);
 		sim_json_string(f, v->message);
 		fputc('}', f);
 	}
-	fputs("], \"stats\": ", f);
+	fputs("], \"names\": ", f);
+	sim_names_print_json(f, r->names);
+	fputs(", \"stats\": ", f);
 	json_stats(f, &r->stats);
 	fprintf(f, ", \"trace_hash\": \"%016llx\", \"irq_signature\": \"%016llx\"}\n",
 		U(r->trace_hash), U(r->irq_signature));

@@ -73,6 +73,11 @@ struct rt_dev {
 	int refused_err;
 	uint64_t refused_at;
 	int refused_proc, refused_cpu;
+	/* Traced runs: when software cleared its status (rt_dev_take_clears),
+	 * for the exports (SIM_TR_DEV_CLEAR). */
+	bool note_clears;
+	uint64_t *clear_at;
+	uint32_t nclear, clear_cap;
 };
 
 #define RT_MAX_MUTEXES 8
@@ -178,6 +183,9 @@ void rt_expect_text(const struct uks_expect *x, char *buf, size_t len);
 void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		   struct sim_run_report *out);
 uint64_t rt_stat_walks(const struct uk_kernel_stats *st);
+/* rt_names.c: the scenario's names for the ids of a traced run's records
+ * (out->names), after the run. */
+int rt_names(struct sim_rt *rt, struct sim_run_report *out);
 /* violations.c */
 enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res);
 uint64_t rt_end_time(const struct sim_rt *rt);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sim/export.h>
+
 void rt_diag_set(struct uks_diag *d, const struct uks_pos *pos, const char *msg)
 {
 	if (!d)
@@ -363,6 +365,8 @@ int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_optio
 	int rc = 0;
 	if (!out->internal_error && o->keep_latencies && keep_latencies(rt, out) != 0)
 		rc = -1;
+	if (!out->internal_error && out->trace_len && rt_names(rt, out) != 0)
+		rc = -1;
 	rt_destroy(rt);
 	free(rt);
 	sim_registry_free(own);
@@ -376,6 +380,10 @@ void sim_run_report_fini(struct sim_run_report *r)
 	free(r->expects);
 	free(r->violations);
 	free(r->trace);
+	if (r->names) {
+		sim_names_fini(r->names);
+		free(r->names);
+	}
 	free(r->dlog);
 	free(r->irq_latency_ns);
 	memset(r, 0, sizeof(*r));

@@ -131,6 +131,8 @@ static int target_run(void *ctx, const struct sim_engine_config *ecfg, struct si
 		out->trace.count = r.trace_len;
 		out->trace.hash = r.trace_hash;
 		r.trace = NULL;
+		out->names = r.names;
+		r.names = NULL;
 	}
 	sim_run_report_fini(&r);
 	return 0;

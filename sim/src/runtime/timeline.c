@@ -22,6 +22,8 @@
  */
 #include "rt_int.h"
 
+#include <stdlib.h>
+
 #include <hwmodel/lapic.h>
 #include <ukern/irq_sys.h>
 #include <ukern/kernel.h>
@@ -61,6 +63,18 @@ void rt_dev_take_clears(struct rt_dev *d)
 	uint64_t now = hw_dev_take_status_clear(d->hw);
 	if (now == HW_TIME_NEVER)
 		return;
+	if (d->note_clears) {
+		if (d->nclear == d->clear_cap) {
+			uint32_t cap = d->clear_cap ? 2 * d->clear_cap : 16;
+			uint64_t *v = realloc(d->clear_at, cap * sizeof(*v));
+			if (v) {
+				d->clear_at = v;
+				d->clear_cap = cap;
+			}
+		}
+		if (d->nclear < d->clear_cap)
+			d->clear_at[d->nclear++] = now;
+	}
 	struct rt_pending *p = &d->lat_irq;
 	while (p->head < p->tail) {
 		uint64_t w = now > p->t[p->head] ? now - p->t[p->head] : 0;

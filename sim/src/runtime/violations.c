@@ -136,8 +136,23 @@ static void irq_invariant(const struct sim_rt *rt, struct sim_run_report *out, s
 	const struct sim_trace_rec *r = trace_find(rt, UK_TRACE_IRQ_VIOLATION, ~0ull);
 	struct sim_violation *v = add(out, cap, id, r ? r->time : rt_end_time(rt),
 				      r ? (int)r->cpu : -1);
-	if (v)
-		snprintf(v->message, sizeof(v->message), "%s", text);
+	if (!v)
+		return;
+	/* The kernel's check names the pin by its id ("I6 broken on pin 0");
+	 * say which devices' line that is, as the other reports do. */
+	const char *p = strstr(text, "pin ");
+	char *end = NULL;
+	unsigned long pin = p ? strtoul(p + 4, &end, 10) : 0;
+	if (p && end > p + 4 && (p == text || p[-1] == ' ')) {
+		char devs[96];
+		pin_devices(rt, (uint32_t)pin, devs, sizeof(devs));
+		if (strncmp(devs, "pin ", 4) != 0) {
+			snprintf(v->message, sizeof(v->message), "%.*sthe line of %s%s", (int)(p - text),
+				 text, devs, end);
+			return;
+		}
+	}
+	snprintf(v->message, sizeof(v->message), "%s", text);
 }
 
 /* Each pin is judged by the properties its IRQ model claims. */

@@ -6,6 +6,8 @@
  */
 #include "irq_fake.h"
 
+#include <string.h>
+
 static void test_sel4_single_handler_ack_unmasks(void **state)
 {
 	struct fake f;
@@ -109,6 +111,37 @@ static void test_zircon_virtual_interrupt(void **state)
 	fake_assert_clean(&f, 6000);
 }
 
+/* A model whose calls are none about a notification refuses a call made
+ * as one (the syscall's 4th argument): the kernel would take its result
+ * (a Zircon timestamp, a Fiasco label) for a binding and hide it from the
+ * caller. Nothing changes. */
+static void test_calls_not_about_a_notification(void **state)
+{
+	static const char *const models[] = {"zircon", "fiasco", "linux"};
+	static const unsigned ops[] = {4 /* UK_ZX_OP_TRIGGER */, 4 /* UK_FIASCO_IRQ_TRIGGER */,
+				       3 /* UK_LINUX_OP_DISABLE */};
+	(void)state;
+
+	for (unsigned m = 0; m < 3; m++) {
+		struct fake f;
+		struct uk_irq_pin pin;
+		struct uk_irq_sink s;
+		fake_init(&f);
+		fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, fake_model(&f, models[m]));
+		fake_sink(&pin, &s, 1);
+		uint64_t eps = pin.episode, md[4];
+		memcpy(md, s.model_data, sizeof(md));
+		assert_int_equal(uk_irq_sink_model_call(&s, ALL, ops[m], UK_IRQ_CALL_ABOUT_NTFN, 5),
+				 UK_EINVAL);
+		assert_int_equal(uk_irq_sink_model_call(&s, ALL, ops[m],
+							UK_IRQ_CALL_ABOUT_NTFN | UK_IRQ_CALL_NTFN,
+							5),
+				 UK_EINVAL);
+		assert_int_equal(pin.episode, eps);
+		assert_memory_equal(md, s.model_data, sizeof(md));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_model_selected_per_kernel),
 		cmocka_unit_test(test_zircon_last_handle_closed),
 		cmocka_unit_test(test_zircon_virtual_interrupt),
+		cmocka_unit_test(test_calls_not_about_a_notification),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

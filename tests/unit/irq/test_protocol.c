@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The base protocol of DESIGN.md section 3: episodes, sequences, wait,
+ * The base protocol of docs/design.md section 3: episodes, sequences, wait,
  * ACK/NAK/kick, attach/detach, trigger modes, strategy bits, rights, and
  * every error path of the sink calls (errors change nothing).
  */

@@ -86,7 +86,7 @@ static inline long uk_sel4_irq_control_get_msi(struct uk_user *u, unsigned sourc
  * notification `ntfn`. Replaces an earlier binding (seL4 deletes the old
  * cap first) and neither masks nor unmasks the line (unless the machine
  * unmasks at bind). 0 or: EBADH(h not a handler; ntfn not a notification
- * or 0) EPERM(SIGNAL on h or on ntfn) EINVAL(badge 0 or > UK_SEL4_BADGE_MAX;
+ * or 0) EPERM(SIGNAL and WAIT on h, SIGNAL on ntfn) EINVAL(badge 0 or > UK_SEL4_BADGE_MAX;
  * h detached). */
 static inline long uk_sel4_irq_handler_set_notification(struct uk_user *u, long h, uint32_t ntfn,
 							uint32_t badge)

@@ -257,6 +257,10 @@ START_TEST(json_strings_are_valid_utf8)
 	}
 	json_of(NULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "\"\"");
+	/* Inside <script> (the HTML report): no "</" either. */
+	char *q = sim_json_quote("a</b>&\xff", SIM_JSON_SCRIPT);
+	ck_assert_str_eq(q, "\"a\\u003c/b\\u003e\\u0026\\ufffd\"");
+	free(q);
 }
 END_TEST
 

@@ -9,10 +9,12 @@
  * allocates: reply objects are made beforehand by the server.
  *
  * PI (mutex.c does the arithmetic): a thread's effective priority also
- * counts the callers it serves (bound reply objects) and the callers queued
- * on the endpoint it last received from; a blocked caller's "owner" in the
- * chain is the thread serving it, or the endpoint's server while it is
- * queued. pi_update follows that chain up to cfg.pi_max_depth; a call that
+ * counts the callers it serves (bound reply objects) and, for the
+ * endpoint's server (the thread that last received from it), the callers
+ * queued there; a blocked caller's "owner" in the chain is the thread
+ * serving it, or the endpoint's server while it is queued. With several
+ * server threads on one endpoint, only the latest to receive inherits from
+ * the queue: a chain has one next owner, so the definition follows it. pi_update follows that chain up to cfg.pi_max_depth; a call that
  * would close a cycle is refused with UK_EDEADLK.
  */
 #include "ipc/ipc_internal.h"
@@ -50,7 +52,11 @@ unsigned ipc_pi_inherit(struct uk_thread *t, unsigned prio)
 	for (struct ipc_reply *r = t->ipc_serving; r; r = r->serving_next)
 		if (r->caller->sn.prio > prio)
 			prio = r->caller->sn.prio;
-	if (t->ipc_served_ep)
+	/* Only the endpoint's server inherits from its queue: that is the one
+	 * thread a queued caller's chain leads to (ipc_pi_next), so the one
+	 * pi_update keeps in step. Another thread still serving a call from
+	 * the same endpoint inherits from its own caller only. */
+	if (t->ipc_served_ep && t->ipc_served_ep->server == t)
 		prio = queue_max_prio(t->ipc_served_ep, prio);
 	return prio;
 }
@@ -80,11 +86,17 @@ static void served_leave(struct uk_kernel *k, struct uk_thread *t)
 	kobj_put(k, &ep->o);
 }
 
-static void served_enter(struct uk_thread *t, struct ipc_endpoint *ep)
+/* `t` becomes the endpoint's server; the thread that was (it may still be
+ * serving an earlier call) no longer inherits from the queue. */
+static void served_enter(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint *ep)
 {
+	struct uk_thread *old = ep->server;
+
 	ep->server = t;
 	t->ipc_served_ep = ep;
 	kobj_get(&ep->o);
+	if (old && old != t)
+		ipc_pi_lower(k, old);
 }
 
 /* Block the current thread on no queue (a caller waiting for its reply). */
@@ -181,7 +193,7 @@ int endpoint_call(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		uk_arch_trace(k->a, UK_TRACE_IPC_RECV, t->o.id, ep->o.id, r->o.id);
 		msg_deliver(k, &r->ipc_regs, &t->ipc_regs, t->proc, r->proc, badge);
 		reply_bind(r->ipc_recv_reply, t, r, ep);
-		served_enter(r, ep);
+		served_enter(k, r, ep);
 		block_for_reply(k, t, ep->o.id);
 		waitq_wake_prepare(k, r, 0);
 		ipc_pi_raise(k, r, t->sn.prio);
@@ -247,7 +259,7 @@ int endpoint_recv(struct uk_kernel *k, struct uk_thread *t, struct ipc_endpoint 
 		uk_arch_trace(k->a, UK_TRACE_IPC_RECV, c->o.id, ep->o.id, t->o.id);
 		msg_deliver(k, &t->ipc_regs, &c->ipc_regs, c->proc, t->proc, c->ipc_badge);
 		reply_bind(r, c, t, ep);
-		served_enter(t, ep);
+		served_enter(k, t, ep);
 		pi_update(k, t); /* the caller and the rest of the queue */
 		return 0;
 	}

@@ -42,6 +42,8 @@ void irq_notify(struct uk_irq_pin *pin, struct uk_irq_sink *sink);
 
 /* pin.c */
 void irq_step(struct uk_irq_pin *pin);
+/* Report the ACK timeout now if its deadline has come (stall.c). */
+void irq_timeout_due(struct uk_irq_pin *pin, uint64_t now_ns);
 void irq_transition_done(struct uk_irq_pin *pin, const char *transition);
 void uk_irq_episode_begin(struct uk_irq_pin *pin, uint64_t now, uint64_t ts, uint16_t flags);
 void irq_episode_end(struct uk_irq_pin *pin, enum uk_irq_end how, bool by_ack, uint64_t now);

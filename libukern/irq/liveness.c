@@ -119,12 +119,18 @@ static unsigned indefinite(const struct live_pin *lp)
 	return n;
 }
 
-/* L5: a sink still owing at time t past the deadline must have been named. */
-static void check_overdue(struct live *L, struct live_pin *lp, uint64_t t, size_t idx)
+/* L5: a sink still owing at time t at or past the deadline must have been
+ * named. The deadline wins ties, as in the kernel (stall.c,
+ * irq_timeout_due): an answer at begin + timeout or later comes after the
+ * report. At the end of the trace only a deadline already past counts (the
+ * timer due at that very instant may not have been taken). */
+static void check_overdue(struct live *L, struct live_pin *lp, uint64_t t, size_t idx,
+			  bool at_end)
 {
 	uint64_t to = L->p->ack_timeout_ns;
 
-	if (!to || !lp->in_service || lp->stalled || t <= lp->begin_t + to)
+	if (!to || !lp->in_service || lp->stalled || t < lp->begin_t + to ||
+	    (at_end && t == lp->begin_t + to))
 		return;
 	for (unsigned i = 0; i < lp->n; i++)
 		if (lp->s[i].indef && !lp->s[i].timed)
@@ -152,7 +158,7 @@ static void close_seq_phase(struct live *L, struct live_pin *lp, size_t idx)
 
 static void on_end(struct live *L, struct live_pin *lp, const struct uk_irq_event *e, size_t idx)
 {
-	check_overdue(L, lp, e->t, idx);
+	check_overdue(L, lp, e->t, idx, false);
 	switch (e->arg) {
 	case UK_IRQ_END_STALLED:
 		if (lp->nobody != 1)
@@ -205,7 +211,7 @@ static void on_answer(struct live *L, struct live_pin *lp, const struct uk_irq_e
 		flag(L, 6, idx, lp->id, e->sink, "answer from a sink that is not attached");
 		return;
 	}
-	check_overdue(L, lp, e->t, idx);
+	check_overdue(L, lp, e->t, idx, false);
 	if (!s->indef)
 		flag(L, 6, idx, lp->id, e->sink, "answer from a sink that owed nothing");
 	s->indef = false;
@@ -314,7 +320,7 @@ static void finish(struct live *L, size_t end)
 			continue;
 		close_seq_phase(L, lp, end);
 		close_step(L, lp, end);
-		check_overdue(L, lp, L->p->end_ns, end);
+		check_overdue(L, lp, L->p->end_ns, end, true);
 		if (lp->stalled && L->p->end_ns > lp->retry_t)
 			flag(L, 3, end, lp->id, NONE, "stalled pin never retried");
 	}

@@ -86,6 +86,7 @@ int uk_irq_sink_detach(struct uk_irq_sink *sink, uint64_t now_ns)
 	if (!pin)
 		return UK_EINVAL;
 	irq_step(pin);
+	irq_timeout_due(pin, now_ns);
 	owed = sink->indefinite;
 	if (owed) {
 		/* A dead sink never holds the line: its missing answer is a NAK. */
@@ -187,11 +188,13 @@ int uk_irq_sink_answer(struct uk_irq_sink *sink, bool handled, uint64_t now)
 int uk_irq_sink_ack(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uint64_t now_ns)
 {
 	struct uk_irq_pin *pin = sink->pin;
-	int err = answer_check(sink, rights, seq);
+	int err;
 
 	if (!pin)
-		return err;
+		return answer_check(sink, rights, seq);
 	irq_step(pin);
+	irq_timeout_due(pin, now_ns); /* a late answer comes after the deadline */
+	err = answer_check(sink, rights, seq);
 	err = model_check(sink, UK_IRQ_ANS_ACK, UK_IRQ_ANSWER_ACK, seq, now_ns, err);
 	if (err == UK_OK) {
 		sink_ack_locked(sink, 0, now_ns);
@@ -204,11 +207,13 @@ int uk_irq_sink_ack(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uin
 int uk_irq_sink_nak(struct uk_irq_sink *sink, uint32_t rights, uint64_t seq, uint64_t now_ns)
 {
 	struct uk_irq_pin *pin = sink->pin;
-	int err = answer_check(sink, rights, seq);
+	int err;
 
 	if (!pin)
-		return err;
+		return answer_check(sink, rights, seq);
 	irq_step(pin);
+	irq_timeout_due(pin, now_ns); /* a late answer comes after the deadline */
+	err = answer_check(sink, rights, seq);
 	err = model_check(sink, UK_IRQ_ANS_NAK, UK_IRQ_ANSWER_NAK, seq, now_ns, err);
 	if (err == UK_OK)
 		err = irq_sink_nak_locked(sink, 0, now_ns);
@@ -227,6 +232,7 @@ int uk_irq_sink_kick(struct uk_irq_sink *sink, uint32_t rights, bool clear, uint
 	if (!pin)
 		return UK_EINVAL;
 	irq_step(pin);
+	irq_timeout_due(pin, now_ns);
 	err = model_check(sink, clear ? UK_IRQ_ANS_KICK_CLEAR : UK_IRQ_ANS_KICK, UK_IRQ_ANSWER_KICK,
 			  sink->seq, now_ns, UK_OK);
 	if (err != UK_OK) {
@@ -259,6 +265,7 @@ long uk_irq_sink_model_call(struct uk_irq_sink *sink, uint32_t rights, unsigned 
 	if (!pin->model->call)
 		return UK_ENOSYS;
 	irq_step(pin);
+	irq_timeout_due(pin, now_ns);
 	rc = pin->model->call(pin, sink, op, arg, now_ns);
 	irq_rearm(pin);
 	irq_transition_done(pin, "model_call");

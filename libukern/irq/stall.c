@@ -139,6 +139,28 @@ void uk_irq_ack_timeout(struct uk_irq_pin *pin, uint64_t now)
 	}
 }
 
+/* The ACK deadline wins every tie: at or past episode start + timeout, the
+ * timeout is reported (and the NAK-on-timeout policy applied) before
+ * anything else happens to the pin. The pin timer calls this at the
+ * deadline; an answer, kick or detach calls it first too, because on a
+ * simulated (or real) machine the CPU that answers can be past the deadline
+ * before the timer interrupt is taken. Without this, an ACK landing just
+ * after the deadline ended the episode with no report (issue 15; L5 in
+ * liveness.c judges the same rule). Once per episode, whatever the model
+ * does about it. */
+void irq_timeout_due(struct uk_irq_pin *pin, uint64_t now_ns)
+{
+	if (now_ns < timeout_deadline(pin))
+		return;
+	pin->timeout_reported = true;
+	pin->timeout_reports++;
+	if (pin->model->timeout)
+		pin->model->timeout(pin, now_ns);
+	else
+		uk_irq_ack_timeout(pin, now_ns);
+	irq_rearm(pin);
+}
+
 void uk_irq_pin_timer(struct uk_irq_pin *pin, uint64_t now_ns)
 {
 	irq_step(pin);
@@ -154,15 +176,7 @@ void uk_irq_pin_timer(struct uk_irq_pin *pin, uint64_t now_ns)
 		else
 			irq_episode_end(pin, UK_IRQ_END_RETRIED, false, now_ns);
 	}
-	if (now_ns >= timeout_deadline(pin)) {
-		/* Once per episode, whatever the model does about it. */
-		pin->timeout_reported = true;
-		pin->timeout_reports++;
-		if (pin->model->timeout)
-			pin->model->timeout(pin, now_ns);
-		else
-			uk_irq_ack_timeout(pin, now_ns);
-	}
+	irq_timeout_due(pin, now_ns);
 	if (pin->model_ns != UK_IRQ_NEVER && now_ns >= pin->model_ns) {
 		pin->model_ns = UK_IRQ_NEVER;
 		if (pin->model->timer)

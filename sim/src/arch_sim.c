@@ -459,10 +459,13 @@ static int user_copy(struct uk_arch *a, uk_vaddr_t va, void *kbuf, size_t len, b
 			}
 			return UK_EFAULT;
 		}
+		/* memmove: the kernel buffer may be user memory of the same
+		 * frames, reached through the direct map (a grant over the
+		 * caller's own buffer, copied onto an overlapping range). */
 		if (to_user)
-			memcpy(host, k, chunk);
+			memmove(host, k, chunk);
 		else
-			memcpy(k, host, chunk);
+			memmove(k, host, chunk);
 		uk_arch_charge(a, UK_COST_COPY_BYTE, chunk);
 		va += chunk;
 		k += chunk;

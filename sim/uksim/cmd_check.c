@@ -78,38 +78,6 @@ static void print_error(const char *file, const struct uks_diag *d, gboolean jso
 	printf("}}\n");
 }
 
-static gint compare_names(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Add `path` (a file) or the *.uks files below it (a directory) to `out`. */
-static void collect(const char *path, int depth, GPtrArray *out)
-{
-	if (depth > 32 || !g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		g_ptr_array_add(out, g_strdup(path));
-		return;
-	}
-	GDir *dir = g_dir_open(path, 0, NULL);
-	if (!dir) {
-		g_ptr_array_add(out, g_strdup(path)); /* reported as unreadable */
-		return;
-	}
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	for (const char *n; (n = g_dir_read_name(dir));)
-		g_ptr_array_add(names, g_build_filename(path, n, NULL));
-	g_dir_close(dir);
-	g_ptr_array_sort(names, compare_names);
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = g_ptr_array_index(names, i);
-		if (g_file_test(n, G_FILE_TEST_IS_DIR))
-			collect(n, depth + 1, out);
-		else if (g_str_has_suffix(n, ".uks"))
-			g_ptr_array_add(out, g_strdup(n));
-	}
-	g_ptr_array_free(names, TRUE);
-}
-
 static int check_one(const char *file, gboolean json, gchar **sets, gchar **loads)
 {
 	struct uks_scenario *s = NULL;
@@ -161,8 +129,7 @@ int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv)
 		return UKSIM_EXIT_USAGE;
 	}
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-	for (int i = 1; i < argc; i++)
-		collect(argv[i], 0, files);
+	uksim_collect_scenarios("check", argv + 1, argc - 1, files);
 	int rc = UKSIM_EXIT_OK;
 	for (guint i = 0; i < files->len; i++)
 		if (check_one(g_ptr_array_index(files, i), json, sets, loads) != UKSIM_EXIT_OK)

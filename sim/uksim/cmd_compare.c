@@ -211,7 +211,13 @@ static int explore_row(struct row *r, struct sim_registry *reg, const struct com
 		t.race_window_ns = (uint64_t)o->window;
 	struct sim_explore_result res;
 	int rc = UKSIM_EXIT_OK;
-	if (sim_explore(&t, cfg, &res) != 0) {
+	struct sim_explore_config tcfg = *cfg;
+	if (uksim_jobs_fit("compare", r->file, r->s->machine.memory, &tcfg.jobs, o->jobs != 0) !=
+	    UKSIM_EXIT_OK) {
+		sim_scenario_target_fini(&t);
+		return UKSIM_EXIT_USAGE;
+	}
+	if (sim_explore(&t, &tcfg, &res) != 0) {
 		fprintf(stderr, "uksim compare: %s [%s]: %s\n", r->file, r->design, res.error);
 		rc = UKSIM_EXIT_INTERNAL;
 	} else {

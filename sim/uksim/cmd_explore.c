@@ -189,37 +189,6 @@ struct verdict_row {
 	int code;
 };
 
-/* Scenario files below a directory (sorted), or the argument itself. */
-static void collect_targets(const char *path, GPtrArray *out)
-{
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		g_ptr_array_add(out, g_strdup(path));
-		return;
-	}
-	GDir *dir = g_dir_open(path, 0, NULL);
-	if (!dir)
-		return;
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	for (const char *n; (n = g_dir_read_name(dir));)
-		g_ptr_array_add(names, g_build_filename(path, n, NULL));
-	g_dir_close(dir);
-	/* Sorted by name, for a stable order. */
-	for (guint i = 1; i < names->len; i++)
-		for (guint j = i; j > 0 && strcmp(names->pdata[j - 1], names->pdata[j]) > 0; j--) {
-			gpointer t = names->pdata[j];
-			names->pdata[j] = names->pdata[j - 1];
-			names->pdata[j - 1] = t;
-		}
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = names->pdata[i];
-		if (g_file_test(n, G_FILE_TEST_IS_DIR))
-			collect_targets(n, out);
-		else if (g_str_has_suffix(n, ".uks"))
-			g_ptr_array_add(out, g_strdup(n));
-	}
-	g_ptr_array_free(names, TRUE);
-}
-
 static int explore_one(const struct uksim_target *ut, const struct sim_explore_config *cfg,
 		       const struct explore_opts *o, struct verdict_row *row)
 {
@@ -469,8 +438,7 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 	code = UKSIM_EXIT_OK;
 	o.set_args = uksim_replay_args((const char *const *)o.sets, (const char *const *)o.loads);
 	GPtrArray *targets = g_ptr_array_new_with_free_func(g_free);
-	for (int i = 1; i < argc; i++)
-		collect_targets(argv[i], targets);
+	uksim_collect_scenarios("explore", argv + 1, argc - 1, targets);
 	struct verdict_row *rows = g_new0(struct verdict_row, targets->len ? targets->len : 1);
 	guint done = 0;
 	for (guint i = 0; i < targets->len; i++) {
@@ -483,7 +451,15 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 			code = UKSIM_EXIT_USAGE;
 			break;
 		}
-		int c = explore_one(&ut, &cfg, &o, &rows[done++]);
+		/* Check -j against this target's memory before any worker starts. */
+		struct sim_explore_config tcfg = cfg;
+		if (uksim_jobs_fit("explore", ut.name, ut.memory, &tcfg.jobs, o.jobs != 0) !=
+		    UKSIM_EXIT_OK) {
+			uksim_target_close(&ut);
+			code = UKSIM_EXIT_USAGE;
+			break;
+		}
+		int c = explore_one(&ut, &tcfg, &o, &rows[done++]);
 		uksim_target_close(&ut);
 		if (c > code)
 			code = c;

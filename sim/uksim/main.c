@@ -10,9 +10,13 @@
  */
 #include "uksim.h"
 
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <sim/explore.h>
+#include <sim/export.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,23 +172,170 @@ char *uksim_replay_args(const char *const *sets, const char *const *loads)
 	return g_string_free(out, FALSE);
 }
 
+/* One directory or file, known by device and inode: a symlink loop or a
+ * second link to a directory reaches one already seen. */
+struct seen_key {
+	dev_t dev;
+	ino_t ino;
+};
+
+static guint seen_hash(gconstpointer k)
+{
+	const struct seen_key *s = k;
+	return g_int64_hash(&(gint64){(gint64)s->ino}) ^ (guint)s->dev;
+}
+
+static gboolean seen_equal(gconstpointer a, gconstpointer b)
+{
+	const struct seen_key *x = a, *y = b;
+	return x->dev == y->dev && x->ino == y->ino;
+}
+
+static gint compare_paths(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* `path` is a directory whose identity is `st`: walk it once. */
+static void collect_dir(const char *cmd, const char *path, const GStatBuf *st, int depth,
+			GHashTable *seen, GPtrArray *out)
+{
+	struct seen_key key = {st->st_dev, st->st_ino};
+	const char *first = g_hash_table_lookup(seen, &key);
+	if (first) {
+		fprintf(stderr, "uksim %s: %s: skipped, the same directory as %s (a symlink loop "
+				"or a second link)\n", cmd, path, first);
+		return;
+	}
+	if (depth > 32) {
+		fprintf(stderr, "uksim %s: %s: skipped, more than 32 directories deep\n", cmd, path);
+		return;
+	}
+	GDir *dir = g_dir_open(path, 0, NULL);
+	if (!dir) {
+		g_ptr_array_add(out, g_strdup(path)); /* reported as unreadable */
+		return;
+	}
+	g_hash_table_insert(seen, g_memdup2(&key, sizeof(key)), g_strdup(path));
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	for (const char *n; (n = g_dir_read_name(dir));)
+		g_ptr_array_add(names, g_build_filename(path, n, NULL));
+	g_dir_close(dir);
+	g_ptr_array_sort(names, compare_paths); /* a stable order */
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = g_ptr_array_index(names, i);
+		GStatBuf nst;
+		if (g_stat(n, &nst) != 0)
+			continue; /* a dangling symlink */
+		if (S_ISDIR(nst.st_mode))
+			collect_dir(cmd, n, &nst, depth + 1, seen, out);
+		else if (g_str_has_suffix(n, ".uks"))
+			g_ptr_array_add(out, g_strdup(n));
+	}
+	g_ptr_array_free(names, TRUE);
+}
+
+void uksim_collect_scenarios(const char *cmd, char **paths, int n, GPtrArray *out)
+{
+	GHashTable *seen = g_hash_table_new_full(seen_hash, seen_equal, g_free, g_free);
+	for (int i = 0; i < n; i++) {
+		GStatBuf st;
+		if (g_stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			collect_dir(cmd, paths[i], &st, 0, seen, out);
+		else
+			g_ptr_array_add(out, g_strdup(paths[i]));
+	}
+	g_hash_table_destroy(seen);
+}
+
+/* ---- -j against what the host can give ---- */
+
+/* MemAvailable of /proc/meminfo in bytes, or 0 when unknown. */
+static uint64_t mem_available(void)
+{
+	char *text = NULL;
+	uint64_t kb = 0;
+	if (!g_file_get_contents("/proc/meminfo", &text, NULL, NULL))
+		return 0;
+	const char *m = strstr(text, "MemAvailable:");
+	if (m)
+		kb = g_ascii_strtoull(m + strlen("MemAvailable:"), NULL, 10);
+	g_free(text);
+	return kb * 1024;
+}
+
+/* Address space left to this process: RLIMIT_AS (or the 128 TiB of an
+ * x86-64 or aarch64 user space) minus what is mapped now. */
+static uint64_t address_space_left(void)
+{
+	uint64_t limit = 1ull << 47;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < limit)
+		limit = rl.rlim_cur;
+	char *text = NULL;
+	uint64_t used = 0;
+	if (g_file_get_contents("/proc/self/statm", &text, NULL, NULL)) {
+		used = g_ascii_strtoull(text, NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
+		g_free(text);
+	}
+	return used < limit ? limit - used : 0;
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t len)
+{
+	static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+	double v = (double)b;
+	unsigned i = 0;
+	while (v >= 1024 && i + 1 < G_N_ELEMENTS(u)) {
+		v /= 1024;
+		i++;
+	}
+	g_snprintf(buf, len, "%.1f %s", v, u[i]);
+}
+
+int uksim_jobs_fit(const char *cmd, const char *target, uint64_t ram, unsigned *jobs,
+		   gboolean given)
+{
+	/* Per worker: the simulated RAM is reserved (MAP_NORESERVE) and its
+	 * frame-owner tags (4 bytes a page) are written as frames are handed
+	 * out; fiber stacks, the engine and the trace are a few MiB. */
+	uint64_t as_each = ram + ram / 1024 + (32ull << 20);
+	uint64_t rss_each = ram / 1024 + (4ull << 20);
+	uint64_t as_left = address_space_left(), avail = mem_available();
+	uint64_t fit = UKSIM_MAX_JOBS;
+	const char *why = "the limit of uksim";
+	if (as_left / as_each < fit) {
+		fit = as_left / as_each;
+		why = "the address space left to this process (ulimit -v)";
+	}
+	if (avail && avail / rss_each < fit) {
+		fit = avail / rss_each;
+		why = "the memory available (MemAvailable)";
+	}
+	if (*jobs <= fit)
+		return UKSIM_EXIT_OK;
+	if (!given && fit >= 1) {
+		*jobs = (unsigned)fit; /* the default, one per core, shrinks quietly */
+		return UKSIM_EXIT_OK;
+	}
+	char a[32], r[32];
+	human_bytes(as_each, a, sizeof(a));
+	human_bytes(rss_each, r, sizeof(r));
+	if (fit == 0)
+		fprintf(stderr, "uksim %s: %s: not even one worker fits: each reserves %s of address "
+				"space and needs about %s of memory, more than %s allows\n",
+			cmd, target, a, r, why);
+	else
+		fprintf(stderr, "uksim %s: %s: -j %u cannot be met: each worker reserves %s of "
+				"address space and needs about %s of memory; %s allows -j %llu at "
+				"most\n",
+			cmd, target, *jobs, a, r, why, (unsigned long long)fit);
+	return UKSIM_EXIT_USAGE;
+}
+
 void uksim_json_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	sim_json_string(f, s);
 }
 
 /* Short options that take a value, in any command. */

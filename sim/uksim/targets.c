@@ -65,6 +65,7 @@ static int open_scenario(const char *path, int64_t window_ns, const char *const 
 		if (p->s->expects[i].kind == UKS_EXPECT_VIOLATION)
 			snprintf(out->expect_violation, sizeof(out->expect_violation), "%s",
 				 p->s->expects[i].name);
+	out->memory = p->s->machine.memory;
 	out->priv = p;
 	out->close = close_scenario;
 	return 0;

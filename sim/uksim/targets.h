@@ -10,6 +10,7 @@ struct uksim_target {
 	struct sim_target t;
 	char name[256];
 	char expect_violation[32]; /* the violation the target exists to show, or "" */
+	uint64_t memory;           /* simulated RAM of one run in bytes (0: built-in, small) */
 	void (*close)(struct uksim_target *ut);
 	void *priv;
 };

@@ -4,6 +4,7 @@
 #define UKSIM_H
 
 #include <glib.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes, everywhere (docs/design.md section 5). */
@@ -58,6 +59,23 @@ struct uks_scenario;
  * scenario prints the error and returns UKSIM_EXIT_USAGE. */
 int uksim_scenario_open(const char *file, struct sim_registry *reg, gboolean lenient,
 			const char *const *sets, struct uks_scenario **out);
+
+/* The scenario files named by `paths`: a file (or demo:NAME) as given, a
+ * directory as the *.uks files below it, sorted, each directory once: a
+ * symlink loop or a second link to a directory is skipped with a note on
+ * stderr ("uksim CMD: ..."). Appends g_strdup'd paths to `out`. */
+void uksim_collect_scenarios(const char *cmd, char **paths, int n, GPtrArray *out);
+
+/* The most workers (-j) any command runs. */
+#define UKSIM_MAX_JOBS 1024u
+
+/* Whether `*jobs` workers on a machine of `ram` bytes of simulated memory
+ * fit this host: at most UKSIM_MAX_JOBS, within the address space left
+ * (RLIMIT_AS) and the memory available. A default (`given` false) shrinks to
+ * what fits. Otherwise prints what the host can meet ("uksim CMD: TARGET:
+ * ...") and returns UKSIM_EXIT_USAGE; UKSIM_EXIT_OK when it fits. */
+int uksim_jobs_fit(const char *cmd, const char *target, uint64_t ram, unsigned *jobs,
+		   gboolean given);
 
 /* Write `s` as a JSON string (with quotes) to `f`. */
 void uksim_json_string(FILE *f, const char *s);

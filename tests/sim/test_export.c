@@ -226,6 +226,44 @@ START_TEST(names_and_descriptions)
 }
 END_TEST
 
+/* Issue 15 defect 7: the one JSON string writer keeps valid UTF-8 and
+ * replaces every byte that does not start a well-formed sequence. */
+static void json_of(const char *in, char *out, size_t len)
+{
+	FILE *f = fmemopen(out, len, "w");
+	ck_assert_ptr_nonnull(f);
+	sim_json_string(f, in);
+	fclose(f);
+}
+
+START_TEST(json_strings_are_valid_utf8)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"plain", "\"plain\""},
+		{"q\"b\\n\nt\t\x01\x7f", "\"q\\\"b\\\\n\\nt\\t\\u0001\\u007f\""},
+		{"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""},
+		{"bad\xff\xfename", "\"bad\\ufffd\\ufffdname\""},
+		{"\xc0\xaf", "\"\\ufffd\\ufffd\""},             /* overlong '/' */
+		{"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""},   /* a surrogate */
+		{"\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""}, /* above U+10FFFF */
+		{"cut\xe2\x82", "\"cut\\ufffd\\ufffd\""},        /* truncated at the end */
+	};
+	char buf[256];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_of(cases[i].in, buf, sizeof(buf));
+		ck_assert_str_eq(buf, cases[i].want);
+	}
+	json_of(NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "\"\"");
+	/* Inside <script> (the HTML report): no "</" either. */
+	char *q = sim_json_quote("a</b>&\xff", SIM_JSON_SCRIPT);
+	ck_assert_str_eq(q, "\"a\\u003c/b\\u003e\\u0026\\ufffd\"");
+	free(q);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("export");
@@ -233,6 +271,7 @@ int main(void)
 	tcase_add_test(tc, chrome_json_parses_and_holds_the_events);
 	tcase_add_test(tc, vcd_is_well_formed);
 	tcase_add_test(tc, names_and_descriptions);
+	tcase_add_test(tc, json_strings_are_valid_utf8);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -642,6 +642,53 @@ START_TEST(grant_endpoint_refuses_reply_transfers)
 }
 END_TEST
 
+/* Issue 15 defect 2: a grant over the caller's own memory, then a transfer
+ * through it onto an overlapping range. Every call is legal; the copy must
+ * behave as memmove within a page (ASan reported memcpy-param-overlap in
+ * sim's user_copy). Both directions, the local range above and below. */
+#define OV_VA 0x50000000ull
+
+static void overlap_self(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	unsigned char pat[256], got[256];
+	struct uk_xfer_result xr;
+
+	for (unsigned i = 0; i < sizeof(pat); i++)
+		pat[i] = (unsigned char)i;
+	REC(w, uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, OV_VA, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0));
+	long g = uk_grant_create(u, OV_VA, 256, UK_RIGHT_READ | UK_RIGHT_WRITE);
+	REC(w, g > 0);
+	/* Read the grant's [0, 128) into OV_VA + 16: the local range is above. */
+	uk_user_write(u, OV_VA, pat, sizeof(pat));
+	REC(w, uk_xfer_grant(u, (uint32_t)g, UK_XFER_READ, OV_VA + 16, 0, 128, &xr));
+	uk_user_read(u, OV_VA, got, sizeof(got));
+	REC(w, memcmp(got + 16, pat, 128) == 0 && memcmp(got, pat, 16) == 0);
+	/* Write OV_VA + 16 into the grant at [0, 128): the local range is above the remote. */
+	uk_user_write(u, OV_VA, pat, sizeof(pat));
+	REC(w, uk_xfer_grant(u, (uint32_t)g, UK_XFER_WRITE, OV_VA + 16, 0, 128, &xr));
+	uk_user_read(u, OV_VA, got, sizeof(got));
+	REC(w, memcmp(got, pat + 16, 128) == 0 && memcmp(got + 128, pat + 128, 128) == 0);
+	/* Read the grant's [16, 144) into OV_VA: the local range is below. */
+	uk_user_write(u, OV_VA, pat, sizeof(pat));
+	REC(w, uk_xfer_grant(u, (uint32_t)g, UK_XFER_READ, OV_VA, 16, 128, &xr));
+	uk_user_read(u, OV_VA, got, sizeof(got));
+	REC(w, memcmp(got, pat + 16, 128) == 0);
+}
+
+START_TEST(grant_transfer_onto_an_overlapping_range)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "self", overlap_self, &w, 100);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long want[] = {0, 1, 128, 1, 128, 1, 128, 1};
+	check_results(&w, want, 8);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
 /* A long message carried by the call itself: the receiver names a buffer
  * (uk_recv_buf) and gets min(sent, buffer) bytes. Both orders: receiver
  * waiting (the copy runs on the caller's side) and caller queued (on the
@@ -1306,7 +1353,7 @@ int main(void)
 	SIM_SUITE(sr, "ntfn", 60, notifications);
 	SIM_SUITE(sr, "xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
 	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers,
-	      long_message_in_call);
+	      grant_transfer_onto_an_overlapping_range, long_message_in_call);
 	SIM_SUITE(sr, "pi", 60, pi_three_level_chain, pi_chain_depth_is_bounded, call_cycle_is_edeadlk,
 	      pci_server_with_and_without_pi);
 	SIM_SUITE(sr, "chaos", 300, random_ipc_calls_never_break_the_kernel);

@@ -18,6 +18,7 @@
 #ifndef SIM_EXPORT_H
 #define SIM_EXPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <sim/trace.h>
@@ -132,6 +133,19 @@ void sim_html_escape(FILE *out, const char *s);
 int sim_html_timeline(FILE *out, const struct sim_trace *t, const struct sim_names *names,
 		      unsigned ncpus, const char *id, const char *caption, const char *mark,
 		      uint64_t mark_ns);
+
+/* Write `s` (NULL: "") as a JSON string, with its quotes. The result is
+ * always valid UTF-8: a byte that does not start a well-formed UTF-8
+ * sequence is written as \ufffd (U+FFFD); control characters are escaped.
+ * Every JSON writer of sim and uksim uses these. */
+void sim_json_string(FILE *f, const char *s);
+/* The same with flags: SIM_JSON_SCRIPT also escapes < > & (JSON inside an
+ * HTML <script> element, where "</" must not appear). */
+#define SIM_JSON_SCRIPT 1u
+void sim_json_write(FILE *f, const char *s, unsigned flags);
+/* The same into a new NUL-terminated string (free() it); NULL when out of
+ * memory. */
+char *sim_json_quote(const char *s, unsigned flags);
 
 /* The records sorted by time (stable); caller frees. NULL when empty or out
  * of memory (with *n = 0). */

@@ -37,21 +37,6 @@ static void ts(FILE *f, uint64_t ns)
 	fprintf(f, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* Writes ",\n" before every event but the first. */
 struct out {
 	FILE *f;
@@ -76,7 +61,7 @@ static void thread_slice(struct out *o, unsigned cpu, const struct slice *s, uin
 	char name[SIM_NAME_MAX + 32];
 	ev_begin(o);
 	fputs("{\"name\":", o->f);
-	json_str(o->f, say(o, SIM_NAME_THREAD, s->tid, 0, name, sizeof(name)));
+	sim_json_string(o->f, say(o, SIM_NAME_THREAD, s->tid, 0, name, sizeof(name)));
 	fprintf(o->f, ",\"cat\":\"thread\",\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"ts\":", cpu);
 	ts(o->f, s->start);
 	fputs(",\"dur\":", o->f);
@@ -94,7 +79,7 @@ static void instant(struct out *o, int pid, unsigned tid, const char *name, uint
 		tid);
 	ts(o->f, t);
 	fputs(",\"args\":{\"what\":", o->f);
-	json_str(o->f, what);
+	sim_json_string(o->f, what);
 	fprintf(o->f, ",\"a\":%llu,\"b\":%llu,\"c\":%llu}}", (unsigned long long)r->a,
 		(unsigned long long)r->b, (unsigned long long)r->c);
 }
@@ -104,7 +89,7 @@ static void irq_async(struct out *o, const char *ph, const struct sim_trace_rec 
 	char name[SIM_NAME_MAX + 32];
 	ev_begin(o);
 	fputs("{\"name\":", o->f);
-	json_str(o->f, say(o, SIM_NAME_PIN, r->a, 0, name, sizeof(name)));
+	sim_json_string(o->f, say(o, SIM_NAME_PIN, r->a, 0, name, sizeof(name)));
 	fprintf(o->f, ",\"cat\":\"irq\",\"ph\":\"%s\",\"id\":%llu,\"pid\":2,\"tid\":%llu,\"ts\":",
 		ph, (unsigned long long)r->a, (unsigned long long)r->a);
 	ts(o->f, r->time);
@@ -115,7 +100,7 @@ static void counter(struct out *o, const char *name, uint64_t t, const char *key
 {
 	ev_begin(o);
 	fprintf(o->f, "{\"name\":");
-	json_str(o->f, name);
+	sim_json_string(o->f, name);
 	fprintf(o->f, ",\"ph\":\"C\",\"pid\":3,\"ts\":");
 	ts(o->f, t);
 	fprintf(o->f, ",\"args\":{\"%s\":%llu}}", key, (unsigned long long)v);
@@ -136,7 +121,7 @@ static void metadata(struct out *o, unsigned ncpus, const char *title)
 	ev_begin(o);
 	fputs("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":", o->f);
 	snprintf(name, sizeof(name), "CPUs: %s", title ? title : "ukern");
-	json_str(o->f, name);
+	sim_json_string(o->f, name);
 	fputs("}}", o->f);
 	for (unsigned c = 0; c < ncpus; c++) {
 		ev_begin(o);
@@ -172,7 +157,7 @@ static void device_tracks(struct out *o)
 		ev_begin(o);
 		fprintf(o->f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":4,\"tid\":%llu,\"args\":{\"name\":",
 			(unsigned long long)n->v[i].a);
-		json_str(o->f, n->v[i].name);
+		sim_json_string(o->f, n->v[i].name);
 		fputs("}}", o->f);
 	}
 }
@@ -192,7 +177,7 @@ static void pin_tracks(struct out *o, const struct sim_trace_rec *r, size_t n)
 		ev_begin(o);
 		fprintf(o->f, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":2,\"tid\":%llu,\"args\":{\"name\":",
 			(unsigned long long)r[i].a);
-		json_str(o->f, say(o, SIM_NAME_PIN, r[i].a, 0, name, sizeof(name)));
+		sim_json_string(o->f, say(o, SIM_NAME_PIN, r[i].a, 0, name, sizeof(name)));
 		fputs("}}", o->f);
 	}
 }

@@ -59,17 +59,7 @@ void sim_html_escape(FILE *f, const char *s)
 /* A JSON string safe inside <script>: no "</" can end the element. */
 static void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	sim_json_write(f, s, SIM_JSON_SCRIPT);
 }
 
 /* The engine's own tasks (targets without a kernel, demo:race) share the
@@ -151,17 +141,9 @@ static int cmp_row(const void *x, const void *y)
 /* `d` as a JSON string safe inside <script>, appended to `s`. */
 static void gs_json_str(GString *s, const char *d)
 {
-	g_string_append_c(s, '"');
-	for (const char *c = d; *c; c++) {
-		unsigned char u = (unsigned char)*c;
-		if (u == '"' || u == '\\')
-			g_string_append_printf(s, "\\%c", u);
-		else if (u < 0x20 || u == '<' || u == '>' || u == '&')
-			g_string_append_printf(s, "\\u%04x", u);
-		else
-			g_string_append_c(s, (char)u);
-	}
-	g_string_append_c(s, '"');
+	char *q = sim_json_quote(d, SIM_JSON_SCRIPT);
+	g_string_append(s, q ? q : "\"\"");
+	free(q);
 }
 
 /* ,"what the record is, in words" (sim_trace_describe_named, the story's

@@ -236,17 +236,7 @@ const char *sim_names_running(const struct sim_names *n, const struct sim_trace 
 
 static void json_text(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	sim_json_string(f, s);
 }
 
 void sim_names_print_json(FILE *f, const struct sim_names *n)

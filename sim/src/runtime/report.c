@@ -287,23 +287,6 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 	}
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_stats(FILE *f, const struct sim_run_stats *t)
 {
 	fprintf(f, "{\"end_ns\": %llu, \"steps\": %llu, \"decisions\": %llu, \"switches\": %llu, "
@@ -339,27 +322,27 @@ void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct s
 {
 	char who[SIM_NAME_MAX + 32];
 	fputs("{\"scenario\": ", f);
-	json_str(f, s->name);
+	sim_json_string(f, s->name);
 	fputs(", \"file\": ", f);
-	json_str(f, s->nfiles ? s->files[0] : "");
+	sim_json_string(f, s->nfiles ? s->files[0] : "");
 	fprintf(f, ", \"result\": \"%s\", \"engine\": \"%s\", \"seed\": %llu, \"message\": ",
 		sim_report_result(r), sim_result_name(r->result), U(r->seed));
-	json_str(f, r->message);
+	sim_json_string(f, r->message);
 	fputs(", \"expectations\": [", f);
 	for (size_t i = 0; i < r->nexpects; i++) {
 		const struct sim_expect_verdict *v = &r->expects[i];
 		fprintf(f, "%s{\"text\": ", i ? ", " : "");
-		json_str(f, v->text);
+		sim_json_string(f, v->text);
 		char obs[96];
 		sim_expect_observed(v, obs, sizeof(obs));
 		fprintf(f, ", \"line\": %u, \"column\": %u, \"met\": %s, \"observed\": %llu%s, "
 			   "\"observed_text\": ",
 			v->e->pos.line, v->e->pos.col, v->met ? "true" : "false", U(v->observed),
 			v->never ? ", \"never\": true" : "");
-		json_str(f, obs);
+		sim_json_string(f, obs);
 		if (!v->met) {
 			fprintf(f, ", \"broken_ns\": %llu, \"why\": ", U(v->broken_ns));
-			json_str(f, v->why);
+			sim_json_string(f, v->why);
 		}
 		fputc('}', f);
 	}
@@ -367,16 +350,16 @@ void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct s
 	for (size_t i = 0; i < r->nviolations; i++) {
 		const struct sim_violation *v = &r->violations[i];
 		fprintf(f, "%s{\"id\": ", i ? ", " : "");
-		json_str(f, v->id);
+		sim_json_string(f, v->id);
 		fprintf(f, ", \"time_ns\": %llu, \"cpu\": %d, \"thread\": ", U(v->time_ns), v->cpu);
 		const char *thr = v->cpu >= 0 ? running(r, (unsigned)v->cpu, v->time_ns, who, sizeof(who))
 					      : NULL;
 		if (thr)
-			json_str(f, thr);
+			sim_json_string(f, thr);
 		else
 			fputs("null", f);
 		fputs(", \"message\": ", f);
-		json_str(f, v->message);
+		sim_json_string(f, v->message);
 		fputc('}', f);
 	}
 	fputs("], \"names\": ", f);

@@ -105,8 +105,11 @@ static void lex_number(struct uks_parser *p, struct uks_token *t)
 	size_t n = 0;
 	uint64_t v = 0;
 	if (cur(lx) == '0' && (at(lx, 1) == 'x' || at(lx, 1) == 'X') && hexval(at(lx, 2)) >= 0) {
+		/* Keep the 0x in the text: messages quote what was written. */
 		base = 16;
+		t->text[n++] = '0';
 		adv(lx);
+		t->text[n++] = (char)cur(lx);
 		adv(lx);
 	}
 	while (base == 16 ? hexval(cur(lx)) >= 0 : is_digit(cur(lx))) {
@@ -120,8 +123,9 @@ static void lex_number(struct uks_parser *p, struct uks_token *t)
 	}
 	t->text[n] = 0;
 	n = 0;
-	/* Hex numbers take no unit: 0x10B would be ambiguous. */
-	while (base == 10 && is_alpha(cur(lx))) {
+	/* Hex numbers take no unit (0x10B would be ambiguous): the parser
+	 * rejects one glued on (0x10us), quoting all of it. */
+	while (is_alpha(cur(lx))) {
 		if (n == UKS_MAX_TOKEN)
 			uks_fail(p, t->pos, 1, NULL, NULL, "unit longer than %d characters",
 				 UKS_MAX_TOKEN);
@@ -130,6 +134,7 @@ static void lex_number(struct uks_parser *p, struct uks_token *t)
 	}
 	t->unit[n] = 0;
 	t->num = v;
+	t->hex = base == 16;
 	t->type = T_NUMBER;
 }
 
@@ -204,6 +209,7 @@ static void lex_one(struct uks_parser *p)
 	t->unit[0] = 0;
 	t->str = NULL;
 	t->num = 0;
+	t->hex = false;
 	size_t start = lx->off;
 	int c = cur(lx);
 	if (c == -1) {
@@ -229,6 +235,20 @@ static void lex_one(struct uks_parser *p)
 	t->len = n ? (uint32_t)MIN(n, 1000) : 1;
 	if (t->type == T_NEWLINE && c == '\n')
 		t->len = 1;
+}
+
+size_t uks_lex_fraction(struct uks_parser *p, char *buf, size_t cap)
+{
+	const struct uks_lexer *lx = p->lx;
+	size_t n;
+	if (lx->peeked || cur(lx) != '.' || !is_digit(at(lx, 1)))
+		return 0;
+	for (n = 1; is_digit(at(lx, n)); n++)
+		;
+	while (is_alpha(at(lx, n)))
+		n++;
+	g_strlcpy(buf, lx->text + lx->off, MIN(cap, n + 1));
+	return n;
 }
 
 const struct uks_token *uks_peek(struct uks_parser *p)

@@ -122,6 +122,17 @@ static uint64_t with_unit(struct uks_parser *p, const char *what, const struct u
 		fail_expected(p, t, exp);
 	}
 	t = uks_next(p);
+	char frac[UKS_MAX_TOKEN + 1];
+	size_t nfrac = uks_lex_fraction(p, frac, sizeof(frac));
+	if (nfrac)
+		uks_fail(p, t->pos, (uint32_t)(t->len + nfrac), NULL,
+			 "numbers are whole: use a smaller unit (1.5us is 1500ns)",
+			 "%s '%s%s' is not a whole number", what, t->text, frac);
+	if (t->hex && t->unit[0])
+		uks_fail(p, t->pos, t->len, NULL, NULL,
+			 "%s '%s%s': a hex number takes no unit; write it in decimal (%" G_GUINT64_FORMAT
+			 "%s)",
+			 what, t->text, t->unit, t->num, t->unit);
 	if (!t->unit[0]) {
 		char *e = uks_expected_list(names);
 		char ebuf[128];
@@ -147,9 +158,16 @@ static uint64_t with_unit(struct uks_parser *p, const char *what, const struct u
 	uks_fail_unknown(p, &u, wbuf, names);
 }
 
+/* Every duration is at most one hour, as every virtual time is
+ * (docs/scenario-language.md): a budget or period past it could never end. */
 uint64_t uks_parse_time(struct uks_parser *p, const char *what)
 {
-	return with_unit(p, what, time_units, "time");
+	struct uks_token t = *uks_peek(p);
+	uint64_t v = with_unit(p, what, time_units, "time");
+	if (v > UKS_MAX_TIME_NS)
+		uks_fail(p, t.pos, t.len, NULL, NULL, "%s is past the one-hour limit of a scenario (%s%s)",
+			 what, t.text, t.unit);
+	return v;
 }
 
 uint64_t uks_parse_size(struct uks_parser *p, const char *what)

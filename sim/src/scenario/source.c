@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 static void free_text(gpointer data)
@@ -162,9 +163,19 @@ static int parse_main(const char *name, char *text, size_t len, const struct uks
 		return -1;
 	}
 	const char *file = add_file(p, name, text, len);
-	if (len > UKS_MAX_FILE_BYTES)
-		uks_fail(p, (struct uks_pos){file, 0, 0}, 1, NULL, NULL,
-			 "file is larger than %u bytes", UKS_MAX_FILE_BYTES);
+	if (len > UKS_MAX_FILE_BYTES) {
+		/* Point at the first byte past the limit. */
+		struct uks_pos at = {file, 1, 1};
+		for (size_t i = 0; i < UKS_MAX_FILE_BYTES; i++) {
+			if (text[i] == '\n') {
+				at.line++;
+				at.col = 1;
+			} else {
+				at.col++;
+			}
+		}
+		uks_fail(p, at, 1, NULL, NULL, "file is larger than %u bytes", UKS_MAX_FILE_BYTES);
+	}
 	parse_text(p, file, text, len);
 	uks_parse_sets(p, sets, nsets);
 	uks_validate(p);
@@ -239,9 +250,19 @@ int uks_parse_file_set(const char *path, const struct uks_catalog *cat, const ch
 	if (!S_ISREG(st.st_mode))
 		return fail_open(path, "not a regular file", out, diag);
 	if ((guint64)st.st_size > UKS_MAX_FILE_BYTES) {
-		char msg[128];
-		g_snprintf(msg, sizeof(msg), "file is larger than %u bytes", UKS_MAX_FILE_BYTES);
-		return fail_open(path, msg, out, diag);
+		/* Read one byte past the limit, no more: parse_main reports it
+		 * at its line and column. */
+		FILE *f = fopen(path, "rb");
+		if (!f) {
+			char msg[256];
+			g_snprintf(msg, sizeof(msg), "cannot read: %s", g_strerror(errno));
+			return fail_open(path, msg, out, diag);
+		}
+		char *big = g_malloc(UKS_MAX_FILE_BYTES + 2);
+		size_t got = fread(big, 1, UKS_MAX_FILE_BYTES + 1, f);
+		fclose(f);
+		big[got] = 0;
+		return parse_main(path, big, got, cat, 0, sets, nsets, out, diag);
 	}
 	char *text = NULL;
 	gsize n = 0;

@@ -30,6 +30,7 @@ struct uks_token {
 	char text[UKS_MAX_TOKEN + 1]; /* identifiers, the digits of numbers */
 	char unit[UKS_MAX_TOKEN + 1];
 	uint64_t num;
+	bool hex;       /* a number written 0x...; text keeps the 0x */
 	char *str;      /* T_STRING contents; owned by the lexer, valid until the next token */
 };
 
@@ -82,6 +83,10 @@ struct uks_scenario *uks_scenario_new(void);
 void uks_lex_init(struct uks_lexer *lx, const char *file, const char *text, size_t len);
 /* Current token without consuming it / consume and return it. */
 const struct uks_token *uks_peek(struct uks_parser *p);
+/* After a number just taken (nothing peeked): the length of a fraction glued
+ * to it, ".5" or ".5us", copied to `buf`, or 0. Numbers are whole; the
+ * parser rejects one, quoting all of it. */
+size_t uks_lex_fraction(struct uks_parser *p, char *buf, size_t cap);
 const struct uks_token *uks_next(struct uks_parser *p);
 const char *uks_tok_name(enum uks_tok t);
 

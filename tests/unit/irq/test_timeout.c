@@ -38,6 +38,41 @@ static void test_timeout_reported_once_naming_sink(void **state)
 	fake_assert_clean(&f, 5000 * MS);
 }
 
+/* Issue 15 defect 3: the deadline wins ties. An ACK at or just after the
+ * deadline, before the pin's timer is taken, comes after the report, in the
+ * same step; L5 (fake_assert_clean) agrees. A NAK a tick before the deadline
+ * is on time. */
+static void test_late_ack_comes_after_the_timeout(void **state)
+{
+	static const uint64_t late[] = {0, 500, 999};
+	(void)state;
+
+	for (unsigned i = 0; i < 3; i++) {
+		struct fake f;
+		struct uk_irq_pin pin;
+		struct uk_irq_sink a, b;
+		uint64_t dl = UK_IRQ_ACK_TIMEOUT_NS;
+
+		fake_init(&f);
+		fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_LEVEL, 0);
+		fake_sink(&pin, &a, 1);
+		fake_sink(&pin, &b, 2);
+		uk_irq_pin_raise(&pin, 0);
+		assert_int_equal(uk_irq_sink_nak(&a, ALL, 1, dl - 1), UK_OK);
+		assert_int_equal(f.reports[UK_IRQ_REPORT_ACK_TIMEOUT], 0);
+		assert_int_equal(uk_irq_sink_ack(&b, ALL, 1, dl + late[i]), UK_OK);
+		assert_int_equal(f.reports[UK_IRQ_REPORT_ACK_TIMEOUT], 1);
+		assert_int_equal(f.report_sink, 2);
+		assert_true(b.timed_out);
+		assert_false(a.timed_out);
+		assert_false(pin.in_service);
+		/* The timer, taken late, finds nothing more to report. */
+		uk_irq_pin_timer(&pin, dl + 1000);
+		assert_int_equal(f.reports[UK_IRQ_REPORT_ACK_TIMEOUT], 1);
+		fake_assert_clean(&f, dl + 1000);
+	}
+}
+
 static void test_no_timeout_when_answered(void **state)
 {
 	struct fake f;
@@ -116,6 +151,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timeout_reported_once_naming_sink),
+		cmocka_unit_test(test_late_ack_comes_after_the_timeout),
 		cmocka_unit_test(test_no_timeout_when_answered),
 		cmocka_unit_test(test_nak_on_behalf_host_policy),
 		cmocka_unit_test(test_nak_on_behalf_pin_policy),

@@ -739,11 +739,16 @@ int uk_kernel_irq_set_line_wake(struct uk_kernel *k, unsigned src, unsigned sour
 	set->wake = on;
 	if (irq_find_ctrl(k, st, source_kind((enum uk_irq_source)src), &ctrl, &pins) != 0)
 		return 0;
-	/* The line made already; every CPU's instance of a per-CPU one. */
+	/* The line made already; every CPU's instance of a per-CPU one (a
+	 * per-CPU controller gives each CPU pins / ncpus local inputs). */
+	unsigned per_cpu = k->ncpus ? pins / k->ncpus : 0;
+	if (src == UK_IRQ_SRC_PERCPU && per_cpu == 0)
+		return 0;
 	for (struct irq_line *l = st->lines; l; l = l->next) {
-		unsigned local = src == UK_IRQ_SRC_PERCPU ? l->pin.hwpin % (pins / k->ncpus)
-							  : l->pin.hwpin;
-		if (l->ctrl == ctrl && local == source)
+		if (l->ctrl != ctrl)
+			continue;
+		unsigned local = src == UK_IRQ_SRC_PERCPU ? l->pin.hwpin % per_cpu : l->pin.hwpin;
+		if (local == source)
 			uk_irq_pin_set_wake(&l->pin, on);
 	}
 	return 0;

@@ -43,9 +43,7 @@ static enum mistake mistake_of(struct uk_user *u)
 	return M_NONE;
 }
 
-/* Attach to the device's line; < 0 when the thread may not (no irq cap,
- * no line) or the kernel refuses. */
-static long attach(struct uk_user *u, int dev, struct sim_dev_info *di)
+long rt_irq_attach_device(struct uk_user *u, int dev, struct sim_dev_info *di)
 {
 	if (sim_prog_device(u, dev, di) != 0 || !di->has_line || !di->irq_cap) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
@@ -73,8 +71,7 @@ static uint64_t wait_next(struct uk_user *u, long h, int dev, uint64_t seq)
 	return (uint64_t)r;
 }
 
-/* Is the interrupt ours? A clear-on-read status is cleared by looking. */
-static bool device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di)
+bool rt_device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di)
 {
 	long v = uk_dev_read32(u, di->mmio + HW_SCRIPT_STATUS);
 	bool mine = v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
@@ -83,7 +80,7 @@ static bool device_claims(struct uk_user *u, int dev, const struct sim_dev_info 
 	return mine;
 }
 
-static void device_clear(struct uk_user *u, const struct sim_dev_info *di)
+void rt_device_clear(struct uk_user *u, const struct sim_dev_info *di)
 {
 	if (di->w1c)
 		uk_dev_write32(u, di->mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
@@ -115,21 +112,21 @@ static bool serve_mine(struct uk_user *u, long h, int dev, const struct sim_dev_
 	case M_ACK_BEFORE_CLEAR:
 		late = answer(u, h, dev, seq, true);
 		uk_user_work(u, work);
-		device_clear(u, di);
+		rt_device_clear(u, di);
 		return late;
 	case M_NEVER_ANSWER:
-		device_clear(u, di);
+		rt_device_clear(u, di);
 		uk_user_work(u, work);
 		return false;
 	case M_STALE_SEQ: {
-		device_clear(u, di);
+		rt_device_clear(u, di);
 		long rc = uk_irq_ack(u, h, seq - 1);
 		sim_prog_note(u, rc == 0 ? SIM_NOTE_ACK : SIM_NOTE_REJECTED, dev, 0);
 		uk_user_work(u, work);
 		return false;
 	}
 	default:
-		device_clear(u, di);
+		rt_device_clear(u, di);
 		late = answer(u, h, dev, seq, true);
 		uk_user_work(u, work);
 		return late;
@@ -144,7 +141,7 @@ void rt_prog_irq_driver(struct uk_user *u)
 	uint64_t count = sim_prog_num(u, "count", 0);
 	bool nak_first = sim_prog_num(u, "nak-first", 0) != 0;
 	struct sim_dev_info di;
-	long h = attach(u, dev, &di);
+	long h = rt_irq_attach_device(u, dev, &di);
 	if (h < 0)
 		return;
 	uint64_t seq = 0, served = 0;
@@ -155,7 +152,7 @@ void rt_prog_irq_driver(struct uk_user *u)
 			answer(u, h, dev, seq, false);
 			continue;
 		}
-		if (!device_claims(u, dev, &di)) {
+		if (!rt_device_claims(u, dev, &di)) {
 			/* After a stale ACK the line may have raised again
 			 * because of this device, before it was cleared: that
 			 * episode is this driver's to end. ACKing it is safe on
@@ -185,15 +182,15 @@ void rt_prog_irq_driver_kick(struct uk_user *u)
 	uint64_t work = sim_prog_num(u, "work", 2000);
 	uint64_t every = sim_prog_num(u, "reset-every", 0);
 	struct sim_dev_info di;
-	long h = attach(u, dev, &di);
+	long h = rt_irq_attach_device(u, dev, &di);
 	if (h < 0)
 		return;
 	uint64_t seq = 0, served = 0;
 	bool unsure = false;
 	while ((seq = wait_next(u, h, dev, seq)) != 0) {
-		bool mine = device_claims(u, dev, &di);
+		bool mine = rt_device_claims(u, dev, &di);
 		if (mine) {
-			device_clear(u, &di);
+			rt_device_clear(u, &di);
 			uk_user_work(u, work);
 			unsure = false;
 		} else if (!unsure) {
@@ -226,7 +223,7 @@ void rt_prog_line_driver(struct uk_user *u)
 	uint64_t work = sim_prog_num(u, "work", 2000);
 	struct sim_dev_info line, di[LINE_MAX_DEVICES];
 	int dev[LINE_MAX_DEVICES], n = 0;
-	long h = attach(u, first, &line);
+	long h = rt_irq_attach_device(u, first, &line);
 	if (h < 0)
 		return;
 	for (int d = 0; n < LINE_MAX_DEVICES && sim_prog_device(u, d, &di[n]) == 0; d++) {
@@ -240,9 +237,9 @@ void rt_prog_line_driver(struct uk_user *u)
 		for (int i = 0; i < n; i++) {
 			if (dev[i] != first)
 				sim_prog_note(u, SIM_NOTE_WOKEN, dev[i], 0);
-			if (!device_claims(u, dev[i], &di[i]))
+			if (!rt_device_claims(u, dev[i], &di[i]))
 				continue;
-			device_clear(u, &di[i]);
+			rt_device_clear(u, &di[i]);
 			uk_user_work(u, work);
 			claimed[i] = true;
 		}

@@ -196,9 +196,18 @@ uint64_t rt_irq_signature(const struct sim_rt *rt);
 void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);
 void rt_prog_line_driver(struct uk_user *u);
-void rt_driver_linux(struct uk_user *u);
 void rt_prog_native_driver(struct uk_user *u);
+/* What every driver does with a scripted device (programs_irq.c): attach
+ * to its line (< 0 when the thread may not, or the kernel refuses: noted
+ * REJECTED and ATTACH_REFUSED); ask whether the interrupt is its own
+ * (noted CLAIM; a clear-on-read status is cleared by looking); clear a
+ * write-1-to-clear status. */
+struct sim_dev_info;
+long rt_irq_attach_device(struct uk_user *u, int dev, struct sim_dev_info *di);
+bool rt_device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di);
+void rt_device_clear(struct uk_user *u, const struct sim_dev_info *di);
 /* drivers/: the IRQ models' native drivers */
+void rt_driver_linux(struct uk_user *u);
 void rt_driver_fiasco(struct uk_user *u);
 void rt_driver_zircon(struct uk_user *u);
 void rt_driver_sel4(struct uk_user *u);

@@ -48,28 +48,12 @@ static enum mistake mistake_of(struct uk_user *u)
 	return M_NONE;
 }
 
-static bool claims(struct uk_user *u, int dev, const struct sim_dev_info *di)
-{
-	long v = uk_dev_read32(u, di->mmio + HW_SCRIPT_STATUS);
-	bool mine = v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
-	if (mine)
-		sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
-	return mine;
-}
-
 /* The IRQ capability of the device's line, bound to this thread. */
 static long irq_open(struct uk_user *u, int dev, struct sim_dev_info *di)
 {
-	if (sim_prog_device(u, dev, di) != 0 || !di->has_line || !di->irq_cap) {
-		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
-		return UK_EPERM;
-	}
-	long h = uk_irq_attach(u, di->src_kind, di->source, di->trigger, di->polarity);
-	if (h < 0) {
-		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
-		sim_prog_note(u, SIM_NOTE_ATTACH_REFUSED, dev, (uint64_t)-h);
+	long h = rt_irq_attach_device(u, dev, di);
+	if (h < 0)
 		return h;
-	}
 	long rc = uk_fiasco_irq_attach(u, h, (uint64_t)dev);
 	if (rc < 0) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
@@ -102,10 +86,9 @@ void rt_driver_fiasco(struct uk_user *u)
 			break;
 		}
 		sim_prog_note(u, SIM_NOTE_WOKEN, dev, 0);
-		bool mine = claims(u, dev, &di);
+		bool mine = rt_device_claims(u, dev, &di);
 		if (mine) {
-			if (di.w1c)
-				uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+			rt_device_clear(u, &di);
 			uk_user_work(u, work);
 			/* Served; the unmask that re-arms it is the next receive. */
 			sim_prog_note(u, SIM_NOTE_ACK, dev, 0);

@@ -37,37 +37,27 @@
 #include <ukern/irq_sys.h>
 #include <ukern/models/linux.h>
 
+/* With `wrong` (mistake = wrong-status) it reads another register and
+ * never recognises its device. */
 static bool status_set(struct uk_user *u, int dev, const struct sim_dev_info *di, bool wrong)
 {
-	long v = uk_dev_read32(u, di->mmio + (wrong ? HW_SCRIPT_CONTROL : HW_SCRIPT_STATUS));
-	bool mine = !wrong && v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
-
-	if (mine)
-		sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
-	return mine;
-}
-
-/* A clear-on-read status was cleared by looking at it. */
-static void quiet_device(struct uk_user *u, const struct sim_dev_info *di)
-{
-	if (di->w1c)
-		uk_dev_write32(u, di->mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+	if (!wrong)
+		return rt_device_claims(u, dev, di);
+	(void)uk_dev_read32(u, di->mmio + HW_SCRIPT_CONTROL);
+	return false;
 }
 
 /* probe(): request_threaded_irq for the device's line. */
 static long lx_probe(struct uk_user *u, int dev, struct sim_dev_info *di, unsigned flags)
 {
-	if (sim_prog_device(u, dev, di) != 0 || !di->has_line || !di->irq_cap) {
-		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
-		return UK_EPERM;
-	}
-	long h = uk_irq_attach(u, di->src_kind, di->source, di->trigger, di->polarity);
-	long rc = h < 0 ? h : uk_linux_request_threaded_irq(u, h, flags);
+	long h = rt_irq_attach_device(u, dev, di);
+	if (h < 0)
+		return h;
+	long rc = uk_linux_request_threaded_irq(u, h, flags);
 	if (rc < 0) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
 		sim_prog_note(u, SIM_NOTE_ATTACH_REFUSED, dev, (uint64_t)-rc);
-		if (h >= 0)
-			uk_sys_handle_close(u, (uint32_t)h);
+		uk_sys_handle_close(u, (uint32_t)h);
 		return rc;
 	}
 	return h;
@@ -114,7 +104,7 @@ void rt_driver_linux(struct uk_user *u)
 		else
 			ret = UK_LINUX_IRQ_WAKE_THREAD;
 		if (ret == UK_LINUX_IRQ_HANDLED || (mine && threaded && !oneshot))
-			quiet_device(u, &di); /* the line is open again after this */
+			rt_device_clear(u, &di); /* the line is open again after this */
 		if (ret == UK_LINUX_IRQ_HANDLED)
 			uk_user_work(u, work);
 		long rc = uk_linux_irq_return(u, h, seq, ret);
@@ -138,7 +128,7 @@ void rt_driver_linux(struct uk_user *u)
 			mine = status_set(u, dev, &di, wrong);
 		if (mine) {
 			if (oneshot || !primary)
-				quiet_device(u, &di);
+				rt_device_clear(u, &di);
 			uk_user_work(u, work);
 			if (reset_every && ++served % reset_every == 0) {
 				long d = sync ? uk_linux_disable_irq(u, h)

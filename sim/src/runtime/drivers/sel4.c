@@ -132,12 +132,9 @@ static void bind_all(struct sel4_drv *d)
 static bool serve_device(struct sel4_drv *d, struct sel4_line *l, int k)
 {
 	const struct sim_dev_info *di = &l->di[k];
-	long v = uk_dev_read32(d->u, di->mmio + HW_SCRIPT_STATUS);
-	if (v <= 0 || !(v & HW_SCRIPT_STATUS_IRQ))
+	if (!rt_device_claims(d->u, l->dev[k], di))
 		return false;
-	sim_prog_note(d->u, SIM_NOTE_CLAIM, l->dev[k], 0);
-	if (di->w1c)
-		uk_dev_write32(d->u, di->mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+	rt_device_clear(d->u, di);
 	uk_user_work(d->u, d->work);
 	return true;
 }

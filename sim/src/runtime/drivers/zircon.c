@@ -151,12 +151,9 @@ static void zx_serve(struct uk_user *u, struct zx_line *l, int first, enum zx_mi
 
 	for (int i = 0; i < l->n; i++) {
 		sim_prog_note(u, SIM_NOTE_WOKEN, l->dev[i], 0);
-		long v = uk_dev_read32(u, l->di[i].mmio + HW_SCRIPT_STATUS);
-		if (v <= 0 || !(v & HW_SCRIPT_STATUS_IRQ))
+		if (!rt_device_claims(u, l->dev[i], &l->di[i]))
 			continue;
-		sim_prog_note(u, SIM_NOTE_CLAIM, l->dev[i], 0);
-		if (l->di[i].w1c)
-			uk_dev_write32(u, l->di[i].mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+		rt_device_clear(u, &l->di[i]);
 		claimed[i] = true;
 	}
 	long rc;

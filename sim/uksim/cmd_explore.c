@@ -36,6 +36,7 @@ struct explore_opts {
 	gchar **loads;  /* --load SO */
 	char *set_args; /* the same for replay lines: " --set K=V ..." */
 	const char *prog; /* the uksim that runs, as invoked (argv[0]) */
+	const char *cmd;  /* the command: explore, report or replay */
 	const struct uksim_explore_sink *sink; /* uksim report: gets each target */
 };
 
@@ -53,21 +54,6 @@ static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violatio
 	fflush(stderr);
 }
 
-static int parse_shard(const char *s, unsigned *i, unsigned *n)
-{
-	char *end;
-	unsigned long a = strtoul(s, &end, 10);
-	if (end == s || *end != '/')
-		return -1;
-	const char *q = end + 1;
-	unsigned long b = strtoul(q, &end, 10);
-	if (end == q || *end || b == 0 || a >= b || b > 1000000)
-		return -1;
-	*i = (unsigned)a;
-	*n = (unsigned)b;
-	return 0;
-}
-
 /* Run `s` again with its trace kept, and write the exports asked for. */
 static int export_traces(const struct uksim_target *ut, const struct sim_schedule *s,
 			 const struct explore_opts *o, struct sim_outcome *out)
@@ -76,24 +62,8 @@ static int export_traces(const struct uksim_target *ut, const struct sim_schedul
 		fprintf(stderr, "uksim: internal error: %s\n", out->message);
 		return UKSIM_EXIT_INTERNAL;
 	}
-	const char *paths[2] = {o->trace_json, o->trace_vcd};
-	for (int k = 0; k < 2; k++) {
-		if (!paths[k])
-			continue;
-		FILE *f = fopen(paths[k], "w");
-		int rc = -1;
-		if (f) {
-			rc = k == 0 ? sim_export_chrome_named(&out->trace, out->names, out->ncpus,
-							      ut->name, f)
-				    : sim_export_vcd_named(&out->trace, out->names, ut->name, f);
-			rc |= fclose(f);
-		}
-		if (rc != 0) {
-			fprintf(stderr, "uksim: cannot write %s\n", paths[k]);
-			return UKSIM_EXIT_USAGE;
-		}
-	}
-	return UKSIM_EXIT_OK;
+	return uksim_write_traces(o->cmd, &out->trace, out->names, out->ncpus, ut->name,
+				  o->trace_json, o->trace_vcd);
 }
 
 static void shrink_progress(void *ctx, uint64_t runs, size_t departures)
@@ -367,7 +337,8 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 		       const struct uksim_explore_sink *sink)
 {
 	struct explore_opts o = {.runs = RUNS_DEFAULT, .seed = 1, .window = -1, .depth = 3,
-				 .preemptions = 2, .jobs = 0, .prog = uksim_program(), .sink = sink};
+				 .preemptions = 2, .jobs = 0, .prog = uksim_program(), .sink = sink,
+				 .cmd = cmd->name};
 	GOptionEntry entries[] = {
 		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
@@ -421,7 +392,7 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 			cmd->name, (long long)o.runs);
 		goto out;
 	}
-	if (o.shard && parse_shard(o.shard, &cfg.shard, &cfg.nshards) != 0) {
+	if (o.shard && uksim_parse_shard(o.shard, &cfg.shard, &cfg.nshards) != 0) {
 		fprintf(stderr, "uksim %s: --shard wants I/N with 0 <= I < N\n", cmd->name);
 		goto out;
 	}
@@ -550,7 +521,7 @@ static void print_replay_json_details(const struct sim_outcome *o)
 
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct explore_opts o = {.window = -1};
+	struct explore_opts o = {.window = -1, .cmd = cmd->name};
 	GOptionEntry entries[] = {
 		{"token", 0, 0, G_OPTION_ARG_STRING, &o.token, "The replay token printed by uksim explore", "T"},
 		{"window", 0, 0, G_OPTION_ARG_INT64, &o.window, "Race window in ns (must match the exploration)", "NS"},

@@ -280,21 +280,6 @@ static void sweep_free(gpointer p)
 	g_free(s);
 }
 
-static int parse_shard_text(const char *t, unsigned *i, unsigned *n)
-{
-	char *end;
-	unsigned long a = strtoul(t, &end, 10);
-	if (end == t || *end != '/')
-		return -1;
-	const char *q = end + 1;
-	unsigned long b = strtoul(q, &end, 10);
-	if (end == q || *end || b == 0 || a >= b || b > 1000000)
-		return -1;
-	*i = (unsigned)a;
-	*n = (unsigned)b;
-	return 0;
-}
-
 struct merge {
 	GPtrArray *sweeps;        /* struct sweep, in the order first seen */
 	char *err;
@@ -332,7 +317,7 @@ static int add_summary(struct merge *m, struct obj *o, const char *vline, GHashT
 	}
 	const struct jval *sigs = g_hash_table_lookup(o->h, "irq_signatures");
 	unsigned si, sn;
-	if (parse_shard_text(shard, &si, &sn) != 0) {
+	if (uksim_parse_shard(shard, &si, &sn) != 0) {
 		m->err = g_strdup_printf("%s:%u: shard \"%s\" is not I/N", o->at.file, o->at.line, shard);
 		return -1;
 	}

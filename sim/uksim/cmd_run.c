@@ -30,22 +30,10 @@ static int write_traces(const struct run_opts *ro, const struct uks_scenario *s,
 	t.recs = r->trace;
 	t.len = t.cap = t.count = r->trace_len;
 	t.hash = r->trace_hash;
-	const char *paths[2] = {ro->trace_json, ro->trace_vcd};
-	for (int k = 0; k < 2; k++) {
-		if (!paths[k])
-			continue;
-		FILE *f = fopen(paths[k], "w");
-		int rc = -1;
-		if (f) {
-			rc = k == 0 ? sim_export_chrome_named(&t, r->names, s->machine.cpus, s->name, f)
-				    : sim_export_vcd_named(&t, r->names, s->name, f);
-			rc |= fclose(f);
-		}
-		if (rc != 0) {
-			fprintf(stderr, "uksim run: cannot write %s\n", paths[k]);
-			return UKSIM_EXIT_USAGE;
-		}
-	}
+	int rc = uksim_write_traces("run", &t, r->names, s->machine.cpus, s->name, ro->trace_json,
+				    ro->trace_vcd);
+	if (rc != UKSIM_EXIT_OK)
+		return rc;
 	if (r->stats.steps && r->trace_len >= RUN_TRACE_KEEP)
 		fprintf(stderr, "uksim run: the timeline holds the first %u trace records only\n",
 			RUN_TRACE_KEEP);

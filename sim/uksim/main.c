@@ -333,6 +333,43 @@ int uksim_jobs_fit(const char *cmd, const char *target, uint64_t ram, unsigned *
 	return UKSIM_EXIT_USAGE;
 }
 
+int uksim_parse_shard(const char *s, unsigned *i, unsigned *n)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	const char *q = end + 1;
+	unsigned long b = strtoul(q, &end, 10);
+	if (end == q || *end || b == 0 || a >= b || b > 1000000)
+		return -1;
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+}
+
+int uksim_write_traces(const char *cmd, const struct sim_trace *t, const struct sim_names *names,
+		       unsigned ncpus, const char *name, const char *json, const char *vcd)
+{
+	const char *paths[2] = {json, vcd};
+	for (int k = 0; k < 2; k++) {
+		if (!paths[k])
+			continue;
+		FILE *f = fopen(paths[k], "w");
+		int rc = -1;
+		if (f) {
+			rc = k == 0 ? sim_export_chrome_named(t, names, ncpus, name, f)
+				    : sim_export_vcd_named(t, names, name, f);
+			rc |= fclose(f);
+		}
+		if (rc != 0) {
+			fprintf(stderr, "uksim %s: cannot write %s\n", cmd, paths[k]);
+			return UKSIM_EXIT_USAGE;
+		}
+	}
+	return UKSIM_EXIT_OK;
+}
+
 void uksim_json_string(FILE *f, const char *s)
 {
 	sim_json_string(f, s);

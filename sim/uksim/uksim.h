@@ -77,6 +77,17 @@ void uksim_collect_scenarios(const char *cmd, char **paths, int n, GPtrArray *ou
 int uksim_jobs_fit(const char *cmd, const char *target, uint64_t ram, unsigned *jobs,
 		   gboolean given);
 
+/* "I/N" (--shard, and the shards' JSON) -> 0 with *i < *n, or -1. */
+int uksim_parse_shard(const char *s, unsigned *i, unsigned *n);
+
+/* Write a run's trace to `json` (Chrome trace events) and `vcd`, each
+ * when not NULL. UKSIM_EXIT_OK, or UKSIM_EXIT_USAGE after saying which
+ * file could not be written ("uksim CMD: cannot write F"). */
+struct sim_trace;
+struct sim_names;
+int uksim_write_traces(const char *cmd, const struct sim_trace *t, const struct sim_names *names,
+		       unsigned ncpus, const char *name, const char *json, const char *vcd);
+
 /* Write `s` as a JSON string (with quotes) to `f`. */
 void uksim_json_string(FILE *f, const char *s);
 

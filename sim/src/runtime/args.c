@@ -18,9 +18,7 @@
 #include <ukern/irq_sys.h>
 #include <ukern/progargs.h>
 
-/* The mutex a thread's program uses, by name (the programs that take one
- * default to "m"). */
-static const char *thread_mutex_name(const struct uks_thread *t)
+const char *rt_thread_mutex_name(const struct uks_thread *t)
 {
 	for (size_t i = 0; i < t->nargs; i++)
 		if (!strcmp(t->args[i].name, "mutex") && t->args[i].str)
@@ -35,7 +33,7 @@ static void name_mutexes(struct sim_rt *rt, struct rt_proc *rp)
 {
 	const struct uks_process *up = &rt->s->processes[rp->index];
 	for (size_t j = 0; j < up->nthreads; j++) {
-		const char *name = thread_mutex_name(&up->threads[j]);
+		const char *name = rt_thread_mutex_name(&up->threads[j]);
 		bool known = false;
 		for (unsigned i = 0; name && i < rp->nmutex; i++)
 			known |= !strcmp(rp->mutex[i].name, name);

@@ -192,6 +192,9 @@ uint64_t rt_end_time(const struct sim_rt *rt);
 bool rt_expected(const struct uks_scenario *s, const char *id);
 void rt_collect_violations(struct sim_rt *rt, struct sim_run_report *out);
 uint64_t rt_irq_signature(const struct sim_rt *rt);
+/* The mutex a thread's program uses, by name (the programs that take one
+ * default to "m"); NULL for none (args.c). */
+const char *rt_thread_mutex_name(const struct uks_thread *t);
 /* programs_*.c */
 void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);

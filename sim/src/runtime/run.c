@@ -111,26 +111,16 @@ static int check_thread(const struct uks_scenario *s, const struct uks_thread *t
 	return 0;
 }
 
-static const char *mutex_of(const struct uks_thread *t)
-{
-	for (size_t i = 0; i < t->nargs; i++)
-		if (!strcmp(t->args[i].name, "mutex") && t->args[i].str)
-			return t->args[i].str;
-	if (!strcmp(t->program, "mutex-holder") || !strcmp(t->program, "mutex-waiter"))
-		return "m";
-	return NULL;
-}
-
 /* Named mutexes live in one process (the process's first thread makes
  * them); the same name in two processes would silently be two mutexes. */
 static int check_mutexes(const struct uks_scenario *s, struct uks_diag *diag)
 {
 	for (size_t p = 0; p < s->nprocesses; p++)
 		for (size_t j = 0; j < s->processes[p].nthreads; j++) {
-			const char *m = mutex_of(&s->processes[p].threads[j]);
+			const char *m = rt_thread_mutex_name(&s->processes[p].threads[j]);
 			for (size_t q = p + 1; m && q < s->nprocesses; q++)
 				for (size_t k = 0; k < s->processes[q].nthreads; k++) {
-					const char *o = mutex_of(&s->processes[q].threads[k]);
+					const char *o = rt_thread_mutex_name(&s->processes[q].threads[k]);
 					if (!o || strcmp(m, o))
 						continue;
 					char msg[256];

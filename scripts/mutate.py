@@ -1,0 +1,552 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Mutation testing of libukern and hwmodel (docs/testing.md, "Mutation testing").
+
+Run through scripts/mutate.sh. Enumerates mutants deterministically from a
+fixed list of files per area and a fixed set of operators, builds each one in
+a scratch copy of the tree (never in the repository), runs the fast tests
+against it until one fails, and prints the kill rate per area, the survivors
+and the equivalent mutants (scripts/mutate-equivalent.txt).
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+# The files of each area, fixed: adding or removing one changes the figures,
+# so it is a reviewed change of this list, not a glob.
+AREAS = {
+    "irq": [
+        "libukern/irq/chip.c",
+        "libukern/irq/pin.c",
+        "libukern/irq/sink.c",
+        "libukern/irq/stall.c",
+        "libukern/irq/model.c",
+        "libukern/irq/irq_kobj.c",
+        "libukern/irq/irq_port.c",
+        "libukern/irq/sys_irq.c",
+    ],
+    "core": [
+        "libukern/core/cap.c",
+        "libukern/core/kobj.c",
+        "libukern/core/process.c",
+        "libukern/core/thread.c",
+        "libukern/core/syscall.c",
+        "libukern/core/sched.c",
+        "libukern/core/mutex.c",
+        "libukern/core/futex.c",
+        "libukern/core/timer.c",
+        "libukern/core/nopreempt.c",
+        "libukern/core/frame.c",
+        "libukern/core/vm.c",
+        "libukern/core/user.c",
+    ],
+    "ipc": [
+        "libukern/ipc/endpoint.c",
+        "libukern/ipc/reply.c",
+        "libukern/ipc/notification.c",
+        "libukern/ipc/grant.c",
+        "libukern/ipc/xfer.c",
+        "libukern/ipc/sys_ipc.c",
+        "libukern/ipc/transfer/physmap.c",
+        "libukern/ipc/transfer/window.c",
+        "libukern/ipc/transfer/grant.c",
+    ],
+    "hwmodel": [
+        "hwmodel/src/ioapic.c",
+        "hwmodel/src/lapic.c",
+        "hwmodel/src/msi.c",
+        "hwmodel/src/plic.c",
+        "hwmodel/src/intc.c",
+        "hwmodel/src/pci.c",
+        "hwmodel/src/mem.c",
+        "hwmodel/src/mmu.c",
+        "hwmodel/src/tlb.c",
+        "hwmodel/src/evq.c",
+    ],
+}
+
+OPERATORS = ("cmp", "logic", "const", "call", "check", "neg")
+
+# The test command: every test of `meson test` that runs in seconds. Left
+# out, by name: the install and portability suites (they install or compile
+# the library apart; a behaviour mutant cannot fail them), this test itself,
+# and the four runs that take 10 s or more each (they repeat, at length, what
+# the short scenario and CLI tests already run).
+EXCLUDED_SUITES = {"install", "portability", "mutate", "fuzz"}
+EXCLUDED_TESTS = {"report-html", "scenario-check-good", "sweep-engines", "uksim-cli"}
+
+NOT_CALLS = {"uk_arch_fatal"}
+COMPARE = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
+KEYWORDS = {"return", "if", "while", "for", "switch", "sizeof", "do", "else", "case",
+            "goto", "break", "continue", "default", "typedef", "struct", "union", "enum",
+            "static", "const", "unsigned", "signed", "int", "char", "void", "bool",
+            "long", "short", "float", "double", "volatile", "extern", "inline", "register"}
+
+
+def mask_code(text):
+    """Blank comments, string and character literals and preprocessor lines
+    (keeping every offset), so operators only see code."""
+    out = list(text)
+    i, n = 0, len(text)
+    at_line_start = True
+    while i < n:
+        c = text[i]
+        if at_line_start and c in " \t":
+            i += 1
+            continue
+        if at_line_start and c == "#":
+            # A preprocessor line, with its continuations.
+            while i < n and text[i] != "\n":
+                if text[i] == "\\" and i + 1 < n and text[i + 1] == "\n":
+                    out[i] = " "
+                    i += 2
+                    continue
+                out[i] = " "
+                i += 1
+            continue
+        at_line_start = False
+        if c == "\n":
+            at_line_start = True
+            i += 1
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                if text[k] != "\n":
+                    out[k] = " "
+            i = j
+        elif text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                out[i] = " "
+                i += 1
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            for k in range(i + 1, min(j, n)):
+                out[k] = " "
+            i = j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+def match_paren(code, i):
+    """Offset of the parenthesis closing the one at i, or -1."""
+    depth = 0
+    for j in range(i, len(code)):
+        if code[j] == "(":
+            depth += 1
+        elif code[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def in_declaration_brackets(code, pos):
+    """True for a constant inside [...] of an array declaration or a
+    designated initializer: changing a size is rarely a behaviour."""
+    ls = code.rfind("\n", 0, pos) + 1
+    le = code.find("\n", pos)
+    line = code[ls:le]
+    col = pos - ls
+    lb = line.rfind("[", 0, col)
+    if lb < 0 or "]" in line[lb:col]:
+        return False
+    before = line[:lb].strip()
+    return bool(re.match(r"^(static\s+)?(const\s+)?[\w\s\*]+\s+\**\w+$", before)) or before in ("", ",", "{")
+
+
+def enumerate_file(path, text):
+    """Every mutant of one file: (line, op, edits, describe), in file order.
+    edits are (start, end, replacement) on the original text."""
+    code = mask_code(text)
+    found = []
+
+    def add(op, pos, edits):
+        found.append((pos, op, edits))
+
+    for m in re.finditer(r"<<=|>>=|<<|>>|->|<=|>=|==|!=|<|>", code):
+        tok = m.group(0)
+        if tok in COMPARE:
+            add("cmp", m.start(), [(m.start(), m.end(), COMPARE[tok])])
+    for m in re.finditer(r"&&|\|\|", code):
+        add("logic", m.start(), [(m.start(), m.end(), "||" if m.group(0) == "&&" else "&&")])
+    for m in re.finditer(r"(?<![\w.])(0[xX][0-9a-fA-F]+|[0-9]+)([uUlL]*)(?![\w.])", code):
+        lit = m.group(1)
+        value = int(lit, 16) if lit[:2].lower() == "0x" else int(lit, 8 if len(lit) > 1 and lit[0] == "0" else 10)
+        if in_declaration_brackets(code, m.start()):
+            continue
+        new = value - 1 if value else 1
+        rep = (hex(new) if lit[:2].lower() == "0x" else str(new)) + m.group(2)
+        add("const", m.start(), [(m.start(), m.end(1) + len(m.group(2)), rep)])
+    # if / while conditions: negate; an if whose body is only a return: drop it.
+    for m in re.finditer(r"\b(if|while)\s*\(", code):
+        op_paren = m.end() - 1
+        close = match_paren(code, op_paren)
+        if close < 0:
+            continue
+        # `do { } while (x);` is a loop condition too; fine to negate.
+        add("neg", m.start(), [(op_paren + 1, op_paren + 1, "!("), (close, close, ")")])
+        if m.group(1) == "if":
+            rest = code[close + 1:]
+            body = re.match(r"\s*(\{\s*)?return\b[^;{}]*;(\s*\})?", rest)
+            if body and bool(body.group(1)) == bool(body.group(2)):
+                add("check", m.start(), [(op_paren + 1, close, "0")])
+    # Call statements: `name(...);` or `a->b(...);` standing alone.
+    for m in re.finditer(r"(?m)^[ \t]*((?:\(void\)\s*)?[A-Za-z_][\w]*(?:(?:->|\.)[A-Za-z_]\w*|\[[^\]\n]*\])*)\s*\(", code):
+        head = m.group(1)
+        first = re.match(r"(?:\(void\)\s*)?([A-Za-z_]\w*)", head).group(1)
+        # uk_arch_fatal reports a broken kernel invariant (an assert): no
+        # correct run reaches it, so dropping it is not a behaviour to test.
+        if first in KEYWORDS or first in NOT_CALLS:
+            continue
+        open_paren = m.end() - 1
+        close = match_paren(code, open_paren)
+        if close < 0:
+            continue
+        after = re.match(r"\s*;", code[close + 1:])
+        if not after:
+            continue
+        start = m.start(1)
+        end = close + 1 + after.end()
+        # Keep the line count: the statement becomes `;` plus its newlines.
+        add("call", start, [(start, end, ";" + "\n" * text[start:end].count("\n"))])
+    found.sort(key=lambda f: (f[0], OPERATORS.index(f[1])))
+    mutants = []
+    count = {}
+    for pos, op, edits in found:
+        line = text.count("\n", 0, pos) + 1
+        count[(line, op)] = count.get((line, op), 0) + 1
+        mutants.append({"id": f"{path}:{line}:{op}:{count[(line, op)]}",
+                        "file": path, "line": line, "op": op, "edits": edits})
+    return mutants
+
+
+def apply(text, edits):
+    for start, end, rep in sorted(edits, reverse=True):
+        text = text[:start] + rep + text[end:]
+    return text
+
+
+def line_of(text, line):
+    lines = text.split("\n")
+    return lines[line - 1].strip() if line <= len(lines) else ""
+
+
+def enumerate_all(root, areas):
+    result = []
+    for area in areas:
+        for path in AREAS[area]:
+            with open(os.path.join(root, path), encoding="utf-8") as f:
+                text = f.read()
+            for m in enumerate_file(path, text):
+                m["area"] = area
+                result.append(m)
+    return result
+
+
+def load_equivalents(root):
+    eq = {}
+    path = os.path.join(root, "scripts", "mutate-equivalent.txt")
+    if os.path.exists(path):
+        for n, raw in enumerate(open(path, encoding="utf-8"), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split(None, 1)
+            if len(parts) < 2:
+                sys.exit(f"{path}:{n}:1: a mutant id needs a reason")
+            eq[parts[0]] = parts[1]
+    return eq
+
+
+def sample(mutants, n, seed):
+    """n mutants, spread evenly over the areas, each area in the order of a
+    hash of (seed, id): deterministic on any machine and Python version."""
+    by_area = {}
+    for m in mutants:
+        by_area.setdefault(m["area"], []).append(m)
+    for lst in by_area.values():
+        lst.sort(key=lambda m: hashlib.sha256(f"{seed}:{m['id']}".encode()).hexdigest())
+    picked = []
+    areas = list(by_area)
+    i = 0
+    while len(picked) < n and any(by_area.values()):
+        lst = by_area[areas[i % len(areas)]]
+        if lst:
+            picked.append(lst.pop(0))
+        i += 1
+    return sorted(picked, key=lambda m: (m["file"], m["line"], m["id"]))
+
+
+def tree_files(root):
+    try:
+        out = subprocess.run(["git", "-C", root, "ls-files", "-z", "-c", "-o", "--exclude-standard"],
+                             check=True, capture_output=True).stdout.decode()
+        files = [f for f in out.split("\0") if f]
+    except (OSError, subprocess.CalledProcessError):
+        files = []
+        for d, dirs, names in os.walk(root):
+            rel = os.path.relpath(d, root)
+            dirs[:] = [x for x in dirs if not x.startswith((".", "build"))]
+            files += [os.path.normpath(os.path.join(rel, x)) for x in names]
+    return [f for f in files if not f.startswith("build") and os.path.isfile(os.path.join(root, f))]
+
+
+def sync_tree(root, dest):
+    """Copy the tree into dest, writing only files whose content differs, so
+    ninja's incremental build stays incremental."""
+    for rel in tree_files(root):
+        src, dst = os.path.join(root, rel), os.path.join(dest, rel)
+        data = open(src, "rb").read()
+        if os.path.exists(dst) and open(dst, "rb").read() == data:
+            continue
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        with open(dst, "wb") as f:
+            f.write(data)
+        shutil.copymode(src, dst)
+
+
+class Worker:
+    def __init__(self, root, work, index, ninja_jobs, log):
+        self.root = root
+        self.src = os.path.join(work, f"w{index}", "src")
+        self.build = os.path.join(work, f"w{index}", "build")
+        self.ninja_jobs = ninja_jobs
+        self.log = log
+        self.tests = []
+
+    def setup(self):
+        sync_tree(self.root, self.src)
+        if not os.path.exists(os.path.join(self.build, "build.ninja")):
+            subprocess.run(["meson", "setup", self.build, self.src, "-Dwerror=false"],
+                           check=True, stdout=subprocess.DEVNULL)
+        if not self.ninja():
+            sys.exit(f"mutate: the unmutated tree does not build in {self.build}")
+        tests = json.loads(subprocess.run(["meson", "introspect", "--tests"], cwd=self.build,
+                                          check=True, capture_output=True).stdout)
+        self.tests = [t for t in tests if t["name"] not in EXCLUDED_TESTS
+                      and not any(s.split(":")[-1] in EXCLUDED_SUITES for s in t["suite"])]
+
+    def ninja(self):
+        r = subprocess.run(["ninja", "-C", self.build, f"-j{self.ninja_jobs}"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
+        return r.returncode == 0
+
+    def run_test(self, t, timeout):
+        env = dict(os.environ)
+        env.update(t["env"] or {})
+        env.setdefault("MALLOC_PERTURB_", "165")
+        t0 = time.monotonic()
+        try:
+            r = subprocess.run(t["cmd"], cwd=t["workdir"] or self.build, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
+            code = r.returncode
+        except subprocess.TimeoutExpired:
+            code = "timeout"
+        return code, time.monotonic() - t0
+
+    def baseline(self):
+        """Run every selected test unmutated: all must pass; order them
+        fastest first, and give each a timeout from its own duration."""
+        timed = []
+        for t in self.tests:
+            code, secs = self.run_test(t, t["timeout"] or 300)
+            if code not in (0, 77):
+                sys.exit(f"mutate: test {t['name']} fails on the unmutated tree (exit {code})")
+            timed.append((secs, t["name"], t))
+        timed.sort(key=lambda x: (x[0], x[1]))
+        self.tests = [t for _, _, t in timed]
+        for secs, _, t in timed:
+            t["mutate_timeout"] = max(30.0, 20 * secs)
+
+    def run_mutant(self, m):
+        path = os.path.join(self.src, m["file"])
+        orig = open(os.path.join(self.root, m["file"]), encoding="utf-8").read()
+        mutated = apply(orig, m["edits"])
+        m["before"] = line_of(orig, m["line"])
+        m["after"] = line_of(mutated, m["line"])
+        try:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(mutated)
+            if not self.ninja():
+                return "nocompile", ""
+            for t in self.tests:
+                code, _ = self.run_test(t, t["mutate_timeout"])
+                if code == "timeout":
+                    return "killed", f"{t['name']} (timeout)"
+                if code not in (0, 77):
+                    return "killed", t["name"]
+            return "survived", ""
+        finally:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(orig)
+
+
+def load_results(path):
+    done = {}
+    if path and os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 2:
+                done[parts[0]] = parts[1:]
+    return done
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="scripts/mutate.sh", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--area", action="append", choices=sorted(AREAS),
+                    help="only this area (repeatable; default: all four)")
+    ap.add_argument("--list", action="store_true", help="print the mutants and exit")
+    ap.add_argument("--sample", type=int, metavar="N", help="run N mutants, spread over the areas")
+    ap.add_argument("--seed", default="1", metavar="S", help="seed of --sample (default 1)")
+    ap.add_argument("--only", action="append", metavar="ID", help="run this mutant id (repeatable)")
+    ap.add_argument("-j", type=int, default=1, metavar="N", help="parallel workers (default 1)")
+    ap.add_argument("--work", metavar="DIR", help="scratch directory (default: $TMPDIR/ukern-mutate-$USER)")
+    ap.add_argument("--results", metavar="FILE",
+                    help="append each outcome to FILE and skip mutants already in it (resume a long run)")
+    ap.add_argument("--min-kill", type=float, metavar="PCT",
+                    help="exit 1 if an area's kill rate (or, with --sample, the overall one) is below PCT")
+    args = ap.parse_args()
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    areas = args.area or list(AREAS)
+    mutants = enumerate_all(root, areas)
+    equivalents = load_equivalents(root)
+    known = {m["id"] for m in mutants}
+    for mid in equivalents:
+        if mid not in known and mid.split(":")[0] in {f for a in areas for f in AREAS[a]}:
+            print(f"mutate: warning: scripts/mutate-equivalent.txt names {mid}, which no longer exists")
+    if args.only:
+        mutants = [m for m in mutants if m["id"] in args.only]
+    if args.sample:
+        mutants = sample(mutants, args.sample, args.seed)
+
+    if args.list:
+        for m in mutants:
+            text = open(os.path.join(root, m["file"]), encoding="utf-8").read()
+            eq = "  [equivalent]" if m["id"] in equivalents else ""
+            print(f"{m['id']}\t{line_of(text, m['line'])}  ->  {line_of(apply(text, m['edits']), m['line'])}{eq}")
+        counts = {}
+        for m in mutants:
+            counts[m["area"]] = counts.get(m["area"], 0) + 1
+        print("# " + ", ".join(f"{a}: {c}" for a, c in counts.items()) + f"; total {len(mutants)}")
+        return 0
+
+    work = args.work or os.path.join(os.environ.get("TMPDIR", "/tmp"), f"ukern-mutate-{os.getuid()}")
+    os.makedirs(work, exist_ok=True)
+    done = load_results(args.results)
+    todo = [m for m in mutants if m["id"] not in done and m["id"] not in equivalents]
+    print(f"mutate: {len(mutants)} mutants in {', '.join(areas)}; {len(todo)} to run, "
+          f"{len(mutants) - len(todo)} already recorded or equivalent; work in {work}", flush=True)
+
+    outcomes = {mid: v for mid, v in done.items()}
+    if todo:
+        jobs = max(1, args.j)
+        workers = [Worker(root, work, i, 2 if jobs == 1 else 1, None) for i in range(jobs)]
+        t0 = time.monotonic()
+        for w in workers:
+            w.setup()
+        workers[0].baseline()
+        for w in workers[1:]:
+            order = [t["name"] for t in workers[0].tests]
+            by_name = {t["name"]: t for t in w.tests}
+            w.tests = [dict(by_name[n], mutate_timeout=workers[0].tests[i]["mutate_timeout"])
+                       for i, n in enumerate(order)]
+        print(f"mutate: {len(workers[0].tests)} tests per mutant, stopping at the first failure: "
+              + " ".join(t["name"] for t in workers[0].tests), flush=True)
+        results_file = open(args.results, "a", encoding="utf-8") if args.results else None
+
+        def record(m, status, detail):
+            outcomes[m["id"]] = [status, detail, m.get("before", ""), m.get("after", "")]
+            print(f"{m['id']}\t{status}\t{detail}", flush=True)
+            if results_file:
+                results_file.write("\t".join([m["id"]] + outcomes[m["id"]]) + "\n")
+                results_file.flush()
+
+        if jobs == 1:
+            for m in todo:
+                record(m, *workers[0].run_mutant(m))
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+            import queue
+            free = queue.Queue()
+            for w in workers:
+                free.put(w)
+
+            def one(m):
+                w = free.get()
+                try:
+                    return m, w.run_mutant(m)
+                finally:
+                    free.put(w)
+            with ThreadPoolExecutor(jobs) as pool:
+                for m, res in pool.map(one, todo):
+                    record(m, *res)
+        print(f"mutate: ran {len(todo)} mutants in {time.monotonic() - t0:.0f} s", flush=True)
+
+    return report(root, mutants, outcomes, equivalents, args)
+
+
+def report(root, mutants, outcomes, equivalents, args):
+    rows = {}
+    survivors = []
+    for m in mutants:
+        r = rows.setdefault(m["area"], {"mutants": 0, "killed": 0, "survived": 0, "equivalent": 0,
+                                        "nocompile": 0})
+        r["mutants"] += 1
+        if m["id"] in equivalents:
+            r["equivalent"] += 1
+            continue
+        status = outcomes.get(m["id"], ["notrun"])[0]
+        if status in r:
+            r[status] += 1
+        if status == "survived":
+            survivors.append(m)
+    print()
+    print(f"{'area':<8} {'mutants':>7} {'run':>5} {'killed':>6} {'survived':>8} {'equiv':>5} "
+          f"{'nocompile':>9} {'kill rate':>9}")
+    failing = False
+    tk = ts = 0
+    for area, r in rows.items():
+        counted = r["killed"] + r["survived"]
+        tk += r["killed"]
+        ts += r["survived"]
+        rate = 100.0 * r["killed"] / counted if counted else float("nan")
+        run = counted + r["nocompile"]
+        print(f"{area:<8} {r['mutants']:>7} {run:>5} {r['killed']:>6} {r['survived']:>8} "
+              f"{r['equivalent']:>5} {r['nocompile']:>9} {rate:>8.1f}%")
+        if args.min_kill is not None and not args.sample and counted and rate < args.min_kill:
+            failing = True
+    total_rate = 100.0 * tk / (tk + ts) if tk + ts else float("nan")
+    print(f"{'all':<8} {'':>7} {'':>5} {tk:>6} {ts:>8} {'':>5} {'':>9} {total_rate:>8.1f}%")
+    if args.min_kill is not None and args.sample and (tk + ts == 0 or total_rate < args.min_kill):
+        failing = True
+    if survivors:
+        print("\nSurvivors (file:line, operator, the line before -> after):")
+        for m in survivors:
+            o = outcomes[m["id"]]
+            before, after = (o[2], o[3]) if len(o) >= 4 else ("", "")
+            print(f"  {m['file']}:{m['line']}  {m['op']}:{m['id'].rsplit(':', 1)[1]}  {before}  ->  {after}")
+    listed = [m for m in mutants if m["id"] in equivalents]
+    if listed:
+        print("\nEquivalent (scripts/mutate-equivalent.txt, not counted):")
+        for m in listed:
+            print(f"  {m['id']}  {equivalents[m['id']]}")
+    if args.min_kill is not None:
+        print(f"\nmutate: {'FAIL' if failing else 'ok'}: threshold {args.min_kill}%")
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -316,13 +316,14 @@ def sync_tree(root, dest):
 
 
 class Worker:
-    def __init__(self, root, work, index, ninja_jobs, log):
+    def __init__(self, root, work, index, ninja_jobs, only_tests):
         self.root = root
         self.src = os.path.join(work, f"w{index}", "src")
         self.build = os.path.join(work, f"w{index}", "build")
         self.ninja_jobs = ninja_jobs
-        self.log = log
+        self.only_tests = set(only_tests.split(",")) if only_tests else None
         self.tests = []
+        self.kills = {}
 
     def setup(self):
         sync_tree(self.root, self.src)
@@ -335,6 +336,10 @@ class Worker:
                                           check=True, capture_output=True).stdout)
         self.tests = [t for t in tests if t["name"] not in EXCLUDED_TESTS
                       and not any(s.split(":")[-1] in EXCLUDED_SUITES for s in t["suite"])]
+        if self.only_tests:
+            self.tests = [t for t in tests if t["name"] in self.only_tests]
+            if len(self.tests) != len(self.only_tests):
+                sys.exit("mutate: --tests names a test that does not exist")
 
     def ninja(self):
         r = subprocess.run(["ninja", "-C", self.build, f"-j{self.ninja_jobs}"],
@@ -369,6 +374,14 @@ class Worker:
         for secs, _, t in timed:
             t["mutate_timeout"] = max(30.0, 20 * secs)
 
+    def order(self, area):
+        """The area's own suite first, then the tests that killed most so
+        far, then the fastest."""
+        rank = {t["name"]: i for i, t in enumerate(self.tests)}
+        return sorted(self.tests, key=lambda t: (
+            not any(s.split(":")[-1] == area for s in t["suite"]),
+            -self.kills.get(t["name"], 0), rank[t["name"]]))
+
     def run_mutant(self, m):
         path = os.path.join(self.src, m["file"])
         orig = open(os.path.join(self.root, m["file"]), encoding="utf-8").read()
@@ -380,12 +393,13 @@ class Worker:
                 f.write(mutated)
             if not self.ninja():
                 return "nocompile", ""
-            for t in self.tests:
+            for t in self.order(m["area"]):
                 code, _ = self.run_test(t, t["mutate_timeout"])
-                if code == "timeout":
-                    return "killed", f"{t['name']} (timeout)"
                 if code not in (0, 77):
-                    return "killed", t["name"]
+                    # The order only saves time: a mutant is killed or not
+                    # whatever the order, only the test named may differ.
+                    self.kills[t["name"]] = self.kills.get(t["name"], 0) + 1
+                    return "killed", t["name"] + (" (timeout)" if code == "timeout" else "")
             return "survived", ""
         finally:
             with open(path, "w", encoding="utf-8") as f:
@@ -411,6 +425,8 @@ def main():
     ap.add_argument("--sample", type=int, metavar="N", help="run N mutants, spread over the areas")
     ap.add_argument("--seed", default="1", metavar="S", help="seed of --sample (default 1)")
     ap.add_argument("--only", action="append", metavar="ID", help="run this mutant id (repeatable)")
+    ap.add_argument("--tests", metavar="NAMES",
+                    help="only these tests (comma-separated), e.g. to see whether a new test kills a mutant")
     ap.add_argument("-j", type=int, default=1, metavar="N", help="parallel workers (default 1)")
     ap.add_argument("--work", metavar="DIR", help="scratch directory (default: $TMPDIR/ukern-mutate-$USER)")
     ap.add_argument("--results", metavar="FILE",
@@ -453,7 +469,7 @@ def main():
     outcomes = {mid: v for mid, v in done.items()}
     if todo:
         jobs = max(1, args.j)
-        workers = [Worker(root, work, i, 2 if jobs == 1 else 1, None) for i in range(jobs)]
+        workers = [Worker(root, work, i, 2 if jobs == 1 else 1, args.tests) for i in range(jobs)]
         t0 = time.monotonic()
         for w in workers:
             w.setup()

@@ -172,6 +172,42 @@ START_TEST(msi_capability_is_the_msi_source)
 }
 END_TEST
 
+/* A driver reprograms its own message through config space: each dword of
+ * the capability lands in its own field and reads back, and the device's
+ * next interrupt goes where the new message says. */
+START_TEST(msi_message_written_through_config_space)
+{
+	struct hwt *x = pci_machine();
+	struct hw_machine *m = x->m;
+	uint32_t v;
+	hw_intc_route(m, 1, 4, 0x90, 1, HW_TRIGGER_EDGE, HW_POLARITY_HIGH, 0);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 4, 4, 0xfee00003u), HW_OK);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, 0), HW_OK);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, 0x91), HW_OK);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 4, 4, &v);
+	ck_assert_uint_eq(v, 0xfee00000u); /* the two low bits are reserved */
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, &v);
+	ck_assert_uint_eq(v, 0);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, &v);
+	ck_assert_uint_eq(v, 0x91);
+	uint64_t addr;
+	uint32_t data;
+	bool enabled = true;
+	ck_assert_int_eq(hw_msi_message(m, 4, &addr, &data, &enabled), HW_OK);
+	ck_assert(!enabled);
+	ck_assert_uint_eq(addr, 0xfee00000u);
+	ck_assert_uint_eq(data, 0x91);
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 2, 2, HW_PCI_MSI_ENABLE);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 2, 2, &v);
+	ck_assert_uint_eq(v & HW_PCI_MSI_ENABLE, HW_PCI_MSI_ENABLE);
+	hw_mmio_write(m, 0, 0, 0xc0001000 + HW_BLK_CONTROL, 4, 1);
+	hw_dev_action_by_name(m, "b", 0, HW_ACT_ASSERT, 0);
+	ck_assert(hw_lapic_irr(m, 0, 0x91));
+	ck_assert(!hw_lapic_irr(m, 1, 0x90));
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-pci");
@@ -181,6 +217,7 @@ int main(void)
 	tcase_add_test(tc, bar_sizing_and_relocation);
 	tcase_add_test(tc, interrupt_status_and_disable_bits);
 	tcase_add_test(tc, msi_capability_is_the_msi_source);
+	tcase_add_test(tc, msi_message_written_through_config_space);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

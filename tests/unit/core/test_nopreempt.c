@@ -117,6 +117,39 @@ static void test_overrun_goes_to_fault_handler(void **state)
 	shutdown();
 }
 
+/* An overrun ends the section: a preemption deferred inside it happens at
+ * once, even when a fault handler lets the thread go on (the higher-priority
+ * thread must not wait for the overrunner's own end of section). */
+static void overrunner_deferring(struct uk_user *u, uint64_t arg)
+{
+	unsigned fh = (unsigned)uk_kernel_register_program(g.k, "fh", overrun_handler);
+	UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, fh) == 0);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 100000) == 0);
+	g.in_section = true;
+	start(u, other, 20); /* higher: deferred until the section ends */
+	mock_spin(300000);   /* the budget runs out after 100 us */
+	g.in_section = false;
+	g.after_overrun = 1;
+	g.end_rc = uk_sys_nopreempt_end(u);
+}
+
+static void test_overrun_runs_the_deferred_preemption(void **state)
+{
+	struct uk_kernel_config cfg = config_with(50000, true, 8);
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, overrunner_deferring, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.handler_calls, 1);
+	assert_int_equal(g.after_overrun, 1);
+	assert_int_equal(g.end_rc, UK_EOVERRUN);
+	assert_int_equal(g.others_ran, 1);
+	assert_int_equal(g.ran_during_section, 1); /* before the overrunner's spin ended */
+	shutdown();
+}
+
 static void validation(struct uk_user *u, uint64_t arg)
 {
 	long weak;
@@ -157,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_inside_budget_never_preempted),
 		cmocka_unit_test(test_overrun_kills),
 		cmocka_unit_test(test_overrun_goes_to_fault_handler),
+		cmocka_unit_test(test_overrun_runs_the_deferred_preemption),
 		cmocka_unit_test(test_validation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

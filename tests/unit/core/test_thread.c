@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Threads: create, start, exit, wait, kill, faults, describe_blocked. */
 #include <stdio.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -157,6 +158,48 @@ static void test_fault_goes_to_handler(void **state)
 	shutdown();
 }
 
+/* A handler that repairs a fault lets the access go on, and a later fault
+ * of the same access that the kernel resolves itself (a lazy page) is
+ * retried, not turned into UK_EFAULT. */
+static void mapping_handler(struct uk_user *u, uint64_t info)
+{
+	g.fault_info = info;
+	g.handler_calls++;
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x200000, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+}
+
+static void repaired_faulter(struct uk_user *u, uint64_t arg)
+{
+	uint8_t buf[64], back[64];
+	unsigned fh = (unsigned)uk_kernel_register_program(g.k, "fh", mapping_handler);
+	UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, fh) == 0);
+	/* 0x200000 is not mapped yet; the page after it is demand-zero. */
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x201000, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY) == 0);
+	for (unsigned i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i + 1);
+	g.rc[0] = uk_user_write(u, 0x201000 - 32, buf, sizeof(buf));
+	g.rc[1] = uk_user_read(u, 0x201000 - 32, back, sizeof(back));
+	UCHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	g.after_fault = 1;
+}
+
+static void test_repaired_fault_then_lazy_page(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, repaired_faulter, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.handler_calls, 1);
+	assert_int_equal(UK_FAULT_ADDR(g.fault_info) & ~(uint64_t)(UK_PAGE_SIZE - 1), 0x200000);
+	assert_int_equal(g.rc[0], 0);
+	assert_int_equal(g.rc[1], 0);
+	assert_int_equal(g.after_fault, 1);
+	shutdown();
+}
+
 static void lock_forever(struct uk_user *u, uint64_t h)
 {
 	uk_sys_mutex_lock(u, (uint32_t)h);
@@ -302,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_fault_kills_without_handler),
 		cmocka_unit_test(test_fault_goes_to_handler),
+		cmocka_unit_test(test_repaired_fault_then_lazy_page),
 		cmocka_unit_test(test_describe_blocked_reports_deadlock),
 		cmocka_unit_test(test_extension_hooks),
 		cmocka_unit_test(test_kill_ready_on_other_cpu),

@@ -160,8 +160,12 @@ def in_declaration_brackets(code, pos):
     lb = line.rfind("[", 0, col)
     if lb < 0 or "]" in line[lb:col]:
         return False
-    before = line[:lb].strip()
-    return bool(re.match(r"^(static\s+)?(const\s+)?[\w\s\*]+\s+\**\w+$", before)) or before in ("", ",", "{")
+    before = line[:lb].rstrip()
+    if before.strip() in ("", ",", "{"):
+        return True  # a designated initializer: [3] = ...
+    # `type name[N]`, a variable or a parameter (whose size C ignores).
+    decl = re.search(r"(\w+)\s*\**\s*(\w+)$", before)
+    return bool(decl) and decl.group(1) not in ("return", "case", "sizeof", "else", "do", "goto")
 
 
 def enumerate_file(path, text):

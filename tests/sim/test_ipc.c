@@ -229,6 +229,8 @@ static void pass_client(struct uk_user *u, uint64_t arg)
 	RECC(w, uk_call(u, w->h[1], &m));
 	RECC(w, uk_ntfn_poll(u, (uint32_t)n));
 	RECC(w, uk_ep_mint(u, w->h[1], 0, UK_RIGHT_WRITE));          /* badge 0 */
+	RECC(w, uk_ep_mint(u, w->h[1], 5, UK_RIGHTS_ALL));     /* valid rights, more than held */
+	RECC(w, uk_ep_mint(u, w->h[1], 5, UK_RIGHTS_ALL + 1)); /* not rights at all */
 	minted = uk_ep_mint(u, w->h[1], 77, UK_RIGHT_WRITE);
 	RECC(w, minted > 0);
 	RECC(w, uk_ep_mint(u, (uint32_t)minted, 78, UK_RIGHT_WRITE)); /* no GRANT on the copy */
@@ -249,9 +251,9 @@ START_TEST(handles_in_messages_and_badges)
 						 UK_RIGHT_WRITE | UK_RIGHT_GRANT, 0);
 	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
 	const long srv[] = {0, 1, 0, UK_RIGHT_SIGNAL | UK_RIGHT_WAIT | UK_RIGHT_GRANT, 0, 0, 77, 0};
-	const long cli[] = {0, 4, UK_EINVAL, 1, UK_EBUSY, 0, UK_EBADH};
+	const long cli[] = {0, 4, UK_EINVAL, UK_EPERM, UK_EINVAL, 1, UK_EBUSY, 0, UK_EBADH};
 	check_lane(w.r, w.nr, srv, 8);
-	check_lane(w.c, w.nc, cli, 7);
+	check_lane(w.c, w.nc, cli, 9);
 	sim_machine_destroy(w.sm);
 }
 END_TEST

@@ -87,6 +87,8 @@ static void test_overrun_kills(void **state)
 	assert_int_equal(st.nopreempt_overruns, 1);
 	assert_int_equal(st.user_faults_killed, 1);
 	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	/* Traced: the begin and the overrun (no end: the thread died). */
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_NOPREEMPT), 2);
 	shutdown();
 }
 

@@ -268,6 +268,42 @@ static void test_reply_object_armed_once(void **state)
 	shutdown();
 }
 
+/* ---- a grant's hold on its owner ---- */
+
+static void grant_and_exit(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	long gr = uk_grant_create(u, BUF, 64, UK_RIGHT_READ);
+	UCHECK(gr > 0);
+	if (arg & 1)
+		UCHECK(uk_grant_revoke(u, (uint32_t)gr) == 0);
+	/* exit with the grant's handle open: teardown closes it */
+}
+
+/* A process that made a grant is freed with the grant: processes come and
+ * go without the kernel heap growing. */
+static void test_grant_releases_its_owner(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t pages_after_warmup = 0;
+	int prog = uk_kernel_register_program(g.k, "granter", grant_and_exit);
+	for (unsigned i = 0; i < 400; i++) {
+		struct uk_spawn sp = {.program = (unsigned)prog, .arg = i, .prio = 20, .max_prio = 255,
+				      .name = "granter"};
+		uint64_t tid;
+		assert_int_equal(uk_kernel_spawn(g.k, &sp, &tid), 0);
+		mock_run(g.k, 0);
+		assert_int_equal(uk_kernel_live_count(g.k), 0);
+		if (i == 20)
+			pages_after_warmup = g.k->kalloc.pages;
+	}
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.k->kalloc.pages, pages_after_warmup);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_pi_mutex_and_call),
 		cmocka_unit_test(test_close_while_waiting),
 		cmocka_unit_test(test_reply_object_armed_once),
+		cmocka_unit_test(test_grant_releases_its_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

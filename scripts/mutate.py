@@ -188,6 +188,10 @@ def enumerate_file(path, text):
         value = int(lit, 16) if lit[:2].lower() == "0x" else int(lit, 8 if len(lit) > 1 and lit[0] == "0" else 10)
         if in_declaration_brackets(code, m.start()):
             continue
+        # `= {0}` zeroes a whole object; {1} only sets its first member,
+        # which the code then always assigns: not a behaviour.
+        if re.search(r"\{\s*$", code[:m.start()][-8:]) and re.match(r"\s*\}", code[m.end():]):
+            continue
         new = value - 1 if value else 1
         rep = (hex(new) if lit[:2].lower() == "0x" else str(new)) + m.group(2)
         add("const", m.start(), [(m.start(), m.end(1) + len(m.group(2)), rep)])

@@ -254,6 +254,54 @@ START_TEST(registers_through_ioregsel_and_iowin)
 }
 END_TEST
 
+/* The edges of the register window: pin 0's low dword is register 0x10,
+ * pin 23's high dword 0x3f; 0x40 is past the table (reads 0, writes go
+ * nowhere); ID and arbitration read back the ID written. */
+static uint32_t ioapic_reg(struct hw_machine *m, unsigned r)
+{
+	uint64_t v;
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, r);
+	hw_mmio_read(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, &v);
+	return (uint32_t)v;
+}
+
+static void ioapic_reg_write(struct hw_machine *m, unsigned r, uint32_t v)
+{
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, r);
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, v);
+}
+
+START_TEST(register_window_edges)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+	const unsigned last = HW_IOAPIC_REG_RTE + 2 * HW_IOAPIC_PINS - 1;
+	ioapic_reg_write(m, HW_IOAPIC_REG_RTE, 0x41 | HW_RTE_MASKED);
+	ck_assert_uint_eq(hw_ioapic_rte(m, 0) & 0xff, 0x41);
+	ck_assert_uint_eq(ioapic_reg(m, HW_IOAPIC_REG_RTE), 0x41 | HW_RTE_MASKED);
+	ioapic_reg_write(m, last, 1u << 24);
+	ck_assert_uint_eq(hw_ioapic_rte(m, HW_IOAPIC_PINS - 1) >> HW_RTE_DEST_SHIFT, 1);
+	ck_assert_uint_eq(ioapic_reg(m, last), 1u << 24);
+	ck_assert_uint_eq(ioapic_reg(m, last - 1), HW_RTE_MASKED); /* its low half untouched */
+	ioapic_reg_write(m, last + 1, 0x55);
+	ck_assert_uint_eq(ioapic_reg(m, last + 1), 0);
+	for (unsigned p = 0; p < HW_IOAPIC_PINS - 1; p++)
+		ck_assert_uint_eq(hw_ioapic_rte(m, p) >> 32, 0);
+	ck_assert_uint_eq(ioapic_reg(m, HW_IOAPIC_REG_RTE - 1), 0);
+	ioapic_reg_write(m, HW_IOAPIC_REG_ID, 5u << 24);
+	ck_assert_uint_eq(ioapic_reg(m, HW_IOAPIC_REG_ID), 5u << 24);
+	ck_assert_uint_eq(ioapic_reg(m, HW_IOAPIC_REG_ARB), 5u << 24);
+	/* Reads elsewhere in the page give all-ones; REGSEL keeps 8 bits. */
+	uint64_t v;
+	hw_mmio_read(m, 0, 0, HW_IOAPIC_BASE + 0x20, 4, &v);
+	ck_assert_uint_eq(v, 0xffffffffu);
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, 0x1ff);
+	hw_mmio_read(m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, &v);
+	ck_assert_uint_eq(v, 0xff);
+	hwt_free(x);
+}
+END_TEST
+
 START_TEST(power_on_state_and_bad_destinations)
 {
 	struct hwt *x = hwt_new(2);
@@ -306,6 +354,7 @@ int main(void)
 	tcase_add_test(tc, suppressed_broadcast_needs_directed_eoi);
 	tcase_add_test(tc, level_to_edge_clears_remote_irr);
 	tcase_add_test(tc, registers_through_ioregsel_and_iowin);
+	tcase_add_test(tc, register_window_edges);
 	tcase_add_test(tc, power_on_state_and_bad_destinations);
 	tcase_add_test(tc, trace_tells_the_story);
 	suite_add_tcase(s, tc);

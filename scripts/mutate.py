@@ -324,12 +324,13 @@ def sync_tree(root, dest):
 
 
 class Worker:
-    def __init__(self, root, work, index, ninja_jobs, only_tests):
+    def __init__(self, root, work, index, ninja_jobs, only_tests, skip_suites=()):
         self.root = root
         self.src = os.path.join(work, f"w{index}", "src")
         self.build = os.path.join(work, f"w{index}", "build")
         self.ninja_jobs = ninja_jobs
         self.only_tests = set(only_tests.split(",")) if only_tests else None
+        self.skip_suites = set(skip_suites)
         self.tests = []
         self.kills = {}
 
@@ -343,7 +344,8 @@ class Worker:
         tests = json.loads(subprocess.run(["meson", "introspect", "--tests"], cwd=self.build,
                                           check=True, capture_output=True).stdout)
         self.tests = [t for t in tests if t["name"] not in EXCLUDED_TESTS
-                      and not any(s.split(":")[-1] in EXCLUDED_SUITES for s in t["suite"])]
+                      and not any(s.split(":")[-1] in EXCLUDED_SUITES | self.skip_suites
+                                  for s in t["suite"])]
         if self.only_tests:
             self.tests = [t for t in tests if t["name"] in self.only_tests]
             if len(self.tests) != len(self.only_tests):
@@ -435,8 +437,10 @@ def main():
     ap.add_argument("--only", action="append", metavar="ID", help="run this mutant id (repeatable)")
     ap.add_argument("--tests", metavar="NAMES",
                     help="only these tests (comma-separated), e.g. to see whether a new test kills a mutant")
+    ap.add_argument("--skip-suite", action="append", default=[], metavar="SUITE",
+                    help="leave this meson suite out (e.g. hwmodel: do kernel-level tests see hwmodel bugs?)")
     ap.add_argument("-j", type=int, default=1, metavar="N", help="parallel workers (default 1)")
-    ap.add_argument("--work", metavar="DIR", help="scratch directory (default: $TMPDIR/ukern-mutate-$USER)")
+    ap.add_argument("--work", metavar="DIR", help="scratch directory (default: $TMPDIR/ukern-mutate-UID)")
     ap.add_argument("--results", metavar="FILE",
                     help="append each outcome to FILE and skip mutants already in it (resume a long run)")
     ap.add_argument("--min-kill", type=float, metavar="PCT",
@@ -477,7 +481,7 @@ def main():
     outcomes = {mid: v for mid, v in done.items()}
     if todo:
         jobs = max(1, args.j)
-        workers = [Worker(root, work, i, 2 if jobs == 1 else 1, args.tests) for i in range(jobs)]
+        workers = [Worker(root, work, i, 2 if jobs == 1 else 1, args.tests, args.skip_suite) for i in range(jobs)]
         t0 = time.monotonic()
         for w in workers:
             w.setup()

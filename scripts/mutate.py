@@ -332,6 +332,7 @@ class Worker:
         self.only_tests = set(only_tests.split(",")) if only_tests else None
         self.skip_suites = set(skip_suites)
         self.tests = []
+        self.targets = []
         self.kills = {}
 
     def setup(self):
@@ -350,9 +351,19 @@ class Worker:
             self.tests = [t for t in tests if t["name"] in self.only_tests]
             if len(self.tests) != len(self.only_tests):
                 sys.exit("mutate: --tests names a test that does not exist")
+        targets = json.loads(subprocess.run(["meson", "introspect", "--targets"], cwd=self.build,
+                                            check=True, capture_output=True).stdout)
+        by_id = {t["id"]: t["filename"] for t in targets}
+        needed = {f for t in self.tests for d in t["depends"] for f in by_id.get(d, [])}
+        # With --tests, build only what those tests name (a quick check of a
+        # new test); the full command builds everything, so nothing a test
+        # uses indirectly can be stale.
+        if self.only_tests:
+            self.targets = sorted(os.path.relpath(f, self.build) for f in needed)
 
     def ninja(self):
-        r = subprocess.run(["ninja", "-C", self.build, f"-j{self.ninja_jobs}"],
+        # Only what the selected tests need (all of it for the full command).
+        r = subprocess.run(["ninja", "-C", self.build, f"-j{self.ninja_jobs}"] + self.targets,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
         return r.returncode == 0
 

@@ -276,9 +276,27 @@ START_TEST(register_window_edges)
 	struct hwt *x = hwt_new(2);
 	struct hw_machine *m = x->m;
 	const unsigned last = HW_IOAPIC_REG_RTE + 2 * HW_IOAPIC_PINS - 1;
+	/* One delivery first, so the controller's counters are not all zero. */
+	route(x, 4, HW_TRIGGER_EDGE, false);
+	hw_intc_pulse(m, IO, 4, 0);
+	hw_evq_run_until(&x->q, 1000);
+	ck_assert(hw_lapic_irr(m, 0, VEC));
 	ioapic_reg_write(m, HW_IOAPIC_REG_RTE, 0x41 | HW_RTE_MASKED);
 	ck_assert_uint_eq(hw_ioapic_rte(m, 0) & 0xff, 0x41);
 	ck_assert_uint_eq(ioapic_reg(m, HW_IOAPIC_REG_RTE), 0x41 | HW_RTE_MASKED);
+	/* Each half of an RTE is written alone: the other half is kept whole. */
+	ioapic_reg_write(m, HW_IOAPIC_REG_RTE + 1, 1u << 24);
+	ck_assert_uint_eq(hw_ioapic_rte(m, 0), (1ull << HW_RTE_DEST_SHIFT) | 0x41 | HW_RTE_MASKED);
+	ioapic_reg_write(m, HW_IOAPIC_REG_RTE, 0x40 | HW_RTE_MASKED);
+	ck_assert_uint_eq(hw_ioapic_rte(m, 0), (1ull << HW_RTE_DEST_SHIFT) | 0x40 | HW_RTE_MASKED);
+	/* A write elsewhere in the page does not reach the selected register. */
+	hw_mmio_write(m, 0, 0, HW_IOAPIC_BASE + 0x20, 4, 0x77);
+	ck_assert_uint_eq(hw_ioapic_rte(m, 0) & 0xff, 0x40);
+	/* The version register is read-only. */
+	ioapic_reg_write(m, HW_IOAPIC_REG_VER, 0);
+	ck_assert_uint_eq(ioapic_reg(m, HW_IOAPIC_REG_VER), 0x00170011);
+	ioapic_reg_write(m, HW_IOAPIC_REG_RTE, HW_RTE_MASKED);
+	ioapic_reg_write(m, HW_IOAPIC_REG_RTE + 1, 0);
 	ioapic_reg_write(m, last, 1u << 24);
 	ck_assert_uint_eq(hw_ioapic_rte(m, HW_IOAPIC_PINS - 1) >> HW_RTE_DEST_SHIFT, 1);
 	ck_assert_uint_eq(ioapic_reg(m, last), 1u << 24);

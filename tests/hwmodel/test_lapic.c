@@ -186,6 +186,49 @@ START_TEST(timer_registers)
 }
 END_TEST
 
+/* Every register's power-on value, on each CPU, and again after a machine
+ * reset of a LAPIC whose registers were all written. */
+static void check_power_on(struct hw_machine *m, unsigned cpu)
+{
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_ID), cpu << 24);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_VERSION), 0x01050014u);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_TPR), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_PPR), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_SVR), 0xff | HW_LAPIC_SVR_ENABLE);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_ESR), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_ICR_HI), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_LVT_TIMER), HW_LVT_MASKED);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_TIMER_INIT), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_TIMER_CUR), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, cpu, 0, HW_LAPIC_TIMER_DIV), 0);
+	ck_assert_int_lt(hw_lapic_next_vector(m, cpu), 0);
+}
+
+START_TEST(power_on_and_reset_values)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+	for (unsigned c = 0; c < 2; c++)
+		check_power_on(m, c);
+	hw_lapic_write(m, 1, 0, HW_LAPIC_TPR, 0x20);
+	hw_lapic_write(m, 1, 0, HW_LAPIC_SVR, 0x3f);
+	hw_lapic_write(m, 1, 0, HW_LAPIC_ICR_HI, 1u << 24);
+	hw_lapic_write(m, 1, 0, HW_LAPIC_TIMER_DIV, 0x3);
+	hw_lapic_write(m, 1, 0, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_ONESHOT);
+	hw_lapic_write(m, 1, 0, HW_LAPIC_TIMER_INIT, 100);
+	hw_lapic_deliver(m, 1, 0, 0x80, false, HW_SRC_MSI);
+	hw_lapic_deliver(m, 1, 0, 7, false, HW_SRC_MSI); /* ESR: illegal vector */
+	ck_assert_uint_ne(hw_lapic_read(m, 1, 0, HW_LAPIC_ESR), 0);
+	hw_machine_reset(m, 0);
+	check_power_on(m, 1);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 1), HW_TIME_NEVER);
+	/* A read of a register that does not exist gives 0 and sets ESR bit 7. */
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, 0x3f0), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_ESR), 1u << 7);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-lapic");
@@ -198,6 +241,7 @@ int main(void)
 	tcase_add_test(tc, ipis_fixed_all_but_self_self);
 	tcase_add_test(tc, timer_oneshot_and_periodic);
 	tcase_add_test(tc, timer_registers);
+	tcase_add_test(tc, power_on_and_reset_values);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

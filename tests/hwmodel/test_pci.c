@@ -208,6 +208,26 @@ START_TEST(msi_message_written_through_config_space)
 }
 END_TEST
 
+/* A write narrower than a dword changes its own bytes only, whatever the
+ * value's upper bits: a byte of 0xff into a BAR's low byte is not a sizing
+ * write of the whole BAR. */
+START_TEST(narrow_writes_touch_only_their_bytes)
+{
+	struct hwt *x = pci_machine();
+	struct hw_machine *m = x->m;
+	uint32_t before, v;
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_BAR0, 4, &before);
+	ck_assert_uint_eq(before & ~0xfu, 0xc0000000u);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_BAR0, 1, 0xffffffffu), HW_OK);
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_BAR0, 4, &v);
+	ck_assert_uint_eq(v, before);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_BAR0 + 2, 2, 0xffffd000u), HW_OK);
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_BAR0, 4, &v);
+	ck_assert_uint_eq(v & ~0xfu, 0xd0000000u);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-pci");
@@ -218,6 +238,7 @@ int main(void)
 	tcase_add_test(tc, interrupt_status_and_disable_bits);
 	tcase_add_test(tc, msi_capability_is_the_msi_source);
 	tcase_add_test(tc, msi_message_written_through_config_space);
+	tcase_add_test(tc, narrow_writes_touch_only_their_bytes);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -274,6 +274,15 @@ static void grant_and_exit(struct uk_user *u, uint64_t arg)
 {
 	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
 			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	if (arg == 0) {
+		/* A grant must name some bytes, and read and write rights only. */
+		UCHECK(uk_grant_create(u, BUF, 0, UK_RIGHT_READ) == UK_EINVAL);
+		UCHECK(uk_grant_create(u, BUF, 64, 0) == UK_EINVAL);
+		UCHECK(uk_grant_create(u, BUF, 64, UK_RIGHT_READ | UK_RIGHT_MAP) == UK_EINVAL);
+		UCHECK(uk_grant_create(u, UK_USER_END, 64, UK_RIGHT_READ) == UK_ERANGE);
+		UCHECK(uk_grant_create(u, UK_USER_END - 64, 65, UK_RIGHT_READ) == UK_ERANGE);
+		UCHECK(uk_grant_create(u, UK_USER_BASE - UK_PAGE_SIZE, 64, UK_RIGHT_READ) == UK_ERANGE);
+	}
 	long gr = uk_grant_create(u, BUF, 64, UK_RIGHT_READ);
 	UCHECK(gr > 0);
 	if (arg & 1)

@@ -769,6 +769,56 @@ START_TEST(long_message_in_call)
 }
 END_TEST
 
+/* reply-and-receive with a buffer: the next call's long message lands in
+ * the buffer named by that reply_recv, not in the first receive's. */
+static void rr_server(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	char buf[16] = {0};
+
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, LM_VA, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	REC(w, uk_recv_buf(u, w->h[0], &m, reply, LM_VA, 16));
+	REC(w, m.xfer_len);
+	REC(w, uk_reply_recv_buf(u, reply, &m, w->h[0], LM_VA + 256, 16));
+	REC(w, m.xfer_len);
+	uk_user_read(u, LM_VA + 256, buf, 6);
+	REC(w, memcmp(buf, "second", 6));
+	uk_user_read(u, LM_VA, buf, 5);
+	REC(w, memcmp(buf, "first", 5));
+	REC(w, uk_reply(u, reply, &m));
+}
+
+static void rr_client(struct uk_user *u, uint64_t arg)
+{
+	struct world *w = W(arg);
+	struct uk_msg m = {.xfer_va = LM_VA, .xfer_len = 5};
+
+	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, LM_VA, UK_PAGE_SIZE, UK_PROT_READ | UK_PROT_WRITE, 0);
+	uk_user_write(u, LM_VA, "firstsecond", 11);
+	RECC(w, uk_call(u, w->h[1], &m));
+	m = (struct uk_msg){.xfer_va = LM_VA + 5, .xfer_len = 6};
+	RECC(w, uk_call(u, w->h[1], &m));
+}
+
+START_TEST(reply_recv_with_a_buffer)
+{
+	struct world w = {0};
+	w.sm = machine(1, NULL);
+	w.tid[0] = spawn(w.sm, "server", rr_server, &w, 100);
+	w.tid[1] = spawn(w.sm, "client", rr_client, &w, 90);
+	w.h[0] = (uint32_t)uk_kernel_ipc_endpoint(w.sm->k, w.tid[0], UK_EP_FIFO);
+	w.h[1] = (uint32_t)uk_kernel_give_handle(w.sm->k, w.tid[0], w.h[0], w.tid[1], UK_RIGHT_WRITE, 0);
+	ck_assert_int_eq(sim_machine_run(w.sm), SIM_DONE);
+	const long srv[] = {0, 5, 0, 6, 0, 0, 0};
+	const long cli[] = {0, 0};
+	check_lane(w.r, w.nr, srv, 7);
+	check_lane(w.c, w.nc, cli, 2);
+	sim_machine_destroy(w.sm);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* PI over a 3-level call chain, cycles                                      */
 /* ------------------------------------------------------------------------ */
@@ -1360,7 +1410,8 @@ int main(void)
 	SIM_SUITE(sr, "ntfn", 60, notifications);
 	SIM_SUITE(sr, "xfer", 60, vfs_open_physmap_counts, vfs_open_window_counts, vfs_open_grant_counts,
 	      server_cannot_read_without_reply_or_grant, grant_endpoint_refuses_reply_transfers,
-	      grant_transfer_onto_an_overlapping_range, long_message_in_call);
+	      grant_transfer_onto_an_overlapping_range, long_message_in_call,
+	      reply_recv_with_a_buffer);
 	SIM_SUITE(sr, "pi", 60, pi_three_level_chain, pi_chain_depth_is_bounded, call_cycle_is_edeadlk,
 	      pci_server_with_and_without_pi);
 	SIM_SUITE(sr, "chaos", 300, random_ipc_calls_never_break_the_kernel);

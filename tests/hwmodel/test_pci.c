@@ -224,6 +224,14 @@ START_TEST(narrow_writes_touch_only_their_bytes)
 	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_BAR0 + 2, 2, 0xffffd000u), HW_OK);
 	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_BAR0, 4, &v);
 	ck_assert_uint_eq(v & ~0xfu, 0xd0000000u);
+	/* A byte at an odd offset: the interrupt pin (read-only) next to the
+	 * interrupt line (writable). */
+	uint32_t pin;
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_INT_PIN, 1, &pin);
+	hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_INT_LINE, 1, 0x0b);
+	hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_INT_PIN, 1, 0x99);
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_INT_LINE, 2, &v);
+	ck_assert_uint_eq(v, 0x0b | pin << 8);
 	hwt_free(x);
 }
 END_TEST

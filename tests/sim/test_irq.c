@@ -456,6 +456,9 @@ START_TEST(race2_edge_between_clear_and_ack)
 	const struct uk_irq_event *r2 = nth_ev(w, UK_IRQ_EV_RAISE, 1);
 	ck_assert_ptr_nonnull(r2);
 	ck_assert_uint_eq(r2->arg, UK_IRQ_RAISE_BUFFERED);
+	/* Both are hardware deliveries: no flag (not a trigger, not a redelivery). */
+	ck_assert_uint_eq(r2->flags, 0);
+	ck_assert_uint_eq(nth_ev(w, UK_IRQ_EV_RAISE, 0)->flags, 0);
 	/* Delivered again only after the first ACK. */
 	ck_assert_uint_ge(d.seq_t[1], d.seq_t[0] + 300 * US);
 	ck_assert_uint_eq(stats(w).irq_nobody_cared, 0);

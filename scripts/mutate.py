@@ -455,6 +455,8 @@ def main():
     ap.add_argument("--work", metavar="DIR", help="scratch directory (default: $TMPDIR/ukern-mutate-UID)")
     ap.add_argument("--results", metavar="FILE",
                     help="append each outcome to FILE and skip mutants already in it (resume a long run)")
+    ap.add_argument("--report", action="store_true",
+                    help="run nothing: summarize the outcomes recorded in --results")
     ap.add_argument("--min-kill", type=float, metavar="PCT",
                     help="exit 1 if an area's kill rate (or, with --sample, the overall one) is below PCT")
     args = ap.parse_args()
@@ -491,6 +493,8 @@ def main():
           f"{len(mutants) - len(todo)} already recorded or equivalent; work in {work}", flush=True)
 
     outcomes = {mid: v for mid, v in done.items()}
+    if args.report:
+        todo = []
     if todo:
         jobs = max(1, args.j)
         workers = [Worker(root, work, i, 2 if jobs == 1 else 1, args.tests, args.skip_suite) for i in range(jobs)]

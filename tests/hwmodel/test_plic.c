@@ -108,6 +108,15 @@ START_TEST(registers_claim_and_complete)
 	hw_intc_set_line(m, PL, 7, false, 2);
 	hw_mmio_write(m, 0, 3, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 7);
 	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 1);
+	/* The threshold register: at the source's priority, nothing is claimed;
+	 * below it, the source is. */
+	hw_mmio_write(m, 0, 4, HW_PLIC_BASE + HW_PLIC_CONTEXT, 4, 3);
+	hw_intc_set_line(m, PL, 7, true, 5);
+	hw_mmio_read(m, 0, 6, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, &v);
+	ck_assert_uint_eq(v, 0);
+	hw_mmio_write(m, 0, 7, HW_PLIC_BASE + HW_PLIC_CONTEXT, 4, 2);
+	hw_mmio_read(m, 0, 8, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, &v);
+	ck_assert_uint_eq(v, 7);
 	hwt_free(x);
 }
 END_TEST

@@ -272,6 +272,33 @@ static void test_kernel_lock_ticket_wraps(void **state)
 	shutdown();
 }
 
+/* A kernel timer is due at its deadline, not one tick later: run at
+ * exactly the deadline, it fires; before it, it does not. */
+static unsigned timer_fired;
+static void count_timer(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
+{
+	timer_fired++;
+}
+
+static void test_kernel_timer_due_at_its_deadline(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct ktimer tm;
+
+	timer_fired = 0;
+	ktimer_init(&tm, count_timer);
+	kernel_lock(k);
+	ktimer_set(k, &tm, 5000);
+	assert_int_equal(ktimer_next(k), 5000);
+	ktimer_run(k, 4999);
+	assert_int_equal(timer_fired, 0);
+	ktimer_run(k, 5000);
+	assert_int_equal(timer_fired, 1);
+	assert_int_equal(ktimer_next(k), UINT64_MAX);
+	kernel_unlock(k);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_higher_priority_wakeup_preempts),
 		cmocka_unit_test(test_cpus_pick_their_own_queues),
 		cmocka_unit_test(test_kernel_lock_ticket_wraps),
+		cmocka_unit_test(test_kernel_timer_due_at_its_deadline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

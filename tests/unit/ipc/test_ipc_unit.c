@@ -61,6 +61,11 @@ static void win_server(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
 	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
 	rec(uk_xfer(u, reply, UK_XFER_READ, BUF, m.mr[0], 8, NULL));
+	/* The window is empty again: no PTE of it still maps the client. */
+	for (unsigned i = 0; i < 8; i++) {
+		uint64_t *pte = vm_pte(g.k, &u->t->proc->vs, WINDOW_BASE + i * UK_PAGE_SIZE);
+		UCHECK(!pte || *pte == 0);
+	}
 	UCHECK(uk_user_read(u, BUF, buf, 8) == 0);
 	rec(buf[0] == 'w' && buf[7] == 'z');
 	UCHECK(uk_reply(u, reply, &m) == 0);

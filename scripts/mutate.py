@@ -489,8 +489,12 @@ def main():
     os.makedirs(work, exist_ok=True)
     done = load_results(args.results)
     todo = [m for m in mutants if m["id"] not in done and m["id"] not in equivalents]
-    print(f"mutate: {len(mutants)} mutants in {', '.join(areas)}; {len(todo)} to run, "
-          f"{len(mutants) - len(todo)} already recorded or equivalent; work in {work}", flush=True)
+    if args.report:
+        print(f"mutate: {len(mutants)} mutants in {', '.join(areas)}; "
+              f"{len(mutants) - len(todo)} recorded in {args.results} or equivalent", flush=True)
+    else:
+        print(f"mutate: {len(mutants)} mutants in {', '.join(areas)}; {len(todo)} to run, "
+              f"{len(mutants) - len(todo)} already recorded or equivalent; work in {work}", flush=True)
 
     outcomes = {mid: v for mid, v in done.items()}
     if args.report:

@@ -132,6 +132,43 @@ static void test_episode_and_wait(void **state)
 	fake_assert_clean(&f, 0);
 }
 
+/* uk_irq_sink_answer, the model toolkit's plain answer: a NAK by the only
+ * sink stalls the pin like uk_irq_sink_nak, and its NAK event carries no
+ * flag (neither on behalf nor a detach); an ACK ends the episode. */
+static unsigned count_events(const struct fake *f, uint16_t kind, uint16_t flags)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < f->log.len; i++)
+		if (f->ev[i].kind == kind && f->ev[i].flags == flags)
+			n++;
+	return n;
+}
+
+static void test_sink_answer(void **state)
+{
+	struct fake f;
+	struct uk_irq_pin pin;
+	struct uk_irq_sink a;
+	(void)state;
+
+	fake_init(&f);
+	fake_pin(&f, &pin, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, 0);
+	fake_sink(&pin, &a, 1);
+	assert_int_equal(uk_irq_sink_answer(&a, false, 0), UK_ESTALE); /* nothing owed */
+	uk_irq_pin_raise(&pin, 0);
+	assert_int_equal(uk_irq_sink_answer(&a, false, 10), UK_OK);
+	assert_int_equal(pin.owed, 0);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 1);
+	assert_int_equal(count_events(&f, UK_IRQ_EV_NAK, 0), 1);
+	assert_int_equal(uk_irq_sink_answer(&a, true, 20), UK_ESTALE); /* one answer only */
+	fake_tick(&f, &pin, 200000000); /* the stall's retry */
+	assert_int_equal(uk_irq_pin_raise(&pin, 200000000), UK_IRQ_RAISE_STARTED);
+	assert_int_equal(uk_irq_sink_answer(&a, true, 200000010), UK_OK);
+	assert_false(pin.in_service);
+	assert_int_equal(count_events(&f, UK_IRQ_EV_ACK, 0), 1);
+	fake_assert_clean(&f, 200000010);
+}
+
 static void test_answer_errors_change_nothing(void **state)
 {
 	struct fake f;
@@ -342,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_driver_loop),
 		cmocka_unit_test(test_episode_and_wait),
 		cmocka_unit_test(test_answer_errors_change_nothing),
+		cmocka_unit_test(test_sink_answer),
 		cmocka_unit_test(test_level_masked_in_service),
 		cmocka_unit_test(test_edge_buffers_one_raise),
 		cmocka_unit_test(test_kick),

@@ -232,6 +232,10 @@ START_TEST(narrow_writes_touch_only_their_bytes)
 	hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_INT_PIN, 1, 0x99);
 	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_INT_LINE, 2, &v);
 	ck_assert_uint_eq(v, 0x0b | pin << 8);
+	/* Sizes other than 1, 2 and 4 are refused, at any offset. */
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_BAR0, 3, &v), HW_EINVAL);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_BAR0, 3, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 0, 0, 8, &v), HW_EINVAL);
 	hwt_free(x);
 }
 END_TEST

@@ -138,6 +138,21 @@ START_TEST(edge_source_while_claimed_is_lost)
 }
 END_TEST
 
+/* The highest source (16 of 16) shows in the pending register like any other. */
+START_TEST(pending_register_covers_the_last_source)
+{
+	struct hwt *x = plic_machine();
+	struct hw_machine *m = x->m;
+	uint64_t v;
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + 4 * 16, 4, 1); /* priority */
+	hw_intc_set_line(m, PL, 16, true, 0);
+	hw_intc_set_line(m, PL, 1, true, 0);
+	hw_mmio_read(m, 0, 1, HW_PLIC_BASE + HW_PLIC_PENDING, 4, &v);
+	ck_assert_uint_eq(v, (1u << 16) | (1u << 1));
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-plic");
@@ -145,6 +160,7 @@ int main(void)
 	tcase_add_test(tc, claim_complete_cycle);
 	tcase_add_test(tc, completion_for_disabled_source_is_ignored);
 	tcase_add_test(tc, priority_threshold_and_enables);
+	tcase_add_test(tc, pending_register_covers_the_last_source);
 	tcase_add_test(tc, registers_claim_and_complete);
 	tcase_add_test(tc, edge_source_while_claimed_is_lost);
 	suite_add_tcase(s, tc);

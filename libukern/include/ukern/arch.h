@@ -167,7 +167,10 @@ void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len);
 
 /* Load the current CPU's page-table root (CR3) with address-space tag `pcid`
  * (0..4095). With `flush` the TLB drops that PCID's non-global entries, as a
- * CR3 write without the no-flush bit does. */
+ * CR3 write without the no-flush bit does.
+ * The root's entries that map UK_USER_END and above (PML4 256..511) belong
+ * to the platform: a real machine keeps its kernel there and writes them into
+ * every root before loading it; the kernel core neither reads nor frees them. */
 void uk_arch_set_root(struct uk_arch *a, uk_paddr_t root, uint16_t pcid, bool flush);
 
 /* Invalidate one page's translation for `pcid` on the current CPU

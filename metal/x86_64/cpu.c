@@ -104,6 +104,18 @@ void trap(struct trap_frame *f)
 			(f->cs & 3) ? "ring-3" : "kernel",
 			exc_name[v] ? exc_name[v] : "exception", v, f->error, f->rip, f->cs, f->rsp,
 			read_cr2(), this_percpu()->id);
+		if (v == 14) {
+			uint64_t va = read_cr2(), t = read_cr3() & UK_PTE_ADDR_MASK;
+			kprintf("metal: cr3 %lx walk:", read_cr3());
+			for (int l = 3; l >= 0; l--) {
+				uint64_t e = ((uint64_t *)phys_to_virt(t))[(va >> (12 + 9 * l)) & 511];
+				kprintf(" %lx", e);
+				if (!(e & 1) || (e & UK_PTE_PS))
+					break;
+				t = e & UK_PTE_ADDR_MASK;
+			}
+			kprintf("\n");
+		}
 		metal_exit(3);
 	}
 	if (v == UK_VEC_SPURIOUS)

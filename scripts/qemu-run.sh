@@ -11,10 +11,14 @@
 # 2 bad usage or scenario, 3 an internal error (and a timeout, or a QEMU
 # that stopped without the debug exit: a triple fault with -no-reboot).
 #
+# Two QEMU edu devices sit in slots 4 and 8, whose INTA reach one PCI link
+# and so one IOAPIC pin (the image reads and checks the routing).
+#
 # SCENARIO: not yet. A metal run will take the supported subset of .uks
-# compiled into the image (metal/README.md); today the image runs its boot
-# check (every CPU enters ring 3 and makes system calls) and a scenario
-# argument is refused with exit 2.
+# compiled into the image (metal/README.md); today the image runs a fixed
+# program: the boot check (every CPU enters ring 3 and makes system calls)
+# and the shared-line run (two ring-3 edu drivers on different CPUs, 1,000
+# raises, many overlapping), and a scenario argument is refused with exit 2.
 #
 # The image is built in $UKERN_METAL_BUILD (default: build-metal/ at the root).
 set -uo pipefail
@@ -53,7 +57,8 @@ accel_args=(-accel tcg)
 [ "$accel" = kvm ] && accel_args=(-accel kvm -cpu host)
 timeout --kill-after=5 "$timeout_s" "$qemu" "${accel_args[@]}" -smp "$smp" -m 256M \
 	-kernel "$out/ukern-metal.bin" -nographic -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-device edu,addr=4 -device edu,addr=8 </dev/null
 rc=$?
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "qemu-run: no verdict within ${timeout_s} s (timeout)" >&2

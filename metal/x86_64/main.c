@@ -130,6 +130,7 @@ void kmain(uint64_t mbi_pa)
 		a->ioapic_pa, a->ioapic_pins);
 	smp_start_aps(a);
 	kprintf("metal: %u cpus online\n", a->ncpus);
+	pci_scan_edu(a);
 
 	rc = uk_kernel_create(a, NULL, &k);
 	if (rc != 0) {

@@ -30,6 +30,16 @@ struct metal_region {
 	uint64_t base, size;
 };
 
+#define METAL_MAX_EDU 2
+
+/* A QEMU edu device (pci.c). */
+struct metal_edu {
+	unsigned slot;
+	uint64_t bar0;
+	unsigned gsi;      /* the IOAPIC pin its INTx reaches */
+	unsigned intx_pin; /* 1 = INTA */
+};
+
 struct uk_arch {
 	unsigned ncpus;
 	struct percpu cpu[UK_MAX_CPUS];
@@ -52,6 +62,8 @@ struct uk_arch {
 	struct uk_arch_thread threads[METAL_MAX_THREADS];
 	uk_spinlock_t thread_lock;
 	struct uk_kernel *kernel;
+	struct metal_edu edu[METAL_MAX_EDU];
+	unsigned nedu;
 	volatile uint64_t trace_count;
 };
 
@@ -93,6 +105,11 @@ int metal_ioapic_route(struct uk_arch *a, unsigned pin, unsigned vector, unsigne
 void metal_ioapic_mask(struct uk_arch *a, unsigned pin, bool masked);
 bool metal_ioapic_masked(struct uk_arch *a, unsigned pin);
 bool metal_ioapic_remote_irr(struct uk_arch *a, unsigned pin);
+
+/* pci.c */
+uint32_t pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);
+void pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off, uint32_t v);
+void pci_scan_edu(struct uk_arch *a);
 
 /* user.c */
 void user_programs_register(struct uk_kernel *k);

@@ -19,8 +19,19 @@
 
 extern const uint8_t user_image[], user_image_end[];
 
-static volatile uint64_t reports_ok, reports;
-static uint64_t report_cpu[UK_MAX_CPUS];
+/* What the ring-3 programs reported (under the kernel lock: the extension
+ * hook runs with it held). */
+struct metal_results {
+	unsigned hello_done, hello_ok;
+	unsigned hello_cpu[UK_MAX_CPUS]; /* CPU + 1 that ran hello program i */
+	bool hello_verdict_printed;
+	unsigned edu_attached[METAL_MAX_EDU];
+	uint64_t edu_cleared[METAL_MAX_EDU];
+	uint64_t edu_naks[METAL_MAX_EDU];
+	uint64_t edu_late_acks[METAL_MAX_EDU]; /* episodes ended for a raise cleared late */
+	uint64_t cleared_on_cpu[UK_MAX_CPUS];
+};
+static struct metal_results results;
 
 long metal_syscall(uint64_t nr, const uint64_t *args)
 {
@@ -65,6 +76,74 @@ static void ring3_main(struct uk_user *u, uint64_t arg)
 	user_enter(METAL_USER_CODE, METAL_USER_STACK + METAL_USER_STACK_SIZE - 8, arg);
 }
 
+static bool hello_summary(struct uk_arch *a)
+{
+	bool ok = results.hello_ok == a->ncpus;
+	for (unsigned c = 0; c < a->ncpus; c++) {
+		bool here = results.hello_cpu[c] == c + 1 && a->cpu[c].user_entries > 0;
+		kprintf("metal: cpu%u: ring-3 entries %lu, syscalls %lu, program %u %s\n", c,
+			a->cpu[c].user_entries, a->cpu[c].syscalls, c, here ? "ran here" : "did NOT run here");
+		ok = ok && here;
+	}
+	kprintf("boot: %s (%u cpus reached user mode)\n", ok ? "PASS" : "FAIL", a->ncpus);
+	return ok;
+}
+
+static uint64_t tsc_to_ns(struct uk_arch *a, uint64_t ticks)
+{
+	return (uint64_t)((unsigned __int128)ticks * 1000000000ull / a->tsc_hz);
+}
+
+/* The raiser is done: check what the issue asks of the shared-line run and
+ * stop the machine with the verdict. */
+static _Noreturn void edu_verdict(struct uk_arch *a, struct uk_kernel *k, const uint64_t args[6])
+{
+	struct uk_kernel_stats st;
+	uint64_t raises = args[0], sum = args[1], max = args[2], failures = args[3], cleared = 0;
+	bool ok = results.hello_done == a->ncpus && results.hello_ok == a->ncpus && failures == 0;
+	unsigned cpus_handling = 0;
+
+	uk_kernel_get_stats(k, &st);
+	for (unsigned d = 0; d < a->nedu; d++) {
+		uint64_t status = 0;
+		uk_arch_mmio_read(a, a->edu[d].bar0 + EDU_IRQ_STATUS, 4, &status);
+		kprintf("edu %u: cleared %lu raises, %lu NAKs (the other device's episodes), "
+			"%lu ACKs after a late clear, status at end %lx\n",
+			d, results.edu_cleared[d], results.edu_naks[d], results.edu_late_acks[d], status);
+		cleared += results.edu_cleared[d];
+		ok = ok && status == 0;
+	}
+	for (unsigned c = 0; c < a->ncpus; c++) {
+		kprintf("cpu %u: episodes handled %lu\n", c, results.cleared_on_cpu[c]);
+		cpus_handling += results.cleared_on_cpu[c] > 0;
+	}
+	uint64_t single = METAL_EDU_SINGLE;
+	kprintf("irq: raises %lu, cleared %lu, episodes %lu, nobody-cared %lu, ack timeouts %lu, "
+		"invariant violations %lu\n",
+		raises, cleared, st.irq_episodes, st.irq_nobody_cared, st.irq_ack_timeouts, st.irq_violations);
+	kprintf("irq: raise to device clear (single raises): mean %lu ns, max %lu ns (TSC %lu kHz)\n",
+		tsc_to_ns(a, sum / single), tsc_to_ns(a, max), a->tsc_hz / 1000);
+	kprintf("kernel: syscalls %lu, switches %lu, preemptions %lu, idle halts %lu\n", st.syscalls,
+		st.switches, st.preemptions, st.idle_halts);
+	ok = ok && cleared == raises && st.irq_nobody_cared == 0 && st.irq_violations == 0 &&
+	     cpus_handling == (a->nedu < a->ncpus ? a->nedu : a->ncpus);
+	if (failures) {
+		kprintf("irq: %lu raises were never cleared (lost)\n", failures);
+		for (uint64_t tid = 1; tid < 16; tid++) {
+			struct uk_thread_info ti;
+			if (uk_kernel_thread_info(k, tid, &ti) == 0)
+				kprintf("thread %lu %s: state %u prio %u cpu %u wait %u on %lu, blocked %lu, preempted %lu\n",
+					tid, ti.name ? ti.name : "?", (unsigned)ti.state, ti.eff_prio, ti.cpu,
+					(unsigned)ti.wait_kind, ti.wait_object, ti.blocked_count, ti.preempted_count);
+		}
+		for (unsigned c = 0; c < a->ncpus; c++)
+			kprintf("cpu %u runs %s\n", c, a->cpu[c].current && a->cpu[c].current->name ?
+				a->cpu[c].current->name : "?");
+	}
+	kprintf("verdict: %s\n", ok ? "PASS" : "FAIL");
+	metal_exit(ok ? 0 : 1);
+}
+
 static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
 		      const uint64_t args[6])
 {
@@ -82,27 +161,44 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 		console_write("\n", 1);
 		return 0;
 	}
-	case METAL_SYS_REPORT: {
-		if (args[0] >= UK_MAX_CPUS)
+	case METAL_SYS_REPORT:
+		if (args[0] >= a->ncpus)
 			return UK_EINVAL;
-		report_cpu[args[0]] = cpu + 1;
-		if (args[1])
-			__atomic_fetch_add(&reports_ok, 1, __ATOMIC_SEQ_CST);
-		uint64_t done = __atomic_add_fetch(&reports, 1, __ATOMIC_SEQ_CST);
-		if (done == a->ncpus) {
-			bool ok = reports_ok == a->ncpus;
-			for (unsigned c = 0; c < a->ncpus; c++) {
-				bool here = report_cpu[c] == c + 1 && a->cpu[c].user_entries > 0;
-				kprintf("metal: cpu%u: ring-3 entries %lu, syscalls %lu, program %u %s\n", c,
-					a->cpu[c].user_entries, a->cpu[c].syscalls, c,
-					here ? "ran here" : "did NOT run here");
-				ok = ok && here;
+		results.hello_cpu[args[0]] = cpu + 1;
+		results.hello_ok += args[1] != 0;
+		if (++results.hello_done == a->ncpus) {
+			bool ok = hello_summary(a);
+			if (a->nedu == 0) {
+				kprintf("verdict: %s (no edu device: the boot check only)\n", ok ? "PASS" : "FAIL");
+				metal_exit(ok ? 0 : 1);
 			}
-			kprintf("verdict: %s (%u cpus reached user mode)\n", ok ? "PASS" : "FAIL", a->ncpus);
-			metal_exit(ok ? 0 : 1);
 		}
 		return 0;
-	}
+	case METAL_SYS_EDU_INFO:
+		if (args[1] == 2)
+			return a->nedu;
+		if (args[0] >= a->nedu || args[1] > 1)
+			return UK_EINVAL;
+		return args[1] == 0 ? (long)a->edu[args[0]].bar0 : (long)a->edu[args[0]].gsi;
+	case METAL_SYS_EDU_EVENT:
+		if (args[0] >= a->nedu || args[1] > 3)
+			return UK_EINVAL;
+		if (args[1] == 0)
+			results.edu_attached[args[0]] = 1;
+		else if (args[1] == 1) {
+			results.edu_cleared[args[0]]++;
+			results.cleared_on_cpu[cpu]++;
+		} else if (args[1] == 2)
+			results.edu_naks[args[0]]++;
+		else
+			results.edu_late_acks[args[0]]++;
+		return 0;
+	case METAL_SYS_EDU_COUNT:
+		if (args[0] >= a->nedu || args[1] > 1)
+			return UK_EINVAL;
+		return args[1] == 0 ? (long)results.edu_attached[args[0]] : (long)results.edu_cleared[args[0]];
+	case METAL_SYS_EDU_DONE:
+		edu_verdict(a, k, args);
 	default:
 		return UK_ENOSYS;
 	}
@@ -112,22 +208,32 @@ static int ring3_prog = -1;
 
 void user_programs_register(struct uk_kernel *k)
 {
-	ring3_prog = uk_kernel_register_program(k, "ring3-hello", ring3_main);
+	ring3_prog = uk_kernel_register_program(k, "ring3", ring3_main);
 	uk_kernel_set_syscall_extension(k, metal_ext, NULL);
 }
 
-/* One ring-3 program per CPU, each pinned to its CPU. */
+static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, unsigned cpu, const char *name)
+{
+	struct uk_spawn sp = { .program = (unsigned)ring3_prog, .arg = arg, .prio = prio,
+			       .max_prio = prio, .affinity = 1ull << cpu, .name = name };
+	uint64_t tid;
+	int rc = uk_kernel_spawn(k, &sp, &tid);
+	if (rc != 0) {
+		kprintf("metal: spawn of %s failed: %d\n", name, rc);
+		metal_exit(3);
+	}
+}
+
+/* A hello program pinned to each CPU; with edu devices, a driver for each
+ * (device d on CPU d mod n, above everything else) and the raiser on the
+ * last CPU, below the rest. */
 void user_spawn_all(struct uk_kernel *k)
 {
 	struct uk_arch *a = &metal_arch;
-	for (unsigned c = 0; c < a->ncpus; c++) {
-		struct uk_spawn s = { .program = (unsigned)ring3_prog, .arg = c, .prio = 100,
-				      .max_prio = 100, .affinity = 1ull << c, .name = "ring3-hello" };
-		uint64_t tid;
-		int rc = uk_kernel_spawn(k, &s, &tid);
-		if (rc != 0) {
-			kprintf("metal: spawn failed: %d\n", rc);
-			metal_exit(3);
-		}
-	}
+	for (unsigned c = 0; c < a->ncpus; c++)
+		spawn(k, METAL_ARG(METAL_ROLE_HELLO, c), 100, c, "hello");
+	for (unsigned d = 0; d < a->nedu; d++)
+		spawn(k, METAL_ARG(METAL_ROLE_DRIVER, d), 200, d % a->ncpus, "edu-driver");
+	if (a->nedu)
+		spawn(k, METAL_ARG(METAL_ROLE_RAISER, 0), 50, a->ncpus - 1, "edu-raiser");
 }

@@ -140,6 +140,7 @@ void kmain(uint64_t mbi_pa)
 	a->kernel = k;
 	user_programs_register(k);
 	user_spawn_all(k);
+	ipc_bench_register(k);
 	__atomic_store_n(&kernel_ready, 1, __ATOMIC_RELEASE);
 	uk_kernel_cpu_main(k);
 }

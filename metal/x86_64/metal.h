@@ -111,6 +111,16 @@ uint32_t pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);
 void pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off, uint32_t v);
 void pci_scan_edu(struct uk_arch *a);
 
+/* ipc_bench.c */
+struct ipc_result {
+	volatile uint32_t done;
+	bool failed;
+	unsigned rounds, server_cpu;
+	uint64_t mean_ticks, min_ticks, median_ticks;
+};
+extern struct ipc_result ipc_results[2];
+void ipc_bench_register(struct uk_kernel *k);
+
 /* user.c */
 void user_programs_register(struct uk_kernel *k);
 long metal_syscall(uint64_t nr, const uint64_t *args);

@@ -24,6 +24,7 @@ extern const uint8_t user_image[], user_image_end[];
 struct metal_results {
 	unsigned hello_done, hello_ok;
 	unsigned hello_cpu[UK_MAX_CPUS]; /* CPU + 1 that ran hello program i */
+	uint64_t null_median[UK_MAX_CPUS]; /* TSC ticks of a ring-3 null syscall */
 	bool hello_verdict_printed;
 	unsigned edu_attached[METAL_MAX_EDU];
 	uint64_t edu_cleared[METAL_MAX_EDU];
@@ -121,8 +122,25 @@ static _Noreturn void edu_verdict(struct uk_arch *a, struct uk_kernel *k, const 
 	kprintf("irq: raises %lu, cleared %lu, episodes %lu, nobody-cared %lu, ack timeouts %lu, "
 		"invariant violations %lu\n",
 		raises, cleared, st.irq_episodes, st.irq_nobody_cared, st.irq_ack_timeouts, st.irq_violations);
-	kprintf("irq: raise to device clear (single raises): mean %lu ns, max %lu ns (TSC %lu kHz)\n",
+	kprintf("irq: raise to device clear (single raises, ring-3 raiser and drivers): median %lu ns, "
+		"mean %lu ns, max %lu ns (TSC %lu kHz)\n", tsc_to_ns(a, args[4]),
 		tsc_to_ns(a, sum / single), tsc_to_ns(a, max), a->tsc_hz / 1000);
+	for (unsigned c = 0; c < a->ncpus; c++)
+		kprintf("syscall: ring-3 null system call on cpu %u (SYSCALL .. SYSRET): median %lu ns\n", c,
+			tsc_to_ns(a, results.null_median[c]));
+	for (unsigned w = 0; w < 2; w++) {
+		const struct ipc_result *r = &ipc_results[w];
+		if (!r->done)
+			continue;
+		if (r->failed)
+			kprintf("ipc: %s round trip FAILED\n", w ? "cross-CPU" : "same-CPU");
+		else
+			kprintf("ipc: %s round trip (call + reply_recv, 1 word, ring-0 programs): median %lu ns, "
+				"min %lu ns, mean %lu ns over %u\n", w ? "cross-CPU" : "same-CPU",
+				tsc_to_ns(a, r->median_ticks), tsc_to_ns(a, r->min_ticks),
+				tsc_to_ns(a, r->mean_ticks), r->rounds);
+		ok = ok && !r->failed;
+	}
 	kprintf("kernel: syscalls %lu, switches %lu, preemptions %lu, idle halts %lu\n", st.syscalls,
 		st.switches, st.preemptions, st.idle_halts);
 	ok = ok && cleared == raises && st.irq_nobody_cared == 0 && st.irq_violations == 0 &&
@@ -165,6 +183,7 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 		if (args[0] >= a->ncpus)
 			return UK_EINVAL;
 		results.hello_cpu[args[0]] = cpu + 1;
+		results.null_median[args[0]] = args[2];
 		results.hello_ok += args[1] != 0;
 		if (++results.hello_done == a->ncpus) {
 			bool ok = hello_summary(a);
@@ -177,6 +196,8 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 	case METAL_SYS_EDU_INFO:
 		if (args[1] == 2)
 			return a->nedu;
+		if (args[1] == 3) /* the IPC measurement is over (it runs first, alone) */
+			return ipc_results[0].done && (a->ncpus < 2 || ipc_results[1].done);
 		if (args[0] >= a->nedu || args[1] > 1)
 			return UK_EINVAL;
 		return args[1] == 0 ? (long)a->edu[args[0]].bar0 : (long)a->edu[args[0]].gsi;

@@ -54,7 +54,7 @@ if ! make -s -C "$root/metal/x86_64" O="$out" WERROR=1 -j2 >"$out/make.log" 2>&1
 fi
 
 accel_args=(-accel tcg)
-[ "$accel" = kvm ] && accel_args=(-accel kvm -cpu host)
+[ "$accel" = kvm ] && accel_args=(-accel kvm) # (-cpu host fails on this nested host: MSR 0x10a)
 timeout --kill-after=5 "$timeout_s" "$qemu" "${accel_args[@]}" -smp "$smp" -m 256M \
 	-kernel "$out/ukern-metal.bin" -nographic -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \

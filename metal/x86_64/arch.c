@@ -328,31 +328,48 @@ void uk_arch_ipi_broadcast(struct uk_arch *a, unsigned vector)
 
 void uk_arch_eoi(struct uk_arch *a) { lapic_eoi(a); }
 
-/* ---- interrupt controllers: 0 is the IOAPIC ---- */
+/* ---- interrupt controllers: 0 the IOAPIC, 1 MSI (source i = edu i) ---- */
+
+#define CTRL_IOAPIC 0u
+#define CTRL_MSI 1u
 
 int uk_arch_intc_info(struct uk_arch *a, unsigned ctrl, struct uk_intc_info *info)
 {
-	if (ctrl != 0 || a->ioapic_pins == 0)
-		return UK_ENOENT;
-	info->kind = UK_INTC_IOAPIC;
-	info->pins = a->ioapic_pins;
-	info->strategy = UK_INTC_MASKABLE | UK_INTC_MASK_IN_SERVICE | UK_INTC_SUPPRESS_MASK_IN_SERVICE |
-			 UK_INTC_EOI;
-	return 0;
+	if (ctrl == CTRL_IOAPIC && a->ioapic_pins) {
+		info->kind = UK_INTC_IOAPIC;
+		info->pins = a->ioapic_pins;
+		info->strategy = UK_INTC_MASKABLE | UK_INTC_MASK_IN_SERVICE |
+				 UK_INTC_SUPPRESS_MASK_IN_SERVICE | UK_INTC_EOI;
+		return 0;
+	}
+	if (ctrl == CTRL_MSI && a->nedu) {
+		info->kind = UK_INTC_MSI;
+		info->pins = a->nedu;
+		info->strategy = UK_INTC_EOI; /* as the simulator's MSI: not maskable */
+		return 0;
+	}
+	return UK_ENOENT;
+}
+
+static bool pin_ok(struct uk_arch *a, unsigned ctrl, unsigned pin)
+{
+	return (ctrl == CTRL_IOAPIC && pin < a->ioapic_pins) || (ctrl == CTRL_MSI && pin < a->nedu);
 }
 
 int uk_arch_intc_route(struct uk_arch *a, unsigned ctrl, unsigned pin, unsigned vector, unsigned cpu,
 		       enum uk_trigger trig, enum uk_polarity pol)
 {
-	if (ctrl != 0 || pin >= a->ioapic_pins || cpu >= a->ncpus || vector < UK_VEC_FIRST_DEVICE ||
+	if (!pin_ok(a, ctrl, pin) || cpu >= a->ncpus || vector < UK_VEC_FIRST_DEVICE ||
 	    vector > UK_VEC_LAST_DEVICE)
 		return UK_EINVAL;
+	if (ctrl == CTRL_MSI)
+		return trig == UK_TRIGGER_EDGE ? pci_edu_msi_route(a, pin, vector, cpu) : UK_EINVAL;
 	return metal_ioapic_route(a, pin, vector, cpu, trig == UK_TRIGGER_LEVEL, pol == UK_POLARITY_LOW);
 }
 
 int uk_arch_intc_mask(struct uk_arch *a, unsigned ctrl, unsigned pin, bool masked)
 {
-	if (ctrl != 0 || pin >= a->ioapic_pins)
+	if (ctrl != CTRL_IOAPIC || pin >= a->ioapic_pins)
 		return UK_EINVAL;
 	metal_ioapic_mask(a, pin, masked);
 	return 0;
@@ -362,24 +379,23 @@ int uk_arch_intc_eoi(struct uk_arch *a, unsigned ctrl, unsigned pin)
 {
 	/* The LAPIC EOI (uk_arch_eoi) broadcasts to the IOAPIC and clears the
 	 * level pin's remote IRR; QEMU's IOAPIC also takes the directed EOI
-	 * register (version 0x20), which is not needed on top of it. */
-	if (ctrl != 0 || pin >= a->ioapic_pins)
-		return UK_EINVAL;
-	return 0;
+	 * register (version 0x20), which is not needed on top of it. MSI has
+	 * nothing to end but the LAPIC's in-service bit. */
+	return pin_ok(a, ctrl, pin) ? 0 : UK_EINVAL;
 }
 
 int uk_arch_intc_claim(struct uk_arch *a, unsigned ctrl) { return UK_EAGAIN; }
 
 bool uk_arch_intc_line(struct uk_arch *a, unsigned ctrl, unsigned pin)
 {
-	if (ctrl != 0 || pin >= a->ioapic_pins)
+	if (ctrl != CTRL_IOAPIC || pin >= a->ioapic_pins)
 		return false;
 	return metal_ioapic_remote_irr(a, pin);
 }
 
 bool uk_arch_intc_masked(struct uk_arch *a, unsigned ctrl, unsigned pin)
 {
-	if (ctrl != 0 || pin >= a->ioapic_pins)
+	if (ctrl != CTRL_IOAPIC || pin >= a->ioapic_pins)
 		return false;
 	return metal_ioapic_masked(a, pin);
 }

@@ -110,6 +110,7 @@ bool metal_ioapic_remote_irr(struct uk_arch *a, unsigned pin);
 uint32_t pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);
 void pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off, uint32_t v);
 void pci_scan_edu(struct uk_arch *a);
+int pci_edu_msi_route(struct uk_arch *a, unsigned index, unsigned vector, unsigned cpu);
 
 /* ipc_bench.c */
 struct ipc_result {

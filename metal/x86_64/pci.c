@@ -53,3 +53,44 @@ void pci_scan_edu(struct uk_arch *a)
 		kprintf("metal: the two edu devices %s one IOAPIC pin\n",
 			a->edu[0].gsi == a->edu[1].gsi ? "share" : "do NOT share");
 }
+
+/* The MSI capability of edu `index` (0 when it has none). */
+static unsigned edu_msi_cap(struct uk_arch *a, unsigned index)
+{
+	unsigned slot = a->edu[index].slot;
+	if (!((pci_read32(0, slot, 0, 0x04) >> 16) & (1u << 4))) /* no capability list */
+		return 0;
+	unsigned off = pci_read32(0, slot, 0, 0x34) & 0xfc;
+	for (int guard = 0; off && guard < 48; guard++) {
+		uint32_t h = pci_read32(0, slot, 0, off);
+		if ((h & 0xff) == 0x05)
+			return off;
+		off = (h >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+/* MSI source `index` is edu `index`: point its message at `cpu`'s LAPIC
+ * with `vector` (fixed delivery, edge) and enable it. The device then stops
+ * using INTx (QEMU's edu sends the message instead). */
+int pci_edu_msi_route(struct uk_arch *a, unsigned index, unsigned vector, unsigned cpu)
+{
+	unsigned cap = edu_msi_cap(a, index), slot = a->edu[index].slot;
+	if (!cap)
+		return UK_EINVAL;
+	uint32_t ctrl = pci_read32(0, slot, 0, cap) >> 16;
+	bool is64 = (ctrl >> 7) & 1;
+	pci_write32(0, slot, 0, cap + 4, 0xFEE00000u | a->cpu[cpu].apic_id << 12);
+	if (is64) {
+		pci_write32(0, slot, 0, cap + 8, 0);
+		pci_write32(0, slot, 0, cap + 12, vector);
+	} else {
+		pci_write32(0, slot, 0, cap + 8, vector);
+	}
+	/* A message is a memory write by the device: bus mastering on, or
+	 * QEMU drops it. */
+	pci_write32(0, slot, 0, 0x04, (pci_read32(0, slot, 0, 0x04) & 0xffff) | 0x4);
+	ctrl = (ctrl & ~(7u << 4)) | 1u; /* one message, enabled */
+	pci_write32(0, slot, 0, cap, (pci_read32(0, slot, 0, cap) & 0xffff) | ctrl << 16);
+	return 0;
+}

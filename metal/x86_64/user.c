@@ -31,6 +31,8 @@ struct metal_results {
 	uint64_t edu_naks[METAL_MAX_EDU];
 	uint64_t edu_late_acks[METAL_MAX_EDU]; /* episodes ended for a raise cleared late */
 	uint64_t cleared_on_cpu[UK_MAX_CPUS];
+	bool msi_phase, msi_attached;
+	uint64_t msi_cleared, msi_cleared_on_cpu[UK_MAX_CPUS];
 };
 static struct metal_results results;
 
@@ -143,6 +145,12 @@ static _Noreturn void edu_verdict(struct uk_arch *a, struct uk_kernel *k, const 
 	}
 	kprintf("kernel: syscalls %lu, switches %lu, preemptions %lu, idle halts %lu\n", st.syscalls,
 		st.switches, st.preemptions, st.idle_halts);
+	uint64_t msi_raises = args[5];
+	unsigned msi_cpu = a->ncpus - 1;
+	kprintf("msi: edu 0 switched to MSI: raises %lu, cleared %lu (on cpu %u: %lu)\n", msi_raises,
+		results.msi_cleared, msi_cpu, results.msi_cleared_on_cpu[msi_cpu]);
+	ok = ok && msi_raises == METAL_EDU_MSI && results.msi_cleared == msi_raises &&
+	     results.msi_cleared_on_cpu[msi_cpu] == msi_raises;
 	ok = ok && cleared == raises && st.irq_nobody_cared == 0 && st.irq_violations == 0 &&
 	     cpus_handling == (a->nedu < a->ncpus ? a->nedu : a->ncpus);
 	if (failures) {
@@ -202,8 +210,17 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 			return UK_EINVAL;
 		return args[1] == 0 ? (long)a->edu[args[0]].bar0 : (long)a->edu[args[0]].gsi;
 	case METAL_SYS_EDU_EVENT:
-		if (args[0] >= a->nedu || args[1] > 3)
+		if (args[0] >= a->nedu || args[1] > 5)
 			return UK_EINVAL;
+		if (args[1] == 4) {
+			results.msi_attached = true;
+			return 0;
+		}
+		if (args[1] == 5) {
+			results.msi_cleared++;
+			results.msi_cleared_on_cpu[cpu]++;
+			return 0;
+		}
 		if (args[1] == 0)
 			results.edu_attached[args[0]] = 1;
 		else if (args[1] == 1) {
@@ -215,9 +232,15 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 			results.edu_late_acks[args[0]]++;
 		return 0;
 	case METAL_SYS_EDU_COUNT:
-		if (args[0] >= a->nedu || args[1] > 1)
+		if (args[0] >= a->nedu || args[1] > 2)
 			return UK_EINVAL;
+		if (args[1] == 2)
+			return results.msi_attached;
 		return args[1] == 0 ? (long)results.edu_attached[args[0]] : (long)results.edu_cleared[args[0]];
+	case METAL_SYS_MSI_PHASE:
+		if (args[0] == 1)
+			results.msi_phase = true;
+		return results.msi_phase;
 	case METAL_SYS_EDU_DONE:
 		edu_verdict(a, k, args);
 	default:
@@ -255,6 +278,8 @@ void user_spawn_all(struct uk_kernel *k)
 		spawn(k, METAL_ARG(METAL_ROLE_HELLO, c), 100, c, "hello");
 	for (unsigned d = 0; d < a->nedu; d++)
 		spawn(k, METAL_ARG(METAL_ROLE_DRIVER, d), 200, d % a->ncpus, "edu-driver");
-	if (a->nedu)
+	if (a->nedu) {
+		spawn(k, METAL_ARG(METAL_ROLE_MSI_DRIVER, 0), 200, a->ncpus - 1, "edu-msi-driver");
 		spawn(k, METAL_ARG(METAL_ROLE_RAISER, 0), 50, a->ncpus - 1, "edu-raiser");
+	}
 }

@@ -155,6 +155,38 @@ static void driver(unsigned dev)
 	}
 }
 
+/* The same driver on an MSI source: edge, not maskable, not shared; it
+ * attaches when the raiser starts the MSI phase (attaching switches the
+ * device from INTx to MSI). */
+static void msi_driver(unsigned dev)
+{
+	while (uk_syscall6(NULL, METAL_SYS_MSI_PHASE, 0, 0, 0, 0, 0, 0) == 0)
+		uk_sys_sleep(NULL, 1000000);
+	long bar = uk_syscall6(NULL, METAL_SYS_EDU_INFO, dev, 0, 0, 0, 0, 0);
+	long h = uk_irq_attach_msi(NULL, dev);
+	if (bar < 0 || h < 0)
+		fail("msi attach", bar < 0 ? bar : h);
+	uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 4, 0, 0, 0, 0);
+	uint64_t seq = 0;
+	for (;;) {
+		long s = uk_irq_wait(NULL, h, seq);
+		if (s < 0)
+			fail("msi wait", s);
+		seq = (uint64_t)s;
+		long st = uk_dev_read32(NULL, (uint64_t)bar + EDU_IRQ_STATUS);
+		long rc;
+		if (st > 0) {
+			uk_dev_write32(NULL, (uint64_t)bar + EDU_IRQ_ACK, (uint32_t)st);
+			uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 5, 0, 0, 0, 0);
+			rc = uk_irq_ack(NULL, h, seq);
+		} else {
+			rc = uk_irq_nak(NULL, h, seq);
+		}
+		if (rc < 0 && rc != UK_ESTALE)
+			fail("msi answer", rc);
+	}
+}
+
 /* Spins (with system calls, so the kernel runs) until the device's status
  * reads 0; false after `patience_ns` of the kernel's clock. Under QEMU's
  * single-threaded TCG a cross-CPU wake-up waits for the vCPU round robin
@@ -209,8 +241,22 @@ static void raiser(void)
 		if (ndev == 1)
 			raises--;
 	}
-	uk_syscall6(NULL, METAL_SYS_EDU_DONE, raises, sum, max, failures,
-		    failures ? 0 : median(samples, METAL_EDU_SINGLE), 0);
+	uint64_t med = failures ? 0 : median(samples, METAL_EDU_SINGLE);
+	uint64_t msi_raises = 0;
+	if (failures == 0) {
+		uk_syscall6(NULL, METAL_SYS_MSI_PHASE, 1, 0, 0, 0, 0, 0);
+		while (uk_syscall6(NULL, METAL_SYS_EDU_COUNT, 0, 2, 0, 0, 0, 0) == 0)
+			uk_sys_sleep(NULL, 1000000);
+		for (unsigned i = 0; i < METAL_EDU_MSI; i++) {
+			uk_dev_write32(NULL, bar[0] + EDU_IRQ_RAISE, 1u << (i % 8));
+			msi_raises++;
+			if (!wait_clear(bar[0], patience)) {
+				failures++;
+				break;
+			}
+		}
+	}
+	uk_syscall6(NULL, METAL_SYS_EDU_DONE, raises, sum, max, failures, med, msi_raises);
 	uk_sys_thread_exit(NULL, 0);
 }
 
@@ -224,5 +270,7 @@ void user_main(uint64_t arg)
 		driver(index);
 	else if (role == METAL_ROLE_RAISER)
 		raiser();
+	else if (role == METAL_ROLE_MSI_DRIVER)
+		msi_driver(index);
 	uk_sys_thread_exit(NULL, 0);
 }

@@ -330,6 +330,13 @@ void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 	return a->ram + (pa - MOCK_RAM_BASE);
 }
 
+void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa)
+{
+	void *p = uk_arch_phys_ptr(a, pa, UK_PAGE_SIZE);
+	if (p)
+		memset(p, 0, UK_PAGE_SIZE);
+}
+
 static void log_flush(struct uk_arch *a, enum mock_flush_kind kind, uint16_t pcid, uint64_t va)
 {
 	if (a->nflushes < MOCK_LOG_MAX)

@@ -533,6 +533,7 @@ int fuzz_irq_run(const uint8_t *data, size_t size, char *msg, size_t msglen)
 	return f.failed;
 }
 
+#ifndef FZ_NO_LIBFUZZER_ENTRY /* `uksim bench fuzz_irq` links the harness only */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char msg[512];
@@ -543,3 +544,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	return 0;
 }
+#endif

@@ -9,6 +9,8 @@
  *   granted-msg  the same two copies, passed in an IPC message to another
  *   missing-msg  process, which makes the call there (a passed handle keeps
  *                exactly its rights)
+ *   granted-mint an endpoint's rows once more with badged copies made by
+ *   missing-mint UK_SYS_EP_MINT
  * A copy is made with UK_SYS_HANDLE_DUP (a reply object, which has no GRANT
  * and cannot be passed on, by the host's uk_kernel_give_handle); its rights
  * are checked before the call.
@@ -44,9 +46,10 @@
 /* A row's preparation with the full handle failed (never UK_EPERM). */
 #define PREP_FAILED (-2000)
 
-enum mode { M_GRANTED, M_MISSING, M_GRANTED_MSG, M_MISSING_MSG, M_COUNT };
+enum mode { M_GRANTED, M_MISSING, M_GRANTED_MSG, M_MISSING_MSG, M_GRANTED_MINT, M_MISSING_MINT,
+	    M_COUNT };
 static const char *const mode_name[M_COUNT] = {"granted", "missing", "granted-msg",
-					       "missing-msg"};
+					       "missing-msg", "granted-mint", "missing-mint"};
 
 enum { L_FULL = 1, L_RUN, L_ECHO }; /* labels of the messages to the peer */
 
@@ -612,16 +615,19 @@ static void owner(struct uk_user *u, uint64_t arg)
 		return;
 	}
 	g.full_rights = uk_sys_handle_rights(u, (uint32_t)full);
-	if (g.mode == M_MISSING || g.mode == M_MISSING_MSG)
+	if (g.mode == M_MISSING || g.mode == M_MISSING_MSG || g.mode == M_MISSING_MINT)
 		want &= ~row->right;
-	h = derive(u, (uint32_t)full, want);
+	if (g.mode == M_GRANTED_MINT || g.mode == M_MISSING_MINT)
+		h = uk_ep_mint(u, (uint32_t)full, 77, want);
+	else
+		h = derive(u, (uint32_t)full, want);
 	g.sent_rights = h > 0 ? uk_sys_handle_rights(u, (uint32_t)h) : h;
 	if (h <= 0) {
 		g.result = PREP_FAILED;
 		g.done = true;
 		return;
 	}
-	if (g.mode == M_GRANTED || g.mode == M_MISSING) {
+	if (g.mode != M_GRANTED_MSG && g.mode != M_MISSING_MSG) {
 		g.result = call_row(u, (uint32_t)full, (uint32_t)h);
 		g.done = true;
 		return;
@@ -683,7 +689,7 @@ static void set_line(struct uk_kernel *k, unsigned line, const char *model)
 static bool run_case(const struct row *row, enum mode mode)
 {
 	const struct otype *ty = type_of(row->type);
-	bool missing = mode == M_MISSING || mode == M_MISSING_MSG;
+	bool missing = mode == M_MISSING || mode == M_MISSING_MSG || mode == M_MISSING_MINT;
 	bool msg = mode == M_GRANTED_MSG || mode == M_MISSING_MSG;
 	uint32_t want_rights = missing ? ty->rights & ~row->right : ty->rights;
 	long want = missing ? UK_EPERM : row->want;
@@ -761,7 +767,10 @@ static void test_table(void **state)
 		if (only && strcmp(only, rows[i].call) != 0)
 			continue;
 		for (int m = 0; m < M_COUNT; m++) {
-			if (rows[i].local_only && m >= M_GRANTED_MSG)
+			if (rows[i].local_only && (m == M_GRANTED_MSG || m == M_MISSING_MSG))
+				continue;
+			if ((m == M_GRANTED_MINT || m == M_MISSING_MINT) &&
+			    (rows[i].type != KOBJ_ENDPOINT || rows[i].right == UK_RIGHT_GRANT))
 				continue;
 			cases++;
 			if (getenv("RIGHTS_VERBOSE"))
@@ -771,7 +780,8 @@ static void test_table(void **state)
 				failed++;
 		}
 	}
-	printf("rights: %u rows, %u cases (granted, missing, and passed in a message), %u failed\n",
+	printf("rights: %u rows, %u cases (granted and missing; copies duplicated, minted, and "
+	       "passed in a message), %u failed\n",
 	       (unsigned)NROWS, cases, failed);
 	assert_int_equal(failed, 0);
 }

@@ -729,6 +729,8 @@ static bool run_case(const struct row *row, enum mode mode)
 	const char *what = NULL;
 	if (!g.done)
 		what = "the call never returned";
+	else if (g.result == PREP_FAILED)
+		what = "the row's preparation (with all rights) failed";
 	else if (mode == M_GRANTED && (g.full_rights & ty->rights) != ty->rights)
 		what = "a fresh handle lacks a right its type declares";
 	else if (g.sent_rights != (long)want_rights)
@@ -737,8 +739,6 @@ static bool run_case(const struct row *row, enum mode mode)
 		what = "the handle passed in a message changed its rights";
 	else if (row->fn == c_pass && !missing && g.echo_rights != g.sent_rights)
 		what = "the handle passed in a message changed its rights";
-	else if (g.result == PREP_FAILED)
-		what = "the row's preparation (with all rights) failed";
 	else if (!want_ok(want, g.result))
 		what = missing ? "the call works without the right" : "the call fails with the right";
 	if (what) {

@@ -823,6 +823,105 @@ static void test_coverage(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* ---- every call: in a row, or no right to test ----
+ *
+ * Each system call the kernel answers (anything but UK_ENOSYS) is named by
+ * a row above or listed here with why no right gates it, so a new call
+ * cannot go untested either. */
+
+struct call_entry {
+	unsigned nr;
+	const char *name; /* a row's call starts with it */
+	const char *no_right; /* NULL: rows test it */
+};
+
+#define ROWS(n) {UK_SYS_##n, #n, NULL}
+#define NONE(n, why) {UK_SYS_##n, #n, why}
+static const struct call_entry calls[] = {
+	NONE(NULL, "no handle"), NONE(YIELD, "no handle"),
+	ROWS(THREAD_CREATE), ROWS(THREAD_START), NONE(THREAD_EXIT, "no handle"),
+	ROWS(THREAD_KILL), ROWS(THREAD_WAIT), ROWS(THREAD_SET_PRIO), ROWS(THREAD_SET_AFFINITY),
+	ROWS(THREAD_SET_FAULT_HANDLER), ROWS(HANDLE_DUP),
+	NONE(HANDLE_CLOSE, "any handle, no right"), NONE(HANDLE_RIGHTS, "any handle, no right"),
+	NONE(MUTEX_CREATE, "makes the object"), ROWS(MUTEX_LOCK), ROWS(MUTEX_TRYLOCK),
+	ROWS(MUTEX_UNLOCK), NONE(FUTEX_WAIT, "the caller's own memory"),
+	NONE(FUTEX_WAKE, "the caller's own memory"), ROWS(VM_MAP), ROWS(VM_UNMAP), ROWS(VM_PROTECT),
+	ROWS(NOPREEMPT_BEGIN), NONE(NOPREEMPT_END, "the caller's own section"),
+	NONE(CLOCK, "no handle"), NONE(THREAD_ID, "no handle"), NONE(SLEEP, "no handle"),
+	NONE(IRQ_ATTACH, "no handle: any line (issue 15's irq(D) capability)"), ROWS(IRQ_WAIT),
+	ROWS(IRQ_ACK), ROWS(IRQ_NAK), ROWS(IRQ_KICK), ROWS(IRQ_CONFIGURE),
+	NONE(DEV_READ, "no handle yet: any register (issue 15's device-memory capability)"),
+	NONE(DEV_WRITE, "no handle yet: any register (issue 15's device-memory capability)"),
+	ROWS(IRQ_MODEL_CALL), NONE(IRQ_PORT_CREATE, "makes the object"), ROWS(IRQ_PORT_WAIT),
+	ROWS(IRQ_PORT_BIND), ROWS(IRQ_PORT_UNBIND), ROWS(IRQ_SET_AFFINITY), ROWS(IRQ_SET_WAKE),
+	NONE(EP_CREATE, "makes the object"), ROWS(EP_MINT), ROWS(CALL), ROWS(RECV), ROWS(REPLY),
+	ROWS(REPLY_RECV), NONE(REPLY_CREATE, "makes the object"),
+	NONE(NTFN_CREATE, "makes the object"), ROWS(NTFN_SIGNAL), ROWS(NTFN_WAIT), ROWS(NTFN_POLL),
+	ROWS(XFER), NONE(GRANT_CREATE, "makes the object over the caller's own memory"),
+	NONE(GRANT_REVOKE, "the grant's owner process only, whatever the handle's rights"),
+	ROWS(XFER_GRANT), ROWS(NTFN_BIND_IRQ),
+	/* Device memory (devcap15): its calls go here. */
+};
+#define NCALLS (sizeof(calls) / sizeof(calls[0]))
+
+static struct {
+	bool answered[UK_SYS_EXT_LAST + 1];
+	bool done;
+} every;
+
+/* Every number with zero arguments (all handles 0, invalid): whatever the
+ * kernel answers, UK_ENOSYS or not. */
+static void every_call_prog(struct uk_user *u, uint64_t arg)
+{
+	for (unsigned nr = 0; nr <= UK_SYS_EXT_LAST; nr++)
+		every.answered[nr] = nr == UK_SYS_THREAD_EXIT ||
+				     uk_syscall6(u, nr, 0, 0, 0, 0, 0, 0) != UK_ENOSYS;
+	every.done = true;
+}
+
+static bool row_names(const char *call)
+{
+	size_t n = strlen(call);
+	for (unsigned j = 0; j < NROWS; j++)
+		if (strncmp(rows[j].call, call, n) == 0 &&
+		    (rows[j].call[n] == 0 || rows[j].call[n] == ' '))
+			return true;
+	return false;
+}
+
+static void test_every_call(void **state)
+{
+	struct uk_kernel *k = boot(1, 8 << 20, NULL);
+	unsigned answered = 0, listed = 0, bad = 0;
+
+	memset(&every, 0, sizeof(every));
+	spawn_prog(k, every_call_prog, 0, 5, 0);
+	mock_run(k, 0);
+	assert_true(every.done);
+	for (unsigned nr = 0; nr <= UK_SYS_EXT_LAST; nr++) {
+		const struct call_entry *c = NULL;
+		for (unsigned i = 0; i < NCALLS; i++)
+			if (calls[i].nr == nr)
+				c = &calls[i];
+		answered += every.answered[nr];
+		if (every.answered[nr] && !c) {
+			fprintf(stderr, "system call %u is neither in a row nor listed as needing no right\n", nr);
+			bad++;
+		} else if (c && !every.answered[nr]) {
+			fprintf(stderr, "%s (%u) is listed but the kernel has no such call\n", c->name, nr);
+			bad++;
+		} else if (c && !c->no_right && !row_names(c->name)) {
+			fprintf(stderr, "%s (%u): no row tests it\n", c->name, nr);
+			bad++;
+		}
+		listed += c && !c->no_right;
+	}
+	printf("rights: %u system calls, %u gated by a right and in rows, %u need none\n", answered,
+	       listed, answered - listed);
+	assert_int_equal(bad, 0);
+	shutdown();
+}
+
 /* ---- found by the table: a virtual line's own settings ----
  *
  * uk_kernel_irq_set_line and uk_kernel_irq_set_line_wake take a virtual
@@ -934,6 +1033,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_doc),
+		cmocka_unit_test(test_every_call),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_virtual_line_settings),
 	};

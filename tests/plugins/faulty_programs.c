@@ -9,6 +9,9 @@
  *   exit-program   calls exit(0): uksim would otherwise end with 0
  *   _exit-program  calls _exit(0), which skips atexit handlers
  *   hang-program   loops for ever without a kernel step
+ *   segv-sometimes-program  faults only where the explorer departs from
+ *                  the default of its choice (never in virtual-time order),
+ *                  so each strategy's own token (r, p, s) is what names it
  * The rounds a crash takes depend on the schedule (the `choose` argument:
  * the explorer's choice of 1 + 0..3 extra rounds), so the virtual time of
  * the crash does too: a replay must give the same one.
@@ -56,6 +59,17 @@ static void quick_exit_program(struct uk_user *u)
 	_exit(0);
 }
 
+static void segv_sometimes_program(struct uk_user *u)
+{
+	uint64_t rounds = sim_prog_num(u, "rounds", 3);
+	for (uint64_t i = 0; i < rounds; i++) {
+		uk_user_work(u, 1000);
+		uk_sys_yield(u);
+	}
+	if (sim_prog_choose(u, 4, 0) != 0)
+		*nowhere = 42;
+}
+
 static void hang_program(struct uk_user *u)
 {
 	some_rounds(u);
@@ -74,6 +88,8 @@ const struct sim_program ukern_programs[] = {
 	{"abort-program", abort_program, faulty_args, 1, "aborts (SIGABRT)", NULL, 0},
 	{"exit-program", exit_program, faulty_args, 1, "calls exit(0)", NULL, 0},
 	{"_exit-program", quick_exit_program, faulty_args, 1, "calls _exit(0)", NULL, 0},
+	{"segv-sometimes-program", segv_sometimes_program, faulty_args, 1,
+	 "faults unless its choice takes the default", NULL, 0},
 	{"hang-program", hang_program, faulty_args, 1, "loops for ever in host code", NULL, 0},
 	{0},
 };

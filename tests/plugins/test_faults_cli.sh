@@ -23,14 +23,14 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # run_expect CODE DESCRIPTION COMMAND...: run, keep stdout/stderr in out/err.
 run_expect() {
-	code=$1; what=$2; shift 2
+	code=$1; desc=$2; shift 2
 	timeout "$LIMIT" "$@" >out 2>err
 	rc=$?
 	if [ "$rc" -ne "$code" ]; then
-		fail "$what: exit $rc, expected $code"; sed 's/^/  | /' out err | tail -20
+		fail "$desc: exit $rc, expected $code"; sed 's/^/  | /' out err | tail -20
 		return 1
 	fi
-	echo "ok: $what"
+	echo "ok: $desc"
 	return 0
 }
 
@@ -90,6 +90,29 @@ for kind in segv abort exit _exit hang; do
 				fail "$what: '$line' differs from '$first'" ;;
 		esac
 	done
+done
+
+# A program that faults only off virtual-time order: each strategy's own
+# token (r, p, s) names the schedule, and replays to the same report.
+sed "s/FAULTY/segv-sometimes-program/" "$SRC/faulty.uks" >faulty-sometimes.uks
+for strategy in random pct bounded; do
+	what="explore --strategy $strategy segv-sometimes-program"
+	# (bounded: every schedule with one departure, in the order it lists them)
+	case $strategy in bounded) budget="--preemptions 1" ;; *) budget="--runs 50" ;; esac
+	# shellcheck disable=SC2086
+	run_expect 3 "$what exits 3" "$UKSIM" explore faulty-sometimes.uks --strategy $strategy \
+		$budget -j 2 -q || continue
+	check_report CRASH segv-sometimes-program || continue
+	first=$line
+	case $strategy in random) kind=r ;; pct) kind=p ;; *) kind=s ;; esac
+	echo "$replay" | grep -q -- "-$kind[0-9a-z._]*\$" && echo "ok: $what: a '$kind' token" ||
+		fail "$what: not a '$kind' token: $replay"
+	what="replay of $what"
+	# shellcheck disable=SC2086
+	run_expect 3 "$what exits 3" $replay || continue
+	check_report CRASH segv-sometimes-program || continue
+	[ "$line" = "$first" ] && echo "ok: $what: the same report" ||
+		fail "$what: '$line' differs from '$first'"
 done
 
 # No hang report with the watchdog off (--hang-timeout 0): stopped by timeout.

@@ -50,7 +50,7 @@ static void watch_faults(const struct uksim_target *ut, const struct explore_opt
 						      o->set_args ? o->set_args : "",
 						      (long long)o->window)
 				    : g_strdup(o->set_args ? o->set_args : "");
-	uksim_faults_begin(o->cmd, &ut->t, ut->name, args, o->hang);
+	uksim_faults_begin(&ut->t, ut->name, args, o->hang);
 	g_free(args);
 }
 

@@ -113,7 +113,7 @@ static int run_one(const char *file, const struct run_opts *ro)
 		char *all = ro->window > 0 ? g_strdup_printf("%s --window %lld", args,
 							     (long long)ro->window)
 					   : g_strdup(args);
-		uksim_faults_begin("run", &t, file, all, ro->hang);
+		uksim_faults_begin(&t, file, all, ro->hang);
 		g_free(all);
 		g_free(args);
 		uksim_faults_set_schedule(&sched);

@@ -399,14 +399,16 @@ void uksim_faults_arm_thread(void)
 	if (self.armed)
 		return;
 	self.armed = true;
-	self.alt_stack = malloc(ALT_STACK_SIZE);
-	if (self.alt_stack) {
-		stack_t ss = {.ss_sp = self.alt_stack, .ss_size = ALT_STACK_SIZE};
-		sigaltstack(&ss, NULL);
+	if (!self.alt_stack) {
+		self.alt_stack = malloc(ALT_STACK_SIZE);
+		if (self.alt_stack) {
+			stack_t ss = {.ss_sp = self.alt_stack, .ss_size = ALT_STACK_SIZE};
+			sigaltstack(&ss, NULL);
+		}
+		pthread_setspecific(thread_key, &self);
 	}
-	pthread_setspecific(thread_key, &self);
 	const struct fault_target *ft = atomic_load(&current);
-	if (!ft || !ft->hang_ns)
+	if (self.has_timer || !ft || !ft->hang_ns)
 		return;
 	struct sigevent sev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM};
 	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
@@ -423,10 +425,9 @@ void uksim_faults_arm_thread(void)
 	timer_settime(self.timer, 0, &its, NULL);
 }
 
-bool uksim_faults_begin(const char *cmd, const struct sim_target *t, const char *name,
-			const char *args, double hang_s)
+bool uksim_faults_begin(const struct sim_target *t, const char *name, const char *args,
+			double hang_s)
 {
-	(void)cmd;
 	struct fault_target *ft = calloc(1, sizeof(*ft));
 	if (!ft)
 		return false;
@@ -454,6 +455,12 @@ bool uksim_faults_begin(const char *cmd, const struct sim_target *t, const char 
 
 void uksim_faults_end(void)
 {
+	/* No ticks outside runs: this thread's timer goes (the workers' went
+	 * with them); its next run arms it again, for the next target. */
+	if (self.has_timer)
+		timer_delete(self.timer);
+	self.has_timer = false;
+	self.armed = false;
 	/* The target's runs are over and its workers joined: a tick on this
 	 * thread sees the target or NULL, never a freed one. */
 	struct fault_target *old = atomic_exchange(&current, NULL);

@@ -35,14 +35,14 @@ struct sim_schedule;
 /* Install the handlers (once, in main). */
 void uksim_faults_init(void);
 
-/* Before the runs of one target: `cmd` is the command reporting, the replay
- * command is "PROG replay NAME ARGS --token ..." (`args` as from
- * uksim_replay_args, plus any --window), and the token binds `t`'s hash
- * and shared objects. `hang_s` is --hang-timeout as given (< 0: the
- * default). Returns false when memory runs out (reports then say less). */
-bool uksim_faults_begin(const char *cmd, const struct sim_target *t, const char *name,
-			const char *args, double hang_s);
-/* After them. */
+/* Before the runs of one target: the replay command is "PROG replay NAME
+ * ARGS --token ..." (`args` as from uksim_replay_args, plus any --window),
+ * and the token binds `t`'s hash and shared objects. `hang_s` is
+ * --hang-timeout as given (< 0: the default). Returns false when memory
+ * runs out (reports then say less). */
+bool uksim_faults_begin(const struct sim_target *t, const char *name, const char *args,
+			double hang_s);
+/* After them (on the thread that called begin, its workers joined). */
 void uksim_faults_end(void);
 
 /* Wrap `t->run` so that every host thread that runs it has the alternate

@@ -101,12 +101,12 @@ static int run_one(const char *file, const struct run_opts *ro)
 	};
 	/* A program that crashes, exits or hangs is named with the replay
 	 * command of this schedule: the random chooser's seed as a token
-	 * (what explore's schedule with that seed is), or virtual-time order. */
+	 * (what explore's schedule with that seed is). The time chooser's run
+	 * is not the explorer's virtual-time schedule (the empty script
+	 * places windows and races differently): no token for it. */
 	struct sim_target t;
 	bool watched = sim_scenario_target(s, &o, &t) == 0;
 	struct sim_schedule sched = {.strategy = SIM_STRAT_RANDOM, .seed = (uint64_t)ro->seed};
-	if (ec.chooser != &sim_chooser_random)
-		sched = (struct sim_schedule){.strategy = SIM_STRAT_SCRIPT};
 	if (watched) {
 		char *args = uksim_replay_args((const char *const *)ro->sets,
 					       (const char *const *)ro->loads);
@@ -116,7 +116,7 @@ static int run_one(const char *file, const struct run_opts *ro)
 		uksim_faults_begin(&t, file, all, ro->hang);
 		g_free(all);
 		g_free(args);
-		uksim_faults_set_schedule(&sched);
+		uksim_faults_set_schedule(ec.chooser == &sim_chooser_random ? &sched : NULL);
 		uksim_faults_arm_thread();
 	}
 	struct sim_run_report r;

@@ -216,7 +216,7 @@ static _Noreturn void report(enum fault_class cls, const struct sim_run_where *w
 		out_schedule(&o, s);
 		out_s(&o, "\n");
 	} else {
-		out_s(&o, "  (no replay token: this command does not make one)\n");
+		out_s(&o, "  (no replay token: this command makes none; run it again as it was)\n");
 	}
 	if (cls == FAULT_HANG)
 		out_s(&o, "  a hang is not replayed bit for bit: the replay runs the same schedule "

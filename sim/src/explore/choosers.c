@@ -86,7 +86,8 @@ int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_s
  * by a signal handler on that thread (sim_schedule_running): one store
  * before and after a run. initial-exec: read without a call into the
  * dynamic linker. */
-static __thread const struct sim_schedule *schedule_running __attribute__((tls_model("initial-exec")));
+static __thread const struct sim_schedule *schedule_running
+	__attribute__((tls_model("initial-exec")));
 
 const struct sim_schedule *sim_schedule_running(void)
 {

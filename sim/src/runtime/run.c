@@ -345,8 +345,9 @@ int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_optio
 		rt_where_enter(rt);
 		res = sim_machine_run(rt->sm);
 		rt_where_leave();
-	} else
+	} else {
 		out->internal_error = true;
+	}
 	if (out->internal_error) {
 		snprintf(out->message, sizeof(out->message), "%s", rt->err);
 		out->bad_scenario = rt->bad_scenario;

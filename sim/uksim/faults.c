@@ -245,15 +245,21 @@ static void what_crash(struct out *o, const void *arg)
 	out_c(o, ')');
 }
 
+/* The handlers before ours (the default, or a sanitizer's). */
+static struct sigaction before[NSIG];
+
 static void on_crash(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	struct sim_run_where w;
 	if (!sim_runtime_where(&w)) {
 		/* Not in a run: uksim's own bug. Die of it as if unhandled (a
-		 * core dump, the sanitizers' or the shell's report). */
-		signal(sig, SIG_DFL);
-		raise(sig);
+		 * core dump, the sanitizers' or the shell's report): with the
+		 * handler before ours back, a fault the CPU raised happens again
+		 * when this returns; a sent one is sent again. */
+		sigaction(sig, &before[sig], NULL);
+		if (si->si_code <= 0 || sig == SIGABRT)
+			raise(sig);
 		return;
 	}
 	report(FAULT_CRASH, &w, what_crash, si);
@@ -383,7 +389,7 @@ void uksim_faults_init(void)
 	sigaddset(&sa.sa_mask, SIGALRM);
 	const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
-		sigaction(crash[i], &sa, NULL);
+		sigaction(crash[i], &sa, &before[crash[i]]);
 	struct sigaction tick = {.sa_sigaction = on_tick,
 				 .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART};
 	sigemptyset(&tick.sa_mask);

@@ -231,9 +231,31 @@ static _Noreturn void report(enum fault_class cls, const struct sim_run_where *w
 
 /* ---- crashes ---- */
 
+struct crash {
+	const siginfo_t *si;
+	const struct sim_run_where *w;
+};
+
+/* Within a page below the fiber's stack (its guard page), or in its lowest
+ * page: a stack overflow. */
+static bool overflowed(const struct crash *c)
+{
+	uintptr_t a = (uintptr_t)c->si->si_addr, lo = (uintptr_t)c->w->stack_lo;
+	return c->si->si_signo == SIGSEGV && c->w->stack_size && a < lo + 4096 && a + 65536 >= lo;
+}
+
 static void what_crash(struct out *o, const void *arg)
 {
-	const siginfo_t *si = arg;
+	const struct crash *c = arg;
+	const siginfo_t *si = c->si;
+	if (overflowed(c)) {
+		out_s(o, "SIGSEGV (stack overflow: the thread's ");
+		out_u(o, c->w->stack_size / 1024);
+		out_s(o, " KiB fiber stack is used up at 0x");
+		out_base(o, (uint64_t)(uintptr_t)si->si_addr, 16);
+		out_c(o, ')');
+		return;
+	}
 	switch (si->si_signo) {
 	case SIGSEGV: out_s(o, "SIGSEGV (bad memory access at 0x"); break;
 	case SIGBUS: out_s(o, "SIGBUS (bus error at 0x"); break;
@@ -262,7 +284,8 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 			raise(sig);
 		return;
 	}
-	report(FAULT_CRASH, &w, what_crash, si);
+	struct crash c = {si, &w};
+	report(FAULT_CRASH, &w, what_crash, &c);
 }
 
 /* ---- hangs ---- */

@@ -9,6 +9,9 @@
  *   exit-program   calls exit(0): uksim would otherwise end with 0
  *   _exit-program  calls _exit(0), which skips atexit handlers
  *   hang-program   loops for ever without a kernel step
+ *   overflow-program  recurses until its fiber's stack runs into the guard
+ *                  page (SIGSEGV on a stack with no room: the report must
+ *                  come from the alternate signal stack)
  *   segv-sometimes-program  faults only where the explorer departs from
  *                  the default of its choice (never in virtual-time order),
  *                  so each strategy's own token (r, p, s) is what names it
@@ -59,6 +62,23 @@ static void quick_exit_program(struct uk_user *u)
 	_exit(0);
 }
 
+/* Not a tail call: each frame keeps its own bytes. The bound is far beyond
+ * any fiber stack (512 bytes a frame). */
+static unsigned deeper(unsigned n)
+{
+	volatile unsigned char frame[512];
+	if (n > 100000000u)
+		return 0;
+	frame[n % sizeof(frame)] = (unsigned char)n;
+	return deeper(n + 1) + frame[(n * 7) % sizeof(frame)];
+}
+
+static void overflow_program(struct uk_user *u)
+{
+	some_rounds(u);
+	sim_prog_note(u, SIM_NOTE_CLAIM, 0, deeper(0));
+}
+
 static void segv_sometimes_program(struct uk_user *u)
 {
 	uint64_t rounds = sim_prog_num(u, "rounds", 3);
@@ -88,6 +108,7 @@ const struct sim_program ukern_programs[] = {
 	{"abort-program", abort_program, faulty_args, 1, "aborts (SIGABRT)", NULL, 0},
 	{"exit-program", exit_program, faulty_args, 1, "calls exit(0)", NULL, 0},
 	{"_exit-program", quick_exit_program, faulty_args, 1, "calls _exit(0)", NULL, 0},
+	{"overflow-program", overflow_program, faulty_args, 1, "overflows its stack", NULL, 0},
 	{"segv-sometimes-program", segv_sometimes_program, faulty_args, 1,
 	 "faults unless its choice takes the default", NULL, 0},
 	{"hang-program", hang_program, faulty_args, 1, "loops for ever in host code", NULL, 0},

@@ -218,6 +218,8 @@ struct sim_run_where {
 	uint64_t time_ns;       /* its virtual clock (else the latest of all CPUs) */
 	uint64_t steps;         /* the engine's decision points so far: progress */
 	const char *fiber;      /* the running fiber's name (the kernel's program name) */
+	const void *stack_lo;   /* its stack's lowest usable byte (a guard page below) */
+	size_t stack_size;      /* and its size (0: unknown) */
 	/* The scenario's names of the running thread and its program; NULL
 	 * when the fiber is none of the scenario's threads (a kill thread, a
 	 * CPU's boot thread). */

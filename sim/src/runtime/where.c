@@ -64,6 +64,8 @@ bool sim_runtime_where(struct sim_run_where *out)
 		return true;
 	}
 	out->fiber = f->name;
+	out->stack_lo = f->stack_lo;
+	out->stack_size = f->stack_size;
 	/* A dead thread's fiber may have been reused: of the scenario threads
 	 * on this fiber, the one started last is the one running. Only the
 	 * trampoline's fibers are scenario threads (a kill thread or a CPU's

@@ -236,8 +236,9 @@ struct crash {
 	const struct sim_run_where *w;
 };
 
-/* Within a page below the fiber's stack (its guard page), or in its lowest
- * page: a stack overflow. */
+/* A SIGSEGV just below the fiber's stack (its guard page; a big frame may
+ * reach past it, so up to 64 KiB below) or in its lowest page: a stack
+ * overflow. */
 static bool overflowed(const struct crash *c)
 {
 	uintptr_t a = (uintptr_t)c->si->si_addr, lo = (uintptr_t)c->w->stack_lo;

@@ -39,7 +39,7 @@ struct explore_opts {
 	const char *prog; /* the uksim that runs, as invoked (argv[0]) */
 	const char *cmd;  /* the command: explore, report or replay */
 	const struct uksim_explore_sink *sink; /* uksim report: gets each target */
-	gdouble hang;     /* --hang-timeout S (< 0: the default) */
+	gdouble hang;     /* --hang-timeout S (UKSIM_HANG_UNSET: the default) */
 };
 
 /* Name a program that crashes, exits or hangs in a run of `ut`, with the
@@ -355,7 +355,7 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 {
 	struct explore_opts o = {.runs = RUNS_DEFAULT, .seed = 1, .window = -1, .depth = 3,
 				 .preemptions = 2, .jobs = 0, .prog = uksim_program(), .sink = sink,
-				 .cmd = cmd->name, .hang = -1};
+				 .cmd = cmd->name, .hang = UKSIM_HANG_UNSET};
 	GOptionEntry entries[] = {
 		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
@@ -400,8 +400,13 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 		goto out;
 	}
 	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
-	    o.time_s < 0 || o.shrink_runs < 0 || o.shrink_time < 0 || (o.hang < 0 && o.hang != -1)) {
+	    o.time_s < 0 || o.shrink_runs < 0 || o.shrink_time < 0) {
 		fprintf(stderr, "uksim %s: --depth 1..32, --preemptions 0..16, others not negative\n",
+			cmd->name);
+		goto out;
+	}
+	if (uksim_hang_bad(o.hang)) {
+		fprintf(stderr, "uksim %s: --hang-timeout takes seconds from 0 (never) to a year\n",
 			cmd->name);
 		goto out;
 	}
@@ -539,7 +544,7 @@ static void print_replay_json_details(const struct sim_outcome *o)
 
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct explore_opts o = {.window = -1, .cmd = cmd->name, .hang = -1};
+	struct explore_opts o = {.window = -1, .cmd = cmd->name, .hang = UKSIM_HANG_UNSET};
 	GOptionEntry entries[] = {
 		{"token", 0, 0, G_OPTION_ARG_STRING, &o.token, "The replay token printed by uksim explore", "T"},
 		{"window", 0, 0, G_OPTION_ARG_INT64, &o.window, "Race window in ns (must match the exploration)", "NS"},
@@ -561,6 +566,10 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	if (argc != 2 || !o.token) {
 		fprintf(stderr, "uksim replay: usage: uksim replay TARGET --token T\n");
+		goto out;
+	}
+	if (uksim_hang_bad(o.hang)) {
+		fprintf(stderr, "uksim replay: --hang-timeout takes seconds from 0 (never) to a year\n");
 		goto out;
 	}
 	if (uksim_target_open_set(argv[1], o.window, (const char *const *)o.sets,

@@ -16,7 +16,7 @@ struct run_opts {
 	gchar *chooser;
 	gchar **sets;
 	gchar *trace_json, *trace_vcd; /* --trace FILE, --vcd FILE */
-	gdouble hang;                  /* --hang-timeout S (< 0: the default) */
+	gdouble hang;                  /* --hang-timeout S */
 };
 
 /* Records kept when a timeline is asked for (as explore and replay keep). */
@@ -152,7 +152,8 @@ static int run_one(const char *file, const struct run_opts *ro)
 
 int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct run_opts ro = {.seed = 1, .window = 0, .trace_limit = 65536, .hang = -1};
+	struct run_opts ro = {.seed = 1, .window = 0, .trace_limit = 65536,
+			      .hang = UKSIM_HANG_UNSET};
 	GOptionEntry entries[] = {
 		{"seed", 0, 0, G_OPTION_ARG_INT64, &ro.seed, "seed of the run (default 1)", "N"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &ro.json, "print one JSON object", NULL},
@@ -178,10 +179,11 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 	if (argc != 2) {
 		fprintf(stderr, "uksim run: expected one scenario file (uksim help run)\n");
 		rc = UKSIM_EXIT_USAGE;
-	} else if (ro.seed < 0 || ro.window < 0 || ro.trace_limit < 0 ||
-		   (ro.hang < 0 && ro.hang != -1)) {
-		fprintf(stderr, "uksim run: --seed, --window, --trace-limit and --hang-timeout take "
-				"numbers >= 0\n");
+	} else if (ro.seed < 0 || ro.window < 0 || ro.trace_limit < 0) {
+		fprintf(stderr, "uksim run: --seed, --window and --trace-limit take numbers >= 0\n");
+		rc = UKSIM_EXIT_USAGE;
+	} else if (uksim_hang_bad(ro.hang)) {
+		fprintf(stderr, "uksim run: --hang-timeout takes seconds from 0 (never) to a year\n");
 		rc = UKSIM_EXIT_USAGE;
 	} else if (ro.chooser && strcmp(ro.chooser, "random") && strcmp(ro.chooser, "time")) {
 		fprintf(stderr, "uksim run: --chooser is random or time, not '%s'\n", ro.chooser);

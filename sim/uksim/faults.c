@@ -20,6 +20,7 @@
 #include "uksim.h"
 
 #include <errno.h>
+#include <math.h>
 #include <glib.h>
 #include <pthread.h>
 #include <signal.h>
@@ -461,7 +462,7 @@ bool uksim_faults_begin(const struct sim_target *t, const char *name, const char
 	struct fault_target *ft = calloc(1, sizeof(*ft));
 	if (!ft)
 		return false;
-	double h = hang_s < 0 ? (debugger ? 0 : UKSIM_HANG_TIMEOUT_DEFAULT) : hang_s;
+	double h = isnan(hang_s) ? (debugger ? 0 : UKSIM_HANG_TIMEOUT_DEFAULT) : hang_s;
 	ft->hang_ns = (uint64_t)(h * 1e9);
 	/* Quoted only when the shell needs it, as the other replay lines. */
 	gboolean plain = name[0] != 0;
@@ -481,6 +482,11 @@ bool uksim_faults_begin(const struct sim_target *t, const char *name, const char
 	uksim_faults_end();
 	atomic_store(&current, ft);
 	return ft->replay_head && ft->token_head;
+}
+
+bool uksim_hang_bad(double s)
+{
+	return !isnan(s) && (s < 0 || s > 365.0 * 24 * 3600);
 }
 
 void uksim_faults_end(void)

@@ -16,6 +16,7 @@
 #ifndef UKSIM_FAULTS_H
 #define UKSIM_FAULTS_H
 
+#include <math.h>
 #include <stdbool.h>
 
 struct sim_target;
@@ -23,10 +24,16 @@ struct sim_schedule;
 
 /* The default of --hang-timeout, in seconds. */
 #define UKSIM_HANG_TIMEOUT_DEFAULT 30.0
+/* --hang-timeout not given (NAN: any number given is a choice). */
+#define UKSIM_HANG_UNSET NAN
+/* Whether a --hang-timeout as given is out of range (negative, or more
+ * than a year): the command then says so and exits 2. */
+bool uksim_hang_bad(double s);
 
 /* --hang-timeout S: seconds of host time without a kernel step before a run
  * is reported as hung (0: no watchdog; default UKSIM_HANG_TIMEOUT_DEFAULT,
- * none when a debugger is attached). `var` is a gdouble, initially < 0. */
+ * none when a debugger is attached). `var` is a gdouble, initially
+ * UKSIM_HANG_UNSET. */
 #define UKSIM_HANG_ENTRY(var)                                                                  \
 	{"hang-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &(var),                                    \
 	 "report a run as hung after S seconds of host time without a kernel step (default "    \
@@ -38,7 +45,7 @@ void uksim_faults_init(void);
 /* Before the runs of one target: the replay command is "PROG replay NAME
  * ARGS --token ..." (`args` as from uksim_replay_args, plus any --window),
  * and the token binds `t`'s hash and shared objects. `hang_s` is
- * --hang-timeout as given (< 0: the default). Returns false when memory
+ * --hang-timeout as given (UKSIM_HANG_UNSET: the default). Returns false when memory
  * runs out (reports then say less). */
 bool uksim_faults_begin(const struct sim_target *t, const char *name, const char *args,
 			double hang_s);

@@ -128,5 +128,14 @@ rc=$?
 [ "$rc" -eq 124 ] && echo "ok: --hang-timeout 0 turns the watchdog off" ||
 	fail "--hang-timeout 0: exit $rc, expected timeout's 124"
 
+for cmd in run explore replay; do
+	token=
+	[ "$cmd" = replay ] && token="--token uk2-x"
+	# shellcheck disable=SC2086
+	run_expect 2 "$cmd --hang-timeout -1 is refused" "$UKSIM" $cmd faulty-hang.uks \
+		--hang-timeout -1 $token && { grep -q "hang-timeout takes seconds" err ||
+		fail "$cmd --hang-timeout -1: no word why"; }
+done
+
 [ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }
 echo "all passed"

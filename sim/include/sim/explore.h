@@ -118,6 +118,12 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
 			    size_t trace_limit, struct sim_stack_pool *pool,
 			    struct hw_ram_cache *ram, struct sim_outcome *out);
 
+/* The schedule the calling host thread is running (inside
+ * sim_run_schedule* or an explorer run), or NULL: for uksim's report of a
+ * program that crashes or hangs, made by a signal handler on that thread.
+ * Async-signal-safe (a thread-local read). */
+const struct sim_schedule *sim_schedule_running(void);
+
 /* A plain-words account of a run's departures from virtual-time order and
  * of the last trace records before it went wrong (out->trace must be
  * kept). Returns a malloc'd string. */

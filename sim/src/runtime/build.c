@@ -385,7 +385,7 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 	if (make_machine(rt, o, ecfg, seed) != 0)
 		return -1;
 	struct uk_kernel *k = rt->sm->k;
-	rt->tramp_prog = uk_kernel_register_program(k, "scenario-thread", rt_thread_main);
+	rt->tramp_prog = uk_kernel_register_program(k, RT_TRAMPOLINE_NAME, rt_thread_main);
 	rt->reaper_prog = uk_kernel_register_program(k, "scenario-kill", rt_reaper_main);
 	uk_kernel_set_platform(k, rt); /* how the trampolines and services find the run */
 	if (rt->tramp_prog < 0 || rt->reaper_prog < 0) {

@@ -15,6 +15,10 @@
 
 struct rt_module;
 
+/* The kernel's name of the program every scenario thread starts in (the
+ * trampoline, threads.c): also the name of those threads' fibers. */
+#define RT_TRAMPOLINE_NAME "scenario-thread"
+
 struct sim_registry {
 	struct sim_program *progs;
 	struct uks_program_spec *specs; /* the same programs, as the catalog wants them */
@@ -110,6 +114,10 @@ struct rt_thread {
 	uint64_t tid;
 	uint32_t tag;    /* check bits of its trampoline argument (rt_thread_arg) */
 	bool started;    /* a trampoline took it: any later start is refused */
+	/* The fiber it runs on, noted when it starts: a crash or hang report
+	 * finds the running thread by the engine's current fiber (where.c). */
+	const struct sim_fiber *fiber;
+	uint64_t start_no; /* 1 for the first thread started in the run, ... */
 	bool idle;
 	/* Its argument block, built before the run (rt->blocks). */
 	unsigned char *block;
@@ -165,6 +173,7 @@ struct sim_rt {
 	struct rt_ep *ep;
 	struct hw_event start_ev;
 	int tramp_prog, reaper_prog;
+	uint64_t starts;            /* scenario threads started so far */
 	uint64_t last_action_ns;
 	uint64_t actions_fired, last_fired_ns;
 	uint64_t host_refused; /* route/suspend/resume requests the kernel's queue refused */
@@ -193,6 +202,10 @@ void rt_dev_take_clears(struct rt_dev *d);
 bool rt_dev_reports_clears(const struct rt_dev *d);
 /* args.c */
 int rt_args_build(struct sim_rt *rt);
+/* where.c: the run in progress on this host thread, around the engine's
+ * run (set and cleared by sim_runtime_run). */
+void rt_where_enter(struct sim_rt *rt);
+void rt_where_leave(void);
 /* threads.c */
 uint64_t rt_thread_arg(const struct rt_thread *c);
 uint64_t rt_reaper_arg(const struct rt_proc *rp);

@@ -385,7 +385,7 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 	if (make_machine(rt, o, ecfg, seed) != 0)
 		return -1;
 	struct uk_kernel *k = rt->sm->k;
-	rt->tramp_prog = uk_kernel_register_program(k, "scenario-thread", rt_thread_main);
+	rt->tramp_prog = uk_kernel_register_program(k, RT_TRAMPOLINE_NAME, rt_thread_main);
 	rt->reaper_prog = uk_kernel_register_program(k, "scenario-kill", rt_reaper_main);
 	uk_kernel_set_platform(k, rt); /* how the trampolines and services find the run */
 	if (rt->tramp_prog < 0 || rt->reaper_prog < 0) {
@@ -401,7 +401,8 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 	for (size_t i = 0; i < s->ndevices; i++)
 		if (add_device(rt, i) != 0)
 			return -1;
-	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0 || rt_args_build(rt) != 0)
+	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0 || rt_args_build(rt) != 0 ||
+	    rt_watches_build(rt) != 0)
 		return -1;
 	return rt_timeline_arm(rt);
 }
@@ -423,4 +424,5 @@ void rt_destroy(struct sim_rt *rt)
 	free(rt->ep);
 	free(rt->logbuf);
 	free(rt->pend_store);
+	free(rt->watch);
 }

@@ -341,10 +341,13 @@ int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_optio
 		return -1;
 	}
 	enum sim_result res = SIM_ERROR;
-	if (rt_build(rt, s, o, ecfg, seed) == 0)
+	if (rt_build(rt, s, o, ecfg, seed) == 0) {
+		rt_where_enter(rt);
 		res = sim_machine_run(rt->sm);
-	else
+		rt_where_leave();
+	} else {
 		out->internal_error = true;
+	}
 	if (out->internal_error) {
 		snprintf(out->message, sizeof(out->message), "%s", rt->err);
 		out->bad_scenario = rt->bad_scenario;

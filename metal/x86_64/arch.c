@@ -168,6 +168,12 @@ void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 	return NULL;
 }
 
+void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa)
+{
+	/* Every frame really is RAM here: clear it through the direct map. */
+	uk_memset(phys_to_virt(pa & ~(UK_PAGE_SIZE - 1)), 0, UK_PAGE_SIZE);
+}
+
 /* ---- paging and TLB ---- */
 
 extern uint64_t boot_pml4[512];

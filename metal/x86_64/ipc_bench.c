@@ -17,7 +17,7 @@
 #include "metal.h"
 #include "metal_user.h"
 
-#define IPC_ROUNDS 2000u
+#define IPC_ROUNDS 500u
 
 struct ipc_result ipc_results[2]; /* 0: same CPU, 1: cross-CPU */
 static int server_prog = -1;

@@ -62,7 +62,7 @@ if cmp -s "$tmp/a" "$tmp/b"; then echo "ok: a seed replays to the same report"; 
 cat >"$tmp/fail.uks" <<'UKS'
 include "SCN/common/two-cpu.uksi"
 device d { kind scripted; irq ioapic 3 level high; status write-1-to-clear }
-process p { thread t program irq-driver(device = d, mistake = nak-all) prio 100; caps irq(d) }
+process p { thread t program irq-driver(device = d, mistake = nak-all) prio 100; caps irq(d), mmio(d) }
 timeline { at 10us assert d }
 expect { count nobody-cared == 0
   end-by 1ms }
@@ -83,7 +83,7 @@ PY
 
 cat >"$tmp/mine.uks" <<'UKS'
 device d0 { kind scripted; irq ioapic 6 level high; status write-1-to-clear }
-process p { thread t program my-driver(device = d0, count = 1); caps irq(d0) }
+process p { thread t program my-driver(device = d0, count = 1); caps irq(d0), mmio(d0) }
 timeline { at 10us assert d0 }
 expect { count acks(d0) == 1 }
 UKS
@@ -121,7 +121,7 @@ contains err "shared object $tmp/x.so (token $short, now $(sha256sum "$tmp/x.so"
 cat >"$tmp/msi.uks" <<'UKS'
 machine { cpus 1; controller msi sources 64 }
 device d { kind scripted; irq msi 40; status write-1-to-clear; pci 0:4.0 }
-process drv { thread main program irq-driver(device = d, count = 2) prio 100; caps irq(d) }
+process drv { thread main program irq-driver(device = d, count = 2) prio 100; caps irq(d), mmio(d) }
 timeline { at 10us assert d; at 60us assert d }
 expect { count handled(d) == 2 }
 UKS

@@ -81,7 +81,7 @@ static void parse_thread(struct uks_parser *p, struct uks_process *pr)
 	}
 }
 
-static const char *const cap_words[] = {"irq", "pci", "endpoint", "nopreempt", NULL};
+static const char *const cap_words[] = {"irq", "pci", "endpoint", "nopreempt", "mmio", NULL};
 
 static void parse_cap(struct uks_parser *p, struct uks_process *pr)
 {

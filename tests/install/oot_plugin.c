@@ -49,7 +49,10 @@ static const struct uks_arg_spec oot_args[] = {
 	{"count", UKS_ARG_INT, NULL, false, "1", "interrupts to serve"},
 };
 
-static const struct uks_cap_need oot_needs[] = {{UKS_NEED_IRQ, "device"}, {UKS_NEED_MMIO, "device"}};
+static const struct uks_cap_need oot_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 UKERN_PLUGIN;
 

@@ -50,7 +50,10 @@ static const struct uks_arg_spec hold_args[] = {
 	{"hold", UKS_ARG_TIME, NULL, false, "0", "work between the claim and the ACK"},
 };
 
-static const struct uks_cap_need hold_needs[] = {{UKS_NEED_IRQ, "device"}, {UKS_NEED_MMIO, "device"}};
+static const struct uks_cap_need hold_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 UKERN_PLUGIN;
 

@@ -51,7 +51,10 @@ static void coin_driver(struct uk_user *u)
 static const struct uks_arg_spec coin_args[] = {
 	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
 };
-static const struct uks_cap_need coin_needs[] = {{UKS_NEED_IRQ, "device"}, {UKS_NEED_MMIO, "device"}};
+static const struct uks_cap_need coin_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
 	{"coin-driver", coin_driver, coin_args, 1, "NAKs its own interrupt on a coin flip", coin_needs,

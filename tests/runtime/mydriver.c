@@ -63,7 +63,10 @@ static const struct uks_arg_spec my_args[] __attribute__((unused)) = {
 	{"count", UKS_ARG_INT, NULL, false, "0", "interrupts to serve (0: for ever)"},
 };
 
-static const struct uks_cap_need my_needs[] __attribute__((unused)) = {{UKS_NEED_IRQ, "device"}, {UKS_NEED_MMIO, "device"}};
+static const struct uks_cap_need my_needs[] __attribute__((unused)) = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
 #ifdef MYDRIVER_BAD_SPEC

@@ -83,7 +83,10 @@ static const struct uks_arg_spec probe_args[] = {
 	{"cpu", UKS_ARG_INT, NULL, false, "1", "the CPU it moves its line to"},
 };
 
-static const struct uks_cap_need probe_needs[] = {{UKS_NEED_IRQ, "device"}, {UKS_NEED_MMIO, "device"}};
+static const struct uks_cap_need probe_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
 	{"pm-probe", pm_probe, probe_args, 3, "tries the affinity and wake calls, then serves",

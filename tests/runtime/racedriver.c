@@ -74,7 +74,10 @@ static const struct uks_arg_spec race_args[] = {
 	{"slot", UKS_ARG_INT, NULL, false, "0", "its own count's slot (0 or 1)"},
 	{"delay", UKS_ARG_TIME, NULL, false, "0", "work before it reads the shared count"},
 };
-static const struct uks_cap_need race_needs[] = {{UKS_NEED_IRQ, "device"}, {UKS_NEED_MMIO, "device"}};
+static const struct uks_cap_need race_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
 	{"race-driver", race_driver, race_args, 3, "counts across its ACK without a lock", race_needs, 2},

@@ -251,27 +251,29 @@ static int check_needs(const struct uks_scenario *s, const struct uks_process *p
 			continue; /* left out (optional), or no such object: the run says */
 		if (holds(pr, n->kind, ref))
 			continue;
-		char msg[320];
+		/* "program P needs caps C: process Q does not hold it (argument
+		 * A = V)": the program, the capability, and the argument it
+		 * follows from. */
+		const char *v = a && a->str ? a->str : "?";
+		char cap[160], msg[400];
 		if (n->kind == UKS_NEED_SEND || n->kind == UKS_NEED_RECEIVE)
-			snprintf(msg, sizeof(msg),
-				 "program '%s' needs caps endpoint(%s, %s): process '%s' does not "
-				 "hold it",
-				 prog->name, a && a->str ? a->str : "?",
-				 n->kind == UKS_NEED_SEND ? "send" : "receive", pr->name);
-		else if (a && n->kind == UKS_NEED_MMIO)
-			snprintf(msg, sizeof(msg),
-				 "program '%s' needs caps mmio(%s) (or pci(%s)) for its argument '%s': "
-				 "process '%s' does not hold it",
-				 prog->name, a->str ? a->str : "?", a->str ? a->str : "?", n->arg,
-				 pr->name);
+			snprintf(cap, sizeof(cap), "endpoint(%s, %s)", v,
+				 n->kind == UKS_NEED_SEND ? "send" : "receive");
+		else if (n->kind == UKS_NEED_MMIO)
+			snprintf(cap, sizeof(cap), "mmio(%s) or pci(%s)", v, v);
 		else if (a)
+			snprintf(cap, sizeof(cap), "%s(%s)", cap_words[n->kind], v);
+		else
+			snprintf(cap, sizeof(cap), "%s(...)", cap_words[n->kind]);
+		if (a)
 			snprintf(msg, sizeof(msg),
-				 "program '%s' needs caps %s(%s): process '%s' does not hold it",
-				 prog->name, cap_words[n->kind], a && a->str ? a->str : "?", pr->name);
+				 "program '%s' needs caps %s: process '%s' does not hold it "
+				 "(argument %s = %s)",
+				 prog->name, cap, pr->name, n->arg, v);
 		else
 			snprintf(msg, sizeof(msg),
-				 "program '%s' needs caps %s(...): process '%s' does not hold it",
-				 prog->name, cap_words[n->kind], pr->name);
+				 "program '%s' needs caps %s: process '%s' does not hold it",
+				 prog->name, cap, pr->name);
 		rt_diag_set(diag, &t->program_pos, msg);
 		return -1;
 	}

@@ -2,7 +2,7 @@
 /*
  * process NAME {
  *   thread NAME program PROG(ARGS) [prio N] [cpu N | affinity LIST]
- *   caps irq(DEV), pci(DEV), endpoint(EP[, send|receive]), nopreempt(TIME)
+ *   caps irq(DEV), pci(DEV), mmio(DEV), endpoint(EP[, send|receive]), nopreempt(TIME)
  * }
  */
 #include "uks_int.h"

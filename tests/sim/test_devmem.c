@@ -32,7 +32,9 @@ struct seen {
 	long past_end, past_window, other_dev, bad_handle, wrong_type;
 	long ro_map_w, ro_map, ro_write, ro_read, nomap_map, exec_map;
 	long protect, unmap, after_unmap;
-	long vendor, cfg_platform, cfg_bar, cfg_cmd, cfg_size, cfg_off, noread_cfg;
+	long vendor, cfg_platform, cfg_bar, cfg_cmd, cfg_size, cfg_off, noread_cfg, cfg_wrong_type;
+	long cfg_mmio_only;
+	uint32_t h0_mmio; /* dev0 again, made without its PCI function (caps mmio(D)) */
 	unsigned faults;
 };
 
@@ -95,6 +97,8 @@ static void driver(struct uk_user *u, uint64_t arg)
 	s->cfg_size = uk_pci_cfg_read(u, s->h0, HW_PCI_VENDOR, 3);
 	s->cfg_off = uk_pci_cfg_read(u, s->h0, 4096, 4);
 	s->noread_cfg = uk_pci_cfg_read(u, (uint32_t)noread, HW_PCI_VENDOR, 2);
+	s->cfg_wrong_type = uk_pci_cfg_read(u, UK_HANDLE_PROCESS_SELF, HW_PCI_VENDOR, 2);
+	s->cfg_mmio_only = uk_pci_cfg_read(u, s->h0_mmio, HW_PCI_VENDOR, 2);
 	/* Unmapped, the window is gone (and no frame was freed for it). */
 	s->unmap = uk_sys_vm_unmap(u, UK_HANDLE_PROCESS_SELF, r0, UK_PAGE_SIZE);
 	s->after_unmap = uk_reg_read32(u, r0 + HW_SCRIPT_CONTROL);
@@ -136,6 +140,9 @@ START_TEST(map_access_rights_pci)
 	int h1 = uk_kernel_devmem_create(sm->k, tid, DEV_BASE(1), 0x400, UK_DEVMEM_NO_PCI, ALL);
 	ck_assert_int_gt(h0, 0);
 	ck_assert_int_gt(h1, 0);
+	int h0m = uk_kernel_devmem_create(sm->k, tid, DEV_BASE(0), 0x1000, UK_DEVMEM_NO_PCI, ALL);
+	ck_assert_int_gt(h0m, 0);
+	s.h0_mmio = (uint32_t)h0m;
 	s.h0 = (uint32_t)h0;
 	s.h1 = (uint32_t)h1;
 	s.faults = (unsigned)fh;
@@ -170,6 +177,8 @@ START_TEST(map_access_rights_pci)
 	ck_assert_int_eq(s.cfg_size, UK_EINVAL);
 	ck_assert_int_eq(s.cfg_off, UK_EINVAL);
 	ck_assert_int_eq(s.noread_cfg, UK_EPERM);
+	ck_assert_int_eq(s.cfg_wrong_type, UK_EBADH);
+	ck_assert_int_eq(s.cfg_mmio_only, UK_ENOENT);
 	ck_assert_int_eq(s.unmap, 0);
 	ck_assert_int_eq(s.after_unmap, UK_EFAULT);
 	/* The BAR did not move; the command register did change. */

@@ -300,8 +300,13 @@ static int devmem_setup(struct sim_rt *rt)
 				continue;
 			const struct uks_device *d = &s->devices[cap->ref];
 			const struct rt_dev *rd = &rt->dev[cap->ref];
-			uint32_t bdf = d->pci ? (uint32_t)(d->pci_bus << 8 | d->pci_dev << 3 | d->pci_fn)
-					      : UK_DEVMEM_NO_PCI;
+			/* Configuration space comes with pci(D) only. */
+			bool pci = false;
+			for (size_t j = 0; j < up->ncaps; j++)
+				pci |= up->caps[j].kind == UKS_CAP_PCI && up->caps[j].ref == cap->ref;
+			uint32_t bdf = pci && d->pci
+					       ? (uint32_t)(d->pci_bus << 8 | d->pci_dev << 3 | d->pci_fn)
+					       : UK_DEVMEM_NO_PCI;
 			int h = uk_kernel_devmem_create(rt->sm->k, rt->proc[p].first_tid, rd->mmio,
 							rd->mmio_size, bdf,
 							UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP |

@@ -473,6 +473,12 @@ int vm_fault(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint32_t cod
 	if (*pte & UK_PTE_P) {
 		if (!pte_allows(*pte, code))
 			return UK_EFAULT;
+		/* Device memory the tables allow faulted in the device: an
+		 * address its window does not decode, a width it does not take
+		 * (a bus error; device pages are never reprotected, so no stale
+		 * entry). */
+		if (*pte & UK_PTE_SW_DEV)
+			return UK_EFAULT;
 		/* The tables allow it: the fault came from a stale TLB entry. */
 		tlb_flush_local(k, vs->pcid, va & ~(UK_PAGE_SIZE - 1), 1);
 		return 0;

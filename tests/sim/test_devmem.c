@@ -31,17 +31,20 @@ struct seen {
 	long map, map_again, control0, control1, count, size0, size1;
 	long past_end, past_window, other_dev, bad_handle, wrong_type;
 	long ro_map_w, ro_map, ro_write, ro_read, nomap_map, exec_map;
-	long protect, unmap, after_unmap;
+	long protect, unmap, after_unmap, wide;
 	long vendor, cfg_platform, cfg_bar, cfg_cmd, cfg_size, cfg_off, noread_cfg, cfg_wrong_type;
 	long cfg_mmio_only;
 	uint32_t h0_mmio; /* dev0 again, made without its PCI function (caps mmio(D)) */
 	unsigned faults;
 };
 
+static unsigned fault_runs; /* the handler's runs (a test's own counter) */
+
 static void on_fault(struct uk_user *u, uint64_t info)
 {
 	(void)u;
 	(void)info; /* the accessor then returns UK_EFAULT */
+	fault_runs++;
 }
 
 static void driver(struct uk_user *u, uint64_t arg)
@@ -74,6 +77,9 @@ static void driver(struct uk_user *u, uint64_t arg)
 	 * page decodes to nothing. */
 	ck_assert_int_eq(uk_devmem_map(u, s->h1, r1, RW), 0);
 	s->past_window = uk_reg_read32(u, r1 + 0x800);
+	/* A 16-byte copy is no register access. */
+	char wide[16];
+	s->wide = uk_user_read(u, r0, wide, sizeof(wide));
 	/* Rights. */
 	long ro = uk_sys_handle_dup(u, s->h0, UK_RIGHT_READ | UK_RIGHT_MAP);
 	long nomap = uk_sys_handle_dup(u, s->h0, UK_RIGHT_READ | UK_RIGHT_WRITE);
@@ -160,6 +166,7 @@ START_TEST(map_access_rights_pci)
 	ck_assert_int_eq(s.count, 0);
 	ck_assert_int_eq(s.past_end, UK_EFAULT);
 	ck_assert_int_eq(s.past_window, UK_EFAULT);
+	ck_assert_int_eq(s.wide, UK_EFAULT);
 	ck_assert_int_eq(s.other_dev, UK_EFAULT);
 	ck_assert_int_eq(s.bad_handle, UK_EBADH);
 	ck_assert_int_eq(s.wrong_type, UK_EBADH);
@@ -181,6 +188,9 @@ START_TEST(map_access_rights_pci)
 	ck_assert_int_eq(s.cfg_mmio_only, UK_ENOENT);
 	ck_assert_int_eq(s.unmap, 0);
 	ck_assert_int_eq(s.after_unmap, UK_EFAULT);
+	/* Each bad access went to the fault handler, as a bad pointer would:
+	 * past_end, other_dev, past_window, wide, ro_write, after_unmap. */
+	ck_assert_uint_eq(fault_runs, 6);
 	/* The BAR did not move; the command register did change. */
 	uint32_t bar_after = 0, cmd = 0;
 	ck_assert_int_eq(hw_pci_cfg_read(sm->hw, 0, 3, 0, HW_PCI_BAR0, 4, &bar_after), 0);

@@ -437,7 +437,7 @@ static int user_mmio(struct uk_arch *a, unsigned cpu, const struct hw_xlate *x, 
 		     char *k, size_t len, bool to_user, struct uk_fault *fault)
 {
 	int rc = HW_EINVAL;
-	if (mmio_check(x->pa, (unsigned)len) == 0) {
+	if (len && mmio_check(x->pa, (unsigned)len) == 0) {
 		uk_arch_charge(a, UK_COST_DEVICE_ACCESS, 1);
 		uint64_t v = 0;
 		if (to_user) {
@@ -483,9 +483,11 @@ static int user_copy(struct uk_arch *a, uk_vaddr_t va, void *kbuf, size_t len, b
 		size_t chunk = (size_t)(page - (va & (page - 1)));
 		if (chunk > len)
 			chunk = len;
+		/* Uncached user pages are device memory (the kernel maps nothing
+		 * else so): a register access, or a fault. */
+		if (x.uncached)
+			return user_mmio(a, cpu, &x, va, k, chunk == len ? len : 0, to_user, fault);
 		void *host = hw_mem_ptr(a->hw, x.pa, chunk);
-		if (!host && x.uncached && chunk == len)
-			return user_mmio(a, cpu, &x, va, k, len, to_user, fault);
 		if (!host) {
 			/* Mapped to something that is not RAM. */
 			if (fault) {

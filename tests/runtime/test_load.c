@@ -142,7 +142,7 @@ START_TEST(load_errors)
 {
 	load_fails("/nonexistent/x.so", "no such file");
 	load_fails(RT_NODRIVER, "no 'ukern_programs' or 'ukern_policies' table");
-	load_fails(RT_OLDABI, "oldabi.so: built for interface version 3; this uksim has version 4");
+	load_fails(RT_OLDABI, "oldabi.so: built for interface version 4; this uksim has version 5");
 	load_fails(RT_NOABI, "noabi.so: says no interface version (write UKERN_PLUGIN;");
 	load_fails(RT_BADSPEC, "program 'my-driver' has an invalid spec");
 	load_fails(RT_DUPDRIVER, "'irq-driver' is already registered");

@@ -51,8 +51,10 @@
 #include <sim/policy.h>
 #include <ukern/user.h>
 
-/* Interface version 3 (UK_ABI_VERSION): programs take only their user
- * handle; versions 1 and 2 passed a host pointer to a context. */
+/* Since interface version 3 (UK_ABI_VERSION) programs take only their user
+ * handle; versions 1 and 2 passed a host pointer to a context. Version 5:
+ * a program reaches its device's registers through device memory
+ * (sim_prog_device_map, ukern/devmem.h), never by physical address. */
 typedef void (*sim_program_fn)(struct uk_user *u);
 
 struct sim_program {

@@ -397,6 +397,15 @@ void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 	return hw_mem_ptr(a->hw, pa, len);
 }
 
+void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa)
+{
+	if (hw_mem_frame_clear(a->hw, pa))
+		return;
+	void *p = hw_mem_ptr(a->hw, pa, UK_PAGE_SIZE);
+	if (p)
+		memset(p, 0, UK_PAGE_SIZE);
+}
+
 void uk_arch_set_root(struct uk_arch *a, uk_paddr_t root, uint16_t pcid, bool flush)
 {
 	hw_mmu_load_root(a->hw, sim_current_cpu(a->e), sim_now(a->e), root, pcid, flush);

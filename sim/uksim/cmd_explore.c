@@ -171,6 +171,15 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	if (cfg->progress)
 		fputs("\r\033[K", stderr);
 	if (rc != 0) {
+		/* The token first, always: the run that failed can be replayed. */
+		if (r.error_in_run) {
+			struct sim_token_env env = sim_token_env_of(&ut->t);
+			char *token = sim_token_encode_env(ut->t.hash, &env, &r.error_schedule);
+			if (token)
+				fprintf(stderr, "uksim explore: %s: the run below failed; replay: %s replay %s%s --token %s\n",
+					ut->name, o->prog, ut->name, o->set_args, token);
+			free(token);
+		}
 		fprintf(stderr, "uksim explore: %s: %s\n", ut->name, r.error);
 		sim_explore_result_fini(&r);
 		return UKSIM_EXIT_INTERNAL;

@@ -142,6 +142,13 @@ bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uin
  * caller (uk_arch_charge). */
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len);
 
+/* Zero the RAM frame at page-aligned `pa` (inside a region). Every frame
+ * the kernel hands out, and its own instance, is cleared through here. A
+ * platform that knows a frame already reads as zero may skip the work: the
+ * simulator tracks which frames a run wrote and clears those between runs,
+ * so most frames cost nothing; a port clears through its direct map. */
+void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa);
+
 /* ------------------------------------------------------------------------ */
 /* Paging (x86-64 4-level format) and TLB                                   */
 /* ------------------------------------------------------------------------ */

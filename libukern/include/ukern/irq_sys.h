@@ -143,8 +143,10 @@ enum uk_irq_source {
 };
 #define UK_IRQ_VIRTUAL_LINES 64u
 
-/* Rights of a fresh sink handle. */
+/* Rights of a fresh sink handle, and of a fresh port handle (READ wait,
+ * WRITE bind and unbind, GRANT pass on). */
 #define UK_IRQ_SINK_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_SIGNAL | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
+#define UK_IRQ_PORT_RIGHTS (UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT)
 
 static inline long uk_irq_attach(struct uk_user *u, enum uk_irq_source kind, unsigned source,
 				 enum uk_trigger trig, enum uk_polarity pol)

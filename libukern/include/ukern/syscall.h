@@ -93,6 +93,16 @@ enum uk_sysno {
 #define UK_RIGHT_NOPREEMPT (1u << 7) /* open a no-preemption section */
 #define UK_RIGHTS_ALL 0xffu
 
+/* The rights that mean something on each object type: each one gates the
+ * calls listed beside it (the table in docs/kernel.md, which
+ * tests/unit/core/test_rights.c checks both ways, right granted and
+ * missing). A fresh handle carries at least these; the types of
+ * ukern/ipc.h and ukern/irq_sys.h declare theirs there. */
+#define UK_PROCESS_RIGHTS (UK_RIGHT_MAP | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
+#define UK_THREAD_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
+#define UK_MUTEX_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_SIGNAL | UK_RIGHT_GRANT)
+#define UK_NOPREEMPT_RIGHTS (UK_RIGHT_NOPREEMPT | UK_RIGHT_GRANT)
+
 /* Handles are small positive integers; 0 is never valid. A process made by
  * uk_kernel_spawn starts with these. */
 #define UK_HANDLE_INVALID 0u

@@ -170,6 +170,10 @@ struct sim_explore_result {
 	struct sim_schedule found_schedule;
 	struct sim_outcome found_outcome;
 	char error[640];            /* internal error, if sim_explore returned -1 */
+	/* When the error came from one schedule's run (it could not be built
+	 * or stopped with an error of its own): that schedule, to replay. */
+	bool error_in_run;
+	struct sim_schedule error_schedule;
 };
 
 int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg,

@@ -443,7 +443,7 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 		if (add_device(rt, i) != 0)
 			return -1;
 	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0 || devmem_setup(rt) != 0 ||
-	    rt_args_build(rt) != 0)
+	    rt_args_build(rt) != 0 || rt_watches_build(rt) != 0)
 		return -1;
 	return rt_timeline_arm(rt);
 }
@@ -467,4 +467,5 @@ void rt_destroy(struct sim_rt *rt)
 	free(rt->ep);
 	free(rt->logbuf);
 	free(rt->pend_store);
+	free(rt->watch);
 }

@@ -235,10 +235,24 @@ static void note_dev(struct sim_rt *rt, enum sim_note what, int dev, uint64_t no
 		if (!rt_dev_reports_clears(d))
 			rt_pending_serve(&d->lat_irq, now);
 		break;
-	case SIM_NOTE_ACK: d->acks++; d->handled++; rt_pending_serve(&d->lat_handled, now); break;
-	case SIM_NOTE_NAK: d->naks++; break;
-	case SIM_NOTE_SERVED_LATE: d->handled++; rt_pending_serve(&d->lat_handled, now); break;
-	case SIM_NOTE_KICK: d->kicks++; d->handled++; rt_pending_serve(&d->lat_handled, now); break;
+	case SIM_NOTE_ACK:
+		d->acks++;
+		d->handled++;
+		rt_pending_serve(&d->lat_handled, now);
+		rt_count_hit(rt, false, offsetof(struct rt_dev, acks));
+		rt_count_hit(rt, false, offsetof(struct rt_dev, handled));
+		break;
+	case SIM_NOTE_NAK:
+		d->naks++;
+		rt_count_hit(rt, false, offsetof(struct rt_dev, naks));
+		break;
+	case SIM_NOTE_SERVED_LATE:
+	case SIM_NOTE_KICK:
+		d->kicks += what == SIM_NOTE_KICK;
+		d->handled++;
+		rt_pending_serve(&d->lat_handled, now);
+		rt_count_hit(rt, false, offsetof(struct rt_dev, handled));
+		break;
 	default: break;
 	}
 }
@@ -252,6 +266,7 @@ static void note_ep(struct sim_rt *rt, enum sim_note what, int ep, uint64_t valu
 		e->calls++;
 		if (value > e->ipc_max)
 			e->ipc_max = value;
+		rt_lat_hit(rt, RT_LAT_IPC, ep, value);
 	} else {
 		e->copied += value;
 	}
@@ -265,7 +280,10 @@ void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t valu
 	struct sim_rt *rt = c->rt;
 	struct rt_proc *rp = &rt->proc[c->proc];
 	switch (what) {
-	case SIM_NOTE_REJECTED: rp->rejected++; break;
+	case SIM_NOTE_REJECTED:
+		rp->rejected++;
+		rt_count_hit(rt, true, offsetof(struct rt_proc, rejected));
+		break;
 	case SIM_NOTE_ATTACH_REFUSED:
 		if (dev >= 0 && (size_t)dev < rt->s->ndevices && !rt->dev[dev].refused_err) {
 			struct rt_dev *d = &rt->dev[dev];
@@ -275,15 +293,23 @@ void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t valu
 			d->refused_cpu = (int)sim_current_cpu(rt->sm->e);
 		}
 		break;
-	case SIM_NOTE_OVERRUN: rp->overruns++; break;
-	case SIM_NOTE_FAULT: rp->faults++; break;
+	case SIM_NOTE_OVERRUN:
+		rp->overruns++;
+		rt_count_hit(rt, true, offsetof(struct rt_proc, overruns));
+		break;
+	case SIM_NOTE_FAULT:
+		rp->faults++;
+		rt_count_hit(rt, true, offsetof(struct rt_proc, faults));
+		break;
 	case SIM_NOTE_NOPREEMPT_NS:
 		if (value > rp->nopreempt_max)
 			rp->nopreempt_max = value;
+		rt_lat_hit(rt, RT_LAT_NOPREEMPT, c->proc, value);
 		break;
 	case SIM_NOTE_WAKEUP_NS:
 		if (value > rp->wakeup_max)
 			rp->wakeup_max = value;
+		rt_lat_hit(rt, RT_LAT_WAKEUP, c->proc, value);
 		break;
 	case SIM_NOTE_IPC_NS:
 	case SIM_NOTE_COPIED:

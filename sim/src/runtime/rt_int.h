@@ -134,6 +134,26 @@ struct rt_ep {
 	uint64_t ipc_max, copied, calls;
 };
 
+/* A count expectation with an upper bound on a counter the runtime keeps
+ * (handled, acks, naks, spurious, dropped edges, rejected calls, faults):
+ * the time the counter first reached `n`, the value that breaks the bound,
+ * so a failed expectation points at the event that broke it. */
+/* Latency expectations (`ipc`, `wakeup`, `nopreempt`) with an upper bound
+ * are watched too: the first measured interval longer than the bound
+ * broke it when the bound ran out (its start + the bound). */
+enum rt_lat { RT_LAT_NONE, RT_LAT_IPC, RT_LAT_WAKEUP, RT_LAT_NOPREEMPT };
+
+struct rt_watch {
+	enum rt_lat lat; /* a latency watch, or RT_LAT_NONE for a count */
+	bool proc;  /* a process counter (struct rt_proc), else a device's */
+	size_t off; /* the counter's offset in its struct */
+	int ref;    /* the device, process or endpoint, or -1 for the total (any) */
+	uint64_t n; /* count: the value that breaks; latency: the bound */
+	bool lt;    /* latency: `<` (else `<=`) */
+	uint64_t at; /* UINT64_MAX until reached */
+	uint64_t value; /* latency: the interval that broke it */
+};
+
 struct sim_rt {
 	const struct uks_scenario *s;
 	const struct sim_registry *reg;
@@ -153,6 +173,8 @@ struct sim_rt {
 	struct uk_irq_log log;
 	struct uk_irq_event *logbuf;
 	uint64_t *pend_store;       /* backing store of every rt_pending */
+	struct rt_watch *watch;     /* see struct rt_watch */
+	size_t nwatch;
 	char err[512];
 	bool bad_scenario; /* err is about the scenario, not the simulator */
 };
@@ -181,6 +203,22 @@ void rt_thread_main(struct uk_user *u, uint64_t arg);
 void rt_reaper_main(struct uk_user *u, uint64_t arg);
 /* judge.c */
 void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out);
+int rt_watches_build(struct sim_rt *rt);
+/* A kept counter (at `off` in a struct rt_dev, or struct rt_proc when
+ * `proc`) went up: note the time on the watches it reached. */
+void rt_count_hit_slow(struct sim_rt *rt, bool proc, size_t off);
+static inline void rt_count_hit(struct sim_rt *rt, bool proc, size_t off)
+{
+	if (rt->nwatch)
+		rt_count_hit_slow(rt, proc, off);
+}
+/* A latency of `kind` was measured for device/process/endpoint `ref`. */
+void rt_lat_hit_slow(struct sim_rt *rt, enum rt_lat kind, int ref, uint64_t value);
+static inline void rt_lat_hit(struct sim_rt *rt, enum rt_lat kind, int ref, uint64_t value)
+{
+	if (rt->nwatch)
+		rt_lat_hit_slow(rt, kind, ref, value);
+}
 void rt_expect_text(const struct uks_expect *x, char *buf, size_t len);
 void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		   struct sim_run_report *out);

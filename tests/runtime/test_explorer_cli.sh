@@ -68,7 +68,7 @@ assert 20000 < v["time_ns"] < 30000 and "nobody-cared #1 on d0's line" in v["mes
 print("ok: 6: a count is broken by the event that passes its bound")
 PY
 expect 1 "handled: run" -- "$UKSIM" run "$DIR/handled.uks"
-contains out "went wrong at 304.4us (304400 ns)" "6: a kept count (handled) is broken by the third episode"
+contains out "went wrong at 304.16us (304160 ns)" "6: a kept count (handled) is broken by the third episode"
 expect 1 "handled: explore" -- "$UKSIM" explore "$DIR/handled.uks" --runs 3 -j 1 --json
 python3 - "$tmp/out" <<'PY' || fails=$((fails + 1))
 import json, sys

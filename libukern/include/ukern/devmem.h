@@ -37,6 +37,8 @@
 #include <ukern/user.h>
 
 #define UK_DEVMEM_NO_PCI 0xffffffffu /* the bdf of a platform (non-PCI) device */
+/* The rights a device memory handle can carry. */
+#define UK_DEVMEM_RIGHTS (UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP | UK_RIGHT_GRANT)
 
 /* A conventional place for device windows in a driver's address space:
  * slot i, 1 MiB apart, below the argument area (ukern/progargs.h). The

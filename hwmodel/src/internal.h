@@ -43,6 +43,7 @@ struct hw_mem {
 #define TLBE_NX (1u << 3)
 #define TLBE_G (1u << 4)
 #define TLBE_D (1u << 5)
+#define TLBE_UC (1u << 6) /* the leaf has PCD (uncached) */
 
 struct hw_tlb_entry {
 	uint64_t tag;   /* va >> shift */

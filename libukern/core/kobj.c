@@ -102,6 +102,9 @@ void kobj_put(struct uk_kernel *k, struct kobj *o)
 	case KOBJ_NOPREEMPT:
 		kfree(k, o, sizeof(struct nopreempt_cap));
 		break;
+	case KOBJ_DEVMEM:
+		kfree(k, o, sizeof(struct devmem));
+		break;
 	case KOBJ_IRQ_SINK:
 		irq_sink_free(k, (struct irq_sink_obj *)o);
 		break;

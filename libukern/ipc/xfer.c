@@ -30,7 +30,10 @@ int xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t va, uk_paddr_t *pa)
 		x->st->faults++;
 		pte = vm_pte(k, vs, va);
 	}
-	if (!pte || !(*pte & UK_PTE_P) || !(*pte & UK_PTE_U) || (x->write && !(*pte & UK_PTE_W))) {
+	/* Device memory is no frame of RAM: a transfer never copies from or
+	 * onto registers (the direct map would not reach them). */
+	if (!pte || !(*pte & UK_PTE_P) || !(*pte & UK_PTE_U) || (*pte & UK_PTE_SW_DEV) ||
+	    (x->write && !(*pte & UK_PTE_W))) {
 		x->res.fault_side = UK_XFER_FAULT_REMOTE;
 		x->res.fault_addr = va < x->rva ? x->rva : va;
 		return UK_EFAULT;

@@ -333,6 +333,22 @@ bool uk_arch_intc_masked(struct uk_arch *a, unsigned ctrl, unsigned pin);
 int uk_arch_mmio_read(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t *val);
 int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t val);
 
+/* Whether [pa, pa + size) may become a device memory object a driver maps
+ * (core/devmem.c): it must lie inside the register window of one device and
+ * touch no interrupt controller (LAPIC, IOAPIC, PLIC, MSI doorbells) and no
+ * RAM. The platform knows its own address map; the kernel asks it once, when
+ * the object is made. */
+bool uk_arch_mmio_grantable(struct uk_arch *a, uk_paddr_t pa, uint64_t size);
+
+/* PCI configuration space of function `bdf` (bus << 8 | device << 3 |
+ * function): `size` 1, 2 or 4 bytes at `off` (< 4096), naturally aligned.
+ * UK_EINVAL for a bad size, alignment or offset, UK_ENOENT when no such
+ * function exists (a read then yields all ones). DECISION POINTS. */
+int uk_arch_pci_cfg_read(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			 uint32_t *val);
+int uk_arch_pci_cfg_write(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			  uint32_t val);
+
 /* ------------------------------------------------------------------------ */
 /* Cost accounting, tracing and fatal errors                                */
 /* ------------------------------------------------------------------------ */

@@ -57,7 +57,19 @@ enum uk_sysno {
 				      * virtual time ns with UK_SLEEP_ABS; a time already past
 				      * returns at once; other flag bits are reserved and ignored;
 				      * a deadline at or past 2^63 ns never comes (only a kill ends it) */
-	UK_SYS_COUNT = 27,            /* core calls are 0 .. UK_SYS_COUNT-1 */
+	/* Device memory (ukern/devmem.h): a device's register window, given
+	 * to a driver by the platform (a scenario's `caps pci(D)`/`mmio(D)`). */
+	UK_SYS_DEVMEM_MAP = 27,      /* (devmem_h, va, prot) -> 0: map the window's pages at va in
+				      * the caller's space, uncached; EBADH EPERM(MAP and READ; WRITE
+				      * for UK_PROT_WRITE) EINVAL(alignment, prot) ERANGE EEXIST ENOMEM */
+	UK_SYS_DEVMEM_INFO = 28,     /* (devmem_h) -> the window's size in bytes; EBADH */
+	UK_SYS_PCI_CFG_READ = 29,    /* (devmem_h, off, size) -> the value, from the configuration
+				      * space of the window's own PCI function; EBADH EPERM(READ)
+				      * EINVAL(size 1/2/4, alignment, off >= 4096) ENOENT(not PCI) */
+	UK_SYS_PCI_CFG_WRITE = 30,   /* (devmem_h, off, size, value) -> 0; as READ with WRITE, and
+				      * EPERM for anything but the command register (offset 4..5):
+				      * BARs and the MSI capability are the kernel's */
+	UK_SYS_COUNT = 31,            /* core calls are 0 .. UK_SYS_COUNT-1 */
 	/* 32 .. 47: IRQ objects (ukern/irq_sys.h). */
 	UK_SYS_IRQ_FIRST = 32,
 	UK_SYS_IRQ_LAST = 47,

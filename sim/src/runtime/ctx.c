@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include <ukern/devmem.h>
 #include <ukern/progargs.h>
 
 /* ---- the block, as the program left it ---- */
@@ -129,7 +130,8 @@ int sim_prog_device(struct uk_user *u, int dev, struct sim_dev_info *out)
 		(const struct uk_progarg_dev *)(const void *)((const char *)h + h->devices_off) + dev;
 	memset(out, 0, sizeof(*out));
 	out->name = str_at(h, d->name);
-	out->mmio = d->mmio;
+	out->regs_h = d->regs;
+	out->regs_size = d->regs_size;
 	out->w1c = d->flags & UK_PROGDEV_W1C;
 	out->has_line = d->flags & UK_PROGDEV_HAS_LINE;
 	out->irq_cap = d->flags & UK_PROGDEV_IRQ_CAP;
@@ -137,6 +139,23 @@ int sim_prog_device(struct uk_user *u, int dev, struct sim_dev_info *out)
 	out->source = d->source;
 	out->trigger = d->trigger;
 	out->polarity = d->polarity;
+	return 0;
+}
+
+int sim_prog_device_map(struct uk_user *u, int dev, struct sim_dev_info *out)
+{
+	if (sim_prog_device(u, dev, out) != 0)
+		return -1;
+	if (!out->regs_h)
+		return UK_EPERM;
+	if (out->regs_size > UK_DEVMEM_VA_SLOT)
+		return UK_ERANGE;
+	uk_vaddr_t va = UK_DEVMEM_VA(dev);
+	long rc = uk_devmem_map(u, out->regs_h, va, UK_PROT_READ | UK_PROT_WRITE);
+	/* Another thread of the process (or an earlier call) mapped it. */
+	if (rc != 0 && rc != UK_EEXIST)
+		return (int)rc;
+	out->regs = va;
 	return 0;
 }
 

@@ -67,7 +67,8 @@ struct rt_pending {
 
 struct rt_dev {
 	struct hw_dev *hw;
-	uk_paddr_t mmio;
+	uk_paddr_t mmio;     /* its register window, for the device memory objects */
+	uint64_t mmio_size;
 	int pin_id;          /* in the IRQ log, or -1 (found after the run) */
 	bool drop_next;      /* drop-edge fault armed */
 	uint64_t delay_next; /* delay fault armed (ns) */
@@ -95,6 +96,7 @@ struct rt_proc {
 	struct { const char *name; uint32_t h; } mutex[RT_MAX_MUTEXES];
 	unsigned nmutex;
 	uint32_t *ep_handle;         /* per scenario endpoint (0: none) */
+	uint32_t *dev_handle;        /* per scenario device: its device memory (0: none) */
 	int kill_action;             /* earliest kill of this process, or -1 */
 	uint64_t np_budget;
 	uint32_t reaper_tag;         /* check bits of its kill thread's argument */

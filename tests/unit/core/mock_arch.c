@@ -522,6 +522,27 @@ int uk_arch_mmio_read(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t 
 	return UK_ENOENT;
 }
 int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t val) { return UK_ENOENT; }
+/* A pretend device area: windows in [0xd0000000, 0xe0000000) are grantable. */
+bool uk_arch_mmio_grantable(struct uk_arch *a, uk_paddr_t pa, uint64_t size)
+{
+	(void)a;
+	return pa >= 0xd0000000ull && size <= 0xe0000000ull - pa;
+}
+/* Configuration space reads give the function's bdf back, so a test can
+ * tell whose space it read; writes go nowhere. */
+int uk_arch_pci_cfg_read(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			 uint32_t *val)
+{
+	(void)a, (void)off, (void)size;
+	*val = bdf;
+	return 0;
+}
+int uk_arch_pci_cfg_write(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			  uint32_t val)
+{
+	(void)a, (void)bdf, (void)off, (void)size, (void)val;
+	return 0;
+}
 
 void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 {

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ukern/devmem.h>
 #include <ukern/ipc.h>
 #include <ukern/irq_model.h>
 #include <ukern/irq_sys.h>
@@ -70,8 +71,7 @@ static const struct otype types[] = {
 	{"grant", KOBJ_GRANT, UK_GRANT_RIGHTS},
 	{"irq sink", KOBJ_IRQ_SINK, UK_IRQ_SINK_RIGHTS},
 	{"irq port", KOBJ_IRQ_PORT, UK_IRQ_PORT_RIGHTS},
-	/* Device memory (issue 15, devcap15) goes here: its KOBJ_ type and
-	 * UK_*_RIGHTS, and its rows in the table below. */
+	{"device memory", KOBJ_DEVMEM, UK_DEVMEM_RIGHTS},
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 
@@ -262,6 +262,17 @@ static long su_zx_triggered(struct uk_user *u)
 
 static long su_sel4(struct uk_user *u) { return attach_virtual(u, SEL4_LINE); }
 static long su_port(struct uk_user *u) { return zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT); }
+/* Device memory is made by the platform (host side) for a process: the
+ * mock's pretend device area, PCI function 0:3.0. */
+#define DEVMEM_PA 0xd0000000ull
+#define DEVMEM_BDF (3u << 3)
+#define DEVMEM_VA 0x30000000ull
+static long su_devmem(struct uk_user *u)
+{
+	(void)u;
+	return uk_kernel_devmem_create(g.k, g.tid_owner, DEVMEM_PA, UK_PAGE_SIZE, DEVMEM_BDF,
+				       UK_DEVMEM_RIGHTS);
+}
 
 /* ---- calls ---- */
 
@@ -290,6 +301,31 @@ static long c_vm_unmap(struct uk_user *u, uint32_t full, uint32_t h)
 static long c_vm_protect(struct uk_user *u, uint32_t full, uint32_t h)
 {
 	return uk_sys_vm_protect(u, h, MAPVA, UK_PAGE_SIZE, UK_PROT_READ);
+}
+
+/* device memory: a mapping is undone at once, so each case starts clean */
+static long devmem_map(struct uk_user *u, uint32_t h, unsigned prot)
+{
+	long rc = uk_devmem_map(u, h, DEVMEM_VA, prot);
+	if (rc == 0 && uk_sys_vm_unmap(u, UK_HANDLE_PROCESS_SELF, DEVMEM_VA, UK_PAGE_SIZE) != 0)
+		return PREP_FAILED;
+	return rc;
+}
+static long c_dm_map(struct uk_user *u, uint32_t full, uint32_t h)
+{
+	return devmem_map(u, h, UK_PROT_READ);
+}
+static long c_dm_map_w(struct uk_user *u, uint32_t full, uint32_t h)
+{
+	return devmem_map(u, h, UK_PROT_READ | UK_PROT_WRITE);
+}
+static long c_cfg_read(struct uk_user *u, uint32_t full, uint32_t h)
+{
+	return uk_pci_cfg_read(u, h, 0, 4);
+}
+static long c_cfg_write(struct uk_user *u, uint32_t full, uint32_t h)
+{
+	return uk_pci_cfg_write(u, h, 4, 2, 0x6);
 }
 
 /* thread */
@@ -569,6 +605,13 @@ static const struct row rows[] = {
 	{KOBJ_IRQ_PORT, W, "IRQ_PORT_BIND", su_port, c_p_bind, 0, false},
 	{KOBJ_IRQ_PORT, W, "IRQ_PORT_UNBIND", su_port, c_p_unbind, 0, false},
 	GRANT_ROWS(KOBJ_IRQ_PORT, su_port),
+
+	{KOBJ_DEVMEM, R, "DEVMEM_MAP", su_devmem, c_dm_map, 0, false},
+	{KOBJ_DEVMEM, MP, "DEVMEM_MAP", su_devmem, c_dm_map, 0, false},
+	{KOBJ_DEVMEM, W, "DEVMEM_MAP writable", su_devmem, c_dm_map_w, 0, false},
+	{KOBJ_DEVMEM, R, "PCI_CFG_READ", su_devmem, c_cfg_read, DEVMEM_BDF, false},
+	{KOBJ_DEVMEM, W, "PCI_CFG_WRITE", su_devmem, c_cfg_write, 0, false},
+	GRANT_ROWS(KOBJ_DEVMEM, su_devmem),
 
 	/* Device memory (devcap15): its rows go here. */
 };
@@ -850,8 +893,8 @@ static const struct call_entry calls[] = {
 	NONE(CLOCK, "no handle"), NONE(THREAD_ID, "no handle"), NONE(SLEEP, "no handle"),
 	NONE(IRQ_ATTACH, "no handle: any line (issue 15's irq(D) capability)"), ROWS(IRQ_WAIT),
 	ROWS(IRQ_ACK), ROWS(IRQ_NAK), ROWS(IRQ_KICK), ROWS(IRQ_CONFIGURE),
-	NONE(DEV_READ, "no handle yet: any register (issue 15's device-memory capability)"),
-	NONE(DEV_WRITE, "no handle yet: any register (issue 15's device-memory capability)"),
+	NONE(DEV_READ, "retired: UK_EPERM for every physical address (device memory instead)"),
+	NONE(DEV_WRITE, "retired: UK_EPERM for every physical address (device memory instead)"),
 	ROWS(IRQ_MODEL_CALL), NONE(IRQ_PORT_CREATE, "makes the object"), ROWS(IRQ_PORT_WAIT),
 	ROWS(IRQ_PORT_BIND), ROWS(IRQ_PORT_UNBIND), ROWS(IRQ_SET_AFFINITY), ROWS(IRQ_SET_WAKE),
 	NONE(EP_CREATE, "makes the object"), ROWS(EP_MINT), ROWS(CALL), ROWS(RECV), ROWS(REPLY),
@@ -860,7 +903,8 @@ static const struct call_entry calls[] = {
 	ROWS(XFER), NONE(GRANT_CREATE, "makes the object over the caller's own memory"),
 	NONE(GRANT_REVOKE, "the grant's owner process only, whatever the handle's rights"),
 	ROWS(XFER_GRANT), ROWS(NTFN_BIND_IRQ),
-	/* Device memory (devcap15): its calls go here. */
+	ROWS(DEVMEM_MAP), NONE(DEVMEM_INFO, "a device memory handle, no right"), ROWS(PCI_CFG_READ),
+	ROWS(PCI_CFG_WRITE),
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 

@@ -306,6 +306,9 @@ static void serve(struct uk_user *u, struct tproc *p, unsigned slot, struct sim_
 	uint64_t id = m->mr[0], verdict = 0;
 	uint8_t data[BUF_LEN];
 
+	/* Recorded before any decision point: a kill from here on leaves the
+	 * passed handle to the main thread to close. */
+	p->owned[slot][2] = m->cap;
 	t->served++;
 	if (m->words < 3 || from >= PROCS ||
 	    m->badge != (from == p->idx ? 0 : (uint64_t)from + 1)) {
@@ -371,15 +374,14 @@ static void serve(struct uk_user *u, struct tproc *p, unsigned slot, struct sim_
 		}
 		/* Sometimes keep the grant a while: the owner may revoke it or
 		 * die meanwhile. One is kept at a time (slot handle 3). */
-		if (sim_rng_below(r, 4)) {
-			N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, g));
-		} else {
+		if (!sim_rng_below(r, 4)) {
 			uint32_t *kept = &p->owned[slot][3];
 			if (*kept) {
 				N(UK_SYS_XFER_GRANT, uk_xfer_grant(u, *kept, UK_XFER_READ, buf, 0, 8, NULL));
 				N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, *kept));
 			}
 			*kept = g;
+			p->owned[slot][2] = 0;
 		}
 		break;
 	}
@@ -387,20 +389,22 @@ static void serve(struct uk_user *u, struct tproc *p, unsigned slot, struct sim_
 		if (m->cap) {
 			long rc = N(UK_SYS_NTFN_SIGNAL, uk_ntfn_signal(u, m->cap, (uint32_t)(1u << (id % 31))));
 			verdict = rc == 0 ? 0 : 2;
-			N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, m->cap));
 		} else {
 			verdict = 2; /* documented: our table was full, the cap was dropped */
 			t->caps_dropped++;
 		}
 		break;
 	case OP_CAP:
-		if (m->cap) {
+		if (m->cap)
 			N(UK_SYS_HANDLE_RIGHTS, uk_sys_handle_rights(u, m->cap));
-			N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, m->cap));
-		}
 		break;
 	default:
 		break;
+	}
+	if (p->owned[slot][2]) {
+		uint32_t h = p->owned[slot][2];
+		p->owned[slot][2] = 0;
+		N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, h));
 	}
 	if (verdict == 1)
 		flag(t, "server: request %llu (op %llu) carried wrong data (len %llu)", id, op, len);
@@ -473,8 +477,8 @@ static unsigned pick_target(struct tproc *p, struct sim_rng *r)
 	return (unsigned)sim_rng_below(r, PROCS);
 }
 
-static void client_call(struct uk_user *u, struct tproc *p, struct sim_rng *r, uint64_t buf,
-			uint32_t ntfn)
+static void client_call(struct uk_user *u, struct tproc *p, unsigned slot, struct sim_rng *r,
+			uint64_t buf, uint32_t ntfn)
 {
 	struct torture *t = p->t;
 	unsigned q = pick_target(p, r), op = (unsigned)sim_rng_below(r, OP_COUNT);
@@ -527,6 +531,7 @@ static void client_call(struct uk_user *u, struct tproc *p, struct sim_rng *r, u
 	}
 	if (!sim_rng_below(r, 64))
 		m.words = UK_MSG_WORDS + 1; /* EINVAL */
+	p->owned[slot][1] = g > 0 ? (uint32_t)g : 0; /* closed by main if we die in the call */
 	long rc = N(UK_SYS_CALL, uk_call(u, p->ep[q], &m));
 	if (rc == 0) {
 		t->sent_ok++;
@@ -552,6 +557,7 @@ static void client_call(struct uk_user *u, struct tproc *p, struct sim_rng *r, u
 	if (g > 0) {
 		if (op != OP_CAP && sim_rng_below(r, 2))
 			N(UK_SYS_GRANT_REVOKE, uk_grant_revoke(u, (uint32_t)g));
+		p->owned[slot][1] = 0;
 		N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, (uint32_t)g));
 	}
 }
@@ -595,7 +601,7 @@ static void client(struct uk_user *u, struct tproc *p, unsigned slot)
 			break;
 		}
 		default:
-			client_call(u, p, &r, buf, (uint32_t)ntfn);
+			client_call(u, p, slot, &r, buf, (uint32_t)ntfn);
 			break;
 		}
 	}
@@ -788,6 +794,9 @@ static void chaos(struct uk_user *u, struct tproc *p, unsigned slot)
 									  UK_PROT_READ | UK_PROT_WRITE,
 									  sim_rng_below(&r, 2) ? UK_VM_LAZY : 0));
 				mapped = rc == 0;
+				if (rc == UK_EEXIST) /* a garbage call mapped there: clear it */
+					N(UK_SYS_VM_UNMAP, uk_sys_vm_unmap(u, UK_HANDLE_PROCESS_SELF, SCRATCH,
+									    4 * UK_PAGE_SIZE));
 				if (mapped) {
 					uint64_t v = mix(sim_rng_next(&r));
 					uk_user_write(u, SCRATCH + UK_PAGE_SIZE, &v, sizeof(v));

@@ -757,6 +757,45 @@ static void garbage(struct uk_user *u, struct torture *t, struct sim_rng *r)
 		N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, (uint32_t)rc));
 }
 
+/* A grant over the caller's own buffer, and a transfer through it onto an
+ * overlapping range of the same memory: legal, and it must move the bytes
+ * as memmove would. */
+static void self_grant(struct uk_user *u, struct tproc *p, unsigned slot, struct sim_rng *r,
+		       uint64_t buf)
+{
+	struct torture *t = p->t;
+	uint8_t data[BUF_LEN], want[BUF_LEN], got[BUF_LEN];
+	/* Ranges up to 4 KiB at offsets up to 4 KiB: some cross the page
+	 * boundary, where the copy goes in pieces. */
+	uint64_t id = mix(sim_rng_next(r)), len = 1 + sim_rng_below(r, BUF_LEN / 2);
+	uint64_t local = sim_rng_below(r, BUF_LEN / 2), off = sim_rng_below(r, BUF_LEN / 2);
+	unsigned dir = (unsigned)sim_rng_below(r, 2);
+	long g = N(UK_SYS_GRANT_CREATE, uk_grant_create(u, buf, BUF_LEN, UK_RIGHT_READ | UK_RIGHT_WRITE));
+
+	if (g <= 0)
+		return;
+	p->owned[slot][1] = (uint32_t)g;
+	fill(data, BUF_LEN, id);
+	uk_user_write(u, buf, data, BUF_LEN);
+	/* READ copies grant[off..] to local; WRITE copies local to grant[off..]. */
+	memcpy(want, data, BUF_LEN);
+	if (dir == UK_XFER_READ)
+		memmove(want + local, data + off, len);
+	else
+		memmove(want + off, data + local, len);
+	long rc = N(UK_SYS_XFER_GRANT, uk_xfer_grant(u, (uint32_t)g, dir, buf + local, off, len, NULL));
+	if (rc == (long)len) {
+		uk_user_read(u, buf, got, BUF_LEN);
+		if (memcmp(got, want, BUF_LEN) != 0)
+			flag(t, "self grant: dir %llu, %llu bytes, offsets local<<16|grant %#llx: wrong bytes",
+			     (unsigned long long)dir, len, (local << 16) | off);
+		else
+			t->grant_checked++;
+	}
+	p->owned[slot][1] = 0;
+	N(UK_SYS_HANDLE_CLOSE, uk_sys_handle_close(u, (uint32_t)g));
+}
+
 static void chaos(struct uk_user *u, struct tproc *p, unsigned slot)
 {
 	struct torture *t = p->t;
@@ -768,7 +807,7 @@ static void chaos(struct uk_user *u, struct tproc *p, unsigned slot)
 	seed_rng(u, t, &r);
 	p->owned[slot][0] = mtx > 0 ? (uint32_t)mtx : 0;
 	while (!t->stop) {
-		switch (sim_rng_below(&r, 13)) {
+		switch (sim_rng_below(&r, 14)) {
 		case 0:
 			if (mtx > 0) {
 				long rc = N(UK_SYS_MUTEX_TRYLOCK, uk_sys_mutex_trylock(u, (uint32_t)mtx));
@@ -833,6 +872,9 @@ static void chaos(struct uk_user *u, struct tproc *p, unsigned slot)
 		}
 		case 7:
 			N(UK_SYS_YIELD, uk_sys_yield(u));
+			break;
+		case 9:
+			self_grant(u, p, slot, &r, fut);
 			break;
 		case 8: {
 			/* Kick the driver's sink from another thread: ends an episode
@@ -1247,10 +1289,95 @@ START_TEST(kill_while_entering_the_kernel)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Regression: a grant over the caller's own memory, copied onto itself      */
+/* ------------------------------------------------------------------------ */
+
+/* Found by the torture (its chaos thread's self_grant). A transfer through a
+ * grant over the caller's own buffer onto an overlapping range that crosses
+ * a page boundary, destination above the source: the copy went page by
+ * page, forward, and read bytes it had already overwritten. Each case is
+ * (dir, local offset, grant offset, length) in a two-page buffer; the
+ * result must be memmove's. */
+struct overlap_case {
+	unsigned dir;
+	uint64_t local, off, len;
+	long rc;
+	bool same;
+};
+
+#define OV_VA 0x40000000ull
+static const struct overlap_case overlap_cases[] = {
+	{UK_XFER_READ, 1928, 1207, 2169, 0, 0}, /* as the torture found it */
+	{UK_XFER_READ, 4090, 4000, 200, 0, 0},  /* minimal: 90 bytes apart, across the page end */
+	{UK_XFER_WRITE, 4000, 4090, 200, 0, 0}, /* the same through a write */
+	{UK_XFER_READ, 1, 0, 8000, 0, 0},       /* one byte apart, almost both pages */
+	{UK_XFER_WRITE, 0, 1, 8000, 0, 0},
+	{UK_XFER_READ, 0, 1, 8000, 0, 0},       /* destination below: forward is right */
+};
+#define OV_N (sizeof(overlap_cases) / sizeof(overlap_cases[0]))
+
+static void ov_prog(struct uk_user *u, uint64_t arg)
+{
+	struct overlap_case *c = (struct overlap_case *)(uintptr_t)arg;
+	static uint8_t data[2 * UK_PAGE_SIZE], want[2 * UK_PAGE_SIZE], got[2 * UK_PAGE_SIZE];
+
+	ck_assert_int_eq(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, OV_VA, 2 * UK_PAGE_SIZE,
+				       UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	long g = uk_grant_create(u, OV_VA, 2 * UK_PAGE_SIZE, UK_RIGHT_READ | UK_RIGHT_WRITE);
+	ck_assert_int_gt(g, 0);
+	for (unsigned i = 0; i < OV_N; i++) {
+		fill(data, sizeof(data), i + 1);
+		ck_assert_int_eq(uk_user_write(u, OV_VA, data, sizeof(data)), 0);
+		memcpy(want, data, sizeof(want));
+		if (c[i].dir == UK_XFER_READ)
+			memmove(want + c[i].local, data + c[i].off, c[i].len);
+		else
+			memmove(want + c[i].off, data + c[i].local, c[i].len);
+		c[i].rc = uk_xfer_grant(u, (uint32_t)g, c[i].dir, OV_VA + c[i].local, c[i].off,
+					c[i].len, NULL);
+		ck_assert_int_eq(uk_user_read(u, OV_VA, got, sizeof(got)), 0);
+		c[i].same = memcmp(got, want, sizeof(got)) == 0;
+	}
+}
+
+START_TEST(self_grant_overlapping_copy)
+{
+	char err[256];
+	struct sim_machine *sm;
+	struct sim_machine_config cfg = {.cpus = 1, .trace_limit = 0};
+	struct overlap_case c[OV_N];
+	uint64_t tid;
+	unsigned wrong = 0;
+
+	memcpy(c, overlap_cases, sizeof(c));
+	ck_assert_int_eq(sim_machine_create(&cfg, &sm, err, sizeof(err)), 0);
+	int prog = uk_kernel_register_program(sm->k, "overlap", ov_prog);
+	struct uk_spawn sp = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)c, .prio = 100,
+			      .max_prio = 200, .name = "overlap"};
+	ck_assert_int_eq(uk_kernel_spawn(sm->k, &sp, &tid), 0);
+	ck_assert_int_eq(sim_machine_run(sm), SIM_DONE);
+	for (unsigned i = 0; i < OV_N; i++) {
+		if (c[i].rc != (long)c[i].len || !c[i].same) {
+			wrong++;
+			fprintf(stderr, "%s of %llu bytes, local +%llu, grant +%llu: rc %ld, %s\n",
+				c[i].dir == UK_XFER_READ ? "read" : "write",
+				(unsigned long long)c[i].len, (unsigned long long)c[i].local,
+				(unsigned long long)c[i].off, c[i].rc,
+				c[i].same ? "bytes right" : "WRONG BYTES");
+		}
+	}
+	sim_machine_destroy(sm);
+	ck_assert_msg(wrong == 0, "%u of %u overlapping self-grant copies went wrong", wrong,
+		      (unsigned)OV_N);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
 	SIM_SUITE(sr, "torture", 600, structured_torture);
 	SIM_SUITE(sr, "kill-race", 300, kill_while_entering_the_kernel);
+	SIM_SUITE(sr, "self-grant-overlap", 60, self_grant_overlapping_copy);
 	return sim_run_suites(sr);
 }

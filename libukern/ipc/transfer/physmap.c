@@ -38,36 +38,10 @@ static int xfer_physmap_span(struct uk_xfer_job *x, uint64_t from, uint64_t to)
 	return 0;
 }
 
-/* Both ranges in one address space (a grant over the caller's own memory,
- * or a call to its own process), overlapping with the destination above the
- * source: a forward copy in pieces would read bytes it had already
- * overwritten. Copy in blocks no longer than the distance between the
- * ranges, last block first, as memmove does; each block then cannot overlap
- * itself, however the pieces split it. The gap, or 0 for a plain copy. */
-static uint64_t xfer_backward_gap(const struct uk_xfer_job *x)
-{
-	const struct uk_thread *self = this_cpu(x->k)->current;
-	uk_vaddr_t src = x->write ? x->local : x->rva, dst = x->write ? x->rva : x->local;
-
-	if (self->proc != x->remote || dst <= src || dst - src >= x->len)
-		return 0;
-	return dst - src;
-}
-
+/* Overlapping ranges of one space go backwards in blocks: xfer_in_blocks. */
 int xfer_physmap(struct uk_xfer_job *x)
 {
-	uint64_t gap = xfer_backward_gap(x), end = x->len;
-	int rc;
-
-	if (!gap)
-		return xfer_physmap_span(x, 0, x->len);
-	while (end > 0) {
-		uint64_t start = end > gap ? end - gap : 0;
-		if ((rc = xfer_physmap_span(x, start, end)) < 0)
-			return rc;
-		end = start;
-	}
-	return 0;
+	return xfer_in_blocks(x, xfer_physmap_span);
 }
 
 void xfer_fill_physmap(struct uk_xfer_ops *o)

@@ -86,7 +86,8 @@ enum role { R_SERVER, R_CLIENT, R_DRIVER, R_CHAOS, R_MAIN };
 #define DEV_BASE(i) (0xc0000000ull + (uint64_t)(i) * 0x1000)
 
 /* Request ops (low byte of the label). */
-enum op { OP_ECHO, OP_LONG, OP_XREAD, OP_XWRITE, OP_GRANT_R, OP_GRANT_W, OP_NTFN, OP_CAP, OP_COUNT };
+enum op { OP_ECHO, OP_LONG, OP_XREAD, OP_XWRITE, OP_GRANT_R, OP_GRANT_W, OP_NTFN, OP_CAP, OP_XSELF,
+	  OP_COUNT };
 
 #define NCLS 20 /* outcome classes: 0 ok, 1..19 = -error */
 
@@ -394,6 +395,37 @@ static void serve(struct uk_user *u, struct tproc *p, unsigned slot, struct sim_
 			t->caps_dropped++;
 		}
 		break;
+	case OP_XSELF: {
+		/* The caller is of our own process and blocked in its call: its
+		 * buffer is ours to use. Fill it, then transfer between two
+		 * overlapping ranges of it, and compare with memmove. */
+		uint8_t want[BUF_LEN], got[BUF_LEN]; /* per thread: servers interleave */
+		uint64_t a = sim_rng_below(r, BUF_LEN / 2), b = sim_rng_below(r, BUF_LEN / 2);
+		uint64_t n = 1 + sim_rng_below(r, BUF_LEN / 2);
+		unsigned dir = (unsigned)sim_rng_below(r, 2);
+		if (from != p->idx)
+			break;
+		fill(data, BUF_LEN, id ^ 0x77);
+		memcpy(want, data, BUF_LEN);
+		uk_user_write(u, remote, data, BUF_LEN);
+		/* READ: remote + b -> local (remote + a); WRITE: local -> remote + b. */
+		if (dir == UK_XFER_READ)
+			memmove(want + a, data + b, n);
+		else
+			memmove(want + b, data + a, n);
+		long rc = N(UK_SYS_XFER, uk_xfer(u, reply, dir, remote + a, remote + b, n, NULL));
+		if (rc == (long)n) {
+			uk_user_read(u, remote, got, BUF_LEN);
+			if (memcmp(got, want, BUF_LEN) != 0) {
+				flag(t, "self transfer (strategy %llu): dir %llu, offsets a<<16|b %#llx: wrong bytes",
+				     p->strategy, dir, (a << 16) | b);
+			}
+			else
+				t->xfer_checked++;
+		}
+		verdict = 2; /* the client's buffer is not its pattern any more */
+		break;
+	}
 	case OP_CAP:
 		if (m->cap)
 			N(UK_SYS_HANDLE_RIGHTS, uk_sys_handle_rights(u, m->cap));
@@ -489,7 +521,9 @@ static void client_call(struct uk_user *u, struct tproc *p, unsigned slot, struc
 	struct uk_msg m;
 	long g = 0;
 
-	if (grant_ep && (op == OP_LONG || op == OP_XREAD || op == OP_XWRITE))
+	if (op == OP_XSELF && q != p->idx)
+		op = OP_XREAD; /* only a call to its own process shares the address space */
+	if (grant_ep && (op == OP_LONG || op == OP_XREAD || op == OP_XWRITE || op == OP_XSELF))
 		op = OP_GRANT_R + (unsigned)sim_rng_below(r, 2); /* the grant strategy's way */
 	memset(&m, 0, sizeof(m));
 	m.label = op | (uint64_t)p->idx << 8;
@@ -1373,11 +1407,103 @@ START_TEST(self_grant_overlapping_copy)
 }
 END_TEST
 
+/* The same through UK_SYS_XFER: a thread calls its own process's endpoint
+ * and the server transfers between overlapping ranges of the caller's
+ * buffer (one address space), under the physmap and window strategies. */
+struct self_call {
+	uint32_t ep;
+	unsigned prog_server;
+	struct overlap_case c[OV_N];
+};
+
+static void sc_server(struct uk_user *u, uint64_t arg)
+{
+	struct self_call *sc = (struct self_call *)(uintptr_t)arg;
+	uint8_t data[2 * UK_PAGE_SIZE], want[2 * UK_PAGE_SIZE], got[2 * UK_PAGE_SIZE];
+	long reply = uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	ck_assert_int_gt(reply, 0);
+	for (unsigned i = 0; i < OV_N; i++) {
+		struct overlap_case *c = &sc->c[i];
+		ck_assert_int_eq(uk_recv(u, sc->ep, &m, (uint32_t)reply), 0);
+		fill(data, sizeof(data), i + 1);
+		ck_assert_int_eq(uk_user_write(u, OV_VA, data, sizeof(data)), 0);
+		memcpy(want, data, sizeof(want));
+		/* READ: remote (the "grant" offset) -> local; WRITE: local -> remote. */
+		if (c->dir == UK_XFER_READ)
+			memmove(want + c->local, data + c->off, c->len);
+		else
+			memmove(want + c->off, data + c->local, c->len);
+		c->rc = uk_xfer(u, (uint32_t)reply, c->dir, OV_VA + c->local, OV_VA + c->off, c->len,
+				NULL);
+		ck_assert_int_eq(uk_user_read(u, OV_VA, got, sizeof(got)), 0);
+		c->same = memcmp(got, want, sizeof(got)) == 0;
+		m.words = 0;
+		ck_assert_int_eq(uk_reply(u, (uint32_t)reply, &m), 0);
+	}
+}
+
+static void sc_client(struct uk_user *u, uint64_t arg)
+{
+	struct self_call *sc = (struct self_call *)(uintptr_t)arg;
+	struct uk_msg m = {0};
+
+	ck_assert_int_eq(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, OV_VA, 2 * UK_PAGE_SIZE,
+				       UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	long th = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, sc->prog_server, arg, 100, 0);
+	ck_assert_int_gt(th, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)th), 0);
+	for (unsigned i = 0; i < OV_N; i++)
+		ck_assert_int_eq(uk_call(u, sc->ep, &m), 0);
+}
+
+START_TEST(self_call_overlapping_transfer)
+{
+	unsigned wrong = 0;
+	for (unsigned strategy = UK_XFER_PHYSMAP; strategy <= UK_XFER_WINDOW; strategy++) {
+		char err[256];
+		struct sim_machine *sm;
+		struct sim_machine_config cfg = {.cpus = 1, .trace_limit = 0};
+		struct self_call sc = {0};
+		uint64_t tid;
+
+		memcpy(sc.c, overlap_cases, sizeof(sc.c));
+		ck_assert_int_eq(sim_machine_create(&cfg, &sm, err, sizeof(err)), 0);
+		sc.prog_server = (unsigned)uk_kernel_register_program(sm->k, "server", sc_server);
+		int prog = uk_kernel_register_program(sm->k, "client", sc_client);
+		struct uk_spawn sp = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)&sc,
+				      .prio = 100, .max_prio = 200, .name = "client"};
+		ck_assert_int_eq(uk_kernel_spawn(sm->k, &sp, &tid), 0);
+		int ep = uk_kernel_ipc_endpoint(sm->k, tid, UK_EP_STRATEGY(strategy));
+		ck_assert_int_gt(ep, 0);
+		sc.ep = (uint32_t)ep;
+		ck_assert_int_eq(sim_machine_run(sm), SIM_DONE);
+		for (unsigned i = 0; i < OV_N; i++) {
+			struct overlap_case *c = &sc.c[i];
+			if (c->rc != (long)c->len || !c->same) {
+				wrong++;
+				fprintf(stderr, "%s: %s of %llu bytes, local +%llu, remote +%llu: rc %ld, %s\n",
+					strategy == UK_XFER_PHYSMAP ? "physmap" : "window",
+					c->dir == UK_XFER_READ ? "read" : "write",
+					(unsigned long long)c->len, (unsigned long long)c->local,
+					(unsigned long long)c->off, c->rc,
+					c->same ? "bytes right" : "WRONG BYTES");
+			}
+		}
+		sim_machine_destroy(sm);
+	}
+	ck_assert_msg(wrong == 0, "%u of %u overlapping self-call transfers went wrong", wrong,
+		      (unsigned)(2 * OV_N));
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
 	SIM_SUITE(sr, "torture", 600, structured_torture);
 	SIM_SUITE(sr, "kill-race", 300, kill_while_entering_the_kernel);
-	SIM_SUITE(sr, "self-grant-overlap", 60, self_grant_overlapping_copy);
+	SIM_SUITE(sr, "self-grant-overlap", 60, self_grant_overlapping_copy,
+		  self_call_overlapping_transfer);
 	return sim_run_suites(sr);
 }

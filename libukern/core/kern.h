@@ -60,6 +60,7 @@ struct kobj {
 struct kalloc {
 	void *free[KALLOC_CLASSES];
 	uint64_t pages;
+	uint64_t kobjs; /* objects made by kobj_init and not yet freed (leak checks) */
 };
 
 /* ---- frames (frame.c) ---- */
@@ -330,6 +331,8 @@ void kfree(struct uk_kernel *k, void *p, size_t size);
 void kobj_init(struct uk_kernel *k, struct kobj *o, enum kobj_type type);
 void kobj_get(struct kobj *o);
 void kobj_put(struct uk_kernel *k, struct kobj *o);       /* frees at 0 */
+/* Free an object kobj_init made that never got a handle (a failed create). */
+void kobj_discard(struct uk_kernel *k, struct kobj *o, size_t size);
 /* The last handle of `o` is gone (cap_close; before its kobj_put). */
 void kobj_last_handle(struct uk_kernel *k, struct kobj *o);
 

@@ -333,6 +333,8 @@ void *uk_user_platform(struct uk_user *u)
 void uk_kernel_get_stats(struct uk_kernel *k, struct uk_kernel_stats *out)
 {
 	*out = k->stats;
+	out->kobjs_live = k->kalloc.kobjs;
+	out->kalloc_pages = k->kalloc.pages;
 }
 
 static struct uk_thread *thread_by_id(struct uk_kernel *k, uint64_t tid)

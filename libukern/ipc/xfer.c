@@ -61,6 +61,32 @@ int xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n)
 	return UK_EFAULT;
 }
 
+/* Both ranges in one address space (a grant over the caller's own memory,
+ * or a call to its own process), overlapping with the destination above the
+ * source: a forward copy in pieces (pages, windows) would read bytes it had
+ * already overwritten. Copy in blocks no longer than the distance between
+ * the ranges, last block first, as memmove does; a block then cannot
+ * overlap itself, however a strategy splits it. */
+int xfer_in_blocks(struct uk_xfer_job *x, int (*span)(struct uk_xfer_job *x, uint64_t from,
+						       uint64_t to))
+{
+	const struct uk_thread *self = this_cpu(x->k)->current;
+	uk_vaddr_t src = x->write ? x->local : x->rva, dst = x->write ? x->rva : x->local;
+	uint64_t gap, end = x->len;
+	int rc;
+
+	if (self->proc != x->remote || dst <= src || dst - src >= x->len)
+		return span(x, 0, x->len);
+	gap = dst - src;
+	while (end > 0) {
+		uint64_t start = end > gap ? end - gap : 0;
+		if ((rc = span(x, start, end)) < 0)
+			return rc;
+		end = start;
+	}
+	return 0;
+}
+
 /* ---- the toolkit of ukern/xfer.h, for strategies written elsewhere ---- */
 
 uk_vaddr_t uk_xfer_remote_va(const struct uk_xfer_job *x)

@@ -528,7 +528,7 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 	kobj_init(k, &s->o, KOBJ_IRQ_SINK);
 	uk_irq_sink_init(&s->sink, st->next_sink_id);
 	if ((rc = uk_irq_sink_attach(&l->pin, &s->sink, uk_arch_now(k->a))) < 0) {
-		kfree(k, s, sizeof(*s));
+		kobj_discard(k, &s->o, sizeof(*s));
 		return rc;
 	}
 	st->next_sink_id++;

@@ -40,7 +40,8 @@ enum uk_sysno {
 	UK_SYS_MUTEX_UNLOCK = 16,    /* (mutex_h) -> 0; EBADH EPERM(SIGNAL, or not the owner) */
 	UK_SYS_FUTEX_WAIT = 17,      /* (uaddr, expected) -> 0; EINVAL(unaligned) EFAULT
 				      * EAGAIN(*uaddr != expected) */
-	UK_SYS_FUTEX_WAKE = 18,      /* (uaddr, count) -> woken; EINVAL(unaligned, count 0) */
+	UK_SYS_FUTEX_WAKE = 18,      /* (uaddr, count) -> woken; EINVAL(unaligned, count 0)
+				      * EFAULT(outside user space) */
 	UK_SYS_VM_MAP = 19,          /* (proc_h, va, len, prot, flags) -> 0; EBADH EPERM(MAP)
 				      * EINVAL(alignment, prot, flags, len 0) ERANGE(outside user
 				      * space) EEXIST(overlaps a mapping) ENOMEM */

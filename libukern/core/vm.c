@@ -263,11 +263,13 @@ static void pt_free_level(struct uk_kernel *k, uk_paddr_t table_pa, int level)
 	uint64_t *t = pt_table(k, table_pa);
 	/* A root's entries from UK_USER_END up are the platform's (the kernel
 	 * half a port puts into every root, arch.h uk_arch_set_root): never ours
-	 * to free. */
-	unsigned n = level == 4 ? pt_index(UK_USER_END, 3) : PT_ENTRIES; /* the root: 256 */
+	 * to free, except the core's own window slot (UK_CORE_WINDOW_BASE). */
+	unsigned user_end = pt_index(UK_USER_END, 3), window = pt_index(UK_CORE_WINDOW_BASE, 3);
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		uint64_t e = t[i];
+		if (level == 4 && i >= user_end && i != window)
+			continue;
 		if (!(e & UK_PTE_P))
 			continue;
 		if (level > 1)

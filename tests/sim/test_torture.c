@@ -56,6 +56,7 @@
 #include <sim/rng.h>
 #include <ukern/ipc.h>
 #include <ukern/irq.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
@@ -105,6 +106,10 @@ struct tproc {
 	 * worker is dead, so killed workers leave nothing in the table. */
 	uint32_t owned[NSLOTS][4];
 	unsigned gen[NSLOTS]; /* workers started in each slot */
+	/* Device memory of each device, given and mapped at UK_DEVMEM_VA(d)
+	 * by the platform before the run (the driver reads and clears status
+	 * through the mapping). */
+	uint32_t devmem[DEVS];
 };
 
 struct torture {
@@ -178,6 +183,13 @@ static uint32_t core_allowed(unsigned nr)
 		       E(UK_ESRCH);
 	case UK_SYS_NOPREEMPT_BEGIN: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_EBUSY);
 	case UK_SYS_NOPREEMPT_END: return E(UK_EINVAL) | E(UK_EOVERRUN);
+	case UK_SYS_DEVMEM_MAP:
+		return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ERANGE) | E(UK_EEXIST) |
+		       E(UK_ENOMEM);
+	case UK_SYS_DEVMEM_INFO: return E(UK_EBADH);
+	case UK_SYS_PCI_CFG_READ:
+	case UK_SYS_PCI_CFG_WRITE:
+		return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOENT);
 	default: return E(UK_ENOSYS);
 	}
 }
@@ -193,9 +205,9 @@ static uint32_t irq_allowed(unsigned nr)
 		       E(UK_EINVAL) | E(UK_ENOSYS);
 	case UK_SYS_IRQ_KICK: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL);
 	case UK_SYS_IRQ_CONFIGURE: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_EBUSY);
-	case UK_SYS_DEV_READ:
+	case UK_SYS_DEV_READ: /* retired: a physical address reaches nothing */
 	case UK_SYS_DEV_WRITE:
-		return E(UK_EINVAL) | E(UK_ENOENT);
+		return E(UK_EPERM);
 	case UK_SYS_IRQ_MODEL_CALL: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOSYS);
 	case UK_SYS_IRQ_PORT_CREATE: return E(UK_EINVAL) | E(UK_ENOMEM);
 	case UK_SYS_IRQ_PORT_WAIT: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EFAULT);
@@ -683,7 +695,12 @@ static void driver(struct uk_user *u, struct tproc *p, unsigned slot)
 		t->irq_episodes_seen++;
 		if (ntfn > 0)
 			N(UK_SYS_NTFN_POLL, uk_ntfn_poll(u, (uint32_t)ntfn));
-		long st = N(UK_SYS_DEV_READ, uk_dev_read32(u, DEV_BASE(dev) + HW_SCRIPT_STATUS));
+		if (!sim_rng_below(&r, 4))
+			N(UK_SYS_DEVMEM_INFO, uk_devmem_size(u, p->devmem[dev]));
+		long st = uk_reg_read32(u, UK_DEVMEM_VA(dev) + HW_SCRIPT_STATUS);
+		if (st < 0)
+			flag(t, "reading the status through the device mapping failed: %lld",
+			     (unsigned long long)st, 0, 0);
 		bool mine = st > 0 && (st & HW_SCRIPT_STATUS_IRQ);
 		switch (sim_rng_below(&r, 16)) {
 		case 0: /* answer a future and a stale sequence first: rejected */
@@ -692,8 +709,8 @@ static void driver(struct uk_user *u, struct tproc *p, unsigned slot)
 			break;
 		case 1: /* kick instead of answering */
 			if (mine)
-				N(UK_SYS_DEV_WRITE, uk_dev_write32(u, DEV_BASE(dev) + HW_SCRIPT_STATUS,
-								    HW_SCRIPT_STATUS_IRQ));
+				(void)uk_reg_write32(u, UK_DEVMEM_VA(dev) + HW_SCRIPT_STATUS,
+						     HW_SCRIPT_STATUS_IRQ);
 			N(UK_SYS_IRQ_KICK, uk_irq_kick(u, irq, sim_rng_below(&r, 2)));
 			continue;
 		case 2: /* detach owing the answer (counts as a NAK) */
@@ -705,8 +722,8 @@ static void driver(struct uk_user *u, struct tproc *p, unsigned slot)
 			break;
 		}
 		if (mine) {
-			N(UK_SYS_DEV_WRITE, uk_dev_write32(u, DEV_BASE(dev) + HW_SCRIPT_STATUS,
-							    HW_SCRIPT_STATUS_IRQ));
+			(void)uk_reg_write32(u, UK_DEVMEM_VA(dev) + HW_SCRIPT_STATUS,
+					     HW_SCRIPT_STATUS_IRQ);
 			N(UK_SYS_IRQ_ACK, uk_irq_ack(u, irq, seq));
 		} else {
 			N(UK_SYS_IRQ_NAK, uk_irq_nak(u, irq, seq));
@@ -1094,7 +1111,7 @@ static const unsigned must_succeed[] = {
 	UK_SYS_HANDLE_RIGHTS, UK_SYS_MUTEX_CREATE, UK_SYS_MUTEX_TRYLOCK, UK_SYS_MUTEX_UNLOCK,
 	UK_SYS_FUTEX_WAKE, UK_SYS_VM_MAP, UK_SYS_VM_UNMAP, UK_SYS_VM_PROTECT, UK_SYS_SLEEP,
 	UK_SYS_IRQ_ATTACH, UK_SYS_IRQ_WAIT, UK_SYS_IRQ_ACK, UK_SYS_IRQ_NAK, UK_SYS_IRQ_KICK,
-	UK_SYS_DEV_READ, UK_SYS_DEV_WRITE,
+	UK_SYS_DEVMEM_INFO,
 	UK_SYS_EP_MINT, UK_SYS_CALL, UK_SYS_RECV, UK_SYS_REPLY, UK_SYS_REPLY_RECV,
 	UK_SYS_REPLY_CREATE, UK_SYS_NTFN_CREATE, UK_SYS_NTFN_SIGNAL, UK_SYS_NTFN_WAIT,
 	UK_SYS_NTFN_POLL, UK_SYS_XFER, UK_SYS_GRANT_CREATE, UK_SYS_GRANT_REVOKE,
@@ -1156,6 +1173,18 @@ static void torture_run(uint64_t seed, uint64_t target, unsigned cpus, struct to
 		struct uk_spawn sp = {.program = (unsigned)mprog, .arg = targ(p, 0), .prio = 110,
 				      .max_prio = 200, .name = "torture-main"};
 		ck_assert_int_eq(uk_kernel_spawn(t->sm->k, &sp, &p->tid), 0);
+	}
+	for (unsigned i = 0; i < PROCS; i++) {
+		for (unsigned d = 0; d < DEVS; d++) {
+			int h = uk_kernel_devmem_create(t->sm->k, t->p[i].tid, DEV_BASE(d), 0x1000,
+							UK_DEVMEM_NO_PCI,
+							UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP);
+			ck_assert_int_gt(h, 0);
+			ck_assert_int_eq(uk_kernel_devmem_map(t->sm->k, t->p[i].tid, (uint32_t)h,
+							      UK_DEVMEM_VA(d), UK_PROT_READ | UK_PROT_WRITE),
+					 0);
+			t->p[i].devmem[d] = (uint32_t)h;
+		}
 	}
 	for (unsigned i = 0; i < PROCS; i++) {
 		long h = uk_kernel_ipc_endpoint(t->sm->k, t->p[i].tid,

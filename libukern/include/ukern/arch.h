@@ -176,8 +176,10 @@ void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa);
  * (0..4095). With `flush` the TLB drops that PCID's non-global entries, as a
  * CR3 write without the no-flush bit does.
  * The root's entries that map UK_USER_END and above (PML4 256..511) belong
- * to the platform: a real machine keeps its kernel there and writes them into
- * every root before loading it; the kernel core neither reads nor frees them. */
+ * to the platform, except entry 510 (UK_CORE_WINDOW_BASE, the kernel core's
+ * transfer window, whose tables the core makes and frees in each root): a
+ * real machine keeps its kernel there and writes them into every root before
+ * loading it, leaving 510 empty; the kernel core neither reads nor frees them. */
 void uk_arch_set_root(struct uk_arch *a, uk_paddr_t root, uint16_t pcid, bool flush);
 
 /* Invalidate one page's translation for `pcid` on the current CPU

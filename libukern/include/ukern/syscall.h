@@ -121,6 +121,11 @@ enum uk_sysno {
 /* The user part of the virtual address space: [UK_USER_BASE, UK_USER_END). */
 #define UK_USER_BASE 0x1000ull
 #define UK_USER_END 0x0000800000000000ull
+/* The kernel core's own slot of the upper half: PML4 entry 510, where the
+ * window transfer strategy maps remote frames (ipc/transfer/window.c). The
+ * core creates and frees the tables under it in each root; the rest of the
+ * upper half (256..509, 511) is the platform's (arch.h uk_arch_set_root). */
+#define UK_CORE_WINDOW_BASE 0xffffff0000000000ull
 
 /* uk_sys_sleep flags. */
 #define UK_SLEEP_ABS (1u << 0) /* ns is an absolute virtual time */

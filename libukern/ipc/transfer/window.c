@@ -4,7 +4,7 @@
  * unmap and invalidate.
  *
  * The window is XFER_WINDOW_PAGES pages per CPU at the top of the address
- * space (PML4 slot 511, supervisor-only PTEs), written into the page tables
+ * space (PML4 slot 510, supervisor-only PTEs), written into the page tables
  * of the space active on this CPU, which is the calling server's. For each
  * batch of up to XFER_WINDOW_PAGES remote pages: one software walk per page
  * to find the frame, one real PTE write per page, one copy per page through
@@ -21,7 +21,7 @@
 #include "ipc/ipc_internal.h"
 #include "lib/string.h"
 
-#define XFER_WINDOW_BASE 0xffffff8000000000ull
+#define XFER_WINDOW_BASE UK_CORE_WINDOW_BASE
 #define XFER_WINDOW_PAGES 8u
 
 static uk_vaddr_t window_va(struct uk_kernel *k)

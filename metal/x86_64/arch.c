@@ -445,6 +445,62 @@ int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t
 	return 0;
 }
 
+/* ---- device memory and PCI configuration (core/devmem.c) ---- */
+
+#define EDU_BAR_SIZE (1ull << 20) /* QEMU's edu: a 1 MiB register BAR */
+
+/* Only an edu device's own BAR is grantable: never RAM, the LAPIC, the
+ * IOAPIC or the MSI doorbells (none of them lies inside a BAR). */
+bool uk_arch_mmio_grantable(struct uk_arch *a, uk_paddr_t pa, uint64_t size)
+{
+	if (size == 0 || pa + size < pa)
+		return false;
+	for (unsigned i = 0; i < a->nedu; i++) {
+		uint64_t b = a->edu[i].bar0;
+		if (pa >= b && pa + size <= b + EDU_BAR_SIZE)
+			return true;
+	}
+	return false;
+}
+
+static int cfg_check(uint32_t bdf, unsigned off, unsigned size)
+{
+	if ((size != 1 && size != 2 && size != 4) || (off & (size - 1)) || off >= 256 || bdf > 0xffff)
+		return UK_EINVAL; /* mechanism #1 reaches the first 256 bytes */
+	if ((pci_read32(bdf >> 8, (bdf >> 3) & 31, bdf & 7, 0) & 0xffff) == 0xffff)
+		return UK_ENOENT;
+	return 0;
+}
+
+int uk_arch_pci_cfg_read(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			 uint32_t *val)
+{
+	(void)a;
+	int rc = cfg_check(bdf, off, size);
+	if (rc) {
+		*val = 0xffffffffu;
+		return rc;
+	}
+	uint32_t w = pci_read32(bdf >> 8, (bdf >> 3) & 31, bdf & 7, off & ~3u);
+	w >>= 8 * (off & 3);
+	*val = size == 4 ? w : w & ((1u << (8 * size)) - 1);
+	return 0;
+}
+
+int uk_arch_pci_cfg_write(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			  uint32_t val)
+{
+	(void)a;
+	int rc = cfg_check(bdf, off, size);
+	if (rc)
+		return rc;
+	unsigned bus = bdf >> 8, dev = (bdf >> 3) & 31, fn = bdf & 7, sh = 8 * (off & 3);
+	uint32_t mask = size == 4 ? 0xffffffffu : ((1u << (8 * size)) - 1) << sh;
+	uint32_t w = pci_read32(bus, dev, fn, off & ~3u);
+	pci_write32(bus, dev, fn, off & ~3u, (w & ~mask) | ((val << sh) & mask));
+	return 0;
+}
+
 /* ---- costs, trace, fatal ---- */
 
 void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units) {}

@@ -12,6 +12,7 @@
  * metal_syscall hands the call to libukern's uk_syscall as the simulator's
  * programs do.
  */
+#include <ukern/devmem.h>
 #include <ukern/user.h>
 
 #include "metal.h"
@@ -256,7 +257,8 @@ void user_programs_register(struct uk_kernel *k)
 	uk_kernel_set_syscall_extension(k, metal_ext, NULL);
 }
 
-static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, unsigned cpu, const char *name)
+static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, unsigned cpu, const char *name,
+		  bool devices)
 {
 	struct uk_spawn sp = { .program = (unsigned)ring3_prog, .arg = arg, .prio = prio,
 			       .max_prio = prio, .affinity = 1ull << cpu, .name = name };
@@ -265,6 +267,23 @@ static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, unsigned cpu
 	if (rc != 0) {
 		kprintf("metal: spawn of %s failed: %d\n", name, rc);
 		metal_exit(3);
+	}
+	if (!devices)
+		return;
+	/* The platform's part of the device-memory capability: each edu
+	 * device's register page, as an object in the program's handle table,
+	 * mapped uncached at UK_DEVMEM_VA(d) (the program reaches it with
+	 * plain loads and stores; nothing else of the machine). */
+	struct uk_arch *a = &metal_arch;
+	for (unsigned d = 0; d < a->nedu; d++) {
+		int h = uk_kernel_devmem_create(k, tid, a->edu[d].bar0, UK_PAGE_SIZE,
+						a->edu[d].slot << 3,
+						UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP);
+		if (h < 0 || (rc = uk_kernel_devmem_map(k, tid, (uint32_t)h, UK_DEVMEM_VA(d),
+							UK_PROT_READ | UK_PROT_WRITE)) != 0) {
+			kprintf("metal: device memory of edu %u for %s: %d\n", d, name, h < 0 ? h : rc);
+			metal_exit(3);
+		}
 	}
 }
 
@@ -275,11 +294,11 @@ void user_spawn_all(struct uk_kernel *k)
 {
 	struct uk_arch *a = &metal_arch;
 	for (unsigned c = 0; c < a->ncpus; c++)
-		spawn(k, METAL_ARG(METAL_ROLE_HELLO, c), 100, c, "hello");
+		spawn(k, METAL_ARG(METAL_ROLE_HELLO, c), 100, c, "hello", false);
 	for (unsigned d = 0; d < a->nedu; d++)
-		spawn(k, METAL_ARG(METAL_ROLE_DRIVER, d), 200, d % a->ncpus, "edu-driver");
+		spawn(k, METAL_ARG(METAL_ROLE_DRIVER, d), 200, d % a->ncpus, "edu-driver", true);
 	if (a->nedu) {
-		spawn(k, METAL_ARG(METAL_ROLE_MSI_DRIVER, 0), 200, a->ncpus - 1, "edu-msi-driver");
-		spawn(k, METAL_ARG(METAL_ROLE_RAISER, 0), 50, a->ncpus - 1, "edu-raiser");
+		spawn(k, METAL_ARG(METAL_ROLE_MSI_DRIVER, 0), 200, a->ncpus - 1, "edu-msi-driver", true);
+		spawn(k, METAL_ARG(METAL_ROLE_RAISER, 0), 50, a->ncpus - 1, "edu-raiser", true);
 	}
 }

@@ -15,6 +15,11 @@ fi
 if [ "${UKERN_REPORT_DEPS:-0}" = 1 ]; then
 	pkgs+=(chromium)
 fi
+# The bare-metal boot test (metal-boot) boots the image in QEMU; without
+# qemu-system-x86 it skips and says why. CI sets UKERN_METAL_DEPS=1.
+if [ "${UKERN_METAL_DEPS:-0}" = 1 ]; then
+	pkgs+=(qemu-system-x86)
+fi
 if [ "${UKERN_FUZZ_DEPS:-0}" = 1 ]; then
 	pkgs+=(clang libclang-rt-14-dev afl++)
 fi

@@ -17,10 +17,16 @@ struct hw_region {
 	uint64_t base, size;
 	uint8_t *host;    /* one contiguous MAP_NORESERVE mapping */
 	uint32_t *owner;  /* one tag per 4 KiB frame */
-	/* End (offset) of what this machine may have written: every pointer
-	 * into the region and every copy moves it up. The scrub that hands
-	 * the region to the next run clears below it only. */
+	/* One bit per frame: set when the frame may have been written since
+	 * the region was last clear (every pointer into it and every copy to
+	 * it sets the bits it covers). A clear bit means the frame reads as
+	 * zero. The scrub that hands the region to the next run clears the
+	 * marked frames only. */
+	uint64_t *dirty;
+	/* End (offset) of the highest frame marked: the scrub looks below it. */
 	uint64_t touched;
+	/* Frames [owned_lo, owned_hi) may carry a non-zero owner tag. */
+	uint64_t owned_lo, owned_hi;
 };
 
 struct hw_mem {
@@ -37,6 +43,7 @@ struct hw_mem {
 #define TLBE_NX (1u << 3)
 #define TLBE_G (1u << 4)
 #define TLBE_D (1u << 5)
+#define TLBE_UC (1u << 6) /* the leaf has PCD (uncached) */
 
 struct hw_tlb_entry {
 	uint64_t tag;   /* va >> shift */

@@ -189,6 +189,40 @@ static struct hw_dev *dev_at(struct hw_machine *m, uint64_t pa, unsigned size)
 	return NULL;
 }
 
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+bool hw_mmio_grantable(const struct hw_machine *m, uint64_t pa, uint64_t size)
+{
+	const uint64_t page = 0x1000;
+	if (size == 0 || pa + size < pa || pa + size > (1ull << HW_MAXPHYADDR))
+		return false;
+	uint64_t lo = pa & ~(page - 1), hi = (pa + size + page - 1) & ~(page - 1);
+	if (overlaps(lo, hi - lo, HW_LAPIC_BASE, HW_LAPIC_SIZE) ||
+	    overlaps(lo, hi - lo, HW_IOAPIC_BASE, HW_IOAPIC_SIZE) ||
+	    overlaps(lo, hi - lo, HW_PLIC_BASE, HW_PLIC_SIZE))
+		return false;
+	for (unsigned i = 0;; i++) {
+		uint64_t rb, rs;
+		if (!hw_mem_region(m, i, &rb, &rs))
+			break;
+		if (overlaps(lo, hi - lo, rb, rs))
+			return false;
+	}
+	unsigned holders = 0;
+	bool inside = false;
+	for (unsigned i = 0; i < m->ndev; i++) {
+		const struct hw_dev *d = m->dev[i];
+		if (!overlaps(lo, hi - lo, d->base, d->size))
+			continue;
+		holders++;
+		inside = pa >= d->base && pa + size <= d->base + d->size;
+	}
+	return holders == 1 && inside;
+}
+
 static bool bad_size(unsigned size)
 {
 	return size != 1 && size != 2 && size != 4 && size != 8;

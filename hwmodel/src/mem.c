@@ -21,6 +21,7 @@ struct hw_ram_cache {
 	struct cached {
 		uint8_t *host;
 		uint32_t *owner;
+		uint64_t *dirty;
 		uint64_t size;
 	} slot[RAM_CACHE_SLOTS];
 	unsigned n;
@@ -38,21 +39,39 @@ void hw_ram_cache_destroy(struct hw_ram_cache *c)
 	for (unsigned i = 0; i < c->n; i++) {
 		munmap(c->slot[i].host, c->slot[i].size);
 		free(c->slot[i].owner);
+		free(c->slot[i].dirty);
 	}
 	free(c);
 }
 
-static bool cache_take(struct hw_ram_cache *c, uint64_t size, uint8_t **host, uint32_t **owner)
+static bool cache_take(struct hw_ram_cache *c, struct hw_region *r, uint64_t size)
 {
 	for (unsigned i = 0; c && i < c->n; i++) {
 		if (c->slot[i].size != size)
 			continue;
-		*host = c->slot[i].host;
-		*owner = c->slot[i].owner;
+		r->host = c->slot[i].host;
+		r->owner = c->slot[i].owner;
+		r->dirty = c->slot[i].dirty;
 		c->slot[i] = c->slot[--c->n];
 		return true;
 	}
 	return false;
+}
+
+static size_t dirty_words(uint64_t size)
+{
+	return (size_t)(((size >> HW_PAGE_SHIFT) + 63) / 64);
+}
+
+/* Mark the frames under [off, off + len) of a region as written. */
+static void mark_dirty(struct hw_region *r, uint64_t off, uint64_t len)
+{
+	uint64_t first = off >> HW_PAGE_SHIFT, last = (off + len - 1) >> HW_PAGE_SHIFT;
+	for (uint64_t f = first; f <= last; f++)
+		r->dirty[f >> 6] |= 1ull << (f & 63);
+	uint64_t end = (last + 1) << HW_PAGE_SHIFT;
+	if (end > r->touched)
+		r->touched = end;
 }
 
 /* Most resident pages a scrub looks at are zero already (cleared by an
@@ -71,67 +90,51 @@ static bool page_is_zero(const uint8_t *p)
 	return true;
 }
 
-/* Clear what the run left in a region. Only the part below the highest
- * address it handed out or copied to can hold data (the kernel's frames
- * come from the bottom up, so that part is dense); of it, only non-zero
- * pages are written, so a page that still maps the host's shared zero page
- * is not faulted in. A large part is first asked which pages are resident
- * (one system call), so untouched pages are not even read. Returns false
- * if the host could not say. */
-#define SCRUB_ASK_PAGES 2048u
-
-static bool region_scrub(struct hw_region *r)
+/* Clear what the run left in a region: only the frames marked written can
+ * hold data, and of those only the non-zero ones are written, so a frame
+ * that was only read (and may still map the host's shared zero page) is
+ * not faulted in. Owner tags are cleared over the range that was tagged. */
+static void region_scrub(struct hw_region *r)
 {
-	size_t pages = r->size >> HW_PAGE_SHIFT;
-	size_t used = (size_t)((r->touched + HW_PAGE_SIZE - 1) >> HW_PAGE_SHIFT);
-	unsigned char *vec = NULL;
-
-	long hps = sysconf(_SC_PAGESIZE); /* mincore speaks in host pages */
-
-	if (used > pages)
-		used = pages;
-	if (used > SCRUB_ASK_PAGES && hps > 0) {
-		size_t bytes = used << HW_PAGE_SHIFT;
-		vec = malloc((bytes + (size_t)hps - 1) / (size_t)hps);
-		if (!vec || mincore(r->host, bytes, vec) != 0) {
-			free(vec);
-			return false;
+	size_t words = (size_t)(((r->touched >> HW_PAGE_SHIFT) + 63) / 64);
+	for (size_t w = 0; w < words; w++) {
+		uint64_t bits = r->dirty[w];
+		r->dirty[w] = 0;
+		while (bits) {
+			size_t f = w * 64 + (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			uint8_t *pg = r->host + (f << HW_PAGE_SHIFT);
+			if (!page_is_zero(pg))
+				memset(pg, 0, HW_PAGE_SIZE);
 		}
 	}
-	for (size_t i = 0; i < used; i++) {
-		uint8_t *pg = r->host + (i << HW_PAGE_SHIFT);
-		bool resident = !vec || (vec[(i << HW_PAGE_SHIFT) / (size_t)hps] & 1);
-		if (resident && !page_is_zero(pg))
-			memset(pg, 0, HW_PAGE_SIZE);
-	}
-	free(vec);
 	r->touched = 0;
-	memset(r->owner, 0, pages * sizeof(*r->owner));
-	return true;
+	if (r->owned_hi > r->owned_lo)
+		memset(r->owner + r->owned_lo, 0, (r->owned_hi - r->owned_lo) * sizeof(*r->owner));
+	r->owned_lo = r->owned_hi = 0;
 }
 
 static void region_release(struct hw_ram_cache *c, struct hw_region *r)
 {
-	if (c && c->n < RAM_CACHE_SLOTS && region_scrub(r)) {
-		c->slot[c->n++] = (struct cached){r->host, r->owner, r->size};
+	if (c && c->n < RAM_CACHE_SLOTS) {
+		region_scrub(r);
+		c->slot[c->n++] = (struct cached){r->host, r->owner, r->dirty, r->size};
 		return;
 	}
 	munmap(r->host, r->size);
 	free(r->owner);
+	free(r->dirty);
 }
 
 static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *err,
 		      size_t errlen)
 {
 	struct hw_region *r = &m->mem.r[m->mem.nregions];
-	uint8_t *cached_host;
-	uint32_t *cached_owner;
-	if (cache_take(m->mem.cache, size, &cached_host, &cached_owner)) {
+	if (cache_take(m->mem.cache, r, size)) {
 		r->base = base;
 		r->size = size;
-		r->host = cached_host;
-		r->owner = cached_owner;
 		r->touched = 0;
+		r->owned_lo = r->owned_hi = 0;
 		m->mem.nregions++;
 		return HW_OK;
 	}
@@ -143,14 +146,18 @@ static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *
 			       (unsigned long long)size);
 	/* Large calloc()s come from fresh mmap()s too: zero pages, lazily. */
 	r->owner = calloc(size >> HW_PAGE_SHIFT, sizeof(*r->owner));
-	if (!r->owner) {
+	r->dirty = calloc(dirty_words(size), sizeof(*r->dirty));
+	if (!r->owner || !r->dirty) {
 		munmap(p, size);
+		free(r->owner);
+		free(r->dirty);
 		return hw_errf(err, errlen, HW_ENOMEM, "cannot allocate frame owner tags");
 	}
 	r->base = base;
 	r->size = size;
 	r->host = p;
 	r->touched = 0;
+	r->owned_lo = r->owned_hi = 0;
 	m->mem.nregions++;
 	return HW_OK;
 }
@@ -204,9 +211,7 @@ void *hw_mem_ptr(struct hw_machine *m, uint64_t pa, size_t len)
 		len = 1;
 	if (!r || len > r->size - (pa - r->base))
 		return NULL;
-	uint64_t end = pa - r->base + len;
-	if (end > r->touched)
-		r->touched = end; /* the caller may write through it */
+	mark_dirty(r, pa - r->base, len); /* the caller may write through it */
 	return r->host + (pa - r->base);
 }
 
@@ -236,8 +241,8 @@ static int mem_copy(struct hw_machine *m, uint64_t pa, void *buf, size_t len, bo
 		uint64_t room = r->size - (pa - r->base);
 		size_t n = len < room ? len : (size_t)room;
 		uint8_t *host = r->host + (pa - r->base);
-		if (to_mem && pa - r->base + n > r->touched)
-			((struct hw_region *)r)->touched = pa - r->base + n;
+		if (to_mem && n)
+			mark_dirty((struct hw_region *)r, pa - r->base, n);
 		if (to_mem)
 			memcpy(host, b, n);
 		else
@@ -283,10 +288,28 @@ int hw_mem_set_owner(struct hw_machine *m, uint64_t pa, uint64_t len, uint32_t o
 	if (pa + len < pa || !hw_mem_is_ram(m, first, last - first + HW_PAGE_SIZE))
 		return HW_EFAULT;
 	for (uint64_t f = first; f <= last; f += HW_PAGE_SIZE) {
-		const struct hw_region *r = region_of(m, f);
-		r->owner[(f - r->base) >> HW_PAGE_SHIFT] = owner;
+		struct hw_region *r = (struct hw_region *)region_of(m, f);
+		uint64_t i = (f - r->base) >> HW_PAGE_SHIFT;
+		r->owner[i] = owner;
+		if (r->owned_hi == r->owned_lo) {
+			r->owned_lo = i;
+			r->owned_hi = i + 1;
+		} else if (i < r->owned_lo) {
+			r->owned_lo = i;
+		} else if (i >= r->owned_hi) {
+			r->owned_hi = i + 1;
+		}
 	}
 	return HW_OK;
+}
+
+bool hw_mem_frame_clear(const struct hw_machine *m, uint64_t pa)
+{
+	const struct hw_region *r = region_of(m, pa);
+	if (!r)
+		return false;
+	uint64_t f = (pa - r->base) >> HW_PAGE_SHIFT;
+	return !(r->dirty[f >> 6] & (1ull << (f & 63)));
 }
 
 uint32_t hw_mem_owner(const struct hw_machine *m, uint64_t pa)

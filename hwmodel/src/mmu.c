@@ -55,6 +55,7 @@ static int walk(struct hw_machine *m, uint64_t root, uint64_t va, unsigned acces
 	out->steps = 0;
 	out->tlb_hit = false;
 	out->fault = 0;
+	out->uncached = false;
 	if (!canonical(va))
 		return HW_EINVAL;
 	for (int level = 3; level >= 0; level--) {
@@ -107,8 +108,10 @@ static int walk(struct hw_machine *m, uint64_t root, uint64_t va, unsigned acces
 	uint64_t page_mask = (1ull << shift) - 1;
 	out->pa = (entry & HW_PTE_ADDR_MASK & ~page_mask) | (va & page_mask);
 	out->page_shift = (uint8_t)shift;
+	out->uncached = (entry & HW_PTE_PCD) != 0;
 	*rights = (uint8_t)((w ? TLBE_W : 0) | (u ? TLBE_U : 0) | (nx ? TLBE_NX : 0) |
-		     ((entry & HW_PTE_G) ? TLBE_G : 0) | ((entry & HW_PTE_D) ? TLBE_D : 0));
+		     ((entry & HW_PTE_G) ? TLBE_G : 0) | ((entry & HW_PTE_D) ? TLBE_D : 0) |
+		     (out->uncached ? TLBE_UC : 0));
 	return HW_OK;
 }
 
@@ -143,6 +146,7 @@ int hw_mmu_translate(struct hw_machine *m, unsigned cpu, uint64_t va, unsigned a
 	struct hw_cpu *c = &m->cpu[cpu];
 	out->fault = 0;
 	out->steps = 0;
+	out->uncached = false;
 	if (!canonical(va))
 		return HW_EINVAL;
 	struct hw_tlb_entry *e = hw_tlb_lookup(&c->tlb, va, cur_pcid(c));
@@ -156,6 +160,7 @@ int hw_mmu_translate(struct hw_machine *m, unsigned cpu, uint64_t va, unsigned a
 			out->pa = e->pa | (va & mask);
 			out->page_shift = e->shift;
 			out->tlb_hit = true;
+			out->uncached = (e->flags & TLBE_UC) != 0;
 			return HW_OK;
 		}
 	}

@@ -5,7 +5,8 @@
  * Frames come from the RAM regions arch.h reports. Never-used frames are
  * handed out from the bottom of each region in address order (so runs are
  * deterministic); freed frames go on a LIFO list threaded through their
- * first word via the direct map. Every frame handed out is zeroed.
+ * first word via the direct map. Every frame handed out is zeroed
+ * (uk_arch_frame_zero: free where the platform knows it reads as zero).
  * Invariant: free == (never-used pages) + (length of the free list).
  */
 #include "core/kern.h"
@@ -75,7 +76,7 @@ int frame_alloc(struct uk_kernel *k, uk_paddr_t *pa)
 	}
 	f->free--;
 	k->stats.frames_free = f->free;
-	uk_memset(frame_ptr(k, got), 0, UK_PAGE_SIZE);
+	uk_arch_frame_zero(k->a, got);
 	*pa = got;
 	return 0;
 }

@@ -43,7 +43,8 @@ enum kobj_type {
 	KOBJ_ENDPOINT, KOBJ_REPLY, KOBJ_NTFN, KOBJ_GRANT,
 	KOBJ_IRQ_SINK, /* struct irq_sink_obj (irq/irq_kobj.h) */
 	KOBJ_IRQ_PORT, /* struct irq_port_obj (irq/irq_kobj.h) */
-	KOBJ_LAST = KOBJ_IRQ_PORT
+	KOBJ_DEVMEM,   /* struct devmem (devmem.c) */
+	KOBJ_LAST = KOBJ_DEVMEM
 };
 
 /* Header of every object a handle can name. `refs` counts handles plus the
@@ -59,6 +60,7 @@ struct kobj {
 struct kalloc {
 	void *free[KALLOC_CLASSES];
 	uint64_t pages;
+	uint64_t kobjs; /* objects made by kobj_init and not yet freed (leak checks) */
 };
 
 /* ---- frames (frame.c) ---- */
@@ -81,6 +83,9 @@ struct frame_alloc {
 
 /* Software bit in a non-present PTE: demand-zero page (W and NX kept beside it). */
 #define UK_PTE_SW_LAZY (1ull << 9)
+/* Software bit in a present PTE: device memory (core/devmem.c), not a frame
+ * of RAM: never freed, never reprotected. */
+#define UK_PTE_SW_DEV (1ull << 10)
 
 struct vspace {
 	uk_paddr_t root; /* PML4 frame */
@@ -185,6 +190,17 @@ struct mutex {
 
 struct nopreempt_cap {
 	struct kobj o;
+};
+
+/* ---- device memory (devmem.c) ---- */
+
+/* One device's register window, made by the platform (uk_kernel_devmem_create)
+ * and mapped by the drivers it was given to. */
+struct devmem {
+	struct kobj o;
+	uk_paddr_t base; /* page-aligned */
+	uint64_t size;   /* bytes; the mapping covers whole pages */
+	uint32_t bdf;    /* its PCI function, UK_DEVMEM_NO_PCI for a platform device */
 };
 
 /* ---- kernel timers (timer.c) ---- */
@@ -315,6 +331,8 @@ void kfree(struct uk_kernel *k, void *p, size_t size);
 void kobj_init(struct uk_kernel *k, struct kobj *o, enum kobj_type type);
 void kobj_get(struct kobj *o);
 void kobj_put(struct uk_kernel *k, struct kobj *o);       /* frees at 0 */
+/* Free an object kobj_init made that never got a handle (a failed create). */
+void kobj_discard(struct uk_kernel *k, struct kobj *o, size_t size);
 /* The last handle of `o` is gone (cap_close; before its kobj_put). */
 void kobj_last_handle(struct uk_kernel *k, struct kobj *o);
 
@@ -330,6 +348,8 @@ uint64_t *vm_pte(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va); /* leaf
 void vm_activate(struct uk_kernel *k, struct cpu *c, struct vspace *vs);
 void vm_tlb_service(struct uk_kernel *k);
 int vm_check_range(uk_vaddr_t va, uint64_t len);
+int vm_map_device(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uk_paddr_t pa,
+		  uint64_t pages, bool writable);
 uint64_t *vm_pte_alloc(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va); /* creates tables */
 void vm_flush_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t pages);
 
@@ -454,6 +474,7 @@ struct uk_sched_node *rq_pick(struct uk_kernel *k, unsigned cpu);
 
 /* syscall.c */
 long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);
+long devmem_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6]);
 
 /* The IRQ object calls (UK_SYS_IRQ_FIRST..LAST), in irq/sys_irq.c, and the
  * IPC and transfer calls (UK_SYS_IPC_FIRST..LAST), in ipc/sys_ipc.c. Called

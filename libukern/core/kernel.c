@@ -95,6 +95,10 @@ static struct uk_kernel *kernel_place(struct uk_arch *a, uk_paddr_t *base, uint6
 		if (rs >= need << UK_PAGE_SHIFT) {
 			*base = rb;
 			*pages = need;
+			/* Cleared here, a frame at a time, so that a platform
+			 * that knows a frame is clear skips it. */
+			for (uint64_t f = 0; f < need; f++)
+				uk_arch_frame_zero(a, rb + (f << UK_PAGE_SHIFT));
 			return uk_arch_phys_ptr(a, rb, need << UK_PAGE_SHIFT);
 		}
 	}
@@ -146,7 +150,6 @@ int uk_kernel_create(struct uk_arch *a, const struct uk_kernel_config *cfg, stru
 		return UK_EINVAL;
 	if (!(k = kernel_place(a, &base, &pages)))
 		return UK_ENOMEM;
-	uk_memset(k, 0, sizeof(*k));
 	k->a = a;
 	k->cfg = c;
 	if (c.sched)
@@ -330,6 +333,8 @@ void *uk_user_platform(struct uk_user *u)
 void uk_kernel_get_stats(struct uk_kernel *k, struct uk_kernel_stats *out)
 {
 	*out = k->stats;
+	out->kobjs_live = k->kalloc.kobjs;
+	out->kalloc_pages = k->kalloc.pages;
 }
 
 static struct uk_thread *thread_by_id(struct uk_kernel *k, uint64_t tid)

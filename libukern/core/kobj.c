@@ -70,6 +70,13 @@ void kobj_init(struct uk_kernel *k, struct kobj *o, enum kobj_type type)
 	o->refs = 1;
 	o->id = kernel_new_id(k);
 	o->handles = 0;
+	k->kalloc.kobjs++;
+}
+
+void kobj_discard(struct uk_kernel *k, struct kobj *o, size_t size)
+{
+	k->kalloc.kobjs--;
+	kfree(k, o, size);
 }
 
 void kobj_last_handle(struct uk_kernel *k, struct kobj *o)
@@ -89,6 +96,7 @@ void kobj_put(struct uk_kernel *k, struct kobj *o)
 		uk_arch_fatal(k->a, "kobj: reference count underflow");
 	if (--o->refs)
 		return;
+	k->kalloc.kobjs--;
 	switch (o->type) {
 	case KOBJ_THREAD:
 		thread_free(k, (struct uk_thread *)o);
@@ -101,6 +109,9 @@ void kobj_put(struct uk_kernel *k, struct kobj *o)
 		break;
 	case KOBJ_NOPREEMPT:
 		kfree(k, o, sizeof(struct nopreempt_cap));
+		break;
+	case KOBJ_DEVMEM:
+		kfree(k, o, sizeof(struct devmem));
 		break;
 	case KOBJ_IRQ_SINK:
 		irq_sink_free(k, (struct irq_sink_obj *)o);

@@ -17,7 +17,7 @@ int process_create(struct uk_kernel *k, unsigned max_prio, const char *name, str
 	p->max_prio = max_prio;
 	p->name = name;
 	if ((rc = vm_space_init(k, &p->vs)) < 0) {
-		kfree(k, p, sizeof(*p));
+		kobj_discard(k, &p->o, sizeof(*p));
 		return rc;
 	}
 	rc = cap_install_at(k, p, 0, &p->o, UK_RIGHTS_ALL);

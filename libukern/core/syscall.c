@@ -310,6 +310,11 @@ long syscall_dispatch(struct uk_kernel *k, struct uk_thread *t, unsigned nr, con
 		return sys_thread_id(k, t, a);
 	case UK_SYS_SLEEP:
 		return sys_sleep(k, t, a);
+	case UK_SYS_DEVMEM_MAP:
+	case UK_SYS_DEVMEM_INFO:
+	case UK_SYS_PCI_CFG_READ:
+	case UK_SYS_PCI_CFG_WRITE:
+		return devmem_syscall(k, t, nr, a);
 	default:
 		break;
 	}

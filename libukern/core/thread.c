@@ -30,7 +30,7 @@ int thread_create(struct uk_kernel *k, struct process *p, unsigned program, uint
 	kobj_init(k, &t->o, KOBJ_THREAD);
 	t->name = k->programs[program].name;
 	if (uk_arch_thread_create(k->a, thread_trampoline, t, t->name, &t->ctx) < 0) {
-		kfree(k, t, sizeof(*t));
+		kobj_discard(k, &t->o, sizeof(*t));
 		return UK_ENOMEM;
 	}
 	t->user.k = k;

@@ -23,6 +23,9 @@ long uk_syscall(struct uk_user *u, unsigned nr, const uint64_t args[6])
 	enabled = uk_arch_irq_save(k->a);
 	kernel_lock(k);
 	t->in_kernel = true;
+	/* Killed while entering (interrupts were already off, so the kill's
+	 * IPI waits): exit now, before a blocking call parks us for good. */
+	thread_user_return(k, t);
 	k->stats.syscalls++;
 	uk_arch_charge(k->a, UK_COST_SYSCALL, 1);
 	rc = syscall_dispatch(k, t, nr, args ? args : zero_args);

@@ -261,14 +261,20 @@ int vm_space_init(struct uk_kernel *k, struct vspace *vs)
 static void pt_free_level(struct uk_kernel *k, uk_paddr_t table_pa, int level)
 {
 	uint64_t *t = pt_table(k, table_pa);
+	/* A root's entries from UK_USER_END up are the platform's (the kernel
+	 * half a port puts into every root, arch.h uk_arch_set_root): never ours
+	 * to free, except the core's own window slot (UK_CORE_WINDOW_BASE). */
+	unsigned user_end = pt_index(UK_USER_END, 3), window = pt_index(UK_CORE_WINDOW_BASE, 3);
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		uint64_t e = t[i];
+		if (level == 4 && i >= user_end && i != window)
+			continue;
 		if (!(e & UK_PTE_P))
 			continue;
 		if (level > 1)
 			pt_free_level(k, e & UK_PTE_ADDR_MASK, level - 1);
-		else
+		else if (!(e & UK_PTE_SW_DEV))
 			frame_free(k, e & UK_PTE_ADDR_MASK); /* a user page */
 	}
 	frame_free(k, table_pa);
@@ -304,8 +310,10 @@ static uint64_t vm_unmap_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_
 		uint64_t *pte = pt_lookup(k, vs, va, &next);
 		if (!pte || !pte_mapped(*pte))
 			continue;
-		if (*pte & UK_PTE_P)
+		if ((*pte & UK_PTE_P) && !(*pte & UK_PTE_SW_DEV))
 			frames[nframes++] = *pte & UK_PTE_ADDR_MASK;
+		else if (*pte & UK_PTE_P)
+			frames[nframes++] = 0; /* device memory: shot down, not freed */
 		*pte = 0;
 		vs->pages--;
 		cleared++;
@@ -314,7 +322,8 @@ static uint64_t vm_unmap_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_
 			if (nframes && shootdown)
 				vm_shootdown(k, vs, span_start, span, false);
 			for (unsigned i = 0; i < nframes; i++)
-				frame_free(k, frames[i]);
+				if (frames[i])
+					frame_free(k, frames[i]);
 			nframes = 0;
 			span_start = next;
 		}
@@ -322,7 +331,8 @@ static uint64_t vm_unmap_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_
 	if (nframes && shootdown)
 		vm_shootdown(k, vs, span_start, (end - span_start) >> UK_PAGE_SHIFT, false);
 	for (unsigned i = 0; i < nframes; i++)
-		frame_free(k, frames[i]);
+		if (frames[i])
+			frame_free(k, frames[i]);
 	return cleared;
 }
 
@@ -366,6 +376,41 @@ int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, 
 	return 0;
 }
 
+/* Map `pages` pages of device memory at `pa` (core/devmem.c): present,
+ * user, never executable, uncached (PCD | PWT, as the hardware must not
+ * cache or combine register accesses), marked UK_PTE_SW_DEV. */
+int vm_map_device(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uk_paddr_t pa,
+		  uint64_t pages, bool writable)
+{
+	uint64_t len = pages << UK_PAGE_SHIFT, done;
+	uint64_t bits = UK_PTE_P | UK_PTE_U | UK_PTE_NX | UK_PTE_PCD | UK_PTE_PWT | UK_PTE_SW_DEV |
+			(writable ? UK_PTE_W : 0);
+	int rc;
+
+	if (pages == 0 || pages > (UK_USER_END >> UK_PAGE_SHIFT))
+		return UK_EINVAL;
+	if ((rc = vm_check_range(va, len)) < 0)
+		return rc;
+	for (uk_vaddr_t a = va, next; a < va + len; a = next) {
+		uint64_t *pte = pt_lookup(k, vs, a, &next);
+		if (pte && pte_mapped(*pte))
+			return UK_EEXIST;
+	}
+	for (done = 0; done < pages; done++) {
+		uint64_t *pte = pt_walk(k, vs, va + (done << UK_PAGE_SHIFT), true);
+		if (!pte)
+			break;
+		*pte = (pa + (done << UK_PAGE_SHIFT)) | bits;
+		vs->pages++;
+		uk_arch_charge(k->a, UK_COST_KERNEL_OP, 1);
+	}
+	if (done < pages) {
+		vm_unmap_range(k, vs, va, va + (done << UK_PAGE_SHIFT), false);
+		return UK_ENOMEM;
+	}
+	return 0;
+}
+
 int vm_unmap(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len)
 {
 	int rc;
@@ -389,6 +434,8 @@ int vm_protect(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t l
 		uint64_t *pte = pt_walk(k, vs, va + (i << UK_PAGE_SHIFT), false);
 		if (!pte || !pte_mapped(*pte))
 			return UK_ENOENT;
+		if (*pte & UK_PTE_SW_DEV)
+			return UK_EPERM; /* its rights came with the device memory handle */
 	}
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t *pte = pt_walk(k, vs, va + (i << UK_PAGE_SHIFT), false);
@@ -431,6 +478,12 @@ int vm_fault(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint32_t cod
 		return UK_EFAULT;
 	if (*pte & UK_PTE_P) {
 		if (!pte_allows(*pte, code))
+			return UK_EFAULT;
+		/* Device memory the tables allow faulted in the device: an
+		 * address its window does not decode, a width it does not take
+		 * (a bus error; device pages are never reprotected, so no stale
+		 * entry). */
+		if (*pte & UK_PTE_SW_DEV)
 			return UK_EFAULT;
 		/* The tables allow it: the fault came from a stale TLB entry. */
 		tlb_flush_local(k, vs->pcid, va & ~(UK_PAGE_SIZE - 1), 1);

@@ -34,7 +34,7 @@ int uk_kernel_ipc_endpoint(struct uk_kernel *k, uint64_t tid, uint32_t flags)
 		return UK_EINVAL; /* no strategy has that id in this kernel */
 	if (!(ep = endpoint_create(k, flags)))
 		return UK_ENOMEM;
-	h = cap_install(k, p, &ep->o, UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT);
+	h = cap_install(k, p, &ep->o, UK_EP_RIGHTS);
 	kobj_put(k, &ep->o);
 	return h;
 }

@@ -142,6 +142,11 @@ int xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t va, uk_paddr_t *pa);
 /* Copy between local `lva` and the direct-map pointer `p`; faults of the
  * local buffer set res and return UK_EFAULT. */
 int xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n);
+/* Run `span` over the job's bytes [0, len): in one call, or, for overlapping
+ * ranges of one address space with the destination above, backwards in
+ * blocks no longer than the gap (memmove's result; xfer.c). */
+int xfer_in_blocks(struct uk_xfer_job *x, int (*span)(struct uk_xfer_job *x, uint64_t from,
+						       uint64_t to));
 int xfer_physmap(struct uk_xfer_job *x); /* transfer/physmap.c */
 void xfer_fill_physmap(struct uk_xfer_ops *o);
 void xfer_fill_window(struct uk_xfer_ops *o);

@@ -46,7 +46,7 @@ static long sys_ep_create(struct uk_kernel *k, struct uk_thread *t, const uint64
 		return UK_EINVAL;
 	if (!(ep = endpoint_create(k, (uint32_t)a[0])))
 		return UK_ENOMEM;
-	return install(k, t, &ep->o, UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT);
+	return install(k, t, &ep->o, UK_EP_RIGHTS);
 }
 
 static long sys_ep_mint(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
@@ -121,14 +121,13 @@ static long sys_reply_recv(struct uk_kernel *k, struct uk_thread *t, const uint6
 static long sys_reply_create(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	struct ipc_reply *r = reply_create(k);
-	return r ? install(k, t, &r->o, UK_RIGHT_READ | UK_RIGHT_WRITE) : UK_ENOMEM;
+	return r ? install(k, t, &r->o, UK_REPLY_RIGHTS) : UK_ENOMEM;
 }
 
 static long sys_ntfn_create(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])
 {
 	struct ipc_ntfn *n = ntfn_create(k);
-	return n ? install(k, t, &n->o, UK_RIGHT_SIGNAL | UK_RIGHT_WAIT | UK_RIGHT_GRANT)
-		 : UK_ENOMEM;
+	return n ? install(k, t, &n->o, UK_NTFN_RIGHTS) : UK_ENOMEM;
 }
 
 static long sys_ntfn_signal(struct uk_kernel *k, struct uk_thread *t, const uint64_t a[6])

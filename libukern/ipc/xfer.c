@@ -30,7 +30,10 @@ int xfer_remote_frame(struct uk_xfer_job *x, uk_vaddr_t va, uk_paddr_t *pa)
 		x->st->faults++;
 		pte = vm_pte(k, vs, va);
 	}
-	if (!pte || !(*pte & UK_PTE_P) || !(*pte & UK_PTE_U) || (x->write && !(*pte & UK_PTE_W))) {
+	/* Device memory is no frame of RAM: a transfer never copies from or
+	 * onto registers (the direct map would not reach them). */
+	if (!pte || !(*pte & UK_PTE_P) || !(*pte & UK_PTE_U) || (*pte & UK_PTE_SW_DEV) ||
+	    (x->write && !(*pte & UK_PTE_W))) {
 		x->res.fault_side = UK_XFER_FAULT_REMOTE;
 		x->res.fault_addr = va < x->rva ? x->rva : va;
 		return UK_EFAULT;
@@ -56,6 +59,32 @@ int xfer_local_copy(struct uk_xfer_job *x, uk_vaddr_t lva, void *p, uint64_t n)
 	x->res.fault_side = UK_XFER_FAULT_LOCAL;
 	x->res.fault_addr = f.addr;
 	return UK_EFAULT;
+}
+
+/* Both ranges in one address space (a grant over the caller's own memory,
+ * or a call to its own process), overlapping with the destination above the
+ * source: a forward copy in pieces (pages, windows) would read bytes it had
+ * already overwritten. Copy in blocks no longer than the distance between
+ * the ranges, last block first, as memmove does; a block then cannot
+ * overlap itself, however a strategy splits it. */
+int xfer_in_blocks(struct uk_xfer_job *x, int (*span)(struct uk_xfer_job *x, uint64_t from,
+						       uint64_t to))
+{
+	const struct uk_thread *self = this_cpu(x->k)->current;
+	uk_vaddr_t src = x->write ? x->local : x->rva, dst = x->write ? x->rva : x->local;
+	uint64_t gap, end = x->len;
+	int rc;
+
+	if (self->proc != x->remote || dst <= src || dst - src >= x->len)
+		return span(x, 0, x->len);
+	gap = dst - src;
+	while (end > 0) {
+		uint64_t start = end > gap ? end - gap : 0;
+		if ((rc = span(x, start, end)) < 0)
+			return rc;
+		end = start;
+	}
+	return 0;
 }
 
 /* ---- the toolkit of ukern/xfer.h, for strategies written elsewhere ---- */

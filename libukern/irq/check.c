@@ -176,8 +176,79 @@ bool irq_check_one(const struct uk_irq_pin *pin, unsigned inv, struct uk_irq_vio
 	}
 }
 
+/* All ten at once, in one walk of the sinks: bit UK_IRQ_INV(n) set when
+ * check_in() would fail. This is the fast path run after every transition;
+ * the checks above give the details of a broken one. */
+static inline bool wants(const struct uk_irq_pin *pin, uint32_t strategy_bit)
+{
+	return pin->chip && (pin->strategy & strategy_bit); /* uk_irq_pin_wants, inline */
+}
+
+uint32_t irq_check_broken(const struct uk_irq_pin *pin)
+{
+	const struct uk_irq_sink *s;
+	uint32_t bad = 0, n = 0, indefinite = 0;
+	bool in = pin->in_service;
+	int maskable = -1; /* computed when first needed */
+
+	irq_for_each_sink(s, pin) {
+		n++;
+		indefinite += s->indefinite;
+		if (s->indefinite && !in)
+			bad |= UK_IRQ_INV(2);
+		if (s->pin != pin || (s->indefinite && s->answered) ||
+		    s->join_episode > pin->episode ||
+		    s->seq != s->join_seq + (pin->episode - s->join_episode) ||
+		    (s->indefinite && s->seq == s->join_seq))
+			bad |= UK_IRQ_INV(9);
+	}
+	if (indefinite != pin->owed)
+		bad |= UK_IRQ_INV(1);
+	if (n != pin->nsinks)
+		bad |= UK_IRQ_INV(9);
+	if (!in && ((pin->mask & (UK_IRQ_MASK_SERVICE | UK_IRQ_MASK_STALL)) || pin->buffered ||
+		    pin->stalled))
+		bad |= UK_IRQ_INV(3);
+	if (((pin->mask & UK_IRQ_MASK_SERVICE) != 0) != (in && irq_masks_in_service(pin)))
+		bad |= UK_IRQ_INV(4);
+	if (pin->buffered && !in)
+		bad |= UK_IRQ_INV(5);
+	if (pin->stalled) {
+		if (pin->owed || pin->handled || pin->retry_ns == UK_IRQ_NEVER ||
+		    pin->timer_ns > pin->retry_ns)
+			bad |= UK_IRQ_INV(6);
+		else if ((maskable = wants(pin, UK_INTC_MASKABLE)) && !(pin->mask & UK_IRQ_MASK_STALL))
+			bad |= UK_IRQ_INV(6);
+	}
+	if (pin->mask) {
+		if (maskable < 0)
+			maskable = wants(pin, UK_INTC_MASKABLE);
+		if (!maskable)
+			bad |= UK_IRQ_INV(7);
+	}
+	bool view = pin->mask != 0;
+	const struct uk_irq_chip *c = pin->chip;
+	if (pin->hw_masked != view) {
+		bad |= UK_IRQ_INV(8);
+	} else if (c && c->ops && c->ops->hw_masked) {
+		if (maskable < 0)
+			maskable = wants(pin, UK_INTC_MASKABLE);
+		if (maskable) {
+			int hw = c->ops->hw_masked(c->ctx, pin);
+			if (hw >= 0 && (bool)hw != view)
+				bad |= UK_IRQ_INV(8);
+		}
+	}
+	if (pin->eois != (wants(pin, UK_INTC_EOI) ? pin->deliveries : 0) ||
+	    pin->eoss != (wants(pin, UK_INTC_EOS) ? pin->ends : 0))
+		bad |= UK_IRQ_INV(10);
+	return bad;
+}
+
 unsigned uk_irq_pin_check(const struct uk_irq_pin *pin, struct uk_irq_violation *v)
 {
+	if (!irq_check_broken(pin))
+		return 0;
 	for (unsigned inv = 1; inv <= 10; inv++) {
 		if (irq_check_one(pin, inv, v))
 			return inv;

@@ -60,6 +60,7 @@ int irq_sink_nak_locked(struct uk_irq_sink *sink, uint16_t flags, uint64_t now);
 
 /* check.c */
 bool irq_check_one(const struct uk_irq_pin *pin, unsigned inv, struct uk_irq_violation *v);
+uint32_t irq_check_broken(const struct uk_irq_pin *pin);
 
 /* models/ and behaviours/: each fills its table (model.c lists them) */
 void irq_model_managarm(struct uk_irq_model_ops *o);

@@ -339,12 +339,17 @@ static int irq_line_create(struct uk_kernel *k, struct irq_state *st, enum uk_ir
 }
 
 /* A virtual line (UK_IRQ_SRC_VIRTUAL): a pin with no controller, no vector
- * and no route, raised only by software triggers. */
+ * and no route, raised only by software triggers. Its setting (the host's
+ * uk_kernel_irq_set_line, _set_line_wake) applies as to any line. */
 static int irq_virtual_create(struct uk_kernel *k, struct irq_state *st, unsigned source,
 			      struct irq_line **out)
 {
+	const struct irq_line_setting *set = irq_setting_find(st, UK_IRQ_SRC_VIRTUAL, source);
 	struct uk_irq_pin_config cfg = {.id = st->next_pin_id, .hwpin = source,
-					.trigger = UK_TRIGGER_EDGE, .polarity = UK_POLARITY_HIGH};
+					.trigger = UK_TRIGGER_EDGE, .polarity = UK_POLARITY_HIGH,
+					.model = set ? set->model : NULL,
+					.behaviour = set ? set->behaviour : NULL,
+					.flags = set && set->wake ? UK_IRQ_PIN_WAKE : 0};
 	struct irq_line *l = kalloc(k, sizeof(*l));
 	int rc;
 
@@ -523,7 +528,7 @@ int irq_sink_create(struct uk_kernel *k, enum uk_irq_source src, unsigned source
 	kobj_init(k, &s->o, KOBJ_IRQ_SINK);
 	uk_irq_sink_init(&s->sink, st->next_sink_id);
 	if ((rc = uk_irq_sink_attach(&l->pin, &s->sink, uk_arch_now(k->a))) < 0) {
-		kfree(k, s, sizeof(*s));
+		kobj_discard(k, &s->o, sizeof(*s));
 		return rc;
 	}
 	st->next_sink_id++;

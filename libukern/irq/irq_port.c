@@ -18,7 +18,6 @@
 
 #include <ukern/models/zircon.h>
 
-#define PORT_RIGHTS (UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT)
 
 static void port_remove(struct irq_port_obj *p, struct irq_sink_obj *s)
 {
@@ -90,7 +89,7 @@ static long port_create(struct uk_kernel *k, struct uk_thread *t, const uint64_t
 	p->waiters = (struct uk_waitq){0};
 	p->head = p->tail = NULL;
 	p->options = (uint32_t)a[0];
-	h = cap_install(k, t->proc, &p->o, PORT_RIGHTS);
+	h = cap_install(k, t->proc, &p->o, UK_IRQ_PORT_RIGHTS);
 	kobj_put(k, &p->o);
 	return h;
 }

@@ -193,25 +193,6 @@ static long sys_irq_set_wake(struct uk_kernel *k, struct uk_thread *t, const uin
 	return irq_sink_set_wake(k, s, a[1] == 1);
 }
 
-/* Device registers: unchecked for now (docs/irq.md). */
-static long sys_dev_read(struct uk_kernel *k, const uint64_t a[6])
-{
-	uint64_t v;
-	int rc;
-
-	if (a[1] != 1 && a[1] != 2 && a[1] != 4)
-		return UK_EINVAL;
-	rc = uk_arch_mmio_read(k->a, a[0], (unsigned)a[1], &v);
-	return rc < 0 ? rc : (long)(v & 0xffffffffull);
-}
-
-static long sys_dev_write(struct uk_kernel *k, const uint64_t a[6])
-{
-	if (a[1] != 1 && a[1] != 2 && a[1] != 4)
-		return UK_EINVAL;
-	return uk_arch_mmio_write(k->a, a[0], (unsigned)a[1], a[2]);
-}
-
 long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const uint64_t a[6])
 {
 	switch (nr) {
@@ -228,9 +209,11 @@ long irq_syscall(struct uk_kernel *k, struct uk_thread *t, unsigned nr, const ui
 	case UK_SYS_IRQ_CONFIGURE:
 		return sys_irq_configure(k, t, a);
 	case UK_SYS_DEV_READ:
-		return sys_dev_read(k, a);
 	case UK_SYS_DEV_WRITE:
-		return sys_dev_write(k, a);
+		/* Retired: they reached any physical address, interrupt
+		 * controllers included. Device registers are device memory
+		 * objects now (ukern/devmem.h). */
+		return UK_EPERM;
 	case UK_SYS_IRQ_MODEL_CALL:
 		return sys_irq_model_call(k, t, a);
 	case UK_SYS_IRQ_PORT_CREATE:

@@ -8,6 +8,7 @@
  * memory accesses, enabling interrupts with one pending, halts and explicit
  * yield points. Everything else runs atomically on the current CPU.
  */
+#include <hwmodel/pci.h>
 #include <sim/machine.h>
 
 #include <stdio.h>
@@ -396,6 +397,15 @@ void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 	return hw_mem_ptr(a->hw, pa, len);
 }
 
+void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa)
+{
+	if (hw_mem_frame_clear(a->hw, pa))
+		return;
+	void *p = hw_mem_ptr(a->hw, pa, UK_PAGE_SIZE);
+	if (p)
+		memset(p, 0, UK_PAGE_SIZE);
+}
+
 void uk_arch_set_root(struct uk_arch *a, uk_paddr_t root, uint16_t pcid, bool flush)
 {
 	hw_mmu_load_root(a->hw, sim_current_cpu(a->e), sim_now(a->e), root, pcid, flush);
@@ -425,6 +435,38 @@ void uk_arch_tlb_flush_all(struct uk_arch *a, bool global)
 	uk_arch_charge(a, UK_COST_TLB_INVALIDATE, 1);
 }
 
+/* A register access through an uncached user mapping of device memory: one
+ * naturally aligned load or store of 1, 2, 4 or 8 bytes, as the CPU would
+ * issue it, goes to the device model. Anything else there (a wider copy, an
+ * unaligned access, an address no device decodes) faults, as a bus error
+ * would. */
+static int mmio_check(uk_paddr_t pa, unsigned size);
+
+static int user_mmio(struct uk_arch *a, unsigned cpu, const struct hw_xlate *x, uk_vaddr_t va,
+		     char *k, size_t len, bool to_user, struct uk_fault *fault)
+{
+	int rc = HW_EINVAL;
+	if (len && mmio_check(x->pa, (unsigned)len) == 0) {
+		uk_arch_charge(a, UK_COST_DEVICE_ACCESS, 1);
+		uint64_t v = 0;
+		if (to_user) {
+			memcpy(&v, k, len);
+			rc = hw_mmio_write(a->hw, cpu, sim_now(a->e), x->pa, (unsigned)len, v);
+		} else {
+			rc = hw_mmio_read(a->hw, cpu, sim_now(a->e), x->pa, (unsigned)len, &v);
+			if (rc == 0)
+				memcpy(k, &v, len);
+		}
+	}
+	if (rc == 0)
+		return 0;
+	if (fault) {
+		fault->addr = va;
+		fault->code = UK_PF_P | UK_PF_U | (to_user ? UK_PF_W : 0);
+	}
+	return UK_EFAULT;
+}
+
 /* Copy between a kernel buffer and user virtual memory, a page at a time,
  * through the current CPU's MMU with user-mode permissions. */
 static int user_copy(struct uk_arch *a, uk_vaddr_t va, void *kbuf, size_t len, bool to_user,
@@ -450,6 +492,10 @@ static int user_copy(struct uk_arch *a, uk_vaddr_t va, void *kbuf, size_t len, b
 		size_t chunk = (size_t)(page - (va & (page - 1)));
 		if (chunk > len)
 			chunk = len;
+		/* Uncached user pages are device memory (the kernel maps nothing
+		 * else so): a register access, or a fault. */
+		if (x.uncached)
+			return user_mmio(a, cpu, &x, va, k, chunk == len ? len : 0, to_user, fault);
 		void *host = hw_mem_ptr(a->hw, x.pa, chunk);
 		if (!host) {
 			/* Mapped to something that is not RAM. */
@@ -611,6 +657,31 @@ int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t
 	uk_arch_charge(a, UK_COST_DEVICE_ACCESS, 1);
 	rc = hw_mmio_write(a->hw, sim_current_cpu(a->e), sim_now(a->e), pa, size, val);
 	return rc == 0 ? 0 : rc == HW_ENOENT ? UK_ENOENT : UK_EINVAL;
+}
+
+bool uk_arch_mmio_grantable(struct uk_arch *a, uk_paddr_t pa, uint64_t size)
+{
+	return hw_mmio_grantable(a->hw, pa, size);
+}
+
+int uk_arch_pci_cfg_read(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			 uint32_t *val)
+{
+	*val = 0xffffffffu;
+	decide(a);
+	uk_arch_charge(a, UK_COST_DEVICE_ACCESS, 1);
+	int rc = hw_pci_cfg_read(a->hw, (bdf >> 8) & 0xff, (bdf >> 3) & 31, bdf & 7, off, size, val);
+	return rc == 0 ? 0 : UK_EINVAL;
+}
+
+int uk_arch_pci_cfg_write(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			  uint32_t val)
+{
+	decide(a);
+	uk_arch_charge(a, UK_COST_DEVICE_ACCESS, 1);
+	int rc = hw_pci_cfg_write(a->hw, sim_now(a->e), (bdf >> 8) & 0xff, (bdf >> 3) & 31,
+				  bdf & 7, off, size, val);
+	return rc == 0 ? 0 : UK_EINVAL;
 }
 
 void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)

@@ -9,6 +9,7 @@
 
 #include <hwmodel/dev.h>
 #include <hwmodel/evq.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
@@ -90,6 +91,7 @@ struct irqbench {
 	struct hw_dev *dev;
 	uint64_t iters, raised, handled;
 	uint64_t t0, t1;
+	uint32_t regs_h; /* the device's memory, given to the driver */
 	bool failed;
 };
 
@@ -106,9 +108,10 @@ static void irqbench_driver(struct uk_user *u, uint64_t arg)
 {
 	struct irqbench *b = (struct irqbench *)(uintptr_t)arg;
 	long irq = uk_irq_attach_gsi(u, 3, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	uk_vaddr_t regs = UK_DEVMEM_VA(0);
 	uint64_t seq = 0;
 
-	if (irq < 0) {
+	if (irq < 0 || uk_devmem_map(u, b->regs_h, regs, UK_PROT_READ | UK_PROT_WRITE) != 0) {
 		b->failed = true;
 		return;
 	}
@@ -118,8 +121,8 @@ static void irqbench_driver(struct uk_user *u, uint64_t arg)
 		if (r < 0)
 			break;
 		seq = (uint64_t)r;
-		if (uk_dev_read32(u, IRQB_DEV + HW_SCRIPT_STATUS) & HW_SCRIPT_STATUS_IRQ) {
-			uk_dev_write32(u, IRQB_DEV + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+		if (uk_reg_read32(u, regs + HW_SCRIPT_STATUS) & HW_SCRIPT_STATUS_IRQ) {
+			uk_reg_write32(u, regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 			if (uk_irq_ack(u, irq, seq) == 0)
 				b->handled++;
 		} else {
@@ -153,6 +156,13 @@ static uint64_t bench_irq_episode(uint64_t iters)
 		sim_machine_destroy(sm);
 		return 0;
 	}
+	int rh = uk_kernel_devmem_create(sm->k, tid, IRQB_DEV, 0x1000, UK_DEVMEM_NO_PCI,
+					 UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP);
+	if (rh < 0) {
+		sim_machine_destroy(sm);
+		return 0;
+	}
+	b.regs_h = (uint32_t)rh;
 	b.dev = hw_dev_find(sm->hw, "irqdev");
 	hw_event_init(&b.ev, irqbench_fire);
 	hw_evq_insert(&sm->e->evq, &b.ev, 100000); /* after the driver attached */

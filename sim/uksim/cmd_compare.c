@@ -13,6 +13,7 @@
  * the kernel and the runtime know virtual time alone.
  */
 #include "uksim.h"
+#include "faults.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,7 @@ static int run_row(struct row *r, struct sim_registry *reg, const struct compare
 		.race_window_ns = ro.race_window_ns,
 	};
 	struct sim_run_report rep;
+	uksim_faults_arm_thread(); /* a crashing program is named (no token here) */
 	gint64 t0 = g_get_monotonic_time();
 	if (sim_runtime_run(r->s, &ro, &ec, (uint64_t)o->seed, &rep) != 0) {
 		fprintf(stderr, "uksim compare: out of memory\n");
@@ -217,7 +219,12 @@ static int explore_row(struct row *r, struct sim_registry *reg, const struct com
 		sim_scenario_target_fini(&t);
 		return UKSIM_EXIT_USAGE;
 	}
-	if (sim_explore(&t, &tcfg, &res) != 0) {
+	/* Its workers get the alternate stack for a crash report. */
+	bool wrapped = uksim_faults_wrap(&t);
+	int erc = sim_explore(&t, &tcfg, &res);
+	if (wrapped)
+		uksim_faults_unwrap(&t);
+	if (erc != 0) {
 		fprintf(stderr, "uksim compare: %s [%s]: %s\n", r->file, r->design, res.error);
 		rc = UKSIM_EXIT_INTERNAL;
 	} else {

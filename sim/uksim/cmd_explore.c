@@ -7,6 +7,7 @@
  */
 #include "uksim.h"
 #include "targets.h"
+#include "faults.h"
 
 #include <sim/export.h>
 #include <sim/runtime.h>
@@ -38,7 +39,20 @@ struct explore_opts {
 	const char *prog; /* the uksim that runs, as invoked (argv[0]) */
 	const char *cmd;  /* the command: explore, report or replay */
 	const struct uksim_explore_sink *sink; /* uksim report: gets each target */
+	gdouble hang;     /* --hang-timeout S (UKSIM_HANG_UNSET: the default) */
 };
+
+/* Name a program that crashes, exits or hangs in a run of `ut`, with the
+ * replay command of its schedule (faults.h). */
+static void watch_faults(const struct uksim_target *ut, const struct explore_opts *o)
+{
+	char *args = o->window >= 0 ? g_strdup_printf("%s --window %lld",
+						      o->set_args ? o->set_args : "",
+						      (long long)o->window)
+				    : g_strdup(o->set_args ? o->set_args : "");
+	uksim_faults_begin(&ut->t, ut->name, args, o->hang);
+	g_free(args);
+}
 
 static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t violations, double seconds)
 {
@@ -167,12 +181,23 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 		printf("exploring %s with %s (seed %lld, %u worker%s)\n", ut->name,
 		       sim_strategy_name(cfg->strategy), (long long)cfg->seed, cfg->jobs,
 		       cfg->jobs == 1 ? "" : "s");
+	watch_faults(ut, o);
 	int rc = sim_explore(&ut->t, cfg, &r);
 	if (cfg->progress)
 		fputs("\r\033[K", stderr);
 	if (rc != 0) {
+		/* The token first, always: the run that failed can be replayed. */
+		if (r.error_in_run) {
+			struct sim_token_env env = sim_token_env_of(&ut->t);
+			char *token = sim_token_encode_env(ut->t.hash, &env, &r.error_schedule);
+			if (token)
+				fprintf(stderr, "uksim explore: %s: the run below failed; replay: %s replay %s%s --token %s\n",
+					ut->name, o->prog, ut->name, o->set_args, token);
+			free(token);
+		}
 		fprintf(stderr, "uksim explore: %s: %s\n", ut->name, r.error);
 		sim_explore_result_fini(&r);
+		uksim_faults_end();
 		return UKSIM_EXIT_INTERNAL;
 	}
 	int code = UKSIM_EXIT_OK;
@@ -324,6 +349,7 @@ static int explore_one(const struct uksim_target *ut, const struct sim_explore_c
 	free(sr.token);
 	sim_schedule_fini(&sr.sched);
 	sim_explore_result_fini(&r);
+	uksim_faults_end();
 	row->code = code;
 	return code;
 }
@@ -338,7 +364,7 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 {
 	struct explore_opts o = {.runs = RUNS_DEFAULT, .seed = 1, .window = -1, .depth = 3,
 				 .preemptions = 2, .jobs = 0, .prog = uksim_program(), .sink = sink,
-				 .cmd = cmd->name};
+				 .cmd = cmd->name, .hang = UKSIM_HANG_UNSET};
 	GOptionEntry entries[] = {
 		{"strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy, "random (default), pct or bounded", "S"},
 		{"runs", 0, 0, G_OPTION_ARG_INT64, &o.runs, "Schedules to run (default 10000; bounded: a cap)", "N"},
@@ -360,6 +386,7 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress line and no story", NULL},
 		UKSIM_SET_ENTRY(o.sets),
 		UKSIM_LOAD_ENTRY(o.loads),
+		UKSIM_HANG_ENTRY(o.hang),
 		{0},
 	};
 	int code = UKSIM_EXIT_USAGE;
@@ -384,6 +411,11 @@ int uksim_explore_into(const struct uksim_cmd *cmd, int argc, char **argv,
 	if (o.depth < 1 || o.depth > 32 || o.preemptions < 0 || o.preemptions > 16 || o.jobs < 0 ||
 	    o.time_s < 0 || o.shrink_runs < 0 || o.shrink_time < 0) {
 		fprintf(stderr, "uksim %s: --depth 1..32, --preemptions 0..16, others not negative\n",
+			cmd->name);
+		goto out;
+	}
+	if (uksim_hang_bad(o.hang)) {
+		fprintf(stderr, "uksim %s: --hang-timeout takes seconds from 0 (never) to a year\n",
 			cmd->name);
 		goto out;
 	}
@@ -521,7 +553,7 @@ static void print_replay_json_details(const struct sim_outcome *o)
 
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct explore_opts o = {.window = -1, .cmd = cmd->name};
+	struct explore_opts o = {.window = -1, .cmd = cmd->name, .hang = UKSIM_HANG_UNSET};
 	GOptionEntry entries[] = {
 		{"token", 0, 0, G_OPTION_ARG_STRING, &o.token, "The replay token printed by uksim explore", "T"},
 		{"window", 0, 0, G_OPTION_ARG_INT64, &o.window, "Race window in ns (must match the exploration)", "NS"},
@@ -531,6 +563,7 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No story", NULL},
 		UKSIM_SET_ENTRY(o.sets),
 		UKSIM_LOAD_ENTRY(o.loads),
+		UKSIM_HANG_ENTRY(o.hang),
 		{0},
 	};
 	int code = UKSIM_EXIT_USAGE;
@@ -542,6 +575,10 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	if (argc != 2 || !o.token) {
 		fprintf(stderr, "uksim replay: usage: uksim replay TARGET --token T\n");
+		goto out;
+	}
+	if (uksim_hang_bad(o.hang)) {
+		fprintf(stderr, "uksim replay: --hang-timeout takes seconds from 0 (never) to a year\n");
 		goto out;
 	}
 	if (uksim_target_open_set(argv[1], o.window, (const char *const *)o.sets,
@@ -559,7 +596,11 @@ int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	struct sim_outcome out;
+	o.prog = uksim_program();
+	o.set_args = uksim_replay_args((const char *const *)o.sets, (const char *const *)o.loads);
+	watch_faults(&ut, &o);
 	code = export_traces(&ut, &s, &o, &out);
+	uksim_faults_end();
 	if (code == UKSIM_EXIT_OK) {
 		bool expected = ut.expect_violation[0] && out.violation &&
 				!strcmp(out.violation_id, ut.expect_violation);
@@ -630,6 +671,7 @@ out:
 	if (opened)
 		uksim_target_close(&ut);
 	g_free(o.token);
+	g_free(o.set_args);
 	g_free(o.trace_json);
 	g_free(o.trace_vcd);
 	g_strfreev(o.sets);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* uksim run FILE: run one schedule of a scenario and check its expectations. */
 #include "uksim.h"
+#include "faults.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ struct run_opts {
 	gchar *chooser;
 	gchar **sets;
 	gchar *trace_json, *trace_vcd; /* --trace FILE, --vcd FILE */
+	gdouble hang;                  /* --hang-timeout S */
 };
 
 /* Records kept when a timeline is asked for (as explore and replay keep). */
@@ -97,8 +99,34 @@ static int run_one(const char *file, const struct run_opts *ro)
 		.chooser = sim_chooser_find(ro->chooser ? ro->chooser : "random"),
 		.race_window_ns = (uint64_t)ro->window,
 	};
+	/* A program that crashes, exits or hangs is named with the replay
+	 * command of this schedule: the random chooser's seed as a token
+	 * (what explore's schedule with that seed is). The time chooser's run
+	 * is not the explorer's virtual-time schedule (the empty script
+	 * places windows and races differently): no token for it. */
+	struct sim_target t;
+	bool watched = sim_scenario_target(s, &o, &t) == 0;
+	struct sim_schedule sched = {.strategy = SIM_STRAT_RANDOM, .seed = (uint64_t)ro->seed};
+	if (watched) {
+		char *args = uksim_replay_args((const char *const *)ro->sets,
+					       (const char *const *)ro->loads);
+		char *all = ro->window > 0 ? g_strdup_printf("%s --window %lld", args,
+							     (long long)ro->window)
+					   : g_strdup(args);
+		uksim_faults_begin(&t, file, all, ro->hang);
+		g_free(all);
+		g_free(args);
+		uksim_faults_set_schedule(ec.chooser == &sim_chooser_random ? &sched : NULL);
+		uksim_faults_arm_thread();
+	}
 	struct sim_run_report r;
-	if (sim_runtime_run(s, &o, &ec, (uint64_t)ro->seed, &r) != 0) {
+	int runrc = sim_runtime_run(s, &o, &ec, (uint64_t)ro->seed, &r);
+	if (watched) {
+		uksim_faults_set_schedule(NULL);
+		uksim_faults_end();
+		sim_scenario_target_fini(&t);
+	}
+	if (runrc != 0) {
 		fprintf(stderr, "uksim run: out of memory\n");
 		rc = UKSIM_EXIT_INTERNAL;
 	} else {
@@ -124,7 +152,8 @@ static int run_one(const char *file, const struct run_opts *ro)
 
 int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 {
-	struct run_opts ro = {.seed = 1, .window = 0, .trace_limit = 65536};
+	struct run_opts ro = {.seed = 1, .window = 0, .trace_limit = 65536,
+			      .hang = UKSIM_HANG_UNSET};
 	GOptionEntry entries[] = {
 		{"seed", 0, 0, G_OPTION_ARG_INT64, &ro.seed, "seed of the run (default 1)", "N"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &ro.json, "print one JSON object", NULL},
@@ -141,6 +170,7 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 		 "write the run's timeline as Chrome/Perfetto JSON", "FILE"},
 		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &ro.trace_vcd,
 		 "write its IRQ lines and sequences as VCD (GTKWave)", "FILE"},
+		UKSIM_HANG_ENTRY(ro.hang),
 		{0},
 	};
 	if (!uksim_parse(cmd, entries, &argc, &argv))
@@ -151,6 +181,9 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 		rc = UKSIM_EXIT_USAGE;
 	} else if (ro.seed < 0 || ro.window < 0 || ro.trace_limit < 0) {
 		fprintf(stderr, "uksim run: --seed, --window and --trace-limit take numbers >= 0\n");
+		rc = UKSIM_EXIT_USAGE;
+	} else if (uksim_hang_bad(ro.hang)) {
+		fprintf(stderr, "uksim run: --hang-timeout takes seconds from 0 (never) to a year\n");
 		rc = UKSIM_EXIT_USAGE;
 	} else if (ro.chooser && strcmp(ro.chooser, "random") && strcmp(ro.chooser, "time")) {
 		fprintf(stderr, "uksim run: --chooser is random or time, not '%s'\n", ro.chooser);

@@ -9,6 +9,7 @@
  * bad input, 3 internal error.
  */
 #include "uksim.h"
+#include "faults.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -403,6 +404,8 @@ static char **split_short_values(int argc, char **argv, int *out_argc)
 
 int main(int argc, char **argv)
 {
+	/* A loaded program that crashes, exits or hangs is named (faults.h). */
+	uksim_faults_init();
 	/* Only the character set: numbers and JSON stay in the C locale. */
 	setlocale(LC_CTYPE, "");
 	/* Replay lines name the uksim that was run (./build/sim/uksim, ...). */

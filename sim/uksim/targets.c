@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Targets for explore and replay (see targets.h). */
 #include "targets.h"
+#include "faults.h"
 
 #include <glib.h>
 #include <sim/demo.h>
@@ -98,11 +99,18 @@ int uksim_target_open_set(const char *spec, int64_t window_ns, const char *const
 	}
 	if (window_ns >= 0)
 		out->t.race_window_ns = (uint64_t)window_ns;
+	/* Every host thread that runs it gets the crash and hang reports. */
+	if (!uksim_faults_wrap(&out->t)) {
+		snprintf(err, errlen, "out of memory");
+		uksim_target_close(out);
+		return -1;
+	}
 	return 0;
 }
 
 void uksim_target_close(struct uksim_target *ut)
 {
+	uksim_faults_unwrap(&ut->t);
 	if (ut->close)
 		ut->close(ut);
 }

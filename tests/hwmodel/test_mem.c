@@ -170,6 +170,45 @@ START_TEST(ram_cache_reuses_cleared_memory)
 }
 END_TEST
 
+/* The machine knows which frames a run may have written: a frame reads as
+ * zero until a pointer is taken into it or a copy reaches it, and again
+ * after the cache hands the mapping on (the kernel skips zeroing those). */
+START_TEST(frames_known_clear)
+{
+	struct hw_evq q;
+	struct hw_ram_cache *c = hw_ram_cache_create();
+	hw_evq_init(&q, 4);
+	struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 8ull << 20, .evq = &q, .ram_cache = c};
+	struct hw_machine *m;
+	char err[200];
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert(hw_mem_frame_clear(m, 0x2000));
+	ck_assert(hw_mem_frame_clear(m, 0x7ff000));
+	ck_assert(!hw_mem_frame_clear(m, 1ull << 40)); /* not RAM */
+	*(uint8_t *)hw_mem_ptr(m, 0x2fff, 1) = 1;
+	ck_assert(!hw_mem_frame_clear(m, 0x2000));
+	ck_assert(hw_mem_frame_clear(m, 0x3000));
+	uint8_t buf[16] = {1};
+	/* A copy across a frame boundary marks both frames. */
+	ck_assert_int_eq(hw_mem_write(m, 0x4ff8, buf, sizeof(buf)), HW_OK);
+	ck_assert(!hw_mem_frame_clear(m, 0x4000));
+	ck_assert(!hw_mem_frame_clear(m, 0x5000));
+	ck_assert(hw_mem_frame_clear(m, 0x6000));
+	/* Reading through a copy does not mark. */
+	ck_assert_int_eq(hw_mem_read(m, 0x6000, buf, sizeof(buf)), HW_OK);
+	ck_assert(hw_mem_frame_clear(m, 0x6000));
+	hw_machine_destroy(m);
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert(hw_mem_frame_clear(m, 0x2000));
+	ck_assert(hw_mem_frame_clear(m, 0x5000));
+	ck_assert_uint_eq(hw_mem_read64(m, 0x2ff8), 0);
+	ck_assert_uint_eq(hw_mem_read64(m, 0x5000), 0);
+	hw_machine_destroy(m);
+	hw_ram_cache_destroy(c);
+	hw_evq_fini(&q);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-memory");
@@ -181,6 +220,7 @@ int main(void)
 	tcase_add_test(tc, owner_tags_per_frame);
 	tcase_add_test(tc, two_machines_are_independent);
 	tcase_add_test(tc, ram_cache_reuses_cleared_memory);
+	tcase_add_test(tc, frames_known_clear);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -8,6 +8,7 @@
  */
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
 static void oot_driver(struct uk_user *u)
@@ -15,7 +16,7 @@ static void oot_driver(struct uk_user *u)
 	int dev = sim_prog_ref(u, "device");
 	uint64_t count = sim_prog_num(u, "count", 1);
 	struct sim_dev_info di;
-	if (sim_prog_device(u, dev, &di) != 0 || !di.irq_cap)
+	if (sim_prog_device_map(u, dev, &di) != 0 || !di.irq_cap)
 		return;
 	long irq = uk_irq_attach(u, di.src_kind, di.source, di.trigger, di.polarity);
 	if (irq < 0)
@@ -28,11 +29,11 @@ static void oot_driver(struct uk_user *u)
 		if (r <= 0)
 			break;
 		seq = (uint64_t)r;
-		long st = uk_dev_read32(u, di.mmio + HW_SCRIPT_STATUS);
+		long st = uk_reg_read32(u, di.regs + HW_SCRIPT_STATUS);
 		if (st > 0 && (st & HW_SCRIPT_STATUS_IRQ)) {
 			sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 			if (di.w1c)
-				uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+				uk_reg_write32(u, di.regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 			if (uk_irq_ack(u, irq, seq) == 0)
 				sim_prog_note(u, SIM_NOTE_ACK, dev, 0);
 			served++;
@@ -48,12 +49,15 @@ static const struct uks_arg_spec oot_args[] = {
 	{"count", UKS_ARG_INT, NULL, false, "1", "interrupts to serve"},
 };
 
-static const struct uks_cap_need oot_needs[] = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need oot_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 UKERN_PLUGIN;
 
 const struct sim_program ukern_programs[] = {
 	{"oot-driver", oot_driver, oot_args, 2, "a driver built against the installed headers",
-	 oot_needs, 1},
+	 oot_needs, 2},
 	{0},
 };

@@ -230,7 +230,7 @@ def check(a, cc, tmp):
         check_deps("the plug-in", os.path.join(work, "plugin.d"), incdir)
     scenario = """load "oot_plugin.so"
 device d0 { kind scripted; irq ioapic 6 level high; status write-1-to-clear }
-process p { thread t program oot-driver(device = d0, count = 2); caps irq(d0) }
+process p { thread t program oot-driver(device = d0, count = 2); caps irq(d0), mmio(d0) }
 timeline { at 10us assert d0; at 40us assert d0 }
 expect { count acks(d0) == %d }
 """

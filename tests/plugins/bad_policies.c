@@ -6,6 +6,8 @@
  *   BAD_ABI         a scheduler entry built for another ABI version
  *   BAD_INCOMPLETE  a scheduler ops table without pick_next
  *   BAD_DUPLICATE   a scheduler named "fixed", the built-in's name
+ *   BAD_INIT        a scheduler ("failing-init") whose per-CPU setup always
+ *                   fails: it loads, and every run stops with an error
  *
  * The scheduler itself is a one-CPU FIFO that would run; only what each
  * build gets wrong should matter.
@@ -23,8 +25,14 @@ struct fifo {
 static int fifo_cpu_init(struct uk_kernel *k, unsigned cpu, void **state)
 {
 	(void)cpu;
+#ifdef BAD_INIT
+	(void)k;
+	*state = NULL;
+	return UK_ENOMEM;
+#else
 	*state = uk_sched_alloc(k, sizeof(struct fifo));
 	return *state ? 0 : UK_ENOMEM;
+#endif
 }
 
 static void fifo_enqueue(void *state, struct uk_sched_node *n, enum uk_enqueue_how how)
@@ -119,6 +127,8 @@ static const struct uk_sched_ops fifo_ops = {
 #endif
 #if defined(BAD_DUPLICATE)
 #define FIFO_NAME "fixed"
+#elif defined(BAD_INIT)
+#define FIFO_NAME "failing-init"
 #else
 #define FIFO_NAME "fifo"
 #endif

@@ -9,6 +9,7 @@
  */
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
@@ -17,7 +18,7 @@ static void hold_driver(struct uk_user *u)
 	int dev = sim_prog_ref(u, "device");
 	uint64_t hold = sim_prog_num(u, "hold", 0);
 	struct sim_dev_info di;
-	if (sim_prog_device(u, dev, &di) != 0 || !di.irq_cap)
+	if (sim_prog_device_map(u, dev, &di) != 0 || !di.irq_cap)
 		return;
 	long irq = uk_irq_attach(u, di.src_kind, di.source, di.trigger, di.polarity);
 	if (irq < 0)
@@ -30,10 +31,10 @@ static void hold_driver(struct uk_user *u)
 		if (r <= 0)
 			break;
 		seq = (uint64_t)r;
-		long st = uk_dev_read32(u, di.mmio + HW_SCRIPT_STATUS);
+		long st = uk_reg_read32(u, di.regs + HW_SCRIPT_STATUS);
 		if (st > 0 && (st & HW_SCRIPT_STATUS_IRQ)) {
 			sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
-			uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+			uk_reg_write32(u, di.regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 			uk_user_work(u, hold); /* the episode stays open meanwhile */
 			if (uk_irq_ack(u, irq, seq) == 0)
 				sim_prog_note(u, SIM_NOTE_ACK, dev, 0);
@@ -49,12 +50,15 @@ static const struct uks_arg_spec hold_args[] = {
 	{"hold", UKS_ARG_TIME, NULL, false, "0", "work between the claim and the ACK"},
 };
 
-static const struct uks_cap_need hold_needs[] = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need hold_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 UKERN_PLUGIN;
 
 const struct sim_program ukern_programs[] = {
 	{"hold-ack-driver", hold_driver, hold_args, 2, "claims, computes `hold`, then ACKs",
-	 hold_needs, 1},
+	 hold_needs, 2},
 	{0},
 };

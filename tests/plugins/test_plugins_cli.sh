@@ -7,13 +7,16 @@
 # (exit 1 too, as one design fails),
 # the objects on the command line (--load) instead of `load` lines, and an
 # unknown scheduler (exit 2, file:line:col, did you mean).
+# A scheduler whose setup fails stops every run with an error (exit 3), and
+# explore names the run's replay token before it says so (issue 14, defect 9).
 # Usage: test_plugins_cli.sh UKSIM SRC_DIR NOWAKE_SO FIXED_RETRY_SO EDGE_MASKED_SO HOLD_SO TWOPASS_SO
+#        BAD_INIT_SO
 set -u
 UKSIM=$1
 SRC=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp "$SRC"/*.uks "$3" "$4" "$5" "$6" "$7" "$tmp"/
+cp "$SRC"/*.uks "$3" "$4" "$5" "$6" "$7" "$8" "$tmp"/
 cd "$tmp" || exit 1
 fails=0
 
@@ -93,6 +96,20 @@ expect 2 "explore without it" -- "$UKSIM" explore noload.uks --runs 20 -j 1 -q
 expect 2 "a typo in --set" -- "$UKSIM" run nowake-latency.uks --set scheduler=no-preempt-on-wak
 contains err "unknown scheduler 'no-preempt-on-wak'" "unknown scheduler"
 contains err "did you mean 'no-preempt-on-wake'?" "did you mean"
+
+# A run that stops with an error of its own: explore prints its token first.
+expect 3 "a scheduler whose setup fails: run exits 3" -- \
+	"$UKSIM" run noload.uks --load ./nowake_sched.so --load ./bad_init.so --set scheduler=failing-init
+expect 3 "... and explore exits 3" -- \
+	"$UKSIM" explore noload.uks --load ./nowake_sched.so --load ./bad_init.so --set scheduler=failing-init --runs 5 -j 1
+contains err "the run below failed; replay: " "explore names the failed run's replay line"
+replay=$(grep -o "replay: .* --token [^ ]*" err | head -1 | sed 's/^replay: [^ ]* //')
+if [ -n "$replay" ]; then
+	# shellcheck disable=SC2086
+	expect 3 "the failed run's token replays it (exit 3 again)" -- "$UKSIM" $replay
+else
+	echo "FAIL: explore printed no token for the failed run"; cat out err; fails=$((fails + 1))
+fi
 
 [ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }
 echo "all passed"

@@ -8,6 +8,7 @@
  */
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
 UKERN_PLUGIN;
@@ -16,7 +17,7 @@ static void coin_driver(struct uk_user *u)
 {
 	int dev = sim_prog_ref(u, "device");
 	struct sim_dev_info di;
-	if (sim_prog_device(u, dev, &di) != 0 || !di.irq_cap)
+	if (sim_prog_device_map(u, dev, &di) != 0 || !di.irq_cap)
 		return;
 	long irq = uk_irq_attach(u, di.src_kind, di.source, di.trigger, di.polarity);
 	if (irq < 0)
@@ -33,11 +34,11 @@ static void coin_driver(struct uk_user *u)
 			uk_irq_nak(u, irq, seq); /* the bug, on tails */
 			continue;
 		}
-		long st = uk_dev_read32(u, di.mmio + HW_SCRIPT_STATUS);
+		long st = uk_reg_read32(u, di.regs + HW_SCRIPT_STATUS);
 		if (st > 0 && (st & HW_SCRIPT_STATUS_IRQ)) {
 			sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 			if (di.w1c)
-				uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+				uk_reg_write32(u, di.regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 			if (uk_irq_ack(u, irq, seq) == 0)
 				sim_prog_note(u, SIM_NOTE_ACK, dev, 0);
 		} else {
@@ -50,10 +51,13 @@ static void coin_driver(struct uk_user *u)
 static const struct uks_arg_spec coin_args[] = {
 	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the device it serves"},
 };
-static const struct uks_cap_need coin_needs[] = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need coin_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
 	{"coin-driver", coin_driver, coin_args, 1, "NAKs its own interrupt on a coin flip", coin_needs,
-	 1},
+	 2},
 	{0},
 };

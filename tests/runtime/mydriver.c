@@ -12,6 +12,7 @@
  */
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
 #ifdef MYDRIVER_OLD_ABI
@@ -29,7 +30,7 @@ static void my_driver(struct uk_user *u)
 	int dev = sim_prog_ref(u, "device");
 	uint64_t count = sim_prog_num(u, "count", 0);
 	struct sim_dev_info di;
-	if (sim_prog_device(u, dev, &di) != 0 || !di.irq_cap)
+	if (sim_prog_device_map(u, dev, &di) != 0 || !di.irq_cap)
 		return;
 	long irq = uk_irq_attach(u, di.src_kind, di.source, di.trigger, di.polarity);
 	if (irq < 0)
@@ -42,11 +43,11 @@ static void my_driver(struct uk_user *u)
 		if (r <= 0)
 			break;
 		seq = (uint64_t)r;
-		long st = uk_dev_read32(u, di.mmio + HW_SCRIPT_STATUS);
+		long st = uk_reg_read32(u, di.regs + HW_SCRIPT_STATUS);
 		if (st > 0 && (st & HW_SCRIPT_STATUS_IRQ)) {
 			sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 			if (di.w1c)
-				uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+				uk_reg_write32(u, di.regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 			if (uk_irq_ack(u, irq, seq) == 0)
 				sim_prog_note(u, SIM_NOTE_ACK, dev, 0);
 			served++;
@@ -62,18 +63,21 @@ static const struct uks_arg_spec my_args[] __attribute__((unused)) = {
 	{"count", UKS_ARG_INT, NULL, false, "0", "interrupts to serve (0: for ever)"},
 };
 
-static const struct uks_cap_need my_needs[] __attribute__((unused)) = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need my_needs[] __attribute__((unused)) = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
 #ifdef MYDRIVER_BAD_SPEC
 	/* Says it has needs and arguments but gives no tables. */
 	{"my-driver", my_driver, NULL, 2, "a table with holes", NULL, 1},
 #elif defined(MYDRIVER_DUPLICATE)
-	{"irq-driver", my_driver, my_args, 2, "claims a built-in's name", my_needs, 1},
+	{"irq-driver", my_driver, my_args, 2, "claims a built-in's name", my_needs, 2},
 #elif defined(MYDRIVER_REBUILT)
-	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern, rebuilt", my_needs, 1},
+	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern, rebuilt", my_needs, 2},
 #else
-	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern", my_needs, 1},
+	{"my-driver", my_driver, my_args, 2, "a driver from outside ukern", my_needs, 2},
 #endif
 	{0},
 };

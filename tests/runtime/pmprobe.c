@@ -11,6 +11,7 @@
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
 #include <ukern/err.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
 UKERN_PLUGIN;
@@ -38,7 +39,7 @@ static void pm_probe(struct uk_user *u)
 	uint64_t count = sim_prog_num(u, "count", 1);
 	unsigned cpu = (unsigned)sim_prog_num(u, "cpu", 1);
 	struct sim_dev_info di;
-	if (sim_prog_device(u, dev, &di) != 0 || !di.irq_cap)
+	if (sim_prog_device_map(u, dev, &di) != 0 || !di.irq_cap)
 		return;
 	long irq = uk_irq_attach(u, di.src_kind, di.source, di.trigger, di.polarity);
 	if (irq < 0 || !probe_errors(u, irq))
@@ -63,7 +64,7 @@ static void pm_probe(struct uk_user *u)
 		seq = (uint64_t)r;
 		sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 		if (di.w1c)
-			uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+			uk_reg_write32(u, di.regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 		if (uk_irq_ack(u, irq, seq) == 0)
 			sim_prog_note(u, SIM_NOTE_ACK, dev, 0);
 		served++;
@@ -82,10 +83,13 @@ static const struct uks_arg_spec probe_args[] = {
 	{"cpu", UKS_ARG_INT, NULL, false, "1", "the CPU it moves its line to"},
 };
 
-static const struct uks_cap_need probe_needs[] = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need probe_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
 	{"pm-probe", pm_probe, probe_args, 3, "tries the affinity and wake calls, then serves",
-	 probe_needs, 1},
+	 probe_needs, 2},
 	{0},
 };

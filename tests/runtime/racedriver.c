@@ -13,6 +13,7 @@
  */
 #include <hwmodel/dev.h>
 #include <sim/programs.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
@@ -26,7 +27,7 @@ static void race_driver(struct uk_user *u)
 	uint64_t slot = sim_prog_num(u, "slot", 0) ? 2 : 1;
 	uint64_t delay = sim_prog_num(u, "delay", 0);
 	struct sim_dev_info di;
-	if (sim_prog_device(u, dev, &di) != 0 || !di.irq_cap)
+	if (sim_prog_device_map(u, dev, &di) != 0 || !di.irq_cap)
 		return;
 	/* Both threads map the page; the second map is refused, harmlessly. */
 	uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, SHARED_VA, UK_PAGE_SIZE,
@@ -46,11 +47,11 @@ static void race_driver(struct uk_user *u)
 		uk_user_read(u, SHARED_VA, w, sizeof(w));
 		if (w[0] < w[1] + w[2])
 			sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
-		long st = uk_dev_read32(u, di.mmio + HW_SCRIPT_STATUS);
+		long st = uk_reg_read32(u, di.regs + HW_SCRIPT_STATUS);
 		if (st > 0 && (st & HW_SCRIPT_STATUS_IRQ)) {
 			sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 			if (di.w1c)
-				uk_dev_write32(u, di.mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+				uk_reg_write32(u, di.regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 			uint64_t count;
 			if (delay)
 				uk_user_work(u, delay);
@@ -73,9 +74,12 @@ static const struct uks_arg_spec race_args[] = {
 	{"slot", UKS_ARG_INT, NULL, false, "0", "its own count's slot (0 or 1)"},
 	{"delay", UKS_ARG_TIME, NULL, false, "0", "work before it reads the shared count"},
 };
-static const struct uks_cap_need race_needs[] = {{UKS_NEED_IRQ, "device"}};
+static const struct uks_cap_need race_needs[] = {
+	{UKS_NEED_IRQ, "device"},
+	{UKS_NEED_MMIO, "device"},
+};
 
 const struct sim_program ukern_programs[] = {
-	{"race-driver", race_driver, race_args, 3, "counts across its ACK without a lock", race_needs, 1},
+	{"race-driver", race_driver, race_args, 3, "counts across its ACK without a lock", race_needs, 2},
 	{0},
 };

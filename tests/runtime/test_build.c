@@ -13,7 +13,7 @@
 #define ONE_DRIVER                                                                          \
 	"machine { cpus 2 }\n"                                                              \
 	"device d0 { kind scripted; irq ioapic 10 level high; status write-1-to-clear }\n" \
-	"process p { thread t program irq-driver(device = d0) prio 150 cpu 1; caps irq(d0) }\n"
+	"process p { thread t program irq-driver(device = d0) prio 150 cpu 1; caps irq(d0), mmio(d0) }\n"
 
 /* Timeline actions leave a SIM_TR_USER record 0x7100 + kind at their time. */
 static uint64_t action_time(const struct sim_run_report *r, unsigned nth)

@@ -172,7 +172,7 @@ contains out "irq-model=managarm: nobody-cared in schedule" "first violation lin
 contains out "irq-model=linux: expected violation NOT found in 100 schedules" "explorer verdict line"
 
 # A design the machine refuses: an error row, exit 2, nothing explored.
-printf 'machine { cpus 2 }\ndevice d { kind scripted; irq msi 3 }\nprocess p { thread t program irq-driver(device = d); caps irq(d) }\ntimeline { at 10us assert d }\n' >"$tmp/msi.uks"
+printf 'machine { cpus 2 }\ndevice d { kind scripted; irq msi 3 }\nprocess p { thread t program irq-driver(device = d); caps irq(d), mmio(d) }\ntimeline { at 10us assert d }\n' >"$tmp/msi.uks"
 expect 2 "compare: the machine refuses every design" -- "$UKSIM" compare "$tmp/msi.uks" --vary cpus=1,2 --runs 10 --json
 py "error rows, not explored" -- '
 import json, sys

@@ -30,7 +30,7 @@ static void expect_verdicts(const char *text, const bool *want, size_t n)
 START_TEST(counts)
 {
 	static const bool want[] = {true, false, true, false, true, false, true};
-	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0) }\n"
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0), mmio(d0) }\n"
 			     "timeline { at 10us assert d0\n at 50us assert d0 }\n"
 			     "expect { count acks(d0) == 2\n count acks(d0) != 2\n"
 			     " handled d0 at least 2\n count naks > 0\n count nobody-cared < 1\n"
@@ -42,7 +42,7 @@ END_TEST
 START_TEST(latencies)
 {
 	static const bool want[] = {true, false, true, false};
-	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0, work = 30us) prio 100; caps irq(d0) }\n"
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0, work = 30us) prio 100; caps irq(d0), mmio(d0) }\n"
 			     "timeline { at 10us assert d0 }\n"
 			     "expect { latency irq(d0) <= 20us\n latency irq(d0) < 1us\n"
 			     " latency handled(d0) <= 20us\n latency handled(d0) > 1ms }\n",
@@ -54,7 +54,7 @@ END_TEST
 START_TEST(latency_never_served)
 {
 	static const bool want[] = {false, true};
-	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0, mistake = nak-all) prio 100; caps irq(d0) }\n"
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0, mistake = nak-all) prio 100; caps irq(d0), mmio(d0) }\n"
 			     "timeline { at 10us assert d0 }\n"
 			     "expect { latency irq(d0) <= 1s\n count nobody-cared(d0) == 1\n end-by 1ms }\n",
 			want, 2);
@@ -66,7 +66,7 @@ END_TEST
 START_TEST(deadlock_vs_quiet)
 {
 	static const bool quiet[] = {true};
-	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0) }\n"
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0), mmio(d0) }\n"
 			     "timeline { at 10us assert d0 }\nexpect no-deadlock\n",
 			quiet, 1);
 	static const bool stuck[] = {false};
@@ -82,11 +82,11 @@ START_TEST(expected_violation)
 {
 	static const bool shown[] = {true};
 	expect_verdicts(LINE "machine { ack-timeout 100us }\n"
-			     "process p { thread t program irq-driver(device = d0, mistake = never-answer) prio 100; caps irq(d0) }\n"
+			     "process p { thread t program irq-driver(device = d0, mistake = never-answer) prio 100; caps irq(d0), mmio(d0) }\n"
 			     "timeline { at 10us assert d0 }\nexpect violation ack-timeout\n",
 			shown, 1);
 	static const bool not_shown[] = {false};
-	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0) }\n"
+	expect_verdicts(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0), mmio(d0) }\n"
 			     "timeline { at 10us assert d0 }\nexpect violation nobody-cared\n",
 			not_shown, 1);
 }
@@ -113,7 +113,7 @@ START_TEST(deadlock_is_a_violation)
 	struct uks_scenario *s = rt_parse(
 		"process p { thread a program mutex-holder(mutex = \"m\", hold = 10us)\n"
 		" thread b program mutex-waiter(mutex = \"m\") }\n"
-		"process q { thread t program irq-driver(device = d0) ; caps irq(d0) }\n"
+		"process q { thread t program irq-driver(device = d0) ; caps irq(d0), mmio(d0) }\n"
 		"device d0 { kind scripted; irq ioapic 4 level high }\n"
 		"expect no-deadlock\n");
 	struct sim_run_report r;
@@ -133,9 +133,9 @@ START_TEST(line_counters_per_device)
 			"device u0 { kind scripted; irq plic 5 level; status write-1-to-clear }\n"
 			"device n0 { kind scripted; irq ioapic 3 level high; status write-1-to-clear }\n"
 			"device m0 { kind scripted; irq msi 2; status write-1-to-clear; pci 0:2.0 }\n"
-			"process p { thread t program irq-driver(device = u0, mistake = nak-all); caps irq(u0) }\n"
-			"process q { thread t program irq-driver(device = n0); caps irq(n0) }\n"
-			"process r { thread t program irq-driver(device = m0); caps irq(m0) }\n"
+			"process p { thread t program irq-driver(device = u0, mistake = nak-all); caps irq(u0), mmio(u0) }\n"
+			"process q { thread t program irq-driver(device = n0); caps irq(n0), mmio(n0) }\n"
+			"process r { thread t program irq-driver(device = m0); caps irq(m0), mmio(m0) }\n"
 			"timeline { at 10us assert u0\n at 12us assert n0\n at 14us assert m0 }\n"
 			"expect { count nobody-cared(u0) == 1\n count nobody-cared(n0) == 0\n"
 			" count raised(u0) == 1\n count raised(m0) == 1\n count stalls(m0) == 0\n"

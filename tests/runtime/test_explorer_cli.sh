@@ -67,6 +67,18 @@ v = [json.loads(l) for l in open(sys.argv[1]) if '"violation"' in l][0]
 assert 20000 < v["time_ns"] < 30000 and "nobody-cared #1 on d0's line" in v["message"], v
 print("ok: 6: a count is broken by the event that passes its bound")
 PY
+expect 1 "handled: run" -- "$UKSIM" run "$DIR/handled.uks"
+contains out "went wrong at 304.16us (304160 ns)" "6: a kept count (handled) is broken by the third episode"
+expect 1 "handled: explore" -- "$UKSIM" explore "$DIR/handled.uks" --runs 3 -j 1 --json
+python3 - "$tmp/out" <<'PY' || fails=$((fails + 1))
+import json, sys
+v = [json.loads(l) for l in open(sys.argv[1]) if '"violation"' in l][0]
+assert 300000 < v["time_ns"] < 310000 and "handled #3 of d0" in v["message"], v
+print("ok: 6: explore reports handled #3 of d0, not the end of the run")
+PY
+expect 1 "wakeup: run" -- "$UKSIM" run "$DIR/wakeup.uks"
+contains out "went wrong at 501.258us (501258 ns)" "6: a wake-up bound breaks when the bound ran out"
+contains out "a wake-up of bus took 966.82us (the first over 100us)" "6: ... naming the wake-up"
 
 # --- 8: one wording for latency failures, with units and "never served".
 expect 1 "never: run" -- "$UKSIM" run "$DIR/never.uks"
@@ -78,7 +90,7 @@ tok=$(sed -n 's/.*--token \(uk2-[^ ]*\).*/\1/p' "$tmp/out" | head -n 1)
 expect 1 "never: replay" -- "$UKSIM" replay "$DIR/never.uks" --token "$tok"
 contains out "not met (never served)" "8: replay says never served"
 expect 1 "late: explore (served late)" -- "$UKSIM" explore "$DIR/late.uks" --runs 5 -j 1
-contains out "not met (saw 40.97us)" "8: a late wait comes with its unit"
+contains out "not met (saw 48.644us)" "8: a late wait comes with its unit"
 
 # --- 9: a kernel check that breaks in explore: the token first, exit 3.
 expect 3 "kernel check: explore exits 3" -- "$UKSIM" explore "$DIR/kernel-check.uks" --load "$WRONGCPU" --runs 20 -j 1

@@ -24,7 +24,7 @@ START_TEST(latencies_kept)
 {
 	struct uks_scenario *s =
 		rt_parse(LINE "process p { thread t program irq-driver(device = d0, work = 30us) "
-			      "prio 100; caps irq(d0) }\n"
+			      "prio 100; caps irq(d0), mmio(d0) }\n"
 			      "process q { thread t program load(work = 5us, period = 0ns, until = 300us) "
 			      "prio 150 cpu 0 }\n"
 			      "timeline { at 10us assert d0\n at 100us assert d0\n at 200us assert d0 }\n"
@@ -56,7 +56,7 @@ START_TEST(latencies_unserved)
 {
 	struct uks_scenario *s =
 		rt_parse(LINE "process p { thread t program irq-driver(device = d0, mistake = nak-all) "
-			      "prio 100; caps irq(d0) }\n"
+			      "prio 100; caps irq(d0), mmio(d0) }\n"
 			      "timeline { at 10us assert d0\n at 20us reset d0\n at 30us assert d0\n"
 			      " at 40us assert d0 }\n"
 			      "expect { end-by 1ms }\n");

@@ -18,7 +18,7 @@ static char *write_scenario(const char *so, char *path, size_t len)
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "load \"%s\"\n"
 		   "device d0 { kind scripted; irq ioapic 6 level high; status write-1-to-clear }\n"
-		   "process p { thread t program my-driver(device = d0, count = 2) prio 100; caps irq(d0) }\n"
+		   "process p { thread t program my-driver(device = d0, count = 2) prio 100; caps irq(d0), mmio(d0) }\n"
 		   "timeline { at 10us assert d0\n at 40us assert d0 }\n"
 		   "expect { count acks(d0) == 2\n count exits(p) == 1\n latency irq(d0) <= 20us }\n",
 		so);
@@ -100,7 +100,7 @@ START_TEST(forged_starts_refused)
 			 "device d0 { kind scripted; irq ioapic 6 level high; status write-1-to-clear }\n"
 			 "process f { thread t0 program forger(victim = d0)\n"
 			 "            thread t1 program spoiler(count = 5) }\n"
-			 "process v { thread t program irq-driver(device = d0, count = 2); caps irq(d0) }\n"
+			 "process v { thread t program irq-driver(device = d0, count = 2); caps irq(d0), mmio(d0) }\n"
 			 "timeline { at 10us assert d0\n at 40us assert d0\n at 2ms kill f }\n"
 			 "expect { count acks(d0) == 2\n count exits(v) == 1\n count exits(f) == 2\n"
 			 "         count rejected(f) == 0\n count rejected(v) == 0\n no-deadlock }\n",
@@ -142,7 +142,7 @@ START_TEST(load_errors)
 {
 	load_fails("/nonexistent/x.so", "no such file");
 	load_fails(RT_NODRIVER, "no 'ukern_programs' or 'ukern_policies' table");
-	load_fails(RT_OLDABI, "oldabi.so: built for interface version 3; this uksim has version 4");
+	load_fails(RT_OLDABI, "oldabi.so: built for interface version 4; this uksim has version 5");
 	load_fails(RT_NOABI, "noabi.so: says no interface version (write UKERN_PLUGIN;");
 	load_fails(RT_BADSPEC, "program 'my-driver' has an invalid spec");
 	load_fails(RT_DUPDRIVER, "'irq-driver' is already registered");

@@ -36,7 +36,7 @@ device quiet { kind scripted }
 $3
 timeline { at 10us assert nic0 }
 expect { handled nic0 at least 1 }
-process drv { thread main program native-driver(device = $4, work = 1us) prio 100; caps irq(nic0) }
+process drv { thread main program native-driver(device = $4, work = 1us) prio 100; caps irq(nic0), mmio(nic0) }
 EOS
 }
 

@@ -46,8 +46,8 @@ static void all_met(const struct sim_run_report *r)
 	"machine { cpus 2 }\n"                                                             \
 	"device kbd0 { kind scripted; irq ioapic 1 level high; status write-1-to-clear }\n" \
 	"device tmr0 { kind scripted; irq ioapic 2 edge high; status write-1-to-clear }\n"  \
-	"process kbd { thread main program irq-driver(device = kbd0) prio 100 cpu 0; caps irq(kbd0) }\n" \
-	"process tmr { thread main program irq-driver(device = tmr0) prio 100 cpu 0; caps irq(tmr0) }\n"
+	"process kbd { thread main program irq-driver(device = kbd0) prio 100 cpu 0; caps irq(kbd0), mmio(kbd0) }\n" \
+	"process tmr { thread main program irq-driver(device = tmr0) prio 100 cpu 0; caps irq(tmr0), mmio(tmr0) }\n"
 
 /* No wake line, no resume: the run fails with suspended-forever. */
 START_TEST(suspend_without_wake_sleeps_forever)
@@ -181,7 +181,7 @@ START_TEST(route_in_service_waits)
 	struct uks_scenario *s = rt_parse(
 		"machine { cpus 2 }\n"
 		"device kbd0 { kind scripted; irq ioapic 1 level high; status write-1-to-clear }\n"
-		"process kbd { thread main program irq-driver(device = kbd0) prio 100 cpu 0; caps irq(kbd0) }\n"
+		"process kbd { thread main program irq-driver(device = kbd0) prio 100 cpu 0; caps irq(kbd0), mmio(kbd0) }\n"
 		"process hog { thread main program mutex-holder(start = 5us, hold = 55us) prio 200 cpu 0 }\n"
 		"timeline { at 10us assert kbd0; at 30us route kbd0 cpu 1; at 200us assert kbd0 }\n"
 		"expect { invariants on; count irq-moves == 1; count acks(kbd0) == 2 }\n");
@@ -236,7 +236,7 @@ START_TEST(plic_holds_and_json)
 	struct uks_scenario *s = rt_parse(
 		"machine { cpus 1; controller plic sources 8 }\n"
 		"device u0 { kind scripted; irq plic 5 edge; status write-1-to-clear }\n"
-		"process p { thread main program irq-driver(device = u0) prio 100; caps irq(u0) }\n"
+		"process p { thread main program irq-driver(device = u0) prio 100; caps irq(u0), mmio(u0) }\n"
 		"timeline { at 10us suspend; at 20us assert u0; at 100us resume }\n"
 		"expect { invariants on; count plic-held(u0) == 1; count plic-held == 1\n"
 		"  count acks(u0) == 1; count msi-held == 0; count lapic-dropped == 0 }\n");
@@ -271,7 +271,7 @@ START_TEST(syscalls_by_probe)
 	static const char text[] =
 		"machine { cpus 2 }\n"
 		"device kbd0 { kind scripted; irq ioapic 1 level high; status write-1-to-clear }\n"
-		"process p { thread main program pm-probe(device = kbd0, cpu = 1) prio 100 cpu 0; caps irq(kbd0) }\n"
+		"process p { thread main program pm-probe(device = kbd0, cpu = 1) prio 100 cpu 0; caps irq(kbd0), mmio(kbd0) }\n"
 		"timeline { at 50us suspend; at 100us assert kbd0 }\n"
 		"expect { invariants on; count exits(p) == 1; count wakeups == 1; count irq-moves == 1 }\n";
 	struct uks_scenario *s = NULL;
@@ -301,8 +301,8 @@ START_TEST(percpu_instances)
 		"machine { cpus 2 }\n"
 		"device tmr0 { kind scripted; irq percpu 0 cpu 0; status write-1-to-clear }\n"
 		"device tmr1 { kind scripted; irq percpu 0 cpu 1; status write-1-to-clear }\n"
-		"process t0 { thread main program irq-driver(device = tmr0) prio 100 cpu 0; caps irq(tmr0) }\n"
-		"process t1 { thread main program irq-driver(device = tmr1) prio 100 cpu 0; caps irq(tmr1) }\n"
+		"process t0 { thread main program irq-driver(device = tmr0) prio 100 cpu 0; caps irq(tmr0), mmio(tmr0) }\n"
+		"process t1 { thread main program irq-driver(device = tmr1) prio 100 cpu 0; caps irq(tmr1), mmio(tmr1) }\n"
 		"timeline { at 20us assert tmr0; at 20us assert tmr1 }\n"
 		"expect { count acks(tmr0) == 1; count acks(tmr1) == 0; count lapic-dropped == 1 }\n");
 	struct sim_run_report r;
@@ -358,7 +358,7 @@ START_TEST(percpu_probe)
 	static const char text[] =
 		"machine { cpus 2 }\n"
 		"device t1 { kind scripted; irq percpu 2 cpu 1; status write-1-to-clear }\n"
-		"process p { thread main program pm-probe(device = t1) prio 100 cpu 1; caps irq(t1) }\n"
+		"process p { thread main program pm-probe(device = t1) prio 100 cpu 1; caps irq(t1), mmio(t1) }\n"
 		"timeline { at 50us suspend; at 100us assert t1 }\n"
 		"expect { invariants on; count exits(p) == 1; count wakeups == 1; count irq-moves == 0 }\n";
 	struct uks_scenario *s = NULL;

@@ -51,8 +51,8 @@ END_TEST
 	"machine { cpus 1 }\n" BLOCK                                                           \
 	"device a { kind scripted; irq ioapic 10 edge }\n"                                   \
 	"device b { kind scripted; irq ioapic 11 edge }\n"                                   \
-	"process pa { thread t program irq-driver(device = a); caps irq(a) }\n"              \
-	"process pb { thread t program irq-driver(device = b); caps irq(b) }\n"              \
+	"process pa { thread t program irq-driver(device = a); caps irq(a), mmio(a) }\n"              \
+	"process pb { thread t program irq-driver(device = b); caps irq(b), mmio(b) }\n"              \
 	"timeline { at 10us spurious a\n at 10us spurious b }\n"
 
 START_TEST(line_model_reaches_its_line_only)
@@ -81,7 +81,7 @@ END_TEST
 #define EDGE_TWICE(BLOCK)                                                                     \
 	"machine { cpus 1 }\n" BLOCK                                                           \
 	"device e { kind scripted; irq ioapic 5 edge; status write-1-to-clear }\n"           \
-	"process p { thread t program irq-driver(device = e, work = 20us); caps irq(e) }\n"  \
+	"process p { thread t program irq-driver(device = e, work = 20us); caps irq(e), mmio(e) }\n"  \
 	"timeline { at 10us complete e\n at 12us complete e }\n"
 
 START_TEST(line_behaviour_changes_the_controller)
@@ -109,7 +109,7 @@ END_TEST
 	"machine { cpus 1; ack-timeout 1ms " MACHINE " }\n"                                    \
 	"device d { kind scripted; irq ioapic 9 level high }\n"                              \
 	"process p { thread t program irq-driver(device = d, mistake = never-answer); "       \
-	"caps irq(d) }\n"                                                                    \
+	"caps irq(d), mmio(d) }\n"                                                                    \
 	"timeline { at 10us assert d }\n"                                                   \
 	"expect { end-by 5ms }\n"
 
@@ -248,7 +248,7 @@ START_TEST(program_needs_are_checked)
 				  "process 'p' does not hold it"), "%s", msg);
 	free(msg);
 	snprintf(text, sizeof(text),
-		 "%sprocess p { thread t program irq-driver(device = d); caps irq(d) }\n", dev);
+		 "%sprocess p { thread t program irq-driver(device = d); caps irq(d), mmio(d) }\n", dev);
 	ck_assert_int_eq(check_text(text, &msg), 0);
 	/* Endpoints: the right matters, not only the object. */
 	snprintf(text, sizeof(text),
@@ -289,8 +289,8 @@ START_TEST(refused_attach_is_a_violation)
 	const char *two = "machine { cpus 1; irq-model sel4 }\n"
 			  "device a { kind scripted; irq ioapic 7 edge }\n"
 			  "device b { kind scripted; irq ioapic 7 edge }\n"
-			  "process pa { thread t program irq-driver(device = a) prio 100; caps irq(a) }\n"
-			  "process pb { thread t program irq-driver(device = b) prio 90; caps irq(b) }\n";
+			  "process pa { thread t program irq-driver(device = a) prio 100; caps irq(a), mmio(a) }\n"
+			  "process pb { thread t program irq-driver(device = b) prio 90; caps irq(b), mmio(b) }\n";
 	struct uks_scenario *s = rt_parse(two);
 	struct sim_run_report r;
 	rt_run(s, 1, 0, &r);
@@ -315,7 +315,7 @@ START_TEST(refused_attach_is_a_violation)
 	s = rt_parse("machine { cpus 1; irq-model sel4 }\n"
 		     "device a { kind scripted; irq ioapic 7 edge }\n"
 		     "device b { kind scripted; irq ioapic 7 edge }\n"
-		     "process p { thread t program line-driver(device = a); caps irq(a), irq(b) }\n"
+		     "process p { thread t program line-driver(device = a); caps irq(a), mmio(a), irq(b), mmio(b) }\n"
 		     "timeline { at 10us complete a; at 20us complete b }\n"
 		     "expect { handled a at least 1; handled b at least 1 }\n");
 	rt_run(s, 1, 0, &r);

@@ -36,6 +36,30 @@ expect 2 "bad scenario" -- "$UKSIM" run "$tmp/bad.uks"
 contains err "bad.uks:2:" "the error names file:line"
 contains err "did you mean 'irq-driver'" "with a suggestion"
 
+# Capabilities a program declares it needs (issue 15): `uksim check` and
+# `run` refuse a thread whose process lacks one, at the program, naming the
+# program, the capability and the argument, with exit 2 -- not a run that
+# shows a misleading nobody-cared.
+printf 'device d0 { kind scripted; irq ioapic 4 level high }\nprocess p { thread t program irq-driver(device = d0) }\ntimeline { at 10us assert d0 }\n' >"$tmp/noirq.uks"
+expect 2 "check: a driver without irq(D)" -- "$UKSIM" check "$tmp/noirq.uks"
+contains err "noirq.uks:2:30: error: program 'irq-driver' needs caps irq(d0): process 'p' does not hold it (argument device = d0)" "names program, cap and argument"
+expect 2 "run: the same, before running" -- "$UKSIM" run "$tmp/noirq.uks"
+contains err "needs caps irq(d0)" "run says the same"
+printf 'device d0 { kind scripted; irq ioapic 4 level high }\nprocess p { thread t program irq-driver(device = d0); caps irq(d0) }\n' >"$tmp/nommio.uks"
+expect 2 "check: a driver without its device memory" -- "$UKSIM" check "$tmp/nommio.uks"
+contains err "nommio.uks:2:30: error: program 'irq-driver' needs caps mmio(d0) or pci(d0): process 'p' does not hold it (argument device = d0)" "names the device memory cap"
+printf 'device d0 { kind scripted; irq ioapic 4 level high; pci 0:4.0 }\nprocess p { thread t program irq-driver(device = d0); caps irq(d0), pci(d0) }\n' >"$tmp/pci.uks"
+expect 0 "check: pci(D) grants the device memory" -- "$UKSIM" check "$tmp/pci.uks"
+printf 'endpoint e\nprocess c { thread t program vfs-client(server = e); caps endpoint(e, receive) }\nprocess s { thread t program fs-server(endpoint = e); caps endpoint(e) }\n' >"$tmp/nosend.uks"
+expect 2 "check: a client without the send right" -- "$UKSIM" check "$tmp/nosend.uks"
+contains err "nosend.uks:2:30: error: program 'vfs-client' needs caps endpoint(e, send): process 'c' does not hold it (argument server = e)" "names the endpoint right"
+printf 'device d0 { kind scripted }\nprocess p { thread t program nopreempt-driver(device = d0, budget = 5us, work = 1us); caps mmio(d0) }\n' >"$tmp/nonp.uks"
+expect 2 "check: no nopreempt(T)" -- "$UKSIM" check "$tmp/nonp.uks"
+contains err "nonp.uks:2:30: error: program 'nopreempt-driver' needs caps nopreempt(...): process 'p' does not hold it" "names nopreempt"
+printf 'load "%s"\ndevice d0 { kind scripted; irq ioapic 4 level high }\nprocess p { thread t program my-driver(device = d0); caps irq(d0) }\n' "$SO" >"$tmp/plugin.uks"
+expect 2 "check: a loaded program's own declaration" -- "$UKSIM" check "$tmp/plugin.uks"
+contains err "plugin.uks:3:30: error: program 'my-driver' needs caps mmio(d0) or pci(d0): process 'p' does not hold it (argument device = d0)" "a plug-in's needs"
+
 expect 0 "flagship passes" -- "$UKSIM" run "$SCN/irq/flagship-shared-level.uks"
 contains out "result: pass" "human result line"
 contains out "flagship-shared-level.uks:47:3  count nobody-cared == 0" "one line per expectation with its position"
@@ -62,7 +86,7 @@ if cmp -s "$tmp/a" "$tmp/b"; then echo "ok: a seed replays to the same report"; 
 cat >"$tmp/fail.uks" <<'UKS'
 include "SCN/common/two-cpu.uksi"
 device d { kind scripted; irq ioapic 3 level high; status write-1-to-clear }
-process p { thread t program irq-driver(device = d, mistake = nak-all) prio 100; caps irq(d) }
+process p { thread t program irq-driver(device = d, mistake = nak-all) prio 100; caps irq(d), mmio(d) }
 timeline { at 10us assert d }
 expect { count nobody-cared == 0
   end-by 1ms }
@@ -83,7 +107,7 @@ PY
 
 cat >"$tmp/mine.uks" <<'UKS'
 device d0 { kind scripted; irq ioapic 6 level high; status write-1-to-clear }
-process p { thread t program my-driver(device = d0, count = 1); caps irq(d0) }
+process p { thread t program my-driver(device = d0, count = 1); caps irq(d0), mmio(d0) }
 timeline { at 10us assert d0 }
 expect { count acks(d0) == 1 }
 UKS
@@ -121,7 +145,7 @@ contains err "shared object $tmp/x.so (token $short, now $(sha256sum "$tmp/x.so"
 cat >"$tmp/msi.uks" <<'UKS'
 machine { cpus 1; controller msi sources 64 }
 device d { kind scripted; irq msi 40; status write-1-to-clear; pci 0:4.0 }
-process drv { thread main program irq-driver(device = d, count = 2) prio 100; caps irq(d) }
+process drv { thread main program irq-driver(device = d, count = 2) prio 100; caps irq(d), mmio(d) }
 timeline { at 10us assert d; at 60us assert d }
 expect { count handled(d) == 2 }
 UKS

@@ -20,7 +20,7 @@
 /* Two CPUs, a thread pinned to CPU 1, IRQ model sel4 in the file. */
 static const char file[] = "machine { cpus 2; irq-model sel4; timeslice 2ms }\n"
 			   "device d { kind scripted; irq ioapic 5 level high }\n"
-			   "process p { thread t program irq-driver(device = d) cpu 1; caps irq(d) }\n"
+			   "process p { thread t program irq-driver(device = d) cpu 1; caps irq(d), mmio(d) }\n"
 			   "timeline { at 10us assert d }\n";
 
 static struct uks_scenario *parse_set(const char *const *sets, size_t n)

@@ -22,6 +22,7 @@
 #include <ukern/irq.h>
 #include <ukern/irq_log.h>
 #include <ukern/ipc.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/irq_model.h>
 #include <ukern/models/zircon.h>
@@ -56,6 +57,8 @@ struct world {
 	uint64_t end_ns;
 	struct hw_dev *dev[4];
 	unsigned ndev;
+	uint64_t tid[16]; /* every process spawned: each holds every device's memory */
+	unsigned ntid;
 	struct act acts[16];
 	unsigned nacts;
 	struct hw_event tick; /* keeps the run going to end_ns */
@@ -127,6 +130,25 @@ static unsigned add_device(struct world *w, int mode, unsigned pin)
 	return add_device_on(w, mode, IOAPIC, pin);
 }
 
+/* The platform's part: device memory of device `dev` for the process of
+ * `tid`, mapped at UK_DEVMEM_VA(dev) (drivers here serve any device). */
+static void grant_device(struct world *w, uint64_t tid, unsigned dev)
+{
+	int h = uk_kernel_devmem_create(w->sm->k, tid, DEV_BASE(dev), 0x1000, UK_DEVMEM_NO_PCI,
+					UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP);
+	ck_assert_int_gt(h, 0);
+	ck_assert_int_eq(uk_kernel_devmem_map(w->sm->k, tid, (uint32_t)h, UK_DEVMEM_VA(dev),
+					      UK_PROT_READ | UK_PROT_WRITE), 0);
+}
+
+static void spawned(struct world *w, uint64_t tid)
+{
+	ck_assert_uint_lt(w->ntid, 16);
+	w->tid[w->ntid++] = tid;
+	for (unsigned i = 0; i < w->ndev; i++)
+		grant_device(w, tid, i);
+}
+
 static unsigned add_device_on(struct world *w, int mode, unsigned ctrl, unsigned pin)
 {
 	char err[256], name[8];
@@ -140,6 +162,8 @@ static unsigned add_device_on(struct world *w, int mode, unsigned ctrl, unsigned
 		ck_abort_msg("device: %s", err);
 	w->dev[i] = hw_dev_find(w->sm->hw, name);
 	ck_assert_ptr_nonnull(w->dev[i]);
+	for (unsigned t = 0; t < w->ntid; t++)
+		grant_device(w, w->tid[t], i);
 	return i;
 }
 
@@ -206,19 +230,19 @@ static uint64_t now_ns(struct uk_user *u) { return (uint64_t)uk_sys_clock(u); }
 
 static bool device_says_mine(struct uk_user *u, struct drv *d)
 {
-	long v = uk_dev_read32(u, DEV_BASE(d->dev) + HW_SCRIPT_STATUS);
+	long v = uk_reg_read32(u, UK_DEVMEM_VA(d->dev) + HW_SCRIPT_STATUS);
 	ck_assert_int_ge(v, 0);
 	return (v & HW_SCRIPT_STATUS_IRQ) != 0;
 }
 
 static void device_clear(struct uk_user *u, struct drv *d)
 {
-	ck_assert_int_eq(uk_dev_write32(u, DEV_BASE(d->dev) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ), 0);
+	ck_assert_int_eq(uk_reg_write32(u, UK_DEVMEM_VA(d->dev) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ), 0);
 }
 
 static void device_clear_dev(struct uk_user *u, unsigned dev)
 {
-	ck_assert_int_eq(uk_dev_write32(u, DEV_BASE(dev) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ), 0);
+	ck_assert_int_eq(uk_reg_write32(u, UK_DEVMEM_VA(dev) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ), 0);
 }
 
 static void misuse_first(struct uk_user *u, struct drv *d, long irq)
@@ -315,6 +339,7 @@ static void spawn_driver_on(struct world *w, struct drv *d, const char *name, un
 	struct uk_spawn s = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)d,
 			     .prio = prio, .max_prio = 255, .affinity = affinity, .name = name};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &tid), 0);
+	spawned(w, tid);
 }
 
 static void spawn_driver(struct world *w, struct drv *d, const char *name, unsigned prio)
@@ -870,6 +895,7 @@ START_TEST(close_while_waiting)
 	struct uk_spawn sp = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)&c,
 			      .prio = 100, .max_prio = 255};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	at(w, 1 * MS, dv, HW_ACT_ASSERT, 1);
 	run(w);
 
@@ -910,6 +936,7 @@ START_TEST(sleep_and_work)
 	struct uk_spawn s = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)out,
 			     .prio = 10, .max_prio = 255};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &s, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_uint_ge(out[0], 5 * MS);
 	ck_assert_uint_lt(out[0], 5 * MS + 50 * US);
@@ -953,7 +980,9 @@ START_TEST(work_is_preemptible)
 	struct uk_spawn hi = {.program = (unsigned)up, .arg = (uint64_t)(uintptr_t)&p, .prio = 200,
 			      .max_prio = 255};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &lo, &tid), 0);
+	spawned(w, tid);
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &hi, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_uint_ge(p.woke_at, 2 * MS);
 	ck_assert_uint_lt(p.woke_at, 2 * MS + 20 * US); /* not after the 10 ms of work */
@@ -998,7 +1027,7 @@ static void ntfn_driver(struct uk_user *u, uint64_t arg)
 			long seq = uk_irq_wait(u, d->irq, d->last_seq);
 			ck_assert_int_gt(seq, (long)d->last_seq);
 			d->last_seq = (uint64_t)seq;
-			ck_assert_int_eq(uk_dev_write32(u, DEV_BASE(d->dev) + HW_SCRIPT_STATUS,
+			ck_assert_int_eq(uk_reg_write32(u, UK_DEVMEM_VA(d->dev) + HW_SCRIPT_STATUS,
 							HW_SCRIPT_STATUS_IRQ), 0);
 			ck_assert_int_eq(uk_irq_ack(u, d->irq, d->last_seq), 0);
 			d->irqs++;
@@ -1045,6 +1074,7 @@ START_TEST(irq_sink_bound_to_a_notification)
 			      .max_prio = 200, .name = "ntfn-driver"};
 	uint64_t tid;
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_int_eq(d.bind_rc, 0);
 	ck_assert_int_eq(d.bad_bits_rc, UK_EINVAL);
@@ -1145,6 +1175,7 @@ START_TEST(zircon_ports_and_virtual_interrupts)
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&z, .prio = 100,
 			      .max_prio = 200, .name = "zx-main"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_int_eq(z.bad_port, UK_EINVAL);
 	ck_assert_int_gt(z.irq, 0);
@@ -1231,6 +1262,7 @@ START_TEST(model_call_blocking_with_ntfn)
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&a, .prio = 100,
 			      .max_prio = 200, .name = "abuse-main"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_int_eq(a.blocked_rc, UK_EINVAL); /* refused before it sleeps */
 	ck_assert_int_eq(a.close_rc, 0);
@@ -1309,6 +1341,7 @@ START_TEST(new_calls_check_rights)
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&r, .prio = 100,
 			      .max_prio = 200, .name = "rights"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_int_eq(r.port_wait_noread, UK_EPERM);
 	ck_assert_int_eq(r.port_bind_nowrite, UK_EPERM);
@@ -1480,6 +1513,7 @@ static void stress_model(const char *model, uint64_t seed)
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&st, .prio = 100,
 			      .max_prio = 200, .name = "stress-main"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	enum sim_result r = sim_machine_run(w->sm);
 	ck_assert_msg(r == SIM_DONE || r == SIM_DEADLOCK, "%s seed %llu: run ended %s: %s", model,
 		      (unsigned long long)seed, sim_result_name(r), w->sm->e->message);
@@ -1547,6 +1581,7 @@ START_TEST(port_closed_while_waited_on_and_bound)
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&c, .prio = 100,
 			      .max_prio = 200, .name = "port-waiter"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_int_eq(c.close_port, 0);
 	ck_assert_int_eq(c.trig, 0);
@@ -1601,6 +1636,7 @@ START_TEST(zircon_last_handle_cancels_wait)
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&z, .prio = 100,
 			      .max_prio = 200, .name = "zx-last"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
 	run(w);
 	ck_assert_int_eq(z.close_rc, 0);
 	ck_assert_int_eq(z.wait_rc, UK_ESRCH); /* ZX_ERR_CANCELED */

@@ -16,12 +16,26 @@
 #include <hwmodel/evq.h>
 #include <hwmodel/intc.h>
 #include <sim/machine.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_log.h>
 #include <ukern/irq_model.h>
 #include <ukern/models/sel4.h>
 
 #define MS 1000000ull
 #define DEV_BASE(i) (0xc0000000ull + (uint64_t)(i) * 0x1000)
+
+/* The platform's part: the memory of devices 0 .. n-1 for the process of
+ * `tid`, mapped at UK_DEVMEM_VA(i). */
+static void grant_devices(struct sim_machine *sm, uint64_t tid, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int h = uk_kernel_devmem_create(sm->k, tid, DEV_BASE(i), 0x1000, UK_DEVMEM_NO_PCI,
+						UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP);
+		ck_assert_int_gt(h, 0);
+		ck_assert_int_eq(uk_kernel_devmem_map(sm->k, tid, (uint32_t)h, UK_DEVMEM_VA(i),
+						      UK_PROT_READ | UK_PROT_WRITE), 0);
+	}
+}
 #define LOG_CAP 4096
 
 struct act {
@@ -48,11 +62,11 @@ static void act_fire(struct hw_event *ev, uint64_t now)
 static void serve(struct uk_user *u, struct drv *d, long badge)
 {
 	if (badge & 1) {
-		uk_dev_write32(u, DEV_BASE(0) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+		uk_reg_write32(u, UK_DEVMEM_VA(0) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 		ck_assert_int_eq(uk_sel4_irq_handler_ack(u, d->h9), 0);
 	}
 	if (badge & 6) {
-		uk_dev_write32(u, DEV_BASE(1) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+		uk_reg_write32(u, UK_DEVMEM_VA(1) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 		ck_assert_int_eq(uk_sel4_irq_handler_ack(u, d->h10), 0);
 	}
 }
@@ -152,6 +166,7 @@ START_TEST(sel4_badges_through_the_kernel)
 			      .prio = 100, .max_prio = 200, .name = "sel4"};
 	uint64_t tid;
 	ck_assert_int_eq(uk_kernel_spawn(sm->k, &sp, &tid), 0);
+	grant_devices(sm, tid, 2);
 	sim_machine_run(sm);
 
 	ck_assert_int_gt(d.h9, 0);
@@ -201,8 +216,8 @@ static void edge_driver(struct uk_user *u, uint64_t arg)
 	ck_assert_int_eq(uk_sel4_irq_handler_set_notification(u, d->h, (uint32_t)d->ntfn, 1), 0);
 	ck_assert_int_eq(uk_sel4_irq_handler_ack(u, d->h), 0);
 	d->polled = uk_sel4_poll(u, (uint32_t)d->ntfn);
-	d->status = uk_dev_read32(u, DEV_BASE(0) + HW_SCRIPT_STATUS);
-	uk_dev_write32(u, DEV_BASE(0) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+	d->status = uk_reg_read32(u, UK_DEVMEM_VA(0) + HW_SCRIPT_STATUS);
+	uk_reg_write32(u, UK_DEVMEM_VA(0) + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 	d->next = uk_sel4_wait(u, (uint32_t)d->ntfn); /* the edge at 3 ms */
 }
 
@@ -237,6 +252,7 @@ START_TEST(sel4_edge_before_bind_is_lost)
 			      .prio = 100, .max_prio = 200, .name = "edge"};
 	uint64_t tid;
 	ck_assert_int_eq(uk_kernel_spawn(sm->k, &sp, &tid), 0);
+	grant_devices(sm, tid, 1);
 	sim_machine_run(sm);
 	ck_assert_int_gt(d.h, 0);
 	ck_assert_int_eq(d.polled, 0);                     /* nothing was signalled */

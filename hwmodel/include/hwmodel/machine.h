@@ -99,6 +99,12 @@ int hw_pio_read(struct hw_machine *m, unsigned cpu, uint64_t now, uint16_t port,
 int hw_pio_write(struct hw_machine *m, unsigned cpu, uint64_t now, uint16_t port, unsigned size,
 		 uint32_t val);
 
+/* Whether the pages covering [pa, pa + size) decode to one device's window
+ * alone, which holds all of [pa, pa + size): no RAM, no interrupt
+ * controller (LAPIC and MSI doorbells, IOAPIC, PLIC, present or not), no
+ * other device. What a platform may hand a driver to map. */
+bool hw_mmio_grantable(const struct hw_machine *m, uint64_t pa, uint64_t size);
+
 /* Fixed MMIO windows. */
 #define HW_LAPIC_BASE 0xfee00000ull
 #define HW_LAPIC_SIZE 0x1000ull

@@ -25,6 +25,11 @@ bool hw_mem_region(const struct hw_machine *m, unsigned index, uint64_t *base, u
  * treated as 1. */
 void *hw_mem_ptr(struct hw_machine *m, uint64_t pa, size_t len);
 
+/* Whether the RAM frame holding `pa` is known to read as zero: nothing
+ * has written it (or taken a pointer into it) since the machine was
+ * created. False for addresses outside RAM. A hint for skipping work. */
+bool hw_mem_frame_clear(const struct hw_machine *m, uint64_t pa);
+
 /* Whether every byte of [pa, pa+len) is RAM (regions may be adjacent). */
 bool hw_mem_is_ram(const struct hw_machine *m, uint64_t pa, uint64_t len);
 

@@ -56,6 +56,7 @@ struct hw_xlate {
 	uint8_t steps;      /* page-table entries read (0 on a TLB hit) */
 	bool tlb_hit;       /* answered from the TLB */
 	uint8_t page_shift; /* 12, 21 or 30 */
+	bool uncached;      /* the leaf has PCD: device memory is mapped so */
 };
 
 /* Translate `va` for CPU `cpu` with `access` (HW_ACC_*): TLB first, then a

@@ -142,6 +142,13 @@ bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uin
  * caller (uk_arch_charge). */
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len);
 
+/* Zero the RAM frame at page-aligned `pa` (inside a region). Every frame
+ * the kernel hands out, and its own instance, is cleared through here. A
+ * platform that knows a frame already reads as zero may skip the work: the
+ * simulator tracks which frames a run wrote and clears those between runs,
+ * so most frames cost nothing; a port clears through its direct map. */
+void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa);
+
 /* ------------------------------------------------------------------------ */
 /* Paging (x86-64 4-level format) and TLB                                   */
 /* ------------------------------------------------------------------------ */
@@ -167,7 +174,12 @@ void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len);
 
 /* Load the current CPU's page-table root (CR3) with address-space tag `pcid`
  * (0..4095). With `flush` the TLB drops that PCID's non-global entries, as a
- * CR3 write without the no-flush bit does. */
+ * CR3 write without the no-flush bit does.
+ * The root's entries that map UK_USER_END and above (PML4 256..511) belong
+ * to the platform, except entry 510 (UK_CORE_WINDOW_BASE, the kernel core's
+ * transfer window, whose tables the core makes and frees in each root): a
+ * real machine keeps its kernel there and writes them into every root before
+ * loading it, leaving 510 empty; the kernel core neither reads nor frees them. */
 void uk_arch_set_root(struct uk_arch *a, uk_paddr_t root, uint16_t pcid, bool flush);
 
 /* Invalidate one page's translation for `pcid` on the current CPU
@@ -322,6 +334,22 @@ bool uk_arch_intc_masked(struct uk_arch *a, unsigned ctrl, unsigned pin);
  * address (a read then yields all ones). DECISION POINTS. */
 int uk_arch_mmio_read(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t *val);
 int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t val);
+
+/* Whether [pa, pa + size) may become a device memory object a driver maps
+ * (core/devmem.c): it must lie inside the register window of one device and
+ * touch no interrupt controller (LAPIC, IOAPIC, PLIC, MSI doorbells) and no
+ * RAM. The platform knows its own address map; the kernel asks it once, when
+ * the object is made. */
+bool uk_arch_mmio_grantable(struct uk_arch *a, uk_paddr_t pa, uint64_t size);
+
+/* PCI configuration space of function `bdf` (bus << 8 | device << 3 |
+ * function): `size` 1, 2 or 4 bytes at `off` (< 4096), naturally aligned.
+ * UK_EINVAL for a bad size, alignment or offset, UK_ENOENT when no such
+ * function exists (a read then yields all ones). DECISION POINTS. */
+int uk_arch_pci_cfg_read(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			 uint32_t *val);
+int uk_arch_pci_cfg_write(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			  uint32_t val);
 
 /* ------------------------------------------------------------------------ */
 /* Cost accounting, tracing and fatal errors                                */

@@ -12,6 +12,9 @@
  *   grant         UK_RIGHT_READ read through it, UK_RIGHT_WRITE write through it
  *                 (and the grant's own rights must allow the same)
  *
+ * A fresh handle carries the type's UK_*_RIGHTS below (a grant's: the
+ * rights it was made with, and GRANT).
+ *
  * Message registers: every thread has a block of them in the kernel
  * (uk_user_regs). The kernel copies `words` registers straight from the
  * sender's block to the receiver's, never through user virtual memory.
@@ -65,6 +68,12 @@ enum uk_sysno_ipc {
 				     * whenever the IRQ sink's sequence advances; bits 0 unbinds.
 				     * EBADH EPERM(SIGNAL on ntfn, WAIT on irq) EINVAL(bits) */
 };
+
+/* The rights of each type (ukern/syscall.h has the core's). */
+#define UK_EP_RIGHTS (UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT)
+#define UK_REPLY_RIGHTS (UK_RIGHT_READ | UK_RIGHT_WRITE) /* never passed on */
+#define UK_NTFN_RIGHTS (UK_RIGHT_SIGNAL | UK_RIGHT_WAIT | UK_RIGHT_GRANT)
+#define UK_GRANT_RIGHTS (UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT)
 
 /* UK_SYS_EP_CREATE flags. */
 #define UK_EP_FIFO (1u << 0)           /* callers served in arrival order (default: priority) */

@@ -33,8 +33,10 @@
 #include <ukern/irq.h>
 
 /* The version of this interface (and of the programs' interface): a
- * plug-in built against another version is refused when loaded. */
-#define UK_ABI_VERSION 4u
+ * plug-in built against another version is refused when loaded. 5: device
+ * registers are device memory (struct sim_dev_info has no physical address,
+ * uk_dev_read32/write32 are gone, ukern/devmem.h). */
+#define UK_ABI_VERSION 5u
 
 /* Answers a model accepts (ops->answers). An answer outside the set is
  * rejected with UK_ENOSYS and changes nothing. */

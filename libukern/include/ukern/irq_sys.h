@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * irq_sys.h: IRQ objects and device registers for user programs (drivers).
+ * irq_sys.h: IRQ objects for user programs (drivers); their device registers
+ * are device memory (ukern/devmem.h).
  *
  * A driver attaches a *sink* to an interrupt source (an IOAPIC pin = GSI, an
  * MSI source, a PLIC source) and gets a handle with UK_RIGHT_WAIT (wait),
@@ -52,11 +53,10 @@ enum uk_irq_sysno {
 	/* (h, trigger, polarity) -> 0: reprogram the line. EBADH
 	 * EPERM(MANAGE) EINVAL(values, level on MSI) EBUSY(in service). */
 	UK_SYS_IRQ_CONFIGURE = 37,
-	/* (pa, size) -> the register value (size 1, 2 or 4 bytes).
-	 * EINVAL(size, unaligned) ENOENT(nothing decodes pa). Unchecked: any
-	 * program may touch any device register (no MMIO capability yet). */
+	/* Retired: (pa, size) reached any device register, interrupt
+	 * controllers included. Both return UK_EPERM; a driver maps its
+	 * device's memory object instead (ukern/devmem.h). */
 	UK_SYS_DEV_READ = 38,
-	/* (pa, size, value) -> 0. EINVAL ENOENT, as DEV_READ. */
 	UK_SYS_DEV_WRITE = 39,
 	/* (h, op, arg[, ntfn_h]) -> >= 0: a call the line's IRQ model defines
 	 * (a separate bind step, a port ...; struct uk_irq_model_ops.call).
@@ -143,8 +143,10 @@ enum uk_irq_source {
 };
 #define UK_IRQ_VIRTUAL_LINES 64u
 
-/* Rights of a fresh sink handle. */
+/* Rights of a fresh sink handle, and of a fresh port handle (READ wait,
+ * WRITE bind and unbind, GRANT pass on). */
 #define UK_IRQ_SINK_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_SIGNAL | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
+#define UK_IRQ_PORT_RIGHTS (UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_GRANT)
 
 static inline long uk_irq_attach(struct uk_user *u, enum uk_irq_source kind, unsigned source,
 				 enum uk_trigger trig, enum uk_polarity pol)
@@ -195,14 +197,6 @@ static inline long uk_irq_set_affinity(struct uk_user *u, long h, unsigned cpu)
 static inline long uk_irq_set_wake(struct uk_user *u, long h, bool on)
 {
 	return uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, on ? 1 : 0, 0, 0, 0, 0);
-}
-static inline long uk_dev_read32(struct uk_user *u, uk_paddr_t pa)
-{
-	return uk_syscall6(u, UK_SYS_DEV_READ, pa, 4, 0, 0, 0, 0);
-}
-static inline long uk_dev_write32(struct uk_user *u, uk_paddr_t pa, uint32_t val)
-{
-	return uk_syscall6(u, UK_SYS_DEV_WRITE, pa, 4, val, 0, 0, 0);
 }
 
 #endif /* UKERN_IRQ_SYS_H */

@@ -144,6 +144,12 @@ struct uk_kernel_stats {
 		uint64_t failed;           /* transfers that returned an error */
 		uint64_t max_nopreempt_ns; /* longest transfer, virtual ns, kernel lock held */
 	} xfer[UK_XFER_MAX_IDS];
+	/* Kernel memory, for leak checks (core/kobj.c): objects a handle can
+	 * name (processes, threads, mutexes, IPC and IRQ objects) made and not
+	 * yet freed, and the frames the object allocator holds (it never gives
+	 * a page back, so frames_free + kalloc_pages only changes with user
+	 * memory, page tables and kernel frames other than objects). */
+	uint64_t kobjs_live, kalloc_pages;
 };
 void uk_kernel_get_stats(struct uk_kernel *k, struct uk_kernel_stats *out);
 

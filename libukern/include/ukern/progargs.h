@@ -29,7 +29,7 @@
 
 #define UK_PROGARGS_MAGIC 0x61706b75u /* "ukpa" */
 /* The block's own layout version; it changes with UK_ABI_VERSION. */
-#define UK_PROGARGS_VERSION 1u
+#define UK_PROGARGS_VERSION 2u
 
 /* The argument area: one slot per thread of a process, indexed by the
  * thread's index in its process, high in the user range where no program
@@ -87,7 +87,9 @@ struct uk_progarg {
 struct uk_progarg_dev {
 	uint32_t name;     /* string offset */
 	uint32_t flags;    /* UK_PROGDEV_* */
-	uint64_t mmio;     /* physical base of its register window */
+	uint32_t regs;     /* handle of its device memory in the thread's process (0: none;
+			    * ukern/devmem.h), from `caps mmio(D)` or `caps pci(D)` */
+	uint32_t regs_size; /* the register window's size in bytes */
 	uint8_t src_kind;  /* enum uk_irq_source (ukern/irq_sys.h) */
 	uint8_t trigger;   /* enum uk_trigger */
 	uint8_t polarity;  /* enum uk_polarity */

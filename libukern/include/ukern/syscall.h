@@ -40,7 +40,8 @@ enum uk_sysno {
 	UK_SYS_MUTEX_UNLOCK = 16,    /* (mutex_h) -> 0; EBADH EPERM(SIGNAL, or not the owner) */
 	UK_SYS_FUTEX_WAIT = 17,      /* (uaddr, expected) -> 0; EINVAL(unaligned) EFAULT
 				      * EAGAIN(*uaddr != expected) */
-	UK_SYS_FUTEX_WAKE = 18,      /* (uaddr, count) -> woken; EINVAL(unaligned, count 0) */
+	UK_SYS_FUTEX_WAKE = 18,      /* (uaddr, count) -> woken; EINVAL(unaligned, count 0)
+				      * EFAULT(outside user space) */
 	UK_SYS_VM_MAP = 19,          /* (proc_h, va, len, prot, flags) -> 0; EBADH EPERM(MAP)
 				      * EINVAL(alignment, prot, flags, len 0) ERANGE(outside user
 				      * space) EEXIST(overlaps a mapping) ENOMEM */
@@ -57,7 +58,19 @@ enum uk_sysno {
 				      * virtual time ns with UK_SLEEP_ABS; a time already past
 				      * returns at once; other flag bits are reserved and ignored;
 				      * a deadline at or past 2^63 ns never comes (only a kill ends it) */
-	UK_SYS_COUNT = 27,            /* core calls are 0 .. UK_SYS_COUNT-1 */
+	/* Device memory (ukern/devmem.h): a device's register window, given
+	 * to a driver by the platform (a scenario's `caps pci(D)`/`mmio(D)`). */
+	UK_SYS_DEVMEM_MAP = 27,      /* (devmem_h, va, prot) -> 0: map the window's pages at va in
+				      * the caller's space, uncached; EBADH EPERM(MAP and READ; WRITE
+				      * for UK_PROT_WRITE) EINVAL(alignment, prot) ERANGE EEXIST ENOMEM */
+	UK_SYS_DEVMEM_INFO = 28,     /* (devmem_h) -> the window's size in bytes; EBADH */
+	UK_SYS_PCI_CFG_READ = 29,    /* (devmem_h, off, size) -> the value, from the configuration
+				      * space of the window's own PCI function; EBADH EPERM(READ)
+				      * EINVAL(size 1/2/4, alignment, off >= 4096) ENOENT(not PCI) */
+	UK_SYS_PCI_CFG_WRITE = 30,   /* (devmem_h, off, size, value) -> 0; as READ with WRITE, and
+				      * EPERM for anything but the command register (offset 4..5):
+				      * BARs and the MSI capability are the kernel's */
+	UK_SYS_COUNT = 31,            /* core calls are 0 .. UK_SYS_COUNT-1 */
 	/* 32 .. 47: IRQ objects (ukern/irq_sys.h). */
 	UK_SYS_IRQ_FIRST = 32,
 	UK_SYS_IRQ_LAST = 47,
@@ -81,6 +94,16 @@ enum uk_sysno {
 #define UK_RIGHT_NOPREEMPT (1u << 7) /* open a no-preemption section */
 #define UK_RIGHTS_ALL 0xffu
 
+/* The rights that mean something on each object type: each one gates the
+ * calls listed beside it (the table in docs/kernel.md, which
+ * tests/unit/core/test_rights.c checks both ways, right granted and
+ * missing). A fresh handle carries at least these; the types of
+ * ukern/ipc.h and ukern/irq_sys.h declare theirs there. */
+#define UK_PROCESS_RIGHTS (UK_RIGHT_MAP | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
+#define UK_THREAD_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_MANAGE | UK_RIGHT_GRANT)
+#define UK_MUTEX_RIGHTS (UK_RIGHT_WAIT | UK_RIGHT_SIGNAL | UK_RIGHT_GRANT)
+#define UK_NOPREEMPT_RIGHTS (UK_RIGHT_NOPREEMPT | UK_RIGHT_GRANT)
+
 /* Handles are small positive integers; 0 is never valid. A process made by
  * uk_kernel_spawn starts with these. */
 #define UK_HANDLE_INVALID 0u
@@ -98,6 +121,11 @@ enum uk_sysno {
 /* The user part of the virtual address space: [UK_USER_BASE, UK_USER_END). */
 #define UK_USER_BASE 0x1000ull
 #define UK_USER_END 0x0000800000000000ull
+/* The kernel core's own slot of the upper half: PML4 entry 510, where the
+ * window transfer strategy maps remote frames (ipc/transfer/window.c). The
+ * core creates and frees the tables under it in each root; the rest of the
+ * upper half (256..509, 511) is the platform's (arch.h uk_arch_set_root). */
+#define UK_CORE_WINDOW_BASE 0xffffff0000000000ull
 
 /* uk_sys_sleep flags. */
 #define UK_SLEEP_ABS (1u << 0) /* ns is an absolute virtual time */

@@ -10,19 +10,20 @@
 #include "ipc/ipc_internal.h"
 #include "lib/string.h"
 
-int xfer_physmap(struct uk_xfer_job *x)
+/* Copy bytes [from, to) of the job, remote page by remote page. */
+static int xfer_physmap_span(struct uk_xfer_job *x, uint64_t from, uint64_t to)
 {
-	uint64_t off = 0;
+	uint64_t off = from;
 
-	while (off < x->len) {
+	while (off < to) {
 		uk_vaddr_t va = x->rva + off, page = va & ~(UK_PAGE_SIZE - 1);
 		uint64_t n = UK_PAGE_SIZE - (va - page);
 		uk_paddr_t pa;
 		void *p;
 		int rc;
 
-		if (n > x->len - off)
-			n = x->len - off;
+		if (n > to - off)
+			n = to - off;
 		if ((rc = xfer_remote_frame(x, page, &pa)) < 0)
 			return rc;
 		p = uk_arch_phys_ptr(x->k->a, pa + (va - page), (size_t)n);
@@ -35,6 +36,12 @@ int xfer_physmap(struct uk_xfer_job *x)
 		off += n;
 	}
 	return 0;
+}
+
+/* Overlapping ranges of one space go backwards in blocks: xfer_in_blocks. */
+int xfer_physmap(struct uk_xfer_job *x)
+{
+	return xfer_in_blocks(x, xfer_physmap_span);
 }
 
 void xfer_fill_physmap(struct uk_xfer_ops *o)

@@ -4,7 +4,7 @@
  * unmap and invalidate.
  *
  * The window is XFER_WINDOW_PAGES pages per CPU at the top of the address
- * space (PML4 slot 511, supervisor-only PTEs), written into the page tables
+ * space (PML4 slot 510, supervisor-only PTEs), written into the page tables
  * of the space active on this CPU, which is the calling server's. For each
  * batch of up to XFER_WINDOW_PAGES remote pages: one software walk per page
  * to find the frame, one real PTE write per page, one copy per page through
@@ -21,7 +21,7 @@
 #include "ipc/ipc_internal.h"
 #include "lib/string.h"
 
-#define XFER_WINDOW_BASE 0xffffff8000000000ull
+#define XFER_WINDOW_BASE UK_CORE_WINDOW_BASE
 #define XFER_WINDOW_PAGES 8u
 
 static uk_vaddr_t window_va(struct uk_kernel *k)
@@ -88,16 +88,17 @@ static int window_copy(struct uk_xfer_job *x, struct vspace *vs, uk_vaddr_t win,
 	return 0;
 }
 
-int xfer_window(struct uk_xfer_job *x)
+/* Copy bytes [from, to) of the job, one window-full at a time. */
+static int xfer_window_span(struct uk_xfer_job *x, uint64_t from, uint64_t to)
 {
 	struct vspace *vs = &this_cpu(x->k)->current->proc->vs;
 	uk_vaddr_t win = window_va(x->k);
-	uint64_t off = 0;
+	uint64_t off = from;
 
-	while (off < x->len) {
+	while (off < to) {
 		uk_vaddr_t base = (x->rva + off) & ~(UK_PAGE_SIZE - 1);
 		uint64_t span = XFER_WINDOW_PAGES * UK_PAGE_SIZE - ((x->rva + off) - base);
-		uint64_t end = off + (span < x->len - off ? span : x->len - off);
+		uint64_t end = off + (span < to - off ? span : to - off);
 		unsigned pages = (unsigned)((x->rva + end - base + UK_PAGE_SIZE - 1) >> UK_PAGE_SHIFT);
 		unsigned mapped = 0;
 		int rc = window_map(x, vs, win, base, pages, &mapped);
@@ -111,6 +112,12 @@ int xfer_window(struct uk_xfer_job *x)
 		off = end;
 	}
 	return 0;
+}
+
+/* Overlapping ranges of one space go backwards in blocks: xfer_in_blocks. */
+int xfer_window(struct uk_xfer_job *x)
+{
+	return xfer_in_blocks(x, xfer_window_span);
 }
 
 void xfer_fill_window(struct uk_xfer_ops *o)

@@ -118,6 +118,12 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
 			    size_t trace_limit, struct sim_stack_pool *pool,
 			    struct hw_ram_cache *ram, struct sim_outcome *out);
 
+/* The schedule the calling host thread is running (inside
+ * sim_run_schedule* or an explorer run), or NULL: for uksim's report of a
+ * program that crashes or hangs, made by a signal handler on that thread.
+ * Async-signal-safe (a thread-local read). */
+const struct sim_schedule *sim_schedule_running(void);
+
 /* A plain-words account of a run's departures from virtual-time order and
  * of the last trace records before it went wrong (out->trace must be
  * kept). Returns a malloc'd string. */
@@ -170,6 +176,10 @@ struct sim_explore_result {
 	struct sim_schedule found_schedule;
 	struct sim_outcome found_outcome;
 	char error[640];            /* internal error, if sim_explore returned -1 */
+	/* When the error came from one schedule's run (it could not be built
+	 * or stopped with an error of its own): that schedule, to replay. */
+	bool error_in_run;
+	struct sim_schedule error_schedule;
 };
 
 int sim_explore(const struct sim_target *t, const struct sim_explore_config *cfg,

@@ -51,8 +51,10 @@
 #include <sim/policy.h>
 #include <ukern/user.h>
 
-/* Interface version 3 (UK_ABI_VERSION): programs take only their user
- * handle; versions 1 and 2 passed a host pointer to a context. */
+/* Since interface version 3 (UK_ABI_VERSION) programs take only their user
+ * handle; versions 1 and 2 passed a host pointer to a context. Version 5:
+ * a program reaches its device's registers through device memory
+ * (sim_prog_device_map, ukern/devmem.h), never by physical address. */
 typedef void (*sim_program_fn)(struct uk_user *u);
 
 struct sim_program {
@@ -91,7 +93,11 @@ int sim_prog_ref(struct uk_user *u, const char *name);
 
 struct sim_dev_info {
 	const char *name;     /* lives as long as the thread */
-	uk_paddr_t mmio;      /* the register window (HW_SCRIPT_* offsets) */
+	uint32_t regs_h;      /* device memory handle (ukern/devmem.h); 0: the process has
+			       * neither mmio(DEVICE) nor pci(DEVICE) */
+	uint32_t regs_size;   /* the register window's size in bytes */
+	uk_vaddr_t regs;      /* where sim_prog_device_map mapped the window
+			       * (HW_SCRIPT_* offsets from here); 0 before */
 	bool w1c;             /* status is write-1-to-clear (else clear-on-read) */
 	bool has_line;
 	unsigned src_kind;    /* enum uk_irq_source (ukern/irq_sys.h) */
@@ -102,6 +108,12 @@ struct sim_dev_info {
 };
 /* 0, or -1 for an index that names no device. */
 int sim_prog_device(struct uk_user *u, int dev, struct sim_dev_info *out);
+/* sim_prog_device, and map the device's registers (once per process, at
+ * UK_DEVMEM_VA(dev), read-write, uncached) so that out->regs points at
+ * them; read and write them with uk_reg_read32/uk_reg_write32
+ * (ukern/devmem.h). 0; -1 for no such device; UK_EPERM when the process
+ * holds no device memory for it; another error of UK_SYS_DEVMEM_MAP. */
+int sim_prog_device_map(struct uk_user *u, int dev, struct sim_dev_info *out);
 /* The handle of endpoint `ep` in the thread's process (0 if it has none). */
 uint32_t sim_prog_endpoint(struct uk_user *u, int ep);
 /* Whether endpoint `ep`'s transfer strategy moves memory through grants

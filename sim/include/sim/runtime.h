@@ -205,6 +205,33 @@ void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct s
 /* "pass", "fail", "error". */
 const char *sim_report_result(const struct sim_run_report *r);
 
+/* ---- where a run is: crash and hang reports ---- */
+
+/* The run in progress on the calling host thread, as a signal handler
+ * can see it (uksim's reports of a program that crashes, exits or hangs,
+ * docs/running.md). Strings point into the run's scenario and machine. */
+struct sim_run_where {
+	const void *run;        /* this run (changes from run to run) */
+	const char *scenario;   /* the scenario's name */
+	bool on_cpu;            /* a simulated CPU's fiber runs (else the engine's own loop) */
+	unsigned cpu;           /* that CPU */
+	uint64_t time_ns;       /* its virtual clock (else the latest of all CPUs) */
+	uint64_t steps;         /* the engine's decision points so far: progress */
+	const char *fiber;      /* the running fiber's name (the kernel's program name) */
+	const void *stack_lo;   /* its stack's lowest usable byte (a guard page below) */
+	size_t stack_size;      /* and its size (0: unknown) */
+	/* The scenario's names of the running thread and its program; NULL
+	 * when the fiber is none of the scenario's threads (a kill thread, a
+	 * CPU's boot thread). */
+	const char *process, *thread, *program;
+};
+
+/* Fill `out` and return true while the calling host thread is inside a
+ * run's engine (sim_runtime_run, and so every explorer run); false
+ * otherwise. Async-signal-safe: plain reads of the run's state, no locks,
+ * no allocation, nothing added to a fiber switch. */
+bool sim_runtime_where(struct sim_run_where *out);
+
 /* ---- the explorer's target ---- */
 
 /* Fill `out` for sim_explore/sim_run_schedule: `run` builds, runs and

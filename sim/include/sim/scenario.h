@@ -182,9 +182,10 @@ struct uks_thread {
 
 enum uks_cap_kind {
 	UKS_CAP_IRQ,        /* ref: device; may wait/ack/nak/kick its IRQ */
-	UKS_CAP_PCI,        /* ref: device; may touch its config space */
+	UKS_CAP_PCI,        /* ref: device on PCI; maps its BAR, touches its config space */
 	UKS_CAP_ENDPOINT,   /* ref: endpoint; rights */
 	UKS_CAP_NOPREEMPT,  /* budget_ns: may enter no-preemption sections */
+	UKS_CAP_MMIO,       /* ref: device; maps its register window */
 };
 
 #define UKS_RIGHT_SEND (1u << 0)

@@ -50,6 +50,7 @@ enum uks_need_kind {
 	UKS_NEED_SEND,      /* caps endpoint(E, send) */
 	UKS_NEED_RECEIVE,   /* caps endpoint(E, receive) */
 	UKS_NEED_NOPREEMPT, /* caps nopreempt(T) */
+	UKS_NEED_MMIO,      /* caps mmio(D), or pci(D): the device's registers */
 };
 
 struct uks_cap_need {

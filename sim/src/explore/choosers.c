@@ -82,6 +82,28 @@ int sim_schedule_from_log(const struct sim_decision *log, size_t n, struct sim_s
 	return 0;
 }
 
+/* The schedule each host thread runs now, for a crash or hang report made
+ * by a signal handler on that thread (sim_schedule_running): one store
+ * before and after a run. initial-exec: read without a call into the
+ * dynamic linker. */
+static __thread const struct sim_schedule *schedule_running
+	__attribute__((tls_model("initial-exec")));
+
+const struct sim_schedule *sim_schedule_running(void)
+{
+	return __atomic_load_n(&schedule_running, __ATOMIC_ACQUIRE);
+}
+
+static int run_noted(const struct sim_target *t, const struct sim_schedule *s,
+		     const struct sim_engine_config *ec, struct sim_outcome *out)
+{
+	const struct sim_schedule *outer = schedule_running;
+	__atomic_store_n(&schedule_running, s, __ATOMIC_RELEASE);
+	int rc = t->run(t->ctx, ec, out);
+	__atomic_store_n(&schedule_running, outer, __ATOMIC_RELEASE);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------ */
 /* PCT                                                                      */
 /* ------------------------------------------------------------------------ */
@@ -222,7 +244,9 @@ int explore_pct_horizon(const struct sim_target *t, uint64_t *horizon, char *err
 	};
 	struct sim_outcome o;
 	memset(&o, 0, sizeof(o));
-	if (t->run(t->ctx, &ec, &o) != 0) {
+	/* Every choice takes its default: the empty script, for a report. */
+	const struct sim_schedule vt = {.strategy = SIM_STRAT_SCRIPT};
+	if (run_noted(t, &vt, &ec, &o) != 0) {
 		snprintf(err, errlen, "%s", o.message);
 		sim_outcome_fini(&o);
 		return -1;
@@ -317,7 +341,7 @@ int explore_run_logged(const struct sim_target *t, const struct sim_schedule *s,
 	log->len = 0;
 	log->oom = false;
 	memset(out, 0, sizeof(*out));
-	return t->run(t->ctx, &ec, out);
+	return run_noted(t, s, &ec, out);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -373,5 +397,5 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
 		break;
 	}
 	memset(out, 0, sizeof(*out));
-	return t->run(t->ctx, &ec, out);
+	return run_noted(t, s, &ec, out);
 }

@@ -123,6 +123,8 @@ int explore_tally_jobs(struct tally *ty, struct pool *p)
 		if (j->failed) {
 			snprintf(res->error, sizeof(res->error), "run %llu: %s",
 				 (unsigned long long)j->index, j->out.message);
+			if (!res->error_in_run && sim_schedule_copy(&res->error_schedule, &j->sched) == 0)
+				res->error_in_run = true;
 			return -1;
 		}
 		res->schedules++;
@@ -282,6 +284,9 @@ void sim_explore_result_fini(struct sim_explore_result *res)
 {
 	sim_schedule_fini(&res->found_schedule);
 	sim_outcome_fini(&res->found_outcome);
+	if (res->error_in_run)
+		sim_schedule_fini(&res->error_schedule);
+	res->error_in_run = false;
 	free(res->irq_signatures);
 	res->irq_signatures = NULL;
 	res->nirq_signatures = 0;

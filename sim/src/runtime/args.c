@@ -153,7 +153,8 @@ static uint64_t layout(struct sim_rt *rt, const struct rt_thread *c, struct writ
 	for (uint32_t i = 0; i < h.ndevices; i++) {
 		const struct uks_device *d = &s->devices[i];
 		struct uk_progarg_dev e = {
-			.mmio = rt->dev[i].mmio,
+			.regs = rp->dev_handle[i],
+			.regs_size = (uint32_t)rt->dev[i].mmio_size,
 			.src_kind = d->line_kind == UKS_LINE_MSI      ? UK_IRQ_SRC_MSI
 				    : d->line_kind == UKS_LINE_PLIC   ? UK_IRQ_SRC_PLIC
 				    : d->line_kind == UKS_LINE_PERCPU ? UK_IRQ_SRC_PERCPU

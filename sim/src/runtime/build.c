@@ -13,6 +13,7 @@
 
 #include <ukern/irq.h>
 #include <ukern/irq_model.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
 /* Device windows: one 64 KiB slot per device from here, inside the PCI
@@ -104,6 +105,7 @@ static int add_device(struct sim_rt *rt, size_t i)
 	uint64_t base = 0, size = 0;
 	hw_dev_window(rd->hw, &base, &size);
 	rd->mmio = base;
+	rd->mmio_size = size;
 	rd->pin_id = -1;
 	rd->note_clears = rt->sm->e->trace.limit > 0; /* traced runs only */
 	if (d->line_kind == UKS_LINE_MSI && d->pci) {
@@ -276,10 +278,49 @@ static int alloc_run(struct sim_rt *rt)
 	uk_irq_log_init(&rt->log, rt->logbuf, cap);
 	for (size_t p = 0; p < s->nprocesses; p++) {
 		rt->proc[p].ep_handle = calloc(s->nendpoints ? s->nendpoints : 1, sizeof(uint32_t));
-		if (!rt->proc[p].ep_handle)
+		rt->proc[p].dev_handle = calloc(s->ndevices ? s->ndevices : 1, sizeof(uint32_t));
+		if (!rt->proc[p].ep_handle || !rt->proc[p].dev_handle)
 			return -1;
 	}
 	return alloc_pending(rt);
+}
+
+/* Device memory: each process with `caps mmio(D)` or `caps pci(D)` gets a
+ * handle on D's register window (ukern/devmem.h), and nothing else does.
+ * Programs find it in their argument block (sim_prog_device_map). */
+static int devmem_setup(struct sim_rt *rt)
+{
+	const struct uks_scenario *s = rt->s;
+	for (size_t p = 0; p < s->nprocesses; p++) {
+		const struct uks_process *up = &s->processes[p];
+		for (size_t c = 0; c < up->ncaps; c++) {
+			const struct uks_cap *cap = &up->caps[c];
+			if ((cap->kind != UKS_CAP_MMIO && cap->kind != UKS_CAP_PCI) || cap->ref < 0 ||
+			    rt->proc[p].dev_handle[cap->ref])
+				continue;
+			const struct uks_device *d = &s->devices[cap->ref];
+			const struct rt_dev *rd = &rt->dev[cap->ref];
+			/* Configuration space comes with pci(D) only. */
+			bool pci = false;
+			for (size_t j = 0; j < up->ncaps; j++)
+				pci |= up->caps[j].kind == UKS_CAP_PCI && up->caps[j].ref == cap->ref;
+			uint32_t bdf = pci && d->pci
+					       ? (uint32_t)(d->pci_bus << 8 | d->pci_dev << 3 | d->pci_fn)
+					       : UK_DEVMEM_NO_PCI;
+			int h = uk_kernel_devmem_create(rt->sm->k, rt->proc[p].first_tid, rd->mmio,
+							rd->mmio_size, bdf,
+							UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP |
+								UK_RIGHT_GRANT);
+			if (h < 0) {
+				snprintf(rt->err, sizeof(rt->err),
+					 "device memory of '%s' for process '%s': %s", d->name, up->name,
+					 uk_err_name(h));
+				return -1;
+			}
+			rt->proc[p].dev_handle[cap->ref] = (uint32_t)h;
+		}
+	}
+	return 0;
 }
 
 static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
@@ -385,7 +426,7 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 	if (make_machine(rt, o, ecfg, seed) != 0)
 		return -1;
 	struct uk_kernel *k = rt->sm->k;
-	rt->tramp_prog = uk_kernel_register_program(k, "scenario-thread", rt_thread_main);
+	rt->tramp_prog = uk_kernel_register_program(k, RT_TRAMPOLINE_NAME, rt_thread_main);
 	rt->reaper_prog = uk_kernel_register_program(k, "scenario-kill", rt_reaper_main);
 	uk_kernel_set_platform(k, rt); /* how the trampolines and services find the run */
 	if (rt->tramp_prog < 0 || rt->reaper_prog < 0) {
@@ -401,7 +442,8 @@ int rt_build(struct sim_rt *rt, const struct uks_scenario *s, const struct sim_r
 	for (size_t i = 0; i < s->ndevices; i++)
 		if (add_device(rt, i) != 0)
 			return -1;
-	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0 || rt_args_build(rt) != 0)
+	if (spawn_processes(rt) != 0 || rt_ipc_setup(rt) != 0 || devmem_setup(rt) != 0 ||
+	    rt_args_build(rt) != 0 || rt_watches_build(rt) != 0)
 		return -1;
 	return rt_timeline_arm(rt);
 }
@@ -411,8 +453,10 @@ void rt_destroy(struct sim_rt *rt)
 	if (rt->sm)
 		sim_machine_destroy(rt->sm);
 	if (rt->proc)
-		for (size_t p = 0; p < rt->s->nprocesses; p++)
+		for (size_t p = 0; p < rt->s->nprocesses; p++) {
 			free(rt->proc[p].ep_handle);
+			free(rt->proc[p].dev_handle);
+		}
 	for (size_t i = 0; rt->dev && rt->s && i < rt->s->ndevices; i++)
 		free(rt->dev[i].clear_at);
 	free(rt->dev);
@@ -423,4 +467,5 @@ void rt_destroy(struct sim_rt *rt)
 	free(rt->ep);
 	free(rt->logbuf);
 	free(rt->pend_store);
+	free(rt->watch);
 }

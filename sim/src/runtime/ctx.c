@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include <ukern/devmem.h>
 #include <ukern/progargs.h>
 
 /* ---- the block, as the program left it ---- */
@@ -129,7 +130,8 @@ int sim_prog_device(struct uk_user *u, int dev, struct sim_dev_info *out)
 		(const struct uk_progarg_dev *)(const void *)((const char *)h + h->devices_off) + dev;
 	memset(out, 0, sizeof(*out));
 	out->name = str_at(h, d->name);
-	out->mmio = d->mmio;
+	out->regs_h = d->regs;
+	out->regs_size = d->regs_size;
 	out->w1c = d->flags & UK_PROGDEV_W1C;
 	out->has_line = d->flags & UK_PROGDEV_HAS_LINE;
 	out->irq_cap = d->flags & UK_PROGDEV_IRQ_CAP;
@@ -137,6 +139,23 @@ int sim_prog_device(struct uk_user *u, int dev, struct sim_dev_info *out)
 	out->source = d->source;
 	out->trigger = d->trigger;
 	out->polarity = d->polarity;
+	return 0;
+}
+
+int sim_prog_device_map(struct uk_user *u, int dev, struct sim_dev_info *out)
+{
+	if (sim_prog_device(u, dev, out) != 0)
+		return -1;
+	if (!out->regs_h)
+		return UK_EPERM;
+	if (out->regs_size > UK_DEVMEM_VA_SLOT)
+		return UK_ERANGE;
+	uk_vaddr_t va = UK_DEVMEM_VA(dev);
+	long rc = uk_devmem_map(u, out->regs_h, va, UK_PROT_READ | UK_PROT_WRITE);
+	/* Another thread of the process (or an earlier call) mapped it. */
+	if (rc != 0 && rc != UK_EEXIST)
+		return (int)rc;
+	out->regs = va;
 	return 0;
 }
 
@@ -216,10 +235,24 @@ static void note_dev(struct sim_rt *rt, enum sim_note what, int dev, uint64_t no
 		if (!rt_dev_reports_clears(d))
 			rt_pending_serve(&d->lat_irq, now);
 		break;
-	case SIM_NOTE_ACK: d->acks++; d->handled++; rt_pending_serve(&d->lat_handled, now); break;
-	case SIM_NOTE_NAK: d->naks++; break;
-	case SIM_NOTE_SERVED_LATE: d->handled++; rt_pending_serve(&d->lat_handled, now); break;
-	case SIM_NOTE_KICK: d->kicks++; d->handled++; rt_pending_serve(&d->lat_handled, now); break;
+	case SIM_NOTE_ACK:
+		d->acks++;
+		d->handled++;
+		rt_pending_serve(&d->lat_handled, now);
+		rt_count_hit(rt, false, offsetof(struct rt_dev, acks));
+		rt_count_hit(rt, false, offsetof(struct rt_dev, handled));
+		break;
+	case SIM_NOTE_NAK:
+		d->naks++;
+		rt_count_hit(rt, false, offsetof(struct rt_dev, naks));
+		break;
+	case SIM_NOTE_SERVED_LATE:
+	case SIM_NOTE_KICK:
+		d->kicks += what == SIM_NOTE_KICK;
+		d->handled++;
+		rt_pending_serve(&d->lat_handled, now);
+		rt_count_hit(rt, false, offsetof(struct rt_dev, handled));
+		break;
 	default: break;
 	}
 }
@@ -233,6 +266,7 @@ static void note_ep(struct sim_rt *rt, enum sim_note what, int ep, uint64_t valu
 		e->calls++;
 		if (value > e->ipc_max)
 			e->ipc_max = value;
+		rt_lat_hit(rt, RT_LAT_IPC, ep, value);
 	} else {
 		e->copied += value;
 	}
@@ -246,7 +280,10 @@ void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t valu
 	struct sim_rt *rt = c->rt;
 	struct rt_proc *rp = &rt->proc[c->proc];
 	switch (what) {
-	case SIM_NOTE_REJECTED: rp->rejected++; break;
+	case SIM_NOTE_REJECTED:
+		rp->rejected++;
+		rt_count_hit(rt, true, offsetof(struct rt_proc, rejected));
+		break;
 	case SIM_NOTE_ATTACH_REFUSED:
 		if (dev >= 0 && (size_t)dev < rt->s->ndevices && !rt->dev[dev].refused_err) {
 			struct rt_dev *d = &rt->dev[dev];
@@ -256,15 +293,23 @@ void sim_prog_note(struct uk_user *u, enum sim_note what, int dev, uint64_t valu
 			d->refused_cpu = (int)sim_current_cpu(rt->sm->e);
 		}
 		break;
-	case SIM_NOTE_OVERRUN: rp->overruns++; break;
-	case SIM_NOTE_FAULT: rp->faults++; break;
+	case SIM_NOTE_OVERRUN:
+		rp->overruns++;
+		rt_count_hit(rt, true, offsetof(struct rt_proc, overruns));
+		break;
+	case SIM_NOTE_FAULT:
+		rp->faults++;
+		rt_count_hit(rt, true, offsetof(struct rt_proc, faults));
+		break;
 	case SIM_NOTE_NOPREEMPT_NS:
 		if (value > rp->nopreempt_max)
 			rp->nopreempt_max = value;
+		rt_lat_hit(rt, RT_LAT_NOPREEMPT, c->proc, value);
 		break;
 	case SIM_NOTE_WAKEUP_NS:
 		if (value > rp->wakeup_max)
 			rp->wakeup_max = value;
+		rt_lat_hit(rt, RT_LAT_WAKEUP, c->proc, value);
 		break;
 	case SIM_NOTE_IPC_NS:
 	case SIM_NOTE_COPIED:

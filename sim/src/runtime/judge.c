@@ -242,17 +242,46 @@ static uint64_t latency(const struct sim_rt *rt, const char *n, int ref, bool *n
 
 static bool compare(uint64_t v, enum uks_cmp c, uint64_t want);
 
-/* When a latency bound `< T` or `<= T` was first broken: the earliest
- * deadline (assertion + T) an assertion missed, served late or never (a
- * never-served assertion whose deadline falls after the run broke it when
- * the run ended). Other comparisons are judged at the end. */
+static enum rt_lat lat_kind(const char *name)
+{
+	return !strcmp(name, "ipc")	    ? RT_LAT_IPC
+	       : !strcmp(name, "wakeup")    ? RT_LAT_WAKEUP
+	       : !strcmp(name, "nopreempt") ? RT_LAT_NOPREEMPT
+					    : RT_LAT_NONE;
+}
+
+
+/* When a latency bound `< T` or `<= T` was first broken: for irq and
+ * handled, the earliest deadline (assertion + T) an assertion missed,
+ * served late or never (a never-served assertion whose deadline falls after
+ * the run broke it when the run ended); for ipc, wakeup and nopreempt, when
+ * the bound ran out in the first interval longer than it (watched during
+ * the run). Other comparisons are judged at the end. */
 static void latency_broken(const struct sim_rt *rt, const struct uks_expect *x,
 			   struct sim_expect_verdict *v, uint64_t end)
 {
 	const struct rt_pending *p = !strcmp(x->name, "irq")	   ? &rt->dev[x->ref].lat_irq
 				     : !strcmp(x->name, "handled") ? &rt->dev[x->ref].lat_handled
 								   : NULL;
-	if (!p || (x->cmp != UKS_CMP_LE && x->cmp != UKS_CMP_LT))
+	if (x->cmp != UKS_CMP_LE && x->cmp != UKS_CMP_LT)
+		return;
+	enum rt_lat kind = lat_kind(x->name);
+	for (size_t i = 0; !p && kind != RT_LAT_NONE && i < rt->nwatch; i++) {
+		const struct rt_watch *w = &rt->watch[i];
+		if (w->lat != kind || w->ref != x->ref || w->n != x->value ||
+		    w->lt != (x->cmp == UKS_CMP_LT) || w->at == UINT64_MAX)
+			continue;
+		char took[32], bound[32];
+		sim_format_time(w->value, took, sizeof(took));
+		sim_format_time(x->value, bound, sizeof(bound));
+		v->broken_ns = w->at;
+		snprintf(v->why, sizeof(v->why), "%s%s%s took %s (the first over %s)",
+			 kind == RT_LAT_IPC ? "an IPC round trip" : kind == RT_LAT_WAKEUP ? "a wake-up"
+											  : "a no-preemption section",
+			 x->ref_name ? " of " : "", x->ref_name ? x->ref_name : "", took, bound);
+		return;
+	}
+	if (!p)
 		return;
 	int worst = -1;
 	uint64_t when = UINT64_MAX;
@@ -300,12 +329,131 @@ static uint64_t log_nth(const struct sim_rt *rt, int dev, uint16_t kind, uint64_
 	return UINT64_MAX;
 }
 
+/* The counters the runtime keeps itself, by expectation name. */
+static bool kept_counter(const char *name, int ref, bool *proc, size_t *off)
+{
+	static const struct { const char *name; bool proc; size_t off; } kept[] = {
+		{"handled", false, offsetof(struct rt_dev, handled)},
+		{"acks", false, offsetof(struct rt_dev, acks)},
+		{"naks", false, offsetof(struct rt_dev, naks)},
+		{"spurious", false, offsetof(struct rt_dev, spurious)},
+		{"dropped-edges", false, offsetof(struct rt_dev, dropped)},
+		{"lost-edges", false, offsetof(struct rt_dev, dropped)},
+		{"rejected", true, offsetof(struct rt_proc, rejected)},
+		{"faults", true, offsetof(struct rt_proc, faults)},
+		{"budget-overruns", true, offsetof(struct rt_proc, overruns)},
+	};
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		if (strcmp(name, kept[i].name))
+			continue;
+		/* The total of budget overruns is the kernel's, not ours. */
+		if (kept[i].proc && ref < 0 && !strcmp(name, "budget-overruns"))
+			return false;
+		*proc = kept[i].proc;
+		*off = kept[i].off;
+		return true;
+	}
+	return false;
+}
+
+/* The value of a count that breaks its upper bound, or 0 if it has none. */
+static uint64_t breaking_value(const struct uks_expect *x)
+{
+	if (x->cmp == UKS_CMP_LE || x->cmp == UKS_CMP_EQ)
+		return x->value + 1;
+	if (x->cmp == UKS_CMP_LT && x->value > 0)
+		return x->value;
+	return 0;
+}
+
+int rt_watches_build(struct sim_rt *rt)
+{
+	size_t n = 0;
+	bool proc;
+	size_t off;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < rt->s->nexpects; i++) {
+			const struct uks_expect *x = &rt->s->expects[i];
+			struct rt_watch w = {.ref = x->ref, .at = UINT64_MAX};
+			if (x->kind == UKS_EXPECT_COUNT && breaking_value(x) &&
+			    kept_counter(x->name, x->ref, &proc, &off)) {
+				w.proc = proc;
+				w.off = off;
+				w.n = breaking_value(x);
+			} else if (x->kind == UKS_EXPECT_LATENCY && lat_kind(x->name) != RT_LAT_NONE &&
+				   (x->cmp == UKS_CMP_LE || x->cmp == UKS_CMP_LT)) {
+				w.lat = lat_kind(x->name);
+				w.n = x->value;
+				w.lt = x->cmp == UKS_CMP_LT;
+			} else {
+				continue;
+			}
+			if (pass == 1)
+				rt->watch[rt->nwatch++] = w;
+			n++;
+		}
+		if (pass == 0) {
+			if (n == 0)
+				return 0;
+			rt->watch = calloc(n, sizeof(*rt->watch));
+			if (!rt->watch) {
+				snprintf(rt->err, sizeof(rt->err), "out of memory");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+void rt_lat_hit_slow(struct sim_rt *rt, enum rt_lat kind, int ref, uint64_t value)
+{
+	for (size_t i = 0; i < rt->nwatch; i++) {
+		struct rt_watch *w = &rt->watch[i];
+		if (w->lat != kind || w->at != UINT64_MAX || (w->ref >= 0 && w->ref != ref) ||
+		    (w->lt ? value < w->n : value <= w->n))
+			continue;
+		/* The interval ends now; it broke the bound when the bound ran out. */
+		uint64_t now = sim_now(rt->sm->e);
+		w->at = now - value + w->n;
+		w->value = value;
+	}
+}
+
+void rt_count_hit_slow(struct sim_rt *rt, bool proc, size_t off)
+{
+	for (size_t i = 0; i < rt->nwatch; i++) {
+		struct rt_watch *w = &rt->watch[i];
+		if (w->lat != RT_LAT_NONE || w->at != UINT64_MAX || w->proc != proc || w->off != off)
+			continue;
+		uint64_t v = proc ? proc_sum(rt, w->ref, off) : dev_sum(rt, w->ref, off);
+		if (v >= w->n)
+			w->at = sim_now(rt->sm->e);
+	}
+}
+
 /* When a count with an upper bound (`<`, `<=`, `==` exceeded) was first
  * broken: the event that took it past the bound. Counts the IRQ log keeps
- * with their times only; the others are judged at the end. */
+ * with their times, and the counters the runtime keeps (watched from the
+ * start of the run); the kernel's own statistics are judged at the end. */
 static void count_broken(const struct sim_rt *rt, const struct uks_expect *x,
 			 struct sim_expect_verdict *v)
 {
+	bool proc;
+	size_t off;
+	if (x->cmp != UKS_CMP_EQ || v->observed > x->value) {
+		uint64_t bn = breaking_value(x);
+		for (size_t i = 0; bn && i < rt->nwatch && kept_counter(x->name, x->ref, &proc, &off); i++) {
+			const struct rt_watch *w = &rt->watch[i];
+			if (w->lat != RT_LAT_NONE || w->proc != proc || w->off != off ||
+			    w->ref != x->ref || w->n != bn || w->at == UINT64_MAX)
+				continue;
+			v->broken_ns = w->at;
+			snprintf(v->why, sizeof(v->why), "%s #%llu%s%s", x->name, (unsigned long long)bn,
+				 x->ref_name ? " of " : "", x->ref_name ? x->ref_name : "");
+			return;
+		}
+	}
+
 	static const struct { const char *name; uint16_t kind; } logged[] = {
 		{"nobody-cared", UK_IRQ_EV_NOBODY}, {"raised", UK_IRQ_EV_RAISE},
 		{"timeouts", UK_IRQ_EV_TIMEOUT},    {"stalls", UK_IRQ_EV_STALL},

@@ -7,6 +7,7 @@
 #include "rt_int.h"
 
 #include <hwmodel/dev.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
 /* `load`: burn `work` of CPU every `period` (0: without a break) until
@@ -76,7 +77,7 @@ void rt_prog_nopreempt_driver(struct uk_user *u)
 	uint64_t work = sim_prog_num(u, "work", 0);
 	uint64_t rounds = sim_prog_num(u, "rounds", 1);
 	struct sim_dev_info di;
-	bool dev = sim_prog_device(u, sim_prog_ref(u, "device"), &di) == 0;
+	bool dev = sim_prog_device_map(u, sim_prog_ref(u, "device"), &di) == 0;
 	for (uint64_t r = 0; r < rounds; r++) {
 		uint64_t t0 = sim_prog_now(u);
 		if (uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, budget) != 0) {
@@ -84,10 +85,10 @@ void rt_prog_nopreempt_driver(struct uk_user *u)
 			return;
 		}
 		if (dev)
-			uk_dev_write32(u, di.mmio + HW_SCRIPT_DATA, (uint32_t)r);
+			uk_reg_write32(u, di.regs + HW_SCRIPT_DATA, (uint32_t)r);
 		uk_user_work(u, work);
 		if (dev)
-			uk_dev_read32(u, di.mmio + HW_SCRIPT_COUNT);
+			uk_reg_read32(u, di.regs + HW_SCRIPT_COUNT);
 		/* The section's length, before the end lets deferred
 		 * preemptions in. */
 		sim_prog_note(u, SIM_NOTE_NOPREEMPT_NS, -1, sim_prog_now(u) - t0);

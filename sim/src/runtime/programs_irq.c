@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <hwmodel/dev.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
 enum mistake { M_NONE, M_ACK_BEFORE_CLEAR, M_NAK_ALL, M_NEVER_ANSWER, M_STALE_SEQ };
@@ -43,9 +44,11 @@ static enum mistake mistake_of(struct uk_user *u)
 	return M_NONE;
 }
 
+/* Map the device's registers and attach to its line: a driver needs both
+ * irq(D) and its device memory (mmio(D) or pci(D)). */
 long rt_irq_attach_device(struct uk_user *u, int dev, struct sim_dev_info *di)
 {
-	if (sim_prog_device(u, dev, di) != 0 || !di->has_line || !di->irq_cap) {
+	if (sim_prog_device_map(u, dev, di) != 0 || !di->has_line || !di->irq_cap) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
 		return UK_EPERM;
 	}
@@ -73,7 +76,7 @@ static uint64_t wait_next(struct uk_user *u, long h, int dev, uint64_t seq)
 
 bool rt_device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di)
 {
-	long v = uk_dev_read32(u, di->mmio + HW_SCRIPT_STATUS);
+	long v = uk_reg_read32(u, di->regs + HW_SCRIPT_STATUS);
 	bool mine = v > 0 && (v & HW_SCRIPT_STATUS_IRQ);
 	if (mine)
 		sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
@@ -83,7 +86,7 @@ bool rt_device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di)
 void rt_device_clear(struct uk_user *u, const struct sim_dev_info *di)
 {
 	if (di->w1c)
-		uk_dev_write32(u, di->mmio + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
+		uk_reg_write32(u, di->regs + HW_SCRIPT_STATUS, HW_SCRIPT_STATUS_IRQ);
 }
 
 /* Returns true when an ACK came too late: another sink's ACK had already
@@ -200,8 +203,8 @@ void rt_prog_irq_driver_kick(struct uk_user *u)
 		long rc = uk_irq_kick(u, h, true);
 		sim_prog_note(u, rc == 0 ? SIM_NOTE_KICK : SIM_NOTE_REJECTED, dev, 0);
 		if (mine && every && ++served % every == 0) {
-			uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 0);
-			uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 1);
+			uk_reg_write32(u, di.regs + HW_SCRIPT_CONTROL, 0);
+			uk_reg_write32(u, di.regs + HW_SCRIPT_CONTROL, 1);
 			unsure = true;
 		}
 	}
@@ -228,7 +231,7 @@ void rt_prog_line_driver(struct uk_user *u)
 		return;
 	for (int d = 0; n < LINE_MAX_DEVICES && sim_prog_device(u, d, &di[n]) == 0; d++) {
 		if (di[n].has_line && di[n].irq_cap && di[n].src_kind == line.src_kind &&
-		    di[n].source == line.source)
+		    di[n].source == line.source && sim_prog_device_map(u, d, &di[n]) == 0)
 			dev[n++] = d;
 	}
 	uint64_t seq = 0;

@@ -53,7 +53,7 @@ int rt_registry_add(struct sim_registry *r, const struct sim_program *p, const c
 		      p->args[i].type < UKS_ARG_INT || p->args[i].type > UKS_ARG_ENDPOINT;
 	for (size_t i = 0; !bad && i < p->nneeds; i++) {
 		const struct uks_cap_need *n = &p->needs[i];
-		bad = n->kind < UKS_NEED_IRQ || n->kind > UKS_NEED_NOPREEMPT ||
+		bad = n->kind < UKS_NEED_IRQ || n->kind > UKS_NEED_MMIO ||
 		      (!n->arg && n->kind != UKS_NEED_NOPREEMPT);
 	}
 	if (bad) {

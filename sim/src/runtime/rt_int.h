@@ -15,6 +15,10 @@
 
 struct rt_module;
 
+/* The kernel's name of the program every scenario thread starts in (the
+ * trampoline, threads.c): also the name of those threads' fibers. */
+#define RT_TRAMPOLINE_NAME "scenario-thread"
+
 struct sim_registry {
 	struct sim_program *progs;
 	struct uks_program_spec *specs; /* the same programs, as the catalog wants them */
@@ -63,7 +67,8 @@ struct rt_pending {
 
 struct rt_dev {
 	struct hw_dev *hw;
-	uk_paddr_t mmio;
+	uk_paddr_t mmio;     /* its register window, for the device memory objects */
+	uint64_t mmio_size;
 	int pin_id;          /* in the IRQ log, or -1 (found after the run) */
 	bool drop_next;      /* drop-edge fault armed */
 	uint64_t delay_next; /* delay fault armed (ns) */
@@ -91,6 +96,7 @@ struct rt_proc {
 	struct { const char *name; uint32_t h; } mutex[RT_MAX_MUTEXES];
 	unsigned nmutex;
 	uint32_t *ep_handle;         /* per scenario endpoint (0: none) */
+	uint32_t *dev_handle;        /* per scenario device: its device memory (0: none) */
 	int kill_action;             /* earliest kill of this process, or -1 */
 	uint64_t np_budget;
 	uint32_t reaper_tag;         /* check bits of its kill thread's argument */
@@ -110,6 +116,10 @@ struct rt_thread {
 	uint64_t tid;
 	uint32_t tag;    /* check bits of its trampoline argument (rt_thread_arg) */
 	bool started;    /* a trampoline took it: any later start is refused */
+	/* The fiber it runs on, noted when it starts: a crash or hang report
+	 * finds the running thread by the engine's current fiber (where.c). */
+	const struct sim_fiber *fiber;
+	uint64_t start_no; /* 1 for the first thread started in the run, ... */
 	bool idle;
 	/* Its argument block, built before the run (rt->blocks). */
 	unsigned char *block;
@@ -132,6 +142,26 @@ struct rt_ep {
 	uint64_t ipc_max, copied, calls;
 };
 
+/* A count expectation with an upper bound on a counter the runtime keeps
+ * (handled, acks, naks, spurious, dropped edges, rejected calls, faults):
+ * the time the counter first reached `n`, the value that breaks the bound,
+ * so a failed expectation points at the event that broke it. */
+/* Latency expectations (`ipc`, `wakeup`, `nopreempt`) with an upper bound
+ * are watched too: the first measured interval longer than the bound
+ * broke it when the bound ran out (its start + the bound). */
+enum rt_lat { RT_LAT_NONE, RT_LAT_IPC, RT_LAT_WAKEUP, RT_LAT_NOPREEMPT };
+
+struct rt_watch {
+	enum rt_lat lat; /* a latency watch, or RT_LAT_NONE for a count */
+	bool proc;  /* a process counter (struct rt_proc), else a device's */
+	size_t off; /* the counter's offset in its struct */
+	int ref;    /* the device, process or endpoint, or -1 for the total (any) */
+	uint64_t n; /* count: the value that breaks; latency: the bound */
+	bool lt;    /* latency: `<` (else `<=`) */
+	uint64_t at; /* UINT64_MAX until reached */
+	uint64_t value; /* latency: the interval that broke it */
+};
+
 struct sim_rt {
 	const struct uks_scenario *s;
 	const struct sim_registry *reg;
@@ -145,12 +175,15 @@ struct sim_rt {
 	struct rt_ep *ep;
 	struct hw_event start_ev;
 	int tramp_prog, reaper_prog;
+	uint64_t starts;            /* scenario threads started so far */
 	uint64_t last_action_ns;
 	uint64_t actions_fired, last_fired_ns;
 	uint64_t host_refused; /* route/suspend/resume requests the kernel's queue refused */
 	struct uk_irq_log log;
 	struct uk_irq_event *logbuf;
 	uint64_t *pend_store;       /* backing store of every rt_pending */
+	struct rt_watch *watch;     /* see struct rt_watch */
+	size_t nwatch;
 	char err[512];
 	bool bad_scenario; /* err is about the scenario, not the simulator */
 };
@@ -171,6 +204,10 @@ void rt_dev_take_clears(struct rt_dev *d);
 bool rt_dev_reports_clears(const struct rt_dev *d);
 /* args.c */
 int rt_args_build(struct sim_rt *rt);
+/* where.c: the run in progress on this host thread, around the engine's
+ * run (set and cleared by sim_runtime_run). */
+void rt_where_enter(struct sim_rt *rt);
+void rt_where_leave(void);
 /* threads.c */
 uint64_t rt_thread_arg(const struct rt_thread *c);
 uint64_t rt_reaper_arg(const struct rt_proc *rp);
@@ -179,6 +216,22 @@ void rt_thread_main(struct uk_user *u, uint64_t arg);
 void rt_reaper_main(struct uk_user *u, uint64_t arg);
 /* judge.c */
 void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out);
+int rt_watches_build(struct sim_rt *rt);
+/* A kept counter (at `off` in a struct rt_dev, or struct rt_proc when
+ * `proc`) went up: note the time on the watches it reached. */
+void rt_count_hit_slow(struct sim_rt *rt, bool proc, size_t off);
+static inline void rt_count_hit(struct sim_rt *rt, bool proc, size_t off)
+{
+	if (rt->nwatch)
+		rt_count_hit_slow(rt, proc, off);
+}
+/* A latency of `kind` was measured for device/process/endpoint `ref`. */
+void rt_lat_hit_slow(struct sim_rt *rt, enum rt_lat kind, int ref, uint64_t value);
+static inline void rt_lat_hit(struct sim_rt *rt, enum rt_lat kind, int ref, uint64_t value)
+{
+	if (rt->nwatch)
+		rt_lat_hit_slow(rt, kind, ref, value);
+}
 void rt_expect_text(const struct uks_expect *x, char *buf, size_t len);
 void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		   struct sim_run_report *out);

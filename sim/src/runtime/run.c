@@ -191,7 +191,7 @@ static int arg_ref(const struct uks_scenario *s, const struct uks_arg *a, enum u
 {
 	if (a->ref >= 0 || !a->str)
 		return a->ref;
-	bool dev = k == UKS_NEED_IRQ || k == UKS_NEED_PCI;
+	bool dev = k == UKS_NEED_IRQ || k == UKS_NEED_PCI || k == UKS_NEED_MMIO;
 	size_t n = dev ? s->ndevices : s->nendpoints;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(dev ? s->devices[i].name : s->endpoints[i].name, a->str))
@@ -210,6 +210,10 @@ static bool holds(const struct uks_process *pr, enum uks_need_kind k, int ref)
 			break;
 		case UKS_NEED_PCI:
 			if (c->kind == UKS_CAP_PCI && c->ref == ref)
+				return true;
+			break;
+		case UKS_NEED_MMIO:
+			if ((c->kind == UKS_CAP_MMIO || c->kind == UKS_CAP_PCI) && c->ref == ref)
 				return true;
 			break;
 		case UKS_NEED_SEND:
@@ -236,10 +240,10 @@ static int check_needs(const struct uks_scenario *s, const struct uks_process *p
 		       struct uks_diag *diag)
 {
 	static const char *const cap_words[] = {"", "irq", "pci", "endpoint", "endpoint",
-						"nopreempt"};
+						"nopreempt", "mmio"};
 	for (size_t i = 0; i < prog->nneeds; i++) {
 		const struct uks_cap_need *n = &prog->needs[i];
-		if (n->kind < UKS_NEED_IRQ || n->kind > UKS_NEED_NOPREEMPT)
+		if (n->kind < UKS_NEED_IRQ || n->kind > UKS_NEED_MMIO)
 			continue;
 		const struct uks_arg *a = n->arg ? thread_arg(t, n->arg) : NULL;
 		int ref = a ? arg_ref(s, a, n->kind) : -1;
@@ -247,21 +251,29 @@ static int check_needs(const struct uks_scenario *s, const struct uks_process *p
 			continue; /* left out (optional), or no such object: the run says */
 		if (holds(pr, n->kind, ref))
 			continue;
-		char msg[320];
+		/* "program P needs caps C: process Q does not hold it (argument
+		 * A = V)": the program, the capability, and the argument it
+		 * follows from. */
+		const char *v = a && a->str ? a->str : "?";
+		char cap[160], msg[400];
 		if (n->kind == UKS_NEED_SEND || n->kind == UKS_NEED_RECEIVE)
-			snprintf(msg, sizeof(msg),
-				 "program '%s' needs caps endpoint(%s, %s): process '%s' does not "
-				 "hold it",
-				 prog->name, a && a->str ? a->str : "?",
-				 n->kind == UKS_NEED_SEND ? "send" : "receive", pr->name);
+			snprintf(cap, sizeof(cap), "endpoint(%s, %s)", v,
+				 n->kind == UKS_NEED_SEND ? "send" : "receive");
+		else if (n->kind == UKS_NEED_MMIO)
+			snprintf(cap, sizeof(cap), "mmio(%s) or pci(%s)", v, v);
 		else if (a)
+			snprintf(cap, sizeof(cap), "%s(%s)", cap_words[n->kind], v);
+		else
+			snprintf(cap, sizeof(cap), "%s(...)", cap_words[n->kind]);
+		if (a)
 			snprintf(msg, sizeof(msg),
-				 "program '%s' needs caps %s(%s): process '%s' does not hold it",
-				 prog->name, cap_words[n->kind], a && a->str ? a->str : "?", pr->name);
+				 "program '%s' needs caps %s: process '%s' does not hold it "
+				 "(argument %s = %s)",
+				 prog->name, cap, pr->name, n->arg, v);
 		else
 			snprintf(msg, sizeof(msg),
-				 "program '%s' needs caps %s(...): process '%s' does not hold it",
-				 prog->name, cap_words[n->kind], pr->name);
+				 "program '%s' needs caps %s: process '%s' does not hold it",
+				 prog->name, cap, pr->name);
 		rt_diag_set(diag, &t->program_pos, msg);
 		return -1;
 	}
@@ -341,10 +353,13 @@ int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_optio
 		return -1;
 	}
 	enum sim_result res = SIM_ERROR;
-	if (rt_build(rt, s, o, ecfg, seed) == 0)
+	if (rt_build(rt, s, o, ecfg, seed) == 0) {
+		rt_where_enter(rt);
 		res = sim_machine_run(rt->sm);
-	else
+		rt_where_leave();
+	} else {
 		out->internal_error = true;
+	}
 	if (out->internal_error) {
 		snprintf(out->message, sizeof(out->message), "%s", rt->err);
 		out->bad_scenario = rt->bad_scenario;

@@ -123,6 +123,8 @@ void rt_thread_main(struct uk_user *u, uint64_t arg)
 		return; /* a start the runtime did not ask for: nothing to run */
 	struct rt_proc *rp = &rt->proc[c->proc];
 	uk_user_set_platform(u, c);
+	c->fiber = rt->sm->e->cur_fiber; /* the fiber this trampoline runs on */
+	c->start_no = ++rt->starts;
 	c->tid = (uint64_t)uk_sys_thread_id(u);
 	if (c->thread == 0) {
 		make_mutexes(u, rp);

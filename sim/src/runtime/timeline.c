@@ -144,6 +144,7 @@ static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_
 	if (raises(a->kind) && d->drop_next) {
 		d->drop_next = false;
 		d->dropped++;
+		rt_count_hit(rt, false, offsetof(struct rt_dev, dropped));
 		return;
 	}
 	switch (a->kind) {
@@ -167,11 +168,14 @@ static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_
 	case UKS_ACT_SPURIOUS:
 		/* A glitch the device cannot claim: its status stays clear. */
 		d->spurious++;
+		rt_count_hit(rt, false, offsetof(struct rt_dev, spurious));
 		hw_dev_action(hw, d->hw, now, HW_ACT_PULSE, 0);
 		break;
 	case UKS_ACT_RESET:
-		if (a->spurious)
+		if (a->spurious) {
 			d->spurious++;
+			rt_count_hit(rt, false, offsetof(struct rt_dev, spurious));
+		}
 		/* Whatever was pending is gone with the reset. */
 		rt_pending_drop(&d->lat_irq);
 		rt_pending_drop(&d->lat_handled);

@@ -155,17 +155,18 @@ static const struct uks_arg_spec spinner_args[] = {
 #define PROG(name, args, doc) {name, args, N(args), doc, NULL, 0}
 #define PROGN(name, args, doc, needs) {name, args, N(args), doc, needs, N(needs)}
 
-/* What each program needs from its process, by argument. Drivers reach
- * their device's registers without a capability as yet (docs/irq.md);
- * once device memory is one, they will need that too. */
-static const struct uks_cap_need driver_needs[] = {{UKS_NEED_IRQ, "device"}};
+/* What each program needs from its process, by argument. A driver needs
+ * its device's IRQ and its device memory (mmio(D), or pci(D) on PCI). */
+static const struct uks_cap_need driver_needs[] = {{UKS_NEED_IRQ, "device"},
+						   {UKS_NEED_MMIO, "device"}};
 static const struct uks_cap_need client_needs[] = {{UKS_NEED_SEND, "server"}};
 static const struct uks_cap_need vfs_needs[] = {
 	{UKS_NEED_RECEIVE, "endpoint"},
 	{UKS_NEED_SEND, "fs"},
 };
 static const struct uks_cap_need server_needs[] = {{UKS_NEED_RECEIVE, "endpoint"}};
-static const struct uks_cap_need nopreempt_needs[] = {{UKS_NEED_NOPREEMPT, NULL}};
+static const struct uks_cap_need nopreempt_needs[] = {{UKS_NEED_NOPREEMPT, NULL},
+						      {UKS_NEED_MMIO, "device"}};
 
 static const struct uks_program_spec programs[] = {
 	PROGN("irq-driver", irq_driver_args, "waits for its IRQ, clears the device, ACKs (or errs)",

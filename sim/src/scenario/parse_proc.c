@@ -2,7 +2,7 @@
 /*
  * process NAME {
  *   thread NAME program PROG(ARGS) [prio N] [cpu N | affinity LIST]
- *   caps irq(DEV), pci(DEV), endpoint(EP[, send|receive]), nopreempt(TIME)
+ *   caps irq(DEV), pci(DEV), mmio(DEV), endpoint(EP[, send|receive]), nopreempt(TIME)
  * }
  */
 #include "uks_int.h"
@@ -81,7 +81,7 @@ static void parse_thread(struct uks_parser *p, struct uks_process *pr)
 	}
 }
 
-static const char *const cap_words[] = {"irq", "pci", "endpoint", "nopreempt", NULL};
+static const char *const cap_words[] = {"irq", "pci", "endpoint", "nopreempt", "mmio", NULL};
 
 static void parse_cap(struct uks_parser *p, struct uks_process *pr)
 {

@@ -205,7 +205,7 @@ static void check_processes(struct uks_parser *p)
 		}
 		for (size_t j = 0; j < pr->ncaps; j++) {
 			struct uks_cap *c = &pr->caps[j];
-			if (c->kind == UKS_CAP_IRQ || c->kind == UKS_CAP_PCI)
+			if (c->kind == UKS_CAP_IRQ || c->kind == UKS_CAP_PCI || c->kind == UKS_CAP_MMIO)
 				c->ref = resolve(p, UKS_ARG_DEVICE, c->target, c->target_pos);
 			else if (c->kind == UKS_CAP_ENDPOINT)
 				c->ref = resolve(p, UKS_ARG_ENDPOINT, c->target, c->target_pos);

@@ -54,6 +54,10 @@ struct uk_arch {
 	struct mock_flush flushes[MOCK_LOG_MAX];
 	unsigned nflushes;
 	uint64_t traces[0x400];
+	/* The optional MSI controller (mock_enable_msi): ctrl 0, its pins'
+	 * routed vectors (0: not routed). */
+	unsigned msi_pins;
+	unsigned msi_vector[MOCK_MSI_MAX];
 };
 
 static struct uk_arch mock;
@@ -330,6 +334,13 @@ void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 	return a->ram + (pa - MOCK_RAM_BASE);
 }
 
+void uk_arch_frame_zero(struct uk_arch *a, uk_paddr_t pa)
+{
+	void *p = uk_arch_phys_ptr(a, pa, UK_PAGE_SIZE);
+	if (p)
+		memset(p, 0, UK_PAGE_SIZE);
+}
+
 static void log_flush(struct uk_arch *a, enum mock_flush_kind kind, uint16_t pcid, uint64_t va)
 {
 	if (a->nflushes < MOCK_LOG_MAX)
@@ -469,11 +480,38 @@ void uk_arch_ipi_broadcast(struct uk_arch *a, unsigned vector)
 
 void uk_arch_eoi(struct uk_arch *a) {}
 
-int uk_arch_intc_info(struct uk_arch *a, unsigned ctrl, struct uk_intc_info *info) { return UK_ENOENT; }
+/* No controller, unless mock_enable_msi gave the machine an MSI one
+ * (not maskable, edge only, the LAPIC EOI only): ctrl 0. */
+void mock_enable_msi(unsigned pins)
+{
+	mock.msi_pins = pins < MOCK_MSI_MAX ? pins : MOCK_MSI_MAX;
+}
+
+unsigned mock_msi_vector(unsigned pin)
+{
+	return pin < mock.msi_pins ? mock.msi_vector[pin] : 0;
+}
+
+int uk_arch_intc_info(struct uk_arch *a, unsigned ctrl, struct uk_intc_info *info)
+{
+	if (ctrl != 0 || !a->msi_pins)
+		return UK_ENOENT;
+	*info = (struct uk_intc_info){.kind = UK_INTC_MSI, .pins = a->msi_pins, .strategy = 0};
+	return 0;
+}
 int uk_arch_intc_route(struct uk_arch *a, unsigned ctrl, unsigned pin, unsigned vector, unsigned cpu,
-		       enum uk_trigger trig, enum uk_polarity pol) { return UK_EINVAL; }
+		       enum uk_trigger trig, enum uk_polarity pol)
+{
+	if (ctrl != 0 || pin >= a->msi_pins || trig != UK_TRIGGER_EDGE || cpu >= a->ncpus)
+		return UK_EINVAL;
+	a->msi_vector[pin] = vector;
+	return 0;
+}
 int uk_arch_intc_mask(struct uk_arch *a, unsigned ctrl, unsigned pin, bool masked) { return UK_EINVAL; }
-int uk_arch_intc_eoi(struct uk_arch *a, unsigned ctrl, unsigned pin) { return UK_EINVAL; }
+int uk_arch_intc_eoi(struct uk_arch *a, unsigned ctrl, unsigned pin)
+{
+	return ctrl == 0 && pin < a->msi_pins ? 0 : UK_EINVAL;
+}
 int uk_arch_intc_claim(struct uk_arch *a, unsigned ctrl) { return UK_EAGAIN; }
 bool uk_arch_intc_line(struct uk_arch *a, unsigned ctrl, unsigned pin) { return false; }
 bool uk_arch_intc_masked(struct uk_arch *a, unsigned ctrl, unsigned pin) { return false; }
@@ -484,6 +522,27 @@ int uk_arch_mmio_read(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t 
 	return UK_ENOENT;
 }
 int uk_arch_mmio_write(struct uk_arch *a, uk_paddr_t pa, unsigned size, uint64_t val) { return UK_ENOENT; }
+/* A pretend device area: windows in [0xd0000000, 0xe0000000) are grantable. */
+bool uk_arch_mmio_grantable(struct uk_arch *a, uk_paddr_t pa, uint64_t size)
+{
+	(void)a;
+	return pa >= 0xd0000000ull && size <= 0xe0000000ull - pa;
+}
+/* Configuration space reads give the function's bdf back, so a test can
+ * tell whose space it read; writes go nowhere. */
+int uk_arch_pci_cfg_read(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			 uint32_t *val)
+{
+	(void)a, (void)off, (void)size;
+	*val = bdf;
+	return 0;
+}
+int uk_arch_pci_cfg_write(struct uk_arch *a, uint32_t bdf, unsigned off, unsigned size,
+			  uint32_t val)
+{
+	(void)a, (void)bdf, (void)off, (void)size, (void)val;
+	return 0;
+}
 
 void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 {

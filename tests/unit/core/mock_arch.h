@@ -62,6 +62,14 @@ void mock_set_ipi_hook(void (*fn)(unsigned to, unsigned vector));
  * point with interrupts enabled, or when it halts). */
 void mock_raise_device(unsigned cpu, unsigned vector);
 
+/* Give the machine an MSI controller (ctrl 0) with `pins` sources (at
+ * most MOCK_MSI_MAX); none by default. mock_msi_vector(pin) is the vector
+ * the kernel routed the source to (0: not routed): raise it with
+ * mock_raise_device. */
+#define MOCK_MSI_MAX 16u
+void mock_enable_msi(unsigned pins);
+unsigned mock_msi_vector(unsigned pin);
+
 /* Logs. */
 unsigned mock_ipi_count(void);
 const struct mock_ipi *mock_ipi(unsigned i);

@@ -45,6 +45,11 @@ static const uint32_t allowed[UK_SYS_COUNT] = {
 	[UK_SYS_NOPREEMPT_END] = E(UK_EINVAL) | E(UK_EOVERRUN),
 	[UK_SYS_CLOCK] = 0,
 	[UK_SYS_THREAD_ID] = 0,
+	[UK_SYS_DEVMEM_MAP] = E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ERANGE) | E(UK_EEXIST) |
+			      E(UK_ENOMEM),
+	[UK_SYS_DEVMEM_INFO] = E(UK_EBADH),
+	[UK_SYS_PCI_CFG_READ] = E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOENT),
+	[UK_SYS_PCI_CFG_WRITE] = E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOENT),
 };
 
 /* Errors of the IRQ object calls (ukern/irq_sys.h); 45..47 are unused. */
@@ -61,7 +66,7 @@ static uint32_t irq_allowed(unsigned nr)
 	case UK_SYS_IRQ_CONFIGURE: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_EBUSY);
 	case UK_SYS_DEV_READ:
 	case UK_SYS_DEV_WRITE:
-		return E(UK_EINVAL) | E(UK_ENOENT);
+		return E(UK_EPERM); /* retired: physical addresses are nobody's to touch */
 	case UK_SYS_IRQ_MODEL_CALL: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EINVAL) | E(UK_ENOSYS);
 	case UK_SYS_IRQ_PORT_CREATE: return E(UK_EINVAL) | E(UK_ENOMEM);
 	case UK_SYS_IRQ_PORT_WAIT: return E(UK_EBADH) | E(UK_EPERM) | E(UK_EFAULT);

@@ -284,6 +284,32 @@ static void test_huge_sparse_ranges(void **state)
 	shutdown();
 }
 
+/* arch.h: a root's entries from UK_USER_END up (PML4 256..511) are the
+ * platform's, but for the core's window slot (510). A bare-metal port writes its kernel half there before loading
+ * a root (metal/x86_64 does); destroying the space must leave it alone. */
+static void test_space_destroy_leaves_platform_half(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace vs;
+	uk_paddr_t kernel_pdpt;
+	uint64_t free0;
+
+	assert_int_equal(vm_space_init(k, &vs), 0);
+	assert_int_equal(vm_map(k, &vs, VA, PG, UK_PROT_READ, 0), 0);
+	assert_int_equal(frame_alloc(k, &kernel_pdpt), 0);
+	((uint64_t *)frame_ptr(k, vs.root))[256] = kernel_pdpt | UK_PTE_P | UK_PTE_W;
+	((uint64_t *)frame_ptr(k, vs.root))[511] = kernel_pdpt | UK_PTE_P | UK_PTE_W;
+	/* The core's window slot (510) is the core's: its tables are freed. */
+	assert_non_null(vm_pte_alloc(k, &vs, UK_CORE_WINDOW_BASE));
+	free0 = k->frames.free;
+	vm_space_destroy(k, &vs);
+	/* The page, its PT, PD, PDPT, the window's PT, PD, PDPT and the root;
+	 * not the platform's table. */
+	assert_int_equal(k->frames.free, free0 + 8);
+	frame_free(k, kernel_pdpt);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_copy_through_tables),
 		cmocka_unit_test(test_shootdown_targets_exactly_the_caching_cpus),
 		cmocka_unit_test(test_space_destroy_frees_everything),
+		cmocka_unit_test(test_space_destroy_leaves_platform_half),
 		cmocka_unit_test(test_unmap_frees_after_shootdown),
 		cmocka_unit_test(test_huge_sparse_ranges),
 	};

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include <hwmodel/dev.h>
+#include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/models/linux.h>
 
@@ -43,7 +44,7 @@ static bool status_set(struct uk_user *u, int dev, const struct sim_dev_info *di
 {
 	if (!wrong)
 		return rt_device_claims(u, dev, di);
-	(void)uk_dev_read32(u, di->mmio + HW_SCRIPT_CONTROL);
+	(void)uk_reg_read32(u, di->regs + HW_SCRIPT_CONTROL);
 	return false;
 }
 
@@ -133,8 +134,8 @@ void rt_driver_linux(struct uk_user *u)
 			if (reset_every && ++served % reset_every == 0) {
 				long d = sync ? uk_linux_disable_irq(u, h)
 					      : uk_linux_disable_irq_nosync(u, h);
-				uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 0);
-				uk_dev_write32(u, di.mmio + HW_SCRIPT_CONTROL, 1);
+				uk_reg_write32(u, di.regs + HW_SCRIPT_CONTROL, 0);
+				uk_reg_write32(u, di.regs + HW_SCRIPT_CONTROL, 1);
 				if (d < 0 || uk_linux_enable_irq(u, h) < 0)
 					sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
 			}

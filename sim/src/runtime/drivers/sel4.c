@@ -86,7 +86,8 @@ static void find_lines(struct sel4_drv *d, int first)
 	struct sim_dev_info di;
 	for (int pass = 0; pass < 2; pass++) {
 		for (int dev = 0; sim_prog_device(d->u, dev, &di) == 0; dev++) {
-			if (!di.has_line || !di.irq_cap || (pass == 0) != (dev == first))
+			if (!di.has_line || !di.irq_cap || (pass == 0) != (dev == first) ||
+			    sim_prog_device_map(d->u, dev, &di) != 0)
 				continue;
 			int i = 0;
 			while (i < d->nlines && (d->line[i].kind != di.src_kind ||
@@ -208,7 +209,7 @@ void rt_driver_sel4(struct uk_user *u)
 	int first = sim_prog_ref(u, "device");
 	struct sim_dev_info di;
 
-	if (sim_prog_device(u, first, &di) != 0 || !di.has_line || !di.irq_cap) {
+	if (sim_prog_device_map(u, first, &di) != 0 || !di.has_line || !di.irq_cap) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
 		return;
 	}

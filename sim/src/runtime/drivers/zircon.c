@@ -103,13 +103,13 @@ static int zx_lines(struct uk_user *u, int first, struct zx_line *l)
 	struct sim_dev_info d;
 	int nl = 0;
 
-	if (sim_prog_device(u, first, &d) != 0 || !d.has_line || !d.irq_cap) {
+	if (sim_prog_device_map(u, first, &d) != 0 || !d.has_line || !d.irq_cap) {
 		sim_prog_note(u, SIM_NOTE_REJECTED, first, 0);
 		return 0;
 	}
 	l[nl++].info = d;
 	for (int i = 0; sim_prog_device(u, i, &d) == 0; i++) {
-		if (!d.has_line || !d.irq_cap)
+		if (!d.has_line || !d.irq_cap || sim_prog_device_map(u, i, &d) != 0)
 			continue;
 		int k = 0;
 		while (k < nl && !same_line(&l[k].info, &d))

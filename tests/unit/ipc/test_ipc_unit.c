@@ -12,7 +12,7 @@
 #include "harness.h"
 
 #define BUF 0x10000000ull
-#define WINDOW_BASE 0xffffff8000000000ull
+#define WINDOW_BASE UK_CORE_WINDOW_BASE
 
 static struct {
 	struct uk_kernel *k;

@@ -1174,9 +1174,15 @@ START_TEST(zircon_ports_and_virtual_interrupts)
 	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "zx-waiter", zx_virtual_waiter), 1);
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&z, .prio = 100,
 			      .max_prio = 200, .name = "zx-main"};
+	struct uk_kernel_stats before, after;
+	uk_kernel_get_stats(w->sm->k, &before);
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
 	spawned(w, tid);
 	run(w);
+	/* Ports, interrupts and the process are all gone with their last
+	 * reference (an unbind gives back the sink's hold on its port). */
+	uk_kernel_get_stats(w->sm->k, &after);
+	ck_assert_uint_eq(after.kobjs_live, before.kobjs_live);
 	ck_assert_int_eq(z.bad_port, UK_EINVAL);
 	ck_assert_int_gt(z.irq, 0);
 	ck_assert_int_eq(z.wrong_type, UK_EBADH);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Frame allocator and kernel object allocator. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -94,6 +97,38 @@ static void test_kobj_refcount_frees(void **state)
 	shutdown();
 }
 
+/* frame_free of a frame the allocator never handed out (past the region's
+ * high-water mark, or below the kernel instance's first page) is a kernel
+ * bug: the allocator stops the machine (uk_arch_fatal, an abort in the
+ * mock) rather than put it on the free list. Each case runs in a child. */
+static int free_in_child(uint64_t pa)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct uk_kernel *k = boot(1, 1 << 20, NULL);
+		const struct frame_region *r = &k->frames.region[0];
+		frame_free(k, pa ? pa : r->base + (r->next << UK_PAGE_SHIFT));
+		_exit(0);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+}
+
+static void test_free_of_a_frame_never_given_is_fatal(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	const struct frame_region *r = &k->frames.region[0];
+	uk_paddr_t below = r->base + ((r->first - 1) << UK_PAGE_SHIFT);
+	uk_paddr_t given;
+	assert_int_equal(frame_alloc(k, &given), 0);
+	frame_free(k, given); /* the normal case */
+	shutdown();
+	fflush(NULL);
+	assert_int_equal(free_in_child(0), SIGABRT);     /* the high-water mark itself */
+	assert_int_equal(free_in_child(below), SIGABRT); /* the kernel instance's pages */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_kalloc_classes_and_exhaustion),
 		cmocka_unit_test(test_create_fails_without_memory),
 		cmocka_unit_test(test_kobj_refcount_frees),
+		cmocka_unit_test(test_free_of_a_frame_never_given_is_fatal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

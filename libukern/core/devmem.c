@@ -13,17 +13,6 @@
 #define PCI_CFG_SIZE 4096u
 #define PCI_COMMAND 4u /* the command register: 16 bits at offset 4 */
 
-static struct process *proc_of(struct uk_kernel *k, uint64_t tid)
-{
-	struct list *l;
-
-	list_for_each(l, &k->threads) {
-		struct uk_thread *t = container_of(l, struct uk_thread, all_link);
-		if (t->o.id == tid && t->proc && !t->proc->torn_down)
-			return t->proc;
-	}
-	return NULL;
-}
 
 static int devmem_map(struct uk_kernel *k, struct process *p, uint64_t h, uk_vaddr_t va,
 		      uint64_t prot);
@@ -31,7 +20,7 @@ static int devmem_map(struct uk_kernel *k, struct process *p, uint64_t h, uk_vad
 int uk_kernel_devmem_create(struct uk_kernel *k, uint64_t tid, uk_paddr_t base, uint64_t size,
 			    uint32_t bdf, uint32_t rights)
 {
-	struct process *p = proc_of(k, tid);
+	struct process *p = process_of_tid(k, tid);
 	struct devmem *d;
 	int h;
 
@@ -58,7 +47,7 @@ int uk_kernel_devmem_create(struct uk_kernel *k, uint64_t tid, uk_paddr_t base, 
 int uk_kernel_devmem_map(struct uk_kernel *k, uint64_t tid, uint32_t h, uk_vaddr_t va,
 			 unsigned prot)
 {
-	struct process *p = proc_of(k, tid);
+	struct process *p = process_of_tid(k, tid);
 	return p ? devmem_map(k, p, h, va, prot) : UK_ESRCH;
 }
 

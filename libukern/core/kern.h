@@ -441,6 +441,8 @@ void cap_check(struct uk_kernel *k, struct process *p);
 int process_create(struct uk_kernel *k, unsigned max_prio, const char *name, struct process **out);
 void process_thread_gone(struct uk_kernel *k, struct process *p);
 void process_free(struct uk_kernel *k, struct process *p);
+/* The live process of thread `tid` (host calls name threads), or NULL. */
+struct process *process_of_tid(struct uk_kernel *k, uint64_t tid);
 
 /* user.c: copies for syscalls (kernel lock held); demand-zero faults are
  * resolved, anything else is UK_EFAULT (a bad syscall pointer never kills). */

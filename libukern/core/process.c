@@ -57,3 +57,15 @@ void process_free(struct uk_kernel *k, struct process *p)
 	}
 	kfree(k, p, sizeof(*p));
 }
+
+struct process *process_of_tid(struct uk_kernel *k, uint64_t tid)
+{
+	struct list *l;
+
+	list_for_each(l, &k->threads) {
+		struct uk_thread *t = container_of(l, struct uk_thread, all_link);
+		if (t->o.id == tid && t->proc && !t->proc->torn_down)
+			return t->proc;
+	}
+	return NULL;
+}

@@ -336,6 +336,17 @@ static uint64_t vm_unmap_range(struct uk_kernel *k, struct vspace *vs, uk_vaddr_
 	return cleared;
 }
 
+/* 0 when nothing in [va, va + len) is mapped (lazily or not), else EEXIST. */
+static int range_unmapped(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len)
+{
+	for (uk_vaddr_t a = va, next; a < va + len; a = next) {
+		uint64_t *pte = pt_lookup(k, vs, a, &next);
+		if (pte && pte_mapped(*pte))
+			return UK_EEXIST;
+	}
+	return 0;
+}
+
 int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, unsigned prot,
 	   unsigned flags)
 {
@@ -347,11 +358,8 @@ int vm_map(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uint64_t len, 
 		return rc;
 	if ((rc = prot_check(prot)) < 0 || (flags & ~UK_VM_LAZY))
 		return UK_EINVAL;
-	for (uk_vaddr_t a = va, next; a < va + len; a = next) {
-		uint64_t *pte = pt_lookup(k, vs, a, &next);
-		if (pte && pte_mapped(*pte))
-			return UK_EEXIST;
-	}
+	if ((rc = range_unmapped(k, vs, va, len)) < 0)
+		return rc;
 	for (done = 0; done < pages; done++) {
 		uint64_t *pte = pt_walk(k, vs, va + (done << UK_PAGE_SHIFT), true);
 		uk_paddr_t pa;
@@ -391,11 +399,8 @@ int vm_map_device(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uk_padd
 		return UK_EINVAL;
 	if ((rc = vm_check_range(va, len)) < 0)
 		return rc;
-	for (uk_vaddr_t a = va, next; a < va + len; a = next) {
-		uint64_t *pte = pt_lookup(k, vs, a, &next);
-		if (pte && pte_mapped(*pte))
-			return UK_EEXIST;
-	}
+	if ((rc = range_unmapped(k, vs, va, len)) < 0)
+		return rc;
 	for (done = 0; done < pages; done++) {
 		uint64_t *pte = pt_walk(k, vs, va + (done << UK_PAGE_SHIFT), true);
 		if (!pte)

@@ -7,21 +7,10 @@
  */
 #include "ipc/ipc_internal.h"
 
-static struct process *proc_of(struct uk_kernel *k, uint64_t tid)
-{
-	struct list *l;
-
-	list_for_each(l, &k->threads) {
-		struct uk_thread *t = container_of(l, struct uk_thread, all_link);
-		if (t->o.id == tid && t->proc && !t->proc->torn_down)
-			return t->proc;
-	}
-	return NULL;
-}
 
 int uk_kernel_ipc_endpoint(struct uk_kernel *k, uint64_t tid, uint32_t flags)
 {
-	struct process *p = proc_of(k, tid);
+	struct process *p = process_of_tid(k, tid);
 	struct ipc_endpoint *ep;
 	int h;
 
@@ -42,7 +31,7 @@ int uk_kernel_ipc_endpoint(struct uk_kernel *k, uint64_t tid, uint32_t flags)
 int uk_kernel_give_handle(struct uk_kernel *k, uint64_t from_tid, uint32_t h, uint64_t to_tid,
 			  uint32_t rights, uint64_t badge)
 {
-	struct process *from = proc_of(k, from_tid), *to = proc_of(k, to_tid);
+	struct process *from = process_of_tid(k, from_tid), *to = process_of_tid(k, to_tid);
 	struct kobj *o;
 	int rc, nh;
 

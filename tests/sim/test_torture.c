@@ -60,6 +60,8 @@
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
+#include "pattern.h"
+
 #include "ipc_errors.h"
 
 #define US 1000ull
@@ -246,39 +248,6 @@ static long note(struct torture *t, unsigned nr, long rc)
 }
 
 #define N(nr, expr) note(t, (nr), (expr))
-
-/* ------------------------------------------------------------------------ */
-/* Data patterns                                                            */
-/* ------------------------------------------------------------------------ */
-
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	return x;
-}
-
-/* The bytes of request `id`: word i is mix(id + i), little-endian. */
-static void fill(uint8_t *b, size_t len, uint64_t id)
-{
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t w = mix(id + i / 8);
-		for (size_t j = 0; j < 8 && i + j < len; j++)
-			b[i + j] = (uint8_t)(w >> (8 * j));
-	}
-}
-
-static bool same(const uint8_t *b, size_t len, uint64_t id)
-{
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t w = mix(id + i / 8);
-		for (size_t j = 0; j < 8 && i + j < len; j++)
-			if (b[i + j] != (uint8_t)(w >> (8 * j)))
-				return false;
-	}
-	return true;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Thread arguments                                                         */

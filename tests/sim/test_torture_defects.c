@@ -21,25 +21,10 @@
 #include <ukern/ipc.h>
 #include <ukern/user.h>
 
+#include "pattern.h"
+
 #define US 1000ull
 
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	return x;
-}
-
-/* The bytes of request `id`: word i is mix(id + i), little-endian. */
-static void fill(uint8_t *b, size_t len, uint64_t id)
-{
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t w = mix(id + i / 8);
-		for (size_t j = 0; j < 8 && i + j < len; j++)
-			b[i + j] = (uint8_t)(w >> (8 * j));
-	}
-}
 
 /* ------------------------------------------------------------------------ */
 /* Regression: a kill that lands while its target enters the kernel         */

@@ -20,6 +20,13 @@ static void expect_verdicts(const char *text, const bool *want, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_msg(r.expects[i].met == want[i], "%s: met %d (saw %llu)", r.expects[i].text,
 			      r.expects[i].met, (unsigned long long)r.expects[i].observed);
+		/* An unmet expectation is worded in the report; a met one is
+		 * worded on demand (sim_expect_text), and both agree. */
+		char words[sizeof(r.expects[i].text)];
+		sim_expect_text(r.expects[i].e, words, sizeof(words));
+		ck_assert(words[0]);
+		if (!r.expects[i].met)
+			ck_assert_str_eq(r.expects[i].text, words);
 		all &= want[i];
 	}
 	ck_assert_int_eq(r.all_met, all);

@@ -232,7 +232,6 @@ static inline void rt_lat_hit(struct sim_rt *rt, enum rt_lat kind, int ref, uint
 	if (rt->nwatch)
 		rt_lat_hit_slow(rt, kind, ref, value);
 }
-void rt_expect_text(const struct uks_expect *x, char *buf, size_t len);
 void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		   struct sim_run_report *out);
 uint64_t rt_stat_walks(const struct uk_kernel_stats *st);

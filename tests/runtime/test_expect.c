@@ -82,6 +82,29 @@ START_TEST(deadlock_vs_quiet)
 			"process c { thread t program vfs-client(server = e); caps endpoint(e, send) }\n"
 			"expect no-deadlock\n",
 			stuck, 1);
+
+	/* The words: a quiet end says so; a deadlock beside an idle driver
+	 * is still one, and its description lists every blocked thread. */
+	struct uks_scenario *s = rt_parse(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0), mmio(d0) }\n"
+					       "timeline { at 10us assert d0 }\n");
+	struct sim_run_report r;
+	rt_run(s, 1, 0, &r);
+	ck_assert_int_eq(r.result, SIM_DONE);
+	ck_assert_msg(strstr(r.message, "quiet at") && strstr(r.message, "waits for input"), "%s",
+		      r.message);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+	s = rt_parse(LINE "endpoint e\n"
+			  "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0), mmio(d0) }\n"
+			  "process c { thread t program vfs-client(server = e); caps endpoint(e, send) }\n"
+			  "timeline { at 10us assert d0 }\n");
+	rt_run(s, 1, 0, &r);
+	ck_assert_int_eq(r.result, SIM_DEADLOCK);
+	ck_assert_msg(strstr(r.message, "deadlock at") && strstr(r.message, "thread p (") &&
+			      strstr(r.message, "thread c ("),
+		      "%s", r.message);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
 }
 END_TEST
 

@@ -239,6 +239,9 @@ uint64_t rt_stat_walks(const struct uk_kernel_stats *st);
  * (out->names), after the run. */
 int rt_names(struct sim_rt *rt, struct sim_run_report *out);
 /* violations.c */
+/* A blocked thread that waits for input (an idle server or driver): no
+ * deadlock when nothing else is left (sim_machine.waits_for_input). */
+bool rt_waits_for_input(void *rt, uint64_t tid);
 enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res);
 uint64_t rt_end_time(const struct sim_rt *rt);
 bool rt_expected(const struct uks_scenario *s, const char *id);

@@ -36,8 +36,10 @@ void kernel_lock(struct uk_kernel *k)
 	old = uk_arch_atomic_fetch_add(k->a, &k->lock_word, 1ull << 32);
 	ticket = (uint32_t)(old >> 32);
 	if ((uint32_t)old != ticket) {
-		while ((uint32_t)uk_arch_atomic_load(k->a, &k->lock_word) != ticket)
+		while ((uint32_t)uk_arch_atomic_load(k->a, &k->lock_word) != ticket) {
 			vm_tlb_service(k); /* the holder may be waiting for our TLB flush */
+			uk_arch_spin_pause(k->a);
+		}
 	}
 	k->lock_cpu = me;
 }

@@ -217,7 +217,7 @@ static void vm_shootdown(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, 
 		k->stats.tlb_shootdown_ipis++;
 	}
 	while (uk_arch_atomic_load(k->a, &sd->targets) != 0)
-		;
+		uk_arch_spin_pause(k->a);
 	sd->vs = NULL;
 }
 

@@ -48,6 +48,11 @@ void uk_arch_halt(struct uk_arch *a)
 
 void uk_arch_yield_point(struct uk_arch *a) {}
 
+void uk_arch_spin_pause(struct uk_arch *a)
+{
+	__asm__ volatile("pause");
+}
+
 /* ---- spinlocks and atomics ---- */
 
 void uk_arch_spin_lock(struct uk_arch *a, uk_spinlock_t *l)

@@ -37,6 +37,12 @@ struct uk_arch {
 	uk_arch_interrupt_fn irq_fn;
 	void *irq_ctx;
 	bool running;
+	/* Spin loops (uk_arch_spin_pause): writes through the atomics and
+	 * spin locks so far; per CPU, the count at the first atomic read of
+	 * the current turn (valid while its bit is in spin_open). */
+	uint64_t writes;
+	uint64_t spin_open;
+	uint64_t spin_mark[SIM_MAX_CPUS];
 	void (*boot)(void *ctx);
 	void *boot_ctx;
 	struct uk_arch_thread boot_thread[SIM_MAX_CPUS];
@@ -294,16 +300,45 @@ void uk_arch_yield_point(struct uk_arch *a)
 	decide(a);
 }
 
+/* Shared memory written: a CPU spinning on it may see something new. */
+static inline void wrote(struct uk_arch *a)
+{
+	a->writes++;
+	if (a->running)
+		sim_cpu_wrote(a->e);
+}
+
+/* An atomic read: the first of a spin loop's turn marks what was written
+ * so far. */
+static inline void read_mark(struct uk_arch *a)
+{
+	unsigned cpu = sim_current_cpu(a->e);
+	if (!((a->spin_open >> cpu) & 1)) {
+		a->spin_open |= 1ull << cpu;
+		a->spin_mark[cpu] = a->writes;
+	}
+}
+
+void uk_arch_spin_pause(struct uk_arch *a)
+{
+	unsigned cpu = sim_current_cpu(a->e);
+	bool unchanged = ((a->spin_open >> cpu) & 1) && a->spin_mark[cpu] == a->writes;
+	a->spin_open &= ~(1ull << cpu);
+	if (unchanged && a->running)
+		sim_cpu_park(a->e);
+}
+
 void uk_arch_spin_lock(struct uk_arch *a, uk_spinlock_t *l)
 {
 	decide(a);
 	while (l->locked) {
 		/* Spinning costs time, so the holder (earlier in virtual time)
-		 * gets to run and release it. */
+		 * gets to run and release it; nothing was written since the
+		 * look, so wait for the next write (the unlock, or another). */
 		uk_arch_charge(a, UK_COST_KERNEL_OP, 1);
 		if (!a->running)
 			uk_arch_fatal(a, "spinlock held before the run started");
-		sim_decide_slow(a->e);
+		sim_cpu_park(a->e);
 	}
 	l->locked = 1;
 	l->owner_cpu = sim_current_cpu(a->e);
@@ -312,12 +347,14 @@ void uk_arch_spin_lock(struct uk_arch *a, uk_spinlock_t *l)
 void uk_arch_spin_unlock(struct uk_arch *a, uk_spinlock_t *l)
 {
 	l->locked = 0;
+	wrote(a);
 	decide(a);
 }
 
 uint64_t uk_arch_atomic_load(struct uk_arch *a, const volatile uint64_t *p)
 {
 	atomic_point(a);
+	read_mark(a);
 	return *p;
 }
 
@@ -325,13 +362,16 @@ void uk_arch_atomic_store(struct uk_arch *a, volatile uint64_t *p, uint64_t v)
 {
 	atomic_point(a);
 	*p = v;
+	wrote(a);
 }
 
 uint64_t uk_arch_atomic_fetch_add(struct uk_arch *a, volatile uint64_t *p, uint64_t v)
 {
 	atomic_point(a);
+	read_mark(a);
 	uint64_t old = *p;
 	*p = old + v;
+	wrote(a);
 	return old;
 }
 
@@ -339,8 +379,10 @@ bool uk_arch_atomic_cas(struct uk_arch *a, volatile uint64_t *p, uint64_t *expec
 			uint64_t desired)
 {
 	atomic_point(a);
+	read_mark(a);
 	if (*p == *expected) {
 		*p = desired;
+		wrote(a);
 		return true;
 	}
 	*expected = *p;

@@ -280,6 +280,18 @@ static void end_quiescent(struct sim_engine *e)
 		if (e->cpu[i].clock > now)
 			now = e->cpu[i].clock;
 	e->quiescent = true;
+	if (e->parked) {
+		/* Spinning on memory no one is left to write: a lock never
+		 * released, a flag never set. */
+		int n = snprintf(msg, cap,
+				 "deadlock at %llu ns: CPU %u spins on memory no other CPU will write "
+				 "(a lock never released?)\n",
+				 (unsigned long long)now, (unsigned)__builtin_ctzll(e->parked));
+		if (e->client && e->client->describe_blocked)
+			e->client->describe_blocked(e->client_ctx, e, msg + n, cap - (size_t)n);
+		end_run(e, SIM_DEADLOCK);
+		return;
+	}
 	if (e->client && e->client->describe_blocked)
 		blocked = e->client->describe_blocked(e->client_ctx, e, NULL, 0);
 	if (blocked) {
@@ -453,6 +465,40 @@ void sim_cpu_halt(struct sim_engine *e)
 	maybe_take_irq(e);
 }
 
+void sim_cpu_park(struct sim_engine *e)
+{
+	struct sim_cpu *c = &e->cpu[e->cur];
+	if (!c->irq_ready) {
+		e->parked |= 1ull << e->cur;
+		e->runnable &= ~(1ull << e->cur);
+	}
+	if (++e->steps > e->step_bound) {
+		snprintf(e->message, sizeof(e->message),
+			 "step bound %llu reached at %llu ns on CPU %u: a livelock, or raise the bound",
+			 (unsigned long long)e->step_bound, (unsigned long long)c->clock, e->cur);
+		end_run(e, SIM_LIVELOCK);
+	}
+	schedule(e);
+	maybe_take_irq(e);
+}
+
+void sim_cpu_wrote(struct sim_engine *e)
+{
+	uint64_t m = e->parked & ~(1ull << e->cur);
+	if (!m)
+		return;
+	uint64_t now = sim_now(e);
+	e->parked &= ~m;
+	e->runnable |= m;
+	for (; m; m &= m - 1) {
+		struct sim_cpu *c = &e->cpu[__builtin_ctzll(m)];
+		if (c->clock < now)
+			c->clock = now;
+	}
+	if (!e->in_event)
+		compute_horizon(e);
+}
+
 void sim_cpu_irq_enable(struct sim_engine *e, bool enabled)
 {
 	struct sim_cpu *c = &e->cpu[e->cur];
@@ -462,21 +508,32 @@ void sim_cpu_irq_enable(struct sim_engine *e, bool enabled)
 		sim_decide(e);
 }
 
+/* A halted or parked CPU becomes runnable at the current time. */
+static void cpu_wake(struct sim_engine *e, unsigned cpu)
+{
+	struct sim_cpu *c = &e->cpu[cpu];
+	uint64_t now = sim_now(e);
+	if (c->fiber)
+		e->runnable |= 1ull << cpu;
+	if (c->clock < now)
+		c->clock = now;
+	sim_trace_emit(&e->trace, now, cpu, SIM_TR_CPU_WAKE, cpu, 0, 0);
+	if (!e->in_event && cpu != e->cur)
+		compute_horizon(e);
+}
+
 void sim_cpu_irq_raise(struct sim_engine *e, unsigned cpu)
 {
 	struct sim_cpu *c = &e->cpu[cpu];
 	c->irq_pending = true;
 	cpu_update_ready(c);
 	if (c->halted) {
-		uint64_t now = sim_now(e);
 		c->halted = false;
-		if (c->fiber)
-			e->runnable |= 1ull << cpu;
-		if (c->clock < now)
-			c->clock = now;
-		sim_trace_emit(&e->trace, now, cpu, SIM_TR_CPU_WAKE, cpu, 0, 0);
-		if (!e->in_event && cpu != e->cur)
-			compute_horizon(e);
+		cpu_wake(e, cpu);
+	} else if ((e->parked >> cpu) & 1 && c->irq_enabled) {
+		/* A spinning CPU with interrupts on takes the interrupt. */
+		e->parked &= ~(1ull << cpu);
+		cpu_wake(e, cpu);
 	}
 }
 

@@ -385,6 +385,74 @@ START_TEST(engine_halt_until_event)
 }
 END_TEST
 
+/* A CPU spinning on a flag parks until another CPU writes it: the loop
+ * turns a few times, not once per 10 ns of the other CPU's 5 us. */
+struct spin_arg {
+	volatile int flag;
+	unsigned turns;
+	uint64_t saw_at;
+};
+
+static void spin_task(struct sim_task *t, void *arg)
+{
+	struct spin_arg *a = arg;
+	struct sim_engine *e = t->ts->e;
+	while (!a->flag) {
+		a->turns++;
+		sim_task_work(t, 10);
+		if (!a->flag)
+			sim_cpu_park(e);
+	}
+	a->saw_at = e->cpu[sim_current_cpu(e)].clock;
+}
+
+static void setter_task(struct sim_task *t, void *arg)
+{
+	struct spin_arg *a = arg;
+	sim_task_work(t, 5000);
+	a->flag = 1;
+	sim_cpu_wrote(t->ts->e);
+}
+
+static void park_forever_task(struct sim_task *t, void *arg)
+{
+	(void)arg;
+	for (;;)
+		sim_cpu_park(t->ts->e);
+}
+
+START_TEST(engine_park_until_write)
+{
+	char err[256];
+	struct sim_engine_config cfg = {.cpus = 2, .chooser = &sim_chooser_random, .seed = 3,
+					.race_window_ns = 100};
+	struct sim_engine *e = sim_engine_create(&cfg, err, sizeof(err));
+	struct sim_tasks ts;
+	struct spin_arg a = {0};
+	ck_assert_int_eq(sim_tasks_init(&ts, e), 0);
+	sim_task_spawn(&ts, 0, "spinner", spin_task, &a);
+	sim_task_spawn(&ts, 1, "setter", setter_task, &a);
+	ck_assert_int_eq(sim_engine_run(e), SIM_DONE);
+	ck_assert_uint_ge(a.saw_at, 5000);
+	ck_assert_uint_lt(a.saw_at, 5100);
+	ck_assert_uint_le(a.turns, 3);
+	ck_assert_uint_eq(e->parked, 0);
+	sim_tasks_fini(&ts);
+	sim_engine_destroy(e);
+
+	/* Nobody left to write: the run ends as a deadlock that names the CPU,
+	 * where a spinning CPU used to run to the step bound. */
+	e = sim_engine_create(&cfg, err, sizeof(err));
+	ck_assert_int_eq(sim_tasks_init(&ts, e), 0);
+	sim_task_spawn(&ts, 1, "parker", park_forever_task, NULL);
+	ck_assert_int_eq(sim_engine_run(e), SIM_DEADLOCK);
+	ck_assert_msg(strstr(e->message, "CPU 1 spins on memory no other CPU will write"), "%s",
+		      e->message);
+	sim_tasks_fini(&ts);
+	sim_engine_destroy(e);
+}
+END_TEST
+
 START_TEST(engine_bad_config)
 {
 	char err[256] = "";
@@ -540,7 +608,8 @@ int main(void)
 	SIM_SUITE(sr, "fiber", 30, fiber_many, fiber_deep_stack);
 	SIM_SUITE(sr, "evq", 30, evq_order_and_stability, evq_remove_and_run_until);
 	SIM_SUITE(sr, "rng", 30, rng_reproducible, trace_hash_and_truncation);
-	SIM_SUITE(sr, "engine", 30, engine_time_faithful, engine_halt_until_event, engine_bad_config);
+	SIM_SUITE(sr, "engine", 30, engine_time_faithful, engine_halt_until_event,
+		  engine_park_until_write, engine_bad_config);
 	SIM_SUITE(sr, "chooser", 120, chooser_determinism_1000_seeds, chooser_time_ignores_seed);
 	SIM_SUITE(sr, "deadlock", 30, deadlock_reported, livelock_step_bound);
 	SIM_SUITE(sr, "parallel", 60, two_instances_in_two_threads);

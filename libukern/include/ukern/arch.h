@@ -86,6 +86,15 @@ typedef struct uk_spinlock {
 void uk_arch_spin_lock(struct uk_arch *a, uk_spinlock_t *l);
 void uk_arch_spin_unlock(struct uk_arch *a, uk_spinlock_t *l);
 
+/* One turn of a spin loop found nothing it waits for (x86 `pause`). Call
+ * it at the end of each turn of a loop that only reads, through the atomics
+ * below, words another CPU will change with them. The simulator uses it to
+ * collapse the loop: if no CPU wrote since the turn's first atomic read,
+ * the next turn would read the same values, so the CPU waits for a write
+ * (or an interrupt it can take) instead of turning; the turns cost no
+ * decisions and the run's end time is the same to within one turn. */
+void uk_arch_spin_pause(struct uk_arch *a);
+
 /* Sequentially consistent atomics on naturally aligned 64-bit words.
  * DECISION POINTS, so races on kernel shared data can be explored. */
 uint64_t uk_arch_atomic_load(struct uk_arch *a, const volatile uint64_t *p);

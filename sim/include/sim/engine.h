@@ -164,7 +164,8 @@ struct sim_cpu {
 struct sim_engine {
 	struct sim_cpu cpu[SIM_MAX_CPUS];
 	unsigned ncpus;
-	uint64_t runnable;          /* bit i: CPU i has a fiber and is not halted */
+	uint64_t runnable;          /* bit i: CPU i has a fiber, is not halted, not parked */
+	uint64_t parked;            /* bit i: CPU i waits for a write (sim_cpu_park) */
 	unsigned cur;               /* CPU whose fiber is running (valid while running) */
 	struct sim_fiber *cur_fiber;
 	/* The fast path continues on `cur` while its clock is <= horizon. */
@@ -274,6 +275,18 @@ void sim_cpu_switch_fiber(struct sim_engine *e, struct sim_fiber *to);
 /* Halt the current CPU with interrupts enabled until an interrupt is raised
  * for it; the interrupt is taken before this returns. */
 void sim_cpu_halt(struct sim_engine *e);
+
+/* The current CPU spins on shared memory that no CPU has written since it
+ * last looked: another turn of its loop would read the same values. It
+ * stops being runnable until some other CPU writes (sim_cpu_wrote) or an
+ * interrupt it can take is raised for it, and resumes at the time of that
+ * write or interrupt. A spin loop thus costs one decision, not one per
+ * turn, and a CPU whose lock is never released ends the run as a
+ * deadlock instead of spinning to the step bound. */
+void sim_cpu_park(struct sim_engine *e);
+/* The current CPU (or an event) wrote shared memory a parked CPU may be
+ * spinning on: every parked CPU but the current one becomes runnable. */
+void sim_cpu_wrote(struct sim_engine *e);
 
 /* Set the current CPU's interrupt flag. Enabling is a decision point when
  * an interrupt is pending. */

@@ -182,6 +182,7 @@ void uk_arch_irq_restore(struct uk_arch *a, bool enabled)
 }
 
 void uk_arch_yield_point(struct uk_arch *a) { mock_deliver(a); }
+void uk_arch_spin_pause(struct uk_arch *a) { (void)a; }
 
 void uk_arch_halt(struct uk_arch *a)
 {

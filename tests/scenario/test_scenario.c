@@ -357,6 +357,35 @@ static uint64_t hash_of(const char *text)
 	return h;
 }
 
+/* An edu device and its raise action: the bits are part of the model and
+ * of the hash; the metal port's scenario parses. */
+START_TEST(edu_raise)
+{
+	const char *a = "device e { kind edu; irq ioapic 11 level; pci 0:4.0 }\n"
+			"timeline { at 1us raise e 0x100 }\n";
+	const char *b = "device e { kind edu; irq ioapic 11 level; pci 0:4.0 }\n"
+			"timeline { at 1us raise e 0x101 }\n";
+	struct uks_scenario *s = parse_ok(a);
+	ck_assert_str_eq(s->devices[0].kind, "edu");
+	ck_assert(s->devices[0].pci);
+	ck_assert_uint_eq(s->nactions, 1);
+	ck_assert_int_eq(s->actions[0].kind, UKS_ACT_RAISE);
+	ck_assert_int_eq(s->actions[0].target, 0);
+	ck_assert_uint_eq(s->actions[0].bits, 0x100);
+	ck_assert_uint_eq(s->actions[0].bits_pos.col, 27);
+	ck_assert_str_eq(uks_action_name(s->actions[0].kind), "raise");
+	uks_scenario_free(s);
+	ck_assert_uint_ne(hash_of(a), hash_of(b));
+	s = parse_file_ok("../../scenarios/metal/shared-edu.uks");
+	size_t raises = 0;
+	for (size_t i = 0; i < s->nactions; i++)
+		raises += s->actions[i].kind == UKS_ACT_RAISE;
+	ck_assert_uint_eq(raises, 1000);
+	ck_assert_uint_eq(s->devices[0].line, s->devices[1].line);
+	uks_scenario_free(s);
+}
+END_TEST
+
 START_TEST(hash_stable)
 {
 	const char *a = "machine { cpus 2 }\ndevice d { kind scripted; irq ioapic 3 level }\n"
@@ -513,7 +542,7 @@ static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n)
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
-	SUITE("parse", defaults, machine_fields, numbers_and_units, all_constructs, flagship,
+	SUITE("parse", defaults, machine_fields, numbers_and_units, all_constructs, flagship, edu_raise,
 	      one_line_and_semicolons);
 	SUITE("include", include_relative, include_disabled);
 	SUITE("hash", hash_stable, hash_include_equals_inline, hash_parallel);

@@ -152,8 +152,19 @@ static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_
 	case UKS_ACT_SUSPEND:
 	case UKS_ACT_RESUME:
 		break;
-	case UKS_ACT_ASSERT:
 	case UKS_ACT_COMPLETE:
+		if (hw_dev_kind(d->hw) == HW_DEV_EDU) {
+			/* An edu's finished factorial or DMA raises only when
+			 * it was asked to, and there may be nothing to finish. */
+			if (hw_dev_action(hw, d->hw, now, HW_ACT_COMPLETE, 0) == HW_OK &&
+			    hw_dev_irq_active(d->hw)) {
+				rt_pending_push(&d->lat_irq, now);
+				rt_pending_push(&d->lat_handled, now);
+			}
+			break;
+		}
+		/* fall through */
+	case UKS_ACT_ASSERT:
 		rt_pending_push(&d->lat_irq, now);
 		rt_pending_push(&d->lat_handled, now);
 		hw_dev_action(hw, d->hw, now, a->kind == UKS_ACT_ASSERT ? HW_ACT_ASSERT : HW_ACT_COMPLETE,

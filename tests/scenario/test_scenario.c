@@ -125,7 +125,9 @@ END_TEST
 
 static void check_devices(const struct uks_scenario *s)
 {
-	ck_assert_uint_eq(s->ndevices, 6);
+	ck_assert_uint_eq(s->ndevices, 7);
+	ck_assert_str_eq(s->devices[6].kind, "edu");
+	ck_assert(s->devices[6].pci);
 	const struct uks_device *nic = &s->devices[0], *disk = &s->devices[1];
 	ck_assert_str_eq(nic->name, "nic0");
 	ck_assert_str_eq(nic->kind, "scripted");
@@ -199,7 +201,7 @@ static void check_processes(const struct uks_scenario *s)
 
 static void check_timeline(const struct uks_scenario *s)
 {
-	ck_assert_uint_eq(s->nactions, 10 + 6);
+	ck_assert_uint_eq(s->nactions, 10 + 6 + 1);
 	const struct uks_action *a = s->actions;
 	ck_assert_int_eq(a[0].kind, UKS_ACT_ASSERT);
 	ck_assert_int_eq(a[0].time_kind, UKS_AT_ABSOLUTE);
@@ -228,6 +230,9 @@ static void check_timeline(const struct uks_scenario *s)
 		ck_assert_uint_eq(a[11 + 2 * i].repeat, i + 1);
 		ck_assert_int_eq(a[11 + 2 * i].target, 4);
 	}
+	ck_assert_int_eq(a[16].kind, UKS_ACT_RAISE);
+	ck_assert_int_eq(a[16].target, 6);
+	ck_assert_uint_eq(a[16].bits, 0x100);
 }
 
 static void check_expects(const struct uks_scenario *s)

@@ -296,7 +296,10 @@ struct uk_kernel {
 	struct ktimer *timers;   /* kernel timers, earliest first (timer.c) */
 	struct irq_state *irq;   /* IRQ lines and the IRQ host (irq/irq_kobj.c); NULL until first use */
 	struct pm_state pm;      /* suspend/resume and the host's requests (core/pm.c) */
-	struct cpu cpus[UK_MAX_CPUS];
+	/* One per CPU of the machine: the instance is placed with room for
+	 * exactly ncpus (kernel_place), not UK_MAX_CPUS, so a small machine's
+	 * kernel is a few pages. */
+	struct cpu cpus[];
 };
 
 /* kernel.c */

@@ -85,9 +85,11 @@ static int config_check(const struct uk_kernel_config *c)
 }
 
 /* Find room for the instance: the bottom of the first region that holds it. */
-static struct uk_kernel *kernel_place(struct uk_arch *a, uk_paddr_t *base, uint64_t *pages)
+static struct uk_kernel *kernel_place(struct uk_arch *a, unsigned ncpus, uk_paddr_t *base,
+				      uint64_t *pages)
 {
-	uint64_t need = (sizeof(struct uk_kernel) + UK_PAGE_SIZE - 1) >> UK_PAGE_SHIFT;
+	uint64_t size = sizeof(struct uk_kernel) + (uint64_t)ncpus * sizeof(struct cpu);
+	uint64_t need = (size + UK_PAGE_SIZE - 1) >> UK_PAGE_SHIFT;
 	uk_paddr_t rb;
 	uint64_t rs;
 
@@ -148,7 +150,7 @@ int uk_kernel_create(struct uk_arch *a, const struct uk_kernel_config *cfg, stru
 		uk_kernel_config_default(&c);
 	if ((rc = config_check(&c)) < 0 || ncpus == 0 || ncpus > UK_MAX_CPUS)
 		return UK_EINVAL;
-	if (!(k = kernel_place(a, &base, &pages)))
+	if (!(k = kernel_place(a, ncpus, &base, &pages)))
 		return UK_ENOMEM;
 	k->a = a;
 	k->cfg = c;

@@ -85,8 +85,10 @@ static void client_interrupt(void *ctx, struct sim_engine *e, unsigned cpu)
 }
 
 struct describe_ctx {
+	const struct sim_machine *sm;
 	char *out;
 	size_t len, used;
+	unsigned counted;
 };
 
 static const char *wait_kind_name(enum uk_wait_kind k)
@@ -103,7 +105,14 @@ static const char *wait_kind_name(enum uk_wait_kind k)
 static void describe_one(void *ctx, const struct uk_thread_info *t)
 {
 	struct describe_ctx *d = ctx;
-	if (!d->out || d->used >= d->len)
+	if (!d->out) {
+		/* Counting: threads that wait for input are no deadlock. */
+		if (!d->sm->waits_for_input || !d->sm->waits_for_input(d->sm->waits_ctx, t->tid))
+			d->counted++;
+		return;
+	}
+	d->counted++;
+	if (d->used >= d->len)
 		return;
 	int n;
 	if (t->wait_kind == UK_WAIT_MUTEX)
@@ -126,8 +135,9 @@ static unsigned client_describe_blocked(void *ctx, struct sim_engine *e, char *o
 	(void)e;
 	if (!sm->k)
 		return 0;
-	struct describe_ctx d = {out, outlen, 0};
-	return uk_kernel_describe_blocked(sm->k, describe_one, &d);
+	struct describe_ctx d = {sm, out, outlen, 0, 0};
+	uk_kernel_describe_blocked(sm->k, describe_one, &d);
+	return d.counted;
 }
 
 static void client_interrupt_sm(void *ctx, struct sim_engine *e, unsigned cpu)

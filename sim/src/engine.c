@@ -153,16 +153,15 @@ void sim_cpu_start(struct sim_engine *e, unsigned cpu, struct sim_fiber *f)
 	e->cpu[cpu].fiber = f;
 	e->cpu[cpu].clock = 0;
 	e->cpu[cpu].halted = false;
+	if (f)
+		e->runnable |= 1ull << cpu;
+	else
+		e->runnable &= ~(1ull << cpu);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Scheduling of CPUs                                                       */
 /* ------------------------------------------------------------------------ */
-
-static inline bool cpu_runnable(const struct sim_cpu *c)
-{
-	return c->fiber && !c->halted;
-}
 
 static inline void cpu_update_ready(struct sim_cpu *c)
 {
@@ -175,10 +174,8 @@ static void compute_horizon(struct sim_engine *e)
 {
 	uint64_t h = e->stop_time + 1;
 	bool ties_stay = e->chooser == &sim_chooser_time;
-	for (unsigned i = 0; i < e->ncpus; i++) {
-		const struct sim_cpu *d = &e->cpu[i];
-		if (i == e->cur || !cpu_runnable(d))
-			continue;
+	for (uint64_t m = e->runnable & ~(1ull << e->cur); m; m &= m - 1) {
+		const struct sim_cpu *d = &e->cpu[__builtin_ctzll(m)];
 		uint64_t lim;
 		if (ties_stay)
 			lim = d->clock + 1;
@@ -282,11 +279,14 @@ static void end_quiescent(struct sim_engine *e)
 	for (unsigned i = 0; i < e->ncpus; i++)
 		if (e->cpu[i].clock > now)
 			now = e->cpu[i].clock;
-	int n = snprintf(msg, cap, "deadlock at %llu ns: nothing can run, no event is pending, and:\n",
-			 (unsigned long long)now);
+	e->quiescent = true;
 	if (e->client && e->client->describe_blocked)
-		blocked = e->client->describe_blocked(e->client_ctx, e, msg + n, cap - (size_t)n);
+		blocked = e->client->describe_blocked(e->client_ctx, e, NULL, 0);
 	if (blocked) {
+		int n = snprintf(msg, cap,
+				 "deadlock at %llu ns: nothing can run, no event is pending, and:\n",
+				 (unsigned long long)now);
+		e->client->describe_blocked(e->client_ctx, e, msg + n, cap - (size_t)n);
 		end_run(e, SIM_DEADLOCK);
 	} else {
 		snprintf(msg, cap, "finished at %llu ns", (unsigned long long)now);
@@ -314,9 +314,11 @@ static void schedule(struct sim_engine *e)
 	int current = e->cur_fiber == &e->main_fiber ? -1 : (int)e->cur;
 	for (;;) {
 		uint64_t mc = UINT64_MAX;
-		for (unsigned i = 0; i < e->ncpus; i++)
-			if (cpu_runnable(&e->cpu[i]) && e->cpu[i].clock < mc)
-				mc = e->cpu[i].clock;
+		for (uint64_t m = e->runnable; m; m &= m - 1) {
+			uint64_t ci = e->cpu[__builtin_ctzll(m)].clock;
+			if (ci < mc)
+				mc = ci;
+		}
 		uint64_t t = hw_evq_next_time(&e->evq);
 		if (t != HW_TIME_NEVER && t <= mc) {
 			if (t > e->stop_time) {
@@ -339,22 +341,23 @@ static void schedule(struct sim_engine *e)
 			return;
 		}
 
-		unsigned cand[SIM_MAX_CPUS], n = 0;
-		uint64_t limit = mc + e->race_window;
-		for (unsigned i = 0; i < e->ncpus; i++)
-			if (cpu_runnable(&e->cpu[i]) && e->cpu[i].clock <= limit)
-				cand[n++] = i;
-		unsigned d = e->cur;
-		if (n == 1)
-			d = cand[0];
-		if (n > 1) {
-			/* Default: the earliest clock; on a tie, the current CPU. */
-			unsigned dflt = 0;
-			for (unsigned i = 1; i < n; i++) {
-				uint64_t ci = e->cpu[cand[i]].clock, cd = e->cpu[cand[dflt]].clock;
-				if (ci < cd || (ci == cd && (int)cand[i] == current))
-					dflt = i;
+		/* The candidates, in CPU order, and the default among them: the
+		 * earliest clock; on a tie, the current CPU. */
+		unsigned cand[SIM_MAX_CPUS], n = 0, dflt = 0;
+		uint64_t limit = mc + e->race_window, cd = 0;
+		for (uint64_t m = e->runnable; m; m &= m - 1) {
+			unsigned i = (unsigned)__builtin_ctzll(m);
+			uint64_t ci = e->cpu[i].clock;
+			if (ci > limit)
+				continue;
+			if (n == 0 || ci < cd || (ci == cd && (int)i == current)) {
+				dflt = n;
+				cd = ci;
 			}
+			cand[n++] = i;
+		}
+		unsigned d = n ? cand[0] : e->cur;
+		if (n > 1) {
 			struct sim_choice c = {.kind = SIM_CHOICE_CPU, .n = n, .dflt = dflt,
 					       .cand = cand, .current = current};
 			d = cand[choose(e, &c)];
@@ -435,6 +438,7 @@ void sim_cpu_halt(struct sim_engine *e)
 	cpu_update_ready(c);
 	if (!c->irq_pending) {
 		c->halted = true;
+		e->runnable &= ~(1ull << e->cur);
 		c->halts++;
 		sim_trace_emit(&e->trace, c->clock, e->cur, SIM_TR_CPU_HALT, 0, 0, 0);
 		e->steps++;
@@ -466,6 +470,8 @@ void sim_cpu_irq_raise(struct sim_engine *e, unsigned cpu)
 	if (c->halted) {
 		uint64_t now = sim_now(e);
 		c->halted = false;
+		if (c->fiber)
+			e->runnable |= 1ull << cpu;
 		if (c->clock < now)
 			c->clock = now;
 		sim_trace_emit(&e->trace, now, cpu, SIM_TR_CPU_WAKE, cpu, 0, 0);

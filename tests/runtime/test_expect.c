@@ -20,6 +20,13 @@ static void expect_verdicts(const char *text, const bool *want, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_msg(r.expects[i].met == want[i], "%s: met %d (saw %llu)", r.expects[i].text,
 			      r.expects[i].met, (unsigned long long)r.expects[i].observed);
+		/* An unmet expectation is worded in the report; a met one is
+		 * worded on demand (sim_expect_text), and both agree. */
+		char words[sizeof(r.expects[i].text)];
+		sim_expect_text(r.expects[i].e, words, sizeof(words));
+		ck_assert(words[0]);
+		if (!r.expects[i].met)
+			ck_assert_str_eq(r.expects[i].text, words);
 		all &= want[i];
 	}
 	ck_assert_int_eq(r.all_met, all);
@@ -75,6 +82,29 @@ START_TEST(deadlock_vs_quiet)
 			"process c { thread t program vfs-client(server = e); caps endpoint(e, send) }\n"
 			"expect no-deadlock\n",
 			stuck, 1);
+
+	/* The words: a quiet end says so; a deadlock beside an idle driver
+	 * is still one, and its description lists every blocked thread. */
+	struct uks_scenario *s = rt_parse(LINE "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0), mmio(d0) }\n"
+					       "timeline { at 10us assert d0 }\n");
+	struct sim_run_report r;
+	rt_run(s, 1, 0, &r);
+	ck_assert_int_eq(r.result, SIM_DONE);
+	ck_assert_msg(strstr(r.message, "quiet at") && strstr(r.message, "waits for input"), "%s",
+		      r.message);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
+	s = rt_parse(LINE "endpoint e\n"
+			  "process p { thread t program irq-driver(device = d0) prio 100; caps irq(d0), mmio(d0) }\n"
+			  "process c { thread t program vfs-client(server = e); caps endpoint(e, send) }\n"
+			  "timeline { at 10us assert d0 }\n");
+	rt_run(s, 1, 0, &r);
+	ck_assert_int_eq(r.result, SIM_DEADLOCK);
+	ck_assert_msg(strstr(r.message, "deadlock at") && strstr(r.message, "thread p (") &&
+			      strstr(r.message, "thread c ("),
+		      "%s", r.message);
+	sim_run_report_fini(&r);
+	uks_scenario_free(s);
 }
 END_TEST
 

@@ -120,7 +120,9 @@ struct sim_client_ops {
 	void (*interrupt)(void *ctx, struct sim_engine *e, unsigned cpu);
 	/* Nothing can run and nothing is pending. Append to `out` one line per
 	 * blocked thread ("thread T waits on W") and return how many there
-	 * are; 0 means the run simply finished. `out` may be NULL (count only). */
+	 * are; 0 means the run simply finished. `out` may be NULL: count
+	 * only the threads that make the end a deadlock (the engine counts
+	 * first and words the lines only then). */
 	unsigned (*describe_blocked)(void *ctx, struct sim_engine *e, char *out, size_t outlen);
 };
 
@@ -162,6 +164,7 @@ struct sim_cpu {
 struct sim_engine {
 	struct sim_cpu cpu[SIM_MAX_CPUS];
 	unsigned ncpus;
+	uint64_t runnable;          /* bit i: CPU i has a fiber and is not halted */
 	unsigned cur;               /* CPU whose fiber is running (valid while running) */
 	struct sim_fiber *cur_fiber;
 	/* The fast path continues on `cur` while its clock is <= horizon. */
@@ -198,6 +201,7 @@ struct sim_engine {
 	struct sim_fiber main_fiber;
 
 	enum sim_result result;
+	bool quiescent;             /* it ended with nothing to run and nothing pending */
 	char message[1024];         /* why the run ended, for humans */
 };
 

@@ -46,6 +46,12 @@ struct sim_machine {
 	struct hw_machine *hw;
 	struct uk_arch *arch;
 	struct uk_kernel *k;
+	/* Optional: a blocked thread for which this returns true waits for
+	 * input (a server between requests, a driver between interrupts) and
+	 * does not make a quiet end a deadlock; the deadlock description
+	 * still lists it. */
+	bool (*waits_for_input)(void *ctx, uint64_t tid);
+	void *waits_ctx;
 };
 
 /* Build and boot-prepare a machine. Returns 0, or -1 with a reason in err. */

@@ -101,7 +101,10 @@ struct sim_expect_verdict {
 	bool met;
 	bool never;            /* latency: an event was never served */
 	uint64_t observed;     /* the counter / latency (ns) seen */
-	char text[192];        /* the expectation as written */
+	/* The expectation as written; filled only when it is not met (the
+	 * explorer judges every schedule and words only what failed): for a
+	 * met one, sim_expect_text(v->e, ...) words it. */
+	char text[192];
 	/* Unmet: when it was first broken (the deadline an assertion missed,
 	 * the event that took a count past its bound; the end of the run when
 	 * only the end can tell) and what broke it, in words ("" if nothing
@@ -114,6 +117,8 @@ struct sim_expect_verdict {
  * uses: "saw 3", "saw 49.963us", "never served: an assertion of d0 waits
  * for ever (longest served: 5.9us)". */
 void sim_expect_observed(const struct sim_expect_verdict *v, char *buf, size_t len);
+/* An expectation as written ("count handled(d0) >= 1000"). */
+void sim_expect_text(const struct uks_expect *x, char *buf, size_t len);
 /* A time in the scenario language's units ("12us", "1.5ms", "49.963us"). */
 void sim_format_time(uint64_t ns, char *buf, size_t len);
 

@@ -77,12 +77,14 @@ static inline uint64_t sim_trace_mix(uint64_t h, uint64_t v)
 static inline void sim_trace_emit(struct sim_trace *t, uint64_t time, unsigned cpu, uint16_t kind,
 				  uint64_t a, uint64_t b, uint64_t c)
 {
-	uint64_t v = time * 0x9e3779b97f4a7c15ull;
-	v ^= (((uint64_t)kind << 16) | (cpu & 0xffff)) * 0xc2b2ae3d27d4eb4full;
-	v ^= a * 0x165667b19e3779f9ull;
-	v ^= b * 0xd6e8feb86659fd93ull;
-	v ^= c * 0xff51afd7ed558ccdull;
-	uint64_t h = sim_trace_mix(t->hash, v);
+	/* A multiply-xor chain over the record's words (the trace's identity,
+	 * not a cryptographic hash): cheap on the path of every event. */
+	uint64_t h = t->hash;
+	h = (h ^ time) * 0x9e3779b97f4a7c15ull;
+	h = (h ^ (((uint64_t)kind << 16) | (cpu & 0xffff))) * 0xc2b2ae3d27d4eb4full;
+	h = (h ^ a) * 0x165667b19e3779f9ull;
+	h = (h ^ b) * 0xd6e8feb86659fd93ull;
+	h = (h ^ c ^ (h >> 31)) * 0xff51afd7ed558ccdull;
 	t->hash = h;
 	t->count++;
 	if (t->keep)

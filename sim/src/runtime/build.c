@@ -363,7 +363,11 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 		.record_decisions = ecfg && ecfg->record_decisions,
 		.kernel = &kc,
 	};
-	return sim_machine_create(&mc, &rt->sm, rt->err, sizeof(rt->err));
+	if (sim_machine_create(&mc, &rt->sm, rt->err, sizeof(rt->err)) != 0)
+		return -1;
+	rt->sm->waits_for_input = rt_waits_for_input;
+	rt->sm->waits_ctx = rt;
+	return 0;
 }
 
 static unsigned line_source(enum uks_line_kind kind)

@@ -521,7 +521,6 @@ static void judge_expect(const struct sim_rt *rt, const struct uk_kernel_stats *
 	const struct uks_expect *x = &rt->s->expects[i];
 	struct sim_expect_verdict *v = &out->expects[i];
 	v->e = x;
-	rt_expect_text(x, v->text, sizeof(v->text));
 	v->broken_ns = end;
 	switch (x->kind) {
 	case UKS_EXPECT_COUNT:
@@ -543,6 +542,8 @@ static void judge_expect(const struct sim_rt *rt, const struct uk_kernel_stats *
 		v->met = shown(out, x->name);
 		break;
 	}
+	if (!v->met)
+		sim_expect_text(x, v->text, sizeof(v->text));
 }
 
 /* The kernel stopped the run because one of its own consistency checks

@@ -44,7 +44,7 @@ void sim_format_time(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%lluns", (unsigned long long)ns);
 }
 
-void rt_expect_text(const struct uks_expect *x, char *buf, size_t len)
+void sim_expect_text(const struct uks_expect *x, char *buf, size_t len)
 {
 	char v[32], ref[48] = "";
 	if (x->ref_name)
@@ -211,11 +211,12 @@ void sim_report_print_human(FILE *f, const struct uks_scenario *s, const struct 
 	}
 	for (size_t i = 0; i < r->nexpects; i++) {
 		const struct sim_expect_verdict *v = &r->expects[i];
-		char obs[96];
+		char obs[96], text[sizeof(v->text)];
 		sim_expect_observed(v, obs, sizeof(obs));
+		sim_expect_text(v->e, text, sizeof(text));
 		fprintf(f, "  %s %s:%u:%u  %s  (%s)\n",
 			utf8 ? (v->met ? "\u2713" : "\u2717") : (v->met ? "ok" : "NO"),
-			v->e->pos.file, v->e->pos.line, v->e->pos.col, v->text, obs);
+			v->e->pos.file, v->e->pos.line, v->e->pos.col, text, obs);
 	}
 	const struct sim_run_stats *t = &r->stats;
 	char end[32];
@@ -331,8 +332,10 @@ void sim_report_print_json(FILE *f, const struct uks_scenario *s, const struct s
 	fputs(", \"expectations\": [", f);
 	for (size_t i = 0; i < r->nexpects; i++) {
 		const struct sim_expect_verdict *v = &r->expects[i];
+		char text[sizeof(v->text)];
+		sim_expect_text(v->e, text, sizeof(text));
 		fprintf(f, "%s{\"text\": ", i ? ", " : "");
-		sim_json_string(f, v->text);
+		sim_json_string(f, text);
 		char obs[96];
 		sim_expect_observed(v, obs, sizeof(obs));
 		fprintf(f, ", \"line\": %u, \"column\": %u, \"met\": %s, \"observed\": %llu%s, "

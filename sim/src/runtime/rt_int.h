@@ -232,7 +232,6 @@ static inline void rt_lat_hit(struct sim_rt *rt, enum rt_lat kind, int ref, uint
 	if (rt->nwatch)
 		rt_lat_hit_slow(rt, kind, ref, value);
 }
-void rt_expect_text(const struct uks_expect *x, char *buf, size_t len);
 void rt_fill_stats(const struct sim_rt *rt, const struct uk_kernel_stats *st,
 		   struct sim_run_report *out);
 uint64_t rt_stat_walks(const struct uk_kernel_stats *st);
@@ -240,6 +239,9 @@ uint64_t rt_stat_walks(const struct uk_kernel_stats *st);
  * (out->names), after the run. */
 int rt_names(struct sim_rt *rt, struct sim_run_report *out);
 /* violations.c */
+/* A blocked thread that waits for input (an idle server or driver): no
+ * deadlock when nothing else is left (sim_machine.waits_for_input). */
+bool rt_waits_for_input(void *rt, uint64_t tid);
 enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res);
 uint64_t rt_end_time(const struct sim_rt *rt);
 bool rt_expected(const struct uks_scenario *s, const char *id);

@@ -23,6 +23,8 @@ static const struct hw_dev_ops *ops_of(int kind)
 		return &hw_dev_uart_ops;
 	case HW_DEV_BLOCK:
 		return &hw_dev_block_ops;
+	case HW_DEV_EDU:
+		return &hw_dev_edu_ops;
 	}
 	return NULL;
 }
@@ -223,7 +225,7 @@ int hw_machine_add_device(struct hw_machine *m, const struct hw_dev_desc *desc, 
 	const struct hw_dev_ops *ops = ops_of(desc->kind);
 	if (!ops)
 		return hw_errf(err, errlen, HW_EINVAL,
-			       "unknown device kind %d (script=1, hpet=2, uart=3, block=4)",
+			       "unknown device kind %d (script=1, hpet=2, uart=3, block=4, edu=5)",
 			       desc->kind);
 	char name[64];
 	if (desc->name)
@@ -409,7 +411,7 @@ void hw_dev_write(struct hw_machine *m, struct hw_dev *d, uint64_t now, uint64_t
 int hw_dev_action(struct hw_machine *m, struct hw_dev *d, uint64_t now, enum hw_dev_action act,
 		  uint64_t arg)
 {
-	if (!d || act < HW_ACT_ASSERT || act > HW_ACT_COMPLETE)
+	if (!d || act < HW_ACT_ASSERT || act > HW_ACT_RAISE)
 		return HW_EINVAL;
 	hw_trace(m, now, HW_CPU_NONE, HW_TRACE_DEV_ACTION, d->index, act, arg);
 	if (act == HW_ACT_RESET && d->ops->reset) {
@@ -435,6 +437,7 @@ static const char *const kind_names[] = {
 	[HW_DEV_HPET] = "hpet",
 	[HW_DEV_UART] = "uart",
 	[HW_DEV_BLOCK] = "block",
+	[HW_DEV_EDU] = "edu",
 };
 
 static const char *const action_names[] = {
@@ -443,6 +446,7 @@ static const char *const action_names[] = {
 	[HW_ACT_PULSE] = "pulse",
 	[HW_ACT_RESET] = "reset",
 	[HW_ACT_COMPLETE] = "complete",
+	[HW_ACT_RAISE] = "raise",
 };
 
 static int lookup(const char *const *names, int n, const char *name)

@@ -325,6 +325,7 @@ extern const struct hw_dev_ops hw_dev_script_ops;
 extern const struct hw_dev_ops hw_dev_hpet_ops;
 extern const struct hw_dev_ops hw_dev_uart_ops;
 extern const struct hw_dev_ops hw_dev_block_ops;
+extern const struct hw_dev_ops hw_dev_edu_ops;
 
 static inline bool bit_test(const uint64_t *bm, unsigned i)
 {

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 uksim, root = sys.argv[1], pathlib.Path(sys.argv[2])
-files = sorted(p for d in ("irq", "ipc", "sched", "xfer") for p in (root / d).glob("*.uks"))
+files = sorted(p for d in ("irq", "ipc", "sched", "xfer", "metal") for p in (root / d).glob("*.uks"))
 bad = 0
 if len(files) < 20:
     print(f"only {len(files)} scenarios; the library needs at least 20")

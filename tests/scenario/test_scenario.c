@@ -125,7 +125,9 @@ END_TEST
 
 static void check_devices(const struct uks_scenario *s)
 {
-	ck_assert_uint_eq(s->ndevices, 6);
+	ck_assert_uint_eq(s->ndevices, 7);
+	ck_assert_str_eq(s->devices[6].kind, "edu");
+	ck_assert(s->devices[6].pci);
 	const struct uks_device *nic = &s->devices[0], *disk = &s->devices[1];
 	ck_assert_str_eq(nic->name, "nic0");
 	ck_assert_str_eq(nic->kind, "scripted");
@@ -199,7 +201,7 @@ static void check_processes(const struct uks_scenario *s)
 
 static void check_timeline(const struct uks_scenario *s)
 {
-	ck_assert_uint_eq(s->nactions, 10 + 6);
+	ck_assert_uint_eq(s->nactions, 10 + 6 + 1);
 	const struct uks_action *a = s->actions;
 	ck_assert_int_eq(a[0].kind, UKS_ACT_ASSERT);
 	ck_assert_int_eq(a[0].time_kind, UKS_AT_ABSOLUTE);
@@ -228,6 +230,9 @@ static void check_timeline(const struct uks_scenario *s)
 		ck_assert_uint_eq(a[11 + 2 * i].repeat, i + 1);
 		ck_assert_int_eq(a[11 + 2 * i].target, 4);
 	}
+	ck_assert_int_eq(a[16].kind, UKS_ACT_RAISE);
+	ck_assert_int_eq(a[16].target, 6);
+	ck_assert_uint_eq(a[16].bits, 0x100);
 }
 
 static void check_expects(const struct uks_scenario *s)
@@ -356,6 +361,35 @@ static uint64_t hash_of(const char *text)
 	uks_scenario_free(s);
 	return h;
 }
+
+/* An edu device and its raise action: the bits are part of the model and
+ * of the hash; the metal port's scenario parses. */
+START_TEST(edu_raise)
+{
+	const char *a = "device e { kind edu; irq ioapic 11 level; pci 0:4.0 }\n"
+			"timeline { at 1us raise e 0x100 }\n";
+	const char *b = "device e { kind edu; irq ioapic 11 level; pci 0:4.0 }\n"
+			"timeline { at 1us raise e 0x101 }\n";
+	struct uks_scenario *s = parse_ok(a);
+	ck_assert_str_eq(s->devices[0].kind, "edu");
+	ck_assert(s->devices[0].pci);
+	ck_assert_uint_eq(s->nactions, 1);
+	ck_assert_int_eq(s->actions[0].kind, UKS_ACT_RAISE);
+	ck_assert_int_eq(s->actions[0].target, 0);
+	ck_assert_uint_eq(s->actions[0].bits, 0x100);
+	ck_assert_uint_eq(s->actions[0].bits_pos.col, 27);
+	ck_assert_str_eq(uks_action_name(s->actions[0].kind), "raise");
+	uks_scenario_free(s);
+	ck_assert_uint_ne(hash_of(a), hash_of(b));
+	s = parse_file_ok("../../scenarios/metal/shared-edu.uks");
+	size_t raises = 0;
+	for (size_t i = 0; i < s->nactions; i++)
+		raises += s->actions[i].kind == UKS_ACT_RAISE;
+	ck_assert_uint_eq(raises, 1000);
+	ck_assert_uint_eq(s->devices[0].line, s->devices[1].line);
+	uks_scenario_free(s);
+}
+END_TEST
 
 START_TEST(hash_stable)
 {
@@ -513,7 +547,7 @@ static Suite *suite_of(const char *name, const TTest *const *tests, unsigned n)
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
-	SUITE("parse", defaults, machine_fields, numbers_and_units, all_constructs, flagship,
+	SUITE("parse", defaults, machine_fields, numbers_and_units, all_constructs, flagship, edu_raise,
 	      one_line_and_semicolons);
 	SUITE("include", include_relative, include_disabled);
 	SUITE("hash", hash_stable, hash_include_equals_inline, hash_parallel);

@@ -10,6 +10,9 @@
  *  HW_DEV_HPET    an HPET-like timer block (platform device at mmio_base).
  *  HW_DEV_UART    a 16550-like UART whose output goes to the trace.
  *  HW_DEV_BLOCK   a block device with a DMA descriptor ring in RAM.
+ *  HW_DEV_EDU     QEMU's `edu` PCI device (docs/specs/edu.rst in QEMU), with
+ *                 its register layout, so one scenario runs on the
+ *                 simulator and under QEMU (metal/).
  *
  * Interrupt modes: level and edge drive a pin of the IOAPIC or the PLIC
  * (wired-OR with other devices on the pin); MSI sends the message of an MSI
@@ -26,7 +29,13 @@
 struct hw_machine;
 struct hw_dev;
 
-enum hw_dev_kind { HW_DEV_SCRIPT = 1, HW_DEV_HPET = 2, HW_DEV_UART = 3, HW_DEV_BLOCK = 4 };
+enum hw_dev_kind {
+	HW_DEV_SCRIPT = 1,
+	HW_DEV_HPET = 2,
+	HW_DEV_UART = 3,
+	HW_DEV_BLOCK = 4,
+	HW_DEV_EDU = 5,
+};
 enum hw_irq_mode { HW_IRQ_LEVEL = 0, HW_IRQ_EDGE = 1, HW_IRQ_MSI = 2, HW_IRQ_NONE = 3 };
 enum hw_status_mode { HW_STATUS_W1C = 0, HW_STATUS_CLEAR_ON_READ = 1 };
 
@@ -81,8 +90,9 @@ void hw_dev_window(const struct hw_dev *d, uint64_t *base, uint64_t *size);
 bool hw_dev_irq_active(const struct hw_dev *d);
 /* When software first cleared set bits of the device's interrupt status
  * (a write-1-to-clear, or reading a clear-on-read status) since the last
- * call, or HW_TIME_NEVER; the call starts a new period. Script and block
- * devices report clears; the others never do. An observer's hook (the
+ * call, or HW_TIME_NEVER; the call starts a new period. Script, block and
+ * edu devices report clears (edu: a write to its acknowledge register that
+ * clears set bits); the others never do. An observer's hook (the
  * runtime judges interrupt latency by it): reading registers through it
  * would change a clear-on-read device. */
 uint64_t hw_dev_take_status_clear(struct hw_dev *d);
@@ -94,9 +104,11 @@ enum hw_dev_action {
 	HW_ACT_PULSE = 3,    /* one edge: asserted and withdrawn at the same instant */
 	HW_ACT_RESET = 4,    /* device reset; arg 1 leaves a spurious assertion */
 	HW_ACT_COMPLETE = 5, /* finish outstanding work now (block: in-flight request; UART: arg = received byte) */
+	HW_ACT_RAISE = 6,    /* edu: write arg to the interrupt raise register (0x60) */
 };
-/* Names as a scenario file spells them ("script", "hpet", "uart", "block";
- * "assert", "deassert", "pulse", "reset", "complete"): the enum value, or
+/* Names as a scenario file spells them ("script", "hpet", "uart", "block",
+ * "edu"; "assert", "deassert", "pulse", "reset", "complete", "raise"): the
+ * enum value, or
  * HW_EINVAL for an unknown name. */
 int hw_dev_kind_lookup(const char *name);
 int hw_dev_action_lookup(const char *name);
@@ -174,5 +186,38 @@ struct hw_blk_desc {
 #define HW_BLK_ST_PENDING 0xff
 /* The disk's contents (tests). */
 uint8_t *hw_block_disk(struct hw_dev *d, uint64_t *bytes);
+
+/* HW_DEV_EDU registers (QEMU's hw/misc/edu.c). BAR0 is 1 MiB by default, a
+ * PCI function 1234:11e8, revision 0x10. Offsets below 0x80 take 4-byte
+ * accesses only, the DMA registers 4 or 8; any other access reads all-ones
+ * and writes nothing. INTx is a level line, asserted while the interrupt
+ * status is non-zero; on an MSI source each raise that leaves the status
+ * non-zero sends one message, if the driver enabled MSI in the capability
+ * (else it is dropped: the simulated edu has no INTx wire then). Needs PCI;
+ * an edge line is refused (QEMU's INTx is level). */
+#define HW_EDU_ID 0x00          /* RO: 0x010000ed (version 1.0) */
+#define HW_EDU_LIVENESS 0x04    /* RW: reads back the inverse of what was written */
+#define HW_EDU_FACTORIAL 0x08   /* RW: write n, read n! once status bit 0 clears */
+#define HW_EDU_STATUS 0x20      /* RW: bit 0 computing (RO), bit 7 raise 0x1 when done */
+#define HW_EDU_IRQ_STATUS 0x24  /* RO: the bits raised and not yet acknowledged */
+#define HW_EDU_IRQ_RAISE 0x60   /* WO: status |= value, and interrupt */
+#define HW_EDU_IRQ_ACK 0x64     /* WO: status &= ~value; INTx drops when it reaches 0 */
+#define HW_EDU_DMA_SRC 0x80     /* RW, 64-bit */
+#define HW_EDU_DMA_DST 0x88
+#define HW_EDU_DMA_COUNT 0x90
+#define HW_EDU_DMA_CMD 0x98     /* bit 0 start/busy, bit 1 to RAM, bit 2 raise 0x100 */
+#define HW_EDU_ID_VALUE 0x010000edu
+#define HW_EDU_STATUS_COMPUTING 0x01u
+#define HW_EDU_STATUS_IRQFACT 0x80u
+#define HW_EDU_IRQ_FACT 0x001u  /* raised when a factorial is done (with IRQFACT) */
+#define HW_EDU_IRQ_DMA 0x100u   /* raised when a DMA is done (with DMA_CMD_IRQ) */
+#define HW_EDU_DMA_CMD_RUN 0x1u
+#define HW_EDU_DMA_CMD_TO_RAM 0x2u
+#define HW_EDU_DMA_CMD_IRQ 0x4u
+#define HW_EDU_DMA_BUF 0x40000u /* the device's 4 KiB buffer, as DMA addresses see it */
+#define HW_EDU_DMA_BUF_SIZE 4096u
+#define HW_EDU_DMA_MASK ((1ull << 28) - 1) /* QEMU's default dma_mask */
+#define HW_EDU_FACT_NS 1000ull        /* a factorial takes 1 us of virtual time */
+#define HW_EDU_DMA_NS 100000000ull    /* a DMA 100 ms (QEMU's timer) */
 
 #endif /* HWMODEL_DEV_H */

@@ -225,6 +225,7 @@ enum uks_action_kind {
 	UKS_ACT_ROUTE,     /* route DEVICE cpu N: its line goes to CPU N (irq_set_affinity) */
 	UKS_ACT_SUSPEND,   /* suspend the machine (no target) */
 	UKS_ACT_RESUME,    /* resume it (no target) */
+	UKS_ACT_RAISE,     /* raise EDU BITS: write BITS to an edu's interrupt raise register */
 };
 
 enum uks_time_kind {
@@ -249,6 +250,8 @@ struct uks_action {
 	uint32_t cpu;     /* ROUTE: the CPU */
 	struct uks_pos cpu_pos;
 	bool spurious;    /* RESET ... spurious */
+	uint32_t bits;    /* RAISE: the value written to the raise register (non-zero) */
+	struct uks_pos bits_pos;
 	uint32_t repeat;  /* 0, or 1+ the iteration of the `repeat` it came from */
 };
 

@@ -106,6 +106,7 @@ static const char *action_words(uint64_t act)
 	case HW_ACT_PULSE: return "pulses its interrupt (one edge)";
 	case HW_ACT_RESET: return "is reset";
 	case HW_ACT_COMPLETE: return "completes its outstanding work";
+	case HW_ACT_RAISE: return "has bits raised in its interrupt status (its raise register)";
 	default: return "acts";
 	}
 }

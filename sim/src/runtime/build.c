@@ -40,6 +40,8 @@ static int dev_kind(const char *kind)
 		return HW_DEV_UART;
 	if (!strcmp(kind, "block"))
 		return HW_DEV_BLOCK;
+	if (!strcmp(kind, "edu"))
+		return HW_DEV_EDU;
 	return -1;
 }
 
@@ -127,7 +129,8 @@ static int alloc_pending(struct sim_rt *rt)
 	size_t total = 0;
 	for (size_t i = 0; i < s->nactions; i++) {
 		const struct uks_action *a = &s->actions[i];
-		if (a->kind == UKS_ACT_ASSERT || a->kind == UKS_ACT_COMPLETE) {
+		if (a->kind == UKS_ACT_ASSERT || a->kind == UKS_ACT_COMPLETE ||
+		    a->kind == UKS_ACT_RAISE) {
 			rt->dev[a->target].asserts++;
 			total += 4; /* waits and assertion times, two queues */
 		}

@@ -165,6 +165,20 @@ static uint64_t counter(const struct sim_rt *rt, const char *n, int ref,
 		return DEV(dropped);
 	if (!strcmp(n, "spurious"))
 		return DEV(spurious);
+	if (!strcmp(n, "unserved")) {
+		uint64_t u = 0; /* the clears were taken when the run ended */
+		for (size_t i = 0; i < rt->s->ndevices; i++)
+			if (ref < 0 || (int)i == ref)
+				u += rt->dev[i].lat_irq.tail - rt->dev[i].lat_irq.head;
+		return u;
+	}
+	if (!strcmp(n, "status-left")) {
+		uint64_t left = 0;
+		for (size_t i = 0; i < rt->s->ndevices; i++)
+			if (ref < 0 || (int)i == ref)
+				left += rt->dev[i].hw && hw_dev_irq_active(rt->dev[i].hw);
+		return left;
+	}
 	if (!strcmp(n, "rejected"))
 		return PROC(rejected);
 	if (!strcmp(n, "faults"))

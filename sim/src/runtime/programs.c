@@ -17,6 +17,7 @@ static const struct sim_program builtins[] = {
 	{"sel4-driver", rt_driver_sel4, NULL, 0, NULL, NULL, 0},
 	{"native-driver", rt_prog_native_driver, NULL, 0, NULL, NULL, 0},
 	{"fiasco-driver", rt_driver_fiasco, NULL, 0, NULL, NULL, 0},
+	{"edu-driver", rt_prog_edu_driver, NULL, 0, NULL, NULL, 0},
 	{"vfs-client", rt_prog_vfs_client, NULL, 0, NULL, NULL, 0},
 	{"vfs-server", rt_prog_vfs_server, NULL, 0, NULL, NULL, 0},
 	{"fs-server", rt_prog_fs_server, NULL, 0, NULL, NULL, 0},

@@ -255,6 +255,7 @@ void rt_prog_irq_driver(struct uk_user *u);
 void rt_prog_irq_driver_kick(struct uk_user *u);
 void rt_prog_line_driver(struct uk_user *u);
 void rt_prog_native_driver(struct uk_user *u);
+void rt_prog_edu_driver(struct uk_user *u); /* programs_edu.c */
 /* What every driver does with a scripted device (programs_irq.c): attach
  * to its line (< 0 when the thread may not, or the kernel refuses: noted
  * REJECTED and ATTACH_REFUSED); ask whether the interrupt is its own

@@ -82,7 +82,9 @@ static int name_actions(struct sim_rt *rt, struct sim_names *nm)
 	char text[SIM_NAME_MAX];
 	for (size_t i = 0; i < rt->s->nactions; i++) {
 		const struct uks_action *a = &rt->s->actions[i];
-		if (a->target_name)
+		if (a->kind == UKS_ACT_RAISE)
+			snprintf(text, sizeof(text), "raise %s %#x", a->target_name, a->bits);
+		else if (a->target_name)
 			snprintf(text, sizeof(text), "%s %s", uks_action_name(a->kind), a->target_name);
 		else
 			snprintf(text, sizeof(text), "%s", uks_action_name(a->kind));

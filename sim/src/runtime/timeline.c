@@ -49,7 +49,7 @@ void rt_pending_serve(struct rt_pending *p, uint64_t now)
 bool rt_dev_reports_clears(const struct rt_dev *d)
 {
 	enum hw_dev_kind k = hw_dev_kind(d->hw);
-	return k == HW_DEV_SCRIPT || k == HW_DEV_BLOCK;
+	return k == HW_DEV_SCRIPT || k == HW_DEV_BLOCK || k == HW_DEV_EDU;
 }
 
 /* An assertion is served by the first clear of its device's status that
@@ -105,7 +105,7 @@ static uint64_t place(struct sim_engine *e, const struct uks_action *a)
 static bool raises(enum uks_action_kind k)
 {
 	return k == UKS_ACT_ASSERT || k == UKS_ACT_PULSE || k == UKS_ACT_COMPLETE ||
-	       k == UKS_ACT_SPURIOUS;
+	       k == UKS_ACT_SPURIOUS || k == UKS_ACT_RAISE;
 }
 
 static bool machine_action(enum uks_action_kind k)
@@ -152,12 +152,30 @@ static void device_action(struct sim_rt *rt, const struct uks_action *a, uint64_
 	case UKS_ACT_SUSPEND:
 	case UKS_ACT_RESUME:
 		break;
-	case UKS_ACT_ASSERT:
 	case UKS_ACT_COMPLETE:
+		if (hw_dev_kind(d->hw) == HW_DEV_EDU) {
+			/* An edu's finished factorial or DMA raises only when
+			 * it was asked to, and there may be nothing to finish. */
+			if (hw_dev_action(hw, d->hw, now, HW_ACT_COMPLETE, 0) == HW_OK &&
+			    hw_dev_irq_active(d->hw)) {
+				rt_pending_push(&d->lat_irq, now);
+				rt_pending_push(&d->lat_handled, now);
+			}
+			break;
+		}
+		/* fall through */
+	case UKS_ACT_ASSERT:
 		rt_pending_push(&d->lat_irq, now);
 		rt_pending_push(&d->lat_handled, now);
 		hw_dev_action(hw, d->hw, now, a->kind == UKS_ACT_ASSERT ? HW_ACT_ASSERT : HW_ACT_COMPLETE,
 			      0);
+		break;
+	case UKS_ACT_RAISE:
+		/* An edu's raise register: served by the first write to its
+		 * acknowledge register that clears set bits. */
+		rt_pending_push(&d->lat_irq, now);
+		rt_pending_push(&d->lat_handled, now);
+		hw_dev_action(hw, d->hw, now, HW_ACT_RAISE, a->bits);
 		break;
 	case UKS_ACT_DEASSERT:
 		hw_dev_action(hw, d->hw, now, HW_ACT_DEASSERT, 0);

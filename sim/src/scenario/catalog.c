@@ -90,6 +90,14 @@ static const struct uks_arg_spec zircon_driver_args[] = {
 	 "suspended machine"},
 };
 
+static const char *const edu_mistakes[] = {"none", "ack-before-clear", NULL};
+static const struct uks_arg_spec edu_driver_args[] = {
+	{"device", UKS_ARG_DEVICE, NULL, true, NULL, "the edu device whose IRQ it serves"},
+	{"mistake", UKS_ARG_ENUM, edu_mistakes, false, "none",
+	 "ack-before-clear: ACK, then write the status bits to the acknowledge register"},
+	{"work", UKS_ARG_TIME, NULL, false, "2us", "CPU time spent per interrupt"},
+};
+
 static const struct uks_arg_spec vfs_client_args[] = {
 	{"server", UKS_ARG_ENDPOINT, NULL, true, NULL, "the VFS endpoint"},
 	{"path", UKS_ARG_STRING, NULL, false, "\"/etc/motd\"", "the path it opens"},
@@ -194,6 +202,10 @@ static const struct uks_program_spec programs[] = {
 	      "Fiasco.OC's native driver: l4_irq_attach, then l4_irq_receive (unmask + wait) and "
 	      "service, one per device (Irq_muxer children on a shared line)",
 	      driver_needs),
+	PROGN("edu-driver", edu_driver_args,
+	      "QEMU edu's driver: waits, reads the interrupt status (0x24), writes those bits to "
+	      "the acknowledge register (0x64), then ACKs; NAKs when the status is 0",
+	      driver_needs),
 	PROGN("vfs-client", vfs_client_args, "opens and reads a file through the VFS server",
 	      client_needs),
 	PROGN("vfs-server", vfs_server_args, "the VFS: copies paths and data across spaces",
@@ -229,6 +241,9 @@ static const struct uks_program_spec device_kinds[] = {
 	PROG("hpet", hpet_args, "a timer"),
 	PROG("uart", uart_args, "a serial port"),
 	PROG("block", block_args, "a disk with request/complete"),
+	{"edu", NULL, 0,
+	 "QEMU's edu PCI device: raise/acknowledge registers, a level INTx held while its "
+	 "interrupt status is non-zero (or MSI)", NULL, 0},
 };
 
 static const struct uks_metric_spec counters[] = {
@@ -246,6 +261,10 @@ static const struct uks_metric_spec counters[] = {
 	{"lost-edges", UKS_ARG_DEVICE, true, "edges lost while unmasked"},
 	{"dropped-edges", UKS_ARG_DEVICE, true, "edges dropped on masked pins"},
 	{"spurious", UKS_ARG_DEVICE, true, "spurious interrupts"},
+	{"unserved", UKS_ARG_DEVICE, true,
+	 "assertions and raises no clear of the device's status followed by the end of the run"},
+	{"status-left", UKS_ARG_DEVICE, true,
+	 "devices whose interrupt status was still set when the run ended"},
 	{"ipis", UKS_ARG_NONE, false, "inter-processor interrupts sent"},
 	{"copies", UKS_ARG_ENDPOINT, true, "bytes copied by transfers"},
 	{"page-walks", UKS_ARG_NONE, false, "software page walks"},

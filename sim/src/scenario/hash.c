@@ -171,6 +171,8 @@ static void timeline(struct hasher *h, const struct uks_scenario *s)
 		num(h, a->spurious);
 		if (a->kind == UKS_ACT_ROUTE)
 			num(h, a->cpu); /* only here: older scenarios keep their hash */
+		if (a->kind == UKS_ACT_RAISE)
+			num(h, a->bits);
 	}
 	num(h, s->nexpects);
 	for (size_t i = 0; i < s->nexpects; i++) {

@@ -87,6 +87,7 @@ const char *uks_action_name(enum uks_action_kind k)
 		[UKS_ACT_KILL] = "kill",       [UKS_ACT_DROP_EDGE] = "drop-edge",
 		[UKS_ACT_DELAY] = "delay",     [UKS_ACT_ROUTE] = "route",
 		[UKS_ACT_SUSPEND] = "suspend", [UKS_ACT_RESUME] = "resume",
+		[UKS_ACT_RAISE] = "raise",
 	};
 	return (unsigned)k < G_N_ELEMENTS(names) ? names[k] : "?";
 }

@@ -232,9 +232,11 @@ void uks_parse_device(struct uks_parser *p)
 	d->pos = pos;
 	d->name = name;
 	struct uks_pos open = uks_block_open(p, "device");
-	struct uks_token kw;
+	struct uks_token kw, status_kw = {0};
 	int i;
 	while ((i = uks_block_item(p, "device", open, device_words, &kw)) >= 0) {
+		if (i == 2)
+			status_kw = kw;
 		if (i == 0 && d->kind)
 			uks_fail(p, kw.pos, kw.len, NULL, NULL, "device '%s' already has a kind",
 				 name);
@@ -252,6 +254,12 @@ void uks_parse_device(struct uks_parser *p)
 	if (!d->kind)
 		uks_fail(p, pos, (uint32_t)strlen(name), "expected kind KIND inside the block", NULL,
 			 "device '%s' has no kind", name);
+	/* QEMU's edu has its own status registers: raise, acknowledge. */
+	if (d->status != UKS_STATUS_DEFAULT && !strcmp(d->kind, "edu"))
+		uks_fail(p, status_kw.pos, status_kw.len, NULL, NULL,
+			 "device '%s': an edu device's interrupt status is cleared by writing its "
+			 "bits to the acknowledge register: it takes no status mode",
+			 name);
 	uks_end_statement(p);
 }
 

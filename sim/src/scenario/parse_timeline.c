@@ -8,6 +8,7 @@
  *   at 1ms route nic0 cpu 1        the line of nic0 goes to CPU 1
  *   at 2ms suspend                 the machine sleeps (until a wake line or:)
  *   at 3ms resume
+ *   at 4ms raise edu0 0x100        an edu's raise register: status |= 0x100
  * }
  * `repeat` is expanded here, so the runtime sees a flat list.
  */
@@ -18,7 +19,7 @@
 static const char *const action_words[] = {"assert",   "deassert", "pulse",     "complete",
 					   "reset",    "spurious", "kill",      "drop-edge",
 					   "delay",    "route",    "suspend",   "resume",
-					   NULL};
+					   "raise",    NULL};
 
 /* A time of day (not a duration), bounded so sums cannot overflow. */
 static uint64_t parse_instant(struct uks_parser *p, const char *what)
@@ -44,7 +45,7 @@ static struct uks_action *new_action(struct uks_parser *p, struct uks_pos pos)
 	return a;
 }
 
-/* ACTION TARGET [spurious | DURATION] */
+/* ACTION TARGET [spurious | DURATION | cpu N | BITS] */
 static void parse_action(struct uks_parser *p, struct uks_action *a)
 {
 	a->kind = (enum uks_action_kind)uks_parse_choice(p, "timeline action", action_words);
@@ -60,6 +61,13 @@ static void parse_action(struct uks_parser *p, struct uks_action *a)
 			uks_fail_expected(p, "cpu N");
 		a->cpu_pos = uks_peek(p)->pos;
 		a->cpu = (uint32_t)uks_parse_uint(p, "CPU", 0, UKS_MAX_CPUS - 1);
+	}
+	if (a->kind == UKS_ACT_RAISE) {
+		/* The value QEMU's raise register takes: its bits are ORed into
+		 * the interrupt status. Raising nothing raises no interrupt. */
+		a->bits_pos = uks_peek(p)->pos;
+		a->bits = (uint32_t)uks_parse_uint(p, "raise value",
+						   1, 0xffffffffu);
 	}
 	if (a->kind == UKS_ACT_DELAY) {
 		struct uks_pos pos = uks_peek(p)->pos;

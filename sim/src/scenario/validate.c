@@ -166,6 +166,25 @@ static void check_line(struct uks_parser *p, size_t i)
 	}
 }
 
+static bool is_edu(const struct uks_device *d)
+{
+	return !strcmp(d->kind, "edu");
+}
+
+/* QEMU's edu is a PCI function whose INTx is a level line (or MSI). */
+static void check_edu(struct uks_parser *p, const struct uks_device *d)
+{
+	if (!d->pci)
+		uks_fail(p, d->pos, (uint32_t)strlen(d->name), "expected pci BUS:DEVICE.FUNCTION",
+			 NULL, "device '%s': an edu device is a PCI function", d->name);
+	if (d->line_kind == UKS_LINE_PERCPU ||
+	    ((d->line_kind == UKS_LINE_IOAPIC || d->line_kind == UKS_LINE_PLIC) &&
+	     d->trigger != UKS_TRIGGER_LEVEL))
+		uks_fail(p, d->line_pos, 3, "expected irq ioapic N level, or irq msi N", NULL,
+			 "device '%s': the edu's INTx is a level line (it stays asserted while "
+			 "the interrupt status is non-zero)", d->name);
+}
+
 static void check_devices(struct uks_parser *p)
 {
 	struct uks_scenario *s = p->s;
@@ -173,6 +192,8 @@ static void check_devices(struct uks_parser *p)
 		struct uks_device *d = &s->devices[i];
 		resolve_args(p, d->args, d->nargs);
 		check_line(p, i);
+		if (is_edu(d))
+			check_edu(p, d);
 		for (size_t j = 0; j < i && d->pci; j++) {
 			const struct uks_device *o = &s->devices[j];
 			if (o->pci && o->pci_bus == d->pci_bus && o->pci_dev == d->pci_dev &&
@@ -219,6 +240,29 @@ static void check_processes(struct uks_parser *p)
 	}
 }
 
+/* `raise` writes an edu's raise register; an edu cannot glitch its level
+ * INTx (pulse, spurious, drop-edge) nor be left asserted by a reset. */
+static void check_edu_action(struct uks_parser *p, const struct uks_action *a)
+{
+	const struct uks_device *d = &p->s->devices[a->target];
+	uint32_t len = (uint32_t)strlen(a->target_name);
+	if (a->kind == UKS_ACT_RAISE && !is_edu(d))
+		uks_fail(p, a->target_pos, len, NULL, NULL,
+			 "'raise' writes the interrupt raise register of an edu device: '%s' is %s",
+			 d->name, d->kind);
+	if (!is_edu(d))
+		return;
+	if (a->kind == UKS_ACT_PULSE || a->kind == UKS_ACT_SPURIOUS ||
+	    a->kind == UKS_ACT_DROP_EDGE)
+		uks_fail(p, a->target_pos, len,
+			 "expected raise, assert, deassert, complete, reset or delay", NULL,
+			 "an edu device cannot %s: its INTx is a level line that follows "
+			 "its status", uks_action_name(a->kind));
+	if (a->kind == UKS_ACT_RESET && a->spurious)
+		uks_fail(p, a->target_pos, len, NULL, NULL,
+			 "an edu device's reset clears its status: it leaves no spurious assertion");
+}
+
 static void check_timeline(struct uks_parser *p)
 {
 	struct uks_scenario *s = p->s;
@@ -238,6 +282,8 @@ static void check_timeline(struct uks_parser *p)
 			uks_fail(p, a->target_pos, (uint32_t)strlen(a->target_name), NULL, NULL,
 				 "'%s' is on a per-CPU line: it interrupts its own CPU only",
 				 a->target_name);
+		if (!kill)
+			check_edu_action(p, a);
 		if (kill || a->kind == UKS_ACT_RESET || a->kind == UKS_ACT_DELAY ||
 		    a->kind == UKS_ACT_COMPLETE)
 			continue;

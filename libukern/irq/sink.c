@@ -266,7 +266,9 @@ long uk_irq_sink_model_call(struct uk_irq_sink *sink, uint32_t rights, unsigned 
 		return UK_ENOSYS;
 	irq_step(pin);
 	irq_timeout_due(pin, now_ns);
+	sink->call_rights = rights;
 	rc = pin->model->call(pin, sink, op, arg, now_ns);
+	sink->call_rights = 0;
 	irq_rearm(pin);
 	irq_transition_done(pin, "model_call");
 	return rc;

@@ -285,6 +285,10 @@ struct uk_irq_sink {
 	/* The model's own per-sink state (seL4: the bound notification's
 	 * badge; Zircon: the port binding; ...): zero at init and at attach. */
 	uint64_t model_data[4];
+	/* During a model call (uk_irq_sink_model_call): the caller's rights
+	 * (UK_IRQ_RIGHT_*), for an op that needs more than SIGNAL (Zircon's
+	 * wait needs WAIT, blocking or not). */
+	uint32_t call_rights;
 };
 
 /* Initialise a detached sink with sequence 0. */

@@ -263,6 +263,10 @@ static long zircon_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 		return UK_EINVAL;
 	switch (op & ~UK_IRQ_CALL_BLOCKING) {
 	case UK_ZX_OP_WAIT:
+		/* zx_interrupt_wait needs ZX_RIGHT_WAIT, also when it would
+		 * not block: it takes the interrupt. */
+		if (!(sink->call_rights & UK_IRQ_RIGHT_WAIT))
+			return UK_EPERM;
 		return zircon_wait(pin, sink, now);
 	case UK_ZX_OP_ACK:
 		return zircon_ack(pin, sink, now);

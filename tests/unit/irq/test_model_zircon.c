@@ -271,6 +271,19 @@ static void test_rights(void **state)
 	assert_int_equal(uk_irq_sink_model_call(&s, UK_IRQ_RIGHT_WAIT, UK_ZX_OP_WAIT, 0, 0),
 			 UK_EPERM);
 	assert_int_equal(zx(&s, UK_ZX_OP_WAIT | UK_IRQ_CALL_BLOCKING, 0, 0), UK_EAGAIN);
+	/* A wait that would not block takes the interrupt too: it needs
+	 * WAIT as well (zx_interrupt_wait, ZX_RIGHT_WAIT). Without it the
+	 * pending interrupt stays pending; with it the wait takes it. */
+	uk_irq_pin_raise(&pin, 10);
+	assert_int_equal(uk_irq_sink_model_call(&s, UK_IRQ_RIGHT_SIGNAL, UK_ZX_OP_WAIT, 0, 11),
+			 UK_EPERM);
+	assert_int_equal(uk_irq_sink_model_call(&s, UK_IRQ_RIGHT_SIGNAL | UK_IRQ_RIGHT_WAIT,
+						UK_ZX_OP_WAIT, 0, 12),
+			 10);
+	/* The other calls need only SIGNAL: an ACK without a port is the
+	 * model's BAD_STATE, not a refusal of rights. */
+	assert_int_equal(uk_irq_sink_model_call(&s, UK_IRQ_RIGHT_SIGNAL, UK_ZX_OP_ACK, 0, 13),
+			 UK_EBUSY);
 }
 
 int main(void)

@@ -471,6 +471,12 @@ static long c_s_model_call_blocking(struct uk_user *u, uint32_t full, uint32_t h
 {
 	return uk_irq_model_call(u, h, UK_ZX_OP_WAIT | UK_IRQ_CALL_BLOCKING, 0);
 }
+/* Zircon's wait that would not block (the interrupt is pending): it takes
+ * the interrupt, so it needs WAIT as the blocking one does. */
+static long c_s_model_call_wait(struct uk_user *u, uint32_t full, uint32_t h)
+{
+	return uk_irq_model_call(u, h, UK_ZX_OP_WAIT, 0);
+}
 static long c_s_model_call_ntfn(struct uk_user *u, uint32_t full, uint32_t h)
 {
 	long n = uk_ntfn_create(u);
@@ -590,6 +596,8 @@ static const struct row rows[] = {
 	 WANT_NONNEG, false},
 	{KOBJ_IRQ_SINK, WT, "IRQ_MODEL_CALL naming a notification", su_sel4, c_s_model_call_ntfn,
 	 0, false},
+	{KOBJ_IRQ_SINK, WT, "IRQ_MODEL_CALL Zircon wait, not blocking", su_zx_triggered,
+	 c_s_model_call_wait, WANT_NONNEG, false},
 	{KOBJ_IRQ_SINK, SG, "IRQ_ACK", su_msi_raised, c_ack, 0, false},
 	{KOBJ_IRQ_SINK, SG, "IRQ_NAK", su_msi_raised, c_nak, 0, false},
 	{KOBJ_IRQ_SINK, SG, "IRQ_KICK", su_msi, c_kick, 0, false},

@@ -34,6 +34,8 @@ static const struct uksim_cmd commands[] = {
 	 "merge the JSON lines of sharded explore runs into what one machine would print",
 	 uksim_cmd_merge},
 	{"check", "FILE...", "validate scenario files without running them", uksim_cmd_check},
+	{"export-metal", "FILE", "compile a scenario into the bare-metal image's C table (metal/)",
+	 uksim_cmd_export_metal},
 	{"compare", "FILE... --vary KEY=V1,V2,...",
 	 "run a scenario under several machine designs and tabulate the results",
 	 uksim_cmd_compare},

@@ -17,6 +17,9 @@
 /* Bump when the layout changes: the exporter writes it, the image checks it. */
 #define METAL_SCN_VERSION 1
 
+/* The most timeline actions the image keeps (after `repeat`). */
+#define METAL_SCN_MAX_ACTIONS 16384u
+
 enum metal_scn_line { METAL_SCN_IOAPIC = 1, METAL_SCN_MSI = 2 };
 
 struct metal_scn_device {

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define METAL_SCN_MAX_ACTIONS 16384u /* metal/x86_64/scenario.h */
 #define MAX_METAL_DEVICES 2u /* metal/x86_64/metal.h METAL_MAX_EDU */
 #define MAX_METAL_CPUS 16u   /* what qemu-run.sh's --smp has been tried with; UK_MAX_CPUS */
 
@@ -97,10 +98,6 @@ static int check_devices(const struct uks_scenario *s, struct uks_diag *d)
 			return refuse(d, &v->line_pos,
 				      "device %s: an edu's INTx reaches the IOAPIC level-triggered, active high",
 				      v->name);
-		if (v->line_kind == UKS_LINE_MSI && v->line != i)
-			return refuse(d, &v->line_pos,
-				      "device %s: msi %u (the image gives edu device i MSI source i; write msi %zu)",
-				      v->name, v->line, i);
 		if (!v->pci || v->pci_bus != 0 || v->pci_fn != 0 || v->pci_dev < 1 || v->pci_dev > 31)
 			return refuse(d, &v->pos,
 				      "device %s: no `pci 0:N.0` placement (QEMU puts it at addr=N, N 1..31)",
@@ -147,6 +144,10 @@ static int check_threads(const struct uks_scenario *s, struct uks_diag *d)
 
 static int check_timeline(const struct uks_scenario *s, struct uks_diag *d)
 {
+	if (s->nactions > METAL_SCN_MAX_ACTIONS)
+		return refuse(d, &s->actions[METAL_SCN_MAX_ACTIONS].pos,
+			      "more than %u timeline actions (the image's table holds %u)",
+			      METAL_SCN_MAX_ACTIONS, METAL_SCN_MAX_ACTIONS);
 	if (s->end_by_ns)
 		return refuse(d, NULL, "end by");
 	for (size_t i = 0; i < s->nactions; i++) {

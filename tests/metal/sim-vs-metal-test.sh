@@ -2,7 +2,8 @@
 # metal-sim-vs-metal: scripts/sim-vs-metal.sh runs scenarios/metal/shared-edu.uks
 # on the simulator and, compiled into the image, on QEMU (TCG, -icount), and
 # prints one table. Both sides must pass: 0 nobody-cared, 0 unserved, no
-# status bit left, and on metal both CPUs handled episodes. Also:
+# status bit left, and on metal both CPUs handled episodes. And
+# tests/metal/msi-overlap.uks fails on both sides with a nobody-cared. Also:
 # qemu-run.sh refuses a scenario outside the metal subset with exit 2 and
 # its file:line:col before building anything.
 # Skips (77) without qemu-system-x86_64, unless UKERN_METAL_DEPS=1 (CI
@@ -50,8 +51,21 @@ row 'kernel entries' | grep -q -E ' [1-9][0-9]* +[1-9][0-9]*$' ||
 	fail "no kernel entries counted: $(row 'kernel entries')"
 grep -a -q "invariant violations" "$out/logs/metal.log" && ! grep -a -q ", 0 invariant violations" "$out/logs/metal.log" &&
 	fail "the checking build's invariants failed on metal"
+
+# A run that must fail on both sides, the same way: overlapping raises on an
+# MSI edu give a nobody-cared (tests/metal/msi-overlap.uks).
+UKSIM=$uksim UKERN_METAL_BUILD="$out/image" bash scripts/sim-vs-metal.sh --keep "$out/logs-msi" \
+	tests/metal/msi-overlap.uks >"$out/table-msi.txt" 2>&1
+rc=$?
+sed 's/^/  | /' "$out/table-msi.txt"
+[ "$rc" -eq 1 ] || fail "sim-vs-metal.sh on msi-overlap exited $rc, expected 1 (an expectation failed)"
+grep -q -E '^  verdict +fail +fail$' "$out/table-msi.txt" ||
+	fail "msi-overlap: the verdicts are not fail, fail: $(grep -E '^  verdict ' "$out/table-msi.txt")"
+grep -q -E '^  nobody-cared +[1-9][0-9]* +[1-9][0-9]*$' "$out/table-msi.txt" ||
+	fail "msi-overlap: no nobody-cared on both sides: $(grep -E '^  nobody-cared ' "$out/table-msi.txt")"
+
 if [ "$fails" -eq 0 ]; then
-	echo "ok: shared-edu passes on the simulator and on QEMU, side by side"
+	echo "ok: shared-edu passes on the simulator and on QEMU, msi-overlap fails on both with a nobody-cared"
 	exit 0
 fi
 exit 1

@@ -51,8 +51,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: uksim COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "  %-9s %s\n", "help", "show the options of a command: uksim help COMMAND");
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-12s %s\n", "help", "show the options of a command: uksim help COMMAND");
 	fprintf(f, "\nOptions:\n  --version  print the version and exit\n  --help     print this help\n");
 	fprintf(f, "\nExit codes: 0 expectations met, 1 an expectation failed, 2 bad usage or input,\n"
 		   "3 internal error.\n");

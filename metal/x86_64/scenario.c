@@ -230,8 +230,11 @@ static _Noreturn void scn_verdict(struct uk_arch *a, uint64_t now, bool timed_ou
 		ok = ok && met;
 	}
 	ok = ok && st.irq_violations == 0;
-	kprintf("result: %s (%s at %lu ns%s)\n", ok ? "pass" : "fail", timed_out ? "timeout" : "done",
-		now - scn.t0, timed_out ? ": raises left unserved after 10 s" : ": every raise served");
+	/* `uksim run` says "result: pass (done; quiet at N ns: ...)". */
+	kprintf("result: %s (%s at %lu ns: %s)\n", ok ? "pass" : "fail",
+		timed_out ? "timeout" : "done; quiet", now - scn.t0,
+		timed_out ? "raises unserved or status set 10 s after the last action"
+			  : "every raise served, every status clear");
 	/* The drivers' reports to the image are system calls the simulator's
 	 * driver does not make (its notes are free): not counted. */
 	kprintf("stats: %lu syscalls, %lu switches, %lu preemptions, %lu IPIs, %lu device interrupts, "

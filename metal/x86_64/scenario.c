@@ -27,13 +27,13 @@ struct scn_dev {
 	unsigned edu;                 /* index into metal_arch.edu */
 	uint32_t q[METAL_SCN_MAX_ACTIONS]; /* raises not yet served: indices into raise_tsc */
 	uint32_t head, tail;
-	uint64_t raised, handled, acks, naks, late, claims;
+	uint64_t raised, handled, acks, naks, late;
 	uint64_t lat_max, lat_sum, lat_n; /* raise -> status clear, TSC ticks */
 };
 
 static struct {
 	uk_spinlock_t lock;
-	bool started, ended;
+	bool started;
 	uint64_t t0, end_ns, quiet_since;
 	unsigned next;                /* the next action */
 	unsigned attached;            /* drivers that attached their IRQ */
@@ -269,7 +269,8 @@ static _Noreturn void scn_verdict(struct uk_arch *a, uint64_t now, bool timed_ou
 	metal_exit(ok ? 0 : 1);
 }
 
-static void serve(struct uk_arch *a, unsigned d, uint64_t tsc)
+/* A clear of device d's status at `tsc` serves every raise made before it. */
+static void serve(unsigned d, uint64_t tsc)
 {
 	struct scn_dev *v = &scn.dev[d];
 	while (v->head < v->tail && scn.raise_tsc[v->q[v->head]] <= tsc) {
@@ -279,7 +280,6 @@ static void serve(struct uk_arch *a, unsigned d, uint64_t tsc)
 		if (w > v->lat_max)
 			v->lat_max = w;
 	}
-	(void)a;
 }
 
 /* CPU 0's timer, when the timeline's deadline came (trap(), interrupts off). */
@@ -321,7 +321,6 @@ void scn_tick(struct uk_arch *a, uint64_t now)
 				scn.quiet_since = now;
 			bool over = quiet && now - scn.quiet_since >= SCN_QUIET_NS;
 			if (over || now - scn.end_ns > SCN_PATIENCE_NS) {
-				scn.ended = true;
 				unlock_raw(&scn.lock);
 				scn_verdict(a, now, !over);
 			}
@@ -354,7 +353,7 @@ long scn_syscall(struct uk_arch *a, unsigned nr, const uint64_t args[6])
 	scn.reports += scn.started;
 	switch (args[1]) {
 	case METAL_SCN_EV_ATTACHED: scn.attached++; break;
-	case METAL_SCN_EV_CLEAR: serve(a, d, args[2]); scn.dev[d].claims++; break;
+	case METAL_SCN_EV_CLEAR: serve(d, args[2]); break;
 	case METAL_SCN_EV_ACK:
 		scn.dev[d].acks++;
 		scn.dev[d].handled++;

@@ -18,7 +18,7 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 fi
 mkdir -p "$out"
 log="$out/boot.log"
-UKERN_METAL_BUILD="$out" bash "$src/scripts/qemu-run.sh" --timeout 120 >"$log" 2>&1
+UKERN_METAL_BUILD="$out" bash "$src/scripts/qemu-run.sh" --fixed --timeout 120 >"$log" 2>&1
 rc=$?
 # The console, without the firmware's terminal escapes.
 tr -d '\033' <"$log" | grep -a -E '^(ukern|metal|\[cpu|boot|edu|cpu|irq|msi|ipc|syscall|kernel|thread|verdict|qemu-run)' | sed 's/^/  | /'

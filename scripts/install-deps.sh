@@ -15,8 +15,8 @@ fi
 if [ "${UKERN_REPORT_DEPS:-0}" = 1 ]; then
 	pkgs+=(chromium)
 fi
-# The bare-metal boot test (metal-boot) boots the image in QEMU; without
-# qemu-system-x86 it skips and says why. CI sets UKERN_METAL_DEPS=1.
+# The bare-metal tests (metal-boot, metal-sim-vs-metal) boot the image in
+# QEMU; without qemu-system-x86 they skip and say why. CI sets UKERN_METAL_DEPS=1.
 if [ "${UKERN_METAL_DEPS:-0}" = 1 ]; then
 	pkgs+=(qemu-system-x86)
 fi

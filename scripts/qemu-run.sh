@@ -1,64 +1,109 @@
 #!/usr/bin/env bash
-# qemu-run.sh: build the bare-metal image (metal/x86_64) and boot it in QEMU.
+# qemu-run.sh: build the bare-metal image (metal/x86_64) for a scenario and
+# boot it in QEMU.
 #
-# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--smp N] [SCENARIO]
+# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--smp N] [--no-icount]
+#                            [--fixed | SCENARIO]
 #
-# Runs qemu-system-x86_64 under TCG (or KVM with --kvm), -smp 2 by default,
-# -nographic: the serial console (the kernel's log and verdict) is this
-# script's standard output. The kernel leaves through isa-debug-exit
-# (iobase 0xf4); QEMU then exits with (code << 1) | 1, which is mapped back
-# to uksim's exit codes: 0 the run's expectations met, 1 one failed,
-# 2 bad usage or scenario, 3 an internal error (and a timeout, or a QEMU
-# that stopped without the debug exit: a triple fault with -no-reboot).
+# SCENARIO (default scenarios/metal/shared-edu.uks) is compiled into the
+# image by `uksim export-metal` (the subset of .uks that runs on metal:
+# docs/porting.md); a scenario outside it is refused with file:line:col and
+# exit 2. QEMU gets what the scenario asks for: -smp (its CPUs, unless --smp)
+# and its edu devices at their PCI slots. The image drives the timeline from
+# the LAPIC timer and prints the expectations, the counts and the verdict as
+# `uksim run` does. --fixed runs the image's fixed program instead (no
+# scenario): the boot check, 1,000 raises on two edu devices sharing a
+# line, 100 over MSI, and the IPC round trip (metal-boot's run).
 #
-# Two QEMU edu devices sit in slots 4 and 8, whose INTA reach one PCI link
-# and so one IOAPIC pin (the image reads and checks the routing).
+# Scenario runs use -icount shift=0,sleep=off: guest time advances 1 ns per
+# instruction, so the timeline is paced by the work the guest does (under
+# plain TCG the guest clock is the host's, and TCG runs the kernel so slowly
+# that a 10 ms timeline coalesces into a handful of episodes), and a run is
+# repeatable. --no-icount turns it off; --kvm implies it.
 #
-# SCENARIO: not yet. A metal run will take the supported subset of .uks
-# compiled into the image (metal/README.md); today the image runs a fixed
-# program: the boot check (every CPU enters ring 3 and makes system calls)
-# and the shared-line run (two ring-3 edu drivers on different CPUs, 1,000
-# raises, many overlapping), and a scenario argument is refused with exit 2.
+# Runs qemu-system-x86_64 under TCG (or KVM with --kvm), -nographic: the
+# serial console is this script's standard output. The kernel leaves through
+# isa-debug-exit (iobase 0xf4); QEMU then exits with (code << 1) | 1, which
+# is mapped back to uksim's exit codes: 0 the run's expectations met, 1 one
+# failed, 2 bad usage or scenario, 3 an internal error (and a timeout, or a
+# QEMU that stopped without the debug exit: a triple fault with -no-reboot).
 #
-# The image is built in $UKERN_METAL_BUILD (default: build-metal/ at the root).
+# The image is built in $UKERN_METAL_BUILD (default: build-metal/ at the
+# root); the uksim that compiles the scenario is $UKSIM (default: the root's
+# build/sim/uksim, else uksim on PATH).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${UKERN_METAL_BUILD:-$root/build-metal}
 timeout_s=120
 accel=tcg
-smp=2
+smp=
+icount=1
+fixed=0
 scenario=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
-	--kvm) accel=kvm; shift ;;
+	--kvm) accel=kvm; icount=0; shift ;;
 	--smp) smp=${2:?--smp needs a count}; shift 2 ;;
-	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+	--no-icount) icount=0; shift ;;
+	--fixed) fixed=1; shift ;;
+	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
 	-*) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
-	*) scenario=$1; shift ;;
+	*)
+		[ -z "$scenario" ] || { echo "qemu-run: one scenario at a time" >&2; exit 2; }
+		scenario=$1; shift ;;
 	esac
 done
-if [ -n "$scenario" ]; then
-	echo "qemu-run: $scenario: scenarios do not run on metal yet; with no argument the image runs its boot check (metal/README.md)" >&2
+if [ "$fixed" = 1 ] && [ -n "$scenario" ]; then
+	echo "qemu-run: --fixed runs no scenario; give one or the other" >&2
 	exit 2
 fi
 qemu=$(command -v qemu-system-x86_64) || {
 	echo "qemu-run: qemu-system-x86_64 not found: install qemu-system-x86 (UKERN_METAL_DEPS=1 bash scripts/install-deps.sh)" >&2
 	exit 2
 }
-mkdir -p "$out"
-if ! make -s -C "$root/metal/x86_64" O="$out" WERROR=1 -j2 >"$out/make.log" 2>&1; then
+mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 3
+make_args=()
+if [ "$fixed" = 1 ]; then
+	qemu_args=(-smp "${smp:-2}" -device edu,addr=4 -device edu,addr=8)
+else
+	if [ -z "$scenario" ]; then
+		# The default, named relative to the root as uksim run would.
+		cd "$root" || exit 3
+		scenario=scenarios/metal/shared-edu.uks
+	fi
+	uksim=${UKSIM:-}
+	if [ -z "$uksim" ]; then
+		if [ -x "$root/build/sim/uksim" ]; then
+			uksim=$root/build/sim/uksim
+		else
+			uksim=$(command -v uksim) || {
+				echo "qemu-run: no uksim to compile the scenario: build it (meson setup build && ninja -C build) or set UKSIM" >&2
+				exit 2
+			}
+		fi
+	fi
+	# The subset check first: a scenario the image cannot run is exit 2,
+	# with its file:line:col, before anything is built.
+	args=$("$uksim" export-metal --qemu-args "$scenario") || exit $?
+	read -r -a qemu_args <<<"$args"
+	if [ -n "$smp" ]; then
+		qemu_args[1]=$smp # -smp N comes first
+	fi
+	make_args=(SCENARIO="$scenario" SCENARIO_CWD="$PWD" UKSIM="$uksim")
+fi
+if ! make -s -C "$root/metal/x86_64" O="$out" WERROR=1 -j2 "${make_args[@]}" >"$out/make.log" 2>&1; then
 	echo "qemu-run: building the image failed:" >&2
 	cat "$out/make.log" >&2
 	exit 3
 fi
 
 accel_args=(-accel tcg)
+[ "$fixed" = 0 ] && [ "$icount" = 1 ] && accel_args+=(-icount shift=0,sleep=off)
 [ "$accel" = kvm ] && accel_args=(-accel kvm) # (-cpu host fails on this nested host: MSR 0x10a)
-timeout --kill-after=5 "$timeout_s" "$qemu" "${accel_args[@]}" -smp "$smp" -m 256M \
+timeout --kill-after=5 "$timeout_s" "$qemu" "${accel_args[@]}" "${qemu_args[@]}" -m 256M \
 	-kernel "$out/ukern-metal.bin" -nographic -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-device edu,addr=4 -device edu,addr=8 </dev/null
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 rc=$?
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "qemu-run: no verdict within ${timeout_s} s (timeout)" >&2

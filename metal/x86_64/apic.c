@@ -219,10 +219,26 @@ bool metal_ioapic_remote_irr(struct uk_arch *a, unsigned pin)
 
 /* ---- the LAPIC timer (one-shot) ---- */
 
-void metal_timer_arm(struct uk_arch *a, uint64_t deadline_ns)
+/* Two deadlines share each CPU's one-shot timer: libukern's
+ * (uk_arch_timer_arm) and, on CPU 0 in a scenario run, the timeline's
+ * (scenario.c). The timer is set for the earlier; trap() hands the kernel
+ * its interrupt only when the kernel's deadline has come. */
+static void timer_program(struct uk_arch *a, struct percpu *pc)
 {
+	uint64_t deadline;
+	if (pc->timer_kernel_armed && pc->timer_extra_armed)
+		deadline = pc->timer_kernel < pc->timer_extra ? pc->timer_kernel : pc->timer_extra;
+	else if (pc->timer_kernel_armed)
+		deadline = pc->timer_kernel;
+	else if (pc->timer_extra_armed)
+		deadline = pc->timer_extra;
+	else {
+		lapic_wr(a, LAPIC_LVT_TIMER, 1u << 16);
+		lapic_wr(a, LAPIC_TIMER_INIT, 0);
+		return;
+	}
 	uint64_t now = metal_now(a), ticks;
-	uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
+	uint64_t delta = deadline > now ? deadline - now : 0;
 	uint64_t mult = (a->lapic_hz << 32) / 1000000000ull; /* ticks per ns, 32.32 */
 	ticks = (uint64_t)(((unsigned __int128)delta * mult) >> 32);
 	if (ticks == 0)
@@ -233,10 +249,45 @@ void metal_timer_arm(struct uk_arch *a, uint64_t deadline_ns)
 	lapic_wr(a, LAPIC_TIMER_INIT, (uint32_t)ticks);
 }
 
+void metal_timer_arm(struct uk_arch *a, uint64_t deadline_ns)
+{
+	struct percpu *pc = this_percpu();
+	pc->timer_kernel = deadline_ns;
+	pc->timer_kernel_armed = true;
+	timer_program(a, pc);
+}
+
 void metal_timer_disarm(struct uk_arch *a)
 {
-	lapic_wr(a, LAPIC_LVT_TIMER, 1u << 16);
-	lapic_wr(a, LAPIC_TIMER_INIT, 0);
+	struct percpu *pc = this_percpu();
+	pc->timer_kernel_armed = false;
+	timer_program(a, pc);
+}
+
+void metal_timer_extra(struct uk_arch *a, uint64_t deadline_ns)
+{
+	struct percpu *pc = this_percpu();
+	pc->timer_extra = deadline_ns;
+	pc->timer_extra_armed = true;
+	timer_program(a, pc);
+}
+
+/* The timer fired (interrupts off): runs the timeline if its deadline came,
+ * re-arms, and says whether the kernel's deadline came (then it is
+ * disarmed: the kernel re-arms as it needs). */
+bool metal_timer_fired(struct uk_arch *a)
+{
+	struct percpu *pc = this_percpu();
+	uint64_t now = metal_now(a);
+	bool kernel_due = pc->timer_kernel_armed && pc->timer_kernel <= now;
+	if (kernel_due)
+		pc->timer_kernel_armed = false;
+	if (pc->timer_extra_armed && pc->timer_extra <= now) {
+		pc->timer_extra_armed = false;
+		scn_tick(a, now); /* arms the next deadline */
+	}
+	timer_program(a, pc);
+	return kernel_due;
 }
 
 /* ---- SMP ---- */

@@ -120,6 +120,10 @@ void trap(struct trap_frame *f)
 	}
 	if (v == UK_VEC_SPURIOUS)
 		return;
+	if (v == UK_VEC_TIMER && !metal_timer_fired(a)) {
+		lapic_eoi(a); /* only the timeline's deadline came */
+		return;
+	}
 	if (a->handler)
 		a->handler(a->handler_ctx, v);
 	else

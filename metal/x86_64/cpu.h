@@ -99,6 +99,10 @@ struct percpu {
 	struct tss tss;
 	uint64_t user_entries;         /* times this CPU entered ring 3 */
 	uint64_t syscalls;             /* ring-3 system calls taken here */
+	/* The LAPIC timer's two users (apic.c): libukern's deadline and, on
+	 * CPU 0, the scenario's timeline (ns, when armed). */
+	uint64_t timer_kernel, timer_extra;
+	bool timer_kernel_armed, timer_extra_armed;
 } __attribute__((aligned(64)));
 
 static inline struct percpu *this_percpu(void)

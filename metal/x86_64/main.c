@@ -131,6 +131,8 @@ void kmain(uint64_t mbi_pa)
 	smp_start_aps(a);
 	kprintf("metal: %u cpus online\n", a->ncpus);
 	pci_scan_edu(a);
+	if (scn_active())
+		scn_init(a);
 
 	rc = uk_kernel_create(a, NULL, &k);
 	if (rc != 0) {

@@ -100,6 +100,8 @@ void smp_start_aps(struct uk_arch *a);
 uint64_t metal_now(struct uk_arch *a);
 void metal_timer_arm(struct uk_arch *a, uint64_t deadline_ns);
 void metal_timer_disarm(struct uk_arch *a);
+void metal_timer_extra(struct uk_arch *a, uint64_t deadline_ns);
+bool metal_timer_fired(struct uk_arch *a);
 int metal_ioapic_route(struct uk_arch *a, unsigned pin, unsigned vector, unsigned cpu, bool level,
 		       bool active_low);
 void metal_ioapic_mask(struct uk_arch *a, unsigned pin, bool masked);
@@ -126,6 +128,12 @@ void ipc_bench_register(struct uk_kernel *k);
 void user_programs_register(struct uk_kernel *k);
 long metal_syscall(uint64_t nr, const uint64_t *args);
 void user_spawn_all(struct uk_kernel *k);
+
+/* scenario.c */
+bool scn_active(void);
+void scn_init(struct uk_arch *a);
+void scn_tick(struct uk_arch *a, uint64_t now);
+long scn_syscall(struct uk_arch *a, unsigned nr, const uint64_t args[6]);
 
 /* entry.S */
 void switch_stacks(uint64_t *save_sp, uint64_t new_sp);

@@ -24,6 +24,23 @@ enum {
 						   * stops the machine */
 	METAL_SYS_MSI_PHASE = UK_SYS_EXT_FIRST + 6, /* (start) -> whether the MSI phase began;
 						   * start = 1 begins it (the raiser) */
+	METAL_SYS_SCN_INFO = UK_SYS_EXT_FIRST + 7,  /* (thread, what) -> the scenario driver's
+						   * edu index (what 0), line kind (1: 1 IOAPIC,
+						   * 2 MSI), its pin or MSI source (2), work in
+						   * TSC ticks (3), ack-before-clear (4) */
+	METAL_SYS_SCN_EVENT = UK_SYS_EXT_FIRST + 8, /* (thread, event, tsc) -> 0: what the
+						   * scenario driver did (METAL_SCN_EV_*) */
+};
+
+/* What a scenario driver reports (scenario.c counts it as the simulator's
+ * runtime counts its notes). */
+enum {
+	METAL_SCN_EV_ATTACHED, /* its IRQ is attached: the timeline may start */
+	METAL_SCN_EV_CLEAR,    /* about to clear its device's status (tsc: rdtsc just before) */
+	METAL_SCN_EV_ACK,      /* an ACK accepted */
+	METAL_SCN_EV_LATE,     /* an ACK refused with ESTALE: another ACK ended the episode */
+	METAL_SCN_EV_NAK,      /* a NAK accepted */
+	METAL_SCN_EV_REJECTED, /* a wait or answer refused otherwise */
 };
 
 /* A ring-3 program's argument: role << 8 | index. */
@@ -31,6 +48,7 @@ enum {
 #define METAL_ROLE_DRIVER 1u /* index: its edu device */
 #define METAL_ROLE_RAISER 2u
 #define METAL_ROLE_MSI_DRIVER 3u /* index: its edu device, switched to MSI */
+#define METAL_ROLE_SCN_DRIVER 4u /* index: its thread in the scenario table */
 #define METAL_ARG(role, index) ((uint64_t)(role) << 8 | (index))
 
 /* The raiser's timeline: single raises alternating between the devices,

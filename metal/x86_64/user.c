@@ -17,6 +17,7 @@
 
 #include "metal.h"
 #include "metal_user.h"
+#include "scenario.h"
 
 extern const uint8_t user_image[], user_image_end[];
 
@@ -196,7 +197,7 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 		results.hello_ok += args[1] != 0;
 		if (++results.hello_done == a->ncpus) {
 			bool ok = hello_summary(a);
-			if (a->nedu == 0) {
+			if (a->nedu == 0 && !scn_active()) {
 				kprintf("verdict: %s (no edu device: the boot check only)\n", ok ? "PASS" : "FAIL");
 				metal_exit(ok ? 0 : 1);
 			}
@@ -244,6 +245,9 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 		return results.msi_phase;
 	case METAL_SYS_EDU_DONE:
 		edu_verdict(a, k, args);
+	case METAL_SYS_SCN_INFO:
+	case METAL_SYS_SCN_EVENT:
+		return scn_syscall(a, nr, args);
 	default:
 		return UK_ENOSYS;
 	}
@@ -257,11 +261,12 @@ void user_programs_register(struct uk_kernel *k)
 	uk_kernel_set_syscall_extension(k, metal_ext, NULL);
 }
 
-static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, unsigned cpu, const char *name,
-		  bool devices)
+/* `devices`: a bit for each edu device whose registers the program gets. */
+static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, uint64_t affinity,
+		  const char *name, unsigned devices)
 {
 	struct uk_spawn sp = { .program = (unsigned)ring3_prog, .arg = arg, .prio = prio,
-			       .max_prio = prio, .affinity = 1ull << cpu, .name = name };
+			       .max_prio = prio, .affinity = affinity, .name = name };
 	uint64_t tid;
 	int rc = uk_kernel_spawn(k, &sp, &tid);
 	if (rc != 0) {
@@ -276,6 +281,8 @@ static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, unsigned cpu
 	 * plain loads and stores; nothing else of the machine). */
 	struct uk_arch *a = &metal_arch;
 	for (unsigned d = 0; d < a->nedu; d++) {
+		if (!(devices & (1u << d)))
+			continue;
 		int h = uk_kernel_devmem_create(k, tid, a->edu[d].bar0, UK_PAGE_SIZE,
 						a->edu[d].slot << 3,
 						UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP);
@@ -287,18 +294,32 @@ static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, unsigned cpu
 	}
 }
 
-/* A hello program pinned to each CPU; with edu devices, a driver for each
- * (device d on CPU d mod n, above everything else) and the raiser on the
- * last CPU, below the rest. */
+/* A hello program pinned to each CPU. In a scenario run, the scenario's
+ * edu-driver threads, each in its own process with its device's registers
+ * (the timeline is CPU 0's timer, scenario.c). Otherwise the fixed run: with
+ * edu devices, a driver for each (device d on CPU d mod n, above everything
+ * else) and the raiser on the last CPU, below the rest. */
 void user_spawn_all(struct uk_kernel *k)
 {
 	struct uk_arch *a = &metal_arch;
+	unsigned all = (1u << a->nedu) - 1;
 	for (unsigned c = 0; c < a->ncpus; c++)
-		spawn(k, METAL_ARG(METAL_ROLE_HELLO, c), 100, c, "hello", false);
+		spawn(k, METAL_ARG(METAL_ROLE_HELLO, c), 100, 1ull << c, "hello", 0);
+	if (scn_active()) {
+		const struct metal_scenario *s = &metal_scenario;
+		uint64_t cpus = a->ncpus >= 64 ? ~0ull : (1ull << a->ncpus) - 1;
+		for (unsigned t = 0; t < s->nthreads; t++) {
+			long edu = scn_syscall(a, METAL_SYS_SCN_INFO, (const uint64_t[6]){ t, 0 });
+			spawn(k, METAL_ARG(METAL_ROLE_SCN_DRIVER, t), s->threads[t].prio,
+			      s->threads[t].affinity & cpus, s->threads[t].name, 1u << edu);
+		}
+		return;
+	}
 	for (unsigned d = 0; d < a->nedu; d++)
-		spawn(k, METAL_ARG(METAL_ROLE_DRIVER, d), 200, d % a->ncpus, "edu-driver", true);
+		spawn(k, METAL_ARG(METAL_ROLE_DRIVER, d), 200, 1ull << (d % a->ncpus), "edu-driver", all);
 	if (a->nedu) {
-		spawn(k, METAL_ARG(METAL_ROLE_MSI_DRIVER, 0), 200, a->ncpus - 1, "edu-msi-driver", true);
-		spawn(k, METAL_ARG(METAL_ROLE_RAISER, 0), 50, a->ncpus - 1, "edu-raiser", true);
+		spawn(k, METAL_ARG(METAL_ROLE_MSI_DRIVER, 0), 200, 1ull << (a->ncpus - 1),
+		      "edu-msi-driver", all);
+		spawn(k, METAL_ARG(METAL_ROLE_RAISER, 0), 50, 1ull << (a->ncpus - 1), "edu-raiser", all);
 	}
 }

@@ -34,6 +34,8 @@ static const struct uksim_cmd commands[] = {
 	 "merge the JSON lines of sharded explore runs into what one machine would print",
 	 uksim_cmd_merge},
 	{"check", "FILE...", "validate scenario files without running them", uksim_cmd_check},
+	{"export-metal", "FILE", "compile a scenario into the bare-metal image's C table (metal/)",
+	 uksim_cmd_export_metal},
 	{"compare", "FILE... --vary KEY=V1,V2,...",
 	 "run a scenario under several machine designs and tabulate the results",
 	 uksim_cmd_compare},
@@ -49,8 +51,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: uksim COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "  %-9s %s\n", "help", "show the options of a command: uksim help COMMAND");
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-12s %s\n", "help", "show the options of a command: uksim help COMMAND");
 	fprintf(f, "\nOptions:\n  --version  print the version and exit\n  --help     print this help\n");
 	fprintf(f, "\nExit codes: 0 expectations met, 1 an expectation failed, 2 bad usage or input,\n"
 		   "3 internal error.\n");

@@ -93,6 +93,7 @@ void uksim_json_string(FILE *f, const char *s);
 
 int uksim_cmd_bench(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_check(const struct uksim_cmd *cmd, int argc, char **argv);
+int uksim_cmd_export_metal(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_explore(const struct uksim_cmd *cmd, int argc, char **argv);
 int uksim_cmd_replay(const struct uksim_cmd *cmd, int argc, char **argv);

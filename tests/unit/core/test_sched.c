@@ -124,19 +124,44 @@ static void test_wakeup_preempts_locally_or_by_ipi(void **state)
 	assert_int_equal(t->sn.queued_cpu, 0);
 	assert_true(k->cpus[0].need_resched);
 	assert_int_equal(mock_ipi_count(), 0);
-	/* on a remote CPU: exactly one resched IPI to it */
-	t = fake_thread(10, 2);
-	t->sn.affinity = 0x2;
-	sched_make_ready(k, t);
+	/* on a remote CPU: exactly one resched IPI to it, and the sender is
+	 * charged for it */
+	uint64_t runq_traces = mock_trace_count(UK_TRACE_CORE_RUNQ);
+	uint64_t t0 = mock_now(0);
+	struct uk_thread *remote = fake_thread(10, 2);
+	remote->sn.affinity = 0x2;
+	sched_make_ready(k, remote);
+	uint64_t with_ipi = mock_now(0) - t0;
 	assert_int_equal(mock_ipi_count(), 1);
 	assert_int_equal(mock_ipi(0)->to, 1);
 	assert_int_equal(mock_ipi(0)->vector, UK_VEC_RESCHED);
 	/* a remote CPU running something more urgent: queued, no IPI */
+	t0 = mock_now(0);
 	t = fake_thread(10, 3);
 	t->sn.affinity = 0x4;
 	sched_make_ready(k, t);
+	uint64_t queued_only = mock_now(0) - t0;
 	assert_int_equal(mock_ipi_count(), 1);
 	assert_false(k->cpus[2].need_resched);
+	/* the same work but the IPI: the difference is one IPI's cost */
+	assert_int_equal(with_ipi - queued_only, MOCK_COST_IPI_NS);
+	/* each enqueue is traced with the queue's new length */
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ) - runq_traces, 2);
+	sched_check(k);
+
+	/* Priority changes of a queued thread. Lowered, though still above
+	 * what CPU 1 runs (5): its CPU was told already, no second IPI. */
+	sched_set_prio(k, remote, 8);
+	assert_int_equal(remote->sn.prio, 8);
+	assert_int_equal(mock_ipi_count(), 1);
+	/* Raised, but not above what CPU 2 runs (40): no IPI. */
+	sched_set_prio(k, t, 30);
+	assert_int_equal(mock_ipi_count(), 1);
+	/* Raised above it: CPU 2 is told. */
+	sched_set_prio(k, t, 50);
+	assert_int_equal(mock_ipi_count(), 2);
+	assert_int_equal(mock_ipi(1)->to, 2);
+	assert_int_equal(mock_ipi(1)->vector, UK_VEC_RESCHED);
 	sched_check(k);
 	shutdown();
 }

@@ -218,6 +218,36 @@ static void test_shootdown_targets_exactly_the_caching_cpus(void **state)
 	shutdown();
 }
 
+/* Activating the space a CPU already runs loads nothing: a CR3 write costs
+ * (and without PCIDs flushes the TLB), so a switch between two threads of
+ * one process must not reload the root. A different space is loaded, with a
+ * flush only the first time this CPU holds it. */
+static void test_activate_loads_the_root_only_on_change(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	struct vspace *a = &new_process(k)->vs, *b = &new_process(k)->vs;
+
+	mock_set_cpu(1);
+	mock_clear_logs();
+	unsigned loads = mock_root_loads(1);
+	vm_activate(k, &k->cpus[1], a);
+	assert_int_equal(mock_root_loads(1), loads + 1);
+	assert_int_equal(mock_root(1), a->root);
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_ROOT), 1);
+	vm_activate(k, &k->cpus[1], a);
+	assert_int_equal(mock_root_loads(1), loads + 1);
+	vm_activate(k, &k->cpus[1], b);
+	assert_int_equal(mock_root_loads(1), loads + 2);
+	assert_int_equal(mock_root(1), b->root);
+	vm_activate(k, &k->cpus[1], a);
+	assert_int_equal(mock_root_loads(1), loads + 3);
+	assert_int_equal(mock_root(1), a->root);
+	/* a was cached here already (still in its CPU mask): no second flush */
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_ROOT), 2);
+	assert_int_equal(a->cpu_mask, 0x2);
+	shutdown();
+}
+
 static void test_space_destroy_frees_everything(void **state)
 {
 	struct uk_kernel *k = boot(2, 4 << 20, NULL);
@@ -320,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_protect_and_unmap),
 		cmocka_unit_test(test_copy_through_tables),
 		cmocka_unit_test(test_shootdown_targets_exactly_the_caching_cpus),
+		cmocka_unit_test(test_activate_loads_the_root_only_on_change),
 		cmocka_unit_test(test_space_destroy_frees_everything),
 		cmocka_unit_test(test_space_destroy_leaves_platform_half),
 		cmocka_unit_test(test_unmap_frees_after_shootdown),

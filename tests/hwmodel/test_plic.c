@@ -153,6 +153,51 @@ START_TEST(pending_register_covers_the_last_source)
 }
 END_TEST
 
+/* The enable registers: one 32-bit word per 32 sources, one 0x80-byte
+ * window per context. Every bit of a word is its own source, and a word
+ * changes nothing outside it; the last context's last word is inside the
+ * window. Read back through the same registers and seen by a claim. */
+static uint32_t enable_word(struct hw_machine *m, unsigned ctx, unsigned word)
+{
+	uint64_t v;
+	hw_mmio_read(m, 0, 0, HW_PLIC_BASE + HW_PLIC_ENABLE + 0x80ull * ctx + 4 * word, 4, &v);
+	return (uint32_t)v;
+}
+
+START_TEST(enable_words_cover_every_bit_and_context)
+{
+	struct hwt *x = hwt_new_cfg((struct hw_machine_config){.ncpus = 4, .plic_sources = 1023});
+	struct hw_machine *m = x->m;
+	const uint64_t en = HW_PLIC_BASE + HW_PLIC_ENABLE;
+	uint64_t v;
+
+	/* Bits 0 and 31 of a word: sources 32 and 63 (word 1), and source 31. */
+	hw_mmio_write(m, 0, 0, en + 4, 4, 1u | (1u << 31));
+	ck_assert_uint_eq(enable_word(m, 0, 1), 1u | (1u << 31));
+	hw_mmio_write(m, 0, 0, en, 4, 1u << 31);
+	ck_assert_uint_eq(enable_word(m, 0, 0), 1u << 31);
+	/* Writing word 0 leaves word 1 alone, whatever its bit 0 says. */
+	hw_mmio_write(m, 0, 0, en, 4, 0);
+	ck_assert_uint_eq(enable_word(m, 0, 1), 1u | (1u << 31));
+	hw_mmio_write(m, 0, 0, en, 4, 0xffffffffu);
+	ck_assert_uint_eq(enable_word(m, 0, 0), 0xfffffffeu); /* source 0 does not exist */
+	ck_assert_uint_eq(enable_word(m, 0, 1), 1u | (1u << 31));
+	hw_mmio_write(m, 0, 0, en + 4, 4, 0);
+	ck_assert_uint_eq(enable_word(m, 0, 1), 0);
+	ck_assert_uint_eq(enable_word(m, 0, 0), 0xfffffffeu);
+
+	/* The last word of the last context: sources 992..1023 of context 3. */
+	hw_mmio_write(m, 0, 0, en + 0x80 * 3 + 0x7c, 4, 1u << 8);
+	ck_assert_uint_eq(enable_word(m, 3, 31), 1u << 8);
+	ck_assert_uint_eq(enable_word(m, 2, 31), 0);
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + 4 * 1000, 4, 5); /* priority */
+	hw_intc_set_line(m, PL, 1000, true, 1);
+	hw_mmio_read(m, 0, 2, HW_PLIC_BASE + HW_PLIC_CONTEXT + 0x1000 * 3 + 4, 4, &v);
+	ck_assert_uint_eq(v, 1000);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-plic");
@@ -163,6 +208,7 @@ int main(void)
 	tcase_add_test(tc, pending_register_covers_the_last_source);
 	tcase_add_test(tc, registers_claim_and_complete);
 	tcase_add_test(tc, edge_source_while_claimed_is_lost);
+	tcase_add_test(tc, enable_words_cover_every_bit_and_context);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

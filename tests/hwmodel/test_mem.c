@@ -2,6 +2,41 @@
 /* Physical memory: sparse backing, regions, bounds, owner tags. */
 #include "hwtest.h"
 
+#include <malloc.h>
+
+/* Fault injection: this executable links with -Wl,--wrap=calloc
+ * (tests/hwmodel/meson.build), so hwmodel's callocs come here; an armed
+ * size fails once. */
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+static size_t fail_calloc_bytes;
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	if (fail_calloc_bytes && n * size == fail_calloc_bytes) {
+		fail_calloc_bytes = 0;
+		return NULL;
+	}
+	return __real_calloc(n, size);
+}
+
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* The process's address space, in pages (/proc/self/statm). */
+static unsigned long address_space(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%lu", &pages), 1);
+	fclose(f);
+	return pages;
+}
+
 START_TEST(big_ram_costs_nothing_until_touched)
 {
 	struct hw_evq q;
@@ -35,6 +70,38 @@ START_TEST(big_ram_costs_nothing_until_touched)
 	ck_assert_uint_lt(after, before + 16);
 	hw_machine_destroy(m);
 	hw_evq_fini(&q);
+}
+END_TEST
+
+/* RAM whose bookkeeping (a tag per frame, a dirty bit per frame) cannot be
+ * allocated: the machine is refused with HW_ENOMEM, and the RAM's
+ * reservation and whichever of the two arrays it did get are released, so a
+ * host that retries does not leak. */
+START_TEST(ram_bookkeeping_failure_frees_what_it_got)
+{
+	const uint64_t ram = 64ull << 20, frames = ram >> HW_PAGE_SHIFT;
+	const size_t sizes[2] = {frames * sizeof(uint32_t), frames / 64 * sizeof(uint64_t)};
+	for (unsigned i = 0; i < 2; i++) {
+		struct hw_evq q;
+		hw_evq_init(&q, 4);
+		struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = ram, .evq = &q};
+		struct hw_machine *m;
+		char err[200];
+		/* (Measured before any ck_assert: Check allocates as it goes.) */
+		unsigned long space = address_space();
+		size_t before = heap_in_use();
+		fail_calloc_bytes = sizes[i];
+		int rc = hw_machine_create(&cfg, &m, err, sizeof(err));
+		size_t after = heap_in_use();
+		unsigned long space_after = address_space();
+		ck_assert_int_eq(rc, HW_ENOMEM);
+		ck_assert_uint_eq(fail_calloc_bytes, 0); /* the armed allocation was made */
+		ck_assert_ptr_null(m);
+		ck_assert_ptr_nonnull(strstr(err, "owner tags"));
+		ck_assert_uint_eq(after, before);
+		ck_assert_uint_eq(space_after, space); /* the RAM's reservation too */
+		hw_evq_fini(&q);
+	}
 }
 END_TEST
 
@@ -214,6 +281,7 @@ int main(void)
 	Suite *s = suite_create("hwmodel-memory");
 	TCase *tc = tcase_create("memory");
 	tcase_add_test(tc, big_ram_costs_nothing_until_touched);
+	tcase_add_test(tc, ram_bookkeeping_failure_frees_what_it_got);
 	tcase_add_test(tc, regions_skip_the_mmio_hole);
 	tcase_add_test(tc, ptr_is_contiguous_inside_a_region_and_bounded);
 	tcase_add_test(tc, read_write_and_all_ones_outside_ram);

@@ -5,17 +5,21 @@
  *
  * gcov writes a process's counters at exit(). A process that dies by a
  * signal (a death test's child that hits uk_arch_fatal, i.e. abort()) or
- * leaves through _exit() writes nothing, so the lines only it ran would look
+ * leaves through _exit() or the exit_group system call (uksim's crash
+ * reporter) writes nothing, so the lines only it ran would look
  * unexecuted, and a mutant on them would be called a survivor without a test
  * being run: unsound. This shim writes the counters on those paths too, then
  * lets the process die exactly as it would have (same signal, same code).
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 extern void __gcov_dump(void);
 extern void __real__exit(int code);
+extern long __real_syscall(long n, ...);
 
 static const int ukcov_signals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
 #define UKCOV_NSIG (sizeof ukcov_signals / sizeof ukcov_signals[0])
@@ -52,4 +56,20 @@ void __wrap__exit(int code)
 {
 	__gcov_dump();
 	__real__exit(code);
+}
+
+/* -Wl,--wrap=syscall: uksim's crash and exit reports end the process with
+ * syscall(SYS_exit_group, code). Other calls pass through unchanged (six
+ * integer arguments: all the x86-64 and aarch64 system call ABI has). */
+long __wrap_syscall(long n, ...)
+{
+	va_list ap;
+	long a[6];
+	va_start(ap, n);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (n == SYS_exit_group) /* (not SYS_exit: one thread, and gcov dumps once) */
+		__gcov_dump();
+	return __real_syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

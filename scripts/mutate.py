@@ -335,7 +335,9 @@ def tree_hash(root):
     """SHA-256 of every file of the tree (names and contents): the coverage
     cache is valid for exactly this source, tests included."""
     h = hashlib.sha256(f"mutate-coverage {COVERAGE_FORMAT}\n".encode())
-    # The script's own files change no test's coverage (the shim does).
+    h.update(repr((sorted(EXCLUDED_SUITES), sorted(EXCLUDED_TESTS), AREAS)).encode())
+    # The script's own files change no test's coverage (the shim and the
+    # test command, just above, do).
     skip = {"scripts/mutate.py", "scripts/mutate.sh", "scripts/mutate-equivalent.txt"}
     for rel in sorted(f for f in tree_files(root) if f not in skip):
         h.update(rel.encode() + b"\0")

@@ -166,6 +166,37 @@ static void test_wakeup_preempts_locally_or_by_ipi(void **state)
 	shutdown();
 }
 
+/* An affinity that leaves out the CPU a thread runs on moves it off: its
+ * own CPU by the resched flag, a remote one by an IPI. */
+static void test_affinity_moves_a_running_thread(void **state)
+{
+	struct uk_kernel *k = boot(4, 4 << 20, NULL);
+	int prios[4] = { 5, 5, 40, 40 };
+
+	cpus_running(k, prios);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	struct uk_thread *remote = k->cpus[1].current;
+	assert_int_equal(thread_set_affinity(k, remote, 0x1), 0);
+	assert_int_equal(remote->sn.affinity, 0x1);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(mock_ipi(0)->to, 1);
+	assert_int_equal(mock_ipi(0)->vector, UK_VEC_RESCHED);
+	assert_false(k->cpus[1].need_resched); /* CPU 1 learns it from the IPI */
+	/* still allowed where it runs: nothing to do */
+	assert_int_equal(thread_set_affinity(k, k->cpus[2].current, 0x4), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	/* this CPU's own thread: no IPI, the CPU reschedules at once */
+	assert_int_equal(thread_set_affinity(k, k->cpus[0].current, 0x2), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_true(k->cpus[0].need_resched);
+	assert_true(k->cpus[0].slice_expired);
+	/* no CPU at all: refused, nothing changed */
+	assert_int_equal(thread_set_affinity(k, remote, 0), UK_EINVAL);
+	assert_int_equal(remote->sn.affinity, 0x1);
+	shutdown();
+}
+
 /* ---- runs ---- */
 
 static struct {
@@ -330,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_pick_order_and_round_robin),
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_wakeup_preempts_locally_or_by_ipi),
+		cmocka_unit_test(test_affinity_moves_a_running_thread),
 		cmocka_unit_test(test_yield_alternates),
 		cmocka_unit_test(test_timer_round_robin),
 		cmocka_unit_test(test_higher_priority_wakeup_preempts),

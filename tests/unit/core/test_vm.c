@@ -79,6 +79,38 @@ static void test_map_out_of_memory_rolls_back(void **state)
 	shutdown();
 }
 
+/* A process whose page-table root cannot be allocated is refused with
+ * UK_ENOMEM and leaves nothing behind: no kernel object, no PCID (the next
+ * process gets the one the failed one had taken). */
+static void test_space_without_a_root_frame_frees_its_pcid(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uk_paddr_t own[64], pa;
+	unsigned nown = 0;
+	while (frame_alloc(k, &pa) == 0)
+		if (nown < 64)
+			own[nown++] = pa;
+	/* One free frame at a time: a creation takes it for its root (it
+	 * succeeds) until the process slab is full and takes it for a new
+	 * slab page; then the root is what is missing. */
+	for (unsigned i = 0;; i++) {
+		assert_true(i < nown);
+		frame_free(k, own[i]);
+		uint64_t pcids[64];
+		memcpy(pcids, k->pcid_used, sizeof(pcids));
+		uint64_t kobjs = k->kalloc.kobjs;
+		struct process *p = NULL;
+		int rc = process_create(k, 255, "p", &p);
+		if (rc == 0)
+			continue;
+		assert_int_equal(rc, UK_ENOMEM);
+		assert_int_equal(k->kalloc.kobjs, kobjs);
+		assert_memory_equal(k->pcid_used, pcids, sizeof(pcids));
+		break;
+	}
+	shutdown();
+}
+
 static void test_lazy_and_demand_zero(void **state)
 {
 	struct uk_kernel *k = boot(1, 4 << 20, NULL);
@@ -346,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_map_exact_bits),
 		cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_map_out_of_memory_rolls_back),
+		cmocka_unit_test(test_space_without_a_root_frame_frees_its_pcid),
 		cmocka_unit_test(test_lazy_and_demand_zero),
 		cmocka_unit_test(test_protect_and_unmap),
 		cmocka_unit_test(test_copy_through_tables),

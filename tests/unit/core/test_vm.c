@@ -80,8 +80,8 @@ static void test_map_out_of_memory_rolls_back(void **state)
 }
 
 /* A process whose page-table root cannot be allocated is refused with
- * UK_ENOMEM and leaves nothing behind: no kernel object, no PCID (the next
- * process gets the one the failed one had taken). */
+ * UK_ENOMEM and leaves nothing behind: no kernel object, and the PCID it
+ * had taken is free again. */
 static void test_space_without_a_root_frame_frees_its_pcid(void **state)
 {
 	struct uk_kernel *k = boot(1, 1 << 20, NULL);

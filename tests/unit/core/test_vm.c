@@ -280,6 +280,43 @@ static void test_activate_loads_the_root_only_on_change(void **state)
 	shutdown();
 }
 
+/* Past 32 pages a shootdown flushes the space's whole PCID instead of
+ * page by page (flushing fewer would leave stale entries). */
+static void test_large_shootdown_flushes_the_pcid(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+
+	assert_int_equal(vm_map(k, vs, VA, 40 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	mock_set_cpu(0);
+	vm_activate(k, &k->cpus[0], vs);
+	mock_clear_logs();
+	assert_int_equal(vm_protect(k, vs, VA, 32 * PG, UK_PROT_READ), 0);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 32);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PCID), 0);
+	mock_clear_logs();
+	assert_int_equal(vm_protect(k, vs, VA, 40 * PG, UK_PROT_READ | UK_PROT_WRITE), 0);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 0);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PCID), 1);
+	assert_int_equal(mock_flush(0)->pcid, vs->pcid);
+	shutdown();
+}
+
+/* Device memory mapped where the page tables run out: UK_ENOMEM, and the
+ * pages mapped on the way are unmapped again. */
+static void test_device_map_out_of_memory_rolls_back(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t tables = k->frames.free + 2; /* one page table per 512 pages */
+
+	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, 512 * tables, true), UK_ENOMEM);
+	assert_int_equal(vs->pages, 0);
+	assert_int_equal(mock_pte(vs->root, VA), 0);
+	assert_int_equal(mock_pte(vs->root, VA + 511 * PG), 0);
+	shutdown();
+}
+
 static void test_space_destroy_frees_everything(void **state)
 {
 	struct uk_kernel *k = boot(2, 4 << 20, NULL);
@@ -384,6 +421,8 @@ int main(void)
 		cmocka_unit_test(test_copy_through_tables),
 		cmocka_unit_test(test_shootdown_targets_exactly_the_caching_cpus),
 		cmocka_unit_test(test_activate_loads_the_root_only_on_change),
+		cmocka_unit_test(test_large_shootdown_flushes_the_pcid),
+		cmocka_unit_test(test_device_map_out_of_memory_rolls_back),
 		cmocka_unit_test(test_space_destroy_frees_everything),
 		cmocka_unit_test(test_space_destroy_leaves_platform_half),
 		cmocka_unit_test(test_unmap_frees_after_shootdown),

@@ -198,6 +198,50 @@ START_TEST(enable_words_cover_every_bit_and_context)
 }
 END_TEST
 
+/* Every entry point refuses a source, context, priority or threshold that
+ * does not exist, and changes nothing; source 1, the first that does, works. */
+START_TEST(argument_checks)
+{
+	struct hwt *x = plic_machine(); /* 2 contexts, 16 sources */
+	struct hw_machine *m = x->m;
+	ck_assert_int_eq(hw_plic_set_priority(m, 0, 1, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_priority(m, 17, 1, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_priority(m, 1, 8, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_priority(m, 16, 7, 0), HW_OK);
+	ck_assert_int_eq(hw_plic_set_priority(m, 1, 7, 0), HW_OK);
+	ck_assert_int_eq(hw_plic_set_enable(m, 2, 1, true, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_enable(m, 0, 0, true, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_enable(m, 0, 17, true, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 2, 0, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 0, 8, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 1, 7, 0), HW_OK);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 1, 0, 0), HW_OK);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 2, 1, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 0, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 17, 0), HW_EINVAL);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_IGNORED), 0);
+	/* source 1: pending, claimed on context 1, completed */
+	ck_assert_int_eq(hw_plic_set_enable(m, 1, 1, true, 0), HW_OK);
+	hw_intc_set_line(m, PL, 1, true, 1);
+	ck_assert(hw_plic_pending(m, 1));
+	ck_assert(!hw_plic_pending(m, 0));
+	ck_assert(!hw_plic_pending(m, 17));
+	ck_assert_int_eq(hw_intc_claim(m, PL, 1, 2), 1);
+	hw_intc_set_line(m, PL, 1, false, 3);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 1, 1, 4), HW_OK);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 1);
+	/* source 16, the last: the same, on context 0 */
+	ck_assert_int_eq(hw_plic_set_enable(m, 0, 16, true, 5), HW_OK);
+	hw_intc_set_line(m, PL, 16, true, 5);
+	ck_assert(hw_plic_pending(m, 16));
+	ck_assert_int_eq(hw_intc_claim(m, PL, 0, 6), 16);
+	hw_intc_set_line(m, PL, 16, false, 7);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 16, 8), HW_OK);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 2);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-plic");
@@ -209,6 +253,7 @@ int main(void)
 	tcase_add_test(tc, registers_claim_and_complete);
 	tcase_add_test(tc, edge_source_while_claimed_is_lost);
 	tcase_add_test(tc, enable_words_cover_every_bit_and_context);
+	tcase_add_test(tc, argument_checks);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

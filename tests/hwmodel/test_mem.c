@@ -105,6 +105,40 @@ START_TEST(ram_bookkeeping_failure_frees_what_it_got)
 }
 END_TEST
 
+/* A machine with every controller and a device, created, used a little
+ * and destroyed, gives back all it allocated: the heap and the address
+ * space are as before. */
+START_TEST(destroy_frees_everything)
+{
+	struct hw_dev_desc uart = {.kind = HW_DEV_UART, .name = "u", .pci = true, .bus = 0,
+				   .slot = 2, .mmio_base = 0xc0000000, .irq_mode = HW_IRQ_EDGE,
+				   .irq_pin = 4};
+	char err[200];
+	struct hw_machine *m;
+	int rc[3];
+	/* (Measured with no ck_assert in between: Check allocates as it goes.) */
+	unsigned long space = address_space();
+	size_t before = heap_in_use();
+	struct hw_evq *q = malloc(sizeof(*q));
+	hw_evq_init(q, 4);
+	struct hw_machine_config cfg = {.ncpus = 3, .ram_bytes = 16ull << 20, .evq = q,
+					.plic_sources = 40, .percpu_lines = 2, .msi_sources = 8,
+					.tlb_entries = 16};
+	rc[0] = hw_machine_create(&cfg, &m, err, sizeof(err));
+	rc[1] = rc[0] == HW_OK ? hw_machine_add_device(m, &uart, err, sizeof(err)) : -1;
+	rc[2] = rc[0] == HW_OK ? hw_mem_write64(m, 0x2000, 42) : -1;
+	if (rc[0] == HW_OK)
+		hw_machine_destroy(m);
+	hw_evq_fini(q);
+	free(q);
+	size_t after = heap_in_use();
+	unsigned long space_after = address_space();
+	ck_assert_msg(rc[0] == HW_OK && rc[1] == HW_OK && rc[2] == HW_OK, "%s", err);
+	ck_assert_uint_eq(after, before);
+	ck_assert_uint_eq(space_after, space); /* the RAM is unmapped */
+}
+END_TEST
+
 START_TEST(regions_skip_the_mmio_hole)
 {
 	struct hwt *x = hwt_new_cfg((struct hw_machine_config){.ncpus = 1, .ram_bytes = 4ull << 30});
@@ -282,6 +316,7 @@ int main(void)
 	TCase *tc = tcase_create("memory");
 	tcase_add_test(tc, big_ram_costs_nothing_until_touched);
 	tcase_add_test(tc, ram_bookkeeping_failure_frees_what_it_got);
+	tcase_add_test(tc, destroy_frees_everything);
 	tcase_add_test(tc, regions_skip_the_mmio_hole);
 	tcase_add_test(tc, ptr_is_contiguous_inside_a_region_and_bounded);
 	tcase_add_test(tc, read_write_and_all_ones_outside_ram);

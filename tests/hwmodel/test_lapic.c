@@ -262,7 +262,10 @@ START_TEST(register_corners)
 
 	/* Word 0 of the ISR once 0x41 is done and 0x1f accepted; an offset
 	 * inside a register reads that register (0x7c and 0x7f: word 7). */
+	unsigned eois = hwt_count(x, HW_TRACE_EOI);
 	hw_lapic_eoi(m, 1, 27);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_EOI), eois + 1); /* traced, with its vector */
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_EOI)->a, 0x41);
 	ck_assert_uint_eq(hw_lapic_accept(m, 1, 27), 0x1f);
 	ck_assert_uint_eq(hw_lapic_read(m, 1, 27, HW_LAPIC_ISR), 1u << 31);
 	ck_assert_uint_eq(hw_lapic_accept(m, 0, 28), 0xf6);

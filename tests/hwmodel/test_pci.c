@@ -66,6 +66,8 @@ START_TEST(enumeration_finds_the_configured_devices)
 	ck_assert_uint_eq(v, 0xffff);
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 32, 0, 0, 4, &v), HW_EINVAL);
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 1, 0, 1, 2, &v), HW_EINVAL); /* misaligned */
+	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 3, 0, 255, 1, &v), HW_OK); /* the last byte */
+	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 3, 0, 256, 1, &v), HW_EINVAL);
 	hwt_free(x);
 }
 END_TEST

@@ -321,9 +321,13 @@ static void test_space_destroy_frees_everything(void **state)
 {
 	struct uk_kernel *k = boot(2, 4 << 20, NULL);
 	uint64_t free0 = k->frames.free;
+	uint64_t pcids[64];
 	struct vspace vs;
 
+	memcpy(pcids, k->pcid_used, sizeof(pcids));
 	assert_int_equal(vm_space_init(k, &vs), 0);
+	assert_int_not_equal(vs.pcid, 0);
+	assert_true(k->pcid_used[vs.pcid / 64] & (1ull << (vs.pcid % 64)));
 	assert_int_equal(vm_map(k, &vs, VA, 3 * PG, UK_PROT_READ, 0), 0);
 	assert_int_equal(vm_map(k, &vs, 0x7f0000000000ull, PG, UK_PROT_READ, 0), 0);
 	mock_set_sync_tlb(true);
@@ -333,6 +337,7 @@ static void test_space_destroy_frees_everything(void **state)
 	vm_space_destroy(k, &vs);
 	assert_ptr_equal(k->cpus[1].active_vs, &k->empty_vs); /* moved off the dying root */
 	assert_int_equal(k->frames.free, free0);
+	assert_memory_equal(k->pcid_used, pcids, sizeof(pcids)); /* its PCID is free again */
 	shutdown();
 }
 

@@ -84,6 +84,26 @@ START_TEST(illegal_vectors)
 	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 0, HW_IPI_DEST, 1, 3), HW_EINVAL);
 	ck_assert_uint_eq(hw_lapic_read(x->m, 0, 0, HW_LAPIC_ESR) & HW_ESR_SEND_ILLEGAL,
 			  HW_ESR_SEND_ILLEGAL);
+	/* the edges: 15 is still illegal both ways, 16 is the first legal vector */
+	hw_lapic_write(x->m, 0, 1, HW_LAPIC_ESR, 0);
+	hw_lapic_write(x->m, 1, 1, HW_LAPIC_ESR, 0);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 1, HW_IPI_DEST, 1, 15), HW_EINVAL);
+	ck_assert(!hw_lapic_irr(x->m, 1, 15));
+	ck_assert_uint_eq(hw_lapic_read(x->m, 0, 1, HW_LAPIC_ESR), HW_ESR_SEND_ILLEGAL);
+	hw_lapic_deliver(x->m, 1, 1, 15, false, HW_SRC_MSI);
+	ck_assert(!hw_lapic_irr(x->m, 1, 15));
+	ck_assert_uint_eq(hw_lapic_read(x->m, 1, 1, HW_LAPIC_ESR), HW_ESR_RECV_ILLEGAL);
+	hw_lapic_write(x->m, 0, 2, HW_LAPIC_ESR, 0);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 2, HW_IPI_DEST, 1, 16), HW_OK);
+	ck_assert(hw_lapic_irr(x->m, 1, 16));
+	ck_assert_uint_eq(hw_lapic_read(x->m, 0, 2, HW_LAPIC_ESR), 0);
+	/* 255 is the last vector; a CPU or shorthand that does not exist is refused */
+	hw_lapic_deliver(x->m, 1, 3, 255, false, HW_SRC_MSI);
+	ck_assert(hw_lapic_irr(x->m, 1, 255));
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 3, HW_IPI_DEST, 2, 0x40), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 3, (enum hw_ipi_dest)4, 0, 0x40), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 2, 3, HW_IPI_DEST, 0, 0x40), HW_EINVAL);
+	ck_assert(!hw_lapic_irr(x->m, 0, 0x40) && !hw_lapic_irr(x->m, 1, 0x40));
 	hwt_free(x);
 }
 END_TEST

@@ -189,6 +189,7 @@ static void holder_of_two(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
 	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == UK_EDEADLK);
 	UCHECK(uk_sys_mutex_trylock(u, (uint32_t)g.m1) == UK_EDEADLK);
+	see(99); /* [5] reached: relocking returned instead of blocking for ever */
 }
 
 static void test_exact_undo_per_mutex(void **state)
@@ -198,7 +199,8 @@ static void test_exact_undo_per_mutex(void **state)
 	spawn_prog(g.k, holder_of_two, 0, 1, 0);
 	mock_run(g.k, 0);
 	assert_int_equal(harness_failures, 0);
-	assert_int_equal(g.nseen, 5);
+	assert_int_equal(g.nseen, 6);
+	assert_int_equal(g.seen[5], 99);
 	assert_int_equal(g.seen[0], 10);
 	assert_int_equal(g.seen[1], 20);
 	assert_int_equal(g.seen[2], 10); /* m2's boost gone, m1's stays */

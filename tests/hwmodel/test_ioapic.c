@@ -325,6 +325,14 @@ START_TEST(power_on_state_and_bad_destinations)
 	struct hwt *x = hwt_new(2);
 	for (unsigned p = 0; p < HW_IOAPIC_PINS; p++)
 		ck_assert(hw_intc_masked(x->m, IO, p));
+	/* A reset selects register 0 (the ID) again, whatever was selected. */
+	uint64_t v;
+	hw_mmio_write(x->m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, HW_IOAPIC_REG_VER);
+	hw_machine_reset(x->m, 0);
+	hw_mmio_read(x->m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, &v);
+	ck_assert_uint_eq(v, 0);
+	hw_mmio_read(x->m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, &v);
+	ck_assert_uint_eq(v, 0); /* ID 0 */
 	/* A raw RTE naming APIC ID 7 on a 2-CPU machine: dropped, traced. */
 	hw_ioapic_set_rte(x->m, 0, 0x70 | (7ull << HW_RTE_DEST_SHIFT), 0);
 	hw_intc_pulse(x->m, IO, 0, 1);

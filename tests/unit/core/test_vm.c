@@ -334,8 +334,11 @@ static void test_space_destroy_frees_everything(void **state)
 	mock_set_cpu(1);
 	vm_activate(k, &k->cpus[1], &vs);
 	mock_set_cpu(0);
+	mock_clear_logs();
 	vm_space_destroy(k, &vs);
 	assert_ptr_equal(k->cpus[1].active_vs, &k->empty_vs); /* moved off the dying root */
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PCID), 1);  /* and dropped all of it */
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PAGE), 0);
 	assert_int_equal(k->frames.free, free0);
 	assert_memory_equal(k->pcid_used, pcids, sizeof(pcids)); /* its PCID is free again */
 	shutdown();

@@ -115,7 +115,7 @@ START_TEST(destroy_frees_everything)
 				   .irq_pin = 4};
 	char err[200];
 	struct hw_machine *m;
-	int rc[3];
+	int rc[4];
 	/* (Measured with no ck_assert in between: Check allocates as it goes.) */
 	unsigned long space = address_space();
 	size_t before = heap_in_use();
@@ -129,11 +129,17 @@ START_TEST(destroy_frees_everything)
 	rc[2] = rc[0] == HW_OK ? hw_mem_write64(m, 0x2000, 42) : -1;
 	if (rc[0] == HW_OK)
 		hw_machine_destroy(m);
+	/* the same through a RAM cache, which keeps the RAM until it goes */
+	cfg.ram_cache = hw_ram_cache_create();
+	rc[3] = hw_machine_create(&cfg, &m, err, sizeof(err));
+	if (rc[3] == HW_OK)
+		hw_machine_destroy(m);
+	hw_ram_cache_destroy(cfg.ram_cache);
 	hw_evq_fini(q);
 	free(q);
 	size_t after = heap_in_use();
 	unsigned long space_after = address_space();
-	ck_assert_msg(rc[0] == HW_OK && rc[1] == HW_OK && rc[2] == HW_OK, "%s", err);
+	ck_assert_msg(rc[0] == HW_OK && rc[1] == HW_OK && rc[2] == HW_OK && rc[3] == HW_OK, "%s", err);
 	ck_assert_uint_eq(after, before);
 	ck_assert_uint_eq(space_after, space); /* the RAM is unmapped */
 }

@@ -67,6 +67,11 @@ START_TEST(enumeration_finds_the_configured_devices)
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 32, 0, 0, 4, &v), HW_EINVAL);
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 1, 0, 1, 2, &v), HW_EINVAL); /* misaligned */
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 3, 0, 255, 1, &v), HW_OK); /* the last byte */
+	/* 0:3 has a function 2, so function 0 says multi-function; 1:0 does not */
+	hw_pci_cfg_read(x->m, 0, 3, 0, HW_PCI_HEADER_TYPE, 1, &v);
+	ck_assert_uint_eq(v & 0x80, 0x80);
+	hw_pci_cfg_read(x->m, 1, 0, 0, HW_PCI_HEADER_TYPE, 1, &v);
+	ck_assert_uint_eq(v & 0x80, 0);
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 3, 0, 256, 1, &v), HW_EINVAL);
 	hwt_free(x);
 }

@@ -39,6 +39,7 @@ struct uk_arch {
 	unsigned device_vector[UK_MAX_CPUS];
 	uk_paddr_t root[UK_MAX_CPUS];
 	unsigned root_loads[UK_MAX_CPUS];
+	unsigned fail_thread_creates;
 	uint16_t pcid[UK_MAX_CPUS];
 	struct uk_arch_thread boot[UK_MAX_CPUS];
 	bool boot_started[UK_MAX_CPUS];
@@ -121,6 +122,7 @@ uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
 uint64_t mock_trace_count(uint16_t kind) { return kind < 0x400 ? mock.traces[kind] : 0; }
 uk_paddr_t mock_root(unsigned cpu) { return mock.root[cpu]; }
 unsigned mock_root_loads(unsigned cpu) { return mock.root_loads[cpu]; }
+void mock_fail_thread_creates(unsigned n) { mock.fail_thread_creates = n; }
 void mock_clear_logs(void)
 {
 	mock.nipis = 0;
@@ -258,6 +260,10 @@ static void mock_thread_start(void)
 int uk_arch_thread_create(struct uk_arch *a, void (*entry)(void *), void *arg, const char *name,
 			  struct uk_arch_thread **out)
 {
+	if (a->fail_thread_creates) {
+		a->fail_thread_creates--;
+		return UK_ENOMEM;
+	}
 	struct uk_arch_thread *t = calloc(1, sizeof(*t));
 	if (!t)
 		return UK_ENOMEM;

@@ -86,6 +86,8 @@ uint64_t mock_pte(uk_paddr_t root, uk_vaddr_t va);
 uk_paddr_t mock_root(unsigned cpu);
 /* How many times uk_arch_set_root loaded a root on `cpu` (a CR3 write). */
 unsigned mock_root_loads(unsigned cpu);
+/* The next n uk_arch_thread_create calls fail with UK_ENOMEM (no host stack). */
+void mock_fail_thread_creates(unsigned n);
 
 
 

@@ -320,6 +320,29 @@ START_TEST(register_window_edges)
 }
 END_TEST
 
+/* An edge pin takes its interrupt on the rising edge of the line (active
+ * high), not when the line falls; masking is traced as "masked" (1). */
+START_TEST(edge_is_taken_on_the_rising_edge)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 6, HW_TRIGGER_EDGE, false);
+	hw_intc_set_line(x->m, IO, 6, true, 10);
+	ck_assert(hw_lapic_irr(x->m, 0, VEC));
+	take_and_eoi(x, 20);
+	hw_intc_set_line(x->m, IO, 6, false, 30);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, IO, 6, &st);
+	ck_assert_uint_eq(st.delivered, 1);
+	hw_intc_mask(x->m, IO, 6, true, 40);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_MASK);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->b, 6);
+	ck_assert_uint_eq(ev->c, 1);
+	hwt_free(x);
+}
+END_TEST
+
 START_TEST(power_on_state_and_bad_destinations)
 {
 	struct hwt *x = hwt_new(2);
@@ -382,6 +405,7 @@ int main(void)
 	tcase_add_test(tc, registers_through_ioregsel_and_iowin);
 	tcase_add_test(tc, register_window_edges);
 	tcase_add_test(tc, power_on_state_and_bad_destinations);
+	tcase_add_test(tc, edge_is_taken_on_the_rising_edge);
 	tcase_add_test(tc, trace_tells_the_story);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);

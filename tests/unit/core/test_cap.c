@@ -24,6 +24,12 @@ static void test_table_direct(void **state)
 	assert_int_equal(cap_rights(p, (uint64_t)d), UK_RIGHT_WAIT);
 	assert_int_equal(cap_dup(k, p, (uint64_t)d, UK_RIGHT_WAIT), UK_EPERM); /* no GRANT */
 	assert_int_equal(cap_dup(k, p, (uint64_t)h, UK_RIGHT_MAP), UK_EPERM);  /* more rights */
+	/* a copy keeps the badge */
+	cap_set_badge(p, (uint64_t)h, 0xbad9e);
+	int c = cap_dup(k, p, (uint64_t)h, UK_RIGHT_WAIT);
+	assert_true(c > 0);
+	assert_int_equal(cap_badge(p, (uint64_t)c), 0xbad9e);
+	assert_int_equal(cap_close(k, p, (uint64_t)c), 0);
 	assert_int_equal(cap_dup(k, p, (uint64_t)h, 1u << 20), UK_EINVAL);
 	assert_int_equal(m->o.refs, 3);
 	assert_int_equal(cap_close(k, p, (uint64_t)d), 0);

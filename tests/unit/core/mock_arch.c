@@ -557,7 +557,7 @@ void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 {
 	static const uint64_t ns[UK_COST_COUNT] = {
 		[UK_COST_SYSCALL] = 100, [UK_COST_CTX_SWITCH] = 200, [UK_COST_KERNEL_OP] = 10,
-		[UK_COST_PAGE_WALK_STEP] = 5, [UK_COST_TLB_INVALIDATE] = 20, [UK_COST_IPI] = MOCK_COST_IPI_NS,
+		[UK_COST_PAGE_WALK_STEP] = 5, [UK_COST_TLB_INVALIDATE] = MOCK_COST_TLB_NS, [UK_COST_IPI] = MOCK_COST_IPI_NS,
 		[UK_COST_IRQ_ENTRY] = 50, [UK_COST_DEVICE_ACCESS] = 100,
 	};
 	if ((unsigned)what < UK_COST_COUNT)

@@ -45,6 +45,8 @@ unsigned mock_cpu(void);
 uint64_t mock_now(unsigned cpu);
 /* The virtual time uk_arch_charge adds for one IPI. */
 #define MOCK_COST_IPI_NS 50
+/* ... and for one TLB invalidation (a page, or a whole PCID). */
+#define MOCK_COST_TLB_NS 20
 void mock_set_now(unsigned cpu, uint64_t ns);
 
 /* Run CPU `cpu` until it halts with nothing to do. */

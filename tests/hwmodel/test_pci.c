@@ -273,6 +273,10 @@ START_TEST(msi_message_written_through_config_space)
 	hw_dev_action_by_name(m, "b", 0, HW_ACT_ASSERT, 0);
 	ck_assert(hw_lapic_irr(m, 0, 0x91));
 	ck_assert(!hw_lapic_irr(m, 1, 0x90));
+	/* lowest-priority delivery (data bits 8-10 = 1) is accepted like fixed */
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, (1u << 8) | 0x22);
+	ck_assert_int_eq(hw_msi_send(m, 4, 1), HW_OK);
+	ck_assert(hw_lapic_irr(m, 0, 0x22));
 	hwt_free(x);
 }
 END_TEST

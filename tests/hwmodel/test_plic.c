@@ -187,8 +187,8 @@ START_TEST(enable_words_cover_every_bit_and_context)
 	ck_assert_uint_eq(enable_word(m, 0, 0), 0xfffffffeu);
 
 	/* The last word of the last context: sources 992..1023 of context 3. */
-	hw_mmio_write(m, 0, 0, en + 0x80 * 3 + 0x7c, 4, 1u << 8);
-	ck_assert_uint_eq(enable_word(m, 3, 31), 1u << 8);
+	hw_mmio_write(m, 0, 0, en + 0x80 * 3 + 0x7c, 4, (1u << 8) | (1u << 31));
+	ck_assert_uint_eq(enable_word(m, 3, 31), (1u << 8) | (1u << 31)); /* 1000 and 1023 */
 	ck_assert_uint_eq(enable_word(m, 2, 31), 0);
 	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + 4 * 1000, 4, 5); /* priority */
 	hw_intc_set_line(m, PL, 1000, true, 1);
@@ -230,6 +230,19 @@ START_TEST(argument_checks)
 	hw_intc_set_line(m, PL, 1, false, 3);
 	ck_assert_int_eq(hw_intc_complete(m, PL, 1, 1, 4), HW_OK);
 	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 1);
+	/* a pending source of priority 0 is never delivered; giving it a
+	 * priority delivers it at once */
+	hw_intc_route(m, PL, 5, 0x80, 1, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 5);
+	hw_intc_mask(m, PL, 5, false, 5);
+	ck_assert_int_eq(hw_plic_set_priority(m, 5, 0, 5), HW_OK);
+	hw_intc_set_line(m, PL, 5, true, 5);
+	ck_assert(hw_plic_pending(m, 5));
+	ck_assert(!hw_lapic_irr(m, 1, 0x80));
+	ck_assert_int_eq(hw_plic_set_priority(m, 5, 3, 5), HW_OK);
+	ck_assert(hw_lapic_irr(m, 1, 0x80));
+	ck_assert_int_eq(hw_intc_claim(m, PL, 1, 5), 5);
+	hw_intc_set_line(m, PL, 5, false, 5);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 1, 5, 5), HW_OK);
 	/* source 16, the last: the same, on context 0 */
 	ck_assert_int_eq(hw_plic_set_enable(m, 0, 16, true, 5), HW_OK);
 	hw_intc_set_line(m, PL, 16, true, 5);
@@ -237,7 +250,7 @@ START_TEST(argument_checks)
 	ck_assert_int_eq(hw_intc_claim(m, PL, 0, 6), 16);
 	hw_intc_set_line(m, PL, 16, false, 7);
 	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 16, 8), HW_OK);
-	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 2);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 3);
 	hwt_free(x);
 }
 END_TEST

@@ -150,6 +150,60 @@ static void test_killed_waiter_gives_back_its_boost(void **state)
 	shutdown();
 }
 
+/* A waiter boosted while it waits moves up its mutex's queue. C (5) holds
+ * m2 and waits on m1; B (10) waits on m1 ahead of it; H (20) then waits on
+ * m2, so C runs at 20: when L releases m1, C gets it before B. */
+static void order_b(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	g.order[g.norder++] = 'B';
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+}
+
+static void order_c(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	g.order[g.norder++] = 'C';
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+}
+
+static void order_h(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	g.order[g.norder++] = 'H';
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+}
+
+static void order_l(struct uk_user *u, uint64_t arg)
+{
+	g.m1 = uk_sys_mutex_create(u);
+	g.m2 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	start(u, order_c, 0, 5);  /* takes m2, waits on m1 */
+	start(u, order_b, 0, 10); /* waits on m1, ahead of C */
+	start(u, order_h, 0, 20); /* waits on m2: C now runs at 20 */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	g.order[g.norder++] = 'L';
+}
+
+static void test_boosted_waiter_moves_up_the_queue(void **state)
+{
+	struct uk_kernel_config cfg = config_with(1000000, true, 8);
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, order_l, 0, 1, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.norder, 4);
+	assert_int_equal(g.order[0], 'C');
+	assert_int_equal(g.order[1], 'H');
+	assert_int_equal(g.order[2], 'B');
+	assert_int_equal(g.order[3], 'L');
+	shutdown();
+}
+
 static void test_no_boost_when_off(void **state)
 {
 	struct uk_kernel_stats st;
@@ -286,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_depth_bound),
 		cmocka_unit_test(test_no_boost_when_off),
 		cmocka_unit_test(test_killed_waiter_gives_back_its_boost),
+		cmocka_unit_test(test_boosted_waiter_moves_up_the_queue),
 		cmocka_unit_test(test_exact_undo_per_mutex),
 		cmocka_unit_test(test_priority_inversion_sweep),
 	};

@@ -186,6 +186,14 @@ START_TEST(enable_words_cover_every_bit_and_context)
 	ck_assert_uint_eq(enable_word(m, 0, 1), 0);
 	ck_assert_uint_eq(enable_word(m, 0, 0), 0xfffffffeu);
 
+	/* The pending registers: source 32 is bit 0 of word 1, nothing of word 0 */
+	uint64_t pend;
+	hw_intc_set_line(m, PL, 32, true, 1);
+	hw_mmio_read(m, 0, 1, HW_PLIC_BASE + HW_PLIC_PENDING, 4, &pend);
+	ck_assert_uint_eq(pend, 0);
+	hw_mmio_read(m, 0, 1, HW_PLIC_BASE + HW_PLIC_PENDING + 4, 4, &pend);
+	ck_assert_uint_eq(pend, 1);
+
 	/* The last word of the last context: sources 992..1023 of context 3. */
 	hw_mmio_write(m, 0, 0, en + 0x80 * 3 + 0x7c, 4, (1u << 8) | (1u << 31));
 	ck_assert_uint_eq(enable_word(m, 3, 31), (1u << 8) | (1u << 31)); /* 1000 and 1023 */

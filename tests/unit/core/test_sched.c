@@ -197,6 +197,31 @@ static void test_affinity_moves_a_running_thread(void **state)
 	shutdown();
 }
 
+/* Killing a thread that runs on another CPU: marked, and that CPU told by
+ * one resched IPI, which the killer pays for. */
+static void test_kill_of_a_thread_running_elsewhere(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	int prios[2] = { 5, 5 };
+
+	cpus_running(k, prios);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	struct uk_thread *remote = k->cpus[1].current;
+	uint64_t ipis = k->stats.resched_ipis, t0 = mock_now(0);
+	assert_int_equal(thread_kill(k, remote), 0);
+	assert_true(remote->killed);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(mock_ipi(0)->to, 1);
+	assert_int_equal(mock_ipi(0)->vector, UK_VEC_RESCHED);
+	assert_int_equal(k->stats.resched_ipis, ipis + 1);
+	assert_int_equal(mock_now(0) - t0, MOCK_COST_IPI_NS);
+	/* a second kill changes nothing */
+	assert_int_equal(thread_kill(k, remote), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	shutdown();
+}
+
 /* ---- runs ---- */
 
 static struct {
@@ -362,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_wakeup_preempts_locally_or_by_ipi),
 		cmocka_unit_test(test_affinity_moves_a_running_thread),
+		cmocka_unit_test(test_kill_of_a_thread_running_elsewhere),
 		cmocka_unit_test(test_yield_alternates),
 		cmocka_unit_test(test_timer_round_robin),
 		cmocka_unit_test(test_higher_priority_wakeup_preempts),

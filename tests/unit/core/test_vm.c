@@ -325,6 +325,11 @@ static void test_device_map_out_of_memory_rolls_back(void **state)
 	struct vspace *vs = &new_process(k)->vs;
 	uint64_t tables = k->frames.free + 2; /* one page table per 512 pages */
 
+	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, 0, true), UK_EINVAL);
+	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, (UK_USER_END >> UK_PAGE_SHIFT) + 1, true),
+			 UK_EINVAL);
+	assert_int_equal(vs->pages, 0);
+
 	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, 512 * tables, true), UK_ENOMEM);
 	assert_int_equal(vs->pages, 0);
 	assert_int_equal(mock_pte(vs->root, VA), 0);

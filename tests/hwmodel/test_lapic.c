@@ -274,7 +274,25 @@ START_TEST(register_corners)
 	/* periodic mode counts down like one-shot; TSC-deadline mode (2) ignores the count */
 	hw_lapic_write(m, 1, 25, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_PERIODIC);
 	hw_lapic_write(m, 1, 25, HW_LAPIC_TIMER_INIT, 100);
-	ck_assert_uint_ne(hw_lapic_timer_due(m, 1), HW_TIME_NEVER);
+	uint64_t due = hw_lapic_timer_due(m, 1);
+	ck_assert_uint_ne(due, HW_TIME_NEVER);
+	/* it fires, says it is periodic, and is due again one period later */
+	hw_evq_run_until(&x->q, due);
+	ck_assert(hw_lapic_irr(m, 1, 0xfd));
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_TIMER)->c, 1);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 1), due + (due - 25));
+	ck_assert_uint_eq(hw_lapic_accept(m, 1, due), 0xfd);
+	hw_lapic_eoi(m, 1, due);
+	/* one-shot: fires once, not periodic */
+	hw_lapic_write(m, 0, due, HW_LAPIC_LVT_TIMER, 0xfc | HW_LVT_TIMER_ONESHOT);
+	hw_lapic_write(m, 0, due, HW_LAPIC_TIMER_INIT, 10);
+	uint64_t once = hw_lapic_timer_due(m, 0);
+	hw_evq_run_until(&x->q, once);
+	ck_assert(hw_lapic_irr(m, 0, 0xfc));
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_TIMER)->c, 0);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), HW_TIME_NEVER);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, once), 0xfc);
+	hw_lapic_eoi(m, 0, once);
 	hw_lapic_write(m, 1, 26, HW_LAPIC_TIMER_INIT, 0);
 	hw_lapic_write(m, 1, 26, HW_LAPIC_LVT_TIMER, 0xfd | (2u << 17));
 	hw_lapic_write(m, 1, 26, HW_LAPIC_TIMER_INIT, 100);

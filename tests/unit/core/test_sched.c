@@ -255,6 +255,40 @@ static void test_yield_alternates(void **state)
 	shutdown();
 }
 
+/* A thread that yields with nothing else to run keeps its CPU: never
+ * counted as preempted. Two that yield to each other are, each time. */
+static uint64_t preempted[2];
+
+static void counting_yielder(struct uk_user *u, uint64_t slot)
+{
+	struct uk_thread_info info;
+	for (int i = 0; i < 3; i++)
+		uk_sys_yield(u);
+	UCHECK(uk_kernel_thread_info(g.k, (uint64_t)uk_sys_thread_id(u), &info) == 0);
+	preempted[slot] = info.preempted_count;
+}
+
+static void test_yield_alone_is_no_preemption(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	preempted[0] = preempted[1] = 99;
+	spawn_prog(g.k, counting_yielder, 0, 7, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(preempted[0], 0);
+	shutdown();
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, counting_yielder, 0, 7, 0);
+	spawn_prog(g.k, counting_yielder, 1, 7, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(preempted[0], 3);
+	assert_int_equal(preempted[1], 3);
+	shutdown();
+}
+
 static void spinner(struct uk_user *u, uint64_t c)
 {
 	for (int i = 0; i < 30; i++) {
@@ -389,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_affinity_moves_a_running_thread),
 		cmocka_unit_test(test_kill_of_a_thread_running_elsewhere),
 		cmocka_unit_test(test_yield_alternates),
+		cmocka_unit_test(test_yield_alone_is_no_preemption),
 		cmocka_unit_test(test_timer_round_robin),
 		cmocka_unit_test(test_higher_priority_wakeup_preempts),
 		cmocka_unit_test(test_cpus_pick_their_own_queues),

@@ -257,6 +257,11 @@ START_TEST(msi_message_written_through_config_space)
 	ck_assert_uint_eq(v, 0xfee00000u); /* the two low bits are reserved */
 	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, &v);
 	ck_assert_uint_eq(v, 0);
+	/* the upper address dword is written like the lower one */
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, 0x12);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, &v);
+	ck_assert_uint_eq(v, 0x12);
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, 0);
 	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, &v);
 	ck_assert_uint_eq(v, 0x91);
 	uint64_t addr;

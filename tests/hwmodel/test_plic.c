@@ -227,6 +227,9 @@ START_TEST(argument_checks)
 	ck_assert_int_eq(hw_intc_complete(m, PL, 2, 1, 0), HW_EINVAL);
 	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 0, 0), HW_EINVAL);
 	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 17, 0), HW_EINVAL);
+	/* the completion register: source 0 or 17 is no completion at all */
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 0);
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 17);
 	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_IGNORED), 0);
 	/* source 1: pending, claimed on context 1, completed */
 	ck_assert_int_eq(hw_plic_set_enable(m, 1, 1, true, 0), HW_OK);

@@ -77,9 +77,13 @@ OPERATORS = ("cmp", "logic", "const", "call", "check", "neg")
 # out, by name: the install and portability suites (they install or compile
 # the library apart; a behaviour mutant cannot fail them), this test itself,
 # and the four runs that take 10 s or more each (they repeat, at length, what
-# the short scenario and CLI tests already run).
+# the short scenario and CLI tests already run). Also plugins-faults: it
+# checks uksim's report of a crashing plug-in (sim/uksim/faults.c, in no
+# area) and sometimes fails on the unmutated tree (the crash address of a
+# replay differs), and a failure counts as a kill.
 EXCLUDED_SUITES = {"install", "portability", "mutate", "fuzz"}
-EXCLUDED_TESTS = {"report-html", "scenario-check-good", "sweep-engines", "uksim-cli"}
+EXCLUDED_TESTS = {"report-html", "scenario-check-good", "sweep-engines", "uksim-cli",
+                  "plugins-faults"}
 
 NOT_CALLS = {"uk_arch_fatal"}
 COMPARE = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
@@ -234,7 +238,7 @@ def enumerate_file(path, text):
         line = text.count("\n", 0, pos) + 1
         count[(line, op)] = count.get((line, op), 0) + 1
         mutants.append({"id": f"{path}:{line}:{op}:{count[(line, op)]}",
-                        "file": path, "line": line, "op": op, "edits": edits})
+                        "file": path, "line": line, "op": op, "edits": edits, "pos": pos})
     return mutants
 
 
@@ -324,6 +328,206 @@ def sync_tree(root, dest):
         shutil.copymode(src, dst)
 
 
+COVERAGE_FORMAT = 1  # bump when the cache's content or meaning changes
+
+
+def tree_hash(root):
+    """SHA-256 of every file of the tree (names and contents): the coverage
+    cache is valid for exactly this source, tests included."""
+    h = hashlib.sha256(f"mutate-coverage {COVERAGE_FORMAT}\n".encode())
+    h.update(repr((sorted(EXCLUDED_SUITES), sorted(EXCLUDED_TESTS), AREAS)).encode())
+    # The script's own files change no test's coverage (the shim and the
+    # test command, just above, do).
+    skip = {"scripts/mutate.py", "scripts/mutate.sh", "scripts/mutate-equivalent.txt"}
+    for rel in sorted(f for f in tree_files(root) if f not in skip):
+        h.update(rel.encode() + b"\0")
+        h.update(hashlib.sha256(open(os.path.join(root, rel), "rb").read()).digest())
+    return h.hexdigest()
+
+
+def test_env(t):
+    env = dict(os.environ)
+    env.update(t["env"] or {})
+    env.setdefault("MALLOC_PERTURB_", "165")
+    return env
+
+
+class Coverage:
+    """Which tests execute which lines of the mutated files.
+
+    Built once per source (cached under WORK/cov, keyed by tree_hash): a
+    build with gcov instrumentation (-O0, so lines are not merged or moved),
+    each test of the command run alone, and gcov's JSON read after each for
+    the files of every area. A mutant then runs only the tests that execute
+    its lines (Coverage.select)."""
+
+    def __init__(self, root, work, ninja_jobs):
+        self.root = root
+        self.dir = os.path.join(work, "cov")
+        self.src = os.path.join(self.dir, "src")
+        self.build = os.path.join(self.dir, "build")
+        self.ninja_jobs = ninja_jobs
+        self.data = None
+
+    def load_or_build(self, log):
+        """Load or build the coverage; False (after saying why) when it
+        cannot be had: the caller then runs the whole command."""
+        key = tree_hash(self.root)
+        path = os.path.join(self.dir, f"coverage-{key[:20]}.json")
+        if os.path.exists(path):
+            self.data = json.load(open(path, encoding="utf-8"))
+            log(f"mutate: coverage of {len(self.data['tests'])} tests from the cache ({path})")
+            return True
+        if not shutil.which("gcc") or not shutil.which("gcov"):
+            log("mutate: warning: no gcc or gcov: no test selection, every mutant runs the whole command")
+            return False
+        t0 = time.monotonic()
+        os.makedirs(self.dir, exist_ok=True)
+        sync_tree(self.root, self.src)
+        shim_src = os.path.join(self.root, "scripts", "mutate-cov-shim.c")
+        shim = os.path.join(self.dir, "ukcov-shim-%s.o" % hashlib.sha256(
+            open(shim_src, "rb").read()).hexdigest()[:12])
+        subprocess.run(["gcc", "-c", "-O1", "-fPIC", "-o", shim, shim_src], check=True)
+        marker = os.path.join(self.build, "ukcov-shim")
+        if os.path.exists(self.build) and (not os.path.exists(marker)
+                                           or open(marker).read() != shim):
+            shutil.rmtree(self.build)  # linked with another shim: start again
+        if not os.path.exists(os.path.join(self.build, "build.ninja")):
+            # gcc, whose gcov reads the counters. -O0: each line keeps its
+            # own code. Atomic counters: a line run by several threads is
+            # never counted 0. The shim writes the counters of processes
+            # that die by a signal, _exit or syscall(SYS_exit_group).
+            r = subprocess.run(["meson", "setup", self.build, self.src, "-Dwerror=false",
+                                "-Db_coverage=true", "-Doptimization=0",
+                                "-Dc_args=-fprofile-update=atomic",
+                                f"-Dc_link_args=['{shim}','-Wl,--wrap=_exit','-Wl,--wrap=syscall','-lgcov']"],
+                               env=dict(os.environ, CC="gcc"), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            if r.returncode:
+                log(f"mutate: warning: the coverage build cannot be set up in {self.build}: "
+                    "no test selection")
+                return False
+            with open(marker, "w") as f:
+                f.write(shim)
+        r = subprocess.run(["ninja", "-C", self.build, f"-j{self.ninja_jobs}"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode:
+            log(f"mutate: warning: the coverage build fails in {self.build}: no test selection")
+            return False
+        tests = [t for t in json.loads(subprocess.run(["meson", "introspect", "--tests"],
+                                                      cwd=self.build, check=True,
+                                                      capture_output=True).stdout)
+                 if t["name"] not in EXCLUDED_TESTS
+                 and not any(s.split(":")[-1] in EXCLUDED_SUITES for s in t["suite"])]
+        area_files = {f for files in AREAS.values() for f in files}
+        gcnos = []
+        for d, _, names in os.walk(self.build):
+            gcnos += [os.path.join(d, n) for n in names if n.endswith(".gcno")]
+        self.clear_counters()
+        # With no counters, gcov gives every file's executable lines and
+        # functions; keep the objects that hold a file of an area.
+        files = {}
+        objects = []
+        for gcno, f, entry in self.gcov(sorted(gcnos)):
+            if f in area_files:
+                info = files.setdefault(f, {"exec": set(), "funcs": set(), "tests": {}})
+                info["exec"].update(ln["line_number"] for ln in entry["lines"])
+                info["funcs"].update((fn["start_line"], fn["end_line"]) for fn in entry["functions"])
+                if gcno not in objects:
+                    objects.append(gcno)
+        missing = area_files - set(files)
+        if missing:
+            sys.exit("mutate: no coverage object for " + ", ".join(sorted(missing)))
+        always = []
+        for i, t in enumerate(tests):
+            self.clear_counters()
+            try:
+                code = subprocess.run(t["cmd"], cwd=t["workdir"] or self.build, env=test_env(t),
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, timeout=20 * (t["timeout"] or 300),
+                                      start_new_session=True).returncode
+            except subprocess.TimeoutExpired:
+                code = "timeout"
+            if code not in (0, 77):
+                # It may have stopped early, so its lines are not known:
+                # it runs against every mutant that runs tests at all.
+                always.append(t["name"])
+                log(f"mutate: warning: test {t['name']} fails in the coverage build (exit {code}): "
+                    "every mutant with a build runs it")
+            for _, f, entry in self.gcov(objects):
+                if f in files:
+                    hit = files[f]["tests"]
+                    for ln in entry["lines"]:
+                        if ln["count"] > 0:
+                            hit.setdefault(str(ln["line_number"]), set()).add(i)
+        self.data = {"tests": [t["name"] for t in tests], "always": always,
+                     "files": {f: {"exec": sorted(v["exec"]), "funcs": sorted(v["funcs"]),
+                                   "tests": {ln: sorted(ix) for ln, ix in v["tests"].items()}}
+                               for f, v in files.items()}}
+        with open(path + ".tmp", "w", encoding="utf-8") as out:
+            json.dump(self.data, out)
+        os.replace(path + ".tmp", path)
+        log(f"mutate: coverage of {len(tests)} tests built in {time.monotonic() - t0:.0f} s ({path})")
+        return True
+
+    def clear_counters(self):
+        for d, _, names in os.walk(self.build):
+            for n in names:
+                if n.endswith(".gcda"):
+                    os.unlink(os.path.join(d, n))
+
+    def gcov(self, gcnos):
+        """(object, source file relative to the tree, gcov's JSON entry) of
+        every source file the objects hold."""
+        scratch = os.path.join(self.dir, "gcov")
+        os.makedirs(scratch, exist_ok=True)
+        for i in range(0, len(gcnos), 200):
+            chunk = gcnos[i:i + 200]
+            out = subprocess.run(["gcov", "--json-format", "--stdout"] + chunk, cwd=scratch,
+                                 capture_output=True, check=True).stdout.decode()
+            for line in out.splitlines():
+                if not line.strip():
+                    continue
+                d = json.loads(line)
+                data = d.get("data_file", "")
+                obj = data[:-5] + ".gcno" if data.endswith(".gcda") else data
+                for entry in d["files"]:
+                    full = os.path.normpath(os.path.join(d["current_working_directory"], entry["file"]))
+                    rel = os.path.relpath(full, self.src)
+                    if not rel.startswith(".."):
+                        yield obj, rel, entry
+
+    def select(self, m, text):
+        """The tests a mutant must run: a list of names; None for the full
+        command (coverage cannot tell which tests reach the mutated code);
+        [] when no test executes its lines (a survivor, without a build)."""
+        info = self.data["files"].get(m["file"])
+        if info is None:
+            return None
+        ends = [m["pos"]] + [e[0] for e in m["edits"]] + [max(e[0], e[1] - 1) for e in m["edits"]]
+        first = text.count("\n", 0, min(ends)) + 1
+        last = text.count("\n", 0, max(ends)) + 1
+        # Outside every function (a file-scope table or initializer), or on
+        # lines with no code of their own (declarations, initializers, sizes,
+        # a macro's arguments): the code they change runs elsewhere.
+        if not any(s <= first and last <= e for s, e in info["funcs"]):
+            return None
+        lines = set(range(first, last + 1))
+        if not lines & set(info["exec"]):
+            return None
+        # A case label decides where the switch jumps: that code is the
+        # switch's line, not the label's.
+        ls = text.rfind("\n", 0, m["pos"]) + 1
+        if re.search(r"\bcase\b", text[ls:m["pos"]]):
+            return None
+        hit = set()
+        for ln in lines:
+            hit.update(info["tests"].get(str(ln), ()))
+        # (Tests that failed in the coverage build may have stopped before
+        # reaching the line: they run whenever their coverage is not known.)
+        return [self.data["tests"][i] for i in sorted(hit)] + self.data["always"]
+
+
 class Worker:
     def __init__(self, root, work, index, ninja_jobs, only_tests, skip_suites=()):
         self.root = root
@@ -334,6 +538,7 @@ class Worker:
         self.skip_suites = set(skip_suites)
         self.tests = []
         self.targets = []
+        self.depends = {}
         self.kills = {}
 
     def setup(self):
@@ -355,6 +560,8 @@ class Worker:
         targets = json.loads(subprocess.run(["meson", "introspect", "--targets"], cwd=self.build,
                                             check=True, capture_output=True).stdout)
         by_id = {t["id"]: t["filename"] for t in targets}
+        self.depends = {t["name"]: {os.path.relpath(f, self.build) for d in t["depends"]
+                                    for f in by_id.get(d, [])} for t in self.tests}
         needed = {f for t in self.tests for d in t["depends"] for f in by_id.get(d, [])}
         # With --tests, build only what those tests name (a quick check of a
         # new test); the full command builds everything, so nothing a test
@@ -362,19 +569,23 @@ class Worker:
         if self.only_tests:
             self.targets = sorted(os.path.relpath(f, self.build) for f in needed)
 
-    def ninja(self):
+    def ninja(self, targets=None):
         # Only what the selected tests need (all of it for the full command).
-        r = subprocess.run(["ninja", "-C", self.build, f"-j{self.ninja_jobs}"] + self.targets,
+        targets = self.targets if targets is None else targets
+        r = subprocess.run(["ninja", "-C", self.build, f"-j{self.ninja_jobs}"] + targets,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
         return r.returncode == 0
 
+    def outdated(self):
+        """True if some target is out of date (a dry run of the whole build)."""
+        r = subprocess.run(["ninja", "-C", self.build, "-n"] + self.targets,
+                           capture_output=True, text=True)
+        return "ninja: no work to do." not in r.stdout
+
     def run_test(self, t, timeout):
-        env = dict(os.environ)
-        env.update(t["env"] or {})
-        env.setdefault("MALLOC_PERTURB_", "165")
         t0 = time.monotonic()
         try:
-            r = subprocess.run(t["cmd"], cwd=t["workdir"] or self.build, env=env,
+            r = subprocess.run(t["cmd"], cwd=t["workdir"] or self.build, env=test_env(t),
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
             code = r.returncode
@@ -404,28 +615,56 @@ class Worker:
             not any(s.split(":")[-1] == area for s in t["suite"]),
             -self.kills.get(t["name"], 0), rank[t["name"]]))
 
-    def run_mutant(self, m):
+    def run_mutant(self, m, coverage=None):
         path = os.path.join(self.src, m["file"])
         orig = open(os.path.join(self.root, m["file"]), encoding="utf-8").read()
         mutated = apply(orig, m["edits"])
         m["before"] = line_of(orig, m["line"])
         m["after"] = line_of(mutated, m["line"])
+        tests = self.order(m["area"])
+        targets = None
+        m["mode"] = "all"
+        if coverage is not None:
+            names = coverage.select(m, orig)
+            if names is not None:
+                # Tests the coverage run did not see (--tests naming an
+                # excluded one) are always run.
+                known = set(coverage.data["tests"])
+                chosen = set(names)
+                tests = [t for t in tests if t["name"] in chosen or t["name"] not in known]
+                m["mode"] = "selected"
+                if not tests:
+                    m["mode"] = "uncovered"
+                    return "survived", "no test executes the line"
+                targets = sorted({f for t in tests for f in self.depends.get(t["name"], ())})
         try:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(mutated)
-            if not self.ninja():
+            if not self.ninja(targets):
                 return "nocompile", ""
-            for t in self.order(m["area"]):
-                code, _ = self.run_test(t, t["mutate_timeout"])
-                if code not in (0, 77):
-                    # The order only saves time: a mutant is killed or not
-                    # whatever the order, only the test named may differ.
-                    self.kills[t["name"]] = self.kills.get(t["name"], 0) + 1
-                    return "killed", t["name"] + (" (timeout)" if code == "timeout" else "")
-            return "survived", ""
+            result = self.run_tests(tests)
+            # A test may run a program it does not declare (a script that
+            # finds uksim by itself): if anything else is out of date, build
+            # everything and run the selected tests again before calling the
+            # mutant a survivor.
+            if result[0] == "survived" and targets is not None and self.outdated():
+                if not self.ninja():
+                    return "nocompile", ""
+                result = self.run_tests(tests)
+            return result
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(orig)
+
+    def run_tests(self, tests):
+        for t in tests:
+            code, _ = self.run_test(t, t["mutate_timeout"])
+            if code not in (0, 77):
+                # The order only saves time: a mutant is killed or not
+                # whatever the order, only the test named may differ.
+                self.kills[t["name"]] = self.kills.get(t["name"], 0) + 1
+                return "killed", t["name"] + (" (timeout)" if code == "timeout" else "")
+        return "survived", ""
 
 
 def load_results(path):
@@ -457,6 +696,9 @@ def main():
                     help="append each outcome to FILE and skip mutants already in it (resume a long run)")
     ap.add_argument("--report", action="store_true",
                     help="run nothing: summarize the outcomes recorded in --results")
+    ap.add_argument("--no-select", action="store_true",
+                    help="run the whole test command against every mutant, without coverage-based "
+                    "test selection (slow; to check that selection changes no outcome)")
     ap.add_argument("--min-kill", type=float, metavar="PCT",
                     help="exit 1 if an area's kill rate (or, with --sample, the overall one) is below PCT")
     args = ap.parse_args()
@@ -503,6 +745,11 @@ def main():
         jobs = max(1, args.j)
         workers = [Worker(root, work, i, 2 if jobs == 1 else 1, args.tests, args.skip_suite) for i in range(jobs)]
         t0 = time.monotonic()
+        coverage = None
+        if not args.no_select:
+            coverage = Coverage(root, work, 2 if jobs == 1 else jobs)
+            if not coverage.load_or_build(lambda msg: print(msg, flush=True)):
+                coverage = None
         for w in workers:
             w.setup()
         workers[0].baseline()
@@ -511,12 +758,16 @@ def main():
             by_name = {t["name"]: t for t in w.tests}
             w.tests = [dict(by_name[n], mutate_timeout=workers[0].tests[i]["mutate_timeout"])
                        for i, n in enumerate(order)]
-        print(f"mutate: {len(workers[0].tests)} tests per mutant, stopping at the first failure: "
-              + " ".join(t["name"] for t in workers[0].tests), flush=True)
+        print(f"mutate: {len(workers[0].tests)} tests in the command, stopping at the first failure"
+              + ("" if coverage is None else "; each mutant runs only those that execute its lines")
+              + ": " + " ".join(t["name"] for t in workers[0].tests), flush=True)
         results_file = open(args.results, "a", encoding="utf-8") if args.results else None
 
         def record(m, status, detail):
-            outcomes[m["id"]] = [status, detail, m.get("before", ""), m.get("after", "")]
+            # The last column says how the tests were chosen: all (the
+            # whole command), selected (by coverage), uncovered (none).
+            outcomes[m["id"]] = [status, detail, m.get("before", ""), m.get("after", ""),
+                                 m.get("mode", "all")]
             print(f"{m['id']}\t{status}\t{detail}", flush=True)
             if results_file:
                 results_file.write("\t".join([m["id"]] + outcomes[m["id"]]) + "\n")
@@ -524,7 +775,7 @@ def main():
 
         if jobs == 1:
             for m in todo:
-                record(m, *workers[0].run_mutant(m))
+                record(m, *workers[0].run_mutant(m, coverage))
         else:
             from concurrent.futures import ThreadPoolExecutor
             import queue
@@ -535,13 +786,20 @@ def main():
             def one(m):
                 w = free.get()
                 try:
-                    return m, w.run_mutant(m)
+                    return m, w.run_mutant(m, coverage)
                 finally:
                     free.put(w)
             with ThreadPoolExecutor(jobs) as pool:
                 for m, res in pool.map(one, todo):
                     record(m, *res)
-        print(f"mutate: ran {len(todo)} mutants in {time.monotonic() - t0:.0f} s", flush=True)
+        modes = {}
+        for m in todo:
+            modes[m.get("mode", "all")] = modes.get(m.get("mode", "all"), 0) + 1
+        print(f"mutate: ran {len(todo)} mutants in {time.monotonic() - t0:.0f} s"
+              + ("" if coverage is None else
+                 f" (tests selected by coverage: {modes.get('selected', 0)}; the full command, "
+                 f"coverage cannot tell: {modes.get('all', 0)}; executed by no test, not built: "
+                 f"{modes.get('uncovered', 0)})"), flush=True)
 
     return report(root, mutants, outcomes, equivalents, args)
 

@@ -320,11 +320,42 @@ START_TEST(register_window_edges)
 }
 END_TEST
 
+/* An edge pin takes its interrupt on the rising edge of the line (active
+ * high), not when the line falls; masking is traced as "masked" (1). */
+START_TEST(edge_is_taken_on_the_rising_edge)
+{
+	struct hwt *x = hwt_new(2);
+	route(x, 6, HW_TRIGGER_EDGE, false);
+	hw_intc_set_line(x->m, IO, 6, true, 10);
+	ck_assert(hw_lapic_irr(x->m, 0, VEC));
+	take_and_eoi(x, 20);
+	hw_intc_set_line(x->m, IO, 6, false, 30);
+	ck_assert(!hw_lapic_irr(x->m, 0, VEC));
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, IO, 6, &st);
+	ck_assert_uint_eq(st.delivered, 1);
+	hw_intc_mask(x->m, IO, 6, true, 40);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_MASK);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->b, 6);
+	ck_assert_uint_eq(ev->c, 1);
+	hwt_free(x);
+}
+END_TEST
+
 START_TEST(power_on_state_and_bad_destinations)
 {
 	struct hwt *x = hwt_new(2);
 	for (unsigned p = 0; p < HW_IOAPIC_PINS; p++)
 		ck_assert(hw_intc_masked(x->m, IO, p));
+	/* A reset selects register 0 (the ID) again, whatever was selected. */
+	uint64_t v;
+	hw_mmio_write(x->m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, HW_IOAPIC_REG_VER);
+	hw_machine_reset(x->m, 0);
+	hw_mmio_read(x->m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_REGSEL, 4, &v);
+	ck_assert_uint_eq(v, 0);
+	hw_mmio_read(x->m, 0, 0, HW_IOAPIC_BASE + HW_IOAPIC_WIN, 4, &v);
+	ck_assert_uint_eq(v, 0); /* ID 0 */
 	/* A raw RTE naming APIC ID 7 on a 2-CPU machine: dropped, traced. */
 	hw_ioapic_set_rte(x->m, 0, 0x70 | (7ull << HW_RTE_DEST_SHIFT), 0);
 	hw_intc_pulse(x->m, IO, 0, 1);
@@ -374,6 +405,7 @@ int main(void)
 	tcase_add_test(tc, registers_through_ioregsel_and_iowin);
 	tcase_add_test(tc, register_window_edges);
 	tcase_add_test(tc, power_on_state_and_bad_destinations);
+	tcase_add_test(tc, edge_is_taken_on_the_rising_edge);
 	tcase_add_test(tc, trace_tells_the_story);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);

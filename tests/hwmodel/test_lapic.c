@@ -84,6 +84,26 @@ START_TEST(illegal_vectors)
 	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 0, HW_IPI_DEST, 1, 3), HW_EINVAL);
 	ck_assert_uint_eq(hw_lapic_read(x->m, 0, 0, HW_LAPIC_ESR) & HW_ESR_SEND_ILLEGAL,
 			  HW_ESR_SEND_ILLEGAL);
+	/* the edges: 15 is still illegal both ways, 16 is the first legal vector */
+	hw_lapic_write(x->m, 0, 1, HW_LAPIC_ESR, 0);
+	hw_lapic_write(x->m, 1, 1, HW_LAPIC_ESR, 0);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 1, HW_IPI_DEST, 1, 15), HW_EINVAL);
+	ck_assert(!hw_lapic_irr(x->m, 1, 15));
+	ck_assert_uint_eq(hw_lapic_read(x->m, 0, 1, HW_LAPIC_ESR), HW_ESR_SEND_ILLEGAL);
+	hw_lapic_deliver(x->m, 1, 1, 15, false, HW_SRC_MSI);
+	ck_assert(!hw_lapic_irr(x->m, 1, 15));
+	ck_assert_uint_eq(hw_lapic_read(x->m, 1, 1, HW_LAPIC_ESR), HW_ESR_RECV_ILLEGAL);
+	hw_lapic_write(x->m, 0, 2, HW_LAPIC_ESR, 0);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 2, HW_IPI_DEST, 1, 16), HW_OK);
+	ck_assert(hw_lapic_irr(x->m, 1, 16));
+	ck_assert_uint_eq(hw_lapic_read(x->m, 0, 2, HW_LAPIC_ESR), 0);
+	/* 255 is the last vector; a CPU or shorthand that does not exist is refused */
+	hw_lapic_deliver(x->m, 1, 3, 255, false, HW_SRC_MSI);
+	ck_assert(hw_lapic_irr(x->m, 1, 255));
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 3, HW_IPI_DEST, 2, 0x40), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 0, 3, (enum hw_ipi_dest)4, 0, 0x40), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_send_ipi(x->m, 2, 3, HW_IPI_DEST, 0, 0x40), HW_EINVAL);
+	ck_assert(!hw_lapic_irr(x->m, 0, 0x40) && !hw_lapic_irr(x->m, 1, 0x40));
 	hwt_free(x);
 }
 END_TEST
@@ -186,6 +206,122 @@ START_TEST(timer_registers)
 }
 END_TEST
 
+/* Corners of the register interface: a timer stopped by an initial count
+ * of 0, the ISR and TMR windows, the error register (an unknown register
+ * sets bit 7, a write clears it), a delivery mode that is not modelled
+ * (dropped, and said so), and a CPU that does not exist. */
+START_TEST(register_corners)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+
+	hw_lapic_write(m, 0, 0, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_ONESHOT);
+	hw_lapic_write(m, 0, 0, HW_LAPIC_TIMER_INIT, 100);
+	ck_assert_uint_ne(hw_lapic_timer_due(m, 0), HW_TIME_NEVER);
+	hw_lapic_write(m, 0, 10, HW_LAPIC_TIMER_INIT, 0);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), HW_TIME_NEVER);
+	hw_evq_run_until(&x->q, 100000);
+	ck_assert(!hw_lapic_irr(m, 0, 0xfd));
+
+	/* 0x41, level: its TMR bit, then its ISR bit once accepted (word 2, bit 1) */
+	hw_lapic_deliver(m, 1, 0, 0x41, true, 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 0, HW_LAPIC_TMR + 0x20), 1u << 1);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 0, HW_LAPIC_ISR + 0x20), 0);
+	ck_assert_uint_eq(hw_lapic_accept(m, 1, 1), 0x41);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 1, HW_LAPIC_ISR + 0x20), 1u << 1);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 1, HW_LAPIC_ISR + 0x10), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 1, HW_LAPIC_IRR + 0x20), 0);
+
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_ESR), 0);
+	hw_lapic_write(m, 0, 0, 0x3f0, 1); /* no register there */
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_ESR), 1u << 7);
+	hw_lapic_write(m, 0, 0, HW_LAPIC_ESR, 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_ESR), 0);
+
+	/* NMI delivery mode (4): not modelled, dropped with a trace */
+	hw_lapic_write(m, 0, 20, HW_LAPIC_ICR_HI, 1u << 24);
+	hw_lapic_write(m, 0, 20, HW_LAPIC_ICR_LO, (4u << 8) | 0xf4);
+	ck_assert(!hw_lapic_irr(m, 1, 0xf4));
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_DROP);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->cpu, 0);
+	ck_assert_uint_eq(ev->c, HW_DROP_UNSUPPORTED);
+
+	/* lowest-priority delivery (1) is not modelled either */
+	hw_lapic_write(m, 0, 21, HW_LAPIC_ICR_LO, (1u << 8) | 0xf5);
+	ck_assert(!hw_lapic_irr(m, 1, 0xf5));
+	/* the destination shorthand, bits 18-19: self (1) */
+	hw_lapic_write(m, 0, 22, HW_LAPIC_ICR_LO, (1u << 18) | 0xf6);
+	ck_assert(hw_lapic_irr(m, 0, 0xf6));
+	ck_assert(!hw_lapic_irr(m, 1, 0xf6));
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 22, HW_LAPIC_ICR_LO), 0); /* delivery status idle */
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 22, HW_LAPIC_EOI), 0);    /* write-only */
+	/* the IRR window, word 7 (vectors 224..255) */
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 22, HW_LAPIC_IRR + 0x70), 1u << (0xf6 - 0xe0));
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 22, HW_LAPIC_IRR + 0x70), 0);
+	/* word 0 (vectors 0..31) of each window: vector 0x1f, level */
+	hw_lapic_deliver(m, 1, 23, 0x1f, true, 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 23, HW_LAPIC_IRR), 1u << 31);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 23, HW_LAPIC_TMR), 1u << 31);
+
+	/* Register bits kept on write: all 8 vector bits, the timer modes */
+	hw_lapic_write(m, 1, 24, HW_LAPIC_SVR, 0x1ff | HW_LAPIC_SVR_ENABLE);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 24, HW_LAPIC_SVR), 0xff | HW_LAPIC_SVR_ENABLE);
+	hw_lapic_write(m, 1, 24, HW_LAPIC_LVT_TIMER, 0xff | HW_LVT_TIMER_PERIODIC);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 24, HW_LAPIC_LVT_TIMER), 0xff | HW_LVT_TIMER_PERIODIC);
+	hw_lapic_write(m, 1, 24, HW_LAPIC_LVT_TIMER, 0xfd | (2u << 17) | HW_LVT_MASKED);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 24, HW_LAPIC_LVT_TIMER), 0xfd | (2u << 17) | HW_LVT_MASKED);
+	/* periodic mode counts down like one-shot; TSC-deadline mode (2) ignores the count */
+	hw_lapic_write(m, 1, 25, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_PERIODIC);
+	hw_lapic_write(m, 1, 25, HW_LAPIC_TIMER_INIT, 100);
+	uint64_t due = hw_lapic_timer_due(m, 1);
+	ck_assert_uint_ne(due, HW_TIME_NEVER);
+	/* it fires, says it is periodic, and is due again one period later */
+	hw_evq_run_until(&x->q, due);
+	ck_assert(hw_lapic_irr(m, 1, 0xfd));
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_TIMER)->c, 1);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 1), due + (due - 25));
+	ck_assert_uint_eq(hw_lapic_accept(m, 1, due), 0xfd);
+	hw_lapic_eoi(m, 1, due);
+	/* one-shot: fires once, not periodic */
+	hw_lapic_write(m, 0, due, HW_LAPIC_LVT_TIMER, 0xfc | HW_LVT_TIMER_ONESHOT);
+	hw_lapic_write(m, 0, due, HW_LAPIC_TIMER_INIT, 10);
+	uint64_t once = hw_lapic_timer_due(m, 0);
+	hw_evq_run_until(&x->q, once);
+	ck_assert(hw_lapic_irr(m, 0, 0xfc));
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_TIMER)->c, 0);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), HW_TIME_NEVER);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, once), 0xfc);
+	hw_lapic_eoi(m, 0, once);
+	hw_lapic_write(m, 1, 26, HW_LAPIC_TIMER_INIT, 0);
+	hw_lapic_write(m, 1, 26, HW_LAPIC_LVT_TIMER, 0xfd | (2u << 17));
+	hw_lapic_write(m, 1, 26, HW_LAPIC_TIMER_INIT, 100);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 1), HW_TIME_NEVER);
+
+	/* Word 0 of the ISR once 0x41 is done and 0x1f accepted; an offset
+	 * inside a register reads that register (0x7c and 0x7f: word 7). */
+	unsigned eois = hwt_count(x, HW_TRACE_EOI);
+	hw_lapic_eoi(m, 1, 27);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_EOI), eois + 1); /* traced, with its vector */
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_EOI)->a, 0x41);
+	ck_assert_uint_eq(hw_lapic_accept(m, 1, 27), 0x1f);
+	ck_assert_uint_eq(hw_lapic_read(m, 1, 27, HW_LAPIC_ISR), 1u << 31);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 28), 0xf6);
+	hw_lapic_deliver(m, 0, 28, 0xe1, true, 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 28, HW_LAPIC_ISR + 0x7c), 1u << (0xf6 - 0xe0));
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 28, HW_LAPIC_TMR + 0x7c), 1u << 1);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 28, HW_LAPIC_IRR + 0x7c), 1u << 1);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 28, HW_LAPIC_ISR + 0x7f), 1u << (0xf6 - 0xe0));
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 28, HW_LAPIC_TMR + 0x7f), 1u << 1);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 28, HW_LAPIC_IRR + 0x7f), 1u << 1);
+
+	/* CPU 2 of 2 does not exist */
+	ck_assert_uint_eq(hw_lapic_read(m, 2, 0, HW_LAPIC_ID), 0);
+	ck_assert_uint_eq(hw_lapic_accept(m, 2, 0), 0xff);
+	hwt_free(x);
+}
+END_TEST
+
 /* Every register's power-on value, on each CPU, and again after a machine
  * reset of a LAPIC whose registers were all written. */
 static void check_power_on(struct hw_machine *m, unsigned cpu)
@@ -241,6 +377,7 @@ int main(void)
 	tcase_add_test(tc, ipis_fixed_all_but_self_self);
 	tcase_add_test(tc, timer_oneshot_and_periodic);
 	tcase_add_test(tc, timer_registers);
+	tcase_add_test(tc, register_corners);
 	tcase_add_test(tc, power_on_and_reset_values);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);

@@ -2,6 +2,41 @@
 /* Physical memory: sparse backing, regions, bounds, owner tags. */
 #include "hwtest.h"
 
+#include <malloc.h>
+
+/* Fault injection: this executable links with -Wl,--wrap=calloc
+ * (tests/hwmodel/meson.build), so hwmodel's callocs come here; an armed
+ * size fails once. */
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+static size_t fail_calloc_bytes;
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	if (fail_calloc_bytes && n * size == fail_calloc_bytes) {
+		fail_calloc_bytes = 0;
+		return NULL;
+	}
+	return __real_calloc(n, size);
+}
+
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* The process's address space, in pages (/proc/self/statm). */
+static unsigned long address_space(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%lu", &pages), 1);
+	fclose(f);
+	return pages;
+}
+
 START_TEST(big_ram_costs_nothing_until_touched)
 {
 	struct hw_evq q;
@@ -35,6 +70,78 @@ START_TEST(big_ram_costs_nothing_until_touched)
 	ck_assert_uint_lt(after, before + 16);
 	hw_machine_destroy(m);
 	hw_evq_fini(&q);
+}
+END_TEST
+
+/* RAM whose bookkeeping (a tag per frame, a dirty bit per frame) cannot be
+ * allocated: the machine is refused with HW_ENOMEM, and the RAM's
+ * reservation and whichever of the two arrays it did get are released, so a
+ * host that retries does not leak. */
+START_TEST(ram_bookkeeping_failure_frees_what_it_got)
+{
+	const uint64_t ram = 64ull << 20, frames = ram >> HW_PAGE_SHIFT;
+	const size_t sizes[2] = {frames * sizeof(uint32_t), frames / 64 * sizeof(uint64_t)};
+	for (unsigned i = 0; i < 2; i++) {
+		struct hw_evq q;
+		hw_evq_init(&q, 4);
+		struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = ram, .evq = &q};
+		struct hw_machine *m;
+		char err[200];
+		/* (Measured before any ck_assert: Check allocates as it goes.) */
+		unsigned long space = address_space();
+		size_t before = heap_in_use();
+		fail_calloc_bytes = sizes[i];
+		int rc = hw_machine_create(&cfg, &m, err, sizeof(err));
+		size_t after = heap_in_use();
+		unsigned long space_after = address_space();
+		ck_assert_int_eq(rc, HW_ENOMEM);
+		ck_assert_uint_eq(fail_calloc_bytes, 0); /* the armed allocation was made */
+		ck_assert_ptr_null(m);
+		ck_assert_ptr_nonnull(strstr(err, "owner tags"));
+		ck_assert_uint_eq(after, before);
+		ck_assert_uint_eq(space_after, space); /* the RAM's reservation too */
+		hw_evq_fini(&q);
+	}
+}
+END_TEST
+
+/* A machine with every controller and a device, created, used a little
+ * and destroyed, gives back all it allocated: the heap and the address
+ * space are as before. */
+START_TEST(destroy_frees_everything)
+{
+	struct hw_dev_desc uart = {.kind = HW_DEV_UART, .name = "u", .pci = true, .bus = 0,
+				   .slot = 2, .mmio_base = 0xc0000000, .irq_mode = HW_IRQ_EDGE,
+				   .irq_pin = 4};
+	char err[200];
+	struct hw_machine *m;
+	int rc[4];
+	/* (Measured with no ck_assert in between: Check allocates as it goes.) */
+	unsigned long space = address_space();
+	size_t before = heap_in_use();
+	struct hw_evq *q = malloc(sizeof(*q));
+	hw_evq_init(q, 4);
+	struct hw_machine_config cfg = {.ncpus = 3, .ram_bytes = 16ull << 20, .evq = q,
+					.plic_sources = 40, .percpu_lines = 2, .msi_sources = 8,
+					.tlb_entries = 16};
+	rc[0] = hw_machine_create(&cfg, &m, err, sizeof(err));
+	rc[1] = rc[0] == HW_OK ? hw_machine_add_device(m, &uart, err, sizeof(err)) : -1;
+	rc[2] = rc[0] == HW_OK ? hw_mem_write64(m, 0x2000, 42) : -1;
+	if (rc[0] == HW_OK)
+		hw_machine_destroy(m);
+	/* the same through a RAM cache, which keeps the RAM until it goes */
+	cfg.ram_cache = hw_ram_cache_create();
+	rc[3] = hw_machine_create(&cfg, &m, err, sizeof(err));
+	if (rc[3] == HW_OK)
+		hw_machine_destroy(m);
+	hw_ram_cache_destroy(cfg.ram_cache);
+	hw_evq_fini(q);
+	free(q);
+	size_t after = heap_in_use();
+	unsigned long space_after = address_space();
+	ck_assert_msg(rc[0] == HW_OK && rc[1] == HW_OK && rc[2] == HW_OK && rc[3] == HW_OK, "%s", err);
+	ck_assert_uint_eq(after, before);
+	ck_assert_uint_eq(space_after, space); /* the RAM is unmapped */
 }
 END_TEST
 
@@ -214,6 +321,8 @@ int main(void)
 	Suite *s = suite_create("hwmodel-memory");
 	TCase *tc = tcase_create("memory");
 	tcase_add_test(tc, big_ram_costs_nothing_until_touched);
+	tcase_add_test(tc, ram_bookkeeping_failure_frees_what_it_got);
+	tcase_add_test(tc, destroy_frees_everything);
 	tcase_add_test(tc, regions_skip_the_mmio_hole);
 	tcase_add_test(tc, ptr_is_contiguous_inside_a_region_and_bounded);
 	tcase_add_test(tc, read_write_and_all_ones_outside_ram);

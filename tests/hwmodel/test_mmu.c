@@ -38,6 +38,10 @@ START_TEST(walk_4k_translates_and_counts_steps)
 	ck_assert_uint_eq(st.walk_steps, 4);
 	ck_assert_uint_eq(st.tlb_hits, 1);
 	ck_assert_uint_eq(st.tlb_misses, 1);
+	/* The walker itself refuses a non-canonical address, even one whose
+	 * low 48 bits name a mapped page. */
+	ck_assert_int_eq(hw_mmu_walk(e.x->m, e.root, VA | (1ull << 60), 0, false, &xl), HW_EINVAL);
+	ck_assert_int_eq(hw_mmu_walk(e.x->m, e.root, VA, 0, false, &xl), HW_OK);
 	hwt_free(e.x);
 }
 END_TEST

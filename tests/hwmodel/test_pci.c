@@ -66,6 +66,13 @@ START_TEST(enumeration_finds_the_configured_devices)
 	ck_assert_uint_eq(v, 0xffff);
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 32, 0, 0, 4, &v), HW_EINVAL);
 	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 1, 0, 1, 2, &v), HW_EINVAL); /* misaligned */
+	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 3, 0, 255, 1, &v), HW_OK); /* the last byte */
+	/* 0:3 has a function 2, so function 0 says multi-function; 1:0 does not */
+	hw_pci_cfg_read(x->m, 0, 3, 0, HW_PCI_HEADER_TYPE, 1, &v);
+	ck_assert_uint_eq(v & 0x80, 0x80);
+	hw_pci_cfg_read(x->m, 1, 0, 0, HW_PCI_HEADER_TYPE, 1, &v);
+	ck_assert_uint_eq(v & 0x80, 0);
+	ck_assert_int_eq(hw_pci_cfg_read(x->m, 0, 3, 0, 256, 1, &v), HW_EINVAL);
 	hwt_free(x);
 }
 END_TEST
@@ -82,6 +89,68 @@ START_TEST(mechanism_one_ports)
 	ck_assert_uint_eq(v, 1); /* interrupt pin INTA# */
 	hw_pio_read(x->m, 0, 0, 0xcfc, 1, &v);
 	ck_assert_uint_eq(v, 11); /* interrupt line as firmware left it */
+	hwt_free(x);
+}
+END_TEST
+
+/* The other half of mechanism #1: the address register reads back what it
+ * keeps (enable, bus, device, function, dword offset), the data port
+ * writes configuration space too, and with the enable bit clear (or at a
+ * port that is not the data port) a read floats to all ones and a write
+ * changes nothing: HW_ENOENT, as for a port with nothing behind it. */
+START_TEST(mechanism_one_writes_and_disabled_accesses)
+{
+	struct hwt *x = pci_machine();
+	uint32_t v;
+	ck_assert_int_eq(hw_pio_write(x->m, 0, 0, 0xcf8, 4, 0xffffffffu), HW_OK);
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcf8, 4, &v), HW_OK);
+	ck_assert_uint_eq(v, 0x80fffffcu);
+	/* the interrupt line of 0:3.0 through the data port (byte 0 of 0x3c) */
+	hw_pio_write(x->m, 0, 0, 0xcf8, 4, 0x80000000u | (3u << 11) | 0x3c);
+	ck_assert_int_eq(hw_pio_write(x->m, 0, 0, 0xcfc, 1, 42), HW_OK);
+	hw_pci_cfg_read(x->m, 0, 3, 0, HW_PCI_INT_LINE, 1, &v);
+	ck_assert_uint_eq(v, 42);
+	/* the last data port is byte 3 of the dword (BAR0's top byte here) */
+	hw_pio_write(x->m, 0, 0, 0xcf8, 4, 0x80000000u | (3u << 11) | HW_PCI_BAR0);
+	ck_assert_int_eq(hw_pio_write(x->m, 0, 0, 0xcff, 1, 0xd0), HW_OK);
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcff, 1, &v), HW_OK);
+	ck_assert_uint_eq(v, 0xd0);
+	hw_pci_cfg_read(x->m, 0, 3, 0, HW_PCI_BAR0, 4, &v);
+	ck_assert_uint_eq(v >> 24, 0xd0);
+	/* the port below the data ports is not one of them */
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcfb, 1, &v), HW_ENOENT);
+	ck_assert_uint_eq(v, 0xff);
+	ck_assert_int_eq(hw_pio_write(x->m, 0, 0, 0xcfb, 1, 0), HW_ENOENT);
+	hw_pci_cfg_read(x->m, 0, 3, 0, HW_PCI_BAR0, 4, &v);
+	ck_assert_uint_eq(v >> 24, 0xd0);
+	/* the function number: 0:3.2 is there, 0:3.1 is not */
+	uint32_t id;
+	hw_pci_cfg_read(x->m, 0, 3, 2, HW_PCI_VENDOR, 4, &id);
+	ck_assert_uint_ne(id, 0xffffffffu);
+	hw_pio_write(x->m, 0, 0, 0xcf8, 4, 0x80000000u | (3u << 11) | (2u << 8));
+	hw_pio_read(x->m, 0, 0, 0xcfc, 4, &v);
+	ck_assert_uint_eq(v, id);
+	hw_pio_write(x->m, 0, 0, 0xcf8, 4, 0x80000000u | (3u << 11) | (1u << 8));
+	hw_pio_read(x->m, 0, 0, 0xcfc, 4, &v);
+	ck_assert_uint_eq(v, 0xffffffffu);
+	/* enable bit clear: nothing behind the data port */
+	hw_pio_write(x->m, 0, 0, 0xcf8, 4, (3u << 11) | 0x3c);
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcfc, 4, &v), HW_ENOENT);
+	ck_assert_uint_eq(v, 0xffffffffu);
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcfc, 2, &v), HW_ENOENT);
+	ck_assert_uint_eq(v, 0xffff);
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcfd, 1, &v), HW_ENOENT);
+	ck_assert_uint_eq(v, 0xff);
+	ck_assert_int_eq(hw_pio_write(x->m, 0, 0, 0xcfc, 1, 7), HW_ENOENT);
+	hw_pci_cfg_read(x->m, 0, 3, 0, HW_PCI_INT_LINE, 1, &v);
+	ck_assert_uint_eq(v, 42);
+	/* a port next to the mechanism's, and a narrow write of the address */
+	ck_assert_int_eq(hw_pio_write(x->m, 0, 0, 0xd00, 1, 7), HW_ENOENT);
+	ck_assert_int_eq(hw_pio_read(x->m, 0, 0, 0xcfb, 1, &v), HW_ENOENT);
+	ck_assert_uint_eq(v, 0xff);
+	ck_assert_int_eq(hw_pio_write(x->m, 0, 0, 0xcf8, 2, 0x8000), HW_ENOENT);
+	hw_pio_read(x->m, 0, 0, 0xcf8, 4, &v);
+	ck_assert_uint_eq(v, (3u << 11) | 0x3c);
 	hwt_free(x);
 }
 END_TEST
@@ -188,6 +257,11 @@ START_TEST(msi_message_written_through_config_space)
 	ck_assert_uint_eq(v, 0xfee00000u); /* the two low bits are reserved */
 	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, &v);
 	ck_assert_uint_eq(v, 0);
+	/* the upper address dword is written like the lower one */
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, 0x12);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, &v);
+	ck_assert_uint_eq(v, 0x12);
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 8, 4, 0);
 	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, &v);
 	ck_assert_uint_eq(v, 0x91);
 	uint64_t addr;
@@ -204,6 +278,10 @@ START_TEST(msi_message_written_through_config_space)
 	hw_dev_action_by_name(m, "b", 0, HW_ACT_ASSERT, 0);
 	ck_assert(hw_lapic_irr(m, 0, 0x91));
 	ck_assert(!hw_lapic_irr(m, 1, 0x90));
+	/* lowest-priority delivery (data bits 8-10 = 1) is accepted like fixed */
+	hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, (1u << 8) | 0x22);
+	ck_assert_int_eq(hw_msi_send(m, 4, 1), HW_OK);
+	ck_assert(hw_lapic_irr(m, 0, 0x22));
 	hwt_free(x);
 }
 END_TEST
@@ -246,6 +324,7 @@ int main(void)
 	TCase *tc = tcase_create("pci");
 	tcase_add_test(tc, enumeration_finds_the_configured_devices);
 	tcase_add_test(tc, mechanism_one_ports);
+	tcase_add_test(tc, mechanism_one_writes_and_disabled_accesses);
 	tcase_add_test(tc, bar_sizing_and_relocation);
 	tcase_add_test(tc, interrupt_status_and_disable_bits);
 	tcase_add_test(tc, msi_capability_is_the_msi_source);

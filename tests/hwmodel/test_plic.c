@@ -153,6 +153,121 @@ START_TEST(pending_register_covers_the_last_source)
 }
 END_TEST
 
+/* The enable registers: one 32-bit word per 32 sources, one 0x80-byte
+ * window per context. Every bit of a word is its own source, and a word
+ * changes nothing outside it; the last context's last word is inside the
+ * window. Read back through the same registers and seen by a claim. */
+static uint32_t enable_word(struct hw_machine *m, unsigned ctx, unsigned word)
+{
+	uint64_t v;
+	hw_mmio_read(m, 0, 0, HW_PLIC_BASE + HW_PLIC_ENABLE + 0x80ull * ctx + 4 * word, 4, &v);
+	return (uint32_t)v;
+}
+
+START_TEST(enable_words_cover_every_bit_and_context)
+{
+	struct hwt *x = hwt_new_cfg((struct hw_machine_config){.ncpus = 4, .plic_sources = 1023});
+	struct hw_machine *m = x->m;
+	const uint64_t en = HW_PLIC_BASE + HW_PLIC_ENABLE;
+	uint64_t v;
+
+	/* Bits 0 and 31 of a word: sources 32 and 63 (word 1), and source 31. */
+	hw_mmio_write(m, 0, 0, en + 4, 4, 1u | (1u << 31));
+	ck_assert_uint_eq(enable_word(m, 0, 1), 1u | (1u << 31));
+	hw_mmio_write(m, 0, 0, en, 4, 1u << 31);
+	ck_assert_uint_eq(enable_word(m, 0, 0), 1u << 31);
+	/* Writing word 0 leaves word 1 alone, whatever its bit 0 says. */
+	hw_mmio_write(m, 0, 0, en, 4, 0);
+	ck_assert_uint_eq(enable_word(m, 0, 1), 1u | (1u << 31));
+	hw_mmio_write(m, 0, 0, en, 4, 0xffffffffu);
+	ck_assert_uint_eq(enable_word(m, 0, 0), 0xfffffffeu); /* source 0 does not exist */
+	ck_assert_uint_eq(enable_word(m, 0, 1), 1u | (1u << 31));
+	hw_mmio_write(m, 0, 0, en + 4, 4, 0);
+	ck_assert_uint_eq(enable_word(m, 0, 1), 0);
+	ck_assert_uint_eq(enable_word(m, 0, 0), 0xfffffffeu);
+
+	/* The pending registers: source 32 is bit 0 of word 1, nothing of word 0 */
+	uint64_t pend;
+	hw_intc_set_line(m, PL, 32, true, 1);
+	hw_mmio_read(m, 0, 1, HW_PLIC_BASE + HW_PLIC_PENDING, 4, &pend);
+	ck_assert_uint_eq(pend, 0);
+	hw_mmio_read(m, 0, 1, HW_PLIC_BASE + HW_PLIC_PENDING + 4, 4, &pend);
+	ck_assert_uint_eq(pend, 1);
+
+	/* The last word of the last context: sources 992..1023 of context 3. */
+	hw_mmio_write(m, 0, 0, en + 0x80 * 3 + 0x7c, 4, (1u << 8) | (1u << 31));
+	ck_assert_uint_eq(enable_word(m, 3, 31), (1u << 8) | (1u << 31)); /* 1000 and 1023 */
+	ck_assert_uint_eq(enable_word(m, 2, 31), 0);
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + 4 * 1000, 4, 5); /* priority */
+	hw_intc_set_line(m, PL, 1000, true, 1);
+	hw_mmio_read(m, 0, 2, HW_PLIC_BASE + HW_PLIC_CONTEXT + 0x1000 * 3 + 4, 4, &v);
+	ck_assert_uint_eq(v, 1000);
+	hwt_free(x);
+}
+END_TEST
+
+/* Every entry point refuses a source, context, priority or threshold that
+ * does not exist, and changes nothing; source 1, the first that does, works. */
+START_TEST(argument_checks)
+{
+	struct hwt *x = plic_machine(); /* 2 contexts, 16 sources */
+	struct hw_machine *m = x->m;
+	ck_assert_int_eq(hw_plic_set_priority(m, 0, 1, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_priority(m, 17, 1, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_priority(m, 1, 8, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_priority(m, 16, 7, 0), HW_OK);
+	ck_assert_int_eq(hw_plic_set_priority(m, 1, 7, 0), HW_OK);
+	ck_assert_int_eq(hw_plic_set_enable(m, 2, 1, true, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_enable(m, 0, 0, true, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_enable(m, 0, 17, true, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 2, 0, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 0, 8, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 1, 7, 0), HW_OK);
+	ck_assert_int_eq(hw_plic_set_threshold(m, 1, 0, 0), HW_OK);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 2, 1, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 0, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 17, 0), HW_EINVAL);
+	/* the completion register: source 0 or 17 is no completion at all */
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 0);
+	hw_mmio_write(m, 0, 0, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 17);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_IGNORED), 0);
+	/* source 1: pending, claimed on context 1, completed */
+	ck_assert_int_eq(hw_plic_set_enable(m, 1, 1, true, 0), HW_OK);
+	hw_intc_set_line(m, PL, 1, true, 1);
+	ck_assert(hw_plic_pending(m, 1));
+	ck_assert(!hw_plic_pending(m, 0));
+	ck_assert(!hw_plic_pending(m, 17));
+	uint64_t claimed;
+	hw_mmio_read(m, 0, 2, HW_PLIC_BASE + HW_PLIC_CONTEXT + 0x1000 + 4, 4, &claimed);
+	ck_assert_uint_eq(claimed, 1); /* claimed through context 1's register */
+	hw_intc_set_line(m, PL, 1, false, 3);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 1, 1, 4), HW_OK);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 1);
+	/* a pending source of priority 0 is never delivered; giving it a
+	 * priority delivers it at once */
+	hw_intc_route(m, PL, 5, 0x80, 1, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 5);
+	hw_intc_mask(m, PL, 5, false, 5);
+	ck_assert_int_eq(hw_plic_set_priority(m, 5, 0, 5), HW_OK);
+	hw_intc_set_line(m, PL, 5, true, 5);
+	ck_assert(hw_plic_pending(m, 5));
+	ck_assert(!hw_lapic_irr(m, 1, 0x80));
+	ck_assert_int_eq(hw_plic_set_priority(m, 5, 3, 5), HW_OK);
+	ck_assert(hw_lapic_irr(m, 1, 0x80));
+	ck_assert_int_eq(hw_intc_claim(m, PL, 1, 5), 5);
+	hw_intc_set_line(m, PL, 5, false, 5);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 1, 5, 5), HW_OK);
+	/* source 16, the last: the same, on context 0 */
+	ck_assert_int_eq(hw_plic_set_enable(m, 0, 16, true, 5), HW_OK);
+	hw_intc_set_line(m, PL, 16, true, 5);
+	ck_assert(hw_plic_pending(m, 16));
+	ck_assert_int_eq(hw_intc_claim(m, PL, 0, 6), 16);
+	hw_intc_set_line(m, PL, 16, false, 7);
+	ck_assert_int_eq(hw_intc_complete(m, PL, 0, 16, 8), HW_OK);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 3);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-plic");
@@ -163,6 +278,8 @@ int main(void)
 	tcase_add_test(tc, pending_register_covers_the_last_source);
 	tcase_add_test(tc, registers_claim_and_complete);
 	tcase_add_test(tc, edge_source_while_claimed_is_lost);
+	tcase_add_test(tc, enable_words_cover_every_bit_and_context);
+	tcase_add_test(tc, argument_checks);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -38,6 +38,8 @@ struct uk_arch {
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
 	uk_paddr_t root[UK_MAX_CPUS];
+	unsigned root_loads[UK_MAX_CPUS];
+	unsigned fail_thread_creates;
 	uint16_t pcid[UK_MAX_CPUS];
 	struct uk_arch_thread boot[UK_MAX_CPUS];
 	bool boot_started[UK_MAX_CPUS];
@@ -119,6 +121,8 @@ const struct mock_flush *mock_flush(unsigned i) { return &mock.flushes[i]; }
 uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
 uint64_t mock_trace_count(uint16_t kind) { return kind < 0x400 ? mock.traces[kind] : 0; }
 uk_paddr_t mock_root(unsigned cpu) { return mock.root[cpu]; }
+unsigned mock_root_loads(unsigned cpu) { return mock.root_loads[cpu]; }
+void mock_fail_thread_creates(unsigned n) { mock.fail_thread_creates = n; }
 void mock_clear_logs(void)
 {
 	mock.nipis = 0;
@@ -257,6 +261,10 @@ static void mock_thread_start(void)
 int uk_arch_thread_create(struct uk_arch *a, void (*entry)(void *), void *arg, const char *name,
 			  struct uk_arch_thread **out)
 {
+	if (a->fail_thread_creates) {
+		a->fail_thread_creates--;
+		return UK_ENOMEM;
+	}
 	struct uk_arch_thread *t = calloc(1, sizeof(*t));
 	if (!t)
 		return UK_ENOMEM;
@@ -351,6 +359,7 @@ static void log_flush(struct uk_arch *a, enum mock_flush_kind kind, uint16_t pci
 void uk_arch_set_root(struct uk_arch *a, uk_paddr_t root, uint16_t pcid, bool flush)
 {
 	a->root[a->cur] = root;
+	a->root_loads[a->cur]++;
 	a->pcid[a->cur] = pcid;
 	if (flush)
 		log_flush(a, MOCK_FLUSH_ROOT, pcid, 0);
@@ -549,7 +558,7 @@ void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 {
 	static const uint64_t ns[UK_COST_COUNT] = {
 		[UK_COST_SYSCALL] = 100, [UK_COST_CTX_SWITCH] = 200, [UK_COST_KERNEL_OP] = 10,
-		[UK_COST_PAGE_WALK_STEP] = 5, [UK_COST_TLB_INVALIDATE] = 20, [UK_COST_IPI] = 50,
+		[UK_COST_PAGE_WALK_STEP] = 5, [UK_COST_TLB_INVALIDATE] = MOCK_COST_TLB_NS, [UK_COST_IPI] = MOCK_COST_IPI_NS,
 		[UK_COST_IRQ_ENTRY] = 50, [UK_COST_DEVICE_ACCESS] = 100,
 	};
 	if ((unsigned)what < UK_COST_COUNT)

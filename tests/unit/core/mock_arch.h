@@ -43,6 +43,10 @@ struct uk_kernel *mock_boot(const struct uk_kernel_config *cfg);
 void mock_set_cpu(unsigned cpu);
 unsigned mock_cpu(void);
 uint64_t mock_now(unsigned cpu);
+/* The virtual time uk_arch_charge adds for one IPI. */
+#define MOCK_COST_IPI_NS 50
+/* ... and for one TLB invalidation (a page, or a whole PCID). */
+#define MOCK_COST_TLB_NS 20
 void mock_set_now(unsigned cpu, uint64_t ns);
 
 /* Run CPU `cpu` until it halts with nothing to do. */
@@ -82,6 +86,10 @@ uint64_t mock_trace_count(uint16_t kind);
 /* The PTE that maps `va` in the space with root `root`, or 0. */
 uint64_t mock_pte(uk_paddr_t root, uk_vaddr_t va);
 uk_paddr_t mock_root(unsigned cpu);
+/* How many times uk_arch_set_root loaded a root on `cpu` (a CR3 write). */
+unsigned mock_root_loads(unsigned cpu);
+/* The next n uk_arch_thread_create calls fail with UK_ENOMEM (no host stack). */
+void mock_fail_thread_creates(unsigned n);
 
 
 

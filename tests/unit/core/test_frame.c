@@ -56,6 +56,8 @@ static void test_kalloc_classes_and_exhaustion(void **state)
 	assert_int_equal(((uint8_t *)a)[0], 0);
 	kfree(k, b, 33);
 	assert_ptr_equal(kalloc(k, 40), b); /* same class, LIFO */
+	for (unsigned i = 0; i < 64; i++)
+		assert_int_equal(((uint8_t *)b)[i], 0); /* the whole object zeroed again */
 	while (kalloc(k, 4096))
 		n++;
 	assert_int_equal(k->frames.free, 0);
@@ -80,6 +82,31 @@ static void test_create_fails_without_memory(void **state)
 	c.pi_max_depth = 0;
 	assert_int_equal(uk_kernel_create(mock_machine(), &c, &k), UK_EINVAL);
 	mock_destroy();
+}
+
+static void idle_program(struct uk_user *u, uint64_t arg)
+{
+}
+
+/* A thread whose host context cannot be made is refused with UK_ENOMEM and
+ * leaves nothing: no kernel object counted, its memory back in the
+ * allocator (the free lists as before). */
+static void test_thread_create_failure_leaves_nothing(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p;
+	struct uk_thread *t = NULL;
+	void *lists[KALLOC_CLASSES];
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	unsigned prog = (unsigned)uk_kernel_register_program(k, "idle", idle_program);
+	assert_int_equal(thread_create(k, p, prog, 0, 5, 0, &t), 0); /* the slab is there */
+	uint64_t kobjs = k->kalloc.kobjs;
+	memcpy(lists, k->kalloc.free, sizeof(lists));
+	mock_fail_thread_creates(1);
+	assert_int_equal(thread_create(k, p, prog, 0, 5, 0, &t), UK_ENOMEM);
+	assert_int_equal(k->kalloc.kobjs, kobjs);
+	assert_memory_equal(k->kalloc.free, lists, sizeof(lists));
+	shutdown();
 }
 
 static void test_kobj_refcount_frees(void **state)
@@ -135,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_frame_exhaustion_and_reuse),
 		cmocka_unit_test(test_kalloc_classes_and_exhaustion),
 		cmocka_unit_test(test_create_fails_without_memory),
+		cmocka_unit_test(test_thread_create_failure_leaves_nothing),
 		cmocka_unit_test(test_kobj_refcount_frees),
 		cmocka_unit_test(test_free_of_a_frame_never_given_is_fatal),
 	};

@@ -36,6 +36,8 @@ static void futex_main(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_futex_wait(u, 0, 0) == UK_EFAULT);
 	UCHECK(uk_sys_futex_wake(u, WORD, 0) == UK_EINVAL);
 	UCHECK(uk_sys_futex_wake(u, WORD + 1, 1) == UK_EINVAL);
+	UCHECK(uk_sys_futex_wake(u, UK_USER_END, 1) == UK_EFAULT);
+	UCHECK(uk_sys_futex_wake(u, UK_USER_END - 4, 1) == 0);
 	UCHECK(uk_sys_futex_wake(u, WORD, 10) == 0);
 	/* three sleepers at different priorities (above ours: they run and block) */
 	a = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'a', 6, 0);

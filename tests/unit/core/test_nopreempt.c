@@ -116,6 +116,7 @@ static void test_overrun_goes_to_fault_handler(void **state)
 	assert_int_equal(g.end_rc, UK_EOVERRUN);
 	assert_int_equal(g.handler_calls, 1);
 	assert_int_equal(UK_FAULT_CODE(g.fault_info), UK_FAULT_OVERRUN);
+	assert_int_equal(UK_FAULT_ADDR(g.fault_info), 0); /* an overrun has no address */
 	shutdown();
 }
 

@@ -109,6 +109,101 @@ static void test_depth_bound(void **state)
 	shutdown();
 }
 
+/* W: blocks on m1, held by L; it is killed there and must never get it. */
+static void killed_waiter(struct uk_user *u, uint64_t arg)
+{
+	g.tid[1] = self(u);
+	long rc = uk_sys_mutex_lock(u, (uint32_t)g.m1);
+	see(100 + (unsigned)(rc == 0)); /* never reached: a killed thread does not return */
+}
+
+/* L holds m1; W (10) blocks on it and L inherits 10. L kills W: the boost
+ * goes with it, and the mutex, released, is free, not handed to the dead. */
+static void kills_its_waiter(struct uk_user *u, uint64_t arg)
+{
+	g.tid[0] = self(u);
+	g.m1 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	long w = start(u, killed_waiter, 0, 10);
+	see(eff_prio(g.k, g.tid[0])); /* [0] boosted by W */
+	UCHECK(uk_sys_thread_kill(u, (uint32_t)w) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)w, 0) == 0);
+	see(eff_prio(g.k, g.tid[0])); /* [1] its own again */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_mutex_trylock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	see(2); /* [2] done */
+}
+
+static void test_killed_waiter_gives_back_its_boost(void **state)
+{
+	struct uk_kernel_config cfg = config_with(1000000, true, 8);
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, kills_its_waiter, 0, 1, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nseen, 3);
+	assert_int_equal(g.seen[0], 10);
+	assert_int_equal(g.seen[1], 1);
+	assert_int_equal(g.seen[2], 2);
+	shutdown();
+}
+
+/* A waiter boosted while it waits moves up its mutex's queue. C (5) holds
+ * m2 and waits on m1; B (10) waits on m1 ahead of it; H (20) then waits on
+ * m2, so C runs at 20: when L releases m1, C gets it before B. */
+static void order_b(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	g.order[g.norder++] = 'B';
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+}
+
+static void order_c(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	g.order[g.norder++] = 'C';
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+}
+
+static void order_h(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	g.order[g.norder++] = 'H';
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+}
+
+static void order_l(struct uk_user *u, uint64_t arg)
+{
+	g.m1 = uk_sys_mutex_create(u);
+	g.m2 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	start(u, order_c, 0, 5);  /* takes m2, waits on m1 */
+	start(u, order_b, 0, 10); /* waits on m1, ahead of C */
+	start(u, order_h, 0, 20); /* waits on m2: C now runs at 20 */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	g.order[g.norder++] = 'L';
+}
+
+static void test_boosted_waiter_moves_up_the_queue(void **state)
+{
+	struct uk_kernel_config cfg = config_with(1000000, true, 8);
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, order_l, 0, 1, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.norder, 4);
+	assert_int_equal(g.order[0], 'C');
+	assert_int_equal(g.order[1], 'H');
+	assert_int_equal(g.order[2], 'B');
+	assert_int_equal(g.order[3], 'L');
+	shutdown();
+}
+
 static void test_no_boost_when_off(void **state)
 {
 	struct uk_kernel_stats st;
@@ -148,6 +243,7 @@ static void holder_of_two(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
 	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == UK_EDEADLK);
 	UCHECK(uk_sys_mutex_trylock(u, (uint32_t)g.m1) == UK_EDEADLK);
+	see(99); /* [5] reached: relocking returned instead of blocking for ever */
 }
 
 static void test_exact_undo_per_mutex(void **state)
@@ -157,7 +253,8 @@ static void test_exact_undo_per_mutex(void **state)
 	spawn_prog(g.k, holder_of_two, 0, 1, 0);
 	mock_run(g.k, 0);
 	assert_int_equal(harness_failures, 0);
-	assert_int_equal(g.nseen, 5);
+	assert_int_equal(g.nseen, 6);
+	assert_int_equal(g.seen[5], 99);
 	assert_int_equal(g.seen[0], 10);
 	assert_int_equal(g.seen[1], 20);
 	assert_int_equal(g.seen[2], 10); /* m2's boost gone, m1's stays */
@@ -242,6 +339,8 @@ int main(void)
 		cmocka_unit_test(test_transitive_boost_and_undo),
 		cmocka_unit_test(test_depth_bound),
 		cmocka_unit_test(test_no_boost_when_off),
+		cmocka_unit_test(test_killed_waiter_gives_back_its_boost),
+		cmocka_unit_test(test_boosted_waiter_moves_up_the_queue),
 		cmocka_unit_test(test_exact_undo_per_mutex),
 		cmocka_unit_test(test_priority_inversion_sweep),
 	};

@@ -124,20 +124,101 @@ static void test_wakeup_preempts_locally_or_by_ipi(void **state)
 	assert_int_equal(t->sn.queued_cpu, 0);
 	assert_true(k->cpus[0].need_resched);
 	assert_int_equal(mock_ipi_count(), 0);
-	/* on a remote CPU: exactly one resched IPI to it */
-	t = fake_thread(10, 2);
-	t->sn.affinity = 0x2;
-	sched_make_ready(k, t);
+	/* on a remote CPU: exactly one resched IPI to it, and the sender is
+	 * charged for it */
+	uint64_t runq_traces = mock_trace_count(UK_TRACE_CORE_RUNQ);
+	uint64_t t0 = mock_now(0);
+	struct uk_thread *remote = fake_thread(10, 2);
+	remote->sn.affinity = 0x2;
+	sched_make_ready(k, remote);
+	uint64_t with_ipi = mock_now(0) - t0;
 	assert_int_equal(mock_ipi_count(), 1);
 	assert_int_equal(mock_ipi(0)->to, 1);
 	assert_int_equal(mock_ipi(0)->vector, UK_VEC_RESCHED);
 	/* a remote CPU running something more urgent: queued, no IPI */
+	t0 = mock_now(0);
 	t = fake_thread(10, 3);
 	t->sn.affinity = 0x4;
 	sched_make_ready(k, t);
+	uint64_t queued_only = mock_now(0) - t0;
 	assert_int_equal(mock_ipi_count(), 1);
 	assert_false(k->cpus[2].need_resched);
+	/* the same work but the IPI: the difference is one IPI's cost */
+	assert_int_equal(with_ipi - queued_only, MOCK_COST_IPI_NS);
+	/* each enqueue is traced with the queue's new length */
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ) - runq_traces, 2);
 	sched_check(k);
+
+	/* Priority changes of a queued thread. Lowered, though still above
+	 * what CPU 1 runs (5): its CPU was told already, no second IPI. */
+	sched_set_prio(k, remote, 8);
+	assert_int_equal(remote->sn.prio, 8);
+	assert_int_equal(mock_ipi_count(), 1);
+	/* Raised, but not above what CPU 2 runs (40): no IPI. */
+	sched_set_prio(k, t, 30);
+	assert_int_equal(mock_ipi_count(), 1);
+	/* Raised above it: CPU 2 is told. */
+	sched_set_prio(k, t, 50);
+	assert_int_equal(mock_ipi_count(), 2);
+	assert_int_equal(mock_ipi(1)->to, 2);
+	assert_int_equal(mock_ipi(1)->vector, UK_VEC_RESCHED);
+	sched_check(k);
+	shutdown();
+}
+
+/* An affinity that leaves out the CPU a thread runs on moves it off: its
+ * own CPU by the resched flag, a remote one by an IPI. */
+static void test_affinity_moves_a_running_thread(void **state)
+{
+	struct uk_kernel *k = boot(4, 4 << 20, NULL);
+	int prios[4] = { 5, 5, 40, 40 };
+
+	cpus_running(k, prios);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	struct uk_thread *remote = k->cpus[1].current;
+	assert_int_equal(thread_set_affinity(k, remote, 0x1), 0);
+	assert_int_equal(remote->sn.affinity, 0x1);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(mock_ipi(0)->to, 1);
+	assert_int_equal(mock_ipi(0)->vector, UK_VEC_RESCHED);
+	assert_false(k->cpus[1].need_resched); /* CPU 1 learns it from the IPI */
+	/* still allowed where it runs: nothing to do */
+	assert_int_equal(thread_set_affinity(k, k->cpus[2].current, 0x4), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	/* this CPU's own thread: no IPI, the CPU reschedules at once */
+	assert_int_equal(thread_set_affinity(k, k->cpus[0].current, 0x2), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_true(k->cpus[0].need_resched);
+	assert_true(k->cpus[0].slice_expired);
+	/* no CPU at all: refused, nothing changed */
+	assert_int_equal(thread_set_affinity(k, remote, 0), UK_EINVAL);
+	assert_int_equal(remote->sn.affinity, 0x1);
+	shutdown();
+}
+
+/* Killing a thread that runs on another CPU: marked, and that CPU told by
+ * one resched IPI, which the killer pays for. */
+static void test_kill_of_a_thread_running_elsewhere(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	int prios[2] = { 5, 5 };
+
+	cpus_running(k, prios);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	struct uk_thread *remote = k->cpus[1].current;
+	uint64_t ipis = k->stats.resched_ipis, t0 = mock_now(0);
+	assert_int_equal(thread_kill(k, remote), 0);
+	assert_true(remote->killed);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(mock_ipi(0)->to, 1);
+	assert_int_equal(mock_ipi(0)->vector, UK_VEC_RESCHED);
+	assert_int_equal(k->stats.resched_ipis, ipis + 1);
+	assert_int_equal(mock_now(0) - t0, MOCK_COST_IPI_NS);
+	/* a second kill changes nothing */
+	assert_int_equal(thread_kill(k, remote), 0);
+	assert_int_equal(mock_ipi_count(), 1);
 	shutdown();
 }
 
@@ -171,6 +252,40 @@ static void test_yield_alternates(void **state)
 	spawn_prog(g.k, yielder, 'b', 7, 0);
 	mock_run(g.k, 0);
 	assert_string_equal(g.log, "ababababab");
+	shutdown();
+}
+
+/* A thread that yields with nothing else to run keeps its CPU: never
+ * counted as preempted. Two that yield to each other are, each time. */
+static uint64_t preempted[2];
+
+static void counting_yielder(struct uk_user *u, uint64_t slot)
+{
+	struct uk_thread_info info;
+	for (int i = 0; i < 3; i++)
+		uk_sys_yield(u);
+	UCHECK(uk_kernel_thread_info(g.k, (uint64_t)uk_sys_thread_id(u), &info) == 0);
+	preempted[slot] = info.preempted_count;
+}
+
+static void test_yield_alone_is_no_preemption(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	preempted[0] = preempted[1] = 99;
+	spawn_prog(g.k, counting_yielder, 0, 7, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(preempted[0], 0);
+	shutdown();
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, counting_yielder, 0, 7, 0);
+	spawn_prog(g.k, counting_yielder, 1, 7, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(preempted[0], 3);
+	assert_int_equal(preempted[1], 3);
 	shutdown();
 }
 
@@ -305,7 +420,10 @@ int main(void)
 		cmocka_unit_test(test_fixed_pick_order_and_round_robin),
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_wakeup_preempts_locally_or_by_ipi),
+		cmocka_unit_test(test_affinity_moves_a_running_thread),
+		cmocka_unit_test(test_kill_of_a_thread_running_elsewhere),
 		cmocka_unit_test(test_yield_alternates),
+		cmocka_unit_test(test_yield_alone_is_no_preemption),
 		cmocka_unit_test(test_timer_round_robin),
 		cmocka_unit_test(test_higher_priority_wakeup_preempts),
 		cmocka_unit_test(test_cpus_pick_their_own_queues),

@@ -182,6 +182,9 @@ static void repaired_faulter(struct uk_user *u, uint64_t arg)
 	g.rc[0] = uk_user_write(u, 0x201000 - 32, buf, sizeof(buf));
 	g.rc[1] = uk_user_read(u, 0x201000 - 32, back, sizeof(back));
 	UCHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	/* Zero bytes touch nothing: success at any address, no fault taken. */
+	g.rc[2] = uk_user_read(u, 0x7000000, back, 0);
+	g.rc[3] = uk_user_write(u, 0x7000000, buf, 0);
 	g.after_fault = 1;
 }
 
@@ -196,6 +199,8 @@ static void test_repaired_fault_then_lazy_page(void **state)
 	assert_int_equal(UK_FAULT_ADDR(g.fault_info) & ~(uint64_t)(UK_PAGE_SIZE - 1), 0x200000);
 	assert_int_equal(g.rc[0], 0);
 	assert_int_equal(g.rc[1], 0);
+	assert_int_equal(g.rc[2], 0);
+	assert_int_equal(g.rc[3], 0);
 	assert_int_equal(g.after_fault, 1);
 	shutdown();
 }

@@ -79,6 +79,38 @@ static void test_map_out_of_memory_rolls_back(void **state)
 	shutdown();
 }
 
+/* A process whose page-table root cannot be allocated is refused with
+ * UK_ENOMEM and leaves nothing behind: no kernel object, and the PCID it
+ * had taken is free again. */
+static void test_space_without_a_root_frame_frees_its_pcid(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uk_paddr_t own[64], pa;
+	unsigned nown = 0;
+	while (frame_alloc(k, &pa) == 0)
+		if (nown < 64)
+			own[nown++] = pa;
+	/* One free frame at a time: a creation takes it for its root (it
+	 * succeeds) until the process slab is full and takes it for a new
+	 * slab page; then the root is what is missing. */
+	for (unsigned i = 0;; i++) {
+		assert_true(i < nown);
+		frame_free(k, own[i]);
+		uint64_t pcids[64];
+		memcpy(pcids, k->pcid_used, sizeof(pcids));
+		uint64_t kobjs = k->kalloc.kobjs;
+		struct process *p = NULL;
+		int rc = process_create(k, 255, "p", &p);
+		if (rc == 0)
+			continue;
+		assert_int_equal(rc, UK_ENOMEM);
+		assert_int_equal(k->kalloc.kobjs, kobjs);
+		assert_memory_equal(k->pcid_used, pcids, sizeof(pcids));
+		break;
+	}
+	shutdown();
+}
+
 static void test_lazy_and_demand_zero(void **state)
 {
 	struct uk_kernel *k = boot(1, 4 << 20, NULL);
@@ -218,22 +250,117 @@ static void test_shootdown_targets_exactly_the_caching_cpus(void **state)
 	shutdown();
 }
 
+/* Activating the space a CPU already runs loads nothing: a CR3 write costs
+ * (and without PCIDs flushes the TLB), so a switch between two threads of
+ * one process must not reload the root. A different space is loaded, with a
+ * flush only the first time this CPU holds it. */
+static void test_activate_loads_the_root_only_on_change(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	struct vspace *a = &new_process(k)->vs, *b = &new_process(k)->vs;
+
+	mock_set_cpu(1);
+	mock_clear_logs();
+	unsigned loads = mock_root_loads(1);
+	vm_activate(k, &k->cpus[1], a);
+	assert_int_equal(mock_root_loads(1), loads + 1);
+	assert_int_equal(mock_root(1), a->root);
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_ROOT), 1);
+	vm_activate(k, &k->cpus[1], a);
+	assert_int_equal(mock_root_loads(1), loads + 1);
+	vm_activate(k, &k->cpus[1], b);
+	assert_int_equal(mock_root_loads(1), loads + 2);
+	assert_int_equal(mock_root(1), b->root);
+	vm_activate(k, &k->cpus[1], a);
+	assert_int_equal(mock_root_loads(1), loads + 3);
+	assert_int_equal(mock_root(1), a->root);
+	/* a was cached here already (still in its CPU mask): no second flush */
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_ROOT), 2);
+	assert_int_equal(a->cpu_mask, 0x2);
+	shutdown();
+}
+
+/* Past 32 pages a shootdown flushes the space's whole PCID instead of
+ * page by page (flushing fewer would leave stale entries). */
+static void test_large_shootdown_flushes_the_pcid(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	struct vspace *cold = &new_process(k)->vs; /* no CPU ever caches it */
+
+	assert_int_equal(vm_map(k, vs, VA, 40 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	assert_int_equal(vm_map(k, cold, VA, 40 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	mock_set_cpu(0);
+	vm_activate(k, &k->cpus[0], vs);
+	mock_clear_logs();
+	uint64_t t0 = mock_now(0);
+	assert_int_equal(vm_protect(k, vs, VA, 32 * PG, UK_PROT_READ), 0);
+	uint64_t with_flush = mock_now(0) - t0;
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 32);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PCID), 0);
+	mock_clear_logs();
+	t0 = mock_now(0);
+	assert_int_equal(vm_protect(k, vs, VA, 40 * PG, UK_PROT_READ | UK_PROT_WRITE), 0);
+	uint64_t with_pcid_flush = mock_now(0) - t0;
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 0);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PCID), 1);
+	assert_int_equal(mock_flush(0)->pcid, vs->pcid);
+	/* The same changes in the space no CPU caches flush nothing: the
+	 * differences are what the invalidations cost, one per page, and one
+	 * for a whole PCID. */
+	t0 = mock_now(0);
+	assert_int_equal(vm_protect(k, cold, VA, 32 * PG, UK_PROT_READ), 0);
+	assert_int_equal(with_flush - (mock_now(0) - t0), 32 * MOCK_COST_TLB_NS);
+	t0 = mock_now(0);
+	assert_int_equal(vm_protect(k, cold, VA, 40 * PG, UK_PROT_READ | UK_PROT_WRITE), 0);
+	assert_int_equal(with_pcid_flush - (mock_now(0) - t0), MOCK_COST_TLB_NS);
+	shutdown();
+}
+
+/* Device memory mapped where the page tables run out: UK_ENOMEM, and the
+ * pages mapped on the way are unmapped again. */
+static void test_device_map_out_of_memory_rolls_back(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t tables = k->frames.free + 2; /* one page table per 512 pages */
+
+	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, 0, true), UK_EINVAL);
+	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, (UK_USER_END >> UK_PAGE_SHIFT) + 1, true),
+			 UK_EINVAL);
+	assert_int_equal(vs->pages, 0);
+
+	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, 512 * tables, true), UK_ENOMEM);
+	assert_int_equal(vs->pages, 0);
+	assert_int_equal(mock_pte(vs->root, VA), 0);
+	assert_int_equal(mock_pte(vs->root, VA + 511 * PG), 0);
+	shutdown();
+}
+
 static void test_space_destroy_frees_everything(void **state)
 {
 	struct uk_kernel *k = boot(2, 4 << 20, NULL);
 	uint64_t free0 = k->frames.free;
+	uint64_t pcids[64];
 	struct vspace vs;
 
+	memcpy(pcids, k->pcid_used, sizeof(pcids));
 	assert_int_equal(vm_space_init(k, &vs), 0);
+	assert_int_not_equal(vs.pcid, 0);
+	assert_true(k->pcid_used[vs.pcid / 64] & (1ull << (vs.pcid % 64)));
 	assert_int_equal(vm_map(k, &vs, VA, 3 * PG, UK_PROT_READ, 0), 0);
 	assert_int_equal(vm_map(k, &vs, 0x7f0000000000ull, PG, UK_PROT_READ, 0), 0);
 	mock_set_sync_tlb(true);
 	mock_set_cpu(1);
 	vm_activate(k, &k->cpus[1], &vs);
 	mock_set_cpu(0);
+	mock_clear_logs();
 	vm_space_destroy(k, &vs);
 	assert_ptr_equal(k->cpus[1].active_vs, &k->empty_vs); /* moved off the dying root */
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PCID), 1);  /* and dropped all of it */
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PAGE), 0);
 	assert_int_equal(k->frames.free, free0);
+	assert_memory_equal(k->pcid_used, pcids, sizeof(pcids)); /* its PCID is free again */
 	shutdown();
 }
 
@@ -265,6 +392,18 @@ static void test_unmap_frees_after_shootdown(void **state)
 	mock_set_ipi_hook(NULL);
 	assert_int_equal(free_at_ipi, before);
 	assert_int_equal(k->frames.free, before + 3);
+	/* The same when the range ends in a hole: the last mapped pages are
+	 * shot down too, before their frames are freed. */
+	assert_int_equal(vm_map(k, vs, VA, 2 * PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	before = k->frames.free;
+	free_at_ipi = 0;
+	mock_clear_logs();
+	mock_set_ipi_hook(record_free_frames);
+	assert_int_equal(vm_unmap(k, vs, VA, 4 * PG), 0);
+	mock_set_ipi_hook(NULL);
+	assert_int_equal(ipis_to(1, UK_VEC_TLB), 1);
+	assert_int_equal(free_at_ipi, before);
+	assert_int_equal(k->frames.free, before + 2);
 	shutdown();
 }
 
@@ -316,10 +455,14 @@ int main(void)
 		cmocka_unit_test(test_map_exact_bits),
 		cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_map_out_of_memory_rolls_back),
+		cmocka_unit_test(test_space_without_a_root_frame_frees_its_pcid),
 		cmocka_unit_test(test_lazy_and_demand_zero),
 		cmocka_unit_test(test_protect_and_unmap),
 		cmocka_unit_test(test_copy_through_tables),
 		cmocka_unit_test(test_shootdown_targets_exactly_the_caching_cpus),
+		cmocka_unit_test(test_activate_loads_the_root_only_on_change),
+		cmocka_unit_test(test_large_shootdown_flushes_the_pcid),
+		cmocka_unit_test(test_device_map_out_of_memory_rolls_back),
 		cmocka_unit_test(test_space_destroy_frees_everything),
 		cmocka_unit_test(test_space_destroy_leaves_platform_half),
 		cmocka_unit_test(test_unmap_frees_after_shootdown),

@@ -33,6 +33,7 @@
 # build/sim/uksim, else uksim on PATH).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/find-uksim.sh"
 out=${UKERN_METAL_BUILD:-$root/build-metal}
 timeout_s=120
 accel=tcg
@@ -72,17 +73,7 @@ else
 		cd "$root" || exit 3
 		scenario=scenarios/metal/shared-edu.uks
 	fi
-	uksim=${UKSIM:-}
-	if [ -z "$uksim" ]; then
-		if [ -x "$root/build/sim/uksim" ]; then
-			uksim=$root/build/sim/uksim
-		else
-			uksim=$(command -v uksim) || {
-				echo "qemu-run: no uksim to compile the scenario: build it (meson setup build && ninja -C build) or set UKSIM" >&2
-				exit 2
-			}
-		fi
-	fi
+	find_uksim qemu-run
 	# The subset check first: a scenario the image cannot run is exit 2,
 	# with its file:line:col, before anything is built.
 	args=$("$uksim" export-metal --qemu-args "$scenario") || exit $?

@@ -21,6 +21,7 @@
 # $UKSIM: the uksim to use (default: the root's build/sim/uksim, else PATH).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/find-uksim.sh"
 seed=1
 timeout_s=120
 qemu_opts=()
@@ -40,17 +41,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$scenario" ] || { echo "usage: scripts/sim-vs-metal.sh [options] SCENARIO" >&2; exit 2; }
-uksim=${UKSIM:-}
-if [ -z "$uksim" ]; then
-	if [ -x "$root/build/sim/uksim" ]; then
-		uksim=$root/build/sim/uksim
-	else
-		uksim=$(command -v uksim) || {
-			echo "sim-vs-metal: no uksim: build it (meson setup build && ninja -C build) or set UKSIM" >&2
-			exit 2
-		}
-	fi
-fi
+find_uksim sim-vs-metal
 if [ -n "$keep" ]; then
 	mkdir -p "$keep" || exit 2
 	dir=$keep

@@ -9,25 +9,8 @@ SCN=$2
 FLAG=$SCN/irq/flagship-shared-level.uks
 RESET=$SCN/irq/flagship-reset-window.uks
 PCI=$SCN/ipc/pci-server-pi.uks
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+. "$(dirname "$0")/cli_lib.sh"
 
-expect() { # CODE DESCRIPTION -- COMMAND...
-	code=$1; what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		echo "FAIL: $what: exit $rc, expected $code"; cat "$tmp/out" "$tmp/err"
-		fails=$((fails + 1))
-	else
-		echo "ok: $what"
-	fi
-}
-contains() { # FILE TEXT DESCRIPTION
-	if grep -q -- "$2" "$tmp/$1"; then echo "ok: $3"; else
-		echo "FAIL: $3: '$2' not in $1"; cat "$tmp/$1"; fails=$((fails + 1)); fi
-}
 py() { # DESCRIPTION -- python code reading sys.argv[1:] ...
 	what=$1; shift 2
 	if python3 -c "$@"; then echo "ok: $what"; else

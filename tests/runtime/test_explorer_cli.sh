@@ -8,25 +8,8 @@ UKSIM=$1
 DIR=$2
 WRONGCPU=$3
 COIN=$4
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+. "$(dirname "$0")/cli_lib.sh"
 
-expect() { # CODE DESCRIPTION -- COMMAND...
-	code=$1; what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		echo "FAIL: $what: exit $rc, expected $code"; cat "$tmp/out" "$tmp/err"
-		fails=$((fails + 1))
-	else
-		echo "ok: $what"
-	fi
-}
-contains() { # FILE TEXT DESCRIPTION
-	if grep -q -- "$2" "$tmp/$1"; then echo "ok: $3"; else
-		echo "FAIL: $3: '$2' not in $1"; cat "$tmp/$1"; fails=$((fails + 1)); fi
-}
 lacks() { # FILE TEXT DESCRIPTION
 	if grep -q -- "$2" "$tmp/$1"; then echo "FAIL: $3: '$2' in $1"; cat "$tmp/$1"
 		fails=$((fails + 1)); else echo "ok: $3"; fi

@@ -28,35 +28,6 @@
 #include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 
-static uint64_t edu_wait(struct uk_user *u, long h, int dev, uint64_t seq)
-{
-	sim_prog_idle(u, true);
-	long r = uk_irq_wait(u, h, seq);
-	sim_prog_idle(u, false);
-	if (r <= 0) {
-		sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
-		return 0;
-	}
-	sim_prog_note(u, SIM_NOTE_WOKEN, dev, 0);
-	return (uint64_t)r;
-}
-
-/* True when the ACK came too late (another sink's ACK ended the episode). */
-static bool edu_answer(struct uk_user *u, long h, int dev, uint64_t seq, bool ack)
-{
-	long rc = ack ? uk_irq_ack(u, h, seq) : uk_irq_nak(u, h, seq);
-	if (rc == 0) {
-		sim_prog_note(u, ack ? SIM_NOTE_ACK : SIM_NOTE_NAK, dev, 0);
-		return false;
-	}
-	sim_prog_note(u, SIM_NOTE_REJECTED, dev, 0);
-	if (ack && rc == UK_ESTALE) {
-		sim_prog_note(u, SIM_NOTE_SERVED_LATE, dev, 0);
-		return true;
-	}
-	return false;
-}
-
 void rt_prog_edu_driver(struct uk_user *u)
 {
 	int dev = sim_prog_ref(u, "device");
@@ -68,24 +39,24 @@ void rt_prog_edu_driver(struct uk_user *u)
 		return;
 	uint64_t seq = 0;
 	bool late = false;
-	while ((seq = edu_wait(u, h, dev, seq)) != 0) {
+	while ((seq = rt_irq_wait_next(u, h, dev, seq)) != 0) {
 		long st = uk_reg_read32(u, di.regs + HW_EDU_IRQ_STATUS);
 		if (st <= 0) {
 			/* Not this device's (or its registers are gone: a
 			 * negative error). ACK after a late ACK, as above. */
-			edu_answer(u, h, dev, seq, late && st == 0);
+			rt_irq_answer(u, h, dev, seq, late && st == 0);
 			late = false;
 			continue;
 		}
 		sim_prog_note(u, SIM_NOTE_CLAIM, dev, 0);
 		if (ack_first) {
-			late = edu_answer(u, h, dev, seq, true);
+			late = rt_irq_answer(u, h, dev, seq, true);
 			uk_user_work(u, work);
 			uk_reg_write32(u, di.regs + HW_EDU_IRQ_ACK, (uint32_t)st);
 			continue;
 		}
 		uk_reg_write32(u, di.regs + HW_EDU_IRQ_ACK, (uint32_t)st);
-		late = edu_answer(u, h, dev, seq, true);
+		late = rt_irq_answer(u, h, dev, seq, true);
 		uk_user_work(u, work);
 	}
 	uk_sys_handle_close(u, (uint32_t)h);

@@ -61,7 +61,7 @@ long rt_irq_attach_device(struct uk_user *u, int dev, struct sim_dev_info *di)
 }
 
 /* Wait for the next episode; 0 when the driver should stop. */
-static uint64_t wait_next(struct uk_user *u, long h, int dev, uint64_t seq)
+uint64_t rt_irq_wait_next(struct uk_user *u, long h, int dev, uint64_t seq)
 {
 	sim_prog_idle(u, true);
 	long r = uk_irq_wait(u, h, seq);
@@ -91,7 +91,7 @@ void rt_device_clear(struct uk_user *u, const struct sim_dev_info *di)
 
 /* Returns true when an ACK came too late: another sink's ACK had already
  * ended the episode while this driver served its device. */
-static bool answer(struct uk_user *u, long h, int dev, uint64_t seq, bool ack)
+bool rt_irq_answer(struct uk_user *u, long h, int dev, uint64_t seq, bool ack)
 {
 	long rc = ack ? uk_irq_ack(u, h, seq) : uk_irq_nak(u, h, seq);
 	if (rc == 0) {
@@ -113,7 +113,7 @@ static bool serve_mine(struct uk_user *u, long h, int dev, const struct sim_dev_
 	bool late;
 	switch (m) {
 	case M_ACK_BEFORE_CLEAR:
-		late = answer(u, h, dev, seq, true);
+		late = rt_irq_answer(u, h, dev, seq, true);
 		uk_user_work(u, work);
 		rt_device_clear(u, di);
 		return late;
@@ -130,7 +130,7 @@ static bool serve_mine(struct uk_user *u, long h, int dev, const struct sim_dev_
 	}
 	default:
 		rt_device_clear(u, di);
-		late = answer(u, h, dev, seq, true);
+		late = rt_irq_answer(u, h, dev, seq, true);
 		uk_user_work(u, work);
 		return late;
 	}
@@ -149,10 +149,10 @@ void rt_prog_irq_driver(struct uk_user *u)
 		return;
 	uint64_t seq = 0, served = 0;
 	bool first = true, late = false;
-	while ((seq = wait_next(u, h, dev, seq)) != 0) {
+	while ((seq = rt_irq_wait_next(u, h, dev, seq)) != 0) {
 		if (m == M_NAK_ALL || (nak_first && first)) {
 			first = false;
-			answer(u, h, dev, seq, false);
+			rt_irq_answer(u, h, dev, seq, false);
 			continue;
 		}
 		if (!rt_device_claims(u, dev, &di)) {
@@ -163,7 +163,7 @@ void rt_prog_irq_driver(struct uk_user *u)
 			 * a NAK would make it "nobody cared" (found by random
 			 * schedules of the flagship). */
 			if (m != M_NEVER_ANSWER)
-				answer(u, h, dev, seq, late && m == M_NONE);
+				rt_irq_answer(u, h, dev, seq, late && m == M_NONE);
 			late = false;
 			continue;
 		}
@@ -190,14 +190,14 @@ void rt_prog_irq_driver_kick(struct uk_user *u)
 		return;
 	uint64_t seq = 0, served = 0;
 	bool unsure = false;
-	while ((seq = wait_next(u, h, dev, seq)) != 0) {
+	while ((seq = rt_irq_wait_next(u, h, dev, seq)) != 0) {
 		bool mine = rt_device_claims(u, dev, &di);
 		if (mine) {
 			rt_device_clear(u, &di);
 			uk_user_work(u, work);
 			unsure = false;
 		} else if (!unsure) {
-			answer(u, h, dev, seq, false);
+			rt_irq_answer(u, h, dev, seq, false);
 			continue;
 		}
 		long rc = uk_irq_kick(u, h, true);
@@ -235,7 +235,7 @@ void rt_prog_line_driver(struct uk_user *u)
 			dev[n++] = d;
 	}
 	uint64_t seq = 0;
-	while ((seq = wait_next(u, h, first, seq)) != 0) {
+	while ((seq = rt_irq_wait_next(u, h, first, seq)) != 0) {
 		bool claimed[LINE_MAX_DEVICES] = {false};
 		for (int i = 0; i < n; i++) {
 			if (dev[i] != first)

@@ -264,6 +264,11 @@ void rt_prog_edu_driver(struct uk_user *u); /* programs_edu.c */
 struct sim_dev_info;
 long rt_irq_attach_device(struct uk_user *u, int dev, struct sim_dev_info *di);
 bool rt_device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di);
+/* The drivers' shared steps (programs_irq.c): wait for the episode after
+ * `seq` (0: stop), and ACK or NAK it (true: the ACK came too late, another
+ * sink's ACK had ended the episode). */
+uint64_t rt_irq_wait_next(struct uk_user *u, long h, int dev, uint64_t seq);
+bool rt_irq_answer(struct uk_user *u, long h, int dev, uint64_t seq, bool ack);
 void rt_device_clear(struct uk_user *u, const struct sim_dev_info *di);
 /* drivers/: the IRQ models' native drivers */
 void rt_driver_linux(struct uk_user *u);

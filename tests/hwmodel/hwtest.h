@@ -135,6 +135,27 @@ static inline uint64_t hwt_leaf(struct hwt *x, uint64_t root, uint64_t va, bool 
 }
 
 /* Run one suite without fork; exit status for meson. */
+/* Add a device (the test fails on an error) and return it. */
+static inline struct hw_dev *hwt_add(struct hwt *x, struct hw_dev_desc d)
+{
+	ck_assert_msg(hw_machine_add_device(x->m, &d, x->err, sizeof(x->err)) == HW_OK, "%s",
+		      x->err);
+	return hw_dev_get(x->m, hw_dev_count(x->m) - 1);
+}
+
+/* A register access from CPU 0 that must succeed. */
+static inline uint64_t hwt_rd(struct hwt *x, uint64_t pa, unsigned size, uint64_t now)
+{
+	uint64_t v;
+	ck_assert_int_eq(hw_mmio_read(x->m, 0, now, pa, size, &v), HW_OK);
+	return v;
+}
+
+static inline void hwt_wr(struct hwt *x, uint64_t pa, unsigned size, uint64_t v, uint64_t now)
+{
+	ck_assert_int_eq(hw_mmio_write(x->m, 0, now, pa, size, v), HW_OK);
+}
+
 static inline int hwt_run(Suite *s)
 {
 	SRunner *sr = srunner_create(s);

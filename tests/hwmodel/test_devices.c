@@ -4,24 +4,6 @@
 
 #define IO 0u
 
-static struct hw_dev *add(struct hwt *x, struct hw_dev_desc d)
-{
-	ck_assert_msg(hw_machine_add_device(x->m, &d, x->err, sizeof(x->err)) == HW_OK, "%s",
-		      x->err);
-	return hw_dev_get(x->m, hw_dev_count(x->m) - 1);
-}
-
-static uint64_t rd(struct hwt *x, uint64_t pa, unsigned size, uint64_t now)
-{
-	uint64_t v;
-	ck_assert_int_eq(hw_mmio_read(x->m, 0, now, pa, size, &v), HW_OK);
-	return v;
-}
-
-static void wr(struct hwt *x, uint64_t pa, unsigned size, uint64_t v, uint64_t now)
-{
-	ck_assert_int_eq(hw_mmio_write(x->m, 0, now, pa, size, v), HW_OK);
-}
 
 #define S0 0xc0000000ull
 #define S1 0xc0001000ull
@@ -37,18 +19,18 @@ static struct hw_dev_desc script(const char *name, uint64_t base, int mode, unsi
 START_TEST(script_level_w1c_tells_the_driver_it_was_mine)
 {
 	struct hwt *x = hwt_new(1);
-	struct hw_dev *d = add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
+	struct hw_dev *d = hwt_add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
 	hw_intc_mask(x->m, IO, 5, false, 0);
 	ck_assert_int_eq(hw_dev_action(x->m, d, 10, HW_ACT_ASSERT, 0xabc), HW_OK);
 	ck_assert(hw_intc_line(x->m, IO, 5));
 	ck_assert(hw_lapic_irr(x->m, 0, 0x50));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 11), 1);
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 12), 1); /* reading does not clear */
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_DATA, 4, 12), 0xabc);
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_COUNT, 4, 12), 1);
-	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 13);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 11), 1);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 12), 1); /* reading does not clear */
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_DATA, 4, 12), 0xabc);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_COUNT, 4, 12), 1);
+	hwt_wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 13);
 	ck_assert(!hw_intc_line(x->m, IO, 5));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 14), 0);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 14), 0);
 	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_DEV_ACTION);
 	ck_assert_uint_eq(ev->a, 0);
 	ck_assert_uint_eq(ev->b, HW_ACT_ASSERT);
@@ -60,15 +42,15 @@ END_TEST
 START_TEST(script_clear_on_read)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_CLEAR_ON_READ));
+	hwt_add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_CLEAR_ON_READ));
 	hw_dev_action_by_name(x->m, "s", 0, HW_ACT_ASSERT, 0);
 	ck_assert(hw_intc_line(x->m, IO, 5));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 1), 1);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 1), 1);
 	ck_assert(!hw_intc_line(x->m, IO, 5));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 2), 0);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 2), 0);
 	/* Writing does nothing in this mode. */
 	hw_dev_action_by_name(x->m, "s", 3, HW_ACT_ASSERT, 0);
-	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 4);
+	hwt_wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 4);
 	ck_assert(hw_intc_line(x->m, IO, 5));
 	hwt_free(x);
 }
@@ -79,23 +61,23 @@ END_TEST
 START_TEST(script_reports_status_clears)
 {
 	struct hwt *x = hwt_new(1);
-	struct hw_dev *w = add(x, script("w", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
-	struct hw_dev *r = add(x, script("r", S1, HW_IRQ_LEVEL, 6, HW_STATUS_CLEAR_ON_READ));
+	struct hw_dev *w = hwt_add(x, script("w", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
+	struct hw_dev *r = hwt_add(x, script("r", S1, HW_IRQ_LEVEL, 6, HW_STATUS_CLEAR_ON_READ));
 	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
 	hw_dev_action(x->m, w, 10, HW_ACT_ASSERT, 0);
-	rd(x, S0 + HW_SCRIPT_STATUS, 4, 11);              /* a W1C read clears nothing */
-	wr(x, S0 + HW_SCRIPT_STATUS, 4, 0, 12);           /* nor a write of 0 */
+	hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 11);              /* a W1C read clears nothing */
+	hwt_wr(x, S0 + HW_SCRIPT_STATUS, 4, 0, 12);           /* nor a write of 0 */
 	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
 	hw_dev_action(x->m, w, 13, HW_ACT_ASSERT, 0);     /* lands before the clear */
-	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 15);
-	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 16);           /* already clear: not a clear */
+	hwt_wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 15);
+	hwt_wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 16);           /* already clear: not a clear */
 	ck_assert_uint_eq(hw_dev_take_status_clear(w), 15);
 	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
 	hw_dev_action(x->m, w, 17, HW_ACT_DEASSERT, 0);   /* the scenario's, not software's */
 	ck_assert_uint_eq(hw_dev_take_status_clear(w), HW_TIME_NEVER);
 	hw_dev_action(x->m, r, 20, HW_ACT_ASSERT, 0);
-	rd(x, S1 + HW_SCRIPT_STATUS, 4, 21);              /* clear-on-read: looking clears */
-	rd(x, S1 + HW_SCRIPT_STATUS, 4, 22);
+	hwt_rd(x, S1 + HW_SCRIPT_STATUS, 4, 21);              /* clear-on-read: looking clears */
+	hwt_rd(x, S1 + HW_SCRIPT_STATUS, 4, 22);
 	ck_assert_uint_eq(hw_dev_take_status_clear(r), 21);
 	hwt_free(x);
 }
@@ -104,7 +86,7 @@ END_TEST
 START_TEST(script_edge_every_event_is_an_edge)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, script("s", S0, HW_IRQ_EDGE, 6, HW_STATUS_W1C));
+	hwt_add(x, script("s", S0, HW_IRQ_EDGE, 6, HW_STATUS_W1C));
 	hw_intc_mask(x->m, IO, 6, false, 0);
 	hw_dev_action_by_name(x->m, "s", 1, HW_ACT_ASSERT, 0);
 	ck_assert(!hw_intc_line(x->m, IO, 6)); /* a pulse: low again */
@@ -126,7 +108,7 @@ START_TEST(script_msi_every_assert_is_a_message)
 	d.pci = true;
 	d.slot = 7;
 	d.cpu = 1;
-	add(x, d); /* vector 0x50 on CPU 1 via MSI source 6 */
+	hwt_add(x, d); /* vector 0x50 on CPU 1 via MSI source 6 */
 	hw_pci_cfg_write(x->m, 0, 0, 7, 0, HW_PCI_MSI_CAP + 2, 2, HW_PCI_MSI_ENABLE);
 	hw_dev_action_by_name(x->m, "s", 1, HW_ACT_ASSERT, 0);
 	hw_dev_action_by_name(x->m, "s", 2, HW_ACT_ASSERT, 0);
@@ -134,8 +116,8 @@ START_TEST(script_msi_every_assert_is_a_message)
 	hw_intc_stats(x->m, 1, 6, &st);
 	ck_assert_uint_eq(st.delivered, 2);
 	ck_assert(hw_lapic_irr(x->m, 1, 0x50));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 3), 1);
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_COUNT, 4, 3), 2);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 3), 1);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_COUNT, 4, 3), 2);
 	hwt_free(x);
 }
 END_TEST
@@ -143,12 +125,12 @@ END_TEST
 START_TEST(script_pulse_on_level_is_a_glitch_not_mine)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
+	hwt_add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
 	hw_intc_mask(x->m, IO, 5, false, 0);
 	hw_dev_action_by_name(x->m, "s", 1, HW_ACT_PULSE, 0);
 	ck_assert(hw_lapic_irr(x->m, 0, 0x50));     /* the glitch was delivered */
 	ck_assert(!hw_intc_line(x->m, IO, 5));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 2), 0); /* "not mine" */
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 2), 0); /* "not mine" */
 	hwt_free(x);
 }
 END_TEST
@@ -156,15 +138,15 @@ END_TEST
 START_TEST(script_reset_may_leave_a_spurious_assertion)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
+	hwt_add(x, script("s", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
 	hw_dev_action_by_name(x->m, "s", 0, HW_ACT_ASSERT, 0);
 	hw_dev_action_by_name(x->m, "s", 1, HW_ACT_RESET, 0);
 	ck_assert(!hw_intc_line(x->m, IO, 5));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_COUNT, 4, 2), 0);
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_COUNT, 4, 2), 0);
 	hw_dev_action_by_name(x->m, "s", 3, HW_ACT_RESET, 1);
 	ck_assert(hw_intc_line(x->m, IO, 5));
-	ck_assert_uint_eq(rd(x, S0 + HW_SCRIPT_STATUS, 4, 4), 0);
-	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 5); /* the driver cannot clear it */
+	ck_assert_uint_eq(hwt_rd(x, S0 + HW_SCRIPT_STATUS, 4, 4), 0);
+	hwt_wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 5); /* the driver cannot clear it */
 	ck_assert(hw_intc_line(x->m, IO, 5));
 	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DEV_RESET)->b, 1);
 	hw_dev_action_by_name(x->m, "s", 6, HW_ACT_DEASSERT, 0);
@@ -172,7 +154,7 @@ START_TEST(script_reset_may_leave_a_spurious_assertion)
 	/* reset_spurious makes every reset do it. */
 	struct hw_dev_desc d = script("t", S1, HW_IRQ_LEVEL, 7, HW_STATUS_W1C);
 	d.reset_spurious = true;
-	add(x, d);
+	hwt_add(x, d);
 	hw_dev_action_by_name(x->m, "t", 7, HW_ACT_RESET, 0);
 	ck_assert(hw_intc_line(x->m, IO, 7));
 	hwt_free(x);
@@ -182,13 +164,13 @@ END_TEST
 START_TEST(shared_level_line_is_wired_or)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, script("a", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
-	add(x, script("b", S1, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
+	hwt_add(x, script("a", S0, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
+	hwt_add(x, script("b", S1, HW_IRQ_LEVEL, 5, HW_STATUS_W1C));
 	hw_dev_action_by_name(x->m, "a", 0, HW_ACT_ASSERT, 0);
 	hw_dev_action_by_name(x->m, "b", 0, HW_ACT_ASSERT, 0);
-	wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 1);
+	hwt_wr(x, S0 + HW_SCRIPT_STATUS, 4, 1, 1);
 	ck_assert(hw_intc_line(x->m, IO, 5)); /* b still holds it */
-	wr(x, S1 + HW_SCRIPT_STATUS, 4, 1, 2);
+	hwt_wr(x, S1 + HW_SCRIPT_STATUS, 4, 1, 2);
 	ck_assert(!hw_intc_line(x->m, IO, 5));
 	hwt_free(x);
 }
@@ -199,29 +181,29 @@ END_TEST
 START_TEST(hpet_one_shot_edge_and_level)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
-	uint64_t cap = rd(x, HPET + HW_HPET_CAP, 8, 0);
+	hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
+	uint64_t cap = hwt_rd(x, HPET + HW_HPET_CAP, 8, 0);
 	ck_assert_uint_eq(cap >> 32, HW_HPET_PERIOD_FS);
 	ck_assert_uint_eq((cap >> 8) & 0x1f, 2); /* three timers */
 	hw_intc_route(x->m, IO, 20, 0x58, 0, HW_TRIGGER_EDGE, HW_POLARITY_HIGH, 0);
 	hw_intc_mask(x->m, IO, 20, false, 0);
-	wr(x, HPET + HW_HPET_TIMER(0), 8,
+	hwt_wr(x, HPET + HW_HPET_TIMER(0), 8,
 	   HW_HPET_TN_ENABLE | (20u << HW_HPET_TN_ROUTE_SHIFT), 0);
-	wr(x, HPET + HW_HPET_TIMER(0) + 8, 8, 10, 0); /* 10 ticks = 1 us */
-	wr(x, HPET + HW_HPET_CONFIG, 8, HW_HPET_CFG_ENABLE, 0);
-	ck_assert_uint_eq(rd(x, HPET + HW_HPET_COUNTER, 8, 550), 5);
+	hwt_wr(x, HPET + HW_HPET_TIMER(0) + 8, 8, 10, 0); /* 10 ticks = 1 us */
+	hwt_wr(x, HPET + HW_HPET_CONFIG, 8, HW_HPET_CFG_ENABLE, 0);
+	ck_assert_uint_eq(hwt_rd(x, HPET + HW_HPET_COUNTER, 8, 550), 5);
 	hw_evq_run_until(&x->q, 999);
 	ck_assert(!hw_lapic_irr(x->m, 0, 0x58));
 	hw_evq_run_until(&x->q, 1000);
 	ck_assert(hw_lapic_irr(x->m, 0, 0x58));
 	/* Level timer 1 on pin 21: stays asserted until the ISR bit is cleared. */
-	wr(x, HPET + HW_HPET_TIMER(1), 8,
+	hwt_wr(x, HPET + HW_HPET_TIMER(1), 8,
 	   HW_HPET_TN_ENABLE | HW_HPET_TN_LEVEL | (21u << HW_HPET_TN_ROUTE_SHIFT), 1000);
-	wr(x, HPET + HW_HPET_TIMER(1) + 8, 8, 20, 1000);
+	hwt_wr(x, HPET + HW_HPET_TIMER(1) + 8, 8, 20, 1000);
 	hw_evq_run_until(&x->q, 2000);
 	ck_assert(hw_intc_line(x->m, IO, 21));
-	ck_assert_uint_eq(rd(x, HPET + HW_HPET_ISR, 8, 2000), 2);
-	wr(x, HPET + HW_HPET_ISR, 8, 2, 2100);
+	ck_assert_uint_eq(hwt_rd(x, HPET + HW_HPET_ISR, 8, 2000), 2);
+	hwt_wr(x, HPET + HW_HPET_ISR, 8, 2, 2100);
 	ck_assert(!hw_intc_line(x->m, IO, 21));
 	hwt_free(x);
 }
@@ -230,14 +212,14 @@ END_TEST
 START_TEST(hpet_comparator_in_the_past_waits_for_wrap)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
-	wr(x, HPET + HW_HPET_CONFIG, 8, HW_HPET_CFG_ENABLE, 0);
-	wr(x, HPET + HW_HPET_TIMER(0), 8, HW_HPET_TN_ENABLE | (20u << HW_HPET_TN_ROUTE_SHIFT), 0);
+	hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
+	hwt_wr(x, HPET + HW_HPET_CONFIG, 8, HW_HPET_CFG_ENABLE, 0);
+	hwt_wr(x, HPET + HW_HPET_TIMER(0), 8, HW_HPET_TN_ENABLE | (20u << HW_HPET_TN_ROUTE_SHIFT), 0);
 	/* At t=1000 the counter is 10; a comparator of 5 has passed. */
-	wr(x, HPET + HW_HPET_TIMER(0) + 8, 8, 5, 1000);
+	hwt_wr(x, HPET + HW_HPET_TIMER(0) + 8, 8, 5, 1000);
 	ck_assert_uint_eq(hw_evq_next_time(&x->q), HW_TIME_NEVER); /* 64-bit: never */
 	/* 32-bit mode: after the counter wraps at 2^32. */
-	wr(x, HPET + HW_HPET_TIMER(0), 8,
+	hwt_wr(x, HPET + HW_HPET_TIMER(0), 8,
 	   HW_HPET_TN_ENABLE | HW_HPET_TN_32BIT | (20u << HW_HPET_TN_ROUTE_SHIFT), 1000);
 	ck_assert_uint_eq(hw_evq_next_time(&x->q), ((1ull << 32) + 5) * 100);
 	hwt_free(x);
@@ -247,16 +229,16 @@ END_TEST
 START_TEST(hpet_32bit_accesses_like_linux)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
-	wr(x, HPET + HW_HPET_CONFIG, 4, HW_HPET_CFG_ENABLE, 0);
-	wr(x, HPET + HW_HPET_CONFIG + 4, 4, 0, 0); /* the high half: no effect on enable */
-	wr(x, HPET + HW_HPET_TIMER(0), 4,
+	hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
+	hwt_wr(x, HPET + HW_HPET_CONFIG, 4, HW_HPET_CFG_ENABLE, 0);
+	hwt_wr(x, HPET + HW_HPET_CONFIG + 4, 4, 0, 0); /* the high half: no effect on enable */
+	hwt_wr(x, HPET + HW_HPET_TIMER(0), 4,
 	   HW_HPET_TN_ENABLE | HW_HPET_TN_32BIT | (21u << HW_HPET_TN_ROUTE_SHIFT), 0);
-	uint32_t cnt = (uint32_t)rd(x, HPET + HW_HPET_COUNTER, 4, 1000);
+	uint32_t cnt = (uint32_t)hwt_rd(x, HPET + HW_HPET_COUNTER, 4, 1000);
 	ck_assert_uint_eq(cnt, 10);
-	wr(x, HPET + HW_HPET_TIMER(0) + 8, 4, cnt + 50, 1000);
+	hwt_wr(x, HPET + HW_HPET_TIMER(0) + 8, 4, cnt + 50, 1000);
 	ck_assert_uint_eq(hw_evq_next_time(&x->q), 6000);
-	ck_assert_uint_eq(rd(x, HPET + HW_HPET_TIMER(0) + 4, 4, 1000), 0x00f00000u); /* route cap: 20-23 */
+	ck_assert_uint_eq(hwt_rd(x, HPET + HW_HPET_TIMER(0) + 4, 4, 1000), 0x00f00000u); /* route cap: 20-23 */
 	hwt_free(x);
 }
 END_TEST
@@ -264,13 +246,13 @@ END_TEST
 START_TEST(hpet_periodic)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
-	wr(x, HPET + HW_HPET_CONFIG, 8, HW_HPET_CFG_ENABLE, 0);
-	wr(x, HPET + HW_HPET_TIMER(2), 8,
+	hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_HPET, .name = "hpet"});
+	hwt_wr(x, HPET + HW_HPET_CONFIG, 8, HW_HPET_CFG_ENABLE, 0);
+	hwt_wr(x, HPET + HW_HPET_TIMER(2), 8,
 	   HW_HPET_TN_ENABLE | HW_HPET_TN_PERIODIC | HW_HPET_TN_SETVAL |
 		   (22u << HW_HPET_TN_ROUTE_SHIFT), 0);
-	wr(x, HPET + HW_HPET_TIMER(2) + 8, 8, 10, 0); /* first at tick 10 */
-	wr(x, HPET + HW_HPET_TIMER(2) + 8, 8, 10, 0); /* then every 10 */
+	hwt_wr(x, HPET + HW_HPET_TIMER(2) + 8, 8, 10, 0); /* first at tick 10 */
+	hwt_wr(x, HPET + HW_HPET_TIMER(2) + 8, 8, 10, 0); /* then every 10 */
 	hw_evq_run_until(&x->q, 5000);
 	ck_assert_uint_eq(hwt_count(x, HW_TRACE_HPET_FIRE), 5);
 	hwt_free(x);
@@ -282,12 +264,12 @@ END_TEST
 START_TEST(uart_output_goes_to_the_trace)
 {
 	struct hwt *x = hwt_new(1);
-	struct hw_dev *u = add(x, (struct hw_dev_desc){.kind = HW_DEV_UART, .name = "com1",
+	struct hw_dev *u = hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_UART, .name = "com1",
 						       .mmio_base = U, .irq_mode = HW_IRQ_EDGE,
 						       .irq_pin = 4, .vector = 0x44});
 	const char *msg = "hello, world\n";
 	for (const char *p = msg; *p; p++)
-		wr(x, U + HW_UART_RBR_THR, 1, (uint8_t)*p, 0);
+		hwt_wr(x, U + HW_UART_RBR_THR, 1, (uint8_t)*p, 0);
 	size_t len;
 	const char *out = hw_uart_output(u, &len);
 	ck_assert_uint_eq(len, strlen(msg));
@@ -296,7 +278,7 @@ START_TEST(uart_output_goes_to_the_trace)
 	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_UART_TX);
 	ck_assert_uint_eq(ev->c, 5);
 	ck_assert_uint_eq(ev->b & 0xff, 'o'); /* "orld\n" */
-	ck_assert_uint_eq(rd(x, U + HW_UART_LSR, 1, 0) & 0x60, 0x60);
+	ck_assert_uint_eq(hwt_rd(x, U + HW_UART_LSR, 1, 0) & 0x60, 0x60);
 	hwt_free(x);
 }
 END_TEST
@@ -304,23 +286,23 @@ END_TEST
 START_TEST(uart_interrupts_need_out2)
 {
 	struct hwt *x = hwt_new(1);
-	add(x, (struct hw_dev_desc){.kind = HW_DEV_UART, .name = "com1", .mmio_base = U,
+	hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_UART, .name = "com1", .mmio_base = U,
 				    .irq_mode = HW_IRQ_LEVEL, .irq_pin = 4, .vector = 0x44});
 	hw_intc_mask(x->m, IO, 4, false, 0);
-	wr(x, U + HW_UART_IER, 1, 2, 0); /* THR empty interrupt: pending at once */
+	hwt_wr(x, U + HW_UART_IER, 1, 2, 0); /* THR empty interrupt: pending at once */
 	ck_assert(!hw_intc_line(x->m, IO, 4)); /* OUT2 clear: gated */
-	wr(x, U + HW_UART_MCR, 1, 0x08, 1);
+	hwt_wr(x, U + HW_UART_MCR, 1, 0x08, 1);
 	ck_assert(hw_intc_line(x->m, IO, 4));
 	ck_assert(hw_lapic_irr(x->m, 0, 0x44));
-	ck_assert_uint_eq(rd(x, U + HW_UART_IIR, 1, 2), 0x02);
+	ck_assert_uint_eq(hwt_rd(x, U + HW_UART_IIR, 1, 2), 0x02);
 	ck_assert(!hw_intc_line(x->m, IO, 4)); /* the 16550 quirk: IIR read clears THRE */
-	ck_assert_uint_eq(rd(x, U + HW_UART_IIR, 1, 2), 0x01);
+	ck_assert_uint_eq(hwt_rd(x, U + HW_UART_IIR, 1, 2), 0x01);
 	/* Received byte. */
-	wr(x, U + HW_UART_IER, 1, 1, 3);
+	hwt_wr(x, U + HW_UART_IER, 1, 1, 3);
 	ck_assert_int_eq(hw_dev_action_by_name(x->m, "com1", 4, HW_ACT_COMPLETE, 'k'), HW_OK);
 	ck_assert(hw_intc_line(x->m, IO, 4));
-	ck_assert_uint_eq(rd(x, U + HW_UART_LSR, 1, 5) & 1, 1);
-	ck_assert_uint_eq(rd(x, U + HW_UART_RBR_THR, 1, 5), 'k');
+	ck_assert_uint_eq(hwt_rd(x, U + HW_UART_LSR, 1, 5) & 1, 1);
+	ck_assert_uint_eq(hwt_rd(x, U + HW_UART_RBR_THR, 1, 5), 'k');
 	ck_assert(!hw_intc_line(x->m, IO, 4));
 	hwt_free(x);
 }
@@ -332,14 +314,14 @@ END_TEST
 
 static struct hw_dev *block(struct hwt *x, int mode)
 {
-	struct hw_dev *d = add(x, (struct hw_dev_desc){.kind = HW_DEV_BLOCK, .name = "blk",
+	struct hw_dev *d = hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_BLOCK, .name = "blk",
 						       .pci = true, .slot = 4, .mmio_base = B,
 						       .irq_mode = mode, .irq_pin = 10,
 						       .vector = 0x66, .latency_ns = 5000});
-	wr(x, B + HW_BLK_RING_LO, 4, RING, 0);
-	wr(x, B + HW_BLK_RING_HI, 4, 0, 0);
-	wr(x, B + HW_BLK_RING_SIZE, 4, 8, 0);
-	wr(x, B + HW_BLK_CONTROL, 4, 1, 0);
+	hwt_wr(x, B + HW_BLK_RING_LO, 4, RING, 0);
+	hwt_wr(x, B + HW_BLK_RING_HI, 4, 0, 0);
+	hwt_wr(x, B + HW_BLK_RING_SIZE, 4, 8, 0);
+	hwt_wr(x, B + HW_BLK_CONTROL, 4, 1, 0);
 	hw_intc_mask(x->m, IO, 10, false, 0);
 	return d;
 }
@@ -372,7 +354,7 @@ START_TEST(block_dma_goes_through_simulated_memory)
 	memset(buf2, 0x3c, 512);
 	put_desc(x, 0, 3, BUF, 1024, HW_BLK_OP_READ);
 	put_desc(x, 1, 0, BUF + 0x10000, 512, HW_BLK_OP_WRITE);
-	wr(x, B + HW_BLK_HEAD, 4, 2, 100); /* doorbell */
+	hwt_wr(x, B + HW_BLK_HEAD, 4, 2, 100); /* doorbell */
 	hw_evq_run_until(&x->q, 5099);
 	ck_assert_uint_eq(desc_status(x, 0), HW_BLK_ST_PENDING);
 	ck_assert(!hw_intc_line(x->m, IO, 10));
@@ -382,15 +364,15 @@ START_TEST(block_dma_goes_through_simulated_memory)
 	ck_assert_uint_eq(*(uint8_t *)hw_mem_ptr(x->m, BUF + 1024, 1), 0);
 	ck_assert(hw_intc_line(x->m, IO, 10));
 	ck_assert(hw_lapic_irr(x->m, 0, 0x66));
-	ck_assert_uint_eq(rd(x, B + HW_BLK_TAIL, 4, 5100), 1);
+	ck_assert_uint_eq(hwt_rd(x, B + HW_BLK_TAIL, 4, 5100), 1);
 	hw_evq_run_until(&x->q, 10100);
 	ck_assert_uint_eq(desc_status(x, 1), HW_BLK_ST_OK);
 	ck_assert_uint_eq(disk[0], 0x3c);
 	ck_assert_uint_eq(disk[511], 0x3c);
 	ck_assert_uint_eq(disk[512], 0);
-	ck_assert_uint_eq(rd(x, B + HW_BLK_TAIL, 4, 10100), 2);
+	ck_assert_uint_eq(hwt_rd(x, B + HW_BLK_TAIL, 4, 10100), 2);
 	ck_assert_uint_ge(hwt_count(x, HW_TRACE_DMA), 4);
-	wr(x, B + HW_BLK_STATUS, 4, 1, 10200);
+	hwt_wr(x, B + HW_BLK_STATUS, 4, 1, 10200);
 	ck_assert(!hw_intc_line(x->m, IO, 10));
 	hwt_free(x);
 }
@@ -402,7 +384,7 @@ START_TEST(block_dma_faults)
 	block(x, HW_IRQ_LEVEL);
 	put_desc(x, 0, 0, 1ull << 40, 512, HW_BLK_OP_READ);       /* outside RAM */
 	put_desc(x, 1, 1ull << 40, BUF, 512, HW_BLK_OP_READ);     /* past the disk */
-	wr(x, B + HW_BLK_HEAD, 4, 2, 0);
+	hwt_wr(x, B + HW_BLK_HEAD, 4, 2, 0);
 	ck_assert_int_eq(hw_dev_action_by_name(x->m, "blk", 1, HW_ACT_COMPLETE, 0), HW_OK);
 	ck_assert_uint_eq(desc_status(x, 0), HW_BLK_ST_DMA);
 	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DMA_ERROR)->c, 1);
@@ -412,10 +394,10 @@ START_TEST(block_dma_faults)
 	/* Bus mastering off: the device cannot even fetch the descriptor. */
 	hw_pci_cfg_write(x->m, 4, 0, 4, 0, HW_PCI_COMMAND, 2, HW_PCI_CMD_MEM);
 	put_desc(x, 2, 0, BUF, 512, HW_BLK_OP_READ);
-	wr(x, B + HW_BLK_HEAD, 4, 3, 5);
+	hwt_wr(x, B + HW_BLK_HEAD, 4, 3, 5);
 	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DMA_ERROR)->c, 2);
 	ck_assert_uint_eq(desc_status(x, 2), HW_BLK_ST_PENDING);
-	ck_assert_uint_eq(rd(x, B + HW_BLK_STATUS, 4, 5) & 2, 2);
+	ck_assert_uint_eq(hwt_rd(x, B + HW_BLK_STATUS, 4, 5) & 2, 2);
 	hwt_free(x);
 }
 END_TEST
@@ -427,7 +409,7 @@ START_TEST(block_msi_completion)
 	hw_intc_route(x->m, 1, 10, 0x67, 1, HW_TRIGGER_EDGE, HW_POLARITY_HIGH, 0);
 	hw_pci_cfg_write(x->m, 0, 0, 4, 0, HW_PCI_MSI_CAP + 2, 2, HW_PCI_MSI_ENABLE);
 	put_desc(x, 0, 0, BUF, 512, HW_BLK_OP_READ);
-	wr(x, B + HW_BLK_HEAD, 4, 1, 0);
+	hwt_wr(x, B + HW_BLK_HEAD, 4, 1, 0);
 	hw_evq_run_until(&x->q, 10000);
 	ck_assert(hw_lapic_irr(x->m, 1, 0x67));
 	hwt_free(x);

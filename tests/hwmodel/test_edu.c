@@ -12,24 +12,6 @@
 #define PIN 10u
 #define VEC 0x50u
 
-static struct hw_dev *add(struct hwt *x, struct hw_dev_desc d)
-{
-	ck_assert_msg(hw_machine_add_device(x->m, &d, x->err, sizeof(x->err)) == HW_OK, "%s",
-		      x->err);
-	return hw_dev_get(x->m, hw_dev_count(x->m) - 1);
-}
-
-static uint64_t rd(struct hwt *x, uint64_t pa, unsigned size, uint64_t now)
-{
-	uint64_t v;
-	ck_assert_int_eq(hw_mmio_read(x->m, 0, now, pa, size, &v), HW_OK);
-	return v;
-}
-
-static void wr(struct hwt *x, uint64_t pa, unsigned size, uint64_t v, uint64_t now)
-{
-	ck_assert_int_eq(hw_mmio_write(x->m, 0, now, pa, size, v), HW_OK);
-}
 
 /* An edu at slot `slot`, BAR0 at `base` (size: QEMU's 1 MiB). */
 static struct hw_dev_desc edu(const char *name, uint64_t base, unsigned slot, int mode,
@@ -42,7 +24,7 @@ static struct hw_dev_desc edu(const char *name, uint64_t base, unsigned slot, in
 
 static struct hw_dev *edu_level(struct hwt *x)
 {
-	struct hw_dev *d = add(x, edu("edu0", E0, 4, HW_IRQ_LEVEL, PIN));
+	struct hw_dev *d = hwt_add(x, edu("edu0", E0, 4, HW_IRQ_LEVEL, PIN));
 	hw_intc_mask(x->m, IO, PIN, false, 0);
 	return d;
 }
@@ -63,7 +45,7 @@ START_TEST(edu_pci_identity_and_bar)
 	hw_pci_cfg_read(x->m, 0, 4, 0, HW_PCI_BAR0, 4, &v);
 	ck_assert_uint_eq(v, 0xfff00000u);
 	hw_pci_cfg_write(x->m, 0, 0, 4, 0, HW_PCI_BAR0, 4, (uint32_t)E0);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_ID, 4, 1), 0x010000edu);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_ID, 4, 1), 0x010000edu);
 	hwt_free(x);
 }
 END_TEST
@@ -72,8 +54,8 @@ START_TEST(edu_identification_is_read_only)
 {
 	struct hwt *x = hwt_new(1);
 	edu_level(x);
-	wr(x, E0 + HW_EDU_ID, 4, 0x12345678, 1);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_ID, 4, 2), HW_EDU_ID_VALUE);
+	hwt_wr(x, E0 + HW_EDU_ID, 4, 0x12345678, 1);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_ID, 4, 2), HW_EDU_ID_VALUE);
 	hwt_free(x);
 }
 END_TEST
@@ -82,11 +64,11 @@ START_TEST(edu_liveness_returns_the_inverse)
 {
 	struct hwt *x = hwt_new(1);
 	edu_level(x);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_LIVENESS, 4, 1), 0); /* reset value */
-	wr(x, E0 + HW_EDU_LIVENESS, 4, 0x12345678, 2);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_LIVENESS, 4, 3), 0xedcba987u);
-	wr(x, E0 + HW_EDU_LIVENESS, 4, 0, 4);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_LIVENESS, 4, 5), 0xffffffffu);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_LIVENESS, 4, 1), 0); /* reset value */
+	hwt_wr(x, E0 + HW_EDU_LIVENESS, 4, 0x12345678, 2);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_LIVENESS, 4, 3), 0xedcba987u);
+	hwt_wr(x, E0 + HW_EDU_LIVENESS, 4, 0, 4);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_LIVENESS, 4, 5), 0xffffffffu);
 	hwt_free(x);
 }
 END_TEST
@@ -96,21 +78,21 @@ START_TEST(edu_accesses_of_the_wrong_size_do_nothing)
 	struct hwt *x = hwt_new(1);
 	edu_level(x);
 	/* Below 0x80 only 4-byte accesses: others read all-ones and write nothing. */
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_ID, 2, 1), 0xffff);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_ID, 1, 1), 0xff);
-	wr(x, E0 + HW_EDU_LIVENESS, 2, 0x1234, 2);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_LIVENESS, 4, 3), 0);
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 1, 1, 4);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 5), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_ID, 2, 1), 0xffff);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_ID, 1, 1), 0xff);
+	hwt_wr(x, E0 + HW_EDU_LIVENESS, 2, 0x1234, 2);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_LIVENESS, 4, 3), 0);
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 1, 1, 4);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 5), 0);
 	ck_assert(!hw_intc_line(x->m, IO, PIN));
 	/* The DMA registers take 8-byte accesses too, but not 2. */
-	wr(x, E0 + HW_EDU_DMA_SRC, 8, 0x123456789ull, 6);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_DMA_SRC, 8, 7), 0x123456789ull);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_DMA_SRC, 4, 7), 0x23456789u);
-	wr(x, E0 + HW_EDU_DMA_DST, 2, 0x55, 8);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_DMA_DST, 8, 9), 0);
+	hwt_wr(x, E0 + HW_EDU_DMA_SRC, 8, 0x123456789ull, 6);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_DMA_SRC, 8, 7), 0x123456789ull);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_DMA_SRC, 4, 7), 0x23456789u);
+	hwt_wr(x, E0 + HW_EDU_DMA_DST, 2, 0x55, 8);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_DMA_DST, 8, 9), 0);
 	/* Unknown offsets read all-ones. */
-	ck_assert_uint_eq(rd(x, E0 + 0x40, 4, 10), 0xffffffffu);
+	ck_assert_uint_eq(hwt_rd(x, E0 + 0x40, 4, 10), 0xffffffffu);
 	hwt_free(x);
 }
 END_TEST
@@ -119,17 +101,17 @@ START_TEST(edu_raise_ors_bits_and_asserts_the_level_line)
 {
 	struct hwt *x = hwt_new(1);
 	edu_level(x);
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 1);
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 1);
 	ck_assert(hw_intc_line(x->m, IO, PIN));
 	ck_assert(hw_lapic_irr(x->m, 0, VEC));
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x100, 2);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 3), 0x101);
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x100, 2);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 3), 0x101);
 	/* The raise register is write-only; reading it is an unknown offset. */
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_RAISE, 4, 3), 0xffffffffu);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_RAISE, 4, 3), 0xffffffffu);
 	/* Raising nothing on a clear device does nothing. */
 	struct hwt *y = hwt_new(1);
 	edu_level(y);
-	wr(y, E0 + HW_EDU_IRQ_RAISE, 4, 0, 1);
+	hwt_wr(y, E0 + HW_EDU_IRQ_RAISE, 4, 0, 1);
 	ck_assert(!hw_intc_line(y->m, IO, PIN));
 	ck_assert(!hw_lapic_irr(y->m, 0, VEC));
 	hwt_free(y);
@@ -142,25 +124,25 @@ START_TEST(edu_ack_deasserts_only_at_zero)
 {
 	struct hwt *x = hwt_new(1);
 	struct hw_dev *d = edu_level(x);
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x5, 1);
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x5, 1);
 	ck_assert(hw_dev_irq_active(d));
 	ck_assert_uint_eq(hw_dev_take_status_clear(d), HW_TIME_NEVER);
-	wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x1, 2);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 3), 0x4);
+	hwt_wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x1, 2);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 3), 0x4);
 	ck_assert(hw_intc_line(x->m, IO, PIN)); /* a bit is left: still asserted */
 	ck_assert(hw_dev_irq_active(d));
 	ck_assert_uint_eq(hw_dev_take_status_clear(d), 2);
 	/* Acknowledging a bit that is not set changes nothing. */
-	wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x2, 4);
+	hwt_wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x2, 4);
 	ck_assert(hw_intc_line(x->m, IO, PIN));
 	ck_assert_uint_eq(hw_dev_take_status_clear(d), HW_TIME_NEVER);
-	wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x4, 5);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 6), 0);
+	hwt_wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x4, 5);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 6), 0);
 	ck_assert(!hw_intc_line(x->m, IO, PIN));
 	ck_assert(!hw_dev_irq_active(d));
 	ck_assert_uint_eq(hw_dev_take_status_clear(d), 5);
 	/* The acknowledge register is write-only too. */
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_ACK, 4, 7), 0xffffffffu);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_ACK, 4, 7), 0xffffffffu);
 	hwt_free(x);
 }
 END_TEST
@@ -170,10 +152,10 @@ START_TEST(edu_irq_status_is_read_only)
 {
 	struct hwt *x = hwt_new(1);
 	edu_level(x);
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x3, 1);
-	wr(x, E0 + HW_EDU_IRQ_STATUS, 4, 0x3, 2);
-	wr(x, E0 + HW_EDU_IRQ_STATUS, 4, 0, 2);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 3), 0x3);
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x3, 1);
+	hwt_wr(x, E0 + HW_EDU_IRQ_STATUS, 4, 0x3, 2);
+	hwt_wr(x, E0 + HW_EDU_IRQ_STATUS, 4, 0, 2);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 3), 0x3);
 	ck_assert(hw_intc_line(x->m, IO, PIN));
 	hwt_free(x);
 }
@@ -184,12 +166,12 @@ START_TEST(edu_shared_level_line_is_wired_or)
 {
 	struct hwt *x = hwt_new(1);
 	edu_level(x);
-	add(x, edu("edu1", E1, 8, HW_IRQ_LEVEL, PIN));
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 1);
-	wr(x, E1 + HW_EDU_IRQ_RAISE, 4, 0x2, 2);
-	wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x1, 3);
+	hwt_add(x, edu("edu1", E1, 8, HW_IRQ_LEVEL, PIN));
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 1);
+	hwt_wr(x, E1 + HW_EDU_IRQ_RAISE, 4, 0x2, 2);
+	hwt_wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x1, 3);
 	ck_assert(hw_intc_line(x->m, IO, PIN));
-	wr(x, E1 + HW_EDU_IRQ_ACK, 4, 0x2, 4);
+	hwt_wr(x, E1 + HW_EDU_IRQ_ACK, 4, 0x2, 4);
 	ck_assert(!hw_intc_line(x->m, IO, PIN));
 	hwt_free(x);
 }
@@ -199,36 +181,36 @@ START_TEST(edu_factorial)
 {
 	struct hwt *x = hwt_new(1);
 	edu_level(x);
-	wr(x, E0 + HW_EDU_FACTORIAL, 4, 5, 100);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_STATUS, 4, 101), HW_EDU_STATUS_COMPUTING);
+	hwt_wr(x, E0 + HW_EDU_FACTORIAL, 4, 5, 100);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_STATUS, 4, 101), HW_EDU_STATUS_COMPUTING);
 	/* A second operand while computing is lost. */
-	wr(x, E0 + HW_EDU_FACTORIAL, 4, 7, 102);
+	hwt_wr(x, E0 + HW_EDU_FACTORIAL, 4, 7, 102);
 	/* The computing bit is read-only. */
-	wr(x, E0 + HW_EDU_STATUS, 4, 0, 103);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_STATUS, 4, 103), HW_EDU_STATUS_COMPUTING);
+	hwt_wr(x, E0 + HW_EDU_STATUS, 4, 0, 103);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_STATUS, 4, 103), HW_EDU_STATUS_COMPUTING);
 	hw_evq_run_until(&x->q, 100 + HW_EDU_FACT_NS - 1);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_STATUS, 4, 104), HW_EDU_STATUS_COMPUTING);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_STATUS, 4, 104), HW_EDU_STATUS_COMPUTING);
 	hw_evq_run_until(&x->q, 100 + HW_EDU_FACT_NS);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_STATUS, 4, 2000), 0);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_FACTORIAL, 4, 2000), 120);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_STATUS, 4, 2000), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_FACTORIAL, 4, 2000), 120);
 	ck_assert(!hw_intc_line(x->m, IO, PIN)); /* no raise asked for */
 	/* With status bit 7 the result raises 0x1. */
-	wr(x, E0 + HW_EDU_STATUS, 4, HW_EDU_STATUS_IRQFACT, 3000);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_STATUS, 4, 3000), HW_EDU_STATUS_IRQFACT);
-	wr(x, E0 + HW_EDU_FACTORIAL, 4, 12, 3000);
+	hwt_wr(x, E0 + HW_EDU_STATUS, 4, HW_EDU_STATUS_IRQFACT, 3000);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_STATUS, 4, 3000), HW_EDU_STATUS_IRQFACT);
+	hwt_wr(x, E0 + HW_EDU_FACTORIAL, 4, 12, 3000);
 	hw_evq_run_until(&x->q, 3000 + HW_EDU_FACT_NS);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_FACTORIAL, 4, 5000), 479001600u);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 5000), HW_EDU_IRQ_FACT);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_FACTORIAL, 4, 5000), 479001600u);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 5000), HW_EDU_IRQ_FACT);
 	ck_assert(hw_intc_line(x->m, IO, PIN));
 	/* 0! is 1; 13! wraps in 32 bits as QEMU's does; complete finishes at once. */
-	wr(x, E0 + HW_EDU_IRQ_ACK, 4, HW_EDU_IRQ_FACT, 6000);
-	wr(x, E0 + HW_EDU_FACTORIAL, 4, 13, 6000);
+	hwt_wr(x, E0 + HW_EDU_IRQ_ACK, 4, HW_EDU_IRQ_FACT, 6000);
+	hwt_wr(x, E0 + HW_EDU_FACTORIAL, 4, 13, 6000);
 	ck_assert_int_eq(hw_dev_action_by_name(x->m, "edu0", 6001, HW_ACT_COMPLETE, 0), HW_OK);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_FACTORIAL, 4, 6002), (uint32_t)6227020800ull);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_FACTORIAL, 4, 6002), (uint32_t)6227020800ull);
 	ck_assert_int_eq(hw_dev_action_by_name(x->m, "edu0", 6003, HW_ACT_COMPLETE, 0), HW_EAGAIN);
-	wr(x, E0 + HW_EDU_FACTORIAL, 4, 0, 7000);
+	hwt_wr(x, E0 + HW_EDU_FACTORIAL, 4, 0, 7000);
 	hw_evq_run_until(&x->q, 7000 + HW_EDU_FACT_NS);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_FACTORIAL, 4, 9000), 1);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_FACTORIAL, 4, 9000), 1);
 	hwt_free(x);
 }
 END_TEST
@@ -241,36 +223,36 @@ START_TEST(edu_dma_to_and_from_the_buffer)
 	uint8_t *s = hw_mem_ptr(x->m, src, 100);
 	for (unsigned i = 0; i < 100; i++)
 		s[i] = (uint8_t)(i + 1);
-	wr(x, E0 + HW_EDU_DMA_SRC, 8, src, 1);
-	wr(x, E0 + HW_EDU_DMA_DST, 8, HW_EDU_DMA_BUF, 1);
-	wr(x, E0 + HW_EDU_DMA_COUNT, 8, 100, 1);
-	wr(x, E0 + HW_EDU_DMA_CMD, 8, HW_EDU_DMA_CMD_RUN, 1);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_DMA_CMD, 8, 2), HW_EDU_DMA_CMD_RUN);
-	wr(x, E0 + HW_EDU_DMA_COUNT, 8, 7, 2); /* ignored while running */
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_DMA_COUNT, 8, 2), 100);
+	hwt_wr(x, E0 + HW_EDU_DMA_SRC, 8, src, 1);
+	hwt_wr(x, E0 + HW_EDU_DMA_DST, 8, HW_EDU_DMA_BUF, 1);
+	hwt_wr(x, E0 + HW_EDU_DMA_COUNT, 8, 100, 1);
+	hwt_wr(x, E0 + HW_EDU_DMA_CMD, 8, HW_EDU_DMA_CMD_RUN, 1);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_DMA_CMD, 8, 2), HW_EDU_DMA_CMD_RUN);
+	hwt_wr(x, E0 + HW_EDU_DMA_COUNT, 8, 7, 2); /* ignored while running */
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_DMA_COUNT, 8, 2), 100);
 	hw_evq_run_until(&x->q, 1 + HW_EDU_DMA_NS);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_DMA_CMD, 8, 3 + HW_EDU_DMA_NS), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_DMA_CMD, 8, 3 + HW_EDU_DMA_NS), 0);
 	ck_assert(!hw_intc_line(x->m, IO, PIN));
 	/* Back out to RAM at dst, with the completion interrupt 0x100. */
 	uint64_t t = 10 + HW_EDU_DMA_NS;
-	wr(x, E0 + HW_EDU_DMA_SRC, 8, HW_EDU_DMA_BUF, t);
-	wr(x, E0 + HW_EDU_DMA_DST, 8, dst, t);
-	wr(x, E0 + HW_EDU_DMA_CMD, 8,
+	hwt_wr(x, E0 + HW_EDU_DMA_SRC, 8, HW_EDU_DMA_BUF, t);
+	hwt_wr(x, E0 + HW_EDU_DMA_DST, 8, dst, t);
+	hwt_wr(x, E0 + HW_EDU_DMA_CMD, 8,
 	   HW_EDU_DMA_CMD_RUN | HW_EDU_DMA_CMD_TO_RAM | HW_EDU_DMA_CMD_IRQ, t);
 	ck_assert_int_eq(hw_dev_action_by_name(x->m, "edu0", t + 1, HW_ACT_COMPLETE, 0), HW_OK);
 	uint8_t *d = hw_mem_ptr(x->m, dst, 101);
 	ck_assert_uint_eq(d[0], 1);
 	ck_assert_uint_eq(d[99], 100);
 	ck_assert_uint_eq(d[100], 0);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, t + 2), HW_EDU_IRQ_DMA);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, t + 2), HW_EDU_IRQ_DMA);
 	ck_assert(hw_intc_line(x->m, IO, PIN));
 	/* Outside the 4 KiB buffer: nothing moves, still completes. */
-	wr(x, E0 + HW_EDU_DMA_SRC, 8, HW_EDU_DMA_BUF + 4000, t + 3);
-	wr(x, E0 + HW_EDU_DMA_COUNT, 8, 200, t + 3);
-	wr(x, E0 + HW_EDU_DMA_CMD, 8, HW_EDU_DMA_CMD_RUN | HW_EDU_DMA_CMD_TO_RAM, t + 3);
+	hwt_wr(x, E0 + HW_EDU_DMA_SRC, 8, HW_EDU_DMA_BUF + 4000, t + 3);
+	hwt_wr(x, E0 + HW_EDU_DMA_COUNT, 8, 200, t + 3);
+	hwt_wr(x, E0 + HW_EDU_DMA_CMD, 8, HW_EDU_DMA_CMD_RUN | HW_EDU_DMA_CMD_TO_RAM, t + 3);
 	hw_dev_action_by_name(x->m, "edu0", t + 4, HW_ACT_COMPLETE, 0);
 	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DMA_ERROR)->c, 3);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_DMA_CMD, 8, t + 5), HW_EDU_DMA_CMD_TO_RAM);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_DMA_CMD, 8, t + 5), HW_EDU_DMA_CMD_TO_RAM);
 	hwt_free(x);
 }
 END_TEST
@@ -281,23 +263,23 @@ START_TEST(edu_msi_when_enabled_in_its_capability)
 	struct hwt *x = hwt_new(2);
 	struct hw_dev_desc dd = edu("edu0", E0, 4, HW_IRQ_MSI, 3);
 	dd.cpu = 1;
-	struct hw_dev *d = add(x, dd);
+	struct hw_dev *d = hwt_add(x, dd);
 	struct hw_intc_stats st;
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 1); /* MSI off: dropped */
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 1); /* MSI off: dropped */
 	hw_intc_stats(x->m, 1, 3, &st);
 	ck_assert_uint_eq(st.delivered, 0);
 	ck_assert_uint_eq(st.dropped, 1);
-	wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x1, 2);
+	hwt_wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x1, 2);
 	hw_pci_cfg_write(x->m, 0, 0, 4, 0, HW_PCI_MSI_CAP + 2, 2, HW_PCI_MSI_ENABLE);
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 3);
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x2, 4); /* status still set: a second message */
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x1, 3);
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x2, 4); /* status still set: a second message */
 	hw_intc_stats(x->m, 1, 3, &st);
 	ck_assert_uint_eq(st.delivered, 2);
 	ck_assert(hw_lapic_irr(x->m, 1, VEC));
 	ck_assert(hw_dev_irq_active(d));
-	wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x3, 5);
+	hwt_wr(x, E0 + HW_EDU_IRQ_ACK, 4, 0x3, 5);
 	ck_assert(!hw_dev_irq_active(d));
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 6), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 6), 0);
 	hwt_free(x);
 }
 END_TEST
@@ -307,27 +289,27 @@ START_TEST(edu_actions_and_reset)
 	struct hwt *x = hwt_new(1);
 	struct hw_dev *d = edu_level(x);
 	ck_assert_int_eq(hw_dev_action(x->m, d, 1, HW_ACT_RAISE, 0x80), HW_OK);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 2), 0x80);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 2), 0x80);
 	ck_assert(hw_intc_line(x->m, IO, PIN));
 	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DEV_ACTION)->b, HW_ACT_RAISE);
 	ck_assert_int_eq(hw_dev_action(x->m, d, 3, HW_ACT_ASSERT, 0), HW_OK);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 4), 0x81);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 4), 0x81);
 	ck_assert_int_eq(hw_dev_action(x->m, d, 5, HW_ACT_PULSE, 0), HW_EINVAL);
 	/* Withdrawn by the device: not a software clear. */
 	ck_assert_int_eq(hw_dev_action(x->m, d, 6, HW_ACT_DEASSERT, 0), HW_OK);
 	ck_assert(!hw_intc_line(x->m, IO, PIN));
 	ck_assert_uint_eq(hw_dev_take_status_clear(d), HW_TIME_NEVER);
-	wr(x, E0 + HW_EDU_LIVENESS, 4, 1, 7);
-	wr(x, E0 + HW_EDU_STATUS, 4, HW_EDU_STATUS_IRQFACT, 7);
-	wr(x, E0 + HW_EDU_FACTORIAL, 4, 3, 7);
-	wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x4, 7);
+	hwt_wr(x, E0 + HW_EDU_LIVENESS, 4, 1, 7);
+	hwt_wr(x, E0 + HW_EDU_STATUS, 4, HW_EDU_STATUS_IRQFACT, 7);
+	hwt_wr(x, E0 + HW_EDU_FACTORIAL, 4, 3, 7);
+	hwt_wr(x, E0 + HW_EDU_IRQ_RAISE, 4, 0x4, 7);
 	ck_assert_int_eq(hw_dev_action(x->m, d, 8, HW_ACT_RESET, 0), HW_OK);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_LIVENESS, 4, 9), 0);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_STATUS, 4, 9), 0);
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 9), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_LIVENESS, 4, 9), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_STATUS, 4, 9), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 9), 0);
 	ck_assert(!hw_intc_line(x->m, IO, PIN));
 	hw_evq_run_until(&x->q, 100000); /* the factorial was cancelled: no raise */
-	ck_assert_uint_eq(rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 100001), 0);
+	ck_assert_uint_eq(hwt_rd(x, E0 + HW_EDU_IRQ_STATUS, 4, 100001), 0);
 	ck_assert_int_eq(hw_dev_kind_lookup("edu"), HW_DEV_EDU);
 	ck_assert_int_eq(hw_dev_action_lookup("raise"), HW_ACT_RAISE);
 	ck_assert_str_eq(hw_dev_kind_name(HW_DEV_EDU), "edu");

@@ -19,6 +19,7 @@
 #include "faults.h"
 #include "uksim.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <glib.h>
@@ -364,6 +365,36 @@ static _Noreturn void exit_checked(int status)
 	if (sim_runtime_where(&w))
 		report(FAULT_EXIT, &w, what_exit, &status);
 	die(status);
+}
+
+/* exit and quick_exit are uksim's own too. The atexit handler alone loses
+ * a race: with -j 2, when a second worker's program calls exit() while the
+ * first one's report is being written, libc finds the handlers taken and
+ * ends the process with the program's status (0). Here each caller inside
+ * a run reports, and only the first report ends the process; outside a
+ * run they are libc's. */
+static _Noreturn void libc_exit(const char *name, int status)
+{
+	void (*real)(int) = (void (*)(int))dlsym(RTLD_NEXT, name);
+	if (real)
+		real(status);
+	die(status);
+}
+
+void exit(int status)
+{
+	struct sim_run_where w;
+	if (sim_runtime_where(&w))
+		report(FAULT_EXIT, &w, what_exit, NULL);
+	libc_exit("exit", status);
+}
+
+void quick_exit(int status)
+{
+	struct sim_run_where w;
+	if (sim_runtime_where(&w))
+		report(FAULT_EXIT, &w, what_exit, NULL);
+	libc_exit("quick_exit", status);
 }
 
 /* _exit and _Exit skip the atexit handlers: uksim exports its own (it links

@@ -482,23 +482,6 @@ void sim_cpu_park(struct sim_engine *e)
 	maybe_take_irq(e);
 }
 
-void sim_cpu_wrote(struct sim_engine *e)
-{
-	uint64_t m = e->parked & ~(1ull << e->cur);
-	if (!m)
-		return;
-	uint64_t now = sim_now(e);
-	e->parked &= ~m;
-	e->runnable |= m;
-	for (; m; m &= m - 1) {
-		struct sim_cpu *c = &e->cpu[__builtin_ctzll(m)];
-		if (c->clock < now)
-			c->clock = now;
-	}
-	if (!e->in_event)
-		compute_horizon(e);
-}
-
 void sim_cpu_irq_enable(struct sim_engine *e, bool enabled)
 {
 	struct sim_cpu *c = &e->cpu[e->cur];
@@ -520,6 +503,15 @@ static void cpu_wake(struct sim_engine *e, unsigned cpu)
 	sim_trace_emit(&e->trace, now, cpu, SIM_TR_CPU_WAKE, cpu, 0, 0);
 	if (!e->in_event && cpu != e->cur)
 		compute_horizon(e);
+}
+
+void sim_cpu_wrote(struct sim_engine *e)
+{
+	for (uint64_t m = e->parked & ~(1ull << e->cur); m; m &= m - 1) {
+		unsigned cpu = (unsigned)__builtin_ctzll(m);
+		e->parked &= ~(1ull << cpu);
+		cpu_wake(e, cpu);
+	}
 }
 
 void sim_cpu_irq_raise(struct sim_engine *e, unsigned cpu)

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -345,6 +346,26 @@ def tree_hash(root):
     return h.hexdigest()
 
 
+def run_in_group(cmd, cwd, env, timeout):
+    """Run a test in its own process group; its exit code, or "timeout".
+    A test that times out is killed with everything it started: a test
+    runner's forked children (a mutant that loops) would otherwise go on
+    eating the machine after the runner is gone."""
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    try:
+        code = p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        code = "timeout"
+    try:
+        os.killpg(p.pid, signal.SIGKILL)  # and whatever it left behind
+    except (ProcessLookupError, PermissionError):
+        pass
+    p.wait()
+    return code
+
+
 def test_env(t):
     env = dict(os.environ)
     env.update(t["env"] or {})
@@ -441,13 +462,8 @@ class Coverage:
         always = []
         for i, t in enumerate(tests):
             self.clear_counters()
-            try:
-                code = subprocess.run(t["cmd"], cwd=t["workdir"] or self.build, env=test_env(t),
-                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL, timeout=20 * (t["timeout"] or 300),
-                                      start_new_session=True).returncode
-            except subprocess.TimeoutExpired:
-                code = "timeout"
+            code = run_in_group(t["cmd"], t["workdir"] or self.build, test_env(t),
+                                20 * (t["timeout"] or 300))
             if code not in (0, 77):
                 # It may have stopped early, so its lines are not known:
                 # it runs against every mutant that runs tests at all.
@@ -584,13 +600,7 @@ class Worker:
 
     def run_test(self, t, timeout):
         t0 = time.monotonic()
-        try:
-            r = subprocess.run(t["cmd"], cwd=t["workdir"] or self.build, env=test_env(t),
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, timeout=timeout, start_new_session=True)
-            code = r.returncode
-        except subprocess.TimeoutExpired:
-            code = "timeout"
+        code = run_in_group(t["cmd"], t["workdir"] or self.build, test_env(t), timeout)
         return code, time.monotonic() - t0
 
     def baseline(self):

@@ -23,6 +23,11 @@ struct hw_region {
 	 * zero. The scrub that hands the region to the next run clears the
 	 * marked frames only. */
 	uint64_t *dirty;
+	/* Per frame, one bit per 64-byte line: the lines the marks covered. A
+	 * run writes a few lines of most frames it touches (a page-table
+	 * entry, one object of a slab), so the scrub looks at those lines
+	 * only, not at whole pages. */
+	uint64_t *lines;
 	/* End (offset) of the highest frame marked: the scrub looks below it. */
 	uint64_t touched;
 	/* Frames [owned_lo, owned_hi) may carry a non-zero owner tag. */

@@ -8,6 +8,7 @@
  */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,6 +23,7 @@ struct hw_ram_cache {
 		uint8_t *host;
 		uint32_t *owner;
 		uint64_t *dirty;
+		uint64_t *lines;
 		uint64_t size;
 	} slot[RAM_CACHE_SLOTS];
 	unsigned n;
@@ -40,6 +42,7 @@ void hw_ram_cache_destroy(struct hw_ram_cache *c)
 		munmap(c->slot[i].host, c->slot[i].size);
 		free(c->slot[i].owner);
 		free(c->slot[i].dirty);
+		free(c->slot[i].lines);
 	}
 	free(c);
 }
@@ -52,6 +55,7 @@ static bool cache_take(struct hw_ram_cache *c, struct hw_region *r, uint64_t siz
 		r->host = c->slot[i].host;
 		r->owner = c->slot[i].owner;
 		r->dirty = c->slot[i].dirty;
+		r->lines = c->slot[i].lines;
 		c->slot[i] = c->slot[--c->n];
 		return true;
 	}
@@ -63,34 +67,50 @@ static size_t dirty_words(uint64_t size)
 	return (size_t)(((size >> HW_PAGE_SHIFT) + 63) / 64);
 }
 
-/* Mark the frames under [off, off + len) of a region as written. */
+#define LINE_SHIFT 6 /* 64-byte lines: 64 per frame, one word of bits */
+
+/* The bits of lines lo..hi (0..63) of a frame. */
+static inline uint64_t line_bits(unsigned lo, unsigned hi)
+{
+	uint64_t upto = hi == 63 ? ~0ull : (1ull << (hi + 1)) - 1;
+	return upto & ~((1ull << lo) - 1);
+}
+
+/* Mark the lines under [off, off + len) of a region as written (len > 0). */
 static void mark_dirty(struct hw_region *r, uint64_t off, uint64_t len)
 {
-	uint64_t first = off >> HW_PAGE_SHIFT, last = (off + len - 1) >> HW_PAGE_SHIFT;
-	for (uint64_t f = first; f <= last; f++)
+	uint64_t end = off + len - 1;
+	uint64_t first = off >> HW_PAGE_SHIFT, last = end >> HW_PAGE_SHIFT;
+	unsigned lo = (unsigned)((off & (HW_PAGE_SIZE - 1)) >> LINE_SHIFT);
+	unsigned hi = (unsigned)((end & (HW_PAGE_SIZE - 1)) >> LINE_SHIFT);
+	for (uint64_t f = first; f <= last; f++) {
+		r->lines[f] |= line_bits(f == first ? lo : 0, f == last ? hi : 63);
 		r->dirty[f >> 6] |= 1ull << (f & 63);
-	uint64_t end = (last + 1) << HW_PAGE_SHIFT;
-	if (end > r->touched)
-		r->touched = end;
-}
-
-/* Most resident pages a scrub looks at are zero already (cleared by an
- * earlier run's scrub): OR a line of words at a time, a loop the compiler
- * vectorises, and leave at the first line that is not. */
-static bool page_is_zero(const uint8_t *p)
-{
-	const uint64_t *w = (const uint64_t *)p;
-	for (size_t i = 0; i < HW_PAGE_SIZE / 8; i += 16) {
-		uint64_t acc = 0;
-		for (size_t j = 0; j < 16; j++)
-			acc |= w[i + j];
-		if (acc)
-			return false;
 	}
-	return true;
+	uint64_t top = (last + 1) << HW_PAGE_SHIFT;
+	if (top > r->touched)
+		r->touched = top;
 }
 
-/* Clear what the run left in a region: only the frames marked written can
+#if HW_CHECKING
+/* A write the marks did not cover would outlive the scrub and leak into
+ * the next run (replays would differ): the checking build looks. */
+static void check_page_zero(const uint8_t *pg, size_t f)
+{
+	const uint64_t *w = (const uint64_t *)pg;
+	for (size_t i = 0; i < HW_PAGE_SIZE / 8; i++) {
+		if (w[i]) {
+			fprintf(stderr,
+				"hwmodel: internal error: frame %zu holds data at offset %zu after the "
+				"scrub: a write to RAM outside the range its pointer was asked for\n",
+				f, i * 8);
+			abort();
+		}
+	}
+}
+#endif
+
+/* Clear what the run left in a region: only the lines marked written can
  * hold data, and of those only the non-zero ones are written, so a frame
  * that was only read (and may still map the host's shared zero page) is
  * not faulted in. Owner tags are cleared over the range that was tagged. */
@@ -103,9 +123,21 @@ static void region_scrub(struct hw_region *r)
 		while (bits) {
 			size_t f = w * 64 + (size_t)__builtin_ctzll(bits);
 			bits &= bits - 1;
+			uint64_t lines = r->lines[f];
+			r->lines[f] = 0;
 			uint8_t *pg = r->host + (f << HW_PAGE_SHIFT);
-			if (!page_is_zero(pg))
-				memset(pg, 0, HW_PAGE_SIZE);
+			while (lines) {
+				uint64_t *l = (uint64_t *)(pg + ((size_t)__builtin_ctzll(lines) << LINE_SHIFT));
+				lines &= lines - 1;
+				uint64_t acc = 0;
+				for (size_t j = 0; j < 8; j++)
+					acc |= l[j];
+				if (acc)
+					memset(l, 0, 1u << LINE_SHIFT);
+			}
+#if HW_CHECKING
+			check_page_zero(pg, f);
+#endif
 		}
 	}
 	r->touched = 0;
@@ -118,12 +150,13 @@ static void region_release(struct hw_ram_cache *c, struct hw_region *r)
 {
 	if (c && c->n < RAM_CACHE_SLOTS) {
 		region_scrub(r);
-		c->slot[c->n++] = (struct cached){r->host, r->owner, r->dirty, r->size};
+		c->slot[c->n++] = (struct cached){r->host, r->owner, r->dirty, r->lines, r->size};
 		return;
 	}
 	munmap(r->host, r->size);
 	free(r->owner);
 	free(r->dirty);
+	free(r->lines);
 }
 
 static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *err,
@@ -146,11 +179,13 @@ static int region_add(struct hw_machine *m, uint64_t base, uint64_t size, char *
 			       (unsigned long long)size);
 	/* Large calloc()s come from fresh mmap()s too: zero pages, lazily. */
 	r->owner = calloc(size >> HW_PAGE_SHIFT, sizeof(*r->owner));
-	r->dirty = calloc(dirty_words(size), sizeof(*r->dirty));
-	if (!r->owner || !r->dirty) {
+	r->dirty = r->owner ? calloc(dirty_words(size), sizeof(*r->dirty)) : NULL;
+	r->lines = r->dirty ? calloc(size >> HW_PAGE_SHIFT, sizeof(*r->lines)) : NULL;
+	if (!r->owner || !r->dirty || !r->lines) {
 		munmap(p, size);
 		free(r->owner);
 		free(r->dirty);
+		free(r->lines);
 		return hw_errf(err, errlen, HW_ENOMEM, "cannot allocate frame owner tags");
 	}
 	r->base = base;

@@ -20,6 +20,16 @@ void *frame_ptr(struct uk_kernel *k, uk_paddr_t pa)
 	return p;
 }
 
+/* The free list's link in a free frame's first word (the direct map for
+ * that word only: a platform may track what the kernel touches). */
+static uk_paddr_t *frame_link(struct uk_kernel *k, uk_paddr_t pa)
+{
+	uk_paddr_t *p = uk_arch_phys_ptr(k->a, pa, sizeof(*p));
+	if (!p)
+		uk_arch_fatal(k->a, "frame: no direct map for a frame");
+	return p;
+}
+
 /* Build the allocator over every RAM region, leaving out the pages at
  * [skip_base, skip_base + skip_pages) that hold the kernel instance. */
 void frame_init(struct uk_kernel *k, uk_paddr_t skip_base, uint64_t skip_pages)
@@ -67,7 +77,7 @@ int frame_alloc(struct uk_kernel *k, uk_paddr_t *pa)
 
 	if (f->free_head) {
 		got = f->free_head;
-		f->free_head = *(uk_paddr_t *)frame_ptr(k, got);
+		f->free_head = *frame_link(k, got);
 		if (f->free_head && ((f->free_head & (UK_PAGE_SIZE - 1)) || !frame_is_ram(f, f->free_head)))
 			uk_arch_fatal(k->a, "frame: free list corrupt (a freed frame was written)");
 	} else if (!frame_from_regions(f, &got)) {
@@ -97,7 +107,7 @@ void frame_free(struct uk_kernel *k, uk_paddr_t pa)
 
 	if ((pa & (UK_PAGE_SIZE - 1)) || !frame_is_ram(f, pa))
 		uk_arch_fatal(k->a, "frame: freeing a frame the allocator never gave out");
-	*(uk_paddr_t *)frame_ptr(k, pa) = f->free_head;
+	*frame_link(k, pa) = f->free_head;
 	f->free_head = pa;
 	f->free++;
 	k->stats.frames_free = f->free;

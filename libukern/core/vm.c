@@ -30,6 +30,17 @@ static uint64_t *pt_table(struct uk_kernel *k, uk_paddr_t pa)
 	return frame_ptr(k, pa & UK_PTE_ADDR_MASK);
 }
 
+/* Entry `i` of the table at `pa`, through the direct map of that entry
+ * only (walks touch one entry per level; a platform may track the lines
+ * the kernel touches, as the simulator does for its scrub). */
+static uint64_t *pt_entry(struct uk_kernel *k, uk_paddr_t pa, unsigned i)
+{
+	uint64_t *e = uk_arch_phys_ptr(k->a, (pa & UK_PTE_ADDR_MASK) + (uk_paddr_t)i * 8, 8);
+	if (!e)
+		uk_arch_fatal(k->a, "vm: no direct map for a page table");
+	return e;
+}
+
 int vm_check_range(uk_vaddr_t va, uint64_t len)
 {
 	if (len == 0 || (va & (UK_PAGE_SIZE - 1)) || (len & (UK_PAGE_SIZE - 1)))
@@ -43,10 +54,10 @@ int vm_check_range(uk_vaddr_t va, uint64_t len)
  * Returns NULL when a table is missing (and not created) or out of frames. */
 static uint64_t *pt_walk(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, bool create)
 {
-	uint64_t *table = pt_table(k, vs->root);
+	uk_paddr_t table = vs->root;
 
 	for (int level = 3; level > 0; level--) {
-		uint64_t *e = &table[pt_index(va, level)];
+		uint64_t *e = pt_entry(k, table, pt_index(va, level));
 		if (!(*e & UK_PTE_P)) {
 			uk_paddr_t pa;
 			if (!create || frame_alloc(k, &pa) < 0)
@@ -54,9 +65,9 @@ static uint64_t *pt_walk(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, 
 			vs->pt_pages++;
 			*e = pa | UK_PTE_P | UK_PTE_W | UK_PTE_U;
 		}
-		table = pt_table(k, *e);
+		table = *e;
 	}
-	return &table[pt_index(va, 0)];
+	return pt_entry(k, table, pt_index(va, 0));
 }
 
 /* Like pt_walk without creating, but when a table is missing also say where
@@ -64,19 +75,19 @@ static uint64_t *pt_walk(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, 
  * take time in proportion to what is mapped, not to the range. */
 static uint64_t *pt_lookup(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va, uk_vaddr_t *next)
 {
-	uint64_t *table = pt_table(k, vs->root);
+	uk_paddr_t table = vs->root;
 
 	for (int level = 3; level > 0; level--) {
-		uint64_t e = table[pt_index(va, level)];
+		uint64_t e = *pt_entry(k, table, pt_index(va, level));
 		if (!(e & UK_PTE_P)) {
 			uint64_t span = 1ull << (UK_PAGE_SHIFT + 9 * level);
 			*next = (va & ~(span - 1)) + span;
 			return NULL;
 		}
-		table = pt_table(k, e);
+		table = e;
 	}
 	*next = va + UK_PAGE_SIZE;
-	return &table[pt_index(va, 0)];
+	return pt_entry(k, table, pt_index(va, 0));
 }
 
 uint64_t *vm_pte_alloc(struct uk_kernel *k, struct vspace *vs, uk_vaddr_t va)

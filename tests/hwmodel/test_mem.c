@@ -3,6 +3,9 @@
 #include "hwtest.h"
 
 #include <malloc.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* Fault injection: this executable links with -Wl,--wrap=calloc
  * (tests/hwmodel/meson.build), so hwmodel's callocs come here; an armed
@@ -26,10 +29,13 @@ static size_t heap_in_use(void)
 	return mi.uordblks + mi.hblkhd;
 }
 
-/* The process's address space, in pages (/proc/self/statm). */
+/* The process's address space, in pages (/proc/self/statm), after the
+ * allocator gave back the free memory at the top of its heap (what it keeps
+ * for reuse is not a leak; a mapping nobody unmapped is). */
 static unsigned long address_space(void)
 {
 	unsigned long pages = 0;
+	malloc_trim(0);
 	FILE *f = fopen("/proc/self/statm", "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(fscanf(f, "%lu", &pages), 1);
@@ -73,15 +79,16 @@ START_TEST(big_ram_costs_nothing_until_touched)
 }
 END_TEST
 
-/* RAM whose bookkeeping (a tag per frame, a dirty bit per frame) cannot be
- * allocated: the machine is refused with HW_ENOMEM, and the RAM's
- * reservation and whichever of the two arrays it did get are released, so a
- * host that retries does not leak. */
+/* RAM whose bookkeeping (a tag per frame, a dirty bit per frame, a mask of
+ * written lines per frame) cannot be allocated: the machine is refused with
+ * HW_ENOMEM, and the RAM's reservation and whichever of the arrays it did
+ * get are released, so a host that retries does not leak. */
 START_TEST(ram_bookkeeping_failure_frees_what_it_got)
 {
 	const uint64_t ram = 64ull << 20, frames = ram >> HW_PAGE_SHIFT;
-	const size_t sizes[2] = {frames * sizeof(uint32_t), frames / 64 * sizeof(uint64_t)};
-	for (unsigned i = 0; i < 2; i++) {
+	const size_t sizes[3] = {frames * sizeof(uint32_t), frames / 64 * sizeof(uint64_t),
+				 frames * sizeof(uint64_t)};
+	for (unsigned i = 0; i < 3; i++) {
 		struct hw_evq q;
 		hw_evq_init(&q, 4);
 		struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = ram, .evq = &q};
@@ -316,6 +323,70 @@ START_TEST(frames_known_clear)
 }
 END_TEST
 
+/* The scrub clears what was marked, to the line: ranges that start and end
+ * inside a line, that cross lines and frames, the last line of a frame,
+ * a whole frame; and nothing written is left for the next machine. */
+START_TEST(scrub_clears_marked_lines)
+{
+	struct hw_evq q;
+	struct hw_ram_cache *c = hw_ram_cache_create();
+	hw_evq_init(&q, 4);
+	struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 1ull << 20, .evq = &q, .ram_cache = c};
+	struct hw_machine *m;
+	char err[200];
+	uint8_t buf[300];
+	memset(buf, 0xee, sizeof(buf));
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	memset(hw_mem_ptr(m, 0x10030, 200), 0x11, 200);                  /* lines 0..3 */
+	ck_assert_int_eq(hw_mem_write(m, 0x11f70, buf, sizeof(buf)), HW_OK); /* two frames */
+	ck_assert_int_eq(hw_mem_write64(m, 0x13ff8, ~0ull), HW_OK);       /* line 63 */
+	*(uint8_t *)hw_mem_ptr(m, 0x14000 + 64 * 37 + 5, 1) = 1;           /* one line */
+	memset(hw_mem_ptr(m, 0x20000, 4096), 0x22, 4096);                 /* a frame */
+	hw_machine_destroy(m);
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	for (uint64_t pa = 0; pa < (1ull << 20); pa += 8)
+		ck_assert_uint_eq(hw_mem_read64(m, pa), 0);
+	hw_machine_destroy(m);
+	hw_ram_cache_destroy(c);
+	hw_evq_fini(&q);
+}
+END_TEST
+
+/* A write past the range its pointer was asked for is not scrubbed, so it
+ * would leak into the next run: the checking build stops with an internal
+ * error that says so; a release build has no check (the child exits). */
+START_TEST(write_outside_its_mark_is_caught)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct hw_evq q;
+		struct hw_ram_cache *c = hw_ram_cache_create();
+		hw_evq_init(&q, 4);
+		struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 1ull << 20, .evq = &q,
+						.ram_cache = c};
+		struct hw_machine *m;
+		char err[200];
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(9);
+		if (hw_machine_create(&cfg, &m, err, sizeof(err)) != HW_OK)
+			_exit(8);
+		uint8_t *p = hw_mem_ptr(m, 0x8000, 8);
+		p[100] = 1; /* two lines past the mark */
+		hw_machine_destroy(m);
+		_exit(0);
+	}
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+#if HW_CHECKING
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
+#else
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+#endif
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-memory");
@@ -330,6 +401,8 @@ int main(void)
 	tcase_add_test(tc, two_machines_are_independent);
 	tcase_add_test(tc, ram_cache_reuses_cleared_memory);
 	tcase_add_test(tc, frames_known_clear);
+	tcase_add_test(tc, scrub_clears_marked_lines);
+	tcase_add_test(tc, write_outside_its_mark_is_caught);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

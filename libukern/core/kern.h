@@ -59,6 +59,12 @@ struct kobj {
 #define KALLOC_CLASSES 8 /* 32 .. 4096 bytes */
 struct kalloc {
 	void *free[KALLOC_CLASSES];
+	/* Per class, the slab page being carved (0: none) and the offset of
+	 * its next object: a page's objects are handed out one at a time,
+	 * not threaded onto the free list all at once, so a page the kernel
+	 * uses a little is written a little. */
+	uk_paddr_t fresh[KALLOC_CLASSES];
+	uint32_t fresh_off[KALLOC_CLASSES];
 	uint64_t pages;
 	uint64_t kobjs; /* objects made by kobj_init and not yet freed (leak checks) */
 };

@@ -3,7 +3,8 @@
  * kobj.c: the kernel object allocator.
  *
  * Power-of-two size classes from 32 bytes to one page. A class that runs
- * dry takes a fresh frame from frame.c and cuts it into objects; freed
+ * dry takes a fresh frame from frame.c and hands its objects out one at a
+ * time (each reached through the direct map for its own size only); freed
  * objects go back on their class's list (pages are not returned, which keeps
  * the allocator O(1) and deterministic). Memory is reached through the
  * direct map, so the kernel never needs a heap of its own.
@@ -22,34 +23,39 @@ static int kalloc_class(size_t size)
 
 static bool kalloc_refill(struct uk_kernel *k, int cls)
 {
-	size_t osize = (size_t)32 << cls;
 	uk_paddr_t pa;
-	char *page;
 
 	if (frame_alloc(k, &pa) < 0)
 		return false;
 	k->kalloc.pages++;
-	page = frame_ptr(k, pa);
-	for (size_t off = 0; off + osize <= UK_PAGE_SIZE; off += osize) {
-		void **obj = (void **)(void *)(page + off);
-		*obj = k->kalloc.free[cls];
-		k->kalloc.free[cls] = obj;
-	}
+	k->kalloc.fresh[cls] = pa;
+	k->kalloc.fresh_off[cls] = 0;
 	return true;
 }
 
 void *kalloc(struct uk_kernel *k, size_t size)
 {
 	int cls = kalloc_class(size);
+	size_t osize;
 	void **obj;
 
 	if (cls < 0 || size == 0)
 		return NULL;
-	if (!k->kalloc.free[cls] && !kalloc_refill(k, cls))
-		return NULL;
+	osize = (size_t)32 << cls;
 	obj = k->kalloc.free[cls];
-	k->kalloc.free[cls] = *obj;
-	uk_memset(obj, 0, (size_t)32 << cls);
+	if (obj) {
+		k->kalloc.free[cls] = *obj;
+		uk_memset(obj, 0, osize);
+		return obj;
+	}
+	if ((!k->kalloc.fresh[cls] || k->kalloc.fresh_off[cls] + osize > UK_PAGE_SIZE) &&
+	    !kalloc_refill(k, cls))
+		return NULL;
+	/* Never handed out since frame_alloc zeroed its page: zero already. */
+	obj = uk_arch_phys_ptr(k->a, k->kalloc.fresh[cls] + k->kalloc.fresh_off[cls], osize);
+	if (!obj)
+		uk_arch_fatal(k->a, "kalloc: no direct map for a slab page");
+	k->kalloc.fresh_off[cls] += (uint32_t)osize;
 	return obj;
 }
 

@@ -810,6 +810,7 @@ int sim_machine_create(const struct sim_machine_config *cfg, struct sim_machine 
 		.stop_time_ns = cfg->stop_time_ns,
 		.trace_limit = cfg->trace_limit,
 		.record_decisions = cfg->record_decisions,
+		.no_trace_hash = cfg->no_trace_hash,
 		.chooser_state = cfg->chooser_state,
 		.stack_pool = cfg->stack_pool,
 	};

@@ -101,6 +101,7 @@ struct sim_engine *sim_engine_create(const struct sim_engine_config *cfg, char *
 	e->stop_time = cfg->stop_time_ns ? cfg->stop_time_ns : UINT64_MAX - 1;
 	e->record_decisions = cfg->record_decisions;
 	sim_trace_init(&e->trace, cfg->trace_limit);
+	e->trace.hashing = !cfg->no_trace_hash;
 	sim_stack_pool_init(&e->own_stacks, cfg->stack_size ? cfg->stack_size : DEFAULT_STACK_SIZE);
 	e->stacks = cfg->stack_pool ? cfg->stack_pool : &e->own_stacks;
 	for (unsigned i = 0; i < e->ncpus; i++)

@@ -7,7 +7,8 @@
 
 void sim_trace_init(struct sim_trace *t, size_t limit)
 {
-	*t = (struct sim_trace){.limit = limit, .keep = limit > 0, .hash = TRACE_HASH_INIT};
+	*t = (struct sim_trace){.limit = limit, .keep = limit > 0, .hash = TRACE_HASH_INIT,
+				.hashing = true};
 }
 
 void sim_trace_fini(struct sim_trace *t)

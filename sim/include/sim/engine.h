@@ -148,6 +148,9 @@ struct sim_engine_config {
 	struct hw_ram_cache *ram_cache;
 	size_t trace_limit;         /* trace records to keep in memory; 0: hash only */
 	bool record_decisions;      /* keep the decision log (for replay tokens) */
+	/* Not even the hash: the trace's hash stays its initial value (the
+	 * explorer's runs, when nobody compares traces). */
+	bool no_trace_hash;
 };
 
 struct sim_cpu {

@@ -118,6 +118,13 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
 			    size_t trace_limit, struct sim_stack_pool *pool,
 			    struct hw_ram_cache *ram, struct sim_outcome *out);
 
+/* sim_run_schedule_cached without the trace's hash (out->trace_hash is not
+ * the trace's): what the explorer's workers run when no one compares
+ * traces; the hash costs a few percent of a run. */
+int sim_run_schedule_unhashed(const struct sim_target *t, const struct sim_schedule *s,
+			      bool record, struct sim_stack_pool *pool, struct hw_ram_cache *ram,
+			      struct sim_outcome *out);
+
 /* The schedule the calling host thread is running (inside
  * sim_run_schedule* or an explorer run), or NULL: for uksim's report of a
  * program that crashes or hangs, made by a signal handler on that thread.

@@ -38,6 +38,7 @@ struct sim_machine_config {
 	uint64_t stop_time_ns;      /* 0: none */
 	size_t trace_limit;         /* records kept in memory; 0: hash only */
 	bool record_decisions;
+	bool no_trace_hash;         /* see sim_engine_config */
 	const struct uk_kernel_config *kernel; /* NULL: defaults */
 };
 

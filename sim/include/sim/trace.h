@@ -50,6 +50,7 @@ struct sim_trace {
 	size_t len, cap, limit;
 	uint64_t hash;
 	uint64_t count;      /* records emitted, stored or not */
+	bool hashing;        /* fold records into `hash` (off: hash stays the initial value) */
 	bool keep;
 	bool truncated;
 };
@@ -79,13 +80,15 @@ static inline void sim_trace_emit(struct sim_trace *t, uint64_t time, unsigned c
 {
 	/* A multiply-xor chain over the record's words (the trace's identity,
 	 * not a cryptographic hash): cheap on the path of every event. */
-	uint64_t h = t->hash;
-	h = (h ^ time) * 0x9e3779b97f4a7c15ull;
-	h = (h ^ (((uint64_t)kind << 16) | (cpu & 0xffff))) * 0xc2b2ae3d27d4eb4full;
-	h = (h ^ a) * 0x165667b19e3779f9ull;
-	h = (h ^ b) * 0xd6e8feb86659fd93ull;
-	h = (h ^ c ^ (h >> 31)) * 0xff51afd7ed558ccdull;
-	t->hash = h;
+	if (t->hashing) {
+		uint64_t h = t->hash;
+		h = (h ^ time) * 0x9e3779b97f4a7c15ull;
+		h = (h ^ (((uint64_t)kind << 16) | (cpu & 0xffff))) * 0xc2b2ae3d27d4eb4full;
+		h = (h ^ a) * 0x165667b19e3779f9ull;
+		h = (h ^ b) * 0xd6e8feb86659fd93ull;
+		h = (h ^ c ^ (h >> 31)) * 0xff51afd7ed558ccdull;
+		t->hash = h;
+	}
 	t->count++;
 	if (t->keep)
 		sim_trace_store(t, time, cpu, kind, a, b, c);

@@ -366,9 +366,9 @@ int sim_run_schedule_pooled(const struct sim_target *t, const struct sim_schedul
 	return sim_run_schedule_cached(t, s, record, trace_limit, pool, NULL, out);
 }
 
-int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedule *s, bool record,
-			    size_t trace_limit, struct sim_stack_pool *pool,
-			    struct hw_ram_cache *ram, struct sim_outcome *out)
+static int run_schedule(const struct sim_target *t, const struct sim_schedule *s, bool record,
+			size_t trace_limit, struct sim_stack_pool *pool, struct hw_ram_cache *ram,
+			bool hash, struct sim_outcome *out)
 {
 	struct sim_engine_config ec = {
 		.seed = s->seed,
@@ -377,6 +377,7 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
 		.trace_limit = trace_limit,
 		.stack_pool = pool,
 		.ram_cache = ram,
+		.no_trace_hash = !hash,
 	};
 	struct sim_pct_state pct;
 	struct sim_script_state script = {s->dev, s->ndev, 0};
@@ -398,4 +399,18 @@ int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedul
 	}
 	memset(out, 0, sizeof(*out));
 	return run_noted(t, s, &ec, out);
+}
+
+int sim_run_schedule_cached(const struct sim_target *t, const struct sim_schedule *s, bool record,
+			    size_t trace_limit, struct sim_stack_pool *pool,
+			    struct hw_ram_cache *ram, struct sim_outcome *out)
+{
+	return run_schedule(t, s, record, trace_limit, pool, ram, true, out);
+}
+
+int sim_run_schedule_unhashed(const struct sim_target *t, const struct sim_schedule *s,
+			      bool record, struct sim_stack_pool *pool, struct hw_ram_cache *ram,
+			      struct sim_outcome *out)
+{
+	return run_schedule(t, s, record, 0, pool, ram, false, out);
 }

@@ -361,6 +361,7 @@ static int make_machine(struct sim_rt *rt, const struct sim_runtime_options *o,
 		.stop_time_ns = stop_time(s, o),
 		.trace_limit = o ? o->trace_limit : 0,
 		.record_decisions = ecfg && ecfg->record_decisions,
+		.no_trace_hash = ecfg && ecfg->no_trace_hash,
 		.kernel = &kc,
 	};
 	if (sim_machine_create(&mc, &rt->sm, rt->err, sizeof(rt->err)) != 0)

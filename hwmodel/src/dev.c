@@ -217,6 +217,14 @@ static int initial_route(struct hw_machine *m, struct hw_dev *d, char *err, size
 	return HW_OK;
 }
 
+/* Copy a NUL-terminated name into dst[cap], cut to fit. */
+static void copy_name(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 int hw_machine_add_device(struct hw_machine *m, const struct hw_dev_desc *desc, char *err,
 			  size_t errlen)
 {
@@ -229,7 +237,7 @@ int hw_machine_add_device(struct hw_machine *m, const struct hw_dev_desc *desc, 
 			       desc->kind);
 	char name[64];
 	if (desc->name)
-		snprintf(name, sizeof(name), "%s", desc->name);
+		copy_name(name, sizeof(name), desc->name); /* every run: no printf */
 	else
 		snprintf(name, sizeof(name), "%s%u", ops->kind_name, m->ndev);
 	int rc = check_desc(m, desc, ops, name, err, errlen);
@@ -241,7 +249,7 @@ int hw_machine_add_device(struct hw_machine *m, const struct hw_dev_desc *desc, 
 	d->m = m;
 	d->ops = ops;
 	d->desc = *desc;
-	snprintf(d->name, sizeof(d->name), "%s", name);
+	copy_name(d->name, sizeof(d->name), name);
 	d->desc.name = d->name;
 	if (desc->kind == HW_DEV_HPET)
 		d->desc.irq_mode = HW_IRQ_NONE;

@@ -230,7 +230,14 @@ int sim_arch_boot(struct uk_arch *a, void (*boot)(void *ctx), void *ctx)
 	for (unsigned c = 0; c < a->e->ncpus; c++) {
 		struct uk_arch_thread *t = &a->boot_thread[c];
 		t->a = a;
-		snprintf(t->name, sizeof(t->name), "boot%u", c);
+		/* "bootN" (every run: no printf) */
+		char *p = t->name;
+		memcpy(p, "boot", 4);
+		p += 4;
+		if (c >= 10)
+			*p++ = (char)('0' + c / 10);
+		*p++ = (char)('0' + c % 10);
+		*p = '\0';
 		if (sim_engine_fiber_init(a->e, &t->fiber, boot_main, a, t->name) != 0)
 			return -1;
 		sim_cpu_start(a->e, c, &t->fiber);
@@ -398,7 +405,10 @@ int uk_arch_thread_create(struct uk_arch *a, void (*entry)(void *arg), void *arg
 	t->a = a;
 	t->entry = entry;
 	t->arg = arg;
-	snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+	const char *nm = name ? name : "thread";
+	size_t n = strnlen(nm, sizeof(t->name) - 1); /* every thread: no printf */
+	memcpy(t->name, nm, n);
+	t->name[n] = '\0';
 	if (sim_engine_fiber_init(a->e, &t->fiber, thread_main, t, t->name) != 0) {
 		free(t);
 		return UK_ENOMEM;

@@ -250,6 +250,16 @@ void *hw_mem_ptr(struct hw_machine *m, uint64_t pa, size_t len)
 	return r->host + (pa - r->base);
 }
 
+const void *hw_mem_ptr_read(const struct hw_machine *m, uint64_t pa, size_t len)
+{
+	const struct hw_region *r = region_of(m, pa);
+	if (len == 0)
+		len = 1;
+	if (!r || len > r->size - (pa - r->base))
+		return NULL;
+	return r->host + (pa - r->base);
+}
+
 bool hw_mem_is_ram(const struct hw_machine *m, uint64_t pa, uint64_t len)
 {
 	while (len > 0) {
@@ -301,7 +311,7 @@ int hw_mem_write(struct hw_machine *m, uint64_t pa, const void *src, size_t len)
 
 uint64_t hw_mem_read64(struct hw_machine *m, uint64_t pa)
 {
-	uint64_t *p = hw_mem_ptr(m, pa & ~7ull, 8);
+	const uint64_t *p = hw_mem_ptr_read(m, pa & ~7ull, 8);
 	return p ? *p : ~0ull;
 }
 

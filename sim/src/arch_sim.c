@@ -558,7 +558,9 @@ static int user_copy(struct uk_arch *a, uk_vaddr_t va, void *kbuf, size_t len, b
 		 * else so): a register access, or a fault. */
 		if (x.uncached)
 			return user_mmio(a, cpu, &x, va, k, chunk == len ? len : 0, to_user, fault);
-		void *host = hw_mem_ptr(a->hw, x.pa, chunk);
+		/* A read marks nothing written (the scrub then has less to look at). */
+		const void *host = to_user ? hw_mem_ptr(a->hw, x.pa, chunk)
+					   : hw_mem_ptr_read(a->hw, x.pa, chunk);
 		if (!host) {
 			/* Mapped to something that is not RAM. */
 			if (fault) {
@@ -571,7 +573,7 @@ static int user_copy(struct uk_arch *a, uk_vaddr_t va, void *kbuf, size_t len, b
 		 * frames, reached through the direct map (a grant over the
 		 * caller's own buffer, copied onto an overlapping range). */
 		if (to_user)
-			memmove(host, k, chunk);
+			memmove((void *)host, k, chunk);
 		else
 			memmove(k, host, chunk);
 		uk_arch_charge(a, UK_COST_COPY_BYTE, chunk);

@@ -308,8 +308,13 @@ START_TEST(frames_known_clear)
 	ck_assert(!hw_mem_frame_clear(m, 0x4000));
 	ck_assert(!hw_mem_frame_clear(m, 0x5000));
 	ck_assert(hw_mem_frame_clear(m, 0x6000));
-	/* Reading through a copy does not mark. */
+	/* Reading through a copy, a word or a read-only pointer does not mark. */
 	ck_assert_int_eq(hw_mem_read(m, 0x6000, buf, sizeof(buf)), HW_OK);
+	ck_assert_uint_eq(hw_mem_read64(m, 0x6008), 0);
+	const uint8_t *ro = hw_mem_ptr_read(m, 0x6100, 64);
+	ck_assert_ptr_nonnull(ro);
+	ck_assert_uint_eq(ro[63], 0);
+	ck_assert_ptr_null(hw_mem_ptr_read(m, (8ull << 20) - 8, 16)); /* past the region */
 	ck_assert(hw_mem_frame_clear(m, 0x6000));
 	hw_machine_destroy(m);
 	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);

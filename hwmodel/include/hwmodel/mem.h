@@ -24,6 +24,9 @@ bool hw_mem_region(const struct hw_machine *m, unsigned index, uint64_t *base, u
  * or NULL unless the whole range lies inside one RAM region. len 0 is
  * treated as 1. */
 void *hw_mem_ptr(struct hw_machine *m, uint64_t pa, size_t len);
+/* The same for reading only: [pa, pa + len) is not marked written (the
+ * caller must not write through it). */
+const void *hw_mem_ptr_read(const struct hw_machine *m, uint64_t pa, size_t len);
 
 /* Whether the RAM frame holding `pa` is known to read as zero: nothing
  * has written it (or taken a pointer into it) since the machine was

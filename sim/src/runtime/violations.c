@@ -372,8 +372,12 @@ uint64_t rt_irq_signature(const struct sim_rt *rt)
 	for (size_t i = 0; i < rt->log.len; i++) {
 		const struct uk_irq_event *ev = &rt->log.ev[i];
 		uint64_t arg = ev->kind == UK_IRQ_EV_END || ev->kind == UK_IRQ_EV_MASK ? ev->arg : 0;
-		h = sim_trace_mix(h, ((uint64_t)ev->kind << 48) ^ ((uint64_t)ev->pin << 32) ^ ev->sink);
-		h = sim_trace_mix(h, arg);
+		/* One multiply on the chain per event (the arg's own product is
+		 * off it): this runs over every event of every schedule. */
+		uint64_t v = ((uint64_t)ev->kind << 48) ^ ((uint64_t)ev->pin << 32) ^ ev->sink ^
+			     (arg * 0x9e3779b97f4a7c15ull);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
 	}
 	return h;
 }

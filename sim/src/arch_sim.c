@@ -45,8 +45,10 @@ struct uk_arch {
 	uint64_t spin_mark[SIM_MAX_CPUS];
 	void (*boot)(void *ctx);
 	void *boot_ctx;
-	struct uk_arch_thread boot_thread[SIM_MAX_CPUS];
 	struct uk_arch_thread *threads; /* created by the kernel, not destroyed yet */
+	/* One per CPU of the machine (not SIM_MAX_CPUS: every run allocates
+	 * and clears this structure). */
+	struct uk_arch_thread boot_thread[];
 };
 
 /* ------------------------------------------------------------------------ */
@@ -175,7 +177,7 @@ static const enum hw_cost cost_map[UK_COST_COUNT] = {
 
 struct uk_arch *sim_arch_create(struct sim_engine *e, struct hw_machine *hw)
 {
-	struct uk_arch *a = calloc(1, sizeof(*a));
+	struct uk_arch *a = calloc(1, sizeof(*a) + e->ncpus * sizeof(a->boot_thread[0]));
 	if (!a)
 		return NULL;
 	a->e = e;
@@ -198,7 +200,7 @@ void sim_arch_destroy(struct uk_arch *a)
 	 * the threads it still had. */
 	while (a->threads)
 		uk_arch_thread_destroy(a, a->threads);
-	for (unsigned c = 0; c < SIM_MAX_CPUS; c++)
+	for (unsigned c = 0; c < a->e->ncpus; c++)
 		if (a->boot_thread[c].a)
 			sim_engine_fiber_fini(a->e, &a->boot_thread[c].fiber);
 	free(a);

@@ -81,12 +81,12 @@ struct sim_engine *sim_engine_create(const struct sim_engine_config *cfg, char *
 		snprintf(err, errlen, "cpus must be between 1 and %d (got %u)", SIM_MAX_CPUS, cfg->cpus);
 		return NULL;
 	}
-	struct sim_engine *e = calloc(1, sizeof(*e));
+	struct sim_engine *e = calloc(1, sizeof(*e) + cfg->cpus * sizeof(e->cpu[0]));
 	if (!e) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (hw_evq_init(&e->evq, 1024) != 0) {
+	if (hw_evq_init(&e->evq, 64) != 0) { /* grows when needed */
 		free(e);
 		snprintf(err, errlen, "out of memory");
 		return NULL;

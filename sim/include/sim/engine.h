@@ -165,7 +165,6 @@ struct sim_cpu {
 };
 
 struct sim_engine {
-	struct sim_cpu cpu[SIM_MAX_CPUS];
 	unsigned ncpus;
 	uint64_t runnable;          /* bit i: CPU i has a fiber, is not halted, not parked */
 	uint64_t parked;            /* bit i: CPU i waits for a write (sim_cpu_park) */
@@ -207,6 +206,8 @@ struct sim_engine {
 	enum sim_result result;
 	bool quiescent;             /* it ended with nothing to run and nothing pending */
 	char message[1024];         /* why the run ended, for humans */
+	/* One per CPU (ncpus of them; every run allocates and clears this). */
+	struct sim_cpu cpu[];
 };
 
 /* Create an engine. Returns NULL on a bad configuration (errors written to

@@ -271,6 +271,23 @@ static void end_run(struct sim_engine *e, enum sim_result r)
 	}
 }
 
+void sim_engine_say_at(struct sim_engine *e, const char *before, uint64_t ns, const char *after)
+{
+	char digits[20];
+	size_t nd = 0;
+	do
+		digits[nd++] = (char)('0' + ns % 10);
+	while ((ns /= 10) != 0);
+	char *p = e->message, *end = e->message + sizeof(e->message) - 1;
+	for (const char *s = before; *s && p < end;)
+		*p++ = *s++;
+	while (nd && p < end)
+		*p++ = digits[--nd];
+	for (const char *s = after; *s && p < end;)
+		*p++ = *s++;
+	*p = '\0';
+}
+
 static void end_quiescent(struct sim_engine *e)
 {
 	unsigned blocked = 0;
@@ -302,7 +319,7 @@ static void end_quiescent(struct sim_engine *e)
 		e->client->describe_blocked(e->client_ctx, e, msg + n, cap - (size_t)n);
 		end_run(e, SIM_DEADLOCK);
 	} else {
-		snprintf(msg, cap, "finished at %llu ns", (unsigned long long)now);
+		sim_engine_say_at(e, "finished at ", now, " ns");
 		end_run(e, SIM_DONE);
 	}
 }
@@ -335,8 +352,7 @@ static void schedule(struct sim_engine *e)
 		uint64_t t = hw_evq_next_time(&e->evq);
 		if (t != HW_TIME_NEVER && t <= mc) {
 			if (t > e->stop_time) {
-				snprintf(e->message, sizeof(e->message), "time limit %llu ns reached",
-					 (unsigned long long)e->stop_time);
+				sim_engine_say_at(e, "time limit ", e->stop_time, " ns reached");
 				end_run(e, SIM_DONE);
 				return;
 			}
@@ -348,8 +364,7 @@ static void schedule(struct sim_engine *e)
 			return;
 		}
 		if (mc > e->stop_time) {
-			snprintf(e->message, sizeof(e->message), "time limit %llu ns reached",
-				 (unsigned long long)e->stop_time);
+			sim_engine_say_at(e, "time limit ", e->stop_time, " ns reached");
 			end_run(e, SIM_DONE);
 			return;
 		}

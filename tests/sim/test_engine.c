@@ -544,6 +544,47 @@ START_TEST(deadlock_reported)
 }
 END_TEST
 
+static void busy_task(struct sim_task *t, void *arg)
+{
+	(void)arg;
+	for (;;)
+		sim_task_work(t, 100);
+}
+
+/* The words a run ends with, written without printf: the number in
+ * decimal between the two texts, 0 and the largest included, and cut to
+ * the message's size, never past it. */
+START_TEST(end_words)
+{
+	char err[256];
+	struct sim_engine_config cfg = {.cpus = 1};
+	struct sim_engine *e = sim_engine_create(&cfg, err, sizeof(err));
+	ck_assert_ptr_nonnull(e);
+	sim_engine_say_at(e, "finished at ", 606510, " ns");
+	ck_assert_str_eq(e->message, "finished at 606510 ns");
+	sim_engine_say_at(e, "t ", 0, "");
+	ck_assert_str_eq(e->message, "t 0");
+	sim_engine_say_at(e, "", UINT64_MAX, "!");
+	ck_assert_str_eq(e->message, "18446744073709551615!");
+	char big[2000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	sim_engine_say_at(e, big, 42, big);
+	ck_assert_uint_eq(strlen(e->message), sizeof(e->message) - 1);
+	/* A run that ends at its time limit says so with the limit. */
+	sim_engine_destroy(e);
+	cfg.stop_time_ns = 1234;
+	e = sim_engine_create(&cfg, err, sizeof(err));
+	struct sim_tasks ts;
+	ck_assert_int_eq(sim_tasks_init(&ts, e), 0);
+	sim_task_spawn(&ts, 0, "busy", busy_task, NULL);
+	ck_assert_int_eq(sim_engine_run(e), SIM_DONE);
+	ck_assert_str_eq(e->message, "time limit 1234 ns reached");
+	sim_tasks_fini(&ts);
+	sim_engine_destroy(e);
+}
+END_TEST
+
 START_TEST(livelock_step_bound)
 {
 	struct sim_demo_config cfg = {.cpus = 2, .pairs = 1, .rounds = 5, .livelock = true,
@@ -611,7 +652,7 @@ int main(void)
 	SIM_SUITE(sr, "engine", 30, engine_time_faithful, engine_halt_until_event,
 		  engine_park_until_write, engine_bad_config);
 	SIM_SUITE(sr, "chooser", 120, chooser_determinism_1000_seeds, chooser_time_ignores_seed);
-	SIM_SUITE(sr, "deadlock", 30, deadlock_reported, livelock_step_bound);
+	SIM_SUITE(sr, "deadlock", 30, deadlock_reported, livelock_step_bound, end_words);
 	SIM_SUITE(sr, "parallel", 60, two_instances_in_two_threads);
 	return sim_run_suites(sr);
 }

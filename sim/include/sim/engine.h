@@ -210,6 +210,10 @@ struct sim_engine {
 	struct sim_cpu cpu[];
 };
 
+/* e->message = before, `ns` in decimal, after (cut to fit): the words a run
+ * ends with, written at the end of every run without printf. */
+void sim_engine_say_at(struct sim_engine *e, const char *before, uint64_t ns, const char *after);
+
 /* Create an engine. Returns NULL on a bad configuration (errors written to
  * err) or when memory runs out. */
 struct sim_engine *sim_engine_create(const struct sim_engine_config *cfg, char *err, size_t errlen);

@@ -32,9 +32,8 @@ enum sim_result rt_classify(struct sim_rt *rt, enum sim_result res)
 {
 	struct sim_engine *e = rt->sm->e;
 	if (res == SIM_DONE && e->quiescent && uk_kernel_describe_blocked(rt->sm->k, NULL, NULL))
-		snprintf(e->message, sizeof(e->message),
-			 "quiet at %llu ns: every thread left waits for input",
-			 (unsigned long long)rt_end_time(rt));
+		sim_engine_say_at(e, "quiet at ", rt_end_time(rt),
+				  " ns: every thread left waits for input");
 	return res;
 }
 

@@ -260,30 +260,48 @@ static uint64_t stop_time(const struct uks_scenario *s, const struct sim_runtime
 	return last + quiet;
 }
 
+/* The end of a table of `size` bytes placed at `off`, rounded up so the next
+ * table is aligned for any of them. */
+static size_t tables_add(size_t off, size_t size)
+{
+	return (off + size + 15) & ~(size_t)15;
+}
+
 static int alloc_run(struct sim_rt *rt)
 {
 	const struct uks_scenario *s = rt->s;
 	for (size_t p = 0; p < s->nprocesses; p++)
 		rt->nthr += s->processes[p].nthreads;
-	rt->dev = calloc(s->ndevices ? s->ndevices : 1, sizeof(*rt->dev));
-	rt->proc = calloc(s->nprocesses ? s->nprocesses : 1, sizeof(*rt->proc));
-	rt->thr = calloc(rt->nthr ? rt->nthr : 1, sizeof(*rt->thr));
-	rt->act = calloc(s->nactions ? s->nactions : 1, sizeof(*rt->act));
-	rt->ep = calloc(s->nendpoints ? s->nendpoints : 1, sizeof(*rt->ep));
+	/* The run's tables, sized by the scenario, in one zeroed block (a
+	 * build is on the path of every schedule: one allocation, not ten). */
+	size_t ndev = s->ndevices ? s->ndevices : 1, nproc = s->nprocesses ? s->nprocesses : 1;
+	size_t nep = s->nendpoints ? s->nendpoints : 1;
+	size_t off_proc = tables_add(0, ndev * sizeof(*rt->dev));
+	size_t off_thr = tables_add(off_proc, nproc * sizeof(*rt->proc));
+	size_t off_act = tables_add(off_thr, (rt->nthr ? rt->nthr : 1) * sizeof(*rt->thr));
+	size_t off_ep = tables_add(off_act, (s->nactions ? s->nactions : 1) * sizeof(*rt->act));
+	size_t off_handles = tables_add(off_ep, nep * sizeof(*rt->ep));
+	size_t total = tables_add(off_handles, s->nprocesses * (nep + ndev) * sizeof(uint32_t));
+	char *t = rt->tables = calloc(1, total);
 	/* The IRQ log grows with the timeline; a full log is judged as L0
 	 * (not judged), never as a crash. */
 	size_t cap = 256 + 48 * s->nactions;
 	if (cap > (1u << 20))
 		cap = 1u << 20;
 	rt->logbuf = malloc(cap * sizeof(*rt->logbuf));
-	if (!rt->dev || !rt->proc || !rt->thr || !rt->act || !rt->ep || !rt->logbuf)
+	if (!t || !rt->logbuf)
 		return -1;
+	rt->dev = (void *)t;
+	rt->proc = (void *)(t + off_proc);
+	rt->thr = (void *)(t + off_thr);
+	rt->act = (void *)(t + off_act);
+	rt->ep = (void *)(t + off_ep);
 	uk_irq_log_init(&rt->log, rt->logbuf, cap);
+	uint32_t *h = (uint32_t *)(void *)(t + off_handles);
 	for (size_t p = 0; p < s->nprocesses; p++) {
-		rt->proc[p].ep_handle = calloc(s->nendpoints ? s->nendpoints : 1, sizeof(uint32_t));
-		rt->proc[p].dev_handle = calloc(s->ndevices ? s->ndevices : 1, sizeof(uint32_t));
-		if (!rt->proc[p].ep_handle || !rt->proc[p].dev_handle)
-			return -1;
+		rt->proc[p].ep_handle = h;
+		rt->proc[p].dev_handle = h + nep;
+		h += nep + ndev;
 	}
 	return alloc_pending(rt);
 }
@@ -460,19 +478,10 @@ void rt_destroy(struct sim_rt *rt)
 {
 	if (rt->sm)
 		sim_machine_destroy(rt->sm);
-	if (rt->proc)
-		for (size_t p = 0; p < rt->s->nprocesses; p++) {
-			free(rt->proc[p].ep_handle);
-			free(rt->proc[p].dev_handle);
-		}
 	for (size_t i = 0; rt->dev && rt->s && i < rt->s->ndevices; i++)
 		free(rt->dev[i].clear_at);
-	free(rt->dev);
-	free(rt->proc);
-	free(rt->thr);
+	free(rt->tables); /* dev, proc, thr, act, ep and the handle arrays */
 	free(rt->blocks);
-	free(rt->act);
-	free(rt->ep);
 	free(rt->logbuf);
 	free(rt->pend_store);
 	free(rt->watch);

@@ -166,6 +166,7 @@ struct sim_rt {
 	const struct uks_scenario *s;
 	const struct sim_registry *reg;
 	struct sim_machine *sm;
+	void *tables;               /* one block holding dev, proc, thr, act, ep and handles */
 	struct rt_dev *dev;
 	struct rt_proc *proc;
 	struct rt_thread *thr;

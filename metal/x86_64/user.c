@@ -13,6 +13,7 @@
  * programs do.
  */
 #include <ukern/devmem.h>
+#include <ukern/progargs.h>
 #include <ukern/user.h>
 
 #include "metal.h"
@@ -48,6 +49,61 @@ long metal_syscall(uint64_t nr, const uint64_t *args)
 	return uk_syscall(t->user, (unsigned)nr, args);
 }
 
+/* The device memory handles each scenario thread's process holds (spawn),
+ * for its argument block. */
+static uint32_t scn_regs[METAL_MAX_THREADS][METAL_MAX_EDU];
+
+static uint64_t page_up(uint64_t n)
+{
+	return (n + UK_PAGE_SIZE - 1) & ~(UK_PAGE_SIZE - 1);
+}
+
+static unsigned program_index(const char *name)
+{
+	static const char *const names[] = {
+#define METAL_PROGRAM_NAME(n, fn) n,
+		METAL_PROGRAMS(METAL_PROGRAM_NAME)
+#undef METAL_PROGRAM_NAME
+	};
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *x = names[i], *y = name;
+		while (*x && *x == *y)
+			x++, y++;
+		if (*x == *y)
+			return i;
+	}
+	return ~0u;
+}
+
+/* Scenario thread t's start, before ring 3: its argument block at its slot
+ * (UK_PROGARGS_SLOT(0): one thread per process) and the page(s) of the
+ * ring-3 runtime's copy of it, as the simulator's trampoline writes the
+ * block before the program runs. Returns the ring-3 start argument. */
+static __attribute__((noinline)) uint64_t program_setup(struct uk_user *u, unsigned t)
+{
+	const struct metal_scn_thread *th = &metal_scenario.threads[t];
+	uint8_t block[METAL_PROGARGS_MAX] __attribute__((aligned(8)));
+	unsigned prog = program_index(th->program);
+	uint32_t size = metal_progargs_layout(&metal_arch, t, scn_regs[t], block, sizeof(block));
+	long rc = UK_EINVAL;
+	if (prog != ~0u && size) {
+		rc = uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, UK_PROGARGS_SLOT(0), page_up(size),
+				   UK_PROT_READ | UK_PROT_WRITE, 0);
+		if (rc == 0)
+			rc = uk_user_write(u, UK_PROGARGS_SLOT(0), block, size);
+		if (rc == 0)
+			rc = uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, METAL_USER_ARGCOPY(0), page_up(size),
+					   UK_PROT_READ | UK_PROT_WRITE, 0);
+	}
+	if (rc != 0) {
+		kprintf("metal: %s: program %s: %s (%ld)\n", th->name, th->program,
+			prog == ~0u ? "not in the ring-3 image" : size ? "argument block not written"
+									: "argument block too large", rc);
+		metal_exit(prog == ~0u || !size ? 2 : 3);
+	}
+	return METAL_PROG_ARG(0, prog, size);
+}
+
 static void ring3_main(struct uk_user *u, uint64_t arg)
 {
 	struct uk_arch *a = &metal_arch;
@@ -66,6 +122,8 @@ static void ring3_main(struct uk_user *u, uint64_t arg)
 		kprintf("metal: ring-3 setup failed: %ld\n", rc);
 		uk_sys_thread_exit(u, 1);
 	}
+	if (arg >> 8 == METAL_ROLE_PROGRAM)
+		arg = program_setup(u, (unsigned)(arg & 0xff));
 	bool en = uk_arch_irq_save(a);
 	struct percpu *pc = this_percpu();
 	struct uk_arch_thread *t = pc->current;
@@ -245,9 +303,10 @@ static long metal_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigne
 		return results.msi_phase;
 	case METAL_SYS_EDU_DONE:
 		edu_verdict(a, k, args);
-	case METAL_SYS_SCN_INFO:
+	case METAL_SYS_TSC_KHZ:
+		return (long)(a->tsc_hz / 1000);
 	case METAL_SYS_SCN_EVENT:
-		return scn_syscall(a, nr, args);
+		return scn_event(a, args);
 	default:
 		return UK_ENOSYS;
 	}
@@ -261,9 +320,10 @@ void user_programs_register(struct uk_kernel *k)
 	uk_kernel_set_syscall_extension(k, metal_ext, NULL);
 }
 
-/* `devices`: a bit for each edu device whose registers the program gets. */
-static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, uint64_t affinity,
-		  const char *name, unsigned devices)
+/* `devices`: a bit for each edu device whose registers the program gets
+ * (mapped at UK_DEVMEM_VA(d)). */
+static uint64_t spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, uint64_t affinity,
+		      const char *name, unsigned devices)
 {
 	struct uk_spawn sp = { .program = (unsigned)ring3_prog, .arg = arg, .prio = prio,
 			       .max_prio = prio, .affinity = affinity, .name = name };
@@ -274,7 +334,7 @@ static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, uint64_t aff
 		metal_exit(3);
 	}
 	if (!devices)
-		return;
+		return tid;
 	/* The platform's part of the device-memory capability: each edu
 	 * device's register page, as an object in the program's handle table,
 	 * mapped uncached at UK_DEVMEM_VA(d) (the program reaches it with
@@ -292,11 +352,13 @@ static void spawn(struct uk_kernel *k, uint64_t arg, unsigned prio, uint64_t aff
 			metal_exit(3);
 		}
 	}
+	return tid;
 }
 
 /* A hello program pinned to each CPU. In a scenario run, the scenario's
- * edu-driver threads, each in its own process with its device's registers
- * (the timeline is CPU 0's timer, scenario.c). Otherwise the fixed run: with
+ * threads, each in its own process running its program from the image's
+ * table (METAL_PROGRAMS) with the handles of its device memory (the
+ * timeline is CPU 0's timer, scenario.c). Otherwise the fixed run: with
  * edu devices, a driver for each (device d on CPU d mod n, above everything
  * else) and the raiser on the last CPU, below the rest. */
 void user_spawn_all(struct uk_kernel *k)
@@ -308,10 +370,31 @@ void user_spawn_all(struct uk_kernel *k)
 	if (scn_active()) {
 		const struct metal_scenario *s = &metal_scenario;
 		uint64_t cpus = a->ncpus >= 64 ? ~0ull : (1ull << a->ncpus) - 1;
+		if (s->nthreads > METAL_MAX_THREADS) {
+			kprintf("metal: %u scenario threads, the image runs at most %u\n", s->nthreads,
+				METAL_MAX_THREADS);
+			metal_exit(2);
+		}
 		for (unsigned t = 0; t < s->nthreads; t++) {
-			long edu = scn_syscall(a, METAL_SYS_SCN_INFO, (const uint64_t[6]){ t, 0 });
-			spawn(k, METAL_ARG(METAL_ROLE_SCN_DRIVER, t), s->threads[t].prio,
-			      s->threads[t].affinity & cpus, s->threads[t].name, 1u << edu);
+			const struct metal_scn_thread *th = &s->threads[t];
+			uint64_t tid = spawn(k, METAL_ARG(METAL_ROLE_PROGRAM, t), th->prio,
+					     th->affinity & cpus, th->name, 0);
+			/* Its process's device memory, as `caps pci(D)` gives it in
+			 * the simulator: a handle, which the program maps itself
+			 * (sim_prog_device_map) and finds in its block. */
+			for (unsigned d = 0; d < s->ndevices; d++) {
+				if (!(th->devmem & (1u << d)))
+					continue;
+				const struct metal_edu *e = &a->edu[scn_edu_of(d)];
+				int h = uk_kernel_devmem_create(k, tid, e->bar0, UK_PAGE_SIZE, e->slot << 3,
+								UK_RIGHT_READ | UK_RIGHT_WRITE | UK_RIGHT_MAP);
+				if (h < 0) {
+					kprintf("metal: device memory of %s for %s: %d\n", s->devices[d].name,
+						th->name, h);
+					metal_exit(3);
+				}
+				scn_regs[t][d] = (uint32_t)h;
+			}
 		}
 		return;
 	}

@@ -9,7 +9,8 @@
  *    episode, read the device's status, clear it and ACK, or NAK when the
  *    raise was the other device's;
  *  - raiser: the timeline: raises interrupts on the edu devices, one at a
- *    time and then both at once, and times each until the device is clear.
+ *    time and then both at once, and times each until the device is clear;
+ *  - a scenario's threads: the runtime's own programs (rt.c, METAL_PROGRAMS).
  */
 #include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
@@ -274,86 +275,10 @@ static void raiser(void)
 	uk_sys_thread_exit(NULL, 0);
 }
 
-/* A scenario's edu-driver (sim/src/runtime/programs_edu.c, the same steps):
- * wait; read the status; if set, clear it and ACK (or ACK first with
- * mistake = ack-before-clear), then `work`; if clear, NAK, or ACK after a
- * late ACK. Every step is reported to the kernel, which counts as the
- * simulator's runtime does (scenario.c). */
-static long scn_info(unsigned t, unsigned what)
-{
-	return uk_syscall6(NULL, METAL_SYS_SCN_INFO, t, what, 0, 0, 0, 0);
-}
-
-static void scn_event(unsigned t, unsigned ev, uint64_t tsc)
-{
-	uk_syscall6(NULL, METAL_SYS_SCN_EVENT, t, ev, tsc, 0, 0, 0);
-}
-
-/* True when the ACK came too late (another sink's ACK ended the episode). */
-static bool scn_answer(unsigned t, long h, uint64_t seq, bool ack)
-{
-	long rc = ack ? uk_irq_ack(NULL, h, seq) : uk_irq_nak(NULL, h, seq);
-	if (rc == 0) {
-		scn_event(t, ack ? METAL_SCN_EV_ACK : METAL_SCN_EV_NAK, 0);
-		return false;
-	}
-	scn_event(t, ack && rc == UK_ESTALE ? METAL_SCN_EV_LATE : METAL_SCN_EV_REJECTED, 0);
-	return ack && rc == UK_ESTALE;
-}
-
-static void scn_work(uint64_t ticks)
-{
-	uint64_t t0 = rdtsc();
-	while (rdtsc() - t0 < ticks)
-		__asm__ volatile("pause");
-}
-
-static void scn_driver(unsigned t)
-{
-	long dev = scn_info(t, 0), kind = scn_info(t, 1), line = scn_info(t, 2);
-	long work = scn_info(t, 3), ack_first = scn_info(t, 4);
-	if (dev < 0 || kind < 0 || line < 0 || work < 0 || ack_first < 0)
-		fail("scenario info", dev < 0 ? dev : kind < 0 ? kind : line < 0 ? line : work);
-	long h = kind == 2 ? uk_irq_attach_msi(NULL, (unsigned)line)
-			   : uk_irq_attach_gsi(NULL, (unsigned)line, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
-	if (h < 0)
-		fail("irq attach", h);
-	uint64_t regs = UK_DEVMEM_VA(dev);
-	scn_event(t, METAL_SCN_EV_ATTACHED, 0);
-	uint64_t seq = 0;
-	bool late = false;
-	for (;;) {
-		long s = uk_irq_wait(NULL, h, seq);
-		if (s <= 0) {
-			scn_event(t, METAL_SCN_EV_REJECTED, 0);
-			fail("irq wait", s);
-		}
-		seq = (uint64_t)s;
-		uint32_t st = reg_read(regs + EDU_IRQ_STATUS);
-		if (st == 0) {
-			scn_answer(t, h, seq, late);
-			late = false;
-			continue;
-		}
-		if (ack_first)
-			late = scn_answer(t, h, seq, true);
-		/* The clear serves the raises made before it (a raise between
-		 * the status read and this write may count as served though
-		 * its bit stays set: the line then raises again, and the
-		 * status-left count still sees it). */
-		uint64_t when = rdtsc();
-		reg_write(regs + EDU_IRQ_ACK, st);
-		scn_event(t, METAL_SCN_EV_CLEAR, when);
-		if (!ack_first)
-			late = scn_answer(t, h, seq, true);
-		scn_work((uint64_t)work);
-	}
-}
-
 void user_main(uint64_t arg);
 void user_main(uint64_t arg)
 {
-	unsigned role = (unsigned)(arg >> 8), index = (unsigned)(arg & 0xff);
+	unsigned role = (unsigned)(arg >> 8 & 0xff), index = (unsigned)(arg & 0xff);
 	if (role == METAL_ROLE_HELLO)
 		hello(index);
 	else if (role == METAL_ROLE_DRIVER)
@@ -362,7 +287,7 @@ void user_main(uint64_t arg)
 		raiser();
 	else if (role == METAL_ROLE_MSI_DRIVER)
 		msi_driver(index);
-	else if (role == METAL_ROLE_SCN_DRIVER)
-		scn_driver(index);
+	else if (role == METAL_ROLE_PROGRAM)
+		rt_program_start(arg);
 	uk_sys_thread_exit(NULL, 0);
 }

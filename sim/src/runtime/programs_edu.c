@@ -20,7 +20,7 @@
  * before the acknowledgement; that episode is this driver's to end, with
  * an ACK, though its status now reads 0.
  */
-#include "rt_int.h"
+#include "proglib.h"
 
 #include <string.h>
 

@@ -6,7 +6,10 @@
 #    the fragment, and a caret under the source line;
 #  - scenarios/metal/shared-edu.uks becomes a table that compiles against
 #    metal/x86_64/scenario.h with its 1,000 raises in time order, and
-#    --qemu-args asks QEMU for its CPUs and its edu devices at their slots.
+#    --qemu-args asks QEMU for its CPUs and its edu devices at their slots;
+#  - each thread's row names its program and carries its arguments as the
+#    simulator's argument block does (name, enum uk_progarg_kind, ref, num,
+#    string) and its process's caps (tests/metal/args.uks).
 # No QEMU needed. Usage: export-test.sh UKSIM SRCDIR TMPDIR
 set -u
 uksim=$1 src=$2 tmp=$3
@@ -46,6 +49,36 @@ else
 	grep -q '{ "count handled(edu0) >= 250", 54, 3, METAL_SCN_HANDLED, METAL_SCN_GE, 0, 250ull }' \
 		"$tmp/table.c" || fail "$scn: the expectation 'handled edu0 at least 250' is not in the table"
 fi
+grep -q '^	{ "drv0.main", "edu-driver", 100, 0x1ull, 0x1, 0x1, 2, args0 },$' "$tmp/table.c" ||
+	fail "$scn: drv0.main's row does not name edu-driver with its caps and 2 arguments"
+# A thread's arguments, as its block carries them: kinds 7 device, 6
+# identifier, 2 time (ukern/progargs.h); ref -1 unless it names something.
+scn=tests/metal/args.uks
+if ! "$uksim" export-metal "$scn" >"$tmp/args.c" 2>"$tmp/err"; then
+	fail "$scn: refused:"
+	cat "$tmp/err"
+else
+	gcc -std=gnu11 -Wall -Wextra -Werror -c -I "$src/metal/x86_64" -o "$tmp/args.o" "$tmp/args.c" ||
+		fail "$scn: the table does not compile"
+	want='static const struct metal_scn_arg args0[] = {
+	{ "device", 7, 0, 0ull, "edu0" },
+	{ "mistake", 6, -1, 0ull, "ack-before-clear" },
+	{ "work", 2, -1, 3000ull, 0 },
+	{ 0 }
+};
+static const struct metal_scn_arg args1[] = {
+	{ "device", 7, 1, 0ull, "edu1" },
+	{ 0 }
+};'
+	got=$(sed -n '/^static const struct metal_scn_arg args0/,/^};$/p;/^static const struct metal_scn_arg args1/,/^};$/p' "$tmp/args.c")
+	[ "$got" = "$want" ] || fail "$scn: the arguments are not the block's: $got"
+	grep -q '^	{ "drv0.main", "edu-driver", 90, 0x1ull, 0x1, 0x1, 3, args0 },$' "$tmp/args.c" ||
+		fail "$scn: drv0.main's row is wrong"
+	# mmio(D) gives device memory as pci(D) does.
+	grep -q '^	{ "drv1.main", "edu-driver", 100, 0x2ull, 0x2, 0x2, 1, args1 },$' "$tmp/args.c" ||
+		fail "$scn: drv1.main's row is wrong"
+fi
+scn=scenarios/metal/shared-edu.uks
 args=$("$uksim" export-metal --qemu-args "$scn")
 [ "$args" = "-smp 2 -device edu,addr=4 -device edu,addr=8" ] ||
 	fail "$scn: --qemu-args gave '$args'"

@@ -379,6 +379,8 @@ void user_spawn_all(struct uk_kernel *k)
 			const struct metal_scn_thread *th = &s->threads[t];
 			uint64_t tid = spawn(k, METAL_ARG(METAL_ROLE_PROGRAM, t), th->prio,
 					     th->affinity & cpus, th->name, 0);
+			kprintf("metal: %s runs %s in ring 3 (the runtime's program, sim/src/runtime)\n",
+				th->name, th->program);
 			/* Its process's device memory, as `caps pci(D)` gives it in
 			 * the simulator: a handle, which the program maps itself
 			 * (sim_prog_device_map) and finds in its block. */

@@ -12,11 +12,9 @@ enum {
 	METAL_SYS_REPORT = UK_SYS_EXT_FIRST + 1, /* (index, ok) -> 0: a hello program is done */
 	METAL_SYS_EDU_INFO = UK_SYS_EXT_FIRST + 2, /* (dev, what) -> BAR0 (what 0), IOAPIC pin
 						  * (1), device count (2); EINVAL */
-	METAL_SYS_EDU_EVENT = UK_SYS_EXT_FIRST + 3, /* (dev, what) -> 0: the driver attached
-						   * (what 0), cleared its device (1), NAKed (2),
-						   * ACKed after a late clear (3); the MSI
-						   * driver attached (4), cleared (5) */
-	METAL_SYS_EDU_COUNT = UK_SYS_EXT_FIRST + 4, /* (dev, what) -> attached (0), cleared (1),
+	/* UK_SYS_EXT_FIRST + 3: retired (the hand-written drivers' reports) */
+	METAL_SYS_EDU_COUNT = UK_SYS_EXT_FIRST + 4, /* (dev, what) -> every INTx driver waits for
+						   * its first interrupt (0), raises cleared (1),
 						   * MSI driver attached (2) */
 	METAL_SYS_EDU_DONE = UK_SYS_EXT_FIRST + 5,  /* (raises, tsc sum, tsc max, failures,
 						   * tsc median, MSI raises): the raiser is
@@ -47,10 +45,10 @@ enum {
 
 /* A ring-3 program's argument: role << 8 | index. */
 #define METAL_ROLE_HELLO 0u  /* index: its CPU */
-#define METAL_ROLE_DRIVER 1u /* index: its edu device */
 #define METAL_ROLE_RAISER 2u
-#define METAL_ROLE_MSI_DRIVER 3u /* index: its edu device, switched to MSI */
-#define METAL_ROLE_PROGRAM 4u    /* index: its thread in the scenario table */
+#define METAL_ROLE_PROGRAM 4u       /* index: its thread in the scenario table */
+#define METAL_ROLE_FIXED_PROGRAM 5u /* the fixed run's edu-driver: index its device, or
+				     * METAL_MAX_EDU for the MSI driver (user.c) */
 #define METAL_ARG(role, index) ((uint64_t)(role) << 8 | (index))
 /* What the ring-3 start code of a program gets (user/rt.c): its slot of
  * the argument area, the program (an index into METAL_PROGRAMS), and the

@@ -44,10 +44,9 @@ static uint32_t put_str(struct writer *w, const char *s)
 	return at;
 }
 
-uint32_t metal_progargs_layout(struct uk_arch *a, unsigned t, const uint32_t *regs, void *buf,
-			       uint32_t cap)
+uint32_t metal_progargs_layout(struct uk_arch *a, const struct metal_scenario *s, unsigned t,
+			       const uint32_t *regs, void *buf, uint32_t cap)
 {
-	const struct metal_scenario *s = &metal_scenario;
 	const struct metal_scn_thread *th = &s->threads[t];
 	struct writer w = { .b = buf, .cap = cap };
 	struct uk_progargs_hdr h = {

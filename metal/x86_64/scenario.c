@@ -332,7 +332,7 @@ void scn_tick(struct uk_arch *a, uint64_t now)
 
 unsigned scn_edu_of(unsigned dev)
 {
-	return scn.dev[dev].edu;
+	return scn_active() ? scn.dev[dev].edu : dev;
 }
 
 /* METAL_SYS_SCN_EVENT (dev, event, value) from a ring-3 program (user/rt.c):

@@ -5,22 +5,17 @@
  * ukern/irq_sys.h wrappers, whose uk_syscall is the SYSCALL instruction
  * here (crt.S). The argument says which program (metal_user.h):
  *  - hello: a few system calls and a line on the console (the boot check);
- *  - driver: an edu device's driver on the shared level line: wait for an
- *    episode, read the device's status, clear it and ACK, or NAK when the
- *    raise was the other device's;
- *  - raiser: the timeline: raises interrupts on the edu devices, one at a
- *    time and then both at once, and times each until the device is clear;
- *  - a scenario's threads: the runtime's own programs (rt.c, METAL_PROGRAMS).
+ *  - raiser: the fixed run's timeline: raises interrupts on the edu
+ *    devices, one at a time and then both at once, and times each until
+ *    the device is clear;
+ *  - the drivers, of the fixed run and of a scenario: the runtime's own
+ *    programs (rt.c, METAL_PROGRAMS: sim/src/runtime's edu-driver ...).
  */
 #include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
 #include "../metal_user.h"
-
-#ifndef DEBUG_DRIVER
-#define DEBUG_DRIVER 0
-#endif
 
 static unsigned put_u(char *p, uint64_t v)
 {
@@ -117,91 +112,6 @@ static void fail(const char *what, long rc)
 	uk_sys_thread_exit(NULL, 1);
 }
 
-static void driver(unsigned dev)
-{
-	long bar = uk_syscall6(NULL, METAL_SYS_EDU_INFO, dev, 0, 0, 0, 0, 0);
-	long gsi = uk_syscall6(NULL, METAL_SYS_EDU_INFO, dev, 1, 0, 0, 0, 0);
-	if (bar < 0 || gsi < 0)
-		fail("edu info", bar < 0 ? bar : gsi);
-	long h = uk_irq_attach_gsi(NULL, (unsigned)gsi, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
-	if (h < 0)
-		fail("irq attach", h);
-	uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 0, 0, 0, 0, 0);
-	uint64_t seq = 0;
-	bool late = false;
-	for (;;) {
-		long s = uk_irq_wait(NULL, h, seq);
-		if (s < 0)
-			fail("irq wait", s);
-		seq = (uint64_t)s;
-		long st = reg_read(UK_DEVMEM_VA(dev) + EDU_IRQ_STATUS);
-		long rc;
-		if (st > 0) {
-			/* Level line: clear the device first, then ACK. */
-			reg_write(UK_DEVMEM_VA(dev) + EDU_IRQ_ACK, (uint32_t)st);
-			uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 1, 0, 0, 0, 0);
-			rc = uk_irq_ack(NULL, h, seq);
-			/* ESTALE: another sink's ACK had already ended the episode
-			 * (any ACK means handled) while this driver served its
-			 * device. */
-			late = rc == UK_ESTALE;
-		} else {
-			/* After a late ACK the line may have raised again because
-			 * of this device before it was cleared: that episode is
-			 * this driver's to end, so ACK it; a NAK would make it
-			 * "nobody cared". The simulator's irq-driver does the same
-			 * (sim/src/runtime/programs_irq.c): QEMU found the race
-			 * the simulator's random schedules had found. */
-			uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, late ? 3 : 2, 0, 0, 0, 0);
-			rc = late ? uk_irq_ack(NULL, h, seq) : uk_irq_nak(NULL, h, seq);
-			late = false;
-		}
-		if (DEBUG_DRIVER) {
-			char line[64];
-			unsigned n = put_s(line, st > 0 ? "ack seq " : "nak seq ");
-			n += put_u(line + n, seq);
-			n += put_s(line + n, " st ");
-			n += put_u(line + n, (uint64_t)st);
-			n += put_s(line + n, rc < 0 ? " rc<0" : "");
-			puts_n(line, n);
-		}
-		if (rc < 0 && rc != UK_ESTALE)
-			fail("irq answer", rc);
-	}
-}
-
-/* The same driver on an MSI source: edge, not maskable, not shared; it
- * attaches when the raiser starts the MSI phase (attaching switches the
- * device from INTx to MSI). */
-static void msi_driver(unsigned dev)
-{
-	while (uk_syscall6(NULL, METAL_SYS_MSI_PHASE, 0, 0, 0, 0, 0, 0) == 0)
-		uk_sys_sleep(NULL, 1000000);
-	long bar = uk_syscall6(NULL, METAL_SYS_EDU_INFO, dev, 0, 0, 0, 0, 0);
-	long h = uk_irq_attach_msi(NULL, dev);
-	if (bar < 0 || h < 0)
-		fail("msi attach", bar < 0 ? bar : h);
-	uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 4, 0, 0, 0, 0);
-	uint64_t seq = 0;
-	for (;;) {
-		long s = uk_irq_wait(NULL, h, seq);
-		if (s < 0)
-			fail("msi wait", s);
-		seq = (uint64_t)s;
-		long st = reg_read(UK_DEVMEM_VA(dev) + EDU_IRQ_STATUS);
-		long rc;
-		if (st > 0) {
-			reg_write(UK_DEVMEM_VA(dev) + EDU_IRQ_ACK, (uint32_t)st);
-			uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 5, 0, 0, 0, 0);
-			rc = uk_irq_ack(NULL, h, seq);
-		} else {
-			rc = uk_irq_nak(NULL, h, seq);
-		}
-		if (rc < 0 && rc != UK_ESTALE)
-			fail("msi answer", rc);
-	}
-}
-
 /* Spins (with system calls, so the kernel runs) until the device's status
  * reads 0; false after `patience_ns` of the kernel's clock. Under QEMU's
  * single-threaded TCG a cross-CPU wake-up waits for the vCPU round robin
@@ -281,13 +191,9 @@ void user_main(uint64_t arg)
 	unsigned role = (unsigned)(arg >> 8 & 0xff), index = (unsigned)(arg & 0xff);
 	if (role == METAL_ROLE_HELLO)
 		hello(index);
-	else if (role == METAL_ROLE_DRIVER)
-		driver(index);
 	else if (role == METAL_ROLE_RAISER)
 		raiser();
-	else if (role == METAL_ROLE_MSI_DRIVER)
-		msi_driver(index);
-	else if (role == METAL_ROLE_PROGRAM)
+	else if (role == METAL_ROLE_PROGRAM || role == METAL_ROLE_FIXED_PROGRAM)
 		rt_program_start(arg);
 	uk_sys_thread_exit(NULL, 0);
 }

@@ -4,7 +4,7 @@
 # ring-3 program that made real system calls. Then the shared-line run: two
 # edu devices on one level IOAPIC pin, a ring-3 driver for each on its own
 # CPU (the runtime's own edu-driver, sim/src/runtime/programs_edu.c),
-# CPU, 1,000 raises: every raise cleared, no status bit left, 0 nobody-cared,
+# 1,000 raises: every raise cleared, no status bit left, 0 nobody-cared,
 # 0 invariant violations, both CPUs handled episodes. (ACK-timeout reports
 # are allowed: under TCG on a busy host a driver may take over 1 s.) Then
 # edu 0 is switched to MSI and 100 more raises reach a third driver that way. The run exits 0

@@ -67,8 +67,11 @@ const struct uk_progargs_hdr *rt_prog_block(struct uk_user *u)
 	if (!u)
 		return NULL;
 	void *copy = (void *)METAL_USER_ARGCOPY(u->slot);
-	if (u->view == 0)
-		u->view = rt_progargs_load(u, UK_PROGARGS_SLOT(u->slot), copy, u->block_size) == 0 ? 1 : -1;
+	if (u->view == 0) {
+		u->view = -1;
+		if (rt_progargs_load(u, UK_PROGARGS_SLOT(u->slot), copy, u->block_size) == 0)
+			u->view = 1;
+	}
 	return u->view > 0 ? copy : NULL;
 }
 

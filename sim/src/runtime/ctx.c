@@ -11,9 +11,6 @@
  */
 #include "rt_int.h"
 
-#include <string.h>
-
-#include <ukern/devmem.h>
 #include <ukern/progargs.h>
 
 /* ---- the block, as the program left it ---- */
@@ -25,10 +22,11 @@ const struct uk_progargs_hdr *rt_prog_block(struct uk_user *u)
 	struct rt_thread *c = uk_user_platform(u);
 	if (!c)
 		return NULL;
-	if (c->view == 0)
-		c->view = rt_progargs_load(u, UK_PROGARGS_SLOT(c->thread), c->cache, c->block_size) == 0
-				  ? 1
-				  : -1;
+	if (c->view == 0) {
+		c->view = -1; /* while it is read (a fault handler may ask too) and if it fails */
+		if (rt_progargs_load(u, UK_PROGARGS_SLOT(c->thread), c->cache, c->block_size) == 0)
+			c->view = 1;
+	}
 	return c->view > 0 ? (const struct uk_progargs_hdr *)(const void *)c->cache : NULL;
 }
 

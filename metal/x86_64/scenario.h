@@ -27,8 +27,10 @@
 	X("irq-driver", rt_prog_irq_driver)
 
 /* The largest argument block the start code writes (a kernel-stack
- * buffer; `uksim export-metal` refuses a thread whose block is larger). */
-#define METAL_PROGARGS_MAX 4096u
+ * buffer; `uksim export-metal` refuses a thread whose block is larger,
+ * though the subset's programs, with names of at most 256 characters and
+ * two devices, stay under 1 KiB). */
+#define METAL_PROGARGS_MAX 2048u
 
 /* The most timeline actions the image keeps (after `repeat`). */
 #define METAL_SCN_MAX_ACTIONS 16384u

@@ -9,7 +9,10 @@
 #    --qemu-args asks QEMU for its CPUs and its edu devices at their slots;
 #  - each thread's row names its program and carries its arguments as the
 #    simulator's argument block does (name, enum uk_progarg_kind, ref, num,
-#    string) and its process's caps (tests/metal/args.uks).
+#    string) and its process's caps (tests/metal/args.uks);
+#  - the ring-3 image builds, freestanding, with the runtime's own programs
+#    and argument-block reader in it (sim/src/runtime: the image's table
+#    names edu-driver and irq-driver), whether or not QEMU is here.
 # No QEMU needed. Usage: export-test.sh UKSIM SRCDIR TMPDIR
 set -u
 uksim=$1 src=$2 tmp=$3
@@ -82,8 +85,20 @@ scn=scenarios/metal/shared-edu.uks
 args=$("$uksim" export-metal --qemu-args "$scn")
 [ "$args" = "-smp 2 -device edu,addr=4 -device edu,addr=8" ] ||
 	fail "$scn: --qemu-args gave '$args'"
+img="$tmp/image"
+if ! make -s -C "$src/metal/x86_64" O="$img" WERROR=1 -j2 "$img/user/hello.bin" >"$tmp/make.log" 2>&1; then
+	fail "the ring-3 image does not build:"
+	cat "$tmp/make.log"
+else
+	for sym in rt_prog_edu_driver rt_prog_irq_driver sim_prog_has sim_prog_device_map rt_progargs_load; do
+		nm "$img/user/hello.elf" | grep -q " T $sym\$" || fail "the ring-3 image lacks $sym"
+	done
+	for f in progargs_read programs_edu programs_irq; do
+		[ -f "$img/user/rt/$f.o" ] || fail "sim/src/runtime/$f.c was not built into the ring-3 image"
+	done
+fi
 if [ "$fails" -eq 0 ]; then
-	echo "ok: $(ls "$src"/tests/metal/unsupported/*.uks | wc -l) unsupported scenarios refused at their positions; shared-edu exported"
+	echo "ok: $(ls "$src"/tests/metal/unsupported/*.uks | wc -l) unsupported scenarios refused at their positions; shared-edu exported; the ring-3 image holds the runtime's programs"
 	exit 0
 fi
 exit 1

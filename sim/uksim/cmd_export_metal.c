@@ -159,7 +159,7 @@ static int check_threads(const struct uks_scenario *s, struct uks_diag *d)
 		const struct uks_process *p = &s->processes[i];
 		if (p->nthreads != 1)
 			return refuse(d, p->nthreads ? &p->threads[1].pos : &p->pos,
-				      "process %s: %zu threads (one edu-driver thread per process)", p->name,
+				      "process %s: %zu threads (one thread per process: the ring-3 image maps each program at fixed addresses)", p->name,
 				      p->nthreads);
 		const struct uks_thread *t = &p->threads[0];
 		if (!image_has(t->program))

@@ -8,8 +8,8 @@
  * Only a subset of the language runs on metal (docs/porting.md, "Scenarios
  * on metal"): QEMU edu devices on an IOAPIC line or MSI, threads (one per
  * process) whose program the ring-3 image holds (METAL_PROGRAMS, with its
- * arguments as the simulator passes them), `raise` actions at fixed times, and the count
- * expectations nobody-cared, unserved, status-left, handled, plus
+ * arguments as the simulator passes them), `raise` actions at fixed times,
+ * and the count expectations nobody-cared, unserved, status-left, handled, plus
  * no-deadlock and latency irq(D) (measured, not judged). Anything else is
  * refused with its file:line:column and exit 2: a table that ran something
  * other than what the file says would make the side-by-side comparison lie.
@@ -159,8 +159,9 @@ static int check_threads(const struct uks_scenario *s, struct uks_diag *d)
 		const struct uks_process *p = &s->processes[i];
 		if (p->nthreads != 1)
 			return refuse(d, p->nthreads ? &p->threads[1].pos : &p->pos,
-				      "process %s: %zu threads (one thread per process: the ring-3 image maps each program at fixed addresses)", p->name,
-				      p->nthreads);
+				      "process %s: %zu threads (one thread per process: the ring-3 "
+				      "image maps each program at fixed addresses)",
+				      p->name, p->nthreads);
 		const struct uks_thread *t = &p->threads[0];
 		if (!image_has(t->program))
 			return refuse_program(d, t);

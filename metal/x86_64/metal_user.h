@@ -33,10 +33,13 @@ enum {
  * its device clears; scenario.c and the fixed run count them as the
  * simulator's runtime counts its notes). */
 enum {
-	METAL_SCN_EV_READY,    /* it waits for its first interrupt (or ended): the timeline may start */
-	METAL_SCN_EV_CLEAR,    /* about to clear its device's status (value: rdtsc just before) */
+	METAL_SCN_EV_READY,    /* it waits for its first interrupt (or ended): the timeline
+				* may start */
+	METAL_SCN_EV_CLEAR,    /* about to clear its device's status (value: rdtsc just
+				* before) */
 	METAL_SCN_EV_ACK,      /* an ACK accepted (SIM_NOTE_ACK) */
-	METAL_SCN_EV_LATE,     /* served, but another ACK had ended the episode (SIM_NOTE_SERVED_LATE) */
+	METAL_SCN_EV_LATE,     /* served, but another ACK had ended the episode
+				* (SIM_NOTE_SERVED_LATE) */
 	METAL_SCN_EV_NAK,      /* a NAK accepted (SIM_NOTE_NAK) */
 	METAL_SCN_EV_KICK,     /* a kick accepted (SIM_NOTE_KICK) */
 	METAL_SCN_EV_REJECTED, /* a wait, answer or attach refused (SIM_NOTE_REJECTED) */
@@ -53,8 +56,9 @@ enum {
 /* What the ring-3 start code of a program gets (user/rt.c): its slot of
  * the argument area, the program (an index into METAL_PROGRAMS), and the
  * size of its block. */
-#define METAL_PROG_ARG(slot, prog, size) \
-	((uint64_t)(size) << 32 | (uint64_t)(prog) << 16 | (uint64_t)METAL_ROLE_PROGRAM << 8 | (slot))
+#define METAL_PROG_ARG(slot, prog, size)                                             \
+	((uint64_t)(size) << 32 | (uint64_t)(prog) << 16 | (uint64_t)METAL_ROLE_PROGRAM << 8 | \
+	 (slot))
 #define METAL_PROG_ARG_SLOT(arg) ((unsigned)((arg) & 0xff))
 #define METAL_PROG_ARG_PROG(arg) ((unsigned)(((arg) >> 16) & 0xff))
 #define METAL_PROG_ARG_SIZE(arg) ((uint32_t)((arg) >> 32))

@@ -133,7 +133,18 @@ void user_spawn_all(struct uk_kernel *k);
 bool scn_active(void);
 void scn_init(struct uk_arch *a);
 void scn_tick(struct uk_arch *a, uint64_t now);
-long scn_syscall(struct uk_arch *a, unsigned nr, const uint64_t args[6]);
+long scn_event(struct uk_arch *a, const uint64_t args[6]);
+/* The edu (index into uk_arch.edu) of scenario device dev; in the fixed
+ * run, device d is edu d. */
+unsigned scn_edu_of(unsigned dev);
+
+/* progargs.c: lay out the argument block of thread t of table s (the
+ * scenario's, or the fixed run's) in buf (cap bytes), with regs[d] its
+ * process's device memory handle of device d (0: none). Its size; 0 when it
+ * does not fit. */
+struct metal_scenario;
+uint32_t metal_progargs_layout(struct uk_arch *a, const struct metal_scenario *s, unsigned t,
+			       const uint32_t *regs, void *buf, uint32_t cap);
 
 /* entry.S */
 void switch_stacks(uint64_t *save_sp, uint64_t new_sp);

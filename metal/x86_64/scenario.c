@@ -5,8 +5,8 @@
  * timeline is a second deadline on CPU 0's LAPIC timer, beside the kernel's
  * own (apic.c multiplexes the two): each due `raise D BITS` is a write of
  * BITS to edu D's raise register, from ring 0, whatever CPU 0 was running.
- * The edu-driver threads are ring-3 programs (user/main.c) that report what
- * they did through METAL_SYS_SCN_EVENT; the counts are the simulator's
+ * The threads run the runtime's own programs in ring 3 (user/rt.c), whose
+ * notes and device clears arrive through METAL_SYS_SCN_EVENT; the counts are the simulator's
  * (sim/src/runtime/judge.c): handled = the driver's accepted ACKs plus its
  * ACKs that came late (ESTALE), unserved = raises no later clear of the
  * device's status followed, status-left = devices whose status is not 0 at
@@ -27,7 +27,7 @@ struct scn_dev {
 	unsigned edu;                 /* index into metal_arch.edu */
 	uint32_t q[METAL_SCN_MAX_ACTIONS]; /* raises not yet served: indices into raise_tsc */
 	uint32_t head, tail;
-	uint64_t raised, handled, acks, naks, late;
+	uint64_t raised, handled, acks, naks, late; /* late: SERVED_LATE notes */
 	uint64_t lat_max, lat_sum, lat_n; /* raise -> status clear, TSC ticks */
 };
 
@@ -36,7 +36,7 @@ static struct {
 	bool started;
 	uint64_t t0, end_ns, quiet_since;
 	unsigned next;                /* the next action */
-	unsigned attached;            /* drivers that attached their IRQ */
+	unsigned attached;            /* threads that wait for input (their first idle) or ended */
 	uint64_t rejected;
 	uint64_t reports;             /* METAL_SYS_SCN_EVENT calls since time 0 */
 	uint64_t raise_tsc[METAL_SCN_MAX_ACTIONS];
@@ -291,7 +291,7 @@ void scn_tick(struct uk_arch *a, uint64_t now)
 	lock_raw(&scn.lock);
 	if (!scn.started) {
 		/* Time 0: the boot check and the IPC measurement are over (they
-		 * run alone) and every driver waits on its IRQ. */
+		 * run alone) and every program waits for input (its IRQ). */
 		if (a->kernel && scn.attached == s->nthreads && ipc_results[0].done &&
 		    (a->ncpus < 2 || ipc_results[1].done)) {
 			scn.started = true;
@@ -330,40 +330,37 @@ void scn_tick(struct uk_arch *a, uint64_t now)
 	metal_timer_extra(a, next);
 }
 
-long scn_syscall(struct uk_arch *a, unsigned nr, const uint64_t args[6])
+unsigned scn_edu_of(unsigned dev)
+{
+	return scn_active() ? scn.dev[dev].edu : dev;
+}
+
+/* METAL_SYS_SCN_EVENT (dev, event, value) from a ring-3 program (user/rt.c):
+ * counted as the simulator's runtime counts the same notes (ctx.c). */
+long scn_event(struct uk_arch *a, const uint64_t args[6])
 {
 	const struct metal_scenario *s = &metal_scenario;
-	if (!scn_active() || args[0] >= s->nthreads)
+	uint64_t d = args[0], ev = args[1];
+	unsigned cpu = uk_arch_cpu_id(a);
+	if (!scn_active() || ev >= METAL_SCN_EV_COUNT ||
+	    (ev != METAL_SCN_EV_READY && ev != METAL_SCN_EV_REJECTED && d >= s->ndevices))
 		return UK_EINVAL;
-	const struct metal_scn_thread *t = &s->threads[args[0]];
-	unsigned d = t->device, cpu = uk_arch_cpu_id(a);
-	if (nr == METAL_SYS_SCN_INFO) {
-		switch (args[1]) {
-		case 0: return scn.dev[d].edu;
-		case 1: return s->devices[d].line_kind;
-		case 2: return s->devices[d].line_kind == METAL_SCN_MSI ? (long)scn.dev[d].edu
-									: (long)a->edu[scn.dev[d].edu].gsi;
-		case 3: return (long)((unsigned __int128)t->work_ns * a->tsc_hz / 1000000000ull);
-		case 4: return t->ack_first;
-		default: return UK_EINVAL;
-		}
-	}
 	bool en = uk_arch_irq_save(a); /* scn_tick takes the lock from CPU 0's timer */
 	lock_raw(&scn.lock);
 	scn.reports += scn.started;
-	switch (args[1]) {
-	case METAL_SCN_EV_ATTACHED: scn.attached++; break;
-	case METAL_SCN_EV_CLEAR: serve(d, args[2]); break;
+	switch (ev) {
+	case METAL_SCN_EV_READY: scn.attached++; break;
+	case METAL_SCN_EV_CLEAR: serve((unsigned)d, args[2]); break;
 	case METAL_SCN_EV_ACK:
 		scn.dev[d].acks++;
 		scn.dev[d].handled++;
 		scn.handled_on_cpu[cpu]++;
 		break;
 	case METAL_SCN_EV_LATE:
-		scn.dev[d].late++;
+	case METAL_SCN_EV_KICK:
+		scn.dev[d].late += ev == METAL_SCN_EV_LATE;
 		scn.dev[d].handled++;
 		scn.handled_on_cpu[cpu]++;
-		scn.rejected++;
 		break;
 	case METAL_SCN_EV_NAK: scn.dev[d].naks++; break;
 	default: scn.rejected++; break;

@@ -6,8 +6,9 @@
  * of the scenario language (docs/porting.md, "Scenarios on metal"); the
  * Makefile compiles it when given SCENARIO=path. The kernel side
  * (scenario.c) spawns the threads, drives the timeline from the LAPIC timer
- * and judges the expectations; the ring-3 driver (user/main.c) asks for its
- * part of the table through METAL_SYS_SCN.
+ * and judges the expectations. Each thread runs one of the image's
+ * programs (METAL_PROGRAMS) in ring 3; the start code (user.c) gives it its
+ * arguments in an argument block (progargs.c), as the simulator does.
  */
 #ifndef METAL_SCENARIO_H
 #define METAL_SCENARIO_H
@@ -15,7 +16,21 @@
 #include <stdint.h>
 
 /* Bump when the layout changes: the exporter writes it, the image checks it. */
-#define METAL_SCN_VERSION 1
+#define METAL_SCN_VERSION 2
+
+/* The programs the ring-3 image holds, X(name, function): the runtime's own
+ * program sources (sim/src/runtime/programs_*.c), compiled into the image
+ * (user/rt.c builds its table from this list; `uksim export-metal` refuses
+ * a thread whose program is not in it). */
+#define METAL_PROGRAMS(X)                         \
+	X("edu-driver", rt_prog_edu_driver)       \
+	X("irq-driver", rt_prog_irq_driver)
+
+/* The largest argument block the start code writes (a kernel-stack
+ * buffer; `uksim export-metal` refuses a thread whose block is larger,
+ * though the subset's programs, with names of at most 256 characters and
+ * two devices, stay under 1 KiB). */
+#define METAL_PROGARGS_MAX 2048u
 
 /* The most timeline actions the image keeps (after `repeat`). */
 #define METAL_SCN_MAX_ACTIONS 16384u
@@ -28,16 +43,30 @@ struct metal_scn_device {
 	uint8_t line_kind;   /* enum metal_scn_line */
 	uint8_t level;       /* IOAPIC: level-triggered (edu's INTx is level) */
 	uint16_t line;       /* the scenario's pin or MSI source (the firmware picks the real pin) */
+	uint8_t w1c;         /* its status is write-1-to-clear (UK_PROGDEV_W1C) */
 };
 
-/* One edu-driver thread; on metal each is its own process. */
+/* A thread's argument, as the simulator's runtime puts it in the block
+ * (struct uk_progarg, ukern/progargs.h). */
+struct metal_scn_arg {
+	const char *name;
+	uint32_t kind;       /* enum uk_progarg_kind */
+	int32_t ref;         /* the device, process or endpoint it names, or -1 */
+	uint64_t num;
+	const char *str;     /* or NULL */
+};
+
+/* One thread; on metal each is its own process (the scenario's process i
+ * is thread i here). */
 struct metal_scn_thread {
 	const char *name;    /* "process.thread" */
-	uint8_t device;      /* index into devices */
+	const char *program; /* one of METAL_PROGRAMS */
 	uint8_t prio;
-	uint8_t ack_first;   /* mistake = ack-before-clear */
 	uint64_t affinity;   /* CPU mask */
-	uint64_t work_ns;    /* the work after the answer */
+	uint32_t devmem;     /* bit d: its process holds device d's memory (pci(D), mmio(D)) */
+	uint32_t irq;        /* bit d: its process holds irq(D) */
+	unsigned nargs;
+	const struct metal_scn_arg *args; /* in the scenario's order */
 };
 
 /* `at T raise D BITS`, `repeat` expanded, in time order. */

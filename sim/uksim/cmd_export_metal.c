@@ -6,9 +6,10 @@
  * edu devices at their PCI slots), for scripts/qemu-run.sh.
  *
  * Only a subset of the language runs on metal (docs/porting.md, "Scenarios
- * on metal"): QEMU edu devices on an IOAPIC line or MSI, edu-driver
- * threads (one per process), `raise` actions at fixed times, and the count
- * expectations nobody-cared, unserved, status-left, handled, plus
+ * on metal"): QEMU edu devices on an IOAPIC line or MSI, threads (one per
+ * process) whose program the ring-3 image holds (METAL_PROGRAMS, with its
+ * arguments as the simulator passes them), `raise` actions at fixed times,
+ * and the count expectations nobody-cared, unserved, status-left, handled, plus
  * no-deadlock and latency irq(D) (measured, not judged). Anything else is
  * refused with its file:line:column and exit 2: a table that ran something
  * other than what the file says would make the side-by-side comparison lie.
@@ -21,7 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define METAL_SCN_MAX_ACTIONS 16384u /* metal/x86_64/scenario.h */
+#include <ukern/progargs.h>
+
+/* The table's layout, its limits and the programs the ring-3 image holds
+ * (METAL_PROGRAMS): the image's own header. */
+#include "../../metal/x86_64/scenario.h"
 #define MAX_METAL_DEVICES 2u /* metal/x86_64/metal.h METAL_MAX_EDU */
 #define MAX_METAL_CPUS 16u   /* what qemu-run.sh's --smp has been tried with; UK_MAX_CPUS */
 
@@ -122,18 +127,69 @@ static int check_devices(const struct uks_scenario *s, struct uks_diag *d)
 	return 0;
 }
 
+static const char *const image_program_names[] = {
+#define METAL_PROGRAM_NAME(name, fn) name,
+	METAL_PROGRAMS(METAL_PROGRAM_NAME)
+#undef METAL_PROGRAM_NAME
+};
+
+static bool image_has(const char *program)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(image_program_names); i++)
+		if (!strcmp(image_program_names[i], program))
+			return true;
+	return false;
+}
+
+/* Refuse thread t for its program, naming the image's programs. */
+static int refuse_program(struct uks_diag *d, const struct uks_thread *t)
+{
+	GString *list = g_string_new(NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS(image_program_names); i++)
+		g_string_append_printf(list, "%s%s", i ? ", " : "", image_program_names[i]);
+	int rc = refuse(d, &t->program_pos, "program %s (the ring-3 image holds %s)", t->program,
+			list->str);
+	g_string_free(list, TRUE);
+	return rc;
+}
+
 static int check_threads(const struct uks_scenario *s, struct uks_diag *d)
 {
 	for (size_t i = 0; i < s->nprocesses; i++) {
 		const struct uks_process *p = &s->processes[i];
 		if (p->nthreads != 1)
 			return refuse(d, p->nthreads ? &p->threads[1].pos : &p->pos,
-				      "process %s: %zu threads (one edu-driver thread per process)", p->name,
-				      p->nthreads);
+				      "process %s: %zu threads (one thread per process: the ring-3 "
+				      "image maps each program at fixed addresses)",
+				      p->name, p->nthreads);
 		const struct uks_thread *t = &p->threads[0];
-		if (strcmp(t->program, "edu-driver") != 0)
-			return refuse(d, &t->program_pos,
-				      "program %s (the ring-3 image has edu-driver only)", t->program);
+		if (!image_has(t->program))
+			return refuse_program(d, t);
+		for (size_t j = 0; j < p->ncaps; j++)
+			if (p->caps[j].kind == UKS_CAP_NOPREEMPT)
+				return refuse(d, &p->caps[j].pos,
+					      "caps nopreempt (no-preemption sections are not ported)");
+		/* irq-driver reads and clears a scripted device's status at
+		 * offset 0 (HW_SCRIPT_STATUS); an edu has its ID there, so the
+		 * line would never drop (on the simulator as well). */
+		for (size_t j = 0; j < t->nargs; j++)
+			if (!strcmp(t->program, "irq-driver") && t->args[j].kind == UKS_VAL_DEVICE)
+				return refuse(d, &t->args[j].value_pos,
+					      "irq-driver on edu device %s (it drives a scripted device's "
+					      "registers; use edu-driver)",
+					      s->devices[t->args[j].ref].name);
+		/* Its argument block, measured as args.c lays it out. */
+		uint64_t size = sizeof(struct uk_progargs_hdr) + t->nargs * sizeof(struct uk_progarg) +
+				s->ndevices * sizeof(struct uk_progarg_dev);
+		for (size_t j = 0; j < t->nargs; j++)
+			size += strlen(t->args[j].name) + 1 + (t->args[j].str ? strlen(t->args[j].str) + 1 : 0);
+		for (size_t j = 0; j < s->ndevices; j++)
+			size += strlen(s->devices[j].name) + 1;
+		if (t->nargs > UK_PROGARGS_MAX_ARGS || ((size + 7) & ~7ull) > METAL_PROGARGS_MAX)
+			return refuse(d, &t->pos,
+				      "thread %s.%s: its argument block takes %" G_GUINT64_FORMAT
+				      " bytes (the image writes at most %u)",
+				      p->name, t->name, (guint64)((size + 7) & ~7ull), METAL_PROGARGS_MAX);
 		uint64_t all = s->machine.cpus >= 64 ? ~0ull : (1ull << s->machine.cpus) - 1;
 		if (!(t->affinity & all))
 			return refuse(d, &t->affinity_pos, "thread %s.%s runs on no CPU of the machine",
@@ -218,28 +274,54 @@ static void c_string(GString *o, const char *s)
 	g_string_append_c(o, '"');
 }
 
-static uint64_t arg_num(const struct uks_thread *t, const char *name, uint64_t dflt)
+/* An argument's kind in the block (sim/src/runtime/args.c value_kind). */
+static uint32_t value_kind(enum uks_value_kind k)
 {
-	for (size_t i = 0; i < t->nargs; i++)
-		if (!strcmp(t->args[i].name, name))
-			return t->args[i].num;
-	return dflt;
+	switch (k) {
+	case UKS_VAL_INT: return UK_PROGARG_INT;
+	case UKS_VAL_TIME: return UK_PROGARG_TIME;
+	case UKS_VAL_SIZE: return UK_PROGARG_SIZE;
+	case UKS_VAL_BOOL: return UK_PROGARG_BOOL;
+	case UKS_VAL_STRING: return UK_PROGARG_STRING;
+	case UKS_VAL_IDENT: return UK_PROGARG_IDENT;
+	case UKS_VAL_DEVICE: return UK_PROGARG_DEVICE;
+	case UKS_VAL_PROCESS: return UK_PROGARG_PROCESS;
+	case UKS_VAL_ENDPOINT: return UK_PROGARG_ENDPOINT;
+	}
+	return UK_PROGARG_IDENT;
 }
 
-static const char *arg_str(const struct uks_thread *t, const char *name, const char *dflt)
+/* What an argument names, as the simulator's block says it (args.c
+ * arg_ref): unchecked identifiers name a device, endpoint or process. */
+static int32_t arg_ref(const struct uks_scenario *s, const struct uks_arg *a)
 {
-	for (size_t i = 0; i < t->nargs; i++)
-		if (!strcmp(t->args[i].name, name) && t->args[i].str)
-			return t->args[i].str;
-	return dflt;
-}
-
-static int arg_ref(const struct uks_thread *t, const char *name)
-{
-	for (size_t i = 0; i < t->nargs; i++)
-		if (!strcmp(t->args[i].name, name))
-			return t->args[i].ref;
+	if (a->ref >= 0)
+		return a->ref;
+	if (a->kind != UKS_VAL_IDENT || !a->str)
+		return -1;
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (!strcmp(s->devices[i].name, a->str))
+			return (int32_t)i;
+	for (size_t i = 0; i < s->nendpoints; i++)
+		if (!strcmp(s->endpoints[i].name, a->str))
+			return (int32_t)i;
+	for (size_t i = 0; i < s->nprocesses; i++)
+		if (!strcmp(s->processes[i].name, a->str))
+			return (int32_t)i;
 	return -1;
+}
+
+/* Bit d for each device the process holds a capability of `kind` for
+ * (mmio and pci both give device memory). */
+static uint32_t cap_mask(const struct uks_process *p, enum uks_cap_kind kind)
+{
+	uint32_t m = 0;
+	for (size_t i = 0; i < p->ncaps; i++) {
+		enum uks_cap_kind k = p->caps[i].kind == UKS_CAP_MMIO ? UKS_CAP_PCI : p->caps[i].kind;
+		if (k == kind && p->caps[i].ref >= 0 && p->caps[i].ref < 32)
+			m |= 1u << p->caps[i].ref;
+	}
+	return m;
 }
 
 static char *table(const struct uks_scenario *s, const char *file)
@@ -252,11 +334,32 @@ static char *table(const struct uks_scenario *s, const char *file)
 		const struct uks_device *v = &s->devices[i];
 		g_string_append(o, "\t{ ");
 		c_string(o, v->name);
-		g_string_append_printf(o, ", %u, %s, %d, %u },\n", v->pci_dev,
+		g_string_append_printf(o, ", %u, %s, %d, %u, %d },\n", v->pci_dev,
 				       v->line_kind == UKS_LINE_MSI ? "METAL_SCN_MSI" : "METAL_SCN_IOAPIC",
-				       v->trigger == UKS_TRIGGER_LEVEL, v->line);
+				       v->trigger == UKS_TRIGGER_LEVEL, v->line,
+				       v->status != UKS_STATUS_CLEAR_ON_READ);
 	}
-	g_string_append(o, "\t{ 0 }\n};\n\nstatic const struct metal_scn_thread threads[] = {\n");
+	g_string_append(o, "\t{ 0 }\n};\n\n");
+	/* Each thread's arguments as its argument block carries them:
+	 * name, kind (enum uk_progarg_kind), ref, num, str. */
+	for (size_t i = 0; i < s->nprocesses; i++) {
+		const struct uks_thread *t = &s->processes[i].threads[0];
+		g_string_append_printf(o, "static const struct metal_scn_arg args%zu[] = {\n", i);
+		for (size_t j = 0; j < t->nargs; j++) {
+			const struct uks_arg *a = &t->args[j];
+			g_string_append(o, "\t{ ");
+			c_string(o, a->name);
+			g_string_append_printf(o, ", %u, %d, %" G_GUINT64_FORMAT "ull, ",
+					       value_kind(a->kind), arg_ref(s, a), (guint64)a->num);
+			if (a->str)
+				c_string(o, a->str);
+			else
+				g_string_append(o, "0");
+			g_string_append(o, " },\n");
+		}
+		g_string_append(o, "\t{ 0 }\n};\n");
+	}
+	g_string_append(o, "\nstatic const struct metal_scn_thread threads[] = {\n");
 	for (size_t i = 0; i < s->nprocesses; i++) {
 		const struct uks_process *p = &s->processes[i];
 		const struct uks_thread *t = &p->threads[0];
@@ -264,11 +367,12 @@ static char *table(const struct uks_scenario *s, const char *file)
 		g_string_append(o, "\t{ ");
 		c_string(o, name);
 		g_free(name);
+		g_string_append(o, ", ");
+		c_string(o, t->program);
 		uint64_t all = s->machine.cpus >= 64 ? ~0ull : (1ull << s->machine.cpus) - 1;
-		g_string_append_printf(o, ", %d, %u, %d, 0x%" G_GINT64_MODIFIER "xull, %" G_GUINT64_FORMAT "ull },\n",
-				       arg_ref(t, "device"), t->prio,
-				       !strcmp(arg_str(t, "mistake", "none"), "ack-before-clear"),
-				       (guint64)(t->affinity & all), (guint64)arg_num(t, "work", 2000));
+		g_string_append_printf(o, ", %u, 0x%" G_GINT64_MODIFIER "xull, 0x%x, 0x%x, %zu, args%zu },\n",
+				       t->prio, (guint64)(t->affinity & all), cap_mask(p, UKS_CAP_PCI),
+				       cap_mask(p, UKS_CAP_IRQ), t->nargs, i);
 	}
 	g_string_append(o, "\t{ 0 }\n};\n\nstatic const struct metal_scn_action actions[] = {\n");
 	const struct uks_action **order = g_new(const struct uks_action *, s->nactions + 1);

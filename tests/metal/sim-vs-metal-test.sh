@@ -2,7 +2,8 @@
 # metal-sim-vs-metal: scripts/sim-vs-metal.sh runs scenarios/metal/shared-edu.uks
 # on the simulator and, compiled into the image, on QEMU (TCG, -icount), and
 # prints one table. Both sides must pass: 0 nobody-cared, 0 unserved, no
-# status bit left, and on metal both CPUs handled episodes. And
+# status bit left, and on metal both CPUs handled episodes, each thread
+# running the runtime's own edu-driver in ring 3. And
 # tests/metal/msi-overlap.uks fails on both sides with a nobody-cared. Also:
 # qemu-run.sh refuses a scenario outside the metal subset with exit 2 and
 # its file:line:col before building anything.
@@ -37,11 +38,17 @@ UKSIM=$uksim UKERN_METAL_BUILD="$out/image" bash scripts/sim-vs-metal.sh --keep 
 	scenarios/metal/shared-edu.uks >"$out/table.txt" 2>&1
 rc=$?
 sed 's/^/  | /' "$out/table.txt"
-tr -d '\033' <"$out/logs/metal.log" | grep -a -E '^(metal: (edu|scenario)|scenario|  [✓✗~]|result|stats|  (irq|edu|cpu)|ipc|verdict)' |
+tr -d '\033' <"$out/logs/metal.log" | grep -a -E '^(metal: (edu|scenario|drv)|scenario|  [✓✗~]|result|stats|  (irq|edu|cpu)|ipc|verdict)' |
 	sed 's/^/  metal | /'
 [ "$rc" -eq 0 ] || fail "sim-vs-metal.sh exited $rc, expected 0"
 row() { grep -E "^  $1 " "$out/table.txt"; }
 row verdict | grep -q -E '^  verdict +pass +pass$' || fail "the verdicts are not pass, pass: $(row verdict)"
+# The drivers on metal are the runtime's own edu-driver (sim/src/runtime/
+# programs_edu.c built into the ring-3 image), not a copy.
+for t in drv0.main drv1.main; do
+	grep -a -q "^metal: $t runs edu-driver in ring 3 (the runtime's program" "$out/logs/metal.log" ||
+		fail "metal does not say $t runs the runtime's edu-driver"
+done
 row nobody-cared | grep -q -E ' 0 +0$' || fail "nobody-cared is not 0 on both: $(row nobody-cared)"
 row 'unserved raises' | grep -q -E ' 0 +0$' || fail "unserved is not 0 on both: $(row 'unserved raises')"
 row 'status left set' | grep -q -E ' 0 +0$' || fail "a status bit was left: $(row 'status left set')"

@@ -5,21 +5,17 @@
  * ukern/irq_sys.h wrappers, whose uk_syscall is the SYSCALL instruction
  * here (crt.S). The argument says which program (metal_user.h):
  *  - hello: a few system calls and a line on the console (the boot check);
- *  - driver: an edu device's driver on the shared level line: wait for an
- *    episode, read the device's status, clear it and ACK, or NAK when the
- *    raise was the other device's;
- *  - raiser: the timeline: raises interrupts on the edu devices, one at a
- *    time and then both at once, and times each until the device is clear.
+ *  - raiser: the fixed run's timeline: raises interrupts on the edu
+ *    devices, one at a time and then both at once, and times each until
+ *    the device is clear;
+ *  - the drivers, of the fixed run and of a scenario: the runtime's own
+ *    programs (rt.c, METAL_PROGRAMS: sim/src/runtime's edu-driver ...).
  */
 #include <ukern/devmem.h>
 #include <ukern/irq_sys.h>
 #include <ukern/user.h>
 
 #include "../metal_user.h"
-
-#ifndef DEBUG_DRIVER
-#define DEBUG_DRIVER 0
-#endif
 
 static unsigned put_u(char *p, uint64_t v)
 {
@@ -116,91 +112,6 @@ static void fail(const char *what, long rc)
 	uk_sys_thread_exit(NULL, 1);
 }
 
-static void driver(unsigned dev)
-{
-	long bar = uk_syscall6(NULL, METAL_SYS_EDU_INFO, dev, 0, 0, 0, 0, 0);
-	long gsi = uk_syscall6(NULL, METAL_SYS_EDU_INFO, dev, 1, 0, 0, 0, 0);
-	if (bar < 0 || gsi < 0)
-		fail("edu info", bar < 0 ? bar : gsi);
-	long h = uk_irq_attach_gsi(NULL, (unsigned)gsi, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
-	if (h < 0)
-		fail("irq attach", h);
-	uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 0, 0, 0, 0, 0);
-	uint64_t seq = 0;
-	bool late = false;
-	for (;;) {
-		long s = uk_irq_wait(NULL, h, seq);
-		if (s < 0)
-			fail("irq wait", s);
-		seq = (uint64_t)s;
-		long st = reg_read(UK_DEVMEM_VA(dev) + EDU_IRQ_STATUS);
-		long rc;
-		if (st > 0) {
-			/* Level line: clear the device first, then ACK. */
-			reg_write(UK_DEVMEM_VA(dev) + EDU_IRQ_ACK, (uint32_t)st);
-			uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 1, 0, 0, 0, 0);
-			rc = uk_irq_ack(NULL, h, seq);
-			/* ESTALE: another sink's ACK had already ended the episode
-			 * (any ACK means handled) while this driver served its
-			 * device. */
-			late = rc == UK_ESTALE;
-		} else {
-			/* After a late ACK the line may have raised again because
-			 * of this device before it was cleared: that episode is
-			 * this driver's to end, so ACK it; a NAK would make it
-			 * "nobody cared". The simulator's irq-driver does the same
-			 * (sim/src/runtime/programs_irq.c): QEMU found the race
-			 * the simulator's random schedules had found. */
-			uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, late ? 3 : 2, 0, 0, 0, 0);
-			rc = late ? uk_irq_ack(NULL, h, seq) : uk_irq_nak(NULL, h, seq);
-			late = false;
-		}
-		if (DEBUG_DRIVER) {
-			char line[64];
-			unsigned n = put_s(line, st > 0 ? "ack seq " : "nak seq ");
-			n += put_u(line + n, seq);
-			n += put_s(line + n, " st ");
-			n += put_u(line + n, (uint64_t)st);
-			n += put_s(line + n, rc < 0 ? " rc<0" : "");
-			puts_n(line, n);
-		}
-		if (rc < 0 && rc != UK_ESTALE)
-			fail("irq answer", rc);
-	}
-}
-
-/* The same driver on an MSI source: edge, not maskable, not shared; it
- * attaches when the raiser starts the MSI phase (attaching switches the
- * device from INTx to MSI). */
-static void msi_driver(unsigned dev)
-{
-	while (uk_syscall6(NULL, METAL_SYS_MSI_PHASE, 0, 0, 0, 0, 0, 0) == 0)
-		uk_sys_sleep(NULL, 1000000);
-	long bar = uk_syscall6(NULL, METAL_SYS_EDU_INFO, dev, 0, 0, 0, 0, 0);
-	long h = uk_irq_attach_msi(NULL, dev);
-	if (bar < 0 || h < 0)
-		fail("msi attach", bar < 0 ? bar : h);
-	uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 4, 0, 0, 0, 0);
-	uint64_t seq = 0;
-	for (;;) {
-		long s = uk_irq_wait(NULL, h, seq);
-		if (s < 0)
-			fail("msi wait", s);
-		seq = (uint64_t)s;
-		long st = reg_read(UK_DEVMEM_VA(dev) + EDU_IRQ_STATUS);
-		long rc;
-		if (st > 0) {
-			reg_write(UK_DEVMEM_VA(dev) + EDU_IRQ_ACK, (uint32_t)st);
-			uk_syscall6(NULL, METAL_SYS_EDU_EVENT, dev, 5, 0, 0, 0, 0);
-			rc = uk_irq_ack(NULL, h, seq);
-		} else {
-			rc = uk_irq_nak(NULL, h, seq);
-		}
-		if (rc < 0 && rc != UK_ESTALE)
-			fail("msi answer", rc);
-	}
-}
-
 /* Spins (with system calls, so the kernel runs) until the device's status
  * reads 0; false after `patience_ns` of the kernel's clock. Under QEMU's
  * single-threaded TCG a cross-CPU wake-up waits for the vCPU round robin
@@ -274,95 +185,15 @@ static void raiser(void)
 	uk_sys_thread_exit(NULL, 0);
 }
 
-/* A scenario's edu-driver (sim/src/runtime/programs_edu.c, the same steps):
- * wait; read the status; if set, clear it and ACK (or ACK first with
- * mistake = ack-before-clear), then `work`; if clear, NAK, or ACK after a
- * late ACK. Every step is reported to the kernel, which counts as the
- * simulator's runtime does (scenario.c). */
-static long scn_info(unsigned t, unsigned what)
-{
-	return uk_syscall6(NULL, METAL_SYS_SCN_INFO, t, what, 0, 0, 0, 0);
-}
-
-static void scn_event(unsigned t, unsigned ev, uint64_t tsc)
-{
-	uk_syscall6(NULL, METAL_SYS_SCN_EVENT, t, ev, tsc, 0, 0, 0);
-}
-
-/* True when the ACK came too late (another sink's ACK ended the episode). */
-static bool scn_answer(unsigned t, long h, uint64_t seq, bool ack)
-{
-	long rc = ack ? uk_irq_ack(NULL, h, seq) : uk_irq_nak(NULL, h, seq);
-	if (rc == 0) {
-		scn_event(t, ack ? METAL_SCN_EV_ACK : METAL_SCN_EV_NAK, 0);
-		return false;
-	}
-	scn_event(t, ack && rc == UK_ESTALE ? METAL_SCN_EV_LATE : METAL_SCN_EV_REJECTED, 0);
-	return ack && rc == UK_ESTALE;
-}
-
-static void scn_work(uint64_t ticks)
-{
-	uint64_t t0 = rdtsc();
-	while (rdtsc() - t0 < ticks)
-		__asm__ volatile("pause");
-}
-
-static void scn_driver(unsigned t)
-{
-	long dev = scn_info(t, 0), kind = scn_info(t, 1), line = scn_info(t, 2);
-	long work = scn_info(t, 3), ack_first = scn_info(t, 4);
-	if (dev < 0 || kind < 0 || line < 0 || work < 0 || ack_first < 0)
-		fail("scenario info", dev < 0 ? dev : kind < 0 ? kind : line < 0 ? line : work);
-	long h = kind == 2 ? uk_irq_attach_msi(NULL, (unsigned)line)
-			   : uk_irq_attach_gsi(NULL, (unsigned)line, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
-	if (h < 0)
-		fail("irq attach", h);
-	uint64_t regs = UK_DEVMEM_VA(dev);
-	scn_event(t, METAL_SCN_EV_ATTACHED, 0);
-	uint64_t seq = 0;
-	bool late = false;
-	for (;;) {
-		long s = uk_irq_wait(NULL, h, seq);
-		if (s <= 0) {
-			scn_event(t, METAL_SCN_EV_REJECTED, 0);
-			fail("irq wait", s);
-		}
-		seq = (uint64_t)s;
-		uint32_t st = reg_read(regs + EDU_IRQ_STATUS);
-		if (st == 0) {
-			scn_answer(t, h, seq, late);
-			late = false;
-			continue;
-		}
-		if (ack_first)
-			late = scn_answer(t, h, seq, true);
-		/* The clear serves the raises made before it (a raise between
-		 * the status read and this write may count as served though
-		 * its bit stays set: the line then raises again, and the
-		 * status-left count still sees it). */
-		uint64_t when = rdtsc();
-		reg_write(regs + EDU_IRQ_ACK, st);
-		scn_event(t, METAL_SCN_EV_CLEAR, when);
-		if (!ack_first)
-			late = scn_answer(t, h, seq, true);
-		scn_work((uint64_t)work);
-	}
-}
-
 void user_main(uint64_t arg);
 void user_main(uint64_t arg)
 {
-	unsigned role = (unsigned)(arg >> 8), index = (unsigned)(arg & 0xff);
+	unsigned role = (unsigned)(arg >> 8 & 0xff), index = (unsigned)(arg & 0xff);
 	if (role == METAL_ROLE_HELLO)
 		hello(index);
-	else if (role == METAL_ROLE_DRIVER)
-		driver(index);
 	else if (role == METAL_ROLE_RAISER)
 		raiser();
-	else if (role == METAL_ROLE_MSI_DRIVER)
-		msi_driver(index);
-	else if (role == METAL_ROLE_SCN_DRIVER)
-		scn_driver(index);
+	else if (role == METAL_ROLE_PROGRAM || role == METAL_ROLE_FIXED_PROGRAM)
+		rt_program_start(arg);
 	uk_sys_thread_exit(NULL, 0);
 }

@@ -19,8 +19,12 @@
  *             spoiled reads as "no arguments": every call gives its default.
  *   services  sim_prog_now, _choose, _idle, _note: the simulator's own
  *             (virtual time, the explorer's choices, the run's counters).
- *             On bare metal: the clock, a fixed choice, a serial log or
- *             nothing.
+ *             On bare metal (metal/x86_64/user/rt.c): TSC time, the
+ *             default choice, "waits for input" once, and the notes the
+ *             image counts as a system call (docs/porting.md).
+ *
+ * The data calls are sim/src/runtime/progargs_read.c, which the bare-metal
+ * image compiles unchanged into its ring-3 programs.
  *
  * Call the data calls at the program's start: the first one reads the
  * block (decision points, virtual time); keep their results, not the calls,

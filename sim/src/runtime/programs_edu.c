@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The driver of QEMU's edu device (hwmodel HW_DEV_EDU), as the bare-metal
- * port's ring-3 driver is written (metal/x86_64/user/main.c), so one
- * scenario runs on both:
+ * The driver of QEMU's edu device (hwmodel HW_DEV_EDU). The same file is the
+ * driver on both sides: uksim runs it on the simulated edu, and the
+ * bare-metal image compiles it, unchanged, into its ring-3 programs
+ * (metal/x86_64/Makefile; proglib.h says what it may include), so one
+ * scenario runs the same code on both:
  *
  *	seq = wait(irq, seq);
  *	st = read(IRQ_STATUS);               0x24
@@ -20,7 +22,7 @@
  * before the acknowledgement; that episode is this driver's to end, with
  * an ACK, though its status now reads 0.
  */
-#include "rt_int.h"
+#include "proglib.h"
 
 #include <string.h>
 

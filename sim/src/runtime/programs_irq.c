@@ -20,7 +20,7 @@
  * the device says: a driver that, after a device reset, cannot yet tell
  * whether an interrupt is its own.
  */
-#include "rt_int.h"
+#include "proglib.h"
 
 #include <string.h>
 

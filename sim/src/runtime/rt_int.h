@@ -13,6 +13,8 @@
 #include <ukern/irq_log.h>
 #include <ukern/xfer.h>
 
+#include "proglib.h"
+
 struct rt_module;
 
 /* The kernel's name of the program every scenario thread starts in (the
@@ -251,26 +253,9 @@ uint64_t rt_irq_signature(const struct sim_rt *rt);
 /* The mutex a thread's program uses, by name (the programs that take one
  * default to "m"); NULL for none (args.c). */
 const char *rt_thread_mutex_name(const struct uks_thread *t);
-/* programs_*.c */
-void rt_prog_irq_driver(struct uk_user *u);
-void rt_prog_irq_driver_kick(struct uk_user *u);
-void rt_prog_line_driver(struct uk_user *u);
+/* programs_*.c: the drivers and their shared steps are declared in
+ * proglib.h (portable: the metal image builds them too); native.c: */
 void rt_prog_native_driver(struct uk_user *u);
-void rt_prog_edu_driver(struct uk_user *u); /* programs_edu.c */
-/* What every driver does with a scripted device (programs_irq.c): attach
- * to its line (< 0 when the thread may not, or the kernel refuses: noted
- * REJECTED and ATTACH_REFUSED); ask whether the interrupt is its own
- * (noted CLAIM; a clear-on-read status is cleared by looking); clear a
- * write-1-to-clear status. */
-struct sim_dev_info;
-long rt_irq_attach_device(struct uk_user *u, int dev, struct sim_dev_info *di);
-bool rt_device_claims(struct uk_user *u, int dev, const struct sim_dev_info *di);
-/* The drivers' shared steps (programs_irq.c): wait for the episode after
- * `seq` (0: stop), and ACK or NAK it (true: the ACK came too late, another
- * sink's ACK had ended the episode). */
-uint64_t rt_irq_wait_next(struct uk_user *u, long h, int dev, uint64_t seq);
-bool rt_irq_answer(struct uk_user *u, long h, int dev, uint64_t seq, bool ack);
-void rt_device_clear(struct uk_user *u, const struct sim_dev_info *di);
 /* drivers/: the IRQ models' native drivers */
 void rt_driver_linux(struct uk_user *u);
 void rt_driver_fiasco(struct uk_user *u);

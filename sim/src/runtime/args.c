@@ -21,9 +21,9 @@
 const char *rt_thread_mutex_name(const struct uks_thread *t)
 {
 	for (size_t i = 0; i < t->nargs; i++)
-		if (!strcmp(t->args[i].name, "mutex") && t->args[i].str)
+		if (RT_NAME_IS(t->args[i].name, "mutex") && t->args[i].str)
 			return t->args[i].str;
-	if (!strcmp(t->program, "mutex-holder") || !strcmp(t->program, "mutex-waiter"))
+	if (RT_NAME_IS(t->program, "mutex-holder") || RT_NAME_IS(t->program, "mutex-waiter"))
 		return "m";
 	return NULL;
 }
@@ -36,7 +36,7 @@ static void name_mutexes(struct sim_rt *rt, struct rt_proc *rp)
 		const char *name = rt_thread_mutex_name(&up->threads[j]);
 		bool known = false;
 		for (unsigned i = 0; name && i < rp->nmutex; i++)
-			known |= !strcmp(rp->mutex[i].name, name);
+			known |= RT_NAME_IS(rp->mutex[i].name, name);
 		if (!name || known || rp->nmutex == RT_MAX_MUTEXES)
 			continue;
 		rp->mutex[rp->nmutex].name = name;
@@ -70,13 +70,13 @@ static int32_t arg_ref(const struct uks_scenario *s, const struct uks_arg *a)
 	if (a->kind != UKS_VAL_IDENT || !a->str)
 		return -1;
 	for (size_t i = 0; i < s->ndevices; i++)
-		if (!strcmp(s->devices[i].name, a->str))
+		if (RT_NAME_IS(s->devices[i].name, a->str))
 			return (int32_t)i;
 	for (size_t i = 0; i < s->nendpoints; i++)
-		if (!strcmp(s->endpoints[i].name, a->str))
+		if (RT_NAME_IS(s->endpoints[i].name, a->str))
 			return (int32_t)i;
 	for (size_t i = 0; i < s->nprocesses; i++)
-		if (!strcmp(s->processes[i].name, a->str))
+		if (RT_NAME_IS(s->processes[i].name, a->str))
 			return (int32_t)i;
 	return -1;
 }

@@ -141,70 +141,70 @@ static uint64_t ctrl_counter(const struct sim_rt *rt, const char *n, int ref)
 static uint64_t counter(const struct sim_rt *rt, const char *n, int ref,
 			const struct uk_kernel_stats *st)
 {
-	if (!strcmp(n, "nobody-cared"))
+	if (RT_NAME_IS(n, "nobody-cared"))
 		return pin_count(rt, ref, UK_IRQ_EV_NOBODY, -1);
-	if (!strcmp(n, "handled"))
+	if (RT_NAME_IS(n, "handled"))
 		return DEV(handled);
-	if (!strcmp(n, "raised"))
+	if (RT_NAME_IS(n, "raised"))
 		return pin_count(rt, ref, UK_IRQ_EV_RAISE, -1);
-	if (!strcmp(n, "acks"))
+	if (RT_NAME_IS(n, "acks"))
 		return DEV(acks);
-	if (!strcmp(n, "naks"))
+	if (RT_NAME_IS(n, "naks"))
 		return DEV(naks);
-	if (!strcmp(n, "timeouts"))
+	if (RT_NAME_IS(n, "timeouts"))
 		return pin_count(rt, ref, UK_IRQ_EV_TIMEOUT, -1);
-	if (!strcmp(n, "stalls"))
+	if (RT_NAME_IS(n, "stalls"))
 		return pin_count(rt, ref, UK_IRQ_EV_STALL, -1);
-	if (!strcmp(n, "disabled"))
+	if (RT_NAME_IS(n, "disabled"))
 		return pin_count(rt, ref, UK_IRQ_EV_DISABLE, -1);
-	if (!strcmp(n, "undelivered"))
+	if (RT_NAME_IS(n, "undelivered"))
 		return pin_count(rt, ref, UK_IRQ_EV_UNDELIVERED, -1);
-	if (!strcmp(n, "dropped-edges"))
+	if (RT_NAME_IS(n, "dropped-edges"))
 		return DEV(dropped);
-	if (!strcmp(n, "lost-edges"))
+	if (RT_NAME_IS(n, "lost-edges"))
 		return DEV(dropped);
-	if (!strcmp(n, "spurious"))
+	if (RT_NAME_IS(n, "spurious"))
 		return DEV(spurious);
-	if (!strcmp(n, "unserved")) {
+	if (RT_NAME_IS(n, "unserved")) {
 		uint64_t u = 0; /* the clears were taken when the run ended */
 		for (size_t i = 0; i < rt->s->ndevices; i++)
 			if (ref < 0 || (int)i == ref)
 				u += rt->dev[i].lat_irq.tail - rt->dev[i].lat_irq.head;
 		return u;
 	}
-	if (!strcmp(n, "status-left")) {
+	if (RT_NAME_IS(n, "status-left")) {
 		uint64_t left = 0;
 		for (size_t i = 0; i < rt->s->ndevices; i++)
 			if (ref < 0 || (int)i == ref)
 				left += rt->dev[i].hw && hw_dev_irq_active(rt->dev[i].hw);
 		return left;
 	}
-	if (!strcmp(n, "rejected"))
+	if (RT_NAME_IS(n, "rejected"))
 		return PROC(rejected);
-	if (!strcmp(n, "faults"))
+	if (RT_NAME_IS(n, "faults"))
 		return PROC(faults);
-	if (!strcmp(n, "budget-overruns"))
+	if (RT_NAME_IS(n, "budget-overruns"))
 		return ref < 0 ? st->nopreempt_overruns : PROC(overruns);
-	if (!strcmp(n, "exits"))
+	if (RT_NAME_IS(n, "exits"))
 		return PROC(exits);
-	if (!strcmp(n, "ipis"))
+	if (RT_NAME_IS(n, "ipis"))
 		return st->ipis_sent;
-	if (!strcmp(n, "switches"))
+	if (RT_NAME_IS(n, "switches"))
 		return st->switches;
-	if (!strcmp(n, "tlb-shootdowns"))
+	if (RT_NAME_IS(n, "tlb-shootdowns"))
 		return st->tlb_shootdowns;
-	if (!strcmp(n, "page-walks"))
+	if (RT_NAME_IS(n, "page-walks"))
 		return rt_stat_walks(st);
-	if (!strcmp(n, "suspends"))
+	if (RT_NAME_IS(n, "suspends"))
 		return st->suspends;
-	if (!strcmp(n, "resumes"))
+	if (RT_NAME_IS(n, "resumes"))
 		return st->resumes;
-	if (!strcmp(n, "wakeups"))
+	if (RT_NAME_IS(n, "wakeups"))
 		return st->wakeups;
-	if (!strcmp(n, "irq-moves"))
+	if (RT_NAME_IS(n, "irq-moves"))
 		return st->irq_moves;
 	if (!strncmp(n, "lapic-", 6)) {
-		bool held = !strcmp(n + 6, "held");
+		bool held = RT_NAME_IS(n + 6, "held");
 		uint64_t v = 0;
 		for (unsigned c = 0; c < rt->s->machine.cpus; c++) {
 			struct hw_lapic_stats ls;
@@ -220,7 +220,7 @@ static uint64_t counter(const struct sim_rt *rt, const char *n, int ref,
 	}
 	if (!strncmp(n, "ioapic-", 7) || !strncmp(n, "msi-", 4) || !strncmp(n, "plic-", 5))
 		return ctrl_counter(rt, n, ref);
-	if (!strcmp(n, "copies")) {
+	if (RT_NAME_IS(n, "copies")) {
 		uint64_t c = 0;
 		for (size_t i = 0; i < rt->s->nendpoints; i++)
 			if (ref < 0 || (int)i == ref)
@@ -234,17 +234,17 @@ static uint64_t counter(const struct sim_rt *rt, const char *n, int ref,
 static uint64_t latency(const struct sim_rt *rt, const char *n, int ref, bool *never)
 {
 	*never = false;
-	if (!strcmp(n, "irq") || !strcmp(n, "handled")) {
-		const struct rt_pending *p = !strcmp(n, "irq") ? &rt->dev[ref].lat_irq
+	if (RT_NAME_IS(n, "irq") || RT_NAME_IS(n, "handled")) {
+		const struct rt_pending *p = RT_NAME_IS(n, "irq") ? &rt->dev[ref].lat_irq
 							      : &rt->dev[ref].lat_handled;
 		*never = p->head < p->tail;
 		return p->max;
 	}
-	if (!strcmp(n, "ipc"))
+	if (RT_NAME_IS(n, "ipc"))
 		return rt->ep[ref].ipc_max;
-	if (!strcmp(n, "wakeup"))
+	if (RT_NAME_IS(n, "wakeup"))
 		return rt->proc[ref].wakeup_max;
-	if (!strcmp(n, "nopreempt")) {
+	if (RT_NAME_IS(n, "nopreempt")) {
 		uint64_t m = 0;
 		for (size_t i = 0; i < rt->s->nprocesses; i++)
 			if ((ref < 0 || (int)i == ref) && rt->proc[i].nopreempt_max > m)
@@ -258,9 +258,9 @@ static bool compare(uint64_t v, enum uks_cmp c, uint64_t want);
 
 static enum rt_lat lat_kind(const char *name)
 {
-	return !strcmp(name, "ipc")	    ? RT_LAT_IPC
-	       : !strcmp(name, "wakeup")    ? RT_LAT_WAKEUP
-	       : !strcmp(name, "nopreempt") ? RT_LAT_NOPREEMPT
+	return RT_NAME_IS(name, "ipc")	    ? RT_LAT_IPC
+	       : RT_NAME_IS(name, "wakeup")    ? RT_LAT_WAKEUP
+	       : RT_NAME_IS(name, "nopreempt") ? RT_LAT_NOPREEMPT
 					    : RT_LAT_NONE;
 }
 
@@ -274,8 +274,8 @@ static enum rt_lat lat_kind(const char *name)
 static void latency_broken(const struct sim_rt *rt, const struct uks_expect *x,
 			   struct sim_expect_verdict *v, uint64_t end)
 {
-	const struct rt_pending *p = !strcmp(x->name, "irq")	   ? &rt->dev[x->ref].lat_irq
-				     : !strcmp(x->name, "handled") ? &rt->dev[x->ref].lat_handled
+	const struct rt_pending *p = RT_NAME_IS(x->name, "irq")	   ? &rt->dev[x->ref].lat_irq
+				     : RT_NAME_IS(x->name, "handled") ? &rt->dev[x->ref].lat_handled
 								   : NULL;
 	if (x->cmp != UKS_CMP_LE && x->cmp != UKS_CMP_LT)
 		return;
@@ -316,7 +316,7 @@ static void latency_broken(const struct sim_rt *rt, const struct uks_expect *x,
 	char at[32], bound[32], wait[32];
 	sim_format_time(p->at[worst], at, sizeof(at));
 	sim_format_time(x->value, bound, sizeof(bound));
-	const char *what = !strcmp(x->name, "irq") ? "served" : "handled";
+	const char *what = RT_NAME_IS(x->name, "irq") ? "served" : "handled";
 	v->broken_ns = when;
 	if ((uint32_t)worst < p->head) {
 		sim_format_time(p->t[worst], wait, sizeof(wait));
@@ -361,7 +361,7 @@ static bool kept_counter(const char *name, int ref, bool *proc, size_t *off)
 		if (strcmp(name, kept[i].name))
 			continue;
 		/* The total of budget overruns is the kernel's, not ours. */
-		if (kept[i].proc && ref < 0 && !strcmp(name, "budget-overruns"))
+		if (kept[i].proc && ref < 0 && RT_NAME_IS(name, "budget-overruns"))
 			return false;
 		*proc = kept[i].proc;
 		*off = kept[i].off;
@@ -510,7 +510,7 @@ static bool compare(uint64_t v, enum uks_cmp c, uint64_t want)
 static bool shown(const struct sim_run_report *out, const char *id)
 {
 	for (size_t i = 0; i < out->nviolations; i++)
-		if (!strcmp(out->violations[i].id, id))
+		if (RT_NAME_IS(out->violations[i].id, id))
 			return true;
 	return false;
 }
@@ -605,7 +605,7 @@ void rt_judge(struct sim_rt *rt, enum sim_result res, struct sim_run_report *out
 		if (rt_expected(rt->s, id))
 			continue;
 		if (((id[0] == 'I' || id[0] == 'L') && rt->s->invariants) ||
-		    !strcmp(id, "attach-refused") || !strcmp(id, "suspended-forever"))
+		    RT_NAME_IS(id, "attach-refused") || RT_NAME_IS(id, "suspended-forever"))
 			out->all_met = false;
 	}
 	rt_fill_stats(rt, &st, out);

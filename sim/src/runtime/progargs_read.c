@@ -66,7 +66,7 @@ static const struct uk_progarg *find_arg(struct uk_user *u, const char *name,
 		(const struct uk_progarg *)(const void *)((const char *)h + h->args_off);
 	for (uint32_t i = 0; i < h->nargs; i++) {
 		const char *n = str_at(h, a[i].name);
-		if (n && !strcmp(n, name)) {
+		if (n && n[0] == name[0] && !strcmp(n, name)) { /* the first byte settles most */
 			*hp = h;
 			return &a[i];
 		}

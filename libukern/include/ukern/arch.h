@@ -146,9 +146,13 @@ bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uin
 /* The kernel's direct map of physical memory: a pointer through which the
  * kernel reads and writes the `len` bytes at `pa`. The range must lie inside
  * one RAM region (as reported by uk_arch_mem_region), where the direct map
- * is contiguous; otherwise NULL. On the simulator pages are backed on first
- * touch. Accesses through it are not decision points and are charged by the
- * caller (uk_arch_charge). */
+ * is contiguous; otherwise NULL. The kernel touches nothing outside
+ * [pa, pa + len) through it, and asks for what it touches (an entry, an
+ * object), not for the page around it: a platform may track what the kernel
+ * wrote from these ranges (the simulator clears only those lines between
+ * runs, and its checking build verifies that nothing else was written). On
+ * the simulator pages are backed on first touch. Accesses through it are not
+ * decision points and are charged by the caller (uk_arch_charge). */
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len);
 
 /* Zero the RAM frame at page-aligned `pa` (inside a region). Every frame

@@ -17,7 +17,10 @@ static const char *on(const struct sim_outcome *o, unsigned cpu, uint64_t t, cha
 	char who[SIM_NAME_MAX + 32];
 	const char *thr = o->names ? sim_names_running(o->names, &o->trace, cpu, t, who, sizeof(who))
 				   : NULL;
-	snprintf(buf, len, thr ? " (%s)" : "", thr);
+	if (thr)
+		snprintf(buf, len, " (%s)", thr);
+	else if (len)
+		buf[0] = '\0';
 	return buf;
 }
 

@@ -84,6 +84,30 @@ static inline void uk_irq_log_init(struct uk_irq_log *log, struct uk_irq_event *
 	log->lost = 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Records in words                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* The CPU of a record when the caller does not know it (the kernel's log
+ * keeps none: the simulator takes it from the trace, the metal port from
+ * its uk_arch_trace). */
+#define UK_IRQ_CPU_UNKNOWN UINT32_MAX
+
+/* One record as one line of plain words, without a newline:
+ *   "<t> ns cpu <cpu|-> <kind>: <sentence>"
+ * e.g. "120400 ns cpu 1 ack: sink 2 ACKs sequence 7 on pin 0". <kind> is
+ * uk_irq_event_kind_name's word, or "kind-<n>" for a kind this build does
+ * not know (its sentence then gives every field as a number). As snprintf:
+ * returns the length of the whole line, writes at most len - 1 characters
+ * and a NUL when len > 0 (a longer line is cut), never more. Freestanding:
+ * the simulator's `uksim run --irq-log` and the metal image use it alike. */
+size_t uk_irq_event_format(const struct uk_irq_event *ev, uint32_t cpu, char *buf, size_t len);
+
+/* "raise", "begin", "seq", "ack", "nak", "kick", "end", "mask", "eoi",
+ * "eos", "stall", "nobody-cared", "ack-timeout", "attach", "detach",
+ * "disable", "undelivered" (the trace's names without "irq."), or NULL. */
+const char *uk_irq_event_kind_name(unsigned kind);
+
 /* Trace kinds (ukern/trace.h reserves 0x0200..0x02ff for the IRQ code). */
 #define UK_TRACE_IRQ(kind) ((uint16_t)(UK_TRACE_IRQ_BASE + (kind)))
 

@@ -3,11 +3,14 @@
 #include "uksim.h"
 #include "faults.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sim/export.h>
 #include <sim/runtime.h>
+#include <ukern/irq_log.h>
+#include <ukern/kernel.h> /* UK_TRACE_IRQ_VIOLATION: the first IRQ trace kind that is no log record */
 
 struct run_opts {
 	gint64 seed, window, trace_limit;
@@ -17,6 +20,7 @@ struct run_opts {
 	gchar **sets;
 	gchar *trace_json, *trace_vcd; /* --trace FILE, --vcd FILE */
 	gdouble hang;                  /* --hang-timeout S */
+	gchar *irq_log;                /* --irq-log ("-": into the output) or --irq-log=FILE */
 };
 
 /* Records kept when a timeline is asked for (as explore and replay keep). */
@@ -39,6 +43,148 @@ static int write_traces(const struct run_opts *ro, const struct uks_scenario *s,
 	if (r->stats.steps && r->trace_len >= RUN_TRACE_KEEP)
 		fprintf(stderr, "uksim run: the timeline holds the first %u trace records only\n",
 			RUN_TRACE_KEEP);
+	return UKSIM_EXIT_OK;
+}
+
+/* ---- --irq-log: the kernel's IRQ log records, one line each ---- */
+
+/* The report carries the run's trace, not the kernel's IRQ log; every log
+ * record is also a trace record (uk_irq_emit appends, then traces, under
+ * the kernel lock), kind UK_TRACE_IRQ(kind) with (pin, sink, argument), and
+ * the trace adds the CPU. What the trace does not carry are the record's
+ * flags and transition step: they print as 0 here (the metal image has them,
+ * docs/running.md). */
+static bool irq_record(const struct sim_trace_rec *tr, struct uk_irq_event *ev, uint32_t *cpu)
+{
+	if (tr->kind <= UK_TRACE_IRQ_BASE || tr->kind >= UK_TRACE_IRQ_VIOLATION)
+		return false;
+	*ev = (struct uk_irq_event){.t = tr->time, .arg = tr->c, .pin = (uint32_t)tr->a,
+				    .sink = (uint32_t)tr->b,
+				    .kind = (uint16_t)(tr->kind - UK_TRACE_IRQ_BASE)};
+	*cpu = tr->cpu == 0xffff ? UK_IRQ_CPU_UNKNOWN : tr->cpu;
+	return true;
+}
+
+/* The trace stopped keeping records (at its limit: RUN_TRACE_KEEP, or a
+ * larger --trace-limit): the records after it are not in the report. */
+static bool irq_log_cut(const struct sim_run_report *r, size_t limit)
+{
+	return r->trace_len >= limit;
+}
+
+/* "irq-log: N records", the count of each kind seen, then the records, as
+ * the metal image prints them over serial (metal/x86_64/scenario.c). */
+static void print_irq_log(FILE *f, const struct sim_run_report *r, size_t limit)
+{
+	enum { KINDS = 64 };
+	uint64_t n = 0, count[KINDS] = {0};
+	struct uk_irq_event ev;
+	uint32_t cpu;
+	char line[256];
+
+	for (size_t i = 0; i < r->trace_len; i++)
+		if (irq_record(&r->trace[i], &ev, &cpu)) {
+			n++;
+			count[ev.kind < KINDS ? ev.kind : 0]++;
+		}
+	fprintf(f, "irq-log: %llu records%s\n", (unsigned long long)n,
+		irq_log_cut(r, limit) ? " (the trace was full: later records are not shown)" : "");
+	fputs("  kinds:", f);
+	const char *sep = " ";
+	for (unsigned k = 0; k < KINDS; k++) {
+		if (!count[k])
+			continue;
+		const char *name = uk_irq_event_kind_name(k);
+		if (name)
+			fprintf(f, "%s%s %llu", sep, name, (unsigned long long)count[k]);
+		else
+			fprintf(f, "%sother %llu", sep, (unsigned long long)count[k]);
+		sep = ", ";
+	}
+	fputs(n ? "\n" : " none\n", f);
+	for (size_t i = 0; i < r->trace_len; i++)
+		if (irq_record(&r->trace[i], &ev, &cpu)) {
+			uk_irq_event_format(&ev, cpu, line, sizeof(line));
+			fprintf(f, "  %s\n", line);
+		}
+}
+
+/* The `irq_log` array of --json: one object per record. */
+static void print_irq_log_json(FILE *f, const struct sim_run_report *r, size_t limit)
+{
+	struct uk_irq_event ev;
+	uint32_t cpu;
+	char line[256];
+	const char *sep = "";
+
+	fputs(", \"irq_log\": [", f);
+	for (size_t i = 0; i < r->trace_len; i++) {
+		if (!irq_record(&r->trace[i], &ev, &cpu))
+			continue;
+		const char *name = uk_irq_event_kind_name(ev.kind);
+		fprintf(f, "%s{\"t\": %llu, \"cpu\": ", sep, (unsigned long long)ev.t);
+		if (cpu == UK_IRQ_CPU_UNKNOWN)
+			fputs("null", f);
+		else
+			fprintf(f, "%u", cpu);
+		fprintf(f, ", \"kind\": ");
+		if (name)
+			sim_json_string(f, name);
+		else
+			fprintf(f, "%u", ev.kind);
+		fprintf(f, ", \"pin\": %u, \"sink\": ", ev.pin);
+		if (ev.sink == UINT32_MAX)
+			fputs("null", f);
+		else
+			fprintf(f, "%u", ev.sink);
+		fprintf(f, ", \"arg\": %llu, \"text\": ", (unsigned long long)ev.arg);
+		uk_irq_event_format(&ev, cpu, line, sizeof(line));
+		sim_json_string(f, line);
+		fputc('}', f);
+		sep = ", ";
+	}
+	fprintf(f, "], \"irq_log_complete\": %s", irq_log_cut(r, limit) ? "false" : "true");
+}
+
+/* The report as the runtime prints it, with the IRQ log put in: the human
+ * report gets the records after the expectations, before `result:`; the
+ * JSON object gets its `irq_log` array before the closing brace. */
+static int print_with_irq_log(const struct run_opts *ro, const struct uks_scenario *s,
+			      const struct sim_run_report *r, size_t limit)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return UKSIM_EXIT_INTERNAL;
+	if (ro->json)
+		sim_report_print_json(mem, s, r);
+	else
+		sim_report_print_human(mem, s, r);
+	if (fclose(mem) != 0) {
+		free(text);
+		return UKSIM_EXIT_INTERNAL;
+	}
+	size_t cut = len;
+	if (ro->json) {
+		while (cut > 0 && text[cut - 1] != '}')
+			cut--;
+		cut = cut ? cut - 1 : len;
+	} else if (r->internal_error) {
+		cut = len; /* no result line: the records after the message */
+	} else if (!strncmp(text, "result: ", 8)) {
+		cut = 0;
+	} else {
+		char *at = strstr(text, "\nresult: ");
+		cut = at ? (size_t)(at - text) + 1 : len;
+	}
+	fwrite(text, 1, cut, stdout);
+	if (ro->json)
+		print_irq_log_json(stdout, r, limit);
+	else
+		print_irq_log(stdout, r, limit);
+	fwrite(text + cut, 1, len - cut, stdout);
+	free(text);
 	return UKSIM_EXIT_OK;
 }
 
@@ -85,12 +231,23 @@ static int run_one(const char *file, const struct run_opts *ro)
 		sim_registry_free(reg);
 		return rc;
 	}
+	/* --irq-log=FILE: opened before the run, so a FILE that cannot be
+	 * written is refused (exit 2) without running. */
+	bool irq_log_inline = ro->irq_log && !strcmp(ro->irq_log, "-");
+	FILE *irq_log_file = NULL;
+	if (ro->irq_log && !irq_log_inline && !(irq_log_file = fopen(ro->irq_log, "w"))) {
+		fprintf(stderr, "uksim run: --irq-log: cannot write %s: %s\n", ro->irq_log,
+			g_strerror(errno));
+		uks_scenario_free(s);
+		sim_registry_free(reg);
+		return UKSIM_EXIT_USAGE;
+	}
 	struct sim_runtime_options o = {
 		.registry = reg,
 		.race_window_ns = (uint64_t)ro->window,
 		.trace_limit = (size_t)ro->trace_limit,
 	};
-	if ((ro->trace_json || ro->trace_vcd) && o.trace_limit < RUN_TRACE_KEEP)
+	if ((ro->trace_json || ro->trace_vcd || ro->irq_log) && o.trace_limit < RUN_TRACE_KEEP)
 		o.trace_limit = RUN_TRACE_KEEP;
 	/* One schedule of the random strategy with this seed (the explorer's
 	 * view of "seed N"), or virtual-time order with --chooser time. */
@@ -130,14 +287,27 @@ static int run_one(const char *file, const struct run_opts *ro)
 		fprintf(stderr, "uksim run: out of memory\n");
 		rc = UKSIM_EXIT_INTERNAL;
 	} else {
-		if (ro->json)
+		int prc = UKSIM_EXIT_OK;
+		if (irq_log_inline)
+			prc = print_with_irq_log(ro, s, &r, o.trace_limit);
+		else if (ro->json)
 			sim_report_print_json(stdout, s, &r);
 		else
 			sim_report_print_human(stdout, s, &r);
+		if (irq_log_file) {
+			print_irq_log(irq_log_file, &r, o.trace_limit);
+			if (fclose(irq_log_file) != 0) {
+				fprintf(stderr, "uksim run: cannot write %s\n", ro->irq_log);
+				prc = UKSIM_EXIT_USAGE;
+			}
+			irq_log_file = NULL;
+		}
 		rc = r.bad_scenario ? UKSIM_EXIT_USAGE
 			: r.internal_error || r.result == SIM_ERROR ? UKSIM_EXIT_INTERNAL
 			: r.all_met			       ? UKSIM_EXIT_OK
 							       : UKSIM_EXIT_FAILED;
+		if (prc == UKSIM_EXIT_INTERNAL || (prc != UKSIM_EXIT_OK && rc != UKSIM_EXIT_INTERNAL))
+			rc = prc;
 		if (!r.internal_error && (ro->trace_json || ro->trace_vcd)) {
 			int trc = write_traces(ro, s, &r);
 			if (trc != UKSIM_EXIT_OK)
@@ -145,6 +315,8 @@ static int run_one(const char *file, const struct run_opts *ro)
 		}
 		sim_run_report_fini(&r);
 	}
+	if (irq_log_file)
+		fclose(irq_log_file);
 	uks_scenario_free(s);
 	sim_registry_free(reg);
 	return rc;
@@ -171,8 +343,18 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 		{"vcd", 0, 0, G_OPTION_ARG_FILENAME, &ro.trace_vcd,
 		 "write its IRQ lines and sequences as VCD (GTKWave)", "FILE"},
 		UKSIM_HANG_ENTRY(ro.hang),
+		{"irq-log", 0, 0, G_OPTION_ARG_FILENAME, &ro.irq_log,
+		 "print the kernel's IRQ log records (after the expectations; the JSON's irq_log "
+		 "array), or with =FILE write them to FILE",
+		 "[=FILE]"},
 		{0},
 	};
+	/* A bare --irq-log (GOption's options take their value or none, not
+	 * either) means "into the output": "-". */
+	char inline_arg[] = "--irq-log=-";
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--irq-log"))
+			argv[i] = inline_arg;
 	if (!uksim_parse(cmd, entries, &argc, &argv))
 		return UKSIM_EXIT_USAGE;
 	int rc;
@@ -196,5 +378,6 @@ int uksim_cmd_run(const struct uksim_cmd *cmd, int argc, char **argv)
 	g_strfreev(ro.sets);
 	g_free(ro.trace_json);
 	g_free(ro.trace_vcd);
+	g_free(ro.irq_log);
 	return rc;
 }

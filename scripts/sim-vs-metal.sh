@@ -3,8 +3,11 @@
 # QEMU (scripts/qemu-run.sh, the scenario compiled into the metal image) and
 # print one table side by side: verdict, episodes, handled (per device),
 # nobody-cared, unserved, status left, kernel entries (system calls),
-# interrupts, handled per CPU, IPC round trip and IRQ latency. A value one
-# side cannot measure is "-", with the reason under the table.
+# interrupts, handled per CPU, IPC round trip and IRQ latency, then one row
+# per kind of IRQ log record (raise, begin, seq, ack, nak, end, mask, ...):
+# how many the kernel logged on each side (`uksim run --irq-log`'s records,
+# the image's `irq-log:` counts over its whole log). A value one side cannot
+# measure is "-", with the reason under the table.
 #
 # Usage: scripts/sim-vs-metal.sh [--seed N] [--timeout S] [--no-icount] [--keep DIR] SCENARIO
 #
@@ -50,7 +53,7 @@ else
 	trap 'rm -rf "$dir"' EXIT
 fi
 
-"$uksim" run --json --seed "$seed" "$scenario" >"$dir/sim.json" 2>"$dir/sim.err"
+"$uksim" run --json --irq-log --seed "$seed" "$scenario" >"$dir/sim.json" 2>"$dir/sim.err"
 sim_rc=$?
 if [ "$sim_rc" -ge 2 ]; then
 	echo "sim-vs-metal: uksim run exited $sim_rc:" >&2
@@ -119,6 +122,16 @@ if lat:
 else:
     s["latency"] = note("uksim run reports IRQ latency only for a `latency irq(D)` expectation")
 
+# The IRQ log's records per kind (the order of enum uk_irq_ev_kind).
+KINDS = ["raise", "begin", "seq", "ack", "nak", "kick", "end", "mask", "eoi", "eos", "stall",
+         "nobody-cared", "ack-timeout", "attach", "detach", "disable", "undelivered", "other"]
+sim_kinds = {}
+for r in sim.get("irq_log", []):
+    k = r["kind"] if r["kind"] in KINDS else "other"
+    sim_kinds[k] = sim_kinds.get(k, 0) + 1
+sim_log_note = None if sim.get("irq_log_complete", False) else \
+    "uksim run kept only part of the IRQ log (its trace was full)"
+
 # The metal side.
 m = {}
 def grab(pattern, group=1, default=None):
@@ -157,6 +170,31 @@ else:
     else:
         m["latency"] = note("the scenario has no device")
 
+metal_kinds = None
+head = re.search(r"^irq-log: (\d+) records, (\d+) lost", log, re.M)
+kl = re.search(r"^irq-log: .*\n  kinds: (.*)$", log, re.M)
+if head and kl:
+    metal_kinds = {}
+    if kl.group(1).strip() != "none":
+        for item in kl.group(1).split(", "):
+            name, n = item.rsplit(" ", 1)
+            metal_kinds[name] = int(n)
+    if int(head.group(2)):
+        metal_log_note = "the image's IRQ log was full: %s records were not kept" % head.group(2)
+    else:
+        metal_log_note = None
+else:
+    metal_log_note = "the metal run printed no IRQ log (exit %s)" % metal_rc
+for k in KINDS:
+    if not sim_kinds.get(k) and not (metal_kinds or {}).get(k):
+        continue
+    key = "log:" + k
+    s[key] = str(sim_kinds.get(k, 0)) + (note(sim_log_note) if sim_log_note else "")
+    if metal_kinds is None:
+        m[key] = note(metal_log_note)
+    else:
+        m[key] = str(metal_kinds.get(k, 0)) + (note(metal_log_note) if metal_log_note else "")
+
 rows = [
     ("verdict", "verdict"),
     ("episodes", "episodes"),
@@ -169,7 +207,7 @@ rows = [
     ("per-cpu", "episodes handled per CPU"),
     ("ipc", "IPC round trip"),
     ("latency", "IRQ latency (raise to clear)"),
-]
+] + [("log:" + k, "IRQ log: %s records" % k) for k in KINDS if "log:" + k in s]
 print("scenario %s (%s)" % (sim["scenario"], sim["file"]))
 hs = "simulator (uksim run, seed %s)" % sim["seed"]
 hm = "metal (QEMU TCG%s)" % (", -icount shift=0" if icount == "on" else "")

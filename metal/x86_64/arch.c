@@ -513,6 +513,7 @@ void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units) {}
 void uk_arch_trace(struct uk_arch *a, uint16_t kind, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	__atomic_fetch_add(&a->trace_count, 1, __ATOMIC_RELAXED);
+	metal_irq_log_trace(uk_arch_cpu_id(a), kind);
 }
 
 _Noreturn void uk_arch_fatal(struct uk_arch *a, const char *what)

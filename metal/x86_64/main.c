@@ -140,6 +140,7 @@ void kmain(uint64_t mbi_pa)
 		metal_exit(3);
 	}
 	a->kernel = k;
+	metal_irq_log_init(k);
 	user_programs_register(k);
 	user_spawn_all(k);
 	ipc_bench_register(k);

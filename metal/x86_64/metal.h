@@ -129,6 +129,12 @@ void user_programs_register(struct uk_kernel *k);
 long metal_syscall(uint64_t nr, const uint64_t *args);
 void user_spawn_all(struct uk_kernel *k);
 
+/* irq_log.c: the kernel's IRQ log, printed at the end of a run */
+#define METAL_IRQ_LOG_PRINT 200u /* records printed at most (COM1 under TCG is slow) */
+void metal_irq_log_init(struct uk_kernel *k);
+void metal_irq_log_trace(unsigned cpu, uint16_t kind);
+void metal_irq_log_print(unsigned max);
+
 /* scenario.c */
 bool scn_active(void);
 void scn_init(struct uk_arch *a);

@@ -265,6 +265,7 @@ static _Noreturn void scn_verdict(struct uk_arch *a, uint64_t now, bool timed_ou
 			kprintf("ipc: %s round trip (call + reply_recv, 1 word, ring-0 programs): median %lu ns\n",
 				w ? "cross-CPU" : "same-CPU", tsc_to_ns(a, r->median_ticks));
 	}
+	metal_irq_log_print(METAL_IRQ_LOG_PRINT);
 	kprintf("verdict: %s\n", ok ? "PASS" : "FAIL");
 	metal_exit(ok ? 0 : 1);
 }

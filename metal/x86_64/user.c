@@ -266,6 +266,7 @@ static _Noreturn void edu_verdict(struct uk_arch *a, struct uk_kernel *k, const 
 			kprintf("cpu %u runs %s\n", c, a->cpu[c].current && a->cpu[c].current->name ?
 				a->cpu[c].current->name : "?");
 	}
+	metal_irq_log_print(METAL_IRQ_LOG_PRINT);
 	kprintf("verdict: %s\n", ok ? "PASS" : "FAIL");
 	metal_exit(ok ? 0 : 1);
 }

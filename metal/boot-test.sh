@@ -7,7 +7,9 @@
 # 1,000 raises: every raise cleared, no status bit left, 0 nobody-cared,
 # 0 invariant violations, both CPUs handled episodes. (ACK-timeout reports
 # are allowed: under TCG on a busy host a driver may take over 1 s.) Then
-# edu 0 is switched to MSI and 100 more raises reach a third driver that way. The run exits 0
+# edu 0 is switched to MSI and 100 more raises reach a third driver that way.
+# The kernel's IRQ log is printed before the verdict (nothing lost, the
+# first 200 records, uk_irq_event_format's words). The run exits 0
 # through isa-debug-exit within 2 minutes. Skips (77) without
 # qemu-system-x86_64.
 # Usage: boot-test.sh SRCDIR BUILDDIR
@@ -22,7 +24,7 @@ log="$out/boot.log"
 UKERN_METAL_BUILD="$out" bash "$src/scripts/qemu-run.sh" --fixed --timeout 120 >"$log" 2>&1
 rc=$?
 # The console, without the firmware's terminal escapes.
-tr -d '\033' <"$log" | grep -a -E '^(ukern|metal|\[cpu|boot|edu|cpu|irq|msi|ipc|syscall|kernel|thread|verdict|qemu-run)' | sed 's/^/  | /'
+tr -d '\033' <"$log" | grep -a -E '^(ukern|metal|\[cpu|boot|edu|cpu|irq|msi|ipc|syscall|kernel|thread|verdict|qemu-run|  kinds)' | sed 's/^/  | /'
 fails=0
 expect() {
 	if ! grep -a -q -F "$1" "$log"; then
@@ -45,6 +47,14 @@ expect "edu 0: cleared 500 raises"
 expect "edu 1: cleared 500 raises"
 expect "msi: edu 0 switched to MSI: raises 100, cleared 100"
 expect "verdict: PASS"
+if ! grep -a -q -E "^irq-log: [0-9]+ records, 0 lost \(the log holds [0-9]+\), the first 200 printed \(at most 200\), [0-9]+ not printed" "$log"; then
+	echo "FAIL: no irq-log header (or records lost)"
+	fails=$((fails + 1))
+fi
+if [ "$(grep -a -c -E '^  [0-9]+ ns cpu [0-9]+ [a-z-]+: ' "$log")" -ne 200 ]; then
+	echo "FAIL: not 200 IRQ log records of the shared line's kinds on the console"
+	fails=$((fails + 1))
+fi
 # The drivers are the runtime's own edu-driver (sim/src/runtime/programs_edu.c
 # built into the ring-3 image), not a copy.
 expect "metal: the driver of edu 0 runs edu-driver in ring 3"

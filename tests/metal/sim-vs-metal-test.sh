@@ -4,7 +4,12 @@
 # prints one table. Both sides must pass: 0 nobody-cared, 0 unserved, no
 # status bit left, and on metal both CPUs handled episodes, each thread
 # running the runtime's own edu-driver in ring 3. And
-# tests/metal/msi-overlap.uks fails on both sides with a nobody-cared. Also:
+# tests/metal/msi-overlap.uks fails on both sides with a nobody-cared. The
+# IRQ log: the image prints its records after the counts, before the verdict
+# (an `irq-log:` header, the kinds' counts, at most 200 records in
+# uk_irq_event_format's words, the same words as `uksim run --irq-log`), and
+# the table has a row per record kind whose begin records are each side's
+# episodes. Also:
 # qemu-run.sh refuses a scenario outside the metal subset with exit 2 and
 # its file:line:col before building anything.
 # Skips (77) without qemu-system-x86_64, unless UKERN_METAL_DEPS=1 (CI
@@ -38,7 +43,7 @@ UKSIM=$uksim UKERN_METAL_BUILD="$out/image" bash scripts/sim-vs-metal.sh --keep 
 	scenarios/metal/shared-edu.uks >"$out/table.txt" 2>&1
 rc=$?
 sed 's/^/  | /' "$out/table.txt"
-tr -d '\033' <"$out/logs/metal.log" | grep -a -E '^(metal: (edu|scenario|drv)|scenario|  [✓✗~]|result|stats|  (irq|edu|cpu)|ipc|verdict)' |
+tr -d '\033' <"$out/logs/metal.log" | grep -a -E '^(metal: (edu|scenario|drv)|scenario|  [✓✗~]|result|stats|  (irq|edu|cpu|kinds)|ipc|irq-log|verdict)' |
 	sed 's/^/  metal | /'
 [ "$rc" -eq 0 ] || fail "sim-vs-metal.sh exited $rc, expected 0"
 row() { grep -E "^  $1 " "$out/table.txt"; }
@@ -59,6 +64,49 @@ row 'kernel entries' | grep -q -E ' [1-9][0-9]* +[1-9][0-9]*$' ||
 grep -a -q "invariant violations" "$out/logs/metal.log" && ! grep -a -q ", 0 invariant violations" "$out/logs/metal.log" &&
 	fail "the checking build's invariants failed on metal"
 
+# The IRQ log on metal, and its rows in the table.
+python3 - "$out/logs/metal.log" "$out/logs/sim.json" >"$out/irqlog.txt" <<'PY'
+import json, re, sys
+log = open(sys.argv[1], "rb").read().decode("utf-8", "replace").replace("\x1b", "").splitlines()
+sim = json.load(open(sys.argv[2]))
+bad = []
+try:
+    h = next(i for i, l in enumerate(log) if l.startswith("irq-log: "))
+    v = next(i for i, l in enumerate(log) if l.startswith("verdict: "))
+    r = next(i for i, l in enumerate(log) if l.startswith("result: "))
+except StopIteration:
+    print("no irq-log header, result or verdict line")
+    sys.exit(0)
+m = re.match(r"irq-log: (\d+) records, 0 lost \(the log holds \d+\), the first (\d+) printed "
+             r"\(at most 200\), (\d+) not printed$", log[h])
+if not (r < h < v) or not m:
+    bad.append("header %r at %d, result at %d, verdict at %d" % (log[h], h, r, v))
+else:
+    total, shown, rest = map(int, m.groups())
+    records = log[h + 2:v]
+    if shown != min(total, 200) or rest != total - shown or len(records) != shown:
+        bad.append("%d records, %d printed, %d lines" % (total, shown, len(records)))
+    shape = lambda t: re.sub(r"\d+", "N", t)
+    sim_shapes = {shape(x["text"]) for x in sim["irq_log"]}
+    for l in records:
+        if not re.match(r"  \d+ ns cpu \d+ [a-z-]+: ", l):
+            bad.append("not a record: %r" % l)
+        elif shape(l[2:]) not in sim_shapes:
+            bad.append("metal words uksim run --irq-log does not use: %r" % l)
+    kinds = log[h + 1]
+    if not kinds.startswith("  kinds: raise ") or "attach 2" not in kinds:
+        bad.append("kinds line %r" % kinds)
+print("irq-log ok" if not bad else "; ".join(bad[:5]))
+PY
+grep -q "^irq-log ok$" "$out/irqlog.txt" || fail "the metal IRQ log: $(cat "$out/irqlog.txt")"
+episodes=$(grep -E '^  episodes +[0-9]' "$out/table.txt" | awk '{print $2, $3}')
+row 'IRQ log: begin records' | grep -q -E "^  IRQ log: begin records +${episodes% *} +${episodes#* }$" ||
+	fail "begin records are not the episodes ($episodes): $(row 'IRQ log: begin records')"
+for k in raise seq ack end mask eoi; do
+	row "IRQ log: $k records" | grep -q -E ' [1-9][0-9]* +[1-9][0-9]*$' ||
+		fail "no $k records on one side: $(row "IRQ log: $k records")"
+done
+
 # A run that must fail on both sides, the same way: overlapping raises on an
 # MSI edu give a nobody-cared (tests/metal/msi-overlap.uks).
 UKSIM=$uksim UKERN_METAL_BUILD="$out/image" bash scripts/sim-vs-metal.sh --keep "$out/logs-msi" \
@@ -70,6 +118,10 @@ grep -q -E '^  verdict +fail +fail$' "$out/table-msi.txt" ||
 	fail "msi-overlap: the verdicts are not fail, fail: $(grep -E '^  verdict ' "$out/table-msi.txt")"
 grep -q -E '^  nobody-cared +[1-9][0-9]* +[1-9][0-9]*$' "$out/table-msi.txt" ||
 	fail "msi-overlap: no nobody-cared on both sides: $(grep -E '^  nobody-cared ' "$out/table-msi.txt")"
+grep -q -E '^  IRQ log: nobody-cared records +[1-9][0-9]* +[1-9][0-9]*$' "$out/table-msi.txt" ||
+	fail "msi-overlap: no nobody-cared record in the IRQ logs: $(grep -E 'IRQ log: nobody' "$out/table-msi.txt")"
+grep -a -q -E '^  [0-9]+ ns cpu [0-9]+ nobody-cared: pin [0-9]+: nobody cared \(episode [0-9]+\)' "$out/logs-msi/metal.log" ||
+	fail "msi-overlap: the metal run printed no nobody-cared record"
 
 if [ "$fails" -eq 0 ]; then
 	echo "ok: shared-edu passes on the simulator and on QEMU, msi-overlap fails on both with a nobody-cared"

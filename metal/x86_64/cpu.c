@@ -172,6 +172,14 @@ void trap(struct trap_frame *f)
 		lapic_eoi(a); /* only the timeline's deadline came */
 		return;
 	}
+	if (v >= UK_VEC_FIRST_DEVICE && v <= UK_VEC_LAST_DEVICE && metal_ioapic_stray(a, v)) {
+		if (__atomic_fetch_add(&a->stray_deliveries, 1, __ATOMIC_RELAXED) == 0)
+			kprintf("metal: cpu%lu: vector %u of a level pin delivered with the pin's remote IRR "
+				"clear: a copy no IOAPIC sent, dropped (and counted from now on)\n",
+				this_percpu()->id, v);
+		lapic_eoi(a);
+		return;
+	}
 	if (a->handler)
 		a->handler(a->handler_ctx, v);
 	else

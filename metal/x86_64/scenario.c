@@ -249,6 +249,9 @@ static _Noreturn void scn_verdict(struct uk_arch *a, uint64_t now, bool timed_ou
 		dev_sum(-1, offsetof(struct scn_dev, handled)), acks,
 		dev_sum(-1, offsetof(struct scn_dev, naks)), st.irq_nobody_cared - scn.st0.irq_nobody_cared,
 		st.irq_ack_timeouts - scn.st0.irq_ack_timeouts, scn.rejected, st.irq_violations);
+	if (a->stray_deliveries)
+		kprintf("metal: %lu deliveries dropped: copies of level interrupts that no IOAPIC sent "
+			"(remote IRR clear)\n", a->stray_deliveries);
 	for (unsigned d = 0; d < s->ndevices; d++) {
 		struct scn_dev *v = &scn.dev[d];
 		put_time(t1, tsc_to_ns(a, v->lat_max));

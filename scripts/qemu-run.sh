@@ -2,8 +2,8 @@
 # qemu-run.sh: build the bare-metal image (metal/x86_64) for a scenario and
 # boot it in QEMU.
 #
-# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--smp N] [--no-icount]
-#                            [--fixed | SCENARIO]
+# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--checking] [--smp N]
+#                            [--no-icount] [--fixed | SCENARIO]
 #
 # SCENARIO (default scenarios/metal/shared-edu.uks) is compiled into the
 # image by `uksim export-metal` (the subset of .uks that runs on metal:
@@ -21,6 +21,12 @@
 # that a 10 ms timeline coalesces into a handful of episodes), and a run is
 # repeatable. --no-icount turns it off; --kvm implies it.
 #
+# The image is libukern's checking build (UK_CHECKING: I1..I10 after every
+# kernel step) except with --kvm, which builds it without the checks, in
+# its own directory, unless --checking is given too: KVM runs are for the
+# figures, and on our development VM KVM emulates ring 0 (docs/porting.md),
+# where the checks multiply the run's length.
+#
 # Runs qemu-system-x86_64 under TCG (or KVM with --kvm), -nographic: the
 # serial console is this script's standard output. The kernel leaves through
 # isa-debug-exit (iobase 0xf4); QEMU then exits with (code << 1) | 1, which
@@ -29,8 +35,9 @@
 # QEMU that stopped without the debug exit: a triple fault with -no-reboot).
 #
 # The image is built in $UKERN_METAL_BUILD (default: build-metal/ at the
-# root); the uksim that compiles the scenario is $UKSIM (default: the root's
-# build/sim/uksim, else uksim on PATH).
+# root; its nochecks/ for the build without checks); the uksim that
+# compiles the scenario is $UKSIM (default: the root's build/sim/uksim,
+# else uksim on PATH).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/find-uksim.sh"
@@ -41,14 +48,16 @@ smp=
 icount=1
 fixed=0
 scenario=
+checking=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
 	--kvm) accel=kvm; icount=0; shift ;;
 	--smp) smp=${2:?--smp needs a count}; shift 2 ;;
 	--no-icount) icount=0; shift ;;
+	--checking) checking=1; shift ;;
 	--fixed) fixed=1; shift ;;
-	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,41p' "$0"; exit 0 ;;
 	-*) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
 	*)
 		[ -z "$scenario" ] || { echo "qemu-run: one scenario at a time" >&2; exit 2; }
@@ -63,8 +72,13 @@ qemu=$(command -v qemu-system-x86_64) || {
 	echo "qemu-run: qemu-system-x86_64 not found: install qemu-system-x86 (UKERN_METAL_DEPS=1 bash scripts/install-deps.sh)" >&2
 	exit 2
 }
+if [ -z "$checking" ]; then
+	checking=1
+	[ "$accel" = kvm ] && checking=0
+fi
+[ "$checking" = 0 ] && out=$out/nochecks
 mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 3
-make_args=()
+make_args=(CHECKING="$checking")
 if [ "$fixed" = 1 ]; then
 	qemu_args=(-smp "${smp:-2}" -device edu,addr=4 -device edu,addr=8)
 else
@@ -81,7 +95,7 @@ else
 	if [ -n "$smp" ]; then
 		qemu_args[1]=$smp # -smp N comes first
 	fi
-	make_args=(SCENARIO="$scenario" SCENARIO_CWD="$PWD" UKSIM="$uksim")
+	make_args+=(SCENARIO="$scenario" SCENARIO_CWD="$PWD" UKSIM="$uksim")
 fi
 if ! make -s -C "$root/metal/x86_64" O="$out" WERROR=1 -j2 "${make_args[@]}" >"$out/make.log" 2>&1; then
 	echo "qemu-run: building the image failed:" >&2

@@ -2,8 +2,8 @@
 # qemu-run.sh: build the bare-metal image (metal/x86_64) for a scenario and
 # boot it in QEMU.
 #
-# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--checking] [--smp N]
-#                            [--no-icount] [--fixed | SCENARIO]
+# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--checking | --no-checking]
+#                            [--smp N] [--no-icount] [--fixed | SCENARIO]
 #
 # SCENARIO (default scenarios/metal/shared-edu.uks) is compiled into the
 # image by `uksim export-metal` (the subset of .uks that runs on metal:
@@ -23,7 +23,8 @@
 #
 # The image is libukern's checking build (UK_CHECKING: I1..I10 after every
 # kernel step) except with --kvm, which builds it without the checks, in
-# its own directory, unless --checking is given too: KVM runs are for the
+# its own directory, unless --checking is given too (--no-checking builds
+# a TCG run's image without them, for figures beside KVM's): KVM runs are for the
 # figures, and on our development VM KVM emulates ring 0 (docs/porting.md),
 # where the checks multiply the run's length.
 #
@@ -56,8 +57,9 @@ while [ $# -gt 0 ]; do
 	--smp) smp=${2:?--smp needs a count}; shift 2 ;;
 	--no-icount) icount=0; shift ;;
 	--checking) checking=1; shift ;;
+	--no-checking) checking=0; shift ;;
 	--fixed) fixed=1; shift ;;
-	-h|--help) sed -n '2,41p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,42p' "$0"; exit 0 ;;
 	-*) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
 	*)
 		[ -z "$scenario" ] || { echo "qemu-run: one scenario at a time" >&2; exit 2; }

@@ -28,7 +28,7 @@
  * time by the guest's instructions. Under KVM guest time is the host's; on
  * our development VM's KVM ring 0 is emulated at about 1 us an instruction
  * (docs/porting.md), so a timeline meant for a kernel a thousand times
- * faster is stretched. Only the spacing of the raises changes: every figure
+ * faster is stretched (qemu-run.sh uses 5000 there). Only the spacing of the raises changes: every figure
  * is still measured in real time. */
 #ifndef METAL_TIME_SCALE
 #define METAL_TIME_SCALE 1
@@ -233,7 +233,7 @@ static _Noreturn void scn_verdict(struct uk_arch *a, uint64_t now, bool timed_ou
 				x->line, x->col, x->text, met ? "none" : "the run did not end within 10 s");
 		} else if (!judged) {
 			put_time(t1, v);
-			kprintf("  ~ %s:%u:%u  %s  (saw %s; not judged on metal: TCG's time is not the "
+			kprintf("  ~ %s:%u:%u  %s  (saw %s; not judged on metal: the machine's time is not the "
 				"cost model's)\n", s->file, x->line, x->col, x->text, t1);
 			continue;
 		} else {

@@ -31,10 +31,10 @@
 #
 # The image is libukern's checking build (UK_CHECKING: I1..I10 after every
 # kernel step) except with --kvm, which builds it without the checks, in
-# its own directory, unless --checking is given too (--no-checking builds
-# a TCG run's image without them, for figures beside KVM's): KVM runs are for the
-# figures, and on our development VM KVM emulates ring 0 (docs/porting.md),
-# where the checks multiply the run's length.
+# its own directory, unless --checking is given too (--no-checking builds a
+# TCG run's image without them, for figures beside KVM's): KVM runs are for
+# the figures, and on our development VM KVM emulates ring 0
+# (docs/porting.md), where the checks multiply the run's length.
 #
 # Runs qemu-system-x86_64 under TCG (or KVM with --kvm), -nographic: the
 # serial console is this script's standard output. The kernel leaves through

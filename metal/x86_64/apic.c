@@ -230,7 +230,8 @@ bool metal_ioapic_stray(struct uk_arch *a, unsigned vector)
 	unsigned pin = a->ioapic_level_pin[vector & 255];
 	if (!pin--)
 		return false;
-	if (!((a->ioapic_mask_shadow >> pin) & 1) && !__atomic_load_n(&a->stray_deliveries, __ATOMIC_RELAXED))
+	bool masked = (a->ioapic_mask_shadow >> pin) & 1;
+	if (!masked && !__atomic_load_n(&a->stray_deliveries, __ATOMIC_RELAXED))
 		return false;
 	return !metal_ioapic_remote_irr(a, pin);
 }

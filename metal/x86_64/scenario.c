@@ -28,8 +28,8 @@
  * time by the guest's instructions. Under KVM guest time is the host's; on
  * our development VM's KVM ring 0 is emulated at about 1 us an instruction
  * (docs/porting.md), so a timeline meant for a kernel a thousand times
- * faster is stretched (qemu-run.sh uses 5000 there). Only the spacing of the raises changes: every figure
- * is still measured in real time. */
+ * faster is stretched (qemu-run.sh uses 5000 there). Only the spacing of
+ * the raises changes: every figure is still measured in real time. */
 #ifndef METAL_TIME_SCALE
 #define METAL_TIME_SCALE 1
 #endif

@@ -2,7 +2,8 @@
 # qemu-run.sh: build the bare-metal image (metal/x86_64) for a scenario and
 # boot it in QEMU.
 #
-# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--smp N] [--no-icount]
+# Usage: scripts/qemu-run.sh [--timeout SECONDS] [--kvm] [--checking | --no-checking]
+#                            [--time-scale N] [--smp N] [--no-icount]
 #                            [--fixed | SCENARIO]
 #
 # SCENARIO (default scenarios/metal/shared-edu.uks) is compiled into the
@@ -21,6 +22,20 @@
 # that a 10 ms timeline coalesces into a handful of episodes), and a run is
 # repeatable. --no-icount turns it off; --kvm implies it.
 #
+# --time-scale N stretches a scenario's timeline N times (its raises come N
+# times further apart; every figure is still real time). The default is 1,
+# except with --kvm where the host's KVM is PVM (kvm_pvm loaded: the KVM of
+# our development VM, which emulates a guest's ring 0 at about 1 us an
+# instruction, docs/porting.md): there it is 5000, and shared-edu's 10 ms
+# become 50 s. The run says so. --kvm's default timeout is 10 minutes.
+#
+# The image is libukern's checking build (UK_CHECKING: I1..I10 after every
+# kernel step) except with --kvm, which builds it without the checks, in
+# its own directory, unless --checking is given too (--no-checking builds a
+# TCG run's image without them, for figures beside KVM's): KVM runs are for
+# the figures, and on our development VM KVM emulates ring 0
+# (docs/porting.md), where the checks multiply the run's length.
+#
 # Runs qemu-system-x86_64 under TCG (or KVM with --kvm), -nographic: the
 # serial console is this script's standard output. The kernel leaves through
 # isa-debug-exit (iobase 0xf4); QEMU then exits with (code << 1) | 1, which
@@ -29,32 +44,47 @@
 # QEMU that stopped without the debug exit: a triple fault with -no-reboot).
 #
 # The image is built in $UKERN_METAL_BUILD (default: build-metal/ at the
-# root); the uksim that compiles the scenario is $UKSIM (default: the root's
-# build/sim/uksim, else uksim on PATH).
+# root; its nochecks/ for the build without checks); the uksim that
+# compiles the scenario is $UKSIM (default: the root's build/sim/uksim,
+# else uksim on PATH).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/find-uksim.sh"
 out=${UKERN_METAL_BUILD:-$root/build-metal}
-timeout_s=120
+timeout_s=
 accel=tcg
 smp=
 icount=1
 fixed=0
 scenario=
+checking=
+time_scale=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
 	--kvm) accel=kvm; icount=0; shift ;;
 	--smp) smp=${2:?--smp needs a count}; shift 2 ;;
 	--no-icount) icount=0; shift ;;
+	--checking) checking=1; shift ;;
+	--no-checking) checking=0; shift ;;
+	--time-scale)
+		time_scale=${2:?--time-scale needs a factor}
+		case "$time_scale" in
+		'' | *[!0-9]* | 0*) echo "qemu-run: --time-scale takes a whole number from 1" >&2; exit 2 ;;
+		esac
+		shift 2 ;;
 	--fixed) fixed=1; shift ;;
-	-h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,49p' "$0"; exit 0 ;;
 	-*) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
 	*)
 		[ -z "$scenario" ] || { echo "qemu-run: one scenario at a time" >&2; exit 2; }
 		scenario=$1; shift ;;
 	esac
 done
+if [ -z "$timeout_s" ]; then
+	timeout_s=120
+	[ "$accel" = kvm ] && timeout_s=600
+fi
 if [ "$fixed" = 1 ] && [ -n "$scenario" ]; then
 	echo "qemu-run: --fixed runs no scenario; give one or the other" >&2
 	exit 2
@@ -63,8 +93,13 @@ qemu=$(command -v qemu-system-x86_64) || {
 	echo "qemu-run: qemu-system-x86_64 not found: install qemu-system-x86 (UKERN_METAL_DEPS=1 bash scripts/install-deps.sh)" >&2
 	exit 2
 }
+if [ -z "$checking" ]; then
+	checking=1
+	[ "$accel" = kvm ] && checking=0
+fi
+[ "$checking" = 0 ] && out=$out/nochecks
 mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 3
-make_args=()
+make_args=(CHECKING="$checking")
 if [ "$fixed" = 1 ]; then
 	qemu_args=(-smp "${smp:-2}" -device edu,addr=4 -device edu,addr=8)
 else
@@ -81,7 +116,11 @@ else
 	if [ -n "$smp" ]; then
 		qemu_args[1]=$smp # -smp N comes first
 	fi
-	make_args=(SCENARIO="$scenario" SCENARIO_CWD="$PWD" UKSIM="$uksim")
+	if [ -z "$time_scale" ]; then
+		time_scale=1
+		[ "$accel" = kvm ] && [ -d /sys/module/kvm_pvm ] && time_scale=5000
+	fi
+	make_args+=(SCENARIO="$scenario" SCENARIO_CWD="$PWD" UKSIM="$uksim" TIME_SCALE="$time_scale")
 fi
 if ! make -s -C "$root/metal/x86_64" O="$out" WERROR=1 -j2 "${make_args[@]}" >"$out/make.log" 2>&1; then
 	echo "qemu-run: building the image failed:" >&2

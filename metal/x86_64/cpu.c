@@ -91,11 +91,59 @@ static uint64_t read_cr2(void)
 	return v;
 }
 
+/* SYSCALL that stayed in ring 3. The KVM of our development VM is not
+ * hardware virtualisation but PVM (kvm_pvm: the guest runs in hardware ring
+ * 3, the hypervisor emulates the privileged steps). Its SYSCALL from a
+ * non-PVM guest's ring 3 does half the job: RCX = the return RIP, R11 =
+ * RFLAGS, RIP = LSTAR and RFLAGS &= ~FMASK, but CS, SS and the CPL stay the
+ * user's, so the first fetch at syscall_entry is a user-mode fetch of a
+ * supervisor page: a page fault (error 0x15, cs 0x2b) that the hypervisor
+ * then delivers properly, through the IDT, in ring 0 on RSP0. That fault
+ * carries everything SYSCALL would have: so the call completes here and
+ * returns as SYSRET would (RIP = RCX, RFLAGS = R11). Under TCG and on
+ * hardware SYSCALL reaches ring 0 and this path never runs.
+ *
+ * The signature is exact: a ring-3 instruction fetch at syscall_entry with
+ * IF clear. Ring 3 cannot clear IF (IOPL 0), so only SYSCALL's FMASK can
+ * have; a ring-3 jump to syscall_entry faults with IF set and stays fatal. */
+static bool syscall_stayed_in_ring3(const struct trap_frame *f)
+{
+	const uint64_t user_fetch = 0x4 | 0x10; /* error code: U/S, I/D */
+	return f->vector == 14 && (f->cs & 3) == 3 && (f->error & user_fetch) == user_fetch &&
+	       f->rip == (uint64_t)syscall_entry && read_cr2() == f->rip && !(f->rflags & 0x200) &&
+	       f->rcx < 0x800000000000ull; /* a user-half return address, as SYSRET needs */
+}
+
+static void syscall_by_fault(struct trap_frame *f)
+{
+	/* The flags ring 3 may set itself (CF PF AF ZF SF TF DF OF AC ID);
+	 * IF on and IOPL 0 whatever R11 says. */
+	const uint64_t user_flags = 0x240dd5;
+	struct percpu *pc = this_percpu();
+	uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+
+	if (pc->syscalls_by_fault++ == 0)
+		kprintf("metal: cpu%lu: SYSCALL stayed in ring 3 (fault at syscall_entry, cs %lx): "
+			"this CPU's system calls complete through that fault\n", pc->id, f->cs);
+	sti();
+	f->rax = (uint64_t)metal_syscall(f->rax, args);
+	cli();
+	/* What the SYSCALL path's SYSRET leaves: RCX and R11 are SYSCALL's,
+	 * the other caller-saved argument registers are scrubbed. */
+	f->rip = f->rcx;
+	f->rflags = (f->r11 & user_flags) | 0x202;
+	f->rdx = f->rsi = f->rdi = f->r8 = f->r9 = f->r10 = 0;
+}
+
 void trap(struct trap_frame *f)
 {
 	struct uk_arch *a = &metal_arch;
 	unsigned v = (unsigned)f->vector;
 
+	if (v == 14 && syscall_stayed_in_ring3(f)) {
+		syscall_by_fault(f);
+		return;
+	}
 	if (v < 32) {
 		/* The kernel never faults on user input (user memory goes through
 		 * the software walk in arch.c); a ring-3 fault is not routed to
@@ -122,6 +170,14 @@ void trap(struct trap_frame *f)
 		return;
 	if (v == UK_VEC_TIMER && !metal_timer_fired(a)) {
 		lapic_eoi(a); /* only the timeline's deadline came */
+		return;
+	}
+	if (v >= UK_VEC_FIRST_DEVICE && v <= UK_VEC_LAST_DEVICE && metal_ioapic_stray(a, v)) {
+		if (__atomic_fetch_add(&a->stray_deliveries, 1, __ATOMIC_RELAXED) == 0)
+			kprintf("metal: cpu%lu: vector %u of a level pin delivered with the pin's remote IRR "
+				"clear: a copy no IOAPIC sent, dropped (and counted from now on)\n",
+				this_percpu()->id, v);
+		lapic_eoi(a);
 		return;
 	}
 	if (a->handler)

@@ -99,6 +99,7 @@ struct percpu {
 	struct tss tss;
 	uint64_t user_entries;         /* times this CPU entered ring 3 */
 	uint64_t syscalls;             /* ring-3 system calls taken here */
+	uint64_t syscalls_by_fault;    /* of which SYSCALL stayed in ring 3 (cpu.c) */
 	/* The LAPIC timer's two users (apic.c): libukern's deadline and, on
 	 * CPU 0, the scenario's timeline (ns, when armed). */
 	uint64_t timer_kernel, timer_extra;

@@ -54,6 +54,9 @@ struct uk_arch {
 	unsigned ioapic_pins;
 	uint32_t ioapic_gsi_base;
 	uint64_t ioapic_mask_shadow; /* our view of each pin's mask bit */
+	uk_spinlock_t ioapic_lock;   /* the select/window pair (apic.c) */
+	uint8_t ioapic_level_pin[256]; /* vector -> its level pin + 1, 0: none */
+	uint64_t stray_deliveries;   /* level deliveries no IOAPIC sent (cpu.c) */
 	uint64_t tsc_hz;
 	uint64_t tsc0;
 	uint64_t lapic_hz;           /* timer ticks per second (divide by 16) */
@@ -107,6 +110,7 @@ int metal_ioapic_route(struct uk_arch *a, unsigned pin, unsigned vector, unsigne
 void metal_ioapic_mask(struct uk_arch *a, unsigned pin, bool masked);
 bool metal_ioapic_masked(struct uk_arch *a, unsigned pin);
 bool metal_ioapic_remote_irr(struct uk_arch *a, unsigned pin);
+bool metal_ioapic_stray(struct uk_arch *a, unsigned vector);
 
 /* pci.c */
 uint32_t pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);

@@ -227,8 +227,12 @@ static _Noreturn void edu_verdict(struct uk_arch *a, struct uk_kernel *k, const 
 	kprintf("irq: raise to device clear (single raises, ring-3 raiser and drivers): median %lu ns, "
 		"mean %lu ns, max %lu ns (TSC %lu kHz)\n", tsc_to_ns(a, args[4]),
 		tsc_to_ns(a, sum / single), tsc_to_ns(a, max), a->tsc_hz / 1000);
+	if (a->stray_deliveries)
+		kprintf("metal: %lu deliveries dropped: copies of level interrupts that no IOAPIC sent "
+			"(remote IRR clear)\n", a->stray_deliveries);
 	for (unsigned c = 0; c < a->ncpus; c++)
-		kprintf("syscall: ring-3 null system call on cpu %u (SYSCALL .. SYSRET): median %lu ns\n", c,
+		kprintf("syscall: ring-3 null system call on cpu %u (SYSCALL .. SYSRET%s): median %lu ns\n", c,
+			a->cpu[c].syscalls_by_fault ? ", completed through the fault" : "",
 			tsc_to_ns(a, results.null_median[c]));
 	for (unsigned w = 0; w < 2; w++) {
 		const struct ipc_result *r = &ipc_results[w];

@@ -49,8 +49,8 @@ else
 	grep -q '\.nactions = 1000,' "$tmp/table.c" || fail "$scn: .nactions is not 1000"
 	sed -n 's/^	{ \([0-9]*\)ull, 0x[0-9a-f]*, [0-9]* },$/\1/p' "$tmp/table.c" | sort -n -c ||
 		fail "$scn: the raises are not in time order"
-	grep -q '{ "count handled(edu0) >= 250", 54, 3, METAL_SCN_HANDLED, METAL_SCN_GE, 0, 250ull }' \
-		"$tmp/table.c" || fail "$scn: the expectation 'handled edu0 at least 250' is not in the table"
+	grep -q '{ "count handled(edu0) >= 200", 58, 3, METAL_SCN_HANDLED, METAL_SCN_GE, 0, 200ull }' \
+		"$tmp/table.c" || fail "$scn: the expectation 'handled edu0 at least 200' is not in the table"
 fi
 grep -q '^	{ "drv0.main", "edu-driver", 100, 0x1ull, 0x1, 0x1, 2, args0 },$' "$tmp/table.c" ||
 	fail "$scn: drv0.main's row does not name edu-driver with its caps and 2 arguments"

@@ -48,19 +48,24 @@ static int write_traces(const struct run_opts *ro, const struct uks_scenario *s,
 
 /* ---- --irq-log: the kernel's IRQ log records, one line each ---- */
 
-/* The report carries the run's trace, not the kernel's IRQ log; every log
- * record is also a trace record (uk_irq_emit appends, then traces, under
- * the kernel lock), kind UK_TRACE_IRQ(kind) with (pin, sink, argument), and
- * the trace adds the CPU. What the trace does not carry are the record's
- * flags and transition step: they print as 0 here (the metal image has them,
- * docs/running.md). */
-static bool irq_record(const struct sim_trace_rec *tr, struct uk_irq_event *ev, uint32_t *cpu)
+/* Every record of the kernel's IRQ log is also a trace record (uk_irq_emit
+ * appends, then traces, under the kernel lock), kind UK_TRACE_IRQ(kind) with
+ * (pin, sink, argument); the trace adds the CPU. The report carries a copy
+ * of the log too (keep_irq_log), in the same order: the n-th IRQ trace
+ * record is log record n, which has the flags and the transition step the
+ * trace lacks. Without the copy (the log was full) they print as 0. */
+static bool irq_record(const struct sim_run_report *r, size_t i, size_t n,
+		       struct uk_irq_event *ev, uint32_t *cpu)
 {
+	const struct sim_trace_rec *tr = &r->trace[i];
 	if (tr->kind <= UK_TRACE_IRQ_BASE || tr->kind >= UK_TRACE_IRQ_VIOLATION)
 		return false;
 	*ev = (struct uk_irq_event){.t = tr->time, .arg = tr->c, .pin = (uint32_t)tr->a,
 				    .sink = (uint32_t)tr->b,
 				    .kind = (uint16_t)(tr->kind - UK_TRACE_IRQ_BASE)};
+	if (n < r->irq_log_len && r->irq_log[n].kind == ev->kind && r->irq_log[n].pin == ev->pin &&
+	    r->irq_log[n].t == ev->t)
+		*ev = r->irq_log[n];
 	*cpu = tr->cpu == 0xffff ? UK_IRQ_CPU_UNKNOWN : tr->cpu;
 	return true;
 }
@@ -83,7 +88,7 @@ static void print_irq_log(FILE *f, const struct sim_run_report *r, size_t limit)
 	char line[256];
 
 	for (size_t i = 0; i < r->trace_len; i++)
-		if (irq_record(&r->trace[i], &ev, &cpu)) {
+		if (irq_record(r, i, n, &ev, &cpu)) {
 			n++;
 			count[ev.kind < KINDS ? ev.kind : 0]++;
 		}
@@ -102,10 +107,12 @@ static void print_irq_log(FILE *f, const struct sim_run_report *r, size_t limit)
 		sep = ", ";
 	}
 	fputs(n ? "\n" : " none\n", f);
-	for (size_t i = 0; i < r->trace_len; i++)
-		if (irq_record(&r->trace[i], &ev, &cpu)) {
+	for (size_t i = 0, k = 0; i < r->trace_len; i++)
+		if (irq_record(r, i, k++, &ev, &cpu)) {
 			uk_irq_event_format(&ev, cpu, line, sizeof(line));
 			fprintf(f, "  %s\n", line);
+		} else {
+			k--;
 		}
 }
 
@@ -118,9 +125,10 @@ static void print_irq_log_json(FILE *f, const struct sim_run_report *r, size_t l
 	const char *sep = "";
 
 	fputs(", \"irq_log\": [", f);
-	for (size_t i = 0; i < r->trace_len; i++) {
-		if (!irq_record(&r->trace[i], &ev, &cpu))
+	for (size_t i = 0, k = 0; i < r->trace_len; i++) {
+		if (!irq_record(r, i, k, &ev, &cpu))
 			continue;
+		k++;
 		const char *name = uk_irq_event_kind_name(ev.kind);
 		fprintf(f, "%s{\"t\": %llu, \"cpu\": ", sep, (unsigned long long)ev.t);
 		if (cpu == UK_IRQ_CPU_UNKNOWN)
@@ -249,6 +257,7 @@ static int run_one(const char *file, const struct run_opts *ro)
 	};
 	if ((ro->trace_json || ro->trace_vcd || ro->irq_log) && o.trace_limit < RUN_TRACE_KEEP)
 		o.trace_limit = RUN_TRACE_KEEP;
+	o.keep_irq_log = ro->irq_log != NULL;
 	/* One schedule of the random strategy with this seed (the explorer's
 	 * view of "seed N"), or virtual-time order with --chooser time. */
 	struct sim_engine_config ec = {

@@ -106,6 +106,12 @@ if cmp -s "$tmp/log.txt" "$tmp/want.txt"; then echo "ok: FILE holds the same rec
 expect 1 "a failing run with --irq-log still exits 1" -- "$UKSIM" run --irq-log "$FAILING"
 contains out "nobody-cared: pin [0-9]*: nobody cared" "the failing run's nobody-cared record"
 
+# The records' flags come from the kernel's log (the trace has none): a
+# driver that answers with a kick and a clear says so on its ACKs.
+expect 0 "run --irq-log on reset-kick" -- "$UKSIM" run --irq-log "$(dirname "$SCN")/reset-kick.uks"
+contains out "^  [0-9]* ns cpu [0-9-]* ack: sink [0-9]* ACKs sequence [0-9]* on pin [0-9]* (by kick|clear)$" \
+	"an ACK's flags, from the kernel's log"
+
 # A FILE that cannot be written: exit 2, named, and nothing run.
 expect 2 "--irq-log=FILE in a missing folder" -- "$UKSIM" run --irq-log="$tmp/no/such/dir/log" "$SCN"
 contains err "uksim run: --irq-log: cannot write $tmp/no/such/dir/log" "the bad FILE is named"

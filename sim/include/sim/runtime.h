@@ -88,6 +88,9 @@ struct sim_runtime_options {
 	/* Keep every served `latency irq(D)` wait in the report
 	 * (irq_latency_ns); off by default, as the explorer needs none. */
 	bool keep_latencies;
+	/* Keep a copy of the kernel's IRQ log in the report (irq_log): the
+	 * records with their flags and steps, which the trace lacks. */
+	bool keep_irq_log;
 };
 
 /* Every program of the scenario known and its arguments well typed. */
@@ -191,6 +194,12 @@ struct sim_run_report {
 	uint64_t *irq_latency_ns;
 	size_t nirq_latency;
 	uint64_t irq_unserved;
+	/* With options.keep_irq_log: the kernel's IRQ log as the run left it
+	 * (owned), in the order of the trace's IRQ records (the kernel appends
+	 * a record, then traces it), and how many records it could not hold. */
+	struct uk_irq_event *irq_log;
+	size_t irq_log_len;
+	uint64_t irq_log_lost;
 };
 
 /* Build, run and judge one schedule. `ecfg` gives the chooser, its state,

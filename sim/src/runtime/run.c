@@ -370,6 +370,16 @@ int sim_runtime_run(const struct uks_scenario *s, const struct sim_runtime_optio
 	int rc = 0;
 	if (!out->internal_error && o->keep_latencies && keep_latencies(rt, out) != 0)
 		rc = -1;
+	if (!out->internal_error && o->keep_irq_log && rt->log.len) {
+		out->irq_log = malloc(rt->log.len * sizeof(*out->irq_log));
+		if (out->irq_log) {
+			memcpy(out->irq_log, rt->log.ev, rt->log.len * sizeof(*out->irq_log));
+			out->irq_log_len = rt->log.len;
+			out->irq_log_lost = rt->log.lost;
+		} else {
+			rc = -1;
+		}
+	}
 	if (!out->internal_error && out->trace_len && rt_names(rt, out) != 0)
 		rc = -1;
 	rt_destroy(rt);
@@ -391,5 +401,6 @@ void sim_run_report_fini(struct sim_run_report *r)
 	}
 	free(r->dlog);
 	free(r->irq_latency_ns);
+	free(r->irq_log);
 	memset(r, 0, sizeof(*r));
 }

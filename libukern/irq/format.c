@@ -99,7 +99,7 @@ const char *uk_irq_event_kind_name(unsigned kind)
 	}
 }
 
-static const char *raise_words(uint64_t how)
+const char *uk_irq_raise_words(uint64_t how)
 {
 	switch (how) {
 	case UK_IRQ_RAISE_STARTED: return "starts a service episode";
@@ -110,7 +110,7 @@ static const char *raise_words(uint64_t how)
 	}
 }
 
-static const char *end_words(uint64_t how)
+const char *uk_irq_end_words(uint64_t how)
 {
 	switch (how) {
 	case UK_IRQ_END_HANDLED: return "handled, unmasked now";
@@ -171,7 +171,7 @@ static void put_words(struct out *o, const struct uk_irq_event *ev)
 		put_s(o, "a raise of ");
 		put_pin(o, ev);
 		put_c(o, ' ');
-		put_s(o, raise_words(a));
+		put_s(o, uk_irq_raise_words(a));
 		break;
 	case UK_IRQ_EV_BEGIN:
 		put_pin(o, ev);
@@ -202,7 +202,7 @@ static void put_words(struct out *o, const struct uk_irq_event *ev)
 	case UK_IRQ_EV_END:
 		put_pin(o, ev);
 		put_s(o, " ends its episode: ");
-		put_s(o, end_words(a));
+		put_s(o, uk_irq_end_words(a));
 		break;
 	case UK_IRQ_EV_MASK:
 		put_s(o, a ? "the kernel masks " : "the kernel unmasks ");

@@ -274,43 +274,6 @@ static void c_string(GString *o, const char *s)
 	g_string_append_c(o, '"');
 }
 
-/* An argument's kind in the block (sim/src/runtime/args.c value_kind). */
-static uint32_t value_kind(enum uks_value_kind k)
-{
-	switch (k) {
-	case UKS_VAL_INT: return UK_PROGARG_INT;
-	case UKS_VAL_TIME: return UK_PROGARG_TIME;
-	case UKS_VAL_SIZE: return UK_PROGARG_SIZE;
-	case UKS_VAL_BOOL: return UK_PROGARG_BOOL;
-	case UKS_VAL_STRING: return UK_PROGARG_STRING;
-	case UKS_VAL_IDENT: return UK_PROGARG_IDENT;
-	case UKS_VAL_DEVICE: return UK_PROGARG_DEVICE;
-	case UKS_VAL_PROCESS: return UK_PROGARG_PROCESS;
-	case UKS_VAL_ENDPOINT: return UK_PROGARG_ENDPOINT;
-	}
-	return UK_PROGARG_IDENT;
-}
-
-/* What an argument names, as the simulator's block says it (args.c
- * arg_ref): unchecked identifiers name a device, endpoint or process. */
-static int32_t arg_ref(const struct uks_scenario *s, const struct uks_arg *a)
-{
-	if (a->ref >= 0)
-		return a->ref;
-	if (a->kind != UKS_VAL_IDENT || !a->str)
-		return -1;
-	for (size_t i = 0; i < s->ndevices; i++)
-		if (!strcmp(s->devices[i].name, a->str))
-			return (int32_t)i;
-	for (size_t i = 0; i < s->nendpoints; i++)
-		if (!strcmp(s->endpoints[i].name, a->str))
-			return (int32_t)i;
-	for (size_t i = 0; i < s->nprocesses; i++)
-		if (!strcmp(s->processes[i].name, a->str))
-			return (int32_t)i;
-	return -1;
-}
-
 /* Bit d for each device the process holds a capability of `kind` for
  * (mmio and pci both give device memory). */
 static uint32_t cap_mask(const struct uks_process *p, enum uks_cap_kind kind)
@@ -350,7 +313,7 @@ static char *table(const struct uks_scenario *s, const char *file)
 			g_string_append(o, "\t{ ");
 			c_string(o, a->name);
 			g_string_append_printf(o, ", %u, %d, %" G_GUINT64_FORMAT "ull, ",
-					       value_kind(a->kind), arg_ref(s, a), (guint64)a->num);
+					       sim_progarg_kind(a->kind), sim_progarg_ref(s, a), (guint64)a->num);
 			if (a->str)
 				c_string(o, a->str);
 			else

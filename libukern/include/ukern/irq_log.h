@@ -107,6 +107,10 @@ size_t uk_irq_event_format(const struct uk_irq_event *ev, uint32_t cpu, char *bu
  * "eos", "stall", "nobody-cared", "ack-timeout", "attach", "detach",
  * "disable", "undelivered" (the trace's names without "irq."), or NULL. */
 const char *uk_irq_event_kind_name(unsigned kind);
+/* What a raise record's argument (UK_IRQ_RAISE_*) and an end record's
+ * (UK_IRQ_END_*) say, in the words of the story and the log's lines. */
+const char *uk_irq_raise_words(uint64_t how);
+const char *uk_irq_end_words(uint64_t how);
 
 /* Trace kinds (ukern/trace.h reserves 0x0200..0x02ff for the IRQ code). */
 #define UK_TRACE_IRQ(kind) ((uint16_t)(UK_TRACE_IRQ_BASE + (kind)))

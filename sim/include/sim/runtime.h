@@ -94,6 +94,14 @@ struct sim_runtime_options {
 };
 
 /* Every program of the scenario known and its arguments well typed. */
+/* How the argument block (ukern/progargs.h) gives a scenario argument, for
+ * whoever lays blocks out (the runtime; `uksim export-metal` for the metal
+ * image's start code): its kind (UK_PROGARG_*), and what it names (a
+ * device, endpoint or process index; unchecked identifiers, of a loaded
+ * program without a spec, name one of those by its name), or -1. */
+uint32_t sim_progarg_kind(enum uks_value_kind k);
+int32_t sim_progarg_ref(const struct uks_scenario *s, const struct uks_arg *a);
+
 int sim_runtime_check(const struct uks_scenario *s, const struct sim_registry *r,
 		      struct uks_diag *diag);
 

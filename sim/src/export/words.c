@@ -39,28 +39,6 @@ static const char *nm(struct say *s, enum sim_name_kind kind, uint64_t a, uint64
 #define LINE(c, p) nm(&say, SIM_NAME_LINE, (c), (p))
 #define DEV(x) nm(&say, SIM_NAME_DEVICE, (x), 0)
 
-static const char *raise_words(uint64_t how)
-{
-	switch (how) {
-	case UK_IRQ_RAISE_STARTED: return "starts a service episode";
-	case UK_IRQ_RAISE_BUFFERED: return "is kept for when the episode ends";
-	case UK_IRQ_RAISE_COALESCED: return "merges into the raise already kept";
-	case UK_IRQ_RAISE_DROPPED: return "is lost (the line keeps no raise in service)";
-	default: return "arrives";
-	}
-}
-
-static const char *end_words(uint64_t how)
-{
-	switch (how) {
-	case UK_IRQ_END_HANDLED: return "handled, unmasked now";
-	case UK_IRQ_END_STALLED: return "every sink NAKed, the line stalls";
-	case UK_IRQ_END_RETRIED: return "the stall's retry timer ended it";
-	case UK_IRQ_END_UNHANDLED: return "unhandled, counted by the Linux statistic";
-	default: return "ended";
-	}
-}
-
 static const char *wait_words(uint64_t w)
 {
 	switch (w) {
@@ -203,7 +181,7 @@ void sim_trace_describe_named(const struct sim_trace_rec *r, const struct sim_na
 	case UK_TRACE_CORE_RUNQ: OUT("CPU %llu has %llu threads ready to run", a, b); return;
 
 	/* The IRQ subsystem: pin, sink, argument. */
-	case UK_TRACE_IRQ(UK_IRQ_EV_RAISE): OUT("a raise of %s %s", PIN(a), raise_words(c)); return;
+	case UK_TRACE_IRQ(UK_IRQ_EV_RAISE): OUT("a raise of %s %s", PIN(a), uk_irq_raise_words(c)); return;
 	case UK_TRACE_IRQ(UK_IRQ_EV_BEGIN): OUT("%s starts service episode %llu", PIN(a), c); return;
 	case UK_TRACE_IRQ(UK_IRQ_EV_SEQ):
 		OUT("%s takes part in the episode of %s: sequence %llu", SINK(b), PIN(a), c);
@@ -213,7 +191,7 @@ void sim_trace_describe_named(const struct sim_trace_rec *r, const struct sim_na
 	case UK_TRACE_IRQ(UK_IRQ_EV_KICK):
 		OUT("%s kicks %s%s", SINK(b), PIN(a), c ? ", which ends its episode" : " (no episode to end)");
 		return;
-	case UK_TRACE_IRQ(UK_IRQ_EV_END): OUT("%s ends its episode: %s", PIN(a), end_words(c)); return;
+	case UK_TRACE_IRQ(UK_IRQ_EV_END): OUT("%s ends its episode: %s", PIN(a), uk_irq_end_words(c)); return;
 	case UK_TRACE_IRQ(UK_IRQ_EV_MASK): OUT("the kernel %s %s", c ? "masks" : "unmasks", PIN(a)); return;
 	case UK_TRACE_IRQ(UK_IRQ_EV_EOI): OUT("the kernel signals end of interrupt for %s", PIN(a)); return;
 	case UK_TRACE_IRQ(UK_IRQ_EV_EOS): OUT("the kernel signals end of service for %s", PIN(a)); return;

@@ -45,7 +45,7 @@ static void name_mutexes(struct sim_rt *rt, struct rt_proc *rp)
 	}
 }
 
-static uint32_t value_kind(enum uks_value_kind k)
+uint32_t sim_progarg_kind(enum uks_value_kind k)
 {
 	switch (k) {
 	case UKS_VAL_INT: return UK_PROGARG_INT;
@@ -61,9 +61,7 @@ static uint32_t value_kind(enum uks_value_kind k)
 	return UK_PROGARG_IDENT;
 }
 
-/* What an argument names. Unchecked arguments (a loaded program without a
- * spec) name things by identifier: a device, an endpoint or a process. */
-static int32_t arg_ref(const struct uks_scenario *s, const struct uks_arg *a)
+int32_t sim_progarg_ref(const struct uks_scenario *s, const struct uks_arg *a)
 {
 	if (a->ref >= 0)
 		return a->ref;
@@ -142,9 +140,9 @@ static uint64_t layout(struct sim_rt *rt, const struct rt_thread *c, struct writ
 	for (uint32_t i = 0; i < h.nargs; i++) {
 		const struct uks_arg *a = &c->ut->args[i];
 		struct uk_progarg e = {
-			.kind = value_kind(a->kind),
+			.kind = sim_progarg_kind(a->kind),
 			.num = a->num,
-			.ref = arg_ref(s, a),
+			.ref = sim_progarg_ref(s, a),
 		};
 		e.name = put_str(w, a->name);
 		e.str = put_str(w, a->str);

@@ -81,10 +81,15 @@ OPERATORS = ("cmp", "logic", "const", "call", "check", "neg")
 # the short scenario and CLI tests already run). Also plugins-faults: it
 # checks uksim's report of a crashing plug-in (sim/uksim/faults.c, in no
 # area) and sometimes fails on the unmutated tree (the crash address of a
-# replay differs), and a failure counts as a kill.
-EXCLUDED_SUITES = {"install", "portability", "mutate", "fuzz"}
+# replay differs), and a failure counts as a kill. The metal suite: its
+# images are compiled apart, freestanding, so they never run a mutant of a
+# schema (UKMUT_ID is read by a constructor the image does not run), and
+# the simulator half of metal-sim-vs-metal runs a scenario that the
+# scenario tests run too; it took 14 s a mutant. mutate-schema tests this
+# script, not the kernel.
+EXCLUDED_SUITES = {"install", "portability", "mutate", "fuzz", "metal"}
 EXCLUDED_TESTS = {"report-html", "scenario-check-good", "sweep-engines", "uksim-cli",
-                  "plugins-faults"}
+                  "plugins-faults", "mutate-schema"}
 
 NOT_CALLS = {"uk_arch_fatal"}
 COMPARE = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
@@ -252,6 +257,168 @@ def apply(text, edits):
 def line_of(text, line):
     lines = text.split("\n")
     return lines[line - 1].strip() if line <= len(lines) else ""
+
+
+STORAGE = {"static", "inline", "__inline__", "extern", "_Noreturn"}
+
+
+def functions_of(code):
+    """The function definitions of a file (masked code): a list of dicts with
+    the offsets of the declaration's start, the name, the parameter list's
+    parentheses and the body's braces; None for a definition the schema
+    cannot take (a variadic one, or a declarator it does not read)."""
+    found = []
+    depth = 0
+    decl_start = 0
+    i, n = 0, len(code)
+    while i < n:
+        c = code[i]
+        if c == "{":
+            if depth == 0:
+                j = i - 1
+                while j >= 0 and code[j].isspace():
+                    j -= 1
+                close = match_paren_back(code, j) if j >= 0 and code[j] == ")" else -1
+                end = match_brace(code, i)
+                if close >= 0 and end >= 0:
+                    found.append(read_function(code, decl_start, close, j, i, end))
+                    i = end + 1
+                    decl_start = i
+                    continue
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                decl_start = i + 1
+        elif c == ";" and depth == 0:
+            decl_start = i + 1
+        i += 1
+    return [f for f in found if f]
+
+
+def match_paren_back(code, j):
+    depth = 0
+    for k in range(j, -1, -1):
+        if code[k] == ")":
+            depth += 1
+        elif code[k] == "(":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+def match_brace(code, i):
+    depth = 0
+    for k in range(i, len(code)):
+        if code[k] == "{":
+            depth += 1
+        elif code[k] == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+def read_function(code, decl_start, lp, rp, lb, rb):
+    name = re.search(r"([A-Za-z_]\w*)\s*$", code[:lp])
+    if not name:
+        return None
+    prefix = code[decl_start:name.start()]
+    if "(" in prefix or "=" in prefix:
+        return None  # an attribute, a function returning a function pointer
+    words = prefix.split()
+    ret = " ".join(w for w in prefix.replace("*", " * ").split() if w not in STORAGE)
+    if not ret:
+        return None
+    args = []
+    params = code[lp + 1:rp]
+    parts, depth, cur = [], 0, ""
+    for ch in params:
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
+        cur += ch
+    parts.append(cur)
+    for part in parts:
+        part = part.strip()
+        if part == "..." or not part:
+            return None
+        if part == "void" and len(parts) == 1:
+            break
+        fp = re.search(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)", part)
+        if fp:
+            args.append(fp.group(1))
+            continue
+        part = re.sub(r"(\s*\[[^\]]*\])+$", "", part)
+        arg = re.search(r"([A-Za-z_]\w*)$", part)
+        if not arg or arg.group(1) in KEYWORDS:
+            return None
+        args.append(arg.group(1))
+    return {"name": name.group(1), "name_at": name.start(1), "lp": lp, "rp": rp, "lb": lb,
+            "rb": rb, "ret": ret, "void": ret == "void", "args": args,
+            "static": "static" in words}
+
+
+SCHEMA_HEAD = ("#pragma GCC diagnostic ignored \"-Wmissing-prototypes\"\n"
+               "#pragma GCC diagnostic ignored \"-Wnested-externs\"\n"
+               "extern char *getenv(const char *) __attribute__((weak)); "
+               "static unsigned ukmut_id; "
+               "__attribute__((constructor)) static void ukmut_init(void) "
+               "{ const char *s = getenv ? getenv(\"UKMUT_ID\") : 0; unsigned v = 0; "
+               "while (s && *s >= '0' && *s <= '9') v = v * 10 + (unsigned)(*s++ - '0'); "
+               "ukmut_id = v; }\n#line 1\n")
+
+
+def schematize(text, mutants):
+    """One source holding many mutants (a mutant schema): every function
+    with mutants gets one copy per mutant, the mutant applied, appended at
+    the end of the file under a #line of the original; the function itself
+    starts with a switch on ukmut_id (read from $UKMUT_ID at start-up)
+    that calls the copy. With UKMUT_ID unset the program is the original.
+    Line numbers of the original are kept (nothing inserted adds a line),
+    and the original functions keep their addresses. Returns the text and
+    {mutant id: its number}; a mutant outside every function the schema can
+    take is left out (built on its own)."""
+    code = mask_code(text)
+    funcs = functions_of(code)
+    number = {}
+    by_func = {}
+    for m in mutants:
+        lo = min(e[0] for e in m["edits"])
+        hi = max(e[1] for e in m["edits"])
+        f = next((f for f in funcs if f["lb"] < lo and hi <= f["rb"]), None)
+        if f is None:
+            continue
+        number[m["id"]] = len(number) + 1
+        by_func.setdefault(f["lb"], (f, []))[1].append(m)
+    inserts = []  # (offset, text), applied back to front
+    tail = []
+    for lb, (f, ms) in sorted(by_func.items()):
+        params = " ".join(text[f["lp"]:f["rp"] + 1].split())
+        call_args = ", ".join(f["args"])
+        protos, cases = [], []
+        for m in ms:
+            k = number[m["id"]]
+            copy = f"{f['name']}__ukm{k}"
+            protos.append(f"extern {f['ret']} {copy}{params};")
+            if f["void"]:
+                cases.append(f"case {k}: {copy}({call_args}); return;")
+            else:
+                cases.append(f"case {k}: return {copy}({call_args});")
+            body = apply(text[f["lb"]:f["rb"] + 1],
+                         [(s - f["lb"], e - f["lb"], r) for s, e, r in m["edits"]])
+            line = text.count("\n", 0, f["name_at"]) + 1
+            tail.append(f"\n#line {line}\n{f['ret']} {copy}{text[f['lp']:f['lb']]}{body}\n")
+        inserts.append((lb + 1, " " + " ".join(protos) +
+                        " if (__builtin_expect(ukmut_id != 0, 0)) switch (ukmut_id) { "
+                        + " ".join(cases) + " default: break; }"))
+    out = text
+    for at, ins in sorted(inserts, reverse=True):
+        out = out[:at] + ins + out[at:]
+    return SCHEMA_HEAD + out + "".join(tail), number
 
 
 def enumerate_all(root, areas):
@@ -556,6 +723,7 @@ class Worker:
         self.targets = []
         self.depends = {}
         self.kills = {}
+        self.schema = True
 
     def setup(self):
         sync_tree(self.root, self.src)
@@ -598,9 +766,10 @@ class Worker:
                            capture_output=True, text=True)
         return "ninja: no work to do." not in r.stdout
 
-    def run_test(self, t, timeout):
+    def run_test(self, t, timeout, env=None):
         t0 = time.monotonic()
-        code = run_in_group(t["cmd"], t["workdir"] or self.build, test_env(t), timeout)
+        code = run_in_group(t["cmd"], t["workdir"] or self.build, dict(test_env(t), **(env or {})),
+                            timeout)
         return code, time.monotonic() - t0
 
     def baseline(self):
@@ -625,31 +794,39 @@ class Worker:
             not any(s.split(":")[-1] == area for s in t["suite"]),
             -self.kills.get(t["name"], 0), rank[t["name"]]))
 
+    def choose(self, m, orig, coverage):
+        """The tests a mutant runs, in order, and the targets they need
+        (None: everything); tests None when no test executes its lines."""
+        m["before"] = line_of(orig, m["line"])
+        m["after"] = line_of(apply(orig, m["edits"]), m["line"])
+        tests = self.order(m["area"])
+        m["mode"] = "all"
+        if coverage is None:
+            return tests, None
+        names = coverage.select(m, orig)
+        if names is None:
+            return tests, None
+        # Tests the coverage run did not see (--tests naming an excluded
+        # one) are always run.
+        known = set(coverage.data["tests"])
+        chosen = set(names)
+        tests = [t for t in tests if t["name"] in chosen or t["name"] not in known]
+        m["mode"] = "selected"
+        if not tests:
+            m["mode"] = "uncovered"
+            return None, None
+        return tests, sorted({f for t in tests for f in self.depends.get(t["name"], ())})
+
     def run_mutant(self, m, coverage=None):
+        """Build one mutant on its own and run its tests."""
         path = os.path.join(self.src, m["file"])
         orig = open(os.path.join(self.root, m["file"]), encoding="utf-8").read()
-        mutated = apply(orig, m["edits"])
-        m["before"] = line_of(orig, m["line"])
-        m["after"] = line_of(mutated, m["line"])
-        tests = self.order(m["area"])
-        targets = None
-        m["mode"] = "all"
-        if coverage is not None:
-            names = coverage.select(m, orig)
-            if names is not None:
-                # Tests the coverage run did not see (--tests naming an
-                # excluded one) are always run.
-                known = set(coverage.data["tests"])
-                chosen = set(names)
-                tests = [t for t in tests if t["name"] in chosen or t["name"] not in known]
-                m["mode"] = "selected"
-                if not tests:
-                    m["mode"] = "uncovered"
-                    return "survived", "no test executes the line"
-                targets = sorted({f for t in tests for f in self.depends.get(t["name"], ())})
+        tests, targets = self.choose(m, orig, coverage)
+        if tests is None:
+            return "survived", "no test executes the line"
         try:
             with open(path, "w", encoding="utf-8") as f:
-                f.write(mutated)
+                f.write(apply(orig, m["edits"]))
             if not self.ninja(targets):
                 return "nocompile", ""
             result = self.run_tests(tests)
@@ -666,9 +843,45 @@ class Worker:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(orig)
 
-    def run_tests(self, tests):
+    def run_file(self, file, mutants, coverage, record, log):
+        """Every mutant of one file. They are built together, once, as a
+        mutant schema (schematize), and each runs its tests with
+        UKMUT_ID=N; a mutant the schema cannot hold, or every mutant of a
+        schema that does not compile, is built on its own (run_mutant)."""
+        path = os.path.join(self.src, file)
+        orig = open(os.path.join(self.root, file), encoding="utf-8").read()
+        alone = list(mutants)
+        if self.schema:
+            text, number = schematize(orig, mutants)
+            held = [m for m in mutants if m["id"] in number]
+            runs = []
+            for m in held:
+                tests, _ = self.choose(m, orig, coverage)
+                if tests is None:
+                    record(m, "survived", "no test executes the line")
+                else:
+                    runs.append((m, tests))
+            alone = [m for m in mutants if m["id"] not in number]
+            if runs:
+                try:
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(text)
+                    if self.ninja():
+                        for m, tests in runs:
+                            record(m, *self.run_tests(tests, {"UKMUT_ID": str(number[m["id"]])}))
+                    else:
+                        log(f"mutate: warning: the schema of {file} does not build: "
+                            f"its {len(runs)} mutants are built one by one")
+                        alone += [m for m, _ in runs]
+                finally:
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(orig)
+        for m in alone:
+            record(m, *self.run_mutant(m, coverage))
+
+    def run_tests(self, tests, env=None):
         for t in tests:
-            code, _ = self.run_test(t, t["mutate_timeout"])
+            code, _ = self.run_test(t, t["mutate_timeout"], env)
             if code not in (0, 77):
                 # The order only saves time: a mutant is killed or not
                 # whatever the order, only the test named may differ.
@@ -709,6 +922,9 @@ def main():
     ap.add_argument("--no-select", action="store_true",
                     help="run the whole test command against every mutant, without coverage-based "
                     "test selection (slow; to check that selection changes no outcome)")
+    ap.add_argument("--no-schema", action="store_true",
+                    help="build every mutant on its own instead of a file's mutants together "
+                    "(a mutant schema); slow; to check that the schema changes no outcome")
     ap.add_argument("--min-kill", type=float, metavar="PCT",
                     help="exit 1 if an area's kill rate (or, with --sample, the overall one) is below PCT")
     args = ap.parse_args()
@@ -772,20 +988,35 @@ def main():
               + ("" if coverage is None else "; each mutant runs only those that execute its lines")
               + ": " + " ".join(t["name"] for t in workers[0].tests), flush=True)
         results_file = open(args.results, "a", encoding="utf-8") if args.results else None
+        import threading
+        lock = threading.Lock()
 
         def record(m, status, detail):
             # The last column says how the tests were chosen: all (the
             # whole command), selected (by coverage), uncovered (none).
-            outcomes[m["id"]] = [status, detail, m.get("before", ""), m.get("after", ""),
-                                 m.get("mode", "all")]
-            print(f"{m['id']}\t{status}\t{detail}", flush=True)
-            if results_file:
-                results_file.write("\t".join([m["id"]] + outcomes[m["id"]]) + "\n")
-                results_file.flush()
+            with lock:
+                outcomes[m["id"]] = [status, detail, m.get("before", ""), m.get("after", ""),
+                                     m.get("mode", "all")]
+                print(f"{m['id']}\t{status}\t{detail}", flush=True)
+                if results_file:
+                    results_file.write("\t".join([m["id"]] + outcomes[m["id"]]) + "\n")
+                    results_file.flush()
 
+        def log(msg):
+            with lock:
+                print(msg, flush=True)
+
+        for w in workers:
+            w.schema = not args.no_schema
+        # One job a file: its mutants share one build (the schema). The
+        # biggest files first, so the workers end together.
+        by_file = {}
+        for m in todo:
+            by_file.setdefault(m["file"], []).append(m)
+        files = sorted(by_file, key=lambda f: (-len(by_file[f]), f))
         if jobs == 1:
-            for m in todo:
-                record(m, *workers[0].run_mutant(m, coverage))
+            for f in files:
+                workers[0].run_file(f, by_file[f], coverage, record, log)
         else:
             from concurrent.futures import ThreadPoolExecutor
             import queue
@@ -793,15 +1024,14 @@ def main():
             for w in workers:
                 free.put(w)
 
-            def one(m):
+            def one(f):
                 w = free.get()
                 try:
-                    return m, w.run_mutant(m, coverage)
+                    w.run_file(f, by_file[f], coverage, record, log)
                 finally:
                     free.put(w)
             with ThreadPoolExecutor(jobs) as pool:
-                for m, res in pool.map(one, todo):
-                    record(m, *res)
+                list(pool.map(one, files))
         modes = {}
         for m in todo:
             modes[m.get("mode", "all")] = modes.get(m.get("mode", "all"), 0) + 1

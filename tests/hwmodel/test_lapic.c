@@ -365,6 +365,104 @@ START_TEST(power_on_and_reset_values)
 }
 END_TEST
 
+/* The processor priority at equal classes: when the TPR's class equals the
+ * class in service, the PPR is the TPR itself, low bits included (SDM
+ * 11.8.3.1); only a higher class in service replaces it. */
+START_TEST(ppr_keeps_the_tpr_at_equal_class)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_deliver(m, 0, 0, 0x58, false, HW_SRC_IPI);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 0), 0x58);
+	hw_lapic_set_tpr(m, 0, 1, 0x53);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 1, HW_LAPIC_PPR), 0x53);
+	hw_lapic_set_tpr(m, 0, 2, 0x4f);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 2, HW_LAPIC_PPR), 0x50);
+	hw_lapic_set_tpr(m, 0, 3, 0x61);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 3, HW_LAPIC_PPR), 0x61);
+	hwt_free(x);
+}
+END_TEST
+
+/* What the trace says: an illegal vector (ESR bits, vector, 0), a coalesced
+ * delivery (vector, source, 0) and a spurious accept (the spurious vector,
+ * 0, 0). */
+START_TEST(trace_records_of_errors_coalescing_and_spurious)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_deliver(m, 0, 5, 9, false, HW_SRC_MSI);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_APIC_ERROR), 1);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_APIC_ERROR);
+	ck_assert_uint_eq(ev->t, 5);
+	ck_assert_uint_eq(ev->cpu, 0);
+	ck_assert_uint_eq(ev->a, HW_ESR_RECV_ILLEGAL);
+	ck_assert_uint_eq(ev->b, 9);
+	ck_assert_uint_eq(ev->c, 0);
+
+	hw_lapic_deliver(m, 0, 6, 0x70, false, HW_SRC_MSI);
+	hw_lapic_deliver(m, 0, 7, 0x70, false, HW_SRC_TIMER);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_IRR_COALESCE), 1);
+	ev = hwt_last(x, HW_TRACE_IRR_COALESCE);
+	ck_assert_uint_eq(ev->a, 0x70);
+	ck_assert_uint_eq(ev->b, HW_SRC_TIMER);
+	ck_assert_uint_eq(ev->c, 0);
+
+	hw_lapic_set_tpr(m, 0, 8, 0xf0); /* 0x70 held: the accept is spurious */
+	hw_lapic_set_spurious(m, 0, 0x3f);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 9), 0x3f);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_SPURIOUS), 1);
+	ev = hwt_last(x, HW_TRACE_SPURIOUS);
+	ck_assert_uint_eq(ev->a, 0x3f);
+	ck_assert_uint_eq(ev->b, 0);
+	ck_assert_uint_eq(ev->c, 0);
+	hwt_free(x);
+}
+END_TEST
+
+/* The TMR follows the trigger of the latest message, even one coalesced
+ * into a set IRR bit: an edge after a level clears it. */
+START_TEST(tmr_follows_the_latest_trigger)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_deliver(m, 0, 0, 0x41, true, HW_SRC_IOAPIC);
+	ck_assert(hw_lapic_tmr(m, 0, 0x41));
+	hw_lapic_deliver(m, 0, 1, 0x41, false, HW_SRC_MSI);
+	ck_assert(!hw_lapic_tmr(m, 0, 0x41));
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 2), 0x41);
+	hw_lapic_deliver(m, 0, 3, 0x41, true, HW_SRC_IOAPIC);
+	ck_assert(hw_lapic_tmr(m, 0, 0x41));
+	hw_lapic_deliver(m, 0, 4, 0x42, false, HW_SRC_MSI);
+	ck_assert(hw_lapic_tmr(m, 0, 0x41));
+	ck_assert(!hw_lapic_tmr(m, 0, 0x42));
+	hwt_free(x);
+}
+END_TEST
+
+/* A delivery to a CPU that does not exist, or of a vector past 255, does
+ * nothing at all: no state, no trace, no wake-up. */
+START_TEST(delivery_out_of_range_does_nothing)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+	hw_lapic_deliver(m, 2, 0, 0x40, false, HW_SRC_MSI);
+	hw_lapic_deliver(m, 2, 0, 7, false, HW_SRC_MSI);
+	hw_lapic_deliver(m, 0, 0, 256, false, HW_SRC_MSI);
+	hw_lapic_deliver(m, 0, 0, 256 + 0x40, true, HW_SRC_MSI);
+	ck_assert_uint_eq(x->nev, 0);
+	ck_assert_uint_eq(x->wakes[0] + x->wakes[1] + x->wakes[2], 0);
+	for (unsigned v = 0; v < 256; v++)
+		ck_assert(!hw_lapic_irr(m, 0, v) && !hw_lapic_isr(m, 0, v) && !hw_lapic_tmr(m, 0, v));
+	ck_assert_uint_eq(hw_lapic_tpr(m, 0), 0);
+	struct hw_lapic_stats st;
+	hw_lapic_stats(m, 0, &st);
+	ck_assert_uint_eq(st.delivered + st.illegal + st.dropped, 0);
+	ck_assert_int_eq(hw_lapic_next_vector(m, 0), HW_VEC_NONE);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-lapic");
@@ -379,6 +477,10 @@ int main(void)
 	tcase_add_test(tc, timer_registers);
 	tcase_add_test(tc, register_corners);
 	tcase_add_test(tc, power_on_and_reset_values);
+	tcase_add_test(tc, ppr_keeps_the_tpr_at_equal_class);
+	tcase_add_test(tc, trace_records_of_errors_coalescing_and_spurious);
+	tcase_add_test(tc, tmr_follows_the_latest_trigger);
+	tcase_add_test(tc, delivery_out_of_range_does_nothing);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

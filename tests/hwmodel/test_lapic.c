@@ -463,6 +463,46 @@ START_TEST(delivery_out_of_range_does_nothing)
 }
 END_TEST
 
+/* The trace of an accept (vector, 0, 0) and of an EOI (vector, level, 0;
+ * vector 0x100 when nothing was in service). */
+START_TEST(trace_records_of_accept_and_eoi)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_deliver(m, 0, 1, 0x61, true, HW_SRC_IOAPIC);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 2), 0x61);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_ACCEPT), 1);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_ACCEPT);
+	ck_assert_uint_eq(ev->t, 2);
+	ck_assert_uint_eq(ev->a, 0x61);
+	ck_assert_uint_eq(ev->b, 0);
+	ck_assert_uint_eq(ev->c, 0);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 3), 0x61);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_EOI), 1);
+	ev = hwt_last(x, HW_TRACE_EOI);
+	ck_assert_uint_eq(ev->t, 3);
+	ck_assert_uint_eq(ev->a, 0x61);
+	ck_assert_uint_eq(ev->b, 1);
+	ck_assert_uint_eq(ev->c, 0);
+	/* an edge vector's EOI says level 0 */
+	hw_lapic_deliver(m, 0, 4, 0x62, false, HW_SRC_MSI);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 4), 0x62);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 5), 0x62);
+	ev = hwt_last(x, HW_TRACE_EOI);
+	ck_assert_uint_eq(ev->a, 0x62);
+	ck_assert_uint_eq(ev->b, 0);
+	/* nothing in service */
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 6), HW_VEC_NONE);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_EOI), 3);
+	ev = hwt_last(x, HW_TRACE_EOI);
+	ck_assert_uint_eq(ev->t, 6);
+	ck_assert_uint_eq(ev->a, 0x100);
+	ck_assert_uint_eq(ev->b, 0);
+	ck_assert_uint_eq(ev->c, 0);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-lapic");
@@ -481,6 +521,7 @@ int main(void)
 	tcase_add_test(tc, trace_records_of_errors_coalescing_and_spurious);
 	tcase_add_test(tc, tmr_follows_the_latest_trigger);
 	tcase_add_test(tc, delivery_out_of_range_does_nothing);
+	tcase_add_test(tc, trace_records_of_accept_and_eoi);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

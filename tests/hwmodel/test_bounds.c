@@ -142,6 +142,9 @@ START_TEST(lapic_cpu_past_the_end)
 	ck_assert_uint_eq(x->wakes[0] + x->wakes[1] + x->wakes[2], 0);
 	ck_assert_uint_eq(hw_lapic_tpr(m, 1), 0);
 	ck_assert(!hw_lapic_irr(m, 0, 0x40) && !hw_lapic_irr(m, 1, 0x40));
+	/* vector 256 is no vector: the bit after the TMR (the TPR's) is not read */
+	hw_lapic_set_tpr(m, 0, 0, 0x01);
+	ck_assert(!hw_lapic_irr(m, 0, 256) && !hw_lapic_isr(m, 0, 256) && !hw_lapic_tmr(m, 0, 256));
 	fenced_free(x);
 }
 END_TEST
@@ -198,6 +201,14 @@ START_TEST(msi_and_plic_sources_past_the_end)
 	ck_assert_int_eq(hw_intc_claim(m, (unsigned)plic, 2, 0), HW_EINVAL);
 	ck_assert_int_eq(hw_intc_complete(m, (unsigned)plic, 0, 6, 0), HW_EINVAL);
 	ck_assert_int_eq(hw_intc_complete(m, (unsigned)plic, 0, 0, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_complete(m, (unsigned)plic, 2, 1, 0), HW_EINVAL);
+	/* a completion register write of source 0 or n + 1 is refused */
+	hwt_wr(x, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 0, 0);
+	hwt_wr(x, HW_PLIC_BASE + HW_PLIC_CONTEXT + 4, 4, 6, 0);
+	hwt_wr(x, HW_PLIC_BASE + HW_PLIC_CONTEXT + 0x1000 + 4, 4, 6, 0);
+	struct hw_intc_stats st;
+	ck_assert_int_eq(hw_intc_stats(m, (unsigned)plic, ~0u, &st), HW_OK);
+	ck_assert_uint_eq(st.ignored, 0);
 	ck_assert_uint_eq(x->nev, 0);
 	/* the last source and context do work */
 	ck_assert_int_eq(hw_plic_set_priority(m, 5, 7, 0), HW_OK);

@@ -503,6 +503,61 @@ START_TEST(trace_records_of_accept_and_eoi)
 }
 END_TEST
 
+/* An EOI that uncovers a held vector wakes the CPU; one that uncovers
+ * nothing does not. Setting the TPR is traced (new TPR, 0, 0). */
+START_TEST(eoi_and_tpr_wake_only_for_a_newly_deliverable_vector)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_deliver(m, 0, 0, 0x51, false, HW_SRC_MSI);
+	ck_assert_uint_eq(x->wakes[0], 1);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 1), 0x51);
+	hw_lapic_deliver(m, 0, 2, 0x52, false, HW_SRC_MSI); /* held behind 0x51 */
+	ck_assert_uint_eq(x->wakes[0], 1);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 3), 0x51);
+	ck_assert_uint_eq(x->wakes[0], 2);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 4), 0x52);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 5), 0x52);
+	ck_assert_uint_eq(x->wakes[0], 2);
+
+	hw_lapic_set_tpr(m, 0, 6, 0x9a);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_TPR);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->t, 6);
+	ck_assert_uint_eq(ev->a, 0x9a);
+	ck_assert_uint_eq(ev->b, 0);
+	ck_assert_uint_eq(ev->c, 0);
+	ck_assert_uint_eq(hw_lapic_tpr(m, 0), 0x9a);
+	/* deliverable before and after a TPR change: no second wake */
+	hw_lapic_set_tpr(m, 0, 7, 0);
+	hw_lapic_deliver(m, 0, 8, 0x70, false, HW_SRC_MSI);
+	ck_assert_uint_eq(x->wakes[0], 3);
+	hw_lapic_set_tpr(m, 0, 9, 0x20);
+	ck_assert_uint_eq(x->wakes[0], 3);
+	hwt_free(x);
+}
+END_TEST
+
+/* The spurious vector replaces all 8 low bits of the SVR and nothing else;
+ * vector 255, the last one, shows in the ISR and the TMR. */
+START_TEST(spurious_vector_bits_and_vector_255)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_set_spurious(m, 0, 0x3e);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_SVR), 0x3e | HW_LAPIC_SVR_ENABLE);
+	hw_lapic_set_spurious(m, 0, 0xc1);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_SVR), 0xc1 | HW_LAPIC_SVR_ENABLE);
+	hw_lapic_deliver(m, 0, 0, 255, true, HW_SRC_IOAPIC);
+	ck_assert(hw_lapic_irr(m, 0, 255));
+	ck_assert(hw_lapic_tmr(m, 0, 255));
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 1), 255);
+	ck_assert(hw_lapic_isr(m, 0, 255));
+	ck_assert(!hw_lapic_irr(m, 0, 255));
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-lapic");
@@ -522,6 +577,8 @@ int main(void)
 	tcase_add_test(tc, tmr_follows_the_latest_trigger);
 	tcase_add_test(tc, delivery_out_of_range_does_nothing);
 	tcase_add_test(tc, trace_records_of_accept_and_eoi);
+	tcase_add_test(tc, eoi_and_tpr_wake_only_for_a_newly_deliverable_vector);
+	tcase_add_test(tc, spurious_vector_bits_and_vector_255);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -558,6 +558,145 @@ START_TEST(spurious_vector_bits_and_vector_255)
 }
 END_TEST
 
+/* The divide configuration register (bits 0, 1 and 3): 2, 4, ... 128, and
+ * 0xb divides by 1. An initial count of 100 then lasts 100 ticks. */
+START_TEST(timer_divide_values)
+{
+	static const struct {
+		uint32_t div;
+		uint64_t tick;
+	} cases[] = {{0x0, 2}, {0x1, 4}, {0x2, 8}, {0x3, 16}, {0x8, 32},
+		     {0x9, 64}, {0xa, 128}, {0xb, 1}};
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_write(m, 0, 0, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_ONESHOT);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hw_lapic_write(m, 0, 0, HW_LAPIC_TIMER_DIV, cases[i].div);
+		ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_TIMER_DIV), cases[i].div);
+		hw_lapic_write(m, 0, 1000, HW_LAPIC_TIMER_INIT, 100);
+		ck_assert_uint_eq(hw_lapic_timer_due(m, 0), 1000 + 100 * cases[i].tick);
+		ck_assert_uint_eq(hw_lapic_read(m, 0, 1000, HW_LAPIC_TIMER_CUR), 100);
+	}
+	hw_lapic_write(m, 0, 0, HW_LAPIC_TIMER_DIV, 0x4); /* bit 2 is not a divide bit */
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_TIMER_DIV), 0);
+	hwt_free(x);
+}
+END_TEST
+
+/* The current count: 0 once the time is past (even before the event ran),
+ * 0 in TSC-deadline mode, counted in the reserved mode 3 (armed as
+ * one-shot) and in periodic mode; the timer trace names the vector. */
+START_TEST(timer_current_count_by_mode)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	hw_lapic_write(m, 0, 0, HW_LAPIC_TIMER_DIV, 0xb); /* 1 ns ticks */
+	hw_lapic_write(m, 0, 0, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_ONESHOT);
+	hw_lapic_write(m, 0, 0, HW_LAPIC_TIMER_INIT, 10);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 4, HW_LAPIC_TIMER_CUR), 6);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 10, HW_LAPIC_TIMER_CUR), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 50, HW_LAPIC_TIMER_CUR), 0); /* not yet run */
+	hw_evq_run_until(&x->q, 50);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_TIMER);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->a, 0xfd);
+	ck_assert_uint_eq(ev->b, 0);
+	ck_assert_uint_eq(ev->c, 0);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 50), 0xfd);
+	hw_lapic_eoi(m, 0, 50);
+
+	hw_lapic_write(m, 0, 100, HW_LAPIC_LVT_TIMER, 0xfd | HW_LVT_TIMER_PERIODIC);
+	hw_lapic_write(m, 0, 100, HW_LAPIC_TIMER_INIT, 10);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 103, HW_LAPIC_TIMER_CUR), 7);
+	hw_lapic_timer_stop(m, 0, 104);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 104, HW_LAPIC_TIMER_INIT), 0);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 104, HW_LAPIC_TIMER_CUR), 0);
+
+	hw_lapic_write(m, 0, 200, HW_LAPIC_LVT_TIMER, 0xfd | (3u << 17));
+	hw_lapic_write(m, 0, 200, HW_LAPIC_TIMER_INIT, 10);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 202, HW_LAPIC_TIMER_CUR), 8);
+	hw_lapic_timer_stop(m, 0, 203);
+
+	ck_assert_int_eq(hw_lapic_timer_deadline(m, 0, 300, 0xfc, 400), HW_OK);
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), 400);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 300, HW_LAPIC_TIMER_CUR), 0);
+	hw_evq_run_until(&x->q, 400);
+	ck_assert(hw_lapic_irr(m, 0, 0xfc));
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_TIMER)->c, 0); /* not periodic */
+	ck_assert_uint_eq(hw_lapic_timer_due(m, 0), HW_TIME_NEVER);
+	hwt_free(x);
+}
+END_TEST
+
+/* The vectors a timer takes: 16 to 255; anything above 255 is refused even
+ * when its low byte is a legal vector; a period must not be 0. */
+START_TEST(timer_vector_and_period_range)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	ck_assert_int_eq(hw_lapic_timer_oneshot(m, 0, 0, 15, 10), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_timer_oneshot(m, 0, 0, 16, 10), HW_OK);
+	ck_assert_int_eq(hw_lapic_timer_oneshot(m, 0, 0, 255, 10), HW_OK);
+	ck_assert_int_eq(hw_lapic_timer_oneshot(m, 0, 0, 0x140, 10), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_timer_periodic(m, 0, 0, 255, 10), HW_OK);
+	ck_assert_int_eq(hw_lapic_timer_periodic(m, 0, 0, 0x140, 10), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_timer_periodic(m, 0, 0, 0x40, 0), HW_EINVAL);
+	ck_assert_int_eq(hw_lapic_timer_periodic(m, 0, 0, 0x40, 1), HW_OK);
+	ck_assert_int_eq(hw_lapic_timer_deadline(m, 0, 0, 255, 10), HW_OK);
+	ck_assert_int_eq(hw_lapic_timer_deadline(m, 0, 0, 0x140, 10), HW_EINVAL);
+	ck_assert_uint_eq(hw_lapic_read(m, 0, 0, HW_LAPIC_LVT_TIMER), 0xff | HW_LVT_TIMER_DEADLINE);
+	hwt_free(x);
+}
+END_TEST
+
+/* IPIs: vector 255 goes out; a shorthand ignores the destination field;
+ * "all" sends exactly one IPI per CPU; an unsupported delivery mode's drop
+ * is traced as (0, 0, HW_DROP_UNSUPPORTED). */
+START_TEST(ipi_edges)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+	ck_assert_int_eq(hw_lapic_send_ipi(m, 0, 0, HW_IPI_DEST, 1, 255), HW_OK);
+	ck_assert(hw_lapic_irr(m, 1, 255));
+	ck_assert_int_eq(hw_lapic_send_ipi(m, 0, 0, HW_IPI_SELF, 9, 0x40), HW_OK);
+	ck_assert(hw_lapic_irr(m, 0, 0x40));
+	unsigned ipis = hwt_count(x, HW_TRACE_IPI);
+	ck_assert_int_eq(hw_lapic_send_ipi(m, 1, 0, HW_IPI_ALL, 0, 0x50), HW_OK);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_IPI), ipis + 2);
+	ck_assert(hw_lapic_irr(m, 0, 0x50) && hw_lapic_irr(m, 1, 0x50));
+	struct hw_lapic_stats st;
+	hw_lapic_stats(m, 1, &st);
+	ck_assert_uint_eq(st.ipis_sent, 2);
+	hw_lapic_write(m, 0, 1, HW_LAPIC_ICR_LO, (5u << 8) | 0x60); /* INIT */
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_DROP);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->a, 0);
+	ck_assert_uint_eq(ev->b, 0);
+	ck_assert_uint_eq(ev->c, HW_DROP_UNSUPPORTED);
+	hwt_free(x);
+}
+END_TEST
+
+/* A machine reset empties all four words of IRR, ISR and TMR. */
+START_TEST(reset_clears_every_vector_word)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	static const unsigned v[] = {0x20, 0x60, 0xa0, 0xf0};
+	for (unsigned i = 0; i < 4; i++) {
+		hw_lapic_deliver(m, 0, 0, v[i], true, HW_SRC_IOAPIC);
+		ck_assert_uint_eq(hw_lapic_accept(m, 0, 0), v[i]);
+		hw_lapic_deliver(m, 0, 0, v[i] + 1, true, HW_SRC_IOAPIC);
+	}
+	hw_machine_reset(m, 1);
+	for (unsigned i = 0; i < 4; i++)
+		for (unsigned k = 0; k < 2; k++)
+			ck_assert(!hw_lapic_irr(m, 0, v[i] + k) && !hw_lapic_isr(m, 0, v[i] + k) &&
+				  !hw_lapic_tmr(m, 0, v[i] + k));
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-lapic");
@@ -579,6 +718,11 @@ int main(void)
 	tcase_add_test(tc, trace_records_of_accept_and_eoi);
 	tcase_add_test(tc, eoi_and_tpr_wake_only_for_a_newly_deliverable_vector);
 	tcase_add_test(tc, spurious_vector_bits_and_vector_255);
+	tcase_add_test(tc, timer_divide_values);
+	tcase_add_test(tc, timer_current_count_by_mode);
+	tcase_add_test(tc, timer_vector_and_period_range);
+	tcase_add_test(tc, ipi_edges);
+	tcase_add_test(tc, reset_clears_every_vector_word);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -210,10 +210,22 @@ START_TEST(msi_and_plic_sources_past_the_end)
 	ck_assert_int_eq(hw_intc_stats(m, (unsigned)plic, ~0u, &st), HW_OK);
 	ck_assert_uint_eq(st.ignored, 0);
 	ck_assert_uint_eq(x->nev, 0);
+	/* the registers just past the priorities, the enables and the contexts */
+	ck_assert_uint_eq(hwt_rd(x, HW_PLIC_BASE + 4 * 6, 4, 0), 0);
+	ck_assert_uint_eq(hwt_rd(x, HW_PLIC_BASE + HW_PLIC_ENABLE + 0x80 * 2, 4, 0), 0);
+	ck_assert_uint_eq(hwt_rd(x, HW_PLIC_BASE + HW_PLIC_CONTEXT + 0x1000 * 2, 4, 0), 0);
+	ck_assert_uint_eq(hwt_rd(x, HW_PLIC_BASE + HW_PLIC_CONTEXT + 0x1000 * 2 + 4, 4, 0), 0);
+	ck_assert_uint_eq(x->nev, 0);
 	/* the last source and context do work */
 	ck_assert_int_eq(hw_plic_set_priority(m, 5, 7, 0), HW_OK);
 	ck_assert_int_eq(hw_plic_set_enable(m, 1, 5, true, 0), HW_OK);
 	ck_assert_int_eq(hw_plic_set_threshold(m, 1, 7, 0), HW_OK);
+	/* a route and a request of a source enabled nowhere look at each
+	 * context, and only those */
+	ck_assert_int_eq(hw_intc_route(m, (unsigned)plic, 1, 0x40, 1, HW_TRIGGER_LEVEL,
+				       HW_POLARITY_HIGH, 0), HW_OK);
+	ck_assert_int_eq(hw_intc_set_line(m, (unsigned)plic, 2, true, 0), HW_OK);
+	ck_assert(hw_plic_pending(m, 2));
 	fenced_free(x);
 }
 END_TEST

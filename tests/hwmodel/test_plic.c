@@ -202,6 +202,10 @@ START_TEST(enable_words_cover_every_bit_and_context)
 	hw_intc_set_line(m, PL, 1000, true, 1);
 	hw_mmio_read(m, 0, 2, HW_PLIC_BASE + HW_PLIC_CONTEXT + 0x1000 * 3 + 4, 4, &v);
 	ck_assert_uint_eq(v, 1000);
+	/* the last byte of the pending window: sources 1016..1023 */
+	hw_intc_set_line(m, PL, 1020, true, 3);
+	ck_assert_uint_eq(hwt_rd(x, HW_PLIC_BASE + HW_PLIC_PENDING + 0x7c, 4, 3), 1u << 28);
+	ck_assert_uint_eq(hwt_rd(x, HW_PLIC_BASE + HW_PLIC_PENDING + 0x7f, 1, 3), 1u << 4);
 	hwt_free(x);
 }
 END_TEST

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* The event queue: a binary min-heap keyed by (time, insertion order),
+ * checked against a plain list under random inserts, removals and pops. */
+#include "hwtest.h"
+
+#define NEV 64
+
+struct tev {
+	struct hw_event ev;
+	unsigned id;
+	unsigned fired;
+};
+
+static unsigned order[NEV * 4], norder;
+
+static void tev_fire(struct hw_event *ev, uint64_t now)
+{
+	struct tev *t = HW_CONTAINER_OF(ev, struct tev, ev);
+	ck_assert_uint_eq(now, ev->time);
+	t->fired++;
+	order[norder++] = t->id;
+}
+
+/* The reference: for each event, queued or not, its time and sequence. */
+struct ref {
+	bool queued;
+	uint64_t time, seq;
+};
+
+static int ref_min(const struct ref *r)
+{
+	int best = -1;
+	for (int i = 0; i < NEV; i++)
+		if (r[i].queued && (best < 0 || r[i].time < r[best].time ||
+				    (r[i].time == r[best].time && r[i].seq < r[best].seq)))
+			best = i;
+	return best;
+}
+
+static void check_against(const struct hw_evq *q, const struct tev *ev, const struct ref *r)
+{
+	uint32_t n = 0;
+	for (int i = 0; i < NEV; i++) {
+		ck_assert_int_eq(hw_event_pending(&ev[i].ev), r[i].queued);
+		n += r[i].queued;
+	}
+	ck_assert_uint_eq(q->len, n);
+	int best = ref_min(r);
+	if (best < 0) {
+		ck_assert_uint_eq(hw_evq_next_time(q), HW_TIME_NEVER);
+		ck_assert_ptr_null(hw_evq_peek(q));
+	} else {
+		ck_assert_uint_eq(hw_evq_next_time(q), r[best].time);
+		ck_assert_ptr_eq(hw_evq_peek(q), &ev[best].ev);
+	}
+	/* the heap property, and each event knows its slot */
+	for (uint32_t i = 0; i < q->len; i++) {
+		ck_assert_uint_eq(q->heap[i]->slot, i);
+		if (i > 0) {
+			const struct hw_event *p = q->heap[(i - 1) / 2], *c = q->heap[i];
+			ck_assert(p->time < c->time || (p->time == c->time && p->seq < c->seq));
+		}
+	}
+}
+
+START_TEST(random_operations_match_a_reference)
+{
+	static struct tev ev[NEV];
+	struct ref r[NEV] = {{0}};
+	struct hw_evq q;
+	ck_assert_int_eq(hw_evq_init(&q, 1), 0); /* grows from one slot */
+	for (unsigned i = 0; i < NEV; i++) {
+		hw_event_init(&ev[i].ev, tev_fire);
+		ev[i].id = i;
+	}
+	uint64_t seq = 0;
+	uint32_t rng = 12345;
+	for (unsigned step = 0; step < 4000; step++) {
+		rng = rng * 1103515245u + 12345u;
+		unsigned pick = (rng >> 8) % NEV, op = (rng >> 20) % 8;
+		if (op < 4) { /* insert, or move if queued; few distinct times: many ties */
+			uint64_t t = (rng >> 24) % 16;
+			ck_assert_int_eq(hw_evq_insert(&q, &ev[pick].ev, t), 0);
+			r[pick] = (struct ref){true, t, seq++};
+		} else if (op < 7) {
+			ck_assert_int_eq(hw_evq_remove(&q, &ev[pick].ev), r[pick].queued);
+			r[pick].queued = false;
+		} else {
+			int best = ref_min(r);
+			struct hw_event *top = hw_evq_pop(&q);
+			if (best < 0) {
+				ck_assert_ptr_null(top);
+			} else {
+				ck_assert_ptr_eq(top, &ev[best].ev);
+				r[best].queued = false;
+			}
+		}
+		check_against(&q, ev, r);
+	}
+	hw_evq_fini(&q);
+	for (unsigned i = 0; i < NEV; i++)
+		ck_assert(!hw_event_pending(&ev[i].ev));
+	ck_assert_uint_eq(hw_evq_next_time(&q), HW_TIME_NEVER);
+}
+END_TEST
+
+/* run_until fires what is due, in (time, insertion) order, each at its own
+ * time, and nothing later; an event removed or re-inserted elsewhere does
+ * not fire where it was. */
+START_TEST(run_until_fires_in_order)
+{
+	static struct tev ev[8];
+	struct hw_evq q;
+	ck_assert_int_eq(hw_evq_init(&q, 0), 0); /* 0: a default size */
+	ck_assert_uint_eq(hw_evq_next_time(&q), HW_TIME_NEVER);
+	ck_assert_uint_eq(hw_evq_run_until(&q, 100), 0);
+	norder = 0;
+	static const uint64_t at[8] = {30, 10, 20, 10, 40, 20, 50, 10};
+	for (unsigned i = 0; i < 8; i++) {
+		hw_event_init(&ev[i].ev, tev_fire);
+		ev[i].id = i;
+		ev[i].fired = 0;
+		ck_assert_int_eq(hw_evq_insert(&q, &ev[i].ev, at[i]), 0);
+	}
+	ck_assert(hw_evq_remove(&q, &ev[2].ev));
+	ck_assert(!hw_evq_remove(&q, &ev[2].ev)); /* not queued any more */
+	ck_assert_int_eq(hw_evq_insert(&q, &ev[4].ev, 5), 0); /* moved ahead */
+	ck_assert_uint_eq(hw_evq_next_time(&q), 5);
+	ck_assert_uint_eq(hw_evq_run_until(&q, 9), 1);
+	ck_assert_uint_eq(hw_evq_run_until(&q, 30), 5);
+	static const unsigned want[6] = {4, 1, 3, 7, 5, 0};
+	ck_assert_uint_eq(norder, 6);
+	for (unsigned i = 0; i < 6; i++)
+		ck_assert_uint_eq(order[i], want[i]);
+	ck_assert_uint_eq(ev[2].fired, 0);
+	ck_assert_uint_eq(hw_evq_next_time(&q), 50);
+	ck_assert_uint_eq(hw_evq_run_until(&q, 49), 0);
+	ck_assert_uint_eq(hw_evq_run_until(&q, 50), 1);
+	ck_assert_uint_eq(hw_evq_next_time(&q), HW_TIME_NEVER);
+	ck_assert_ptr_null(hw_evq_pop(&q));
+	/* an event of another queue is not removed from this one */
+	struct hw_evq other;
+	ck_assert_int_eq(hw_evq_init(&other, 2), 0);
+	hw_evq_insert(&q, &ev[0].ev, 1);
+	hw_evq_insert(&q, &ev[1].ev, 2);
+	hw_evq_insert(&other, &ev[5].ev, 3);
+	ck_assert(!hw_evq_remove(&q, &ev[5].ev)); /* slot 0 of q holds ev[0] */
+	hw_evq_insert(&other, &ev[6].ev, 4);
+	hw_evq_insert(&other, &ev[7].ev, 5);
+	ck_assert(!hw_evq_remove(&q, &ev[7].ev)); /* its slot 2 is past q's length */
+	ck_assert_uint_eq(q.len, 2);
+	ck_assert_uint_eq(other.len, 3);
+	hw_evq_fini(&other);
+	ck_assert(!hw_event_pending(&ev[5].ev) && !hw_event_pending(&ev[7].ev));
+	ck_assert(hw_event_pending(&ev[0].ev));
+	hw_evq_fini(&q);
+	ck_assert(!hw_event_pending(&ev[0].ev) && !hw_event_pending(&ev[1].ev));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("hwmodel-evq");
+	TCase *tc = tcase_create("evq");
+	tcase_add_test(tc, random_operations_match_a_reference);
+	tcase_add_test(tc, run_until_fires_in_order);
+	suite_add_tcase(s, tc);
+	return hwt_run(s);
+}

@@ -3,6 +3,47 @@
  * checked against a plain list under random inserts, removals and pops. */
 #include "hwtest.h"
 
+/* This executable links with -Wl,--wrap=malloc,--wrap=realloc,--wrap=free
+ * (tests/hwmodel/meson.build): an armed allocation fails, and the queue's
+ * own heap array is followed from allocation to release. */
+void *__real_malloc(size_t size);
+void *__real_realloc(void *p, size_t size);
+void __real_free(void *p);
+void *__wrap_malloc(size_t size);
+void *__wrap_realloc(void *p, size_t size);
+void __wrap_free(void *p);
+static volatile bool fail_next_alloc; /* volatile: GCC knows malloc reads no globals */
+static void *volatile last_alloc, *volatile last_freed;
+static volatile size_t last_alloc_size;
+static volatile unsigned reallocs;
+
+void *__wrap_malloc(size_t size)
+{
+	if (fail_next_alloc) {
+		fail_next_alloc = false;
+		return NULL;
+	}
+	last_alloc_size = size;
+	return last_alloc = __real_malloc(size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+	reallocs++;
+	if (fail_next_alloc) {
+		fail_next_alloc = false;
+		return NULL;
+	}
+	last_alloc_size = size;
+	return last_alloc = __real_realloc(p, size);
+}
+
+void __wrap_free(void *p)
+{
+	last_freed = p;
+	__real_free(p);
+}
+
 #define NEV 64
 
 struct tev {
@@ -158,12 +199,92 @@ START_TEST(run_until_fires_in_order)
 }
 END_TEST
 
+/* Memory: the default room is 16 events; growing doubles it; a queue that
+ * cannot grow says so (-1) and leaves the event unqueued and the rest
+ * intact; init says so too; fini frees the array and empties the queue. */
+START_TEST(allocation_and_growth)
+{
+	static struct tev ev[17];
+	struct hw_evq q;
+	fail_next_alloc = true;
+	ck_assert_int_eq(hw_evq_init(&q, 4), -1);
+	/* (Read before any ck_assert: Check allocates as it goes.) */
+	int rc = hw_evq_init(&q, 0);
+	size_t size = last_alloc_size;
+	void *array = last_alloc;
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(size, 16 * sizeof(struct hw_event *));
+	unsigned grown = reallocs;
+	for (unsigned i = 0; i < 16; i++) {
+		hw_event_init(&ev[i].ev, tev_fire);
+		ck_assert_int_eq(hw_evq_insert(&q, &ev[i].ev, 100 - i), 0);
+		ck_assert_uint_eq(ev[i].ev.seq, i); /* insertion order, from 0 */
+	}
+	ck_assert_uint_eq(reallocs, grown); /* 16 fit without growing */
+	hw_event_init(&ev[16].ev, tev_fire);
+	fail_next_alloc = true;
+	ck_assert_int_eq(hw_evq_insert(&q, &ev[16].ev, 1), -1);
+	ck_assert(!hw_event_pending(&ev[16].ev));
+	ck_assert_uint_eq(q.len, 16);
+	ck_assert_uint_eq(hw_evq_next_time(&q), 85);
+	rc = hw_evq_insert(&q, &ev[16].ev, 1); /* grows: 32 */
+	size = last_alloc_size;
+	array = last_alloc;
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(size, 32 * sizeof(struct hw_event *));
+	ck_assert_uint_eq(hw_evq_next_time(&q), 1);
+	hw_evq_fini(&q);
+	void *freed = last_freed;
+	ck_assert_ptr_eq(freed, array);
+	ck_assert_uint_eq(q.len, 0);
+	ck_assert_uint_eq(q.cap, 0);
+	ck_assert_ptr_null(hw_evq_peek(&q));
+	ck_assert_ptr_null(hw_evq_pop(&q));
+}
+END_TEST
+
+/* Removal at the edges: the last of two (the other stays first), and an
+ * event whose slot, from another queue, names this queue's stale last slot. */
+START_TEST(remove_edges)
+{
+	static struct tev ev[5];
+	struct hw_evq q, other;
+	ck_assert_int_eq(hw_evq_init(&q, 4), 0);
+	ck_assert_int_eq(hw_evq_init(&other, 4), 0);
+	for (unsigned i = 0; i < 5; i++)
+		hw_event_init(&ev[i].ev, tev_fire);
+	hw_evq_insert(&q, &ev[0].ev, 1);
+	hw_evq_insert(&q, &ev[1].ev, 2);
+	ck_assert(hw_evq_remove(&q, &ev[1].ev));
+	ck_assert_uint_eq(hw_evq_next_time(&q), 1);
+	ck_assert_ptr_eq(hw_evq_peek(&q), &ev[0].ev);
+	/* q: ev0, ev1, ev2; removing ev2 (the last) leaves it in q's array */
+	hw_evq_insert(&q, &ev[1].ev, 2);
+	hw_evq_insert(&q, &ev[2].ev, 3);
+	ck_assert_uint_eq(ev[2].ev.slot, 2);
+	ck_assert(hw_evq_remove(&q, &ev[2].ev));
+	/* ev2 now sits in slot 2 of the other queue */
+	hw_evq_insert(&other, &ev[3].ev, 1);
+	hw_evq_insert(&other, &ev[4].ev, 2);
+	hw_evq_insert(&other, &ev[2].ev, 3);
+	ck_assert_uint_eq(ev[2].ev.slot, 2);
+	ck_assert(!hw_evq_remove(&q, &ev[2].ev));
+	ck_assert_uint_eq(q.len, 2);
+	ck_assert(hw_event_pending(&ev[2].ev));
+	ck_assert(hw_evq_remove(&other, &ev[2].ev));
+	hw_evq_fini(&q);
+	hw_evq_fini(&other);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-evq");
 	TCase *tc = tcase_create("evq");
 	tcase_add_test(tc, random_operations_match_a_reference);
 	tcase_add_test(tc, run_until_fires_in_order);
+	tcase_add_test(tc, allocation_and_growth);
+	tcase_add_test(tc, remove_edges);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -388,6 +388,213 @@ START_TEST(trace_tells_the_story)
 }
 END_TEST
 
+/* The remote IRR across RTE rewrites: a level pin rewritten as level keeps
+ * it (a new destination is no EOI); level to edge clears it at once, and
+ * only then is it traced; an EOI of another vector leaves it. */
+START_TEST(remote_irr_across_rewrites)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+	route(x, 8, HW_TRIGGER_LEVEL, false);
+	route(x, 9, HW_TRIGGER_LEVEL, false);
+	ck_assert_int_eq(hw_intc_route(m, IO, 9, 0x30, 0, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 0),
+			 HW_OK);
+	hw_intc_set_line(m, IO, 8, true, 0);
+	hw_intc_set_line(m, IO, 8, false, 1);
+	hw_intc_set_line(m, IO, 9, true, 1);
+	hw_intc_set_line(m, IO, 9, false, 1);
+	ck_assert(hw_ioapic_remote_irr(m, 8) && hw_ioapic_remote_irr(m, 9));
+	unsigned rirr = hwt_count(x, HW_TRACE_REMOTE_IRR);
+	uint64_t rte = hw_ioapic_rte(m, 8);
+	/* a new destination, still level */
+	ck_assert_int_eq(hw_ioapic_set_rte(m, 8, (rte & ~(0xffull << HW_RTE_DEST_SHIFT)) |
+					      (1ull << HW_RTE_DEST_SHIFT), 2), HW_OK);
+	ck_assert(hw_ioapic_remote_irr(m, 8));
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_REMOTE_IRR), rirr);
+	/* EOI of VEC (pin 8's) leaves pin 9 (0x30) alone */
+	take_and_eoi(x, 3);
+	ck_assert(!hw_ioapic_remote_irr(m, 8));
+	ck_assert(hw_ioapic_remote_irr(m, 9));
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_EOI_BCAST);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->a, VEC);
+	ck_assert_uint_eq(ev->b, 1);
+	ck_assert_uint_eq(ev->c, 0);
+	rirr = hwt_count(x, HW_TRACE_REMOTE_IRR);
+	/* level to edge: cleared by the rewrite itself */
+	ck_assert_int_eq(hw_ioapic_set_rte(m, 9, hw_ioapic_rte(m, 9) & ~HW_RTE_LEVEL, 4), HW_OK);
+	ck_assert(!hw_ioapic_remote_irr(m, 9));
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_REMOTE_IRR), rirr + 1);
+	/* edge to edge with nothing set: nothing to trace */
+	ck_assert_int_eq(hw_ioapic_set_rte(m, 9, hw_ioapic_rte(m, 9) | HW_RTE_LEVEL, 5), HW_OK);
+	ck_assert_int_eq(hw_ioapic_set_rte(m, 9, hw_ioapic_rte(m, 9) & ~HW_RTE_LEVEL, 5), HW_OK);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_REMOTE_IRR), rirr + 1);
+	hwt_free(x);
+}
+END_TEST
+
+/* Delivery modes: fixed (0) and lowest priority (1, treated as fixed) are
+ * delivered; a destination past the last CPU is dropped, not delivered. */
+START_TEST(delivery_modes_and_destinations)
+{
+	struct hwt *x = hwt_new(2);
+	struct hw_machine *m = x->m;
+	route(x, 3, HW_TRIGGER_EDGE, false);
+	uint64_t rte = hw_ioapic_rte(m, 3);
+	hw_ioapic_set_rte(m, 3, rte | (1ull << HW_RTE_DELMODE_SHIFT), 0);
+	hw_intc_pulse(m, IO, 3, 1);
+	ck_assert(hw_lapic_irr(m, 0, VEC));
+	hw_ioapic_set_rte(m, 3, rte | (2ull << HW_RTE_DEST_SHIFT), 2);
+	hw_intc_pulse(m, IO, 3, 3);
+	struct hw_intc_stats st;
+	hw_intc_stats(m, IO, 3, &st);
+	ck_assert_uint_eq(st.delivered, 1);
+	ck_assert_uint_eq(st.dropped, 1);
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_DROP)->c, HW_DROP_BAD_DEST);
+	/* a level pin dropped so stays asserted; an EOI of the pin does not resend */
+	route(x, 4, HW_TRIGGER_LEVEL, false);
+	hw_ioapic_set_rte(m, 4, hw_ioapic_rte(m, 4) | (2ull << HW_RTE_DEST_SHIFT), 4);
+	hw_intc_set_line(m, IO, 4, true, 5);
+	hw_intc_stats(m, IO, 4, &st);
+	ck_assert_uint_eq(st.dropped, 1);
+	ck_assert_int_eq(hw_intc_eoi(m, IO, 4, 6), HW_OK);
+	hw_intc_stats(m, IO, 4, &st);
+	ck_assert_uint_eq(st.dropped, 1);
+	hwt_free(x);
+}
+END_TEST
+
+/* Traces and counts of the edge paths: an edge merged into a send in
+ * flight (COALESCE: ctrl, pin, vector), an edge latched on a masked pin
+ * (HOLD), and sent when unmasked; masking an idle pin holds nothing; a line
+ * set to what it already is makes no edge. */
+START_TEST(edge_paths_traced)
+{
+	struct hwt *x = with_latency(100);
+	struct hw_machine *m = x->m;
+	route(x, 7, HW_TRIGGER_EDGE, false);
+	hw_intc_pulse(m, IO, 7, 0);
+	hw_intc_pulse(m, IO, 7, 10);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_COALESCE);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->t, 10);
+	ck_assert_uint_eq(ev->a, IO);
+	ck_assert_uint_eq(ev->b, 7);
+	ck_assert_uint_eq(ev->c, VEC);
+	hw_evq_run_until(&x->q, 200);
+	take_and_eoi(x, 200);
+	/* a latched pin: an edge while masked is kept */
+	ck_assert_int_eq(hw_intc_set_latch(m, HW_INTC_IOAPIC, 7, true), 0);
+	hw_intc_mask(m, IO, 7, true, 300);
+	struct hw_intc_stats st;
+	hw_intc_stats(m, IO, 7, &st);
+	ck_assert_uint_eq(st.held, 0); /* nothing was in flight */
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_HOLD), 0);
+	hw_intc_pulse(m, IO, 7, 310);
+	hw_intc_stats(m, IO, 7, &st);
+	ck_assert_uint_eq(st.held, 1);
+	ck_assert_uint_eq(st.dropped, 0);
+	ev = hwt_last(x, HW_TRACE_HOLD);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->t, 310);
+	ck_assert_uint_eq(ev->b, 7);
+	ck_assert_uint_eq(ev->c, VEC);
+	hw_intc_mask(m, IO, 7, false, 320);
+	hw_evq_run_until(&x->q, 500);
+	ck_assert(hw_lapic_irr(m, 0, VEC));
+	take_and_eoi(x, 500);
+	/* latch off: an edge while masked is dropped again, and a latched one
+	 * is forgotten */
+	hw_intc_mask(m, IO, 7, true, 600);
+	hw_intc_pulse(m, IO, 7, 610);
+	ck_assert_int_eq(hw_intc_set_latch(m, HW_INTC_IOAPIC, 7, false), 0);
+	hw_intc_mask(m, IO, 7, false, 620);
+	hw_evq_run_until(&x->q, 800);
+	ck_assert(!hw_lapic_irr(m, 0, VEC));
+	ck_assert_int_eq(hw_intc_set_latch(m, HW_INTC_IOAPIC, 24, true), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_set_latch(m, HW_INTC_MSI, 0, true), HW_EINVAL);
+	ck_assert_int_eq(hw_intc_set_latch(m, HW_INTC_PLIC, 7, true), HW_EINVAL);
+	/* the line held up: setting it up again is no new edge */
+	unsigned sends = hwt_count(x, HW_TRACE_SEND);
+	hw_intc_set_line(m, IO, 7, true, 900);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_SEND), sends + 1);
+	hw_intc_set_line(m, IO, 7, true, 901);
+	hw_ioapic_set_rte(m, 7, hw_ioapic_rte(m, 7), 902);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_SEND), sends + 1);
+	hwt_free(x);
+}
+END_TEST
+
+/* Pin 24 does not exist: its entry and remote IRR read as 0 whatever the
+ * IOAPIC's counters (which follow the 24 pins) hold; an EOI broadcast looks
+ * at the 24 pins only. 0x4040 deliveries set bit 14 (the remote IRR bit)
+ * and the low byte 0x40 of the delivery count. */
+START_TEST(pin_24_is_no_pin)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	struct hw_intc_stats st;
+	ck_assert_int_eq(hw_intc_stats(m, 1, ~0u, &st), HW_OK); /* MSI: untouched at power-on */
+	ck_assert_uint_eq(st.delivered + st.dropped + st.coalesced + st.held + st.ignored, 0);
+	ck_assert_int_eq(hw_intc_route(m, IO, 2, 0x41, 0, HW_TRIGGER_EDGE, HW_POLARITY_HIGH, 0),
+			 HW_OK);
+	hw_intc_mask(m, IO, 2, false, 0);
+	for (unsigned i = 0; i < 0x4040; i++)
+		hw_intc_pulse(m, IO, 2, 1);
+	hw_intc_stats(m, IO, ~0u, &st);
+	ck_assert_uint_eq(st.delivered, 0x4040);
+	ck_assert_uint_eq(hw_ioapic_rte(m, 24), 0);
+	ck_assert(!hw_ioapic_remote_irr(m, 24));
+	x->nev = 0;
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 2), 0x41);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 2), 0x41); /* edge: no broadcast */
+	hw_lapic_deliver(m, 0, 2, 0x40, true, HW_SRC_IPI);
+	ck_assert_uint_eq(hw_lapic_accept(m, 0, 2), 0x40);
+	ck_assert_int_eq(hw_lapic_eoi(m, 0, 3), 0x40);
+	const struct hwt_ev *ev = hwt_last(x, HW_TRACE_EOI_BCAST);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->a, 0x40);
+	ck_assert_uint_eq(ev->b, 0);
+	hw_intc_stats(m, IO, ~0u, &st);
+	ck_assert_uint_eq(st.delivered, 0x4040);
+	hwt_free(x);
+}
+END_TEST
+
+/* The uniform API around the controllers: find gives each kind's index and
+ * -1 for one that is not there (or no kind at all); triggers and
+ * polarities past the two defined are refused; a completion goes to the
+ * PLIC only. */
+START_TEST(uniform_api_edges)
+{
+	struct hwt *x = hwt_new_cfg((struct hw_machine_config){.ncpus = 1, .plic_sources = 8});
+	struct hw_machine *m = x->m;
+	ck_assert_int_eq(hw_intc_find(m, HW_INTC_IOAPIC), 0);
+	ck_assert_int_eq(hw_intc_find(m, HW_INTC_MSI), 1);
+	ck_assert_int_eq(hw_intc_find(m, HW_INTC_PLIC), 2);
+	ck_assert_int_eq(hw_intc_find(m, HW_INTC_PERCPU), -1);
+	ck_assert_int_eq(hw_intc_find(m, (enum hw_intc_kind)0), -1);
+	ck_assert_int_eq(hw_intc_route(m, IO, 1, VEC, 0, (enum hw_trigger)2, HW_POLARITY_HIGH, 0),
+			 HW_EINVAL);
+	ck_assert_int_eq(hw_intc_route(m, IO, 1, VEC, 0, HW_TRIGGER_EDGE, (enum hw_polarity)2, 0),
+			 HW_EINVAL);
+	ck_assert_uint_eq(hw_ioapic_rte(m, 1), HW_RTE_MASKED);
+	/* PLIC source 3 enabled on context 0, claimed; a "completion" through
+	 * the IOAPIC's pin 3 is refused and does not reach it */
+	ck_assert_int_eq(hw_intc_route(m, 2, 3, 0x70, 0, HW_TRIGGER_LEVEL, HW_POLARITY_HIGH, 0),
+			 HW_OK);
+	hw_intc_mask(m, 2, 3, false, 0);
+	hw_intc_set_line(m, 2, 3, true, 0);
+	ck_assert_int_eq(hw_intc_claim(m, 2, 0, 1), 3);
+	hw_intc_set_line(m, 2, 3, false, 1);
+	ck_assert_int_eq(hw_intc_complete(m, IO, 0, 3, 2), HW_EINVAL);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 0);
+	ck_assert_int_eq(hw_intc_complete(m, 2, 0, 3, 3), HW_OK);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_PLIC_DONE), 1);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-ioapic");
@@ -407,6 +614,11 @@ int main(void)
 	tcase_add_test(tc, power_on_state_and_bad_destinations);
 	tcase_add_test(tc, edge_is_taken_on_the_rising_edge);
 	tcase_add_test(tc, trace_tells_the_story);
+	tcase_add_test(tc, remote_irr_across_rewrites);
+	tcase_add_test(tc, delivery_modes_and_destinations);
+	tcase_add_test(tc, edge_paths_traced);
+	tcase_add_test(tc, pin_24_is_no_pin);
+	tcase_add_test(tc, uniform_api_edges);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -108,6 +108,32 @@ START_TEST(percpu_inputs_are_private)
 }
 END_TEST
 
+/* A device on a per-CPU line: each pulse is one edge on the line, so each
+ * reaches the CPU (the wire's count goes up and back down each time). */
+START_TEST(percpu_device_pulses_reach_the_cpu)
+{
+	struct hwt *x = hwt_new_cfg((struct hw_machine_config){.ncpus = 2, .percpu_lines = 2});
+	int pc = hw_intc_find(x->m, HW_INTC_PERCPU);
+	ck_assert_int_ge(pc, 0);
+	struct hw_dev *d = hwt_add(x, (struct hw_dev_desc){
+		.kind = HW_DEV_SCRIPT, .name = "s", .mmio_base = 0xc0000000, .mmio_size = 0x1000,
+		.irq_mode = HW_IRQ_EDGE, .irq_ctrl = (unsigned)pc, .irq_pin = 3, .vector = VEC,
+		.cpu = 1});
+	hw_intc_mask(x->m, (unsigned)pc, 3, false, 0);
+	ck_assert_int_eq(hw_dev_action(x->m, d, 1, HW_ACT_PULSE, 0), HW_OK);
+	ck_assert(hw_lapic_irr(x->m, 1, VEC));
+	ck_assert(!hw_intc_line(x->m, (unsigned)pc, 3)); /* the pulse is over */
+	ck_assert_uint_eq(hw_lapic_accept(x->m, 1, 2), VEC);
+	hw_lapic_eoi(x->m, 1, 2);
+	ck_assert_int_eq(hw_dev_action(x->m, d, 3, HW_ACT_PULSE, 0), HW_OK);
+	ck_assert(hw_lapic_irr(x->m, 1, VEC));
+	struct hw_intc_stats st;
+	hw_intc_stats(x->m, (unsigned)pc, 3, &st);
+	ck_assert_uint_eq(st.delivered, 2);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-percpu");
@@ -116,6 +142,7 @@ int main(void)
 	tcase_add_test(tc, lapic_counts_held_and_dropped);
 	tcase_add_test(tc, plic_holds_request_of_masked_source);
 	tcase_add_test(tc, percpu_inputs_are_private);
+	tcase_add_test(tc, percpu_device_pulses_reach_the_cpu);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -421,6 +421,14 @@ START_TEST(remote_irr_across_rewrites)
 	ck_assert_uint_eq(ev->b, 1);
 	ck_assert_uint_eq(ev->c, 0);
 	rirr = hwt_count(x, HW_TRACE_REMOTE_IRR);
+	/* pin 0, the first, is cleared by a broadcast too */
+	route(x, 0, HW_TRIGGER_LEVEL, false);
+	hw_intc_set_line(m, IO, 0, true, 3);
+	hw_intc_set_line(m, IO, 0, false, 3);
+	ck_assert(hw_ioapic_remote_irr(m, 0));
+	take_and_eoi(x, 3);
+	ck_assert(!hw_ioapic_remote_irr(m, 0));
+	rirr = hwt_count(x, HW_TRACE_REMOTE_IRR);
 	/* level to edge: cleared by the rewrite itself */
 	ck_assert_int_eq(hw_ioapic_set_rte(m, 9, hw_ioapic_rte(m, 9) & ~HW_RTE_LEVEL, 4), HW_OK);
 	ck_assert(!hw_ioapic_remote_irr(m, 9));
@@ -518,9 +526,12 @@ START_TEST(edge_paths_traced)
 	unsigned sends = hwt_count(x, HW_TRACE_SEND);
 	hw_intc_set_line(m, IO, 7, true, 900);
 	ck_assert_uint_eq(hwt_count(x, HW_TRACE_SEND), sends + 1);
+	unsigned lines = hwt_count(x, HW_TRACE_LINE), merged = hwt_count(x, HW_TRACE_COALESCE);
 	hw_intc_set_line(m, IO, 7, true, 901);
 	hw_ioapic_set_rte(m, 7, hw_ioapic_rte(m, 7), 902);
 	ck_assert_uint_eq(hwt_count(x, HW_TRACE_SEND), sends + 1);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_LINE), lines);
+	ck_assert_uint_eq(hwt_count(x, HW_TRACE_COALESCE), merged);
 	hwt_free(x);
 }
 END_TEST

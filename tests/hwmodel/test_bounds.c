@@ -32,7 +32,7 @@ static volatile bool fence_on; /* volatile: GCC knows calloc reads no globals */
 
 void *__wrap_calloc(size_t n, size_t size)
 {
-	if (!fence_on || !n || !size || n > SIZE_MAX / size)
+	if (!fence_on || (size && n > SIZE_MAX / size))
 		return __real_calloc(n, size);
 	unsigned i = 0;
 	while (i < MAX_FENCED && fenced[i].map)
@@ -44,6 +44,8 @@ void *__wrap_calloc(size_t n, size_t size)
 	size_t align = size & -size;
 	if (align > 16)
 		align = 16;
+	if (align == 0) /* an empty block: it starts at the fence */
+		align = 1;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	size_t body = (n * size + align - 1) / align * align;
 	size_t pages = (body + pg - 1) / pg;
@@ -70,12 +72,12 @@ void __wrap_free(void *p)
 }
 
 /* A machine whose arrays are all fenced: 2 CPUs, 8 MSI sources, a PLIC of
- * 5 sources, 2 local lines per CPU, 1 MiB of RAM. */
+ * 5 sources, 2 local lines per CPU, 4 MiB of RAM, 64 TLB entries (16 sets). */
 static struct hwt *fenced_machine(void)
 {
 	fence_on = true;
 	struct hwt *x = hwt_new_cfg((struct hw_machine_config){
-		.ncpus = 2, .ram_bytes = 1ull << 20, .msi_sources = 8, .plic_sources = 5,
+		.ncpus = 2, .ram_bytes = 4ull << 20, .msi_sources = 8, .plic_sources = 5,
 		.percpu_lines = 2});
 	fence_on = false;
 	return x;
@@ -279,12 +281,12 @@ START_TEST(intc_controller_and_pin_past_the_end)
 }
 END_TEST
 
-/* The first byte past RAM (1 MiB): no owner tag, no dirty bit, no pointer. */
+/* The first byte past RAM (4 MiB): no owner tag, no dirty bit, no pointer. */
 START_TEST(mem_address_past_the_end)
 {
 	struct hwt *x = fenced_machine();
 	struct hw_machine *m = x->m;
-	const uint64_t end = 1ull << 20;
+	const uint64_t end = 4ull << 20;
 	uint64_t base = 1, size = 2;
 	ck_assert(hw_mem_region(m, 0, &base, &size));
 	ck_assert_uint_eq(base, 0);
@@ -314,6 +316,31 @@ START_TEST(mem_address_past_the_end)
 }
 END_TEST
 
+/* The last TLB set, against the fence: lookups, inserts, evictions and
+ * invalidations look at its 4 ways only, and the round-robin victim of the
+ * last set is the last byte of its array. */
+START_TEST(tlb_last_set_past_the_end)
+{
+	struct hwt *x = fenced_machine();
+	struct hw_machine *m = x->m;
+	uint64_t root = hwt_frame(x);
+	for (unsigned i = 0; i < 6; i++) /* page numbers 15 + 16 * i: set 15 */
+		hwt_map(x, root, 0xf000 + i * 0x10000ull, 0x200000 + i * 0x1000ull, HW_PTE_P, false);
+	hw_mmu_load_root(m, 0, 0, root, 0, true);
+	struct hw_xlate xl;
+	for (unsigned i = 0; i < 6; i++)
+		ck_assert_int_eq(hw_mmu_translate(m, 0, 0xf000 + i * 0x10000ull, 0, &xl), HW_OK);
+	ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 4);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, 0xf000 + 5 * 0x10000ull, 0, &xl), HW_OK);
+	ck_assert(xl.tlb_hit);
+	hw_tlb_invlpg(m, 0, 0, 0xf000 + 5 * 0x10000ull);
+	ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 3);
+	hw_tlb_invlpg(m, 0, 0, 0xf000 + 9 * 0x10000ull); /* not cached: nothing */
+	ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 3);
+	fenced_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-bounds");
@@ -324,6 +351,7 @@ int main(void)
 	tcase_add_test(tc, msi_and_plic_sources_past_the_end);
 	tcase_add_test(tc, intc_controller_and_pin_past_the_end);
 	tcase_add_test(tc, mem_address_past_the_end);
+	tcase_add_test(tc, tlb_last_set_past_the_end);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

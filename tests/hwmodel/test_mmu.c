@@ -309,6 +309,187 @@ START_TEST(table_outside_ram_is_a_reserved_bit_fault)
 }
 END_TEST
 
+/* Map `va` as a 1 GiB page of `pa` in the tables at `root`. */
+static void map_1g(struct hwt *x, uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
+{
+	uint64_t e4 = root + ((va >> 39) & 511) * 8;
+	uint64_t pdpt = hw_mem_read64(x->m, e4);
+	if (!(pdpt & HW_PTE_P)) {
+		pdpt = hwt_frame(x) | HW_PTE_P | HW_PTE_W | HW_PTE_U;
+		hw_mem_write64(x->m, e4, pdpt);
+	}
+	hw_mem_write64(x->m, (pdpt & HW_PTE_ADDR_MASK) + ((va >> 30) & 511) * 8,
+		       pa | flags | HW_PTE_PS);
+}
+
+/* 1 GiB pages: translated, cached as one entry that covers the whole page,
+ * and dropped by an INVLPG of any address in it. */
+START_TEST(one_gib_pages)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	uint64_t root = hwt_frame(x);
+	uint64_t va = 0x0000004000000000ull; /* PML4 slot 0, PDPT slot 256 */
+	map_1g(x, root, va, 0x40000000ull, HW_PTE_P | HW_PTE_W);
+	hw_mmu_load_root(m, 0, 0, root, 0, true);
+	struct hw_xlate xl;
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va + 0x12345678, 0, &xl), HW_OK);
+	ck_assert(!xl.tlb_hit);
+	ck_assert_uint_eq(xl.steps, 2);
+	ck_assert_uint_eq(xl.page_shift, 30);
+	ck_assert_uint_eq(xl.pa, 0x40000000ull + 0x12345678);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va + 0x3ffff000, 0, &xl), HW_OK);
+	ck_assert(xl.tlb_hit);
+	ck_assert_uint_eq(xl.steps, 0);
+	ck_assert_uint_eq(xl.fault, 0);
+	ck_assert_uint_eq(xl.page_shift, 30);
+	ck_assert_uint_eq(xl.pa, 0x40000000ull + 0x3ffff000);
+	ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 1);
+	hw_tlb_invlpg(m, 0, 1, va + 0x20000000);
+	ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 0);
+	ck_assert_uint_eq(hwt_last(x, HW_TRACE_TLB_FLUSH)->c, 1);
+	ck_assert_int_eq(hw_mmu_walk(m, root, va, 0, false, &xl), HW_OK);
+	ck_assert_uint_eq(xl.fault, 0);
+	hwt_free(x);
+}
+END_TEST
+
+/* What a translation reports: uncached for a leaf with PCD (from a walk and
+ * from the TLB), not otherwise; a 4 KiB entry's bit 7 is PAT, not a page
+ * size, so its address bits 13..29 are no reserved bits. */
+START_TEST(uncached_and_pat_leaves)
+{
+	struct hwt *x = hwt_new(1);
+	struct hw_machine *m = x->m;
+	uint64_t root = hwt_frame(x);
+	hwt_map(x, root, VA, PA1, HW_PTE_P | HW_PTE_PCD, false);
+	hwt_map(x, root, VA + 0x1000, PA2, HW_PTE_P, false);
+	hwt_map(x, root, VA + 0x2000, 0x3fe000, HW_PTE_P | HW_PTE_PS, false); /* PAT */
+	hw_mmu_load_root(m, 0, 0, root, 0, true);
+	struct hw_xlate xl;
+	for (unsigned pass = 0; pass < 2; pass++) {
+		ck_assert_int_eq(hw_mmu_translate(m, 0, VA, 0, &xl), HW_OK);
+		ck_assert_int_eq(xl.tlb_hit, pass == 1);
+		ck_assert(xl.uncached);
+		ck_assert_int_eq(hw_mmu_translate(m, 0, VA + 0x1000, 0, &xl), HW_OK);
+		ck_assert_int_eq(xl.tlb_hit, pass == 1);
+		ck_assert(!xl.uncached);
+	}
+	ck_assert_int_eq(hw_mmu_translate(m, 0, VA + 0x2000, 0, &xl), HW_OK);
+	ck_assert_uint_eq(xl.pa, 0x3fe000);
+	ck_assert_uint_eq(xl.page_shift, 12);
+	hwt_free(x);
+}
+END_TEST
+
+/* Counting: a non-canonical address is refused before the TLB (no miss, no
+ * walk); a walk that faults counts a fault; a write through an entry cached
+ * clean that then faults drops the entry, so a read walks again. */
+START_TEST(translate_counts_and_drops)
+{
+	struct env e = setup(HW_PTE_P | HW_PTE_W | HW_PTE_U);
+	struct hw_machine *m = e.x->m;
+	struct hw_xlate xl;
+	struct hw_mmu_stats st0, st;
+	hw_mmu_stats(m, 0, &st0);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, 0x0000800000000000ull, 0, &xl), HW_EINVAL);
+	hw_mmu_stats(m, 0, &st);
+	ck_assert_uint_eq(st.tlb_misses, st0.tlb_misses);
+	ck_assert_uint_eq(st.walks, st0.walks);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, VA + 0x100000, 0, &xl), HW_EFAULT);
+	hw_mmu_stats(m, 0, &st);
+	ck_assert_uint_eq(st.faults, st0.faults + 1);
+	/* cached clean by a read */
+	ck_assert_int_eq(hw_mmu_translate(m, 0, VA, 0, &xl), HW_OK);
+	uint64_t leaf = hwt_leaf(e.x, e.root, VA, false);
+	hw_mem_write64(m, leaf, 0); /* unmapped behind the TLB */
+	ck_assert_int_eq(hw_mmu_translate(m, 0, VA, HW_ACC_WRITE, &xl), HW_EFAULT);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, VA, 0, &xl), HW_EFAULT); /* walked: not there */
+	ck_assert(!xl.tlb_hit);
+	hw_mmu_stats(m, 0, &st);
+	ck_assert_uint_eq(st.faults, st0.faults + 3);
+	hwt_free(e.x);
+}
+END_TEST
+
+/* The TLB's sets: entries of one set fill its 4 ways, an invalidated way
+ * is reused before anything is evicted, and eviction goes round the ways. */
+START_TEST(tlb_set_reuse_and_round_robin)
+{
+	struct hwt *x = hwt_new(1); /* 64 entries: 16 sets of 4 */
+	struct hw_machine *m = x->m;
+	uint64_t root = hwt_frame(x);
+	uint64_t va[7];
+	for (unsigned i = 0; i < 7; i++) { /* page numbers 16 apart: all in one set */
+		va[i] = VA + 0xf000 + i * 0x10000ull;
+		hwt_map(x, root, va[i], PA1 + i * 0x1000ull, HW_PTE_P, false);
+	}
+	hw_mmu_load_root(m, 0, 0, root, 0, true);
+	struct hw_xlate xl;
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_int_eq(hw_mmu_translate(m, 0, va[i], 0, &xl), HW_OK);
+	ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 4);
+	hw_tlb_invlpg(m, 0, 0, va[3]);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va[4], 0, &xl), HW_OK); /* the freed way */
+	ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 4);
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_int_eq(hw_mmu_translate(m, 0, va[i], 0, &xl), HW_OK);
+		ck_assert(xl.tlb_hit);
+	}
+	/* full: va[5] evicts va[0] (way 0), va[6] evicts va[1] (way 1) */
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va[5], 0, &xl), HW_OK);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va[6], 0, &xl), HW_OK);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va[5], 0, &xl), HW_OK);
+	ck_assert(xl.tlb_hit);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va[2], 0, &xl), HW_OK);
+	ck_assert(xl.tlb_hit);
+	ck_assert_int_eq(hw_mmu_translate(m, 0, va[4], 0, &xl), HW_OK);
+	ck_assert(xl.tlb_hit);
+	hwt_free(x);
+}
+END_TEST
+
+/* The flush records: a CR3 load (root, PCID, flushed) and its flush (kind,
+ * va 0, dropped); INVPCID single, all and all-with-globals with va 0 and
+ * the count dropped; the last PCID (0xfff) is a PCID; all-with-globals
+ * drops every PCID's entries. */
+START_TEST(flush_traces_and_counts)
+{
+	struct env e = setup(HW_PTE_P | HW_PTE_U);
+	struct hw_machine *m = e.x->m;
+	const struct hwt_ev *ev = hwt_last(e.x, HW_TRACE_CR3);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->a, e.root);
+	ck_assert_uint_eq(ev->b, 1);
+	ck_assert_uint_eq(ev->c, 1);
+	struct hw_xlate xl;
+	hwt_map(e.x, e.root, VA + 0x1000, PA2, HW_PTE_P | HW_PTE_U, false);
+	hw_mmu_translate(m, 0, VA, 0, &xl);
+	hw_mmu_translate(m, 0, VA + 0x1000, 0, &xl);
+	hw_mmu_write_cr3(m, 0, 7, e.root | 1);
+	ev = hwt_last(e.x, HW_TRACE_TLB_FLUSH);
+	ck_assert_uint_eq(ev->t, 7);
+	ck_assert_uint_eq(ev->a, HW_FLUSH_CR3);
+	ck_assert_uint_eq(ev->b, 0);
+	ck_assert_uint_eq(ev->c, 2);
+	struct hw_mmu_stats st;
+	hw_mmu_stats(m, 0, &st);
+	ck_assert_uint_eq(st.entries_flushed, 2);
+	static const enum hw_invpcid_type types[3] = {HW_INVPCID_SINGLE, HW_INVPCID_ALL,
+						      HW_INVPCID_ALL_GLOBAL};
+	for (unsigned i = 0; i < 3; i++) {
+		hw_mmu_translate(m, 0, VA, 0, &xl);
+		ck_assert_int_eq(hw_tlb_invpcid(m, 0, 8, types[i], 1, VA), HW_OK);
+		ev = hwt_last(e.x, HW_TRACE_TLB_FLUSH);
+		ck_assert_uint_eq(ev->b, 0);
+		ck_assert_uint_eq(ev->c, 1);
+		ck_assert_uint_eq(hw_tlb_valid_entries(m, 0), 0);
+	}
+	ck_assert_int_eq(hw_tlb_invpcid(m, 0, 9, HW_INVPCID_SINGLE, 0xfff, 0), HW_OK);
+	hwt_free(e.x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-mmu");
@@ -325,6 +506,11 @@ int main(void)
 	tcase_add_test(tc, invpcid_modes);
 	tcase_add_test(tc, tlb_capacity_evicts);
 	tcase_add_test(tc, table_outside_ram_is_a_reserved_bit_fault);
+	tcase_add_test(tc, one_gib_pages);
+	tcase_add_test(tc, uncached_and_pat_leaves);
+	tcase_add_test(tc, translate_counts_and_drops);
+	tcase_add_test(tc, tlb_set_reuse_and_round_robin);
+	tcase_add_test(tc, flush_traces_and_counts);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

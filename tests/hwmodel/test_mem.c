@@ -427,6 +427,31 @@ START_TEST(every_allocation_failure_is_reported)
 		ck_assert_msg(after == before, "calloc %u of %u failed: %zu bytes kept", k, total,
 			      after - before);
 	}
+	/* and a PCI device's: the device and its configuration space */
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	struct hw_dev_desc d = {.kind = HW_DEV_SCRIPT, .name = "p", .pci = true, .slot = 2,
+				.mmio_base = 0xc0000000, .irq_mode = HW_IRQ_NONE};
+	callocs = 0;
+	ck_assert_int_eq(hw_machine_add_device(m, &d, err, sizeof(err)), HW_OK);
+	total = callocs;
+	ck_assert_uint_ge(total, 2);
+	d.name = "q";
+	d.slot = 3;
+	d.mmio_base = 0xc0001000;
+	for (unsigned k = 1; k <= total; k++) {
+		size_t before = heap_in_use();
+		fail_calloc_nth = k;
+		int rc = hw_machine_add_device(m, &d, err, sizeof(err));
+		unsigned left = fail_calloc_nth;
+		fail_calloc_nth = 0;
+		size_t after = heap_in_use();
+		ck_assert_msg(rc == HW_ENOMEM, "device calloc %u of %u failed: rc %d", k, total, rc);
+		ck_assert_uint_eq(left, 0);
+		ck_assert_uint_eq(hw_dev_count(m), 1);
+		ck_assert_msg(after == before, "device calloc %u of %u failed: %zu bytes kept", k,
+			      total, after - before);
+	}
+	hw_machine_destroy(m);
 	hw_evq_fini(&q);
 }
 END_TEST

@@ -318,6 +318,87 @@ START_TEST(narrow_writes_touch_only_their_bytes)
 }
 END_TEST
 
+/* The capability's header as firmware leaves it: id 5, no next capability,
+ * a 64-bit message; an MSI function has no INTx pin; a function without
+ * MSI reads 0 where the capability would be. */
+START_TEST(msi_capability_header_and_intx_pin)
+{
+	struct hwt *x = pci_machine();
+	struct hw_machine *m = x->m;
+	uint32_t v;
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP, 4, &v), HW_OK);
+	ck_assert_uint_eq(v & 0xffff, 0x0005);
+	ck_assert_uint_eq((v >> 16) & 0x80, 0x80); /* 64-bit address */
+	ck_assert_uint_eq(v >> 16, 0x80);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_INT_PIN, 1, &v), HW_OK);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_INT_LINE, 1, &v), HW_OK);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_INT_PIN, 1, &v), HW_OK);
+	ck_assert_uint_eq(v, 1); /* INTA# */
+	for (unsigned off = HW_PCI_MSI_CAP; off < HW_PCI_MSI_CAP + 16; off += 4) {
+		ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 0, off, 4, &v), HW_OK);
+		ck_assert_uint_eq(v, 0);
+	}
+	hwt_free(x);
+}
+END_TEST
+
+/* The address edges: device 31, function 7 and bus 255 exist as addresses
+ * (all-ones: nothing there), one more does not; a write to an empty
+ * address is accepted and does nothing; function 7 makes function 0
+ * multi-function. */
+START_TEST(config_address_edges)
+{
+	struct hwt *x = pci_machine();
+	struct hw_machine *m = x->m;
+	uint32_t v;
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 31, 0, HW_PCI_VENDOR, 2, &v), HW_OK);
+	ck_assert_uint_eq(v, 0xffff);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 32, 0, HW_PCI_VENDOR, 2, &v), HW_EINVAL);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 4, 7, HW_PCI_VENDOR, 2, &v), HW_OK);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 4, 8, HW_PCI_VENDOR, 2, &v), HW_EINVAL);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 255, 4, 0, HW_PCI_VENDOR, 2, &v), HW_OK);
+	ck_assert_int_eq(hw_pci_cfg_read(m, 256, 4, 0, HW_PCI_VENDOR, 2, &v), HW_EINVAL);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 9, 0, HW_PCI_COMMAND, 2, 7), HW_OK);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 31, 7, HW_PCI_COMMAND, 2, 7), HW_OK);
+	hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_SCRIPT, .name = "f0", .pci = true,
+					.slot = 6, .mmio_base = 0xc0100000,
+					.irq_mode = HW_IRQ_NONE});
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 6, 0, HW_PCI_HEADER_TYPE, 1, &v), HW_OK);
+	ck_assert_uint_eq(v & 0x80, 0);
+	hwt_add(x, (struct hw_dev_desc){.kind = HW_DEV_SCRIPT, .name = "f7", .pci = true,
+					.slot = 6, .fn = 7, .mmio_base = 0xc0101000,
+					.irq_mode = HW_IRQ_NONE});
+	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 6, 0, HW_PCI_HEADER_TYPE, 1, &v), HW_OK);
+	ck_assert_uint_eq(v & 0x80, 0x80);
+	hwt_free(x);
+}
+END_TEST
+
+/* Whole and narrow writes keep every bit they carry: a dword write of an
+ * odd MSI data word, a byte write of 0xff to the interrupt line. */
+START_TEST(writes_keep_every_bit)
+{
+	struct hwt *x = pci_machine();
+	struct hw_machine *m = x->m;
+	uint32_t v;
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 12, 4, 0x75), HW_OK);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 12, 4, &v);
+	ck_assert_uint_eq(v, 0x75);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_INT_LINE, 1, 0xff), HW_OK);
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_INT_LINE, 1, &v);
+	ck_assert_uint_eq(v, 0xff);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 0, HW_PCI_INT_LINE, 4, 0x0b), HW_OK);
+	hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_INT_LINE, 1, &v);
+	ck_assert_uint_eq(v, 0x0b);
+	ck_assert_int_eq(hw_pci_cfg_write(m, 0, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, 0xbeef), HW_OK);
+	hw_pci_cfg_read(m, 0, 3, 2, HW_PCI_MSI_CAP + 12, 2, &v);
+	ck_assert_uint_eq(v, 0xbeef);
+	hwt_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-pci");
@@ -330,6 +411,9 @@ int main(void)
 	tcase_add_test(tc, msi_capability_is_the_msi_source);
 	tcase_add_test(tc, msi_message_written_through_config_space);
 	tcase_add_test(tc, narrow_writes_touch_only_their_bytes);
+	tcase_add_test(tc, msi_capability_header_and_intx_pin);
+	tcase_add_test(tc, config_address_edges);
+	tcase_add_test(tc, writes_keep_every_bit);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

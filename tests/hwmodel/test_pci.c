@@ -336,6 +336,10 @@ START_TEST(msi_capability_header_and_intx_pin)
 	ck_assert_uint_eq(v, 0);
 	ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 0, HW_PCI_INT_PIN, 1, &v), HW_OK);
 	ck_assert_uint_eq(v, 1); /* INTA# */
+	/* MSI source 11 is routed: function 0, wired to pin 11, still shows
+	 * no capability */
+	ck_assert_int_eq(hw_intc_route(m, 1, 11, 0x91, 1, HW_TRIGGER_EDGE, HW_POLARITY_HIGH, 0),
+			 HW_OK);
 	for (unsigned off = HW_PCI_MSI_CAP; off < HW_PCI_MSI_CAP + 16; off += 4) {
 		ck_assert_int_eq(hw_pci_cfg_read(m, 0, 3, 0, off, 4, &v), HW_OK);
 		ck_assert_uint_eq(v, 0);

@@ -456,6 +456,125 @@ START_TEST(every_allocation_failure_is_reported)
 }
 END_TEST
 
+/* The scrub at the edges of its bookkeeping: a run that wrote only frame 0,
+ * only frame 64 (the first of the second dirty word), or two whole adjacent
+ * frames hands on a mapping that reads zero and whose frames are all known
+ * clear. */
+START_TEST(scrub_edges)
+{
+	struct hw_evq q;
+	struct hw_ram_cache *c = hw_ram_cache_create();
+	hw_evq_init(&q, 4);
+	struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 1ull << 20, .evq = &q, .ram_cache = c};
+	struct hw_machine *m;
+	char err[200];
+	static const uint64_t written[3][2] = {{0x0, 0x0}, {0x40000, 0x40000}, {0x7000, 0x8000}};
+	for (unsigned k = 0; k < 3; k++) {
+		ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+		for (uint64_t pa = written[k][0]; pa <= written[k][1]; pa += HW_PAGE_SIZE)
+			memset(hw_mem_ptr(m, pa, HW_PAGE_SIZE), 0x5a, HW_PAGE_SIZE);
+		hw_machine_destroy(m);
+		ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+		for (uint64_t pa = written[k][0]; pa <= written[k][1]; pa += HW_PAGE_SIZE) {
+			ck_assert_uint_eq(hw_mem_read64(m, pa), 0);
+			ck_assert_uint_eq(hw_mem_read64(m, pa + HW_PAGE_SIZE - 8), 0);
+		}
+		for (uint64_t pa = 0; pa < (1ull << 20); pa += HW_PAGE_SIZE)
+			ck_assert_msg(hw_mem_frame_clear(m, pa), "frame %llx", (unsigned long long)pa);
+		hw_machine_destroy(m);
+	}
+	hw_ram_cache_destroy(c);
+	hw_ram_cache_destroy(NULL); /* nothing to do */
+	hw_evq_fini(&q);
+}
+END_TEST
+
+/* Two RAM sizes in one cache: a machine takes the mapping of its own size,
+ * and two machines of one size never share a mapping, whichever slots
+ * the cache used. */
+START_TEST(ram_cache_never_shares_a_mapping)
+{
+	struct hw_evq q;
+	struct hw_ram_cache *c = hw_ram_cache_create();
+	hw_evq_init(&q, 4);
+	struct hw_machine_config small = {.ncpus = 1, .ram_bytes = 1ull << 20, .evq = &q,
+					  .ram_cache = c};
+	struct hw_machine_config big = small;
+	big.ram_bytes = 2ull << 20;
+	struct hw_machine *a, *b, *m3, *m4;
+	char err[200];
+	ck_assert_int_eq(hw_machine_create(&small, &a, err, sizeof(err)), HW_OK);
+	ck_assert_int_eq(hw_machine_create(&big, &b, err, sizeof(err)), HW_OK);
+	hw_machine_destroy(a); /* the cache: slot 0 small, slot 1 big */
+	hw_machine_destroy(b);
+	ck_assert_int_eq(hw_machine_create(&big, &m3, err, sizeof(err)), HW_OK);
+	ck_assert_int_eq(hw_machine_create(&big, &m4, err, sizeof(err)), HW_OK);
+	ck_assert_ptr_ne(hw_mem_ptr(m3, 0, 1), hw_mem_ptr(m4, 0, 1));
+	ck_assert_int_eq(hw_mem_write64(m3, 0x1000, 3), HW_OK);
+	ck_assert_uint_eq(hw_mem_read64(m4, 0x1000), 0);
+	hw_machine_destroy(m3);
+	hw_machine_destroy(m4);
+	hw_ram_cache_destroy(c);
+	hw_evq_fini(&q);
+}
+END_TEST
+
+#if HW_CHECKING
+/* In a child: write a byte at pa outside any mark, release the RAM to a
+ * cache; return the child's status, its stderr in out. */
+static int stray_write(uint64_t pa, char *out, size_t outlen)
+{
+	int fd[2];
+	ck_assert_int_eq(pipe(fd), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct hw_evq q;
+		struct hw_ram_cache *c = hw_ram_cache_create();
+		hw_evq_init(&q, 4);
+		struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 1ull << 20, .evq = &q,
+						.ram_cache = c};
+		struct hw_machine *m;
+		char err[200];
+		if (dup2(fd[1], 2) < 0)
+			_exit(9);
+		if (hw_machine_create(&cfg, &m, err, sizeof(err)) != HW_OK)
+			_exit(8);
+		/* a pointer for the page's last line only, written elsewhere */
+		uint8_t *line = hw_mem_ptr(m, (pa & ~(HW_PAGE_SIZE - 1)) + 0xfc0, 8);
+		uint8_t *page = line - 0xfc0;
+		page[pa & (HW_PAGE_SIZE - 1)] = 1;
+		hw_machine_destroy(m);
+		_exit(0);
+	}
+	close(fd[1]);
+	size_t n = 0;
+	ssize_t r;
+	while (n + 1 < outlen && (r = read(fd[0], out + n, outlen - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	close(fd[0]);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+/* The checking build's report names the frame and the offset of the first
+ * word left, the page's word 0 included. */
+START_TEST(stray_write_report_names_frame_and_offset)
+{
+	char out[512];
+	int status = stray_write(0x9000, out, sizeof(out));
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
+	ck_assert_msg(strstr(out, "frame 9 holds data at offset 0 "), "%s", out);
+	status = stray_write(0xa010, out, sizeof(out));
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
+	ck_assert_msg(strstr(out, "frame 10 holds data at offset 16 "), "%s", out);
+}
+END_TEST
+#endif
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-memory");
@@ -473,6 +592,11 @@ int main(void)
 	tcase_add_test(tc, frames_known_clear);
 	tcase_add_test(tc, scrub_clears_marked_lines);
 	tcase_add_test(tc, write_outside_its_mark_is_caught);
+	tcase_add_test(tc, scrub_edges);
+	tcase_add_test(tc, ram_cache_never_shares_a_mapping);
+#if HW_CHECKING
+	tcase_add_test(tc, stray_write_report_names_frame_and_offset);
+#endif
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

@@ -341,6 +341,51 @@ START_TEST(tlb_last_set_past_the_end)
 }
 END_TEST
 
+/* RAM bookkeeping against the fence: a RAM of 65 frames has two dirty-bit
+ * words and the last frame marks the second; a cache of four mappings of 64
+ * frames (one dirty word each, scrubbed after their last frame was written)
+ * is taken from and destroyed through its four slots only. */
+START_TEST(ram_bookkeeping_past_the_end)
+{
+	struct hw_evq q;
+	hw_evq_init(&q, 4);
+	struct hw_machine *m;
+	char err[200];
+	fence_on = true;
+	struct hw_ram_cache *c = hw_ram_cache_create();
+	struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 65 * HW_PAGE_SIZE, .evq = &q};
+	int rc = hw_machine_create(&cfg, &m, err, sizeof(err));
+	fence_on = false;
+	ck_assert_int_eq(rc, HW_OK);
+	ck_assert_int_eq(hw_mem_write64(m, 64 * HW_PAGE_SIZE, 1), HW_OK);
+	ck_assert(!hw_mem_frame_clear(m, 64 * HW_PAGE_SIZE));
+	hw_machine_destroy(m);
+
+	struct hw_machine *four[4];
+	cfg.ram_bytes = 64 * HW_PAGE_SIZE;
+	cfg.ram_cache = c;
+	fence_on = true;
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_int_eq(hw_machine_create(&cfg, &four[i], err, sizeof(err)), HW_OK);
+	fence_on = false;
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert_int_eq(hw_mem_write64(four[i], 63 * HW_PAGE_SIZE, 1), HW_OK);
+		hw_machine_destroy(four[i]); /* scrubbed into the cache */
+	}
+	/* a size the cache does not hold: every slot looked at, no more */
+	cfg.ram_bytes = 32 * HW_PAGE_SIZE;
+	fence_on = true;
+	rc = hw_machine_create(&cfg, &m, err, sizeof(err));
+	fence_on = false;
+	ck_assert_int_eq(rc, HW_OK);
+	hw_machine_destroy(m); /* the cache is full: unmapped */
+	hw_ram_cache_destroy(c);
+	hw_evq_fini(&q);
+	for (unsigned i = 0; i < MAX_FENCED; i++)
+		ck_assert_ptr_null(fenced[i].map);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-bounds");
@@ -352,6 +397,7 @@ int main(void)
 	tcase_add_test(tc, intc_controller_and_pin_past_the_end);
 	tcase_add_test(tc, mem_address_past_the_end);
 	tcase_add_test(tc, tlb_last_set_past_the_end);
+	tcase_add_test(tc, ram_bookkeeping_past_the_end);
 	suite_add_tcase(s, tc);
 	return hwt_run(s);
 }

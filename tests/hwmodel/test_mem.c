@@ -520,9 +520,20 @@ START_TEST(ram_cache_never_shares_a_mapping)
 END_TEST
 
 #if HW_CHECKING
-/* In a child: write a byte at pa outside any mark, release the RAM to a
- * cache; return the child's status, its stderr in out. */
-static int stray_write(uint64_t pa, char *out, size_t outlen)
+/* A byte written at pa through a pointer asked for another line of its
+ * page only (the last one, or all but line 0 when `all_but_first`). */
+static void write_beside(struct hw_machine *m, uint64_t pa, bool all_but_first)
+{
+	uint64_t page = pa & ~(HW_PAGE_SIZE - 1);
+	uint64_t from = all_but_first ? 0x40 : 0xfc0;
+	uint8_t *p = hw_mem_ptr(m, page + from, HW_PAGE_SIZE - from);
+	(p - from)[pa - page] = 1;
+}
+
+/* In a child: a machine on a RAM cache runs `scenario` and is destroyed
+ * (the RAM scrubbed into the cache); return the child's status, its stderr
+ * in out. */
+static int in_child(void (*scenario)(struct hw_machine_config *cfg), char *out, size_t outlen)
 {
 	int fd[2];
 	ck_assert_int_eq(pipe(fd), 0);
@@ -531,21 +542,12 @@ static int stray_write(uint64_t pa, char *out, size_t outlen)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		struct hw_evq q;
-		struct hw_ram_cache *c = hw_ram_cache_create();
 		hw_evq_init(&q, 4);
 		struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 1ull << 20, .evq = &q,
-						.ram_cache = c};
-		struct hw_machine *m;
-		char err[200];
+						.ram_cache = hw_ram_cache_create()};
 		if (dup2(fd[1], 2) < 0)
 			_exit(9);
-		if (hw_machine_create(&cfg, &m, err, sizeof(err)) != HW_OK)
-			_exit(8);
-		/* a pointer for the page's last line only, written elsewhere */
-		uint8_t *line = hw_mem_ptr(m, (pa & ~(HW_PAGE_SIZE - 1)) + 0xfc0, 8);
-		uint8_t *page = line - 0xfc0;
-		page[pa & (HW_PAGE_SIZE - 1)] = 1;
-		hw_machine_destroy(m);
+		scenario(&cfg);
 		_exit(0);
 	}
 	close(fd[1]);
@@ -560,17 +562,69 @@ static int stray_write(uint64_t pa, char *out, size_t outlen)
 	return status;
 }
 
+static struct hw_machine *child_machine(struct hw_machine_config *cfg)
+{
+	struct hw_machine *m;
+	char err[200];
+	if (hw_machine_create(cfg, &m, err, sizeof(err)) != HW_OK)
+		_exit(8);
+	return m;
+}
+
+static void stray_word_0(struct hw_machine_config *cfg)
+{
+	struct hw_machine *m = child_machine(cfg);
+	write_beside(m, 0x9000, false);
+	hw_machine_destroy(m);
+}
+
+static void stray_offset_16(struct hw_machine_config *cfg)
+{
+	struct hw_machine *m = child_machine(cfg);
+	write_beside(m, 0xa010, false);
+	hw_machine_destroy(m);
+}
+
+/* every line marked but line 0, which is written: not a whole page */
+static void stray_line_0_of_63(struct hw_machine_config *cfg)
+{
+	struct hw_machine *m = child_machine(cfg);
+	write_beside(m, 0xb000, true);
+	hw_machine_destroy(m);
+}
+
+/* a frame wholly written in one run, then written outside its mark in the
+ * next: the first run's marks are gone */
+static void stray_after_a_clean_run(struct hw_machine_config *cfg)
+{
+	struct hw_machine *m = child_machine(cfg);
+	memset(hw_mem_ptr(m, 0xc000, HW_PAGE_SIZE), 0x77, HW_PAGE_SIZE);
+	hw_machine_destroy(m);
+	m = child_machine(cfg);
+	write_beside(m, 0xc000, false);
+	hw_machine_destroy(m);
+}
+
 /* The checking build's report names the frame and the offset of the first
- * word left, the page's word 0 included. */
+ * word left, the page's word 0 included, whatever marked the other lines. */
 START_TEST(stray_write_report_names_frame_and_offset)
 {
+	static const struct {
+		void (*scenario)(struct hw_machine_config *cfg);
+		const char *says;
+	} cases[] = {
+		{stray_word_0, "frame 9 holds data at offset 0 "},
+		{stray_offset_16, "frame 10 holds data at offset 16 "},
+		{stray_line_0_of_63, "frame 11 holds data at offset 0 "},
+		{stray_after_a_clean_run, "frame 12 holds data at offset 0 "},
+	};
 	char out[512];
-	int status = stray_write(0x9000, out, sizeof(out));
-	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
-	ck_assert_msg(strstr(out, "frame 9 holds data at offset 0 "), "%s", out);
-	status = stray_write(0xa010, out, sizeof(out));
-	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
-	ck_assert_msg(strstr(out, "frame 10 holds data at offset 16 "), "%s", out);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int status = in_child(cases[i].scenario, out, sizeof(out));
+		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "case %u: status %d",
+			      i, status);
+		ck_assert_msg(strstr(out, cases[i].says), "case %u: %s", i, out);
+	}
 }
 END_TEST
 #endif

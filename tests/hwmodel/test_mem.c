@@ -4,6 +4,7 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -629,6 +630,116 @@ START_TEST(stray_write_report_names_frame_and_offset)
 END_TEST
 #endif
 
+/* Owner tags set in any order (a first frame, one below, one above, one
+ * inside, two at once) are all gone when the cache hands the RAM on. */
+START_TEST(owner_tags_scrubbed_whatever_the_order)
+{
+	struct hw_evq q;
+	struct hw_ram_cache *c = hw_ram_cache_create();
+	hw_evq_init(&q, 4);
+	struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 1ull << 20, .evq = &q, .ram_cache = c};
+	struct hw_machine *m;
+	char err[200];
+	static const uint64_t frames[] = {5, 2, 9, 6, 1, 10, 11};
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	for (unsigned i = 0; i < 7; i++)
+		ck_assert_int_eq(hw_mem_set_owner(m, frames[i] << HW_PAGE_SHIFT, 1, 40 + i), HW_OK);
+	ck_assert_int_eq(hw_mem_set_owner(m, 20ull << HW_PAGE_SHIFT, 2 * HW_PAGE_SIZE, 50), HW_OK);
+	for (unsigned i = 0; i < 7; i++)
+		ck_assert_uint_eq(hw_mem_owner(m, frames[i] << HW_PAGE_SHIFT), 40 + i);
+	hw_machine_destroy(m);
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	for (uint64_t f = 0; f < 256; f++)
+		ck_assert_msg(hw_mem_owner(m, f << HW_PAGE_SHIFT) == HW_OWNER_NONE, "frame %llu",
+			      (unsigned long long)f);
+	/* one frame tagged alone, then the next: both gone next time */
+	ck_assert_int_eq(hw_mem_set_owner(m, 30ull << HW_PAGE_SHIFT, 1, 7), HW_OK);
+	ck_assert_int_eq(hw_mem_set_owner(m, 31ull << HW_PAGE_SHIFT, 1, 7), HW_OK);
+	hw_machine_destroy(m);
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert_uint_eq(hw_mem_owner(m, 30ull << HW_PAGE_SHIFT), HW_OWNER_NONE);
+	ck_assert_uint_eq(hw_mem_owner(m, 31ull << HW_PAGE_SHIFT), HW_OWNER_NONE);
+	hw_machine_destroy(m);
+	hw_ram_cache_destroy(c);
+	hw_evq_fini(&q);
+}
+END_TEST
+
+/* Small edges of the memory API: sizes, empty and one-byte ranges, the
+ * 8-byte accessors' alignment, and the frames the host backs. */
+START_TEST(memory_api_edges)
+{
+	struct hw_evq q;
+	hw_evq_init(&q, 4);
+	struct hw_machine *m;
+	char err[200];
+	struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 0x101000, .evq = &q};
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_OK);
+	ck_assert_uint_eq(hw_mem_resident_frames(m), 0); /* nothing touched yet */
+	/* an empty pointer request is a one-byte one */
+	uint8_t *p = hw_mem_ptr(m, 0, 0);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_eq(p, hw_mem_ptr_read(m, 0, 0));
+	ck_assert(!hw_mem_frame_clear(m, 0));
+	*p = 1;
+	ck_assert_uint_eq(hw_mem_resident_frames(m), 1);
+	/* an empty range is RAM anywhere */
+	ck_assert(hw_mem_is_ram(m, 1ull << 40, 0));
+	/* one byte through a copy */
+	uint8_t b = 0xa5, back = 0;
+	ck_assert_int_eq(hw_mem_write(m, 0x2003, &b, 1), HW_OK);
+	ck_assert_int_eq(hw_mem_read(m, 0x2003, &back, 1), HW_OK);
+	ck_assert_uint_eq(back, 0xa5);
+	/* 8-byte accesses round the address down to 8 */
+	ck_assert_int_eq(hw_mem_write64(m, 0x3007, 0x0102030405060708ull), HW_OK);
+	ck_assert_uint_eq(hw_mem_read64(m, 0x3000), 0x0102030405060708ull);
+	ck_assert_uint_eq(hw_mem_read64(m, 0x3005), 0x0102030405060708ull);
+	/* owner tags: an empty range tags nothing, one byte tags its frame */
+	ck_assert_int_eq(hw_mem_set_owner(m, 0, 0, 5), HW_OK);
+	ck_assert_uint_eq(hw_mem_owner(m, 0), HW_OWNER_NONE);
+	ck_assert_int_eq(hw_mem_set_owner(m, 0x4fff, 1, 5), HW_OK);
+	ck_assert_uint_eq(hw_mem_owner(m, 0x4000), 5);
+	ck_assert_uint_eq(hw_mem_owner(m, 0x5000), HW_OWNER_NONE);
+	hw_machine_destroy(m);
+	/* the largest RAM is 2^45 bytes; one page more is refused as too large */
+	cfg.ram_bytes = (1ull << 45) + HW_PAGE_SIZE;
+	ck_assert_int_eq(hw_machine_create(&cfg, &m, err, sizeof(err)), HW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "too large"));
+	cfg.ram_bytes = 1ull << 45;
+	int rc = hw_machine_create(&cfg, &m, err, sizeof(err));
+	ck_assert_msg(rc == HW_OK || rc == HW_ENOMEM, "rc %d: %s", rc, err); /* not refused */
+	if (rc == HW_OK)
+		hw_machine_destroy(m);
+	hw_evq_fini(&q);
+}
+END_TEST
+
+/* A host that cannot reserve the RAM's address space: the machine is
+ * refused with HW_ENOMEM and says why (in a child, under a small address
+ * space limit). */
+START_TEST(ram_reservation_failure)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit lim = {.rlim_cur = 1ull << 30, .rlim_max = 1ull << 30};
+		if (setrlimit(RLIMIT_AS, &lim) != 0)
+			_exit(9);
+		struct hw_evq q;
+		hw_evq_init(&q, 4);
+		struct hw_machine_config cfg = {.ncpus = 1, .ram_bytes = 2ull << 30, .evq = &q};
+		struct hw_machine *m = NULL;
+		char err[200];
+		int rc = hw_machine_create(&cfg, &m, err, sizeof(err));
+		_exit(rc == HW_ENOMEM && !m && strstr(err, "cannot reserve") ? 0 : 1);
+	}
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hwmodel-memory");
@@ -648,6 +759,9 @@ int main(void)
 	tcase_add_test(tc, write_outside_its_mark_is_caught);
 	tcase_add_test(tc, scrub_edges);
 	tcase_add_test(tc, ram_cache_never_shares_a_mapping);
+	tcase_add_test(tc, owner_tags_scrubbed_whatever_the_order);
+	tcase_add_test(tc, memory_api_edges);
+	tcase_add_test(tc, ram_reservation_failure);
 #if HW_CHECKING
 	tcase_add_test(tc, stray_write_report_names_frame_and_offset);
 #endif

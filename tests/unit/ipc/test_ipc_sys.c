@@ -303,6 +303,111 @@ static void test_reply_recv_errors_keep_the_call(void **state)
 	shutdown();
 }
 
+/* ---- transfers: ranges, grants' rights, revocation, a gone owner ---- */
+
+static uint32_t grant_rw, grant_w;
+
+/* The client grants BUF[0, 64) for reading and writing and BUF[64, 128)
+ * for writing only, passes each in a call, revokes the second, and exits
+ * while the server still holds the first. */
+static void grant_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {0};
+	char text[128];
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	for (unsigned i = 0; i < sizeof(text); i++)
+		text[i] = (char)i;
+	UCHECK(uk_user_write(u, BUF, text, sizeof(text)) == 0);
+	/* Rights are a 64-bit argument: bits above the 32 that fit are refused
+	 * too, not cut off. */
+	crc[ncrc++] = uk_syscall6(u, UK_SYS_GRANT_CREATE, BUF, 64, (1ull << 32) | UK_RIGHT_READ, 0,
+				  0, 0);
+	long rw = uk_grant_create(u, BUF, 64, UK_RIGHT_READ | UK_RIGHT_WRITE);
+	long w = uk_grant_create(u, BUF + 64, 64, UK_RIGHT_WRITE);
+	UCHECK(rw > 0 && w > 0);
+	m = (struct uk_msg){.words = 1, .mr = {BUF}, .cap = (uint32_t)rw};
+	crc[ncrc++] = uk_call(u, g.ep_cli, &m);
+	m = (struct uk_msg){.cap = (uint32_t)w};
+	crc[ncrc++] = uk_call(u, g.ep_cli, &m);
+	UCHECK(uk_user_read(u, BUF + 64, text, 8) == 0);
+	crc[ncrc++] = text[0] == 'W' && text[7] == 'W'; /* written through the write-only grant */
+	/* Its handle has WRITE and GRANT, not READ: the owner revokes anyway. */
+	crc[ncrc++] = uk_grant_revoke(u, (uint32_t)w);
+	m = (struct uk_msg){0};
+	crc[ncrc++] = uk_call(u, g.ep_cli, &m);
+	/* exit: the process goes, the server keeps its grant handle */
+}
+
+static void grant_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	char buf[8];
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	grant_rw = m.cap;
+	/* Reply transfers: the local buffer must lie in user space, and so
+	 * must the remote one, over the whole length. */
+	rec(uk_xfer(u, reply, UK_XFER_READ, BUF, BUF, 8, NULL));
+	rec(uk_xfer(u, reply, UK_XFER_READ, 0, BUF, 8, NULL));
+	rec(uk_xfer(u, reply, UK_XFER_READ, UK_USER_BASE, BUF + 0x1000, UK_USER_END - UK_USER_BASE,
+		    NULL));
+	/* Grant transfers: the local buffer, then the grant's range to its last
+	 * byte. */
+	rec(uk_xfer_grant(u, grant_rw, UK_XFER_READ, UK_USER_END - 8, 0, 16, NULL));
+	rec(uk_xfer_grant(u, grant_rw, UK_XFER_READ, BUF, 40, 8, NULL));
+	UCHECK(uk_user_read(u, BUF, buf, 8) == 0);
+	rec(buf[0] == 40 && buf[7] == 47);
+	rec(uk_xfer_grant(u, grant_rw, UK_XFER_READ, BUF, 56, 8, NULL));
+	rec(uk_xfer_grant(u, grant_rw, UK_XFER_READ, BUF, 57, 8, NULL));
+	rec(uk_xfer_grant(u, grant_rw, UK_XFER_READ, BUF, 0, 65, NULL));
+	rec(uk_xfer_grant(u, grant_rw, UK_XFER_READ, BUF, 64, 1, NULL));
+	m = (struct uk_msg){0};
+	UCHECK(uk_reply_recv(u, reply, &m, g.ep_srv) == 0);
+	/* The write-only grant: write through it, not read. */
+	grant_w = m.cap;
+	rec(uk_sys_handle_rights(u, grant_w));
+	UCHECK(uk_user_write(u, BUF, "WWWWWWWW", 8) == 0);
+	rec(uk_xfer_grant(u, grant_w, UK_XFER_WRITE, BUF, 0, 8, NULL));
+	rec(uk_xfer_grant(u, grant_w, UK_XFER_READ, BUF, 0, 8, NULL));
+	rec(uk_grant_revoke(u, grant_w)); /* not the owner */
+	m = (struct uk_msg){0};
+	UCHECK(uk_reply_recv(u, reply, &m, g.ep_srv) == 0);
+	rec(uk_xfer_grant(u, grant_w, UK_XFER_WRITE, BUF, 0, 8, NULL)); /* revoked */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	/* The client has exited (it outranks us): its grant outlives it, its
+	 * memory does not. */
+	rec(uk_xfer_grant(u, grant_rw, UK_XFER_READ, BUF, 0, 8, NULL));
+}
+
+static void test_transfer_ranges_and_grants(void **state)
+{
+	g = (typeof(g)){0};
+	ncrc = 0;
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, grant_server, 0, 10, 0);
+	uint64_t c = spawn_prog(g.k, grant_client, 0, 20, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	const long srv[] = {8, UK_ERANGE, UK_ERANGE, UK_ERANGE, 8, 1, 8, UK_ERANGE, UK_ERANGE,
+			    UK_ERANGE, UK_RIGHT_WRITE | UK_RIGHT_GRANT, 8, UK_EPERM, UK_EPERM,
+			    UK_ESTALE, UK_ESRCH};
+	const long cli[] = {UK_EINVAL, 0, 0, 1, 0, 0};
+	assert_int_equal(g.nrc, 16);
+	for (unsigned i = 0; i < 16; i++)
+		assert_int_equal(g.rc[i], srv[i]);
+	assert_int_equal(ncrc, 6);
+	for (unsigned i = 0; i < 6; i++)
+		assert_int_equal(crc[i], cli[i]);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_create_out_of_memory),
 		cmocka_unit_test(test_receive_buffer_edges),
 		cmocka_unit_test(test_reply_recv_errors_keep_the_call),
+		cmocka_unit_test(test_transfer_ranges_and_grants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

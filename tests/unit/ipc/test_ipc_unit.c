@@ -318,6 +318,296 @@ static void test_grant_releases_its_owner(void **state)
 	shutdown();
 }
 
+/* ---- who inherits from an endpoint's queue, and when it stops ---- */
+
+/* Threads of these tests find their handles in pw.h[arg] (set by the host
+ * after the spawn, before the thread first runs) and record in pw.res[arg]. */
+static struct {
+	uint32_t h[16], ntfn[4];
+	long res[16];
+	uint64_t tid[16];
+} pw;
+
+static uint64_t spawn_with(uk_user_entry_fn fn, unsigned idx, unsigned prio, uint64_t from_tid,
+			   uint32_t h, uint32_t rights)
+{
+	uint64_t tid = spawn_prog(g.k, fn, idx, prio, 0);
+	pw.tid[idx] = tid;
+	pw.res[idx] = 1; /* not finished */
+	int nh = uk_kernel_give_handle(g.k, from_tid, h, tid, rights, 0);
+	assert_true(nh > 0);
+	pw.h[idx] = (uint32_t)nh;
+	return tid;
+}
+
+static void pw_caller(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {.words = 1, .mr = {arg}};
+	pw.res[arg] = uk_call(u, pw.h[arg], &m);
+}
+
+static void pw_poke(struct uk_user *u, uint64_t arg)
+{
+	pw.res[arg] = uk_ntfn_signal(u, pw.h[arg], 1);
+}
+
+static void pw_kill(struct uk_user *u, uint64_t arg)
+{
+	pw.res[arg] = uk_sys_thread_kill(u, pw.h[arg]);
+}
+
+/* Serve one call (the first caller's), then wait on notification 0 while
+ * still serving it; when poked, reply and serve whoever is queued. */
+static void pw_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	pw.ntfn[0] = (uint32_t)uk_ntfn_create(u);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	UCHECK(uk_ntfn_wait(u, pw.ntfn[0]) == 1);
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	while (uk_recv(u, g.ep_srv, &m, reply) == 0) {
+		rec((long)m.mr[0]);
+		UCHECK(uk_reply(u, reply, &m) == 0);
+	}
+}
+
+/* FIFO endpoint: the server inherits the highest priority queued, not the
+ * first; a queued caller that is killed takes its priority with it. */
+static void test_pi_fifo_queue_and_killed_caller(void **state)
+{
+	g = (typeof(g)){0};
+	pw = (typeof(pw)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, pw_server, 0, 10, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, UK_EP_FIFO);
+	spawn_with(pw_caller, 1, 5, s, g.ep_srv, UK_RIGHT_WRITE);
+	mock_run(g.k, 0); /* the server serves caller 1 and waits */
+	assert_int_equal(eff_prio(g.k, s), 10);
+	spawn_with(pw_caller, 2, 20, s, g.ep_srv, UK_RIGHT_WRITE);
+	mock_run(g.k, 0);
+	assert_int_equal(eff_prio(g.k, s), 20);
+	uint64_t c3 = spawn_with(pw_caller, 3, 40, s, g.ep_srv, UK_RIGHT_WRITE);
+	mock_run(g.k, 0); /* queued behind 20 (FIFO), but it is the highest */
+	assert_int_equal(eff_prio(g.k, s), 40);
+	spawn_with(pw_kill, 4, 60, c3, UK_HANDLE_THREAD_INITIAL, UK_RIGHT_MANAGE);
+	mock_run(g.k, 0);
+	assert_int_equal(pw.res[4], 0);
+	assert_int_equal(eff_prio(g.k, s), 20);
+	spawn_with(pw_poke, 5, 60, s, pw.ntfn[0], UK_RIGHT_SIGNAL);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(pw.res[1], 0);
+	assert_int_equal(pw.res[2], 0);
+	assert_int_equal(g.nrc, 1);
+	assert_int_equal(g.rc[0], 2); /* only caller 2 was left to serve */
+	assert_int_equal(eff_prio(g.k, s), 10);
+	shutdown();
+}
+
+/* A queued caller whose long message faults when another thread receives
+ * it: its call fails, and the endpoint's server stops inheriting from it. */
+static void pw_receiver(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	pw.res[arg] = uk_recv_buf(u, pw.h[arg], &m, reply, BUF, 64); /* blocks: nothing left */
+}
+
+static void pw_long_caller(struct uk_user *u, uint64_t arg)
+{
+	/* BUF is not mapped in this process. */
+	struct uk_msg m = {.words = 1, .mr = {arg}, .xfer_va = BUF, .xfer_len = 16};
+	pw.res[arg] = uk_call(u, pw.h[arg], &m);
+}
+
+static void test_pi_faulting_queued_caller(void **state)
+{
+	g = (typeof(g)){0};
+	pw = (typeof(pw)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, pw_server, 0, 10, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	spawn_with(pw_caller, 1, 5, s, g.ep_srv, UK_RIGHT_WRITE);
+	mock_run(g.k, 0);
+	spawn_with(pw_long_caller, 2, 40, s, g.ep_srv, UK_RIGHT_WRITE);
+	mock_run(g.k, 0);
+	assert_int_equal(eff_prio(g.k, s), 40);
+	spawn_with(pw_receiver, 3, 30, s, g.ep_srv, UK_RIGHT_READ);
+	mock_run(g.k, 0);
+	assert_int_equal(pw.res[2], UK_EFAULT);
+	assert_int_equal(pw.res[3], 1); /* still waiting for a call */
+	assert_int_equal(eff_prio(g.k, s), 10);
+	assert_int_equal(harness_failures, 0);
+	shutdown();
+}
+
+/* A server thread that serves its endpoint pw.h[arg]: one call, then it
+ * waits on its notification pw.nt[arg] (still serving); poked, it replies
+ * and, with `loop`, serves whoever is queued, else it exits. */
+static uint32_t pw_nt[16];
+
+static void pw_serve(struct uk_user *u, uint64_t arg, bool loop)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	pw_nt[arg] = (uint32_t)uk_ntfn_create(u);
+	UCHECK(uk_recv(u, pw.h[arg], &m, reply) == 0);
+	UCHECK(uk_ntfn_wait(u, pw_nt[arg]) == 1);
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	pw.res[arg] = 0;
+	while (loop && uk_recv(u, pw.h[arg], &m, reply) == 0) {
+		rec((long)m.mr[0]);
+		UCHECK(uk_reply(u, reply, &m) == 0);
+	}
+}
+static void pw_serve_once(struct uk_user *u, uint64_t arg) { pw_serve(u, arg, false); }
+static void pw_serve_loop(struct uk_user *u, uint64_t arg) { pw_serve(u, arg, true); }
+
+static uint64_t spawn_server(uk_user_entry_fn fn, unsigned idx, unsigned prio, uint32_t flags)
+{
+	uint64_t tid = spawn_prog(g.k, fn, idx, prio, 0);
+	int h = uk_kernel_ipc_endpoint(g.k, tid, flags);
+	assert_true(h > 0);
+	pw.tid[idx] = tid;
+	pw.h[idx] = (uint32_t)h;
+	pw.res[idx] = 1;
+	return tid;
+}
+
+static void poke(unsigned idx, unsigned server_idx)
+{
+	spawn_with(pw_poke, idx, 60, pw.tid[server_idx], pw_nt[server_idx], UK_RIGHT_SIGNAL);
+	mock_run(g.k, 0);
+	assert_int_equal(pw.res[idx], 0);
+}
+
+/* Two server threads on one endpoint: only the latest to receive inherits
+ * from the queue. The earlier one drops what it inherited when the second
+ * takes over, and its exit does not take the queue from the second. */
+static void test_pi_second_server_takes_over(void **state)
+{
+	g = (typeof(g)){0};
+	pw = (typeof(pw)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t x = spawn_server(pw_serve_once, 0, 10, 0);
+	spawn_with(pw_caller, 1, 5, x, pw.h[0], UK_RIGHT_WRITE);
+	mock_run(g.k, 0); /* x serves caller 1 */
+	spawn_with(pw_caller, 2, 40, x, pw.h[0], UK_RIGHT_WRITE);
+	mock_run(g.k, 0); /* caller 2 queues: x inherits */
+	assert_int_equal(eff_prio(g.k, x), 40);
+	uint64_t y = spawn_with(pw_serve_loop, 3, 10, x, pw.h[0], UK_EP_RIGHTS);
+	mock_run(g.k, 0); /* y takes caller 2 and becomes the server */
+	assert_int_equal(eff_prio(g.k, y), 40);
+	assert_int_equal(eff_prio(g.k, x), 10);
+	poke(4, 0); /* x replies to caller 1 and exits */
+	assert_int_equal(pw.res[0], 0);
+	assert_int_equal(pw.res[1], 0);
+	spawn_with(pw_caller, 5, 60, y, pw.h[3], UK_RIGHT_WRITE);
+	mock_run(g.k, 0); /* queues: y, still the server, inherits */
+	assert_int_equal(eff_prio(g.k, y), 60);
+	poke(6, 3);
+	assert_int_equal(pw.res[2], 0);
+	assert_int_equal(pw.res[5], 0);
+	assert_int_equal(g.nrc, 1);
+	assert_int_equal(g.rc[0], 5);
+	assert_int_equal(eff_prio(g.k, y), 10);
+	assert_int_equal(harness_failures, 0);
+	shutdown();
+}
+
+/* A server that goes to receive on another endpoint is no longer the
+ * first one's server: it stops inheriting from that queue. */
+static void pw_serve_then_other(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	pw_nt[arg] = (uint32_t)uk_ntfn_create(u);
+	UCHECK(uk_recv(u, pw.h[arg], &m, reply) == 0);
+	UCHECK(uk_reply(u, reply, &m) == 0); /* still the endpoint's server */
+	UCHECK(uk_ntfn_wait(u, pw_nt[arg]) == 1);
+	pw.res[arg] = uk_recv(u, pw.h[arg + 1], &m, reply); /* nobody calls there */
+}
+
+static void test_pi_server_receives_elsewhere(void **state)
+{
+	g = (typeof(g)){0};
+	pw = (typeof(pw)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_server(pw_serve_then_other, 0, 10, 0);
+	pw.h[1] = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	spawn_with(pw_caller, 2, 5, s, pw.h[0], UK_RIGHT_WRITE);
+	mock_run(g.k, 0);
+	assert_int_equal(pw.res[2], 0);
+	spawn_with(pw_caller, 3, 40, s, pw.h[0], UK_RIGHT_WRITE);
+	mock_run(g.k, 0);
+	assert_int_equal(eff_prio(g.k, s), 40);
+	poke(4, 0);
+	assert_int_equal(pw.res[0], 1); /* waiting on the other endpoint */
+	assert_int_equal(pw.res[3], 1); /* still queued on the first */
+	assert_int_equal(eff_prio(g.k, s), 10);
+	assert_int_equal(harness_failures, 0);
+	shutdown();
+}
+
+/* A cycle closed through a queued call: x serves ep1 and is queued on ep2,
+ * whose server y then calls ep1. y's call is refused. */
+static void pw_chain_y(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	pw_nt[arg] = (uint32_t)uk_ntfn_create(u);
+	UCHECK(uk_recv(u, pw.h[arg], &m, reply) == 0); /* caller 4 */
+	UCHECK(uk_ntfn_wait(u, pw_nt[arg]) == 1);
+	m = (struct uk_msg){0};
+	pw.res[arg] = uk_call(u, pw.h[arg + 1], &m); /* ep1, served by x */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	UCHECK(uk_recv(u, pw.h[arg], &m, reply) == 0); /* x's call */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+}
+
+static void pw_chain_x(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	UCHECK(uk_recv(u, pw.h[arg], &m, reply) == 0); /* caller 5 */
+	m = (struct uk_msg){0};
+	pw.res[arg] = uk_call(u, pw.h[arg + 1], &m); /* ep2: queued, y is busy */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+}
+
+static void test_cycle_through_a_queued_call(void **state)
+{
+	g = (typeof(g)){0};
+	pw = (typeof(pw)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t y = spawn_server(pw_chain_y, 0, 10, 0); /* pw.h[0]: ep2 */
+	spawn_with(pw_caller, 4, 5, y, pw.h[0], UK_RIGHT_WRITE);
+	mock_run(g.k, 0);
+	uint64_t x = spawn_server(pw_chain_x, 2, 30, 0); /* pw.h[2]: ep1 */
+	pw.h[1] = (uint32_t)uk_kernel_give_handle(g.k, x, pw.h[2], y, UK_RIGHT_WRITE, 0);
+	pw.h[3] = (uint32_t)uk_kernel_give_handle(g.k, y, pw.h[0], x, UK_RIGHT_WRITE, 0);
+	spawn_with(pw_caller, 5, 5, x, pw.h[2], UK_RIGHT_WRITE);
+	mock_run(g.k, 0);
+	assert_int_equal(pw.res[2], 1);          /* x waits in its call */
+	assert_int_equal(eff_prio(g.k, y), 30); /* x queued on y's endpoint */
+	poke(6, 0);
+	assert_int_equal(pw.res[0], UK_EDEADLK);
+	assert_int_equal(pw.res[2], 0);
+	assert_int_equal(pw.res[4], 0);
+	assert_int_equal(pw.res[5], 0);
+	assert_int_equal(harness_failures, 0);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +616,11 @@ int main(void)
 		cmocka_unit_test(test_close_while_waiting),
 		cmocka_unit_test(test_reply_object_armed_once),
 		cmocka_unit_test(test_grant_releases_its_owner),
+		cmocka_unit_test(test_pi_fifo_queue_and_killed_caller),
+		cmocka_unit_test(test_pi_faulting_queued_caller),
+		cmocka_unit_test(test_pi_second_server_takes_over),
+		cmocka_unit_test(test_pi_server_receives_elsewhere),
+		cmocka_unit_test(test_cycle_through_a_queued_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

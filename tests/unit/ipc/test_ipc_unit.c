@@ -608,6 +608,165 @@ static void test_cycle_through_a_queued_call(void **state)
 	shutdown();
 }
 
+/* ---- long messages: grant endpoints, the receiver's own buffer ---- */
+
+/* A grant endpoint carries no long message, whether the receiver waits
+ * (the call fails at once, the receiver keeps waiting) or the caller is
+ * queued (its call fails when received). */
+static void ge_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {.words = 1, .mr = {1}, .xfer_va = BUF, .xfer_len = 16};
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	rec(uk_call(u, g.ep_cli, &m)); /* the server waits */
+	m = (struct uk_msg){.words = 1, .mr = {2}};
+	rec(uk_call(u, g.ep_cli, &m)); /* no long message: fine */
+	m = (struct uk_msg){.words = 1, .mr = {3}, .xfer_va = BUF, .xfer_len = 16};
+	rec(uk_call(u, g.ep_cli, &m)); /* queued: the server is replying */
+}
+
+static void ge_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_recv_buf(u, g.ep_srv, &m, reply, BUF, 64) == 0);
+	rec((long)(m.mr[0] * 100 + m.xfer_len));
+	UCHECK(uk_reply(u, reply, &m) == 0); /* the client outranks us: it calls again */
+	rec(uk_recv_buf(u, g.ep_srv, &m, reply, BUF, 64)); /* blocks: the call failed */
+}
+
+static void test_grant_endpoint_refuses_long_messages(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, ge_server, 0, 10, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, UK_EP_STRATEGY(UK_XFER_GRANT));
+	mock_run(g.k, 0); /* the server waits */
+	uint64_t c = spawn_prog(g.k, ge_client, 0, 20, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 4);
+	assert_int_equal(g.rc[0], UK_EPERM);
+	assert_int_equal(g.rc[1], 200); /* the second call, with nothing long */
+	assert_int_equal(g.rc[2], 0);
+	assert_int_equal(g.rc[3], UK_EPERM);
+	struct uk_kernel_stats st;
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(st.xfer[UK_XFER_GRANT].transfers, 0);
+	shutdown();
+}
+
+/* The receiver's own buffer faults: its receive fails and the caller
+ * stays queued, to be received with a good buffer. */
+static void lf_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {.words = 1, .mr = {9}, .xfer_va = BUF, .xfer_len = 16};
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_user_write(u, BUF, "0123456789abcdef", 16) == 0);
+	rec(uk_call(u, g.ep_cli, &m));
+}
+
+static void lf_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	char got[16];
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, BUF, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	/* BUF + 1 MiB is not mapped here. */
+	rec(uk_recv_buf(u, g.ep_srv, &m, reply, BUF + (1u << 20), 64));
+	rec(uk_user_xfer_result(u)->fault_side);
+	rec(uk_recv_buf(u, g.ep_srv, &m, reply, BUF, 64));
+	rec((long)(m.mr[0] * 100 + m.xfer_len));
+	UCHECK(uk_user_read(u, BUF, got, 16) == 0);
+	rec(got[0] == '0' && got[15] == 'f');
+	UCHECK(uk_reply(u, reply, &m) == 0);
+}
+
+static void test_receiver_buffer_fault_keeps_the_caller(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, lf_server, 0, 10, 0);
+	uint64_t c = spawn_prog(g.k, lf_client, 0, 20, 0); /* calls first: queued */
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 6);
+	assert_int_equal(g.rc[0], UK_EFAULT);
+	assert_int_equal(g.rc[1], UK_XFER_FAULT_LOCAL);
+	assert_int_equal(g.rc[2], 0);
+	assert_int_equal(g.rc[3], 916);
+	assert_int_equal(g.rc[4], 1);
+	assert_int_equal(g.rc[5], 0); /* the client's call */
+	shutdown();
+}
+
+/* ---- what a call leaves in the trace and the thread's wait records ---- */
+
+static uint64_t srv_blocked_ns;
+
+static void tr_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	struct uk_thread_info ti;
+
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0); /* waits: the client comes later */
+	UCHECK(uk_kernel_thread_info(g.k, (uint64_t)uk_sys_thread_id(u), &ti) == 0);
+	srv_blocked_ns = ti.blocked_ns_total;
+	rec((long)ti.wait_kind);
+	UCHECK(uk_reply(u, reply, &m) == 0); /* the client outranks us: it calls again */
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0); /* queued meanwhile */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+}
+
+static void tr_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {.words = 1};
+
+	mock_spin(5000); /* while the server waits */
+	rec(uk_call(u, g.ep_cli, &m));
+	rec(uk_call(u, g.ep_cli, &m));
+}
+
+static void test_call_traces_and_wait_records(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, tr_server, 0, 10, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	mock_run(g.k, 0);
+	uint64_t c = spawn_prog(g.k, tr_client, 0, 20, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	uint64_t calls = mock_trace_count(UK_TRACE_IPC_CALL), recvs = mock_trace_count(UK_TRACE_IPC_RECV);
+	uint64_t blocks = mock_trace_count(UK_TRACE_CORE_BLOCK);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 3);
+	assert_int_equal(g.rc[0], UK_WAIT_NONE); /* the server runs: it waits for nothing */
+	assert_int_equal(g.rc[1], 0);
+	assert_int_equal(g.rc[2], 0);
+	/* Two calls, one met by a waiting receiver, one queued then received. */
+	assert_int_equal(mock_trace_count(UK_TRACE_IPC_CALL) - calls, 2);
+	assert_int_equal(mock_trace_count(UK_TRACE_IPC_RECV) - recvs, 2);
+	/* The client blocked twice for its replies (the server's wait began
+	 * before the count). */
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_BLOCK) - blocks, 2);
+	/* The server's wait for the first call lasted the client's 5 us. */
+	assert_true(srv_blocked_ns >= 5000);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +780,9 @@ int main(void)
 		cmocka_unit_test(test_pi_second_server_takes_over),
 		cmocka_unit_test(test_pi_server_receives_elsewhere),
 		cmocka_unit_test(test_cycle_through_a_queued_call),
+		cmocka_unit_test(test_grant_endpoint_refuses_long_messages),
+		cmocka_unit_test(test_receiver_buffer_fault_keeps_the_caller),
+		cmocka_unit_test(test_call_traces_and_wait_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

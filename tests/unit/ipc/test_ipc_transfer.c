@@ -12,6 +12,7 @@
 
 #include <ukern/devmem.h>
 #include <ukern/ipc.h>
+#include <ukern/irq_model.h>
 #include <ukern/xfer.h>
 
 #include "harness.h"
@@ -40,6 +41,8 @@ static struct {
 	void (*script)(struct uk_user *u, uint32_t reply);
 	long client_rc;
 } g;
+
+static uint64_t server_tid;
 
 static void client(struct uk_user *u, uint64_t arg)
 {
@@ -90,6 +93,7 @@ static void run_pair(unsigned strategy, unsigned pages, uint32_t lazy_mask,
 	g.client_rc = 1;
 	g.k = boot(1, 16 << 20, NULL);
 	uint64_t s = spawn_prog(g.k, server, 0, 10, 0);
+	server_tid = s;
 	g.client_tid = spawn_prog(g.k, client, 0, 20, 0);
 	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, UK_EP_STRATEGY(strategy));
 	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, g.client_tid, UK_RIGHT_WRITE, 0);
@@ -454,6 +458,133 @@ static void test_long_message_within_a_process(void **state)
 	shutdown();
 }
 
+/* ---- the toolkit of a plug-in strategy ---- */
+
+static struct {
+	long frame_unaligned, frame_first, frame_second, local_copy;
+	bool phys_ok;
+} probe;
+static uint8_t bounce[3 * PG];
+
+/* Whether uk_xfer_phys gives exactly the rest of the frame from `pa`. */
+static bool phys_limits(struct uk_xfer_job *x, uk_paddr_t pa)
+{
+	return uk_xfer_phys(x, pa, PG) && !uk_xfer_phys(x, pa, PG + 1) &&
+	       uk_xfer_phys(x, pa + 8, PG - 8) && !uk_xfer_phys(x, pa + 8, PG - 7);
+}
+
+/* Probe the toolkit on the first two remote pages, then gather the whole
+ * (page-aligned) remote range into a bounce buffer and copy it to the
+ * local side in one call. */
+static int probe_copy(struct uk_xfer_job *x)
+{
+	uk_vaddr_t rva = uk_xfer_remote_va(x);
+	uint64_t len = uk_xfer_len(x);
+	uk_paddr_t pa = 0, pa2 = 0;
+
+	probe.frame_unaligned = uk_xfer_remote_frame(x, rva + 8, &pa);
+	probe.frame_first = uk_xfer_remote_frame(x, rva, &pa);
+	probe.frame_second = uk_xfer_remote_frame(x, rva + PG, &pa2); /* address bit 12 set */
+	probe.phys_ok = phys_limits(x, pa) && phys_limits(x, pa2);
+	if (uk_xfer_writes(x) || len > sizeof(bounce) || (len & (PG - 1)))
+		return UK_EINVAL;
+	for (uint64_t off = 0; off < len; off += PG) {
+		void *p;
+		if (uk_xfer_remote_frame(x, rva + off, &pa) != 0 || !(p = uk_xfer_phys(x, pa, PG)))
+			return UK_EFAULT;
+		memcpy(bounce + off, p, PG);
+	}
+	probe.local_copy = uk_xfer_local_copy(x, uk_xfer_local_va(x), bounce, len);
+	if (probe.local_copy < 0)
+		return (int)probe.local_copy;
+	uk_xfer_copied(x, len);
+	return 0;
+}
+
+static const struct uk_xfer_ops probe_ops = {
+	.abi = UK_ABI_VERSION,
+	.name = "probe",
+	.doc = "tests the toolkit",
+	.source = "tests/unit/ipc/test_ipc_transfer.c",
+	.copy = probe_copy,
+};
+
+/* The local buffer is three demand-zero pages: one copy faults each in. */
+static void probe_script(struct uk_user *u, uint32_t reply)
+{
+	map_local(u, 3, UK_VM_LAZY);
+	rec(uk_xfer(u, reply, UK_XFER_READ, LBUF, BUF, 3 * PG, &xr));
+	rec(local_matches(u, 0, 3 * PG));
+}
+
+static void test_plugin_toolkit(void **state)
+{
+	nres = 0;
+	probe = (typeof(probe)){0};
+	run_pair(UK_XFER_PHYSMAP, 3, 0, probe_script, NULL);
+	int id = uk_kernel_xfer_register(g.k, &probe_ops);
+	assert_true(id >= (int)UK_XFER_FIRST_EXTRA);
+	/* The server's endpoint is remade with the plug-in's id. */
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, server_tid, UK_EP_STRATEGY(id));
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, server_tid, g.ep_srv, g.client_tid,
+						   UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.client_rc, 0);
+	assert_int_equal(nres, 2);
+	assert_int_equal(res[0], 3 * PG);
+	assert_int_equal(res[1], 1);
+	assert_int_equal(probe.frame_unaligned, UK_EINVAL);
+	assert_int_equal(probe.frame_first, 0);
+	assert_int_equal(probe.frame_second, 0);
+	assert_true(probe.phys_ok);
+	assert_int_equal(probe.local_copy, 0);
+	shutdown();
+}
+
+/* ---- the built-in tables ---- */
+
+static void test_builtin_tables(void **state)
+{
+	struct uk_xfer_ops b[UK_XFER_BUILTINS];
+
+	memset(b, 0xa5, sizeof(b)); /* storage the caller owns need not be zero */
+	uk_xfer_builtins_init(b);
+	for (unsigned i = 0; i < UK_XFER_BUILTINS; i++) {
+		assert_int_equal(b[i].id, i + 1);
+		assert_true(b[i].grant == (b[i].id == UK_XFER_GRANT));
+		assert_true(uk_xfer_ops_valid(&b[i]));
+	}
+}
+
+/* ---- the time a transfer holds the kernel lock ---- */
+
+static void cost_script(struct uk_user *u, uint32_t reply)
+{
+	map_local(u, 2, 0);
+	rec(uk_xfer(u, reply, UK_XFER_READ, LBUF, BUF, 2 * PG, &xr));
+}
+
+/* Two remote pages, on the mock's costs: a walk is 4 steps of 5 ns each
+ * (physmap: 2 x 20 = 40 ns); the window adds a PTE write (a 10 ns kernel
+ * operation) and an invalidation (20 ns) per page: 40 + 20 + 40 = 100 ns.
+ * The copies themselves cost nothing here. */
+static void test_transfer_cost(void **state)
+{
+	const unsigned strategies[] = {UK_XFER_PHYSMAP, UK_XFER_WINDOW};
+	const uint64_t want_ns[] = {2 * 4 * 5, 2 * 4 * 5 + 2 * 10 + 2 * MOCK_COST_TLB_NS};
+	for (unsigned i = 0; i < 2; i++) {
+		nres = 0;
+		run_pair(strategies[i], 2, 0, cost_script, NULL);
+		mock_run(g.k, 0);
+		assert_int_equal(harness_failures, 0);
+		assert_int_equal(nres, 1);
+		assert_int_equal(res[0], 2 * PG);
+		assert_int_equal(stats().xfer[strategies[i]].max_nopreempt_ns, want_ns[i]);
+		shutdown();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +596,9 @@ int main(void)
 		cmocka_unit_test(test_overlap_in_one_space),
 		cmocka_unit_test(test_overlapping_addresses_of_two_spaces),
 		cmocka_unit_test(test_long_message_within_a_process),
+		cmocka_unit_test(test_plugin_toolkit),
+		cmocka_unit_test(test_builtin_tables),
+		cmocka_unit_test(test_transfer_cost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <ukern/ipc.h>
 
 #include "harness.h"
+#include "ipc/ipc_internal.h"
 
 #define BUF 0x10000000ull
 #define WINDOW_BASE UK_CORE_WINDOW_BASE
@@ -767,6 +768,218 @@ static void test_call_traces_and_wait_records(void **state)
 	shutdown();
 }
 
+/* ---- messages: registers, handles passed, a reply's wake-up ---- */
+
+static uint32_t msg_ntfn, msg_sig;
+
+static void msg_closer(struct uk_user *u, uint64_t arg)
+{
+	/* Runs when the caller has queued its call: the handle it passes
+	 * goes before the server receives it. */
+	pw.res[8] = uk_sys_handle_close(u, msg_ntfn);
+	pw.res[9] = uk_ntfn_signal(u, msg_sig, 1); /* now the server may receive */
+}
+
+static void msg_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {.words = 1, .mr = {5}};
+	struct uk_thread_info ti;
+	uint64_t tid = (uint64_t)uk_sys_thread_id(u);
+
+	/* A register the message does not use keeps its stale value here; it
+	 * must not reach the server. */
+	uk_user_regs(u)->mr[1] = 0xdead;
+	rec(uk_call(u, g.ep_cli, &m));
+	rec((long)(m.words * 100 + m.mr[7])); /* all eight registers came back */
+	/* Eight words, and a badged endpoint handle. */
+	long ep = uk_ep_create(u, 0);
+	long minted = uk_ep_mint(u, (uint32_t)ep, 77, UK_RIGHT_WRITE | UK_RIGHT_GRANT);
+	m = (struct uk_msg){.words = 8, .mr = {1, 2, 3, 4, 5, 6, 7, 8}, .cap = (uint32_t)minted};
+	rec(uk_call(u, g.ep_cli, &m));
+	/* A handle closed while the call waits in the queue. */
+	msg_ntfn = (uint32_t)uk_ntfn_create(u);
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(g.k, "closer", msg_closer),
+				      0, 15, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	m = (struct uk_msg){.words = 1, .cap = msg_ntfn};
+	rec(uk_call(u, g.ep_cli, &m));
+	/* A handle the server has no slot left for; the server takes its time
+	 * before it answers (with reply-and-receive). */
+	m = (struct uk_msg){.words = 1, .cap = (uint32_t)uk_ntfn_create(u)};
+	UCHECK(uk_kernel_thread_info(g.k, tid, &ti) == 0);
+	uint64_t before = ti.blocked_ns_total;
+	rec(uk_call(u, g.ep_cli, &m));
+	UCHECK(uk_kernel_thread_info(g.k, tid, &ti) == 0);
+	rec(ti.blocked_ns_total - before >= 7000);
+	m = (struct uk_msg){.words = 0};
+	rec(uk_call(u, g.ep_cli, &m));
+}
+
+static void msg_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	long dups[HANDLE_SLOTS];
+	unsigned nd = 0;
+
+	g.ntfn = (uint32_t)uk_ntfn_create(u);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	rec((long)(m.words * 100 + m.mr[0]));
+	rec((long)uk_user_regs(u)->mr[1]); /* never written: 0 */
+	m = (struct uk_msg){.words = 8, .mr = {11, 12, 13, 14, 15, 16, 17, 18}};
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	rec((long)(m.words * 100 + m.mr[7]));
+	rec(m.cap > 0 && cap_badge(u->t->proc, m.cap) == 77 &&
+	    uk_sys_handle_rights(u, m.cap) == (UK_RIGHT_WRITE | UK_RIGHT_GRANT));
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	UCHECK(uk_ntfn_wait(u, g.ntfn) == 1); /* the client queues, then closes */
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	rec((long)m.cap); /* closed meanwhile: none */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	/* Fill our handle table, then receive a call that passes a handle. */
+	long d;
+	while ((d = uk_sys_handle_dup(u, g.ep_srv, UK_RIGHT_READ)) > 0)
+		dups[nd++] = d;
+	UCHECK(d == UK_ENOMEM);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	rec((long)m.cap); /* no slot: none */
+	while (nd > 0)
+		UCHECK(uk_sys_handle_close(u, (uint32_t)dups[--nd]) == 0);
+	mock_spin(7000);
+	m = (struct uk_msg){0};
+	UCHECK(uk_reply_recv(u, reply, &m, g.ep_srv) == 0);
+	UCHECK(uk_reply(u, reply, &m) == 0);
+}
+
+static void test_messages(void **state)
+{
+	g = (typeof(g)){0};
+	pw = (typeof(pw)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, msg_server, 0, 10, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	mock_run(g.k, 0); /* the server waits */
+	uint64_t c = spawn_prog(g.k, msg_client, 0, 20, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	msg_sig = (uint32_t)uk_kernel_give_handle(g.k, s, g.ntfn, c, UK_RIGHT_SIGNAL, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	/* In the order recorded, server (s) and client (c) interleaved. */
+	const long want[] = {
+		105, 0,   /* s: one word came, the stale register did not */
+		0, 818,   /* c: the reply's eight registers */
+		808, 1,   /* s: eight words; the handle kept its badge and rights */
+		0,        /* c */
+		0,        /* s: the handle closed while queued: none */
+		0,        /* c */
+		0,        /* s: no slot for the handle: none */
+		0, 1, 0,  /* c: its wait for the slow reply is on its record */
+	};
+	assert_int_equal(g.nrc, 13);
+	for (unsigned i = 0; i < 13; i++)
+		assert_int_equal(g.rc[i], want[i]);
+	assert_int_equal(pw.res[8], 0);
+	assert_int_equal(pw.res[9], 0);
+	shutdown();
+}
+
+/* ---- references and kernel memory ---- */
+
+static long refs_of(struct uk_user *u, uint32_t h)
+{
+	struct kobj *o = NULL;
+	return cap_lookup(u->t->proc, h, KOBJ_NONE, 0, &o) < 0 ? -1 : (long)o->refs;
+}
+
+static uint32_t refs_ntfn_cli;
+
+static void refs_client(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {0};
+	rec(uk_call(u, g.ep_cli, &m));
+	m = (struct uk_msg){.words = 1, .mr = {0xcafe}};
+	rec(uk_call(u, g.ep_cli, &m));
+	uk_ntfn_signal(u, refs_ntfn_cli, 1);
+}
+
+static void refs_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	long ep0 = refs_of(u, g.ep_srv), r0 = refs_of(u, reply);
+
+	g.ntfn = (uint32_t)uk_ntfn_create(u);
+	long n0 = refs_of(u, g.ntfn);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0); /* waited: the client came later */
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	UCHECK(uk_sys_sleep(u, 10000) == 0); /* the client runs and queues its next call */
+	struct kobj *o = NULL;
+	UCHECK(cap_lookup(u->t->proc, g.ep_srv, KOBJ_ENDPOINT, 0, &o) == 0);
+	rec(o && ((struct ipc_endpoint *)o)->sendq.first != NULL);
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	rec((long)(m.mr[0] == 0xcafe));
+	m = (struct uk_msg){0};
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	UCHECK(uk_ntfn_wait(u, g.ntfn) == 1);          /* waited too */
+	/* What the kernel held while we waited, it gave back: the reply
+	 * object has its handle only, the notification too, and the endpoint
+	 * its handles and the one of being served by us. */
+	rec(refs_of(u, reply) - r0);
+	rec(refs_of(u, g.ntfn) - n0);
+	rec(refs_of(u, g.ep_srv) - ep0);
+}
+
+static void test_references_come_back(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, refs_server, 0, 10, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	mock_run(g.k, 0);
+	uint64_t c = spawn_prog(g.k, refs_client, 0, 20, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	refs_ntfn_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ntfn, c, UK_RIGHT_SIGNAL, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	/* c: first call; s: it was queued, the right one; c: second call;
+	 * s: reply object +0, notification +0, endpoint +1 (we serve it). */
+	const long want[] = {0, 1, 1, 0, 0, 0, 1};
+	assert_int_equal(g.nrc, 7);
+	for (unsigned i = 0; i < 7; i++)
+		assert_int_equal(g.rc[i], want[i]);
+	shutdown();
+}
+
+/* IPC objects made and closed over and over: the kernel heap reuses their
+ * memory. */
+static void churn(struct uk_user *u, uint64_t arg)
+{
+	for (unsigned i = 0; i < 100; i++) {
+		long e = uk_ep_create(u, 0), r = uk_reply_create(u), n = uk_ntfn_create(u);
+		UCHECK(e > 0 && r > 0 && n > 0);
+		UCHECK(uk_sys_handle_close(u, (uint32_t)e) == 0);
+		UCHECK(uk_sys_handle_close(u, (uint32_t)r) == 0);
+		UCHECK(uk_sys_handle_close(u, (uint32_t)n) == 0);
+		if (i == 0)
+			g.mutex = (long)g.k->kalloc.pages;
+	}
+	rec((long)g.k->kalloc.pages - g.mutex);
+}
+
+static void test_ipc_objects_freed(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	spawn_prog(g.k, churn, 0, 10, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 1);
+	assert_int_equal(g.rc[0], 0);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +996,9 @@ int main(void)
 		cmocka_unit_test(test_grant_endpoint_refuses_long_messages),
 		cmocka_unit_test(test_receiver_buffer_fault_keeps_the_caller),
 		cmocka_unit_test(test_call_traces_and_wait_records),
+		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_references_come_back),
+		cmocka_unit_test(test_ipc_objects_freed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,13 @@ static void create_prog(struct uk_user *u, uint64_t arg)
 	UCHECK(m > 0);
 	UCHECK(uk_sys_handle_rights(u, (uint32_t)m) == UK_RIGHT_WRITE);
 	UCHECK(uk_ep_mint(u, (uint32_t)h, 7, UK_RIGHTS_ALL + 1) == UK_EINVAL);
+
+	/* A grant may name the first and the last byte of user space, not one
+	 * byte more (it pins nothing: the range need not be mapped yet). */
+	UCHECK(uk_grant_create(u, UK_USER_BASE, 64, UK_RIGHT_READ) > 0);
+	UCHECK(uk_grant_create(u, UK_USER_END - 64, 64, UK_RIGHT_READ) > 0);
+	UCHECK(uk_grant_create(u, UK_USER_END - 64, 65, UK_RIGHT_READ) == UK_ERANGE);
+	UCHECK(uk_grant_create(u, UK_USER_BASE - 1, 64, UK_RIGHT_READ) == UK_ERANGE);
 	rec(1);
 }
 

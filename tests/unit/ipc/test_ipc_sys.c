@@ -14,6 +14,8 @@
 
 #include "harness.h"
 #include "ipc/ipc_internal.h"
+#include "irq/irq_kobj.h"
+#include <ukern/irq_sys.h>
 
 #define BUF 0x10000000ull
 
@@ -415,6 +417,60 @@ static void test_transfer_ranges_and_grants(void **state)
 	shutdown();
 }
 
+/* ---- binding an IRQ sink to a notification ---- */
+
+/* The sink behind handle `h`, to see what it is bound to. */
+static struct irq_sink_obj *sink_of(struct uk_user *u, long h)
+{
+	struct kobj *o = NULL;
+	if (h <= 0 || cap_lookup(u->t->proc, (uint64_t)h, KOBJ_IRQ_SINK, 0, &o) < 0)
+		return NULL;
+	return (struct irq_sink_obj *)o;
+}
+
+static void bind_prog(struct uk_user *u, uint64_t arg)
+{
+	long irq = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, 2, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	long n = uk_ntfn_create(u), wait_only = uk_sys_handle_dup(u, (uint32_t)n, UK_RIGHT_WAIT);
+	struct irq_sink_obj *s = sink_of(u, irq);
+	struct kobj *no = NULL;
+
+	UCHECK(s != NULL && s->ntfn == NULL);
+	UCHECK(cap_lookup(u->t->proc, (uint64_t)n, KOBJ_NTFN, 0, &no) == 0);
+	if (!s || !no) {
+		rec(0);
+		return;
+	}
+	/* Refused, nothing bound: no such notification, one without SIGNAL,
+	 * a notification where the sink goes, bits outside the word. */
+	UCHECK(uk_ntfn_bind_irq(u, 0x7777, irq, 1) == UK_EBADH);
+	UCHECK(uk_ntfn_bind_irq(u, (uint32_t)wait_only, irq, 1) == UK_EPERM);
+	UCHECK(uk_ntfn_bind_irq(u, (uint32_t)n, n, 1) == UK_EBADH);
+	UCHECK(uk_ntfn_bind_irq(u, (uint32_t)n, irq, 0x80000000u) == UK_EINVAL);
+	UCHECK(uk_syscall6(u, UK_SYS_NTFN_BIND_IRQ, (uint64_t)n, (uint64_t)irq, (1ull << 33) | 1, 0, 0,
+			   0) == UK_EINVAL);
+	UCHECK(s->ntfn == NULL);
+	/* Bound with its bits. */
+	UCHECK(uk_ntfn_bind_irq(u, (uint32_t)n, irq, 0x14) == 0);
+	UCHECK(s->ntfn == (struct ipc_ntfn *)no && s->ntfn_bits == 0x14);
+	/* Unbinding names no notification. */
+	UCHECK(uk_ntfn_bind_irq(u, 0, irq, 0) == 0);
+	UCHECK(s->ntfn == NULL && s->ntfn_bits == 0);
+	rec(1);
+}
+
+static void test_bind_irq(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	spawn_prog(g.k, bind_prog, 0, 10, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 1);
+	assert_int_equal(g.rc[0], 1);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_receive_buffer_edges),
 		cmocka_unit_test(test_reply_recv_errors_keep_the_call),
 		cmocka_unit_test(test_transfer_ranges_and_grants),
+		cmocka_unit_test(test_bind_irq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

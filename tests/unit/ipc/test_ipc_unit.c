@@ -980,6 +980,57 @@ static void test_ipc_objects_freed(void **state)
 	shutdown();
 }
 
+/* ---- the longest cycle a call detects ---- */
+
+/* 256 servers, each in its own process: server i receives on its endpoint
+ * and calls server i + 1's; the last calls the first's, closing a cycle of
+ * exactly 256 threads, the most call_would_deadlock walks. */
+#define RING 256
+static uint32_t ring_own[RING], ring_next[RING];
+static long ring_rc;
+
+static void ring_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+
+	if (uk_recv(u, ring_own[arg], &m, reply) != 0)
+		return;
+	m = (struct uk_msg){0};
+	long rc = uk_call(u, ring_next[arg], &m);
+	if (arg == RING - 1)
+		ring_rc = rc;
+	/* The last one returns, the rest see their server gone in turn. */
+}
+
+static void test_cycle_of_256_calls(void **state)
+{
+	uint64_t tid[RING];
+
+	g = (typeof(g)){0};
+	ring_rc = 1;
+	g.k = boot(1, 64 << 20, NULL);
+	int prog = uk_kernel_register_program(g.k, "ring", ring_server);
+	for (unsigned i = 0; i < RING; i++) {
+		struct uk_spawn sp = {.program = (unsigned)prog, .arg = i, .prio = 10, .max_prio = 255,
+				      .name = "ring"};
+		assert_int_equal(uk_kernel_spawn(g.k, &sp, &tid[i]), 0);
+		ring_own[i] = (uint32_t)uk_kernel_ipc_endpoint(g.k, tid[i], 0);
+	}
+	for (unsigned i = 0; i < RING; i++)
+		ring_next[i] = (uint32_t)uk_kernel_give_handle(g.k, tid[(i + 1) % RING],
+							       ring_own[(i + 1) % RING], tid[i],
+							       UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0); /* everyone waits in receive */
+	uint64_t c = spawn_prog(g.k, pw_caller, 0, 10, 0);
+	pw.h[0] = (uint32_t)uk_kernel_give_handle(g.k, tid[0], ring_own[0], c, UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(ring_rc, UK_EDEADLK);
+	assert_int_equal(uk_kernel_live_count(g.k), 0); /* all unwound */
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -999,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_references_come_back),
 		cmocka_unit_test(test_ipc_objects_freed),
+		cmocka_unit_test(test_cycle_of_256_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -585,6 +585,50 @@ static void test_transfer_cost(void **state)
 	}
 }
 
+/* The last CPU's window ends where the window's page table does: a full
+ * batch there clears its own eight PTEs and nothing past them. */
+static void last_cpu_script(struct uk_user *u, uint32_t reply)
+{
+	map_local(u, 8, 0);
+	rec(uk_xfer(u, reply, UK_XFER_READ, LBUF, BUF, 8 * PG, &xr));
+	rec(local_matches(u, 0, 8 * PG));
+	rec(uk_arch_cpu_id(g.k->a));
+}
+
+static void test_window_on_the_last_cpu(void **state)
+{
+	const unsigned last = UK_MAX_CPUS - 1;
+	uint64_t s, c;
+
+	g = (typeof(g)){0};
+	nres = 0;
+	g.pages = 8;
+	g.script = last_cpu_script;
+	g.client_rc = 1;
+	g.k = boot(UK_MAX_CPUS, 16 << 20, NULL);
+	int ps = uk_kernel_register_program(g.k, "server", server);
+	int pc = uk_kernel_register_program(g.k, "client", client);
+	struct uk_spawn sp = {.program = (unsigned)ps, .prio = 10, .max_prio = 255,
+			      .affinity = 1ull << last, .name = "server"};
+	assert_int_equal(uk_kernel_spawn(g.k, &sp, &s), 0);
+	sp.program = (unsigned)pc;
+	sp.prio = 20;
+	sp.name = "client";
+	assert_int_equal(uk_kernel_spawn(g.k, &sp, &c), 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, UK_EP_STRATEGY(UK_XFER_WINDOW));
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	mock_set_cpu(last);
+	mock_run(g.k, last);
+	mock_set_cpu(0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.client_rc, 0);
+	assert_int_equal(nres, 3);
+	assert_int_equal(res[0], 8 * PG);
+	assert_int_equal(res[1], 1);
+	assert_int_equal(res[2], last);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_plugin_toolkit),
 		cmocka_unit_test(test_builtin_tables),
 		cmocka_unit_test(test_transfer_cost),
+		cmocka_unit_test(test_window_on_the_last_cpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

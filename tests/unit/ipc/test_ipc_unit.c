@@ -901,6 +901,7 @@ static void refs_client(struct uk_user *u, uint64_t arg)
 	rec(uk_call(u, g.ep_cli, &m));
 	m = (struct uk_msg){.words = 1, .mr = {0xcafe}};
 	rec(uk_call(u, g.ep_cli, &m));
+	UCHECK(uk_sys_sleep(u, 10000) == 0); /* the server waits on its notification */
 	uk_ntfn_signal(u, refs_ntfn_cli, 1);
 }
 
@@ -949,6 +950,49 @@ static void test_references_come_back(void **state)
 	assert_int_equal(g.nrc, 7);
 	for (unsigned i = 0; i < 7; i++)
 		assert_int_equal(g.rc[i], want[i]);
+	shutdown();
+}
+
+/* A server thread that dies while it is its endpoint's server lets go of
+ * the endpoint: a later caller queues with no server to lend to. */
+static struct ipc_endpoint *dying_ep;
+
+static void dying_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = {0};
+	struct kobj *o = NULL;
+
+	UCHECK(cap_lookup(u->t->proc, g.ep_srv, KOBJ_ENDPOINT, 0, &o) == 0);
+	dying_ep = (struct ipc_endpoint *)o;
+	UCHECK(uk_recv(u, g.ep_srv, &m, reply) == 0);
+	UCHECK(uk_reply(u, reply, &m) == 0);
+	/* returns: the thread, and its process, are gone */
+}
+
+static void stay_caller(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = {0};
+	long n = uk_ntfn_create(u);
+	rec(uk_call(u, g.ep_cli, &m));
+	uk_ntfn_wait(u, (uint32_t)n); /* keeps its handle to the endpoint */
+}
+
+static void test_dead_server_lets_go(void **state)
+{
+	g = (typeof(g)){0};
+	g.k = boot(1, 16 << 20, NULL);
+	uint64_t s = spawn_prog(g.k, dying_server, 0, 10, 0);
+	g.ep_srv = (uint32_t)uk_kernel_ipc_endpoint(g.k, s, 0);
+	uint64_t c = spawn_prog(g.k, stay_caller, 0, 5, 0);
+	g.ep_cli = (uint32_t)uk_kernel_give_handle(g.k, s, g.ep_srv, c, UK_RIGHT_WRITE, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nrc, 1);
+	assert_int_equal(g.rc[0], 0);
+	assert_non_null(dying_ep);
+	assert_null(dying_ep->server);
+	assert_int_equal(dying_ep->o.refs, 1); /* the caller's handle only */
 	shutdown();
 }
 
@@ -1050,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_references_come_back),
 		cmocka_unit_test(test_ipc_objects_freed),
+		cmocka_unit_test(test_dead_server_lets_go),
 		cmocka_unit_test(test_cycle_of_256_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,13 @@
  * cmocka tests of libukern/ipc against the core's mock arch: the window
  * strategy's real PTE writes, invalidations and shootdown IPIs on two CPUs;
  * PI through a mixed chain (a caller blocked on a mutex held by a server);
- * handles closed while calls wait; the kernel-held message registers.
+ * handles closed while calls wait; the kernel-held message registers; who
+ * inherits from an endpoint's queue and when that stops (FIFO queues,
+ * killed and faulting callers, a second server, a server that receives
+ * elsewhere or dies); cycles through queued calls and of the longest
+ * length detected; grant endpoints and a receiver's faulting buffer; the
+ * trace and wait records of a call; handles passed in messages; references
+ * and kernel memory given back.
  */
 #include <stdio.h>
 

@@ -550,9 +550,13 @@ def run_in_group(cmd, cwd, env, timeout):
     _RUN_SEQ[0] += 1
     token = f"{os.getpid()}.{threading.get_ident()}.{_RUN_SEQ[0]}"
     env = dict(env, UKMUT_RUN=token)
+    # A process group of its own, in this session: a new session (setsid)
+    # would also be a new scheduler autogroup, which Linux weighs as much as
+    # the whole rest of the machine whatever the nice value, so `nice -n 19
+    # scripts/mutate.sh` would not yield to anything.
+    group = {"process_group": 0} if sys.version_info >= (3, 11) else {"start_new_session": True}
     p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **group)
     try:
         code = p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

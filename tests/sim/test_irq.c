@@ -2197,6 +2197,89 @@ START_TEST(kobj_failed_route_frees_line)
 }
 END_TEST
 
+/* A line made while the machine sleeps (an attach that entered the kernel
+ * on CPU 1 after CPU 0 carried out the suspend, before CPU 1 saw it) sleeps
+ * too: masked for the suspend at once, so its level interrupt waits in the
+ * controller for the resume, not in the kernel (nothing held). The attach
+ * time is swept over the suspend: some attaches come before it, some in
+ * that window, some after the resume (the thread is parked meanwhile). */
+struct late_attach {
+	uint64_t at;
+	long h, seq, ack;
+};
+
+static void late_attach_main(struct uk_user *u, uint64_t arg)
+{
+	struct late_attach *l = (struct late_attach *)(uintptr_t)arg;
+	while ((uint64_t)uk_sys_clock(u) < l->at)
+		;
+	l->h = uk_irq_attach(u, UK_IRQ_SRC_GSI, 4, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	l->seq = uk_irq_wait(u, l->h, 0);
+	device_clear_dev(u, 0);
+	l->ack = uk_irq_ack(u, l->h, (uint64_t)l->seq);
+}
+
+/* Whether the line was made (routed) while the machine was suspended. */
+static bool made_asleep(const struct world *w)
+{
+	const struct sim_trace *t = &w->sm->e->trace;
+	bool asleep = false;
+	for (size_t i = 0; i < t->len; i++) {
+		if (t->recs[i].kind == UK_TRACE_CORE_PM)
+			asleep = t->recs[i].a == 1;
+		else if (t->recs[i].kind == UK_TRACE_IRQ_ROUTE && t->recs[i].c == 2)
+			return asleep;
+	}
+	ck_abort_msg("the line was never made");
+	return false;
+}
+
+START_TEST(kobj_line_made_while_suspended)
+{
+	unsigned asleep = 0;
+
+	for (uint64_t d = 300; d <= 900; d += 25) {
+		struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+		struct world *w = world_new_machine(20 * MS, &cfg);
+		struct late_attach l = {.at = 2 * MS + d};
+		unsigned dv = add_device(w, HW_IRQ_LEVEL, 4);
+		uint64_t tid;
+
+		int prog = uk_kernel_register_program(w->sm->k, "late-attach", late_attach_main);
+		struct uk_spawn sp = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)&l,
+				      .prio = 100, .max_prio = 200, .affinity = 2,
+				      .name = "late-attach"};
+		ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+		spawned(w, tid);
+		at_host(w, 2 * MS, host_request_fire, UK_HOST_SUSPEND, 0, 0);
+		at(w, 5 * MS, dv, HW_ACT_ASSERT, 1);
+		at_host(w, 10 * MS, host_request_fire, UK_HOST_RESUME, 0, 0);
+		run(w);
+
+		struct uk_kernel_stats st = stats(w);
+		ck_assert_uint_eq(st.suspends, 1);
+		ck_assert_uint_eq(st.resumes, 1);
+		ck_assert_int_gt(l.h, 0);
+		ck_assert_int_eq(l.seq, 1);
+		ck_assert_int_eq(l.ack, 0);
+		ck_assert_msg(st.irq_held_suspended == 0, "attach at +%llu ns: interrupt held",
+			      (unsigned long long)d);
+		const struct uk_irq_event *begin = nth_ev(w, UK_IRQ_EV_BEGIN, 0);
+		ck_assert_ptr_nonnull(begin);
+		ck_assert_uint_ge(begin->t, 10 * MS);
+		if (made_asleep(w)) {
+			asleep++;
+			/* Masked for the suspend before its first sink came. */
+			ck_assert_uint_eq(w->log.ev[0].kind, UK_IRQ_EV_MASK);
+			ck_assert_uint_eq(w->log.ev[0].flags & UK_IRQ_EVF_SUSPEND, UK_IRQ_EVF_SUSPEND);
+		}
+		check_clean(w);
+		world_free(w);
+	}
+	ck_assert_uint_gt(asleep, 0); /* the window was hit */
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -2223,6 +2306,7 @@ int main(void)
 		  kobj_route_before_line_made, kobj_line_settings_full,
 		  kobj_wake_setting_reaches_made_lines, kobj_deferred_move_at_stall_retry,
 		  kobj_virtual_configure, kobj_plic_claim_masked_complete_first_strands,
-		  kobj_vectors_exhausted, kobj_failed_route_frees_line);
+		  kobj_vectors_exhausted, kobj_failed_route_frees_line,
+		  kobj_line_made_while_suspended);
 	return sim_run_suites(sr);
 }

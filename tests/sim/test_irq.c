@@ -1962,6 +1962,10 @@ START_TEST(kobj_wake_setting_reaches_made_lines)
 
 	uk_kernel_pm_info(w->sm->k, &pm);
 	ck_assert_uint_eq(pm.wake_lines, 0);
+	/* Virtual line 2 is not GSI 2: a setting for later, no made line. */
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(w->sm->k, UK_IRQ_SRC_VIRTUAL, 2, true), 0);
+	uk_kernel_pm_info(w->sm->k, &pm);
+	ck_assert_uint_eq(pm.wake_lines, 0);
 	ck_assert_int_eq(uk_kernel_irq_set_line_wake(w->sm->k, UK_IRQ_SRC_GSI, 13, true), 0);
 	uk_kernel_pm_info(w->sm->k, &pm);
 	ck_assert_uint_eq(pm.wake_lines, 1);
@@ -2034,7 +2038,7 @@ END_TEST
 /* A virtual line has no polarity to program: an edge configure is a no-op
  * that succeeds, a level one is refused. */
 struct virt_cfg {
-	long h, edge, level, low;
+	long h, edge, level, low, last, past, level_attach;
 };
 
 static void virt_cfg_main(struct uk_user *u, uint64_t arg)
@@ -2044,6 +2048,13 @@ static void virt_cfg_main(struct uk_user *u, uint64_t arg)
 	c->edge = uk_irq_configure(u, c->h, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
 	c->low = uk_irq_configure(u, c->h, UK_TRIGGER_EDGE, UK_POLARITY_LOW);
 	c->level = uk_irq_configure(u, c->h, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	/* Virtual lines 0..63, edge only. */
+	c->last = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, UK_IRQ_VIRTUAL_LINES - 1, UK_TRIGGER_EDGE,
+				UK_POLARITY_HIGH);
+	c->past = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, UK_IRQ_VIRTUAL_LINES, UK_TRIGGER_EDGE,
+				UK_POLARITY_HIGH);
+	c->level_attach = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, 4, UK_TRIGGER_LEVEL,
+					UK_POLARITY_HIGH);
 }
 
 START_TEST(kobj_virtual_configure)
@@ -2061,6 +2072,9 @@ START_TEST(kobj_virtual_configure)
 	ck_assert_int_eq(c.edge, 0);
 	ck_assert_int_eq(c.low, 0);
 	ck_assert_int_eq(c.level, UK_EINVAL);
+	ck_assert_int_gt(c.last, 0);
+	ck_assert_int_eq(c.past, UK_EINVAL);
+	ck_assert_int_eq(c.level_attach, UK_EINVAL);
 	check_clean(w);
 	world_free(w);
 }
@@ -2280,6 +2294,189 @@ START_TEST(kobj_line_made_while_suspended)
 }
 END_TEST
 
+/* Reprogramming a line (UK_SYS_IRQ_CONFIGURE): a change of trigger alone
+ * reaches the controller; the same setting again is a no-op; none while
+ * an episode runs (UK_EBUSY, nothing written). */
+struct reconf {
+	long h, to_edge, same, in_service, seq, ack, to_low;
+	uint64_t rte_after_edge;
+};
+
+static void reconf_main(struct uk_user *u, uint64_t arg)
+{
+	struct reconf *r = (struct reconf *)(uintptr_t)arg;
+	r->h = uk_irq_attach(u, UK_IRQ_SRC_GSI, 8, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	r->to_edge = uk_irq_configure(u, r->h, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	r->same = uk_irq_configure(u, r->h, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	r->seq = uk_irq_wait(u, r->h, 0);
+	r->in_service = uk_irq_configure(u, r->h, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	device_clear_dev(u, 0);
+	r->ack = uk_irq_ack(u, r->h, (uint64_t)r->seq);
+	uk_sys_sleep(u, 1 * MS);
+	r->to_low = uk_irq_configure(u, r->h, UK_TRIGGER_EDGE, UK_POLARITY_LOW);
+}
+
+static void host_rte_fire(struct world *w, uint64_t now, const uint64_t arg[3])
+{
+	(void)now;
+	*(uint64_t *)(uintptr_t)arg[0] = hw_ioapic_rte(w->sm->hw, (unsigned)arg[1]);
+}
+
+START_TEST(kobj_configure_reprograms)
+{
+	struct world *w = world_new(20 * MS);
+	unsigned dv = add_device(w, HW_IRQ_EDGE, 8);
+	struct reconf r = {0};
+	uint64_t tid, rte_mid = 0;
+
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "reconf", reconf_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&r, .prio = 100,
+			      .max_prio = 200, .name = "reconf"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
+	at(w, 2 * MS, dv, HW_ACT_ASSERT, 1);
+	at_host(w, 1 * MS, host_rte_fire, (uint64_t)(uintptr_t)&rte_mid, 8, 0);
+	run(w);
+
+	ck_assert_int_gt(r.h, 0);
+	ck_assert_int_eq(r.to_edge, 0);
+	ck_assert_int_eq(r.same, 0);
+	ck_assert_int_eq(r.seq, 1);
+	ck_assert_int_eq(r.in_service, UK_EBUSY);
+	ck_assert_int_eq(r.ack, 0);
+	ck_assert_int_eq(r.to_low, 0);
+	/* Edge after the first configure, still edge after the refused one;
+	 * active low at the end. */
+	ck_assert_uint_eq(rte_mid & HW_RTE_LEVEL, 0);
+	ck_assert_uint_eq(rte_mid & HW_RTE_POLARITY_LOW, 0);
+	uint64_t rte = hw_ioapic_rte(w->sm->hw, 8);
+	ck_assert_uint_eq(rte & HW_RTE_LEVEL, 0);
+	ck_assert_uint_eq(rte & HW_RTE_POLARITY_LOW, HW_RTE_POLARITY_LOW);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* Affinity and wake on a sink's line (UK_SYS_IRQ_SET_AFFINITY, _SET_WAKE):
+ * the CPU it is on already moves nothing; a move asked for in service is
+ * made when the ACK ends the episode; a wake change is traced. */
+struct aff {
+	long h, same, seq, later, ack, wake, wake_again;
+	uint64_t ack_t;
+};
+
+static void aff_main(struct uk_user *u, uint64_t arg)
+{
+	struct aff *a = (struct aff *)(uintptr_t)arg;
+	a->h = uk_irq_attach(u, UK_IRQ_SRC_GSI, 10, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	a->same = uk_irq_set_affinity(u, a->h, 0);
+	a->seq = uk_irq_wait(u, a->h, 0);
+	a->later = uk_irq_set_affinity(u, a->h, 1);
+	device_clear_dev(u, 0);
+	a->ack_t = now_ns(u);
+	a->ack = uk_irq_ack(u, a->h, (uint64_t)a->seq);
+	a->wake = uk_irq_set_wake(u, a->h, true);
+	a->wake_again = uk_irq_set_wake(u, a->h, true); /* no change: no trace */
+}
+
+START_TEST(kobj_affinity_and_wake_calls)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+	struct world *w = world_new_machine(20 * MS, &cfg);
+	unsigned dv = add_device(w, HW_IRQ_LEVEL, 10);
+	struct aff a = {0};
+	uint64_t tid;
+
+	int prog = uk_kernel_register_program(w->sm->k, "aff", aff_main);
+	struct uk_spawn sp = {.program = (unsigned)prog, .arg = (uint64_t)(uintptr_t)&a,
+			      .prio = 100, .max_prio = 200, .affinity = 1, .name = "aff"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
+	at(w, 2 * MS, dv, HW_ACT_ASSERT, 1);
+	run(w);
+
+	ck_assert_int_gt(a.h, 0);
+	ck_assert_int_eq(a.same, 0);
+	ck_assert_int_eq(a.seq, 1);
+	ck_assert_int_eq(a.later, 0);
+	ck_assert_int_eq(a.ack, 0);
+	ck_assert_int_eq(a.wake, 0);
+	ck_assert_int_eq(a.wake_again, 0);
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_moves_deferred, 1);
+	ck_assert_uint_eq(st.irq_moves, 1);
+	ck_assert_uint_eq(hw_ioapic_rte(w->sm->hw, 10) >> HW_RTE_DEST_SHIFT, 1);
+	/* Routed at 0 ms ([pin 0, cpu 0, 2]), the move waits ([0, 1, 1]) and
+	 * is made with the ACK ([0, 1, 0]); nothing for the CPU it was on. */
+	ck_assert_uint_eq(count_trace(w, UK_TRACE_IRQ_ROUTE, 0), 3);
+	const struct sim_trace_rec *mv = nth_trace(w, UK_TRACE_IRQ_ROUTE, 2);
+	ck_assert_uint_eq(mv->b, 1);
+	ck_assert_uint_eq(mv->c, 0);
+	ck_assert_uint_ge(mv->time, a.ack_t);
+	ck_assert_uint_lt(mv->time, a.ack_t + 100 * US);
+	ck_assert_uint_eq(count_trace(w, UK_TRACE_IRQ_WAKE, ANY), 1);
+	const struct sim_trace_rec *wk = nth_trace(w, UK_TRACE_IRQ_WAKE, 0);
+	ck_assert_uint_eq(wk->a, 0);
+	ck_assert_uint_eq(wk->b, 1);
+	ck_assert_uint_eq(wk->c, 0);
+	struct uk_pm_info pm;
+	uk_kernel_pm_info(w->sm->k, &pm);
+	ck_assert_uint_eq(pm.wake_lines, 1);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* Virtual lines have their own timer (an ACK timeout), and nothing is held
+ * for them across a suspend: the resume raises nothing. */
+struct virt_timer {
+	long h, trig, idle, seq;
+};
+
+static void virt_timer_main(struct uk_user *u, uint64_t arg)
+{
+	struct virt_timer *v = (struct virt_timer *)(uintptr_t)arg;
+	v->h = zx_interrupt_create(u, 0, 9, ZX_INTERRUPT_VIRTUAL);
+	v->trig = zx_interrupt_trigger(u, v->h, 0, 77); /* never answered */
+	v->idle = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, 3, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	v->seq = uk_irq_wait(u, v->idle, 0); /* nothing ever comes */
+}
+
+START_TEST(kobj_virtual_timer_and_suspend)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct virt_timer v = {.seq = 12345};
+	uint64_t tid;
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_VIRTUAL, 9,
+					       uk_irq_model_find(&b, "zircon"), NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_policy(w->sm->k, 1 * MS, false), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "virt-timer", virt_timer_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&v, .prio = 100,
+			      .max_prio = 200, .name = "virt-timer"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	at_host(w, 5 * MS, host_request_fire, UK_HOST_SUSPEND, 0, 0);
+	at_host(w, 8 * MS, host_request_fire, UK_HOST_RESUME, 0, 0);
+	run(w);
+
+	ck_assert_int_gt(v.h, 0);
+	ck_assert_int_eq(v.trig, 0);
+	ck_assert_int_gt(v.idle, 0);
+	ck_assert_int_eq(v.seq, 12345); /* still waiting */
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_ack_timeouts, 1);
+	const struct uk_irq_event *to = nth_ev(w, UK_IRQ_EV_TIMEOUT, 0);
+	ck_assert_ptr_nonnull(to);
+	ck_assert_uint_lt(to->t, 2 * MS);
+	ck_assert_uint_eq(st.suspends, 1);
+	ck_assert_uint_eq(st.resumes, 1);
+	ck_assert_uint_eq(st.irq_episodes, 1); /* the trigger's */
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -2307,6 +2504,7 @@ int main(void)
 		  kobj_wake_setting_reaches_made_lines, kobj_deferred_move_at_stall_retry,
 		  kobj_virtual_configure, kobj_plic_claim_masked_complete_first_strands,
 		  kobj_vectors_exhausted, kobj_failed_route_frees_line,
-		  kobj_line_made_while_suspended);
+		  kobj_line_made_while_suspended, kobj_configure_reprograms,
+		  kobj_affinity_and_wake_calls, kobj_virtual_timer_and_suspend);
 	return sim_run_suites(sr);
 }

@@ -2477,6 +2477,120 @@ START_TEST(kobj_virtual_timer_and_suspend)
 }
 END_TEST
 
+/* Sinks come and go without a trace in kernel memory: a refused attach
+ * (seL4's one handler per line), a sink bound to a notification and
+ * rebound, a wait that returned; the same objects and pages as before,
+ * after many rounds. */
+struct churn {
+	unsigned rounds;
+	long bad;
+};
+
+static void churn_round(struct uk_user *u, struct churn *c)
+{
+	long a = uk_irq_attach(u, UK_IRQ_SRC_GSI, 12, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	long b = uk_irq_attach(u, UK_IRQ_SRC_GSI, 12, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	long h = uk_irq_attach(u, UK_IRQ_SRC_GSI, 14, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	long n1 = uk_ntfn_create(u), n2 = uk_ntfn_create(u);
+
+	c->bad += a <= 0 || b != UK_EBUSY || h <= 0 || n1 <= 0 || n2 <= 0;
+	c->bad += uk_ntfn_bind_irq(u, (uint32_t)n1, h, 1) != 0;
+	c->bad += uk_ntfn_bind_irq(u, (uint32_t)n2, h, 2) != 0; /* drops n1 */
+	c->bad += uk_irq_wait(u, h, 5) != UK_EFUTURE;
+	c->bad += uk_sys_handle_close(u, (uint32_t)n1) != 0;
+	c->bad += uk_sys_handle_close(u, (uint32_t)h) != 0;
+	c->bad += uk_sys_handle_close(u, (uint32_t)n2) != 0;
+	c->bad += uk_sys_handle_close(u, (uint32_t)a) != 0;
+}
+
+static void churn_main(struct uk_user *u, uint64_t arg)
+{
+	struct churn *c = (struct churn *)(uintptr_t)arg;
+	churn_round(u, c); /* the lines are made, the allocator warmed */
+	uk_sys_sleep_until(u, 2 * MS);
+	for (unsigned i = 0; i < c->rounds; i++)
+		churn_round(u, c);
+	uk_sys_sleep_until(u, 15 * MS); /* alive when the host looks */
+}
+
+static void host_mem_fire(struct world *w, uint64_t now, const uint64_t arg[3])
+{
+	(void)now;
+	uint64_t *out = (uint64_t *)(uintptr_t)arg[0];
+	struct uk_kernel_stats st = stats(w);
+	out[0] = st.kobjs_live;
+	out[1] = st.kalloc_pages;
+}
+
+START_TEST(kobj_sinks_leave_nothing)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct churn c = {.rounds = 64};
+	uint64_t tid, before[2], after[2];
+
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 12,
+					       uk_irq_model_find(&b, "sel4"), NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "churn", churn_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&c, .prio = 100,
+			      .max_prio = 200, .name = "churn"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	at_host(w, 1 * MS, host_mem_fire, (uint64_t)(uintptr_t)before, 0, 0);
+	at_host(w, 10 * MS, host_mem_fire, (uint64_t)(uintptr_t)after, 0, 0);
+	run(w);
+	ck_assert_int_eq(c.bad, 0);
+	ck_assert_uint_eq(after[0], before[0]);
+	ck_assert_uint_eq(after[1], before[1]);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* What an attach checks: the source exists on its controller (24 IOAPIC
+ * pins; per-CPU lines per CPU), messages and per-CPU inputs are edge. */
+struct bounds {
+	long gsi_last, gsi_past, msi_level, percpu_last, percpu_past, percpu_level;
+};
+
+static void bounds_main(struct uk_user *u, uint64_t arg)
+{
+	struct bounds *b = (struct bounds *)(uintptr_t)arg;
+	b->gsi_last = uk_irq_attach(u, UK_IRQ_SRC_GSI, 23, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	b->gsi_past = uk_irq_attach(u, UK_IRQ_SRC_GSI, 24, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	b->msi_level = uk_irq_attach(u, UK_IRQ_SRC_MSI, 3, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	b->percpu_last = uk_irq_attach(u, UK_IRQ_SRC_PERCPU, 1, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	b->percpu_past = uk_irq_attach(u, UK_IRQ_SRC_PERCPU, 2, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	b->percpu_level = uk_irq_attach(u, UK_IRQ_SRC_PERCPU, 0, UK_TRIGGER_LEVEL,
+					UK_POLARITY_HIGH);
+}
+
+START_TEST(kobj_attach_bounds)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16, .percpu_lines = 2};
+	struct world *w = world_new_machine(5 * MS, &cfg);
+	struct bounds b = {0};
+	uint64_t tid;
+
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "bounds", bounds_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&b, .prio = 100,
+			      .max_prio = 200, .affinity = 2, .name = "bounds"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_gt(b.gsi_last, 0);
+	ck_assert_int_eq(b.gsi_past, UK_EINVAL);
+	ck_assert_int_eq(b.msi_level, UK_EINVAL);
+	ck_assert_int_gt(b.percpu_last, 0);
+	ck_assert_int_eq(b.percpu_past, UK_EINVAL);
+	ck_assert_int_eq(b.percpu_level, UK_EINVAL);
+	/* CPU 1's instance of local line 1: input 3. */
+	ck_assert_uint_ne(hw_percpu_vector(w->sm->hw, 3), 0);
+	ck_assert_uint_eq(hw_percpu_vector(w->sm->hw, 1), 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -2505,6 +2619,7 @@ int main(void)
 		  kobj_virtual_configure, kobj_plic_claim_masked_complete_first_strands,
 		  kobj_vectors_exhausted, kobj_failed_route_frees_line,
 		  kobj_line_made_while_suspended, kobj_configure_reprograms,
-		  kobj_affinity_and_wake_calls, kobj_virtual_timer_and_suspend);
+		  kobj_affinity_and_wake_calls, kobj_virtual_timer_and_suspend,
+		  kobj_sinks_leave_nothing, kobj_attach_bounds);
 	return sim_run_suites(sr);
 }

@@ -1726,6 +1726,7 @@ static const struct sim_trace_rec *nth_trace(const struct world *w, uint16_t kin
 #define BREAK_SEQ 1   /* a sink's sequence jumps (I9, that sink) */
 #define BREAK_OWED 2  /* the sequence is put back, the owed count is off (I1) */
 #define BREAK_MEND 3  /* everything as it was */
+#define READ_PARAM 4  /* (no breakage) the host's model parameter `arg` */
 
 static long breaker_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op,
 			 uint64_t arg, uint64_t now)
@@ -1742,13 +1743,16 @@ static long breaker_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsig
 	case BREAK_MEND:
 		pin->owed--;
 		return 0;
+	case READ_PARAM:
+		return arg < 4 ? (long)pin->host->model_param[arg] : UK_EINVAL;
 	}
 	return UK_ENOSYS;
 }
 
 static const struct uk_irq_model_ops breaker_model = {
 	.abi = UK_ABI_VERSION, .name = "rule-breaker", .answers = UK_IRQ_ANSWER_ACK,
-	.invariants = UK_IRQ_INV_ALL, .liveness = UK_IRQ_LIVE_ALL, .call = breaker_call};
+	.invariants = UK_IRQ_INV_ALL, .liveness = UK_IRQ_LIVE(1) | UK_IRQ_LIVE(3),
+	.call = breaker_call};
 
 struct breaker_run {
 	long virt[11], extra, h, call[3];
@@ -1812,6 +1816,16 @@ START_TEST(kobj_violation_report)
 	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, small, 1), 2);
 	ck_assert_int_eq(small[0], '\0');
 	ck_assert_int_eq(small[1], '9');
+	/* No buffer, or one of no bytes: only the count. */
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 5), 2);
+	small[0] = 'x';
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, small, 0), 2);
+	ck_assert_int_eq(small[0], 'x');
+	/* Each pin is judged by its own model's liveness properties. */
+	ck_assert_uint_eq(uk_kernel_irq_pin_liveness(w->sm->k, 11), UK_IRQ_LIVE(1) | UK_IRQ_LIVE(3));
+	ck_assert_uint_eq(uk_kernel_irq_pin_liveness(w->sm->k, 0), UK_IRQ_LIVE_ALL);
+	ck_assert_uint_eq(uk_kernel_irq_pin_liveness(w->sm->k, 10), UK_IRQ_LIVE_ALL);
+	ck_assert_uint_eq(uk_kernel_irq_pin_liveness(w->sm->k, 12), UK_IRQ_LIVE_ALL); /* none */
 	world_free(w);
 }
 END_TEST
@@ -1873,23 +1887,30 @@ START_TEST(kobj_route_before_line_made)
 	spawn_driver_on(w, &d, "drv-routed", 100, 1ull << 0); /* runs on CPU 0 */
 	at_host(w, 1 * MS, host_request_fire, UK_HOST_ROUTE, (uint64_t)UK_IRQ_SRC_GSI << 32 | 5, 1);
 	at(w, 4 * MS, dv, HW_ACT_ASSERT, 1);
+	/* Then the line, made, goes back to CPU 0: a move, its next interrupt there. */
+	at_host(w, 8 * MS, host_request_fire, UK_HOST_ROUTE, (uint64_t)UK_IRQ_SRC_GSI << 32 | 5, 0);
+	at(w, 12 * MS, dv, HW_ACT_ASSERT, 2);
 	run(w);
 
 	ck_assert_int_gt(d.attach_rc, 0);
-	ck_assert_uint_eq(d.episodes, 1);
-	ck_assert(d.mine[0]);
+	ck_assert_uint_eq(d.episodes, 2);
+	ck_assert(d.mine[0] && d.mine[1]);
 	ck_assert_int_eq(d.answer[0], 0);
-	/* Made on CPU 1: routed there at once ([pin, cpu, 2]), never moved. */
+	ck_assert_int_eq(d.answer[1], 0);
+	/* Made on CPU 1: routed there at once ([pin, cpu, 2]), not moved. */
 	const struct sim_trace_rec *route = nth_trace(w, UK_TRACE_IRQ_ROUTE, 0);
 	ck_assert_ptr_nonnull(route);
 	ck_assert_uint_eq(route->b, 1);
 	ck_assert_uint_eq(route->c, 2);
 	ck_assert_uint_eq(route->cpu, 0); /* made by the driver on CPU 0 */
-	ck_assert_uint_eq(hw_ioapic_rte(w->sm->hw, 5) >> HW_RTE_DEST_SHIFT, 1);
 	const struct sim_trace_rec *begin = nth_trace(w, UK_TRACE_IRQ(UK_IRQ_EV_BEGIN), 0);
 	ck_assert_ptr_nonnull(begin);
 	ck_assert_uint_eq(begin->cpu, 1);
-	ck_assert_uint_eq(stats(w).irq_moves, 0);
+	begin = nth_trace(w, UK_TRACE_IRQ(UK_IRQ_EV_BEGIN), 1);
+	ck_assert_ptr_nonnull(begin);
+	ck_assert_uint_eq(begin->cpu, 0);
+	ck_assert_uint_eq(stats(w).irq_moves, 1);
+	ck_assert_uint_eq(hw_ioapic_rte(w->sm->hw, 5) >> HW_RTE_DEST_SHIFT, 0);
 	check_clean(w);
 	world_free(w);
 }
@@ -1897,23 +1918,43 @@ END_TEST
 
 /* 64 lines can have settings; the 65th is refused (UK_ENOMEM) by every
  * host call that would make one, a route request included, and the lines
- * keep working. */
+ * keep working. A route request the kernel refuses (no such kind of line,
+ * or a kind that has no route) takes no setting. */
+static void host_settings_fire(struct world *w, uint64_t now, const uint64_t arg[3])
+{
+	struct uk_kernel *k = w->sm->k;
+	(void)now, (void)arg;
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_MSI, 63, NULL, NULL), 0); /* the 64th */
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_MSI, 62, NULL, NULL), 0); /* had one */
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_MSI, 64, NULL, NULL), UK_ENOMEM);
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_GSI, 7, NULL, NULL), UK_ENOMEM);
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(k, UK_IRQ_SRC_GSI, 7, true), UK_ENOMEM);
+}
+
+static void host_bad_routes_fire(struct world *w, uint64_t now, const uint64_t arg[3])
+{
+	(void)arg;
+	static const uint64_t bad[] = {0, UK_IRQ_SRC_VIRTUAL, UK_IRQ_SRC_PERCPU, 6};
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_int_eq(uk_kernel_host_request(w->sm->k, UK_HOST_ROUTE, bad[i] << 32 | 9, 0),
+				 0);
+	hw_lapic_deliver(w->sm->hw, 0, now, UK_VEC_HOST, false, HW_SRC_IPI);
+}
+
 START_TEST(kobj_line_settings_full)
 {
 	struct world *w = world_new(20 * MS);
 	struct uk_kernel *k = w->sm->k;
-	for (unsigned i = 0; i < 64; i++)
+	for (unsigned i = 0; i < 63; i++)
 		ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_MSI, i, NULL, NULL), 0);
-	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_MSI, 63, NULL, NULL), 0); /* had one */
-	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_MSI, 64, NULL, NULL), UK_ENOMEM);
-	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_GSI, 7, NULL, NULL), UK_ENOMEM);
-	ck_assert_int_eq(uk_kernel_irq_set_line_wake(k, UK_IRQ_SRC_GSI, 7, true), UK_ENOMEM);
 	unsigned dv = add_device(w, HW_IRQ_LEVEL, 7);
 	struct drv d = gsi_driver(7, UK_TRIGGER_LEVEL, dv);
 	d.attach_at = 2 * MS;
 	spawn_driver(w, &d, "drv-7", 100);
+	at_host(w, 500 * US, host_bad_routes_fire, 0, 0, 0);
+	at_host(w, 1 * MS, host_settings_fire, 0, 0, 0);
 	/* A route request for a line not made, with no room for its setting. */
-	at_host(w, 1 * MS, host_request_fire, UK_HOST_ROUTE, (uint64_t)UK_IRQ_SRC_GSI << 32 | 7, 0);
+	at_host(w, 1500 * US, host_request_fire, UK_HOST_ROUTE, (uint64_t)UK_IRQ_SRC_GSI << 32 | 7, 0);
 	at(w, 4 * MS, dv, HW_ACT_ASSERT, 1);
 	run(w);
 
@@ -2470,6 +2511,7 @@ START_TEST(kobj_virtual_timer_and_suspend)
 	const struct uk_irq_event *to = nth_ev(w, UK_IRQ_EV_TIMEOUT, 0);
 	ck_assert_ptr_nonnull(to);
 	ck_assert_uint_lt(to->t, 2 * MS);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_NAK, ANY, UK_IRQ_EVF_BEHALF), 0); /* policy: report only */
 	ck_assert_uint_eq(st.suspends, 1);
 	ck_assert_uint_eq(st.resumes, 1);
 	ck_assert_uint_eq(st.irq_episodes, 1); /* the trigger's */
@@ -2591,6 +2633,181 @@ START_TEST(kobj_attach_bounds)
 }
 END_TEST
 
+/* A PLIC line can be routed by the host too, before it is made. */
+START_TEST(kobj_route_plic_line)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16, .plic_sources = 8};
+	struct world *w = world_new_machine(20 * MS, &cfg);
+	int plic = hw_intc_find(w->sm->hw, HW_INTC_PLIC);
+	ck_assert_int_ge(plic, 0);
+	unsigned dv = add_device_on(w, HW_IRQ_LEVEL, (unsigned)plic, 2);
+	struct drv d = {.src = UK_IRQ_SRC_PLIC, .source = 2, .trig = UK_TRIGGER_LEVEL, .dev = dv};
+	d.attach_at = 2 * MS;
+	spawn_driver_on(w, &d, "drv-plic", 100, 1ull << 0);
+	at_host(w, 1 * MS, host_request_fire, UK_HOST_ROUTE, (uint64_t)UK_IRQ_SRC_PLIC << 32 | 2, 1);
+	at(w, 4 * MS, dv, HW_ACT_ASSERT, 1);
+	run(w);
+	ck_assert_uint_eq(d.episodes, 1);
+	ck_assert_int_eq(d.answer[0], 0);
+	const struct sim_trace_rec *route = nth_trace(w, UK_TRACE_IRQ_ROUTE, 0);
+	ck_assert_ptr_nonnull(route);
+	ck_assert_uint_eq(route->b, 1);
+	const struct sim_trace_rec *begin = nth_trace(w, UK_TRACE_IRQ(UK_IRQ_EV_BEGIN), 0);
+	ck_assert_ptr_nonnull(begin);
+	ck_assert_uint_eq(begin->cpu, 1);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* The host's setters check what they are given. */
+START_TEST(kobj_host_setters_check)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	static const struct uk_irq_model_ops bad_model = {.abi = UK_ABI_VERSION + 1, .name = "old",
+							  .answers = UK_IRQ_ANSWER_ACK};
+	static const struct uk_irq_behaviour bad_bhv = {.abi = UK_ABI_VERSION, .name = "bad",
+							.set = UK_INTC_MASKABLE};
+	struct world *w = world_new(5 * MS);
+	struct uk_kernel *k = w->sm->k;
+	uk_irq_builtins_init(&b);
+	const struct uk_irq_model_ops *z = uk_irq_model_find(&b, "zircon");
+	const struct uk_irq_behaviour *eb = uk_irq_behaviour_find(&b, "eos-before-unmask");
+	ck_assert_ptr_nonnull(z);
+	ck_assert_ptr_nonnull(eb);
+
+	ck_assert_int_eq(uk_kernel_irq_set_model(k, NULL), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_model(k, &bad_model), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_model(k, z), 0);
+	/* Kinds GSI (1) .. per-CPU (5), a valid model and behaviour, or none. */
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, 0, 1, NULL, NULL), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, 6, 1, NULL, NULL), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_GSI, 1, z, eb), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_PERCPU, 1, z, NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_GSI, 2, &bad_model, NULL), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_GSI, 2, NULL, &bad_bhv), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_line(k, UK_IRQ_SRC_GSI, 2, z, &bad_bhv), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(k, 0, 1, true), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(k, 6, 1, true), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(k, UK_IRQ_SRC_GSI, 1, true), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(k, UK_IRQ_SRC_PERCPU, 1, true), 0);
+	/* At most four model parameters, and the values when there are any. */
+	static const uint64_t p[5] = {1, 2, 3, 4, 5};
+	ck_assert_int_eq(uk_kernel_irq_set_model_params(k, p, 5), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_model_params(k, NULL, 1), UK_EINVAL);
+	ck_assert_int_eq(uk_kernel_irq_set_model_params(k, NULL, 0), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_model_params(k, p, 4), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_model_params(k, p, 1), 0);
+	world_free(w);
+}
+END_TEST
+
+/* The models' parameters, as a model reads them: all four set, then two
+ * (the others back to 0); the transitions' step count goes on. */
+struct params_run {
+	long h, before[4], after[4], later;
+};
+
+static void params_main(struct uk_user *u, uint64_t arg)
+{
+	struct params_run *r = (struct params_run *)(uintptr_t)arg;
+	r->h = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, 20, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	for (unsigned i = 0; i < 4; i++)
+		r->before[i] = uk_irq_model_call(u, r->h, READ_PARAM, i);
+	uk_sys_sleep_until(u, 3 * MS);
+	for (unsigned i = 0; i < 4; i++)
+		r->after[i] = uk_irq_model_call(u, r->h, READ_PARAM, i);
+	r->later = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, 21, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+}
+
+static void host_params_fire(struct world *w, uint64_t now, const uint64_t arg[3])
+{
+	(void)now, (void)arg;
+	static const uint64_t two[4] = {5, 6, 99, 98}; /* only the first two are given */
+	ck_assert_int_eq(uk_kernel_irq_set_model_params(w->sm->k, two, 2), 0);
+}
+
+START_TEST(kobj_model_params)
+{
+	struct world *w = world_new(10 * MS);
+	struct params_run r = {0};
+	uint64_t tid;
+	static const uint64_t four[4] = {11, 22, 33, 44};
+
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_VIRTUAL, 20, &breaker_model,
+					       NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_model_params(w->sm->k, four, 4), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "params", params_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&r, .prio = 100,
+			      .max_prio = 200, .name = "params"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	at_host(w, 2 * MS, host_params_fire, 0, 0, 0);
+	run(w);
+	ck_assert_int_gt(r.h, 0);
+	ck_assert_int_gt(r.later, 0);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_int_eq(r.before[i], (long)four[i]);
+	ck_assert_int_eq(r.after[0], 5);
+	ck_assert_int_eq(r.after[1], 6);
+	ck_assert_int_eq(r.after[2], 0);
+	ck_assert_int_eq(r.after[3], 0);
+	ck_assert_uint_ge(w->log.len, 2);
+	for (size_t i = 1; i < w->log.len; i++)
+		ck_assert_uint_gt(w->log.ev[i].step, w->log.ev[i - 1].step);
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
+	world_free(w);
+}
+END_TEST
+
+/* uk_kernel_irq_set_line_wake on per-CPU lines made already: every CPU's
+ * instance of that local input; and on a machine with more CPUs than
+ * IOAPIC pins, an IOAPIC line is still found by its pin. */
+struct local_attach {
+	long percpu, gsi;
+};
+
+static void local_attach_main(struct uk_user *u, uint64_t arg)
+{
+	struct local_attach *l = (struct local_attach *)(uintptr_t)arg;
+	l->percpu = uk_irq_attach(u, UK_IRQ_SRC_PERCPU, 0, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	l->gsi = uk_irq_attach(u, UK_IRQ_SRC_GSI, 3, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+}
+
+static void wake_lines_of(unsigned cpus, unsigned percpu_lines)
+{
+	struct sim_machine_config cfg = {.cpus = cpus, .trace_limit = 1 << 16,
+					 .percpu_lines = percpu_lines};
+	struct world *w = world_new_machine(2 * MS, &cfg);
+	struct local_attach l = {0};
+	struct uk_pm_info pm;
+	uint64_t tid;
+
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "local", local_attach_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&l, .prio = 100,
+			      .max_prio = 200, .affinity = 2, .name = "local"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	ck_assert_int_gt(l.gsi, 0);
+	if (percpu_lines) {
+		ck_assert_int_gt(l.percpu, 0);
+		ck_assert_int_eq(uk_kernel_irq_set_line_wake(w->sm->k, UK_IRQ_SRC_PERCPU, 0, true), 0);
+		uk_kernel_pm_info(w->sm->k, &pm);
+		ck_assert_uint_eq(pm.wake_lines, 1);
+	}
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(w->sm->k, UK_IRQ_SRC_GSI, 3, true), 0);
+	uk_kernel_pm_info(w->sm->k, &pm);
+	ck_assert_uint_eq(pm.wake_lines, percpu_lines ? 2 : 1);
+	world_free(w);
+}
+
+START_TEST(kobj_wake_setting_local_lines)
+{
+	wake_lines_of(2, 1);
+	wake_lines_of(2, 3);
+	wake_lines_of(32, 0);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -2620,6 +2837,7 @@ int main(void)
 		  kobj_vectors_exhausted, kobj_failed_route_frees_line,
 		  kobj_line_made_while_suspended, kobj_configure_reprograms,
 		  kobj_affinity_and_wake_calls, kobj_virtual_timer_and_suspend,
-		  kobj_sinks_leave_nothing, kobj_attach_bounds);
+		  kobj_sinks_leave_nothing, kobj_attach_bounds, kobj_route_plic_line,
+		  kobj_host_setters_check, kobj_model_params, kobj_wake_setting_local_lines);
 	return sim_run_suites(sr);
 }

@@ -120,6 +120,11 @@ static void test_no_memory_for_the_irq_state(void **state)
 	assert_int_equal(uk_kernel_irq_set_line(k, UK_IRQ_SRC_MSI, 0, NULL, NULL), UK_ENOMEM);
 	assert_int_equal(uk_kernel_irq_set_line_wake(k, UK_IRQ_SRC_MSI, 0, true), UK_ENOMEM);
 	assert_int_equal(uk_kernel_irq_set_model_params(k, params, 1), UK_ENOMEM);
+	/* A route request of the platform: carried out (and dropped) in the
+	 * interrupt, without a state to keep it in. */
+	assert_int_equal(uk_kernel_host_request(k, UK_HOST_ROUTE, (uint64_t)UK_IRQ_SRC_MSI << 32 | 1,
+						0), 0);
+	mock_raise_device(0, UK_VEC_HOST);
 	mock_run(k, 0);
 	assert_int_equal(harness_failures, 0);
 	assert_int_equal(om.first, UK_ENOMEM);

@@ -2808,6 +2808,109 @@ START_TEST(kobj_wake_setting_local_lines)
 }
 END_TEST
 
+/* Every documented argument error of the IRQ calls (irq_sys.h), each
+ * beside a call that differs only in that argument and works. */
+enum {
+	SA_KIND0, SA_KIND6, SA_SOURCE32, SA_TRIG, SA_POL, SA_OK_ATTACH,
+	SA_CFG_NOMANAGE, SA_CFG_TRIG, SA_CFG_POL, SA_CFG_OK,
+	SA_DEV_READ, SA_DEV_WRITE, SA_UNKNOWN,
+	SA_CALL_OP32, SA_CALL_KERNEL, SA_CALL_ARG62, SA_CALL_ARG63, SA_CALL_NOSYS,
+	SA_CALL_NTFN_BLOCKING, SA_CALL_NTFN_NOWAIT, SA_CALL_NTFN_BADH, SA_CALL_NTFN_NOSYS,
+	SA_CALL_NONE_NOSYS,
+	SA_AFF_CPU, SA_AFF_NOMANAGE, SA_AFF_OK, SA_WAKE_2, SA_WAKE_NOMANAGE, SA_WAKE_OK,
+	SA_COUNT
+};
+
+static const long sa_want[SA_COUNT] = {
+	[SA_KIND0] = UK_EINVAL, [SA_KIND6] = UK_EINVAL, [SA_SOURCE32] = UK_EINVAL,
+	[SA_TRIG] = UK_EINVAL, [SA_POL] = UK_EINVAL, [SA_OK_ATTACH] = 1,
+	[SA_CFG_NOMANAGE] = UK_EPERM, [SA_CFG_TRIG] = UK_EINVAL, [SA_CFG_POL] = UK_EINVAL,
+	[SA_CFG_OK] = 0, [SA_DEV_READ] = UK_EPERM, [SA_DEV_WRITE] = UK_EPERM,
+	[SA_UNKNOWN] = UK_ENOSYS, [SA_CALL_OP32] = UK_EINVAL, [SA_CALL_KERNEL] = UK_EINVAL,
+	[SA_CALL_ARG62] = UK_EINVAL, [SA_CALL_ARG63] = UK_EINVAL, [SA_CALL_NOSYS] = UK_ENOSYS,
+	[SA_CALL_NTFN_BLOCKING] = UK_EINVAL, [SA_CALL_NTFN_NOWAIT] = UK_EPERM,
+	[SA_CALL_NTFN_BADH] = UK_EBADH, [SA_CALL_NTFN_NOSYS] = UK_ENOSYS,
+	[SA_CALL_NONE_NOSYS] = UK_ENOSYS,
+	[SA_AFF_CPU] = UK_EINVAL, [SA_AFF_NOMANAGE] = UK_EPERM, [SA_AFF_OK] = 0,
+	[SA_WAKE_2] = UK_EINVAL, [SA_WAKE_NOMANAGE] = UK_EPERM, [SA_WAKE_OK] = 0,
+};
+
+static void sys_args_main(struct uk_user *u, uint64_t arg)
+{
+	long *r = (long *)(uintptr_t)arg;
+	const uint64_t E = UK_TRIGGER_EDGE, H = UK_POLARITY_HIGH;
+
+	r[SA_KIND0] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, 0, 3, E, H, 0, 0);
+	r[SA_KIND6] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, 6, 3, E, H, 0, 0);
+	r[SA_SOURCE32] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 1ull << 32 | 3, E, H, 0, 0);
+	r[SA_TRIG] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, 2, H, 0, 0);
+	r[SA_POL] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, E, 2, 0, 0);
+	long h = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, E, H, 0, 0);
+	r[SA_OK_ATTACH] = h > 0;
+	long ws = uk_sys_handle_dup(u, (uint32_t)h, UK_RIGHT_WAIT | UK_RIGHT_SIGNAL);
+	long s = uk_sys_handle_dup(u, (uint32_t)h, UK_RIGHT_SIGNAL | UK_RIGHT_MANAGE);
+	long n = uk_ntfn_create(u);
+
+	r[SA_CFG_NOMANAGE] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)ws, E, H, 0, 0, 0);
+	r[SA_CFG_TRIG] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, 2, H, 0, 0, 0);
+	r[SA_CFG_POL] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, E, 2, 0, 0, 0);
+	r[SA_CFG_OK] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, UK_TRIGGER_LEVEL, H, 0, 0,
+				   0);
+	r[SA_DEV_READ] = uk_syscall6(u, UK_SYS_DEV_READ, DEV_BASE(0), 4, 0, 0, 0, 0);
+	r[SA_DEV_WRITE] = uk_syscall6(u, UK_SYS_DEV_WRITE, DEV_BASE(0), 4, 0, 0, 0, 0);
+	r[SA_UNKNOWN] = uk_syscall6(u, UK_SYS_IRQ_LAST, (uint64_t)h, 0, 0, 0, 0, 0);
+	r[SA_CALL_OP32] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, 1ull << 32 | 1, 0, 0, 0, 0);
+	r[SA_CALL_KERNEL] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, UK_IRQ_CALL_KERNEL | 1,
+					0, 0, 0, 0);
+	r[SA_CALL_ARG62] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, 1, 1ull << 62, 0, 0, 0);
+	r[SA_CALL_ARG63] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, 1, 1ull << 63, 0, 0, 0);
+	r[SA_CALL_NOSYS] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, 1, 0, 0, 0, 0);
+	r[SA_CALL_NTFN_BLOCKING] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h,
+					       UK_IRQ_CALL_BLOCKING | 1, 0, (uint64_t)n, 0, 0);
+	r[SA_CALL_NTFN_NOWAIT] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)s, 1, 0,
+					     (uint64_t)n, 0, 0);
+	r[SA_CALL_NTFN_BADH] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, 1, 0, 0x7777, 0, 0);
+	r[SA_CALL_NTFN_NOSYS] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, 1, 0, (uint64_t)n,
+					    0, 0);
+	r[SA_CALL_NONE_NOSYS] = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)s, 1, 0,
+					    UK_IRQ_NTFN_NONE, 0, 0);
+	r[SA_AFF_CPU] = uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)h, 2, 0, 0, 0, 0);
+	r[SA_AFF_NOMANAGE] = uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)ws, 1, 0, 0, 0, 0);
+	r[SA_AFF_OK] = uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)h, 1, 0, 0, 0, 0);
+	r[SA_WAKE_2] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, 2, 0, 0, 0, 0);
+	r[SA_WAKE_NOMANAGE] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)ws, 1, 0, 0, 0, 0);
+	r[SA_WAKE_OK] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, 1, 0, 0, 0, 0);
+}
+
+START_TEST(kobj_sys_irq_arguments)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+	struct world *w = world_new_machine(5 * MS, &cfg);
+	long r[SA_COUNT];
+	uint64_t tid;
+
+	for (unsigned i = 0; i < SA_COUNT; i++)
+		r[i] = 12345;
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "sys-args", sys_args_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)r, .prio = 100,
+			      .max_prio = 200, .name = "sys-args"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+	for (unsigned i = 0; i < SA_COUNT; i++)
+		ck_assert_msg(r[i] == sa_want[i], "case %u: %ld, want %ld", i, r[i], sa_want[i]);
+	/* What the calls that worked did: level, on CPU 1, wake. */
+	uint64_t rte = hw_ioapic_rte(w->sm->hw, 3);
+	ck_assert_uint_eq(rte & HW_RTE_LEVEL, HW_RTE_LEVEL);
+	ck_assert_uint_eq(rte & HW_RTE_POLARITY_LOW, 0);
+	ck_assert_uint_eq(stats(w).irq_moves, 1);
+	ck_assert_uint_eq(rte >> HW_RTE_DEST_SHIFT, 1);
+	struct uk_pm_info pm;
+	uk_kernel_pm_info(w->sm->k, &pm);
+	ck_assert_uint_eq(pm.wake_lines, 1);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -2838,6 +2941,7 @@ int main(void)
 		  kobj_line_made_while_suspended, kobj_configure_reprograms,
 		  kobj_affinity_and_wake_calls, kobj_virtual_timer_and_suspend,
 		  kobj_sinks_leave_nothing, kobj_attach_bounds, kobj_route_plic_line,
-		  kobj_host_setters_check, kobj_model_params, kobj_wake_setting_local_lines);
+		  kobj_host_setters_check, kobj_model_params, kobj_wake_setting_local_lines,
+		  kobj_sys_irq_arguments);
 	return sim_run_suites(sr);
 }

@@ -2705,7 +2705,7 @@ END_TEST
 /* The models' parameters, as a model reads them: all four set, then two
  * (the others back to 0); the transitions' step count goes on. */
 struct params_run {
-	long h, before[4], after[4], later;
+	long h, before[4], after[4], mid, later;
 };
 
 static void params_main(struct uk_user *u, uint64_t arg)
@@ -2714,6 +2714,9 @@ static void params_main(struct uk_user *u, uint64_t arg)
 	r->h = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, 20, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
 	for (unsigned i = 0; i < 4; i++)
 		r->before[i] = uk_irq_model_call(u, r->h, READ_PARAM, i);
+	for (unsigned i = 0; i < 20; i++) /* steps: each call is one */
+		(void)uk_irq_model_call(u, r->h, READ_PARAM, 0);
+	r->mid = uk_irq_attach(u, UK_IRQ_SRC_VIRTUAL, 22, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
 	uk_sys_sleep_until(u, 3 * MS);
 	for (unsigned i = 0; i < 4; i++)
 		r->after[i] = uk_irq_model_call(u, r->h, READ_PARAM, i);
@@ -2744,6 +2747,7 @@ START_TEST(kobj_model_params)
 	at_host(w, 2 * MS, host_params_fire, 0, 0, 0);
 	run(w);
 	ck_assert_int_gt(r.h, 0);
+	ck_assert_int_gt(r.mid, 0);
 	ck_assert_int_gt(r.later, 0);
 	for (unsigned i = 0; i < 4; i++)
 		ck_assert_int_eq(r.before[i], (long)four[i]);
@@ -2751,7 +2755,7 @@ START_TEST(kobj_model_params)
 	ck_assert_int_eq(r.after[1], 6);
 	ck_assert_int_eq(r.after[2], 0);
 	ck_assert_int_eq(r.after[3], 0);
-	ck_assert_uint_ge(w->log.len, 2);
+	ck_assert_uint_ge(w->log.len, 3); /* three attaches (and their detaches) */
 	for (size_t i = 1; i < w->log.len; i++)
 		ck_assert_uint_gt(w->log.ev[i].step, w->log.ev[i - 1].step);
 	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);

@@ -7,6 +7,7 @@
  * with uk_arch_intc_info wrapped (-Wl,--wrap) to describe such controllers.
  * tests/sim/test_irq.c (suite irq-kobj) has the rest, on the real models.
  */
+#include <ukern/irq_log.h>
 #include <ukern/irq_model.h>
 #include <ukern/irq_sys.h>
 
@@ -14,7 +15,7 @@
 
 /* ---- controllers the mock does not have ---- */
 
-enum fake_intc { FAKE_NONE, FAKE_FIVE, FAKE_PERCPU_SHORT };
+enum fake_intc { FAKE_NONE, FAKE_FIVE, FAKE_PERCPU_SHORT, FAKE_PERCPU, FAKE_MSI_SMALL };
 static enum fake_intc fake;
 
 int __real_uk_arch_intc_info(struct uk_arch *a, unsigned ctrl, struct uk_intc_info *info);
@@ -37,6 +38,18 @@ int __wrap_uk_arch_intc_info(struct uk_arch *a, unsigned ctrl, struct uk_intc_in
 		if (ctrl > 0)
 			return UK_ENOENT;
 		*info = (struct uk_intc_info){.kind = UK_INTC_PERCPU, .pins = 1};
+		return 0;
+	case FAKE_PERCPU:
+		/* One local input per CPU (two CPUs). */
+		if (ctrl > 0)
+			return UK_ENOENT;
+		*info = (struct uk_intc_info){.kind = UK_INTC_PERCPU, .pins = 2};
+		return 0;
+	case FAKE_MSI_SMALL:
+		/* The mock's MSI controller, said to have 2 sources (it routes 4). */
+		if (ctrl > 0)
+			return UK_ENOENT;
+		*info = (struct uk_intc_info){.kind = UK_INTC_MSI, .pins = 2};
 		return 0;
 	}
 	return __real_uk_arch_intc_info(a, ctrl, info);
@@ -87,6 +100,74 @@ static void test_percpu_controller_without_inputs(void **state)
 	assert_int_equal(fk.percpu, UK_EINVAL);
 	uk_kernel_pm_info(k, &pm);
 	assert_int_equal(pm.wake_lines, 0);
+	shutdown();
+}
+
+/* The kernel bounds a source by the pins its controller declares, whatever
+ * the controller's route would accept; a per-CPU input by the inputs of one
+ * CPU; and a per-CPU input is edge only, for a line made already too (the
+ * line keeps its trigger: its next interrupt is an edge's, not masked). */
+static struct {
+	long msi_last, msi_past, local, local_other, local_level, local_again;
+} bd;
+
+static void bounds_prog(struct uk_user *u, uint64_t arg)
+{
+	if (arg == 0) {
+		bd.msi_last = uk_irq_attach(u, UK_IRQ_SRC_MSI, 1, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+		bd.msi_past = uk_irq_attach(u, UK_IRQ_SRC_MSI, 2, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+		return;
+	}
+	bd.local = uk_irq_attach(u, UK_IRQ_SRC_PERCPU, 0, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	bd.local_other = uk_irq_attach(u, UK_IRQ_SRC_PERCPU, 1, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	bd.local_level = uk_irq_attach(u, UK_IRQ_SRC_PERCPU, 0, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	long seq = uk_irq_wait(u, bd.local, 0);
+	UCHECK(seq == 1);
+	UCHECK(uk_irq_ack(u, bd.local, (uint64_t)seq) == 0);
+}
+
+static void test_sources_bounded_by_the_controller(void **state)
+{
+	(void)state;
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	static struct uk_irq_event ev[64];
+	struct uk_irq_log log;
+
+	mock_enable_msi(4);
+	fake = FAKE_MSI_SMALL;
+	spawn_prog(k, bounds_prog, 0, 5, 0);
+	mock_run(k, 0);
+	fake = FAKE_NONE;
+	assert_int_equal(harness_failures, 0);
+	assert_true(bd.msi_last > 0);
+	assert_int_equal(bd.msi_past, UK_EINVAL);
+	assert_int_equal(mock_msi_vector(2), 0);
+	shutdown();
+
+	k = boot(2, 4 << 20, NULL);
+	mock_enable_msi(4); /* the mock routes any controller's pins here */
+	uk_irq_log_init(&log, ev, 64);
+	assert_int_equal(uk_kernel_irq_set_log(k, &log), 0);
+	fake = FAKE_PERCPU;
+	spawn_prog(k, bounds_prog, 1, 5, 0);
+	mock_run(k, 0);
+	assert_true(mock_msi_vector(0) != 0);
+	mock_raise_device(0, mock_msi_vector(0));
+	mock_run(k, 0);
+	fake = FAKE_NONE;
+	assert_int_equal(harness_failures, 0);
+	assert_true(bd.local > 0);
+	assert_int_equal(bd.local_other, UK_EINVAL); /* CPU 1's input */
+	assert_int_equal(bd.local_level, UK_EINVAL);
+	assert_int_equal(mock_msi_vector(1), 0);
+	/* One episode, as an edge's: never masked. */
+	unsigned begins = 0, masks = 0;
+	for (size_t i = 0; i < log.len; i++) {
+		begins += ev[i].kind == UK_IRQ_EV_BEGIN;
+		masks += ev[i].kind == UK_IRQ_EV_MASK;
+	}
+	assert_int_equal(begins, 1);
+	assert_int_equal(masks, 0);
 	shutdown();
 }
 
@@ -189,6 +270,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fifth_controller_is_not_used),
 		cmocka_unit_test(test_percpu_controller_without_inputs),
+		cmocka_unit_test(test_sources_bounded_by_the_controller),
 		cmocka_unit_test(test_no_memory_for_the_irq_state),
 		cmocka_unit_test(test_no_memory_for_a_line_or_sink),
 	};

@@ -2543,6 +2543,14 @@ static void churn_round(struct uk_user *u, struct churn *c)
 	c->bad += uk_sys_handle_close(u, (uint32_t)h) != 0;
 	c->bad += uk_sys_handle_close(u, (uint32_t)n2) != 0;
 	c->bad += uk_sys_handle_close(u, (uint32_t)a) != 0;
+	/* A Zircon interrupt bound to a port, its packet queued, closed first. */
+	long port = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+	long v = zx_interrupt_create(u, 0, 30, ZX_INTERRUPT_VIRTUAL);
+	c->bad += port <= 0 || v <= 0;
+	c->bad += zx_interrupt_bind(u, v, port, 7, ZX_INTERRUPT_BIND) != 0;
+	c->bad += zx_interrupt_trigger(u, v, 0, 1) != 0;
+	c->bad += uk_sys_handle_close(u, (uint32_t)v) != 0;
+	c->bad += uk_sys_handle_close(u, (uint32_t)port) != 0;
 }
 
 static void churn_main(struct uk_user *u, uint64_t arg)
@@ -2574,6 +2582,8 @@ START_TEST(kobj_sinks_leave_nothing)
 	uk_irq_builtins_init(&b);
 	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 12,
 					       uk_irq_model_find(&b, "sel4"), NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_VIRTUAL, 30,
+					       uk_irq_model_find(&b, "zircon"), NULL), 0);
 	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "churn", churn_main), 0);
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&c, .prio = 100,
 			      .max_prio = 200, .name = "churn"};
@@ -2607,6 +2617,11 @@ static void bounds_main(struct uk_user *u, uint64_t arg)
 					UK_POLARITY_HIGH);
 }
 
+static void host_vector_fire(struct world *w, uint64_t now, const uint64_t arg[3])
+{
+	hw_lapic_deliver(w->sm->hw, (unsigned)arg[1], now, (unsigned)arg[0], false, HW_SRC_IPI);
+}
+
 START_TEST(kobj_attach_bounds)
 {
 	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16, .percpu_lines = 2};
@@ -2618,7 +2633,10 @@ START_TEST(kobj_attach_bounds)
 	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&b, .prio = 100,
 			      .max_prio = 200, .affinity = 2, .name = "bounds"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	at_host(w, 2 * MS, host_vector_fire, 200, 0, 0); /* a device vector no line has */
 	run(w);
+	ck_assert_uint_eq(stats(w).spurious_irqs, 1);
+	ck_assert_uint_eq(stats(w).device_irqs, 0);
 	ck_assert_int_gt(b.gsi_last, 0);
 	ck_assert_int_eq(b.gsi_past, UK_EINVAL);
 	ck_assert_int_eq(b.msi_level, UK_EINVAL);
@@ -2915,6 +2933,157 @@ START_TEST(kobj_sys_irq_arguments)
 }
 END_TEST
 
+/* A PLIC claim names the best pending source, which need not be the one
+ * whose vector came: source 5 notified first, source 2 (same priority,
+ * lower number) pending before the claim. Each interrupt is raised on the
+ * line of the source claimed, so both are completed and both drivers get
+ * their episode. */
+START_TEST(kobj_plic_claim_names_another_line)
+{
+	struct world *w = world_new_cfg(20 * MS, 8);
+	int plic = hw_intc_find(w->sm->hw, HW_INTC_PLIC);
+	ck_assert_int_ge(plic, 0);
+	unsigned d5 = add_device_on(w, HW_IRQ_LEVEL, (unsigned)plic, 5);
+	unsigned d2 = add_device_on(w, HW_IRQ_LEVEL, (unsigned)plic, 2);
+	struct drv a = {.src = UK_IRQ_SRC_PLIC, .source = 5, .trig = UK_TRIGGER_LEVEL, .dev = d5};
+	struct drv b = {.src = UK_IRQ_SRC_PLIC, .source = 2, .trig = UK_TRIGGER_LEVEL, .dev = d2};
+	spawn_driver(w, &a, "drv-plic-5", 100);
+	spawn_driver(w, &b, "drv-plic-2", 100);
+	at(w, 2 * MS, d5, HW_ACT_ASSERT, 1);
+	at(w, 2 * MS, d2, HW_ACT_ASSERT, 1);
+	at(w, 10 * MS, d5, HW_ACT_ASSERT, 2);
+	at(w, 10 * MS, d2, HW_ACT_ASSERT, 2);
+	run(w);
+	ck_assert_uint_eq(a.episodes, 2);
+	ck_assert_uint_eq(b.episodes, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		ck_assert(a.mine[i] && b.mine[i]);
+		ck_assert_int_eq(a.answer[i], 0);
+		ck_assert_int_eq(b.answer[i], 0);
+	}
+	/* Source 2 first: it was claimed for source 5's vector. */
+	ck_assert_uint_lt(b.seq_t[0], a.seq_t[0]);
+	ck_assert_uint_eq(stats(w).irq_unrouted, 0);
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
+/* A model may end an episode in its own calls, the last-handle one
+ * (UK_IRQ_CALL_LAST_HANDLE, argument 0) included, and an episode may end
+ * when a sink goes (the last owing one, on a model that waits for every
+ * answer): a move that waited for the episode is made then. */
+static unsigned holder_last_calls;
+static uint64_t holder_last_arg;
+
+static long holder_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op,
+			uint64_t arg, uint64_t now)
+{
+	(void)sink;
+	if (op == UK_IRQ_CALL_LAST_HANDLE) {
+		holder_last_calls++;
+		holder_last_arg = arg;
+		if (pin->in_service)
+			uk_irq_episode_end(pin, UK_IRQ_END_HANDLED, now);
+		return 0;
+	}
+	/* op 1 (blocking): holds the sink for good */
+	return (op & ~UK_IRQ_CALL_BLOCKING) == 1 ? UK_EAGAIN : UK_ENOSYS;
+}
+
+static const struct uk_irq_model_ops holder_model = {
+	.abi = UK_ABI_VERSION, .name = "holder",
+	.answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK | UK_IRQ_ANSWER_ALL,
+	.invariants = UK_IRQ_INV_ALL, .call = holder_call};
+
+struct holder {
+	long h1, h2, h3, seq1, aff1, seq2, aff2, ack2, close1, close3;
+	uint64_t t_close1, t_close3;
+};
+
+static void holder_blocker(struct uk_user *u, uint64_t arg)
+{
+	struct holder *h = (struct holder *)(uintptr_t)arg;
+	(void)uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h->h1, 1 | UK_IRQ_CALL_BLOCKING, 0, 0,
+			  0, 0);
+}
+
+static void holder_main(struct uk_user *u, uint64_t arg)
+{
+	struct holder *h = (struct holder *)(uintptr_t)arg;
+	h->h1 = uk_irq_attach(u, UK_IRQ_SRC_GSI, 16, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	h->h2 = uk_irq_attach(u, UK_IRQ_SRC_GSI, 17, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	h->h3 = uk_irq_attach(u, UK_IRQ_SRC_GSI, 17, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	/* The last handle goes while a thread holds the sink. */
+	h->seq1 = uk_irq_wait(u, h->h1, 0);
+	h->aff1 = uk_irq_set_affinity(u, h->h1, 1);
+	device_clear_dev(u, 0);
+	long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 1, arg, 100, 0);
+	ck_assert_int_gt(t, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+	uk_sys_sleep(u, 1 * MS); /* it blocks in its call */
+	h->t_close1 = now_ns(u);
+	h->close1 = uk_sys_handle_close(u, (uint32_t)h->h1);
+	/* One of two sinks ACKs, then the other, which owes, goes. */
+	h->seq2 = uk_irq_wait(u, h->h2, 0);
+	h->aff2 = uk_irq_set_affinity(u, h->h2, 1);
+	device_clear_dev(u, 1);
+	h->ack2 = uk_irq_ack(u, h->h2, (uint64_t)h->seq2);
+	h->t_close3 = now_ns(u);
+	h->close3 = uk_sys_handle_close(u, (uint32_t)h->h3);
+}
+
+START_TEST(kobj_moves_when_last_handle_or_sink_ends_episode)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+	struct world *w = world_new_machine(20 * MS, &cfg);
+	unsigned d0 = add_device(w, HW_IRQ_LEVEL, 16), d1 = add_device(w, HW_IRQ_LEVEL, 17);
+	struct holder h = {0};
+	uint64_t tid;
+
+	holder_last_calls = 0;
+	holder_last_arg = 77;
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 16, &holder_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 17, &holder_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "holder", holder_main), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "holder-blocker", holder_blocker), 1);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&h, .prio = 100,
+			      .max_prio = 200, .affinity = 1, .name = "holder"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
+	at(w, 1 * MS, d0, HW_ACT_ASSERT, 1);
+	at(w, 5 * MS, d1, HW_ACT_ASSERT, 1);
+	run(w);
+
+	ck_assert_int_gt(h.h1, 0);
+	ck_assert_int_eq(h.seq1, 1);
+	ck_assert_int_eq(h.aff1, 0);
+	ck_assert_int_eq(h.close1, 0);
+	ck_assert_uint_eq(holder_last_calls, 1);
+	ck_assert_uint_eq(holder_last_arg, 0);
+	ck_assert_int_eq(h.seq2, 1);
+	ck_assert_int_eq(h.aff2, 0);
+	ck_assert_int_eq(h.ack2, 0);
+	ck_assert_int_eq(h.close3, 0);
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_moves_deferred, 2);
+	ck_assert_uint_eq(st.irq_moves, 2);
+	/* Each move made with the close that ended its episode. */
+	const struct sim_trace_rec *mv[2] = {NULL, NULL};
+	unsigned n = 0;
+	for (unsigned i = 0; n < 2 && (mv[n] = nth_trace(w, UK_TRACE_IRQ_ROUTE, i)); i++)
+		if (mv[n]->c == 0)
+			n++;
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_ge(mv[0]->time, h.t_close1);
+	ck_assert_uint_lt(mv[0]->time, h.t_close1 + 100 * US);
+	ck_assert_uint_ge(mv[1]->time, h.t_close3);
+	ck_assert_uint_lt(mv[1]->time, h.t_close3 + 100 * US);
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -2946,6 +3115,7 @@ int main(void)
 		  kobj_affinity_and_wake_calls, kobj_virtual_timer_and_suspend,
 		  kobj_sinks_leave_nothing, kobj_attach_bounds, kobj_route_plic_line,
 		  kobj_host_setters_check, kobj_model_params, kobj_wake_setting_local_lines,
-		  kobj_sys_irq_arguments);
+		  kobj_sys_irq_arguments, kobj_plic_claim_names_another_line,
+		  kobj_moves_when_last_handle_or_sink_ends_episode);
 	return sim_run_suites(sr);
 }

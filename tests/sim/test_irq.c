@@ -2634,8 +2634,11 @@ START_TEST(kobj_attach_bounds)
 			      .max_prio = 200, .affinity = 2, .name = "bounds"};
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
 	at_host(w, 2 * MS, host_vector_fire, 200, 0, 0); /* a device vector no line has */
+	at_host(w, 3 * MS, host_vector_fire, 245, 0, 0); /* above the device vectors */
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 9, NULL, NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 10, NULL, NULL), 0);
 	run(w);
-	ck_assert_uint_eq(stats(w).spurious_irqs, 1);
+	ck_assert_uint_eq(stats(w).spurious_irqs, 2);
 	ck_assert_uint_eq(stats(w).device_irqs, 0);
 	ck_assert_int_gt(b.gsi_last, 0);
 	ck_assert_int_eq(b.gsi_past, UK_EINVAL);
@@ -3084,6 +3087,164 @@ START_TEST(kobj_moves_when_last_handle_or_sink_ends_episode)
 }
 END_TEST
 
+/* Suspended: an interrupt of a wake line resumes the machine and is
+ * delivered; one of a line that may not wake it (an MSI, which cannot be
+ * masked) is held and delivered at the resume. */
+START_TEST(kobj_suspend_wake_and_held)
+{
+	struct world *w = world_new(20 * MS);
+	unsigned dl = add_device(w, HW_IRQ_LEVEL, 20), dm = add_device(w, HW_IRQ_NONE, 0);
+	struct drv a = gsi_driver(20, UK_TRIGGER_LEVEL, dl);
+	struct drv b = {.src = UK_IRQ_SRC_MSI, .source = 8, .trig = UK_TRIGGER_EDGE, .dev = dm};
+
+	ck_assert_int_eq(uk_kernel_irq_set_line_wake(w->sm->k, UK_IRQ_SRC_GSI, 20, true), 0);
+	spawn_driver(w, &a, "drv-wake", 100);
+	spawn_driver(w, &b, "drv-held", 100);
+	at_host(w, 2 * MS, host_request_fire, UK_HOST_SUSPEND, 0, 0);
+	at(w, 3 * MS, dm, HW_ACT_ASSERT, 1);
+	msi_at(w, 3 * MS, 8);
+	at(w, 5 * MS, dl, HW_ACT_ASSERT, 1);
+	run(w);
+
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.suspends, 1);
+	ck_assert_uint_eq(st.resumes, 1);
+	ck_assert_uint_eq(st.wakeups, 1);
+	ck_assert_uint_eq(st.irq_held_suspended, 1);
+	struct uk_pm_info pm;
+	uk_kernel_pm_info(w->sm->k, &pm);
+	ck_assert(!pm.suspended);
+	ck_assert_uint_eq(pm.last_wake_pin, 0); /* GSI 20's line, made first */
+	ck_assert_uint_eq(a.episodes, 1);
+	ck_assert_uint_eq(b.episodes, 1);
+	ck_assert(a.mine[0] && b.mine[0]);
+	ck_assert_int_eq(a.answer[0], 0);
+	ck_assert_int_eq(b.answer[0], 0);
+	ck_assert_uint_ge(a.seq_t[0], 5 * MS);
+	ck_assert_uint_ge(b.seq_t[0], 5 * MS); /* held until the resume */
+	ck_assert_uint_lt(b.seq_t[0], 6 * MS);
+	world_free(w);
+}
+END_TEST
+
+/* A model may end an episode where the kernel does not look for a waiting
+ * move afterwards (a port unbind, the raise of a later interrupt); the move
+ * is made by the next interrupt, before or after it is raised. */
+#define ENDER_AUTO 2 /* op: from now on a raise in service ends the episode */
+
+static long ender_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op,
+		       uint64_t arg, uint64_t now)
+{
+	(void)sink, (void)arg;
+	switch (op) {
+	case UK_IRQ_CALL_PORT_BIND:
+		return 0;
+	case UK_IRQ_CALL_PORT_UNBIND:
+		if (pin->in_service)
+			uk_irq_episode_end(pin, UK_IRQ_END_HANDLED, now);
+		return 0;
+	case ENDER_AUTO:
+		pin->model_data[0] = 1;
+		return 0;
+	}
+	return UK_ENOSYS;
+}
+
+static enum uk_irq_raise ender_raise(struct uk_irq_pin *pin, uint64_t ts, uint16_t flags,
+				     uint64_t now)
+{
+	if (pin->model_data[0] && pin->in_service) {
+		uk_irq_episode_end(pin, UK_IRQ_END_HANDLED, now);
+		return UK_IRQ_RAISE_DROPPED;
+	}
+	return uk_irq_take(pin, ts, flags, now);
+}
+
+static const struct uk_irq_model_ops ender_model = {
+	.abi = UK_ABI_VERSION, .name = "ender", .answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK,
+	.invariants = UK_IRQ_INV_ALL, .raise = ender_raise, .call = ender_call};
+
+struct ender {
+	long h1, seq1, aff1, auto1, h2, port, seq2, aff2, bind, unbind, seq3;
+	uint64_t t_raise1, t_raise2;
+};
+
+static void ender_main(struct uk_user *u, uint64_t arg)
+{
+	struct ender *e = (struct ender *)(uintptr_t)arg;
+	e->h1 = uk_irq_attach(u, UK_IRQ_SRC_GSI, 18, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	e->h2 = uk_irq_attach(u, UK_IRQ_SRC_GSI, 19, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	e->port = uk_syscall6(u, UK_SYS_IRQ_PORT_CREATE, ZX_PORT_BIND_TO_INTERRUPT, 0, 0, 0, 0, 0);
+	/* Line 18: the second raise ends the episode. */
+	e->seq1 = uk_irq_wait(u, e->h1, 0);
+	e->aff1 = uk_irq_set_affinity(u, e->h1, 1);
+	e->auto1 = uk_irq_model_call(u, e->h1, ENDER_AUTO, 0);
+	/* Line 19: a port unbind ends the episode; the next raise starts one. */
+	e->seq2 = uk_irq_wait(u, e->h2, 0);
+	e->aff2 = uk_irq_set_affinity(u, e->h2, 1);
+	e->bind = uk_syscall6(u, UK_SYS_IRQ_PORT_BIND, (uint64_t)e->h2, (uint64_t)e->port, 5, 0, 0,
+			      0);
+	e->unbind = uk_syscall6(u, UK_SYS_IRQ_PORT_UNBIND, (uint64_t)e->h2, (uint64_t)e->port, 0, 0,
+				0, 0);
+	e->seq3 = uk_irq_wait(u, e->h2, (uint64_t)e->seq2); /* left unanswered */
+}
+
+START_TEST(kobj_moves_at_the_next_interrupt)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+	struct world *w = world_new_machine(20 * MS, &cfg);
+	unsigned d1 = add_device(w, HW_IRQ_EDGE, 18), d2 = add_device(w, HW_IRQ_EDGE, 19);
+	struct ender e = {0};
+	uint64_t tid;
+
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 18, &ender_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 19, &ender_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "ender", ender_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&e, .prio = 100,
+			      .max_prio = 200, .affinity = 1, .name = "ender"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
+	at(w, 1 * MS, d1, HW_ACT_ASSERT, 1);
+	at(w, 3 * MS, d1, HW_ACT_ASSERT, 2);
+	at(w, 5 * MS, d2, HW_ACT_ASSERT, 1);
+	at(w, 8 * MS, d2, HW_ACT_ASSERT, 2);
+	run(w);
+
+	ck_assert_int_eq(e.seq1, 1);
+	ck_assert_int_eq(e.aff1, 0);
+	ck_assert_int_eq(e.auto1, 0);
+	ck_assert_int_gt(e.port, 0);
+	ck_assert_int_eq(e.seq2, 1);
+	ck_assert_int_eq(e.aff2, 0);
+	ck_assert_int_eq(e.bind, 0);
+	ck_assert_int_eq(e.unbind, 0);
+	ck_assert_int_eq(e.seq3, 2);
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_moves_deferred, 2);
+	ck_assert_uint_eq(st.irq_moves, 2);
+	/* Pin 0 (GSI 18) moved by its interrupt at 3 ms, pin 1 (GSI 19) by
+	 * its interrupt at 8 ms, which came on CPU 0 (routed there still). */
+	const struct sim_trace_rec *mv[2] = {NULL, NULL};
+	unsigned n = 0;
+	for (unsigned i = 0; n < 2 && (mv[n] = nth_trace(w, UK_TRACE_IRQ_ROUTE, i)); i++)
+		if (mv[n]->c == 0)
+			n++;
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(mv[0]->a, 0);
+	ck_assert_uint_ge(mv[0]->time, 3 * MS);
+	ck_assert_uint_lt(mv[0]->time, 3 * MS + 100 * US);
+	ck_assert_uint_eq(mv[1]->a, 1);
+	ck_assert_uint_ge(mv[1]->time, 8 * MS);
+	ck_assert_uint_lt(mv[1]->time, 8 * MS + 100 * US);
+	const struct uk_irq_event *b3 = nth_ev(w, UK_IRQ_EV_BEGIN, 2);
+	ck_assert_ptr_nonnull(b3);
+	ck_assert_uint_eq(b3->pin, 1);
+	ck_assert_uint_ge(b3->t, 8 * MS);
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -3116,6 +3277,7 @@ int main(void)
 		  kobj_sinks_leave_nothing, kobj_attach_bounds, kobj_route_plic_line,
 		  kobj_host_setters_check, kobj_model_params, kobj_wake_setting_local_lines,
 		  kobj_sys_irq_arguments, kobj_plic_claim_names_another_line,
-		  kobj_moves_when_last_handle_or_sink_ends_episode);
+		  kobj_moves_when_last_handle_or_sink_ends_episode, kobj_suspend_wake_and_held,
+		  kobj_moves_at_the_next_interrupt);
 	return sim_run_suites(sr);
 }

@@ -3245,6 +3245,59 @@ START_TEST(kobj_moves_at_the_next_interrupt)
 }
 END_TEST
 
+/* The same at a resume: an MSI held while the machine slept is raised at
+ * the resume, its raise ends the episode, and the waiting move is made. */
+struct ender_msi {
+	long h, seq, aff, auto1;
+};
+
+static void ender_msi_main(struct uk_user *u, uint64_t arg)
+{
+	struct ender_msi *e = (struct ender_msi *)(uintptr_t)arg;
+	e->h = uk_irq_attach(u, UK_IRQ_SRC_MSI, 9, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	e->seq = uk_irq_wait(u, e->h, 0);
+	e->aff = uk_irq_set_affinity(u, e->h, 1);
+	e->auto1 = uk_irq_model_call(u, e->h, ENDER_AUTO, 0);
+	uk_sys_sleep_until(u, 15 * MS); /* owing its answer, the sink attached */
+}
+
+START_TEST(kobj_move_at_resume)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+	struct world *w = world_new_machine(20 * MS, &cfg);
+	struct ender_msi e = {0};
+	uint64_t tid;
+
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_MSI, 9, &ender_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "ender-msi", ender_msi_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&e, .prio = 100,
+			      .max_prio = 200, .affinity = 1, .name = "ender-msi"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	msi_at(w, 1 * MS, 9);
+	at_host(w, 3 * MS, host_request_fire, UK_HOST_SUSPEND, 0, 0);
+	msi_at(w, 4 * MS, 9);
+	at_host(w, 6 * MS, host_request_fire, UK_HOST_RESUME, 0, 0);
+	run(w);
+
+	ck_assert_int_eq(e.seq, 1);
+	ck_assert_int_eq(e.aff, 0);
+	ck_assert_int_eq(e.auto1, 0);
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_held_suspended, 1);
+	ck_assert_uint_eq(st.irq_moves_deferred, 1);
+	ck_assert_uint_eq(st.irq_moves, 1);
+	const struct sim_trace_rec *mv = NULL;
+	for (unsigned i = 0; (mv = nth_trace(w, UK_TRACE_IRQ_ROUTE, i)) && mv->c != 0; i++)
+		;
+	ck_assert_ptr_nonnull(mv);
+	ck_assert_uint_eq(mv->b, 1);
+	ck_assert_uint_ge(mv->time, 6 * MS);
+	ck_assert_uint_lt(mv->time, 6 * MS + 100 * US);
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -3278,6 +3331,6 @@ int main(void)
 		  kobj_host_setters_check, kobj_model_params, kobj_wake_setting_local_lines,
 		  kobj_sys_irq_arguments, kobj_plic_claim_names_another_line,
 		  kobj_moves_when_last_handle_or_sink_ends_episode, kobj_suspend_wake_and_held,
-		  kobj_moves_at_the_next_interrupt);
+		  kobj_moves_at_the_next_interrupt, kobj_move_at_resume);
 	return sim_run_suites(sr);
 }

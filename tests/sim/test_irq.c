@@ -2991,7 +2991,20 @@ static long holder_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsign
 		return 0;
 	}
 	/* op 1 (blocking): holds the sink for good */
-	return (op & ~UK_IRQ_CALL_BLOCKING) == 1 ? UK_EAGAIN : UK_ENOSYS;
+	switch (op & ~UK_IRQ_CALL_BLOCKING) {
+	case 1:
+		return UK_EAGAIN;
+	case 3: /* a gate: closed until op 4 */
+		return pin->model_data[1] ? 42 : UK_EAGAIN;
+	case 4:
+		pin->model_data[1] = 1;
+		return 0;
+	case 5: /* end the episode now, as a model's own ACK */
+		if (pin->in_service)
+			uk_irq_episode_end(pin, UK_IRQ_END_HANDLED, now);
+		return 0;
+	}
+	return UK_ENOSYS;
 }
 
 static const struct uk_irq_model_ops holder_model = {
@@ -3298,6 +3311,91 @@ START_TEST(kobj_move_at_resume)
 }
 END_TEST
 
+/* Model calls (UK_SYS_IRQ_MODEL_CALL): a blocking one the model answers
+ * UK_EAGAIN sleeps until another call is made on the sink, then is made
+ * again and returns the model's answer; a non-blocking one returns
+ * UK_EAGAIN as it is and wakes nobody when nobody sleeps in a call (a
+ * thread in uk_irq_wait stays asleep); a model call that ends the episode
+ * makes a waiting move. */
+struct calls {
+	long h, wait, gate, aff, end, nb, open;
+	uint64_t t_end;
+};
+
+static void calls_helper(struct uk_user *u, uint64_t arg)
+{
+	struct calls *c = (struct calls *)(uintptr_t)arg;
+	uk_sys_sleep(u, 1 * MS);
+	c->nb = uk_irq_model_call(u, c->h, 1, 0);
+	uk_sys_sleep_until(u, 5 * MS);
+	c->open = uk_irq_model_call(u, c->h, 4, 0);
+}
+
+static void calls_main(struct uk_user *u, uint64_t arg)
+{
+	struct calls *c = (struct calls *)(uintptr_t)arg;
+	c->h = uk_irq_attach(u, UK_IRQ_SRC_GSI, 21, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH);
+	long t = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 1, arg, 100, 0);
+	ck_assert_int_gt(t, 0);
+	ck_assert_int_eq(uk_sys_thread_start(u, (uint32_t)t), 0);
+	c->wait = uk_irq_wait(u, c->h, 0); /* the device at 3 ms */
+	c->gate = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)c->h, 3 | UK_IRQ_CALL_BLOCKING, 0,
+			      0, 0, 0);
+	c->aff = uk_irq_set_affinity(u, c->h, 1);
+	device_clear_dev(u, 0);
+	c->t_end = now_ns(u);
+	c->end = uk_irq_model_call(u, c->h, 5, 0);
+	uk_sys_sleep_until(u, 15 * MS);
+}
+
+static void host_blocked_fire(struct world *w, uint64_t now, const uint64_t arg[3])
+{
+	struct uk_thread_info info;
+	(void)now;
+	ck_assert_int_eq(uk_kernel_thread_info(w->sm->k, arg[0], &info), 0);
+	*(uint64_t *)(uintptr_t)arg[1] = info.blocked_count;
+}
+
+START_TEST(kobj_model_calls_block_and_wake)
+{
+	struct sim_machine_config cfg = {.cpus = 2, .trace_limit = 1 << 16};
+	struct world *w = world_new_machine(20 * MS, &cfg);
+	unsigned dv = add_device(w, HW_IRQ_LEVEL, 21);
+	struct calls c = {.gate = 12345};
+	uint64_t tid, blocked = 0;
+
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 21, &holder_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "calls", calls_main), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "calls-helper", calls_helper), 1);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&c, .prio = 100,
+			      .max_prio = 200, .affinity = 1, .name = "calls"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
+	at_host(w, 2 * MS, host_blocked_fire, tid, (uint64_t)(uintptr_t)&blocked, 0);
+	at(w, 3 * MS, dv, HW_ACT_ASSERT, 1);
+	run(w);
+
+	ck_assert_uint_eq(blocked, 1); /* in its wait, once: the helper's call woke nobody */
+	ck_assert_int_eq(c.nb, UK_EAGAIN);
+	ck_assert_int_eq(c.wait, 1);
+	ck_assert_int_eq(c.open, 0);
+	ck_assert_int_eq(c.gate, 42);
+	ck_assert_int_eq(c.aff, 0);
+	ck_assert_int_eq(c.end, 0);
+	struct uk_kernel_stats st = stats(w);
+	ck_assert_uint_eq(st.irq_moves_deferred, 1);
+	ck_assert_uint_eq(st.irq_moves, 1);
+	const struct sim_trace_rec *mv = NULL;
+	for (unsigned i = 0; (mv = nth_trace(w, UK_TRACE_IRQ_ROUTE, i)) && mv->c != 0; i++)
+		;
+	ck_assert_ptr_nonnull(mv);
+	ck_assert_uint_ge(mv->time, c.t_end);
+	ck_assert_uint_lt(mv->time, c.t_end + 100 * US);
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -3331,6 +3429,7 @@ int main(void)
 		  kobj_host_setters_check, kobj_model_params, kobj_wake_setting_local_lines,
 		  kobj_sys_irq_arguments, kobj_plic_claim_names_another_line,
 		  kobj_moves_when_last_handle_or_sink_ends_episode, kobj_suspend_wake_and_held,
-		  kobj_moves_at_the_next_interrupt, kobj_move_at_resume);
+		  kobj_moves_at_the_next_interrupt, kobj_move_at_resume,
+		  kobj_model_calls_block_and_wake);
 	return sim_run_suites(sr);
 }

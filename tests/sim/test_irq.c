@@ -3396,6 +3396,85 @@ START_TEST(kobj_model_calls_block_and_wake)
 }
 END_TEST
 
+/* A port's queue: one packet per bound object, in the order they came;
+ * an unbind takes the object's packet out of the middle or the end of the
+ * queue, and a new packet goes behind the one left; a wait whose packet cannot be copied out (no memory at the
+ * address) says UK_EFAULT and consumes the packet all the same. */
+#define PORT_PKT_VA 0x41000000ull
+#define PORT_BAD_VA 0x42000000ull
+
+struct port_queue_run {
+	long port, v[3], bind[3], trig[3], unbind_b, unbind_c, rebind_b, ack_b, retrig_b;
+	long w_fault, w_ok, w_last;
+	zx_port_packet_t pkt;
+};
+
+static void port_queue_main(struct uk_user *u, uint64_t arg)
+{
+	struct port_queue_run *r = (struct port_queue_run *)(uintptr_t)arg;
+	r->port = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+	for (unsigned i = 0; i < 3; i++) {
+		r->v[i] = zx_interrupt_create(u, 0, 40 + i, ZX_INTERRUPT_VIRTUAL);
+		r->bind[i] = zx_interrupt_bind(u, r->v[i], r->port, 1 + i, ZX_INTERRUPT_BIND);
+	}
+	for (unsigned i = 0; i < 3; i++)
+		r->trig[i] = zx_interrupt_trigger(u, r->v[i], 0, 100 + i);
+	r->unbind_b = zx_interrupt_bind(u, r->v[1], r->port, 0, ZX_INTERRUPT_UNBIND); /* middle */
+	r->unbind_c = zx_interrupt_bind(u, r->v[2], r->port, 0, ZX_INTERRUPT_UNBIND); /* end */
+	r->rebind_b = zx_interrupt_bind(u, r->v[1], r->port, 22, ZX_INTERRUPT_BIND);
+	r->ack_b = zx_interrupt_ack(u, r->v[1]);
+	r->retrig_b = zx_interrupt_trigger(u, r->v[1], 0, 200);
+	ck_assert_int_eq(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, PORT_PKT_VA, UK_PAGE_SIZE,
+				       UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY), 0);
+	r->w_fault = zx_port_wait(u, r->port, PORT_BAD_VA);
+	r->w_ok = zx_port_wait(u, r->port, PORT_PKT_VA);
+	ck_assert_int_eq(uk_user_read(u, PORT_PKT_VA, &r->pkt, sizeof(r->pkt)), 0);
+	/* The queue is empty now: a third packet only once `a` is acked and
+	 * triggered again. */
+	ck_assert_int_eq(zx_interrupt_ack(u, r->v[0]), 0);
+	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[0], 0, 300), 0);
+	r->w_last = zx_port_wait(u, r->port, 0);
+}
+
+START_TEST(kobj_port_queue_order)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct port_queue_run r = {0};
+	uint64_t tid;
+
+	uk_irq_builtins_init(&b);
+	for (unsigned i = 0; i < 3; i++)
+		ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_VIRTUAL, 40 + i,
+						       uk_irq_model_find(&b, "zircon"), NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "port-queue", port_queue_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&r, .prio = 100,
+			      .max_prio = 200, .name = "port-queue"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	run(w);
+
+	ck_assert_int_gt(r.port, 0);
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_int_gt(r.v[i], 0);
+		ck_assert_int_eq(r.bind[i], 0);
+		ck_assert_int_eq(r.trig[i], 0);
+	}
+	ck_assert_int_eq(r.unbind_b, 0);
+	ck_assert_int_eq(r.unbind_c, 0);
+	ck_assert_int_eq(r.rebind_b, 0);
+	ck_assert_int_eq(r.ack_b, 0);
+	ck_assert_int_eq(r.retrig_b, 0);
+	ck_assert_int_eq(r.w_fault, UK_EFAULT); /* a's packet, lost to the bad address */
+	ck_assert_int_eq(r.w_ok, 22);           /* b's new one, queued at the end */
+	ck_assert_uint_eq(r.pkt.key, 22);
+	ck_assert_uint_eq(r.pkt.type, ZX_PKT_TYPE_INTERRUPT);
+	ck_assert_uint_eq(r.pkt.timestamp, 200);
+	ck_assert_int_eq(r.w_last, 1);
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -3430,6 +3509,6 @@ int main(void)
 		  kobj_sys_irq_arguments, kobj_plic_claim_names_another_line,
 		  kobj_moves_when_last_handle_or_sink_ends_episode, kobj_suspend_wake_and_held,
 		  kobj_moves_at_the_next_interrupt, kobj_move_at_resume,
-		  kobj_model_calls_block_and_wake);
+		  kobj_model_calls_block_and_wake, kobj_port_queue_order);
 	return sim_run_suites(sr);
 }

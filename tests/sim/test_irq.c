@@ -2836,7 +2836,7 @@ END_TEST
 /* Every documented argument error of the IRQ calls (irq_sys.h), each
  * beside a call that differs only in that argument and works. */
 enum {
-	SA_KIND0, SA_KIND6, SA_SOURCE32, SA_TRIG, SA_POL, SA_OK_ATTACH,
+	SA_KIND0, SA_KIND6, SA_SOURCE32, SA_SOURCE_MAX, SA_TRIG, SA_POL, SA_OK_ATTACH,
 	SA_CFG_NOMANAGE, SA_CFG_TRIG, SA_CFG_POL, SA_CFG_OK,
 	SA_DEV_READ, SA_DEV_WRITE, SA_UNKNOWN,
 	SA_CALL_OP32, SA_CALL_KERNEL, SA_CALL_ARG62, SA_CALL_ARG63, SA_CALL_NOSYS,
@@ -2848,6 +2848,7 @@ enum {
 
 static const long sa_want[SA_COUNT] = {
 	[SA_KIND0] = UK_EINVAL, [SA_KIND6] = UK_EINVAL, [SA_SOURCE32] = UK_EINVAL,
+	[SA_SOURCE_MAX] = UK_ENOENT, /* a 32-bit source, on a controller the machine lacks */
 	[SA_TRIG] = UK_EINVAL, [SA_POL] = UK_EINVAL, [SA_OK_ATTACH] = 1,
 	[SA_CFG_NOMANAGE] = UK_EPERM, [SA_CFG_TRIG] = UK_EINVAL, [SA_CFG_POL] = UK_EINVAL,
 	[SA_CFG_OK] = 0, [SA_DEV_READ] = UK_EPERM, [SA_DEV_WRITE] = UK_EPERM,
@@ -2868,6 +2869,7 @@ static void sys_args_main(struct uk_user *u, uint64_t arg)
 	r[SA_KIND0] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, 0, 3, E, H, 0, 0);
 	r[SA_KIND6] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, 6, 3, E, H, 0, 0);
 	r[SA_SOURCE32] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 1ull << 32 | 3, E, H, 0, 0);
+	r[SA_SOURCE_MAX] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_PLIC, UINT32_MAX, E, H, 0, 0);
 	r[SA_TRIG] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, 2, H, 0, 0);
 	r[SA_POL] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, E, 2, 0, 0);
 	long h = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, E, H, 0, 0);

@@ -2836,8 +2836,8 @@ END_TEST
 /* Every documented argument error of the IRQ calls (irq_sys.h), each
  * beside a call that differs only in that argument and works. */
 enum {
-	SA_KIND0, SA_KIND6, SA_SOURCE32, SA_SOURCE_MAX, SA_TRIG, SA_POL, SA_OK_ATTACH,
-	SA_CFG_NOMANAGE, SA_CFG_TRIG, SA_CFG_POL, SA_CFG_OK,
+	SA_KIND0, SA_KIND6, SA_SOURCE32, SA_SOURCE_MAX, SA_TRIG, SA_POL, SA_TRIG64, SA_POL64,
+	SA_OK_ATTACH, SA_CFG_NOMANAGE, SA_CFG_TRIG, SA_CFG_POL, SA_CFG_TRIG64, SA_CFG_POL64, SA_CFG_OK,
 	SA_DEV_READ, SA_DEV_WRITE, SA_UNKNOWN,
 	SA_CALL_OP32, SA_CALL_KERNEL, SA_CALL_ARG62, SA_CALL_ARG63, SA_CALL_NOSYS,
 	SA_CALL_NTFN_BLOCKING, SA_CALL_NTFN_NOWAIT, SA_CALL_NTFN_BADH, SA_CALL_NTFN_NOSYS,
@@ -2850,6 +2850,9 @@ static const long sa_want[SA_COUNT] = {
 	[SA_KIND0] = UK_EINVAL, [SA_KIND6] = UK_EINVAL, [SA_SOURCE32] = UK_EINVAL,
 	[SA_SOURCE_MAX] = UK_ENOENT, /* a 32-bit source, on a controller the machine lacks */
 	[SA_TRIG] = UK_EINVAL, [SA_POL] = UK_EINVAL, [SA_OK_ATTACH] = 1,
+	/* 64-bit values whose low 32 bits name a valid trigger or polarity */
+	[SA_TRIG64] = UK_EINVAL, [SA_POL64] = UK_EINVAL, [SA_CFG_TRIG64] = UK_EINVAL,
+	[SA_CFG_POL64] = UK_EINVAL,
 	[SA_CFG_NOMANAGE] = UK_EPERM, [SA_CFG_TRIG] = UK_EINVAL, [SA_CFG_POL] = UK_EINVAL,
 	[SA_CFG_OK] = 0, [SA_DEV_READ] = UK_EPERM, [SA_DEV_WRITE] = UK_EPERM,
 	[SA_UNKNOWN] = UK_ENOSYS, [SA_CALL_OP32] = UK_EINVAL, [SA_CALL_KERNEL] = UK_EINVAL,
@@ -2872,6 +2875,8 @@ static void sys_args_main(struct uk_user *u, uint64_t arg)
 	r[SA_SOURCE_MAX] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_PLIC, UINT32_MAX, E, H, 0, 0);
 	r[SA_TRIG] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, 2, H, 0, 0);
 	r[SA_POL] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, E, 2, 0, 0);
+	r[SA_TRIG64] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 4, 1ull << 32, H, 0, 0);
+	r[SA_POL64] = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 4, E, 1ull << 32, 0, 0);
 	long h = uk_syscall6(u, UK_SYS_IRQ_ATTACH, UK_IRQ_SRC_GSI, 3, E, H, 0, 0);
 	r[SA_OK_ATTACH] = h > 0;
 	long ws = uk_sys_handle_dup(u, (uint32_t)h, UK_RIGHT_WAIT | UK_RIGHT_SIGNAL);
@@ -2881,6 +2886,10 @@ static void sys_args_main(struct uk_user *u, uint64_t arg)
 	r[SA_CFG_NOMANAGE] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)ws, E, H, 0, 0, 0);
 	r[SA_CFG_TRIG] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, 2, H, 0, 0, 0);
 	r[SA_CFG_POL] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, E, 2, 0, 0, 0);
+	r[SA_CFG_TRIG64] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, 1ull << 32 | 1, H, 0, 0,
+				       0);
+	r[SA_CFG_POL64] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, E, 1ull << 32 | 1, 0, 0,
+				      0);
 	r[SA_CFG_OK] = uk_syscall6(u, UK_SYS_IRQ_CONFIGURE, (uint64_t)h, UK_TRIGGER_LEVEL, H, 0, 0,
 				   0);
 	r[SA_DEV_READ] = uk_syscall6(u, UK_SYS_DEV_READ, DEV_BASE(0), 4, 0, 0, 0, 0);

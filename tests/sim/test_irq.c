@@ -2402,8 +2402,8 @@ END_TEST
  * the CPU it is on already moves nothing; a move asked for in service is
  * made when the ACK ends the episode; a wake change is traced. */
 struct aff {
-	long h, same, seq, later, ack, wake, wake_again;
-	uint64_t ack_t;
+	long h, same, seq, later, ack, wake, wake_again, seq2, back, kick;
+	uint64_t ack_t, kick_t;
 };
 
 static void aff_main(struct uk_user *u, uint64_t arg)
@@ -2416,8 +2416,17 @@ static void aff_main(struct uk_user *u, uint64_t arg)
 	device_clear_dev(u, 0);
 	a->ack_t = now_ns(u);
 	a->ack = uk_irq_ack(u, a->h, (uint64_t)a->seq);
+	uk_sys_sleep(u, 1 * MS);
 	a->wake = uk_irq_set_wake(u, a->h, true);
 	a->wake_again = uk_irq_set_wake(u, a->h, true); /* no change: no trace */
+	/* The next episode ends by a kick (with its clear): the move back
+	 * waits for it. */
+	a->seq2 = uk_irq_wait(u, a->h, (uint64_t)a->seq);
+	a->back = uk_irq_set_affinity(u, a->h, 0);
+	device_clear_dev(u, 0);
+	a->kick_t = now_ns(u);
+	a->kick = uk_irq_kick(u, a->h, true);
+	uk_sys_sleep(u, 1 * MS);
 }
 
 START_TEST(kobj_affinity_and_wake_calls)
@@ -2434,27 +2443,37 @@ START_TEST(kobj_affinity_and_wake_calls)
 	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
 	spawned(w, tid);
 	at(w, 2 * MS, dv, HW_ACT_ASSERT, 1);
+	at(w, 6 * MS, dv, HW_ACT_ASSERT, 2);
 	run(w);
 
 	ck_assert_int_gt(a.h, 0);
 	ck_assert_int_eq(a.same, 0);
+	ck_assert_int_eq(a.seq2, 2);
+	ck_assert_int_eq(a.back, 0);
+	ck_assert_int_eq(a.kick, 0);
 	ck_assert_int_eq(a.seq, 1);
 	ck_assert_int_eq(a.later, 0);
 	ck_assert_int_eq(a.ack, 0);
 	ck_assert_int_eq(a.wake, 0);
 	ck_assert_int_eq(a.wake_again, 0);
 	struct uk_kernel_stats st = stats(w);
-	ck_assert_uint_eq(st.irq_moves_deferred, 1);
-	ck_assert_uint_eq(st.irq_moves, 1);
-	ck_assert_uint_eq(hw_ioapic_rte(w->sm->hw, 10) >> HW_RTE_DEST_SHIFT, 1);
+	ck_assert_uint_eq(st.irq_moves_deferred, 2);
+	ck_assert_uint_eq(st.irq_moves, 2);
+	ck_assert_uint_eq(hw_ioapic_rte(w->sm->hw, 10) >> HW_RTE_DEST_SHIFT, 0);
 	/* Routed at 0 ms ([pin 0, cpu 0, 2]), the move waits ([0, 1, 1]) and
-	 * is made with the ACK ([0, 1, 0]); nothing for the CPU it was on. */
-	ck_assert_uint_eq(count_trace(w, UK_TRACE_IRQ_ROUTE, 0), 3);
+	 * is made with the ACK ([0, 1, 0]); nothing for the CPU it was on;
+	 * then back to CPU 0 with the kick. */
+	ck_assert_uint_eq(count_trace(w, UK_TRACE_IRQ_ROUTE, 0), 5);
 	const struct sim_trace_rec *mv = nth_trace(w, UK_TRACE_IRQ_ROUTE, 2);
 	ck_assert_uint_eq(mv->b, 1);
 	ck_assert_uint_eq(mv->c, 0);
 	ck_assert_uint_ge(mv->time, a.ack_t);
 	ck_assert_uint_lt(mv->time, a.ack_t + 100 * US);
+	mv = nth_trace(w, UK_TRACE_IRQ_ROUTE, 4);
+	ck_assert_uint_eq(mv->b, 0);
+	ck_assert_uint_eq(mv->c, 0);
+	ck_assert_uint_ge(mv->time, a.kick_t);
+	ck_assert_uint_lt(mv->time, a.kick_t + 100 * US);
 	ck_assert_uint_eq(count_trace(w, UK_TRACE_IRQ_WAKE, ANY), 1);
 	const struct sim_trace_rec *wk = nth_trace(w, UK_TRACE_IRQ_WAKE, 0);
 	ck_assert_uint_eq(wk->a, 0);
@@ -2843,6 +2862,7 @@ enum {
 	SA_CALL_NTFN_BLOCKING, SA_CALL_NTFN_NOWAIT, SA_CALL_NTFN_BADH, SA_CALL_NTFN_NOSYS,
 	SA_CALL_NONE_NOSYS,
 	SA_AFF_CPU, SA_AFF_NOMANAGE, SA_AFF_OK, SA_WAKE_2, SA_WAKE_NOMANAGE, SA_WAKE_OK,
+	SA_KICK_2, SA_KICK_0, SA_KICK_1,
 	SA_COUNT
 };
 
@@ -2862,6 +2882,7 @@ static const long sa_want[SA_COUNT] = {
 	[SA_CALL_NONE_NOSYS] = UK_ENOSYS,
 	[SA_AFF_CPU] = UK_EINVAL, [SA_AFF_NOMANAGE] = UK_EPERM, [SA_AFF_OK] = 0,
 	[SA_WAKE_2] = UK_EINVAL, [SA_WAKE_NOMANAGE] = UK_EPERM, [SA_WAKE_OK] = 0,
+	[SA_KICK_2] = UK_EINVAL, [SA_KICK_0] = 0, [SA_KICK_1] = 0, /* no episode: nothing to end */
 };
 
 static void sys_args_main(struct uk_user *u, uint64_t arg)
@@ -2916,6 +2937,9 @@ static void sys_args_main(struct uk_user *u, uint64_t arg)
 	r[SA_WAKE_2] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, 2, 0, 0, 0, 0);
 	r[SA_WAKE_NOMANAGE] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)ws, 1, 0, 0, 0, 0);
 	r[SA_WAKE_OK] = uk_syscall6(u, UK_SYS_IRQ_SET_WAKE, (uint64_t)h, 1, 0, 0, 0, 0);
+	r[SA_KICK_2] = uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)h, 2, 0, 0, 0, 0);
+	r[SA_KICK_0] = uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)h, 0, 0, 0, 0, 0);
+	r[SA_KICK_1] = uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)h, 1, 0, 0, 0, 0);
 }
 
 START_TEST(kobj_sys_irq_arguments)

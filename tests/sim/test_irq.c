@@ -2862,7 +2862,7 @@ enum {
 	SA_CALL_NTFN_BLOCKING, SA_CALL_NTFN_NOWAIT, SA_CALL_NTFN_BADH, SA_CALL_NTFN_NOSYS,
 	SA_CALL_NONE_NOSYS,
 	SA_AFF_CPU, SA_AFF_NOMANAGE, SA_AFF_OK, SA_WAKE_2, SA_WAKE_NOMANAGE, SA_WAKE_OK,
-	SA_KICK_2, SA_KICK_0, SA_KICK_1,
+	SA_KICK_2, SA_KICK_0, SA_KICK_1, SA_AFF_64,
 	SA_COUNT
 };
 
@@ -2883,6 +2883,7 @@ static const long sa_want[SA_COUNT] = {
 	[SA_AFF_CPU] = UK_EINVAL, [SA_AFF_NOMANAGE] = UK_EPERM, [SA_AFF_OK] = 0,
 	[SA_WAKE_2] = UK_EINVAL, [SA_WAKE_NOMANAGE] = UK_EPERM, [SA_WAKE_OK] = 0,
 	[SA_KICK_2] = UK_EINVAL, [SA_KICK_0] = 0, [SA_KICK_1] = 0, /* no episode: nothing to end */
+	[SA_AFF_64] = UK_EINVAL, /* CPU 2^32, not CPU 0 */
 };
 
 static void sys_args_main(struct uk_user *u, uint64_t arg)
@@ -2940,6 +2941,7 @@ static void sys_args_main(struct uk_user *u, uint64_t arg)
 	r[SA_KICK_2] = uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)h, 2, 0, 0, 0, 0);
 	r[SA_KICK_0] = uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)h, 0, 0, 0, 0, 0);
 	r[SA_KICK_1] = uk_syscall6(u, UK_SYS_IRQ_KICK, (uint64_t)h, 1, 0, 0, 0, 0);
+	r[SA_AFF_64] = uk_syscall6(u, UK_SYS_IRQ_SET_AFFINITY, (uint64_t)h, 1ull << 32, 0, 0, 0, 0);
 }
 
 START_TEST(kobj_sys_irq_arguments)
@@ -3353,7 +3355,7 @@ END_TEST
  * thread in uk_irq_wait stays asleep); a model call that ends the episode
  * makes a waiting move. */
 struct calls {
-	long h, wait, gate, aff, end, nb, open;
+	long h, wait, gate, gate_nowait, aff, end, nb, open;
 	uint64_t t_end;
 };
 
@@ -3376,6 +3378,10 @@ static void calls_main(struct uk_user *u, uint64_t arg)
 	c->wait = uk_irq_wait(u, c->h, 0); /* the device at 3 ms */
 	c->gate = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)c->h, 3 | UK_IRQ_CALL_BLOCKING, 0,
 			      0, 0, 0);
+	/* A blocking call is a wait: the WAIT right, even when it would not block. */
+	long sig = uk_sys_handle_dup(u, (uint32_t)c->h, UK_RIGHT_SIGNAL);
+	c->gate_nowait = uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)sig,
+				     3 | UK_IRQ_CALL_BLOCKING, 0, 0, 0, 0);
 	c->aff = uk_irq_set_affinity(u, c->h, 1);
 	device_clear_dev(u, 0);
 	c->t_end = now_ns(u);
@@ -3415,6 +3421,7 @@ START_TEST(kobj_model_calls_block_and_wake)
 	ck_assert_int_eq(c.wait, 1);
 	ck_assert_int_eq(c.open, 0);
 	ck_assert_int_eq(c.gate, 42);
+	ck_assert_int_eq(c.gate_nowait, UK_EPERM);
 	ck_assert_int_eq(c.aff, 0);
 	ck_assert_int_eq(c.end, 0);
 	struct uk_kernel_stats st = stats(w);
@@ -3510,6 +3517,109 @@ START_TEST(kobj_port_queue_order)
 }
 END_TEST
 
+/* A model call about the sink's notification (a 4th argument): the
+ * model's result says whether the kernel binds the sink to the named
+ * notification (UK_IRQ_CALL_BIND | bits), drops its binding
+ * (UK_IRQ_CALL_UNBIND) or leaves it (anything else); the caller sees 0,
+ * and the notification it named is not kept. */
+static long binder_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op,
+			uint64_t arg, uint64_t now)
+{
+	(void)pin, (void)sink, (void)arg, (void)now;
+	switch (op) {
+	case 6:
+		return 0;
+	case 7:
+		return UK_IRQ_CALL_UNBIND;
+	case 8:
+		return UK_IRQ_CALL_BIND | 2;
+	}
+	return UK_ENOSYS;
+}
+
+static const struct uk_irq_model_ops binder_model = {
+	.abi = UK_ABI_VERSION, .name = "binder", .answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK,
+	.invariants = UK_IRQ_INV_ALL, .liveness = UK_IRQ_LIVE_ALL, .call = binder_call};
+
+struct binder_run {
+	long n1, n2, h, bind, keep_named, keep_none, bind2, unbind;
+	long seq[3], poll1[3], poll2[3], ack[3];
+};
+
+static long ntfn_call(struct uk_user *u, long h, unsigned op, uint64_t ntfn)
+{
+	return uk_syscall6(u, UK_SYS_IRQ_MODEL_CALL, (uint64_t)h, op, 0, ntfn, 0, 0);
+}
+
+static void binder_episode(struct uk_user *u, struct binder_run *r, unsigned i)
+{
+	r->seq[i] = uk_irq_wait(u, r->h, i);
+	r->poll1[i] = uk_ntfn_poll(u, (uint32_t)r->n1);
+	r->poll2[i] = uk_ntfn_poll(u, (uint32_t)r->n2);
+	device_clear_dev(u, 0);
+	r->ack[i] = uk_irq_ack(u, r->h, (uint64_t)r->seq[i]);
+}
+
+static void binder_main(struct uk_user *u, uint64_t arg)
+{
+	struct binder_run *r = (struct binder_run *)(uintptr_t)arg;
+	uk_sys_sleep_until(u, 1 * MS); /* the host counts the objects first */
+	r->n1 = uk_ntfn_create(u);
+	r->n2 = uk_ntfn_create(u);
+	r->h = uk_irq_attach(u, UK_IRQ_SRC_GSI, 22, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	r->bind = uk_ntfn_bind_irq(u, (uint32_t)r->n1, r->h, 1);
+	r->keep_named = ntfn_call(u, r->h, 6, (uint64_t)r->n2);
+	r->keep_none = ntfn_call(u, r->h, 6, UK_IRQ_NTFN_NONE);
+	binder_episode(u, r, 0); /* n1 */
+	r->bind2 = ntfn_call(u, r->h, 8, (uint64_t)r->n2);
+	binder_episode(u, r, 1); /* n2 */
+	r->unbind = ntfn_call(u, r->h, 7, UK_IRQ_NTFN_NONE);
+	binder_episode(u, r, 2); /* nobody */
+	uk_sys_handle_close(u, (uint32_t)r->n1);
+	uk_sys_handle_close(u, (uint32_t)r->n2);
+	uk_sys_handle_close(u, (uint32_t)r->h);
+	uk_sys_sleep_until(u, 15 * MS); /* alive when the host counts again */
+}
+
+START_TEST(kobj_model_calls_about_notifications)
+{
+	struct world *w = world_new(20 * MS);
+	unsigned dv = add_device(w, HW_IRQ_EDGE, 22);
+	struct binder_run r = {0};
+	uint64_t tid, before[2], after[2];
+
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_GSI, 22, &binder_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "binder", binder_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&r, .prio = 100,
+			      .max_prio = 200, .name = "binder"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	spawned(w, tid);
+	at(w, 2 * MS, dv, HW_ACT_ASSERT, 1);
+	at(w, 4 * MS, dv, HW_ACT_ASSERT, 1);
+	at(w, 6 * MS, dv, HW_ACT_ASSERT, 1);
+	at_host(w, 500 * US, host_mem_fire, (uint64_t)(uintptr_t)before, 0, 0);
+	at_host(w, 12 * MS, host_mem_fire, (uint64_t)(uintptr_t)after, 0, 0);
+	run(w);
+
+	ck_assert_int_gt(r.h, 0);
+	ck_assert_int_eq(r.bind, 0);
+	ck_assert_int_eq(r.keep_named, 0);
+	ck_assert_int_eq(r.keep_none, 0);
+	ck_assert_int_eq(r.bind2, 0);
+	ck_assert_int_eq(r.unbind, 0);
+	static const long want1[3] = {1, 0, 0}, want2[3] = {0, 2, 0};
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_int_eq(r.seq[i], i + 1);
+		ck_assert_int_eq(r.ack[i], 0);
+		ck_assert_msg(r.poll1[i] == want1[i] && r.poll2[i] == want2[i],
+			      "episode %u: n1 %ld n2 %ld", i + 1, r.poll1[i], r.poll2[i]);
+	}
+	ck_assert_uint_eq(after[0], before[0]); /* nothing kept: sink, notifications */
+	check_clean(w);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -3544,6 +3654,7 @@ int main(void)
 		  kobj_sys_irq_arguments, kobj_plic_claim_names_another_line,
 		  kobj_moves_when_last_handle_or_sink_ends_episode, kobj_suspend_wake_and_held,
 		  kobj_moves_at_the_next_interrupt, kobj_move_at_resume,
-		  kobj_model_calls_block_and_wake, kobj_port_queue_order);
+		  kobj_model_calls_block_and_wake, kobj_port_queue_order,
+		  kobj_model_calls_about_notifications);
 	return sim_run_suites(sr);
 }

@@ -3181,20 +3181,31 @@ END_TEST
  * move afterwards (a port unbind, the raise of a later interrupt); the move
  * is made by the next interrupt, before or after it is raised. */
 #define ENDER_AUTO 2 /* op: from now on a raise in service ends the episode */
+#define ENDER_DUE 9  /* op: from now on a port bind has a packet due at once */
+
+static uint64_t ender_port_arg[3]; /* the last PORT_BIND, _UNBIND, _TAKE arguments */
 
 static long ender_call(struct uk_irq_pin *pin, struct uk_irq_sink *sink, unsigned op,
 		       uint64_t arg, uint64_t now)
 {
-	(void)sink, (void)arg;
+	(void)sink;
 	switch (op) {
 	case UK_IRQ_CALL_PORT_BIND:
-		return 0;
+		ender_port_arg[0] = arg;
+		return (long)pin->model_data[2]; /* 1: a packet is due at once */
 	case UK_IRQ_CALL_PORT_UNBIND:
+		ender_port_arg[1] = arg;
 		if (pin->in_service)
 			uk_irq_episode_end(pin, UK_IRQ_END_HANDLED, now);
 		return 0;
+	case UK_IRQ_CALL_PORT_TAKE:
+		ender_port_arg[2] = arg;
+		return 5; /* the packet's timestamp */
 	case ENDER_AUTO:
 		pin->model_data[0] = 1;
+		return 0;
+	case ENDER_DUE:
+		pin->model_data[2] = 1;
 		return 0;
 	}
 	return UK_ENOSYS;
@@ -3447,7 +3458,8 @@ END_TEST
 
 struct port_queue_run {
 	long port, v[3], bind[3], trig[3], unbind_b, unbind_c, rebind_b, ack_b, retrig_b;
-	long w_fault, w_ok, w_last;
+	long w_fault, w_ok, w_last, ack_queued, trig_queued, w_once, w_next, destroy_c, rebind_c;
+	zx_port_packet_t pkt2;
 	zx_port_packet_t pkt;
 };
 
@@ -3476,6 +3488,20 @@ static void port_queue_main(struct uk_user *u, uint64_t arg)
 	ck_assert_int_eq(zx_interrupt_ack(u, r->v[0]), 0);
 	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[0], 0, 300), 0);
 	r->w_last = zx_port_wait(u, r->port, 0);
+	/* An interrupt acked while its packet is still queued, then raised
+	 * again: still one packet (one per object), then the next object's. */
+	ck_assert_int_eq(zx_interrupt_ack(u, r->v[0]), 0);
+	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[0], 0, 400), 0);
+	r->ack_queued = zx_interrupt_ack(u, r->v[0]);
+	r->trig_queued = zx_interrupt_trigger(u, r->v[0], 0, 500);
+	ck_assert_int_eq(zx_interrupt_ack(u, r->v[1]), 0);
+	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[1], 0, 0), 0);
+	r->w_once = zx_port_wait(u, r->port, 0);
+	r->w_next = zx_port_wait(u, r->port, PORT_PKT_VA);
+	ck_assert_int_eq(uk_user_read(u, PORT_PKT_VA, &r->pkt2, sizeof(r->pkt2)), 0);
+	/* An unbind the model refuses (destroyed) is refused. */
+	r->destroy_c = zx_interrupt_destroy(u, r->v[1]);
+	r->rebind_c = zx_interrupt_bind(u, r->v[1], r->port, 0, ZX_INTERRUPT_UNBIND);
 }
 
 START_TEST(kobj_port_queue_order)
@@ -3512,6 +3538,15 @@ START_TEST(kobj_port_queue_order)
 	ck_assert_uint_eq(r.pkt.type, ZX_PKT_TYPE_INTERRUPT);
 	ck_assert_uint_eq(r.pkt.timestamp, 200);
 	ck_assert_int_eq(r.w_last, 1);
+	ck_assert_uint_eq(r.pkt.status, 0);
+	ck_assert_int_eq(r.ack_queued, 0);
+	ck_assert_int_eq(r.trig_queued, 0);
+	ck_assert_int_eq(r.w_once, 1);
+	ck_assert_int_eq(r.w_next, 22);
+	ck_assert_uint_eq(r.pkt2.key, 22);
+	ck_assert_uint_eq(r.pkt2.timestamp, 0); /* a timestamp of 0 is a packet too */
+	ck_assert_int_eq(r.destroy_c, 0);
+	ck_assert_int_eq(r.rebind_c, UK_ESRCH);
 	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
 	world_free(w);
 }
@@ -3620,6 +3655,105 @@ START_TEST(kobj_model_calls_about_notifications)
 }
 END_TEST
 
+/* The kernel's port calls to a line's model (UK_IRQ_CALL_PORT_*, irq_sys.h):
+ * a bind passes the key (and UK_IRQ_CALL_PORT_WAITING only while a thread
+ * sleeps in a call), an unbind and a take pass 0; a bind the model answers
+ * 1 queues the packet at once; a bind of a bound object moves it; an
+ * unbind takes the queued packet back and nothing more comes to that port;
+ * keys are at most UK_IRQ_PORT_KEY_MAX; nothing is kept once all is closed. */
+struct port_calls {
+	long p1, p2, h, z, bind_max, bind_past, due, bind_due, unbind, bind_p2, w_p2, rebind_p1,
+		w_p1, unbind_other, unbind_p1, zbind, w_z;
+	uint64_t arg_bind_max, arg_unbind, arg_take;
+	zx_port_packet_t pkt;
+};
+
+static void port_calls_main(struct uk_user *u, uint64_t arg)
+{
+	struct port_calls *c = (struct port_calls *)(uintptr_t)arg;
+	uk_sys_sleep_until(u, 1 * MS); /* the host counts the objects first */
+	c->p1 = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+	c->p2 = zx_port_create(u, ZX_PORT_BIND_TO_INTERRUPT);
+	c->h = uk_irq_attach(u, UK_IRQ_SRC_MSI, 10, UK_TRIGGER_EDGE, UK_POLARITY_HIGH);
+	c->bind_max = zx_interrupt_bind(u, c->h, c->p1, UK_IRQ_PORT_KEY_MAX, ZX_INTERRUPT_BIND);
+	c->arg_bind_max = ender_port_arg[0];
+	c->bind_past = zx_interrupt_bind(u, c->h, c->p1, UK_IRQ_PORT_KEY_MAX + 1, ZX_INTERRUPT_BIND);
+	c->due = uk_irq_model_call(u, c->h, ENDER_DUE, 0);
+	c->bind_due = zx_interrupt_bind(u, c->h, c->p1, 11, ZX_INTERRUPT_BIND); /* queued on p1 */
+	c->unbind = zx_interrupt_bind(u, c->h, c->p1, 0, ZX_INTERRUPT_UNBIND); /* taken back */
+	c->arg_unbind = ender_port_arg[1];
+	c->bind_p2 = zx_interrupt_bind(u, c->h, c->p2, 12, ZX_INTERRUPT_BIND); /* queued on p2 */
+	ck_assert_int_eq(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, PORT_PKT_VA, UK_PAGE_SIZE,
+				       UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY), 0);
+	c->w_p2 = zx_port_wait(u, c->p2, PORT_PKT_VA);
+	c->arg_take = ender_port_arg[2];
+	ck_assert_int_eq(uk_user_read(u, PORT_PKT_VA, &c->pkt, sizeof(c->pkt)), 0);
+	c->rebind_p1 = zx_interrupt_bind(u, c->h, c->p1, 13, ZX_INTERRUPT_BIND); /* moved to p1 */
+	c->w_p1 = zx_port_wait(u, c->p1, 0);
+	c->unbind_other = zx_interrupt_bind(u, c->h, c->p2, 0, ZX_INTERRUPT_UNBIND);
+	c->unbind_p1 = zx_interrupt_bind(u, c->h, c->p1, 0, ZX_INTERRUPT_UNBIND);
+	/* The message at 3 ms raises h, unbound now: no packet for p1. A
+	 * Zircon object triggered before its bind has its packet queued by
+	 * the bind; it is the next on p1. */
+	uk_sys_sleep_until(u, 4 * MS);
+	c->z = zx_interrupt_create(u, 0, 52, ZX_INTERRUPT_VIRTUAL);
+	ck_assert_int_eq(zx_interrupt_trigger(u, c->z, 0, 0), 0); /* timestamp 0 */
+	c->zbind = zx_interrupt_bind(u, c->z, c->p1, 52, ZX_INTERRUPT_BIND);
+	c->w_z = zx_port_wait(u, c->p1, PORT_PKT_VA + 64);
+	uk_sys_handle_close(u, (uint32_t)c->z);
+	uk_sys_handle_close(u, (uint32_t)c->h);
+	uk_sys_handle_close(u, (uint32_t)c->p1);
+	uk_sys_handle_close(u, (uint32_t)c->p2);
+	uk_sys_sleep_until(u, 15 * MS); /* alive when the host counts again */
+}
+
+START_TEST(kobj_port_calls_to_the_model)
+{
+	static struct uk_irq_builtins b; /* test code: one run at a time */
+	struct world *w = world_new(20 * MS);
+	struct port_calls c = {0};
+	uint64_t tid, before[2], after[2];
+
+	memset(ender_port_arg, 0xff, sizeof(ender_port_arg));
+	uk_irq_builtins_init(&b);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_MSI, 10, &ender_model, NULL), 0);
+	ck_assert_int_eq(uk_kernel_irq_set_line(w->sm->k, UK_IRQ_SRC_VIRTUAL, 52,
+					       uk_irq_model_find(&b, "zircon"), NULL), 0);
+	ck_assert_int_eq(uk_kernel_register_program(w->sm->k, "port-calls", port_calls_main), 0);
+	struct uk_spawn sp = {.program = 0, .arg = (uint64_t)(uintptr_t)&c, .prio = 100,
+			      .max_prio = 200, .name = "port-calls"};
+	ck_assert_int_eq(uk_kernel_spawn(w->sm->k, &sp, &tid), 0);
+	msi_at(w, 3 * MS, 10);
+	at_host(w, 500 * US, host_mem_fire, (uint64_t)(uintptr_t)before, 0, 0);
+	at_host(w, 12 * MS, host_mem_fire, (uint64_t)(uintptr_t)after, 0, 0);
+	run(w);
+
+	ck_assert_int_eq(c.bind_max, 0);
+	ck_assert_uint_eq(c.arg_bind_max, UK_IRQ_PORT_KEY_MAX);
+	ck_assert_int_eq(c.bind_past, UK_EINVAL);
+	ck_assert_int_eq(c.due, 0);
+	ck_assert_int_eq(c.bind_due, 0);
+	ck_assert_int_eq(c.unbind, 0);
+	ck_assert_uint_eq(c.arg_unbind, 0);
+	ck_assert_int_eq(c.bind_p2, 0);
+	ck_assert_int_eq(c.w_p2, 12);
+	ck_assert_uint_eq(c.arg_take, 0);
+	ck_assert_uint_eq(c.pkt.key, 12);
+	ck_assert_uint_eq(c.pkt.timestamp, 5);
+	ck_assert_uint_eq(c.pkt.status, 0);
+	ck_assert_int_eq(c.rebind_p1, 0);
+	ck_assert_int_eq(c.w_p1, 13);
+	ck_assert_int_eq(c.unbind_other, UK_ENOENT);
+	ck_assert_int_eq(c.unbind_p1, 0);
+	ck_assert_int_gt(c.z, 0);
+	ck_assert_int_eq(c.zbind, 0);
+	ck_assert_int_eq(c.w_z, 52);
+	ck_assert_uint_eq(after[0], before[0]);
+	ck_assert_uint_eq(uk_kernel_irq_violation(w->sm->k, NULL, 0), 0);
+	world_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	SRunner *sr = srunner_create(NULL);
@@ -3655,6 +3789,6 @@ int main(void)
 		  kobj_moves_when_last_handle_or_sink_ends_episode, kobj_suspend_wake_and_held,
 		  kobj_moves_at_the_next_interrupt, kobj_move_at_resume,
 		  kobj_model_calls_block_and_wake, kobj_port_queue_order,
-		  kobj_model_calls_about_notifications);
+		  kobj_model_calls_about_notifications, kobj_port_calls_to_the_model);
 	return sim_run_suites(sr);
 }

@@ -2402,7 +2402,7 @@ END_TEST
  * the CPU it is on already moves nothing; a move asked for in service is
  * made when the ACK ends the episode; a wake change is traced. */
 struct aff {
-	long h, same, seq, later, ack, wake, wake_again, seq2, back, kick;
+	long h, same, seq, later, ack, wake, wake_again, seq2, back, kick, seq3, kick_plain;
 	uint64_t ack_t, kick_t;
 };
 
@@ -2427,6 +2427,11 @@ static void aff_main(struct uk_user *u, uint64_t arg)
 	a->kick_t = now_ns(u);
 	a->kick = uk_irq_kick(u, a->h, true);
 	uk_sys_sleep(u, 1 * MS);
+	/* A plain kick: the episode ends, but it is no ACK of the caller's. */
+	a->seq3 = uk_irq_wait(u, a->h, (uint64_t)a->seq2);
+	device_clear_dev(u, 0);
+	a->kick_plain = uk_irq_kick(u, a->h, false);
+	uk_sys_sleep(u, 1 * MS);
 }
 
 START_TEST(kobj_affinity_and_wake_calls)
@@ -2444,9 +2449,17 @@ START_TEST(kobj_affinity_and_wake_calls)
 	spawned(w, tid);
 	at(w, 2 * MS, dv, HW_ACT_ASSERT, 1);
 	at(w, 6 * MS, dv, HW_ACT_ASSERT, 2);
+	at(w, 10 * MS, dv, HW_ACT_ASSERT, 3);
 	run(w);
 
 	ck_assert_int_gt(a.h, 0);
+	ck_assert_int_eq(a.seq3, 3);
+	ck_assert_int_eq(a.kick_plain, 0);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_KICK, ANY, 0), 2);
+	ck_assert_uint_eq(nth_ev(w, UK_IRQ_EV_KICK, 0)->flags, 1); /* with its clear */
+	ck_assert_uint_eq(nth_ev(w, UK_IRQ_EV_KICK, 1)->flags, 0);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_ACK, ANY, UK_IRQ_EVF_KICK), 1);
+	ck_assert_uint_eq(count_ev(w, UK_IRQ_EV_ACK, ANY, 0), 2); /* the ACK, the kick's */
 	ck_assert_int_eq(a.same, 0);
 	ck_assert_int_eq(a.seq2, 2);
 	ck_assert_int_eq(a.back, 0);
@@ -3491,11 +3504,11 @@ static void port_queue_main(struct uk_user *u, uint64_t arg)
 	/* An interrupt acked while its packet is still queued, then raised
 	 * again: still one packet (one per object), then the next object's. */
 	ck_assert_int_eq(zx_interrupt_ack(u, r->v[0]), 0);
-	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[0], 0, 400), 0);
+	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[0], 0, 400), 0); /* a queued */
 	r->ack_queued = zx_interrupt_ack(u, r->v[0]);
-	r->trig_queued = zx_interrupt_trigger(u, r->v[0], 0, 500);
 	ck_assert_int_eq(zx_interrupt_ack(u, r->v[1]), 0);
-	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[1], 0, 0), 0);
+	ck_assert_int_eq(zx_interrupt_trigger(u, r->v[1], 0, 0), 0);    /* b behind it */
+	r->trig_queued = zx_interrupt_trigger(u, r->v[0], 0, 500);      /* a again: no 2nd packet */
 	r->w_once = zx_port_wait(u, r->port, 0);
 	r->w_next = zx_port_wait(u, r->port, PORT_PKT_VA);
 	ck_assert_int_eq(uk_user_read(u, PORT_PKT_VA, &r->pkt2, sizeof(r->pkt2)), 0);
@@ -3664,7 +3677,7 @@ END_TEST
 struct port_calls {
 	long p1, p2, h, z, bind_max, bind_past, due, bind_due, unbind, bind_p2, w_p2, rebind_p1,
 		w_p1, unbind_other, unbind_p1, zbind, w_z;
-	uint64_t arg_bind_max, arg_unbind, arg_take;
+	uint64_t arg_bind_max, arg_bind_12, arg_unbind, arg_take;
 	zx_port_packet_t pkt;
 };
 
@@ -3683,6 +3696,7 @@ static void port_calls_main(struct uk_user *u, uint64_t arg)
 	c->unbind = zx_interrupt_bind(u, c->h, c->p1, 0, ZX_INTERRUPT_UNBIND); /* taken back */
 	c->arg_unbind = ender_port_arg[1];
 	c->bind_p2 = zx_interrupt_bind(u, c->h, c->p2, 12, ZX_INTERRUPT_BIND); /* queued on p2 */
+	c->arg_bind_12 = ender_port_arg[0];
 	ck_assert_int_eq(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, PORT_PKT_VA, UK_PAGE_SIZE,
 				       UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY), 0);
 	c->w_p2 = zx_port_wait(u, c->p2, PORT_PKT_VA);
@@ -3736,6 +3750,7 @@ START_TEST(kobj_port_calls_to_the_model)
 	ck_assert_int_eq(c.unbind, 0);
 	ck_assert_uint_eq(c.arg_unbind, 0);
 	ck_assert_int_eq(c.bind_p2, 0);
+	ck_assert_uint_eq(c.arg_bind_12, 12); /* nobody sleeps in a call: no WAITING bit */
 	ck_assert_int_eq(c.w_p2, 12);
 	ck_assert_uint_eq(c.arg_take, 0);
 	ck_assert_uint_eq(c.pkt.key, 12);

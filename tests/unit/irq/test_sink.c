@@ -268,6 +268,127 @@ static void test_detach_disarms_and_ack_records(void **state)
 	assert_int_equal(f.timer[1], UK_IRQ_NEVER);
 }
 
+/* The machine's own records carry no flags of their own: an attach, a
+ * detach, a NAK, the sequence steps, a stall's nobody-cared, stall and end,
+ * an episode's end, an ACK timeout. */
+static void test_plain_records_have_no_flags(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct uk_irq_pin p;
+	struct uk_irq_sink a;
+	static const uint16_t kinds[] = {UK_IRQ_EV_ATTACH, UK_IRQ_EV_DETACH, UK_IRQ_EV_NAK,
+					 UK_IRQ_EV_SEQ,	   UK_IRQ_EV_NOBODY, UK_IRQ_EV_END,
+					 UK_IRQ_EV_TIMEOUT};
+	unsigned seen[sizeof(kinds) / sizeof(kinds[0])] = {0};
+
+	fake_init(&f);
+	f.host.ack_timeout_ns = 10 * MS;
+	fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, 0);
+	fake_sink(&p, &a, 1);
+	uk_irq_pin_raise(&p, 0);
+	fake_tick(&f, &p, 10 * MS);                                /* ACK timeout */
+	assert_int_equal(uk_irq_sink_nak(&a, ALL, 1, 11 * MS), UK_OK); /* stall */
+	fake_tick(&f, &p, 11 * MS + UK_IRQ_STALL_BASE_NS);          /* retried: end */
+	assert_int_equal(uk_irq_sink_detach(&a, 200 * MS), UK_OK);
+	for (size_t i = 0; i < f.log.len; i++)
+		for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (f.ev[i].kind == kinds[k]) {
+				assert_int_equal(f.ev[i].flags, 0);
+				seen[k]++;
+			}
+	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		assert_true(seen[k] > 0);
+	fake_assert_clean(&f, 300 * MS);
+}
+
+/* Raises, triggers, configures, timers and suspends are transitions too:
+ * one step each, and checked after each. */
+static void test_pin_transitions_step_and_check(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct uk_irq_pin p, v;
+	struct uk_irq_sink a;
+	struct uk_irq_pin_config cfg = {.id = 3, .hwpin = 3, .trigger = UK_TRIGGER_EDGE,
+					.model = NULL};
+	uint64_t s;
+
+	fake_init(&f);
+	fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, 0);
+	cfg.model = fake_model(&f, "zircon"); /* takes software triggers */
+	assert_int_equal(uk_irq_pin_init(&v, &f.host, NULL, &cfg), UK_OK);
+	fake_sink(&v, &a, 1);
+	s = f.host.step;
+	uk_irq_pin_raise(&p, 0);
+	assert_int_equal(f.host.step, s + 1);
+	assert_int_equal(uk_irq_pin_trigger(&v, 5, 1), UK_OK);
+	assert_int_equal(f.host.step, s + 2);
+	assert_int_equal(uk_irq_pin_configure(&p, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH), UK_EBUSY);
+	assert_int_equal(f.host.step, s + 3);
+	uk_irq_pin_timer(&p, 2);
+	assert_int_equal(f.host.step, s + 4);
+	uk_irq_pin_suspend(&p, true, 3);
+	assert_int_equal(f.host.step, s + 5);
+
+	/* Behind the machine's back, then each transition reports it. */
+	static const char *const names[] = {"raise", "configure", "timer"};
+	for (unsigned what = 0; what < 3; what++) {
+		fake_init(&f);
+		fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, 0);
+		fake_sink(&p, &a, 1); /* (an edge in service stays unmasked) */
+		f.hwmask[1] = 1;
+		if (what == 0)
+			uk_irq_pin_raise(&p, 10);
+		else if (what == 1)
+			assert_int_equal(uk_irq_pin_configure(&p, UK_TRIGGER_LEVEL, UK_POLARITY_HIGH), UK_OK);
+		else
+			uk_irq_pin_timer(&p, 10);
+		assert_true(f.violations >= 1);
+		assert_int_equal(f.violation.inv, 8);
+		assert_string_equal(f.violation.transition, names[what]);
+	}
+	/* A trigger too (a virtual line: its invariant broken by hand). */
+	fake_init(&f);
+	cfg.model = fake_model(&f, "zircon");
+	assert_int_equal(uk_irq_pin_init(&v, &f.host, NULL, &cfg), UK_OK);
+	fake_sink(&v, &a, 1);
+	v.owed = 5; /* I1 */
+	assert_int_equal(uk_irq_pin_trigger(&v, 5, 1), UK_OK);
+	assert_true(f.violations >= 1);
+	assert_string_equal(f.violation.transition, "trigger");
+}
+
+/* A model's stall for a chosen time: at least 1 ns; the retry deadline
+ * saturates just below UK_IRQ_NEVER; the timer is armed for it. */
+static void test_model_stall_for(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct uk_irq_pin p;
+	struct uk_irq_sink a;
+
+	fake_init(&f);
+	fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, 0);
+	fake_sink(&p, &a, 1);
+	uk_irq_pin_raise(&p, 100);
+	assert_int_equal(uk_irq_sink_nak(&a, ALL, 1, 100), UK_OK); /* a default stall */
+	fake_tick(&f, &p, 100 + UK_IRQ_STALL_BASE_NS);
+	uk_irq_pin_raise(&p, 200 * MS);
+	a.indefinite = false, p.owed = 0; /* (as a model that stalls at once would see it) */
+	uk_irq_stall_for(&p, 0, 200 * MS);
+	assert_true(p.stalled);
+	assert_int_equal(p.retry_ns, 200 * MS + 1);
+	assert_int_equal(f.timer[1], 200 * MS + 1);
+	uk_irq_pin_timer(&p, 200 * MS + 1);
+	assert_false(p.stalled);
+	uk_irq_pin_raise(&p, 300 * MS);
+	a.indefinite = false, p.owed = 0;
+	uk_irq_stall_for(&p, UK_IRQ_NEVER - 300 * MS, 300 * MS);
+	assert_int_equal(p.retry_ns, UK_IRQ_NEVER - 1);
+	assert_int_equal(f.timer[1], UK_IRQ_NEVER - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +399,9 @@ int main(void)
 		cmocka_unit_test(test_each_transition_is_checked),
 		cmocka_unit_test(test_attach_detach_records),
 		cmocka_unit_test(test_detach_disarms_and_ack_records),
+		cmocka_unit_test(test_plain_records_have_no_flags),
+		cmocka_unit_test(test_pin_transitions_step_and_check),
+		cmocka_unit_test(test_model_stall_for),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

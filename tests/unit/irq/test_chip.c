@@ -224,6 +224,11 @@ static void test_no_callbacks(void **state)
 	uk_irq_pin_timer(&p, 60 + UK_IRQ_STALL_BASE_NS);
 	assert_false(p.stalled);
 	assert_int_equal(h.violations, 0);
+	/* A broken invariant is counted, told to nobody. */
+	p.owed++;
+	uk_irq_pin_timer(&p, 70 + UK_IRQ_STALL_BASE_NS);
+	assert_int_equal(h.violations, 1);
+	p.owed--;
 }
 
 int main(void)

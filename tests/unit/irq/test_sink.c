@@ -279,7 +279,7 @@ static void test_plain_records_have_no_flags(void **state)
 	struct uk_irq_sink a;
 	static const uint16_t kinds[] = {UK_IRQ_EV_ATTACH, UK_IRQ_EV_DETACH, UK_IRQ_EV_NAK,
 					 UK_IRQ_EV_SEQ,	   UK_IRQ_EV_NOBODY, UK_IRQ_EV_END,
-					 UK_IRQ_EV_TIMEOUT};
+					 UK_IRQ_EV_TIMEOUT, UK_IRQ_EV_BEGIN, UK_IRQ_EV_RAISE};
 	unsigned seen[sizeof(kinds) / sizeof(kinds[0])] = {0};
 
 	fake_init(&f);
@@ -389,6 +389,83 @@ static void test_model_stall_for(void **state)
 	assert_int_equal(f.timer[1], UK_IRQ_NEVER - 1);
 }
 
+/* Zircon's and seL4's "nobody answered" with a handler left: the common
+ * stall (here the kernel NAKed for a sink that timed out). */
+static void test_unheld_all_nak_stalls(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct uk_irq_pin p;
+	struct uk_irq_sink a;
+
+	fake_init(&f);
+	f.host.ack_timeout_ns = 10 * MS;
+	f.host.flags = UK_IRQ_HOST_NAK_ON_TIMEOUT;
+	fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, fake_model(&f, "zircon"));
+	fake_sink(&p, &a, 1);
+	uk_irq_pin_raise(&p, 0);
+	fake_tick(&f, &p, 10 * MS);
+	assert_true(p.stalled);
+	assert_true(p.in_service);
+	assert_int_equal(f.reports[UK_IRQ_REPORT_NOBODY_CARED], 1);
+	assert_int_equal(f.timer[1], 10 * MS + UK_IRQ_STALL_BASE_NS);
+}
+
+/* A refused kick past the ACK deadline: the timeout is reported, and the
+ * pin's timer no longer waits for it (nothing else is due). */
+static void test_refused_kick_past_deadline_disarms(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct uk_irq_pin p;
+	struct uk_irq_sink a;
+
+	fake_init(&f);
+	f.host.ack_timeout_ns = 10 * MS;
+	fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, fake_model(&f, "linux"));
+	fake_sink(&p, &a, 1);
+	uk_irq_pin_raise(&p, 0);
+	assert_int_equal(f.timer[1], 10 * MS);
+	assert_int_equal(uk_irq_sink_kick(&a, ALL, false, 10 * MS + 1), UK_ENOSYS); /* no kicks */
+	assert_int_equal(f.reports[UK_IRQ_REPORT_ACK_TIMEOUT], 1);
+	assert_true(f.timer[1] > 10 * MS + 1);
+}
+
+/* A model's own timer fires at its time, not with an earlier deadline of
+ * the pin (the ACK timeout here). */
+static unsigned early_timer_calls;
+static void early_timer(struct uk_irq_pin *pin, uint64_t now)
+{
+	(void)pin, (void)now;
+	early_timer_calls++;
+}
+
+static const struct uk_irq_model_ops timer_model = {
+	.abi = UK_ABI_VERSION, .name = "timer", .answers = UK_IRQ_ANSWER_ACK | UK_IRQ_ANSWER_NAK,
+	.invariants = UK_IRQ_INV_ALL, .liveness = UK_IRQ_LIVE_ALL, .timer = early_timer};
+
+static void test_model_timer_at_its_time(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct uk_irq_pin p;
+	struct uk_irq_sink a;
+
+	early_timer_calls = 0;
+	fake_init(&f);
+	f.host.ack_timeout_ns = 10 * MS;
+	fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, &timer_model);
+	fake_sink(&p, &a, 1);
+	uk_irq_pin_raise(&p, 0);
+	uk_irq_model_arm(&p, 50 * MS);
+	fake_tick(&f, &p, 10 * MS); /* the ACK timeout */
+	assert_int_equal(f.reports[UK_IRQ_REPORT_ACK_TIMEOUT], 1);
+	assert_int_equal(early_timer_calls, 0);
+	assert_int_equal(f.timer[1], 50 * MS);
+	fake_tick(&f, &p, 50 * MS);
+	assert_int_equal(early_timer_calls, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +479,9 @@ int main(void)
 		cmocka_unit_test(test_plain_records_have_no_flags),
 		cmocka_unit_test(test_pin_transitions_step_and_check),
 		cmocka_unit_test(test_model_stall_for),
+		cmocka_unit_test(test_unheld_all_nak_stalls),
+		cmocka_unit_test(test_refused_kick_past_deadline_disarms),
+		cmocka_unit_test(test_model_timer_at_its_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

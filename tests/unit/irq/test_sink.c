@@ -466,6 +466,34 @@ static void test_model_timer_at_its_time(void **state)
 	assert_int_equal(early_timer_calls, 1);
 }
 
+/* A raise kept while nobody listened is re-delivered at the retry with the
+ * retry's time, not with the timestamp of a raise buffered in an earlier
+ * episode. */
+static void test_resend_timestamp(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct uk_irq_pin p;
+	struct uk_irq_sink a, b;
+
+	fake_init(&f);
+	fake_pin(&f, &p, 1, UK_INTC_IOAPIC, UK_TRIGGER_EDGE, 0);
+	fake_sink(&p, &a, 1);
+	uk_irq_pin_raise(&p, 100);
+	uk_irq_pin_raise(&p, 150); /* buffered */
+	assert_int_equal(uk_irq_sink_ack(&a, ALL, 1, 200), UK_OK);
+	assert_int_equal(a.timestamp, 150); /* re-delivered with its own time */
+	assert_int_equal(uk_irq_sink_ack(&a, ALL, 2, 300), UK_OK);
+	assert_int_equal(uk_irq_sink_detach(&a, 400), UK_OK);
+	uk_irq_pin_raise(&p, 500); /* nobody: stalled, kept */
+	assert_true(p.stalled);
+	uk_irq_sink_init(&b, 2);
+	assert_int_equal(uk_irq_sink_attach(&p, &b, 600), UK_OK);
+	fake_tick(&f, &p, 500 + UK_IRQ_STALL_BASE_NS);
+	assert_true(b.indefinite);
+	assert_int_equal(b.timestamp, 500 + UK_IRQ_STALL_BASE_NS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_unheld_all_nak_stalls),
 		cmocka_unit_test(test_refused_kick_past_deadline_disarms),
 		cmocka_unit_test(test_model_timer_at_its_time),
+		cmocka_unit_test(test_resend_timestamp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

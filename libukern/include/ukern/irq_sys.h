@@ -116,7 +116,7 @@ enum uk_irq_sysno {
 #define UK_IRQ_CALL_PORT_UNBIND (UK_IRQ_CALL_KERNEL | 2u)
 #define UK_IRQ_CALL_PORT_TAKE (UK_IRQ_CALL_KERNEL | 3u)
 /* The kernel's: the last handle of the sink was closed while a thread
- * still holds it (blocked in a call on it) -> ignored. Zircon destroys the
+ * still holds it (blocked in a call on it), arg 0 -> ignored. Zircon destroys the
  * object then (on_zero_handles): the blocked wait returns CANCELED. A model
  * without such a rule refuses the op and nothing changes: the sink is
  * detached when its last holder lets go. */

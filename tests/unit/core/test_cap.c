@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Capabilities: rights, duplicate with fewer rights, close, bad handles. */
+#include <stddef.h>
+#include <string.h>
+
 #include "harness.h"
 
 static void test_table_direct(void **state)
@@ -73,6 +76,113 @@ static void test_table_full(void **state)
 	shutdown();
 }
 
+/* Where a slot is named explicitly (boot's initial handles), an occupied
+ * slot or one past the table is refused and nothing changes. */
+static void test_install_at_refuses(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p;
+	struct mutex *m;
+	struct kobj *o;
+
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	m = mutex_create(k);
+	assert_int_equal(cap_install_at(k, p, 0, &m->o, UK_RIGHTS_ALL), UK_EEXIST);
+	assert_int_equal(cap_lookup(p, UK_HANDLE_PROCESS_SELF, KOBJ_PROCESS, UK_RIGHTS_ALL, &o), 0);
+	assert_ptr_equal(o, &p->o);
+	assert_int_equal(cap_install_at(k, p, HANDLE_SLOTS, &m->o, UK_RIGHTS_ALL), UK_EEXIST);
+	assert_int_equal(cap_install_at(k, p, HANDLE_SLOTS + 20, &m->o, UK_RIGHTS_ALL), UK_EEXIST);
+	assert_int_equal(m->o.refs, 1);
+	assert_int_equal(m->o.handles, 0);
+	assert_int_equal(p->live_threads, 0); /* the fields after the table */
+	assert_int_equal(p->max_prio, 255);
+	assert_false(p->torn_down);
+	shutdown();
+}
+
+/* A handle value is 8 bits of slot: slots from HANDLE_SLOTS up are past
+ * the table and name nothing, whatever the bytes there look like (here:
+ * a live slot with every right, planted just past the table and further
+ * on inside the process's own page-sized object). */
+static void test_slot_past_the_table(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p;
+	struct mutex *m;
+	struct kobj *o = NULL;
+	unsigned slots[] = { HANDLE_SLOTS, HANDLE_SLOTS + 20 };
+
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	m = mutex_create(k);
+	assert_true(sizeof(*p) > 2048); /* kalloc's 4096-byte class: the page is p's */
+	for (unsigned i = 0; i < 2; i++) {
+		size_t off = offsetof(struct process, handles) + slots[i] * sizeof(struct handle_slot);
+		struct handle_slot fake = { .obj = &m->o, .rights = UK_RIGHTS_ALL, .gen = 1 }, save;
+		char *at = (char *)p + off;
+		uint64_t h = (1u << 8) | slots[i];
+
+		assert_true(off + sizeof(fake) <= 4096);
+		memcpy(&save, at, sizeof(save));
+		memcpy(at, &fake, sizeof(fake));
+		assert_int_equal(cap_rights(p, h), UK_EBADH);
+		assert_int_equal(cap_lookup(p, h, KOBJ_NONE, 0, &o), UK_EBADH);
+		assert_int_equal(cap_dup(k, p, h, UK_RIGHT_WAIT), UK_EBADH);
+		assert_int_equal(cap_set_badge(p, h, 5), UK_EBADH);
+		assert_int_equal(cap_close(k, p, h), UK_EBADH);
+		memcpy(at, &save, sizeof(save));
+	}
+	assert_null(o);
+	assert_int_equal(m->o.refs, 1);
+	shutdown();
+}
+
+/* Generations run 1..0xffff and wrap to 1: the last one is a valid
+ * handle, and a wrap never makes generation 0 (which no handle has). */
+static void test_generation_wraps(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p;
+	struct mutex *m;
+	int h;
+
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	m = mutex_create(k);
+	for (;;) {
+		h = cap_install(k, p, &m->o, UK_RIGHT_WAIT);
+		assert_int_equal(h & 0xff, 1);
+		if ((h >> 8) == 0xffff)
+			break;
+		assert_int_equal(cap_close(k, p, (uint64_t)h), 0);
+	}
+	assert_int_equal(cap_rights(p, (uint64_t)h), UK_RIGHT_WAIT);
+	assert_int_equal(cap_close(k, p, (uint64_t)h), 0);
+	assert_int_equal(cap_rights(p, (uint64_t)h), UK_EBADH);
+	h = cap_install(k, p, &m->o, UK_RIGHT_SIGNAL);
+	assert_int_equal(h, (1 << 8) | 1);
+	assert_int_equal(cap_rights(p, (uint64_t)h), UK_RIGHT_SIGNAL);
+	assert_int_equal(cap_rights(p, 1), UK_EBADH); /* generation 0 */
+	assert_int_equal(m->o.refs, 2);
+	shutdown();
+}
+
+/* Slot 0 holds the process's own handle, but it is a slot like any other:
+ * once closed, the next handle goes there (the lowest free slot). */
+static void test_closed_slot_0_is_reused(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct process *p;
+	struct mutex *m;
+
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	m = mutex_create(k);
+	assert_int_equal(cap_close(k, p, UK_HANDLE_PROCESS_SELF), 0);
+	assert_int_equal(p->o.refs, 1);
+	assert_int_equal(cap_install(k, p, &m->o, UK_RIGHT_WAIT), 2 << 8);
+	assert_int_equal(cap_rights(p, UK_HANDLE_PROCESS_SELF), UK_EBADH);
+	assert_int_equal(cap_install(k, p, &m->o, UK_RIGHT_WAIT), (1 << 8) | 1);
+	shutdown();
+}
+
 static struct {
 	struct uk_kernel *k;
 	int done;
@@ -125,6 +235,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_direct),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_install_at_refuses),
+		cmocka_unit_test(test_slot_past_the_table),
+		cmocka_unit_test(test_generation_wraps),
+		cmocka_unit_test(test_closed_slot_0_is_reused),
 		cmocka_unit_test(test_rights_through_syscalls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -145,11 +145,19 @@ static void test_fault_kills_without_handler(void **state)
 
 static void test_fault_goes_to_handler(void **state)
 {
+	struct uk_kernel_stats st;
 	g = (typeof(g)){ 0 };
 	g.k = boot(1, 8 << 20, NULL);
 	spawn_prog(g.k, faulter, 1, 5, 0);
 	mock_run(g.k, 0);
+	uk_kernel_get_stats(g.k, &st);
 	assert_int_equal(harness_failures, 0);
+	/* The handler did not repair the page: the access is tried once more
+	 * after it ran, and that second fault is the caller's UK_EFAULT (no
+	 * further retries, no second delivery). */
+	assert_int_equal(st.page_faults, 2);
+	assert_int_equal(st.user_faults_handled, 1);
+	assert_int_equal(st.user_faults_killed, 0);
 	assert_int_equal(g.after_fault, 1);
 	assert_int_equal(g.handler_calls, 1);
 	assert_int_equal(g.rc[0], UK_EFAULT);

@@ -141,6 +141,34 @@ static void test_kobj_refcount_frees(void **state)
 	shutdown();
 }
 
+/* A process whose references all go before any thread lived (its own
+ * handle closed, then the creator's reference dropped) is torn down on
+ * the way out: its pages, page tables, handles and PCID come back. */
+static void test_process_freed_unborn_is_torn_down(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct mutex *m = mutex_create(k);
+	uint64_t free0 = k->frames.free, slabs0 = k->kalloc.pages, kobjs0 = k->kalloc.kobjs;
+	uint64_t pcids[64];
+	struct process *p;
+
+	memcpy(pcids, k->pcid_used, sizeof(pcids));
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	assert_int_equal(vm_map(k, &p->vs, 0x400000, 3 * UK_PAGE_SIZE, UK_PROT_READ, 0), 0);
+	assert_true(cap_install(k, p, &m->o, UK_RIGHTS_ALL) > 0);
+	assert_int_equal(m->o.refs, 2);
+	assert_int_equal(cap_close(k, p, UK_HANDLE_PROCESS_SELF), 0);
+	assert_int_equal(p->o.refs, 1);
+	kobj_put(k, &p->o);
+	assert_int_equal(m->o.refs, 1); /* its handles were closed */
+	assert_int_equal(m->o.handles, 0);
+	/* space, tables and root; not the slab page the process came from */
+	assert_int_equal(k->frames.free, free0 - (k->kalloc.pages - slabs0));
+	assert_memory_equal(k->pcid_used, pcids, sizeof(pcids));
+	assert_int_equal(k->kalloc.kobjs, kobjs0);
+	shutdown();
+}
+
 /* frame_free of a frame the allocator never handed out (past the region's
  * high-water mark, or below the kernel instance's first page) is a kernel
  * bug: the allocator stops the machine (uk_arch_fatal, an abort in the
@@ -181,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_create_fails_without_memory),
 		cmocka_unit_test(test_thread_create_failure_leaves_nothing),
 		cmocka_unit_test(test_kobj_refcount_frees),
+		cmocka_unit_test(test_process_freed_unborn_is_torn_down),
 		cmocka_unit_test(test_free_of_a_frame_never_given_is_fatal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

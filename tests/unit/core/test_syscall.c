@@ -297,7 +297,18 @@ static struct {
 static void validate(struct uk_user *u, uint64_t arg)
 {
 	const uint64_t none[6] = { 0 };
+	struct uk_kernel_stats *st = &g.k->stats;
+	uint64_t calls = st->syscalls, errors = st->syscall_errors, t0 = mock_now(0);
+
+	/* Each call is counted and costs UK_COST_SYSCALL (100 ns in the mock);
+	 * only the negative results count as errors. */
 	UCHECK(uk_syscall(u, UK_SYS_NULL, none) == 0);
+	UCHECK(mock_now(0) - t0 == 100);
+	UCHECK(st->syscalls == calls + 1 && st->syscall_errors == errors);
+	UCHECK(uk_sys_thread_id(u) > 0);
+	UCHECK(st->syscalls == calls + 2 && st->syscall_errors == errors);
+	UCHECK(uk_sys_handle_close(u, 0) == UK_EBADH);
+	UCHECK(st->syscalls == calls + 3 && st->syscall_errors == errors + 1);
 	UCHECK(uk_syscall(u, UK_SYS_NULL, NULL) == 0);
 	UCHECK(uk_syscall(u, UK_SYS_COUNT, none) == UK_ENOSYS);
 	UCHECK(uk_syscall(u, ~0u, none) == UK_ENOSYS);

@@ -265,6 +265,8 @@ static unsigned device_calls;
 static long ext_syscall(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
 			const uint64_t args[6])
 {
+	if (nr == UK_SYS_EXT_FIRST + 2)
+		return device_calls; /* what the call sees when it runs */
 	if (nr != UK_SYS_EXT_FIRST)
 		return UK_ENOSYS;
 	return uk_waitq_block(k, u, &ext_q, args[0]);
@@ -280,6 +282,15 @@ static void irq_waiter(struct uk_user *u, uint64_t arg)
 {
 	g.rc[0] = uk_syscall6(u, UK_SYS_EXT_FIRST, 42, 0, 0, 0, 0, 0);
 	g.rc[1] = uk_syscall6(u, UK_SYS_EXT_FIRST + 1, 0, 0, 0, 0, 0, 0);
+}
+
+/* A syscall's entry is a decision point: an interrupt pending when user
+ * code makes the call is taken before the call runs. */
+static void early_irq(struct uk_user *u, uint64_t arg)
+{
+	mock_raise_device(0, 100);
+	g.rc[4] = uk_syscall6(u, UK_SYS_EXT_FIRST + 2, 0, 0, 0, 0, 0, 0);
+	g.rc[5] = device_calls;
 }
 
 static void show_other(void *ctx, const struct uk_thread_info *t)
@@ -315,6 +326,12 @@ static void test_extension_hooks(void **state)
 	uk_kernel_get_stats(g.k, &st);
 	assert_int_equal(st.device_irqs, 1);
 	assert_int_equal(st.spurious_irqs, 1);
+	uk_kernel_set_device_irq_handler(g.k, device_irq, NULL);
+	device_calls = 0;
+	spawn_prog(g.k, early_irq, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(g.rc[4], 1);
+	assert_int_equal(g.rc[5], 1);
 	shutdown();
 }
 

@@ -335,6 +335,38 @@ static void test_extension_hooks(void **state)
 	shutdown();
 }
 
+/* A syscall's result written to user memory across two demand-zero pages:
+ * the kernel's copy fills each page on its fault and retries. */
+static void wait_into_lazy_pages(struct uk_user *u, uint64_t arg)
+{
+	int32_t code = 0;
+	long h;
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x300000, 2 * UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY) == 0);
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(g.k, child_exit_7), 0, 10, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	g.rc[0] = uk_sys_thread_wait(u, (uint32_t)h, 0x301000 - 2);
+	g.rc[1] = (long)g.k->stats.demand_zero_fills;
+	g.rc[2] = (long)g.k->stats.page_faults;
+	UCHECK(uk_user_read(u, 0x301000 - 2, &code, 4) == 0);
+	g.rc[3] = code;
+}
+
+static void test_syscall_result_across_lazy_pages(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, wait_into_lazy_pages, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.rc[0], 0);
+	assert_int_equal(g.rc[1], 2);
+	assert_int_equal(g.rc[2], 2);
+	assert_int_equal(g.rc[3], 7);
+	shutdown();
+}
+
 /* A thread placed on another CPU and killed before it ever ran exits there
  * without running its program. */
 static void never_runs(struct uk_user *u, uint64_t arg)
@@ -379,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_describe_blocked_reports_deadlock),
 		cmocka_unit_test(test_extension_hooks),
 		cmocka_unit_test(test_kill_ready_on_other_cpu),
+		cmocka_unit_test(test_syscall_result_across_lazy_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

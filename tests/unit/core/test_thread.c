@@ -213,6 +213,49 @@ static void test_repaired_fault_then_lazy_page(void **state)
 	shutdown();
 }
 
+/* The retry budget of a user access: every page it touches may need a
+ * demand-zero fill, and the one fault handler may rebuild the range.
+ * Here 8 bytes across two pages take four faults: the first page's fill,
+ * the unmapped second page (the handler maps both pages demand-zero
+ * again), and a fill of each. All four are resolved, and the access works. */
+#define RELAZY 0x600000ull
+static void relazy_handler(struct uk_user *u, uint64_t info)
+{
+	unsigned rw = UK_PROT_READ | UK_PROT_WRITE;
+	g.handler_calls++;
+	g.fault_info = info;
+	UCHECK(uk_sys_vm_unmap(u, UK_HANDLE_PROCESS_SELF, RELAZY, UK_PAGE_SIZE) == 0);
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, RELAZY, 2 * UK_PAGE_SIZE, rw, UK_VM_LAZY) == 0);
+}
+
+static void relazy_faulter(struct uk_user *u, uint64_t arg)
+{
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, back[8] = { 0 };
+	unsigned fh = (unsigned)uk_kernel_register_program(g.k, "fh", relazy_handler);
+	UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, fh) == 0);
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, RELAZY, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY) == 0);
+	g.rc[0] = uk_user_write(u, RELAZY + UK_PAGE_SIZE - 4, buf, sizeof(buf));
+	g.rc[1] = (long)g.k->stats.page_faults;
+	g.rc[2] = uk_user_read(u, RELAZY + UK_PAGE_SIZE - 4, back, sizeof(back));
+	UCHECK(memcmp(buf, back, sizeof(buf)) == 0);
+}
+
+static void test_access_retry_budget(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, relazy_faulter, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.handler_calls, 1);
+	assert_int_equal(UK_FAULT_ADDR(g.fault_info), RELAZY + UK_PAGE_SIZE);
+	assert_int_equal(g.rc[0], 0);
+	assert_int_equal(g.rc[1], 4);
+	assert_int_equal(g.rc[2], 0);
+	shutdown();
+}
+
 static void lock_forever(struct uk_user *u, uint64_t h)
 {
 	uk_sys_mutex_lock(u, (uint32_t)h);
@@ -293,6 +336,32 @@ static void early_irq(struct uk_user *u, uint64_t arg)
 	g.rc[5] = device_calls;
 }
 
+/* User accesses and work: a 1-byte access moves its byte; a zero-byte one
+ * touches nothing and is no decision point; work is one (a step at a time,
+ * however its length ends); and after an access's fault was resolved in
+ * the kernel, interrupts are on again in user code. */
+static void accesses_and_work(struct uk_user *u, uint64_t arg)
+{
+	uint8_t b = 0x5a;
+
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x500000, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x501000, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, UK_VM_LAZY) == 0);
+	UCHECK(uk_user_write(u, 0x500003, &b, 1) == 0);
+	b = 0;
+	UCHECK(uk_user_read(u, 0x500003, &b, 1) == 0 && b == 0x5a);
+	mock_raise_device(0, 100);
+	UCHECK(uk_user_read(u, 0x500000, &b, 0) == 0);
+	g.rc[6] = device_calls;
+	uk_user_work(u, 2999);
+	g.rc[7] = device_calls;
+	UCHECK(uk_user_read(u, 0x501000, &b, 1) == 0 && b == 0); /* a demand-zero fill */
+	mock_raise_device(0, 101);
+	uk_user_work(u, 1000);
+	g.rc[8] = device_calls;
+}
+
 static void show_other(void *ctx, const struct uk_thread_info *t)
 {
 	g.rc[2] = t->wait_kind;
@@ -332,6 +401,13 @@ static void test_extension_hooks(void **state)
 	mock_run(g.k, 0);
 	assert_int_equal(g.rc[4], 1);
 	assert_int_equal(g.rc[5], 1);
+	device_calls = 0;
+	spawn_prog(g.k, accesses_and_work, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.rc[6], 0);
+	assert_int_equal(g.rc[7], 1);
+	assert_int_equal(g.rc[8], 2);
 	shutdown();
 }
 
@@ -408,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_fault_kills_without_handler),
 		cmocka_unit_test(test_fault_goes_to_handler),
 		cmocka_unit_test(test_repaired_fault_then_lazy_page),
+		cmocka_unit_test(test_access_retry_budget),
 		cmocka_unit_test(test_describe_blocked_reports_deadlock),
 		cmocka_unit_test(test_extension_hooks),
 		cmocka_unit_test(test_kill_ready_on_other_cpu),

@@ -109,6 +109,14 @@ static void test_install_at_refuses(void **state)
 	assert_int_equal(p->live_threads, 0); /* the fields after the table */
 	assert_int_equal(p->max_prio, 255);
 	assert_false(p->torn_down);
+	/* The same where those fields are all zero (as a free slot would be). */
+	assert_int_equal(process_create(k, 0, NULL, &p), 0);
+	assert_int_equal(cap_install_at(k, p, HANDLE_SLOTS, &m->o, UK_RIGHTS_ALL), UK_EEXIST);
+	assert_int_equal(m->o.refs, 1);
+	assert_int_equal(p->live_threads, 0);
+	assert_int_equal(p->max_prio, 0);
+	assert_false(p->torn_down);
+	assert_null(p->name);
 	shutdown();
 }
 

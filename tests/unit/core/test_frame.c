@@ -55,9 +55,21 @@ static void test_kalloc_classes_and_exhaustion(void **state)
 	memset(c, 2, 4096);
 	assert_int_equal(((uint8_t *)a)[0], 0);
 	kfree(k, b, 33);
+	kfree(k, NULL, 33); /* nothing */
 	assert_ptr_equal(kalloc(k, 40), b); /* same class, LIFO */
+	assert_non_null(kalloc(k, 64)); /* the class's free list is empty again */
+	assert_ptr_not_equal(kalloc(k, 64), b);
 	for (unsigned i = 0; i < 64; i++)
 		assert_int_equal(((uint8_t *)b)[i], 0); /* the whole object zeroed again */
+	/* A slab page holds 4096 / size objects, the last one included. */
+	for (uint64_t pages = k->kalloc.pages; k->kalloc.pages == pages;)
+		assert_non_null(kalloc(k, 32));
+	for (uint64_t pages = k->kalloc.pages; k->kalloc.pages == pages; n++)
+		assert_non_null(kalloc(k, 32));
+	/* the rest of the page (its first object came with the refill), then
+	 * the next page's first: a page's worth */
+	assert_int_equal(n, UK_PAGE_SIZE / 32);
+	n = 0;
 	while (kalloc(k, 4096))
 		n++;
 	assert_int_equal(k->frames.free, 0);

@@ -94,10 +94,15 @@ static void parent(struct uk_user *u, uint64_t arg)
 static void test_lifecycle(void **state)
 {
 	struct uk_kernel_stats st;
+	struct uk_thread_info info;
+	uint64_t tid;
 	g = (typeof(g)){ 0 };
 	g.k = boot(1, 8 << 20, NULL);
-	spawn_prog(g.k, parent, 0, 5, 0);
+	tid = spawn_prog(g.k, parent, 0, 5, 0);
 	mock_run(g.k, 0);
+	/* exited, reaped and its last reference gone: the object is freed */
+	assert_int_equal(uk_kernel_thread_info(g.k, tid, &info), UK_ENOENT);
+	assert_int_equal(g.k->kalloc.kobjs, 0);
 	assert_int_equal(harness_failures, 0);
 	assert_int_equal(g.steps, 102);
 	assert_int_equal(uk_kernel_live_count(g.k), 0);

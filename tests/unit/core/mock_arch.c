@@ -119,6 +119,7 @@ const struct mock_ipi *mock_ipi(unsigned i) { return &mock.ipis[i]; }
 unsigned mock_flush_count(void) { return mock.nflushes; }
 const struct mock_flush *mock_flush(unsigned i) { return &mock.flushes[i]; }
 uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
+uint64_t mock_timer(unsigned cpu) { return mock.timer[cpu]; }
 uint64_t mock_trace_count(uint16_t kind) { return kind < 0x400 ? mock.traces[kind] : 0; }
 uk_paddr_t mock_root(unsigned cpu) { return mock.root[cpu]; }
 unsigned mock_root_loads(unsigned cpu) { return mock.root_loads[cpu]; }

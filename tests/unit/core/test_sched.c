@@ -414,6 +414,74 @@ static void test_kernel_timer_due_at_its_deadline(void **state)
 	shutdown();
 }
 
+/* The kernel timer list: earliest first and FIFO among equal deadlines;
+ * re-arming moves a timer (it is never queued twice); a deadline from
+ * UK_TIMER_NEVER_FROM up cancels; a fired timer leaves the list, so the
+ * next one is due. */
+static char fired_order[8];
+static unsigned nfired;
+static struct ktimer *timer_base;
+static void record_timer(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
+{
+	fired_order[nfired++] = (char)('a' + (tm - timer_base));
+}
+
+static void test_kernel_timer_list(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct ktimer tm[4];
+
+	nfired = 0;
+	memset(fired_order, 0, sizeof(fired_order));
+	timer_base = tm; /* record_timer names each timer by its index */
+	for (int i = 0; i < 4; i++)
+		ktimer_init(&tm[i], record_timer);
+	kernel_lock(k);
+	ktimer_set(k, &tm[0], 100);
+	ktimer_set(k, &tm[1], 100);
+	ktimer_set(k, &tm[2], 50);
+	ktimer_set(k, &tm[3], 70);
+	ktimer_set(k, &tm[3], 300); /* moved, not queued twice */
+	assert_int_equal(ktimer_next(k), 50);
+	ktimer_set(k, &tm[2], UK_TIMER_NEVER_FROM); /* cancelled */
+	assert_false(tm[2].queued);
+	assert_int_equal(ktimer_next(k), 100);
+	ktimer_set(k, &tm[2], UINT64_MAX);
+	assert_false(tm[2].queued);
+	ktimer_run(k, 150);
+	assert_string_equal(fired_order, "ab");
+	assert_int_equal(ktimer_next(k), 300); /* the fired ones left the list */
+	ktimer_set(k, &tm[2], UK_TIMER_NEVER_FROM - 1); /* far, but a deadline */
+	assert_true(tm[2].queued);
+	ktimer_run(k, UINT64_MAX);
+	assert_string_equal(fired_order, "abdc");
+	assert_int_equal(ktimer_next(k), UINT64_MAX);
+	assert_int_equal(k->stats.kernel_timers_fired, 4);
+	kernel_unlock(k);
+	shutdown();
+}
+
+/* On a running CPU, a kernel timer set earlier than every other deadline
+ * reprograms that CPU's timer at once (the running thread may not leave
+ * the kernel, or be switched, before it is due). */
+static void test_earlier_kernel_timer_reprograms_the_cpu(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	struct ktimer a, b;
+
+	ktimer_init(&a, count_timer);
+	ktimer_init(&b, count_timer);
+	mock_run(k, 0); /* CPU 0 starts and halts: nothing armed */
+	assert_int_equal(mock_timer(0), 0);
+	kernel_lock(k);
+	ktimer_set(k, &a, mock_now(0) + 5000);
+	assert_int_equal(mock_timer(0), mock_now(0) + 5000);
+	ktimer_set(k, &b, mock_now(0) + 3000);
+	assert_int_equal(mock_timer(0), mock_now(0) + 3000);
+	kernel_unlock(k);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +497,8 @@ int main(void)
 		cmocka_unit_test(test_cpus_pick_their_own_queues),
 		cmocka_unit_test(test_kernel_lock_ticket_wraps),
 		cmocka_unit_test(test_kernel_timer_due_at_its_deadline),
+		cmocka_unit_test(test_kernel_timer_list),
+		cmocka_unit_test(test_earlier_kernel_timer_reprograms_the_cpu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,11 +100,73 @@ static void test_keys_are_per_process(void **state)
 	shutdown();
 }
 
+/* Keys sharing a bucket: a wake matches the whole key (process and
+ * address), never a waiter of another address that hashes alike. The
+ * bucket function is futex.c's; the test checks its copy against where
+ * the waiters actually sit. */
+static unsigned bucket_of(uint64_t space, uint64_t uaddr)
+{
+	uint64_t h = (uaddr >> 2) ^ (space * 0x9e3779b97f4a7c15ull);
+	return (unsigned)((h ^ (h >> 29)) % FUTEX_BUCKETS);
+}
+
+static void addr_sleeper(struct uk_user *u, uint64_t addr)
+{
+	logc(addr == WORD ? 'a' : 'b');
+	UCHECK(uk_sys_futex_wait(u, addr, 0) == 0);
+	logc(addr == WORD ? 'A' : 'B');
+}
+
+static void bucket_main(struct uk_user *u, uint64_t arg)
+{
+	unsigned p = (unsigned)uk_kernel_register_program(g.k, "sleeper", addr_sleeper);
+	uint64_t space = u->t->proc->o.id, other = 0;
+	unsigned bucket = bucket_of(space, WORD), found = 0;
+	long a, b;
+
+	for (uint64_t x = WORD + 4; x < WORD + UK_PAGE_SIZE && !other; x += 4)
+		if (bucket_of(space, x) == bucket)
+			other = x;
+	UCHECK(other != 0);
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, WORD, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0);
+	/* b, the more urgent, queues first in the shared bucket */
+	a = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, WORD, 6, 0);
+	b = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, other, 8, 0);
+	uk_sys_thread_start(u, (uint32_t)a);
+	uk_sys_thread_start(u, (uint32_t)b);
+	for (struct uk_thread *t = g.k->futex[bucket].first; t; t = t->wq_next)
+		found += t->futex_uaddr == WORD || t->futex_uaddr == other;
+	UCHECK(found == 2);
+	g.rc[0] = uk_sys_futex_wake(u, WORD, 1);
+	g.rc[1] = uk_sys_futex_wake(u, other, 1);
+	/* The lowest user address is a valid futex word too. */
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, UK_USER_BASE, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0);
+	g.rc[2] = uk_sys_futex_wake(u, UK_USER_BASE, 1);
+	g.rc[3] = uk_sys_futex_wait(u, UK_USER_BASE, 1);
+}
+
+static void test_shared_bucket_matches_the_key(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, bucket_main, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_string_equal(g.log, "abAB");
+	assert_int_equal(g.rc[0], 1);
+	assert_int_equal(g.rc[1], 1);
+	assert_int_equal(g.rc[2], 0);
+	assert_int_equal(g.rc[3], UK_EAGAIN);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wait_wake),
 		cmocka_unit_test(test_keys_are_per_process),
+		cmocka_unit_test(test_shared_bucket_matches_the_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -478,7 +478,54 @@ static void test_earlier_kernel_timer_reprograms_the_cpu(void **state)
 	assert_int_equal(mock_timer(0), mock_now(0) + 5000);
 	ktimer_set(k, &b, mock_now(0) + 3000);
 	assert_int_equal(mock_timer(0), mock_now(0) + 3000);
+	/* nothing left to wait for (the idle thread has no slice): disarmed */
+	ktimer_cancel(k, &a);
+	ktimer_cancel(k, &b);
+	cpu_timer_program(k, &k->cpus[0]);
+	assert_int_equal(mock_timer(0), 0);
 	kernel_unlock(k);
+	shutdown();
+}
+
+/* Sleeping: a relative sleep returns 0 at (not long after) its deadline;
+ * a deadline already reached, in the past or exactly now, returns 0 at
+ * once without blocking. */
+static long sleep_rc[6];
+static long sleep_now_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
+			  const uint64_t args[6])
+{
+	return ktimer_sleep_until(k, uk_arch_now(k->a)); /* exactly now */
+}
+
+static void sleeper_prog(struct uk_user *u, uint64_t arg)
+{
+	uint64_t t0 = mock_now(0), blocked;
+
+	sleep_rc[0] = uk_sys_sleep(u, 5000);
+	sleep_rc[1] = (long)(mock_now(0) - t0);
+	blocked = u->t->blocked_count;
+	sleep_rc[2] = uk_sys_sleep_until(u, 1);
+	sleep_rc[3] = uk_syscall6(u, UK_SYS_EXT_FIRST, 0, 0, 0, 0, 0, 0);
+	sleep_rc[4] = (long)(u->t->blocked_count - blocked);
+	sleep_rc[5] = 1;
+}
+
+static void test_sleep(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+
+	memset(sleep_rc, 0xff, sizeof(sleep_rc));
+	uk_kernel_set_syscall_extension(k, sleep_now_ext, NULL);
+	spawn_prog(k, sleeper_prog, 0, 5, 0);
+	mock_run(k, 0);
+	assert_int_equal(sleep_rc[5], 1); /* it ran to the end */
+	assert_int_equal(sleep_rc[0], 0);
+	assert_true(sleep_rc[1] >= 5000 && sleep_rc[1] < 6000);
+	assert_int_equal(sleep_rc[2], 0);
+	assert_int_equal(sleep_rc[3], 0);
+	assert_int_equal(sleep_rc[4], 0);
+	assert_int_equal(k->stats.sleeps, 2);
+	assert_int_equal(uk_kernel_live_count(k), 0);
 	shutdown();
 }
 
@@ -499,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_timer_due_at_its_deadline),
 		cmocka_unit_test(test_kernel_timer_list),
 		cmocka_unit_test(test_earlier_kernel_timer_reprograms_the_cpu),
+		cmocka_unit_test(test_sleep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,6 +56,7 @@ struct uk_arch {
 	struct mock_flush flushes[MOCK_LOG_MAX];
 	unsigned nflushes;
 	uint64_t traces[0x400];
+	uint64_t trace_last[0x400][3]; /* the arguments of each kind's last record */
 	/* The optional MSI controller (mock_enable_msi): ctrl 0, its pins'
 	 * routed vectors (0: not routed). */
 	unsigned msi_pins;
@@ -121,6 +122,7 @@ const struct mock_flush *mock_flush(unsigned i) { return &mock.flushes[i]; }
 uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
 uint64_t mock_timer(unsigned cpu) { return mock.timer[cpu]; }
 uint64_t mock_trace_count(uint16_t kind) { return kind < 0x400 ? mock.traces[kind] : 0; }
+uint64_t mock_trace_arg(uint16_t kind, unsigned i) { return kind < 0x400 && i < 3 ? mock.trace_last[kind][i] : 0; }
 uk_paddr_t mock_root(unsigned cpu) { return mock.root[cpu]; }
 unsigned mock_root_loads(unsigned cpu) { return mock.root_loads[cpu]; }
 void mock_fail_thread_creates(unsigned n) { mock.fail_thread_creates = n; }
@@ -568,8 +570,12 @@ void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 
 void uk_arch_trace(struct uk_arch *a, uint16_t kind, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	if (kind < 0x400)
+	if (kind < 0x400) {
 		a->traces[kind]++;
+		a->trace_last[kind][0] = a0;
+		a->trace_last[kind][1] = a1;
+		a->trace_last[kind][2] = a2;
+	}
 }
 
 _Noreturn void uk_arch_fatal(struct uk_arch *a, const char *what)

@@ -84,6 +84,8 @@ void mock_clear_logs(void);
 uint64_t mock_timer(unsigned cpu);
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
+/* Argument i (0..2) of the last trace record of `kind`. */
+uint64_t mock_trace_arg(uint16_t kind, unsigned i);
 
 /* The PTE that maps `va` in the space with root `root`, or 0. */
 uint64_t mock_pte(uk_paddr_t root, uk_vaddr_t va);

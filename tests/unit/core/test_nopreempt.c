@@ -89,6 +89,8 @@ static void test_overrun_kills(void **state)
 	assert_int_equal(uk_kernel_live_count(g.k), 0);
 	/* Traced: the begin and the overrun (no end: the thread died). */
 	assert_int_equal(mock_trace_count(UK_TRACE_CORE_NOPREEMPT), 2);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_NOPREEMPT, 1), 100000);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_NOPREEMPT, 2), 2);
 	shutdown();
 }
 
@@ -153,6 +155,74 @@ static void test_overrun_runs_the_deferred_preemption(void **state)
 	shutdown();
 }
 
+/* A section's end runs a preemption deferred inside it at once: a
+ * higher-priority wake-up's, though the slice has not run out. */
+static void ends_with_a_deferred_wakeup(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 100000) == 0);
+	start(u, other, 20); /* deferred */
+	UCHECK(g.others_ran == 0);
+	g.end_rc = uk_sys_nopreempt_end(u);
+	g.after_overrun = g.others_ran; /* the other ran before the end returned */
+}
+
+/* ...and a slice end that comes exactly as the section ends. */
+static void ends_at_the_slice_end(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 500000) == 0);
+	start(u, other, 5); /* same priority: waits for the slice end */
+	/* Computed until the syscall's entry cost (100 ns in the mock) brings
+	 * the clock exactly to the slice's end as the section ends. */
+	mock_set_now(0, g.k->cpus[0].slice_deadline - 100);
+	g.end_rc = uk_sys_nopreempt_end(u);
+	g.after_overrun = g.others_ran;
+}
+
+/* A section ended well before its budget: the CPU timer goes back to the
+ * slice end, with no tick at the budget's deadline. */
+static void ends_early(struct uk_user *u, uint64_t arg)
+{
+	uint64_t ticks;
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 10000) == 0);
+	g.end_rc = uk_sys_nopreempt_end(u);
+	ticks = g.k->stats.timer_ticks;
+	mock_spin(20000); /* past the budget's deadline, before the 1 ms slice ends */
+	g.after_overrun = (int)(g.k->stats.timer_ticks - ticks) + 1;
+}
+
+static void test_end_of_section(void **state)
+{
+	struct uk_kernel_config cfg = config_with(50000, true, 8);
+	struct uk_kernel_config long_slice = config_with(1000000, true, 8);
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, ends_with_a_deferred_wakeup, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.end_rc, 0);
+	assert_int_equal(g.after_overrun, 1);
+	shutdown();
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, ends_at_the_slice_end, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.end_rc, 0);
+	assert_int_equal(g.after_overrun, 1);
+	shutdown();
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &long_slice);
+	spawn_prog(g.k, ends_early, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.end_rc, 0);
+	assert_int_equal(g.after_overrun, 1); /* no tick */
+	shutdown();
+}
+
 static void validation(struct uk_user *u, uint64_t arg)
 {
 	long weak;
@@ -164,7 +234,17 @@ static void validation(struct uk_user *u, uint64_t arg)
 	UCHECK(weak > 0);
 	UCHECK(uk_sys_nopreempt_begin(u, (uint32_t)weak, 1000) == UK_EPERM);
 	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 1000) == 0);
+	/* traced: (thread, budget, 0) at the begin, 1 at the end */
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_NOPREEMPT, 0) == u->t->o.id);
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_NOPREEMPT, 1) == 1000);
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_NOPREEMPT, 2) == 0);
 	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 1000) == UK_EBUSY);
+	UCHECK(uk_sys_nopreempt_end(u) == 0);
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_NOPREEMPT, 1) == 1000);
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_NOPREEMPT, 2) == 1);
+	UCHECK(mock_trace_count(UK_TRACE_CORE_NOPREEMPT) == 2);
+	/* the longest budget allowed (cfg.nopreempt_max_ns, 1 ms by default) */
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 1000000) == 0);
 	UCHECK(uk_sys_nopreempt_end(u) == 0);
 	g.after_overrun = 1;
 }
@@ -195,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_overrun_goes_to_fault_handler),
 		cmocka_unit_test(test_overrun_runs_the_deferred_preemption),
 		cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_end_of_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

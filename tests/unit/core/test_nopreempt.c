@@ -61,7 +61,9 @@ static void test_inside_budget_never_preempted(void **state)
 	assert_int_equal(g.end_rc, 0);
 	uk_kernel_get_stats(g.k, &st);
 	assert_int_equal(st.nopreempt_overruns, 0);
-	assert_true(st.nopreempt_deferred_preemptions >= 1);
+	/* the higher-priority wake-up, then the first slice end (the timer
+	 * then waits for the budget's deadline) */
+	assert_int_equal(st.nopreempt_deferred_preemptions, 2);
 	shutdown();
 }
 
@@ -223,6 +225,59 @@ static void test_end_of_section(void **state)
 	shutdown();
 }
 
+/* At its deadline a section no longer holds the CPU: a yield made exactly
+ * then yields (the overrun itself is taken as the call returns). */
+static void yields_at_the_deadline(struct uk_user *u, uint64_t arg)
+{
+	unsigned fh = (unsigned)uk_kernel_register_program(g.k, "fh", overrun_handler);
+	UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, fh) == 0);
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 10000) == 0);
+	start(u, other, 5); /* same priority: waits */
+	mock_set_now(0, u->t->np_deadline - 100); /* the yield runs at the deadline */
+	uk_sys_yield(u);
+	g.after_overrun = g.others_ran;
+}
+
+/* A tick taken exactly at the budget's deadline is the overrun (here the
+ * slice-end tick, whose entry cost brings the clock to the deadline). */
+static void ticks_at_the_deadline(struct uk_user *u, uint64_t arg)
+{
+	uint64_t sd = g.k->cpus[0].slice_deadline, before = mock_now(0);
+	/* the begin runs at before + 100 (its entry cost); the tick's entry
+	 * costs 50 */
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, sd + 50 - (before + 100)) == 0);
+	UCHECK(u->t->np_deadline == sd + 50);
+	mock_set_now(0, sd);
+	uk_user_work(u, 1); /* the slice-end tick */
+	g.after_overrun = 1; /* never: the overrun kills it */
+}
+
+static void test_at_the_deadline(void **state)
+{
+	struct uk_kernel_config cfg = config_with(50000, true, 8);
+	struct uk_kernel_stats st;
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, yields_at_the_deadline, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_overrun, 1);
+	assert_int_equal(g.handler_calls, 1);
+	shutdown();
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, ticks_at_the_deadline, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	uk_kernel_get_stats(g.k, &st);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.after_overrun, 0);
+	assert_int_equal(st.nopreempt_overruns, 1);
+	assert_int_equal(st.nopreempt_deferred_preemptions, 0);
+	shutdown();
+}
+
 static void validation(struct uk_user *u, uint64_t arg)
 {
 	long weak;
@@ -276,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_overrun_runs_the_deferred_preemption),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_end_of_section),
+		cmocka_unit_test(test_at_the_deadline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

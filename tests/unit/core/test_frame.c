@@ -202,6 +202,23 @@ static void test_lifecycle_gives_every_object_back(void **state)
 	shutdown();
 }
 
+/* With no frame left for a process object, process_create says UK_ENOMEM
+ * and counts no object. */
+static void test_process_create_without_memory(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uint64_t kobjs = k->kalloc.kobjs;
+	struct process *p = NULL;
+	uk_paddr_t pa;
+
+	while (frame_alloc(k, &pa) == 0)
+		;
+	assert_int_equal(process_create(k, 255, "p", &p), UK_ENOMEM);
+	assert_null(p);
+	assert_int_equal(k->kalloc.kobjs, kobjs);
+	shutdown();
+}
+
 /* A process whose references all go before any thread lived (its own
  * handle closed, then the creator's reference dropped) is torn down on
  * the way out: its pages, page tables, handles and PCID come back. */
@@ -271,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_thread_create_failure_leaves_nothing),
 		cmocka_unit_test(test_kobj_refcount_frees),
 		cmocka_unit_test(test_process_freed_unborn_is_torn_down),
+		cmocka_unit_test(test_process_create_without_memory),
 		cmocka_unit_test(test_lifecycle_gives_every_object_back),
 		cmocka_unit_test(test_free_of_a_frame_never_given_is_fatal),
 	};

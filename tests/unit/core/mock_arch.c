@@ -35,6 +35,7 @@ struct uk_arch {
 	bool irq_on[UK_MAX_CPUS];
 	uint64_t now[UK_MAX_CPUS];
 	uint64_t timer[UK_MAX_CPUS]; /* 0: disarmed */
+	unsigned nregions;           /* RAM reported as this many regions (0: one) */
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
 	uk_paddr_t root[UK_MAX_CPUS];
@@ -331,12 +332,17 @@ void mock_run(struct uk_kernel *k, unsigned cpu)
 
 bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uint64_t *size)
 {
-	if (index != 0)
+	unsigned n = a->nregions ? a->nregions : 1;
+	uint64_t chunk = (a->ram_size / n) & ~(uint64_t)(UK_PAGE_SIZE - 1);
+
+	if (index >= n)
 		return false;
-	*base = MOCK_RAM_BASE;
-	*size = a->ram_size;
+	*base = MOCK_RAM_BASE + index * chunk;
+	*size = index == n - 1 ? a->ram_size - index * chunk : chunk;
 	return true;
 }
+
+void mock_set_regions(unsigned n) { mock.nregions = n; }
 
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 {

@@ -37,6 +37,9 @@ struct mock_flush {
 struct uk_arch *mock_create(unsigned ncpus, uint64_t ram_bytes);
 void mock_destroy(void);
 
+/* Report the RAM as `n` adjacent regions of about equal size (before boot). */
+void mock_set_regions(unsigned n);
+
 /* Boot a kernel on it with `cfg` (NULL: defaults); fails the test on error. */
 struct uk_kernel *mock_boot(const struct uk_kernel_config *cfg);
 

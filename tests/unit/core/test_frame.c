@@ -43,6 +43,32 @@ static void test_frame_exhaustion_and_reuse(void **state)
 	shutdown();
 }
 
+/* The allocator keeps at most FRAME_MAX_REGIONS regions: the RAM of
+ * regions past them is left out, and every frame it does hand out lies in
+ * a kept region. */
+static void test_more_regions_than_kept(void **state)
+{
+	struct uk_kernel *k;
+	uint64_t ram = 4 << 20, chunk = ram / (FRAME_MAX_REGIONS + 4), n = 0;
+	uk_paddr_t pa, end;
+	uint64_t free0;
+
+	mock_create(1, ram);
+	mock_set_regions(FRAME_MAX_REGIONS + 4);
+	k = mock_boot(NULL);
+	assert_int_equal(k->frames.nregions, FRAME_MAX_REGIONS);
+	end = k->frames.region[FRAME_MAX_REGIONS - 1].base +
+	      (k->frames.region[FRAME_MAX_REGIONS - 1].pages << UK_PAGE_SHIFT);
+	assert_int_equal(end, MOCK_RAM_BASE + FRAME_MAX_REGIONS * (chunk & ~(uint64_t)(UK_PAGE_SIZE - 1)));
+	free0 = k->frames.free;
+	while (frame_alloc(k, &pa) == 0) {
+		assert_true(pa >= MOCK_RAM_BASE && pa < end);
+		n++;
+	}
+	assert_int_equal(n, free0);
+	shutdown();
+}
+
 static void test_kalloc_classes_and_exhaustion(void **state)
 {
 	struct uk_kernel *k = boot(1, 1 << 20, NULL);
@@ -283,6 +309,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame_exhaustion_and_reuse),
+		cmocka_unit_test(test_more_regions_than_kept),
 		cmocka_unit_test(test_kalloc_classes_and_exhaustion),
 		cmocka_unit_test(test_create_fails_without_memory),
 		cmocka_unit_test(test_thread_create_failure_leaves_nothing),

@@ -36,6 +36,7 @@ struct uk_arch {
 	uint64_t now[UK_MAX_CPUS];
 	uint64_t timer[UK_MAX_CPUS]; /* 0: disarmed */
 	unsigned nregions;           /* RAM reported as this many regions (0: one) */
+	const uint64_t *region_sizes; /* their sizes, adjacent from the base (NULL: equal) */
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
 	uk_paddr_t root[UK_MAX_CPUS];
@@ -335,6 +336,16 @@ bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uin
 	unsigned n = a->nregions ? a->nregions : 1;
 	uint64_t chunk = (a->ram_size / n) & ~(uint64_t)(UK_PAGE_SIZE - 1);
 
+	if (a->region_sizes) {
+		uint64_t at = MOCK_RAM_BASE;
+		if (index >= a->nregions)
+			return false;
+		for (unsigned i = 0; i < index; i++)
+			at += a->region_sizes[i];
+		*base = at;
+		*size = a->region_sizes[index];
+		return true;
+	}
 	if (index >= n)
 		return false;
 	*base = MOCK_RAM_BASE + index * chunk;
@@ -342,7 +353,12 @@ bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uin
 	return true;
 }
 
-void mock_set_regions(unsigned n) { mock.nregions = n; }
+void mock_set_regions(unsigned n) { mock.nregions = n; mock.region_sizes = NULL; }
+void mock_set_region_sizes(unsigned n, const uint64_t *sizes)
+{
+	mock.nregions = n;
+	mock.region_sizes = sizes;
+}
 
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 {

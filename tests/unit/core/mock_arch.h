@@ -39,6 +39,8 @@ void mock_destroy(void);
 
 /* Report the RAM as `n` adjacent regions of about equal size (before boot). */
 void mock_set_regions(unsigned n);
+/* ...or as `n` adjacent regions of the given sizes (the array must stay). */
+void mock_set_region_sizes(unsigned n, const uint64_t *sizes);
 
 /* Boot a kernel on it with `cfg` (NULL: defaults); fails the test on error. */
 struct uk_kernel *mock_boot(const struct uk_kernel_config *cfg);

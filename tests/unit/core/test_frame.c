@@ -69,6 +69,73 @@ static void test_more_regions_than_kept(void **state)
 	shutdown();
 }
 
+/* Regions as the platform reports them: the kernel instance takes the
+ * first one big enough (here all of region 0, which then gives no frame),
+ * a region of one page gives its page, a smaller one nothing, and every
+ * other region gives all of its pages, its first one included. */
+static void test_region_edges(void **state)
+{
+	static uint64_t sizes[4];
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uint64_t kpages = k->frames.region[0].first;
+	uk_paddr_t pa;
+	uint64_t n;
+
+	shutdown();
+	sizes[0] = kpages * UK_PAGE_SIZE; /* exactly the instance */
+	sizes[1] = UK_PAGE_SIZE;          /* one page */
+	sizes[2] = UK_PAGE_SIZE / 2;      /* less than a page */
+	sizes[3] = 64 * UK_PAGE_SIZE;
+	mock_create(1, 1 << 20);
+	mock_set_region_sizes(4, sizes);
+	k = mock_boot(NULL);
+	assert_int_equal(k->frames.nregions, 2);
+	assert_int_equal(k->frames.region[0].base, MOCK_RAM_BASE + sizes[0]);
+	assert_int_equal(k->frames.region[0].pages, 1);
+	assert_int_equal(k->frames.region[0].first, 0);
+	assert_int_equal(k->frames.region[1].first, 0);
+	assert_int_equal(k->frames.total, 1 + 64);
+	n = k->frames.free;
+	while (frame_alloc(k, &pa) == 0) {
+		assert_true(pa >= k->frames.region[0].base);
+		n--;
+	}
+	assert_int_equal(n, 0);
+	shutdown();
+}
+
+/* The free list's links live in freed frames: a link that is no frame the
+ * allocator gave out (not page-aligned, or not in its RAM) means a freed
+ * frame was written, and the allocator stops the machine. */
+static int alloc_after_bad_link_in_child(uint64_t delta)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct uk_kernel *k = boot(1, 1 << 20, NULL);
+		uk_paddr_t a, b, got;
+		if (frame_alloc(k, &a) < 0 || frame_alloc(k, &b) < 0)
+			_exit(2);
+		frame_free(k, a);
+		frame_free(k, b); /* b's first word links to a */
+		*(uint64_t *)frame_ptr(k, b) = a + delta;
+		frame_alloc(k, &got);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+}
+
+static void test_corrupt_free_list_is_fatal(void **state)
+{
+	assert_int_equal(alloc_after_bad_link_in_child(0), 0);             /* sound */
+	assert_int_equal(alloc_after_bad_link_in_child(8), SIGABRT);       /* in RAM, misaligned */
+	assert_int_equal(alloc_after_bad_link_in_child(1ull << 40), SIGABRT); /* aligned, not RAM */
+}
+
 static void test_kalloc_classes_and_exhaustion(void **state)
 {
 	struct uk_kernel *k = boot(1, 1 << 20, NULL);
@@ -310,6 +377,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame_exhaustion_and_reuse),
 		cmocka_unit_test(test_more_regions_than_kept),
+		cmocka_unit_test(test_region_edges),
+		cmocka_unit_test(test_corrupt_free_list_is_fatal),
 		cmocka_unit_test(test_kalloc_classes_and_exhaustion),
 		cmocka_unit_test(test_create_fails_without_memory),
 		cmocka_unit_test(test_thread_create_failure_leaves_nothing),

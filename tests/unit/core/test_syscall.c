@@ -312,6 +312,7 @@ static void validate(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_syscall(u, UK_SYS_NULL, NULL) == 0);
 	UCHECK(uk_syscall(u, UK_SYS_COUNT, none) == UK_ENOSYS);
 	UCHECK(uk_syscall(u, ~0u, none) == UK_ENOSYS);
+	UCHECK(uk_sys_yield(u) == 0); /* alone: nothing to yield to */
 	UCHECK(uk_sys_clock(u) > 0);
 	UCHECK(uk_sys_thread_id(u) > 0);
 	/* handles out of every range */

@@ -56,6 +56,20 @@ static void parent(struct uk_user *u, uint64_t arg)
 	UCHECK(code == 7);
 	UCHECK(uk_sys_thread_kill(u, (uint32_t)h) == UK_ESRCH);
 	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
+	/* the lowest user address takes the exit code too */
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, UK_USER_BASE, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_exit_7), 0, 10, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, UK_USER_BASE) == 0);
+	UCHECK(uk_user_read(u, UK_USER_BASE, &code, 4) == 0 && code == 7);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
+	/* the highest priority there is (the process's maximum is 255) */
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_returns), 0, UK_PRIO_MAX, 0);
+	UCHECK(h > 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0); /* runs at once, and exits */
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, 0) == 0);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
 	/* returning from the entry exits with 0 */
 	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_returns), 0, 1, 0);
 	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
@@ -104,11 +118,11 @@ static void test_lifecycle(void **state)
 	assert_int_equal(uk_kernel_thread_info(g.k, tid, &info), UK_ENOENT);
 	assert_int_equal(g.k->kalloc.kobjs, 0);
 	assert_int_equal(harness_failures, 0);
-	assert_int_equal(g.steps, 102);
+	assert_int_equal(g.steps, 104);
 	assert_int_equal(uk_kernel_live_count(g.k), 0);
 	uk_kernel_get_stats(g.k, &st);
-	assert_int_equal(st.threads_created, 5);
-	assert_int_equal(st.threads_exited, 5);
+	assert_int_equal(st.threads_created, 7);
+	assert_int_equal(st.threads_exited, 7);
 	/* everything was given back: processes, threads, tables */
 	assert_int_equal(st.frames_free, g.k->frames.free);
 	shutdown();

@@ -319,6 +319,30 @@ static void test_process_create_without_memory(void **state)
 	shutdown();
 }
 
+/* A mutex_create syscall with no memory left for the object: UK_ENOMEM. */
+static long oom_rc;
+static void mutex_oom_program(struct uk_user *u, uint64_t arg)
+{
+	oom_rc = uk_sys_mutex_create(u);
+}
+
+static void test_mutex_create_without_memory(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uk_paddr_t pa;
+
+	oom_rc = 1;
+	spawn_prog(k, mutex_oom_program, 0, 5, 0);
+	while (frame_alloc(k, &pa) == 0)
+		;
+	while (kalloc(k, sizeof(struct mutex)))
+		;
+	mock_run(k, 0);
+	assert_int_equal(oom_rc, UK_ENOMEM);
+	assert_int_equal(uk_kernel_live_count(k), 0);
+	shutdown();
+}
+
 /* A process whose references all go before any thread lived (its own
  * handle closed, then the creator's reference dropped) is torn down on
  * the way out: its pages, page tables, handles and PCID come back. */
@@ -392,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_kobj_refcount_frees),
 		cmocka_unit_test(test_process_freed_unborn_is_torn_down),
 		cmocka_unit_test(test_process_create_without_memory),
+		cmocka_unit_test(test_mutex_create_without_memory),
 		cmocka_unit_test(test_lifecycle_gives_every_object_back),
 		cmocka_unit_test(test_free_of_a_frame_never_given_is_fatal),
 	};

@@ -65,6 +65,8 @@ static void parent(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_user_read(u, UK_USER_BASE, &code, 4) == 0 && code == 7);
 	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
 	/* the highest priority there is (the process's maximum is 255) */
+	UCHECK(uk_sys_thread_set_prio(u, UK_HANDLE_THREAD_INITIAL, UK_PRIO_MAX) == 0);
+	UCHECK(uk_sys_thread_set_prio(u, UK_HANDLE_THREAD_INITIAL, 5) == 0);
 	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(k, child_returns), 0, UK_PRIO_MAX, 0);
 	UCHECK(h > 0);
 	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0); /* runs at once, and exits */

@@ -39,6 +39,11 @@ static void futex_main(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_futex_wake(u, UK_USER_END, 1) == UK_EFAULT);
 	UCHECK(uk_sys_futex_wake(u, UK_USER_END - 4, 1) == 0);
 	UCHECK(uk_sys_futex_wake(u, WORD, 10) == 0);
+	/* the 32-bit values: UINT32_MAX is one, anything wider is refused */
+	UCHECK(uk_sys_futex_wait(u, WORD, UINT32_MAX) == UK_EAGAIN);
+	UCHECK(uk_sys_futex_wake(u, WORD, UINT32_MAX) == 0);
+	UCHECK(uk_syscall6(u, UK_SYS_FUTEX_WAKE, WORD, (1ull << 32) + 1, 0, 0, 0, 0) == UK_EINVAL);
+	UCHECK(uk_syscall6(u, UK_SYS_FUTEX_WAIT, WORD, 1ull << 32, 0, 0, 0, 0) == UK_EINVAL);
 	/* three sleepers at different priorities (above ours: they run and block) */
 	a = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'a', 6, 0);
 	b = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'b', 8, 0);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Scheduler: the fixed policy's bitmap pick and round robin, placement,
  * preemption decisions and IPIs, and runs on the mock machine. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -490,7 +493,7 @@ static void test_earlier_kernel_timer_reprograms_the_cpu(void **state)
 /* Sleeping: a relative sleep returns 0 at (not long after) its deadline;
  * a deadline already reached, in the past or exactly now, returns 0 at
  * once without blocking. */
-static long sleep_rc[6];
+static long sleep_rc[11];
 static long sleep_now_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
 			  const uint64_t args[6])
 {
@@ -507,7 +510,21 @@ static void sleeper_prog(struct uk_user *u, uint64_t arg)
 	sleep_rc[2] = uk_sys_sleep_until(u, 1);
 	sleep_rc[3] = uk_syscall6(u, UK_SYS_EXT_FIRST, 0, 0, 0, 0, 0, 0);
 	sleep_rc[4] = (long)(u->t->blocked_count - blocked);
+	t0 = mock_now(0);
+	sleep_rc[6] = uk_sys_sleep(u, 5001); /* an odd length is no flag */
+	sleep_rc[7] = (long)(mock_now(0) - t0);
+	t0 = mock_now(0);
+	sleep_rc[8] = uk_sys_sleep_until(u, t0 + 5000);
+	sleep_rc[9] = (long)(mock_now(0) - t0);
 	sleep_rc[5] = 1;
+}
+
+/* A relative sleep too long for the clock sleeps for ever (its deadline
+ * saturates; it does not wrap into the past). */
+static void forever_sleeper(struct uk_user *u, uint64_t arg)
+{
+	uk_sys_sleep(u, UINT64_MAX - 10);
+	sleep_rc[10] = 1;
 }
 
 static void test_sleep(void **state)
@@ -524,9 +541,147 @@ static void test_sleep(void **state)
 	assert_int_equal(sleep_rc[2], 0);
 	assert_int_equal(sleep_rc[3], 0);
 	assert_int_equal(sleep_rc[4], 0);
-	assert_int_equal(k->stats.sleeps, 2);
+	assert_int_equal(sleep_rc[6], 0);
+	assert_true(sleep_rc[7] >= 5001 && sleep_rc[7] < 6000);
+	assert_int_equal(sleep_rc[8], 0);
+	assert_true(sleep_rc[9] >= 5000 && sleep_rc[9] < 6000);
+	assert_int_equal(k->stats.sleeps, 4);
 	assert_int_equal(uk_kernel_live_count(k), 0);
 	shutdown();
+
+	k = boot(1, 1 << 20, NULL);
+	spawn_prog(k, forever_sleeper, 0, 5, 0);
+	mock_run(k, 0);
+	assert_int_equal(sleep_rc[10], -1); /* still asleep */
+	assert_int_equal(uk_kernel_describe_blocked(k, NULL, NULL), 1);
+	shutdown();
+}
+
+/* Before a CPU has started, nothing is sent to it: a thread placed there
+ * waits for the CPU to look at its queue when it starts. */
+static void nothing(struct uk_user *u, uint64_t arg)
+{
+}
+
+static void test_no_ipi_to_a_cpu_not_started(void **state)
+{
+	struct uk_kernel *k = boot(2, 1 << 20, NULL);
+	int prog = uk_kernel_register_program(k, "n", nothing);
+	struct uk_spawn sp = { .program = (unsigned)prog, .prio = 5, .max_prio = 255, .affinity = 0x2 };
+	uint64_t tid;
+
+	mock_clear_logs();
+	assert_int_equal(uk_kernel_spawn(k, &sp, &tid), 0);
+	assert_int_equal(mock_ipi_count(), 0);
+	assert_int_equal(mock_pending_ipis(1), 0);
+	mock_run(k, 1);
+	assert_int_equal(uk_kernel_live_count(k), 0);
+	shutdown();
+}
+
+/* The run-queue trace records (cpu, threads queued there, 0) at every
+ * enqueue, dequeue and pick; a pick that finds nothing records nothing. */
+static void test_runq_trace(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uint64_t n0 = mock_trace_count(UK_TRACE_CORE_RUNQ);
+	uint64_t a, b;
+	struct uk_thread *tb = NULL;
+	struct list *l;
+
+	a = spawn_prog(k, nothing, 0, 5, 0);
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ), n0 + 1);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 1);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 2), 0);
+	b = spawn_prog(k, nothing, 0, 5, 0);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 2);
+	list_for_each(l, &k->threads) {
+		struct uk_thread *t = container_of(l, struct uk_thread, all_link);
+		if (t->o.id == b)
+			tb = t;
+	}
+	assert_non_null(tb);
+	kernel_lock(k);
+	sched_set_prio(k, tb, 7); /* a dequeue and an enqueue */
+	kernel_unlock(k);
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ), n0 + 4);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 2);
+	mock_run(k, 0); /* two picks */
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ), n0 + 6);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 0);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 2), 0);
+	assert_int_equal(k->cpus[0].nready, 0);
+	assert_int_equal(uk_kernel_live_count(k), 0);
+	(void)a;
+	shutdown();
+}
+
+/* A policy plug-in: the core calls its check on every CPU's state (in a
+ * checking build, at every switch), does without one, and stops the
+ * machine when the policy places a thread outside its affinity. */
+static unsigned checked_cpus;
+static void check_counts(struct uk_kernel *k, void *state)
+{
+	for (unsigned c = 0; c < k->ncpus; c++)
+		if (k->cpus[c].sched_state == state)
+			checked_cpus |= 1u << c;
+}
+
+static unsigned place_outside(struct uk_kernel *k, const struct uk_sched_node *n, unsigned waker)
+{
+	return n->affinity == 0x1 ? 1 : 0;
+}
+
+static int run_policy(int kind)
+{
+	struct uk_kernel_config cfg;
+	struct uk_sched_ops ops;
+	struct uk_kernel *k;
+
+	uk_kernel_config_default(&cfg);
+	uk_sched_fixed_ops(&ops);
+	if (kind == 0)
+		ops.check = check_counts;
+	else if (kind == 1)
+		ops.check = NULL;
+	else
+		ops.select_cpu = place_outside;
+	cfg.sched = &ops;
+	mock_create(2, 1 << 20);
+	k = mock_boot(&cfg);
+	if (kind == 2) {
+		/* affinity CPU 0 only; the policy says CPU 1 */
+		struct uk_spawn sp = { .program = (unsigned)uk_kernel_register_program(k, "n", nothing),
+				       .prio = 5, .max_prio = 255, .affinity = 0x1 };
+		uint64_t tid;
+		uk_kernel_spawn(k, &sp, &tid);
+	} else {
+		spawn_prog(k, nothing, 0, 5, 0);
+	}
+	mock_run(k, 0);
+	mock_run(k, 1);
+	return (int)uk_kernel_live_count(k);
+}
+
+static void test_policy_plugin(void **state)
+{
+	pid_t pid;
+	int status = 0;
+
+	checked_cpus = 0;
+	assert_int_equal(run_policy(0), 0);
+	assert_int_equal(checked_cpus, 3);
+	shutdown();
+	assert_int_equal(run_policy(1), 0);
+	shutdown();
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		run_policy(2);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 }
 
 int main(void)
@@ -547,6 +702,9 @@ int main(void)
 		cmocka_unit_test(test_kernel_timer_list),
 		cmocka_unit_test(test_earlier_kernel_timer_reprograms_the_cpu),
 		cmocka_unit_test(test_sleep),
+		cmocka_unit_test(test_no_ipi_to_a_cpu_not_started),
+		cmocka_unit_test(test_runq_trace),
+		cmocka_unit_test(test_policy_plugin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

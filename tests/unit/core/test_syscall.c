@@ -331,6 +331,23 @@ static void validate(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_thread_wait(u, UK_HANDLE_THREAD_INITIAL, 0) == UK_EDEADLK);
 	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x10000000, 4096, UK_PROT_READ, 0) == 0);
 	UCHECK(uk_sys_futex_wait(u, 0x10000000 + 4096, 0) == UK_EFAULT);
+	/* 32-bit protections and flags: UINT32_MAX fits (the range is then
+	 * checked first); a wider protection is refused */
+	UCHECK(uk_syscall6(u, UK_SYS_VM_MAP, UK_HANDLE_PROCESS_SELF, 0, 4096, UINT32_MAX, 0, 0) == UK_ERANGE);
+	UCHECK(uk_syscall6(u, UK_SYS_VM_MAP, UK_HANDLE_PROCESS_SELF, 0, 4096, UK_PROT_READ, UINT32_MAX, 0) ==
+	       UK_ERANGE);
+	UCHECK(uk_syscall6(u, UK_SYS_VM_PROTECT, UK_HANDLE_PROCESS_SELF, 0, 4096, UINT32_MAX, 0, 0) == UK_ERANGE);
+	UCHECK(uk_syscall6(u, UK_SYS_VM_PROTECT, UK_HANDLE_PROCESS_SELF, 0x10000000, 4096,
+			   (1ull << 32) | UK_PROT_READ, 0, 0) == UK_EINVAL);
+	/* protect and unmap change exactly the range named */
+	uk_paddr_t root = u->t->proc->vs.root;
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x20000000, 2 * 4096, UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_sys_vm_protect(u, UK_HANDLE_PROCESS_SELF, 0x20000000, 4096, UK_PROT_READ) == 0);
+	UCHECK((mock_pte(root, 0x20000000) & UK_PTE_W) == 0);
+	UCHECK((mock_pte(root, 0x20001000) & UK_PTE_W) != 0);
+	UCHECK(uk_sys_vm_unmap(u, UK_HANDLE_PROCESS_SELF, 0x20000000, 4096) == 0);
+	UCHECK(mock_pte(root, 0x20000000) == 0);
+	UCHECK(mock_pte(root, 0x20001000) != 0);
 	v.done = 1;
 }
 

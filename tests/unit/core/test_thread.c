@@ -331,6 +331,8 @@ static long ext_syscall(void *ctx, struct uk_kernel *k, struct uk_user *u, unsig
 {
 	if (nr == UK_SYS_EXT_FIRST + 2)
 		return device_calls; /* what the call sees when it runs */
+	if (nr == UK_SYS_EXT_LAST)
+		return 1234; /* the range's last number is the hook's too */
 	if (nr != UK_SYS_EXT_FIRST)
 		return UK_ENOSYS;
 	return uk_waitq_block(k, u, &ext_q, args[0]);
@@ -355,6 +357,7 @@ static void early_irq(struct uk_user *u, uint64_t arg)
 	mock_raise_device(0, 100);
 	g.rc[4] = uk_syscall6(u, UK_SYS_EXT_FIRST + 2, 0, 0, 0, 0, 0, 0);
 	g.rc[5] = device_calls;
+	g.rc[9] = uk_syscall6(u, UK_SYS_EXT_LAST, 0, 0, 0, 0, 0, 0);
 }
 
 /* User accesses and work: a 1-byte access moves its byte; a zero-byte one
@@ -422,6 +425,7 @@ static void test_extension_hooks(void **state)
 	mock_run(g.k, 0);
 	assert_int_equal(g.rc[4], 1);
 	assert_int_equal(g.rc[5], 1);
+	assert_int_equal(g.rc[9], 1234);
 	device_calls = 0;
 	spawn_prog(g.k, accesses_and_work, 0, 5, 0);
 	mock_run(g.k, 0);

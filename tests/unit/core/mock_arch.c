@@ -123,6 +123,13 @@ unsigned mock_flush_count(void) { return mock.nflushes; }
 const struct mock_flush *mock_flush(unsigned i) { return &mock.flushes[i]; }
 uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
 uint64_t mock_timer(unsigned cpu) { return mock.timer[cpu]; }
+unsigned mock_live_contexts(void)
+{
+	unsigned n = 0;
+	for (struct uk_arch_thread *t = mock.live; t; t = t->next_live)
+		n++;
+	return n;
+}
 uint64_t mock_trace_count(uint16_t kind) { return kind < 0x400 ? mock.traces[kind] : 0; }
 uint64_t mock_trace_arg(uint16_t kind, unsigned i) { return kind < 0x400 && i < 3 ? mock.trace_last[kind][i] : 0; }
 uk_paddr_t mock_root(unsigned cpu) { return mock.root[cpu]; }

@@ -87,6 +87,8 @@ const struct mock_flush *mock_flush(unsigned i);
 void mock_clear_logs(void);
 /* The deadline `cpu`'s one-shot timer is armed for; 0: disarmed. */
 uint64_t mock_timer(unsigned cpu);
+/* Thread contexts created and not destroyed yet (boot contexts aside). */
+unsigned mock_live_contexts(void);
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
 /* Argument i (0..2) of the last trace record of `kind`. */

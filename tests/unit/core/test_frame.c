@@ -296,6 +296,7 @@ static void test_lifecycle_gives_every_object_back(void **state)
 		assert_int_equal(k->kalloc.kobjs, 0);
 	}
 	kalloc_available(k, after);
+	assert_int_equal(mock_live_contexts(), 0); /* every thread's host context too */
 	assert_int_equal(k->kalloc.pages, pages);
 	assert_int_equal(k->frames.free, free0);
 	assert_memory_equal(before, after, sizeof(before));

@@ -627,6 +627,15 @@ static void check_counts(struct uk_kernel *k, void *state)
 			checked_cpus |= 1u << c;
 }
 
+static uint64_t (*fixed_slice_ns)(struct uk_kernel *k, const struct uk_sched_node *n);
+static unsigned idle_slice_asks;
+static uint64_t slice_not_for_idle(struct uk_kernel *k, const struct uk_sched_node *n)
+{
+	if (container_of(n, struct uk_thread, sn)->is_idle)
+		idle_slice_asks++; /* the idle thread is no policy thread */
+	return fixed_slice_ns(k, n);
+}
+
 static unsigned place_outside(struct uk_kernel *k, const struct uk_sched_node *n, unsigned waker)
 {
 	return n->affinity == 0x1 ? 1 : 0;
@@ -640,6 +649,8 @@ static int run_policy(int kind)
 
 	uk_kernel_config_default(&cfg);
 	uk_sched_fixed_ops(&ops);
+	fixed_slice_ns = ops.slice_ns;
+	ops.slice_ns = slice_not_for_idle;
 	if (kind == 0)
 		ops.check = check_counts;
 	else if (kind == 1)
@@ -669,8 +680,10 @@ static void test_policy_plugin(void **state)
 	int status = 0;
 
 	checked_cpus = 0;
+	idle_slice_asks = 0;
 	assert_int_equal(run_policy(0), 0);
 	assert_int_equal(checked_cpus, 3);
+	assert_int_equal(idle_slice_asks, 0);
 	shutdown();
 	assert_int_equal(run_policy(1), 0);
 	shutdown();
@@ -682,6 +695,62 @@ static void test_policy_plugin(void **state)
 	}
 	waitpid(pid, &status, 0);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+}
+
+/* A switch costs UK_COST_CTX_SWITCH (200 ns in the mock) and is traced
+ * as (cpu, from, to); a yield with nobody else ready is no switch, but it
+ * starts a fresh slice. */
+static uint64_t yield_t0, yield_dt, first_tid, yield_sd;
+static void timed_yielder(struct uk_user *u, uint64_t arg)
+{
+	first_tid = u->t->o.id;
+	yield_t0 = mock_now(0);
+	uk_sys_yield(u); /* 100 ns of syscall entry, then the switch */
+}
+
+static void after_yield(struct uk_user *u, uint64_t arg)
+{
+	yield_dt = mock_now(0) - yield_t0;
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_SWITCH, 1) == first_tid);
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_SWITCH, 2) == u->t->o.id);
+}
+
+static void lone_yielder(struct uk_user *u, uint64_t arg)
+{
+	uint64_t switches = u->k->stats.switches, t0;
+	mock_spin(10000);
+	t0 = mock_now(0);
+	uk_sys_yield(u);
+	/* the slice restarted at the yield (its entry cost 100 ns) */
+	yield_sd = u->k->cpus[0].slice_deadline - (t0 + 100);
+	UCHECK(u->k->stats.switches == switches);
+}
+
+static void test_switch_cost_and_trace(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	uint64_t wakes = mock_trace_count(UK_TRACE_CORE_WAKE), switches;
+
+	spawn_prog(k, timed_yielder, 0, 5, 0);
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_WAKE), wakes + 1);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_WAKE, 1), 0); /* placed on CPU 0 */
+	spawn_prog(k, after_yield, 0, 5, 0);
+	switches = mock_trace_count(UK_TRACE_CORE_SWITCH);
+	mock_run(k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(yield_dt, 100 + 200);
+	/* idle -> yielder -> after_yield -> yielder -> idle */
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_SWITCH), switches + 4);
+	assert_int_equal(k->stats.switches, 4);
+	shutdown();
+
+	k = boot(1, 1 << 20, NULL);
+	yield_sd = 0;
+	spawn_prog(k, lone_yielder, 0, 5, 0);
+	mock_run(k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(yield_sd, k->cfg.timeslice_ns);
+	shutdown();
 }
 
 int main(void)
@@ -705,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_no_ipi_to_a_cpu_not_started),
 		cmocka_unit_test(test_runq_trace),
 		cmocka_unit_test(test_policy_plugin),
+		cmocka_unit_test(test_switch_cost_and_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

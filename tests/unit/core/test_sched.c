@@ -581,6 +581,15 @@ static void test_no_ipi_to_a_cpu_not_started(void **state)
 
 /* The run-queue trace records (cpu, threads queued there, 0) at every
  * enqueue, dequeue and pick; a pick that finds nothing records nothing. */
+static unsigned runq_ran;
+static void one_of_two(struct uk_user *u, uint64_t arg)
+{
+	/* just picked: the first sees the other still queued, the second none */
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1) == 1 - runq_ran);
+	UCHECK(u->k->cpus[0].nready == 1 - runq_ran);
+	runq_ran++;
+}
+
 static void test_runq_trace(void **state)
 {
 	struct uk_kernel *k = boot(1, 1 << 20, NULL);
@@ -589,11 +598,12 @@ static void test_runq_trace(void **state)
 	struct uk_thread *tb = NULL;
 	struct list *l;
 
-	a = spawn_prog(k, nothing, 0, 5, 0);
+	runq_ran = 0;
+	a = spawn_prog(k, one_of_two, 0, 5, 0);
 	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ), n0 + 1);
 	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 1);
 	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 2), 0);
-	b = spawn_prog(k, nothing, 0, 5, 0);
+	b = spawn_prog(k, one_of_two, 0, 5, 0);
 	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 2);
 	list_for_each(l, &k->threads) {
 		struct uk_thread *t = container_of(l, struct uk_thread, all_link);
@@ -612,6 +622,8 @@ static void test_runq_trace(void **state)
 	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 2), 0);
 	assert_int_equal(k->cpus[0].nready, 0);
 	assert_int_equal(uk_kernel_live_count(k), 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(runq_ran, 2);
 	(void)a;
 	shutdown();
 }

@@ -2,6 +2,8 @@
 /* No-preemption sections: never preempted inside the budget, faulted on overrun. */
 #include "harness.h"
 
+#include <ukern/ipc.h>
+
 static struct {
 	struct uk_kernel *k;
 	bool in_section;
@@ -278,6 +280,52 @@ static void test_at_the_deadline(void **state)
 	shutdown();
 }
 
+/* A call from inside a section hands the CPU straight to the waiting
+ * server, which runs out the caller's slice: the CPU timer is armed for
+ * that slice's end, no longer for the caller's section deadline (no tick
+ * comes then while the server runs). */
+static uint32_t ho_ep;
+static void np_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = { 0 };
+	uint64_t ticks, handoffs = g.k->stats.ipc_handoffs;
+
+	UCHECK(uk_recv(u, ho_ep, &m, reply) == 0);
+	UCHECK(g.k->stats.ipc_handoffs == handoffs + 1);
+	ticks = g.k->stats.timer_ticks;
+	mock_spin(50000); /* past the caller's 20 us budget, within the 1 ms slice */
+	g.ran_during_section = (int)(g.k->stats.timer_ticks - ticks);
+	g.others_ran++;
+	uk_reply(u, reply, &m);
+}
+
+static void np_caller(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = { .words = 1, .mr = { 7 } };
+	unsigned fh = (unsigned)uk_kernel_register_program(g.k, "fh", overrun_handler);
+
+	UCHECK(uk_sys_thread_set_fault_handler(u, UK_HANDLE_THREAD_INITIAL, fh) == 0);
+	ho_ep = (uint32_t)uk_ep_create(u, 0);
+	start(u, np_server, 10); /* runs now and waits in its receive */
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 20000) == 0);
+	UCHECK(uk_call(u, ho_ep, &m) == 0);
+	g.after_overrun = 1;
+}
+
+static void test_call_from_a_section(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, np_caller, 0, 9, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.others_ran, 1);
+	assert_int_equal(g.after_overrun, 1);
+	assert_int_equal(g.ran_during_section, 0); /* no tick while the server ran */
+	shutdown();
+}
+
 static void validation(struct uk_user *u, uint64_t arg)
 {
 	long weak;
@@ -332,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_end_of_section),
 		cmocka_unit_test(test_at_the_deadline),
+		cmocka_unit_test(test_call_from_a_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

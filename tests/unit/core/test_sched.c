@@ -200,6 +200,37 @@ static void test_affinity_moves_a_running_thread(void **state)
 	shutdown();
 }
 
+/* A thread that takes its own CPU out of its affinity moves: it is placed
+ * afresh (on the CPU it allows) and goes on running there. */
+static int moved_to = -1;
+static void self_mover(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(mock_cpu() == 0);
+	UCHECK(uk_sys_thread_set_affinity(u, UK_HANDLE_THREAD_INITIAL, 0x2) == 0);
+	moved_to = (int)mock_cpu();
+}
+
+static void test_thread_moves_itself(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	int prog;
+	struct uk_spawn sp = { .prio = 5, .max_prio = 255, .affinity = 0x1 };
+	uint64_t tid;
+
+	moved_to = -1;
+	mock_run(k, 1); /* CPU 1 starts and halts */
+	prog = uk_kernel_register_program(k, "mover", self_mover);
+	sp.program = (unsigned)prog;
+	assert_int_equal(uk_kernel_spawn(k, &sp, &tid), 0);
+	mock_run(k, 0); /* runs on CPU 0 until it moves */
+	assert_int_equal(moved_to, -1);
+	mock_run(k, 1);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(moved_to, 1);
+	assert_int_equal(uk_kernel_live_count(k), 0);
+	shutdown();
+}
+
 /* Killing a thread that runs on another CPU: marked, and that CPU told by
  * one resched IPI, which the killer pays for. */
 static void test_kill_of_a_thread_running_elsewhere(void **state)
@@ -772,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_wakeup_preempts_locally_or_by_ipi),
 		cmocka_unit_test(test_affinity_moves_a_running_thread),
+		cmocka_unit_test(test_thread_moves_itself),
 		cmocka_unit_test(test_kill_of_a_thread_running_elsewhere),
 		cmocka_unit_test(test_yield_alternates),
 		cmocka_unit_test(test_yield_alone_is_no_preemption),

@@ -684,6 +684,11 @@ static unsigned place_outside(struct uk_kernel *k, const struct uk_sched_node *n
 	return n->affinity == 0x1 ? 1 : 0;
 }
 
+static unsigned place_past_the_cpus(struct uk_kernel *k, const struct uk_sched_node *n, unsigned waker)
+{
+	return uk_sched_cpu_count(k);
+}
+
 static int run_policy(int kind)
 {
 	struct uk_kernel_config cfg;
@@ -698,11 +703,17 @@ static int run_policy(int kind)
 		ops.check = check_counts;
 	else if (kind == 1)
 		ops.check = NULL;
-	else
+	else if (kind == 2)
 		ops.select_cpu = place_outside;
+	else
+		ops.select_cpu = place_past_the_cpus;
 	cfg.sched = &ops;
-	mock_create(2, 1 << 20);
+	mock_create(kind == 3 ? UK_MAX_CPUS : 2, 4 << 20);
 	k = mock_boot(&cfg);
+	if (kind == 3) {
+		spawn_prog(k, nothing, 0, 5, 0); /* stops the machine */
+		return -1;
+	}
 	if (kind == 2) {
 		/* affinity CPU 0 only; the policy says CPU 1 */
 		struct uk_spawn sp = { .program = (unsigned)uk_kernel_register_program(k, "n", nothing),
@@ -730,14 +741,17 @@ static void test_policy_plugin(void **state)
 	shutdown();
 	assert_int_equal(run_policy(1), 0);
 	shutdown();
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		run_policy(2);
-		_exit(0);
+	/* outside the affinity; past the last CPU (of as many as there may be) */
+	for (int kind = 2; kind <= 3; kind++) {
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0) {
+			run_policy(kind);
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 	}
-	waitpid(pid, &status, 0);
-	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
 }
 
 /* A switch costs UK_COST_CTX_SWITCH (200 ns in the mock) and is traced

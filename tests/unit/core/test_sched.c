@@ -810,6 +810,137 @@ static void test_switch_cost_and_trace(void **state)
 	shutdown();
 }
 
+/* The timer tick: a kernel timer's tick before the slice end re-arms the
+ * CPU timer for that end; a tick that comes exactly at the slice end ends
+ * the slice; inside a no-preemption section the tick that defers the
+ * slice end re-arms for a kernel timer due before the section's deadline. */
+static struct ktimer tick_tm;
+static uint64_t tick_fired;
+static void tick_cb(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
+{
+	tick_fired++;
+}
+
+static long arm_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
+		    const uint64_t args[6])
+{
+	ktimer_init(&tick_tm, tick_cb);
+	ktimer_set(k, &tick_tm, args[0]);
+	return 0;
+}
+
+static int other_ran, tick_case;
+static void tick_other(struct uk_user *u, uint64_t arg)
+{
+	other_ran++;
+}
+
+static void ticker(struct uk_user *u, uint64_t arg)
+{
+	struct uk_kernel *k = u->k;
+	uint64_t sd = k->cpus[0].slice_deadline;
+
+	if (tick_case == 0) {
+		/* a kernel timer 10 us into a 50 us slice, then 100 us of work */
+		uk_syscall6(u, UK_SYS_EXT_FIRST, mock_now(0) + 10000, 0, 0, 0, 0, 0);
+		mock_spin(100000);
+		UCHECK(tick_fired == 1);
+		UCHECK(other_ran == 1); /* the slice ended on time */
+	} else if (tick_case == 1) {
+		/* a kernel timer whose tick (50 ns of entry) lands on the slice end */
+		uk_syscall6(u, UK_SYS_EXT_FIRST, sd - 50, 0, 0, 0, 0, 0);
+		mock_set_now(0, sd - 50);
+		uk_user_work(u, 1);
+		UCHECK(tick_fired == 1);
+		UCHECK(other_ran == 1);
+	} else {
+		/* inside a section: the slice end is deferred, the kernel timer
+		 * (due before the section's deadline) still fires on time */
+		uk_syscall6(u, UK_SYS_EXT_FIRST, sd + 100000, 0, 0, 0, 0, 0);
+		UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 500000) == 0);
+		mock_set_now(0, sd + 10000);
+		uk_user_work(u, 1); /* the slice-end tick, late */
+		UCHECK(tick_fired == 0);
+		mock_spin(100000);
+		UCHECK(tick_fired == 1);
+		UCHECK(other_ran == 0);
+		UCHECK(uk_sys_nopreempt_end(u) == 0);
+		UCHECK(other_ran == 1);
+	}
+}
+
+static void test_tick(void **state)
+{
+	struct uk_kernel_config cfg = config_with(50000, true, 8);
+
+	for (tick_case = 0; tick_case < 3; tick_case++) {
+		struct uk_kernel *k = boot(1, 4 << 20, &cfg);
+		tick_fired = 0;
+		other_ran = 0;
+		uk_kernel_set_syscall_extension(k, arm_ext, NULL);
+		spawn_prog(k, ticker, 0, 5, tick_case == 2 ? UK_SPAWN_NOPREEMPT : 0);
+		spawn_prog(k, tick_other, 0, 5, 0);
+		mock_run(k, 0);
+		assert_int_equal(harness_failures, 0);
+		assert_int_equal(other_ran, 1);
+		assert_int_equal(mock_trace_count(UK_TRACE_CORE_PREEMPT), k->stats.preemptions);
+		assert_true(k->stats.preemptions >= 1);
+		shutdown();
+	}
+}
+
+/* A wake-up that no longer outranks the running thread by the time of the
+ * preemption point (its priority dropped to ours) preempts nobody. */
+static struct uk_waitq dev_q;
+static struct uk_thread *dev_waiter;
+static int waiter_ran;
+static void dev_hook(void *ctx, struct uk_kernel *k, unsigned vector)
+{
+	dev_waiter = waitq_first(&dev_q);
+	uk_waitq_wake(k, &dev_q, 1, 0); /* outranks us: need_resched */
+	sched_set_prio(k, dev_waiter, 5); /* ...not any more */
+}
+
+static long dev_wait_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
+			 const uint64_t args[6])
+{
+	return uk_waitq_block(k, u, &dev_q, 0);
+}
+
+static void dev_waiter_prog(struct uk_user *u, uint64_t arg)
+{
+	uk_syscall6(u, UK_SYS_EXT_FIRST, 0, 0, 0, 0, 0, 0);
+	waiter_ran++;
+}
+
+static void interrupted(struct uk_user *u, uint64_t arg)
+{
+	long h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				      (unsigned)uk_kernel_register_program(u->k, "w", dev_waiter_prog), 0, 9, 0);
+	uint64_t preemptions;
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0); /* runs and waits */
+	preemptions = u->k->stats.preemptions;
+	mock_raise_device(0, 100);
+	uk_user_work(u, 1); /* taken here */
+	UCHECK(waiter_ran == 0);
+	UCHECK(u->k->stats.preemptions == preemptions);
+}
+
+static void test_wakeup_no_longer_outranking(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+
+	dev_q = (struct uk_waitq){ 0 };
+	waiter_ran = 0;
+	uk_kernel_set_syscall_extension(k, dev_wait_ext, NULL);
+	uk_kernel_set_device_irq_handler(k, dev_hook, NULL);
+	spawn_prog(k, interrupted, 0, 5, 0);
+	mock_run(k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(waiter_ran, 1);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -833,6 +964,8 @@ int main(void)
 		cmocka_unit_test(test_runq_trace),
 		cmocka_unit_test(test_policy_plugin),
 		cmocka_unit_test(test_switch_cost_and_trace),
+		cmocka_unit_test(test_tick),
+		cmocka_unit_test(test_wakeup_no_longer_outranking),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -166,6 +166,19 @@ static void test_wakeup_preempts_locally_or_by_ipi(void **state)
 	assert_int_equal(mock_ipi(1)->to, 2);
 	assert_int_equal(mock_ipi(1)->vector, UK_VEC_RESCHED);
 	sched_check(k);
+
+	/* A running thread's priority lowered: its CPU is told only when a
+	 * queued thread now outranks it (strictly: an equal waits). */
+	struct uk_thread *queued = fake_thread(20, 4);
+	queued->state = TS_BLOCKED;
+	queued->sn.affinity = 0x8;
+	sched_make_ready(k, queued); /* below CPU 3's 40: no IPI */
+	assert_int_equal(mock_ipi_count(), 2);
+	sched_set_prio(k, k->cpus[3].current, 20);
+	assert_int_equal(mock_ipi_count(), 2);
+	sched_set_prio(k, k->cpus[3].current, 19);
+	assert_int_equal(mock_ipi_count(), 3);
+	assert_int_equal(mock_ipi(2)->to, 3);
 	shutdown();
 }
 
@@ -941,6 +954,31 @@ static void test_wakeup_no_longer_outranking(void **state)
 	shutdown();
 }
 
+/* An idle CPU woken by a kernel timer that readies no thread programs
+ * the next kernel timer before it halts again. */
+static int slept_through;
+static void sleeps_past_a_timer(struct uk_user *u, uint64_t arg)
+{
+	uk_syscall6(u, UK_SYS_EXT_FIRST, mock_now(0) + 10000, 0, 0, 0, 0, 0); /* no thread to wake */
+	UCHECK(uk_sys_sleep(u, 50000) == 0);
+	slept_through = 1;
+}
+
+static void test_idle_programs_the_next_timer(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+
+	slept_through = 0;
+	tick_fired = 0;
+	uk_kernel_set_syscall_extension(k, arm_ext, NULL);
+	spawn_prog(k, sleeps_past_a_timer, 0, 5, 0);
+	mock_run(k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(tick_fired, 1);
+	assert_int_equal(slept_through, 1);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -966,6 +1004,7 @@ int main(void)
 		cmocka_unit_test(test_switch_cost_and_trace),
 		cmocka_unit_test(test_tick),
 		cmocka_unit_test(test_wakeup_no_longer_outranking),
+		cmocka_unit_test(test_idle_programs_the_next_timer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

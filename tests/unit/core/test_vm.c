@@ -136,6 +136,18 @@ static void test_lazy_and_demand_zero(void **state)
 	assert_int_equal(vm_fault(k, vs, UK_USER_END + 5, UK_PF_U), UK_EFAULT);
 	assert_int_equal(vm_fault(k, vs, VA + 2 * PG, UK_PF_U | UK_PF_W | UK_PF_P), UK_EFAULT);
 	assert_int_equal(vm_fault(k, vs, VA + 2 * PG, UK_PF_U | UK_PF_I), UK_EFAULT); /* NX */
+	/* A fault the tables allow came from a stale TLB entry: this CPU drops
+	 * that one page's entry and the access is retried. */
+	mock_clear_logs();
+	assert_int_equal(vm_fault(k, vs, VA + 0x123, UK_PF_U | UK_PF_W | UK_PF_P), 0);
+	assert_int_equal(mock_flush_count(), 1);
+	assert_int_equal(mock_flush(0)->kind, MOCK_FLUSH_PAGE);
+	assert_int_equal(mock_flush(0)->va, VA);
+	assert_int_equal(mock_flush(0)->pcid, vs->pcid);
+	mock_clear_logs();
+	assert_int_equal(vm_fault(k, vs, VA + 2 * PG + 0xff8, UK_PF_U), 0);
+	assert_int_equal(mock_flush_count(), 1);
+	assert_int_equal(mock_flush(0)->va, VA + 2 * PG);
 	shutdown();
 }
 

@@ -344,6 +344,64 @@ static void test_mutex_create_without_memory(void **state)
 	shutdown();
 }
 
+/* thread_create with no memory left for the thread object: UK_ENOMEM and
+ * nothing counted; on a process already torn down: UK_ESRCH. */
+static void test_thread_create_refusals(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	int prog = uk_kernel_register_program(k, "idle", idle_program);
+	uint64_t kobjs, tid, threads;
+	struct uk_thread *t = NULL;
+	struct process *p;
+	uk_paddr_t pa;
+
+	assert_int_equal(process_create(k, 255, "p", &p), 0);
+	kobjs = k->kalloc.kobjs;
+	threads = k->stats.threads_created;
+	while (frame_alloc(k, &pa) == 0)
+		;
+	while (kalloc(k, sizeof(struct uk_thread)))
+		;
+	assert_int_equal(thread_create(k, p, (unsigned)prog, 0, 5, 0, &t), UK_ENOMEM);
+	assert_null(t);
+	assert_int_equal(k->kalloc.kobjs, kobjs);
+	assert_int_equal(k->stats.threads_created, threads);
+	shutdown();
+
+	k = boot(1, 1 << 20, NULL);
+	prog = uk_kernel_register_program(k, "idle", idle_program);
+	struct uk_spawn sp = { .program = (unsigned)prog, .prio = 5, .max_prio = 10 };
+	assert_int_equal(uk_kernel_spawn(k, &sp, &tid), 0);
+	p = process_of_tid(k, tid);
+	assert_non_null(p);
+	kobj_get(&p->o); /* outlives its threads */
+	mock_run(k, 0);
+	assert_true(p->torn_down);
+	threads = k->stats.threads_created;
+	assert_int_equal(thread_create(k, p, (unsigned)prog, 0, 5, 0, &t), UK_ESRCH);
+	assert_int_equal(k->stats.threads_created, threads);
+	assert_int_equal(p->live_threads, 0);
+	kobj_put(k, &p->o);
+	shutdown();
+}
+
+/* Threads that exit one after another, each switching to a thread never
+ * run before: every one is reaped (its host context destroyed, its object
+ * freed), the last by the idle loop. */
+static void test_exits_into_new_threads_are_reaped(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+
+	for (int i = 0; i < 3; i++)
+		spawn_prog(k, idle_program, 0, 5, 0);
+	mock_run(k, 0);
+	assert_int_equal(uk_kernel_live_count(k), 0);
+	assert_int_equal(mock_live_contexts(), 0);
+	assert_int_equal(k->kalloc.kobjs, 0);
+	assert_int_equal(k->reaps, 0);
+	shutdown();
+}
+
 /* A process whose references all go before any thread lived (its own
  * handle closed, then the creator's reference dropped) is torn down on
  * the way out: its pages, page tables, handles and PCID come back. */
@@ -418,6 +476,8 @@ int main(void)
 		cmocka_unit_test(test_process_freed_unborn_is_torn_down),
 		cmocka_unit_test(test_process_create_without_memory),
 		cmocka_unit_test(test_mutex_create_without_memory),
+		cmocka_unit_test(test_thread_create_refusals),
+		cmocka_unit_test(test_exits_into_new_threads_are_reaped),
 		cmocka_unit_test(test_lifecycle_gives_every_object_back),
 		cmocka_unit_test(test_free_of_a_frame_never_given_is_fatal),
 	};

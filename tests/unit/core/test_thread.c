@@ -95,6 +95,7 @@ static void parent(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_thread_wait(u, UK_HANDLE_THREAD_INITIAL, 0) == UK_EDEADLK);
 	UCHECK(uk_sys_thread_wait(u, UK_HANDLE_PROCESS_SELF, 0) == UK_EBADH);
 	UCHECK(uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 60, 0, 1, 0) == UK_EINVAL);
+	UCHECK(uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, k->nprograms, 0, 1, 0) == UK_EINVAL);
 	UCHECK(uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 0, 0, 256, 0) == UK_EINVAL);
 	UCHECK(uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, 0, 0, 1, 1ull << 40) == UK_EINVAL);
 	UCHECK(uk_sys_thread_create(u, UK_HANDLE_THREAD_INITIAL, 0, 0, 1, 0) == UK_EBADH);
@@ -468,6 +469,56 @@ static void test_syscall_result_across_lazy_pages(void **state)
 	shutdown();
 }
 
+/* A thread that dies holding a mutex hands it to its first waiter; its
+ * exit is traced as (thread, code, killed). */
+static uint32_t held_m;
+static void holds_and_exits(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, held_m) == 0);
+	g.steps++;
+	uk_sys_sleep(u, 10000); /* the waiter queues on the mutex meanwhile */
+	uk_sys_thread_exit(u, 3);
+}
+
+static void waits_for_it(struct uk_user *u, uint64_t arg)
+{
+	g.steps += 10;
+	g.rc[0] = uk_sys_mutex_lock(u, held_m);
+	UCHECK(g.k->stats.threads_exited >= 1);
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_EXIT, 1) == 3); /* the holder's exit */
+	UCHECK(mock_trace_arg(UK_TRACE_CORE_EXIT, 2) == 0); /* not killed */
+	g.rc[1] = uk_sys_mutex_unlock(u, held_m);
+}
+
+static void mutex_orphaner(struct uk_user *u, uint64_t arg)
+{
+	long a, b;
+	held_m = (uint32_t)uk_sys_mutex_create(u);
+	a = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(g.k, holds_and_exits), 0, 9, 0);
+	b = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(g.k, waits_for_it), 0, 9, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)a) == 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)b) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)a, 0) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)b, 0) == 0);
+}
+
+static void test_dying_holder_hands_the_mutex_on(void **state)
+{
+	uint64_t exits;
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	exits = mock_trace_count(UK_TRACE_CORE_EXIT);
+	spawn_prog(g.k, mutex_orphaner, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.steps, 11);
+	assert_int_equal(g.rc[0], 0);
+	assert_int_equal(g.rc[1], 0);
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_EXIT), exits + 3);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
 /* A thread placed on another CPU and killed before it ever ran exits there
  * without running its program. */
 static void never_runs(struct uk_user *u, uint64_t arg)
@@ -514,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_extension_hooks),
 		cmocka_unit_test(test_kill_ready_on_other_cpu),
 		cmocka_unit_test(test_syscall_result_across_lazy_pages),
+		cmocka_unit_test(test_dying_holder_hands_the_mutex_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

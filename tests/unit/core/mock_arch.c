@@ -36,6 +36,7 @@ struct uk_arch {
 	uint64_t now[UK_MAX_CPUS];
 	uint64_t timer[UK_MAX_CPUS]; /* 0: disarmed */
 	unsigned nregions;           /* RAM reported as this many regions (0: one) */
+	uint64_t phys_ptr_calls;     /* direct-map look-ups (each PTE a walk reads is one) */
 	const uint64_t *region_sizes; /* their sizes, adjacent from the base (NULL: equal) */
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
@@ -123,6 +124,7 @@ unsigned mock_flush_count(void) { return mock.nflushes; }
 const struct mock_flush *mock_flush(unsigned i) { return &mock.flushes[i]; }
 uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
 uint64_t mock_timer(unsigned cpu) { return mock.timer[cpu]; }
+uint64_t mock_phys_ptr_calls(void) { return mock.phys_ptr_calls; }
 unsigned mock_live_contexts(void)
 {
 	unsigned n = 0;
@@ -369,6 +371,7 @@ void mock_set_region_sizes(unsigned n, const uint64_t *sizes)
 
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 {
+	a->phys_ptr_calls++;
 	if (pa < MOCK_RAM_BASE || pa - MOCK_RAM_BASE > a->ram_size ||
 	    len > a->ram_size - (pa - MOCK_RAM_BASE))
 		return NULL;

@@ -89,6 +89,8 @@ void mock_clear_logs(void);
 uint64_t mock_timer(unsigned cpu);
 /* Thread contexts created and not destroyed yet (boot contexts aside). */
 unsigned mock_live_contexts(void);
+/* uk_arch_phys_ptr calls so far (a page-table walk makes one per entry read). */
+uint64_t mock_phys_ptr_calls(void);
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
 /* Argument i (0..2) of the last trace record of `kind`. */

@@ -55,6 +55,8 @@ static void parent(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_user_read(u, 0x100000, &code, 4) == 0);
 	UCHECK(code == 7);
 	UCHECK(uk_sys_thread_kill(u, (uint32_t)h) == UK_ESRCH);
+	UCHECK(uk_sys_thread_set_prio(u, (uint32_t)h, 3) == UK_ESRCH);
+	UCHECK(uk_sys_thread_set_affinity(u, (uint32_t)h, 1) == UK_ESRCH);
 	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
 	/* the lowest user address takes the exit code too */
 	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, UK_USER_BASE, UK_PAGE_SIZE,
@@ -519,6 +521,26 @@ static void test_dying_holder_hands_the_mutex_on(void **state)
 	shutdown();
 }
 
+/* A thread that kills itself exits at once, in the call: no IPI. */
+static void kills_itself(struct uk_user *u, uint64_t arg)
+{
+	uk_sys_thread_kill(u, UK_HANDLE_THREAD_INITIAL);
+	g.after_fault = 5; /* never */
+}
+
+static void test_self_kill(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, kills_itself, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(g.after_fault, 0);
+	assert_int_equal(g.k->stats.threads_killed, 1);
+	assert_int_equal(g.k->stats.ipis_sent, 0);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
 /* A thread placed on another CPU and killed before it ever ran exits there
  * without running its program. */
 static void never_runs(struct uk_user *u, uint64_t arg)
@@ -566,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_kill_ready_on_other_cpu),
 		cmocka_unit_test(test_syscall_result_across_lazy_pages),
 		cmocka_unit_test(test_dying_holder_hands_the_mutex_on),
+		cmocka_unit_test(test_self_kill),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

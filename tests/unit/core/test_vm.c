@@ -426,8 +426,17 @@ static void test_huge_sparse_ranges(void **state)
 	struct vspace *vs = &new_process(k)->vs;
 	uint64_t all = UK_USER_END - UK_USER_BASE;
 
+	uint64_t reads = mock_phys_ptr_calls();
 	assert_int_equal(vm_unmap(k, vs, UK_USER_BASE, all), UK_ENOENT);
+	/* an empty space: one root entry read per 512 GiB, 256 in all */
+	assert_int_equal(mock_phys_ptr_calls() - reads, 256);
 	assert_int_equal(vm_map(k, vs, 0x7f0000000000ull, PG, UK_PROT_READ, 0), 0);
+	reads = mock_phys_ptr_calls();
+	assert_int_equal(vm_unmap(k, vs, 0x7f0000000000ull + 512 * PG, 1ull << 30), UK_ENOENT);
+	/* next to the one page: each missing PT skips its 2 MiB at once (511
+	 * of them, 3 entries read each: root, PDPT, PD), then the missing
+	 * PDPT entry its whole GiB (2 entries read) */
+	assert_int_equal(mock_phys_ptr_calls() - reads, 511 * 3 + 2);
 	assert_int_equal(vm_map(k, vs, UK_USER_BASE, all, UK_PROT_READ, UK_VM_LAZY), UK_EEXIST);
 	assert_int_equal(vm_protect(k, vs, UK_USER_BASE, all, UK_PROT_READ), UK_ENOENT);
 	assert_int_equal(vm_unmap(k, vs, UK_USER_BASE, all), 0);

@@ -274,6 +274,10 @@ static void every_object_program(struct uk_user *u, uint64_t arg)
 	UCHECK(h > 0);
 	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
 	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, 0) == 0);
+	/* a thread never started, its only handle closed: freed at once */
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, (unsigned)arg, 0, 3, 0);
+	UCHECK(h > 0);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
 }
 
 static void test_lifecycle_gives_every_object_back(void **state)

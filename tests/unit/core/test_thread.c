@@ -163,6 +163,7 @@ static void test_fault_kills_without_handler(void **state)
 	assert_int_equal(harness_failures, 0);
 	assert_int_equal(g.after_fault, 0);
 	assert_int_equal(st.user_faults_killed, 1);
+	assert_int_equal(st.threads_killed, 1);
 	assert_int_equal(uk_kernel_live_count(g.k), 0);
 	shutdown();
 }
@@ -187,6 +188,11 @@ static void test_fault_goes_to_handler(void **state)
 	assert_int_equal(g.rc[0], UK_EFAULT);
 	assert_int_equal(UK_FAULT_ADDR(g.fault_info), 0x100004);
 	assert_int_equal(UK_FAULT_CODE(g.fault_info), UK_PF_U | UK_PF_W | UK_PF_P);
+	/* traced: (thread, address, code), for each fault delivered or fatal */
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_FAULT), 1);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_FAULT, 1), 0x100004);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_FAULT, 2), UK_PF_U | UK_PF_W | UK_PF_P);
+	assert_int_equal(st.threads_killed, 0);
 	shutdown();
 }
 
@@ -311,6 +317,7 @@ static void on_blocked(void *ctx, const struct uk_thread_info *t)
 
 static void test_describe_blocked_reports_deadlock(void **state)
 {
+	struct uk_thread_info info;
 	uint64_t tid;
 	g = (typeof(g)){ 0 };
 	g.k = boot(1, 8 << 20, NULL);
@@ -321,6 +328,18 @@ static void test_describe_blocked_reports_deadlock(void **state)
 	assert_int_equal(nblocked_mutex, 1);
 	assert_int_equal(nblocked_join, 1);
 	assert_int_equal(eff_prio(g.k, tid), 9); /* inherited from the blocked waiter */
+	shutdown();
+	/* A thread that waits for nothing: what does not apply reads as zero,
+	 * whatever the caller's buffer held. */
+	g.k = boot(1, 8 << 20, NULL);
+	tid = spawn_prog(g.k, child_returns, 0, 5, 0);
+	memset(&info, 0xa5, sizeof(info));
+	assert_int_equal(uk_kernel_thread_info(g.k, tid, &info), 0);
+	assert_int_equal(info.state, UK_THREAD_READY);
+	assert_int_equal(info.wait_kind, UK_WAIT_NONE);
+	assert_int_equal(info.wait_owner, 0);
+	assert_int_equal(info.blocked_count, 0);
+	assert_false(info.killed);
 	shutdown();
 }
 

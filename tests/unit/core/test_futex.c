@@ -56,6 +56,19 @@ static void futex_main(struct uk_user *u, uint64_t arg)
 	g.rc[1] = uk_sys_futex_wake(u, WORD, 10);
 	g.rc[2] = uk_sys_futex_wake(u, WORD, 10);
 	UCHECK(uk_sys_thread_wait(u, (uint32_t)a, 0) == 0);
+	/* equal priorities wake in the order they waited */
+	a = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'x', 7, 0);
+	b = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'y', 7, 0);
+	c = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, p, 'z', 7, 0);
+	one = 0;
+	UCHECK(uk_user_write(u, WORD, &one, 4) == 0);
+	uk_sys_thread_start(u, (uint32_t)a);
+	uk_sys_thread_start(u, (uint32_t)b);
+	uk_sys_thread_start(u, (uint32_t)c);
+	UCHECK(uk_sys_futex_wake(u, WORD, 1) == 1);
+	UCHECK(uk_sys_futex_wake(u, WORD, 1) == 1);
+	UCHECK(uk_sys_futex_wake(u, WORD, 1) == 1);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)c, 0) == 0);
 }
 
 static void test_wait_wake(void **state)
@@ -66,13 +79,13 @@ static void test_wait_wake(void **state)
 	spawn_prog(g.k, futex_main, 0, 5, 0);
 	mock_run(g.k, 0);
 	assert_int_equal(harness_failures, 0);
-	assert_string_equal(g.log, "abcBCA");
+	assert_string_equal(g.log, "abcBCAxyzXYZ");
 	assert_int_equal(g.rc[0], 1);
 	assert_int_equal(g.rc[1], 2);
 	assert_int_equal(g.rc[2], 0);
 	uk_kernel_get_stats(g.k, &st);
-	assert_int_equal(st.futex_waits, 3);
-	assert_int_equal(st.futex_wakes, 3);
+	assert_int_equal(st.futex_waits, 6);
+	assert_int_equal(st.futex_wakes, 6);
 	assert_int_equal(st.demand_zero_fills, 1);
 	shutdown();
 }

@@ -5,6 +5,8 @@
 
 #include "harness.h"
 
+#include <ukern/ipc.h>
+
 static struct {
 	struct uk_kernel *k;
 	int steps;
@@ -304,12 +306,19 @@ static void deadlocker(struct uk_user *u, uint64_t arg)
 }
 
 static unsigned nblocked_mutex, nblocked_join;
+static uint64_t mutex_waiter, mutex_owner, joiner_owner, join_object;
 static void on_blocked(void *ctx, const struct uk_thread_info *t)
 {
-	if (t->wait_kind == UK_WAIT_MUTEX)
+	if (t->wait_kind == UK_WAIT_MUTEX) {
 		nblocked_mutex++;
-	if (t->wait_kind == UK_WAIT_JOIN)
+		mutex_waiter = t->tid;
+		mutex_owner = t->wait_owner;
+	}
+	if (t->wait_kind == UK_WAIT_JOIN) {
 		nblocked_join++;
+		joiner_owner = t->wait_owner;
+		join_object = t->wait_object;
+	}
 	fprintf(stderr, "blocked: thread %llu (%s) waits kind %d on %llu owned by %llu\n",
 		(unsigned long long)t->tid, t->name, t->wait_kind, (unsigned long long)t->wait_object,
 		(unsigned long long)t->wait_owner);
@@ -327,6 +336,11 @@ static void test_describe_blocked_reports_deadlock(void **state)
 	assert_int_equal(uk_kernel_describe_blocked(g.k, on_blocked, NULL), 2);
 	assert_int_equal(nblocked_mutex, 1);
 	assert_int_equal(nblocked_join, 1);
+	/* the mutex waiter waits for the joiner, which holds the mutex; the
+	 * joiner waits for the thread it joins */
+	assert_int_equal(mutex_owner, tid);
+	assert_int_equal(join_object, mutex_waiter);
+	assert_int_equal(joiner_owner, mutex_waiter);
 	assert_int_equal(eff_prio(g.k, tid), 9); /* inherited from the blocked waiter */
 	shutdown();
 	/* A thread that waits for nothing: what does not apply reads as zero,
@@ -540,6 +554,48 @@ static void test_dying_holder_hands_the_mutex_on(void **state)
 	shutdown();
 }
 
+/* A caller blocked in an IPC call waits for its server: the server is its
+ * wait owner in the deadlock report. */
+static uint32_t call_ep;
+static uint64_t server_tid, caller_owner;
+static void stuck_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = { 0 };
+	server_tid = (uint64_t)uk_sys_thread_id(u);
+	UCHECK(uk_recv(u, call_ep, &m, reply) == 0);
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x300000, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0);
+	uk_sys_futex_wait(u, 0x300000, 0); /* never replies */
+}
+
+static void caller(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = { .words = 1 };
+	long h;
+	call_ep = (uint32_t)uk_ep_create(u, 0);
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF, prog(g.k, stuck_server), 0, 9, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0);
+	uk_call(u, call_ep, &m);
+}
+
+static void on_blocked_call(void *ctx, const struct uk_thread_info *t)
+{
+	if (t->tid != server_tid)
+		caller_owner = t->wait_owner;
+}
+
+static void test_blocked_caller_names_its_server(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, caller, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(uk_kernel_describe_blocked(g.k, on_blocked_call, NULL), 2);
+	assert_int_equal(caller_owner, server_tid);
+	shutdown();
+}
+
 /* A thread that kills itself exits at once, in the call: no IPI. */
 static void kills_itself(struct uk_user *u, uint64_t arg)
 {
@@ -608,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_syscall_result_across_lazy_pages),
 		cmocka_unit_test(test_dying_holder_hands_the_mutex_on),
 		cmocka_unit_test(test_self_kill),
+		cmocka_unit_test(test_blocked_caller_names_its_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

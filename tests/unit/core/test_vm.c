@@ -470,6 +470,33 @@ static void test_space_destroy_leaves_platform_half(void **state)
 	shutdown();
 }
 
+/* PCIDs: the lowest free one (0 is the empty space's), the last word of
+ * the bitmap included; none free: UK_ENOMEM, and nothing is taken. */
+static void test_pcid_allocation(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	uint64_t saved[64], free0;
+	struct vspace a, b;
+
+	memcpy(saved, k->pcid_used, sizeof(saved));
+	assert_int_equal(vm_space_init(k, &a), 0);
+	assert_int_equal(a.pcid, __builtin_ctzll(~saved[0] & ~1ull)); /* the lowest free */
+	vm_space_destroy(k, &a);
+	/* only PCID 63 * 64 + 5 is free: it is found */
+	memset(k->pcid_used, 0xff, sizeof(k->pcid_used));
+	k->pcid_used[63] &= ~(1ull << 5);
+	assert_int_equal(vm_space_init(k, &a), 0);
+	assert_int_equal(a.pcid, 63 * 64 + 5);
+	/* none left */
+	free0 = k->frames.free;
+	assert_int_equal(vm_space_init(k, &b), UK_ENOMEM);
+	assert_int_equal(k->frames.free, free0);
+	vm_space_destroy(k, &a);
+	assert_int_equal(k->pcid_used[63], ~(1ull << 5));
+	memcpy(k->pcid_used, saved, sizeof(saved));
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_space_destroy_leaves_platform_half),
 		cmocka_unit_test(test_unmap_frees_after_shootdown),
 		cmocka_unit_test(test_huge_sparse_ranges),
+		cmocka_unit_test(test_pcid_allocation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

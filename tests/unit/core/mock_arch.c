@@ -60,6 +60,8 @@ struct uk_arch {
 	unsigned nflushes;
 	uint64_t traces[0x400];
 	uint64_t trace_last[0x400][3]; /* the arguments of each kind's last record */
+	struct mock_trace trace_ring[64];  /* the last records of every kind */
+	unsigned ntrace;
 	/* The optional MSI controller (mock_enable_msi): ctrl 0, its pins'
 	 * routed vectors (0: not routed). */
 	unsigned msi_pins;
@@ -133,6 +135,10 @@ unsigned mock_live_contexts(void)
 	return n;
 }
 uint64_t mock_trace_count(uint16_t kind) { return kind < 0x400 ? mock.traces[kind] : 0; }
+const struct mock_trace *mock_trace_back(unsigned n)
+{
+	return n < 64 && n < mock.ntrace ? &mock.trace_ring[(mock.ntrace - 1 - n) % 64] : NULL;
+}
 uint64_t mock_trace_arg(uint16_t kind, unsigned i) { return kind < 0x400 && i < 3 ? mock.trace_last[kind][i] : 0; }
 uk_paddr_t mock_root(unsigned cpu) { return mock.root[cpu]; }
 unsigned mock_root_loads(unsigned cpu) { return mock.root_loads[cpu]; }
@@ -608,6 +614,7 @@ void uk_arch_trace(struct uk_arch *a, uint16_t kind, uint64_t a0, uint64_t a1, u
 		a->trace_last[kind][1] = a1;
 		a->trace_last[kind][2] = a2;
 	}
+	a->trace_ring[a->ntrace++ % 64] = (struct mock_trace){ kind, { a0, a1, a2 } };
 }
 
 _Noreturn void uk_arch_fatal(struct uk_arch *a, const char *what)

@@ -93,6 +93,12 @@ unsigned mock_live_contexts(void);
 uint64_t mock_phys_ptr_calls(void);
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
+/* The n-th last trace record of any kind (0: the last), or NULL. */
+struct mock_trace {
+	uint16_t kind;
+	uint64_t a[3];
+};
+const struct mock_trace *mock_trace_back(unsigned n);
 /* Argument i (0..2) of the last trace record of `kind`. */
 uint64_t mock_trace_arg(uint16_t kind, unsigned i);
 

@@ -660,6 +660,12 @@ static void test_runq_trace(void **state)
 	kernel_unlock(k);
 	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ), n0 + 4);
 	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 2);
+	/* the dequeue just before: (cpu 0, 1 left, 0) */
+	assert_non_null(mock_trace_back(1));
+	assert_int_equal(mock_trace_back(1)->kind, UK_TRACE_CORE_RUNQ);
+	assert_int_equal(mock_trace_back(1)->a[0], 0);
+	assert_int_equal(mock_trace_back(1)->a[1], 1);
+	assert_int_equal(mock_trace_back(1)->a[2], 0);
 	mock_run(k, 0); /* two picks */
 	assert_int_equal(mock_trace_count(UK_TRACE_CORE_RUNQ), n0 + 6);
 	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_RUNQ, 1), 0);

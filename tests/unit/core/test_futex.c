@@ -179,12 +179,69 @@ static void test_shared_bucket_matches_the_key(void **state)
 	shutdown();
 }
 
+/* Blocked time is measured on each CPU's own clock: a thread woken from
+ * a CPU whose clock is behind the one it blocked on waited 0 ns, never a
+ * wrapped or made-up amount; the block itself is traced as (thread,
+ * kind, object). */
+static void cpu0_waiter(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, WORD, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0);
+	g.rc[0] = (long)u->t->o.id;
+	g.rc[1] = uk_sys_futex_wait(u, WORD, 0);
+}
+
+static void cpu1_waker(struct uk_user *u, uint64_t arg)
+{
+	g.rc[2] = uk_sys_futex_wake(u, WORD, 1);
+}
+
+static void test_blocked_time_across_clocks(void **state)
+{
+	struct uk_thread_info info;
+	uint64_t tid;
+	int waiter, waker;
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(2, 8 << 20, NULL);
+	waiter = uk_kernel_register_program(g.k, "waiter", cpu0_waiter);
+	waker = uk_kernel_register_program(g.k, "waker", cpu1_waker);
+	struct uk_spawn sp = { .program = (unsigned)waiter, .prio = 5, .max_prio = 10, .affinity = 1 };
+	assert_int_equal(uk_kernel_spawn(g.k, &sp, &tid), 0);
+	mock_set_now(0, 1000000000); /* CPU 0's clock far ahead */
+	mock_run(g.k, 0);            /* it blocks there */
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_BLOCK, 0), tid);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_BLOCK, 1), UK_WAIT_FUTEX);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_BLOCK, 2), WORD);
+	uint64_t blocks = mock_trace_count(UK_TRACE_CORE_BLOCK);
+	struct process *p = process_of_tid(g.k, tid);
+	struct uk_thread *t;
+	assert_non_null(p);
+	/* the waker: a thread of the waiter's process (the same futex key),
+	 * on CPU 1 */
+	kernel_lock(g.k);
+	assert_int_equal(thread_create(g.k, p, (unsigned)waker, 0, 5, 2, &t), 0);
+	assert_int_equal(thread_start(g.k, t, UK_CPU_NONE), 0);
+	kobj_put(g.k, &t->o);
+	kernel_unlock(g.k);
+	mock_run(g.k, 1); /* wakes it, its clock far behind */
+	assert_int_equal(g.rc[2], 1);
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_BLOCK), blocks);
+	assert_int_equal(uk_kernel_thread_info(g.k, tid, &info), 0);
+	assert_int_equal(info.blocked_count, 1);
+	assert_int_equal(info.blocked_ns_total, 0);
+	assert_int_equal(info.blocked_ns_max, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(g.rc[1], 0);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wait_wake),
 		cmocka_unit_test(test_keys_are_per_process),
 		cmocka_unit_test(test_shared_bucket_matches_the_key),
+		cmocka_unit_test(test_blocked_time_across_clocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -596,6 +596,47 @@ static void test_blocked_caller_names_its_server(void **state)
 	shutdown();
 }
 
+/* uk_waitq_wake wakes at most `max` waiters, the most urgent first. */
+static void ext_waiter(struct uk_user *u, uint64_t arg)
+{
+	g.rc[arg] = uk_syscall6(u, UK_SYS_EXT_FIRST, 42, 0, 0, 0, 0, 0);
+}
+
+static void test_waitq_wake_max(void **state)
+{
+	unsigned prog;
+	g = (typeof(g)){ 0 };
+	ext_q = (struct uk_waitq){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	uk_kernel_set_syscall_extension(g.k, ext_syscall, NULL);
+	prog = (unsigned)uk_kernel_register_program(g.k, "w", ext_waiter);
+	for (unsigned i = 0; i < 3; i++) {
+		struct uk_spawn sp = { .program = prog, .arg = i, .prio = 5 + i, .max_prio = 10 };
+		uint64_t tid;
+		g.rc[i] = 1;
+		assert_int_equal(uk_kernel_spawn(g.k, &sp, &tid), 0);
+	}
+	mock_run(g.k, 0);
+	assert_int_equal(uk_kernel_describe_blocked(g.k, NULL, NULL), 3);
+	kernel_lock(g.k);
+	assert_int_equal(uk_waitq_wake(g.k, &ext_q, 1, 7), 1);
+	kernel_unlock(g.k);
+	mock_raise_device(0, 100); /* the halted CPU looks at its queue again */
+	mock_run(g.k, 0);
+	assert_int_equal(g.rc[2], 7); /* the most urgent */
+	assert_int_equal(g.rc[1], 1);
+	assert_int_equal(uk_kernel_describe_blocked(g.k, NULL, NULL), 2);
+	kernel_lock(g.k);
+	assert_int_equal(uk_waitq_wake(g.k, &ext_q, 0, 7), 0);
+	assert_int_equal(uk_waitq_wake(g.k, &ext_q, 5, 8), 2);
+	kernel_unlock(g.k);
+	mock_raise_device(0, 100);
+	mock_run(g.k, 0);
+	assert_int_equal(g.rc[0], 8);
+	assert_int_equal(g.rc[1], 8);
+	shutdown();
+}
+
 /* A thread that kills itself exits at once, in the call: no IPI. */
 static void kills_itself(struct uk_user *u, uint64_t arg)
 {
@@ -664,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_syscall_result_across_lazy_pages),
 		cmocka_unit_test(test_dying_holder_hands_the_mutex_on),
 		cmocka_unit_test(test_self_kill),
+		cmocka_unit_test(test_waitq_wake_max),
 		cmocka_unit_test(test_blocked_caller_names_its_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

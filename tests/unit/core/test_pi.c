@@ -244,14 +244,27 @@ static void holder_of_two(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == UK_EDEADLK);
 	UCHECK(uk_sys_mutex_trylock(u, (uint32_t)g.m1) == UK_EDEADLK);
 	see(99); /* [5] reached: relocking returned instead of blocking for ever */
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_thread_set_prio(u, UK_HANDLE_THREAD_INITIAL, 6) == 0); /* its own, no boost */
+	UCHECK(uk_sys_thread_set_prio(u, UK_HANDLE_THREAD_INITIAL, 6) == 0); /* no change at all */
 }
 
 static void test_exact_undo_per_mutex(void **state)
 {
+	uint64_t traces;
 	g = (typeof(g)){ 0 };
 	g.k = boot(1, 8 << 20, NULL);
+	traces = mock_trace_count(UK_TRACE_CORE_PI_BOOST);
 	spawn_prog(g.k, holder_of_two, 0, 1, 0);
 	mock_run(g.k, 0);
+	/* Counted as boosts: 1 -> 10 and 10 -> 20 only (not 20 -> 10, still
+	 * above the base; not 4 -> 6, the base itself). Traced: every change
+	 * (those, 20 -> 10, 10 -> 4 and 4 -> 6), none for an update that
+	 * changes nothing (the base set under a boost, the same base again). */
+	assert_int_equal(g.k->stats.pi_boosts, 2);
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_PI_BOOST) - traces, 5);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_PI_BOOST, 1), 4);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_PI_BOOST, 2), 6);
 	assert_int_equal(harness_failures, 0);
 	assert_int_equal(g.nseen, 6);
 	assert_int_equal(g.seen[5], 99);

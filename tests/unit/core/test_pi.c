@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Priority inheritance: transitive boost, bounded depth, exact undo on
  * release, no boost when switched off, and the priority-inversion sweep. */
+#include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -276,6 +279,93 @@ static void test_exact_undo_per_mutex(void **state)
 	shutdown();
 }
 
+/* Waiters of equal priority queue on one mutex in arrival order, which
+ * the checking build's pi_check (run at every lock) accepts. */
+static void equal_waiters_holder(struct uk_user *u, uint64_t arg)
+{
+	g.m1 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	start(u, waiter, (uint64_t)g.m1, 10);
+	start(u, waiter, (uint64_t)g.m1, 10);
+	uk_sys_sleep(u, 1000); /* the second queues meanwhile */
+	see(eff_prio(g.k, self(u)));
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+}
+
+static void test_equal_waiters(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, equal_waiters_holder, 0, 1, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nseen, 1);
+	assert_int_equal(g.seen[0], 10);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
+/* pi_check stops a checking build (an abort in the mock) on each broken
+ * invariant of a live thread: a held mutex naming another owner, a waiter
+ * queue out of priority order or holding a thread blocked elsewhere, an
+ * effective priority below the base or unequal to its definition. A sound
+ * state passes. Each case in a child, on a holder with two waiters. */
+enum pi_break { PI_SOUND, PI_OWNER, PI_ORDER, PI_BLOCKED_ON, PI_BELOW_BASE, PI_NOT_DEFINED };
+static enum pi_break pi_case;
+
+static void broken_holder(struct uk_user *u, uint64_t arg)
+{
+	struct uk_thread *me = u->t, *w;
+	g.m1 = uk_sys_mutex_create(u);
+	g.m2 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	start(u, waiter, (uint64_t)g.m1, 10);
+	start(u, waiter, (uint64_t)g.m1, 8);
+	uk_sys_sleep(u, 1000); /* the second (below our boost) queues meanwhile */
+	w = me->held->waiters.first;
+	UCHECK(w && w->wq_next && !w->wq_next->wq_next);
+	kernel_lock(g.k);
+	switch (pi_case) {
+	case PI_SOUND: break;
+	case PI_OWNER: me->held->owner = w; break;
+	case PI_ORDER: w->sn.prio = 7; break; /* now below the one after it */
+	case PI_BLOCKED_ON: w->blocked_on = (struct mutex *)g.k; break;
+	case PI_BELOW_BASE: me->sn.prio = 0; break;
+	case PI_NOT_DEFINED: me->sn.prio = 9; break; /* its definition: 10 */
+	}
+	pi_check(g.k);
+	_exit(0);
+}
+
+static int pi_check_in_child(enum pi_break c)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		pi_case = c;
+		g = (typeof(g)){ 0 };
+		g.k = boot(1, 8 << 20, NULL);
+		spawn_prog(g.k, broken_holder, 0, 1, 0);
+		mock_run(g.k, 0);
+		_exit(3); /* never: the holder ends the child */
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+}
+
+static void test_pi_check_finds_broken_invariants(void **state)
+{
+	assert_int_equal(pi_check_in_child(PI_SOUND), 0);
+	assert_int_equal(pi_check_in_child(PI_OWNER), SIGABRT);
+	assert_int_equal(pi_check_in_child(PI_ORDER), SIGABRT);
+	assert_int_equal(pi_check_in_child(PI_BLOCKED_ON), SIGABRT);
+	assert_int_equal(pi_check_in_child(PI_BELOW_BASE), SIGABRT);
+	assert_int_equal(pi_check_in_child(PI_NOT_DEFINED), SIGABRT);
+}
+
 /* ---- the priority-inversion sweep ---- */
 
 static void inv_high(struct uk_user *u, uint64_t m)
@@ -355,6 +445,8 @@ int main(void)
 		cmocka_unit_test(test_killed_waiter_gives_back_its_boost),
 		cmocka_unit_test(test_boosted_waiter_moves_up_the_queue),
 		cmocka_unit_test(test_exact_undo_per_mutex),
+		cmocka_unit_test(test_equal_waiters),
+		cmocka_unit_test(test_pi_check_finds_broken_invariants),
 		cmocka_unit_test(test_priority_inversion_sweep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

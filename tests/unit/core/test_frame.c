@@ -261,9 +261,26 @@ static void test_kobj_refcount_frees(void **state)
  * objects and an IRQ port, each freed by its own type's code. After a
  * first run (which may carve fresh slab pages), a second identical one
  * takes no page and leaves as many objects available per class as before. */
+static uint32_t contended;
+static void contender(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, contended) == 0); /* waits for its holder */
+	UCHECK(uk_sys_mutex_unlock(u, contended) == 0);
+}
+
 static void every_object_program(struct uk_user *u, uint64_t arg)
 {
 	long h;
+	/* a mutex waited for (the waiter's reference on it comes back) */
+	contended = (uint32_t)uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, contended) == 0);
+	h = uk_sys_thread_create(u, UK_HANDLE_PROCESS_SELF,
+				 (unsigned)uk_kernel_register_program(u->k, "c", contender), 0, 7, 0);
+	UCHECK(uk_sys_thread_start(u, (uint32_t)h) == 0); /* runs and waits */
+	UCHECK(uk_sys_mutex_unlock(u, contended) == 0);
+	UCHECK(uk_sys_thread_wait(u, (uint32_t)h, 0) == 0);
+	UCHECK(uk_sys_handle_close(u, (uint32_t)h) == 0);
+	UCHECK(uk_sys_handle_close(u, contended) == 0);
 	UCHECK(uk_sys_mutex_create(u) > 0);
 	UCHECK(uk_ep_create(u, 0) > 0);
 	UCHECK(uk_reply_create(u) > 0);

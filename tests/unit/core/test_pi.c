@@ -279,6 +279,42 @@ static void test_exact_undo_per_mutex(void **state)
 	shutdown();
 }
 
+/* Two threads each holding the mutex the other wants: the second lock
+ * that would close the cycle is refused (UK_EDEADLK) instead of blocking;
+ * a trylock of a mutex someone else holds is UK_EBUSY. */
+static void cross_b(struct uk_user *u, uint64_t arg)
+{
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == 0);
+	UCHECK(uk_sys_mutex_trylock(u, (uint32_t)g.m1) == UK_EBUSY);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0); /* waits for A */
+	see(2);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m2) == 0);
+}
+
+static void cross_a(struct uk_user *u, uint64_t arg)
+{
+	g.m1 = uk_sys_mutex_create(u);
+	g.m2 = uk_sys_mutex_create(u);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	start(u, cross_b, 0, 9); /* takes m2, then waits for m1 */
+	see(1);
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m2) == UK_EDEADLK);
+	UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+}
+
+static void test_two_thread_deadlock_refused(void **state)
+{
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, cross_a, 0, 5, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.nseen, 2);
+	assert_int_equal(uk_kernel_live_count(g.k), 0);
+	shutdown();
+}
+
 /* Waiters of equal priority queue on one mutex in arrival order, which
  * the checking build's pi_check (run at every lock) accepts. */
 static void equal_waiters_holder(struct uk_user *u, uint64_t arg)
@@ -446,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_boosted_waiter_moves_up_the_queue),
 		cmocka_unit_test(test_exact_undo_per_mutex),
 		cmocka_unit_test(test_equal_waiters),
+		cmocka_unit_test(test_two_thread_deadlock_refused),
 		cmocka_unit_test(test_pi_check_finds_broken_invariants),
 		cmocka_unit_test(test_priority_inversion_sweep),
 	};

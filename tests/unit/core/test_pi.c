@@ -3,6 +3,7 @@
  * release, no boost when switched off, and the priority-inversion sweep. */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -315,6 +316,72 @@ static void test_two_thread_deadlock_refused(void **state)
 	shutdown();
 }
 
+/* The deadlock check follows a chain of owners for up to 256 steps: a
+ * cycle through 256 threads is refused, one through 257 is not seen (the
+ * caller then waits, as for any chain that long). The chain is built in
+ * the kernel's own structures: 255 or 256 stand-in threads, each holding
+ * mutex i and waiting on mutex i + 1, the last of which the caller holds;
+ * the caller then locks mutex 0. */
+#define CHAIN_MAX 257
+static struct uk_thread chain_fakes[CHAIN_MAX];
+static long chain_rc;
+
+static long chain_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
+		      const uint64_t args[6])
+{
+	unsigned n = (unsigned)args[0];
+	struct mutex *m[CHAIN_MAX];
+
+	for (unsigned i = 0; i < n; i++)
+		m[i] = mutex_create(k);
+	if (mutex_lock(k, m[n - 1], false) != 0) /* the caller holds the last */
+		return -1000;
+	for (unsigned i = 0; i + 1 < n; i++) {
+		struct uk_thread *f = &chain_fakes[i];
+		memset(f, 0, sizeof(*f));
+		f->o.id = 100000 + i;
+		f->state = TS_BLOCKED;
+		f->base_prio = f->sn.prio = 1;
+		f->held = m[i];
+		m[i]->owner = f;
+		f->blocked_on = m[i + 1];
+		f->wait_kind = UK_WAIT_MUTEX;
+		waitq_insert(&m[i + 1]->waiters, f);
+	}
+	chain_rc = 1; /* reached */
+	long rc = mutex_lock(k, m[0], false);
+	/* refused: take the stand-ins out again before the caller exits (and
+	 * releases the mutex the last one waits on) */
+	for (unsigned i = 0; i + 1 < n; i++)
+		waitq_remove(&m[i + 1]->waiters, &chain_fakes[i]);
+	return rc;
+}
+
+static void chain_caller(struct uk_user *u, uint64_t n)
+{
+	chain_rc = uk_syscall6(u, UK_SYS_EXT_FIRST, n, 0, 0, 0, 0, 0);
+}
+
+static void test_deadlock_check_bound(void **state)
+{
+	for (unsigned n = 256; n <= 257; n++) {
+		g = (typeof(g)){ 0 };
+		g.k = boot(1, 16 << 20, NULL);
+		chain_rc = 0;
+		uk_kernel_set_syscall_extension(g.k, chain_ext, NULL);
+		spawn_prog(g.k, chain_caller, n, 5, 0);
+		mock_run(g.k, 0);
+		if (n == 256) {
+			assert_int_equal(chain_rc, UK_EDEADLK);
+			assert_int_equal(uk_kernel_describe_blocked(g.k, NULL, NULL), 0);
+		} else {
+			assert_int_equal(chain_rc, 1); /* it waits */
+			assert_int_equal(uk_kernel_describe_blocked(g.k, NULL, NULL), 1);
+		}
+		shutdown();
+	}
+}
+
 /* Waiters of equal priority queue on one mutex in arrival order, which
  * the checking build's pi_check (run at every lock) accepts. */
 static void equal_waiters_holder(struct uk_user *u, uint64_t arg)
@@ -483,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_exact_undo_per_mutex),
 		cmocka_unit_test(test_equal_waiters),
 		cmocka_unit_test(test_two_thread_deadlock_refused),
+		cmocka_unit_test(test_deadlock_check_bound),
 		cmocka_unit_test(test_pi_check_finds_broken_invariants),
 		cmocka_unit_test(test_priority_inversion_sweep),
 	};

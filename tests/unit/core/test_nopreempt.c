@@ -254,6 +254,47 @@ static void ticks_at_the_deadline(struct uk_user *u, uint64_t arg)
 	g.after_overrun = 1; /* never: the overrun kills it */
 }
 
+/* A section begun exactly at the slice end: the slice end is already
+ * due, so the timer waits for the section's deadline (no tick now); the
+ * section's end then runs the preemption. */
+static void begins_at_the_slice_end(struct uk_user *u, uint64_t arg)
+{
+	uint64_t ticks;
+	start(u, other, 5); /* same priority: waits for the slice end */
+	mock_set_now(0, g.k->cpus[0].slice_deadline - 100); /* the begin runs at the end */
+	ticks = g.k->stats.timer_ticks;
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 100000) == 0);
+	g.ran_during_section = (int)(g.k->stats.timer_ticks - ticks);
+	g.end_rc = uk_sys_nopreempt_end(u);
+	g.after_overrun = g.others_ran;
+}
+
+/* A tick (a kernel timer's) that lands exactly on the slice end inside a
+ * section defers the slice end then and there. */
+static struct ktimer np_tm;
+static void np_tm_cb(struct uk_kernel *k, struct ktimer *tm, uint64_t now)
+{
+}
+
+static long np_arm_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
+		       const uint64_t args[6])
+{
+	ktimer_init(&np_tm, np_tm_cb);
+	ktimer_set(k, &np_tm, args[0]);
+	return 0;
+}
+
+static void ticks_at_the_slice_end(struct uk_user *u, uint64_t arg)
+{
+	uint64_t sd = g.k->cpus[0].slice_deadline;
+	UCHECK(uk_sys_nopreempt_begin(u, UK_HANDLE_NOPREEMPT, 500000) == 0);
+	uk_syscall6(u, UK_SYS_EXT_FIRST, sd - 50, 0, 0, 0, 0, 0); /* its tick's entry ends at sd */
+	mock_set_now(0, sd - 50);
+	uk_user_work(u, 1);
+	g.ran_during_section = (int)g.k->stats.nopreempt_deferred_preemptions;
+	g.end_rc = uk_sys_nopreempt_end(u);
+}
+
 static void test_at_the_deadline(void **state)
 {
 	struct uk_kernel_config cfg = config_with(50000, true, 8);
@@ -277,6 +318,26 @@ static void test_at_the_deadline(void **state)
 	assert_int_equal(g.after_overrun, 0);
 	assert_int_equal(st.nopreempt_overruns, 1);
 	assert_int_equal(st.nopreempt_deferred_preemptions, 0);
+	shutdown();
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	spawn_prog(g.k, begins_at_the_slice_end, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.ran_during_section, 0); /* no tick at the begin */
+	assert_int_equal(g.end_rc, 0);
+	assert_int_equal(g.after_overrun, 1);
+
+	shutdown();
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, &cfg);
+	uk_kernel_set_syscall_extension(g.k, np_arm_ext, NULL);
+	spawn_prog(g.k, ticks_at_the_slice_end, 0, 5, UK_SPAWN_NOPREEMPT);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.ran_during_section, 1); /* that tick deferred the slice end */
+	assert_int_equal(g.end_rc, 0);
 	shutdown();
 }
 

@@ -37,6 +37,7 @@ struct uk_arch {
 	uint64_t timer[UK_MAX_CPUS]; /* 0: disarmed */
 	unsigned nregions;           /* RAM reported as this many regions (0: one) */
 	uint64_t phys_ptr_calls;     /* direct-map look-ups (each PTE a walk reads is one) */
+	void (*cas_hook)(void);      /* run once before the next compare-and-swap */
 	const uint64_t *region_sizes; /* their sizes, adjacent from the base (NULL: equal) */
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
@@ -127,6 +128,7 @@ const struct mock_flush *mock_flush(unsigned i) { return &mock.flushes[i]; }
 uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
 uint64_t mock_timer(unsigned cpu) { return mock.timer[cpu]; }
 uint64_t mock_phys_ptr_calls(void) { return mock.phys_ptr_calls; }
+void mock_set_cas_hook(void (*fn)(void)) { mock.cas_hook = fn; }
 unsigned mock_live_contexts(void)
 {
 	unsigned n = 0;
@@ -261,6 +263,11 @@ uint64_t uk_arch_atomic_fetch_add(struct uk_arch *a, volatile uint64_t *p, uint6
 
 bool uk_arch_atomic_cas(struct uk_arch *a, volatile uint64_t *p, uint64_t *expected, uint64_t desired)
 {
+	void (*hook)(void) = a->cas_hook;
+	if (hook) {
+		a->cas_hook = NULL; /* one shot: another CPU's step, just before this one */
+		hook();
+	}
 	if (*p == *expected) {
 		*p = desired;
 		return true;

@@ -91,6 +91,9 @@ uint64_t mock_timer(unsigned cpu);
 unsigned mock_live_contexts(void);
 /* uk_arch_phys_ptr calls so far (a page-table walk makes one per entry read). */
 uint64_t mock_phys_ptr_calls(void);
+/* Run `fn` once, just before the next uk_arch_atomic_cas compares: a step
+ * of another CPU landing between a load and the CAS that depends on it. */
+void mock_set_cas_hook(void (*fn)(void));
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
 /* The n-th last trace record of any kind (0: the last), or NULL. */

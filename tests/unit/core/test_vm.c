@@ -384,6 +384,41 @@ static void record_free_frames(unsigned to, unsigned vector)
 	free_at_ipi = hook_k->frames.free;
 }
 
+/* Two targets of a shootdown flush at once: CPU 2 clears its bit of the
+ * target mask between CPU 1's read of the mask and CPU 1's compare-and-
+ * swap, which then fails; CPU 1 tries again with the value it got and
+ * clears its own bit, and the initiator's wait ends. */
+static struct uk_kernel *race_k;
+static void cpu2_flushes_now(void)
+{
+	unsigned me = mock_cpu();
+	mock_set_cpu(2);
+	vm_tlb_service(race_k);
+	mock_set_cpu(me);
+}
+
+static void test_shootdown_targets_racing(void **state)
+{
+	struct uk_kernel *k = boot(3, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+
+	race_k = k;
+	mock_set_sync_tlb(true);
+	assert_int_equal(vm_map(k, vs, VA, PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	for (unsigned c = 1; c <= 2; c++) {
+		mock_set_cpu(c);
+		vm_activate(k, &k->cpus[c], vs);
+	}
+	mock_set_cpu(0);
+	mock_clear_logs();
+	mock_set_cas_hook(cpu2_flushes_now);
+	assert_int_equal(vm_protect(k, vs, VA, PG, UK_PROT_READ), 0);
+	assert_int_equal(k->sd.targets, 0);
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PAGE), 1);
+	assert_int_equal(flushes_on(2, MOCK_FLUSH_PAGE), 1);
+	shutdown();
+}
+
 /* A frame goes back to the allocator only after every CPU that may cache
  * its translation has flushed it: a stale entry must never write into a
  * frame handed out again. */
@@ -514,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_space_destroy_frees_everything),
 		cmocka_unit_test(test_space_destroy_leaves_platform_half),
 		cmocka_unit_test(test_unmap_frees_after_shootdown),
+		cmocka_unit_test(test_shootdown_targets_racing),
 		cmocka_unit_test(test_huge_sparse_ranges),
 		cmocka_unit_test(test_pcid_allocation),
 	};

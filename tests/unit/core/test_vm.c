@@ -517,8 +517,17 @@ static void test_pcid_allocation(void **state)
 	assert_int_equal(vm_space_init(k, &a), 0);
 	assert_int_equal(a.pcid, __builtin_ctzll(~saved[0] & ~1ull)); /* the lowest free */
 	vm_space_destroy(k, &a);
-	/* only PCID 63 * 64 + 5 is free: it is found */
+	/* only PCID 62 * 64 + 5 is free: it is found, and freed again */
 	memset(k->pcid_used, 0xff, sizeof(k->pcid_used));
+	k->pcid_used[62] &= ~(1ull << 5);
+	assert_int_equal(vm_space_init(k, &a), 0);
+	assert_int_equal(a.pcid, 62 * 64 + 5);
+	assert_int_equal(k->pcid_used[62], ~0ull);
+	vm_space_destroy(k, &a);
+	assert_int_equal(k->pcid_used[62], ~(1ull << 5));
+	assert_int_equal(k->pcid_used[61], ~0ull);
+	k->pcid_used[62] = ~0ull;
+	/* only PCID 63 * 64 + 5, in the bitmap's last word */
 	k->pcid_used[63] &= ~(1ull << 5);
 	assert_int_equal(vm_space_init(k, &a), 0);
 	assert_int_equal(a.pcid, 63 * 64 + 5);

@@ -374,6 +374,30 @@ static void np_caller(struct uk_user *u, uint64_t arg)
 	g.after_overrun = 1;
 }
 
+/* A call made exactly as the caller's slice ends is no hand-off: the
+ * spent slice is not donated (the server is woken the usual way). */
+static void plain_server(struct uk_user *u, uint64_t arg)
+{
+	uint32_t reply = (uint32_t)uk_reply_create(u);
+	struct uk_msg m = { 0 };
+	UCHECK(uk_recv(u, ho_ep, &m, reply) == 0);
+	g.others_ran++;
+	uk_reply(u, reply, &m);
+}
+
+static void calls_at_the_slice_end(struct uk_user *u, uint64_t arg)
+{
+	struct uk_msg m = { .words = 1 };
+	uint64_t handoffs;
+	ho_ep = (uint32_t)uk_ep_create(u, 0);
+	start(u, plain_server, 10); /* waits in its receive */
+	handoffs = g.k->stats.ipc_handoffs;
+	mock_set_now(0, g.k->cpus[0].slice_deadline - 100); /* the call runs at the end */
+	UCHECK(uk_call(u, ho_ep, &m) == 0);
+	g.ran_during_section = (int)(g.k->stats.ipc_handoffs - handoffs);
+	g.after_overrun = 1;
+}
+
 static void test_call_from_a_section(void **state)
 {
 	g = (typeof(g)){ 0 };
@@ -384,6 +408,16 @@ static void test_call_from_a_section(void **state)
 	assert_int_equal(g.others_ran, 1);
 	assert_int_equal(g.after_overrun, 1);
 	assert_int_equal(g.ran_during_section, 0); /* no tick while the server ran */
+	shutdown();
+
+	g = (typeof(g)){ 0 };
+	g.k = boot(1, 8 << 20, NULL);
+	spawn_prog(g.k, calls_at_the_slice_end, 0, 9, 0);
+	mock_run(g.k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(g.others_ran, 1);
+	assert_int_equal(g.after_overrun, 1);
+	assert_int_equal(g.ran_during_section, 0); /* no hand-off */
 	shutdown();
 }
 

@@ -319,13 +319,20 @@ static void test_large_shootdown_flushes_the_pcid(void **state)
 	assert_int_equal(mock_flush(0)->pcid, vs->pcid);
 	/* The same changes in the space no CPU caches flush nothing: the
 	 * differences are what the invalidations cost, one per page, and one
-	 * for a whole PCID. */
+	 * for a whole PCID. No shootdown is even counted or traced there. */
+	uint64_t shootdowns = k->stats.tlb_shootdowns, traced = mock_trace_count(UK_TRACE_CORE_SHOOTDOWN);
+	assert_int_equal(shootdowns, 2);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_SHOOTDOWN, 0), vs->pcid);
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_SHOOTDOWN, 1), 0x1); /* CPU 0 caches it */
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_SHOOTDOWN, 2), 0);   /* 0: the whole PCID */
 	t0 = mock_now(0);
 	assert_int_equal(vm_protect(k, cold, VA, 32 * PG, UK_PROT_READ), 0);
 	assert_int_equal(with_flush - (mock_now(0) - t0), 32 * MOCK_COST_TLB_NS);
 	t0 = mock_now(0);
 	assert_int_equal(vm_protect(k, cold, VA, 40 * PG, UK_PROT_READ | UK_PROT_WRITE), 0);
 	assert_int_equal(with_pcid_flush - (mock_now(0) - t0), MOCK_COST_TLB_NS);
+	assert_int_equal(k->stats.tlb_shootdowns, shootdowns);
+	assert_int_equal(mock_trace_count(UK_TRACE_CORE_SHOOTDOWN), traced);
 	shutdown();
 }
 
@@ -366,11 +373,15 @@ static void test_space_destroy_frees_everything(void **state)
 	mock_set_cpu(1);
 	vm_activate(k, &k->cpus[1], &vs);
 	mock_set_cpu(0);
+	vm_activate(k, &k->cpus[0], &vs); /* the destroying CPU runs it too */
 	mock_clear_logs();
 	vm_space_destroy(k, &vs);
 	assert_ptr_equal(k->cpus[1].active_vs, &k->empty_vs); /* moved off the dying root */
 	assert_int_equal(flushes_on(1, MOCK_FLUSH_PCID), 1);  /* and dropped all of it */
 	assert_int_equal(flushes_on(1, MOCK_FLUSH_PAGE), 0);
+	assert_ptr_equal(k->cpus[0].active_vs, &k->empty_vs); /* the same here */
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PCID), 1);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 0);
 	assert_int_equal(k->frames.free, free0);
 	assert_memory_equal(k->pcid_used, pcids, sizeof(pcids)); /* its PCID is free again */
 	shutdown();

@@ -395,6 +395,27 @@ static void record_free_frames(unsigned to, unsigned vector)
 	free_at_ipi = hook_k->frames.free;
 }
 
+/* On a machine of the most CPUs there may be (64), a shootdown started
+ * on CPU 63 reaches CPU 0 by exactly one IPI, and no CPU past the last. */
+static void test_shootdown_on_64_cpus(void **state)
+{
+	struct uk_kernel *k = boot(UK_MAX_CPUS, 8 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+
+	mock_set_sync_tlb(true);
+	assert_int_equal(vm_map(k, vs, VA, PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	mock_set_cpu(0);
+	vm_activate(k, &k->cpus[0], vs);
+	mock_set_cpu(UK_MAX_CPUS - 1);
+	mock_clear_logs();
+	assert_int_equal(vm_protect(k, vs, VA, PG, UK_PROT_READ), 0);
+	assert_int_equal(mock_ipi_count(), 1);
+	assert_int_equal(mock_ipi(0)->to, 0);
+	assert_int_equal(k->stats.tlb_shootdown_ipis, 1);
+	mock_set_cpu(0);
+	shutdown();
+}
+
 /* Two targets of a shootdown flush at once: CPU 2 clears its bit of the
  * target mask between CPU 1's read of the mask and CPU 1's compare-and-
  * swap, which then fails; CPU 1 tries again with the value it got and
@@ -570,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_space_destroy_leaves_platform_half),
 		cmocka_unit_test(test_unmap_frees_after_shootdown),
 		cmocka_unit_test(test_shootdown_targets_racing),
+		cmocka_unit_test(test_shootdown_on_64_cpus),
 		cmocka_unit_test(test_huge_sparse_ranges),
 		cmocka_unit_test(test_pcid_allocation),
 	};

@@ -400,15 +400,24 @@ static void record_free_frames(unsigned to, unsigned vector)
 static void test_shootdown_on_64_cpus(void **state)
 {
 	struct uk_kernel *k = boot(UK_MAX_CPUS, 8 << 20, NULL);
-	struct vspace *vs = &new_process(k)->vs;
+	struct vspace *vs = &new_process(k)->vs, *cold = &new_process(k)->vs;
+	uint64_t t0, with_ipi;
 
 	mock_set_sync_tlb(true);
 	assert_int_equal(vm_map(k, vs, VA, PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
+	assert_int_equal(vm_map(k, cold, VA, PG, UK_PROT_READ | UK_PROT_WRITE, 0), 0);
 	mock_set_cpu(0);
 	vm_activate(k, &k->cpus[0], vs);
 	mock_set_cpu(UK_MAX_CPUS - 1);
 	mock_clear_logs();
+	t0 = mock_now(UK_MAX_CPUS - 1);
 	assert_int_equal(vm_protect(k, vs, VA, PG, UK_PROT_READ), 0);
+	with_ipi = mock_now(UK_MAX_CPUS - 1) - t0;
+	/* the initiator pays for the IPI: the same change where no CPU
+	 * caches the space costs it exactly that much less */
+	t0 = mock_now(UK_MAX_CPUS - 1);
+	assert_int_equal(vm_protect(k, cold, VA, PG, UK_PROT_READ), 0);
+	assert_int_equal(with_ipi - (mock_now(UK_MAX_CPUS - 1) - t0), MOCK_COST_IPI_NS);
 	assert_int_equal(mock_ipi_count(), 1);
 	assert_int_equal(mock_ipi(0)->to, 0);
 	assert_int_equal(k->stats.tlb_shootdown_ipis, 1);

@@ -240,8 +240,38 @@ static int check_in_child(enum corruption c)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
 }
 
+/* ...and a checking build runs that check at the end of every syscall:
+ * a slot corrupted in between stops the machine at the next call. */
+static void corrupts_then_calls(struct uk_user *u, uint64_t arg)
+{
+	long m = uk_sys_mutex_create(u);
+	if (arg)
+		u->t->proc->handles[m & 0xff].gen = 0;
+	uk_sys_null(u);
+	_exit(0);
+}
+
+static int syscall_check_in_child(bool corrupt)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct uk_kernel *k = boot(1, 4 << 20, NULL);
+		spawn_prog(k, corrupts_then_calls, corrupt, 5, 0);
+		mock_run(k, 0);
+		_exit(2);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+}
+
 static void test_check_finds_corrupt_slots(void **state)
 {
+	assert_int_equal(syscall_check_in_child(false), 0);
+	assert_int_equal(syscall_check_in_child(true), SIGABRT);
 	assert_int_equal(check_in_child(SOUND), 0);
 	assert_int_equal(check_in_child(TYPE_LAST), 0);
 	assert_int_equal(check_in_child(GEN0), SIGABRT);

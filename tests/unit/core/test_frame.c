@@ -143,6 +143,23 @@ static void test_corrupt_free_list_is_fatal(void **state)
 	assert_int_equal(alloc_after_bad_link_in_child(1ull << 40), SIGABRT); /* aligned, not RAM */
 }
 
+/* The free count may reach the total: with every frame given back (here
+ * even the ones boot took, just before the machine goes), no double free
+ * is seen. */
+static void test_every_frame_free(void **state)
+{
+	struct uk_kernel *k = boot(1, 1 << 20, NULL);
+	const struct frame_region *r = &k->frames.region[0];
+	uint64_t taken = r->next - r->first;
+
+	assert_int_equal(k->frames.nregions, 1);
+	assert_int_equal(k->frames.total - k->frames.free, taken);
+	for (uint64_t i = 0; i < taken; i++)
+		frame_free(k, r->base + ((r->first + i) << UK_PAGE_SHIFT));
+	assert_int_equal(k->frames.free, k->frames.total);
+	shutdown();
+}
+
 static void test_kalloc_classes_and_exhaustion(void **state)
 {
 	struct uk_kernel *k = boot(1, 1 << 20, NULL);
@@ -489,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_frame_exhaustion_and_reuse),
 		cmocka_unit_test(test_more_regions_than_kept),
 		cmocka_unit_test(test_region_edges),
+		cmocka_unit_test(test_every_frame_free),
 		cmocka_unit_test(test_corrupt_free_list_is_fatal),
 		cmocka_unit_test(test_kalloc_classes_and_exhaustion),
 		cmocka_unit_test(test_create_fails_without_memory),

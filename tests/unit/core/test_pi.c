@@ -459,8 +459,57 @@ static int pi_check_in_child(enum pi_break c)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
 }
 
+/* A checking build runs pi_check when a thread queues on a mutex and when
+ * a mutex is released: a priority broken in between (here a bystander's,
+ * set below its base) stops the machine there. The bystander waits on a
+ * futex; the holder waits on one at the end, so no later check runs. */
+static int pi_point;
+static void bystander(struct uk_user *u, uint64_t arg)
+{
+	g.tid[3] = (uint64_t)(uintptr_t)u->t;
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x300000, UK_PAGE_SIZE, UK_PROT_READ, 0) == 0 ||
+	       true);
+	uk_sys_futex_wait(u, 0x300000, 0);
+}
+
+static void checked_holder(struct uk_user *u, uint64_t arg)
+{
+	g.m1 = uk_sys_mutex_create(u);
+	start(u, bystander, 0, 3); /* waits at once */
+	UCHECK(uk_sys_mutex_lock(u, (uint32_t)g.m1) == 0);
+	if (pi_point)
+		((struct uk_thread *)(uintptr_t)g.tid[3])->sn.prio = 0; /* below its base, 3 */
+	if (pi_point == 1)
+		start(u, waiter, (uint64_t)g.m1, 10); /* queues on m1 */
+	else if (pi_point == 2)
+		UCHECK(uk_sys_mutex_unlock(u, (uint32_t)g.m1) == 0);
+	uk_sys_futex_wait(u, 0x300000, 0);
+}
+
+static int pi_point_in_child(int point)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		pi_point = point;
+		g = (typeof(g)){ 0 };
+		g.k = boot(1, 8 << 20, NULL);
+		spawn_prog(g.k, checked_holder, 0, 1, 0);
+		mock_run(g.k, 0);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+}
+
 static void test_pi_check_finds_broken_invariants(void **state)
 {
+	assert_int_equal(pi_point_in_child(0), 0);
+	assert_int_equal(pi_point_in_child(1), SIGABRT);
+	assert_int_equal(pi_point_in_child(2), SIGABRT);
 	assert_int_equal(pi_check_in_child(PI_SOUND), 0);
 	assert_int_equal(pi_check_in_child(PI_OWNER), SIGABRT);
 	assert_int_equal(pi_check_in_child(PI_ORDER), SIGABRT);

@@ -38,6 +38,8 @@ struct uk_arch {
 	unsigned nregions;           /* RAM reported as this many regions (0: one) */
 	uint64_t phys_ptr_calls;     /* direct-map look-ups (each PTE a walk reads is one) */
 	void (*cas_hook)(void);      /* run once before the next compare-and-swap */
+	void (*pause_hook)(void);    /* run at every uk_arch_spin_pause */
+	uint64_t spin_pauses;
 	const uint64_t *region_sizes; /* their sizes, adjacent from the base (NULL: equal) */
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
@@ -208,7 +210,15 @@ void uk_arch_irq_restore(struct uk_arch *a, bool enabled)
 }
 
 void uk_arch_yield_point(struct uk_arch *a) { mock_deliver(a); }
-void uk_arch_spin_pause(struct uk_arch *a) { (void)a; }
+void uk_arch_spin_pause(struct uk_arch *a)
+{
+	a->spin_pauses++;
+	if (a->pause_hook)
+		a->pause_hook(); /* what other CPUs do while this one waits */
+}
+
+void mock_set_pause_hook(void (*fn)(void)) { mock.pause_hook = fn; }
+uint64_t mock_spin_pauses(void) { return mock.spin_pauses; }
 
 void uk_arch_halt(struct uk_arch *a)
 {

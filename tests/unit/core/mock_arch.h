@@ -94,6 +94,10 @@ uint64_t mock_phys_ptr_calls(void);
 /* Run `fn` once, just before the next uk_arch_atomic_cas compares: a step
  * of another CPU landing between a load and the CAS that depends on it. */
 void mock_set_cas_hook(void (*fn)(void));
+/* Run `fn` at every uk_arch_spin_pause (a spinning CPU's turn, during which
+ * others go on); count the pauses. */
+void mock_set_pause_hook(void (*fn)(void));
+uint64_t mock_spin_pauses(void);
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
 /* The n-th last trace record of any kind (0: the last), or NULL. */

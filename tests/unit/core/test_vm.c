@@ -476,6 +476,28 @@ static void test_shootdown_wait_pauses(void **state)
 	shutdown();
 }
 
+/* vm_flush_range (the transfer window's) invalidates exactly those pages,
+ * here and on every other CPU that may cache them. */
+static void test_flush_range(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+
+	mock_set_sync_tlb(true);
+	mock_set_cpu(1);
+	vm_activate(k, &k->cpus[1], vs);
+	mock_set_cpu(0);
+	vm_activate(k, &k->cpus[0], vs);
+	mock_clear_logs();
+	vm_flush_range(k, vs, VA + PG, 3);
+	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 3);
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PAGE), 3);
+	assert_int_equal(mock_flush(0)->va, VA + PG);
+	assert_int_equal(mock_flush(2)->va, VA + 3 * PG);
+	assert_int_equal(ipis_to(1, UK_VEC_TLB), 1);
+	shutdown();
+}
+
 /* Two targets of a shootdown flush at once: CPU 2 clears its bit of the
  * target mask between CPU 1's read of the mask and CPU 1's compare-and-
  * swap, which then fails; CPU 1 tries again with the value it got and
@@ -653,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_shootdown_targets_racing),
 		cmocka_unit_test(test_shootdown_on_64_cpus),
 		cmocka_unit_test(test_shootdown_wait_pauses),
+		cmocka_unit_test(test_flush_range),
 		cmocka_unit_test(test_huge_sparse_ranges),
 		cmocka_unit_test(test_pcid_allocation),
 	};

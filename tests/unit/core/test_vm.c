@@ -382,6 +382,12 @@ static void test_space_destroy_frees_everything(void **state)
 	assert_ptr_equal(k->cpus[0].active_vs, &k->empty_vs); /* the same here */
 	assert_int_equal(flushes_on(0, MOCK_FLUSH_PCID), 1);
 	assert_int_equal(flushes_on(0, MOCK_FLUSH_PAGE), 0);
+	/* one shootdown of the whole space: traced with 0 pages, and the
+	 * record the other CPU read named no address */
+	assert_int_equal(mock_trace_arg(UK_TRACE_CORE_SHOOTDOWN, 2), 0);
+	assert_true(k->sd.drop);
+	assert_int_equal(k->sd.va, 0);
+	assert_int_equal(k->sd.pages, 0);
 	assert_int_equal(k->frames.free, free0);
 	assert_memory_equal(k->pcid_used, pcids, sizeof(pcids)); /* its PCID is free again */
 	shutdown();

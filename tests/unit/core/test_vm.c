@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Page tables: map, unmap, protect, demand-zero, exact PTE bits, TLB shootdown. */
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -390,6 +393,8 @@ static void test_space_destroy_frees_everything(void **state)
 	assert_int_equal(k->sd.pages, 0);
 	assert_int_equal(k->frames.free, free0);
 	assert_memory_equal(k->pcid_used, pcids, sizeof(pcids)); /* its PCID is free again */
+	assert_int_equal(vs.root, 0); /* nothing left to load or flush */
+	assert_int_equal(vs.cpu_mask, 0);
 	shutdown();
 }
 
@@ -480,6 +485,83 @@ static void test_shootdown_wait_pauses(void **state)
 	assert_int_equal(k->sd.va, va);
 	assert_int_equal(k->sd.pages, pages);
 	shutdown();
+}
+
+/* Device memory: mapped exactly (its pages, no more, each costing one
+ * kernel operation), refused where the range is bad or taken; unmapping
+ * it from a space a CPU caches shoots it down (the frames are not freed).
+ * Unmapping only demand-zero pages needs no shootdown. Ordinary mappings
+ * cost one kernel operation a page too. */
+static void test_device_map_and_unmap(void **state)
+{
+	struct uk_kernel *k = boot(2, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uint64_t t0, free0, all = UK_USER_END >> UK_PAGE_SHIFT;
+
+	assert_int_equal(vm_map_device(k, vs, VA + 1, 0xfe000000ull, 1, true), UK_EINVAL);
+	assert_int_equal(vm_map_device(k, vs, 0, 0xfe000000ull, 1, true), UK_ERANGE);
+	assert_int_equal(vm_map_device(k, vs, UK_USER_BASE, 0xfe000000ull, all, true), UK_ERANGE);
+	assert_int_equal(vm_map(k, vs, VA, PG, UK_PROT_READ, 0), 0);
+	assert_int_equal(vm_map_device(k, vs, VA, 0xfe000000ull, 1, true), UK_EEXIST);
+	assert_int_equal(vs->pages, 1);
+	t0 = mock_now(0);
+	assert_int_equal(vm_map_device(k, vs, VA + PG, 0xfe000000ull, 2, false), 0);
+	assert_int_equal(mock_now(0) - t0, 2 * 10); /* UK_COST_KERNEL_OP is 10 ns in the mock */
+	assert_int_equal(mock_pte(vs->root, VA + PG),
+			 0xfe000000ull | UK_PTE_P | UK_PTE_U | UK_PTE_NX | UK_PTE_PCD | UK_PTE_PWT | UK_PTE_SW_DEV);
+	assert_int_equal(mock_pte(vs->root, VA + 3 * PG), 0);
+	assert_int_equal(vs->pages, 3);
+	t0 = mock_now(0);
+	assert_int_equal(vm_map(k, vs, VA + 3 * PG, 2 * PG, UK_PROT_READ, 0), 0);
+	assert_int_equal(mock_now(0) - t0, 2 * 10);
+	/* CPU 1 caches the space: unmapping the device pages reaches it */
+	mock_set_sync_tlb(true);
+	mock_set_cpu(1);
+	vm_activate(k, &k->cpus[1], vs);
+	mock_set_cpu(0);
+	mock_clear_logs();
+	free0 = k->frames.free;
+	assert_int_equal(vm_unmap(k, vs, VA + PG, 2 * PG), 0);
+	assert_int_equal(ipis_to(1, UK_VEC_TLB), 1);
+	assert_int_equal(flushes_on(1, MOCK_FLUSH_PAGE), 2);
+	assert_int_equal(k->frames.free, free0); /* device memory is nobody's frame */
+	/* demand-zero pages only: nothing to shoot down */
+	assert_int_equal(vm_map(k, vs, VA + 8 * PG, 2 * PG, UK_PROT_READ, UK_VM_LAZY), 0);
+	mock_clear_logs();
+	assert_int_equal(vm_unmap(k, vs, VA + 8 * PG, 2 * PG), 0);
+	assert_int_equal(mock_flush_count(), 0);
+	assert_int_equal(mock_ipi_count(), 0);
+	shutdown();
+}
+
+/* Destroying a space a CPU still runs (whatever the masks say) is a kernel
+ * bug the destroy itself catches, CPU 0 included: an abort in the mock. */
+static int destroy_running_in_child(unsigned cpu)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct uk_kernel *k = boot(2, 4 << 20, NULL);
+		struct vspace vs;
+		if (vm_space_init(k, &vs) < 0)
+			_exit(2);
+		if (cpu < 2)
+			k->cpus[cpu].active_vs = &vs; /* its mask bit lost */
+		vm_space_destroy(k, &vs);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+}
+
+static void test_destroy_of_a_running_space_is_fatal(void **state)
+{
+	assert_int_equal(destroy_running_in_child(2), 0); /* nobody runs it */
+	assert_int_equal(destroy_running_in_child(0), SIGABRT);
+	assert_int_equal(destroy_running_in_child(1), SIGABRT);
 }
 
 /* vm_flush_range (the transfer window's) invalidates exactly those pages,
@@ -682,6 +764,8 @@ int main(void)
 		cmocka_unit_test(test_shootdown_on_64_cpus),
 		cmocka_unit_test(test_shootdown_wait_pauses),
 		cmocka_unit_test(test_flush_range),
+		cmocka_unit_test(test_device_map_and_unmap),
+		cmocka_unit_test(test_destroy_of_a_running_space_is_fatal),
 		cmocka_unit_test(test_huge_sparse_ranges),
 		cmocka_unit_test(test_pcid_allocation),
 	};

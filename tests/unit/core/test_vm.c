@@ -534,6 +534,40 @@ static void test_device_map_and_unmap(void **state)
 	shutdown();
 }
 
+/* vm_fault resolves user addresses only: a fault at a kernel address
+ * (UK_USER_END up: the platform's half, the core's window) is refused
+ * whatever the tables hold there, and so is a present leaf without the
+ * user bit. The lowest user address is an ordinary one. Each fault costs
+ * a four-level walk (4 steps of 5 ns in the mock). */
+static void test_fault_address_and_user_bit(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	struct vspace *vs = &new_process(k)->vs;
+	uk_vaddr_t kernel_vas[] = { UK_USER_END, UK_CORE_WINDOW_BASE };
+	uint64_t *pte, t0;
+	uk_paddr_t pa;
+
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(frame_alloc(k, &pa), 0);
+		pte = vm_pte_alloc(k, vs, kernel_vas[i]);
+		assert_non_null(pte);
+		*pte = pa | UK_PTE_P | UK_PTE_U | UK_PTE_W; /* as if the user could */
+		assert_int_equal(vm_fault(k, vs, kernel_vas[i], UK_PF_U | UK_PF_P), UK_EFAULT);
+	}
+	/* a present page without U (a supervisor page) is no user page */
+	assert_int_equal(vm_map(k, vs, VA, PG, UK_PROT_READ, 0), 0);
+	pte = vm_pte(k, vs, VA);
+	*pte &= ~UK_PTE_U;
+	assert_int_equal(vm_fault(k, vs, VA, UK_PF_U | UK_PF_P), UK_EFAULT);
+	/* the first user page: a demand-zero fill like any other */
+	assert_int_equal(vm_map(k, vs, UK_USER_BASE, PG, UK_PROT_READ, UK_VM_LAZY), 0);
+	assert_int_equal(vm_fault(k, vs, UK_USER_BASE, UK_PF_U), 0);
+	t0 = mock_now(0);
+	assert_int_equal(vm_fault(k, vs, VA + 7 * PG, UK_PF_U), UK_EFAULT);
+	assert_int_equal(mock_now(0) - t0, 4 * 5);
+	shutdown();
+}
+
 /* Destroying a space a CPU still runs (whatever the masks say) is a kernel
  * bug the destroy itself catches, CPU 0 included: an abort in the mock. */
 static int destroy_running_in_child(unsigned cpu)
@@ -766,6 +800,7 @@ int main(void)
 		cmocka_unit_test(test_flush_range),
 		cmocka_unit_test(test_device_map_and_unmap),
 		cmocka_unit_test(test_destroy_of_a_running_space_is_fatal),
+		cmocka_unit_test(test_fault_address_and_user_bit),
 		cmocka_unit_test(test_huge_sparse_ranges),
 		cmocka_unit_test(test_pcid_allocation),
 	};

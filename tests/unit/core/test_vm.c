@@ -559,6 +559,12 @@ static void test_fault_address_and_user_bit(void **state)
 	pte = vm_pte(k, vs, VA);
 	*pte &= ~UK_PTE_U;
 	assert_int_equal(vm_fault(k, vs, VA, UK_PF_U | UK_PF_P), UK_EFAULT);
+	/* a device page the tables allow faulted in the device (a bus
+	 * error): no stale entry to drop, the access fails */
+	assert_int_equal(vm_map_device(k, vs, VA + 4 * PG, 0xfe000000ull, 1, true), 0);
+	mock_clear_logs();
+	assert_int_equal(vm_fault(k, vs, VA + 4 * PG, UK_PF_U | UK_PF_W | UK_PF_P), UK_EFAULT);
+	assert_int_equal(mock_flush_count(), 0);
 	/* the first user page: a demand-zero fill like any other */
 	assert_int_equal(vm_map(k, vs, UK_USER_BASE, PG, UK_PROT_READ, UK_VM_LAZY), 0);
 	assert_int_equal(vm_fault(k, vs, UK_USER_BASE, UK_PF_U), 0);

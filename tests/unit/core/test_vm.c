@@ -168,6 +168,9 @@ static void test_protect_and_unmap(void **state)
 	assert_int_equal(mock_pte(vs->root, VA + 2 * PG), UK_PTE_SW_LAZY | UK_PTE_U);
 	assert_int_equal(vm_protect(k, vs, VA, PG, UK_PROT_READ | UK_PROT_WRITE), 0);
 	assert_int_equal(mock_pte(vs->root, VA), frame | UK_PTE_P | UK_PTE_U | UK_PTE_W | UK_PTE_NX);
+	assert_int_equal(FLAGS(mock_pte(vs->root, VA + PG)), UK_PTE_P | UK_PTE_U); /* only the one page */
+	assert_int_equal(vm_protect(k, vs, VA + 1, PG, UK_PROT_READ), UK_EINVAL);
+	assert_int_equal(vm_protect(k, vs, UK_USER_END, PG, UK_PROT_READ), UK_ERANGE);
 	assert_int_equal(vm_unmap(k, vs, VA, 4 * PG), 0);
 	assert_int_equal(mock_pte(vs->root, VA), 0);
 	assert_int_equal(mock_pte(vs->root, VA + 2 * PG), 0);

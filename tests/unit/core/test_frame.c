@@ -8,6 +8,7 @@
 
 #include "harness.h"
 
+#include <ukern/devmem.h>
 #include <ukern/ipc.h>
 #include <ukern/irq_sys.h>
 
@@ -328,6 +329,9 @@ static void test_lifecycle_gives_every_object_back(void **state)
 		pages = k->kalloc.pages;
 		free0 = k->frames.free;
 		assert_int_equal(uk_kernel_spawn(k, &sp, &tid), 0);
+		/* device memory granted by the host: freed with the process too */
+		assert_true(uk_kernel_devmem_create(k, tid, 0xd0000000ull, UK_PAGE_SIZE, UK_DEVMEM_NO_PCI,
+						    UK_RIGHT_READ | UK_RIGHT_MAP) > 0);
 		mock_run(k, 0);
 		assert_int_equal(harness_failures, 0);
 		assert_int_equal(uk_kernel_live_count(k), 0);

@@ -40,6 +40,7 @@ struct uk_arch {
 	void (*cas_hook)(void);      /* run once before the next compare-and-swap */
 	void (*pause_hook)(void);    /* run at every uk_arch_spin_pause */
 	uint64_t spin_pauses;
+	uint64_t yield_points;       /* uk_arch_yield_point calls (decision points) */
 	const uint64_t *region_sizes; /* their sizes, adjacent from the base (NULL: equal) */
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
@@ -209,7 +210,13 @@ void uk_arch_irq_restore(struct uk_arch *a, bool enabled)
 		mock_deliver(a);
 }
 
-void uk_arch_yield_point(struct uk_arch *a) { mock_deliver(a); }
+void uk_arch_yield_point(struct uk_arch *a)
+{
+	a->yield_points++;
+	mock_deliver(a);
+}
+
+uint64_t mock_yield_points(void) { return mock.yield_points; }
 void uk_arch_spin_pause(struct uk_arch *a)
 {
 	a->spin_pauses++;

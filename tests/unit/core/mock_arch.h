@@ -98,6 +98,8 @@ void mock_set_cas_hook(void (*fn)(void));
  * others go on); count the pauses. */
 void mock_set_pause_hook(void (*fn)(void));
 uint64_t mock_spin_pauses(void);
+/* uk_arch_yield_point calls so far: the kernel's decision points. */
+uint64_t mock_yield_points(void);
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
 /* The n-th last trace record of any kind (0: the last), or NULL. */

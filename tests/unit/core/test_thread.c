@@ -414,8 +414,18 @@ static void accesses_and_work(struct uk_user *u, uint64_t arg)
 	mock_raise_device(0, 100);
 	UCHECK(uk_user_read(u, 0x500000, &b, 0) == 0);
 	g.rc[6] = device_calls;
+	uint64_t points = mock_yield_points();
 	uk_user_work(u, 2999);
 	g.rc[7] = device_calls;
+	/* a decision point per microsecond of work, the last part included */
+	UCHECK(mock_yield_points() - points == 3);
+	points = mock_yield_points();
+	uk_user_work(u, 1000);
+	UCHECK(mock_yield_points() - points == 1);
+	/* and two per syscall: its entry and its exit */
+	points = mock_yield_points();
+	uk_sys_null(u);
+	UCHECK(mock_yield_points() - points == 2);
 	UCHECK(uk_user_read(u, 0x501000, &b, 1) == 0 && b == 0); /* a demand-zero fill */
 	mock_raise_device(0, 101);
 	uk_user_work(u, 1000);

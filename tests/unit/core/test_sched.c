@@ -985,6 +985,56 @@ static void test_idle_programs_the_next_timer(void **state)
 	shutdown();
 }
 
+/* An idle CPU woken by an interrupt runs the kernel with interrupts off
+ * again: the thread it switches to goes on inside the kernel (here a
+ * copy to user memory) without taking a timer that comes due meanwhile. */
+static struct uk_waitq halt_q;
+static int halt_done;
+static long copy_after_wake_ext(void *ctx, struct uk_kernel *k, struct uk_user *u, unsigned nr,
+				const uint64_t args[6])
+{
+	uint32_t v = 77;
+	long rc = uk_waitq_block(k, u, &halt_q, 0);
+	return rc < 0 ? rc : user_copy_out(k, args[0], &v, sizeof(v));
+}
+
+static void wake_and_arm(void *ctx, struct uk_kernel *k, unsigned vector)
+{
+	uk_waitq_wake(k, &halt_q, 1, 0);
+	ktimer_init(&tick_tm, tick_cb);
+	ktimer_set(k, &tick_tm, uk_arch_now(k->a) + 100); /* due before the switch is done */
+}
+
+static void blocks_then_copies(struct uk_user *u, uint64_t arg)
+{
+	uint32_t v = 0;
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x400000, UK_PAGE_SIZE,
+			     UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_syscall6(u, UK_SYS_EXT_FIRST, 0x400000, 0, 0, 0, 0, 0) == 0);
+	UCHECK(uk_user_read(u, 0x400000, &v, 4) == 0 && v == 77);
+	halt_done = 1;
+}
+
+static void test_idle_wakes_with_interrupts_off(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+
+	halt_q = (struct uk_waitq){ 0 };
+	halt_done = 0;
+	tick_fired = 0;
+	uk_kernel_set_syscall_extension(k, copy_after_wake_ext, NULL);
+	uk_kernel_set_device_irq_handler(k, wake_and_arm, NULL);
+	spawn_prog(k, blocks_then_copies, 0, 5, 0);
+	mock_run(k, 0); /* it blocks; the CPU halts */
+	assert_int_equal(halt_done, 0);
+	mock_raise_device(0, 100);
+	mock_run(k, 0);
+	assert_int_equal(harness_failures, 0);
+	assert_int_equal(halt_done, 1);
+	assert_int_equal(tick_fired, 1);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1011,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_tick),
 		cmocka_unit_test(test_wakeup_no_longer_outranking),
 		cmocka_unit_test(test_idle_programs_the_next_timer),
+		cmocka_unit_test(test_idle_wakes_with_interrupts_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

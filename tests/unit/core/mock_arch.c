@@ -35,6 +35,13 @@ struct uk_arch {
 	bool irq_on[UK_MAX_CPUS];
 	uint64_t now[UK_MAX_CPUS];
 	uint64_t timer[UK_MAX_CPUS]; /* 0: disarmed */
+	unsigned nregions;           /* RAM reported as this many regions (0: one) */
+	uint64_t phys_ptr_calls;     /* direct-map look-ups (each PTE a walk reads is one) */
+	void (*cas_hook)(void);      /* run once before the next compare-and-swap */
+	void (*pause_hook)(void);    /* run at every uk_arch_spin_pause */
+	uint64_t spin_pauses;
+	uint64_t yield_points;       /* uk_arch_yield_point calls (decision points) */
+	const uint64_t *region_sizes; /* their sizes, adjacent from the base (NULL: equal) */
 	uint64_t pending[UK_MAX_CPUS];
 	unsigned device_vector[UK_MAX_CPUS];
 	uk_paddr_t root[UK_MAX_CPUS];
@@ -56,6 +63,9 @@ struct uk_arch {
 	struct mock_flush flushes[MOCK_LOG_MAX];
 	unsigned nflushes;
 	uint64_t traces[0x400];
+	uint64_t trace_last[0x400][3]; /* the arguments of each kind's last record */
+	struct mock_trace trace_ring[64];  /* the last records of every kind */
+	unsigned ntrace;
 	/* The optional MSI controller (mock_enable_msi): ctrl 0, its pins'
 	 * routed vectors (0: not routed). */
 	unsigned msi_pins;
@@ -119,7 +129,22 @@ const struct mock_ipi *mock_ipi(unsigned i) { return &mock.ipis[i]; }
 unsigned mock_flush_count(void) { return mock.nflushes; }
 const struct mock_flush *mock_flush(unsigned i) { return &mock.flushes[i]; }
 uint64_t mock_pending_ipis(unsigned cpu) { return mock.pending[cpu]; }
+uint64_t mock_timer(unsigned cpu) { return mock.timer[cpu]; }
+uint64_t mock_phys_ptr_calls(void) { return mock.phys_ptr_calls; }
+void mock_set_cas_hook(void (*fn)(void)) { mock.cas_hook = fn; }
+unsigned mock_live_contexts(void)
+{
+	unsigned n = 0;
+	for (struct uk_arch_thread *t = mock.live; t; t = t->next_live)
+		n++;
+	return n;
+}
 uint64_t mock_trace_count(uint16_t kind) { return kind < 0x400 ? mock.traces[kind] : 0; }
+const struct mock_trace *mock_trace_back(unsigned n)
+{
+	return n < 64 && n < mock.ntrace ? &mock.trace_ring[(mock.ntrace - 1 - n) % 64] : NULL;
+}
+uint64_t mock_trace_arg(uint16_t kind, unsigned i) { return kind < 0x400 && i < 3 ? mock.trace_last[kind][i] : 0; }
 uk_paddr_t mock_root(unsigned cpu) { return mock.root[cpu]; }
 unsigned mock_root_loads(unsigned cpu) { return mock.root_loads[cpu]; }
 void mock_fail_thread_creates(unsigned n) { mock.fail_thread_creates = n; }
@@ -185,8 +210,22 @@ void uk_arch_irq_restore(struct uk_arch *a, bool enabled)
 		mock_deliver(a);
 }
 
-void uk_arch_yield_point(struct uk_arch *a) { mock_deliver(a); }
-void uk_arch_spin_pause(struct uk_arch *a) { (void)a; }
+void uk_arch_yield_point(struct uk_arch *a)
+{
+	a->yield_points++;
+	mock_deliver(a);
+}
+
+uint64_t mock_yield_points(void) { return mock.yield_points; }
+void uk_arch_spin_pause(struct uk_arch *a)
+{
+	a->spin_pauses++;
+	if (a->pause_hook)
+		a->pause_hook(); /* what other CPUs do while this one waits */
+}
+
+void mock_set_pause_hook(void (*fn)(void)) { mock.pause_hook = fn; }
+uint64_t mock_spin_pauses(void) { return mock.spin_pauses; }
 
 void uk_arch_halt(struct uk_arch *a)
 {
@@ -241,6 +280,11 @@ uint64_t uk_arch_atomic_fetch_add(struct uk_arch *a, volatile uint64_t *p, uint6
 
 bool uk_arch_atomic_cas(struct uk_arch *a, volatile uint64_t *p, uint64_t *expected, uint64_t desired)
 {
+	void (*hook)(void) = a->cas_hook;
+	if (hook) {
+		a->cas_hook = NULL; /* one shot: another CPU's step, just before this one */
+		hook();
+	}
 	if (*p == *expected) {
 		*p = desired;
 		return true;
@@ -328,15 +372,36 @@ void mock_run(struct uk_kernel *k, unsigned cpu)
 
 bool uk_arch_mem_region(struct uk_arch *a, unsigned index, uk_paddr_t *base, uint64_t *size)
 {
-	if (index != 0)
+	unsigned n = a->nregions ? a->nregions : 1;
+	uint64_t chunk = (a->ram_size / n) & ~(uint64_t)(UK_PAGE_SIZE - 1);
+
+	if (a->region_sizes) {
+		uint64_t at = MOCK_RAM_BASE;
+		if (index >= a->nregions)
+			return false;
+		for (unsigned i = 0; i < index; i++)
+			at += a->region_sizes[i];
+		*base = at;
+		*size = a->region_sizes[index];
+		return true;
+	}
+	if (index >= n)
 		return false;
-	*base = MOCK_RAM_BASE;
-	*size = a->ram_size;
+	*base = MOCK_RAM_BASE + index * chunk;
+	*size = index == n - 1 ? a->ram_size - index * chunk : chunk;
 	return true;
+}
+
+void mock_set_regions(unsigned n) { mock.nregions = n; mock.region_sizes = NULL; }
+void mock_set_region_sizes(unsigned n, const uint64_t *sizes)
+{
+	mock.nregions = n;
+	mock.region_sizes = sizes;
 }
 
 void *uk_arch_phys_ptr(struct uk_arch *a, uk_paddr_t pa, size_t len)
 {
+	a->phys_ptr_calls++;
 	if (pa < MOCK_RAM_BASE || pa - MOCK_RAM_BASE > a->ram_size ||
 	    len > a->ram_size - (pa - MOCK_RAM_BASE))
 		return NULL;
@@ -567,8 +632,13 @@ void uk_arch_charge(struct uk_arch *a, enum uk_cost what, uint64_t units)
 
 void uk_arch_trace(struct uk_arch *a, uint16_t kind, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	if (kind < 0x400)
+	if (kind < 0x400) {
 		a->traces[kind]++;
+		a->trace_last[kind][0] = a0;
+		a->trace_last[kind][1] = a1;
+		a->trace_last[kind][2] = a2;
+	}
+	a->trace_ring[a->ntrace++ % 64] = (struct mock_trace){ kind, { a0, a1, a2 } };
 }
 
 _Noreturn void uk_arch_fatal(struct uk_arch *a, const char *what)

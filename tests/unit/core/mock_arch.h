@@ -37,6 +37,11 @@ struct mock_flush {
 struct uk_arch *mock_create(unsigned ncpus, uint64_t ram_bytes);
 void mock_destroy(void);
 
+/* Report the RAM as `n` adjacent regions of about equal size (before boot). */
+void mock_set_regions(unsigned n);
+/* ...or as `n` adjacent regions of the given sizes (the array must stay). */
+void mock_set_region_sizes(unsigned n, const uint64_t *sizes);
+
 /* Boot a kernel on it with `cfg` (NULL: defaults); fails the test on error. */
 struct uk_kernel *mock_boot(const struct uk_kernel_config *cfg);
 
@@ -80,8 +85,31 @@ const struct mock_ipi *mock_ipi(unsigned i);
 unsigned mock_flush_count(void);
 const struct mock_flush *mock_flush(unsigned i);
 void mock_clear_logs(void);
+/* The deadline `cpu`'s one-shot timer is armed for; 0: disarmed. */
+uint64_t mock_timer(unsigned cpu);
+/* Thread contexts created and not destroyed yet (boot contexts aside). */
+unsigned mock_live_contexts(void);
+/* uk_arch_phys_ptr calls so far (a page-table walk makes one per entry read). */
+uint64_t mock_phys_ptr_calls(void);
+/* Run `fn` once, just before the next uk_arch_atomic_cas compares: a step
+ * of another CPU landing between a load and the CAS that depends on it. */
+void mock_set_cas_hook(void (*fn)(void));
+/* Run `fn` at every uk_arch_spin_pause (a spinning CPU's turn, during which
+ * others go on); count the pauses. */
+void mock_set_pause_hook(void (*fn)(void));
+uint64_t mock_spin_pauses(void);
+/* uk_arch_yield_point calls so far: the kernel's decision points. */
+uint64_t mock_yield_points(void);
 uint64_t mock_pending_ipis(unsigned cpu); /* bit per vector class: 1 resched, 2 call, 4 tlb */
 uint64_t mock_trace_count(uint16_t kind);
+/* The n-th last trace record of any kind (0: the last), or NULL. */
+struct mock_trace {
+	uint16_t kind;
+	uint64_t a[3];
+};
+const struct mock_trace *mock_trace_back(unsigned n);
+/* Argument i (0..2) of the last trace record of `kind`. */
+uint64_t mock_trace_arg(uint16_t kind, unsigned i);
 
 /* The PTE that maps `va` in the space with root `root`, or 0. */
 uint64_t mock_pte(uk_paddr_t root, uk_vaddr_t va);

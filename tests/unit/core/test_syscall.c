@@ -297,10 +297,22 @@ static struct {
 static void validate(struct uk_user *u, uint64_t arg)
 {
 	const uint64_t none[6] = { 0 };
+	struct uk_kernel_stats *st = &g.k->stats;
+	uint64_t calls = st->syscalls, errors = st->syscall_errors, t0 = mock_now(0);
+
+	/* Each call is counted and costs UK_COST_SYSCALL (100 ns in the mock);
+	 * only the negative results count as errors. */
 	UCHECK(uk_syscall(u, UK_SYS_NULL, none) == 0);
+	UCHECK(mock_now(0) - t0 == 100);
+	UCHECK(st->syscalls == calls + 1 && st->syscall_errors == errors);
+	UCHECK(uk_sys_thread_id(u) > 0);
+	UCHECK(st->syscalls == calls + 2 && st->syscall_errors == errors);
+	UCHECK(uk_sys_handle_close(u, 0) == UK_EBADH);
+	UCHECK(st->syscalls == calls + 3 && st->syscall_errors == errors + 1);
 	UCHECK(uk_syscall(u, UK_SYS_NULL, NULL) == 0);
 	UCHECK(uk_syscall(u, UK_SYS_COUNT, none) == UK_ENOSYS);
 	UCHECK(uk_syscall(u, ~0u, none) == UK_ENOSYS);
+	UCHECK(uk_sys_yield(u) == 0); /* alone: nothing to yield to */
 	UCHECK(uk_sys_clock(u) > 0);
 	UCHECK(uk_sys_thread_id(u) > 0);
 	/* handles out of every range */
@@ -319,6 +331,23 @@ static void validate(struct uk_user *u, uint64_t arg)
 	UCHECK(uk_sys_thread_wait(u, UK_HANDLE_THREAD_INITIAL, 0) == UK_EDEADLK);
 	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x10000000, 4096, UK_PROT_READ, 0) == 0);
 	UCHECK(uk_sys_futex_wait(u, 0x10000000 + 4096, 0) == UK_EFAULT);
+	/* 32-bit protections and flags: UINT32_MAX fits (the range is then
+	 * checked first); a wider protection is refused */
+	UCHECK(uk_syscall6(u, UK_SYS_VM_MAP, UK_HANDLE_PROCESS_SELF, 0, 4096, UINT32_MAX, 0, 0) == UK_ERANGE);
+	UCHECK(uk_syscall6(u, UK_SYS_VM_MAP, UK_HANDLE_PROCESS_SELF, 0, 4096, UK_PROT_READ, UINT32_MAX, 0) ==
+	       UK_ERANGE);
+	UCHECK(uk_syscall6(u, UK_SYS_VM_PROTECT, UK_HANDLE_PROCESS_SELF, 0, 4096, UINT32_MAX, 0, 0) == UK_ERANGE);
+	UCHECK(uk_syscall6(u, UK_SYS_VM_PROTECT, UK_HANDLE_PROCESS_SELF, 0x10000000, 4096,
+			   (1ull << 32) | UK_PROT_READ, 0, 0) == UK_EINVAL);
+	/* protect and unmap change exactly the range named */
+	uk_paddr_t root = u->t->proc->vs.root;
+	UCHECK(uk_sys_vm_map(u, UK_HANDLE_PROCESS_SELF, 0x20000000, 2 * 4096, UK_PROT_READ | UK_PROT_WRITE, 0) == 0);
+	UCHECK(uk_sys_vm_protect(u, UK_HANDLE_PROCESS_SELF, 0x20000000, 4096, UK_PROT_READ) == 0);
+	UCHECK((mock_pte(root, 0x20000000) & UK_PTE_W) == 0);
+	UCHECK((mock_pte(root, 0x20001000) & UK_PTE_W) != 0);
+	UCHECK(uk_sys_vm_unmap(u, UK_HANDLE_PROCESS_SELF, 0x20000000, 4096) == 0);
+	UCHECK(mock_pte(root, 0x20000000) == 0);
+	UCHECK(mock_pte(root, 0x20001000) != 0);
 	v.done = 1;
 }
 

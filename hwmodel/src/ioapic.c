@@ -220,6 +220,8 @@ int hw_ioapic_set_rte(struct hw_machine *m, unsigned pin, uint64_t rte, uint64_t
 	p->rte = (rte & RTE_RW) | (old & RTE_RO);
 	if ((old & HW_RTE_LEVEL) && !(p->rte & HW_RTE_LEVEL))
 		set_remote_irr(p, false, now);
+	else if (!(old & HW_RTE_LEVEL) && (p->rte & HW_RTE_LEVEL) && (old & HW_RTE_MASKED))
+		p->rte &= ~HW_RTE_DELIVS; /* a held edge: withdrawn, as a level pin's is */
 	if (!(old & HW_RTE_MASKED) && masked(p))
 		on_mask(p, now);
 	else if ((old & HW_RTE_MASKED) && !masked(p))

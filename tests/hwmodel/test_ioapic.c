@@ -149,6 +149,37 @@ START_TEST(held_edge_is_delivered_on_unmask)
 }
 END_TEST
 
+/* A held edge does not survive a switch to level: a level pin's pending
+ * message is withdrawn (ioapic.c's header), so the pin is not left "send
+ * pending" forever with nothing on the way, and a later assertion of the
+ * level line is delivered. Masked or unmasked in the same write, both. */
+START_TEST(held_edge_is_withdrawn_by_a_switch_to_level)
+{
+	for (int unmask_too = 0; unmask_too < 2; unmask_too++) {
+		struct hwt *x = with_latency(100);
+		route(x, 3, HW_TRIGGER_EDGE, false);
+		hw_intc_pulse(x->m, IO, 3, 0); /* in flight until 100 */
+		hw_intc_mask(x->m, IO, 3, true, 10); /* held */
+		ck_assert(hw_ioapic_rte(x->m, 3) & HW_RTE_DELIVS);
+		uint64_t rte = hw_ioapic_rte(x->m, 3) | HW_RTE_LEVEL;
+		if (unmask_too)
+			rte &= ~HW_RTE_MASKED;
+		ck_assert_int_eq(hw_ioapic_set_rte(x->m, 3, rte, 20), HW_OK);
+		ck_assert(!(hw_ioapic_rte(x->m, 3) & HW_RTE_DELIVS));
+		hw_intc_set_line(x->m, IO, 3, true, 30);
+		hw_evq_run_until(&x->q, 300);
+		hw_intc_mask(x->m, IO, 3, false, 300);
+		hw_evq_run_until(&x->q, 1000);
+		ck_assert(hw_lapic_irr(x->m, 0, VEC)); /* the level line, delivered once */
+		struct hw_intc_stats st;
+		hw_intc_stats(x->m, IO, 3, &st);
+		ck_assert_uint_eq(st.delivered, 1);
+		ck_assert(hw_ioapic_rte(x->m, 3) & HW_RTE_REMOTE_IRR);
+		hwt_free(x);
+	}
+}
+END_TEST
+
 START_TEST(edges_in_flight_coalesce)
 {
 	struct hwt *x = with_latency(500);
@@ -615,6 +646,7 @@ int main(void)
 	tcase_add_test(tc, masked_level_is_delivered_on_unmask_if_still_asserted);
 	tcase_add_test(tc, edge_on_masked_pin_is_dropped_and_counted);
 	tcase_add_test(tc, held_edge_is_delivered_on_unmask);
+	tcase_add_test(tc, held_edge_is_withdrawn_by_a_switch_to_level);
 	tcase_add_test(tc, edges_in_flight_coalesce);
 	tcase_add_test(tc, level_withdrawn_before_posting_is_not_delivered);
 	tcase_add_test(tc, eoi_broadcast_matches_by_vector);

@@ -233,7 +233,12 @@ int uk_kernel_spawn(struct uk_kernel *k, const struct uk_spawn *s, uint64_t *tid
 	if ((rc = process_create(k, s->max_prio, s->name, &p)) < 0)
 		return rc;
 	rc = thread_create(k, p, s->program, s->arg, s->prio, s->affinity, &t);
-	if (rc == 0) {
+	if (rc < 0) {
+		/* No thread will ever die to tear it down: close its own handle
+		 * (slot 0), so the put below frees the process, its address
+		 * space and its PCID. */
+		cap_close_all(k, p);
+	} else {
 		if (s->name)
 			t->name = s->name;
 		cap_install_at(k, p, 1, &t->o, UK_RIGHTS_ALL);

@@ -259,6 +259,39 @@ static void test_thread_create_failure_leaves_nothing(void **state)
 	shutdown();
 }
 
+/* A spawn whose first thread cannot be made gives the process back: its
+ * kernel object, the frames of its address space and its PCID. (It used to
+ * keep them: the process's own handle in slot 0 held it, and no thread
+ * would ever die to tear it down.) */
+static void test_spawn_failure_leaves_nothing(void **state)
+{
+	struct uk_kernel *k = boot(1, 4 << 20, NULL);
+	unsigned prog = (unsigned)uk_kernel_register_program(k, "idle", idle_program);
+	struct uk_spawn sp = {.program = prog, .prio = 5, .max_prio = 10, .name = "first"};
+	uint64_t tid;
+	assert_int_equal(uk_kernel_spawn(k, &sp, &tid), 0); /* slabs and the first PCID taken */
+	uint64_t kobjs0 = k->kalloc.kobjs;
+	mock_fail_thread_creates(1); /* a first failure may carve slab pages (a */
+	assert_int_equal(uk_kernel_spawn(k, &sp, &tid), UK_ENOMEM); /* process is 3 KiB) */
+	assert_int_equal(k->kalloc.kobjs, kobjs0);
+	uint64_t kobjs = k->kalloc.kobjs, pages = k->kalloc.pages, frames = k->frames.free;
+	uint64_t pcids[sizeof k->pcid_used / sizeof k->pcid_used[0]];
+	memcpy(pcids, k->pcid_used, sizeof pcids);
+	uint64_t before[KALLOC_CLASSES], after[KALLOC_CLASSES];
+	kalloc_available(k, before);
+	for (int i = 0; i < 3; i++) {
+		mock_fail_thread_creates(1);
+		assert_int_equal(uk_kernel_spawn(k, &sp, &tid), UK_ENOMEM);
+		assert_int_equal(k->kalloc.kobjs, kobjs);
+		assert_int_equal(k->kalloc.pages, pages);
+		assert_int_equal(k->frames.free, frames);
+		assert_memory_equal(k->pcid_used, pcids, sizeof pcids);
+		kalloc_available(k, after);
+		assert_memory_equal(before, after, sizeof(before));
+	}
+	shutdown();
+}
+
 static void test_kobj_refcount_frees(void **state)
 {
 	struct uk_kernel *k = boot(1, 1 << 20, NULL);
@@ -515,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_kalloc_classes_and_exhaustion),
 		cmocka_unit_test(test_create_fails_without_memory),
 		cmocka_unit_test(test_thread_create_failure_leaves_nothing),
+		cmocka_unit_test(test_spawn_failure_leaves_nothing),
 		cmocka_unit_test(test_kobj_refcount_frees),
 		cmocka_unit_test(test_process_freed_unborn_is_torn_down),
 		cmocka_unit_test(test_process_create_without_memory),

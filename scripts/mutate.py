@@ -153,13 +153,18 @@ def mask_code(text):
     return "".join(out)
 
 
-def match_paren(code, i):
-    """Offset of the parenthesis closing the one at i, or -1."""
+MATES = {"(": ")", ")": "(", "{": "}", "}": "{"}
+
+
+def match_pair(code, i, step=1):
+    """Offset of the bracket matching the one at i, searching forward (or,
+    with step -1, backward from a closing one), or -1."""
+    this, mate = code[i], MATES[code[i]]
     depth = 0
-    for j in range(i, len(code)):
-        if code[j] == "(":
+    for j in range(i, len(code) if step > 0 else -1, step):
+        if code[j] == this:
             depth += 1
-        elif code[j] == ")":
+        elif code[j] == mate:
             depth -= 1
             if depth == 0:
                 return j
@@ -214,7 +219,7 @@ def enumerate_file(path, text):
     # if / while conditions: negate; an if whose body is only a return: drop it.
     for m in re.finditer(r"\b(if|while)\s*\(", code):
         op_paren = m.end() - 1
-        close = match_paren(code, op_paren)
+        close = match_pair(code, op_paren)
         if close < 0:
             continue
         # `do { } while (x);` is a loop condition too; fine to negate.
@@ -233,7 +238,7 @@ def enumerate_file(path, text):
         if first in KEYWORDS or first in NOT_CALLS:
             continue
         open_paren = m.end() - 1
-        close = match_paren(code, open_paren)
+        close = match_pair(code, open_paren)
         if close < 0:
             continue
         after = re.match(r"\s*;", code[close + 1:])
@@ -284,8 +289,8 @@ def functions_of(code):
                 j = i - 1
                 while j >= 0 and code[j].isspace():
                     j -= 1
-                close = match_paren_back(code, j) if j >= 0 and code[j] == ")" else -1
-                end = match_brace(code, i)
+                close = match_pair(code, j, -1) if j >= 0 and code[j] == ")" else -1
+                end = match_pair(code, i)
                 if close >= 0 and end >= 0:
                     found.append(read_function(code, decl_start, close, j, i, end))
                     i = end + 1
@@ -300,30 +305,6 @@ def functions_of(code):
             decl_start = i + 1
         i += 1
     return [f for f in found if f]
-
-
-def match_paren_back(code, j):
-    depth = 0
-    for k in range(j, -1, -1):
-        if code[k] == ")":
-            depth += 1
-        elif code[k] == "(":
-            depth -= 1
-            if depth == 0:
-                return k
-    return -1
-
-
-def match_brace(code, i):
-    depth = 0
-    for k in range(i, len(code)):
-        if code[k] == "{":
-            depth += 1
-        elif code[k] == "}":
-            depth -= 1
-            if depth == 0:
-                return k
-    return -1
 
 
 def read_function(code, decl_start, lp, rp, lb, rb):

@@ -34,9 +34,9 @@ static struct handle_slot *handle_slot(struct process *p, uint64_t h)
 int cap_install_at(struct uk_kernel *k, struct process *p, unsigned slot, struct kobj *o,
 		   uint32_t rights)
 {
-	struct handle_slot *s = &p->handles[slot];
+	struct handle_slot *s;
 
-	if (slot >= HANDLE_SLOTS || s->obj)
+	if (slot >= HANDLE_SLOTS || (s = &p->handles[slot])->obj)
 		return UK_EEXIST;
 	if (s->gen == 0)
 		s->gen = 1;

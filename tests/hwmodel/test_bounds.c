@@ -107,8 +107,10 @@ START_TEST(the_fence_faults)
 	}
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFSIGNALED(status));
 	free((void *)a);
+	/* Killed by the fault; under ASan or UBSan, their handler reports the
+	 * read and ends the child with a failure of its own. */
+	ck_assert(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0));
 }
 END_TEST
 

@@ -5,7 +5,7 @@
  * machines of hwmodel never have (a fifth controller, a per-CPU controller
  * with fewer inputs than CPUs). The core's mock arch (tests/unit/core),
  * with uk_arch_intc_info wrapped (-Wl,--wrap) to describe such controllers.
- * tests/sim/test_irq.c (suite irq-kobj) has the rest, on the real models.
+ * tests/sim/test_irq_kobj.c (suite irq-kobj) has the rest, on the real models.
  */
 #include <ukern/irq_log.h>
 #include <ukern/irq_model.h>

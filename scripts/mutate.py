@@ -314,7 +314,6 @@ def read_function(code, decl_start, lp, rp, lb, rb):
     prefix = code[decl_start:name.start()]
     if "(" in prefix or "=" in prefix:
         return None  # an attribute, a function returning a function pointer
-    words = prefix.split()
     ret = " ".join(w for w in prefix.replace("*", " * ").split() if w not in STORAGE)
     if not ret:
         return None
@@ -345,8 +344,7 @@ def read_function(code, decl_start, lp, rp, lb, rb):
             return None
         args.append(arg.group(1))
     return {"name": name.group(1), "name_at": name.start(1), "lp": lp, "rp": rp, "lb": lb,
-            "rb": rb, "ret": ret, "void": ret == "void", "args": args,
-            "static": "static" in words}
+            "rb": rb, "ret": ret, "void": ret == "void", "args": args}
 
 
 SCHEMA_HEAD = ("#pragma GCC diagnostic ignored \"-Wmissing-prototypes\"\n"
